@@ -1,0 +1,15 @@
+/**
+ * The list of CLI commands. Each entry registers one command (or a group) on the cac instance; the handler
+ * normalises argv into typed options, calls src/commands, and renders the result.
+ */
+import type { CAC } from "cac";
+import type { CliContext } from "./context.js";
+
+export type RegisterCommand = (cli: CAC, ctx: CliContext, run: RunHandler) => void;
+
+/** Wraps a handler: applies global options, catches errors, maps them to exit codes. */
+export type RunHandler = <A extends unknown[]>(
+  handler: (...args: A) => Promise<void> | void,
+) => (...args: A) => Promise<void>;
+
+export const COMMANDS: RegisterCommand[] = [];

@@ -1,0 +1,53 @@
+/**
+ * Shared MCP-side types. The catalog (src/mcp/catalog) produces ToolInfo; the sandbox bridge calls tools through a
+ * ToolBackend, which the live client pool, a cassette replayer and a recorder all implement.
+ */
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface ServerInfo {
+  name: string;
+  version: string;
+}
+
+/** One tool of one server, as the catalog stores it. */
+export interface ToolInfo {
+  /** Server name as configured in .mcp.json (the key under mcpServers). */
+  server: string;
+  serverInfo: ServerInfo;
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema: JsonObject;
+  outputSchema?: JsonObject;
+  annotations?: JsonObject;
+  _meta?: JsonObject;
+}
+
+/** The MCP `tools/call` result as a server returns it (before unwrapping). */
+export interface CallToolResult {
+  content: unknown[];
+  structuredContent?: unknown;
+  isError?: boolean;
+  _meta?: JsonObject;
+}
+
+export interface CallToolOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Where the bridge sends tool calls: live servers, a cassette, or a recorder wrapping live servers. */
+export interface ToolBackend {
+  /** Tools of the given servers (all servers when omitted). Starts only what it needs. */
+  listTools(servers?: string[]): Promise<ToolInfo[]>;
+  /** Calls one tool. Rejects with SkillsError (SERVER_*, TOOL_CALL_FAILED) on transport failure; a tool-level
+   * failure is a resolved result with `isError: true`. */
+  callTool(server: string, tool: string, args: JsonObject, options?: CallToolOptions): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/** `server/tool` key used in manifests and on the command line. */
+export function toolKey(server: string, tool: string): string {
+  return `${server}/${tool}`;
+}

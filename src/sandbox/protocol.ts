@@ -1,0 +1,61 @@
+/**
+ * The bridge protocol between the host and a program in the sandbox.
+ *
+ * Transport: one UNIX stream socket (a socketpair made by the host) on the fd named by the env variable
+ * SKILLS_BRIDGE_FD (default 3). Each message is one line of UTF-8 JSON-RPC 2.0 ending in "\n". stdout and stderr
+ * stay free for the program's own prints. Both sides may have many requests in flight (ids are unique per sender).
+ *
+ * Program -> host:
+ *   request  "tools/call"  params { server, tool, arguments }  -> result: the MCP CallToolResult as the server
+ *            returned it ({ content, structuredContent?, isError? }); the runtime in the sandbox unwraps it.
+ *            A call the host refuses is a JSON-RPC error whose data.code is one of BRIDGE_ERROR_CODES' keys.
+ *   notification "log"     params { level, message }   (optional structured logs)
+ *
+ * Host -> worker (owned by src/sandbox):
+ *   request  "execute"     params ExecuteParams -> result ExecuteResult (the program's result travels here,
+ *            never through stdout).
+ *
+ * A message over MAX_MESSAGE_BYTES is refused by the receiver (the host kills a worker that sends one).
+ */
+
+export const PROTOCOL_VERSION = 1;
+export const BRIDGE_FD_ENV = "SKILLS_BRIDGE_FD";
+export const DEFAULT_BRIDGE_FD = 3;
+export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+/** JSON-RPC error codes the host uses for refused tool calls; data.code carries the string code. */
+export const BRIDGE_ERROR_CODES = {
+  TOOL_NOT_DECLARED: -32001,
+  TOOL_ARGS_INVALID: -32002,
+  TOOL_CALL_LIMIT: -32003,
+  TOOL_CALL_FAILED: -32004,
+  BRIDGE_PROTOCOL: -32600,
+} as const;
+
+export type BridgeErrorCode = keyof typeof BRIDGE_ERROR_CODES;
+
+export interface ToolCallParams {
+  server: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+}
+
+export interface JsonRpcRequest<P = unknown> {
+  jsonrpc: "2.0";
+  id?: number | string;
+  method: string;
+  params?: P;
+}
+
+export interface JsonRpcError {
+  code: number;
+  message: string;
+  data?: { code: string; [key: string]: unknown };
+}
+
+export interface JsonRpcResponse<R = unknown> {
+  jsonrpc: "2.0";
+  id: number | string;
+  result?: R;
+  error?: JsonRpcError;
+}
