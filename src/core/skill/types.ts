@@ -1,0 +1,62 @@
+/**
+ * Types of a loaded skill. schemas/manifest.schema.json and schemas/skill-frontmatter.schema.json are the source
+ * of truth; test/unit/schemaTypes.test.ts checks these interfaces against them.
+ */
+import type { JsonObject } from "../../mcp/types.js";
+
+export type SkillLanguage = "python" | "typescript" | "javascript";
+
+export interface ManifestLimits {
+  timeout_ms?: number;
+  memory_mb?: number;
+  max_tool_calls?: number;
+  max_output_bytes?: number;
+  cpu_ms?: number;
+  max_processes?: number;
+  max_file_bytes?: number;
+  max_open_files?: number;
+}
+
+export interface ManifestPrivacy {
+  mode?: "off" | "default" | "strict";
+  tokenize?: string[];
+  patterns?: { name: string; regex: string }[];
+  ignore_fields?: string[];
+}
+
+export interface Manifest {
+  $schema?: string;
+  name: string;
+  version: string;
+  language: SkillLanguage;
+  entry: string;
+  description?: string;
+  input?: JsonObject;
+  output?: JsonObject;
+  /** "<server>/<tool>": semver range */
+  tools?: Record<string, string>;
+  limits?: ManifestLimits;
+  privacy?: ManifestPrivacy;
+  tags?: string[];
+}
+
+export interface SkillFrontmatter {
+  name: string;
+  description: string;
+  license?: string;
+  compatibility?: string;
+  metadata?: Record<string, string>;
+  "allowed-tools"?: string;
+}
+
+export interface LoadedSkill {
+  /** Absolute path of the skill folder. */
+  dir: string;
+  name: string;
+  manifest: Manifest;
+  frontmatter: SkillFrontmatter;
+  /** SKILL.md body (markdown after the frontmatter). */
+  body: string;
+  /** Absolute path of the entry file. */
+  entryPath: string;
+}

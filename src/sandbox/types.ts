@@ -1,0 +1,90 @@
+/**
+ * The execution contract: what a caller (skills run / exec / test / serve) hands the sandbox, and the one result
+ * object it gets back (DESIGN.md, "Execution").
+ */
+import type { JsonObject, ToolBackend, ToolInfo } from "../mcp/types.js";
+import type { SkillLanguage } from "../core/skill/types.js";
+
+export type Isolation = "bwrap" | "process";
+export type KilledBy = "timeout" | "cpu" | "memory" | "pids" | "output" | "signal" | "bridge" | null;
+
+export interface RunLimits {
+  timeoutMs: number;
+  memoryMb: number;
+  maxToolCalls: number;
+  maxOutputBytes: number;
+  /** CPU seconds budget in ms (RLIMIT_CPU); tool wait time does not count. */
+  cpuMs: number;
+  maxProcesses: number;
+  maxFileBytes: number;
+  maxOpenFiles: number;
+  /** Cap on captured stdout/stderr each. */
+  maxLogBytes: number;
+}
+
+/**
+ * Hooks the bridge calls around every tool call (PII tokenization implements these). beforeCall may rewrite the
+ * arguments (restore tokens); afterCall may rewrite the result (tokenize values); checkOutput may refuse a result.
+ */
+export interface ToolCallInterceptor {
+  beforeCall(server: string, tool: string, args: JsonObject): JsonObject;
+  afterCall(server: string, tool: string, result: unknown): unknown;
+  /** Scrub or check text that leaves the run (result, logs, errors). Throws SkillsError PII_LEAK to refuse. */
+  checkOutput?(value: unknown): unknown;
+  /** Summary for the run record (counts only, never values). */
+  audit?(): unknown;
+}
+
+export interface RunRequest {
+  language: SkillLanguage;
+  /** Program source text (for exec / repl); or entryFile inside skillDir (for run). */
+  code?: string;
+  entryFile?: string;
+  /** Mounted read-only in the sandbox. */
+  skillDir?: string;
+  input?: unknown;
+  /** The tools the program may call (their schemas drive the SDK and argument validation). */
+  tools: ToolInfo[];
+  backend?: ToolBackend;
+  limits?: Partial<RunLimits>;
+  /** Result is validated against it; a mismatch fails the run with the pointer. */
+  outputSchema?: JsonObject;
+  requireIsolation?: boolean;
+  interceptor?: ToolCallInterceptor;
+  signal?: AbortSignal;
+}
+
+export interface ToolCallRecord {
+  tool: string;
+  ms: number;
+  ok: boolean;
+  bytesIn: number;
+  bytesOut: number;
+  error?: string;
+}
+
+export interface RunError {
+  code: string;
+  message: string;
+  pointer?: string;
+  /** Program traceback (sandbox paths only), when the program raised. */
+  stack?: string;
+}
+
+export interface RunResult {
+  ok: boolean;
+  result?: unknown;
+  error?: RunError;
+  /** Captured stdout of the program. */
+  logs: string;
+  stderr: string;
+  timedOut: boolean;
+  killedBy: KilledBy;
+  durationMs: number;
+  cpuMs: number;
+  isolation: Isolation;
+  toolCalls: ToolCallRecord[];
+  /** Set when result or logs were cut to the budget; the notice says how much. */
+  truncated?: { result?: string; logs?: string; stderr?: string };
+  pii?: unknown;
+}
