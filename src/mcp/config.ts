@@ -1,0 +1,74 @@
+/**
+ * Finds and loads .mcp.json: the nearest one in cwd or an ancestor, or the file given with --config.
+ * Throws MCP_CONFIG_NOT_FOUND / MCP_CONFIG_INVALID (with file:line:column and all problems in data.problems).
+ */
+import { readFile, stat } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { SkillsError } from "../errors.js";
+import { type McpConfig, parseMcpConfig } from "./config/parse.js";
+
+export type { HttpServerConfig, McpConfig, ServerConfig, StdioServerConfig } from "./config/parse.js";
+export { parseMcpConfig } from "./config/parse.js";
+
+export const MCP_CONFIG_FILE = ".mcp.json";
+
+export interface LoadMcpConfigOptions {
+  cwd: string;
+  /** --config FILE: overrides the search. Relative to cwd. */
+  configPath?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function loadMcpConfig(options: LoadMcpConfigOptions): Promise<McpConfig> {
+  const file = options.configPath ? resolve(options.cwd, options.configPath) : await findMcpConfig(options.cwd);
+  if (!file) {
+    throw new SkillsError("MCP_CONFIG_NOT_FOUND", `no ${MCP_CONFIG_FILE} in ${options.cwd} or any folder above it`, {
+      hint: `create ${MCP_CONFIG_FILE} (see docs/mcp.md) or pass --config FILE`,
+    });
+  }
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SkillsError(
+      "MCP_CONFIG_NOT_FOUND",
+      code === "ENOENT" ? `config file not found: ${file}` : `cannot read ${file}: ${code ?? String(error)}`,
+      { file: displayPath(options.cwd, file), hint: "check the path given to --config" },
+    );
+  }
+  const result = parseMcpConfig(text, file, options.env ?? process.env);
+  if (result.ok) return result.config;
+  const shown = result.errors.map((problem) => ({ ...problem, file: displayPath(options.cwd, problem.file) }));
+  const first = shown[0]!;
+  const more = shown.length > 1 ? ` (and ${shown.length - 1} more problem${shown.length > 2 ? "s" : ""})` : "";
+  throw new SkillsError("MCP_CONFIG_INVALID", `${first.message}${more}`, {
+    file: first.file,
+    line: first.line,
+    column: first.column,
+    pointer: first.pointer,
+    ...(first.hint ? { hint: first.hint } : {}),
+    problems: shown,
+  });
+}
+
+/** The nearest .mcp.json in `cwd` or one of its ancestors, or undefined. */
+export async function findMcpConfig(cwd: string): Promise<string | undefined> {
+  let dir = resolve(cwd);
+  for (;;) {
+    const candidate = join(dir, MCP_CONFIG_FILE);
+    try {
+      if ((await stat(candidate)).isFile()) return candidate;
+    } catch {
+      // not here: go up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function displayPath(cwd: string, file: string): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith("..") ? rel : file;
+}

@@ -1,0 +1,24 @@
+/**
+ * ${VAR} and ${VAR:-default} expansion for .mcp.json strings, as Claude Code does it. `${workspaceFolder}` (as in
+ * Cursor and VS Code) is the folder that holds .mcp.json, so one file works from any folder below it.
+ */
+
+export type ExpandResult = { ok: true; value: string } | { ok: false; variable: string };
+
+const PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+export function expandVariables(
+  input: string,
+  env: NodeJS.ProcessEnv,
+  builtins: Record<string, string> = {},
+): ExpandResult {
+  let missing: string | undefined;
+  const value = input.replace(PATTERN, (_match, name: string, fallback: string | undefined) => {
+    const fromEnv = builtins[name] ?? env[name];
+    if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+    if (fallback !== undefined) return fallback;
+    missing ??= name;
+    return "";
+  });
+  return missing === undefined ? { ok: true, value } : { ok: false, variable: missing };
+}

@@ -1,0 +1,143 @@
+/** Turns the text of a .mcp.json into resolved server configs, or Problems with positions. No IO. */
+import { isAbsolute, resolve } from "node:path";
+import type { Problem } from "../../core/problem.js";
+import { expandVariables } from "./expand.js";
+import { type JsonPosition, escapePointerToken, parseJsonWithPositions } from "./jsonPositions.js";
+import { nearestPosition, validateMcpConfigShape } from "./schema.js";
+
+export interface StdioServerConfig {
+  type: "stdio";
+  name: string;
+  /** Absolute when the configured command contained a slash; else looked up on PATH. */
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Absolute; the config's folder unless set. */
+  cwd: string;
+  /** Connect timeout from the config, in milliseconds. */
+  timeoutMs?: number;
+}
+
+export interface HttpServerConfig {
+  type: "http";
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export type ServerConfig = StdioServerConfig | HttpServerConfig;
+
+export interface McpConfig {
+  /** Absolute path of the .mcp.json. */
+  file: string;
+  /** Its folder: relative paths and ${workspaceFolder} resolve against it. */
+  dir: string;
+  servers: Record<string, ServerConfig>;
+  /** Servers with "disabled": true. */
+  disabled?: string[];
+}
+
+export type ParseMcpConfigResult = { ok: true; config: McpConfig } | { ok: false; errors: Problem[] };
+
+interface RawServer {
+  type?: string;
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  disabled?: boolean;
+  timeout?: number;
+}
+
+export function parseMcpConfig(text: string, file: string, env: NodeJS.ProcessEnv): ParseMcpConfigResult {
+  const dir = resolve(file, "..");
+  const parsed = parseJsonWithPositions(text);
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      errors: [
+        {
+          severity: "error",
+          code: "JSON_SYNTAX",
+          message: `invalid JSON: ${parsed.message}`,
+          file,
+          line: parsed.position.line,
+          column: parsed.position.column,
+          pointer: "",
+          hint: ".mcp.json is strict JSON: double-quoted keys and strings, no comments, no trailing commas",
+        },
+      ],
+    };
+  }
+  const shape = validateMcpConfigShape(parsed.value, file, parsed.positions);
+  if (shape.length > 0) return { ok: false, errors: shape };
+
+  const raw = (parsed.value as { mcpServers: Record<string, RawServer> }).mcpServers;
+  const errors: Problem[] = [];
+  const servers: Record<string, ServerConfig> = {};
+  const disabled: string[] = [];
+  const builtins = { workspaceFolder: dir };
+  for (const [name, server] of Object.entries(raw)) {
+    if (server.disabled) {
+      disabled.push(name);
+      continue;
+    }
+    const base = `/mcpServers/${escapePointerToken(name)}`;
+    const expand = (value: string, pointer: string): string => {
+      const result = expandVariables(value, env, builtins);
+      if (result.ok) return result.value;
+      errors.push(unsetVariableProblem(result.variable, file, pointer, parsed.positions));
+      return "";
+    };
+    const expandRecord = (record: Record<string, string> | undefined, key: string) =>
+      Object.fromEntries(
+        Object.entries(record ?? {}).map(([k, v]) => [k, expand(v, `${base}/${key}/${escapePointerToken(k)}`)]),
+      );
+    const timeoutMs = server.timeout;
+    if (server.type === "http") {
+      servers[name] = {
+        type: "http",
+        name,
+        url: expand(server.url ?? "", `${base}/url`),
+        headers: expandRecord(server.headers, "headers"),
+        ...(timeoutMs ? { timeoutMs } : {}),
+      };
+    } else {
+      const command = expand(server.command ?? "", `${base}/command`);
+      const cwd = server.cwd === undefined ? dir : resolve(dir, expand(server.cwd, `${base}/cwd`));
+      servers[name] = {
+        type: "stdio",
+        name,
+        command: command.includes("/") && !isAbsolute(command) ? resolve(dir, command) : command,
+        args: (server.args ?? []).map((arg, index) => expand(arg, `${base}/args/${index}`)),
+        env: expandRecord(server.env, "env"),
+        cwd,
+        ...(timeoutMs ? { timeoutMs } : {}),
+      };
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, config: { file, dir, servers, ...(disabled.length > 0 ? { disabled } : {}) } };
+}
+
+function unsetVariableProblem(
+  variable: string,
+  file: string,
+  pointer: string,
+  positions: Map<string, JsonPosition>,
+): Problem {
+  const position = nearestPosition(pointer, positions);
+  return {
+    severity: "error",
+    code: "MCP_CONFIG_VARIABLE",
+    message: `environment variable ${variable} is not set (used at ${pointer})`,
+    file,
+    line: position.line,
+    column: position.column,
+    pointer,
+    hint: `set ${variable}, or give a default with \${${variable}:-value}`,
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * The client pool: one MCP client per configured server, started on first use (several in parallel), with a
+ * connect timeout. A server that fails gives SERVER_START_FAILED and the others keep working. close() ends every
+ * server process group; exit and signal handlers do the same if our process goes down first.
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { McpError, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { SkillsError } from "../errors.js";
+import { VERSION } from "../version.js";
+import type { McpConfig, ServerConfig } from "./config.js";
+import { callFailed, describeCommand, protocolError, startFailed } from "./pool/errors.js";
+import { StderrTail } from "./pool/stderrTail.js";
+import { ProcessStdioTransport } from "./pool/stdioTransport.js";
+import { toToolInfo } from "./pool/toolInfo.js";
+import type { CallToolOptions, CallToolResult, JsonObject, ServerInfo, ToolBackend, ToolInfo } from "./types.js";
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+
+export type StderrMode = "capture" | "inherit" | ((server: string, text: string) => void);
+
+export interface ClientPoolOptions {
+  connectTimeoutMs?: number;
+  callTimeoutMs?: number;
+  /** Only these servers may be used (default: all configured). */
+  servers?: string[];
+  /** What happens to servers' stderr besides keeping its end for error messages (default "capture"). */
+  stderr?: StderrMode;
+  /** Replaces the real transports, e.g. with InMemoryTransport in tests. */
+  createTransport?: (config: ServerConfig) => Transport;
+  /** How long close() waits for a server to exit after closing its stdin, and again after SIGTERM. */
+  closeGraceMs?: number;
+}
+
+interface Connection {
+  config: ServerConfig;
+  client: Client;
+  transport: Transport;
+  stderr: StderrTail;
+  serverInfo: ServerInfo;
+}
+
+export type ToolsChangedListener = (server: string) => void;
+
+export class ClientPool implements ToolBackend {
+  private readonly connections = new Map<string, Promise<Connection>>();
+  private readonly started = new Set<string>();
+  private readonly listeners = new Set<ToolsChangedListener>();
+  private closed = false;
+
+  constructor(
+    readonly config: McpConfig,
+    private readonly options: ClientPoolOptions = {},
+  ) {
+    for (const name of options.servers ?? []) this.serverConfig(name);
+  }
+
+  /** Configured servers this pool may use. */
+  serverNames(): string[] {
+    const all = Object.keys(this.config.servers);
+    return this.options.servers ? all.filter((name) => this.options.servers!.includes(name)) : all;
+  }
+
+  /** Servers whose start was attempted (connected, connecting, or failed). */
+  startedServers(): string[] {
+    return [...this.started];
+  }
+
+  /** Listens for notifications/tools/list_changed from any server; returns a function that stops listening. */
+  onToolsChanged(listener: ToolsChangedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async connect(server: string): Promise<Client> {
+    return (await this.connection(server)).client;
+  }
+
+  async serverInfo(server: string): Promise<ServerInfo> {
+    return (await this.connection(server)).serverInfo;
+  }
+
+  /** Tools of one server, all pages. SERVER_PROTOCOL when the answer does not follow the MCP schema. */
+  async listServerTools(server: string): Promise<ToolInfo[]> {
+    const connection = await this.connection(server);
+    const tools: ToolInfo[] = [];
+    let cursor: string | undefined;
+    try {
+      do {
+        const page = await connection.client.listTools(cursor ? { cursor } : {}, { timeout: this.callTimeout() });
+        for (const tool of page.tools) tools.push(toToolInfo(server, connection.serverInfo, tool));
+        cursor = page.nextCursor;
+      } while (cursor);
+    } catch (error) {
+      if (error instanceof McpError)
+        throw callFailed(connection.config, "tools/list", error, connection.stderr.lines());
+      throw protocolError(connection.config, "tools/list", error);
+    }
+    return tools;
+  }
+
+  async listTools(servers?: string[]): Promise<ToolInfo[]> {
+    const lists = await Promise.all((servers ?? this.serverNames()).map((server) => this.listServerTools(server)));
+    return lists.flat();
+  }
+
+  async callTool(
+    server: string,
+    tool: string,
+    args: JsonObject,
+    options: CallToolOptions = {},
+  ): Promise<CallToolResult> {
+    const connection = await this.connection(server);
+    try {
+      const result = await connection.client.callTool({ name: tool, arguments: args }, undefined, {
+        timeout: options.timeoutMs ?? this.callTimeout(),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      return result as CallToolResult;
+    } catch (error) {
+      throw callFailed(connection.config, tool, error, connection.stderr.lines());
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const pending = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(
+      pending.map(async (promise) => {
+        const connection = await promise.catch(() => undefined);
+        await connection?.client.close().catch(() => undefined);
+      }),
+    );
+  }
+
+  private callTimeout(): number {
+    return this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  }
+
+  private serverConfig(server: string): ServerConfig {
+    const config = this.config.servers[server];
+    if (!config || (this.options.servers && !this.options.servers.includes(server))) {
+      const known = this.serverNames();
+      throw new SkillsError("SERVER_NOT_FOUND", `no server "${server}" in ${this.config.file}`, {
+        server,
+        hint: known.length > 0 ? `configured servers: ${known.join(", ")}` : "add it under mcpServers in .mcp.json",
+      });
+    }
+    return config;
+  }
+
+  private connection(server: string): Promise<Connection> {
+    if (this.closed) return Promise.reject(new SkillsError("INTERNAL", "the client pool is closed"));
+    const existing = this.connections.get(server);
+    if (existing) return existing;
+    let config: ServerConfig;
+    try {
+      config = this.serverConfig(server);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const promise = this.start(config);
+    this.connections.set(server, promise);
+    // A failed start is not remembered: the next use tries again.
+    promise.catch(() => {
+      if (this.connections.get(server) === promise) this.connections.delete(server);
+    });
+    return promise;
+  }
+
+  private async start(config: ServerConfig): Promise<Connection> {
+    this.started.add(config.name);
+    const stderr = new StderrTail();
+    const transport = await this.createTransport(config, stderr);
+    const client = new Client({ name: "skills", version: VERSION }, { capabilities: {} });
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      for (const listener of this.listeners) listener(config.name);
+    });
+    const timeoutMs = config.timeoutMs ?? this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    try {
+      await client.connect(transport, { timeout: timeoutMs });
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      await transport.close().catch(() => undefined);
+      throw startFailed(config, startFailureReason(error, transport, timeoutMs), stderr.lines(), {
+        timeout: error instanceof McpError && error.code === -32001,
+        cause: error,
+      });
+    }
+    // A server that dies later is started again on next use.
+    const previousOnClose = transport.onclose;
+    transport.onclose = () => {
+      previousOnClose?.();
+      const current = this.connections.get(config.name);
+      if (current)
+        current.then(
+          (c) => c.transport === transport && this.connections.delete(config.name),
+          () => undefined,
+        );
+    };
+    const version = client.getServerVersion();
+    const serverInfo: ServerInfo = { name: version?.name ?? config.name, version: version?.version ?? "0.0.0" };
+    return { config, client, transport, stderr, serverInfo };
+  }
+
+  private async createTransport(config: ServerConfig, stderr: StderrTail): Promise<Transport> {
+    if (this.options.createTransport) return this.options.createTransport(config);
+    if (config.type === "http") {
+      return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
+    }
+    // The toolkit's state folder, where the default config keeps the memory server's file.
+    await mkdir(join(this.config.dir, ".skills"), { recursive: true }).catch(() => undefined);
+    const mode = this.options.stderr ?? "capture";
+    return new ProcessStdioTransport({
+      command: config.command,
+      args: config.args,
+      env: config.env,
+      cwd: config.cwd,
+      ...(this.options.closeGraceMs !== undefined ? { graceMs: this.options.closeGraceMs } : {}),
+      onStderr: (text) => {
+        stderr.append(text);
+        if (mode === "inherit") process.stderr.write(text);
+        else if (typeof mode === "function") mode(config.name, text);
+      },
+    });
+  }
+}
+
+function startFailureReason(error: unknown, transport: Transport, timeoutMs: number): string {
+  if (error instanceof McpError && error.code === -32001) return `no answer to initialize within ${timeoutMs} ms`;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "command not found";
+  if (code === "EACCES") return "command is not executable";
+  if (transport instanceof ProcessStdioTransport && transport.exitStatus) {
+    const { code: exitCode, signal } = transport.exitStatus;
+    return signal ? `the process was killed by ${signal}` : `the process exited with code ${exitCode} before answering`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createClientPool(config: McpConfig, options?: ClientPoolOptions): ClientPool {
+  return new ClientPool(config, options);
+}
+
+export { describeCommand };

@@ -1,0 +1,64 @@
+/**
+ * Every server process group we started and have not reaped yet. Exit and signal handlers are installed once,
+ * while at least one group is alive, so that Ctrl-C or a crash of our process never leaves servers behind.
+ */
+
+const liveGroups = new Set<number>();
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+let installed = false;
+
+function killAll(signal: NodeJS.Signals): void {
+  for (const pgid of liveGroups) killGroup(pgid, signal);
+}
+
+/** Sends a signal to a whole process group; a group that is gone already is not an error. */
+export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onExit(): void {
+  killAll("SIGKILL");
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  killAll("SIGTERM");
+  // We only add to the default behaviour: when nobody else handles the signal, die of it as we would have.
+  if (process.listenerCount(signal) === 1) {
+    uninstall();
+    process.kill(process.pid, signal);
+  }
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on("exit", onExit);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+}
+
+function uninstall(): void {
+  if (!installed) return;
+  installed = false;
+  process.off("exit", onExit);
+  for (const signal of SIGNALS) process.off(signal, onSignal);
+}
+
+export function registerGroup(pgid: number): void {
+  liveGroups.add(pgid);
+  install();
+}
+
+export function unregisterGroup(pgid: number): void {
+  liveGroups.delete(pgid);
+  if (liveGroups.size === 0) uninstall();
+}
+
+/** For tests: the process groups still registered. */
+export function liveProcessGroups(): number[] {
+  return [...liveGroups];
+}
