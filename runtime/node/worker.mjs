@@ -1,0 +1,177 @@
+// Sandbox worker for TypeScript/JavaScript programs.
+//
+// Started by the host inside the sandbox (`node worker.mjs`). It opens the bridge on SKILLS_BRIDGE_FD, shares it
+// with the SDK runtime through a global symbol, says "ready", then waits for "execute" requests whose code the host
+// has already bundled (TS transpiled, SDK imports resolved) into one ES module. A single-use worker runs one program
+// and exits; a session worker keeps its namespace (exported top-level names land on globalThis) across executions.
+import { Socket } from "node:net";
+
+const BRIDGE_KEY = Symbol.for("skills.bridge");
+const fd = Number(process.env.SKILLS_BRIDGE_FD ?? 3);
+const socket = new Socket({ fd, readable: true, writable: true });
+socket.setEncoding("utf8");
+const pending = new Map();
+let nextId = 0;
+let buffer = "";
+
+function send(message) {
+  return new Promise((resolve) => socket.write(`${JSON.stringify(message)}\n`, resolve));
+}
+
+const bridge = {
+  request(method, params) {
+    nextId += 1;
+    const id = nextId;
+    return new Promise((resolve) => {
+      pending.set(id, resolve);
+      socket.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
+    });
+  },
+};
+globalThis[BRIDGE_KEY] = bridge;
+
+// The bridge keeps the worker alive only while something is waiting on it; an idle session worker is held by
+// `execute` requests the host may still send, so the socket stays referenced.
+socket.on("data", (chunk) => {
+  buffer += chunk;
+  let end = buffer.indexOf("\n");
+  while (end >= 0) {
+    const line = buffer.slice(0, end);
+    buffer = buffer.slice(end + 1);
+    if (line.trim() !== "") dispatch(JSON.parse(line));
+    end = buffer.indexOf("\n");
+  }
+});
+socket.on("close", () => process.exit(0));
+socket.on("error", () => process.exit(0));
+
+function dispatch(message) {
+  if (message.method === "execute") {
+    queue.push(message);
+    if (!running) void drain();
+    return;
+  }
+  if (message.method !== undefined) {
+    if (message.id !== undefined) {
+      void send({ jsonrpc: "2.0", id: message.id, error: { code: -32601, message: "method not found" } });
+    }
+    return;
+  }
+  const settle = pending.get(message.id);
+  if (settle) {
+    pending.delete(message.id);
+    settle(message);
+  }
+}
+
+const queue = [];
+let running = false;
+
+async function drain() {
+  running = true;
+  while (queue.length > 0) {
+    const message = queue.shift();
+    const reply = await execute(message.params);
+    await send({ jsonrpc: "2.0", id: message.id, result: reply });
+    if (!message.params.session) process.exit(0);
+  }
+  running = false;
+}
+
+function capture(stream, limit) {
+  const original = stream.write;
+  const box = { text: "", dropped: 0 };
+  stream.write = (chunk, encoding, callback) => {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    const room = limit - box.text.length;
+    if (room > 0) box.text += text.slice(0, room);
+    box.dropped += Math.max(0, text.length - Math.max(room, 0));
+    const done = typeof encoding === "function" ? encoding : callback;
+    if (typeof done === "function") done();
+    return true;
+  };
+  box.restore = () => {
+    stream.write = original;
+  };
+  return box;
+}
+
+function formatError(error) {
+  if (error instanceof Error) {
+    const stack = (error.stack ?? "")
+      .split("\n")
+      .filter((line) => !line.includes("worker.mjs"))
+      .join("\n");
+    return { code: "PROGRAM_ERROR", message: `${error.name}: ${error.message}`, stack };
+  }
+  return { code: "PROGRAM_ERROR", message: `the program threw a non-Error value: ${String(error)}` };
+}
+
+function encodeResult(value, maxBytes) {
+  if (value === undefined) return { reply: { bytes: 4, value: null } };
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    return { error: { code: "RESULT_NOT_SERIALIZABLE", message: `the result is not JSON-serialisable: ${error.message}` } };
+  }
+  if (text === undefined) {
+    return {
+      error: { code: "RESULT_NOT_SERIALIZABLE", message: `the result is not JSON-serialisable: a ${typeof value}` },
+    };
+  }
+  const bytes = Buffer.byteLength(text);
+  if (maxBytes !== undefined && bytes > maxBytes) {
+    return { reply: { bytes, truncated: { bytes, preview: text.slice(0, maxBytes) } } };
+  }
+  return { reply: { bytes, value } };
+}
+
+async function runModule(params) {
+  const url = `data:text/javascript;base64,${Buffer.from(params.code).toString("base64")}`;
+  const mod = await import(url);
+  if (params.session) {
+    for (const [name, value] of Object.entries(mod)) {
+      if (name !== "default") globalThis[name] = value;
+    }
+    return "result" in mod ? await mod.result : undefined;
+  }
+  if (typeof mod.run === "function") return await mod.run(params.input);
+  if ("result" in mod) return await mod.result;
+  if ("__skills_result" in mod) return await mod.__skills_result;
+  return undefined;
+}
+
+async function execute(params) {
+  const started = process.cpuUsage();
+  const limit = params.maxLogBytes ?? 1 << 20;
+  const out = params.session ? capture(process.stdout, limit) : null;
+  const err = params.session ? capture(process.stderr, limit) : null;
+  let reply;
+  try {
+    if (params.cwd) process.chdir(params.cwd);
+    const value = await runModule(params);
+    const encoded = encodeResult(value, params.maxOutputBytes);
+    reply = encoded.error ? { ok: false, error: encoded.error } : { ok: true, ...encoded.reply };
+  } catch (error) {
+    reply = { ok: false, error: formatError(error) };
+  } finally {
+    out?.restore();
+    err?.restore();
+  }
+  const used = process.cpuUsage(started);
+  reply.cpuMs = Math.round((used.user + used.system) / 1000);
+  if (params.session) {
+    reply.logs = out.text;
+    reply.stderr = err.text;
+    reply.logsDropped = out.dropped;
+    reply.stderrDropped = err.dropped;
+  }
+  return reply;
+}
+
+process.on("unhandledRejection", (reason) => {
+  process.stderr.write(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`);
+});
+
+void send({ jsonrpc: "2.0", method: "ready", params: { pid: process.pid, language: "typescript" } });

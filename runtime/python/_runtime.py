@@ -1,0 +1,221 @@
+"""Runtime of the generated SDK: calls MCP tools through the host's bridge.
+
+The host hands the sandboxed program one UNIX socket on the fd named by SKILLS_BRIDGE_FD (default 3). Each message
+is one line of UTF-8 JSON-RPC 2.0. `call_tool` is synchronous and thread-safe: many threads may call at once; one
+reader thread dispatches responses by id. `call_tool_async` does the same for asyncio code (asyncio is only imported
+when it is used). Stdlib only, so it imports in about a millisecond.
+"""
+
+import json
+import os
+import sys
+import threading
+
+__all__ = ["ToolError", "call_tool", "call_tool_async", "get_bridge"]
+
+_DEFAULT_FD = 3
+
+
+class ToolError(Exception):
+    """A tool call failed: the server reported an error, or the host refused the call.
+
+    `code` is TOOL_ERROR for an error the tool itself reported, otherwise the host's code (TOOL_NOT_DECLARED,
+    TOOL_ARGS_INVALID, TOOL_CALL_LIMIT, TOOL_CALL_FAILED, BRIDGE_CLOSED, ...)."""
+
+    def __init__(self, message, code="TOOL_ERROR", server=None, tool=None, data=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.server = server
+        self.tool = tool
+        self.data = data
+
+    def __str__(self):
+        where = f"{self.server}/{self.tool}: " if self.server and self.tool else ""
+        return f"{where}{self.message} [{self.code}]"
+
+
+class Bridge:
+    """NDJSON JSON-RPC 2.0 over one fd. Requests from the host (e.g. "execute") go to registered handlers."""
+
+    def __init__(self, fd):
+        self._fd = fd
+        self._write_lock = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._pending = {}
+        self._next_id = 0
+        self._handlers = {}
+        self._closed = False
+        self.on_close = None
+        self._reader = threading.Thread(target=self._read_loop, name="skills-bridge", daemon=True)
+        self._reader.start()
+
+    def handle(self, method, handler):
+        """Register handler(params, id) for requests/notifications the host sends (called on the reader thread)."""
+        self._handlers[method] = handler
+
+    def send(self, message):
+        data = (json.dumps(message, separators=(",", ":"), ensure_ascii=False, allow_nan=False) + "\n").encode()
+        with self._write_lock:
+            view = memoryview(data)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+
+    def respond(self, id, result=None, error=None):
+        message = {"jsonrpc": "2.0", "id": id}
+        if error is not None:
+            message["error"] = error
+        else:
+            message["result"] = result
+        self.send(message)
+
+    def notify(self, method, params):
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def request(self, method, params, callback):
+        """Send a request; callback(response) runs on the reader thread when the answer arrives."""
+        with self._pending_lock:
+            if self._closed:
+                raise ToolError("the bridge to the host is closed", "BRIDGE_CLOSED")
+            self._next_id += 1
+            id = self._next_id
+            self._pending[id] = callback
+        try:
+            self.send({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+        except BaseException:
+            with self._pending_lock:
+                self._pending.pop(id, None)
+            raise
+        return id
+
+    def request_sync(self, method, params):
+        done = threading.Event()
+        box = []
+
+        def callback(response):
+            box.append(response)
+            done.set()
+
+        self.request(method, params, callback)
+        done.wait()
+        return box[0]
+
+    def _dispatch(self, message):
+        if "method" in message:
+            handler = self._handlers.get(message["method"])
+            if handler is not None:
+                handler(message.get("params"), message.get("id"))
+            elif "id" in message:
+                self.respond(message["id"], error={"code": -32601, "message": "method not found"})
+            return
+        with self._pending_lock:
+            callback = self._pending.pop(message.get("id"), None)
+        if callback is not None:
+            callback(message)
+
+    def _read_loop(self):
+        buffer = b""
+        try:
+            while True:
+                chunk = os.read(self._fd, 1 << 16)
+                if not chunk:
+                    break
+                buffer += chunk
+                while True:
+                    end = buffer.find(b"\n")
+                    if end < 0:
+                        break
+                    line, buffer = buffer[:end], buffer[end + 1 :]
+                    if line.strip():
+                        self._dispatch(json.loads(line))
+        except OSError:
+            pass
+        finally:
+            self._close()
+
+    def _close(self):
+        with self._pending_lock:
+            self._closed = True
+            pending, self._pending = self._pending, {}
+        closed = {"error": {"code": -32600, "message": "the bridge to the host is closed", "data": {"code": "BRIDGE_CLOSED"}}}
+        for callback in pending.values():
+            callback(closed)
+        if self.on_close is not None:
+            self.on_close()
+
+
+_bridge_lock = threading.Lock()
+
+
+def get_bridge():
+    """The process-wide bridge. Shared through `sys` so that every copy of this module (the worker's and the SDK's
+    servers/_runtime.py) talks through one reader."""
+    bridge = getattr(sys, "_skills_bridge", None)
+    if bridge is not None:
+        return bridge
+    with _bridge_lock:
+        bridge = getattr(sys, "_skills_bridge", None)
+        if bridge is None:
+            fd = int(os.environ.get("SKILLS_BRIDGE_FD", _DEFAULT_FD))
+            bridge = Bridge(fd)
+            sys._skills_bridge = bridge
+        return bridge
+
+
+def _text_of(content):
+    return "\n".join(item.get("text", "") for item in content if isinstance(item, dict) and item.get("type") == "text")
+
+
+def unwrap(server, tool, response):
+    """JSON-RPC response -> value: host refusal or isError -> ToolError; structuredContent; all-text content parsed
+    as JSON (one item -> the value, several -> a list); else the content list."""
+    error = response.get("error")
+    if error is not None:
+        data = error.get("data") or {}
+        raise ToolError(error.get("message", "tool call failed"), data.get("code", "TOOL_CALL_FAILED"), server, tool, data)
+    result = response.get("result") or {}
+    content = result.get("content") or []
+    if result.get("isError"):
+        raise ToolError(_text_of(content) or "the tool reported an error", "TOOL_ERROR", server, tool)
+    if result.get("structuredContent") is not None:
+        return result["structuredContent"]
+    if content and all(isinstance(item, dict) and item.get("type") == "text" for item in content):
+        try:
+            values = [json.loads(item.get("text", "")) for item in content]
+        except ValueError:
+            return content
+        return values[0] if len(values) == 1 else values
+    return content
+
+
+def _params(server, tool, args):
+    if args is None:
+        args = {}
+    if not isinstance(args, dict):
+        raise ToolError(f"arguments must be a dict, got {type(args).__name__}", "TOOL_ARGS_INVALID", server, tool)
+    return {"server": server, "tool": tool, "arguments": args}
+
+
+def call_tool(server, tool, args=None):
+    """Call `tool` of `server` with `args` (a dict) and return the unwrapped result. Raises ToolError."""
+    response = get_bridge().request_sync("tools/call", _params(server, tool, args))
+    return unwrap(server, tool, response)
+
+
+async def call_tool_async(server, tool, args=None):
+    """Awaitable call_tool: many calls may be in flight at once (asyncio.gather)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(response):
+        if not future.done():
+            future.set_result(response)
+
+    def callback(response):
+        loop.call_soon_threadsafe(settle, response)
+
+    get_bridge().request("tools/call", _params(server, tool, args), callback)
+    return unwrap(server, tool, await future)
