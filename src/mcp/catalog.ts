@@ -1,0 +1,171 @@
+/**
+ * The catalog: every tool of every configured server, served from .skills/cache/ when the server's config (and
+ * executable) has not changed. `refresh` and notifications/tools/list_changed invalidate it. A server that fails is
+ * reported in `servers[name].error`; the other servers' tools are still returned.
+ */
+import { join } from "node:path";
+import { editDistance } from "../core/discovery/fuzzy.js";
+import { SkillsError, isSkillsError } from "../errors.js";
+import { cacheFilePath, readCacheEntry, removeCacheEntry, writeCacheEntry } from "./catalog/cacheFile.js";
+import { serverCacheKey } from "./catalog/cacheKey.js";
+import type { McpConfig } from "./config.js";
+import type { ClientPool } from "./pool.js";
+import type { ServerInfo, ToolInfo } from "./types.js";
+
+export interface CatalogServer {
+  serverInfo?: ServerInfo;
+  /** Why the server's tools are missing. */
+  error?: string;
+  errorCode?: string;
+  /** True when the tools came from the cache without starting the server. */
+  cached?: boolean;
+  toolCount: number;
+  /** The cache file of this server. */
+  cacheFile?: string;
+}
+
+export interface Catalog {
+  tools: ToolInfo[];
+  servers: Record<string, CatalogServer>;
+}
+
+export interface LoadCatalogOptions {
+  pool: ClientPool;
+  config: McpConfig;
+  /** Usually <config dir>/.skills/cache (see defaultCacheDir). */
+  cacheDir: string;
+  /** Ignore the cache and ask the servers. */
+  refresh?: boolean;
+  /** Only these servers (default: all the pool may use). */
+  servers?: string[];
+}
+
+export function defaultCacheDir(config: McpConfig): string {
+  return join(config.dir, ".skills", "cache");
+}
+
+const subscribed = new WeakMap<ClientPool, Set<string>>();
+
+export async function loadCatalog(options: LoadCatalogOptions): Promise<Catalog> {
+  const { pool, config, cacheDir } = options;
+  const names = options.servers ?? pool.serverNames();
+  for (const name of names) {
+    if (!config.servers[name]) {
+      throw new SkillsError("SERVER_NOT_FOUND", `no server "${name}" in ${config.file}`, {
+        server: name,
+        hint: `configured servers: ${Object.keys(config.servers).join(", ") || "(none)"}`,
+      });
+    }
+  }
+  watchToolChanges(pool, config, cacheDir);
+  const results = await Promise.all(names.map((name) => loadServer(options, name)));
+  const catalog: Catalog = { tools: [], servers: {} };
+  for (const [index, name] of names.entries()) {
+    const result = results[index]!;
+    catalog.servers[name] = result.server;
+    catalog.tools.push(...result.tools);
+  }
+  return catalog;
+}
+
+async function loadServer(
+  options: LoadCatalogOptions,
+  name: string,
+): Promise<{ server: CatalogServer; tools: ToolInfo[] }> {
+  const { pool, config, cacheDir } = options;
+  const serverConfig = config.servers[name]!;
+  const key = await serverCacheKey(serverConfig);
+  const cacheFile = cacheFilePath(cacheDir, key);
+  try {
+    if (!options.refresh) {
+      const entry = await readCacheEntry(cacheDir, key, name);
+      // A server that is running anyway tells us its version: a different one means the cache is stale.
+      const live = entry && pool.startedServers().includes(name) ? await pool.serverInfo(name) : undefined;
+      if (entry && (!live || live.version === entry.serverInfo.version)) {
+        return {
+          server: { serverInfo: entry.serverInfo, cached: true, toolCount: entry.tools.length, cacheFile },
+          tools: entry.tools,
+        };
+      }
+    }
+    const tools = await pool.listServerTools(name);
+    const serverInfo = await pool.serverInfo(name);
+    await writeCacheEntry(cacheDir, key, name, serverInfo, tools);
+    return { server: { serverInfo, cached: false, toolCount: tools.length, cacheFile }, tools };
+  } catch (error) {
+    if (!isSkillsError(error)) throw error;
+    return { server: { error: error.message, errorCode: error.code, toolCount: 0 }, tools: [] };
+  }
+}
+
+function watchToolChanges(pool: ClientPool, config: McpConfig, cacheDir: string): void {
+  const dirs = subscribed.get(pool) ?? new Set<string>();
+  subscribed.set(pool, dirs);
+  if (dirs.has(cacheDir)) return;
+  dirs.add(cacheDir);
+  pool.onToolsChanged((server) => {
+    const serverConfig = config.servers[server];
+    if (!serverConfig) return;
+    void serverCacheKey(serverConfig)
+      .then((key) => removeCacheEntry(cacheDir, key))
+      .catch(() => undefined);
+  });
+}
+
+/** Removes the cached tool list of a server (what a tools/list_changed notification does). */
+export async function invalidateCatalog(config: McpConfig, cacheDir: string, server: string): Promise<void> {
+  const serverConfig = config.servers[server];
+  if (serverConfig) await removeCacheEntry(cacheDir, await serverCacheKey(serverConfig));
+}
+
+/** Finds "server/tool" (or a bare tool name that only one server has). TOOL_NOT_FOUND with suggestions otherwise. */
+export function findTool(catalog: Catalog, key: string): ToolInfo {
+  const slash = key.indexOf("/");
+  const server = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const matches = catalog.tools.filter(
+    (tool) => tool.name === name && (server === undefined || tool.server === server),
+  );
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    throw new SkillsError(
+      "TOOL_NOT_FOUND",
+      `"${key}" is ambiguous: ${matches.map((t) => `${t.server}/${t.name}`).join(", ")}`,
+      {
+        tool: key,
+        hint: "name the server too: <server>/<tool>",
+      },
+    );
+  }
+  if (server !== undefined && !catalog.servers[server]) {
+    throw new SkillsError("SERVER_NOT_FOUND", `no server "${server}" in the catalog`, {
+      server,
+      hint: `servers: ${Object.keys(catalog.servers).join(", ") || "(none)"}`,
+    });
+  }
+  const failed = server !== undefined ? catalog.servers[server]?.error : undefined;
+  const suggestions = suggestToolNames(catalog, name, server);
+  throw new SkillsError(
+    "TOOL_NOT_FOUND",
+    `no tool "${key}"${failed ? ` (server "${server}" failed: ${failed.split("\n")[0]})` : ""}`,
+    {
+      tool: key,
+      hint:
+        suggestions.length > 0
+          ? `did you mean ${suggestions.join(", ")}?`
+          : "run `skills tools list` to see the tools, or `skills tools search <words>`",
+    },
+  );
+}
+
+function suggestToolNames(catalog: Catalog, name: string, server: string | undefined): string[] {
+  const scored = catalog.tools
+    .filter((tool) => server === undefined || tool.server === server)
+    .map((tool) => ({
+      key: `${tool.server}/${tool.name}`,
+      distance: editDistance(tool.name.toLowerCase(), name.toLowerCase()),
+    }))
+    .filter((entry) => entry.distance <= Math.max(2, Math.floor(name.length / 3)))
+    .sort((a, b) => a.distance - b.distance);
+  return scored.slice(0, 3).map((entry) => entry.key);
+}

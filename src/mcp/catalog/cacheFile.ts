@@ -1,0 +1,59 @@
+/** One server's cached tool list: .skills/cache/catalog-<key>.json. */
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "../../store/atomicWrite.js";
+import type { ServerInfo, ToolInfo } from "../types.js";
+
+const FORMAT = 1;
+
+export interface CatalogCacheEntry {
+  format: number;
+  server: string;
+  key: string;
+  serverInfo: ServerInfo;
+  fetchedAt: string;
+  tools: ToolInfo[];
+}
+
+export function cacheFilePath(cacheDir: string, key: string): string {
+  return join(cacheDir, `catalog-${key}.json`);
+}
+
+/** The entry, or undefined when there is none or it is unreadable (a broken cache is refetched, not an error). */
+export async function readCacheEntry(
+  cacheDir: string,
+  key: string,
+  server: string,
+): Promise<CatalogCacheEntry | undefined> {
+  try {
+    const entry = JSON.parse(await readFile(cacheFilePath(cacheDir, key), "utf8")) as CatalogCacheEntry;
+    if (entry.format !== FORMAT || entry.key !== key || entry.server !== server || !Array.isArray(entry.tools))
+      return undefined;
+    if (typeof entry.serverInfo?.version !== "string") return undefined;
+    return entry;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeCacheEntry(
+  cacheDir: string,
+  key: string,
+  server: string,
+  serverInfo: ServerInfo,
+  tools: ToolInfo[],
+): Promise<void> {
+  const entry: CatalogCacheEntry = {
+    format: FORMAT,
+    server,
+    key,
+    serverInfo,
+    fetchedAt: new Date().toISOString(),
+    tools,
+  };
+  await writeFileAtomic(cacheFilePath(cacheDir, key), `${JSON.stringify(entry, null, 2)}\n`);
+}
+
+export async function removeCacheEntry(cacheDir: string, key: string): Promise<void> {
+  await rm(cacheFilePath(cacheDir, key), { force: true });
+}
