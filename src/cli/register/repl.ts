@@ -1,0 +1,91 @@
+/**
+ * `skills repl`: a session fed from stdin. On a terminal it prompts (`>>>`, `...`); otherwise it reads blocks
+ * separated by a `%%` line or a blank line and prints each block's result (one JSON object per line with --json).
+ */
+import { createInterface } from "node:readline";
+import { parseLanguage, parseTimeout } from "../../commands/exec.js";
+import { BlockReader, openRepl } from "../../commands/repl.js";
+import { parseToolKeys } from "../../commands/toolset.js";
+import { EXIT } from "../../errors.js";
+import type { RunResult } from "../../sandbox/types.js";
+import type { RegisterCommand } from "../commands.js";
+import { print, printErr } from "../context.js";
+import { renderRunResult } from "../render/run.js";
+import { allStrings, lastString } from "./options.js";
+
+interface ReplCliOptions {
+  lang?: unknown;
+  tools?: unknown;
+  allTools?: boolean;
+  timeout?: unknown;
+  config?: unknown;
+}
+
+export const registerRepl: RegisterCommand = (cli, ctx, run) => {
+  cli
+    .command("repl", "Interactive session: code blocks run in one live sandboxed worker that keeps its variables")
+    .option("--lang <language>", "python | typescript | javascript (default python)", { type: [String] })
+    .option("--tools <list>", "Tools the code may call: server/tool,server/tool", { type: [String] })
+    .option("--all-tools", "Allow every tool of every server in .mcp.json")
+    .option("--timeout <ms>", "Wall-clock limit per block in milliseconds")
+    .option("--config <file>", "Use this .mcp.json instead of the nearest one", { type: [String] })
+    .option("--json", "Print one JSON result per block")
+    .example("printf 'x = 21\\n\\nresult = x * 2\\n' | skills repl --lang python")
+    .action(
+      run(async (options: ReplCliOptions) => {
+        const language = parseLanguage(lastString(options.lang) ?? "python");
+        const session = await openRepl({
+          language,
+          tools: parseToolKeys(allStrings(options.tools)),
+          allTools: Boolean(options.allTools),
+          timeoutMs: parseTimeout(options.timeout),
+          configPath: lastString(options.config),
+          cwd: ctx.cwd,
+        });
+        const interactive = Boolean(process.stdin.isTTY) && !ctx.json;
+        let failed = 0;
+        let count = 0;
+        const show = (run: RunResult) => {
+          count++;
+          if (!run.ok) failed++;
+          if (ctx.json) print(ctx, JSON.stringify({ block: count, ...run }));
+          else print(ctx, renderRunResult(run, ctx.style, { title: `[${count}]` }));
+        };
+        try {
+          if (interactive) {
+            printErr(
+              ctx,
+              ctx.errStyle.dim(
+                `skills repl (${language}${session.tools.length ? `, tools: ${session.tools.join(", ")}` : ""}). ` +
+                  "A blank line or %% runs the block; Ctrl-D quits.",
+              ),
+            );
+          }
+          for (const warning of session.warnings) printErr(ctx, ctx.errStyle.yellow(`warning: ${warning}`));
+          const reader = new BlockReader(language);
+          const lines = createInterface({
+            input: process.stdin,
+            terminal: interactive,
+            output: interactive ? process.stderr : undefined,
+          });
+          const prompt = () => {
+            if (interactive) {
+              lines.setPrompt(reader.pending ? "... " : ">>> ");
+              lines.prompt();
+            }
+          };
+          prompt();
+          for await (const line of lines) {
+            const block = reader.push(line);
+            if (block !== undefined) show(await session.execute(block));
+            prompt();
+          }
+          const rest = reader.flush();
+          if (rest !== undefined) show(await session.execute(rest));
+        } finally {
+          await session.close();
+        }
+        ctx.exitCode = failed > 0 ? EXIT.CHECK_FAILED : EXIT.OK;
+      }),
+    );
+};

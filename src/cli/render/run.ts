@@ -1,0 +1,174 @@
+/**
+ * Human rendering of a sandbox run, shared by `skills run`, `skills exec` and `skills repl`: outcome line, result
+ * pretty-printed, logs and stderr, a table of tool calls, timings, isolation, warnings, and errors with a hint.
+ */
+import type { CellRun, RunCommandResult } from "../../commands/run.js";
+import type { ExecResult } from "../../commands/exec.js";
+import type { RunResult, ToolCallRecord } from "../../sandbox/types.js";
+import type { CliContext } from "../context.js";
+import type { Style } from "../style.js";
+
+export interface RenderRunOptions {
+  /** Title of the outcome line (skill name and version, or "exec python"). */
+  title: string;
+  /** Print the result as JSON (default true). */
+  showResult?: boolean;
+  warnings?: string[];
+}
+
+export function renderRun(result: RunCommandResult, ctx: CliContext): string {
+  const title = `${result.skill.name} ${result.skill.version}`;
+  if (result.cells) return renderCells(result.cells, title, result.warnings, ctx.style);
+  return renderRunResult(result.run, ctx.style, { title, warnings: result.warnings });
+}
+
+export function renderExec(result: ExecResult, ctx: CliContext): string {
+  return renderRunResult(result.run, ctx.style, { title: `exec ${result.language}`, warnings: result.warnings });
+}
+
+export function renderRunResult(run: RunResult, style: Style, options: RenderRunOptions): string {
+  const out: string[] = [outcomeLine(run, style, options.title)];
+  if (run.ok && options.showResult !== false && run.result !== undefined) {
+    out.push(style.bold("result"), indent(prettyJson(run.result)));
+  }
+  if (run.truncated?.result) out.push(style.yellow(`  ! ${run.truncated.result}`));
+  if (run.logs) out.push(style.bold("logs"), indent(run.logs.replace(/\n$/, ""), "  │ "));
+  if (run.truncated?.logs) out.push(style.yellow(`  ! ${run.truncated.logs}`));
+  if (run.stderr) out.push(style.bold("stderr"), indent(run.stderr.replace(/\n$/, ""), "  │ "));
+  if (run.truncated?.stderr) out.push(style.yellow(`  ! ${run.truncated.stderr}`));
+  if (run.toolCalls.length > 0) out.push(...toolTable(run.toolCalls, style));
+  if (!run.ok && run.error) out.push(...errorBlock(run, style));
+  const warnings = [...(options.warnings ?? []), ...runWarnings(run)];
+  for (const warning of warnings) out.push(style.yellow(`warning: ${warning}`));
+  return out.join("\n");
+}
+
+export function renderCells(cells: CellRun[], title: string, warnings: string[], style: Style): string {
+  const out: string[] = [];
+  for (const cell of cells) {
+    const where = cell.line > 0 ? `cell ${cell.index} (line ${cell.line})` : cell.index === 0 ? "input" : "finish";
+    out.push(
+      renderRunResult(cell.run, style, { title: `${title} · ${where}`, showResult: cell.run.result !== undefined }),
+    );
+  }
+  const total = cells.reduce((sum, cell) => sum + cell.run.durationMs, 0);
+  const ok = cells.every((cell) => cell.run.ok);
+  out.push(`${ok ? style.green("✓") : style.red("✗")} ${cells.length} cells in ${formatMs(total)}`);
+  for (const warning of warnings) out.push(style.yellow(`warning: ${warning}`));
+  return out.join("\n");
+}
+
+function outcomeLine(run: RunResult, style: Style, title: string): string {
+  const status = run.ok
+    ? style.green("✓ ok")
+    : style.red(`✗ failed${run.killedBy ? ` (killed: ${run.killedBy})` : ""}`);
+  const isolation =
+    run.isolation === "bwrap" ? style.dim("isolation bwrap") : style.yellow(`isolation ${run.isolation}`);
+  const calls =
+    run.toolCalls.length > 0 ? `, ${run.toolCalls.length} tool call${run.toolCalls.length === 1 ? "" : "s"}` : "";
+  return `${status} ${style.bold(title)}  ${formatMs(run.durationMs)} ${style.dim(`(cpu ${formatMs(run.cpuMs)}${calls})`)}  ${isolation}`;
+}
+
+/** One row per tool: calls, failures, total and slowest time, bytes in and out. */
+function toolTable(calls: ToolCallRecord[], style: Style): string[] {
+  const rows = new Map<
+    string,
+    { calls: number; failed: number; ms: number; max: number; bytesIn: number; bytesOut: number; error?: string }
+  >();
+  for (const call of calls) {
+    const row = rows.get(call.tool) ?? { calls: 0, failed: 0, ms: 0, max: 0, bytesIn: 0, bytesOut: 0 };
+    row.calls++;
+    if (!call.ok) {
+      row.failed++;
+      row.error ??= call.error;
+    }
+    row.ms += call.ms;
+    row.max = Math.max(row.max, call.ms);
+    row.bytesIn += call.bytesIn;
+    row.bytesOut += call.bytesOut;
+    rows.set(call.tool, row);
+  }
+  const width = Math.max(4, ...[...rows.keys()].map((tool) => tool.length));
+  const header = `  ${"tool".padEnd(width)}  ${"calls".padStart(5)}  ${"failed".padStart(6)}  ${"total".padStart(8)}  ${"max".padStart(8)}  ${"in".padStart(8)}  ${"out".padStart(8)}`;
+  const lines = [style.bold("tool calls"), style.dim(header)];
+  for (const [tool, row] of rows) {
+    const failed = row.failed > 0 ? style.red(String(row.failed).padStart(6)) : "0".padStart(6);
+    lines.push(
+      `  ${tool.padEnd(width)}  ${String(row.calls).padStart(5)}  ${failed}  ${formatMs(row.ms).padStart(8)}  ${formatMs(row.max).padStart(8)}  ${formatBytes(row.bytesIn).padStart(8)}  ${formatBytes(row.bytesOut).padStart(8)}`,
+    );
+    if (row.error) lines.push(style.dim(`    first error: ${oneLine(row.error)}`));
+  }
+  return lines;
+}
+
+const HINTS: Record<string, string> = {
+  TIMEOUT: "the run took longer than its timeout: raise --timeout or limits.timeout_ms in manifest.yaml",
+  OUTPUT_INVALID:
+    "the result does not match the manifest's `output` schema at the pointer: fix the program or the schema",
+  TOOL_NOT_DECLARED:
+    "the program called a tool it may not use: add it to `tools` in manifest.yaml (or --tools for exec)",
+  TOOL_ARGS_INVALID: "the arguments break the tool's input schema: `skills tools show <server/tool>` prints it",
+  TOOL_CALL_LIMIT: "the program made more tool calls than allowed: raise limits.max_tool_calls or batch the work",
+  TOOL_CALL_FAILED: "the server reported an error: see its message above",
+  SANDBOX_UNAVAILABLE: "`skills doctor` shows what isolation this machine offers and why",
+  BRIDGE_PROTOCOL: "the program broke the bridge protocol (fd 3): use the generated SDK instead of writing to it",
+  PROGRAM_ERROR: "the program raised: the traceback above points at the line",
+};
+
+const KILLED_HINTS: Record<string, string> = {
+  memory: "the program ran out of memory: raise limits.memory_mb or process the data in pieces",
+  cpu: "the program used up its CPU time: raise limits.cpu_ms or do less work per run",
+  pids: "the program started too many processes or threads: raise limits.max_processes",
+  output: "the program printed too much: print less, return data as the result instead",
+  bridge: "the program sent a malformed or oversized bridge message",
+  timeout: "the run took longer than its timeout: raise --timeout or limits.timeout_ms in manifest.yaml",
+};
+
+function errorBlock(run: RunResult, style: Style): string[] {
+  const error = run.error;
+  if (!error) return [];
+  const lines = [`${style.red("error")} ${error.code}  ${error.message}`];
+  if (error.pointer !== undefined) lines.push(`  at ${error.pointer || "/"}`);
+  if (error.stack) lines.push(style.dim(indent(error.stack.replace(/\n$/, ""), "  ")));
+  const hint = (run.killedBy && KILLED_HINTS[run.killedBy]) ?? HINTS[error.code];
+  if (hint) lines.push(`  ${style.dim("hint:")} ${hint}`);
+  return lines;
+}
+
+function runWarnings(run: RunResult): string[] {
+  const extra = (run as { warnings?: unknown }).warnings;
+  return Array.isArray(extra) ? extra.map(String) : [];
+}
+
+export function prettyJson(value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function indent(text: string, prefix = "  "): string {
+  return text
+    .split("\n")
+    .map((line) => `${prefix}${line}`)
+    .join("\n");
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 10_000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

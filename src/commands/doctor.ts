@@ -1,0 +1,128 @@
+/**
+ * `skills doctor`: what this machine gives the sandbox (bwrap, user namespaces, setpriv, prlimit, cgroups), the
+ * interpreters, and with `servers: true` whether every server of the project's .mcp.json starts and lists tools.
+ */
+import { execFile } from "node:child_process";
+import { SkillsError } from "../errors.js";
+import { loadMcpConfig } from "../mcp/config.js";
+import { createClientPool } from "../mcp/pool.js";
+import { detectIsolation } from "../sandbox/index.js";
+import { loadProjectConfig } from "../store/config.js";
+
+export interface DoctorOptions {
+  cwd: string;
+  /** Start every configured server and list its tools. */
+  servers?: boolean;
+  configPath?: string;
+  /** Per-server time limit for --servers. */
+  serverTimeoutMs?: number;
+}
+
+export type IsolationReport = Awaited<ReturnType<typeof detectIsolation>>;
+
+export interface InterpreterCheck {
+  name: string;
+  path: string;
+  version?: string;
+  ok: boolean;
+  error?: string;
+}
+
+export interface ServerCheck {
+  name: string;
+  ok: boolean;
+  version?: string;
+  tools?: number;
+  ms: number;
+  error?: string;
+}
+
+export interface DoctorResult {
+  /** No check failed (isolation "process" is a warning unless the project requires isolation). */
+  ok: boolean;
+  isolation: IsolationReport;
+  requireIsolation: boolean;
+  interpreters: InterpreterCheck[];
+  servers?: ServerCheck[];
+  /** Where the servers came from, when checked. */
+  mcpConfig?: string;
+  problems: string[];
+}
+
+export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
+  const config = await loadProjectConfig(options.cwd);
+  const [isolation, python] = await Promise.all([detectIsolation(), checkPython(config.python)]);
+  const node: InterpreterCheck = { name: "node", path: process.execPath, version: process.versions.node, ok: true };
+  const problems: string[] = [];
+  if (!python.ok) problems.push(`python: ${python.error}`);
+  if (isolation.isolation !== "bwrap" && config.requireIsolation) {
+    problems.push(
+      "the project requires isolation (requireIsolation in skills.config.json) but only process isolation is available",
+    );
+  }
+  const result: DoctorResult = {
+    ok: true,
+    isolation,
+    requireIsolation: config.requireIsolation,
+    interpreters: [node, python],
+    problems,
+  };
+  if (options.servers) {
+    const mcp = await loadMcpConfig({ cwd: options.cwd, configPath: options.configPath });
+    result.mcpConfig = mcp.file;
+    result.servers = await checkServers(mcp, options.serverTimeoutMs ?? 20_000);
+    for (const server of result.servers) if (!server.ok) problems.push(`server ${server.name}: ${server.error}`);
+  }
+  result.ok = problems.length === 0;
+  return result;
+}
+
+function checkPython(path: string): Promise<InterpreterCheck> {
+  return new Promise((resolve) => {
+    execFile(
+      path,
+      ["-S", "-I", "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+      { timeout: 10_000 },
+      (error, stdout) => {
+        if (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          resolve({
+            name: "python",
+            path,
+            ok: false,
+            error: code === "ENOENT" ? `${path} not found (set "python" in skills.config.json)` : error.message,
+          });
+        } else resolve({ name: "python", path, version: stdout.trim(), ok: true });
+      },
+    );
+  });
+}
+
+async function checkServers(
+  config: Awaited<ReturnType<typeof loadMcpConfig>>,
+  timeoutMs: number,
+): Promise<ServerCheck[]> {
+  const names = Object.keys(config.servers);
+  const pool = createClientPool(config, { servers: names, connectTimeoutMs: timeoutMs });
+  try {
+    return await Promise.all(
+      names.map(async (name): Promise<ServerCheck> => {
+        const started = performance.now();
+        try {
+          const tools = await pool.listTools([name]);
+          const info = tools[0]?.serverInfo ?? pool.serverInfo(name);
+          return { name, ok: true, version: info?.version, tools: tools.length, ms: elapsed(started) };
+        } catch (error) {
+          const message = error instanceof SkillsError || error instanceof Error ? error.message : String(error);
+          return { name, ok: false, ms: elapsed(started), error: message };
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}

@@ -1,0 +1,147 @@
+/**
+ * `skills repl`: a session (one live sandboxed worker that keeps its namespace, like a kernel) fed with code blocks.
+ * The CLI reads lines and prints; this module opens the session and decides where a block ends.
+ */
+import type { SkillLanguage } from "../core/skill/types.js";
+import { createSession } from "../sandbox/index.js";
+import type { RunLimits, RunResult } from "../sandbox/types.js";
+import { loadProjectConfig } from "../store/config.js";
+import { openToolset } from "./toolset.js";
+
+export interface ReplOptions {
+  language: SkillLanguage;
+  cwd: string;
+  tools?: string[];
+  allTools?: boolean;
+  timeoutMs?: number;
+  configPath?: string;
+  /** The session ends after this long without a block (default: the sandbox's own). */
+  idleTimeoutMs?: number;
+}
+
+export interface ReplSession {
+  language: SkillLanguage;
+  tools: string[];
+  warnings: string[];
+  execute(code: string): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+export async function openRepl(options: ReplOptions): Promise<ReplSession> {
+  const config = await loadProjectConfig(options.cwd);
+  const toolset = await openToolset({
+    cwd: options.cwd,
+    configPath: options.configPath,
+    cacheDir: config.cacheDir,
+    keys: options.tools ?? [],
+    all: options.allTools,
+  });
+  const limits: Partial<RunLimits> = {};
+  if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
+  let session: ReturnType<typeof createSession>;
+  try {
+    session = createSession({
+      language: options.language,
+      tools: toolset.tools,
+      backend: toolset.backend,
+      limits,
+      idleTimeoutMs: options.idleTimeoutMs,
+      python: config.python,
+    });
+  } catch (error) {
+    await toolset.close();
+    throw error;
+  }
+  return {
+    language: options.language,
+    tools: toolset.tools.map((tool) => `${tool.server}/${tool.name}`),
+    warnings: toolset.warnings,
+    execute: (code) => session.execute(code),
+    close: async () => {
+      try {
+        await session.close();
+      } finally {
+        await toolset.close();
+      }
+    },
+  };
+}
+
+/**
+ * Collects lines into blocks. A line holding only `%%` ends a block; so does an empty line, unless the block is
+ * visibly unfinished (open brackets, a trailing `:` or `\` in Python, a trailing operator or comma) — the same
+ * rule as Python's own prompt, so a blank line inside a `def` needs `%%` instead.
+ */
+export class BlockReader {
+  private lines: string[] = [];
+
+  constructor(private readonly language: SkillLanguage) {}
+
+  /** Feeds one line (without its newline); returns a block when one is complete. */
+  push(line: string): string | undefined {
+    if (line.trim() === "%%") return this.take();
+    if (line.trim() === "") {
+      if (this.lines.length === 0) return undefined;
+      if (isUnfinished(this.lines, this.language)) {
+        this.lines.push(line);
+        return undefined;
+      }
+      return this.take();
+    }
+    this.lines.push(line);
+    return undefined;
+  }
+
+  /** Whether a block has started (the prompt shows `...` then). */
+  get pending(): boolean {
+    return this.lines.length > 0;
+  }
+
+  /** The rest at end of input. */
+  flush(): string | undefined {
+    return this.take();
+  }
+
+  private take(): string | undefined {
+    const block = this.lines.join("\n").replace(/\s+$/, "");
+    this.lines = [];
+    return block.trim() ? `${block}\n` : undefined;
+  }
+}
+
+function isUnfinished(lines: string[], language: SkillLanguage): boolean {
+  const text = lines.join("\n");
+  if (bracketDepth(text, language) > 0) return true;
+  const last =
+    [...lines]
+      .reverse()
+      .find((line) => line.trim() !== "")
+      ?.trimEnd() ?? "";
+  if (language === "python") return last.endsWith(":") || last.endsWith("\\");
+  return /[,+\-*/=&|?:.([{]$/.test(last) || last.endsWith("=>");
+}
+
+/** Open brackets minus closed ones, skipping strings and comments (good enough for a prompt). */
+export function bracketDepth(text: string, language: SkillLanguage): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (quote) {
+      if (char === "\\") i++;
+      else if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === '"' || char === "'" || char === "`") quote = char;
+    else if (char === "#" && language === "python") i = skipLine(text, i);
+    else if (char === "/" && text[i + 1] === "/" && language !== "python") i = skipLine(text, i);
+    else if (char === "(" || char === "[" || char === "{") depth++;
+    else if (char === ")" || char === "]" || char === "}") depth--;
+  }
+  return depth;
+}
+
+function skipLine(text: string, from: number): number {
+  const end = text.indexOf("\n", from);
+  return end < 0 ? text.length : end;
+}

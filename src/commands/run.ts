@@ -1,0 +1,210 @@
+/**
+ * `skills run`: load and validate a skill, validate its input, resolve the tools it declares from the catalog
+ * (starting only their servers), run its entry in the sandbox with the manifest's limits, and return the run result.
+ * `--cells` runs the entry cell by cell (`# %%` / `// %%`) in one session instead.
+ */
+import { readFile } from "node:fs/promises";
+import { relative } from "node:path";
+import type { Problem } from "../core/problem.js";
+import type { LoadedSkill } from "../core/skill/types.js";
+import { SkillsError } from "../errors.js";
+import type { JsonObject } from "../mcp/types.js";
+import { createSession, limitsFromManifest, runProgram, splitCells } from "../sandbox/index.js";
+import type { RunLimits, RunResult } from "../sandbox/types.js";
+import { loadProjectConfig } from "../store/config.js";
+import { resolveSkillRef } from "../store/findSkills.js";
+import { loadSkill } from "../store/loadSkill.js";
+import { type ParsedInput, parseInputArgument, validateInput } from "./runInput.js";
+import { openToolset } from "./toolset.js";
+
+export interface RunOptions {
+  /** A skill folder, or a skill name looked up under the project's roots. `name@version` is not supported yet. */
+  ref: string;
+  /** JSON text, or `@file` (JSON or YAML). Defaults to `{}`. */
+  input?: string;
+  cwd: string;
+  /** Overrides the manifest's timeout_ms. */
+  timeoutMs?: number;
+  requireIsolation?: boolean;
+  /** Run the entry file cell by cell in one session. */
+  cells?: boolean;
+  /** Path of the .mcp.json to use instead of the nearest one. */
+  configPath?: string;
+  signal?: AbortSignal;
+}
+
+export interface SkillSummary {
+  name: string;
+  version: string;
+  language: string;
+  dir: string;
+}
+
+export interface CellRun {
+  index: number;
+  /** 1-based line of the cell's first line in the entry file. */
+  line: number;
+  run: RunResult;
+}
+
+export interface RunCommandResult {
+  ok: boolean;
+  skill: SkillSummary;
+  input: unknown;
+  /** The run (for --cells: the last cell's run, whose `result` is the skill's result). */
+  run: RunResult;
+  cells?: CellRun[];
+  warnings: string[];
+}
+
+export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
+  if (/^[^/\\]+@[^/\\]+$/.test(options.ref) && !options.ref.startsWith(".")) {
+    throw new SkillsError("USAGE", `running a tagged version (${options.ref}) is not yet supported`, {
+      hint: "run the working copy by name or folder (drop the @version), or check the tag out into a folder and run that",
+    });
+  }
+  const config = await loadProjectConfig(options.cwd);
+  const dir = await resolveSkillRef(options.ref, config);
+  const skill = await loadValidSkill(dir, options.cwd);
+  const manifest = skill.manifest;
+
+  const parsed = await parseInputArgument(options.input, options.cwd);
+  const input = validateInput(manifest.input, parsed, `${displayPath(skill.dir, options.cwd)}/manifest.yaml`);
+
+  const limits: Partial<RunLimits> = { ...limitsFromManifest(manifest.limits) };
+  if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
+  const requireIsolation = options.requireIsolation ?? config.requireIsolation;
+
+  const toolset = await openToolset({
+    cwd: options.cwd,
+    configPath: options.configPath,
+    cacheDir: config.cacheDir,
+    ranges: manifest.tools ?? {},
+  });
+  try {
+    const summary: SkillSummary = {
+      name: skill.name,
+      version: manifest.version,
+      language: manifest.language,
+      dir: skill.dir,
+    };
+    if (options.cells) {
+      const cells = await runCells(skill, input.value, toolset, limits, config.python);
+      const last = cells[cells.length - 1];
+      if (!last)
+        throw new SkillsError("INPUT_INVALID", `${skill.entryPath} has no code to run`, { file: skill.entryPath });
+      return {
+        ok: cells.every((cell) => cell.run.ok),
+        skill: summary,
+        input: input.value,
+        run: last.run,
+        cells,
+        warnings: [...input.warnings, ...toolset.warnings],
+      };
+    }
+    const run = await runProgram({
+      language: manifest.language,
+      skillDir: skill.dir,
+      entryFile: manifest.entry,
+      input: input.value,
+      tools: toolset.tools,
+      backend: toolset.backend,
+      limits,
+      outputSchema: manifest.output,
+      requireIsolation,
+      signal: options.signal,
+    });
+    return { ok: run.ok, skill: summary, input: input.value, run, warnings: [...input.warnings, ...toolset.warnings] };
+  } finally {
+    await toolset.close();
+  }
+}
+
+/** Loads a skill; an invalid skill is an input error (exit 2) that lists every problem with its position. */
+export async function loadValidSkill(dir: string, cwd: string): Promise<LoadedSkill> {
+  const loaded = await loadSkill(dir);
+  if (loaded.ok) return loaded.value;
+  const first = loaded.errors[0];
+  const lines = loaded.errors.map((problem) => `  ${formatProblem(problem, cwd)}`);
+  throw new SkillsError(
+    "MANIFEST_INVALID",
+    `the skill in ${displayPath(dir, cwd)} is invalid (${loaded.errors.length} problem${loaded.errors.length === 1 ? "" : "s"}):\n${lines.join("\n")}`,
+    {
+      file: first ? displayPath(first.file, cwd) : undefined,
+      line: first?.line,
+      column: first?.column,
+      pointer: first?.pointer,
+      problems: loaded.errors,
+      hint: `fix the problems above; \`skills validate ${displayPath(dir, cwd)}\` shows them with hints`,
+    },
+  );
+}
+
+function formatProblem(problem: Problem, cwd: string): string {
+  const hint = problem.hint ? ` (${problem.hint})` : "";
+  return `${displayPath(problem.file, cwd)}:${problem.line}:${problem.column}  ${problem.code}  ${problem.message}${hint}`;
+}
+
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith("..") ? rel : path;
+}
+
+/**
+ * Runs the entry file cell by cell in one session. The input is set as `input` first; after the last cell, a
+ * file that defines `run` but sets no `result` gets `result = run(input)`, so a skill gives the same result either way.
+ */
+async function runCells(
+  skill: LoadedSkill,
+  input: unknown,
+  toolset: Awaited<ReturnType<typeof openToolset>>,
+  limits: Partial<RunLimits>,
+  python: string,
+): Promise<CellRun[]> {
+  const language = skill.manifest.language;
+  const source = await readFile(skill.entryPath, "utf8");
+  const cells = splitCells(source, language);
+  const session = createSession({
+    language,
+    tools: toolset.tools,
+    backend: toolset.backend,
+    limits,
+    python,
+  });
+  const runs: CellRun[] = [];
+  try {
+    const setup = await session.execute(inputPrelude(language, input));
+    if (!setup.ok) return [{ index: 0, line: 0, run: setup }];
+    for (const [index, cell] of cells.entries()) {
+      const run = await session.execute(cell.code);
+      runs.push({ index: index + 1, line: cell.line, run });
+      if (!run.ok) return runs;
+    }
+    const finish = await session.execute(finishCode(language));
+    runs.push({ index: cells.length + 1, line: 0, run: finish });
+    return runs;
+  } finally {
+    await session.close();
+  }
+}
+
+function inputPrelude(language: string, input: unknown): string {
+  const json = JSON.stringify(input ?? {});
+  if (language === "python")
+    return `import json as __json\ninput = __json.loads(${JSON.stringify(json)})\ndel __json\n`;
+  return `globalThis.input = JSON.parse(${JSON.stringify(json)});\n`;
+}
+
+function finishCode(language: string): string {
+  if (language === "python") {
+    return "if 'result' not in globals() and callable(globals().get('run')):\n    result = run(input)\n";
+  }
+  return [
+    "const __g = globalThis as Record<string, unknown>;",
+    'if (__g.result === undefined && typeof __g.run === "function") {',
+    "  __g.result = await (__g.run as (input: unknown) => unknown)(__g.input);",
+    "}",
+  ].join("\n");
+}
+
+export type { ParsedInput, JsonObject };

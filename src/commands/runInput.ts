@@ -1,0 +1,203 @@
+/**
+ * The `--input` of `skills run` / `skills exec`: JSON text or `@file` (JSON, or YAML for .yaml/.yml), parsed with
+ * positions, then validated against the manifest's input schema (ajv, defaults applied). Every error names where.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { parseYaml } from "../core/yaml/index.js";
+import { SkillsError } from "../errors.js";
+import type { JsonObject } from "../mcp/types.js";
+
+export interface ParsedInput {
+  value: unknown;
+  /** Where the input came from: the file, or "--input". */
+  source: string;
+  /** Line:column of a JSON pointer in the input text, when known. */
+  locate?: (pointer: string) => { line: number; column: number } | undefined;
+}
+
+export interface ValidatedInput {
+  value: unknown;
+  warnings: string[];
+}
+
+const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+export async function parseInputArgument(raw: string | undefined, cwd: string): Promise<ParsedInput> {
+  if (raw === undefined || raw === "") return { value: {}, source: "--input" };
+  if (!raw.startsWith("@")) return parseInputText(raw, "--input", false);
+  const file = resolve(cwd, raw.slice(1));
+  if (raw.length === 1) {
+    throw new SkillsError("USAGE", "--input @ needs a file name", { hint: "write --input @input.json" });
+  }
+  let text: string;
+  try {
+    const data = await readFile(file);
+    if (data.byteLength > MAX_INPUT_BYTES) {
+      throw new SkillsError("INPUT_INVALID", `input file is too large (${data.byteLength} bytes, limit 16 MiB)`, {
+        file: raw.slice(1),
+        hint: "pass a smaller input; large data belongs in a file the skill reads through a tool",
+      });
+    }
+    text = data.toString("utf8");
+  } catch (error) {
+    if (error instanceof SkillsError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SkillsError("NOT_FOUND", `cannot read the input file ${raw.slice(1)}: ${code ?? String(error)}`, {
+      file: raw.slice(1),
+      hint: "check the path after @ (it is relative to the current folder)",
+    });
+  }
+  return parseInputText(text, raw.slice(1), /\.ya?ml$/i.test(file));
+}
+
+/** Parses input text: JSON (or YAML when `yaml`), keeping positions for later error messages. */
+export function parseInputText(text: string, source: string, yaml: boolean): ParsedInput {
+  if (!yaml) {
+    try {
+      const value: unknown = JSON.parse(text);
+      return { value, source, locate: locator(text, source) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const offset = /at position (\d+)/.exec(message)?.[1];
+      const at = offset === undefined ? text.length : Number(offset);
+      const { line, column } = offsetToLineColumn(text, at);
+      throw new SkillsError(
+        "INPUT_INVALID",
+        `input is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
+        {
+          file: source,
+          line,
+          column,
+          hint:
+            source === "--input"
+              ? `quote the JSON for your shell, e.g. --input '{"path": "src"}'`
+              : "fix the JSON at this position (or use a .yaml file for YAML input)",
+        },
+      );
+    }
+  }
+  const parsed = parseYaml(text, { file: source });
+  if (!parsed.ok) {
+    const first = parsed.errors[0];
+    throw new SkillsError("INPUT_INVALID", `input is not valid YAML: ${first?.message ?? "syntax error"}`, {
+      file: source,
+      line: first?.line,
+      column: first?.column,
+      hint: first?.hint ?? "fix the YAML syntax",
+    });
+  }
+  return {
+    value: parsed.value,
+    source,
+    locate: (pointer) => {
+      try {
+        return parsed.locate(pointer);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function locator(text: string, source: string): ParsedInput["locate"] {
+  return (pointer) => {
+    const parsed = parseYaml(text, { file: source });
+    if (!parsed.ok) return undefined;
+    try {
+      return parsed.locate(pointer);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function offsetToLineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lines = before.split("\n");
+  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
+}
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+let ajv: Ajv2020 | undefined;
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function compile(schema: JsonObject, schemaFile: string): ValidateFunction {
+  const cached = compiled.get(schema);
+  if (cached) return cached;
+  if (!ajv) {
+    ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true, validateSchema: false });
+    addFormats(ajv);
+  }
+  try {
+    const validate = ajv.compile(withoutDialect(schema));
+    compiled.set(schema, validate);
+    return validate;
+  } catch (error) {
+    throw new SkillsError("MANIFEST_INVALID", `the input schema cannot be compiled: ${(error as Error).message}`, {
+      file: schemaFile,
+      pointer: "/input",
+      hint: "fix the `input` JSON Schema in manifest.yaml (`skills validate` checks it)",
+    });
+  }
+}
+
+/** Draft-07 schemas from servers and manifests compile under 2020-12 once their `$schema` is dropped. */
+function withoutDialect(schema: JsonObject): JsonObject {
+  if (!("$schema" in schema)) return schema;
+  const { $schema: _ignored, ...rest } = schema;
+  return rest;
+}
+
+/** Validates (a copy of) the input against the schema; defaults are filled in. Throws INPUT_INVALID with the pointer. */
+export function validateInput(schema: JsonObject | undefined, input: ParsedInput, schemaFile: string): ValidatedInput {
+  if (!schema) return { value: input.value, warnings: [] };
+  const value = structuredClone(input.value);
+  const validate = compile(schema, schemaFile);
+  if (validate(value)) return { value, warnings: [] };
+  const errors = validate.errors ?? [];
+  const first = errors[0];
+  const pointer = first ? errorPointer(first) : "";
+  const where = input.locate?.(pointer) ?? (first ? input.locate?.(first.instancePath) : undefined);
+  const details = errors.slice(0, 5).map((error) => `  ${errorPointer(error) || "/"}: ${describe(error)}`);
+  throw new SkillsError(
+    "INPUT_INVALID",
+    `input does not match the skill's input schema${errors.length > 1 ? ` (${errors.length} errors)` : ""}:\n${details.join("\n")}`,
+    {
+      file: input.source,
+      line: where?.line,
+      column: where?.column,
+      pointer: pointer || "/",
+      errors: errors.map((error) => ({ pointer: errorPointer(error), message: describe(error) })),
+      hint: `the input schema is in ${schemaFile} under \`input\``,
+    },
+  );
+}
+
+function errorPointer(error: ErrorObject): string {
+  if (error.keyword === "required") {
+    const missing = (error.params as { missingProperty?: string }).missingProperty;
+    return missing ? `${error.instancePath}/${missing}` : error.instancePath;
+  }
+  if (error.keyword === "additionalProperties") {
+    const extra = (error.params as { additionalProperty?: string }).additionalProperty;
+    return extra ? `${error.instancePath}/${extra}` : error.instancePath;
+  }
+  return error.instancePath;
+}
+
+function describe(error: ErrorObject): string {
+  if (error.keyword === "required") {
+    return `required property "${(error.params as { missingProperty: string }).missingProperty}" is missing`;
+  }
+  if (error.keyword === "additionalProperties") {
+    return `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  }
+  if (error.keyword === "enum") {
+    return `${error.message}: ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
+  }
+  return error.message ?? error.keyword;
+}
