@@ -1,0 +1,194 @@
+/**
+ * Every problem code `skills validate` can report, with its level. "error" is an error in both modes;
+ * "strict" is a warning by default (Agent Skills clients tolerate it) and an error with --strict.
+ * docs/skill-format.md has the same table; a test keeps the two in sync.
+ */
+import type { Problem, Severity } from "../problem.js";
+
+export type ProblemLevel = "error" | "strict";
+
+export interface ProblemCodeInfo {
+  level: ProblemLevel;
+  meaning: string;
+  fix: string;
+}
+
+export const PROBLEM_CODES = {
+  SKILL_MD_MISSING: {
+    level: "error",
+    meaning: "the folder has no SKILL.md",
+    fix: "add SKILL.md with name and description frontmatter (`skills new` writes one)",
+  },
+  MANIFEST_MISSING: {
+    level: "error",
+    meaning: "the folder has no manifest.yaml",
+    fix: "add manifest.yaml (`skills new` writes one)",
+  },
+  FILE_TOO_LARGE: {
+    level: "error",
+    meaning: "SKILL.md or manifest.yaml is over 1 MiB and is not parsed",
+    fix: "keep these files small; move data into separate files",
+  },
+  FILE_BINARY: {
+    level: "error",
+    meaning: "the file is not UTF-8 text (NUL bytes or invalid UTF-8)",
+    fix: "save the file as UTF-8 text",
+  },
+  SYMLINK_ESCAPE: {
+    level: "error",
+    meaning: "a symlink in the skill folder points outside it",
+    fix: "copy the file into the skill folder instead of linking to it",
+  },
+  PATH_ESCAPE: {
+    level: "error",
+    meaning: "the entry path leaves the skill folder (absolute or `..`)",
+    fix: "use a path relative to the skill folder, e.g. main.py",
+  },
+  SKILL_MD_EMPTY: {
+    level: "error",
+    meaning: "SKILL.md is empty",
+    fix: "add the frontmatter (name, description) and a body",
+  },
+  FRONTMATTER_MISSING: {
+    level: "error",
+    meaning: "SKILL.md does not start with a `---` frontmatter block",
+    fix: "start the file with `---`, name and description, then `---`",
+  },
+  FRONTMATTER_UNTERMINATED: {
+    level: "error",
+    meaning: "the frontmatter block is never closed",
+    fix: "add a `---` line after the frontmatter",
+  },
+  BODY_EMPTY: {
+    level: "strict",
+    meaning: "SKILL.md has no instructions after the frontmatter",
+    fix: "describe when and how an agent should use the skill",
+  },
+  YAML_SYNTAX: { level: "error", meaning: "the YAML cannot be parsed", fix: "fix the syntax at the position shown" },
+  YAML_TAB: { level: "error", meaning: "a tab is used for indentation", fix: "indent with spaces" },
+  YAML_UNCLOSED_QUOTE: { level: "error", meaning: "a quoted string is never closed", fix: "add the closing quote" },
+  YAML_DUPLICATE_KEY: {
+    level: "error",
+    meaning: "a key appears twice in one mapping",
+    fix: "remove or rename one of them",
+  },
+  YAML_NOT_MAPPING: {
+    level: "error",
+    meaning: "the document is not a mapping of keys to values",
+    fix: "write `key: value` lines at the top level",
+  },
+  MANIFEST_SCHEMA: {
+    level: "error",
+    meaning: "a manifest value has the wrong type or is out of range, or a required key is missing",
+    fix: "see the message and schemas/manifest.schema.json",
+  },
+  MANIFEST_UNKNOWN_KEY: {
+    level: "error",
+    meaning: "manifest.yaml has a key the schema does not define",
+    fix: "remove it or fix its spelling (the hint suggests the closest key)",
+  },
+  FRONTMATTER_SCHEMA: {
+    level: "error",
+    meaning: "a frontmatter value has the wrong type, or name/description is missing",
+    fix: "see the message and schemas/skill-frontmatter.schema.json",
+  },
+  FRONTMATTER_UNKNOWN_KEY: {
+    level: "strict",
+    meaning: "the frontmatter has a key the Agent Skills specification does not define",
+    fix: "move it under `metadata:` (string values) or remove it",
+  },
+  NAME_INVALID: {
+    level: "error",
+    meaning: "the name breaks the rule: a-z, 0-9 and single hyphens, no leading or trailing hyphen",
+    fix: "rename, e.g. `my-skill`",
+  },
+  NAME_TOO_LONG: { level: "error", meaning: "the name is longer than 64 characters", fix: "use a shorter name" },
+  NAME_RESERVED: {
+    level: "error",
+    meaning: "the name contains a reserved word (anthropic, claude)",
+    fix: "choose a name without it",
+  },
+  NAME_MISMATCH: {
+    level: "error",
+    meaning: "manifest.yaml and SKILL.md name different skills",
+    fix: "use the same name in both",
+  },
+  FOLDER_NAME_MISMATCH: {
+    level: "strict",
+    meaning: "the folder name differs from the skill name",
+    fix: "rename the folder (or the skill) so they are equal",
+  },
+  DESCRIPTION_TOO_LONG: {
+    level: "strict",
+    meaning: "the SKILL.md description is over 1024 characters",
+    fix: "shorten it; put details in the body",
+  },
+  DESCRIPTION_ANGLE_BRACKETS: {
+    level: "error",
+    meaning: "the description contains `<` or `>`",
+    fix: "remove angle brackets (clients reject XML-like tags)",
+  },
+  COMPATIBILITY_TOO_LONG: { level: "strict", meaning: "`compatibility` is over 500 characters", fix: "shorten it" },
+  VERSION_INVALID: {
+    level: "error",
+    meaning: "`version` is not a semantic version",
+    fix: "use MAJOR.MINOR.PATCH, e.g. 1.0.0",
+  },
+  TOOL_KEY_INVALID: {
+    level: "error",
+    meaning: "a `tools` key is not `<server>/<tool>`",
+    fix: "write the server name from .mcp.json, a slash, and the tool name",
+  },
+  TOOL_RANGE_INVALID: {
+    level: "error",
+    meaning: "a tool's version range is not a valid semver range",
+    fix: 'use a range like ^1.2.0, ~0.3.1 or ">=1 <2"',
+  },
+  ENTRY_MISSING: { level: "error", meaning: "the entry file does not exist", fix: "create it or fix `entry`" },
+  ENTRY_LANGUAGE_MISMATCH: {
+    level: "error",
+    meaning: "the entry file's extension does not match `language`",
+    fix: "python: .py; typescript: .ts; javascript: .js or .mjs",
+  },
+  JSON_SCHEMA_INVALID: {
+    level: "error",
+    meaning: "`input` or `output` is not a valid JSON Schema",
+    fix: "fix the keyword shown (see json-schema.org)",
+  },
+  PRIVACY_REGEX_INVALID: {
+    level: "error",
+    meaning: "a privacy pattern's regex does not compile",
+    fix: "fix the JavaScript regular expression (remember to escape backslashes in YAML double quotes)",
+  },
+} as const satisfies Record<string, ProblemCodeInfo>;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+export function severityFor(code: ProblemCode, strict: boolean): Severity {
+  return PROBLEM_CODES[code].level === "error" || strict ? "error" : "warning";
+}
+
+export interface ProblemInput {
+  code: ProblemCode;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  pointer?: string;
+  hint?: string;
+}
+
+export function makeProblem(input: ProblemInput, strict: boolean): Problem {
+  const problem: Problem = {
+    severity: severityFor(input.code, strict),
+    code: input.code,
+    message: input.message,
+    file: input.file,
+    line: input.line,
+    column: input.column,
+    pointer: input.pointer ?? "",
+  };
+  const hint = input.hint ?? PROBLEM_CODES[input.code].fix;
+  if (hint) problem.hint = hint;
+  return problem;
+}

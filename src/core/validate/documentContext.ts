@@ -1,0 +1,38 @@
+/** What document validators share: the file name, the position lookup and the mode. */
+import type { Problem } from "../problem.js";
+import type { Locate } from "../yaml/parseYaml.js";
+import { makeProblem, type ProblemCode } from "./codes.js";
+import type { SchemaIssue } from "./schemaValidator.js";
+
+export interface DocumentContext {
+  file: string;
+  locate: Locate;
+  strict: boolean;
+}
+
+export function problemAt(
+  ctx: DocumentContext,
+  code: ProblemCode,
+  pointer: string,
+  message: string,
+  options: { target?: "key" | "value"; hint?: string } = {},
+): Problem {
+  const { line, column } = ctx.locate(pointer, options.target ?? "value");
+  return makeProblem({ code, message, file: ctx.file, line, column, pointer, hint: options.hint }, ctx.strict);
+}
+
+export function issueToProblem(ctx: DocumentContext, code: ProblemCode, issue: SchemaIssue): Problem {
+  const where = issue.pointer === "" ? "" : `${issue.pointer.slice(1).replace(/\//g, ".")}: `;
+  return problemAt(ctx, code, issue.pointer, `${where}${issue.message}`, { target: issue.target, hint: issue.hint });
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+export function notMappingProblem(ctx: DocumentContext, value: unknown, what: string): Problem {
+  const got = value === null || value === undefined ? "nothing" : Array.isArray(value) ? "a list" : `a ${typeof value}`;
+  return problemAt(ctx, "YAML_NOT_MAPPING", "", `${what} must be a mapping of keys to values, got ${got}`, {
+    hint: "write `key: value` lines at the top level, e.g. `name: my-skill`",
+  });
+}

@@ -1,0 +1,97 @@
+/** SKILL.md frontmatter: the Agent Skills specification, with the two levels (default tolerates what clients do). */
+import type { Problem } from "../problem.js";
+import type { SkillFrontmatter } from "../skill/types.js";
+import {
+  type DocumentContext,
+  isPlainObject,
+  issueToProblem,
+  notMappingProblem,
+  problemAt,
+} from "./documentContext.js";
+import { checkSkillName, NAME_RULE } from "./names.js";
+import type { SchemaIssue, SchemaValidator } from "./schemaValidator.js";
+
+export const MAX_DESCRIPTION_LENGTH = 1024;
+export const MAX_COMPATIBILITY_LENGTH = 500;
+
+function ownedBySemanticCheck(issue: SchemaIssue): boolean {
+  const lengthOrPattern = ["pattern", "maxLength", "minLength"].includes(issue.keyword);
+  if (issue.pointer === "/name" && lengthOrPattern) return true;
+  if (issue.pointer === "/description" && (issue.keyword === "pattern" || issue.keyword === "maxLength")) return true;
+  if (issue.pointer === "/compatibility" && issue.keyword === "maxLength") return true;
+  return false;
+}
+
+export interface FrontmatterCheckResult {
+  frontmatter?: SkillFrontmatter;
+  problems: Problem[];
+}
+
+export function validateFrontmatter(
+  value: unknown,
+  validator: SchemaValidator,
+  ctx: DocumentContext,
+): FrontmatterCheckResult {
+  if (!isPlainObject(value)) return { problems: [notMappingProblem(ctx, value, "the SKILL.md frontmatter")] };
+  const problems: Problem[] = [];
+  for (const issue of validator.validate(value)) {
+    if (ownedBySemanticCheck(issue)) continue;
+    if (issue.keyword === "additionalProperties" && issue.pointer.split("/").length === 2) {
+      problems.push(
+        issueToProblem(ctx, "FRONTMATTER_UNKNOWN_KEY", {
+          ...issue,
+          message: `${issue.message}: the Agent Skills specification allows name, description, license, compatibility, metadata and allowed-tools`,
+          hint: issue.hint ?? "move it under `metadata:` (string values) or remove it",
+        }),
+      );
+      continue;
+    }
+    problems.push(issueToProblem(ctx, "FRONTMATTER_SCHEMA", issue));
+  }
+  if (typeof value.name === "string") {
+    const nameIssue = checkSkillName(value.name);
+    if (nameIssue)
+      problems.push(
+        problemAt(ctx, nameIssue.code, "/name", nameIssue.message, { hint: `a name must be ${NAME_RULE}` }),
+      );
+  }
+  if (typeof value.description === "string") {
+    const description = value.description;
+    if (description.length > MAX_DESCRIPTION_LENGTH) {
+      problems.push(
+        problemAt(
+          ctx,
+          "DESCRIPTION_TOO_LONG",
+          "/description",
+          `description is ${description.length} characters long; the maximum is ${MAX_DESCRIPTION_LENGTH}`,
+        ),
+      );
+    }
+    const bracket = /[<>]/.exec(description);
+    if (bracket) {
+      problems.push(
+        problemAt(
+          ctx,
+          "DESCRIPTION_ANGLE_BRACKETS",
+          "/description",
+          `description contains "${bracket[0]}" (at character ${bracket.index + 1})`,
+          {
+            hint: "remove < and >: clients reject descriptions that look like XML tags",
+          },
+        ),
+      );
+    }
+  }
+  if (typeof value.compatibility === "string" && value.compatibility.length > MAX_COMPATIBILITY_LENGTH) {
+    problems.push(
+      problemAt(
+        ctx,
+        "COMPATIBILITY_TOO_LONG",
+        "/compatibility",
+        `compatibility is ${value.compatibility.length} characters long; the maximum is ${MAX_COMPATIBILITY_LENGTH}`,
+      ),
+    );
+  }
+  const hasShape = typeof value.name === "string" && typeof value.description === "string";
+  return hasShape ? { frontmatter: value as unknown as SkillFrontmatter, problems } : { problems };
+}

@@ -1,0 +1,120 @@
+/**
+ * Checks that a skill's `input`/`output` are valid JSON Schemas: validated against the meta-schema of their dialect
+ * (2020-12 by default, draft-07 when `$schema` says so), and every `pattern` must compile.
+ */
+import { createRequire } from "node:module";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { type SchemaIssue, toIssue } from "./schemaValidator.js";
+
+const require = createRequire(import.meta.url);
+const DRAFT_07 = "http://json-schema.org/draft-07/schema";
+
+let metaAjv: Ajv2020 | undefined;
+
+function ajv(): Ajv2020 {
+  if (!metaAjv) {
+    metaAjv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false, verbose: true });
+    metaAjv.addMetaSchema(require("ajv/dist/refs/json-schema-draft-07.json") as Record<string, unknown>);
+  }
+  return metaAjv;
+}
+
+const KNOWN_DIALECTS = ["https://json-schema.org/draft/2020-12/schema", DRAFT_07];
+
+/** Issues with pointers relative to the schema itself ("" = the schema). */
+export function checkJsonSchema(schema: Record<string, unknown>): SchemaIssue[] {
+  const dialect = typeof schema.$schema === "string" ? schema.$schema.replace(/#$/, "") : undefined;
+  if (dialect !== undefined && !KNOWN_DIALECTS.includes(dialect)) {
+    return [
+      {
+        pointer: "/$schema",
+        keyword: "$schema",
+        message: `unsupported JSON Schema dialect ${JSON.stringify(schema.$schema)}`,
+        hint: `use ${KNOWN_DIALECTS.join(" or ")}, or leave $schema out (2020-12)`,
+        target: "value",
+      },
+    ];
+  }
+  const instance = ajv();
+  const issues: SchemaIssue[] = [];
+  const valid = instance.validateSchema(schema) as boolean;
+  if (!valid) {
+    for (const error of instance.errors ?? []) {
+      // Meta-schema errors name the schema's keyword; "must be ..." reads better with the keyword in front.
+      const issue = toIssue(error);
+      issues.push({ ...issue, message: `not a valid JSON Schema: ${issue.message}` });
+    }
+  }
+  collectPatternIssues(schema, "", issues);
+  return dedupe(simplify(issues));
+}
+
+/**
+ * The meta-schema says "type" is a name or a list of names (anyOf), so one bad value fails three ways. Per pointer,
+ * keep the most useful one: an enum failure names the allowed values; the anyOf summary only when alone.
+ */
+function simplify(issues: SchemaIssue[]): SchemaIssue[] {
+  const byPointer = new Map<string, SchemaIssue[]>();
+  for (const issue of issues) byPointer.set(issue.pointer, [...(byPointer.get(issue.pointer) ?? []), issue]);
+  const kept: SchemaIssue[] = [];
+  for (const group of byPointer.values()) {
+    const enumIssue = group.find((i) => i.keyword === "enum");
+    if (enumIssue) kept.push(enumIssue);
+    else {
+      const specific = group.filter((i) => i.keyword !== "anyOf" && i.keyword !== "oneOf");
+      kept.push(...(specific.length > 0 ? specific : group.slice(0, 1)));
+    }
+  }
+  return kept;
+}
+
+function collectPatternIssues(node: unknown, pointer: string, issues: SchemaIssue[]): void {
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => {
+      collectPatternIssues(item, `${pointer}/${i}`, issues);
+    });
+    return;
+  }
+  if (node === null || typeof node !== "object") return;
+  for (const [key, value] of Object.entries(node)) {
+    const child = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (key === "pattern" && typeof value === "string") checkRegex(value, child, issues);
+    if (key === "patternProperties" && value && typeof value === "object") {
+      for (const p of Object.keys(value))
+        checkRegex(p, `${child}/${p.replace(/~/g, "~0").replace(/\//g, "~1")}`, issues);
+    }
+    // "properties" maps names to schemas: a property called "pattern" is not the keyword.
+    if (key === "properties" && value && typeof value === "object" && !Array.isArray(value)) {
+      for (const [name, sub] of Object.entries(value)) {
+        collectPatternIssues(sub, `${child}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`, issues);
+      }
+      continue;
+    }
+    if (typeof value === "object") collectPatternIssues(value, child, issues);
+  }
+}
+
+function checkRegex(source: string, pointer: string, issues: SchemaIssue[]): void {
+  try {
+    new RegExp(source, "u");
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    issues.push({
+      pointer,
+      keyword: "pattern",
+      message: `pattern does not compile: ${reason}`,
+      hint: "fix the regular expression",
+      target: "value",
+    });
+  }
+}
+
+function dedupe(issues: SchemaIssue[]): SchemaIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.pointer}|${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

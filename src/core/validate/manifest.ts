@@ -1,0 +1,178 @@
+/** manifest.yaml: schema validation plus the semantic checks a schema cannot express. */
+import { isAbsolute, normalize } from "node:path/posix";
+import semver from "semver";
+import type { Problem } from "../problem.js";
+import type { Manifest } from "../skill/types.js";
+import { joinPointer } from "../yaml/pointer.js";
+import {
+  type DocumentContext,
+  isPlainObject,
+  issueToProblem,
+  notMappingProblem,
+  problemAt,
+} from "./documentContext.js";
+import { checkJsonSchema } from "./jsonSchema.js";
+import { checkSkillName, NAME_RULE } from "./names.js";
+import type { SchemaIssue, SchemaValidator } from "./schemaValidator.js";
+
+export const TOOL_KEY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+const EXTENSIONS: Record<string, string[]> = {
+  python: [".py"],
+  typescript: [".ts", ".mts"],
+  javascript: [".js", ".mjs"],
+};
+
+/** Schema keywords whose failures the semantic checks below report with a sharper code and message. */
+function ownedBySemanticCheck(issue: SchemaIssue): boolean {
+  const lengthOrPattern = ["pattern", "maxLength", "minLength"].includes(issue.keyword);
+  if (issue.pointer === "/name" && lengthOrPattern) return true;
+  if (issue.pointer === "/version" && issue.keyword === "pattern") return true;
+  if (issue.pointer === "/tools" && (issue.keyword === "propertyNames" || issue.keyword === "pattern")) return true;
+  return false;
+}
+
+export interface ManifestCheckResult {
+  /** Set when name and entry are usable for cross-file checks (the manifest may still have problems). */
+  manifest?: Manifest;
+  problems: Problem[];
+}
+
+export function validateManifest(
+  value: unknown,
+  validator: SchemaValidator,
+  ctx: DocumentContext,
+): ManifestCheckResult {
+  if (!isPlainObject(value)) return { problems: [notMappingProblem(ctx, value, "manifest.yaml")] };
+  const problems: Problem[] = [];
+  for (const issue of validator.validate(value)) {
+    if (ownedBySemanticCheck(issue)) continue;
+    problems.push(
+      issueToProblem(ctx, issue.keyword === "additionalProperties" ? "MANIFEST_UNKNOWN_KEY" : "MANIFEST_SCHEMA", issue),
+    );
+  }
+  if (typeof value.name === "string") {
+    const nameIssue = checkSkillName(value.name);
+    if (nameIssue)
+      problems.push(
+        problemAt(ctx, nameIssue.code, "/name", nameIssue.message, { hint: `a name must be ${NAME_RULE}` }),
+      );
+  }
+  if (typeof value.version === "string" && semver.valid(value.version) !== value.version) {
+    problems.push(
+      problemAt(
+        ctx,
+        "VERSION_INVALID",
+        "/version",
+        `version ${JSON.stringify(value.version)} is not a semantic version`,
+        {
+          hint: `use MAJOR.MINOR.PATCH${semver.coerce(value.version) ? `, e.g. ${semver.coerce(value.version)?.version}` : ", e.g. 1.0.0"}`,
+        },
+      ),
+    );
+  }
+  if (isPlainObject(value.tools)) problems.push(...checkTools(value.tools, ctx));
+  if (typeof value.entry === "string") problems.push(...checkEntryPath(value.entry, value.language, ctx));
+  for (const key of ["input", "output"] as const) {
+    const schema = value[key];
+    if (!isPlainObject(schema)) continue;
+    for (const issue of checkJsonSchema(schema)) {
+      problems.push(
+        problemAt(
+          ctx,
+          "JSON_SCHEMA_INVALID",
+          `/${key}${issue.pointer}`,
+          `${key}${issue.pointer.replace(/\//g, ".")}: ${issue.message}`,
+          {
+            target: issue.target,
+            hint: issue.hint ?? "see https://json-schema.org/understanding-json-schema",
+          },
+        ),
+      );
+    }
+  }
+  problems.push(...checkPrivacyPatterns(value.privacy, ctx));
+  // Cross-file checks (names, entry) still run on a manifest with other problems, as long as these are usable.
+  const hasShape =
+    typeof value.name === "string" &&
+    typeof value.entry === "string" &&
+    !problems.some((p) => p.code === "PATH_ESCAPE");
+  return hasShape ? { manifest: value as unknown as Manifest, problems } : { problems };
+}
+
+function checkTools(tools: Record<string, unknown>, ctx: DocumentContext): Problem[] {
+  const problems: Problem[] = [];
+  for (const [key, range] of Object.entries(tools)) {
+    const pointer = joinPointer("/tools", key);
+    if (!TOOL_KEY_PATTERN.test(key)) {
+      problems.push(
+        problemAt(ctx, "TOOL_KEY_INVALID", pointer, `tool key ${JSON.stringify(key)} is not "<server>/<tool>"`, {
+          target: "key",
+          hint: 'write the server name from .mcp.json, a slash and the tool name, e.g. "filesystem/read_text_file"',
+        }),
+      );
+    }
+    if (typeof range === "string" && range.trim() !== "" && semver.validRange(range) === null) {
+      problems.push(
+        problemAt(
+          ctx,
+          "TOOL_RANGE_INVALID",
+          pointer,
+          `${JSON.stringify(range)} is not a valid semver range for ${key}`,
+          {
+            hint: 'use a range like ^1.2.0, ~0.3.1, ">=1.0.0 <2" or "*"',
+          },
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+function checkEntryPath(entry: string, language: unknown, ctx: DocumentContext): Problem[] {
+  if (isAbsolute(entry) || /^[A-Za-z]:[\\/]/.test(entry) || normalize(entry.replace(/\\/g, "/")).startsWith("..")) {
+    return [problemAt(ctx, "PATH_ESCAPE", "/entry", `entry ${JSON.stringify(entry)} is outside the skill folder`)];
+  }
+  if (typeof language !== "string") return [];
+  const allowed = EXTENSIONS[language];
+  if (!allowed) return [];
+  if (!allowed.some((ext) => entry.endsWith(ext))) {
+    return [
+      problemAt(
+        ctx,
+        "ENTRY_LANGUAGE_MISMATCH",
+        "/entry",
+        `entry ${JSON.stringify(entry)} does not look like ${language} (expected ${allowed.join(" or ")})`,
+        {
+          hint: `rename the entry to main${allowed[0]} or change \`language\``,
+        },
+      ),
+    ];
+  }
+  return [];
+}
+
+function checkPrivacyPatterns(privacy: unknown, ctx: DocumentContext): Problem[] {
+  if (!isPlainObject(privacy) || !Array.isArray(privacy.patterns)) return [];
+  const problems: Problem[] = [];
+  privacy.patterns.forEach((pattern, i) => {
+    if (!isPlainObject(pattern) || typeof pattern.regex !== "string") return;
+    try {
+      new RegExp(pattern.regex, "g");
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      problems.push(
+        problemAt(
+          ctx,
+          "PRIVACY_REGEX_INVALID",
+          `/privacy/patterns/${i}/regex`,
+          `privacy pattern ${JSON.stringify(pattern.name ?? i)}: ${reason}`,
+          {
+            hint: "fix the JavaScript regular expression; in double-quoted YAML write \\\\d for \\d, or use single quotes",
+          },
+        ),
+      );
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,155 @@
+/**
+ * JSON Schema validation behind a small interface, so nothing outside this file knows about ajv. Validators are
+ * compiled once per schema object and cached for the life of the process.
+ */
+import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { closestMatches } from "./suggest.js";
+
+export interface SchemaIssue {
+  /** JSON pointer of the value the issue is about (for unknown keys: the key itself). */
+  pointer: string;
+  /** The JSON Schema keyword that failed (type, required, additionalProperties, ...). */
+  keyword: string;
+  message: string;
+  hint?: string;
+  /** Whether the position to show is the key of the entry or its value. */
+  target: "key" | "value";
+}
+
+export interface SchemaValidator {
+  validate(value: unknown): SchemaIssue[];
+}
+
+type Schema = Record<string, unknown>;
+
+let sharedAjv: Ajv2020 | undefined;
+const compiled = new WeakMap<object, SchemaValidator>();
+
+function ajv(): Ajv2020 {
+  sharedAjv ??= new Ajv2020({ allErrors: true, strict: true, verbose: true });
+  return sharedAjv;
+}
+
+export function createSchemaValidator(schema: Schema): SchemaValidator {
+  const cached = compiled.get(schema);
+  if (cached) return cached;
+  const validateFn = ajv().compile(schema);
+  const validator: SchemaValidator = {
+    validate(value) {
+      if (validateFn(value)) return [];
+      return (validateFn.errors ?? []).map(toIssue);
+    },
+  };
+  compiled.set(schema, validator);
+  return validator;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: "a string",
+  integer: "an integer",
+  number: "a number",
+  boolean: "true or false",
+  object: "a mapping (key: value lines)",
+  array: "a list",
+  null: "null",
+};
+
+export function toIssue(error: ErrorObject): SchemaIssue {
+  const pointer = error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys((error.parentSchema?.properties as Schema | undefined) ?? {});
+      const close = closestMatches(key, allowed);
+      const hint =
+        close.length > 0
+          ? `did you mean "${close[0]}"?`
+          : allowed.length > 0
+            ? `allowed keys: ${allowed.join(", ")}`
+            : undefined;
+      return {
+        pointer: `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+        keyword: error.keyword,
+        message: `unknown key "${key}"`,
+        hint,
+        target: "key",
+      };
+    }
+    case "required": {
+      const key = String(params.missingProperty);
+      return {
+        pointer,
+        keyword: error.keyword,
+        message: `missing required key "${key}"`,
+        hint: `add \`${key}:\``,
+        target: "value",
+      };
+    }
+    case "type": {
+      const expected = String(params.type)
+        .split(",")
+        .map((t) => TYPE_WORDS[t] ?? t)
+        .join(" or ");
+      const data = error.data;
+      const quoteHint =
+        params.type === "string" && (typeof data === "number" || typeof data === "boolean")
+          ? `quote the value: "${String(data)}"`
+          : undefined;
+      return {
+        pointer,
+        keyword: error.keyword,
+        message: `must be ${expected}, got ${describeType(data)}`,
+        hint: quoteHint,
+        target: "value",
+      };
+    }
+    case "enum": {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const close = typeof error.data === "string" ? closestMatches(error.data, allowed) : [];
+      const hint = close.length > 0 ? `did you mean "${close[0]}"?` : undefined;
+      return {
+        pointer,
+        keyword: error.keyword,
+        message: `must be one of ${allowed.join(", ")}, got ${describeType(error.data)}`,
+        hint,
+        target: "value",
+      };
+    }
+    case "uniqueItems":
+      return {
+        pointer,
+        keyword: error.keyword,
+        message: `must not repeat items (items ${params.j} and ${params.i} are equal)`,
+        hint: undefined,
+        target: "value",
+      };
+    case "minLength":
+      if (params.limit === 1)
+        return { pointer, keyword: error.keyword, message: "must not be empty", hint: undefined, target: "value" };
+      return {
+        pointer,
+        keyword: error.keyword,
+        message: error.message ?? "is too short",
+        hint: undefined,
+        target: "value",
+      };
+    default:
+      return {
+        pointer,
+        keyword: error.keyword,
+        message: error.message ?? `fails "${error.keyword}"`,
+        hint: undefined,
+        target: "value",
+      };
+  }
+}

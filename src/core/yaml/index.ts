@@ -1,0 +1,3 @@
+export { type Locate, type ParseYamlOptions, type ParseYamlResult, parseYaml } from "./parseYaml.js";
+export { type LocateTarget, locatePointer, type Position } from "./locate.js";
+export { escapePointerSegment, joinPointer, splitPointer } from "./pointer.js";

@@ -1,0 +1,120 @@
+/**
+ * YAML parsing that keeps positions. Syntax problems (tabs, unclosed quotes, duplicate keys, ...) are reported with
+ * their own line:column; a successful parse returns the plain value and a `locate` function for later validators.
+ */
+import { type Document, isScalar, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
+import type { Problem } from "../problem.js";
+import { type LocateTarget, locatePointer, offsetToPosition, type Position } from "./locate.js";
+
+export interface ParseYamlOptions {
+  /** File name put into problems. */
+  file: string;
+  /** Lines before the text in its file (SKILL.md frontmatter starts after the `---` line). */
+  lineOffset?: number;
+}
+
+export type Locate = (pointer: string, target?: LocateTarget) => Position;
+
+export type ParseYamlResult =
+  | { ok: true; value: unknown; locate: Locate; doc: Document }
+  | { ok: false; errors: Problem[] };
+
+/** Aliases expand on conversion: a cap keeps "billion laughs" documents from exhausting memory. */
+const MAX_ALIAS_COUNT = 100;
+
+const CODE_FOR: Record<string, { code: string; hint: string }> = {
+  TAB_AS_INDENT: { code: "YAML_TAB", hint: "YAML does not allow tabs for indentation: indent with spaces" },
+  DUPLICATE_KEY: { code: "YAML_DUPLICATE_KEY", hint: "each key may appear once in a mapping: remove or rename one" },
+};
+
+export function parseYaml(text: string, options: ParseYamlOptions): ParseYamlResult {
+  const lineOffset = options.lineOffset ?? 0;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  if (doc.errors.length > 0) {
+    // The parser often reports follow-up errors after the first real one; the first of each line is enough.
+    const seen = new Set<number>();
+    const errors: Problem[] = [];
+    for (const error of doc.errors) {
+      const problem = yamlErrorToProblem(error, doc, text, lineCounter, options.file, lineOffset);
+      if (seen.has(problem.line)) continue;
+      seen.add(problem.line);
+      errors.push(problem);
+    }
+    return { ok: false, errors };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      errors: [
+        {
+          severity: "error",
+          code: "YAML_SYNTAX",
+          message: `cannot read the YAML: ${message}`,
+          file: options.file,
+          line: 1 + lineOffset,
+          column: 1,
+          pointer: "",
+          hint: "check anchors (&name) and aliases (*name): every alias needs an anchor, and aliases may not expand without bound",
+        },
+      ],
+    };
+  }
+  const locate: Locate = (pointer, target = "value") => locatePointer(doc, lineCounter, pointer, target, lineOffset);
+  return { ok: true, value, locate, doc };
+}
+
+function yamlErrorToProblem(
+  error: YAMLError,
+  doc: Document,
+  text: string,
+  lineCounter: LineCounter,
+  file: string,
+  lineOffset: number,
+): Problem {
+  let offset = error.pos[0];
+  const known = CODE_FOR[error.code];
+  let code = known?.code ?? "YAML_SYNTAX";
+  let hint = known?.hint ?? "fix the YAML syntax at this position";
+  let message = firstLine(error.message);
+  if (error.code === "MISSING_CHAR" && /quote/.test(error.message)) {
+    // The parser notices a missing quote where the text ends; the user needs to see where the quote opened.
+    code = "YAML_UNCLOSED_QUOTE";
+    offset = openingQuoteOffset(doc, text, offset) ?? offset;
+    message = `string is never closed: ${message.toLowerCase()}`;
+    hint = "add the closing quote at the end of the value, or remove the opening one";
+  } else if (error.code === "DUPLICATE_KEY") {
+    const key = /^["']?([^"':\n]+)/.exec(text.slice(offset))?.[1]?.trim();
+    if (key) message = `duplicate key "${key}": keys must be unique in a mapping`;
+  } else if (error.code === "MULTIPLE_DOCS") {
+    message = "the file contains more than one YAML document (a second `---`)";
+    hint = "keep a single document: remove the extra `---` line";
+  }
+  const position = offsetToPosition(lineCounter, Math.min(offset, text.length), lineOffset);
+  return { severity: "error", code, message, file, line: position.line, column: position.column, pointer: "", hint };
+}
+
+function openingQuoteOffset(doc: Document, text: string, errorOffset: number): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      if (!isScalar(node) || !node.range) return;
+      if (node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE") return;
+      const [start, , end] = node.range;
+      if (start <= errorOffset && errorOffset <= end + 1) found = start;
+    },
+  });
+  if (found !== undefined) return found;
+  // Fall back to the last quote character before the error that starts a value.
+  const before = text.slice(0, errorOffset);
+  const match = /[:\-[,]\s*(["'])[^\n]*$/m.exec(before);
+  return match ? before.lastIndexOf(match[1] ?? '"') : undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}

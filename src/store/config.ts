@@ -1,0 +1,144 @@
+/**
+ * Project configuration: finds the project root from a working directory and reads the optional skills.config.json
+ * there, validated by schemas/config.schema.json (problems carry file:line:col).
+ */
+import { readFile, stat } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { isPlainObject } from "../core/validate/documentContext.js";
+import { LineCounter } from "yaml";
+import { parseYaml } from "../core/yaml/parseYaml.js";
+import { SkillsError } from "../errors.js";
+import { schemaValidator } from "./schemas.js";
+
+export type PiiMode = "off" | "default" | "strict";
+
+export interface ProjectConfig {
+  /** The project folder: nearest ancestor of cwd with skills.config.json, .mcp.json, package.json or .git; else cwd. */
+  root: string;
+  /** Absolute folders that hold skills (default: <root>/skills). */
+  roots: string[];
+  /** Python interpreter (default /usr/bin/python3). */
+  python: string;
+  requireIsolation: boolean;
+  pii: PiiMode;
+  warmPool: number;
+  /** Absolute cache folder (default <root>/.skills/cache). */
+  cacheDir: string;
+  /** Absolute path of skills.config.json when one was read. */
+  configFile?: string;
+}
+
+export const CONFIG_FILE = "skills.config.json";
+const ROOT_MARKERS = [CONFIG_FILE, ".mcp.json", "package.json", ".git"];
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function findProjectRoot(cwd: string): Promise<string> {
+  const start = resolve(cwd);
+  let dir = start;
+  for (;;) {
+    for (const marker of ROOT_MARKERS) {
+      if (await exists(join(dir, marker))) return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return start;
+    dir = parent;
+  }
+}
+
+export function defaultConfig(root: string): ProjectConfig {
+  return {
+    root,
+    roots: [join(root, "skills")],
+    python: "/usr/bin/python3",
+    requireIsolation: false,
+    pii: "default",
+    warmPool: 2,
+    cacheDir: join(root, ".skills", "cache"),
+  };
+}
+
+export async function loadProjectConfig(cwd: string): Promise<ProjectConfig> {
+  const root = await findProjectRoot(cwd);
+  const config = defaultConfig(root);
+  const path = join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return config;
+    throw new SkillsError("CONFIG_INVALID", `cannot read ${CONFIG_FILE}: ${(error as Error).message}`, { file: path });
+  }
+  const file = relative(process.cwd(), path) || path;
+  const value = parseConfigJson(text, file);
+  const parsed = parseYaml(text, { file });
+  const issues = schemaValidator("config").validate(value);
+  if (issues.length > 0) {
+    const first = issues[0]!;
+    const position = parsed.ok ? parsed.locate(first.pointer, first.target) : { line: 1, column: 1 };
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+    const where = first.pointer ? `${first.pointer.slice(1).replace(/\//g, ".")}: ` : "";
+    throw new SkillsError("CONFIG_INVALID", `${where}${first.message}${more}`, {
+      file,
+      line: position.line,
+      column: position.column,
+      pointer: first.pointer,
+      hint: first.hint ?? `see schemas/config.schema.json for the allowed keys and values`,
+    });
+  }
+  const raw = value as Record<string, unknown>;
+  if (Array.isArray(raw.roots)) config.roots = raw.roots.map((r) => resolve(root, String(r)));
+  if (typeof raw.python === "string") config.python = raw.python;
+  if (typeof raw.requireIsolation === "boolean") config.requireIsolation = raw.requireIsolation;
+  if (raw.pii === "off" || raw.pii === "default" || raw.pii === "strict") config.pii = raw.pii;
+  if (typeof raw.warmPool === "number") config.warmPool = raw.warmPool;
+  if (typeof raw.cacheDir === "string") config.cacheDir = resolve(root, raw.cacheDir);
+  config.configFile = path;
+  return config;
+}
+
+/** Strict JSON (no comments, no trailing commas), with the position of a syntax error. */
+function parseConfigJson(text: string, file: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const match = /at position (\d+)/.exec(message);
+    const offset = match ? Number(match[1]) : text.length;
+    const counter = new LineCounter();
+    let start = 0;
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
+      counter.addNewLine(start);
+      start = i + 1;
+    }
+    counter.addNewLine(start);
+    const pos = counter.linePos(offset);
+    throw new SkillsError(
+      "CONFIG_INVALID",
+      `${CONFIG_FILE} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
+      {
+        file,
+        line: pos.line,
+        column: pos.col,
+        hint: "JSON allows no comments and no trailing commas; keys and strings need double quotes",
+      },
+    );
+  }
+  if (!isPlainObject(value)) {
+    throw new SkillsError("CONFIG_INVALID", `${CONFIG_FILE} must contain a JSON object`, {
+      file,
+      line: 1,
+      column: 1,
+      pointer: "",
+    });
+  }
+  return value;
+}

@@ -1,0 +1,94 @@
+/**
+ * Reads a small text file for validation: refuses files over the size cap without reading them, and reports binary
+ * content (NUL bytes, invalid UTF-8) at the position of the first bad byte.
+ */
+import { lstat, readFile, stat } from "node:fs/promises";
+import { makeProblem } from "../core/validate/codes.js";
+import type { Problem } from "../core/problem.js";
+
+export const MAX_TEXT_FILE_BYTES = 1024 * 1024;
+
+export type ReadTextResult =
+  | { ok: true; text: string }
+  | { ok: false; missing: boolean; problem?: Problem; reason?: string };
+
+export async function readTextFile(path: string, file: string, strict: boolean): Promise<ReadTextResult> {
+  let size: number;
+  try {
+    await lstat(path);
+    const info = await stat(path);
+    if (!info.isFile()) return { ok: false, missing: true, reason: "is not a regular file" };
+    size = info.size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, missing: true, reason: code === "ENOENT" ? "does not exist" : `cannot be read (${code})` };
+  }
+  if (size > MAX_TEXT_FILE_BYTES) {
+    const problem = makeProblem(
+      {
+        code: "FILE_TOO_LARGE",
+        message: `file is ${(size / 1024 / 1024).toFixed(1)} MiB; the limit is 1 MiB, so it was not parsed`,
+        file,
+        line: 1,
+        column: 1,
+      },
+      strict,
+    );
+    return { ok: false, missing: false, problem };
+  }
+  const buffer = await readFile(path);
+  const bad = firstBinaryByte(buffer);
+  if (bad !== undefined) {
+    const { line, column } = bytePosition(buffer, bad.offset);
+    const problem = makeProblem(
+      {
+        code: "FILE_BINARY",
+        message: `file is not UTF-8 text: ${bad.reason} at byte ${bad.offset}`,
+        file,
+        line,
+        column,
+      },
+      strict,
+    );
+    return { ok: false, missing: false, problem };
+  }
+  return { ok: true, text: buffer.toString("utf8") };
+}
+
+function firstBinaryByte(buffer: Buffer): { offset: number; reason: string } | undefined {
+  const nul = buffer.indexOf(0);
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(nul === -1 ? buffer : buffer.subarray(0, nul));
+  } catch {
+    return { offset: invalidUtf8Offset(buffer), reason: "invalid UTF-8" };
+  }
+  return nul === -1 ? undefined : { offset: nul, reason: "NUL byte" };
+}
+
+/** Finds the first invalid UTF-8 byte by halving: a streaming decode of a prefix fails once it contains it. */
+function invalidUtf8Offset(buffer: Buffer): number {
+  let lo = 0;
+  let hi = buffer.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(buffer.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+function bytePosition(buffer: Buffer, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (buffer[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}

@@ -1,0 +1,58 @@
+/** Finds symlinks inside a skill folder that point outside it (or nowhere): a skill must be self-contained. */
+import { readdir, readlink, realpath } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+
+export interface EscapingLink {
+  /** Path of the link relative to the skill folder. */
+  path: string;
+  target: string;
+  reason: "outside" | "dangling";
+}
+
+const SKIP = new Set(["node_modules", ".git"]);
+const MAX_ENTRIES = 5000;
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+export async function findEscapingSymlinks(dir: string): Promise<EscapingLink[]> {
+  let root: string;
+  try {
+    root = await realpath(dir);
+  } catch {
+    return [];
+  }
+  const found: EscapingLink[] = [];
+  const queue: string[] = [""];
+  let seen = 0;
+  while (queue.length > 0 && seen < MAX_ENTRIES) {
+    const relDir = queue.shift()!;
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(join(root, relDir), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      seen++;
+      const relPath = relDir ? join(relDir, entry.name) : entry.name;
+      if (entry.isDirectory()) {
+        if (!SKIP.has(entry.name)) queue.push(relPath);
+        continue;
+      }
+      if (!entry.isSymbolicLink()) continue;
+      const linkPath = join(root, relPath);
+      const target = await readlink(linkPath).catch(() => "");
+      try {
+        const real = await realpath(linkPath);
+        if (!isInside(root, real)) found.push({ path: relPath, target, reason: "outside" });
+      } catch {
+        const lexical = resolve(dirname(linkPath), target);
+        found.push({ path: relPath, target, reason: isInside(root, lexical) ? "dangling" : "outside" });
+      }
+    }
+  }
+  return found.sort((a, b) => a.path.localeCompare(b.path));
+}
