@@ -1,0 +1,26 @@
+/** Canonical JSON and the schema fingerprint that pins what a tool looked like when a cassette was recorded. */
+import { createHash } from "node:crypto";
+import type { JsonObject } from "../../mcp/types.js";
+
+/** JSON with object keys sorted at every depth and no whitespace; `undefined` members are dropped as JSON does. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    const text = JSON.stringify(value);
+    return text === undefined ? "null" : text;
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.keys(value)
+    .sort()
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+  return `{${entries.join(",")}}`;
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** sha256 of canonical JSON of { inputSchema, outputSchema } (outputSchema left out when the tool has none). */
+export function schemaFingerprint(tool: { inputSchema: JsonObject; outputSchema?: JsonObject }): string {
+  return `sha256:${sha256(canonicalJson({ inputSchema: tool.inputSchema, outputSchema: tool.outputSchema }))}`;
+}

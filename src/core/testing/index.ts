@@ -1,0 +1,12 @@
+export * from "./types.js";
+export { canonicalJson, schemaFingerprint, sha256 } from "./fingerprint.js";
+export { deepEqual, findSubsetMismatch, isSubset } from "./compare.js";
+export { renderDiff, renderCallDiff, prettyJson } from "./diff.js";
+export { parseJsonPath, queryJsonPath, JsonPathError } from "./jsonPath.js";
+export { evaluateExpectations, isRegexMatcher, parseSlashRegex, type RunOutcome } from "./matchers.js";
+export { argsMatch, stripIgnored, isRedacted, REDACTED_PREFIX } from "./argMatch.js";
+export { redactSecrets, flagPii, type RedactOptions } from "./redact.js";
+export { renderJunit, escapeXml, type JunitCase, type JunitSuite } from "./junit.js";
+export { parseTestFile, defaultCassetteName, cassetteNameOf } from "./parseTestFile.js";
+export { parseCassette } from "./parseCassette.js";
+export { TEST_CASE_SCHEMA, CASSETTE_SCHEMA } from "./schemas.js";
