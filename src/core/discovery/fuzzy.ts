@@ -1,4 +1,4 @@
-/** Fuzzy name matching for typos: Damerau-Levenshtein (optimal string alignment) and trigram similarity. */
+/** Fuzzy matching for typos: Damerau-Levenshtein distance (optimal string alignment) with an early cut-off. */
 
 /** Edit distance counting insertions, deletions, substitutions and swaps of neighbours as 1. */
 export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
@@ -23,22 +23,6 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
     [previous2, previous, current] = [previous, current, previous2];
   }
   return previous[n]!;
-}
-
-/** The set of character trigrams of a word padded with spaces ("  ab", ...). */
-export function trigrams(word: string): Set<string> {
-  const padded = `  ${word} `;
-  const out = new Set<string>();
-  for (let i = 0; i + 3 <= padded.length; i++) out.add(padded.slice(i, i + 3));
-  return out;
-}
-
-/** Jaccard similarity of two trigram sets, 0..1. */
-export function trigramSimilarity(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
-  let shared = 0;
-  for (const gram of a) if (b.has(gram)) shared++;
-  return shared / (a.size + b.size - shared);
 }
 
 /** How many edits a word of this length may have and still count as a typo of another. */

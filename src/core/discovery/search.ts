@@ -1,0 +1,147 @@
+/**
+ * Ranking: exact name first, then BM25F over the expanded query (typed words, synonyms, prefixes for partial
+ * names, close spellings for typos), plus a bonus for a whole-name fuzzy match ("raed_file" → read_file).
+ */
+import type { ToolInfo } from "../../mcp/types.js";
+import { editDistance, typoBudget } from "./fuzzy.js";
+import type { SearchIndex } from "./searchIndex.js";
+import { synonymsOf } from "./synonyms.js";
+import { normalizeName, stem, tokenize } from "./tokenize.js";
+
+export interface SearchOptions {
+  /** Default 10. */
+  limit?: number;
+  /** Only tools of these servers. */
+  servers?: string[];
+}
+
+export type MatchKind = "exact" | "name" | "text";
+
+export interface SearchHit {
+  tool: ToolInfo;
+  /** "server/tool". */
+  key: string;
+  score: number;
+  match: MatchKind;
+  /** Index terms that matched (after stemming and expansion). */
+  matched: string[];
+}
+
+export const DEFAULT_LIMIT = 10;
+
+const WEIGHT = { typed: 1, synonym: 0.5, unknownSynonym: 0.8, prefix: 0.6, typo: 0.75, split: 0.8 } as const;
+
+export interface ExpandedTerm {
+  weight: number;
+  /** Bit i set: the term stands for typed word i (for coverage). */
+  groups: number;
+}
+
+/** Query terms with their weights: the typed words, then what they expand to in the index's vocabulary. */
+export function expandQuery(index: SearchIndex, query: string): { terms: Map<string, ExpandedTerm>; typed: string[] } {
+  const typed = [...new Set(tokenize(query))].slice(0, 30);
+  const terms = new Map<string, ExpandedTerm>();
+  const add = (term: string, weight: number, group: number) => {
+    if (!index.postings.has(term)) return;
+    const entry = terms.get(term);
+    if (!entry) terms.set(term, { weight, groups: 1 << group });
+    else {
+      entry.weight = Math.max(entry.weight, weight);
+      entry.groups |= 1 << group;
+    }
+  };
+  for (const [group, term] of typed.entries()) {
+    const known = index.postings.has(term);
+    add(term, WEIGHT.typed, group);
+    // A word the tools do not use leans more on its synonyms.
+    for (const synonym of synonymsOf(term)) add(synonym, known ? WEIGHT.synonym : WEIGHT.unknownSynonym, group);
+    if (known) continue;
+    // A run-together name ("readfile", "listdirectory") splits into two indexed words.
+    for (let cut = 3; cut <= term.length - 3; cut++) {
+      const left = stem(term.slice(0, cut));
+      const right = stem(term.slice(cut));
+      if (index.postings.has(left) && index.postings.has(right)) {
+        add(left, WEIGHT.split, group);
+        add(right, WEIGHT.split, group);
+      }
+    }
+    const budget = typoBudget(term.length);
+    for (const candidate of index.vocabulary) {
+      if (term.length >= 3 && candidate.length > term.length && candidate.startsWith(term)) {
+        add(candidate, WEIGHT.prefix, group);
+        continue;
+      }
+      if (budget === 0 || Math.abs(candidate.length - term.length) > budget) continue;
+      const distance = editDistance(term, candidate, budget);
+      if (distance <= budget) add(candidate, WEIGHT.typo * (1 - distance / (budget + 2)), group);
+    }
+  }
+  return { terms, typed };
+}
+
+function bitCount(value: number): number {
+  let count = 0;
+  for (let v = value; v !== 0; v &= v - 1) count++;
+  return count;
+}
+
+export function searchTools(index: SearchIndex, query: string, options: SearchOptions = {}): SearchHit[] {
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const n = index.tools.length;
+  if (limit <= 0 || n === 0) return [];
+  const allowed = options.servers && options.servers.length > 0 ? new Set(options.servers) : undefined;
+  const { terms, typed } = expandQuery(index, query);
+
+  const scores = new Float64Array(n);
+  const covered = new Int32Array(n);
+  for (const [term, { weight, groups }] of terms) {
+    const idf = index.idf.get(term) ?? 0;
+    for (const posting of index.postings.get(term) ?? []) {
+      scores[posting.doc]! += weight * idf * posting.score;
+      covered[posting.doc]! |= groups;
+    }
+  }
+  // Tools that match every word of the query beat tools that match one word many times.
+  if (typed.length > 1) {
+    for (let doc = 0; doc < n; doc++) {
+      if (scores[doc]! > 0) scores[doc] = scores[doc]! * (0.4 + (0.6 * bitCount(covered[doc]!)) / typed.length);
+    }
+  }
+
+  const match: MatchKind[] = new Array(n).fill("text");
+  let best = 0;
+  for (let doc = 0; doc < n; doc++) if (scores[doc]! > best) best = scores[doc]!;
+  const trimmed = query.trim().toLowerCase();
+  const wanted = normalizeName(query);
+  const budget = Math.max(1, Math.floor(wanted.length / 5));
+  for (let doc = 0; doc < n; doc++) {
+    if (trimmed === index.keys[doc]!.toLowerCase() || (wanted !== "" && wanted === index.names[doc])) {
+      scores[doc] = 1000 + scores[doc]!;
+      match[doc] = "exact";
+      continue;
+    }
+    if (wanted.length < 4) continue;
+    const name = index.names[doc]!;
+    if (Math.abs(name.length - wanted.length) > budget) continue;
+    const distance = editDistance(wanted, name, budget);
+    if (distance <= budget) {
+      scores[doc] = scores[doc]! + Math.max(best, 1) * (1 - distance / (budget + 1)) + 1;
+      match[doc] = "name";
+    }
+  }
+
+  const hits: number[] = [];
+  for (let doc = 0; doc < n; doc++) {
+    if (scores[doc]! <= 0) continue;
+    if (allowed && !allowed.has(index.tools[doc]!.server)) continue;
+    hits.push(doc);
+  }
+  hits.sort((a, b) => scores[b]! - scores[a]! || index.keys[a]!.localeCompare(index.keys[b]!));
+  return hits.slice(0, limit).map((doc) => ({
+    tool: index.tools[doc]!,
+    key: index.keys[doc]!,
+    score: Math.round(scores[doc]! * 1000) / 1000,
+    match: match[doc]!,
+    matched: [...terms.keys()].filter((term) => index.docTerms[doc]!.has(term)),
+  }));
+}

@@ -1,0 +1,93 @@
+/**
+ * BM25F over the fields of each tool: name (boosted), title, parameter names, description and server name.
+ * Field term frequencies are length-normalised per field and combined before saturation, so a word in the name
+ * counts several times a word in a long description. Pure: the index is built from ToolInfo[] in memory.
+ */
+import type { ToolInfo } from "../../mcp/types.js";
+import { normalizeName, splitWords, tokenize } from "./tokenize.js";
+
+interface FieldSpec {
+  weight: number;
+  /** Length normalisation strength (BM25 b). */
+  b: number;
+  text: (tool: ToolInfo) => string;
+}
+
+const FIELDS: FieldSpec[] = [
+  { weight: 4, b: 0.3, text: (tool) => tool.name },
+  { weight: 2, b: 0.5, text: (tool) => tool.title ?? "" },
+  { weight: 1.5, b: 0.5, text: (tool) => parameterNames(tool.inputSchema).join(" ") },
+  { weight: 1, b: 0.75, text: (tool) => tool.description ?? "" },
+  { weight: 0.5, b: 0, text: (tool) => tool.server },
+];
+
+export const K1 = 1.2;
+
+export interface Posting {
+  doc: number;
+  /** Saturated, weighted term frequency: tf~ (k1 + 1) / (tf~ + k1). */
+  score: number;
+}
+
+export interface SearchIndex {
+  tools: ToolInfo[];
+  /** "server/tool" per doc. */
+  keys: string[];
+  /** normalizeName(tool.name) per doc. */
+  names: string[];
+  postings: Map<string, Posting[]>;
+  /** idf per term. */
+  idf: Map<string, number>;
+  /** Every indexed term, for prefix and fuzzy expansion. */
+  vocabulary: string[];
+  /** Terms of each doc, to explain a hit. */
+  docTerms: Set<string>[];
+}
+
+export function parameterNames(schema: unknown): string[] {
+  const properties = (schema as { properties?: unknown } | undefined)?.properties;
+  if (!properties || typeof properties !== "object") return [];
+  return Object.keys(properties);
+}
+
+export function buildSearchIndex(tools: ToolInfo[]): SearchIndex {
+  const fieldTerms: string[][][] = tools.map((tool) => FIELDS.map((field) => tokenize(field.text(tool))));
+  const averageLength = FIELDS.map((_, f) => {
+    let total = 0;
+    for (const terms of fieldTerms) total += terms[f]!.length;
+    return tools.length > 0 ? Math.max(total / tools.length, 1) : 1;
+  });
+  const postings = new Map<string, Posting[]>();
+  const docTerms: Set<string>[] = [];
+  for (const [doc, fields] of fieldTerms.entries()) {
+    const pseudo = new Map<string, number>();
+    for (const [f, terms] of fields.entries()) {
+      const spec = FIELDS[f]!;
+      const norm = 1 - spec.b + (spec.b * terms.length) / averageLength[f]!;
+      for (const term of terms) pseudo.set(term, (pseudo.get(term) ?? 0) + spec.weight / norm);
+    }
+    for (const [term, tf] of pseudo) {
+      let list = postings.get(term);
+      if (!list) {
+        list = [];
+        postings.set(term, list);
+      }
+      list.push({ doc, score: (tf * (K1 + 1)) / (tf + K1) });
+    }
+    docTerms.push(new Set(pseudo.keys()));
+  }
+  const n = tools.length;
+  const idf = new Map<string, number>();
+  for (const [term, list] of postings) idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
+  return {
+    tools,
+    keys: tools.map((tool) => `${tool.server}/${tool.name}`),
+    names: tools.map((tool) => normalizeName(tool.name)),
+    postings,
+    idf,
+    vocabulary: [...postings.keys()],
+    docTerms,
+  };
+}
+
+export { splitWords };
