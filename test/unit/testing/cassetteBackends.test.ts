@@ -206,7 +206,7 @@ describe("replay backend", () => {
     const backend = createReplayBackend(cassette);
     const result = await backend.callTool("demo", "echo", { text: "a", at: "2026-01-01" });
     (result.content as { text: string }[])[0]!.text = "changed";
-    expect((cassette.calls[0]?.result?.content as { text: string }[])[0]?.text).toBe("A");
+    expect(cassette.calls[0]!.result!.content).toEqual([{ type: "text", text: "A" }]);
   });
 
   it("a recording replays green", async () => {
