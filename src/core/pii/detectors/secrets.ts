@@ -1,0 +1,88 @@
+/**
+ * Secrets: well-known key prefixes, JWTs, Bearer tokens, private key blocks, `password=...` assignments in text, and
+ * values of fields named like passwords or tokens.
+ */
+import type { KeyContext } from "../keyContext.js";
+import type { PiiMatch } from "../types.js";
+import { jwtHeaderValid, shannonEntropy } from "../validators.js";
+import { TOKEN_SHAPE } from "./text.js";
+
+const PREFILTER = /sk-|[sr]k_|gh[pousr]_|github_pat_|A[SK]IA|xox[abpr]-|eyJ|bearer|BEGIN|pass|pwd|secret|key|token/i;
+
+const PREFIXED: RegExp[] = [
+  /\bsk-ant-[A-Za-z0-9_-]{20,}/g, // Anthropic
+  /\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, // OpenAI
+  /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g, // Stripe
+  /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g, // GitHub tokens
+  /\bgithub_pat_[A-Za-z0-9_]{22,255}/g, // GitHub fine-grained tokens
+  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, // AWS access key ids
+  /\bxox[abpr]-[A-Za-z0-9-]{10,}/g, // Slack
+  /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----/g,
+];
+const JWT_RE = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
+const BEARER_RE = /\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)/gi;
+const ASSIGN_RE =
+  /\b(password|passwd|pwd|passphrase|secret|client_secret|api[_-]?key|access[_-]?token|auth[_-]?token|token)["']?\s*[:=]\s*["']?([^\s"',;&<>]{6,})/gi;
+const PLACEHOLDER =
+  /^(?:\*+|x+|•+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|redacted|hidden|null|none|n\/a|true|false|required|optional)$/i;
+
+/** Enough randomness to be a key rather than a word: length, entropy, letters and digits. */
+function looksRandom(value: string, minLength: number, minEntropy: number): boolean {
+  if (value.length < minLength || /\s/.test(value)) return false;
+  if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
+  return shannonEntropy(value) >= minEntropy;
+}
+
+/** A password-ish value: not a placeholder, and not a plain lower-case word. */
+function looksLikePassword(value: string): boolean {
+  if (value.length < 4 || value.length > 256 || PLACEHOLDER.test(value) || TOKEN_SHAPE.test(value)) return false;
+  return /[^a-z]/.test(value);
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function detectSecret(text: string, ctx: KeyContext, out: PiiMatch[]): void {
+  if (ctx.hint === "secret" && fieldValueIsSecret(text, ctx)) {
+    const trimmed = text.trim();
+    const start = text.indexOf(trimmed);
+    out.push({ type: "secret", start, end: start + trimmed.length, confidence: 0.95 });
+    return;
+  }
+  if (text.length < 16 || !PREFILTER.test(text)) return;
+  for (const re of PREFIXED) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      out.push({ type: "secret", start: m.index, end: m.index + m[0].length, confidence: 0.99 });
+    }
+  }
+  JWT_RE.lastIndex = 0;
+  for (let m = JWT_RE.exec(text); m; m = JWT_RE.exec(text)) {
+    if (!jwtHeaderValid(m[0].slice(0, m[0].indexOf(".")))) continue;
+    out.push({ type: "secret", start: m.index, end: m.index + m[0].length, confidence: 0.99 });
+  }
+  BEARER_RE.lastIndex = 0;
+  for (let m = BEARER_RE.exec(text); m; m = BEARER_RE.exec(text)) {
+    const token = m[1]!;
+    if (!looksRandom(token, 16, 3)) continue;
+    const start = m.index + m[0].length - token.length;
+    out.push({ type: "secret", start, end: start + token.length, confidence: 0.95 });
+  }
+  ASSIGN_RE.lastIndex = 0;
+  for (let m = ASSIGN_RE.exec(text); m; m = ASSIGN_RE.exec(text)) {
+    const name = m[1]!.toLowerCase();
+    const value = m[2]!;
+    const passwordLike = /pass|pwd|secret/.test(name);
+    if (passwordLike ? !looksLikePassword(value) : !looksRandom(value, 12, 3)) continue;
+    if (TOKEN_SHAPE.test(value)) continue;
+    const start = m.index + m[0].length - value.length;
+    out.push({ type: "secret", start, end: start + value.length, confidence: 0.9 });
+  }
+}
+
+function fieldValueIsSecret(text: string, ctx: KeyContext): boolean {
+  const value = text.trim();
+  if (TOKEN_SHAPE.test(value)) return false;
+  if (ctx.secretKind === "password") return looksLikePassword(value);
+  if (ctx.secretKind === "token") return UUID_RE.test(value) || looksRandom(value, 12, 3);
+  return !UUID_RE.test(value) && looksRandom(value, 16, 3.5);
+}

@@ -1,0 +1,118 @@
+/** Replacing detected values with tokens (tool results) and tokens with values (tool arguments). */
+import { detectInString } from "./detect.js";
+import { JsonSyntaxError, lexJson } from "./jsonLexer.js";
+import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
+import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
+import { TOKEN_RE, type TokenVault } from "./vault.js";
+import { walkJson } from "./walk.js";
+
+/** Called once per replaced occurrence. */
+export type CountFn = (type: PiiType) => void;
+
+function replaceMatches(text: string, matches: PiiMatch[], vault: TokenVault, count: CountFn): string {
+  let out = "";
+  let last = 0;
+  for (const m of matches) {
+    out += text.slice(last, m.start) + vault.tokenFor(m.type, text.slice(m.start, m.end)).token;
+    count(m.type);
+    last = m.end;
+  }
+  return out + text.slice(last);
+}
+
+/** Tokenizes one string; undefined when nothing was found. */
+export function tokenizeString(
+  text: string,
+  policy: PiiPolicy,
+  vault: TokenVault,
+  count: CountFn,
+  ctx: KeyContext = NO_CONTEXT,
+): string | undefined {
+  const matches = detectInString(text, policy, ctx);
+  return matches.length === 0 ? undefined : replaceMatches(text, matches, vault, count);
+}
+
+/** Tokenizes every string (and phone/ssn/card-named number) in a parsed JSON value. */
+export function tokenizeJson(value: unknown, policy: PiiPolicy, vault: TokenVault, count: CountFn): unknown {
+  return walkJson(value, policy, (text, ctx) => tokenizeString(text, policy, vault, count, ctx));
+}
+
+function numberMayBePii(ctx: KeyContext, text: string): boolean {
+  return (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card") && /^\d+$/.test(text);
+}
+
+/** Tokenizes JSON text in place: only the literals that change are rewritten, the rest keeps its formatting. */
+export function tokenizeJsonText(text: string, policy: PiiPolicy, vault: TokenVault, count: CountFn): string {
+  let out = "";
+  let last = 0;
+  lexJson(text, policy, (lit) => {
+    const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
+    if (lit.kind === "number" && !numberMayBePii(ctx, lit.value)) return;
+    const replaced = tokenizeString(lit.value, policy, vault, count, ctx);
+    if (replaced === undefined) return;
+    out += text.slice(last, lit.start) + JSON.stringify(replaced);
+    last = lit.end;
+  });
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/** Text that may be JSON (a server's text content): JSON-aware when it parses, plain text otherwise. */
+export function tokenizeTextOrJson(text: string, policy: PiiPolicy, vault: TokenVault, count: CountFn): string {
+  if (looksLikeJson(text)) {
+    try {
+      return tokenizeJsonText(text, policy, vault, count);
+    } catch (error) {
+      if (!(error instanceof JsonSyntaxError)) throw error;
+    }
+  }
+  return tokenizeString(text, policy, vault, count) ?? text;
+}
+
+export function looksLikeJson(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
+    return c === 123 || c === 91 || c === 34;
+  }
+  return false;
+}
+
+/** Replaces known tokens in a string with their values; unknown token-shaped text is left as is. */
+export function restoreString(text: string, vault: TokenVault, count: CountFn): string | undefined {
+  if (text.indexOf("[") < 0) return undefined;
+  let changed = false;
+  const out = text.replace(TOKEN_RE, (token) => {
+    const entry = vault.lookup(token);
+    if (!entry) return token;
+    changed = true;
+    count(entry.type);
+    return entry.value;
+  });
+  return changed ? out : undefined;
+}
+
+/** Restores tokens in every string and key of a JSON value (tool arguments). Ignore rules do not apply here. */
+export function restoreJson(value: unknown, vault: TokenVault, count: CountFn): unknown {
+  if (typeof value === "string") return restoreString(value, vault, count) ?? value;
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const next = restoreJson(item, vault, count);
+      if (next !== item) {
+        copy ??= value.slice();
+        copy[i] = next;
+      }
+    });
+    return copy ?? value;
+  }
+  const out: Record<string, unknown> = {};
+  let changed = false;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const key = restoreString(k, vault, count) ?? k;
+    const next = restoreJson(v, vault, count);
+    if (key !== k || next !== v) changed = true;
+    Object.defineProperty(out, key, { value: next, enumerable: true, writable: true, configurable: true });
+  }
+  return changed ? out : value;
+}

@@ -1,0 +1,69 @@
+/** Types of the PII layer: what a detector finds, what a policy allows, what the audit records. */
+
+/** Built-in detector names, as written in a manifest's `privacy.tokenize`. */
+export const BUILTIN_PII_TYPES = ["email", "phone", "ssn", "credit_card", "ip", "secret", "iban"] as const;
+export type BuiltinPiiType = (typeof BUILTIN_PII_TYPES)[number];
+
+/** A built-in type or the name of a custom pattern. */
+export type PiiType = string;
+
+export type PiiMode = "off" | "default" | "strict";
+
+/** One value a detector matched. Offsets are UTF-16 indexes into the scanned string. */
+export interface PiiMatch {
+  type: PiiType;
+  start: number;
+  end: number;
+  /** 0..1; key context raises it. Matches below the policy's threshold are dropped. */
+  confidence: number;
+}
+
+/** A match placed in a document: for JSON, `path` is the JSON pointer of the string (or key) it sits in. */
+export interface PiiFinding extends PiiMatch {
+  /** JSON pointer of the value ("" for plain text). */
+  path: string;
+  /** True when the match is in an object key rather than a value. */
+  inKey?: boolean;
+}
+
+export interface CustomPattern {
+  name: string;
+  /** Compiled with the global flag. */
+  regex: RegExp;
+}
+
+export interface PiiPolicy {
+  mode: PiiMode;
+  /** Built-in detectors that are on. */
+  types: ReadonlySet<BuiltinPiiType>;
+  patterns: readonly CustomPattern[];
+  /** Field names (lower-cased) whose values are left alone, wherever they appear. */
+  ignoreKeys: ReadonlySet<string>;
+  /** JSON pointers (with `*` for any one segment) whose values are left alone. */
+  ignorePointers: readonly string[][];
+  /** Matches with a lower confidence are not reported. */
+  minConfidence: number;
+}
+
+/** Counts for one type in the audit. Never values, never hashes of values. */
+export interface PiiTypeCounts {
+  /** Distinct values given a token in this run. */
+  values: number;
+  /** Occurrences replaced by tokens in tool results. */
+  tokenized: number;
+  /** Occurrences of tokens restored to real values in tool arguments. */
+  restored: number;
+  /** Occurrences replaced by tokens in what the run returned or logged (values that did not come from a tool). */
+  scrubbed: number;
+}
+
+export interface PiiAudit {
+  mode: PiiMode;
+  types: Record<PiiType, PiiTypeCounts>;
+  /** "server/tool" -> type -> occurrences tokenized in its results. */
+  from: Record<string, Record<PiiType, number>>;
+  /** "server/tool" -> type -> occurrences restored into its arguments. */
+  to: Record<string, Record<PiiType, number>>;
+  /** Outputs refused in strict mode. */
+  refused: number;
+}

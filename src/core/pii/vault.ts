@@ -1,0 +1,49 @@
+/**
+ * The token map of one run: value <-> `[TYPE_n]`. It lives only in the host process, in memory, for the run (or the
+ * session); it is never written anywhere and never crosses into the sandbox. Tokens are counters, so they carry no
+ * information about the value (not even a hash).
+ */
+import type { PiiType } from "./types.js";
+
+export const TOKEN_RE = /\[[A-Z][A-Z0-9_]*_\d+\]/g;
+
+export function tokenPrefix(type: PiiType): string {
+  return type.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+}
+
+export interface VaultEntry {
+  value: string;
+  type: PiiType;
+  token: string;
+}
+
+export class TokenVault {
+  readonly #byValue = new Map<string, VaultEntry>();
+  readonly #byToken = new Map<string, VaultEntry>();
+  readonly #counters = new Map<string, number>();
+
+  /** The token of a value; the same value always gets the same token within this vault. */
+  tokenFor(type: PiiType, value: string): { token: string; isNew: boolean } {
+    const known = this.#byValue.get(value);
+    if (known) return { token: known.token, isNew: false };
+    const prefix = tokenPrefix(type);
+    const n = (this.#counters.get(prefix) ?? 0) + 1;
+    this.#counters.set(prefix, n);
+    const entry: VaultEntry = { value, type, token: `[${prefix}_${n}]` };
+    this.#byValue.set(value, entry);
+    this.#byToken.set(entry.token, entry);
+    return { token: entry.token, isNew: true };
+  }
+
+  lookup(token: string): VaultEntry | undefined {
+    return this.#byToken.get(token);
+  }
+
+  get size(): number {
+    return this.#byValue.size;
+  }
+
+  entries(): IterableIterator<VaultEntry> {
+    return this.#byValue.values();
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Walks a parsed JSON value: every string value and every object key goes through `visit` with the context of the
+ * field it sits in. Returns the same value when nothing changed, else a copy with only the changed branches copied.
+ * Fields the policy ignores are skipped whole.
+ */
+import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
+import { pointerIgnored } from "./pointer.js";
+import type { PiiPolicy } from "./types.js";
+
+/** Returns the replacement string, or undefined to keep the original. */
+export type StringVisitor = (
+  text: string,
+  ctx: KeyContext,
+  segments: readonly string[],
+  inKey: boolean,
+) => string | undefined;
+
+export type IgnoreRules = Pick<PiiPolicy, "ignoreKeys" | "ignorePointers">;
+
+export function isFieldIgnored(policy: IgnoreRules, key: string, segments: readonly string[]): boolean {
+  if (policy.ignoreKeys.size > 0 && policy.ignoreKeys.has(key.toLowerCase())) return true;
+  return policy.ignorePointers.length > 0 && pointerIgnored(segments, policy.ignorePointers);
+}
+
+export function walkJson(value: unknown, policy: IgnoreRules, visit: StringVisitor): unknown {
+  return walk(value, undefined, [], policy, visit);
+}
+
+function walk(
+  value: unknown,
+  key: string | undefined,
+  segs: string[],
+  policy: IgnoreRules,
+  visit: StringVisitor,
+): unknown {
+  if (typeof value === "string") return visit(value, keyContext(key), segs, false) ?? value;
+  if (typeof value === "number") {
+    // Numbers matter only where the field name says phone / ssn / card (e.g. {"phone": 14155552671}).
+    const ctx = keyContext(key);
+    if (!Number.isInteger(value) || (ctx.hint !== "phone" && ctx.hint !== "ssn" && ctx.hint !== "credit_card")) {
+      return value;
+    }
+    return visit(String(value), ctx, segs, false) ?? value;
+  }
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      segs.push(String(i));
+      const item = value[i];
+      const next = walk(item, key, segs, policy, visit);
+      segs.pop();
+      if (next !== item) {
+        copy ??= value.slice();
+        copy[i] = next;
+      }
+    }
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  const entries = Object.entries(value as Record<string, unknown>);
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i]!;
+    segs.push(k);
+    if (isFieldIgnored(policy, k, segs)) {
+      segs.pop();
+      if (copy) setOwn(copy, k, v);
+      continue;
+    }
+    const newKey = visit(k, NO_CONTEXT, segs, true) ?? k;
+    const next = walk(v, k, segs, policy, visit);
+    segs.pop();
+    if (newKey !== k || next !== v) {
+      copy ??= rebuildUpTo(entries, i);
+      setOwn(copy, newKey, next);
+    } else if (copy) setOwn(copy, k, v);
+  }
+  return copy ?? value;
+}
+
+/** A fresh object with the first `count` entries, so later entries keep their order. */
+function rebuildUpTo(entries: [string, unknown][], count: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) {
+    const [k, v] = entries[i]!;
+    setOwn(out, k, v);
+  }
+  return out;
+}
+
+/** Plain assignment would treat a "__proto__" key from JSON as the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
