@@ -4,6 +4,7 @@
  */
 import type { CAC } from "cac";
 import type { CliContext } from "./context.js";
+import { registerTools } from "./register/tools.js";
 
 export type RegisterCommand = (cli: CAC, ctx: CliContext, run: RunHandler) => void;
 
@@ -12,4 +13,4 @@ export type RunHandler = <A extends unknown[]>(
   handler: (...args: A) => Promise<void> | void,
 ) => (...args: A) => Promise<void>;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerTools];

@@ -1,0 +1,214 @@
+/**
+ * `skills tools search|list|show`: progressive discovery over the catalog of the configured MCP servers.
+ * Only the servers asked for are started, and only when their tool list is not cached.
+ */
+import {
+  type Detail,
+  type RenderSignatures,
+  type ToolView,
+  countTokens,
+  isDetail,
+  viewTool,
+} from "../core/discovery/index.js";
+import { TOKENIZER } from "../core/discovery/tokens.js";
+import { DEFAULT_LIMIT, searchTools } from "../core/discovery/search.js";
+import { buildSearchIndex } from "../core/discovery/searchIndex.js";
+import { SkillsError } from "../errors.js";
+import { type Catalog, type CatalogServer, defaultCacheDir, findTool, loadCatalog } from "../mcp/catalog.js";
+import { loadMcpConfig } from "../mcp/config.js";
+import { createClientPool } from "../mcp/pool.js";
+import type { ToolInfo } from "../mcp/types.js";
+
+export interface ToolsCommonOptions {
+  cwd: string;
+  configPath?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Only these servers. */
+  servers?: string[];
+  refresh?: boolean;
+  connectTimeoutMs?: number;
+}
+
+export interface ToolsSearchOptions extends ToolsCommonOptions {
+  query: string;
+  detail?: Detail;
+  limit?: number;
+  stats?: boolean;
+}
+
+export interface ToolsStats {
+  tokenizer: string;
+  /** Tokens of the answer (its results as JSON). */
+  answerTokens: number;
+  /** Tokens of every tool definition of the searched servers, as tools/list would put them in a context. */
+  catalogTokens: number;
+  catalogTools: number;
+}
+
+export type ToolHit = ToolView & { score: number; match: string };
+
+export interface ToolsSearchResult {
+  ok: boolean;
+  query: string;
+  detail: Detail;
+  limit: number;
+  results: ToolHit[];
+  servers: Record<string, CatalogServer>;
+  stats?: ToolsStats;
+}
+
+export interface ToolsListOptions extends ToolsCommonOptions {
+  detail?: Detail;
+}
+
+export interface ToolsListResult {
+  ok: boolean;
+  detail: Detail;
+  tools: ToolView[];
+  servers: Record<string, CatalogServer>;
+}
+
+export interface ToolsShowOptions extends ToolsCommonOptions {
+  /** "server/tool" (or a tool name only one server has). */
+  tool: string;
+}
+
+export interface ToolsShowResult {
+  ok: true;
+  tool: ToolView;
+}
+
+/** Signatures at `full` detail come from the SDK generator (src/core/codegen). */
+const renderSignatures: RenderSignatures | undefined = undefined;
+
+export function parseDetail(value: string | undefined, fallback: Detail): Detail {
+  if (value === undefined) return fallback;
+  if (!isDetail(value)) {
+    throw new SkillsError("INVALID_ARGUMENT", `--detail must be name, summary or full (got "${value}")`, {
+      hint: "name: tool keys only; summary: plus the first sentence; full: schemas and signatures",
+    });
+  }
+  return value;
+}
+
+export function parseLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LIMIT;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new SkillsError("INVALID_ARGUMENT", `--limit must be a whole number of at least 1 (got "${value}")`, {
+      hint: `leave it out for ${DEFAULT_LIMIT}`,
+    });
+  }
+  return limit;
+}
+
+/** Loads the catalog of the selected servers and closes every server it started. */
+export async function openCatalog(options: ToolsCommonOptions): Promise<Catalog> {
+  const config = await loadMcpConfig({
+    cwd: options.cwd,
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  const servers = options.servers && options.servers.length > 0 ? [...new Set(options.servers)] : undefined;
+  const pool = createClientPool(config, {
+    ...(servers ? { servers } : {}),
+    ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+  });
+  try {
+    return await loadCatalog({
+      pool,
+      config,
+      cacheDir: defaultCacheDir(config),
+      ...(options.refresh ? { refresh: true } : {}),
+      ...(servers ? { servers } : {}),
+    });
+  } finally {
+    await pool.close();
+  }
+}
+
+function allFailed(catalog: Catalog): boolean {
+  const servers = Object.values(catalog.servers);
+  return servers.length > 0 && servers.every((server) => server.error !== undefined);
+}
+
+/** When no server answered there is nothing to show: that is an error, not an empty list. */
+function assertSomeServer(catalog: Catalog): void {
+  if (!allFailed(catalog)) return;
+  const [name, server] = Object.entries(catalog.servers)[0]!;
+  throw new SkillsError(
+    (server.errorCode as "SERVER_START_FAILED" | undefined) ?? "SERVER_START_FAILED",
+    Object.keys(catalog.servers).length === 1 ? server.error! : `no server could be reached; ${name}: ${server.error}`,
+    { server: name, hint: "run `skills doctor --servers` to check every server in .mcp.json" },
+  );
+}
+
+export async function toolsSearch(options: ToolsSearchOptions): Promise<ToolsSearchResult> {
+  const detail = options.detail ?? "summary";
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  if (options.query.trim() === "") {
+    throw new SkillsError("USAGE", "the search query is empty", { hint: 'skills tools search "read a file"' });
+  }
+  const catalog = await openCatalog(options);
+  assertSomeServer(catalog);
+  const hits = searchTools(buildSearchIndex(catalog.tools), options.query, { limit });
+  const results = hits.map((hit) => ({
+    ...viewTool(hit.tool, detail, detail === "full" ? renderSignatures : undefined),
+    score: hit.score,
+    match: hit.match,
+  }));
+  const result: ToolsSearchResult = {
+    ok: !Object.values(catalog.servers).some((server) => server.error),
+    query: options.query,
+    detail,
+    limit,
+    results,
+    servers: catalog.servers,
+  };
+  if (options.stats) result.stats = await measureTokens(results, catalog.tools);
+  return result;
+}
+
+export async function toolsList(options: ToolsListOptions): Promise<ToolsListResult> {
+  const detail = options.detail ?? "summary";
+  const catalog = await openCatalog(options);
+  assertSomeServer(catalog);
+  return {
+    ok: !Object.values(catalog.servers).some((server) => server.error),
+    detail,
+    tools: catalog.tools.map((tool) => viewTool(tool, detail, detail === "full" ? renderSignatures : undefined)),
+    servers: catalog.servers,
+  };
+}
+
+export async function toolsShow(options: ToolsShowOptions): Promise<ToolsShowResult> {
+  const slash = options.tool.indexOf("/");
+  const server = slash > 0 ? options.tool.slice(0, slash) : undefined;
+  const catalog = await openCatalog({ ...options, ...(server ? { servers: [server] } : {}) });
+  const tool = findTool(catalog, options.tool);
+  return { ok: true, tool: viewTool(tool, "full", renderSignatures) };
+}
+
+/** The definitions a client would put into a model's context for these tools (what tools/list returns). */
+export function catalogAsContext(tools: ToolInfo[]): string {
+  return JSON.stringify(
+    tools.map((tool) => ({
+      name: tool.name,
+      ...(tool.title ? { title: tool.title } : {}),
+      ...(tool.description ? { description: tool.description } : {}),
+      inputSchema: tool.inputSchema,
+      ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
+      ...(tool.annotations ? { annotations: tool.annotations } : {}),
+    })),
+  );
+}
+
+export async function measureTokens(results: ToolHit[], tools: ToolInfo[]): Promise<ToolsStats> {
+  const answer = results.map(({ score: _score, match: _match, ...view }) => view);
+  return {
+    tokenizer: TOKENIZER,
+    answerTokens: await countTokens(JSON.stringify(answer)),
+    catalogTokens: await countTokens(catalogAsContext(tools)),
+    catalogTools: tools.length,
+  };
+}
