@@ -4,6 +4,9 @@
  */
 import type { CAC } from "cac";
 import type { CliContext } from "./context.js";
+import { registerList } from "./register/list.js";
+import { registerNew } from "./register/new.js";
+import { registerValidate } from "./register/validate.js";
 import { registerTools } from "./register/tools.js";
 
 export type RegisterCommand = (cli: CAC, ctx: CliContext, run: RunHandler) => void;

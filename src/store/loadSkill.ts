@@ -20,6 +20,8 @@ import { schemaValidator } from "./schemas.js";
 export interface LoadSkillOptions {
   /** Spec problems that Agent Skills clients tolerate become errors instead of warnings. */
   strict?: boolean;
+  /** How problems name the folder (default: `dir` as given), e.g. relative to the user's working directory. */
+  displayDir?: string;
 }
 
 export const SKILL_MD = "SKILL.md";
@@ -34,8 +36,9 @@ export async function loadSkill(dir: string, options: LoadSkillOptions = {}): Pr
   const strict = options.strict ?? false;
   const absDir = resolve(dir);
   const problems: Problem[] = [];
-  const skillMdFile = join(dir, SKILL_MD);
-  const manifestFile = join(dir, MANIFEST_FILE);
+  const shownDir = options.displayDir ?? dir;
+  const skillMdFile = join(shownDir, SKILL_MD);
+  const manifestFile = join(shownDir, MANIFEST_FILE);
 
   for (const link of await findEscapingSymlinks(absDir)) {
     problems.push(
@@ -46,7 +49,7 @@ export async function loadSkill(dir: string, options: LoadSkillOptions = {}): Pr
             link.reason === "outside"
               ? `${link.path} is a symlink to ${link.target}, outside the skill folder`
               : `${link.path} is a symlink to ${link.target}, which does not exist`,
-          file: join(dir, link.path),
+          file: join(shownDir, link.path),
           line: 1,
           column: 1,
         },
@@ -95,7 +98,7 @@ export async function loadSkill(dir: string, options: LoadSkillOptions = {}): Pr
       entryPath,
       manifest.ctx,
       manifest.value.entry,
-      escaping.has(join(dir, manifest.value.entry)),
+      escaping.has(join(shownDir, manifest.value.entry)),
     );
     if (entryProblem) problems.push(entryProblem);
   }

@@ -1,0 +1,50 @@
+/** `skills new <name>`: scaffold a skill that passes `skills validate --strict`. */
+import { newSkill } from "../../commands/new.js";
+import { EXIT } from "../../errors.js";
+import type { RegisterCommand } from "../commands.js";
+import { emit } from "../context.js";
+import { renderNew } from "../render/new.js";
+
+interface NewCliOptions {
+  lang?: unknown;
+  description?: unknown;
+  tools?: unknown;
+  dir?: unknown;
+}
+
+function last(value: unknown): string | undefined {
+  const item = Array.isArray(value) ? value[value.length - 1] : value;
+  return item === undefined || item === null || typeof item === "boolean" ? undefined : String(item);
+}
+
+function all(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).filter((item) => typeof item !== "boolean").map(String);
+}
+
+export const registerNew: RegisterCommand = (cli, ctx, run) => {
+  cli
+    .command("new <name>", "Create a skill folder (SKILL.md, manifest.yaml, entry, tests/basic.yaml) from a template")
+    .option("--lang <language>", "python or typescript (default: python)", { type: [String] })
+    .option("--description <text>", "What the skill does and when to use it (no < or >, at most 1024 chars)", {
+      type: [String],
+    })
+    .option("--tools <list>", "Tool dependencies as server/tool, comma-separated", { type: [String] })
+    .option("--dir <folder>", "Parent folder (default: the first configured root, skills/)", { type: [String] })
+    .option("--json", "Print the created files as JSON")
+    .example("skills new find-large-files --lang python --tools filesystem/list_directory_with_sizes")
+    .action(
+      run(async (name: string, options: NewCliOptions) => {
+        const result = await newSkill({
+          name: String(name),
+          lang: last(options.lang),
+          description: last(options.description),
+          tools: all(options.tools),
+          dir: last(options.dir),
+          cwd: ctx.cwd,
+        });
+        emit(ctx, result, renderNew);
+        ctx.exitCode = EXIT.OK;
+      }),
+    );
+};

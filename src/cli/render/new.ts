@@ -1,0 +1,12 @@
+/** Human output of `skills new`: what was created and what to do next. */
+import type { NewSkillResult } from "../../commands/new.js";
+import type { CliContext } from "../context.js";
+
+export function renderNew(result: NewSkillResult, ctx: CliContext): string {
+  const { style } = ctx;
+  const lines = [`${style.green("created")} ${result.dir} ${style.dim(`(${result.language})`)}`];
+  for (const file of result.files) lines.push(`  ${file}`);
+  lines.push("", "next:");
+  for (const step of result.next) lines.push(`  ${style.cyan(step)}`);
+  return lines.join("\n");
+}

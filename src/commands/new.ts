@@ -1,0 +1,248 @@
+/**
+ * `skills new`: scaffolds a complete skill (SKILL.md, manifest.yaml, entry, tests/basic.yaml) from the handlebars
+ * templates in templates/skill. The folder is built under a temporary name next to the target and renamed at the
+ * end, so an existing folder is never touched and a failure leaves nothing half-written.
+ */
+import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { stringify } from "yaml";
+import { assignToolNames, sdkServerName } from "../core/codegen/names.js";
+import { MAX_DESCRIPTION_LENGTH } from "../core/validate/frontmatter.js";
+import { TOOL_KEY_PATTERN } from "../core/validate/manifest.js";
+import { checkSkillName, NAME_RULE, suggestSkillName } from "../core/validate/names.js";
+import { SkillsError } from "../errors.js";
+import { writeFileAtomic } from "../store/atomicWrite.js";
+import { loadProjectConfig } from "../store/config.js";
+import { schemaPath } from "../store/schemas.js";
+
+export type NewSkillLanguage = "python" | "typescript";
+
+export interface NewSkillOptions {
+  name: string;
+  lang?: string;
+  description?: string;
+  /** "server/tool" keys. */
+  tools?: string[];
+  /** Parent folder, relative to cwd (default: the first configured root). */
+  dir?: string;
+  cwd: string;
+}
+
+export interface NewSkillResult {
+  ok: true;
+  name: string;
+  language: NewSkillLanguage;
+  /** The new skill folder, relative to cwd. */
+  dir: string;
+  /** Files written, relative to the skill folder. */
+  files: string[];
+  tools: string[];
+  next: string[];
+}
+
+// handlebars is CommonJS (`export =`): load it through require to keep verbatimModuleSyntax happy.
+const Handlebars = createRequire(import.meta.url)("handlebars") as typeof import("handlebars");
+const TEMPLATES = fileURLToPath(new URL("../../templates/skill/", import.meta.url));
+const LANGUAGES: Record<NewSkillLanguage, { entry: string; template: string }> = {
+  python: { entry: "main.py", template: "main.py.hbs" },
+  typescript: { entry: "main.ts", template: "main.ts.hbs" },
+};
+const EXAMPLE_INPUT = { name: "world" };
+
+export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult> {
+  const name = options.name;
+  const nameIssue = checkSkillName(name);
+  if (nameIssue) {
+    throw new SkillsError("NAME_INVALID", `invalid skill name: ${nameIssue.message}`, {
+      hint: `a name must be ${NAME_RULE}; for example: ${suggestSkillName(name)}`,
+    });
+  }
+  const language = parseLanguage(options.lang);
+  const tools = parseTools(options.tools ?? []);
+  const description = checkDescription(options.description ?? defaultDescription(name));
+
+  const config = await loadProjectConfig(options.cwd);
+  const parent = options.dir !== undefined ? resolve(options.cwd, options.dir) : config.roots[0]!;
+  const target = join(parent, name);
+  const shown = relative(options.cwd, target) || ".";
+  if (await exists(target)) {
+    throw new SkillsError("SKILL_EXISTS", `${shown} already exists; nothing was changed`, {
+      file: shown,
+      hint: "choose another name, or remove the folder first",
+    });
+  }
+  const files = await renderFiles({ name, language, description, tools, target });
+  await mkdir(parent, { recursive: true });
+  const staging = join(parent, `.${name}.new-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    for (const [file, content] of Object.entries(files)) await writeFileAtomic(join(staging, file), content);
+    if (await exists(target)) {
+      throw new SkillsError(
+        "SKILL_EXISTS",
+        `${shown} appeared while the skill was being written; nothing was changed`,
+        { file: shown },
+      );
+    }
+    await rename(staging, target);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOTEMPTY" || code === "EEXIST") {
+      throw new SkillsError("SKILL_EXISTS", `${shown} already exists; nothing was changed`, { file: shown });
+    }
+    throw error;
+  }
+  return {
+    ok: true,
+    name,
+    language,
+    dir: shown,
+    files: Object.keys(files).sort(),
+    tools,
+    next: [
+      `skills validate --strict ${shown}`,
+      `skills run ${shown} --input '${JSON.stringify(EXAMPLE_INPUT)}'`,
+      `skills test ${shown}`,
+    ],
+  };
+}
+
+function parseLanguage(lang: string | undefined): NewSkillLanguage {
+  const value = (lang ?? "python").toLowerCase();
+  if (value === "python" || value === "py") return "python";
+  if (value === "typescript" || value === "ts") return "typescript";
+  throw new SkillsError("INVALID_ARGUMENT", `unknown language "${lang}"`, {
+    hint: "use --lang python or --lang typescript",
+  });
+}
+
+function parseTools(values: string[]): string[] {
+  const tools = values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const tool of tools) {
+    if (!TOOL_KEY_PATTERN.test(tool)) {
+      throw new SkillsError("INVALID_ARGUMENT", `--tools: "${tool}" is not "<server>/<tool>"`, {
+        hint: "list tools as server/tool, separated by commas, e.g. --tools filesystem/read_text_file,memory/search_nodes",
+      });
+    }
+  }
+  return [...new Set(tools)];
+}
+
+function checkDescription(description: string): string {
+  const text = description.trim();
+  if (text === "")
+    throw new SkillsError("INVALID_ARGUMENT", "--description is empty", {
+      hint: "say what the skill does and when to use it",
+    });
+  if (/[<>]/.test(text)) {
+    throw new SkillsError("INVALID_ARGUMENT", "--description must not contain < or >", {
+      hint: "Agent Skills clients reject descriptions with angle brackets",
+    });
+  }
+  if (text.length > MAX_DESCRIPTION_LENGTH) {
+    throw new SkillsError(
+      "INVALID_ARGUMENT",
+      `--description is ${text.length} characters; the maximum is ${MAX_DESCRIPTION_LENGTH}`,
+      {
+        hint: "keep the description short; put details in the SKILL.md body",
+      },
+    );
+  }
+  return text;
+}
+
+function defaultDescription(name: string): string {
+  return `Greets someone by name (the ${name} starter skill). Use it as the starting point for ${name} and replace this description with what the skill does and when to use it.`;
+}
+
+function titleOf(name: string): string {
+  return name
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(" ");
+}
+
+interface RenderInput {
+  name: string;
+  language: NewSkillLanguage;
+  description: string;
+  tools: string[];
+  target: string;
+}
+
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+async function template(file: string): Promise<HandlebarsTemplateDelegate> {
+  const cached = compiled.get(file);
+  if (cached) return cached;
+  const fn = Handlebars.compile(await readFile(join(TEMPLATES, file), "utf8"), { noEscape: false, strict: true });
+  compiled.set(file, fn);
+  return fn;
+}
+
+/** User text reaches YAML only through the yaml serialiser and code only as comments with their terminators removed. */
+async function renderFiles(input: RenderInput): Promise<Record<string, string>> {
+  const { name, language, description, tools } = input;
+  const { entry, template: entryTemplate } = LANGUAGES[language];
+  const manifest: Record<string, unknown> = {
+    name,
+    version: "0.1.0",
+    language,
+    entry,
+    description,
+    input: {
+      type: "object",
+      properties: { name: { type: "string", description: "Who to greet" } },
+      additionalProperties: false,
+    },
+    output: { type: "object", properties: { greeting: { type: "string" } }, required: ["greeting"] },
+  };
+  if (tools.length > 0) manifest.tools = Object.fromEntries(tools.map((tool) => [tool, "*"]));
+  manifest.limits = { timeout_ms: 30000, max_tool_calls: 50 };
+  manifest.tags = [];
+  const firstTool = tools[0] ? toolIdentifiers(tools[0]) : undefined;
+  const testCase = { name: "basic", input: EXAMPLE_INPUT, expect: { subset: { greeting: "Hello, world!" } } };
+  const oneLineDescription = description.replace(/\s+/g, " ");
+  const view = {
+    name,
+    title: titleOf(name),
+    description,
+    frontmatter: stringify({ name, description }, { lineWidth: 0 }).trimEnd(),
+    manifest: stringify(manifest, { lineWidth: 0 }).trimEnd(),
+    schemaPath: relative(input.target, schemaPath("manifest")).split("\\").join("/"),
+    exampleInputJson: JSON.stringify(EXAMPLE_INPUT),
+    tools: tools.map((key) => ({ key })),
+    firstTool: firstTool ?? false,
+    pyDocstring: `${name}: ${oneLineDescription.replace(/\\/g, "\\\\").replace(/"""/g, '\\"\\"\\"')}`,
+    tsComment: `${name}: ${oneLineDescription.replace(/\*\//g, "* /")}`,
+    testCase: stringify(testCase, { lineWidth: 0 }).trimEnd(),
+  };
+  return {
+    "SKILL.md": `${(await template("SKILL.md.hbs"))(view).trimEnd()}\n`,
+    "manifest.yaml": (await template("manifest.yaml.hbs"))(view),
+    [entry]: (await template(entryTemplate))(view),
+    "tests/basic.yaml": (await template("test-basic.yaml.hbs"))(view),
+  };
+}
+
+function toolIdentifiers(key: string): { pyModule: string; pyFunction: string; tsModule: string; tsFunction: string } {
+  const [server = "", tool = ""] = key.split("/");
+  const names = assignToolNames([tool]).get(tool)!;
+  const module = sdkServerName(server);
+  return { pyModule: module, pyFunction: names.python, tsModule: module, tsFunction: names.ts };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ENOENT";
+  }
+}

@@ -1,0 +1,116 @@
+/** `skills validate`: load and check every skill under the given paths (or the configured roots). */
+import { stat } from "node:fs/promises";
+import { relative, resolve } from "node:path";
+import type { Problem } from "../core/problem.js";
+import { loadProjectConfig } from "../store/config.js";
+import { findSkillDirs } from "../store/findSkills.js";
+import { loadSkill } from "../store/loadSkill.js";
+
+export interface ValidateOptions {
+  /** Skill folders or folders of skills; empty = the configured roots. */
+  paths: string[];
+  strict?: boolean;
+  cwd: string;
+}
+
+export interface SkillValidation {
+  /** Skill folder, relative to the working directory. */
+  dir: string;
+  /** The skill's name when it could be read (else the folder name). */
+  name: string;
+  ok: boolean;
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+export interface ValidateSummary {
+  skills: number;
+  valid: number;
+  invalid: number;
+  errors: number;
+  warnings: number;
+}
+
+export interface ValidateResult {
+  ok: boolean;
+  strict: boolean;
+  skills: SkillValidation[];
+  summary: ValidateSummary;
+  /** Explains an empty result (no skills found, or a default root that does not exist yet). */
+  notes: string[];
+}
+
+/** How many skills are read at once: enough to overlap file IO, small enough to keep memory flat. */
+const CONCURRENCY = 16;
+
+export async function validate(options: ValidateOptions): Promise<ValidateResult> {
+  const strict = options.strict ?? false;
+  const config = await loadProjectConfig(options.cwd);
+  const notes: string[] = [];
+  const show = (abs: string) => relative(options.cwd, abs) || ".";
+  let searchPaths: string[];
+  if (options.paths.length > 0) {
+    searchPaths = [];
+    for (const path of options.paths) {
+      const abs = resolve(options.cwd, path);
+      // A configured root that does not exist yet is an empty library, not a typo.
+      if (config.roots.includes(abs) && !(await exists(abs))) {
+        notes.push(`${show(abs)} does not exist yet: no skills to validate (create one with \`skills new <name>\`)`);
+        continue;
+      }
+      searchPaths.push(abs);
+    }
+  } else {
+    searchPaths = [];
+    for (const root of config.roots) {
+      if (await exists(root)) searchPaths.push(root);
+      else
+        notes.push(`${show(root)} does not exist yet: no skills to validate (create one with \`skills new <name>\`)`);
+    }
+  }
+  const dirs = await findSkillDirs(searchPaths);
+  if (dirs.length === 0 && searchPaths.length > 0) {
+    notes.push(
+      `no skills found in ${searchPaths.map(show).join(", ")} (a skill folder has SKILL.md and manifest.yaml)`,
+    );
+  }
+  const skills = await mapLimited(dirs, CONCURRENCY, async (dir) => validateOne(dir, show(dir), strict));
+  const summary: ValidateSummary = {
+    skills: skills.length,
+    valid: skills.filter((s) => s.ok).length,
+    invalid: skills.filter((s) => !s.ok).length,
+    errors: skills.reduce((n, s) => n + s.errors.length, 0),
+    warnings: skills.reduce((n, s) => n + s.warnings.length, 0),
+  };
+  return { ok: summary.invalid === 0, strict, skills, summary, notes };
+}
+
+async function validateOne(absDir: string, shown: string, strict: boolean): Promise<SkillValidation> {
+  // Problems name files relative to the working directory, as the user typed them.
+  const result = await loadSkill(absDir, { strict, displayDir: shown });
+  const fallbackName = absDir.split(/[\\/]/).pop() ?? shown;
+  if (result.ok) return { dir: shown, name: result.value.name, ok: true, errors: [], warnings: result.warnings };
+  return { dir: shown, name: fallbackName, ok: false, errors: result.errors, warnings: result.warnings };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
