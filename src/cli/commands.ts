@@ -4,10 +4,10 @@
  */
 import type { CAC } from "cac";
 import type { CliContext } from "./context.js";
+import { registerTools } from "./register/tools.js";
 import { registerList } from "./register/list.js";
 import { registerNew } from "./register/new.js";
 import { registerValidate } from "./register/validate.js";
-import { registerTools } from "./register/tools.js";
 
 export type RegisterCommand = (cli: CAC, ctx: CliContext, run: RunHandler) => void;
 
@@ -16,4 +16,4 @@ export type RunHandler = <A extends unknown[]>(
   handler: (...args: A) => Promise<void> | void,
 ) => (...args: A) => Promise<void>;
 
-export const COMMANDS: RegisterCommand[] = [registerTools];
+export const COMMANDS: RegisterCommand[] = [registerTools, registerValidate, registerNew, registerList];
