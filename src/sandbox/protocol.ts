@@ -59,3 +59,46 @@ export interface JsonRpcResponse<R = unknown> {
   result?: R;
   error?: JsonRpcError;
 }
+
+/** Host -> worker "execute" params. `code` is Python source, or for TS/JS one bundled ES module. */
+export interface ExecuteParams {
+  code: string;
+  /** File name shown in tracebacks (e.g. /skill/main.py). */
+  filename?: string;
+  input?: unknown;
+  /** Folder inside the sandbox holding the generated `servers` package (Python). */
+  sdk?: string;
+  /** Extra import paths inside the sandbox (Python), e.g. /skill. */
+  paths?: string[];
+  cwd?: string;
+  /** Keep the namespace and capture logs in the worker (sessions). */
+  session?: boolean;
+  maxOutputBytes?: number;
+  maxLogBytes?: number;
+  /** Limits a Python worker applies to itself before running (lowering only). */
+  rlimits?: { cpuSeconds?: number; fileBytes?: number; openFiles?: number; processes?: number };
+}
+
+/** Worker -> host answer to "execute". */
+export interface ExecuteResult {
+  ok: boolean;
+  /** The program's result (absent when truncated or failed). */
+  value?: unknown;
+  /** Size of the JSON-encoded result. */
+  bytes?: number;
+  /** Set instead of value when the result is over maxOutputBytes. */
+  truncated?: { bytes: number; preview: string };
+  error?: { code: string; message: string; stack?: string };
+  cpuMs?: number;
+  /** Session executions capture their logs in the worker. */
+  logs?: string;
+  stderr?: string;
+  logsDropped?: number;
+  stderrDropped?: number;
+}
+
+/** Worker -> host notification once the runtime is loaded and it waits for "execute". */
+export interface ReadyParams {
+  pid: number;
+  language: string;
+}

@@ -87,4 +87,57 @@ export interface RunResult {
   /** Set when result or logs were cut to the budget; the notice says how much. */
   truncated?: { result?: string; logs?: string; stderr?: string };
   pii?: unknown;
+  /** Things the caller should tell the user, e.g. that the run had only process isolation. */
+  warnings?: string[];
+}
+
+/** What isolation this machine gives (`skills doctor`). */
+export interface IsolationReport {
+  isolation: Isolation;
+  bwrap: { path: string; version: string } | null;
+  userns: boolean;
+  setpriv: boolean;
+  prlimit: boolean;
+  cgroup: { version: 1 | 2 | null; memory: boolean; pids: boolean; path?: string };
+  /** Why the isolation is what it is (one line each). */
+  reasons: string[];
+}
+
+export interface RunnerOptions {
+  /** Warm workers kept per language (0 or absent: every run starts cold). */
+  pool?: { python?: number; typescript?: number };
+  /** Python interpreter (default /usr/bin/python3). */
+  python?: string;
+  /** Refuse to run without bwrap isolation (SANDBOX_UNAVAILABLE). */
+  requireIsolation?: boolean;
+}
+
+export interface Runner {
+  run(request: RunRequest): Promise<RunResult>;
+  /** Warm workers ready right now, per language. */
+  poolSize(): { python: number; typescript: number };
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  language: SkillLanguage;
+  tools: ToolInfo[];
+  backend?: ToolBackend;
+  limits?: Partial<RunLimits>;
+  /** The session ends after this long without an execution (default 10 minutes). */
+  idleTimeoutMs?: number;
+  interceptor?: ToolCallInterceptor;
+  python?: string;
+  requireIsolation?: boolean;
+  /** Mounted read-only at /skill. */
+  skillDir?: string;
+}
+
+export interface Session {
+  readonly id: string;
+  readonly language: SkillLanguage;
+  /** Runs one cell in the session's namespace; result is the cell's value (Python: last expression or `result`). */
+  execute(code: string): Promise<RunResult>;
+  readonly closed: boolean;
+  close(): Promise<void>;
 }

@@ -1,0 +1,237 @@
+/**
+ * One memory + pids (+ cpuacct) cgroup per run, where the host lets us create one. cgroup v1 (one hierarchy per
+ * controller, as on these machines) and v2 (one unified hierarchy) are both supported. Every function here is
+ * best-effort: a missing controller means the limit is not applied, never a failed run.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { IsolationReport } from "./types.js";
+
+const ROOT = "/sys/fs/cgroup";
+const PARENT = "skills-sandbox";
+
+type Layout = { version: 1; memory?: string; pids?: string; cpu?: string } | { version: 2; base: string } | null;
+
+let layout: Layout | undefined;
+
+function tryMkdir(path: string): boolean {
+  try {
+    mkdirSync(path, { recursive: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function v2Base(): string | null {
+  try {
+    const line = readFileSync("/proc/self/cgroup", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("0::"));
+    if (!line) return null;
+    return join(ROOT, line.slice(3).trim());
+  } catch {
+    return null;
+  }
+}
+
+function detectLayout(): Layout {
+  if (existsSync(join(ROOT, "cgroup.controllers"))) {
+    const parent = v2Base();
+    if (!parent) return null;
+    const base = join(parent, PARENT);
+    if (!tryMkdir(base)) return null;
+    try {
+      writeFileSync(join(parent, "cgroup.subtree_control"), "+memory +pids");
+      writeFileSync(join(base, "cgroup.subtree_control"), "+memory +pids");
+    } catch {
+      // delegation may already be in place, or not allowed: checked below
+    }
+    return { version: 2, base };
+  }
+  const found: { version: 1; memory?: string; pids?: string; cpu?: string } = { version: 1 };
+  for (const [key, controller] of [
+    ["memory", "memory"],
+    ["pids", "pids"],
+    ["cpu", "cpuacct"],
+  ] as const) {
+    const dir = join(ROOT, controller, PARENT);
+    if (existsSync(join(ROOT, controller)) && tryMkdir(dir)) found[key] = dir;
+  }
+  return found.memory || found.pids ? found : null;
+}
+
+function getLayout(): Layout {
+  if (layout === undefined) layout = detectLayout();
+  return layout;
+}
+
+export function detectCgroup(): IsolationReport["cgroup"] {
+  const l = getLayout();
+  if (!l) return { version: null, memory: false, pids: false };
+  if (l.version === 1) return { version: 1, memory: !!l.memory, pids: !!l.pids, path: l.memory ?? l.pids };
+  let controllers = "";
+  try {
+    controllers = readFileSync(join(l.base, "cgroup.subtree_control"), "utf8");
+  } catch {
+    // unreadable: report no controllers
+  }
+  return { version: 2, memory: controllers.includes("memory"), pids: controllers.includes("pids"), path: l.base };
+}
+
+function write(path: string, value: string): boolean {
+  try {
+    writeFileSync(path, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function read(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+let counter = 0;
+
+/** The cgroup(s) of one run. */
+export class RunCgroup {
+  private constructor(
+    private readonly dirs: string[],
+    private readonly version: 1 | 2,
+  ) {}
+
+  /** Creates the run's cgroup, or returns null when this host gives none. */
+  static create(): RunCgroup | null {
+    const l = getLayout();
+    if (!l) return null;
+    counter += 1;
+    const name = `run-${process.pid}-${counter}`;
+    const parents = l.version === 2 ? [l.base] : [l.memory, l.pids, l.cpu].filter((d): d is string => !!d);
+    const dirs = parents.map((p) => join(p, name)).filter(tryMkdir);
+    return dirs.length > 0 ? new RunCgroup(dirs, l.version) : null;
+  }
+
+  private file(controller: "memory" | "pids" | "cpuacct", name: string): string | undefined {
+    const dir = this.version === 2 ? this.dirs[0] : this.dirs.find((d) => d.includes(`/${controller}/`));
+    return dir ? join(dir, name) : undefined;
+  }
+
+  setLimits(memoryBytes: number, maxPids: number): void {
+    if (this.version === 2) {
+      const dir = this.dirs[0]!;
+      write(join(dir, "memory.max"), String(memoryBytes));
+      write(join(dir, "memory.swap.max"), "0");
+      write(join(dir, "pids.max"), String(maxPids));
+      return;
+    }
+    const memory = this.file("memory", "memory.limit_in_bytes");
+    if (memory) {
+      // Lowering below current usage fails with EBUSY; the kernel then reclaims at the next charge anyway.
+      write(memory, String(memoryBytes));
+      const swap = this.file("memory", "memory.memsw.limit_in_bytes");
+      if (swap && existsSync(swap)) write(swap, String(memoryBytes));
+    }
+    const pids = this.file("pids", "pids.max");
+    if (pids) write(pids, String(maxPids));
+  }
+
+  /** Moves one process (and, by inheritance, its future children) into the run's cgroups. */
+  add(pid: number): void {
+    for (const dir of this.dirs) write(join(dir, "cgroup.procs"), String(pid));
+  }
+
+  /** Adds a process and every descendant it already has (closes the race between spawn and add). */
+  addTree(pid: number): void {
+    for (const p of descendants(pid)) this.add(p);
+  }
+
+  pids(): number[] {
+    const file = this.version === 2 ? join(this.dirs[0]!, "cgroup.procs") : join(this.dirs[0]!, "cgroup.procs");
+    return read(file).split("\n").filter(Boolean).map(Number);
+  }
+
+  /** CPU time used by the run's processes so far, in ms (null without a cpu controller). */
+  cpuMs(): number | null {
+    if (this.version === 2) {
+      const match = /usage_usec (\d+)/.exec(read(join(this.dirs[0]!, "cpu.stat")));
+      return match ? Number(match[1]) / 1000 : null;
+    }
+    const usage = this.file("cpuacct", "cpuacct.usage");
+    const text = usage ? read(usage).trim() : "";
+    return text ? Number(text) / 1e6 : null;
+  }
+
+  /** True when the kernel OOM-killed something in the run. */
+  oomKilled(): boolean {
+    const events =
+      this.version === 2
+        ? read(join(this.dirs[0]!, "memory.events"))
+        : read(this.file("memory", "memory.oom_control") ?? "");
+    const match = /oom_kill (\d+)/.exec(events);
+    return match ? Number(match[1]) > 0 : false;
+  }
+
+  /** True when a fork or clone failed because of pids.max. */
+  pidsExhausted(): boolean {
+    const match = /max (\d+)/.exec(read(this.file("pids", "pids.events") ?? ""));
+    return match ? Number(match[1]) > 0 : false;
+  }
+
+  /** SIGKILLs every process in the run's cgroups. */
+  killAll(): void {
+    for (let round = 0; round < 5; round += 1) {
+      const pids = this.dirs.flatMap((d) => read(join(d, "cgroup.procs")).split("\n").filter(Boolean).map(Number));
+      if (pids.length === 0) return;
+      for (const pid of new Set(pids)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+  }
+
+  /** Removes the cgroups; retries while the last processes are being reaped. */
+  async remove(): Promise<void> {
+    for (const dir of this.dirs) {
+      for (let attempt = 0; attempt < 50; attempt += 1) {
+        try {
+          rmdirSync(dir);
+          break;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === "ENOENT") break;
+          this.killAll();
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      }
+    }
+  }
+}
+
+/** pid and all its descendants, via /proc/<pid>/task/<tid>/children. */
+export function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const stack = [pid];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    out.push(current);
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${current}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      for (const child of read(`/proc/${current}/task/${tid}/children`).split(" ").filter(Boolean)) {
+        stack.push(Number(child));
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * The argv a worker starts with: prlimit (CPU, file size, open files, processes) -> setpriv (drop root to the run's
+ * uid) -> bwrap (namespaces, read-only system binds, /skill ro, /workspace rw, tmpfs /tmp, no network) -> the
+ * interpreter running the worker bootstrap. Without bwrap the same chain runs minus bwrap ("process" isolation).
+ */
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { RlimitProfile } from "./limits.js";
+import { RUNTIME_DIR } from "./runtimeFiles.js";
+import type { Isolation } from "./types.js";
+
+export type WorkerLanguage = "python" | "node";
+
+export interface CommandSpec {
+  language: WorkerLanguage;
+  isolation: Isolation;
+  profile: RlimitProfile;
+  python: string;
+  node: string;
+  /** Outside uid/gid to run as (when the host is root). */
+  uid: number | null;
+  setpriv: string | null;
+  prlimit: string | null;
+  bwrap: string | null;
+  host: { workspace: string; skill: string; sdkRoot: string };
+}
+
+/** How the program sees its folders (inside the sandbox, or the host paths under process isolation). */
+export interface SandboxPaths {
+  workspace: string;
+  skill: string;
+  sdkRoot: string;
+  runtime: string;
+}
+
+export interface Command {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  paths: SandboxPaths;
+}
+
+const SYSTEM_DIRS = ["/usr"];
+const ETC_FILES = ["/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group"];
+
+/** Folder to bind so an interpreter outside /usr (pyenv, nvm, ...) works: its prefix (…/bin/x -> …). */
+function interpreterPrefix(path: string): string | null {
+  const real = realpathSync(path);
+  if (SYSTEM_DIRS.some((d) => real.startsWith(`${d}/`))) return null;
+  return dirname(dirname(real));
+}
+
+function bwrapArgs(spec: CommandSpec, interpreter: string): string[] {
+  const args = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"];
+  args.push("--uid", "65534", "--gid", "65534", "--hostname", "sandbox");
+  for (const dir of SYSTEM_DIRS) args.push("--ro-bind", dir, dir);
+  for (const link of ["lib", "lib64", "bin", "sbin"]) {
+    if (existsSync(`/${link}`)) args.push("--symlink", `usr/${link}`, `/${link}`);
+  }
+  for (const file of ETC_FILES) if (existsSync(file)) args.push("--ro-bind", file, file);
+  const prefix = interpreterPrefix(interpreter);
+  if (prefix) args.push("--ro-bind", prefix, prefix);
+  args.push("--ro-bind", RUNTIME_DIR, "/runtime");
+  args.push("--ro-bind", spec.host.sdkRoot, "/sdk");
+  args.push("--ro-bind", spec.host.skill, "/skill");
+  args.push("--bind", spec.host.workspace, "/workspace");
+  args.push("--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev", "--chdir", "/workspace");
+  for (const [key, value] of Object.entries(sandboxEnv("/workspace"))) args.push("--setenv", key, value);
+  return args;
+}
+
+function sandboxEnv(home: string): Record<string, string> {
+  return { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8", TMPDIR: "/tmp", SKILLS_BRIDGE_FD: "3" };
+}
+
+export function buildCommand(spec: CommandSpec): Command {
+  const sandboxed = spec.isolation === "bwrap" && spec.bwrap !== null;
+  const runtime = sandboxed ? "/runtime" : RUNTIME_DIR;
+  const interpreter = spec.language === "python" ? spec.python : spec.node;
+  const interpreterArgs =
+    spec.language === "python"
+      ? ["-S", "-I", join(runtime, "python", "worker.py")]
+      : [`--max-old-space-size=${Math.max(16, spec.profile.memoryMb)}`, join(runtime, "node", "worker.mjs")];
+  const chain: string[] = [];
+  if (spec.prlimit) {
+    const p = spec.profile;
+    chain.push(spec.prlimit, `--cpu=${p.cpuSeconds}`, `--fsize=${p.fileBytes}`, `--nofile=${p.openFiles}`);
+    // RLIMIT_NPROC counts every thread of the uid, and an interpreter has several; the pids cgroup is the per-run cap.
+    if (spec.uid !== null) chain.push(`--nproc=${p.processes}`);
+    chain.push("--");
+  }
+  if (spec.uid !== null && spec.setpriv) {
+    chain.push(spec.setpriv, `--reuid=${spec.uid}`, `--regid=${spec.uid}`, "--clear-groups", "--");
+  }
+  const paths: SandboxPaths = sandboxed
+    ? { workspace: "/workspace", skill: "/skill", sdkRoot: "/sdk", runtime }
+    : { workspace: spec.host.workspace, skill: spec.host.skill, sdkRoot: spec.host.sdkRoot, runtime };
+  if (sandboxed) chain.push(spec.bwrap!, ...bwrapArgs(spec, interpreter), "--", interpreter, ...interpreterArgs);
+  else chain.push(interpreter, ...interpreterArgs);
+  return {
+    file: chain[0]!,
+    args: chain.slice(1),
+    env: sandboxEnv(paths.workspace),
+    cwd: spec.host.workspace,
+    paths,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Runs one program on a ready worker: sets the run's cgroup limits, attaches the tool gate to the bridge, sends
+ * "execute", enforces the wall-clock timeout (killing the whole tree), and builds the RunResult.
+ */
+import type { JsonObject } from "../mcp/types.js";
+import type { ExecuteParams, ExecuteResult } from "./protocol.js";
+import { buildResult } from "./result.js";
+import type { ToolGate } from "./toolGate.js";
+import type { Isolation, RunLimits, RunResult, ToolCallInterceptor } from "./types.js";
+import type { SandboxWorker } from "./worker.js";
+
+export interface HandOffOptions {
+  worker: SandboxWorker;
+  gate: ToolGate;
+  limits: RunLimits;
+  params: ExecuteParams;
+  isolation: Isolation;
+  warnings: string[];
+  outputSchema?: JsonObject;
+  interceptor?: ToolCallInterceptor;
+  signal?: AbortSignal;
+  /** Session: the worker lives on after the answer. */
+  keepAlive?: boolean;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/** Memory the cgroup allows: node's heap flag handles the heap, the cgroup adds room for the runtime itself. */
+export function cgroupMemoryBytes(limits: RunLimits, language: "python" | "node"): number {
+  const extraMb = language === "node" ? 96 : 16;
+  return (limits.memoryMb + extraMb) * 1024 * 1024;
+}
+
+export async function handOff(options: HandOffOptions): Promise<RunResult> {
+  const { worker, gate, limits } = options;
+  const started = performance.now();
+  worker.stdout.limit = limits.maxLogBytes;
+  worker.stderr.limit = limits.maxLogBytes;
+  // Threads count as processes; leave room for the interpreter's own (node has about ten).
+  worker.cgroup?.setLimits(cgroupMemoryBytes(limits, worker.spec.language), limits.maxProcesses + 16);
+  const cpuBefore = worker.cgroup?.cpuMs() ?? null;
+  worker.bridge.attach({
+    onRequest: async (method, params) =>
+      method === "tools/call" ? gate.call(params) : { error: { code: -32601, message: `unknown method ${method}` } },
+    onNotification: () => undefined,
+    onViolation: (reason) => worker.kill("bridge", reason),
+  });
+  const timer = setTimeout(() => worker.kill("timeout"), limits.timeoutMs);
+  const abort = (): void => worker.kill("signal", "the run was cancelled");
+  options.signal?.addEventListener("abort", abort, { once: true });
+  if (options.signal?.aborted) abort();
+  let reply: ExecuteResult | null = null;
+  try {
+    const answer = await Promise.race([
+      worker.bridge.request("execute", options.params),
+      worker.exited.then(() => null),
+    ]);
+    if (answer && !answer.error && answer.result) reply = answer.result as ExecuteResult;
+    // A single-use worker exits right after answering; wait so its last output is captured.
+    if (!options.keepAlive) await Promise.race([worker.exited, sleep(reply ? 1000 : 2000)]);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", abort);
+  }
+  const cpuAfter = worker.cgroup?.cpuMs() ?? null;
+  const session = options.keepAlive === true;
+  const logs =
+    session && reply
+      ? { text: reply.logs ?? "", dropped: reply.logsDropped ?? 0 }
+      : { text: worker.stdout.text(), dropped: worker.stdout.dropped };
+  const stderr =
+    session && reply
+      ? { text: reply.stderr ?? "", dropped: reply.stderrDropped ?? 0 }
+      : { text: worker.stderr.text(), dropped: worker.stderr.dropped };
+  return buildResult({
+    reply: worker.killedBy ? (reply?.ok ? reply : null) : reply,
+    limits,
+    isolation: options.isolation,
+    toolCalls: gate.records.splice(0),
+    durationMs: performance.now() - started,
+    hostCpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+    logs,
+    stderr,
+    killedBy: reply?.ok ? null : worker.killedBy,
+    violation: worker.violation,
+    exit: worker.exit,
+    oomKilled: worker.cgroup?.oomKilled() ?? false,
+    outputSchema: options.outputSchema,
+    interceptor: options.interceptor,
+    warnings: options.warnings,
+  });
+}

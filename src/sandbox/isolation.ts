@@ -1,0 +1,113 @@
+/**
+ * What isolation this machine gives: bwrap with user namespaces (probed by really starting one), setpriv, prlimit
+ * and cgroups. Detected once per process; SKILLS_FORCE_ISOLATION=process forces the fallback.
+ */
+import { execFile } from "node:child_process";
+import { accessSync, constants, existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { promisify } from "node:util";
+import { detectCgroup } from "./cgroup.js";
+import type { IsolationReport } from "./types.js";
+
+const run = promisify(execFile);
+export const FORCE_ISOLATION_ENV = "SKILLS_FORCE_ISOLATION";
+/** Outside uid/gid of sandboxed runs: nobody. */
+export const SANDBOX_UID = 65534;
+
+export function findExecutable(name: string, path = process.env.PATH ?? "/usr/bin:/bin"): string | null {
+  for (const dir of [...path.split(delimiter), "/usr/bin", "/bin", "/usr/sbin", "/sbin"]) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+export const isRoot = (): boolean => typeof process.getuid === "function" && process.getuid() === 0;
+
+async function probeBwrap(bwrap: string, setpriv: string | null): Promise<string | null> {
+  const prefix =
+    isRoot() && setpriv ? [setpriv, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, "--clear-groups"] : [];
+  const lib = existsSync("/lib64") ? ["--symlink", "usr/lib64", "/lib64"] : [];
+  const argv = [
+    ...prefix,
+    bwrap,
+    "--unshare-all",
+    "--die-with-parent",
+    "--new-session",
+    "--clearenv",
+    "--cap-drop",
+    "ALL",
+    "--ro-bind",
+    "/usr",
+    "/usr",
+    "--symlink",
+    "usr/lib",
+    "/lib",
+    ...lib,
+    "--proc",
+    "/proc",
+    "--dev",
+    "/dev",
+    "/usr/bin/true",
+  ];
+  try {
+    await run(argv[0]!, argv.slice(1), { timeout: 10_000 });
+    return null;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    return stderr || (error as Error).message;
+  }
+}
+
+let cached: Promise<IsolationReport> | undefined;
+
+/** The isolation report (cached; pass fresh=true to probe again). */
+export function detectIsolation(fresh = false): Promise<IsolationReport> {
+  if (!cached || fresh) cached = probe();
+  return cached;
+}
+
+async function probe(): Promise<IsolationReport> {
+  const reasons: string[] = [];
+  const bwrapPath = findExecutable("bwrap");
+  const setpriv = findExecutable("setpriv");
+  const prlimit = findExecutable("prlimit");
+  const cgroup = detectCgroup();
+  let bwrap: IsolationReport["bwrap"] = null;
+  let userns = false;
+  if (bwrapPath) {
+    const version = await run(bwrapPath, ["--version"]).then(
+      (out) => out.stdout.trim().replace(/^bubblewrap\s+/, ""),
+      () => "unknown",
+    );
+    bwrap = { path: bwrapPath, version };
+    const failure = await probeBwrap(bwrapPath, setpriv);
+    userns = failure === null;
+    if (failure) reasons.push(`bwrap cannot create a sandbox here: ${failure}`);
+  } else {
+    reasons.push("bwrap (bubblewrap) is not installed: apt-get install bubblewrap");
+  }
+  if (isRoot() && !setpriv) reasons.push("setpriv is missing, so runs cannot drop root (util-linux)");
+  if (!prlimit)
+    reasons.push("prlimit is missing: CPU, file size, open files and process limits are not set (util-linux)");
+  if (!cgroup.memory) reasons.push("no memory cgroup can be created: memory is limited only by the interpreter flags");
+  if (!cgroup.pids) reasons.push("no pids cgroup can be created: processes are limited only by RLIMIT_NPROC");
+  let isolation: IsolationReport["isolation"] = userns && (!isRoot() || setpriv) ? "bwrap" : "process";
+  const forced = process.env[FORCE_ISOLATION_ENV];
+  if (forced === "process") {
+    isolation = "process";
+    reasons.push(`${FORCE_ISOLATION_ENV}=process forces process isolation`);
+  }
+  if (isolation === "bwrap") {
+    reasons.unshift(
+      `bwrap ${bwrap?.version} with user namespaces: own mount, pid, net, ipc, uts and user namespace per run, uid ${SANDBOX_UID}`,
+    );
+  }
+  return { isolation, bwrap, userns, setpriv: setpriv !== null, prlimit: prlimit !== null, cgroup, reasons };
+}

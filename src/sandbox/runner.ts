@@ -1,0 +1,274 @@
+/**
+ * Runners: every run gets a fresh sandboxed process. With a pool, workers are pre-spawned (interpreter started,
+ * runtime loaded, waiting for "execute") and refilled in the background, so a run pays a hand-off, not a start.
+ */
+import { cp } from "node:fs/promises";
+import { SkillsError } from "../errors.js";
+import type { WorkerLanguage } from "./command.js";
+import { handOff } from "./handOff.js";
+import { detectIsolation } from "./isolation.js";
+import { type RlimitProfile, resolveLimits, rlimitProfile } from "./limits.js";
+import { loadSource, prepareProgram } from "./program.js";
+import { buildResult } from "./result.js";
+import { ToolGate } from "./toolGate.js";
+import type { IsolationReport, RunLimits, RunRequest, RunResult, Runner, RunnerOptions } from "./types.js";
+import { SandboxWorker } from "./worker.js";
+
+export const DEFAULT_PYTHON = "/usr/bin/python3";
+
+const live = new Set<SandboxWorker>();
+process.once("exit", () => {
+  for (const worker of live) worker.kill("signal");
+});
+
+export function startWorker(spec: ConstructorParameters<typeof SandboxWorker>[0]): SandboxWorker {
+  const worker = new SandboxWorker(spec);
+  live.add(worker);
+  void worker.exited.then(() => live.delete(worker));
+  return worker;
+}
+
+export function processWarning(report: IsolationReport): string {
+  return `isolation: process — this run is NOT sandboxed by bwrap (${report.reasons[report.reasons.length - 1] ?? "bwrap unavailable"}); only resource limits apply`;
+}
+
+export function assertIsolation(report: IsolationReport, required: boolean | undefined): void {
+  if (required && report.isolation !== "bwrap") {
+    throw new SkillsError(
+      "SANDBOX_UNAVAILABLE",
+      "bwrap isolation is required but this machine only gives process isolation",
+      {
+        reasons: report.reasons,
+        hint: `${report.reasons.join("; ")}. Run \`skills doctor\` for details.`,
+      },
+    );
+  }
+}
+
+const workerLanguage = (language: RunRequest["language"]): WorkerLanguage =>
+  language === "python" ? "python" : "node";
+
+/** Can a pooled worker started with `pool` limits serve a run with `want` limits? */
+function compatible(language: WorkerLanguage, pool: RlimitProfile, want: RlimitProfile): boolean {
+  if (language === "python") {
+    // The Python worker lowers its own rlimits before running the program.
+    return (
+      want.cpuSeconds <= pool.cpuSeconds &&
+      want.fileBytes <= pool.fileBytes &&
+      want.openFiles <= pool.openFiles &&
+      want.processes <= pool.processes
+    );
+  }
+  return (
+    want.cpuSeconds === pool.cpuSeconds &&
+    want.fileBytes === pool.fileBytes &&
+    want.openFiles === pool.openFiles &&
+    want.processes === pool.processes &&
+    want.memoryMb <= pool.memoryMb
+  );
+}
+
+class SandboxRunner implements Runner {
+  private readonly idle: Record<WorkerLanguage, SandboxWorker[]> = { python: [], node: [] };
+  private readonly spawning: Record<WorkerLanguage, number> = { python: 0, node: 0 };
+  private readonly failures: Record<WorkerLanguage, number> = { python: 0, node: 0 };
+  private readonly target: Record<WorkerLanguage, number>;
+  private readonly poolProfile = rlimitProfile(resolveLimits());
+  private readonly python: string;
+  private closed = false;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.python = options.python ?? DEFAULT_PYTHON;
+    this.target = { python: options.pool?.python ?? 0, node: options.pool?.typescript ?? 0 };
+    if (this.target.python > 0 || this.target.node > 0) {
+      void detectIsolation().then((report) => {
+        if (options.requireIsolation && report.isolation !== "bwrap") return;
+        this.refill("python");
+        this.refill("node");
+      });
+    }
+  }
+
+  poolSize(): { python: number; typescript: number } {
+    return { python: this.idle.python.length, typescript: this.idle.node.length };
+  }
+
+  private refill(language: WorkerLanguage): void {
+    if (this.closed || this.failures[language] >= 3) return;
+    while (this.idle[language].length + this.spawning[language] < this.target[language]) {
+      this.spawning[language] += 1;
+      void this.spawnPooled(language).finally(() => {
+        this.spawning[language] -= 1;
+      });
+    }
+  }
+
+  private async spawnPooled(language: WorkerLanguage): Promise<void> {
+    const report = await detectIsolation();
+    const worker = startWorker({
+      language,
+      isolation: report.isolation,
+      profile: this.poolProfile,
+      python: this.python,
+    });
+    try {
+      await worker.ready;
+    } catch {
+      this.failures[language] += 1;
+      await worker.dispose();
+      this.refill(language);
+      return;
+    }
+    this.failures[language] = 0;
+    if (this.closed) {
+      await worker.dispose();
+      return;
+    }
+    this.idle[language].push(worker);
+    void worker.exited.then(() => {
+      const list = this.idle[language];
+      const at = list.indexOf(worker);
+      if (at >= 0) {
+        list.splice(at, 1);
+        void worker.dispose();
+        this.refill(language);
+      }
+    });
+  }
+
+  private take(language: WorkerLanguage, limits: RunLimits): SandboxWorker | null {
+    if (!compatible(language, this.poolProfile, rlimitProfile(limits))) return null;
+    const list = this.idle[language];
+    while (list.length > 0) {
+      const worker = list.shift()!;
+      if (worker.alive) {
+        this.refill(language);
+        return worker;
+      }
+      void worker.dispose();
+    }
+    this.refill(language);
+    return null;
+  }
+
+  async run(request: RunRequest): Promise<RunResult> {
+    if (this.closed) throw new SkillsError("SANDBOX_FAILED", "the runner is closed");
+    const report = await detectIsolation();
+    assertIsolation(report, request.requireIsolation ?? this.options.requireIsolation);
+    const warnings = report.isolation === "process" ? [processWarning(report)] : [];
+    const limits = resolveLimits(request.limits);
+    const started = performance.now();
+    const source = await loadSource(request);
+    let prepared: Awaited<ReturnType<typeof prepareProgram>>;
+    try {
+      prepared = await prepareProgram({
+        language: request.language,
+        ...source,
+        tools: request.tools,
+        skillDir: request.skillDir,
+      });
+    } catch (error) {
+      if (error instanceof SkillsError && error.code === "PROGRAM_ERROR")
+        return compileFailure(error, limits, report, warnings, started);
+      throw error;
+    }
+    const language = workerLanguage(request.language);
+    let worker = this.take(language, limits);
+    if (worker && request.skillDir) await cp(request.skillDir, worker.hostSkill, { recursive: true });
+    if (!worker) {
+      worker = startWorker({
+        language,
+        isolation: report.isolation,
+        profile: rlimitProfile(limits),
+        python: this.python,
+        skillDir: request.skillDir,
+      });
+    }
+    try {
+      await worker.ready;
+      const gate = new ToolGate({
+        tools: request.tools,
+        backend: request.backend,
+        maxToolCalls: limits.maxToolCalls,
+        interceptor: request.interceptor,
+      });
+      const paths = worker.command.paths;
+      return await handOff({
+        worker,
+        gate,
+        limits,
+        isolation: report.isolation,
+        warnings,
+        outputSchema: request.outputSchema,
+        interceptor: request.interceptor,
+        signal: request.signal,
+        params: {
+          code: prepared.code,
+          filename: prepared.filename,
+          input: request.input ?? null,
+          sdk: `${paths.sdkRoot}/${prepared.sdkDir.split("/").pop()}`,
+          paths: [paths.skill],
+          cwd: paths.workspace,
+          maxOutputBytes: limits.maxOutputBytes,
+          maxLogBytes: limits.maxLogBytes,
+          rlimits:
+            language === "python"
+              ? {
+                  cpuSeconds: Math.ceil(limits.cpuMs / 1000),
+                  fileBytes: limits.maxFileBytes,
+                  openFiles: limits.maxOpenFiles,
+                  processes: limits.maxProcesses,
+                }
+              : undefined,
+        },
+      });
+    } finally {
+      void worker.dispose();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const workers = [...this.idle.python, ...this.idle.node];
+    this.idle.python = [];
+    this.idle.node = [];
+    await Promise.all(workers.map((w) => w.dispose()));
+    while (this.spawning.python + this.spawning.node > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function compileFailure(
+  error: SkillsError,
+  limits: RunLimits,
+  report: IsolationReport,
+  warnings: string[],
+  started: number,
+): RunResult {
+  return buildResult({
+    reply: { ok: false, error: { code: "PROGRAM_ERROR", message: error.message } },
+    limits,
+    isolation: report.isolation,
+    toolCalls: [],
+    durationMs: performance.now() - started,
+    hostCpuMs: 0,
+    logs: { text: "", dropped: 0 },
+    stderr: { text: "", dropped: 0 },
+    killedBy: null,
+    violation: null,
+    exit: null,
+    oomKilled: false,
+    warnings,
+  });
+}
+
+export function createRunner(options: RunnerOptions = {}): Runner {
+  return new SandboxRunner(options);
+}
+
+let defaultRunner: Runner | undefined;
+
+/** One fresh sandboxed process per run, no pool. */
+export function runProgram(request: RunRequest): Promise<RunResult> {
+  defaultRunner ??= createRunner();
+  return defaultRunner.run(request);
+}

@@ -1,0 +1,101 @@
+/**
+ * The generated SDK a program imports (`from servers.<server> import <tool>`, `import { x } from "servers/<server>"`),
+ * written once per distinct tool set under a content hash and reused by every later run.
+ */
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { ToolInfo } from "../mcp/types.js";
+import { loadRuntimeSources } from "./runtimeFiles.js";
+import { type SdkFile, generateFallbackSdk } from "./sdkFallback.js";
+
+type Generate = (
+  tools: ToolInfo[],
+  options: { lang: "python" | "ts" | "both"; runtime: { python: string; ts: string } },
+) => SdkFile[] | Promise<SdkFile[]>;
+
+let generator: Promise<Generate> | undefined;
+
+/** The codegen module when it is built, else the minimal fallback generator. */
+function loadGenerator(): Promise<Generate> {
+  const specifier = "../core/codegen/index.js";
+  generator ??= import(specifier).then(
+    (mod: { generateSdk?: Generate }) => mod.generateSdk ?? ((tools, o) => generateFallbackSdk(tools, o.runtime)),
+    () => (tools: ToolInfo[], o: { runtime: { python: string; ts: string } }) => generateFallbackSdk(tools, o.runtime),
+  );
+  return generator;
+}
+
+/** Root of all cached SDK trees; world-readable so the sandbox uid can read what is bound at /sdk. */
+export function sdkRoot(): string {
+  const uid = typeof process.getuid === "function" ? process.getuid() : 0;
+  const root = join(tmpdir(), `skills-sdk-${uid}`);
+  if (!existsSync(root)) mkdirSync(root, { recursive: true, mode: 0o755 });
+  const stat = lstatSync(root);
+  if (!stat.isDirectory() || stat.isSymbolicLink() || stat.uid !== uid) {
+    throw new Error(`${root} is not a directory owned by this user; remove it`);
+  }
+  chmodSync(root, 0o755);
+  return root;
+}
+
+export function toolsHash(tools: ToolInfo[]): string {
+  const canonical = [...tools]
+    .sort((a, b) => `${a.server}/${a.name}`.localeCompare(`${b.server}/${b.name}`))
+    .map((t) => [
+      t.server,
+      t.name,
+      t.description ?? "",
+      t.inputSchema,
+      t.outputSchema ?? null,
+      t.serverInfo?.version ?? "",
+    ]);
+  const runtime = loadRuntimeSources();
+  return createHash("sha256")
+    .update(JSON.stringify(canonical))
+    .update(runtime.python)
+    .update(runtime.ts)
+    .digest("hex")
+    .slice(0, 24);
+}
+
+const inflight = new Map<string, Promise<string>>();
+
+/** Absolute host path of the SDK tree for these tools (the folder that contains `servers/`). */
+export function ensureSdk(tools: ToolInfo[]): Promise<string> {
+  const hash = toolsHash(tools);
+  const root = sdkRoot();
+  const dir = join(root, hash);
+  if (existsSync(join(dir, "servers"))) return Promise.resolve(dir);
+  let pending = inflight.get(hash);
+  if (!pending) {
+    pending = writeTree(root, dir, tools).finally(() => inflight.delete(hash));
+    inflight.set(hash, pending);
+  }
+  return pending;
+}
+
+async function writeTree(root: string, dir: string, tools: ToolInfo[]): Promise<string> {
+  const generate = await loadGenerator();
+  const files = await generate(tools, { lang: "both", runtime: loadRuntimeSources() });
+  // Written in a temp folder and renamed into place, so a reader never sees half a tree.
+  const temp = mkdtempSync(join(root, ".tmp-"));
+  try {
+    for (const file of files) {
+      const target = join(temp, file.path);
+      mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
+      writeFileSync(target, file.content, { mode: 0o644 });
+    }
+    if (!existsSync(join(temp, "servers", "__init__.py"))) writeFileSync(join(temp, "servers", "__init__.py"), "");
+    chmodSync(temp, 0o755);
+    try {
+      renameSync(temp, dir);
+    } catch (error) {
+      if (!existsSync(join(dir, "servers"))) throw error;
+    }
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+  return dir;
+}

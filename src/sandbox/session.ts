@@ -1,0 +1,147 @@
+/**
+ * Sessions: one live sandboxed worker keeps its namespace across executions, like a notebook kernel. Executions run
+ * one at a time in order; a timeout or crash ends the session; so does idleTimeoutMs without an execution.
+ */
+import { randomUUID } from "node:crypto";
+import { SkillsError } from "../errors.js";
+import { handOff } from "./handOff.js";
+import { detectIsolation } from "./isolation.js";
+import { resolveLimits, rlimitProfile } from "./limits.js";
+import { prepareProgram } from "./program.js";
+import { DEFAULT_PYTHON, assertIsolation, processWarning, startWorker } from "./runner.js";
+import { ToolGate } from "./toolGate.js";
+import type { RunResult, Session, SessionOptions } from "./types.js";
+import type { SandboxWorker } from "./worker.js";
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
+
+class SandboxSession implements Session {
+  readonly id = randomUUID();
+  readonly language: SessionOptions["language"];
+  private worker: Promise<SandboxWorker> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly limits;
+  private readonly gate: ToolGate;
+  private cells = 0;
+  closed = false;
+
+  constructor(private readonly options: SessionOptions) {
+    this.language = options.language;
+    this.limits = resolveLimits(options.limits);
+    // One gate for the whole session: max_tool_calls counts across executions.
+    this.gate = new ToolGate({
+      tools: options.tools,
+      backend: options.backend,
+      maxToolCalls: this.limits.maxToolCalls,
+      interceptor: options.interceptor,
+    });
+    this.touch();
+  }
+
+  private touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.close(), this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+    this.idleTimer.unref();
+  }
+
+  private async start(): Promise<SandboxWorker> {
+    const report = await detectIsolation();
+    assertIsolation(report, this.options.requireIsolation);
+    const worker = startWorker({
+      language: this.language === "python" ? "python" : "node",
+      isolation: report.isolation,
+      profile: rlimitProfile(this.limits),
+      python: this.options.python ?? DEFAULT_PYTHON,
+      skillDir: this.options.skillDir,
+    });
+    await worker.ready;
+    return worker;
+  }
+
+  execute(code: string): Promise<RunResult> {
+    if (this.closed)
+      return Promise.reject(
+        new SkillsError("SANDBOX_FAILED", `session ${this.id} is closed`, { hint: "start a new session" }),
+      );
+    const next = this.queue.then(() => this.executeNow(code));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async executeNow(code: string): Promise<RunResult> {
+    if (this.closed)
+      throw new SkillsError("SANDBOX_FAILED", `session ${this.id} is closed`, { hint: "start a new session" });
+    this.touch();
+    this.cells += 1;
+    this.worker ??= this.start();
+    const worker = await this.worker;
+    const report = await detectIsolation();
+    const prepared = await prepareProgram({
+      language: this.language,
+      code,
+      filename: this.language === "python" ? `<cell ${this.cells}>` : `cell${this.cells}.ts`,
+      tools: this.options.tools,
+      skillDir: this.options.skillDir,
+      session: true,
+    }).catch((error: unknown) => error as Error);
+    if (prepared instanceof Error) {
+      return failed(prepared.message, report.isolation);
+    }
+    const paths = worker.command.paths;
+    const result = await handOff({
+      worker,
+      gate: this.gate,
+      limits: this.limits,
+      isolation: report.isolation,
+      warnings: report.isolation === "process" ? [processWarning(report)] : [],
+      interceptor: this.options.interceptor,
+      keepAlive: true,
+      params: {
+        code: prepared.code,
+        filename: prepared.filename,
+        session: true,
+        sdk: `${paths.sdkRoot}/${prepared.sdkDir.split("/").pop()}`,
+        paths: [paths.skill],
+        maxOutputBytes: this.limits.maxOutputBytes,
+        maxLogBytes: this.limits.maxLogBytes,
+      },
+    });
+    if (!worker.alive) await this.close();
+    this.touch();
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const worker = this.worker;
+    this.worker = null;
+    if (worker)
+      await worker.then(
+        (w) => w.dispose(),
+        () => undefined,
+      );
+  }
+}
+
+function failed(message: string, isolation: RunResult["isolation"]): RunResult {
+  return {
+    ok: false,
+    error: { code: "PROGRAM_ERROR", message },
+    logs: "",
+    stderr: "",
+    timedOut: false,
+    killedBy: null,
+    durationMs: 0,
+    cpuMs: 0,
+    isolation,
+    toolCalls: [],
+    warnings: [],
+  };
+}
+
+export function createSession(options: SessionOptions): Session {
+  return new SandboxSession(options);
+}

@@ -1,0 +1,111 @@
+/**
+ * The host's checks on every tool call from a program: declared tools only, arguments valid against the tool's
+ * inputSchema, at most maxToolCalls, interceptor hooks around the call, and a record per call.
+ */
+import { SkillsError, isSkillsError } from "../errors.js";
+import { type JsonObject, type ToolBackend, type ToolInfo, toolKey } from "../mcp/types.js";
+import { BRIDGE_ERROR_CODES, type BridgeErrorCode, type JsonRpcError, type ToolCallParams } from "./protocol.js";
+import { checkSchema } from "./schemaCache.js";
+import type { ToolCallInterceptor, ToolCallRecord } from "./types.js";
+
+export interface ToolGateOptions {
+  tools: ToolInfo[];
+  backend?: ToolBackend;
+  maxToolCalls: number;
+  interceptor?: ToolCallInterceptor;
+}
+
+function refuse(code: BridgeErrorCode, message: string, extra: JsonObject = {}): { error: JsonRpcError } {
+  return { error: { code: BRIDGE_ERROR_CODES[code], message, data: { code, ...extra } } };
+}
+
+const byteLength = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? "");
+
+export class ToolGate {
+  readonly records: ToolCallRecord[] = [];
+  private readonly declared: Map<string, ToolInfo>;
+  private calls = 0;
+
+  constructor(private readonly options: ToolGateOptions) {
+    this.declared = new Map(options.tools.map((tool) => [toolKey(tool.server, tool.name), tool]));
+  }
+
+  /** Answers one "tools/call" request: a result, or a JSON-RPC error the runtime raises as ToolError. */
+  async call(raw: unknown): Promise<{ result?: unknown; error?: JsonRpcError }> {
+    const params = raw as Partial<ToolCallParams> | undefined;
+    if (!params || typeof params.server !== "string" || typeof params.tool !== "string") {
+      return refuse("BRIDGE_PROTOCOL", "tools/call needs params { server, tool, arguments }");
+    }
+    const { server, tool } = params;
+    const key = toolKey(server, tool);
+    const args = params.arguments ?? {};
+    const bytesIn = byteLength(args);
+    const started = performance.now();
+    const record = (ok: boolean, bytesOut: number, error?: string): void => {
+      this.records.push({
+        tool: key,
+        ms: Math.round((performance.now() - started) * 1000) / 1000,
+        ok,
+        bytesIn,
+        bytesOut,
+        ...(error ? { error } : {}),
+      });
+    };
+    const info = this.declared.get(key);
+    if (!info) {
+      record(false, 0, "TOOL_NOT_DECLARED");
+      const declared = [...this.declared.keys()];
+      return refuse(
+        "TOOL_NOT_DECLARED",
+        `${key} is not declared for this program${declared.length ? ` (declared: ${declared.join(", ")})` : " (no tools are declared)"}; add it to the manifest's tools or to --tools`,
+      );
+    }
+    if (typeof args !== "object" || args === null || Array.isArray(args)) {
+      record(false, 0, "TOOL_ARGS_INVALID");
+      return refuse("TOOL_ARGS_INVALID", `${key}: arguments must be an object`, { pointer: "" });
+    }
+    const check = checkSchema(info.inputSchema, args);
+    if (!check.ok) {
+      record(false, 0, "TOOL_ARGS_INVALID");
+      const where = check.pointer ? ` at ${check.pointer}` : "";
+      return refuse("TOOL_ARGS_INVALID", `${key}: invalid arguments${where}: ${check.message}`, {
+        pointer: check.pointer ?? "",
+      });
+    }
+    if (this.calls >= this.options.maxToolCalls) {
+      record(false, 0, "TOOL_CALL_LIMIT");
+      return refuse(
+        "TOOL_CALL_LIMIT",
+        `${key}: the program made more than ${this.options.maxToolCalls} tool calls (max_tool_calls)`,
+      );
+    }
+    this.calls += 1;
+    if (!this.options.backend) {
+      record(false, 0, "TOOL_CALL_FAILED");
+      return refuse("TOOL_CALL_FAILED", `${key}: no tool backend is connected to this run`);
+    }
+    try {
+      const interceptor = this.options.interceptor;
+      const sent = interceptor ? interceptor.beforeCall(server, tool, args as JsonObject) : (args as JsonObject);
+      const raw = await this.options.backend.callTool(server, tool, sent);
+      const result = interceptor ? interceptor.afterCall(server, tool, raw) : raw;
+      const isError = (result as { isError?: unknown } | null)?.isError === true;
+      record(!isError, byteLength(result), isError ? "TOOL_ERROR" : undefined);
+      return { result };
+    } catch (error) {
+      const code = isSkillsError(error) ? error.code : "TOOL_CALL_FAILED";
+      record(false, 0, code);
+      const message = error instanceof Error ? error.message : String(error);
+      return refuse("TOOL_CALL_FAILED", `${key}: ${message}`, { cause: code });
+    }
+  }
+}
+
+export function assertToolsUnique(tools: ToolInfo[]): void {
+  const seen = new Set<string>();
+  for (const tool of tools) {
+    const key = toolKey(tool.server, tool.name);
+    if (seen.has(key)) throw new SkillsError("INVALID_ARGUMENT", `tool ${key} is listed twice`);
+    seen.add(key);
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * One sandboxed worker process: spawned (prlimit -> setpriv -> bwrap -> interpreter), put in its own cgroup, its
+ * stdout/stderr captured with caps, its bridge opened. Single-use: after one program it is disposed (killed,
+ * cgroup and folders removed).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import type { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SkillsError } from "../errors.js";
+import { BridgeConnection } from "./bridgeConnection.js";
+import { RunCgroup } from "./cgroup.js";
+import { type Command, type WorkerLanguage, buildCommand } from "./command.js";
+import { findExecutable, isRoot } from "./isolation.js";
+import type { RlimitProfile } from "./limits.js";
+import { MAX_MESSAGE_BYTES } from "./protocol.js";
+import { sdkRoot } from "./sdk.js";
+import type { Isolation, KilledBy } from "./types.js";
+
+export interface WorkerSpec {
+  language: WorkerLanguage;
+  isolation: Isolation;
+  profile: RlimitProfile;
+  python: string;
+  /** Bind this folder read-only at /skill (cold runs); pooled workers get an empty folder filled at hand-off. */
+  skillDir?: string;
+  maxMessageBytes?: number;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Captured output, kept up to a cap (changed at hand-off); the rest is counted and dropped. */
+export class OutputCapture {
+  private chunks: Buffer[] = [];
+  private kept = 0;
+  dropped = 0;
+  constructor(public limit: number) {}
+  push(chunk: Buffer): void {
+    const room = this.limit - this.kept;
+    if (room > 0) {
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      this.chunks.push(part);
+      this.kept += part.length;
+    }
+    this.dropped += Math.max(0, chunk.length - Math.max(room, 0));
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}
+
+let sandboxTmp: string | undefined;
+let uidCounter = 0;
+
+function tmpRoot(): string {
+  if (!sandboxTmp) {
+    sandboxTmp = mkdtempSync(join(tmpdir(), "skills-sandbox-"));
+    // The run's uid must traverse (not list) the folders that lead to its workspace and skill folder.
+    chmodSync(sandboxTmp, 0o711);
+    const root = sandboxTmp;
+    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+  }
+  return sandboxTmp;
+}
+
+/** A uid of its own for each worker, so RLIMIT_NPROC counts only that run's processes. */
+function allocateUid(): number | null {
+  if (!isRoot()) return null;
+  uidCounter = (uidCounter + 1) % 1000;
+  return 200_000 + (process.pid % 800) * 1000 + uidCounter;
+}
+
+const tools = {
+  setpriv: findExecutable("setpriv"),
+  prlimit: findExecutable("prlimit"),
+  bwrap: findExecutable("bwrap"),
+};
+
+export class SandboxWorker {
+  readonly child: ChildProcess;
+  readonly bridge: BridgeConnection;
+  readonly command: Command;
+  readonly cgroup: RunCgroup | null;
+  readonly stdout = new OutputCapture(1024 * 1024);
+  readonly stderr = new OutputCapture(1024 * 1024);
+  readonly exited: Promise<ExitInfo>;
+  readonly ready: Promise<void>;
+  readonly dir: string;
+  readonly hostSkill: string;
+  readonly spawnedAt = performance.now();
+  killedBy: KilledBy = null;
+  exit: ExitInfo | null = null;
+  private disposed = false;
+  private readyHandler: (() => void) | null = null;
+
+  constructor(readonly spec: WorkerSpec) {
+    this.dir = mkdtempSync(join(tmpRoot(), "w-"));
+    chmodSync(this.dir, 0o711);
+    const workspace = join(this.dir, "workspace");
+    this.hostSkill = spec.skillDir ?? join(this.dir, "skill");
+    mkdirSync(workspace, { mode: 0o700 });
+    if (!spec.skillDir) mkdirSync(this.hostSkill, { mode: 0o755 });
+    const uid = allocateUid();
+    if (uid !== null) chownSync(workspace, uid, uid);
+    this.command = buildCommand({
+      language: spec.language,
+      isolation: spec.isolation,
+      profile: spec.profile,
+      python: spec.python,
+      node: process.execPath,
+      uid: tools.setpriv ? uid : null,
+      setpriv: tools.setpriv,
+      prlimit: tools.prlimit,
+      bwrap: tools.bwrap,
+      host: { workspace, skill: this.hostSkill, sdkRoot: sdkRoot() },
+    });
+    this.cgroup = RunCgroup.create();
+    // Generous while starting; the run's own limits are set at hand-off.
+    this.cgroup?.setLimits((spec.profile.memoryMb + 128) * 1024 * 1024, spec.profile.processes + 32);
+    this.child = spawn(this.command.file, this.command.args, {
+      cwd: this.command.cwd,
+      env: this.command.env,
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+      detached: true,
+    });
+    if (this.child.pid !== undefined) this.cgroup?.add(this.child.pid);
+    this.child.stdout?.on("data", (chunk: Buffer) => this.stdout.push(chunk));
+    this.child.stderr?.on("data", (chunk: Buffer) => this.stderr.push(chunk));
+    this.bridge = new BridgeConnection(this.child.stdio[3] as Socket, spec.maxMessageBytes ?? MAX_MESSAGE_BYTES);
+    this.exited = new Promise<ExitInfo>((resolve) => {
+      this.child.once("error", (error) => {
+        this.exit = { code: null, signal: null };
+        this.stderr.push(Buffer.from(`cannot start the worker: ${error.message}\n`));
+        resolve(this.exit);
+      });
+      this.child.once("close", (code, signal) => {
+        this.exit = { code, signal };
+        this.bridge.close();
+        resolve(this.exit);
+      });
+    });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.readyHandler = resolve;
+      void this.exited.then(() =>
+        reject(
+          new SkillsError(
+            "SANDBOX_FAILED",
+            `the ${spec.language} worker exited before it was ready: ${this.stderr.text().trim().split("\n").slice(-3).join(" / ") || `exit ${this.exit?.code ?? this.exit?.signal}`}`,
+            {
+              stderr: this.stderr.text().slice(-2000),
+              hint: "run `skills doctor` to see what isolation this machine supports",
+            },
+          ),
+        ),
+      );
+    });
+    this.ready.catch(() => undefined);
+    this.bridge.attach({
+      onNotification: (method) => {
+        if (method === "ready") {
+          if (this.child.pid !== undefined) this.cgroup?.addTree(this.child.pid);
+          this.readyHandler?.();
+        }
+      },
+      onRequest: async () => ({ error: { code: -32601, message: "no program is running" } }),
+      onViolation: (reason) => this.kill("bridge", reason),
+    });
+  }
+
+  get alive(): boolean {
+    return this.exit === null && !this.disposed;
+  }
+
+  violation: string | null = null;
+
+  /** Kills the whole tree: the process group, then everything left in the cgroup. */
+  kill(reason: KilledBy, detail?: string): void {
+    if (this.killedBy === null && this.exit === null) {
+      this.killedBy = reason;
+      if (detail) this.violation = detail;
+    }
+    const pid = this.child.pid;
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // group already gone
+      }
+    }
+    this.cgroup?.killAll();
+  }
+
+  /** Kill, wait for exit, remove the cgroup and the worker's folders. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.exit === null) this.kill(this.killedBy);
+    await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    this.bridge.close();
+    await this.cgroup?.remove();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
