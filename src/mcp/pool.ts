@@ -50,6 +50,7 @@ export class ClientPool implements ToolBackend {
   private readonly connections = new Map<string, Promise<Connection>>();
   private readonly started = new Set<string>();
   private readonly listeners = new Set<ToolsChangedListener>();
+  private readonly transports = new Map<string, ProcessStdioTransport>();
   private closed = false;
 
   constructor(
@@ -68,6 +69,15 @@ export class ClientPool implements ToolBackend {
   /** Servers whose start was attempted (connected, connecting, or failed). */
   startedServers(): string[] {
     return [...this.started];
+  }
+
+  /** Pids of the server processes that are running now (stdio servers only), by server name. */
+  processIds(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, transport] of this.transports) {
+      if (transport.pid !== undefined && !transport.exitStatus) out[name] = transport.pid;
+    }
+    return out;
   }
 
   /** Listens for notifications/tools/list_changed from any server; returns a function that stops listening. */
@@ -177,6 +187,7 @@ export class ClientPool implements ToolBackend {
     this.started.add(config.name);
     const stderr = new StderrTail();
     const transport = await this.createTransport(config, stderr);
+    if (transport instanceof ProcessStdioTransport) this.transports.set(config.name, transport);
     const client = new Client({ name: "skills", version: VERSION }, { capabilities: {} });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       for (const listener of this.listeners) listener(config.name);
