@@ -143,7 +143,10 @@ function classifyKey(key: string): KeyContext {
     return { hint: "credit_card", negative: false };
   }
   if (has(IP_WORDS)) return { hint: "ip", negative: false };
-  if (has(PASSWORD_WORDS)) return { hint: "secret", secretKind: "password", negative: false };
+  // Public keys, key ids and hints are not secrets even though their names say "key" or "password".
+  const notSecret = words.includes("public") || words.includes("hint") || words.includes("type");
+  if (!notSecret && has(PASSWORD_WORDS)) return { hint: "secret", secretKind: "password", negative: false };
+  if (notSecret) return has(NEGATIVE_WORDS) ? { negative: true } : NO_CONTEXT;
   if (has(TOKEN_WORDS) || joined.endsWith("token") || joined.endsWith("apikey") || joined.endsWith("secret")) {
     return { hint: "secret", secretKind: "token", negative: false };
   }

@@ -1,7 +1,7 @@
 /** Email and phone detectors. */
 import type { KeyContext } from "../keyContext.js";
 import type { PiiMatch } from "../types.js";
-import { type TextFeatures, cleanLeft, cleanRight, digitsOf } from "./text.js";
+import { type TextFeatures, cleanLeft, cleanRight, continuesDigitRun, digitsOf } from "./text.js";
 
 const EMAIL_RE =
   /[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
@@ -112,6 +112,7 @@ export function detectPhone(text: string, ctx: KeyContext, f: TextFeatures, out:
   for (let m = PHONE_NANP_RE.exec(text); m; m = PHONE_NANP_RE.exec(text)) {
     const end = m.index + m[0].length;
     if (!cleanLeft(text, m.index) || !cleanRight(text, end) || !separatorsSane(m[0])) continue;
+    if (continuesDigitRun(text, m.index, end)) continue;
     let d = digitsOf(m[0]);
     if (d.length === 11) d = d.slice(1);
     if (d[0] === "0" || d[0] === "1" || d[3] === "0" || d[3] === "1") continue;
@@ -123,7 +124,7 @@ export function detectPhone(text: string, ctx: KeyContext, f: TextFeatures, out:
     const end = m.index + m[0].length;
     const n = digitsOf(m[0]).length;
     if (n < 10 || n > 12 || !separatorsSane(m[0])) continue;
-    if (!cleanLeft(text, m.index) || !cleanRight(text, end)) continue;
+    if (!cleanLeft(text, m.index) || !cleanRight(text, end) || continuesDigitRun(text, m.index, end)) continue;
     out.push({ type: "phone", start: m.index, end, confidence: boost || 0.75 });
   }
 }

@@ -22,7 +22,7 @@ const PREFIXED: RegExp[] = [
 const JWT_RE = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 const BEARER_RE = /\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)/gi;
 const ASSIGN_RE =
-  /\b(password|passwd|pwd|passphrase|secret|client_secret|api[_-]?key|access[_-]?token|auth[_-]?token|token)["']?\s*[:=]\s*["']?([^\s"',;&<>]{6,})/gi;
+  /(?<![A-Za-z0-9])(password|passwd|pwd|passphrase|secret|client_secret|api[_-]?key|access[_-]?token|auth[_-]?token|token)["']?\s*[:=]\s*["']?([^\s"',;&<>]{6,})/gi;
 const PLACEHOLDER =
   /^(?:\*+|x+|•+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|redacted|hidden|null|none|n\/a|true|false|required|optional)$/i;
 

@@ -61,3 +61,10 @@ export function digitsOf(text: string): string {
 
 /** A token this layer hands out, e.g. `[EMAIL_1]`: never detected again. */
 export const TOKEN_SHAPE = /^\[[A-Z][A-Z0-9_]*_\d+\]$/;
+
+/** A digit group that continues a longer run to the left ("4111 |0519 0327") or right: part of something else. */
+export function continuesDigitRun(text: string, start: number, end: number): boolean {
+  const sep = (c: number) => c === 32 || c === 45 || c === 46;
+  if (start >= 2 && sep(text.charCodeAt(start - 1)) && isDigitCode(text.charCodeAt(start - 2))) return true;
+  return end + 1 < text.length && sep(text.charCodeAt(end)) && isDigitCode(text.charCodeAt(end + 1));
+}
