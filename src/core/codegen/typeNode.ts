@@ -1,0 +1,91 @@
+/**
+ * The language-neutral type model that JSON Schemas are lowered to. The TS and Python printers render it; neither
+ * looks at a schema. Anything a schema says that cannot be expressed becomes `unknown` with a note.
+ */
+
+export type Primitive = "string" | "number" | "integer" | "boolean" | "null";
+export type LiteralValue = string | number | boolean;
+
+export type TypeNode =
+  | { kind: "unknown"; note?: string }
+  | { kind: "never" }
+  | { kind: "primitive"; name: Primitive }
+  | { kind: "literal"; value: LiteralValue }
+  | { kind: "array"; items: TypeNode }
+  | { kind: "tuple"; items: TypeNode[]; rest: TypeNode | null }
+  | { kind: "object"; props: PropNode[]; index: TypeNode | null; note?: string }
+  | { kind: "union"; members: TypeNode[] }
+  | { kind: "intersection"; members: TypeNode[] }
+  | { kind: "ref"; name: string };
+
+export interface PropNode {
+  key: string;
+  type: TypeNode;
+  required: boolean;
+  description?: string;
+}
+
+/** A named type: `$ref` targets and the tool's Input/Output roots. */
+export interface NamedType {
+  name: string;
+  node: TypeNode;
+  description?: string;
+}
+
+export const UNKNOWN: TypeNode = { kind: "unknown" };
+export const NEVER: TypeNode = { kind: "never" };
+
+export function unknownNode(note?: string): TypeNode {
+  return note ? { kind: "unknown", note } : UNKNOWN;
+}
+
+function nodeKey(node: TypeNode): string {
+  return JSON.stringify(node);
+}
+
+/** A union, flattened and de-duplicated; `unknown` absorbs everything, `never` disappears. */
+export function unionOf(members: TypeNode[]): TypeNode {
+  const flat: TypeNode[] = [];
+  const seen = new Set<string>();
+  for (const member of members) {
+    const parts = member.kind === "union" ? member.members : [member];
+    for (const part of parts) {
+      if (part.kind === "never") continue;
+      if (part.kind === "unknown") return part;
+      const key = nodeKey(part);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      flat.push(part);
+    }
+  }
+  if (flat.length === 0) return NEVER;
+  if (flat.length === 1) return flat[0]!;
+  return { kind: "union", members: flat };
+}
+
+/** An intersection, flattened; `unknown` members disappear, `never` absorbs everything. */
+export function intersectionOf(members: TypeNode[]): TypeNode {
+  const flat: TypeNode[] = [];
+  const seen = new Set<string>();
+  for (const member of members) {
+    const parts = member.kind === "intersection" ? member.members : [member];
+    for (const part of parts) {
+      if (part.kind === "unknown") continue;
+      if (part.kind === "never") return NEVER;
+      const key = nodeKey(part);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      flat.push(part);
+    }
+  }
+  if (flat.length === 0) return UNKNOWN;
+  if (flat.length === 1) return flat[0]!;
+  return { kind: "intersection", members: flat };
+}
+
+/** True when `null` is one of the values the node admits at the top level. */
+export function admitsNull(node: TypeNode): boolean {
+  if (node.kind === "primitive") return node.name === "null";
+  if (node.kind === "union") return node.members.some(admitsNull);
+  return node.kind === "unknown";
+}
