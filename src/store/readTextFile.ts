@@ -78,6 +78,15 @@ function invalidUtf8Offset(buffer: Buffer): number {
       hi = mid;
     }
   }
+  // `lo` may sit inside a multi-byte sequence whose lead byte is the real culprit: step back to a character boundary.
+  for (let start = lo; start >= Math.max(0, lo - 3); start--) {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(buffer.subarray(0, start));
+      return start;
+    } catch {
+      // not a boundary yet
+    }
+  }
   return lo;
 }
 

@@ -58,7 +58,7 @@ export function validateManifest(
         problemAt(ctx, nameIssue.code, "/name", nameIssue.message, { hint: `a name must be ${NAME_RULE}` }),
       );
   }
-  if (typeof value.version === "string" && semver.valid(value.version) !== value.version) {
+  if (typeof value.version === "string" && !isStrictSemver(value.version)) {
     problems.push(
       problemAt(
         ctx,
@@ -98,6 +98,11 @@ export function validateManifest(
     typeof value.entry === "string" &&
     !problems.some((p) => p.code === "PATH_ESCAPE");
   return hasShape ? { manifest: value as unknown as Manifest, problems } : { problems };
+}
+
+/** semver.parse accepts "v1.2.0", "=1.2.0" and surrounding spaces; a manifest version must be the bare form. */
+export function isStrictSemver(version: string): boolean {
+  return /^\d/.test(version) && version.trim() === version && semver.parse(version) !== null;
 }
 
 function checkTools(tools: Record<string, unknown>, ctx: DocumentContext): Problem[] {

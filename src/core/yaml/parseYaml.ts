@@ -48,6 +48,9 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParseYamlRes
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const alias = /alias[^:]*: (\S+)/.exec(message)?.[1];
+    const aliasOffset = alias ? text.indexOf(`*${alias}`) : -1;
+    const position = offsetToPosition(lineCounter, Math.max(0, aliasOffset), lineOffset);
     return {
       ok: false,
       errors: [
@@ -56,8 +59,8 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParseYamlRes
           code: "YAML_SYNTAX",
           message: `cannot read the YAML: ${message}`,
           file: options.file,
-          line: 1 + lineOffset,
-          column: 1,
+          line: position.line,
+          column: position.column,
           pointer: "",
           hint: "check anchors (&name) and aliases (*name): every alias needs an anchor, and aliases may not expand without bound",
         },
@@ -90,6 +93,11 @@ function yamlErrorToProblem(
   } else if (error.code === "DUPLICATE_KEY") {
     const key = /^["']?([^"':\n]+)/.exec(text.slice(offset))?.[1]?.trim();
     if (key) message = `duplicate key "${key}": keys must be unique in a mapping`;
+  } else if (/^Flow (sequence|mapping)/.test(error.message)) {
+    // Reported where the parser gave up; the unclosed bracket is where the user must look.
+    offset = unclosedBracketOffset(text, offset) ?? offset;
+    message = `${message} (this bracket is never closed)`;
+    hint = "close the list with ] or the mapping with }, or write it as indented block lines";
   } else if (error.code === "MULTIPLE_DOCS") {
     message = "the file contains more than one YAML document (a second `---`)";
     hint = "keep a single document: remove the extra `---` line";
@@ -113,6 +121,25 @@ function openingQuoteOffset(doc: Document, text: string, errorOffset: number): n
   const before = text.slice(0, errorOffset);
   const match = /[:\-[,]\s*(["'])[^\n]*$/m.exec(before);
   return match ? before.lastIndexOf(match[1] ?? '"') : undefined;
+}
+
+/** The last `[` or `{` before `end` that is still open, skipping quoted strings and comments. */
+function unclosedBracketOffset(text: string, end: number): number | undefined {
+  const open: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < Math.min(end, text.length); i++) {
+    const char = text[i];
+    if (quote) {
+      if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === '"' || char === "'") quote = char;
+    else if (char === "#" && (i === 0 || /\s/.test(text[i - 1] ?? "")))
+      i = text.indexOf("\n", i) === -1 ? end : text.indexOf("\n", i);
+    else if (char === "[" || char === "{") open.push(i);
+    else if (char === "]" || char === "}") open.pop();
+  }
+  return open.at(-1);
 }
 
 function firstLine(message: string): string {

@@ -1,0 +1,240 @@
+/**
+ * Every broken skill under test/fixtures/broken (plus the ones built here: huge, binary, symlinked) must fail with
+ * the exact problem code, in the exact file and line, and without throwing.
+ */
+import { chmod, cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROBLEM_CODES } from "../../src/core/validate/codes.js";
+import { loadSkill } from "../../src/store/loadSkill.js";
+
+const BROKEN = join(import.meta.dirname, "../fixtures/broken");
+const VALID = join(import.meta.dirname, "../fixtures/valid");
+
+interface Expected {
+  code: keyof typeof PROBLEM_CODES;
+  file: "SKILL.md" | "manifest.yaml" | string;
+  line: number;
+  column?: number;
+  /** Only an error with --strict (a warning by default). */
+  strictOnly?: boolean;
+}
+
+const COMMITTED: Record<string, Expected> = {
+  "yaml-tab": { code: "YAML_TAB", file: "manifest.yaml", line: 7, column: 1 },
+  "yaml-unclosed-quote": { code: "YAML_UNCLOSED_QUOTE", file: "manifest.yaml", line: 6, column: 14 },
+  "yaml-unclosed-single-quote": { code: "YAML_UNCLOSED_QUOTE", file: "manifest.yaml", line: 6, column: 14 },
+  "yaml-duplicate-key": { code: "YAML_DUPLICATE_KEY", file: "manifest.yaml", line: 6, column: 1 },
+  "yaml-unclosed-flow": { code: "YAML_SYNTAX", file: "manifest.yaml", line: 6, column: 7 },
+  "yaml-not-mapping": { code: "YAML_NOT_MAPPING", file: "manifest.yaml", line: 2 },
+  "yaml-multiple-documents": { code: "YAML_SYNTAX", file: "manifest.yaml", line: 6 },
+  "yaml-undefined-alias": { code: "YAML_SYNTAX", file: "manifest.yaml", line: 6, column: 7 },
+  "frontmatter-tab": { code: "YAML_TAB", file: "SKILL.md", line: 3, column: 1 },
+  "frontmatter-duplicate-key": { code: "YAML_DUPLICATE_KEY", file: "SKILL.md", line: 4 },
+  "frontmatter-not-mapping": { code: "YAML_NOT_MAPPING", file: "SKILL.md", line: 2 },
+  "wrong-type-version": { code: "MANIFEST_SCHEMA", file: "manifest.yaml", line: 3, column: 10 },
+  "wrong-type-limits": { code: "MANIFEST_SCHEMA", file: "manifest.yaml", line: 7, column: 15 },
+  "wrong-type-tags": { code: "MANIFEST_SCHEMA", file: "manifest.yaml", line: 6, column: 7 },
+  "wrong-type-name": { code: "MANIFEST_SCHEMA", file: "manifest.yaml", line: 2, column: 7 },
+  "missing-required-entry": { code: "MANIFEST_SCHEMA", file: "manifest.yaml", line: 2 },
+  "bad-language": { code: "MANIFEST_SCHEMA", file: "manifest.yaml", line: 4, column: 11 },
+  "limits-negative": { code: "MANIFEST_SCHEMA", file: "manifest.yaml", line: 7, column: 15 },
+  "bad-privacy-detector": { code: "MANIFEST_SCHEMA", file: "manifest.yaml", line: 7, column: 21 },
+  "unknown-key-manifest": { code: "MANIFEST_UNKNOWN_KEY", file: "manifest.yaml", line: 6, column: 1 },
+  "unknown-key-limits": { code: "MANIFEST_UNKNOWN_KEY", file: "manifest.yaml", line: 7, column: 3 },
+  "unknown-key-frontmatter": { code: "FRONTMATTER_UNKNOWN_KEY", file: "SKILL.md", line: 4, strictOnly: true },
+  "bad-semver": { code: "VERSION_INVALID", file: "manifest.yaml", line: 3, column: 10 },
+  "bad-semver-prefix": { code: "VERSION_INVALID", file: "manifest.yaml", line: 3 },
+  "bad-range": { code: "TOOL_RANGE_INVALID", file: "manifest.yaml", line: 8, column: 30 },
+  "bad-tool-key": { code: "TOOL_KEY_INVALID", file: "manifest.yaml", line: 7, column: 3 },
+  "bad-tool-key-nested": { code: "TOOL_KEY_INVALID", file: "manifest.yaml", line: 8, column: 3 },
+  "name-uppercase": { code: "NAME_INVALID", file: "SKILL.md", line: 2, column: 7 },
+  "name-double-hyphen": { code: "NAME_INVALID", file: "SKILL.md", line: 2 },
+  "name-leading-hyphen": { code: "NAME_INVALID", file: "manifest.yaml", line: 2 },
+  "name-trailing-hyphen": { code: "NAME_INVALID", file: "SKILL.md", line: 2 },
+  "name-65-chars": { code: "NAME_TOO_LONG", file: "SKILL.md", line: 2 },
+  "name-unicode": { code: "NAME_INVALID", file: "SKILL.md", line: 2 },
+  "name-underscore": { code: "NAME_INVALID", file: "manifest.yaml", line: 2 },
+  "name-reserved-claude": { code: "NAME_RESERVED", file: "SKILL.md", line: 2 },
+  "name-reserved-anthropic": { code: "NAME_RESERVED", file: "manifest.yaml", line: 2 },
+  "name-mismatch": { code: "NAME_MISMATCH", file: "manifest.yaml", line: 2, column: 7 },
+  "folder-mismatch": { code: "FOLDER_NAME_MISMATCH", file: "SKILL.md", line: 2, strictOnly: true },
+  "missing-entry": { code: "ENTRY_MISSING", file: "manifest.yaml", line: 5, column: 8 },
+  "entry-is-folder": { code: "ENTRY_MISSING", file: "manifest.yaml", line: 5 },
+  "entry-language-mismatch": { code: "ENTRY_LANGUAGE_MISMATCH", file: "manifest.yaml", line: 5 },
+  "entry-escapes-folder": { code: "PATH_ESCAPE", file: "manifest.yaml", line: 5 },
+  "empty-skill-md": { code: "SKILL_MD_EMPTY", file: "SKILL.md", line: 1 },
+  "whitespace-skill-md": { code: "SKILL_MD_EMPTY", file: "SKILL.md", line: 1 },
+  "missing-skill-md": { code: "SKILL_MD_MISSING", file: "SKILL.md", line: 1 },
+  "missing-manifest": { code: "MANIFEST_MISSING", file: "manifest.yaml", line: 1 },
+  "manifest-yml": { code: "MANIFEST_MISSING", file: "manifest.yaml", line: 1 },
+  "missing-frontmatter": { code: "FRONTMATTER_MISSING", file: "SKILL.md", line: 1 },
+  "unterminated-frontmatter": { code: "FRONTMATTER_UNTERMINATED", file: "SKILL.md", line: 1 },
+  "empty-body": { code: "BODY_EMPTY", file: "SKILL.md", line: 5, strictOnly: true },
+  "description-angle-brackets": { code: "DESCRIPTION_ANGLE_BRACKETS", file: "SKILL.md", line: 3, column: 14 },
+  "description-too-long": { code: "DESCRIPTION_TOO_LONG", file: "SKILL.md", line: 3, strictOnly: true },
+  "description-missing": { code: "FRONTMATTER_SCHEMA", file: "SKILL.md", line: 2 },
+  "description-empty": { code: "FRONTMATTER_SCHEMA", file: "SKILL.md", line: 3 },
+  "metadata-not-strings": { code: "FRONTMATTER_SCHEMA", file: "SKILL.md", line: 6, column: 13 },
+  "compatibility-too-long": { code: "COMPATIBILITY_TOO_LONG", file: "SKILL.md", line: 4, strictOnly: true },
+  "invalid-input-schema": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 7, column: 9 },
+  "invalid-output-schema": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 8 },
+  "invalid-input-pattern": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 11 },
+  "bad-privacy-regex": { code: "PRIVACY_REGEX_INVALID", file: "manifest.yaml", line: 10, column: 14 },
+};
+
+/** Built in a temp dir: binaries, huge files and symlinks are not committed. */
+const GENERATED: Record<string, Expected> = {
+  "huge-manifest": { code: "FILE_TOO_LARGE", file: "manifest.yaml", line: 1 },
+  "huge-skill-md": { code: "FILE_TOO_LARGE", file: "SKILL.md", line: 1 },
+  "binary-manifest": { code: "FILE_BINARY", file: "manifest.yaml", line: 3, column: 4 },
+  "binary-skill-md": { code: "FILE_BINARY", file: "SKILL.md", line: 2, column: 7 },
+  "symlink-entry-escape": { code: "SYMLINK_ESCAPE", file: "main.py", line: 1 },
+  "symlink-data-escape": { code: "SYMLINK_ESCAPE", file: "data/passwd", line: 1 },
+  "symlink-dangling": { code: "SYMLINK_ESCAPE", file: "notes.md", line: 1 },
+  "symlink-skill-md-escape": { code: "SYMLINK_ESCAPE", file: "SKILL.md", line: 1 },
+};
+
+const TEMPLATE = join(VALID, "minimal-python");
+let work: string;
+
+async function generated(name: string): Promise<string> {
+  const dir = join(work, name);
+  await cp(TEMPLATE, dir, { recursive: true });
+  const manifest = `name: ${name}\nversion: 0.1.0\nlanguage: python\nentry: main.py\n`;
+  await writeFile(join(dir, "manifest.yaml"), manifest);
+  await writeFile(
+    join(dir, "SKILL.md"),
+    `---\nname: ${name}\ndescription: Generated broken fixture.\n---\n\n# Body\n\nText.\n`,
+  );
+  return dir;
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "skills-broken-"));
+  const outside = join(work, "outside.txt");
+  await writeFile(outside, "secret\n");
+
+  let dir = await generated("huge-manifest");
+  await writeFile(join(dir, "manifest.yaml"), `name: huge-manifest\ntags:\n${"  - x\n".repeat(200_000)}`);
+  dir = await generated("huge-skill-md");
+  await writeFile(
+    join(dir, "SKILL.md"),
+    `---\nname: huge-skill-md\ndescription: big\n---\n${"lorem ipsum\n".repeat(100_000)}`,
+  );
+  dir = await generated("binary-manifest");
+  await writeFile(
+    join(dir, "manifest.yaml"),
+    Buffer.concat([Buffer.from("name: binary-manifest\nversion: 0.1.0\nabc"), Buffer.from([0, 1, 2, 0xff, 0xfe])]),
+  );
+  dir = await generated("binary-skill-md");
+  await writeFile(
+    join(dir, "SKILL.md"),
+    Buffer.concat([Buffer.from("---\nname: "), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), Buffer.from("\n---\n")]),
+  );
+  dir = await generated("symlink-entry-escape");
+  await rm(join(dir, "main.py"));
+  await symlink(outside, join(dir, "main.py"));
+  dir = await generated("symlink-data-escape");
+  await mkdir(join(dir, "data"));
+  await symlink("/etc/passwd", join(dir, "data", "passwd"));
+  dir = await generated("symlink-dangling");
+  await symlink(join(work, "does-not-exist"), join(dir, "notes.md"));
+  dir = await generated("symlink-skill-md-escape");
+  await writeFile(join(work, "elsewhere.md"), "---\nname: symlink-skill-md-escape\ndescription: x\n---\n\nBody.\n");
+  await rm(join(dir, "SKILL.md"));
+  await symlink(join(work, "elsewhere.md"), join(dir, "SKILL.md"));
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+async function check(dir: string, expected: Expected) {
+  for (const strict of [true, false]) {
+    const result = await loadSkill(dir, { strict });
+    const problems = [...(result.ok ? [] : result.errors), ...result.warnings];
+    const match = problems.find(
+      (p) => p.code === expected.code && p.file === join(dir, expected.file) && p.line === expected.line,
+    );
+    expect(
+      match,
+      `${expected.code} at ${expected.file}:${expected.line} (strict=${strict}) in ${JSON.stringify(problems, null, 1)}`,
+    ).toBeDefined();
+    if (expected.column !== undefined) expect(match!.column).toBe(expected.column);
+    expect(match!.message.length).toBeGreaterThan(5);
+    expect(match!.hint?.length ?? 0).toBeGreaterThan(5);
+    expect(match!.severity).toBe(strict || !expected.strictOnly ? "error" : "warning");
+    expect(result.ok).toBe(!strict && Boolean(expected.strictOnly));
+  }
+}
+
+describe("broken fixtures", () => {
+  it("has at least 40 committed broken skills, each in the table", async () => {
+    const folders = (await readdir(BROKEN)).sort();
+    expect(folders.length).toBeGreaterThanOrEqual(40);
+    expect(folders).toEqual(Object.keys(COMMITTED).sort());
+  });
+
+  it.each(Object.entries(COMMITTED))("%s", async (name, expected) => {
+    await check(join(BROKEN, name), expected);
+  });
+
+  it.each(Object.entries(GENERATED))("%s (generated)", async (name, expected) => {
+    await check(join(work, name), expected);
+  });
+
+  it("covers every problem code at least once", () => {
+    const covered = new Set([...Object.values(COMMITTED), ...Object.values(GENERATED)].map((e) => e.code));
+    expect([...Object.keys(PROBLEM_CODES)].filter((code) => !covered.has(code as keyof typeof PROBLEM_CODES))).toEqual(
+      [],
+    );
+  });
+
+  it("hints at manifest.yml -> manifest.yaml", async () => {
+    const result = await loadSkill(join(BROKEN, "manifest-yml"));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[0]!.hint).toContain("rename manifest.yml");
+  });
+
+  it("reports an unreadable SKILL.md as missing with the reason", async () => {
+    const dir = await generated("unreadable");
+    await chmod(join(dir, "SKILL.md"), 0o000);
+    const result = await loadSkill(dir);
+    // root can read anything: then the skill is simply valid.
+    if (process.getuid?.() === 0) expect(result.ok).toBe(true);
+    else expect(result.ok ? [] : result.errors.map((e) => e.code)).toContain("SKILL_MD_MISSING");
+  });
+});
+
+describe("valid fixtures", () => {
+  it.each(["minimal-python", "full-manifest", "typescript-skill", "javascript-skill", "draft07-schema", "crlf-bom"])(
+    "%s passes --strict with no warnings",
+    async (name) => {
+      const result = await loadSkill(join(VALID, name), { strict: true });
+      expect(result.ok ? result.warnings : result.errors).toEqual([]);
+      expect(result.ok).toBe(true);
+      if (result.ok) {
+        expect(result.value.name).toBe(name);
+        expect(result.value.dir).toBe(join(VALID, name));
+        expect(result.value.entryPath).toBe(join(VALID, name, result.value.manifest.entry));
+        expect(result.value.body.trim().length).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it("returns the parsed manifest and frontmatter", async () => {
+    const result = await loadSkill(join(VALID, "full-manifest"));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.manifest.tools).toEqual({
+      "filesystem/list_directory_with_sizes": "^0.2.0",
+      "filesystem/get_file_info": ">=0.2.0 <1",
+      "memory/search_nodes": "*",
+    });
+    expect(result.value.manifest.privacy?.patterns?.[0]).toEqual({ name: "employee_id", regex: "E-\\d{6}" });
+    expect(result.value.frontmatter.metadata).toEqual({ owner: "platform-team", reviewed: "2026-11-01" });
+    expect(result.value.frontmatter["allowed-tools"]).toBe("Read Bash(skills:*)");
+  });
+});
