@@ -4,15 +4,20 @@ from concurrent.futures import ThreadPoolExecutor
 
 from servers.everything import echo, get_structured_content, get_sum
 
-SUM = re.compile(r"is (-?[0-9.eE+-]+)\.?$")
+SUM = re.compile(r"is (-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\.?$")
+
+
+def text_of(value):
+    """Prose answers arrive as MCP content items ([{"type": "text", "text": ...}]); join their text."""
+    if isinstance(value, list):
+        return " ".join(item.get("text", "") for item in value if isinstance(item, dict)).strip()
+    return str(value).strip()
 
 
 def add(a, b):
     # get-sum answers in prose: "The sum of 1 and 2 is 3."
-    text = get_sum(a=a, b=b)
-    if isinstance(text, list):
-        text = " ".join(item.get("text", "") for item in text if isinstance(item, dict))
-    match = SUM.search(str(text).strip())
+    text = text_of(get_sum(a=a, b=b))
+    match = SUM.search(text)
     if not match:
         raise ValueError("unexpected get-sum answer: %r" % (text,))
     return float(match.group(1))
@@ -34,8 +39,8 @@ def run(input):
         total = int(total)
     line = "sum=%s over %d numbers; warmest: %s (%s C, %s)" % (
         total, len(numbers), warmest, weather[warmest]["temperature"], weather[warmest]["conditions"])
-    echoed = echo(message=line)
-    report = echoed[len("Echo: "):] if isinstance(echoed, str) and echoed.startswith("Echo: ") else str(echoed)
+    echoed = text_of(echo(message=line))
+    report = echoed[len("Echo: "):] if echoed.startswith("Echo: ") else echoed
     return {
         "total": total,
         "additions": len(numbers) - 1,

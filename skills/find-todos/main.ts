@@ -22,7 +22,7 @@ export async function run(input: Input) {
   const root = input.path.replace(/\/+$/, "") || ".";
   const tags = input.tags ?? ["TODO", "FIXME", "HACK", "XXX"];
   const limit = input.limit ?? 20;
-  const marker = new RegExp(`\\b(${tags.join("|")})\\b[:(]?\\s*(.*)$`);
+  const marker = new RegExp(`\\b(${tags.join("|")})\\b(?:\\([^)]*\\))?:?\\s*(.*)$`);
 
   const found = textOf(await searchFiles({ path: root, pattern: input.pattern ?? "**/*" }));
   const paths = found

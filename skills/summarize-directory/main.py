@@ -37,7 +37,7 @@ def extension(path):
 def run(input):
     root = input["path"].rstrip("/") or "."
     top = int(input.get("top", 5))
-    tree = directory_tree(path=root, excludePatterns=input.get("exclude", []))
+    tree = directory_tree(path=root, exclude_patterns=input.get("exclude") or None)
     nodes = json.loads(tree["content"]) if isinstance(tree, dict) else tree
     files, dirs = [], []
     collect_files(nodes, root, files, dirs)

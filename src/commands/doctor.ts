@@ -110,7 +110,7 @@ async function checkServers(
         const started = performance.now();
         try {
           const tools = await pool.listTools([name]);
-          const info = tools[0]?.serverInfo ?? pool.serverInfo(name);
+          const info = tools[0]?.serverInfo ?? (await pool.serverInfo(name));
           return { name, ok: true, version: info?.version, tools: tools.length, ms: elapsed(started) };
         } catch (error) {
           const message = error instanceof SkillsError || error instanceof Error ? error.message : String(error);

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -85,6 +85,10 @@ describe.concurrent("security battery", () => {
         limits: { timeoutMs: 5000, memoryMb: 256, ...hostile.limits },
         requireIsolation: true,
       });
+      if (process.env.SKILLS_BATTERY_DUMP) {
+        const brief = { ...run, logs: run.logs.slice(0, 300), stderr: run.stderr.slice(0, 300) };
+        appendFileSync(process.env.SKILLS_BATTERY_DUMP, `${JSON.stringify({ case: hostile.name, run: brief }).slice(0, 3000)}\n`);
+      }
       // every run is really isolated, and nothing host-side leaks whatever the program did
       expect(run.isolation).toBe("bwrap");
       expect(JSON.stringify(run)).not.toContain(host.canary);

@@ -41,7 +41,6 @@ export interface HostileCase {
 }
 
 const PY_MARK = `open("/proc/self/comm", "w").write(${JSON.stringify(MARKER)})\n`;
-const TS_MARK = `import { writeFileSync as __mark } from "node:fs";\ntry { __mark("/proc/self/comm", ${JSON.stringify(MARKER)}); } catch {}\n`;
 
 /** A contained run ended by the sandbox (not by the program finishing its attack). */
 function expectStopped(run: RunResult, maxMs: number): void {
