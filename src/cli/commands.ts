@@ -8,6 +8,7 @@ import { registerTools } from "./register/tools.js";
 import { registerList } from "./register/list.js";
 import { registerNew } from "./register/new.js";
 import { registerValidate } from "./register/validate.js";
+import { registerTest } from "./register/test.js";
 import { registerRun } from "./register/run.js";
 import { registerExec } from "./register/exec.js";
 import { registerRepl } from "./register/repl.js";
@@ -20,4 +21,4 @@ export type RunHandler = <A extends unknown[]>(
   handler: (...args: A) => Promise<void> | void,
 ) => (...args: A) => Promise<void>;
 
-export const COMMANDS: RegisterCommand[] = [registerTools, registerValidate, registerNew, registerList, registerRun, registerExec, registerRepl, registerDoctor];
+export const COMMANDS: RegisterCommand[] = [registerTools, registerValidate, registerNew, registerList, registerTest, registerRun, registerExec, registerRepl, registerDoctor];
