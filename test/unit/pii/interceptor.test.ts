@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { SkillsError } from "../../../src/errors.js";
+import { createPiiInterceptor, policyFromManifest } from "../../../src/core/pii/index.js";
+
+const text = (t: string) => ({ content: [{ type: "text", text: t }] });
+
+describe("createPiiInterceptor", () => {
+  it("tokenizes tool results with stable per-run tokens, keeping the server's JSON formatting", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const json =
+      '{\n  "rows": [\n    { "email": "alice@example.com", "phone": "+1 415 555 2671", "n": 3 },\n    { "email": "bob@example.com" }\n  ]\n}';
+    const first = pii.afterCall("memory", "read_graph", text(json)) as { content: { text: string }[] };
+    expect(first.content[0]?.text).toBe(
+      '{\n  "rows": [\n    { "email": "[EMAIL_1]", "phone": "[PHONE_1]", "n": 3 },\n    { "email": "[EMAIL_2]" }\n  ]\n}',
+    );
+    const again = pii.afterCall("memory", "search_nodes", text("alice@example.com again")) as {
+      content: { text: string }[];
+    };
+    expect(again.content[0]?.text).toBe("[EMAIL_1] again");
+  });
+
+  it("handles text, JSON text, resources, structuredContent and leaves images alone", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const image = { type: "image", data: "YWxpY2VAZXhhbXBsZS5jb20=", mimeType: "image/png" };
+    const result = pii.afterCall("s", "t", {
+      content: [
+        { type: "text", text: "mail carol@example.com" },
+        { type: "text", text: '{"broken json": carol@example.com' },
+        { type: "resource", resource: { uri: "file:///x", text: "ip 10.0.0.7" } },
+        image,
+      ],
+      structuredContent: { contact: { email: "carol@example.com", ssn: "078-05-1120" } },
+      isError: false,
+    });
+    expect(result).toEqual({
+      content: [
+        { type: "text", text: "mail [EMAIL_1]" },
+        { type: "text", text: '{"broken json": [EMAIL_1]' },
+        { type: "resource", resource: { uri: "file:///x", text: "ip [IP_1]" } },
+        image,
+      ],
+      structuredContent: { contact: { email: "[EMAIL_1]", ssn: "[SSN_1]" } },
+      isError: false,
+    });
+  });
+
+  it("walks results that are not MCP results, and returns the same object when nothing is found", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    expect(pii.afterCall("s", "t", ["dave@example.com", 1])).toEqual(["[EMAIL_1]", 1]);
+    const clean = { content: [{ type: "text", text: "nothing here" }] };
+    expect(pii.afterCall("s", "t", clean)).toEqual(clean);
+  });
+
+  it("restores known tokens anywhere in the arguments, including keys, and leaves unknown ones", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    pii.afterCall("memory", "read_graph", text('{"email":"erin@example.com","phone":"(415) 555-2671"}'));
+    const args = pii.beforeCall("filesystem", "write_file", {
+      path: "/tmp/out.txt",
+      content: "to: [EMAIL_1], tel [PHONE_1], other [EMAIL_9] [NOT A TOKEN]",
+      nested: [{ "[EMAIL_1]": ["[PHONE_1]"] }],
+    });
+    expect(args).toEqual({
+      path: "/tmp/out.txt",
+      content: "to: erin@example.com, tel (415) 555-2671, other [EMAIL_9] [NOT A TOKEN]",
+      nested: [{ "erin@example.com": ["(415) 555-2671"] }],
+    });
+    const untouched = { a: "no tokens" };
+    expect(pii.beforeCall("s", "t", untouched)).toBe(untouched);
+  });
+
+  it("default mode: tokenizes what leaves the run, including values seen in results that no detector would catch", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    pii.afterCall("crm", "get", { content: [], structuredContent: { phone: "4155552671" } });
+    expect(pii.checkOutput("called 4155552671 and wrote frank@example.com")).toBe(
+      "called [PHONE_1] and wrote [EMAIL_1]",
+    );
+    expect(pii.checkOutput({ summary: ["4155552671"] })).toEqual({ summary: ["[PHONE_1]"] });
+    expect(pii.checkOutput({ ok: true, count: 2 })).toEqual({ ok: true, count: 2 });
+    const audit = pii.audit();
+    expect(audit.types.phone).toEqual({ values: 1, tokenized: 1, restored: 0, scrubbed: 2 });
+    expect(audit.types.email).toEqual({ values: 1, tokenized: 0, restored: 0, scrubbed: 1 });
+  });
+
+  it("strict mode refuses output that still holds PII, without naming the values", () => {
+    const pii = createPiiInterceptor(policyFromManifest({ mode: "strict" }));
+    pii.afterCall("crm", "get", { content: [], structuredContent: { phone: "4155552671" } });
+    expect(pii.checkOutput({ text: "all tokens: [PHONE_1]" })).toEqual({ text: "all tokens: [PHONE_1]" });
+    let error: unknown;
+    try {
+      pii.checkOutput({ rows: [{ note: "ring 4155552671" }, { to: "grace@example.com" }] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SkillsError);
+    const leak = error as SkillsError;
+    expect(leak.code).toBe("PII_LEAK");
+    expect(leak.data.pointer).toBe("/rows/1/to");
+    expect(leak.data.types).toEqual({ phone: 1, email: 1 });
+    expect(JSON.stringify({ message: leak.message, data: leak.data })).not.toMatch(/4155552671|grace@example\.com/);
+    expect(pii.audit().refused).toBe(1);
+  });
+
+  it("off mode passes everything through", () => {
+    const pii = createPiiInterceptor(policyFromManifest(undefined, "off"));
+    const result = text("alice@example.com");
+    expect(pii.afterCall("s", "t", result)).toBe(result);
+    expect(pii.checkOutput("alice@example.com")).toBe("alice@example.com");
+    expect(pii.audit()).toEqual({ mode: "off", types: {}, from: {}, to: {}, refused: 0 });
+  });
+
+  it("audits counts per type and per tool, never values", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    pii.afterCall("memory", "read_graph", text("heidi@example.com, ivan@example.com, heidi@example.com, 10.1.1.1"));
+    pii.beforeCall("filesystem", "write_file", { content: "[EMAIL_1] [EMAIL_2] [IP_1]" });
+    pii.beforeCall("memory", "create_entities", { names: ["[EMAIL_1]"] });
+    const audit = pii.audit();
+    expect(audit).toEqual({
+      mode: "default",
+      types: {
+        email: { values: 2, tokenized: 3, restored: 3, scrubbed: 0 },
+        ip: { values: 1, tokenized: 1, restored: 1, scrubbed: 0 },
+      },
+      from: { "memory/read_graph": { email: 3, ip: 1 } },
+      to: { "filesystem/write_file": { email: 2, ip: 1 }, "memory/create_entities": { email: 1 } },
+      refused: 0,
+    });
+    expect(JSON.stringify(audit)).not.toMatch(/heidi|ivan|10\.1\.1\.1/);
+  });
+
+  it("gives tokens that say nothing about the value: a new run numbers from 1 again", () => {
+    const a = createPiiInterceptor(policyFromManifest());
+    const b = createPiiInterceptor(policyFromManifest());
+    a.afterCall("s", "t", text("judy@example.com"));
+    const fromA = a.afterCall("s", "t", text("mallory@example.com")) as { content: { text: string }[] };
+    const fromB = b.afterCall("s", "t", text("mallory@example.com")) as { content: { text: string }[] };
+    expect(fromA.content[0]?.text).toBe("[EMAIL_2]");
+    expect(fromB.content[0]?.text).toBe("[EMAIL_1]");
+    expect(b.beforeCall("s", "t", { to: "[EMAIL_2]" })).toEqual({ to: "[EMAIL_2]" });
+  });
+});
