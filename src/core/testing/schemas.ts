@@ -150,6 +150,11 @@ export const CASSETTE_SCHEMA = {
             properties: { code: { type: "string" }, message: { type: "string" } },
             required: ["code", "message"],
           },
+          batch: {
+            type: "integer",
+            minimum: 1,
+            description: "Calls recorded concurrently share a batch; replay accepts them in any order.",
+          },
         },
         required: ["server", "tool", "arguments"],
         oneOf: [{ required: ["result"] }, { required: ["error"] }],

@@ -85,6 +85,11 @@ export interface CassetteCall {
   result?: CallToolResult;
   /** Transport-level failure (the live backend rejected). */
   error?: { code: string; message: string };
+  /**
+   * Calls that were in flight at the same time while recording share a batch number; their order is not
+   * deterministic, so replay accepts them in any order within the batch. Absent for calls made one at a time.
+   */
+  batch?: number;
 }
 
 /** A value that looked like a secret and was replaced before writing. */

@@ -33,12 +33,18 @@ export function toCassetteTool(tool: ToolInfo): CassetteTool {
 
 export function createRecordingBackend(live: ToolBackend, options: RecordingOptions = {}): RecordingBackend {
   const calls: CassetteCall[] = [];
+  const batchOf = new Map<CassetteCall, number>();
+  let inFlight = 0;
+  let batch = 0;
   return {
     listTools: (servers) => live.listTools(servers),
     async callTool(server, tool, args, callOptions): Promise<CallToolResult> {
       // The slot is taken when the call starts, so concurrent calls keep the order the program made them in.
       const slot: CassetteCall = { server, tool, arguments: structuredClone(args) as JsonObject };
       calls.push(slot);
+      if (inFlight === 0) batch++;
+      inFlight++;
+      batchOf.set(slot, batch);
       try {
         const result = await live.callTool(server, tool, args, callOptions);
         slot.result = structuredClone(result);
@@ -49,6 +55,8 @@ export function createRecordingBackend(live: ToolBackend, options: RecordingOpti
           message: error instanceof Error ? error.message : String(error),
         };
         throw error;
+      } finally {
+        inFlight--;
       }
     },
     close: () => live.close(),
@@ -56,6 +64,16 @@ export function createRecordingBackend(live: ToolBackend, options: RecordingOpti
       const servers: Record<string, ServerInfo> = {};
       for (const tool of meta.tools) servers[tool.server] = tool.serverInfo;
       const finished = calls.filter((c) => c.result !== undefined || c.error !== undefined);
+      const sizes = new Map<number, number>();
+      for (const c of finished) sizes.set(batchOf.get(c)!, (sizes.get(batchOf.get(c)!) ?? 0) + 1);
+      // Only overlapping calls get a batch number (renumbered 1, 2, ... in order); sequential calls have none.
+      const numbers = new Map<number, number>();
+      const withBatch = finished.map((c) => {
+        const id = batchOf.get(c)!;
+        if ((sizes.get(id) ?? 0) < 2) return c;
+        if (!numbers.has(id)) numbers.set(id, numbers.size + 1);
+        return { ...c, batch: numbers.get(id)! };
+      });
       const draft: Cassette = {
         version: CASSETTE_VERSION,
         ...(meta.skill ? { skill: meta.skill } : {}),
@@ -63,7 +81,7 @@ export function createRecordingBackend(live: ToolBackend, options: RecordingOpti
         recordedAt: meta.recordedAt ?? new Date().toISOString(),
         servers,
         tools: meta.tools.map(toCassetteTool),
-        calls: finished,
+        calls: withBatch,
       };
       const { value, redactions } = redactSecrets(draft, { secrets: options.secrets ?? [] });
       // Tool schemas are the servers' public interface and are not scanned (their fingerprints must stay valid).

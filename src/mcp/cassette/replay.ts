@@ -67,6 +67,16 @@ export function createReplayBackend(cassette: Cassette, options: ReplayOptions =
     }
     const next = calls[cursor];
     if (next && same(next, server, tool, args)) return { index: cursor };
+    // Calls recorded concurrently (one batch) may come in any order among themselves.
+    if (next?.batch !== undefined) {
+      for (let i = cursor + 1; i < calls.length && calls[i]!.batch === next.batch; i++) {
+        if (!used[i] && same(calls[i]!, server, tool, args)) return { index: i };
+      }
+      const sameTool = calls.findIndex(
+        (c, i) => i >= cursor && !used[i] && c.batch === next.batch && c.server === server && c.tool === tool,
+      );
+      if (sameTool >= 0) return { expected: calls[sameTool] };
+    }
     return { expected: next };
   };
 

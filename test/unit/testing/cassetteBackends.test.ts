@@ -83,6 +83,23 @@ describe("recording backend", () => {
       ]);
     });
     expect(cassette.calls.map((c) => c.arguments.tag)).toEqual(["first", "second"]);
+    expect(cassette.calls.map((c) => c.batch)).toEqual([1, 1]);
+  });
+
+  it("numbers only overlapping calls as batches; sequential calls have none", async () => {
+    const cassette = await record(async (backend) => {
+      await backend.callTool("demo", "echo", { text: "alone" });
+      await Promise.all([
+        backend.callTool("demo", "slow", { ms: 20, tag: "a" }),
+        backend.callTool("demo", "slow", { ms: 1, tag: "b" }),
+      ]);
+      await backend.callTool("demo", "echo", { text: "after" });
+      await Promise.all([
+        backend.callTool("demo", "slow", { ms: 5, tag: "c" }),
+        backend.callTool("demo", "slow", { ms: 1, tag: "d" }),
+      ]);
+    });
+    expect(cassette.calls.map((c) => c.batch)).toEqual([undefined, 1, 1, undefined, 2, 2]);
   });
 
   it("records transport failures as errors and rethrows them", async () => {
@@ -179,6 +196,28 @@ describe("replay backend", () => {
     const error = await rejection(backend.callTool("demo", "echo", { text: "a" }));
     expect(error.message).toContain("unexpected call #2 to demo/echo: the cassette has no more calls");
     expect(error.message).toContain("- (nothing)");
+  });
+
+  it("accepts calls of one recorded batch in any order, but not across batches", async () => {
+    const call = (text: string, batch?: number) => ({
+      server: "demo",
+      tool: "echo",
+      arguments: { text },
+      result: { content: [{ type: "text", text: text.toUpperCase() }] },
+      ...(batch ? { batch } : {}),
+    });
+    const batched: Cassette = {
+      ...cassette,
+      calls: [call("a", 1), call("b", 1), call("c"), call("d", 2), call("e", 2)],
+    };
+    const backend = createReplayBackend(batched);
+    for (const text of ["b", "a", "c", "e", "d"]) await backend.callTool("demo", "echo", { text });
+    expect(backend.report()).toMatchObject({ mismatches: [], unused: [] });
+    const crossing = createReplayBackend(batched);
+    await crossing.callTool("demo", "echo", { text: "a" });
+    const error = await rejection(crossing.callTool("demo", "echo", { text: "c" }));
+    expect(error.message).toContain('-     "text": "b"');
+    expect(error.message).toContain('+     "text": "c"');
   });
 
   it("ignores listed fields when comparing arguments", async () => {
