@@ -165,7 +165,9 @@ export class ClientPool implements ToolBackend {
   }
 
   private connection(server: string): Promise<Connection> {
-    if (this.closed) return Promise.reject(new SkillsError("INTERNAL", "the client pool is closed"));
+    if (this.closed) {
+      return Promise.reject(new SkillsError("INTERNAL", `cannot start "${server}": the client pool is closed`));
+    }
     const existing = this.connections.get(server);
     if (existing) return existing;
     let config: ServerConfig;
@@ -186,7 +188,12 @@ export class ClientPool implements ToolBackend {
   private async start(config: ServerConfig): Promise<Connection> {
     this.started.add(config.name);
     const stderr = new StderrTail();
-    const transport = await this.createTransport(config, stderr);
+    let transport: Transport;
+    try {
+      transport = await this.createTransport(config, stderr);
+    } catch (error) {
+      throw startFailed(config, error instanceof Error ? error.message : String(error), [], { cause: error });
+    }
     if (transport instanceof ProcessStdioTransport) this.transports.set(config.name, transport);
     const client = new Client({ name: "skills", version: VERSION }, { capabilities: {} });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {

@@ -1,0 +1,181 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SkillsError } from "../../../src/errors.js";
+import { type Catalog, defaultCacheDir, findTool, invalidateCatalog, loadCatalog } from "../../../src/mcp/catalog.js";
+import { type ClientPool, createClientPool } from "../../../src/mcp/pool.js";
+import { type FakeServer, greeter, inMemoryWorld } from "./inMemory.js";
+
+let root: string;
+let cacheDir: string;
+const pools: ClientPool[] = [];
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "skills-catalog-"));
+  cacheDir = join(root, ".skills", "cache");
+});
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+  await rm(root, { recursive: true, force: true });
+});
+
+function world(fakes: Record<string, FakeServer>) {
+  const w = inMemoryWorld(fakes, root);
+  const newPool = (servers?: string[]) => {
+    const pool = createClientPool(w.config, { createTransport: w.createTransport, ...(servers ? { servers } : {}) });
+    pools.push(pool);
+    return pool;
+  };
+  return { ...w, newPool };
+}
+
+describe("loadCatalog", () => {
+  it("returns every server's tools and writes one cache file per server", async () => {
+    const w = world({ a: greeter("1.0.0"), b: greeter("2.0.0") });
+    const catalog = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
+    expect(catalog.tools).toHaveLength(8);
+    expect(catalog.servers.a).toMatchObject({
+      serverInfo: { name: "a-server", version: "1.0.0" },
+      cached: false,
+      toolCount: 4,
+    });
+    expect(defaultCacheDir(w.config)).toBe(cacheDir);
+    const files = (await readdir(cacheDir)).sort();
+    expect(files).toHaveLength(2);
+    for (const file of files) expect(file).toMatch(/^catalog-[0-9a-f]{16}\.json$/);
+    const entry = JSON.parse(await readFile(catalog.servers.b!.cacheFile!, "utf8"));
+    expect(entry).toMatchObject({ format: 1, server: "b", serverInfo: { version: "2.0.0" } });
+    expect(entry.tools).toHaveLength(4);
+  });
+
+  it("serves the cache without starting any server, until --refresh", async () => {
+    const w = world({ a: greeter(), b: greeter() });
+    const first = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
+    const pool = w.newPool();
+    const second = await loadCatalog({ pool, config: w.config, cacheDir });
+    expect(pool.startedServers()).toEqual([]);
+    expect(second.tools).toEqual(first.tools);
+    expect(second.servers.a!.cached).toBe(true);
+    const refreshed = await loadCatalog({ pool, config: w.config, cacheDir, refresh: true });
+    expect(refreshed.servers.a!.cached).toBe(false);
+    expect(pool.startedServers().sort()).toEqual(["a", "b"]);
+  });
+
+  it("is keyed by the server's config: a changed command misses the cache", async () => {
+    const w = world({ a: greeter() });
+    await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
+    const changed = { ...w.config, servers: { a: { ...w.config.servers.a!, args: ["--new-flag"] } } };
+    const pool = createClientPool(changed, { createTransport: w.createTransport });
+    pools.push(pool);
+    const catalog = await loadCatalog({ pool, config: changed, cacheDir });
+    expect(catalog.servers.a!.cached).toBe(false);
+    expect(await readdir(cacheDir)).toHaveLength(2);
+  });
+
+  it("refetches when a running server reports another version than the cache", async () => {
+    const fakes = { a: greeter("1.0.0") };
+    const w = world(fakes);
+    await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
+    fakes.a = greeter("1.1.0");
+    const pool = w.newPool();
+    await pool.connect("a");
+    const catalog = await loadCatalog({ pool, config: w.config, cacheDir });
+    expect(catalog.servers.a).toMatchObject({ cached: false, serverInfo: { version: "1.1.0" } });
+    expect(catalog.tools[0]!.serverInfo.version).toBe("1.1.0");
+  });
+
+  it("ignores a broken cache file and rewrites it", async () => {
+    const w = world({ a: greeter() });
+    const first = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
+    const file = first.servers.a!.cacheFile!;
+    await writeFile(file, "{ not json");
+    const second = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
+    expect(second.servers.a!.cached).toBe(false);
+    expect(JSON.parse(await readFile(file, "utf8")).tools).toHaveLength(4);
+  });
+
+  it("reports a server that fails in servers[name].error and still returns the others' tools", async () => {
+    const w = world({ a: greeter(), b: { ...greeter(), fail: "boom" } });
+    const catalog = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
+    expect(catalog.servers.b).toMatchObject({ errorCode: "SERVER_START_FAILED", toolCount: 0 });
+    expect(catalog.servers.b!.error).toContain("boom");
+    expect(catalog.tools.every((tool) => tool.server === "a")).toBe(true);
+    expect(catalog.tools).toHaveLength(4);
+  });
+
+  it("loads only the servers asked for, and rejects unknown ones", async () => {
+    const w = world({ a: greeter(), b: greeter() });
+    const pool = w.newPool();
+    const catalog = await loadCatalog({ pool, config: w.config, cacheDir, servers: ["b"] });
+    expect(Object.keys(catalog.servers)).toEqual(["b"]);
+    expect(pool.startedServers()).toEqual(["b"]);
+    const error = await loadCatalog({ pool, config: w.config, cacheDir, servers: ["c"] }).catch((e: unknown) => e);
+    expect((error as SkillsError).code).toBe("SERVER_NOT_FOUND");
+  });
+
+  it("drops a server's cache when it sends tools/list_changed, and on invalidateCatalog", async () => {
+    const w = world({ a: greeter() });
+    const pool = w.newPool();
+    const catalog = await loadCatalog({ pool, config: w.config, cacheDir });
+    const file = catalog.servers.a!.cacheFile!;
+    await pool.callTool("a", "add_tool", { name: "extra" });
+    for (let i = 0; i < 50 && existsSync(file); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(existsSync(file)).toBe(false);
+    const again = await loadCatalog({ pool, config: w.config, cacheDir });
+    expect(again.tools.map((tool) => tool.name)).toContain("extra");
+    expect(existsSync(file)).toBe(true);
+    await invalidateCatalog(w.config, cacheDir, "a");
+    expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe("findTool", () => {
+  const tool = (server: string, name: string) => ({
+    server,
+    name,
+    serverInfo: { name: server, version: "1.0.0" },
+    inputSchema: { type: "object" },
+  });
+  const catalog: Catalog = {
+    tools: [tool("fs", "read_file"), tool("fs", "write_file"), tool("mem", "read_graph"), tool("other", "read_graph")],
+    servers: {
+      fs: { toolCount: 2 },
+      mem: { toolCount: 1 },
+      other: { toolCount: 1 },
+      down: { toolCount: 0, error: "exited\nmore" },
+    },
+  };
+  const fail = (key: string) => {
+    try {
+      findTool(catalog, key);
+    } catch (error) {
+      return error as SkillsError;
+    }
+    throw new Error("expected an error");
+  };
+
+  it("finds server/tool and a bare name that only one server has", () => {
+    expect(findTool(catalog, "fs/read_file").name).toBe("read_file");
+    expect(findTool(catalog, "write_file").server).toBe("fs");
+  });
+  it("says when a bare name is ambiguous", () => {
+    const error = fail("read_graph");
+    expect(error.code).toBe("TOOL_NOT_FOUND");
+    expect(error.message).toContain("mem/read_graph, other/read_graph");
+    expect(error.data.hint).toContain("<server>/<tool>");
+  });
+  it("suggests close names for a typo", () => {
+    const error = fail("fs/raed_file");
+    expect(error.code).toBe("TOOL_NOT_FOUND");
+    expect(error.data.hint).toBe("did you mean fs/read_file?");
+  });
+  it("points to list and search when nothing is close", () => {
+    expect(fail("fs/zzzzzzzzzz").data.hint).toContain("skills tools list");
+  });
+  it("names an unknown server, and a server that failed", () => {
+    expect(fail("nope/read_file").code).toBe("SERVER_NOT_FOUND");
+    expect(fail("down/read_file").message).toContain('server "down" failed: exited');
+  });
+});

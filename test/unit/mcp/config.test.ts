@@ -1,0 +1,227 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SkillsError } from "../../../src/errors.js";
+import { findMcpConfig, loadMcpConfig, parseMcpConfig } from "../../../src/mcp/config.js";
+import { expandVariables } from "../../../src/mcp/config/expand.js";
+
+const FILE = "/project/.mcp.json";
+
+function parse(value: unknown, env: NodeJS.ProcessEnv = {}) {
+  return parseMcpConfig(typeof value === "string" ? value : JSON.stringify(value, null, 2), FILE, env);
+}
+
+function errors(value: unknown, env: NodeJS.ProcessEnv = {}) {
+  const result = parse(value, env);
+  if (result.ok) throw new Error("expected problems");
+  return result.errors;
+}
+
+describe("expandVariables", () => {
+  const env = { HOME: "/home/me", EMPTY: "" };
+  it.each([
+    ["${HOME}/x", "/home/me/x"],
+    ["${MISSING:-fallback}", "fallback"],
+    ["${EMPTY:-used when empty}", "used when empty"],
+    ["${MISSING:-}", ""],
+    ["no variables", "no variables"],
+    ["$HOME stays", "$HOME stays"],
+    ["${workspaceFolder}/a", "/ws/a"],
+  ])("%s → %s", (input, expected) => {
+    expect(expandVariables(input, env, { workspaceFolder: "/ws" })).toEqual({ ok: true, value: expected });
+  });
+  it("names the first unset variable", () => {
+    expect(expandVariables("${A}${B}", {})).toEqual({ ok: false, variable: "A" });
+  });
+});
+
+describe("parseMcpConfig", () => {
+  it("resolves stdio servers: command paths and cwd against the config folder, ${VAR} in args/env", () => {
+    const result = parse(
+      {
+        mcpServers: {
+          local: {
+            command: "node_modules/.bin/server",
+            args: ["${workspaceFolder}", "--token=${TOKEN}"],
+            env: { KEY: "${KEY:-dev}" },
+          },
+          onPath: { command: "python3", args: ["-m", "server"], cwd: "sub" },
+          abs: { type: "stdio", command: "/usr/bin/env" },
+        },
+      },
+      { TOKEN: "t0k" },
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.file).toBe(FILE);
+    expect(result.config.dir).toBe("/project");
+    expect(result.config.servers.local).toEqual({
+      type: "stdio",
+      name: "local",
+      command: "/project/node_modules/.bin/server",
+      args: ["/project", "--token=t0k"],
+      env: { KEY: "dev" },
+      cwd: "/project",
+    });
+    expect(result.config.servers.onPath).toMatchObject({ command: "python3", cwd: "/project/sub" });
+    expect(result.config.servers.abs).toMatchObject({ command: "/usr/bin/env", args: [] });
+  });
+
+  it("reads http servers with headers and per-server timeouts, and leaves disabled servers out", () => {
+    const result = parse(
+      {
+        mcpServers: {
+          remote: {
+            type: "http",
+            url: "https://mcp.example.com/mcp",
+            headers: { Authorization: "Bearer ${API_TOKEN}" },
+            timeout: 5000,
+          },
+          off: { command: "x", disabled: true },
+        },
+      },
+      { API_TOKEN: "secret" },
+    );
+    expect(result.ok && result.config.servers).toEqual({
+      remote: {
+        type: "http",
+        name: "remote",
+        url: "https://mcp.example.com/mcp",
+        headers: { Authorization: "Bearer secret" },
+        timeoutMs: 5000,
+      },
+    });
+    expect(result.ok && result.config.disabled).toEqual(["off"]);
+  });
+
+  it("reports JSON syntax errors with line and column", () => {
+    const [problem] = errors('{\n  "mcpServers": {\n    "a": { "command": "x", }\n  }\n}');
+    expect(problem).toMatchObject({ code: "JSON_SYNTAX", line: 3, column: 28, file: FILE });
+    expect(problem!.message).toContain("trailing comma");
+    expect(problem!.hint).toContain("no trailing commas");
+  });
+
+  it("reports an unset variable at the string that uses it", () => {
+    const [problem] = errors({
+      mcpServers: { gh: { command: "gh-server", env: { GITHUB_TOKEN: "${GITHUB_TOKEN}" } } },
+    });
+    expect(problem).toMatchObject({
+      code: "MCP_CONFIG_VARIABLE",
+      pointer: "/mcpServers/gh/env/GITHUB_TOKEN",
+      line: 6,
+      column: 25,
+    });
+    expect(problem!.message).toContain("environment variable GITHUB_TOKEN is not set");
+    expect(problem!.hint).toContain("${GITHUB_TOKEN:-value}");
+  });
+
+  const shapes: [string, unknown, string, string, number, number][] = [
+    ["no mcpServers", { servers: {} }, "", 'is missing "mcpServers"', 1, 1],
+    [
+      "a stdio server without command",
+      { mcpServers: { a: { args: [] } } },
+      "/mcpServers/a",
+      'missing "command"',
+      3,
+      10,
+    ],
+    [
+      "an unknown key (typo)",
+      { mcpServers: { a: { command: "x", arg: [] } } },
+      "/mcpServers/a/arg",
+      'unknown property "arg"',
+      5,
+      14,
+    ],
+    [
+      "args that are not strings",
+      { mcpServers: { a: { command: "x", args: [1] } } },
+      "/mcpServers/a/args/0",
+      "must be string",
+      6,
+      9,
+    ],
+    [
+      "a bad server name",
+      { mcpServers: { "a/b": { command: "x" } } },
+      "/mcpServers/a~1b",
+      'server name "a/b" is not allowed',
+      3,
+      12,
+    ],
+    [
+      "an unknown transport",
+      { mcpServers: { a: { type: "sse", command: "x" } } },
+      "/mcpServers/a/type",
+      'must be "stdio" or "http"',
+      4,
+      15,
+    ],
+    ["http without url", { mcpServers: { a: { type: "http" } } }, "/mcpServers/a", 'missing "url"', 3, 10],
+    [
+      "http with a non-http url",
+      { mcpServers: { a: { type: "http", url: "ftp://x" } } },
+      "/mcpServers/a/url",
+      "must match pattern",
+      5,
+      14,
+    ],
+    ["an unknown top-level key", { mcpServers: {}, extra: 1 }, "/extra", 'unknown property "extra"', 3, 12],
+  ];
+  it.each(shapes)("rejects %s", (_name, value, pointer, message, line, column) => {
+    const problems = errors(value);
+    const problem = problems.find((p) => p.pointer === pointer);
+    expect(problem, JSON.stringify(problems)).toBeDefined();
+    expect(problem!.message).toContain(message);
+    expect(problem).toMatchObject({ line, column, file: FILE, severity: "error" });
+  });
+});
+
+describe("loadMcpConfig", () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "skills-config-"));
+    await mkdir(join(root, "project", "deep", "er"), { recursive: true });
+    await writeFile(join(root, "project", ".mcp.json"), JSON.stringify({ mcpServers: { a: { command: "./srv" } } }));
+    await writeFile(join(root, "other.json"), JSON.stringify({ mcpServers: { b: { command: "srv" } } }));
+    await writeFile(join(root, "broken.json"), '{\n  "mcpServers": {\n    "a": { "command": 5 }\n  }\n}\n');
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("finds the nearest .mcp.json above the working folder", async () => {
+    const config = await loadMcpConfig({ cwd: join(root, "project", "deep", "er") });
+    expect(config.file).toBe(join(root, "project", ".mcp.json"));
+    expect(config.servers.a).toMatchObject({ command: join(root, "project", "srv"), cwd: join(root, "project") });
+    expect(await findMcpConfig(join(root, "project"))).toBe(join(root, "project", ".mcp.json"));
+  });
+
+  it("uses --config instead, relative to the working folder", async () => {
+    const config = await loadMcpConfig({ cwd: join(root, "project"), configPath: "../other.json" });
+    expect(Object.keys(config.servers)).toEqual(["b"]);
+  });
+
+  it("fails with MCP_CONFIG_NOT_FOUND when there is none, or the --config file is missing", async () => {
+    const none = await loadMcpConfig({ cwd: root }).catch((e: unknown) => e);
+    expect(none).toBeInstanceOf(SkillsError);
+    expect((none as SkillsError).code).toBe("MCP_CONFIG_NOT_FOUND");
+    expect((none as SkillsError).data.hint).toContain("--config");
+    const missing = (await loadMcpConfig({ cwd: root, configPath: "nope.json" }).catch(
+      (e: unknown) => e,
+    )) as SkillsError;
+    expect(missing.code).toBe("MCP_CONFIG_NOT_FOUND");
+    expect(missing.message).toContain("nope.json");
+  });
+
+  it("fails with MCP_CONFIG_INVALID naming file:line:column, relative to the working folder", async () => {
+    const error = (await loadMcpConfig({ cwd: root, configPath: "broken.json" }).catch(
+      (e: unknown) => e,
+    )) as SkillsError;
+    expect(error.code).toBe("MCP_CONFIG_INVALID");
+    expect(error.data).toMatchObject({ file: "broken.json", line: 3, column: 23, pointer: "/mcpServers/a/command" });
+    expect(error.message).toContain("must be string");
+    expect(Array.isArray(error.data.problems)).toBe(true);
+  });
+});

@@ -1,0 +1,90 @@
+/** In-memory MCP servers for unit tests of the pool and catalog: real SDK McpServer, no processes. */
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { z } from "zod";
+import type { McpConfig, ServerConfig } from "../../../src/mcp/config.js";
+
+export interface FakeServer {
+  version: string;
+  setup(server: McpServer): void;
+  /** Throw from the transport factory instead of connecting. */
+  fail?: string;
+}
+
+export interface InMemoryWorld {
+  config: McpConfig;
+  createTransport(config: ServerConfig): Transport;
+  /** The McpServer instances, by name (the latest started one). */
+  servers: Map<string, McpServer>;
+  starts: Map<string, number>;
+}
+
+export function inMemoryWorld(fakes: Record<string, FakeServer>, dir = "/tmp/in-memory"): InMemoryWorld {
+  const servers = new Map<string, McpServer>();
+  const starts = new Map<string, number>();
+  const config: McpConfig = {
+    file: `${dir}/.mcp.json`,
+    dir,
+    servers: Object.fromEntries(
+      Object.keys(fakes).map((name) => [
+        name,
+        { type: "stdio", name, command: `fake-${name}`, args: [], env: {}, cwd: dir } satisfies ServerConfig,
+      ]),
+    ),
+  };
+  return {
+    config,
+    servers,
+    starts,
+    createTransport(serverConfig) {
+      const fake = fakes[serverConfig.name]!;
+      starts.set(serverConfig.name, (starts.get(serverConfig.name) ?? 0) + 1);
+      if (fake.fail) throw new Error(fake.fail);
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      const server = new McpServer({ name: `${serverConfig.name}-server`, version: fake.version });
+      fake.setup(server);
+      servers.set(serverConfig.name, server);
+      void server.connect(serverSide);
+      return clientSide;
+    },
+  };
+}
+
+/** A small server: greet (text), fail (isError), typed (output schema), and a tool that adds tools. */
+export function greeter(version = "1.0.0"): FakeServer {
+  return {
+    version,
+    setup(server) {
+      server.registerTool(
+        "greet",
+        { title: "Greet", description: "Say hello to someone. Friendly.", inputSchema: { name: z.string() } },
+        async ({ name }) => ({ content: [{ type: "text", text: `hello ${name}` }] }),
+      );
+      server.registerTool("fail", { description: "Always fails", inputSchema: {} }, async () => {
+        throw new Error("it broke");
+      });
+      server.registerTool(
+        "typed",
+        {
+          description: "Returns a count",
+          inputSchema: {},
+          outputSchema: { count: z.number() },
+          annotations: { readOnlyHint: true },
+        },
+        async () => ({
+          content: [{ type: "text", text: "{}" }],
+          structuredContent: { count: "not a number" } as never,
+        }),
+      );
+      server.registerTool(
+        "add_tool",
+        { description: "Adds a tool", inputSchema: { name: z.string() } },
+        async ({ name }) => {
+          server.registerTool(name, { description: "added", inputSchema: {} }, async () => ({ content: [] }));
+          return { content: [{ type: "text", text: "ok" }] };
+        },
+      );
+    },
+  };
+}
