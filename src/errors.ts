@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   CASSETTE_INVALID: "input",
   TOOL_NOT_FOUND: "input",
   SERVER_NOT_FOUND: "input",
+  OUTPUT_EXISTS: "input",
   // checks that failed (exit 1)
   VALIDATION_FAILED: "check",
   TESTS_FAILED: "check",
@@ -44,6 +45,7 @@ export const ERROR_CODES = {
   PROGRAM_ERROR: "runtime",
   REPLAY_MISMATCH: "runtime",
   PII_LEAK: "runtime",
+  OUTPUT_WRITE_FAILED: "runtime",
   // bugs (exit 3)
   INTERNAL: "internal",
 } as const satisfies Record<string, ErrorKind>;
