@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SkillsError } from "../../../src/errors.js";
+import type { SkillsError } from "../../../src/errors.js";
 import { type Catalog, defaultCacheDir, findTool, invalidateCatalog, loadCatalog } from "../../../src/mcp/catalog.js";
 import { type ClientPool, createClientPool } from "../../../src/mcp/pool.js";
 import { type FakeServer, greeter, inMemoryWorld } from "./inMemory.js";
