@@ -1,0 +1,76 @@
+/**
+ * The schemas are the source of truth: the interfaces in src/core/skill/types.ts must name exactly the schema's
+ * properties, with the same optionality. Read with the TypeScript compiler API, so a stale interface fails here.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "../..");
+const schema = (name: string) => JSON.parse(readFileSync(join(ROOT, "schemas", `${name}.schema.json`), "utf8"));
+const source = ts.createSourceFile(
+  "types.ts",
+  readFileSync(join(ROOT, "src/core/skill/types.ts"), "utf8"),
+  ts.ScriptTarget.ES2022,
+);
+
+function members(name: string): Record<string, "required" | "optional"> {
+  const out: Record<string, "required" | "optional"> = {};
+  ts.forEachChild(source, (node) => {
+    if (ts.isInterfaceDeclaration(node) && node.name.text === name) {
+      for (const member of node.members) {
+        if (!ts.isPropertySignature(member) || !member.name) continue;
+        const key = ts.isStringLiteral(member.name) ? member.name.text : member.name.getText(source);
+        out[key] = member.questionToken ? "optional" : "required";
+      }
+    }
+  });
+  return out;
+}
+
+function schemaMembers(node: {
+  properties: Record<string, unknown>;
+  required?: string[];
+}): Record<string, "required" | "optional"> {
+  return Object.fromEntries(
+    Object.keys(node.properties).map((key) => [key, node.required?.includes(key) ? "required" : "optional"]),
+  );
+}
+
+describe("types.ts matches the schemas", () => {
+  const manifest = schema("manifest");
+  it.each([
+    ["Manifest", manifest],
+    ["ManifestLimits", manifest.properties.limits],
+    ["ManifestPrivacy", manifest.properties.privacy],
+    ["SkillFrontmatter", schema("skill-frontmatter")],
+  ])("%s", (name, node) => {
+    expect(members(name)).toEqual(schemaMembers(node));
+  });
+
+  it("SkillLanguage lists the manifest's languages", () => {
+    let languages: string[] = [];
+    ts.forEachChild(source, (node) => {
+      if (ts.isTypeAliasDeclaration(node) && node.name.text === "SkillLanguage" && ts.isUnionTypeNode(node.type)) {
+        languages = node.type.types.map((t) => t.getText(source).replace(/"/g, ""));
+      }
+    });
+    expect(languages).toEqual(manifest.properties.language.enum);
+  });
+
+  it("ManifestPrivacy.mode lists the schema's modes", () => {
+    expect(readFileSync(join(ROOT, "src/core/skill/types.ts"), "utf8")).toContain(
+      `mode?: ${manifest.properties.privacy.properties.mode.enum.map((m: string) => `"${m}"`).join(" | ")};`,
+    );
+  });
+});
+
+describe("schemas are valid JSON Schema 2020-12", () => {
+  it.each(["manifest", "skill-frontmatter", "config"])("%s compiles in strict mode", async (name) => {
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const ajv = new Ajv2020({ strict: true });
+    expect(() => ajv.compile(schema(name))).not.toThrow();
+    expect(schema(name).$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+  });
+});

@@ -1,0 +1,191 @@
+/** Document validators as tables: value -> codes and pointers (positions come from a real YAML parse). */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { checkJsonSchema } from "../../../src/core/validate/jsonSchema.js";
+import { isStrictSemver, validateManifest } from "../../../src/core/validate/manifest.js";
+import { validateFrontmatter } from "../../../src/core/validate/frontmatter.js";
+import { createSchemaValidator } from "../../../src/core/validate/schemaValidator.js";
+import { parseYaml } from "../../../src/core/yaml/parseYaml.js";
+
+const schema = (name: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, `../../../schemas/${name}.schema.json`), "utf8"));
+const manifestValidator = createSchemaValidator(schema("manifest"));
+const frontmatterValidator = createSchemaValidator(schema("skill-frontmatter"));
+const BASE = { name: "demo", version: "1.0.0", language: "python", entry: "main.py" };
+
+function checkManifest(value: Record<string, unknown>, strict = false) {
+  const text = stringify(value);
+  const parsed = parseYaml(text, { file: "manifest.yaml" });
+  if (!parsed.ok) throw new Error("bad test yaml");
+  return validateManifest(parsed.value, manifestValidator, {
+    file: "manifest.yaml",
+    locate: parsed.locate,
+    strict,
+  }).problems.map((p) => [p.code, p.pointer]);
+}
+
+function checkFrontmatter(value: Record<string, unknown>, strict = false) {
+  const parsed = parseYaml(stringify(value), { file: "SKILL.md", lineOffset: 1 });
+  if (!parsed.ok) throw new Error("bad test yaml");
+  return validateFrontmatter(parsed.value, frontmatterValidator, {
+    file: "SKILL.md",
+    locate: parsed.locate,
+    strict,
+  }).problems.map((p) => [p.code, p.pointer, p.severity]);
+}
+
+describe("validateManifest", () => {
+  it("accepts the base manifest", () => {
+    expect(checkManifest(BASE)).toEqual([]);
+  });
+
+  it.each([
+    ["version as number", { version: 1 }, [["MANIFEST_SCHEMA", "/version"]]],
+    ["version not semver", { version: "1.0" }, [["VERSION_INVALID", "/version"]]],
+    ["unknown top-level key", { author: "me" }, [["MANIFEST_UNKNOWN_KEY", "/author"]]],
+    ["unknown limit", { limits: { timeout: 1 } }, [["MANIFEST_UNKNOWN_KEY", "/limits/timeout"]]],
+    ["limit below minimum", { limits: { memory_mb: 1 } }, [["MANIFEST_SCHEMA", "/limits/memory_mb"]]],
+    ["limit not integer", { limits: { timeout_ms: 1.5 } }, [["MANIFEST_SCHEMA", "/limits/timeout_ms"]]],
+    ["tool key without slash", { tools: { read: "^1.0.0" } }, [["TOOL_KEY_INVALID", "/tools/read"]]],
+    ["tool range invalid", { tools: { "fs/read": "latest" } }, [["TOOL_RANGE_INVALID", "/tools/fs~1read"]]],
+    ["tool range not a string", { tools: { "fs/read": 1 } }, [["MANIFEST_SCHEMA", "/tools/fs~1read"]]],
+    ["entry absolute", { entry: "/etc/main.py" }, [["PATH_ESCAPE", "/entry"]]],
+    ["entry language", { language: "javascript" }, [["ENTRY_LANGUAGE_MISMATCH", "/entry"]]],
+    ["privacy unknown detector", { privacy: { tokenize: ["mail"] } }, [["MANIFEST_SCHEMA", "/privacy/tokenize/0"]]],
+    [
+      "privacy bad regex",
+      { privacy: { patterns: [{ name: "x", regex: "a[" }] } },
+      [["PRIVACY_REGEX_INVALID", "/privacy/patterns/0/regex"]],
+    ],
+    [
+      "privacy pattern without regex",
+      { privacy: { patterns: [{ name: "x" }] } },
+      [["MANIFEST_SCHEMA", "/privacy/patterns/0"]],
+    ],
+    ["duplicate tags", { tags: ["a", "a"] }, [["MANIFEST_SCHEMA", "/tags"]]],
+    ["input not a schema", { input: { type: "strin" } }, [["JSON_SCHEMA_INVALID", "/input/type"]]],
+    ["output required not a list", { output: { required: "x" } }, [["JSON_SCHEMA_INVALID", "/output/required"]]],
+    [
+      "input with unknown dialect",
+      { input: { $schema: "https://example.com/s" } },
+      [["JSON_SCHEMA_INVALID", "/input/$schema"]],
+    ],
+    ["name uppercase", { name: "Demo" }, [["NAME_INVALID", "/name"]]],
+  ])("%s", (_title, patch, expected) => {
+    expect(checkManifest({ ...BASE, ...patch })).toEqual(expected);
+  });
+
+  it("accepts $schema, description and a property called pattern", () => {
+    expect(
+      checkManifest({
+        $schema: "../x.json",
+        description: "d",
+        ...BASE,
+        input: { type: "object", properties: { pattern: { type: "string" } } },
+      }),
+    ).toEqual([]);
+  });
+
+  it("says what was expected and suggests a fix", () => {
+    const parsed = parseYaml("name: demo\nversion: 1.0.0\nlanguage: pyton\nentry: main.py\nlimit: {}\n", {
+      file: "m.yaml",
+    });
+    if (!parsed.ok) throw new Error();
+    const problems = validateManifest(parsed.value, manifestValidator, {
+      file: "m.yaml",
+      locate: parsed.locate,
+      strict: false,
+    }).problems;
+    const sorted = [...problems].sort((a, b) => a.line - b.line);
+    expect(sorted.map((p) => [p.message, p.hint, p.line, p.column])).toEqual([
+      [
+        'language: must be one of python, typescript, javascript, got the string "pyton"',
+        'did you mean "python"?',
+        3,
+        11,
+      ],
+      ['limit: unknown key "limit"', 'did you mean "limits"?', 5, 1],
+    ]);
+  });
+
+  it("reports a non-mapping document", () => {
+    const parsed = parseYaml("just text\n", { file: "m.yaml" });
+    if (!parsed.ok) throw new Error();
+    const result = validateManifest(parsed.value, manifestValidator, {
+      file: "m.yaml",
+      locate: parsed.locate,
+      strict: false,
+    });
+    expect(result.problems[0]!.code).toBe("YAML_NOT_MAPPING");
+    expect(result.manifest).toBeUndefined();
+  });
+});
+
+describe("validateFrontmatter", () => {
+  const base = { name: "demo", description: "Does things. Use when needed." };
+
+  it.each([
+    ["all spec fields", { license: "MIT", compatibility: "Linux", metadata: { a: "b" }, "allowed-tools": "Read" }, []],
+    ["unknown key (default)", { version: "1" }, [["FRONTMATTER_UNKNOWN_KEY", "/version", "warning"]]],
+    ["description with >", { description: "a > b" }, [["DESCRIPTION_ANGLE_BRACKETS", "/description", "error"]]],
+    [
+      "description too long (default)",
+      { description: "d".repeat(1025) },
+      [["DESCRIPTION_TOO_LONG", "/description", "warning"]],
+    ],
+    [
+      "compatibility too long",
+      { compatibility: "c".repeat(501) },
+      [["COMPATIBILITY_TOO_LONG", "/compatibility", "warning"]],
+    ],
+    ["metadata value not a string", { metadata: { n: 1 } }, [["FRONTMATTER_SCHEMA", "/metadata/n", "error"]]],
+    ["allowed-tools as list", { "allowed-tools": ["Read"] }, [["FRONTMATTER_SCHEMA", "/allowed-tools", "error"]]],
+    ["name too long", { name: "n".repeat(65) }, [["NAME_TOO_LONG", "/name", "error"]]],
+  ])("%s", (_title, patch, expected) => {
+    expect(checkFrontmatter({ ...base, ...patch })).toEqual(expected);
+  });
+
+  it("turns tolerated problems into errors with strict", () => {
+    expect(checkFrontmatter({ ...base, extra: 1 }, true)).toEqual([["FRONTMATTER_UNKNOWN_KEY", "/extra", "error"]]);
+  });
+
+  it("positions frontmatter problems in SKILL.md lines", () => {
+    const parsed = parseYaml("name: demo\ndescription: a <b>\n", { file: "SKILL.md", lineOffset: 1 });
+    if (!parsed.ok) throw new Error();
+    const [problem] = validateFrontmatter(parsed.value, frontmatterValidator, {
+      file: "SKILL.md",
+      locate: parsed.locate,
+      strict: false,
+    }).problems;
+    expect([problem!.line, problem!.column]).toEqual([3, 14]);
+  });
+});
+
+describe("checkJsonSchema", () => {
+  it.each([
+    [{ type: "object", properties: { a: { type: "string" } } }, []],
+    [{ $schema: "http://json-schema.org/draft-07/schema#", definitions: { a: { type: "string" } } }, []],
+    [{ type: "objekt" }, ["/type"]],
+    [{ properties: { a: { minLength: -1 } } }, ["/properties/a/minLength"]],
+    [{ patternProperties: { "(": {} } }, ["/patternProperties/("]],
+    [{ items: { pattern: "[" } }, ["/items/pattern"]],
+  ])("%j -> %j", (input, pointers) => {
+    expect(checkJsonSchema(input).map((issue) => issue.pointer)).toEqual(pointers);
+  });
+});
+
+describe("isStrictSemver", () => {
+  it.each([
+    ["1.0.0", true],
+    ["0.0.1-alpha.1+b.2", true],
+    ["v1.0.0", false],
+    ["=1.0.0", false],
+    [" 1.0.0", false],
+    ["1.0", false],
+    ["01.0.0", false],
+  ])("%s -> %s", (version, ok) => {
+    expect(isStrictSemver(version)).toBe(ok);
+  });
+});
