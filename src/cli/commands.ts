@@ -13,6 +13,7 @@ import { registerRun } from "./register/run.js";
 import { registerExec } from "./register/exec.js";
 import { registerRepl } from "./register/repl.js";
 import { registerDoctor } from "./register/doctor.js";
+import { registerPii } from "./register/pii.js";
 import { registerSdk } from "./register/sdk.js";
 
 export type RegisterCommand = (cli: CAC, ctx: CliContext, run: RunHandler) => void;
@@ -22,4 +23,4 @@ export type RunHandler = <A extends unknown[]>(
   handler: (...args: A) => Promise<void> | void,
 ) => (...args: A) => Promise<void>;
 
-export const COMMANDS: RegisterCommand[] = [registerTools, registerValidate, registerNew, registerList, registerTest, registerRun, registerExec, registerRepl, registerDoctor, registerSdk];
+export const COMMANDS: RegisterCommand[] = [registerTools, registerValidate, registerNew, registerList, registerTest, registerRun, registerExec, registerRepl, registerDoctor, registerSdk, registerPii];
