@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SkillLanguage } from "../core/skill/types.js";
 import { SkillsError } from "../errors.js";
-import { runProgram } from "../sandbox/index.js";
+import { createRunner } from "../sandbox/index.js";
 import type { RunLimits, RunResult } from "../sandbox/types.js";
 import { loadProjectConfig } from "../store/config.js";
 import { parseInputArgument } from "./runInput.js";
@@ -92,16 +92,20 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
     all: options.allTools,
   });
   try {
-    const run = await runProgram({
-      language: options.language,
-      code,
-      input: parsed.value,
-      tools: toolset.tools,
-      backend: toolset.backend,
-      limits,
-      requireIsolation: options.requireIsolation ?? config.requireIsolation,
-      signal: options.signal,
-    });
+    const requireIsolation = options.requireIsolation ?? config.requireIsolation;
+    const runner = createRunner({ python: config.python, requireIsolation });
+    const run = await runner
+      .run({
+        language: options.language,
+        code,
+        input: parsed.value,
+        tools: toolset.tools,
+        backend: toolset.backend,
+        limits,
+        requireIsolation,
+        signal: options.signal,
+      })
+      .finally(() => runner.close());
     return {
       ok: run.ok,
       language: options.language,

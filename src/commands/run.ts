@@ -9,7 +9,7 @@ import type { Problem } from "../core/problem.js";
 import type { LoadedSkill } from "../core/skill/types.js";
 import { SkillsError } from "../errors.js";
 import type { JsonObject } from "../mcp/types.js";
-import { createSession, limitsFromManifest, runProgram, splitCells } from "../sandbox/index.js";
+import { createRunner, createSession, limitsFromManifest, splitCells } from "../sandbox/index.js";
 import type { RunLimits, RunResult } from "../sandbox/types.js";
 import { loadProjectConfig } from "../store/config.js";
 import { resolveSkillRef } from "../store/findSkills.js";
@@ -89,7 +89,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
       dir: skill.dir,
     };
     if (options.cells) {
-      const cells = await runCells(skill, input.value, toolset, limits, config.python);
+      const cells = await runCells(skill, input.value, toolset, limits, config.python, requireIsolation);
       const last = cells[cells.length - 1];
       if (!last)
         throw new SkillsError("INPUT_INVALID", `${skill.entryPath} has no code to run`, { file: skill.entryPath });
@@ -102,18 +102,21 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
         warnings: [...input.warnings, ...toolset.warnings],
       };
     }
-    const run = await runProgram({
-      language: manifest.language,
-      skillDir: skill.dir,
-      entryFile: manifest.entry,
-      input: input.value,
-      tools: toolset.tools,
-      backend: toolset.backend,
-      limits,
-      outputSchema: manifest.output,
-      requireIsolation,
-      signal: options.signal,
-    });
+    const runner = createRunner({ python: config.python, requireIsolation });
+    const run = await runner
+      .run({
+        language: manifest.language,
+        skillDir: skill.dir,
+        entryFile: manifest.entry,
+        input: input.value,
+        tools: toolset.tools,
+        backend: toolset.backend,
+        limits,
+        outputSchema: manifest.output,
+        requireIsolation,
+        signal: options.signal,
+      })
+      .finally(() => runner.close());
     return { ok: run.ok, skill: summary, input: input.value, run, warnings: [...input.warnings, ...toolset.warnings] };
   } finally {
     await toolset.close();
@@ -160,6 +163,7 @@ async function runCells(
   toolset: Awaited<ReturnType<typeof openToolset>>,
   limits: Partial<RunLimits>,
   python: string,
+  requireIsolation: boolean,
 ): Promise<CellRun[]> {
   const language = skill.manifest.language;
   const source = await readFile(skill.entryPath, "utf8");
@@ -170,13 +174,15 @@ async function runCells(
     backend: toolset.backend,
     limits,
     python,
+    requireIsolation,
+    skillDir: skill.dir,
   });
   const runs: CellRun[] = [];
   try {
     const setup = await session.execute(inputPrelude(language, input));
     if (!setup.ok) return [{ index: 0, line: 0, run: setup }];
     for (const [index, cell] of cells.entries()) {
-      const run = await session.execute(cell.code);
+      const run = await session.execute(language === "python" ? cell.code : unexported(cell.code));
       runs.push({ index: index + 1, line: cell.line, run });
       if (!run.ok) return runs;
     }
@@ -188,6 +194,11 @@ async function runCells(
   }
 }
 
+/** A session exports every top-level name of a cell by itself; explicit `export`s of the entry file would clash. */
+function unexported(code: string): string {
+  return code.replace(/^export\s+(?=(?:async\s+)?function\b|class\b|const\b|let\b|var\b)/gm, "");
+}
+
 function inputPrelude(language: string, input: unknown): string {
   const json = JSON.stringify(input ?? {});
   if (language === "python")
@@ -197,13 +208,14 @@ function inputPrelude(language: string, input: unknown): string {
 
 function finishCode(language: string): string {
   if (language === "python") {
-    return "if 'result' not in globals() and callable(globals().get('run')):\n    result = run(input)\n";
+    return "if 'result' not in globals() and callable(globals().get('run')):\n    result = run(input)\nglobals().get('result')\n";
   }
   return [
-    "const __g = globalThis as Record<string, unknown>;",
-    'if (__g.result === undefined && typeof __g.run === "function") {',
-    "  __g.result = await (__g.run as (input: unknown) => unknown)(__g.input);",
-    "}",
+    "const __skills = globalThis as Record<string, unknown>;",
+    "const result =",
+    '  __skills.result === undefined && typeof __skills.run === "function"',
+    "    ? await (__skills.run as (input: unknown) => unknown)(__skills.input)",
+    "    : __skills.result;",
   ].join("\n");
 }
 

@@ -49,7 +49,10 @@ export const registerRepl: RegisterCommand = (cli, ctx, run) => {
           count++;
           if (!run.ok) failed++;
           if (ctx.json) print(ctx, JSON.stringify({ block: count, ...run }));
-          else print(ctx, renderRunResult(run, ctx.style, { title: `[${count}]` }));
+          else {
+            const showResult = run.result !== undefined && run.result !== null;
+            print(ctx, renderRunResult(run, ctx.style, { title: `[${count}]`, showResult }));
+          }
         };
         try {
           if (interactive) {

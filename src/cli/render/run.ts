@@ -48,7 +48,10 @@ export function renderCells(cells: CellRun[], title: string, warnings: string[],
   for (const cell of cells) {
     const where = cell.line > 0 ? `cell ${cell.index} (line ${cell.line})` : cell.index === 0 ? "input" : "finish";
     out.push(
-      renderRunResult(cell.run, style, { title: `${title} · ${where}`, showResult: cell.run.result !== undefined }),
+      renderRunResult(cell.run, style, {
+        title: `${title} · ${where}`,
+        showResult: cell.run.result !== undefined && cell.run.result !== null,
+      }),
     );
   }
   const total = cells.reduce((sum, cell) => sum + cell.run.durationMs, 0);
