@@ -6,7 +6,7 @@ import type { ToolInfo } from "../../mcp/types.js";
 import { editDistance, typoBudget } from "./fuzzy.js";
 import type { SearchIndex } from "./searchIndex.js";
 import { synonymsOf } from "./synonyms.js";
-import { normalizeName, stem, tokenize } from "./tokenize.js";
+import { isStopword, normalizeName, splitWords, stem } from "./tokenize.js";
 
 export interface SearchOptions {
   /** Default 10. */
@@ -29,7 +29,10 @@ export interface SearchHit {
 
 export const DEFAULT_LIMIT = 10;
 
-const WEIGHT = { typed: 1, synonym: 0.5, unknownSynonym: 0.8, prefix: 0.6, typo: 0.75, split: 0.8 } as const;
+/** Tools that say they are deprecated rank below their replacements (an exact name still wins). */
+const DEPRECATED_FACTOR = 0.6;
+
+const WEIGHT = { typed: 1, synonym: 0.7, unknownSynonym: 0.8, prefix: 0.6, typo: 0.75, split: 0.8 } as const;
 
 export interface ExpandedTerm {
   weight: number;
@@ -39,7 +42,8 @@ export interface ExpandedTerm {
 
 /** Query terms with their weights: the typed words, then what they expand to in the index's vocabulary. */
 export function expandQuery(index: SearchIndex, query: string): { terms: Map<string, ExpandedTerm>; typed: string[] } {
-  const typed = [...new Set(tokenize(query))].slice(0, 30);
+  const words = [...new Set(splitWords(query).filter((word) => !isStopword(word)))].slice(0, 30);
+  const typed = words.map(stem);
   const terms = new Map<string, ExpandedTerm>();
   const add = (term: string, weight: number, group: number) => {
     if (!index.postings.has(term)) return;
@@ -50,30 +54,32 @@ export function expandQuery(index: SearchIndex, query: string): { terms: Map<str
       entry.groups |= 1 << group;
     }
   };
-  for (const [group, term] of typed.entries()) {
+  for (const [group, word] of words.entries()) {
+    const term = typed[group]!;
     const known = index.postings.has(term);
     add(term, WEIGHT.typed, group);
     // A word the tools do not use leans more on its synonyms.
     for (const synonym of synonymsOf(term)) add(synonym, known ? WEIGHT.synonym : WEIGHT.unknownSynonym, group);
     if (known) continue;
     // A run-together name ("readfile", "listdirectory") splits into two indexed words.
-    for (let cut = 3; cut <= term.length - 3; cut++) {
-      const left = stem(term.slice(0, cut));
-      const right = stem(term.slice(cut));
+    for (let cut = 3; cut <= word.length - 3; cut++) {
+      const left = stem(word.slice(0, cut));
+      const right = stem(word.slice(cut));
       if (index.postings.has(left) && index.postings.has(right)) {
         add(left, WEIGHT.split, group);
         add(right, WEIGHT.split, group);
       }
     }
-    const budget = typoBudget(term.length);
-    for (const candidate of index.vocabulary) {
-      if (term.length >= 3 && candidate.length > term.length && candidate.startsWith(term)) {
-        add(candidate, WEIGHT.prefix, group);
+    // Partial words and typos are matched against the words as the tools wrote them, then mapped to their terms.
+    const budget = typoBudget(word.length);
+    for (const [surface, surfaceTerm] of index.surfaces) {
+      if (word.length >= 3 && surface.length > word.length && surface.startsWith(word)) {
+        add(surfaceTerm, WEIGHT.prefix, group);
         continue;
       }
-      if (budget === 0 || Math.abs(candidate.length - term.length) > budget) continue;
-      const distance = editDistance(term, candidate, budget);
-      if (distance <= budget) add(candidate, WEIGHT.typo * (1 - distance / (budget + 2)), group);
+      if (budget === 0 || Math.abs(surface.length - word.length) > budget) continue;
+      const distance = editDistance(word, surface, budget);
+      if (distance <= budget) add(surfaceTerm, WEIGHT.typo * (1 - distance / (budget + 2)), group);
     }
   }
   return { terms, typed };
@@ -111,11 +117,15 @@ export function searchTools(index: SearchIndex, query: string, options: SearchOp
   const match: MatchKind[] = new Array(n).fill("text");
   let best = 0;
   for (let doc = 0; doc < n; doc++) if (scores[doc]! > best) best = scores[doc]!;
-  const trimmed = query.trim().toLowerCase();
-  const wanted = normalizeName(query);
-  const budget = Math.max(1, Math.floor(wanted.length / 5));
   for (let doc = 0; doc < n; doc++) {
-    if (trimmed === index.keys[doc]!.toLowerCase() || (wanted !== "" && wanted === index.names[doc])) {
+    if (scores[doc]! > 0 && index.deprecated[doc]) scores[doc] = scores[doc]! * DEPRECATED_FACTOR;
+  }
+  // Whole-name matching is for queries that look like a name ("read_file", "get-sum", "fs/read"), not for phrases.
+  const trimmed = query.trim().toLowerCase();
+  const wanted = /\s/.test(trimmed) ? "" : normalizeName(trimmed);
+  const budget = Math.max(1, Math.floor(wanted.length / 5));
+  for (let doc = 0; doc < n && wanted !== ""; doc++) {
+    if (trimmed === index.keys[doc]!.toLowerCase() || wanted === index.names[doc]) {
       scores[doc] = 1000 + scores[doc]!;
       match[doc] = "exact";
       continue;

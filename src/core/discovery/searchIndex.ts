@@ -4,7 +4,7 @@
  * counts several times a word in a long description. Pure: the index is built from ToolInfo[] in memory.
  */
 import type { ToolInfo } from "../../mcp/types.js";
-import { normalizeName, splitWords, tokenize } from "./tokenize.js";
+import { isStopword, normalizeName, splitWords, stem, tokenize } from "./tokenize.js";
 
 interface FieldSpec {
   weight: number;
@@ -38,10 +38,12 @@ export interface SearchIndex {
   postings: Map<string, Posting[]>;
   /** idf per term. */
   idf: Map<string, number>;
-  /** Every indexed term, for prefix and fuzzy expansion. */
-  vocabulary: string[];
+  /** Every word as written in the tools (before stemming) with its term, for prefix and typo matching. */
+  surfaces: Map<string, string>;
   /** Terms of each doc, to explain a hit. */
   docTerms: Set<string>[];
+  /** The tool's title or description says it is deprecated. */
+  deprecated: boolean[];
 }
 
 export function parameterNames(schema: unknown): string[] {
@@ -85,9 +87,26 @@ export function buildSearchIndex(tools: ToolInfo[]): SearchIndex {
     names: tools.map((tool) => normalizeName(tool.name)),
     postings,
     idf,
-    vocabulary: [...postings.keys()],
+    surfaces: collectSurfaces(tools),
     docTerms,
+    deprecated: tools.map((tool) => /\bdeprecated\b/i.test(`${tool.title ?? ""} ${firstWords(tool.description)}`)),
   };
+}
+
+function collectSurfaces(tools: ToolInfo[]): Map<string, string> {
+  const surfaces = new Map<string, string>();
+  for (const tool of tools) {
+    for (const field of FIELDS) {
+      for (const word of splitWords(field.text(tool))) {
+        if (!surfaces.has(word) && !isStopword(word)) surfaces.set(word, stem(word));
+      }
+    }
+  }
+  return surfaces;
+}
+
+function firstWords(text: string | undefined): string {
+  return (text ?? "").slice(0, 200);
 }
 
 export { splitWords };
