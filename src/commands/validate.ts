@@ -2,6 +2,7 @@
 import { stat } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import type { Problem } from "../core/problem.js";
+import { SkillsError } from "../errors.js";
 import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
 import { loadSkill } from "../store/loadSkill.js";
@@ -57,6 +58,13 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
       if (config.roots.includes(abs) && !(await exists(abs))) {
         notes.push(`${show(abs)} does not exist yet: no skills to validate (create one with \`skills new <name>\`)`);
         continue;
+      }
+      const info = await stat(abs).catch(() => undefined);
+      if (!info?.isDirectory()) {
+        throw new SkillsError("NOT_FOUND", `${path} ${info ? "is a file, not a folder" : "does not exist"}`, {
+          file: path,
+          hint: "pass a skill folder (with SKILL.md and manifest.yaml), a folder of skills, or nothing for the configured roots",
+        });
       }
       searchPaths.push(abs);
     }
