@@ -1,0 +1,330 @@
+/**
+ * `skills pii scan <file|->`: shows what the bridge would tokenize in a JSON, JSON Lines or text file, with line:col
+ * and JSON pointers, so patterns and ignore rules can be tuned before a skill runs. Values are masked unless asked.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { extname, relative, resolve } from "node:path";
+import {
+  JsonSyntaxError,
+  type PiiFinding,
+  type PiiMode,
+  type PiiPolicy,
+  policyFromManifest,
+  scanJsonText,
+  scanText,
+} from "../core/pii/index.js";
+import { looksLikeJson } from "../core/pii/tokenize.js";
+import { tokenPrefix } from "../core/pii/vault.js";
+import type { ManifestPrivacy } from "../core/skill/types.js";
+import { parseYaml } from "../core/yaml/parseYaml.js";
+import { SkillsError } from "../errors.js";
+import { loadProjectConfig } from "../store/config.js";
+
+export type PiiScanFormat = "auto" | "json" | "jsonl" | "text";
+
+export interface PiiScanOptions {
+  /** File to scan; "-" means `text` holds stdin. */
+  file: string;
+  /** Contents of stdin when file is "-". */
+  text?: string;
+  format?: PiiScanFormat;
+  /** --pii / --mode; else the manifest's mode; else the config default. */
+  mode?: PiiMode;
+  /** A manifest.yaml whose `privacy:` block is applied. */
+  manifest?: string;
+  /** Extra settings on top of the manifest's. */
+  tokenize?: string[];
+  patterns?: { name: string; regex: string }[];
+  ignoreFields?: string[];
+  /** Put the matched text into the result (default: masked). */
+  showValues?: boolean;
+  cwd: string;
+}
+
+export interface PiiScanFinding {
+  type: string;
+  line: number;
+  column: number;
+  /** JSON pointer ("" for plain text). */
+  path: string;
+  inKey?: boolean;
+  confidence: number;
+  /** Masked (`a•••••••••m`) unless showValues. */
+  value: string;
+  /** What it becomes in a run. */
+  token: string;
+}
+
+export interface PiiScanResult {
+  ok: boolean;
+  file: string;
+  format: "json" | "jsonl" | "text";
+  mode: PiiMode;
+  detectors: string[];
+  findings: PiiScanFinding[];
+  counts: Record<string, number>;
+}
+
+const MAX_SCAN_BYTES = 256 * 1024 * 1024;
+
+export async function piiScan(options: PiiScanOptions): Promise<PiiScanResult> {
+  const { text, file } = await readInput(options);
+  const policy = await buildPolicy(options);
+  const format = chooseFormat(options.format ?? "auto", file, text);
+  const findings = policy.mode === "off" ? [] : scanByFormat(text, format, policy, file);
+  const lines = lineStarts(text);
+  const counters = new Map<string, Map<string, number>>();
+  const tokenOf = (type: string, value: string) => {
+    let perType = counters.get(type);
+    if (!perType) {
+      perType = new Map();
+      counters.set(type, perType);
+    }
+    let n = perType.get(value);
+    if (n === undefined) {
+      n = perType.size + 1;
+      perType.set(value, n);
+    }
+    return `[${tokenPrefix(type)}_${n}]`;
+  };
+  const out: PiiScanFinding[] = findings.map((f) => {
+    const value = text.slice(f.start, f.end);
+    const { line, column } = positionOf(lines, f.start);
+    return {
+      type: f.type,
+      line,
+      column,
+      path: f.path,
+      ...(f.inKey ? { inKey: true } : {}),
+      confidence: f.confidence,
+      value: options.showValues ? value : maskValue(value),
+      token: tokenOf(f.type, value),
+    };
+  });
+  const counts: Record<string, number> = {};
+  for (const f of out) counts[f.type] = (counts[f.type] ?? 0) + 1;
+  return {
+    // In strict mode a finding is a failed check (exit 1): the same file would be refused as a run's output.
+    ok: policy.mode !== "strict" || out.length === 0,
+    file,
+    format,
+    mode: policy.mode,
+    detectors: [...policy.types, ...policy.patterns.map((p) => p.name)],
+    findings: out,
+    counts,
+  };
+}
+
+async function readInput(options: PiiScanOptions): Promise<{ text: string; file: string }> {
+  if (options.file === "-") return { text: options.text ?? "", file: "-" };
+  const path = resolve(options.cwd, options.file);
+  const file = relative(options.cwd, path) || options.file;
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile())
+      throw new SkillsError("INPUT_INVALID", `${file} is not a file`, { file, hint: "pass a file, or - for stdin" });
+    size = info.size;
+  } catch (error) {
+    if (error instanceof SkillsError) throw error;
+    throw new SkillsError("NOT_FOUND", `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`, {
+      file,
+      hint: "check the path, or pass - to read from stdin",
+    });
+  }
+  if (size > MAX_SCAN_BYTES) {
+    throw new SkillsError("INPUT_INVALID", `${file} is larger than 256 MiB`, {
+      file,
+      hint: "split the file and scan the parts",
+    });
+  }
+  return { text: await readFile(path, "utf8"), file };
+}
+
+function chooseFormat(format: PiiScanFormat, file: string, text: string): "json" | "jsonl" | "text" {
+  if (format !== "auto") return format;
+  const ext = extname(file).toLowerCase();
+  if (ext === ".json") return "json";
+  if (ext === ".jsonl" || ext === ".ndjson") return "jsonl";
+  if (looksLikeJson(text)) {
+    try {
+      scanJsonText(text, policyFromManifest(undefined, "off"));
+      return "json";
+    } catch {
+      return "text";
+    }
+  }
+  return "text";
+}
+
+function scanByFormat(text: string, format: "json" | "jsonl" | "text", policy: PiiPolicy, file: string): PiiFinding[] {
+  if (format === "text") return scanText(text, policy);
+  if (format === "json") return scanJsonOrThrow(text, 0, "", policy, file, text);
+  const findings: PiiFinding[] = [];
+  let offset = 0;
+  let index = 0;
+  for (const line of text.split("\n")) {
+    if (line.trim() !== "") {
+      findings.push(...scanJsonOrThrow(line, offset, `/${index}`, policy, file, text));
+      index++;
+    }
+    offset += line.length + 1;
+  }
+  return findings;
+}
+
+function scanJsonOrThrow(
+  json: string,
+  base: number,
+  prefix: string,
+  policy: PiiPolicy,
+  file: string,
+  whole: string,
+): PiiFinding[] {
+  try {
+    return scanJsonText(json, policy).map((f) => ({
+      ...f,
+      start: f.start + base,
+      end: f.end + base,
+      path: prefix + f.path,
+    }));
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    const { line, column } = positionOf(lineStarts(whole), base + error.offset);
+    throw new SkillsError("INPUT_INVALID", `not valid JSON: ${error.message.replace(/ at offset \d+$/, "")}`, {
+      file,
+      line,
+      column,
+      hint: "fix the JSON, or pass --format text to scan the file as plain text",
+    });
+  }
+}
+
+async function buildPolicy(options: PiiScanOptions): Promise<PiiPolicy> {
+  const config = await loadProjectConfig(options.cwd);
+  const { privacy, file, locate } = options.manifest ? await readPrivacy(options) : { privacy: undefined };
+  const merged: ManifestPrivacy = {
+    ...(privacy ?? {}),
+    ...(options.tokenize ? { tokenize: options.tokenize } : {}),
+    patterns: [...(privacy?.patterns ?? []), ...(options.patterns ?? [])],
+    ignore_fields: [...(privacy?.ignore_fields ?? []), ...(options.ignoreFields ?? [])],
+  };
+  try {
+    return policyFromManifest(merged, options.mode, config.pii);
+  } catch (error) {
+    if (error instanceof SkillsError && file && locate && typeof error.data.pointer === "string") {
+      const fromManifest = isFromManifest(error.data.pointer, privacy);
+      if (fromManifest) {
+        const { line, column } = locate(error.data.pointer);
+        throw new SkillsError(error.code, error.message, { ...error.data, file, line, column });
+      }
+    }
+    if (error instanceof SkillsError && error.code === "MANIFEST_INVALID") {
+      // Came from a command-line option, not a file: a usage error.
+      throw new SkillsError("INVALID_ARGUMENT", error.message.replace(/^privacy\./, "--"), { hint: error.data.hint });
+    }
+    throw error;
+  }
+}
+
+/** Whether a /privacy/... pointer names an entry that came from the manifest (options are appended after it). */
+function isFromManifest(pointer: string, privacy: ManifestPrivacy | undefined): boolean {
+  const m = /^\/privacy\/(tokenize|patterns|mode)(?:\/(\d+))?/.exec(pointer);
+  if (!m || !privacy) return false;
+  if (m[1] === "mode") return true;
+  if (m[1] === "tokenize") return privacy.tokenize !== undefined;
+  return Number(m[2]) < (privacy.patterns?.length ?? 0);
+}
+
+async function readPrivacy(options: PiiScanOptions): Promise<{
+  privacy: ManifestPrivacy | undefined;
+  file: string;
+  locate: (pointer: string) => { line: number; column: number };
+}> {
+  const path = resolve(options.cwd, options.manifest ?? "");
+  const file = relative(options.cwd, path) || path;
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new SkillsError("NOT_FOUND", `cannot read the manifest ${file}: ${(error as NodeJS.ErrnoException).code}`, {
+      file,
+      hint: "pass the path of a skill's manifest.yaml",
+    });
+  }
+  const parsed = parseYaml(text, { file });
+  if (!parsed.ok) {
+    const first = parsed.errors[0]!;
+    throw new SkillsError("YAML_SYNTAX", first.message, {
+      file,
+      line: first.line,
+      column: first.column,
+      hint: first.hint,
+    });
+  }
+  const privacy = (parsed.value as { privacy?: unknown } | null)?.privacy;
+  if (privacy !== undefined && !isPrivacyShape(privacy)) {
+    const { line, column } = parsed.locate("/privacy");
+    throw new SkillsError(
+      "MANIFEST_INVALID",
+      "privacy must be a mapping with mode, tokenize, patterns, ignore_fields",
+      {
+        file,
+        line,
+        column,
+        pointer: "/privacy",
+        hint: "see docs/privacy.md for the privacy block",
+      },
+    );
+  }
+  return { privacy, file, locate: (pointer) => parsed.locate(pointer) };
+}
+
+function isPrivacyShape(value: unknown): value is ManifestPrivacy {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const p = value as Record<string, unknown>;
+  const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((s) => typeof s === "string"));
+  const patterns =
+    p.patterns === undefined ||
+    (Array.isArray(p.patterns) &&
+      p.patterns.every(
+        (x) => typeof x === "object" && x !== null && typeof x.name === "string" && typeof x.regex === "string",
+      ));
+  return (
+    (p.mode === undefined || typeof p.mode === "string") && strings(p.tokenize) && strings(p.ignore_fields) && patterns
+  );
+}
+
+/** Parses `name=regex` from --pattern. */
+export function parsePatternOption(value: string): { name: string; regex: string } {
+  const eq = value.indexOf("=");
+  if (eq <= 0) {
+    throw new SkillsError("INVALID_ARGUMENT", `--pattern "${value}" is not name=regex`, {
+      hint: 'write it as --pattern "employee_id=E-\\d{6}"',
+    });
+  }
+  return { name: value.slice(0, eq), regex: value.slice(eq + 1) };
+}
+
+/** Keeps the first and last character; enough to recognise a value you know, not to learn one you don't. */
+export function maskValue(value: string): string {
+  if (value.length <= 4) return "•".repeat(value.length);
+  return `${value[0]}${"•".repeat(Math.min(value.length - 2, 24))}${value[value.length - 1]}`;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function positionOf(starts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+}
