@@ -56,7 +56,7 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
     language: options.language,
     tools: toolset.tools.map((tool) => `${tool.server}/${tool.name}`),
     warnings: toolset.warnings,
-    execute: (code) => session.execute(code),
+    execute: (code) => session.execute(options.language === "python" ? code : unexported(code)),
     close: async () => {
       try {
         await session.close();
@@ -65,6 +65,14 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
       }
     },
   };
+}
+
+/**
+ * A session exports every top-level name of a TS/JS cell by itself (so the next cell sees it); an explicit `export`
+ * on top would be a duplicate export, so it is dropped.
+ */
+export function unexported(code: string): string {
+  return code.replace(/^export\s+(?=(?:async\s+)?function\b|class\b|const\b|let\b|var\b)/gm, "");
 }
 
 /**
@@ -112,13 +120,24 @@ export class BlockReader {
 function isUnfinished(lines: string[], language: SkillLanguage): boolean {
   const text = lines.join("\n");
   if (bracketDepth(text, language) > 0) return true;
-  const last =
-    [...lines]
-      .reverse()
-      .find((line) => line.trim() !== "")
-      ?.trimEnd() ?? "";
+  const lastLine = [...lines].reverse().find((line) => line.trim() !== "") ?? "";
+  const last = withoutComment(lastLine, language).trimEnd();
   if (language === "python") return last.endsWith(":") || last.endsWith("\\");
   return /[,+\-*/=&|?:.([{]$/.test(last) || last.endsWith("=>");
+}
+
+/** The line without a trailing comment (outside strings). */
+function withoutComment(line: string, language: SkillLanguage): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i] as string;
+    if (quote) {
+      if (char === "\\") i++;
+      else if (char === quote) quote = undefined;
+    } else if (char === '"' || char === "'" || char === "`") quote = char;
+    else if (language === "python" ? char === "#" : char === "/" && line[i + 1] === "/") return line.slice(0, i);
+  }
+  return line;
 }
 
 /** Open brackets minus closed ones, skipping strings and comments (good enough for a prompt). */

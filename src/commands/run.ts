@@ -15,6 +15,7 @@ import { loadProjectConfig } from "../store/config.js";
 import { resolveSkillRef } from "../store/findSkills.js";
 import { loadSkill } from "../store/loadSkill.js";
 import { type ParsedInput, parseInputArgument, validateInput } from "./runInput.js";
+import { unexported } from "./repl.js";
 import { openToolset } from "./toolset.js";
 
 export interface RunOptions {
@@ -192,11 +193,6 @@ async function runCells(
   } finally {
     await session.close();
   }
-}
-
-/** A session exports every top-level name of a cell by itself; explicit `export`s of the entry file would clash. */
-function unexported(code: string): string {
-  return code.replace(/^export\s+(?=(?:async\s+)?function\b|class\b|const\b|let\b|var\b)/gm, "");
 }
 
 function inputPrelude(language: string, input: unknown): string {

@@ -9,6 +9,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { parseYaml } from "../core/yaml/index.js";
 import { SkillsError } from "../errors.js";
+import { parseJsonWithPositions } from "../mcp/config/jsonPositions.js";
 import type { JsonObject } from "../mcp/types.js";
 
 export interface ParsedInput {
@@ -57,28 +58,20 @@ export async function parseInputArgument(raw: string | undefined, cwd: string): 
 /** Parses input text: JSON (or YAML when `yaml`), keeping positions for later error messages. */
 export function parseInputText(text: string, source: string, yaml: boolean): ParsedInput {
   if (!yaml) {
-    try {
-      const value: unknown = JSON.parse(text);
-      return { value, source, locate: locator(text, source) };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const offset = /at position (\d+)/.exec(message)?.[1];
-      const at = offset === undefined ? text.length : Number(offset);
-      const { line, column } = offsetToLineColumn(text, at);
-      throw new SkillsError(
-        "INPUT_INVALID",
-        `input is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
-        {
-          file: source,
-          line,
-          column,
-          hint:
-            source === "--input"
-              ? `quote the JSON for your shell, e.g. --input '{"path": "src"}'`
-              : "fix the JSON at this position (or use a .yaml file for YAML input)",
-        },
-      );
+    const parsed = parseJsonWithPositions(text);
+    if (!parsed.ok) {
+      throw new SkillsError("INPUT_INVALID", `input is not valid JSON: ${parsed.message}`, {
+        file: source,
+        line: parsed.position.line,
+        column: parsed.position.column,
+        hint:
+          source === "--input"
+            ? `quote the JSON for your shell, e.g. --input '{"path": "src"}'`
+            : "fix the JSON at this position (or use a .yaml file for YAML input)",
+      });
     }
+    const positions = parsed.positions;
+    return { value: parsed.value, source, locate: (pointer) => positions.get(pointer) };
   }
   const parsed = parseYaml(text, { file: source });
   if (!parsed.ok) {
@@ -101,24 +94,6 @@ export function parseInputText(text: string, source: string, yaml: boolean): Par
       }
     },
   };
-}
-
-function locator(text: string, source: string): ParsedInput["locate"] {
-  return (pointer) => {
-    const parsed = parseYaml(text, { file: source });
-    if (!parsed.ok) return undefined;
-    try {
-      return parsed.locate(pointer);
-    } catch {
-      return undefined;
-    }
-  };
-}
-
-function offsetToLineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const lines = before.split("\n");
-  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;

@@ -1,0 +1,74 @@
+/** `skills doctor`: the isolation report on this machine, interpreters, and starting every configured server. */
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, test } from "vitest";
+import { runDoctor } from "../../src/commands/doctor.js";
+
+const repo = resolve(import.meta.dirname, "../..");
+
+describe("doctor", () => {
+  test("reports bwrap isolation, both interpreters, and no problems", async () => {
+    const result = await runDoctor({ cwd: repo });
+    expect(result.isolation.isolation).toBe("bwrap");
+    expect(result.isolation.bwrap?.version).toMatch(/^\d+\.\d+/);
+    expect(result.interpreters.map((check) => [check.name, check.ok])).toEqual([
+      ["node", true],
+      ["python", true],
+    ]);
+    expect(result.interpreters[1]?.version).toMatch(/^3\.\d+\.\d+$/);
+    expect(result.servers).toBeUndefined();
+    expect(result.ok).toBe(true);
+  });
+
+  test("--servers starts every server of .mcp.json and counts its tools", async () => {
+    const result = await runDoctor({ cwd: repo, servers: true });
+    const byName = Object.fromEntries((result.servers ?? []).map((server) => [server.name, server]));
+    expect(Object.keys(byName).sort()).toEqual(["everything", "filesystem", "memory"]);
+    expect(byName.filesystem).toMatchObject({ ok: true, version: "0.2.0" });
+    expect(byName.filesystem?.tools).toBeGreaterThan(10);
+    expect(byName.memory?.ok).toBe(true);
+    expect(byName.everything?.ok).toBe(true);
+    expect(result.ok).toBe(true);
+  });
+
+  test("a server that cannot start is a problem, and the others are still checked", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "skills-doctor-"));
+    await chmod(dir, 0o755);
+    try {
+      await writeFile(
+        join(dir, ".mcp.json"),
+        JSON.stringify({
+          mcpServers: {
+            broken: { command: join(dir, "no-such-server") },
+            memory: {
+              command: join(repo, "node_modules/.bin/mcp-server-memory"),
+              env: { MEMORY_FILE_PATH: join(dir, "m.jsonl") },
+            },
+          },
+        }),
+      );
+      const result = await runDoctor({ cwd: dir, servers: true, serverTimeoutMs: 10_000 });
+      expect(result.ok).toBe(false);
+      expect(result.servers?.find((server) => server.name === "broken")?.ok).toBe(false);
+      expect(result.servers?.find((server) => server.name === "memory")?.ok).toBe(true);
+      expect(result.problems.join("\n")).toMatch(/server broken/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a missing python interpreter is reported with a hint", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "skills-doctor-py-"));
+    try {
+      await writeFile(join(dir, "skills.config.json"), JSON.stringify({ python: "/nonexistent/python3" }));
+      const result = await runDoctor({ cwd: dir });
+      expect(result.ok).toBe(false);
+      const python = result.interpreters.find((check) => check.name === "python");
+      expect(python?.ok).toBe(false);
+      expect(python?.error).toContain("skills.config.json");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

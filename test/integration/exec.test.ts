@@ -1,0 +1,180 @@
+/**
+ * `skills exec` through its command function: programs in both languages with tools from the repo's .mcp.json
+ * (only their servers start), --all-tools, stdin/file sources, and every usage error.
+ */
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { execCode, parseLanguage, parseTimeout } from "../../src/commands/exec.js";
+import { openToolset, parseToolKeys } from "../../src/commands/toolset.js";
+import { SkillsError } from "../../src/errors.js";
+
+const repo = resolve(import.meta.dirname, "../..");
+let scratch: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), "skills-exec-test-"));
+  await chmod(scratch, 0o755);
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+async function caught(promise: Promise<unknown>): Promise<SkillsError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SkillsError);
+  return error as SkillsError;
+}
+
+describe("exec", () => {
+  test("python with one tool: result, logs and the tool call record", async () => {
+    const result = await execCode({
+      language: "python",
+      code: "from servers.everything import get_sum\nprint('adding')\nresult = get_sum(a=20, b=22)[0]['text']\n",
+      tools: ["everything/get-sum"],
+      cwd: repo,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.run.result).toBe("The sum of 20 and 22 is 42.");
+    expect(result.run.logs).toBe("adding\n");
+    expect(result.tools).toEqual(["everything/get-sum"]);
+    expect(result.run.toolCalls).toEqual([expect.objectContaining({ tool: "everything/get-sum", ok: true })]);
+  });
+
+  test("typescript with run(input) and --input", async () => {
+    const result = await execCode({
+      language: "typescript",
+      code: `import { getStructuredContent } from "servers/everything";
+export async function run(input: { city: string }) {
+  const weather = (await getStructuredContent({ location: input.city })) as { temperature: number };
+  return { city: input.city, hot: weather.temperature > 30 };
+}`,
+      tools: ["everything/get-structured-content"],
+      input: '{"city": "Chicago"}',
+      cwd: repo,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.run.result).toMatchObject({ city: "Chicago", hot: expect.any(Boolean) });
+  });
+
+  test("a program read from a file", async () => {
+    const file = join(scratch, "prog.py");
+    await writeFile(file, "def run(input):\n    return sum(range(input['n'] + 1))\n");
+    const result = await execCode({ language: "python", file, input: '{"n": 100}', cwd: repo });
+    expect(result.source).toBe(file);
+    expect(result.run.result).toBe(5050);
+  });
+
+  test("a tool that was not allowed is refused inside the program", async () => {
+    const result = await execCode({
+      language: "python",
+      code: "from servers._runtime import call_tool, ToolError\ntry:\n    call_tool('everything', 'echo', {'message': 'x'})\n    result = 'called'\nexcept ToolError as e:\n    result = e.code\n",
+      tools: ["everything/get-sum"],
+      cwd: repo,
+    });
+    expect(result.run.result).toBe("TOOL_NOT_DECLARED");
+  });
+
+  test("a program that raises is a failed run with the traceback", async () => {
+    const result = await execCode({ language: "python", code: "def run(input):\n    return 1 / 0\n", cwd: repo });
+    expect(result.ok).toBe(false);
+    expect(result.run.error?.code).toBe("PROGRAM_ERROR");
+    expect(result.run.error?.message).toContain("ZeroDivisionError");
+    expect(result.run.error?.stack).toContain("line 2");
+  });
+
+  test("a TypeScript compile error names the line", async () => {
+    const result = await execCode({ language: "typescript", code: "export const result = ;\n", cwd: repo }).catch(
+      (error: unknown) => error,
+    );
+    const message =
+      result instanceof SkillsError
+        ? result.message
+        : (result as { run: { error?: { message: string } } }).run.error?.message;
+    expect(message).toMatch(/:1:/);
+  });
+
+  test("--all-tools allows every tool of every configured server", async () => {
+    const toolset = await openToolset({ cwd: repo, cacheDir: join(repo, ".skills/cache"), all: true });
+    try {
+      expect(toolset.servers.sort()).toEqual(["everything", "filesystem", "memory"]);
+      const keys = toolset.tools.map((tool) => `${tool.server}/${tool.name}`);
+      expect(keys).toContain("filesystem/read_text_file");
+      expect(keys).toContain("memory/search_nodes");
+      expect(keys).toContain("everything/echo");
+    } finally {
+      await toolset.close();
+    }
+  });
+
+  test("only the servers of the allowed tools are started", async () => {
+    const toolset = await openToolset({ cwd: repo, cacheDir: join(scratch, "cache"), keys: ["memory/read_graph"] });
+    try {
+      expect(toolset.servers).toEqual(["memory"]);
+      const pool = toolset.backend as unknown as { startedServers(): string[] };
+      expect(pool.startedServers()).toEqual(["memory"]);
+    } finally {
+      await toolset.close();
+    }
+  });
+});
+
+describe("exec usage errors", () => {
+  test("no code, or code given twice", async () => {
+    expect((await caught(execCode({ language: "python", cwd: repo }))).code).toBe("USAGE");
+    expect((await caught(execCode({ language: "python", code: "1", file: "x.py", cwd: repo }))).code).toBe("USAGE");
+  });
+
+  test("a --file that does not exist", async () => {
+    const error = await caught(execCode({ language: "python", file: "no/such/prog.py", cwd: repo }));
+    expect(error.code).toBe("NOT_FOUND");
+    expect(error.data.file).toBe("no/such/prog.py");
+  });
+
+  test("bad --input JSON", async () => {
+    const error = await caught(execCode({ language: "python", code: "result = 1", input: "{nope}", cwd: repo }));
+    expect(error.code).toBe("INPUT_INVALID");
+    expect(error.data).toMatchObject({ line: 1, column: 2 });
+  });
+
+  test("--lang values", () => {
+    expect(parseLanguage("py")).toBe("python");
+    expect(parseLanguage("TypeScript")).toBe("typescript");
+    expect(parseLanguage("js")).toBe("javascript");
+    expect(() => parseLanguage("cobol")).toThrow(/unknown language "cobol"/);
+    expect(() => parseLanguage(undefined)).toThrow(/--lang is required/);
+  });
+
+  test("--timeout values", () => {
+    expect(parseTimeout(undefined)).toBeUndefined();
+    expect(parseTimeout("2500")).toBe(2500);
+    expect(parseTimeout(100)).toBe(100);
+    for (const bad of ["soon", "-5", "0", "1.5"])
+      expect(() => parseTimeout(bad)).toThrow(/whole number of milliseconds/);
+  });
+
+  test("--tools keys", () => {
+    expect(parseToolKeys("a/b, c/d,a/b")).toEqual(["a/b", "c/d"]);
+    expect(parseToolKeys(["a/b", "c/d-e"])).toEqual(["a/b", "c/d-e"]);
+    expect(() => parseToolKeys("read_file")).toThrow(/not a tool key/);
+  });
+
+  test("a tool key whose tool does not exist, and an unknown server", async () => {
+    const missing = await caught(
+      execCode({ language: "python", code: "result = 1", tools: ["everything/get_sum"], cwd: repo }),
+    );
+    expect(missing.code).toBe("TOOL_NOT_FOUND");
+    expect(missing.data.hint).toContain('did you mean "get-sum"');
+    const server = await caught(execCode({ language: "python", code: "result = 1", tools: ["slack/post"], cwd: repo }));
+    expect(server.code).toBe("SERVER_NOT_FOUND");
+  });
+
+  test("no .mcp.json anywhere above, when tools are asked for", async () => {
+    const error = await caught(execCode({ language: "python", code: "result = 1", tools: ["a/b"], cwd: scratch }));
+    expect(error.code).toBe("MCP_CONFIG_NOT_FOUND");
+  });
+});
