@@ -5,7 +5,8 @@
  * schema, and any ref inside a structure (object property, index signature, array or tuple item), becomes a named
  * type, which both languages can make recursive. A ref to anything else at the top of a type (directly or through a
  * union/intersection) is inlined, because `type A = A | null` is illegal in TS and a bare alias is a string in Python;
- * a cycle of such refs becomes `unknown`.
+ * a ref back into a type being inlined adds no values (`A = B | string`, `B = A | number` gives `string | number`),
+ * and a type that is nothing but such a cycle becomes `unknown`.
  */
 import type { JsonObject, ToolInfo } from "../../mcp/types.js";
 import type { TypeNameAllocator } from "./names.js";
@@ -95,7 +96,7 @@ function lowerRef(ref: unknown, doc: Doc, state: State, frame: Frame): TypeNode 
   if (frame.guarded || isPlainObjectSchema(target)) {
     return { kind: "ref", name: declare(pointer, target, doc, state) };
   }
-  if (frame.inline.has(pointer)) return unknownNode("circular $ref");
+  if (frame.inline.has(pointer)) return { kind: "cycle" };
   return lower(target, doc, state, { ...frame, inline: new Set([...frame.inline, pointer]) });
 }
 
@@ -154,7 +155,7 @@ function lowerBase(schema: JsonObject, doc: Doc, state: State, frame: Frame): Ty
   let types: unknown[] = [];
   if (typeof schema.type === "string") types = [schema.type];
   else if (Array.isArray(schema.type)) types = schema.type;
-  else if (["properties", "additionalProperties", "patternProperties", "required"].some((key) => key in schema)) {
+  else if (["properties", "additionalProperties", "patternProperties"].some((key) => key in schema)) {
     types = ["object"];
   } else if (["items", "prefixItems"].some((key) => key in schema)) types = ["array"];
   if (types.length === 0) return undefined;

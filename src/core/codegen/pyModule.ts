@@ -2,7 +2,7 @@
 import type { ToolInfo } from "../../mcp/types.js";
 import { pyDocstring, pyString } from "./escape.js";
 import { type LoweredTool, lowerTool } from "./lower.js";
-import { type SdkNames, TypeNameAllocator, identifierWords, safePythonParam, snakeCase } from "./names.js";
+import { type SdkNames, TypeNameAllocator, assignUniqueWords, safePythonParam, snakeCase } from "./names.js";
 import { PyModuleTypes } from "./pyPrinter.js";
 import { admitsNull } from "./typeNode.js";
 
@@ -25,22 +25,19 @@ export interface PyFunction {
 /** Keyword-only parameters from the input root (objects, refs, allOf and unions of objects are flattened). */
 export function pythonParams(lowered: LoweredTool, types: PyModuleTypes): PyFunction {
   const root = types.asObject(lowered.input.node, new Set());
-  const taken = new Set<string>();
-  const unique = (words: string[]): string => {
-    for (let suffix = 1; ; suffix++) {
-      const name = safePythonParam(snakeCase(suffix === 1 ? words : [...words, String(suffix)]));
-      if (!taken.has(name)) {
-        taken.add(name);
-        return name;
-      }
-    }
-  };
-  const params: PyParam[] = (root?.props ?? []).map((prop) => {
+  const props = root?.props ?? [];
+  // Same collision rule as tool names: `my_field` keeps its name, `my-field` and `myField` get numbered.
+  const words = assignUniqueWords(
+    props.map((prop) => prop.key),
+    "arg",
+  );
+  const taken = new Set(props.map((prop) => snakeCase(words.get(prop.key)!)));
+  const params: PyParam[] = props.map((prop) => {
     const nullable = admitsNull(prop.type);
     const base = types.type(prop.type, lowered.input.name, prop.key);
     const type = prop.required || nullable || base === "Any" ? base : `Optional[${base}]`;
     const param: PyParam = {
-      name: unique(identifierWords(prop.key, "arg")),
+      name: safePythonParam(snakeCase(words.get(prop.key)!)),
       key: prop.key,
       type,
       required: prop.required,
@@ -49,7 +46,10 @@ export function pythonParams(lowered: LoweredTool, types: PyModuleTypes): PyFunc
     return param;
   });
   const open = !root || root.index !== null;
-  return open ? { params, extra: unique(["extra"]) } : { params };
+  if (!open) return { params };
+  let extra = "extra";
+  for (let suffix = 2; taken.has(extra); suffix++) extra = `extra_${suffix}`;
+  return { params, extra };
 }
 
 export function signatureLine(name: string, fn: PyFunction, returns: string): string {

@@ -39,6 +39,9 @@ export class PyModuleTypes {
       case "never":
         this.collected.add("a schema that admits no value");
         return "Any";
+      case "cycle":
+        this.collected.add("circular $ref");
+        return "Any";
       case "primitive":
         return { string: "str", number: "float", integer: "int", boolean: "bool", null: "None" }[node.name];
       case "literal":

@@ -15,6 +15,8 @@ export function tsType(node: TypeNode, options: TsPrintOptions = {}): string {
       return node.note && options.indent !== undefined ? `unknown /* ${tsCommentText(node.note)} */` : "unknown";
     case "never":
       return "never";
+    case "cycle":
+      return options.indent !== undefined ? "unknown /* circular $ref */" : "unknown";
     case "primitive":
       return node.name === "integer" ? "number" : node.name;
     case "literal":
@@ -44,9 +46,7 @@ export function tsType(node: TypeNode, options: TsPrintOptions = {}): string {
 /** Wraps compound types in parentheses where `[]` would bind wrongly. */
 function wrap(node: TypeNode, options: TsPrintOptions): string {
   const text = tsType(node, options);
-  return node.kind === "union" || node.kind === "intersection" || (node.kind === "unknown" && text !== "unknown")
-    ? `(${text})`
-    : text;
+  return node.kind === "union" || node.kind === "intersection" || text.startsWith("unknown /*") ? `(${text})` : text;
 }
 
 export function tsKey(key: string): string {

@@ -16,7 +16,9 @@ export type TypeNode =
   | { kind: "object"; props: PropNode[]; index: TypeNode | null; note?: string }
   | { kind: "union"; members: TypeNode[] }
   | { kind: "intersection"; members: TypeNode[] }
-  | { kind: "ref"; name: string };
+  | { kind: "ref"; name: string }
+  /** A `$ref` back into a type that is being inlined: adds no values, so unions and intersections drop it. */
+  | { kind: "cycle" };
 
 export interface PropNode {
   key: string;
@@ -34,6 +36,7 @@ export interface NamedType {
 
 export const UNKNOWN: TypeNode = { kind: "unknown" };
 export const NEVER: TypeNode = { kind: "never" };
+export const CYCLE: TypeNode = { kind: "cycle" };
 
 export function unknownNode(note?: string): TypeNode {
   return note ? { kind: "unknown", note } : UNKNOWN;
@@ -47,10 +50,12 @@ function nodeKey(node: TypeNode): string {
 export function unionOf(members: TypeNode[]): TypeNode {
   const flat: TypeNode[] = [];
   const seen = new Set<string>();
+  let cycle = false;
   for (const member of members) {
     const parts = member.kind === "union" ? member.members : [member];
     for (const part of parts) {
-      if (part.kind === "never") continue;
+      if (part.kind === "cycle") cycle = true;
+      if (part.kind === "never" || part.kind === "cycle") continue;
       if (part.kind === "unknown") return part;
       const key = nodeKey(part);
       if (seen.has(key)) continue;
@@ -58,7 +63,7 @@ export function unionOf(members: TypeNode[]): TypeNode {
       flat.push(part);
     }
   }
-  if (flat.length === 0) return NEVER;
+  if (flat.length === 0) return cycle ? CYCLE : NEVER;
   if (flat.length === 1) return flat[0]!;
   return { kind: "union", members: flat };
 }
@@ -67,10 +72,14 @@ export function unionOf(members: TypeNode[]): TypeNode {
 export function intersectionOf(members: TypeNode[]): TypeNode {
   const flat: TypeNode[] = [];
   const seen = new Set<string>();
+  let dropped: TypeNode | undefined;
+  let cycle = false;
   for (const member of members) {
     const parts = member.kind === "intersection" ? member.members : [member];
     for (const part of parts) {
-      if (part.kind === "unknown") continue;
+      if (part.kind === "cycle") cycle = true;
+      if (part.kind === "unknown" && part.note) dropped ??= part;
+      if (part.kind === "unknown" || part.kind === "cycle") continue;
       if (part.kind === "never") return NEVER;
       const key = nodeKey(part);
       if (seen.has(key)) continue;
@@ -78,7 +87,8 @@ export function intersectionOf(members: TypeNode[]): TypeNode {
       flat.push(part);
     }
   }
-  if (flat.length === 0) return UNKNOWN;
+  // Nothing precise left: keep the reason (an unresolved or circular $ref) as the note of `unknown`.
+  if (flat.length === 0) return dropped ?? (cycle ? CYCLE : UNKNOWN);
   if (flat.length === 1) return flat[0]!;
   return { kind: "intersection", members: flat };
 }

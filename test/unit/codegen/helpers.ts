@@ -1,0 +1,209 @@
+/**
+ * Test helpers for generated SDK trees: write, compile (tsc --strict, py_compile), structural checks that nothing a
+ * server sent became code, and fake runtimes that record what reaches call_tool / callTool.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import ts from "typescript";
+import type { GeneratedFile } from "../../../src/core/codegen/index.js";
+import type { ToolInfo } from "../../../src/mcp/types.js";
+
+const run = promisify(execFile);
+export const REPO = resolve(import.meta.dirname, "..", "..", "..");
+
+export const FAKE_RUNTIME = {
+  python: `"""Fake runtime for tests: records calls."""
+CALLS = []
+
+
+def call_tool(server, tool, args):
+    CALLS.append({"server": server, "tool": tool, "args": args})
+    return {"server": server, "tool": tool, "args": args}
+
+
+async def call_tool_async(server, tool, args):
+    return call_tool(server, tool, args)
+`,
+  ts: `/** Fake runtime for tests: records calls. */
+export const calls: { server: string; tool: string; args: Record<string, unknown> }[] = [];
+
+export async function callTool(server: string, tool: string, args: Record<string, unknown>): Promise<unknown> {
+  calls.push({ server, tool, args });
+  return { server, tool, args };
+}
+`,
+};
+
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `skills-${prefix}-`));
+}
+
+export async function writeFiles(dir: string, files: GeneratedFile[]): Promise<void> {
+  for (const file of files) {
+    await mkdir(dirname(join(dir, file.path)), { recursive: true });
+    await writeFile(join(dir, file.path), file.content);
+  }
+}
+
+export async function listFiles(dir: string, ext: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith(ext))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/** `tsc --noEmit --strict` over every .ts under dir; returns tsc's output ("" when clean). */
+export async function compileTs(dir: string): Promise<string> {
+  const config = {
+    compilerOptions: {
+      target: "ES2022",
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      noImplicitReturns: true,
+      exactOptionalPropertyTypes: false,
+      noEmit: true,
+      skipLibCheck: true,
+      types: ["node"],
+      typeRoots: [join(REPO, "node_modules", "@types")],
+    },
+    include: ["**/*.ts"],
+  };
+  await writeFile(join(dir, "tsconfig.json"), JSON.stringify(config));
+  try {
+    await run(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", dir], { cwd: dir });
+    return "";
+  } catch (error) {
+    const failure = error as { stdout?: string; stderr?: string };
+    return `${failure.stdout ?? ""}${failure.stderr ?? ""}` || String(error);
+  }
+}
+
+/** `python3 -m py_compile` on every .py under dir; returns its stderr ("" when clean). */
+export async function compilePython(dir: string): Promise<string> {
+  const files = await listFiles(dir, ".py");
+  try {
+    await run("python3", ["-m", "py_compile", ...files], { cwd: dir });
+    return "";
+  } catch (error) {
+    return (error as { stderr?: string }).stderr ?? String(error);
+  }
+}
+
+/** Runs Python code with `dir` on sys.path; returns the JSON it prints. */
+export async function runPython(dir: string, code: string): Promise<unknown> {
+  const { stdout } = await run(
+    "python3",
+    ["-I", "-c", `import sys; sys.path.insert(0, ${JSON.stringify(dir)})\n${code}`],
+    {
+      cwd: dir,
+    },
+  );
+  return JSON.parse(stdout);
+}
+
+/** Bundles `code` (an ES module that may import ./servers/...) with esbuild inside dir, runs it, parses its JSON. */
+export async function runTs(dir: string, code: string): Promise<unknown> {
+  const entry = join(dir, "entry.ts");
+  await writeFile(entry, code);
+  const outfile = join(dir, "entry.mjs");
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: "node", format: "esm", logLevel: "silent" });
+  const { stdout } = await run(process.execPath, [outfile], { cwd: dir });
+  return JSON.parse(stdout);
+}
+
+/**
+ * Python structural check: every generated module holds only a docstring, imports, `__all__`, TypedDicts, type
+ * aliases and wrappers whose body is a docstring and `return _call_tool(...)`. Returns the violations.
+ */
+export async function checkPythonStructure(dir: string): Promise<string[]> {
+  const script = `
+import ast, json, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+problems = []
+ALLOWED_CALLS = {"TypedDict", "_call_tool", "items"}
+for path in sorted(root.rglob("*.py")):
+    if path.name == "_runtime.py":
+        continue
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for index, node in enumerate(tree.body):
+        ok = False
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            ok = index == 0
+        elif isinstance(node, ast.ImportFrom):
+            ok = node.module == "typing" or node.level >= 1
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            ok = True
+        elif isinstance(node, ast.ClassDef):
+            ok = [ast.unparse(b) for b in node.bases] == ["TypedDict"] and all(
+                isinstance(s, ast.AnnAssign) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in node.body)
+        elif isinstance(node, ast.FunctionDef):
+            body = node.body
+            ok = len(body) == 2 and isinstance(body[0], ast.Expr) and isinstance(body[1], ast.Return) and not node.decorator_list
+        if not ok:
+            problems.append(f"{path.relative_to(root)}:{node.lineno}: unexpected {type(node).__name__}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "?"
+            if name not in ALLOWED_CALLS:
+                problems.append(f"{path.relative_to(root)}:{node.lineno}: unexpected call {name}")
+print(json.dumps(problems))
+`;
+  const { stdout } = await run("python3", ["-I", "-c", script, dir]);
+  return JSON.parse(stdout) as string[];
+}
+
+const TS_ALLOWED_CALLS = new Set(["callTool", "_compact", "fromEntries", "entries", "filter"]);
+
+/** TS structural check: only imports/exports, interfaces, type aliases and the wrapper + helper functions. */
+export async function checkTsStructure(dir: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const path of await listFiles(dir, ".ts")) {
+    if (path.endsWith("_runtime.ts") || path.endsWith("entry.ts")) continue;
+    const source = ts.createSourceFile(path, await readFile(path, "utf8"), ts.ScriptTarget.ES2022, true);
+    const where = (node: ts.Node) =>
+      `${path.slice(dir.length + 1)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+    for (const statement of source.statements) {
+      const ok =
+        ts.isImportDeclaration(statement) ||
+        ts.isExportDeclaration(statement) ||
+        ts.isInterfaceDeclaration(statement) ||
+        ts.isTypeAliasDeclaration(statement) ||
+        ts.isFunctionDeclaration(statement);
+      if (!ok) problems.push(`${where(statement)}: unexpected ${ts.SyntaxKind[statement.kind]}`);
+    }
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const callee = node.expression;
+        const name = ts.isIdentifier(callee)
+          ? callee.text
+          : ts.isPropertyAccessExpression(callee)
+            ? callee.name.text
+            : "?";
+        if (!TS_ALLOWED_CALLS.has(name)) problems.push(`${where(node)}: unexpected call ${name}`);
+      }
+      if (ts.isTemplateExpression(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
+        problems.push(`${where(node)}: template literal`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return problems;
+}
+
+/** Tools of a connected SDK Client, as the catalog would store them. */
+export function toToolInfos(
+  server: string,
+  serverInfo: { name: string; version: string },
+  tools: { name: string; [key: string]: unknown }[],
+): ToolInfo[] {
+  return tools.map((tool) => ({ ...(tool as unknown as ToolInfo), server, serverInfo }));
+}
