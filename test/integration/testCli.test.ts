@@ -1,0 +1,175 @@
+/**
+ * The built `skills test` binary: exit codes, the `N passed, N failed` line CI reads, --json, --junit, --filter,
+ * usage errors; and `skills test skills` over the repo's example skills, offline (replay).
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const REPO = resolve(import.meta.dirname, "../..");
+const CLI = join(REPO, "bin/skills.js");
+
+interface Spawned {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function skills(args: string[], cwd: string): Promise<Spawned> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd, env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 99) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let project: string;
+
+async function write(path: string, text: string): Promise<void> {
+  await mkdir(join(project, path, ".."), { recursive: true });
+  await writeFile(join(project, path), text);
+}
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), "skills-test-cli-"));
+  await chmod(project, 0o755);
+  await write("package.json", "{}\n");
+  await write("skills/doubler/SKILL.md", "---\nname: doubler\ndescription: Doubles a number.\n---\n\nDoubles `n`.\n");
+  await write(
+    "skills/doubler/manifest.yaml",
+    "name: doubler\nversion: 1.0.0\nlanguage: python\nentry: main.py\ninput: { type: object, properties: { n: { type: number } }, required: [n] }\n",
+  );
+  await write(
+    "skills/doubler/main.py",
+    "def run(input):\n    if input['n'] < 0:\n        raise ValueError('negative: %s' % input['n'])\n    return {'double': input['n'] * 2}\n",
+  );
+  await write(
+    "skills/doubler/tests/cases.yaml",
+    [
+      "cases:",
+      "  - name: two",
+      "    input: { n: 2 }",
+      "    expect: { equals: { double: 4 } }",
+      "  - name: negative",
+      "    input: { n: -1 }",
+      "    expect: { error: { code: PROGRAM_ERROR, message: negative } }",
+      "  - name: match",
+      "    input: { n: 21 }",
+      "    expect: { match: { '$.double': 42 } }",
+      "",
+    ].join("\n"),
+  );
+}, 30_000);
+
+afterAll(async () => {
+  if (project) await rm(project, { recursive: true, force: true });
+});
+
+describe("skills test (CLI)", () => {
+  it("passes: a progress line per skill, and `N passed, N failed` as the last line; exit 0", async () => {
+    const run = await skills(["test", "skills"], project);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^✓ doubler {2}3 passed, 0 failed {2}\(\d+(\.\d)? m?s\)$/);
+    expect(lines[lines.length - 1]).toBe("3 passed, 0 failed");
+  });
+
+  it("runs the project's roots when no skill is named", async () => {
+    const run = await skills(["test"], project);
+    expect(run.stdout.trimEnd().split("\n").pop()).toBe("3 passed, 0 failed");
+  });
+
+  it("fails with exit 1 and a diff when an expectation fails; writes JUnit XML", async () => {
+    await write("skills/doubler/tests/wrong.yaml", "name: wrong\ninput: { n: 3 }\nexpect: { equals: { double: 7 } }\n");
+    try {
+      const run = await skills(["test", "skills", "--junit", "reports/junit.xml"], project);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain("FAIL doubler › wrong  skills/doubler/tests/wrong.yaml:1  [replay]");
+      expect(run.stdout).toContain('-   "double": 7');
+      expect(run.stdout).toContain('+   "double": 6');
+      expect(run.stdout).toContain("JUnit report: reports/junit.xml");
+      expect(run.stdout.trimEnd().split("\n").pop()).toBe("3 passed, 1 failed");
+      const xml = await readFile(join(project, "reports/junit.xml"), "utf8");
+      expect(xml).toMatch(/<testsuites name="skills test" tests="4" failures="1" errors="0"/);
+      expect(xml).toContain('<testsuite name="doubler" id="0" tests="4" failures="1" errors="0" skipped="0"');
+      expect(xml).toMatch(/<failure message="result differs" type="equals">result differs\n/);
+      expect(existsSync(join(project, "reports"))).toBe(true);
+    } finally {
+      await rm(join(project, "skills/doubler/tests/wrong.yaml"));
+    }
+  });
+
+  it("bad input: exit 2, the error points at file:line, the other cases still run", async () => {
+    await write("skills/doubler/tests/broken.yaml", "name: broken\ninput: { n: 1 }\nexpect:\n  equal: 2\n");
+    try {
+      const run = await skills(["test", "skills"], project);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toContain("ERROR doubler › tests/broken.yaml");
+      expect(run.stdout).toContain(
+        'skills/doubler/tests/broken.yaml:4:3  TEST_CASE_INVALID  unknown matcher "equal" in expect',
+      );
+      expect(run.stdout.trimEnd().split("\n").pop()).toBe("3 passed, 1 failed");
+    } finally {
+      await rm(join(project, "skills/doubler/tests/broken.yaml"));
+    }
+  });
+
+  it("--json prints the result object only", async () => {
+    const run = await skills(["test", "skills", "--json"], project);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.ok).toBe(true);
+    expect(result.summary).toMatchObject({ total: 3, passed: 3, failed: 0, errors: 0 });
+    expect(result.skills[0].cases.map((c: { name: string }) => c.name)).toEqual(["two", "negative", "match"]);
+  });
+
+  it("--filter selects cases by skill/case", async () => {
+    const run = await skills(["test", "skills", "--filter", "doubler/neg*", "--json"], project);
+    const result = JSON.parse(run.stdout);
+    expect(result.skills[0].cases.map((c: { name: string }) => c.name)).toEqual(["negative"]);
+  });
+
+  it.each([
+    [["test", "skills", "--record", "--live"], /--record and --live cannot be used together/],
+    [["test", "skills", "--concurrency", "0"], /--concurrency must be a whole number from 1 to 256/],
+    [["test", "nowhere"], /nowhere does not exist/],
+  ])("usage errors exit 2: %j", async (args, message) => {
+    const run = await skills(args, project);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("--help lists the options", async () => {
+    const run = await skills(["test", "--help"], project);
+    for (const option of ["--record", "--live", "--filter", "--json", "--junit", "--concurrency", "--strict"]) {
+      expect(run.stdout).toContain(option);
+    }
+  });
+});
+
+describe("skills test skills (the repo's examples, offline)", () => {
+  it("replays every example skill's cases green", async () => {
+    const run = await skills(["test", "skills", "--json"], REPO);
+    const result = JSON.parse(run.stdout);
+    const failed = result.skills.flatMap((s: { cases: { status: string }[] }) =>
+      s.cases.filter((c) => c.status !== "passed"),
+    );
+    expect(failed).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(result.summary.total).toBeGreaterThanOrEqual(8);
+    expect(result.skills.every((s: { cases: { mode: string }[] }) => s.cases.every((c) => c.mode === "replay"))).toBe(
+      true,
+    );
+  }, 120_000);
+});
