@@ -20,6 +20,11 @@ import { type IgnoreRules, walkJson } from "./walk.js";
 export interface PiiInterceptor extends ToolCallInterceptor {
   readonly policy: PiiPolicy;
   checkOutput(value: unknown): unknown;
+  /**
+   * Tokenizes a message bound for the program that did not come as a tool result (a backend's error message, say),
+   * in every mode but off, and never throws: the program must not learn a value from an error either.
+   */
+  scrub(text: string): string;
   audit(): PiiAudit;
 }
 
@@ -51,6 +56,11 @@ export function createPiiInterceptor(policy: PiiPolicy): PiiInterceptor {
       return typeof scrubbed === "string"
         ? tokenizeTextOrJson(scrubbed, policy, vault, count)
         : tokenizeJson(scrubbed, policy, vault, count);
+    },
+    scrub(text) {
+      if (off) return text;
+      const count = (type: PiiType) => log.record("scrubbed", type);
+      return tokenizeTextOrJson(scrubKnownValues(text, vault, count) as string, policy, vault, count);
     },
     audit: () => log.snapshot(vault),
   };

@@ -100,6 +100,15 @@ describe("createPiiInterceptor", () => {
     expect(pii.audit().refused).toBe(1);
   });
 
+  it("scrubs messages bound for the program (e.g. tool errors) in every mode, without throwing", () => {
+    const strict = createPiiInterceptor(policyFromManifest({ mode: "strict" }));
+    strict.afterCall("crm", "get", { content: [], structuredContent: { phone: "4155552671" } });
+    const message = "crm/update: invalid contact 4155552671 / oscar@example.com";
+    expect(strict.scrub(message)).toBe("crm/update: invalid contact [PHONE_1] / [EMAIL_1]");
+    expect(strict.audit().refused).toBe(0);
+    expect(createPiiInterceptor(policyFromManifest(undefined, "off")).scrub(message)).toBe(message);
+  });
+
   it("off mode passes everything through", () => {
     const pii = createPiiInterceptor(policyFromManifest(undefined, "off"));
     const result = text("alice@example.com");
