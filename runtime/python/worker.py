@@ -76,9 +76,11 @@ def _apply_rlimits(limits):
         if value is None:
             continue
         soft, hard = resource.getrlimit(which)
-        if hard != resource.RLIM_INFINITY and value > hard:
-            value = hard
-        resource.setrlimit(which, (value, value))
+        # CPU: SIGXCPU at the budget, SIGKILL a second later (as the host's prlimit does).
+        new_hard = value + 1 if which == resource.RLIMIT_CPU else value
+        if hard != resource.RLIM_INFINITY:
+            value, new_hard = min(value, hard), min(new_hard, hard)
+        resource.setrlimit(which, (value, new_hard))
 
 
 def _format_error(error):

@@ -85,7 +85,14 @@ export function buildCommand(spec: CommandSpec): Command {
   const chain: string[] = [];
   if (spec.prlimit) {
     const p = spec.profile;
-    chain.push(spec.prlimit, `--cpu=${p.cpuSeconds}`, `--fsize=${p.fileBytes}`, `--nofile=${p.openFiles}`);
+    // SIGXCPU at the budget (a clear signal to report), SIGKILL one second later; no core files.
+    chain.push(
+      spec.prlimit,
+      `--cpu=${p.cpuSeconds}:${p.cpuSeconds + 1}`,
+      `--fsize=${p.fileBytes}`,
+      `--nofile=${p.openFiles}`,
+      "--core=0",
+    );
     // RLIMIT_NPROC counts every thread of the uid, and an interpreter has several; the pids cgroup is the per-run cap.
     if (spec.uid !== null) chain.push(`--nproc=${p.processes}`);
     chain.push("--");

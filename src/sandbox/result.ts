@@ -46,7 +46,8 @@ function inferKill(ctx: ResultContext): KilledBy {
   const signal = ctx.exit?.signal;
   const code = ctx.exit?.code;
   if (signal === "SIGXCPU" || code === 128 + 24) return "cpu";
-  if (ctx.hostCpuMs !== null && ctx.hostCpuMs >= ctx.limits.cpuMs * 0.95) return "cpu";
+  // The rlimit also counts the interpreter's start, which the cgroup figure (taken from hand-off) does not.
+  if (ctx.hostCpuMs !== null && ctx.hostCpuMs >= ctx.limits.cpuMs * 0.8) return "cpu";
   if (signal || (code !== null && code !== undefined && code > 128)) return "signal";
   return null;
 }

@@ -2,7 +2,6 @@
  * Runners: every run gets a fresh sandboxed process. With a pool, workers are pre-spawned (interpreter started,
  * runtime loaded, waiting for "execute") and refilled in the background, so a run pays a hand-off, not a start.
  */
-import { cp } from "node:fs/promises";
 import { SkillsError } from "../errors.js";
 import type { WorkerLanguage } from "./command.js";
 import { handOff } from "./handOff.js";
@@ -10,6 +9,7 @@ import { detectIsolation } from "./isolation.js";
 import { type RlimitProfile, resolveLimits, rlimitProfile } from "./limits.js";
 import { loadSource, prepareProgram } from "./program.js";
 import { buildResult } from "./result.js";
+import { stageSkill } from "./skillStage.js";
 import { ToolGate } from "./toolGate.js";
 import type { IsolationReport, RunLimits, RunRequest, RunResult, Runner, RunnerOptions } from "./types.js";
 import { SandboxWorker } from "./worker.js";
@@ -174,7 +174,7 @@ class SandboxRunner implements Runner {
     }
     const language = workerLanguage(request.language);
     let worker = this.take(language, limits);
-    if (worker && request.skillDir) await cp(request.skillDir, worker.hostSkill, { recursive: true });
+    if (worker && request.skillDir) stageSkill(request.skillDir, worker.hostSkill);
     if (!worker) {
       worker = startWorker({
         language,
@@ -223,6 +223,8 @@ class SandboxRunner implements Runner {
         },
       });
     } finally {
+      // Nothing of the run may outlive it: SIGKILL whatever is left now; reaping and cleanup continue in the background.
+      worker.cgroup?.killAll();
       void worker.dispose();
     }
   }

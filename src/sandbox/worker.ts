@@ -16,6 +16,7 @@ import { findExecutable, isRoot } from "./isolation.js";
 import type { RlimitProfile } from "./limits.js";
 import { MAX_MESSAGE_BYTES } from "./protocol.js";
 import { sdkRoot } from "./sdk.js";
+import { stageSkill, worldReadable } from "./skillStage.js";
 import type { Isolation, KilledBy } from "./types.js";
 
 export interface WorkerSpec {
@@ -67,11 +68,16 @@ function tmpRoot(): string {
   return sandboxTmp;
 }
 
+/** The block of outside uids this host process gives its workers: [first, first + 1000). */
+export function workerUidBlock(): number {
+  return 200_000 + (process.pid % 800) * 1000;
+}
+
 /** A uid of its own for each worker, so RLIMIT_NPROC counts only that run's processes. */
 function allocateUid(): number | null {
   if (!isRoot()) return null;
   uidCounter = (uidCounter + 1) % 1000;
-  return 200_000 + (process.pid % 800) * 1000 + uidCounter;
+  return workerUidBlock() + uidCounter;
 }
 
 const tools = {
@@ -101,9 +107,13 @@ export class SandboxWorker {
     this.dir = mkdtempSync(join(tmpRoot(), "w-"));
     chmodSync(this.dir, 0o711);
     const workspace = join(this.dir, "workspace");
-    this.hostSkill = spec.skillDir ?? join(this.dir, "skill");
+    const bindInPlace = spec.skillDir !== undefined && worldReadable(spec.skillDir);
+    this.hostSkill = bindInPlace ? spec.skillDir! : join(this.dir, "skill");
     mkdirSync(workspace, { mode: 0o700 });
-    if (!spec.skillDir) mkdirSync(this.hostSkill, { mode: 0o755 });
+    if (!bindInPlace) {
+      mkdirSync(this.hostSkill, { mode: 0o755 });
+      if (spec.skillDir) stageSkill(spec.skillDir, this.hostSkill);
+    }
     const uid = allocateUid();
     if (uid !== null) chownSync(workspace, uid, uid);
     this.command = buildCommand({

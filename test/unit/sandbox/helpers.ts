@@ -5,6 +5,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { z } from "zod";
+import { workerUidBlock } from "../../../src/sandbox/worker.js";
 import type { CallToolResult, JsonObject, ToolBackend, ToolInfo } from "../../../src/mcp/types.js";
 
 export interface TestBackend extends ToolBackend {
@@ -75,12 +76,28 @@ export async function createTestBackend(): Promise<TestBackend> {
   };
 }
 
-/** Processes whose command line mentions the worker bootstraps (leftovers of runs). */
+/**
+ * Live processes running as one of the uids this test process gives its sandboxed workers (leftovers of runs).
+ * Zombies are not counted: bwrap's monitor exits as soon as the program does, so its namespace init is briefly
+ * re-parented to PID 1 and shows as <defunct> until PID 1 reaps it; it holds no memory and runs nothing.
+ */
 export function sandboxProcesses(): string[] {
-  const out = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" });
-  return out
-    .split("\n")
-    .filter((line) => /runtime\/(python\/worker\.py|node\/worker\.mjs)/.test(line) && !line.includes(" ps "));
+  const first = workerUidBlock();
+  const out = execFileSync("ps", ["-eo", "uid=,pid=,ppid=,stat=,args="], { encoding: "utf8" });
+  return out.split("\n").filter((line) => {
+    const [uid, , , stat] = line.trim().split(/\s+/);
+    return Number(uid) >= first && Number(uid) < first + 1000 && !stat?.startsWith("Z");
+  });
+}
+
+/** Waits (up to 3 s) until no process of this test's runs is alive; returns what is still there. */
+export async function settledSandboxProcesses(): Promise<string[]> {
+  let left = sandboxProcesses();
+  for (let i = 0; i < 60 && left.length > 0; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    left = sandboxProcesses();
+  }
+  return left;
 }
 
 /** Run cgroups this process created that still exist. */

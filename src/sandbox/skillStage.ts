@@ -1,0 +1,42 @@
+/**
+ * The skill folder reaches the sandbox read-only at /skill: bound in place when the run's uid can read it, else
+ * (and for pooled workers, whose mounts are fixed before the run is known) copied into the worker's own folder
+ * with read permissions for everyone.
+ */
+import { chmodSync, cpSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+/** True when "others" can list the folder and read every file in it (so a bind mount works for any uid). */
+export function worldReadable(dir: string): boolean {
+  const stack = [dir];
+  let seen = 0;
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    const stat = statSync(current);
+    if (stat.isDirectory()) {
+      if ((stat.mode & 0o005) !== 0o005) return false;
+      for (const name of readdirSync(current)) stack.push(join(current, name));
+    } else if ((stat.mode & 0o004) === 0) {
+      return false;
+    }
+    seen += 1;
+    if (seen > 2000) return false;
+  }
+  return true;
+}
+
+/** Copies a skill folder into `dest` (which exists) and makes everything readable by the run's uid. */
+export function stageSkill(src: string, dest: string): void {
+  cpSync(src, dest, { recursive: true, dereference: false, filter: (path) => !path.includes("/node_modules") });
+  const stack = [dest];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    const stat = statSync(current);
+    if (stat.isDirectory()) {
+      chmodSync(current, 0o755);
+      for (const name of readdirSync(current)) stack.push(join(current, name));
+    } else {
+      chmodSync(current, (stat.mode & 0o111) !== 0 ? 0o755 : 0o644);
+    }
+  }
+}
