@@ -80,6 +80,11 @@ export function parseTimeout(value: unknown): number | undefined {
 
 export async function execCode(options: ExecOptions): Promise<ExecResult> {
   const { code, source } = await readSource(options);
+  if (code.trim() === "") {
+    throw new SkillsError("USAGE", `the program from ${source} is empty`, {
+      hint: "pass --code '<program>', --file <path>, or pipe a program into `skills exec --lang <l> -`",
+    });
+  }
   const config = await loadProjectConfig(options.cwd);
   const parsed = await parseInputArgument(options.input, options.cwd);
   const limits: Partial<RunLimits> = {};

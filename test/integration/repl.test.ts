@@ -65,7 +65,7 @@ describe("BlockReader", () => {
 
   test("bracketDepth skips escaped quotes", () => {
     expect(bracketDepth('x = "\\"(" + (', "python")).toBe(1);
-    expect(bracketDepth("`${a}` + [1, 2]", "typescript")).toBe(0);
+    expect(bracketDepth("`(` + [1, 2]", "typescript")).toBe(0);
   });
 
   test("pending shows when a block has started", () => {

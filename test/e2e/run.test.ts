@@ -1,0 +1,193 @@
+/**
+ * The built `skills` binary: the README's quick-start command, JSON output, exit codes 0/1/2, stdin for exec and
+ * repl, doctor's isolation line, forced process isolation, and --help of every command of this part.
+ */
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { describe, expect, test } from "vitest";
+
+const repo = resolve(import.meta.dirname, "../..");
+const bin = resolve(repo, "bin/skills.js");
+
+function skills(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: repo,
+    input: options.input ?? "",
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function expectNoStack(text: string): void {
+  expect(text).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
+}
+
+describe("skills run (binary)", () => {
+  test("the README's quick-start command prints a real result computed in the sandbox", () => {
+    const out = skills(["run", "summarize-directory", "--input", '{"path": "src"}']);
+    expect(out.stderr).toBe("");
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^✓ ok summarize-directory 1\.0\.0 .*isolation bwrap/);
+    expect(out.stdout).toContain('"by_extension"');
+    expect(out.stdout).toContain("filesystem/get_file_info");
+  });
+
+  test("--json prints the run result object", () => {
+    const out = skills(["run", "everything-chain", "--input", '{"numbers": [1, 2], "cities": ["Chicago"]}', "--json"]);
+    expect(out.code).toBe(0);
+    const parsed = JSON.parse(out.stdout);
+    expect(parsed).toMatchObject({
+      ok: true,
+      skill: { name: "everything-chain", version: "1.0.0", language: "python" },
+      run: { ok: true, isolation: "bwrap", timedOut: false, killedBy: null, result: { total: 3, warmest: "Chicago" } },
+    });
+    expect(parsed.run.toolCalls.length).toBe(3);
+  });
+
+  test("bad input exits 2 with position and hint, no stack trace", () => {
+    const out = skills(["run", "summarize-directory", "--input", '{"path": "src", "top": "many"}']);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe("");
+    expect(out.stderr).toContain("error --input:1:24  INPUT_INVALID");
+    expect(out.stderr).toContain("/top: must be integer");
+    expect(out.stderr).toContain("hint:");
+    expectNoStack(out.stderr);
+  });
+
+  test("a failed run exits 1 and shows the error with a hint", () => {
+    const out = skills(["run", "everything-chain", "--input", '{"numbers": [1], "cities": ["Atlantis"]}']);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toMatch(/^✗ failed everything-chain/);
+    expect(out.stdout).toMatch(/error PROGRAM_ERROR .*TOOL_ARGS_INVALID/);
+    expect(out.stdout).toContain("hint:");
+  });
+
+  test("name@version is a usage error (exit 2)", () => {
+    const out = skills(["run", "find-todos@1.0.0"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("not yet supported");
+  });
+
+  test("a bad --timeout is a usage error", () => {
+    const out = skills(["run", "find-todos", "--timeout", "soon"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("--timeout must be a whole number of milliseconds");
+  });
+
+  test("--require-isolation refuses to run when only process isolation is available", () => {
+    const out = skills(
+      ["run", "everything-chain", "--input", '{"numbers": [1], "cities": ["Chicago"]}', "--require-isolation"],
+      {
+        env: { SKILLS_FORCE_ISOLATION: "process" },
+      },
+    );
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain("SANDBOX_UNAVAILABLE");
+    expect(out.stderr).toContain("skills doctor");
+    expectNoStack(out.stderr);
+  });
+
+  test("without --require-isolation, process isolation runs but says so loudly", () => {
+    const out = skills(["run", "everything-chain", "--input", '{"numbers": [1], "cities": ["Chicago"]}'], {
+      env: { SKILLS_FORCE_ISOLATION: "process" },
+    });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("isolation process");
+    expect(out.stdout).toMatch(/warning: .*NOT sandboxed/);
+  });
+
+  test("--cells prints every cell with its time", () => {
+    const out = skills([
+      "run",
+      "summarize-directory",
+      "--input",
+      '{"path": "skills/find-todos/tests/fixture"}',
+      "--cells",
+    ]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("cell 1 (line 1)");
+    expect(out.stdout).toContain("cell 3 (line 37)");
+    expect(out.stdout).toMatch(/✓ 4 cells in [\d.]+ ms/);
+  });
+});
+
+describe("skills exec / repl / doctor (binary)", () => {
+  test("exec reads the program from stdin with -", () => {
+    const out = skills(["exec", "--lang", "python", "--tools", "everything/get-sum", "-"], {
+      input: "from servers.everything import get_sum\nresult = get_sum(a=2, b=40)[0]['text']\n",
+    });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("The sum of 2 and 40 is 42.");
+  });
+
+  test("exec with an empty program is a usage error", () => {
+    const out = skills(["exec", "--lang", "python", "-"], { input: "\n" });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("is empty");
+  });
+
+  test("exec --json of a typescript program", () => {
+    const out = skills([
+      "exec",
+      "--lang",
+      "typescript",
+      "--code",
+      "export const result = [1, 2, 3].map((n) => n * n);",
+      "--json",
+    ]);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, language: "typescript", run: { result: [1, 4, 9] } });
+  });
+
+  test("exec of a program that raises exits 1", () => {
+    const out = skills(["exec", "--lang", "python", "--code", "raise ValueError('nope')"]);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain("ValueError: nope");
+  });
+
+  test("repl runs blocks from stdin in one session", () => {
+    const out = skills(["repl", "--lang", "python"], { input: "x = 21\n\nx * 2\n%%\ny = x + 1\n\ny\n" });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/✓ ok \[2\][\s\S]*42/);
+    expect(out.stdout).toMatch(/✓ ok \[4\][\s\S]*22/);
+  });
+
+  test("repl --json prints one object per block and exits 1 when a block failed", () => {
+    const out = skills(["repl", "--lang", "python", "--json"], { input: "1 + 1\n\nboom()\n" });
+    expect(out.code).toBe(1);
+    const lines = out.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.block, line.ok])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+    expect(lines[0].result).toBe(2);
+  });
+
+  test("doctor says isolation: bwrap on this machine", () => {
+    const out = skills(["doctor"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout.split("\n")[0]).toBe("isolation: bwrap");
+    expect(out.stdout).toContain("python");
+  });
+
+  test("doctor --json", () => {
+    const out = skills(["doctor", "--json"]);
+    expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, isolation: { isolation: "bwrap" } });
+  });
+
+  test.each([
+    ["run", ["--input", "--timeout", "--require-isolation", "--cells", "--config", "--json"]],
+    ["exec", ["--lang", "--code", "--file", "--tools", "--all-tools", "--input", "--timeout", "--json"]],
+    ["repl", ["--lang", "--tools", "--all-tools", "--json"]],
+    ["doctor", ["--servers", "--json"]],
+  ])("%s --help lists its options", (command, options) => {
+    const out = skills([command, "--help"]);
+    expect(out.code).toBe(0);
+    for (const option of options) expect(out.stdout).toContain(option);
+  });
+});
