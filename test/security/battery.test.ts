@@ -3,7 +3,7 @@
  * cgroups) with a real MCP server behind the bridge. Each asserts containment and that the host is unharmed; the
  * last test checks that nothing the programs started is still running.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -11,7 +11,15 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runProgram } from "../../src/sandbox/index.js";
 import { CASES, type HostContext } from "./cases.js";
-import { descendantsOf, leftovers, settle, startAbstractTrap, startBatteryServer, startTrapServer } from "./helpers.js";
+import {
+  descendantsOf,
+  leftovers,
+  MARKER,
+  settle,
+  startAbstractTrap,
+  startBatteryServer,
+  startTrapServer,
+} from "./helpers.js";
 
 const repo = resolve(import.meta.dirname, "../..");
 let host: HostContext;
@@ -73,6 +81,20 @@ afterAll(async () => {
   for (const cleanup of cleanups) await cleanup();
 });
 
+describe("the leftover scan", () => {
+  test("sees a marked process (so an empty scan after the battery means something)", async () => {
+    const child = spawn("/usr/bin/python3", ["-c", "import time; time.sleep(30)", MARKER], { stdio: "ignore" });
+    try {
+      const seen = await settle(() => (leftovers().some((proc) => proc.pid === child.pid) ? [] : ["not yet"]), 5000);
+      expect(seen).toEqual([]);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    const gone = await settle(() => leftovers().filter((proc) => proc.pid === child.pid), 5000);
+    expect(gone).toEqual([]);
+  });
+});
+
 describe.concurrent("security battery", () => {
   for (const hostile of CASES) {
     test(hostile.name, { timeout: 60_000 }, async () => {
@@ -87,7 +109,10 @@ describe.concurrent("security battery", () => {
       });
       if (process.env.SKILLS_BATTERY_DUMP) {
         const brief = { ...run, logs: run.logs.slice(0, 300), stderr: run.stderr.slice(0, 300) };
-        appendFileSync(process.env.SKILLS_BATTERY_DUMP, `${JSON.stringify({ case: hostile.name, run: brief }).slice(0, 3000)}\n`);
+        appendFileSync(
+          process.env.SKILLS_BATTERY_DUMP,
+          `${JSON.stringify({ case: hostile.name, run: brief }).slice(0, 3000)}\n`,
+        );
       }
       // every run is really isolated, and nothing host-side leaks whatever the program did
       expect(run.isolation).toBe("bwrap");
