@@ -3,7 +3,7 @@
  * names, close spellings for typos), plus a bonus for a whole-name fuzzy match ("raed_file" → read_file).
  */
 import type { ToolInfo } from "../../mcp/types.js";
-import { editDistance, typoBudget } from "./fuzzy.js";
+import { distanceLowerBound, editDistance, letterCounts, typoBudget } from "./fuzzy.js";
 import type { SearchIndex } from "./searchIndex.js";
 import { synonymsOf } from "./synonyms.js";
 import { isStopword, normalizeName, splitWords, stem } from "./tokenize.js";
@@ -71,18 +71,35 @@ export function expandQuery(index: SearchIndex, query: string): { terms: Map<str
       }
     }
     // Partial words and typos are matched against the words as the tools wrote them, then mapped to their terms.
+    if (word.length >= 3) {
+      for (const surface of wordsWithPrefix(index.sortedSurfaces, word))
+        add(index.surfaces.get(surface)!, WEIGHT.prefix, group);
+    }
     const budget = typoBudget(word.length);
-    for (const [surface, surfaceTerm] of index.surfaces) {
-      if (word.length >= 3 && surface.length > word.length && surface.startsWith(word)) {
-        add(surfaceTerm, WEIGHT.prefix, group);
-        continue;
+    for (let length = word.length - budget; budget > 0 && length <= word.length + budget; length++) {
+      for (const surface of index.surfacesByLength.get(length) ?? []) {
+        const distance = editDistance(word, surface, budget);
+        if (distance <= budget) add(index.surfaces.get(surface)!, WEIGHT.typo * (1 - distance / (budget + 2)), group);
       }
-      if (budget === 0 || Math.abs(surface.length - word.length) > budget) continue;
-      const distance = editDistance(word, surface, budget);
-      if (distance <= budget) add(surfaceTerm, WEIGHT.typo * (1 - distance / (budget + 2)), group);
     }
   }
   return { terms, typed };
+}
+
+/** Longer words that start with `prefix`, from a sorted list. */
+function wordsWithPrefix(sorted: string[], prefix: string): string[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) {
+    if (sorted[i]!.length > prefix.length) out.push(sorted[i]!);
+  }
+  return out;
 }
 
 function bitCount(value: number): number {
@@ -124,6 +141,7 @@ export function searchTools(index: SearchIndex, query: string, options: SearchOp
   const trimmed = query.trim().toLowerCase();
   const wanted = /\s/.test(trimmed) ? "" : normalizeName(trimmed);
   const budget = Math.max(1, Math.floor(wanted.length / 5));
+  const wantedCounts = letterCounts(wanted);
   for (let doc = 0; doc < n && wanted !== ""; doc++) {
     if (trimmed === index.keys[doc]!.toLowerCase() || wanted === index.names[doc]) {
       scores[doc] = 1000 + scores[doc]!;
@@ -133,6 +151,7 @@ export function searchTools(index: SearchIndex, query: string, options: SearchOp
     if (wanted.length < 4) continue;
     const name = index.names[doc]!;
     if (Math.abs(name.length - wanted.length) > budget) continue;
+    if (distanceLowerBound(wantedCounts, index.nameCounts[doc]!) > budget) continue;
     const distance = editDistance(wanted, name, budget);
     if (distance <= budget) {
       scores[doc] = scores[doc]! + Math.max(best, 1) * (1 - distance / (budget + 1)) + 1;

@@ -4,7 +4,8 @@
  * counts several times a word in a long description. Pure: the index is built from ToolInfo[] in memory.
  */
 import type { ToolInfo } from "../../mcp/types.js";
-import { isStopword, normalizeName, splitWords, stem, tokenize } from "./tokenize.js";
+import { letterCounts } from "./fuzzy.js";
+import { isStopword, normalizeName, splitWords, stem } from "./tokenize.js";
 
 interface FieldSpec {
   weight: number;
@@ -35,11 +36,17 @@ export interface SearchIndex {
   keys: string[];
   /** normalizeName(tool.name) per doc. */
   names: string[];
+  /** Letter counts of each name, to skip names that cannot be within the typo budget. */
+  nameCounts: Uint8Array[];
   postings: Map<string, Posting[]>;
   /** idf per term. */
   idf: Map<string, number>;
   /** Every word as written in the tools (before stemming) with its term, for prefix and typo matching. */
   surfaces: Map<string, string>;
+  /** The surface words sorted, for prefix lookup by binary search. */
+  sortedSurfaces: string[];
+  /** Surface words by length, for typo lookup among words of about the same length. */
+  surfacesByLength: Map<number, string[]>;
   /** Terms of each doc, to explain a hit. */
   docTerms: Set<string>[];
   /** The tool's title or description says it is deprecated. */
@@ -53,7 +60,22 @@ export function parameterNames(schema: unknown): string[] {
 }
 
 export function buildSearchIndex(tools: ToolInfo[]): SearchIndex {
-  const fieldTerms: string[][][] = tools.map((tool) => FIELDS.map((field) => tokenize(field.text(tool))));
+  // One pass over the words: terms per field, and the surface form of every term for prefix and typo lookup.
+  const surfaces = new Map<string, string>();
+  const termsOf = (text: string): string[] => {
+    const out: string[] = [];
+    for (const word of splitWords(text)) {
+      if (isStopword(word)) continue;
+      let term = surfaces.get(word);
+      if (term === undefined) {
+        term = stem(word);
+        surfaces.set(word, term);
+      }
+      out.push(term);
+    }
+    return out;
+  };
+  const fieldTerms: string[][][] = tools.map((tool) => FIELDS.map((field) => termsOf(field.text(tool))));
   const averageLength = FIELDS.map((_, f) => {
     let total = 0;
     for (const terms of fieldTerms) total += terms[f]!.length;
@@ -78,31 +100,33 @@ export function buildSearchIndex(tools: ToolInfo[]): SearchIndex {
     }
     docTerms.push(new Set(pseudo.keys()));
   }
+  const names = tools.map((tool) => normalizeName(tool.name));
   const n = tools.length;
   const idf = new Map<string, number>();
   for (const [term, list] of postings) idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
   return {
     tools,
     keys: tools.map((tool) => `${tool.server}/${tool.name}`),
-    names: tools.map((tool) => normalizeName(tool.name)),
+    names,
+    nameCounts: names.map(letterCounts),
     postings,
     idf,
-    surfaces: collectSurfaces(tools),
+    surfaces,
+    sortedSurfaces: [...surfaces.keys()].sort(),
+    surfacesByLength: groupByLength(surfaces.keys()),
     docTerms,
     deprecated: tools.map((tool) => /\bdeprecated\b/i.test(`${tool.title ?? ""} ${firstWords(tool.description)}`)),
   };
 }
 
-function collectSurfaces(tools: ToolInfo[]): Map<string, string> {
-  const surfaces = new Map<string, string>();
-  for (const tool of tools) {
-    for (const field of FIELDS) {
-      for (const word of splitWords(field.text(tool))) {
-        if (!surfaces.has(word) && !isStopword(word)) surfaces.set(word, stem(word));
-      }
-    }
+function groupByLength(words: Iterable<string>): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const word of words) {
+    const list = out.get(word.length);
+    if (list) list.push(word);
+    else out.set(word.length, [word]);
   }
-  return surfaces;
+  return out;
 }
 
 function firstWords(text: string | undefined): string {

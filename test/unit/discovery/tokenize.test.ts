@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editDistance, typoBudget } from "../../../src/core/discovery/fuzzy.js";
+import { distanceLowerBound, editDistance, letterCounts, typoBudget } from "../../../src/core/discovery/fuzzy.js";
 import { normalizeName, splitWords, stem, tokenize } from "../../../src/core/discovery/tokenize.js";
 
 describe("splitWords", () => {
@@ -65,6 +65,22 @@ describe("editDistance", () => {
   it("stops early past the maximum", () => {
     expect(editDistance("abcdefgh", "zzzzzzzz", 2)).toBe(3);
     expect(editDistance("a", "abcdef", 2)).toBe(3);
+  });
+  it("is never below the letter-count lower bound", () => {
+    const pairs = [
+      ["read_file", "raed_file"],
+      ["list_directory", "lsit_dirctory"],
+      ["get_sum", "get_smu"],
+      ["abc", "xyz"],
+      ["create_entities", "delete_relations"],
+    ];
+    for (const [a, b] of pairs) {
+      expect(distanceLowerBound(letterCounts(a!), letterCounts(b!))).toBeLessThanOrEqual(editDistance(a!, b!));
+    }
+    expect(distanceLowerBound(letterCounts("abc"), letterCounts("xyz"))).toBe(3);
+  });
+  it("works on long words (grows its buffers)", () => {
+    expect(editDistance("a".repeat(100), `${"a".repeat(99)}b`)).toBe(1);
   });
   it("allows more typos in longer words", () => {
     expect([3, 4, 5, 6, 12].map(typoBudget)).toEqual([0, 1, 1, 2, 2]);
