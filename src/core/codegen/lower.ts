@@ -211,7 +211,8 @@ function lowerObject(schema: JsonObject, doc: Doc, state: State, frame: Frame): 
   }
   let index = indexParts.length > 0 ? unionOf(indexParts) : null;
   if (index?.kind === "never" && props.length > 0) index = null;
-  if (props.length === 0 && index === null && additional !== false) index = UNKNOWN;
+  // `{type: "object"}` says nothing about its keys: any object. `properties: {}` lists none: no arguments.
+  if (props.length === 0 && index === null && additional !== false && !isRecord(schema.properties)) index = UNKNOWN;
   return { kind: "object", props, index };
 }
 

@@ -206,10 +206,6 @@ const JS_RESERVED = [
   "type",
   "unique",
   "unknown",
-  "satisfies",
-  "accessor",
-  "out",
-  "override",
   "constructor",
   "prototype",
 ];
