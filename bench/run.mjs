@@ -1,0 +1,64 @@
+// `npm run bench`: runs every bench/*.mjs (except this file) one after another, each in its own node process so
+// they do not disturb each other, then writes bench/results/summary.md with each bench's table and JSON file.
+//   BENCH_ONLY=sandbox,pii npm run bench     runs a subset
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const results = join(here, "results");
+mkdirSync(results, { recursive: true });
+
+const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim().replace(/\.mjs$/, ""));
+const benches = readdirSync(here)
+  .filter((file) => file.endsWith(".mjs") && file !== "run.mjs")
+  .filter((file) => !only || only.includes(basename(file, ".mjs")))
+  .sort();
+
+const outcomes = [];
+for (const file of benches) {
+  const name = basename(file, ".mjs");
+  console.log(`\n── ${name} ${"─".repeat(Math.max(0, 60 - name.length))}`);
+  const started = performance.now();
+  const child = spawnSync(process.execPath, [join(here, file)], {
+    cwd: join(here, ".."),
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 15 * 60 * 1000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(child.stdout ?? "");
+  if (child.status !== 0) process.stderr.write(child.stderr ?? "");
+  const json = join(results, `${name}.json`);
+  outcomes.push({
+    name,
+    ok: child.status === 0,
+    seconds,
+    stdout: (child.stdout ?? "").trimEnd(),
+    stderr: child.status === 0 ? "" : (child.stderr ?? "").trim().split("\n").slice(-15).join("\n"),
+    json: existsSync(json) ? `results/${name}.json` : undefined,
+  });
+}
+
+const lines = [
+  "# Benchmark summary",
+  "",
+  `Run ${new Date().toISOString()} on node ${process.versions.node}, ${process.platform}/${process.arch}. Each bench ran in its own process, one after another; the figures inside one bench were measured side by side in the same run.`,
+  "",
+  "| bench | status | time | figures |",
+  "|---|---|---|---|",
+  ...outcomes.map(
+    (o) =>
+      `| ${o.name} | ${o.ok ? "ok" : "**failed**"} | ${o.seconds.toFixed(1)} s | ${o.json ? `[${o.json}](${o.json.replace(/^results\//, "")})` : "-"} |`,
+  ),
+  "",
+];
+for (const o of outcomes) {
+  lines.push(`## ${o.name}`, "", "```", o.stdout || "(no output)", "```", "");
+  if (o.stderr) lines.push("Errors:", "", "```", o.stderr, "```", "");
+}
+writeFileSync(join(results, "summary.md"), `${lines.join("\n")}\n`);
+console.log(`\nwrote bench/results/summary.md (${outcomes.filter((o) => o.ok).length}/${outcomes.length} benches ok)`);
+process.exitCode = outcomes.every((o) => o.ok) ? 0 : 1;
