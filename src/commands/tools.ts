@@ -2,14 +2,8 @@
  * `skills tools search|list|show`: progressive discovery over the catalog of the configured MCP servers.
  * Only the servers asked for are started, and only when their tool list is not cached.
  */
-import {
-  type Detail,
-  type RenderSignatures,
-  type ToolView,
-  countTokens,
-  isDetail,
-  viewTool,
-} from "../core/discovery/index.js";
+import { renderSignatures } from "../core/codegen/index.js";
+import { type Detail, type ToolView, countTokens, isDetail, viewTool } from "../core/discovery/index.js";
 import { TOKENIZER } from "../core/discovery/tokens.js";
 import { DEFAULT_LIMIT, searchTools } from "../core/discovery/search.js";
 import { buildSearchIndex } from "../core/discovery/searchIndex.js";
@@ -77,9 +71,6 @@ export interface ToolsShowResult {
   ok: true;
   tool: ToolView;
 }
-
-/** Signatures at `full` detail come from the SDK generator (src/core/codegen). */
-const renderSignatures: RenderSignatures | undefined = undefined;
 
 export function parseDetail(value: string | undefined, fallback: Detail): Detail {
   if (value === undefined) return fallback;

@@ -172,6 +172,8 @@ describe("skills tools search", () => {
       serverInfo: { name: "secure-filesystem-server" },
       inputSchema: { type: "object", properties: { path: { type: "string" } } },
     });
+    expect(result.results[0].signatures.ts).toContain("getFileInfo(input: { path: string");
+    expect(result.results[0].signatures.python).toContain("def get_file_info(*, path: str");
     expect(Object.keys(result.servers).sort()).toEqual(["everything", "filesystem", "memory"]);
   });
 
@@ -247,6 +249,8 @@ describe("skills tools list and show", () => {
     expect(out).toContain("Input schema");
     expect(out).toContain("Output schema");
     expect(out).toContain("readOnlyHint");
+    expect(out).toContain("TypeScript\n  readTextFile(input: { path: string;");
+    expect(out).toContain("Python\n  def read_text_file(*, path: str");
     const json = JSON.parse((await cli(["tools", "show", "get-env", "--json"])).out);
     expect(json.tool).toMatchObject({ key: "everything/get-env", server: "everything" });
   });
