@@ -171,6 +171,7 @@ const NASTY_TEXT = [
   "'''",
   "*/",
   "/*",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: hostile text on purpose
   "`${x}`",
   "\\",
   "\n",
