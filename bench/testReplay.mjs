@@ -78,6 +78,7 @@ async function generate(dir) {
             'import { lookup } from "servers/bench";',
             "export async function run(input: { i: number }) {",
             "  let total = 0;",
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source of the generated skill
             "  for (const k of [0, 1, 2]) total += ((await lookup({ key: `k${input.i}-${k}` })) as { value: number }).value;",
             "  return { total };",
             "}",
