@@ -10,3 +10,8 @@ export { findSkillDirs, resolveSkillRef } from "./store/findSkills.js";
 export { loadProjectConfig, type ProjectConfig } from "./store/config.js";
 export type { LoadedSkill, Manifest, SkillFrontmatter, SkillLanguage } from "./core/skill/types.js";
 export { PROBLEM_CODES, type ProblemCode } from "./core/validate/codes.js";
+export { loadMcpConfig, type McpConfig, type ServerConfig } from "./mcp/config.js";
+export { createClientPool, type ClientPool, type ClientPoolOptions } from "./mcp/pool.js";
+export { loadCatalog, defaultCacheDir, findTool, type Catalog } from "./mcp/catalog.js";
+export { toolsSearch, toolsList, toolsShow, type ToolsSearchResult } from "./commands/tools.js";
+export { buildSearchIndex, searchTools, type SearchHit } from "./core/discovery/index.js";
