@@ -335,3 +335,29 @@ describe("skills and tools that cannot run", () => {
     }
   });
 });
+
+describe("rendering tracebacks", () => {
+  test("only the program's frames are shown; the rest is counted", async () => {
+    const { programFrames } = await import("../../src/cli/render/run.js");
+    const stack = [
+      '  File "/skill/main.py", line 3, in run',
+      "    helper()",
+      '  File "/usr/lib/python3.11/json/__init__.py", line 346, in loads',
+      "    return _default_decoder.decode(s)",
+      '  File "/runtime/python/_runtime.py", line 176, in unwrap',
+      "    raise ToolError(...)",
+      "ToolError: boom",
+    ].join("\n");
+    expect(programFrames(stack)).toBe(
+      [
+        '  File "/skill/main.py", line 3, in run',
+        "    helper()",
+        "ToolError: boom",
+        "(2 frames of the runtime and libraries hidden; --debug shows them)",
+      ].join("\n"),
+    );
+    expect(programFrames("Error: x\n    at run (file:///skill/main.ts:3:9)\n    at node:internal/x:1:1")).toBe(
+      "Error: x\n    at run (file:///skill/main.ts:3:9)",
+    );
+  });
+});

@@ -51,7 +51,7 @@ export const registerRepl: RegisterCommand = (cli, ctx, run) => {
           if (ctx.json) print(ctx, JSON.stringify({ block: count, ...run }));
           else {
             const showResult = run.result !== undefined && run.result !== null;
-            print(ctx, renderRunResult(run, ctx.style, { title: `[${count}]`, showResult }));
+            print(ctx, renderRunResult(run, ctx.style, { title: `[${count}]`, showResult, debug: ctx.debug }));
           }
         };
         try {

@@ -13,17 +13,23 @@ export interface RenderRunOptions {
   title: string;
   /** Print the result as JSON (default true). */
   showResult?: boolean;
+  /** Show every stack frame, the toolkit's own included (--debug). */
+  debug?: boolean;
   warnings?: string[];
 }
 
 export function renderRun(result: RunCommandResult, ctx: CliContext): string {
   const title = `${result.skill.name} ${result.skill.version}`;
-  if (result.cells) return renderCells(result.cells, title, result.warnings, ctx.style);
-  return renderRunResult(result.run, ctx.style, { title, warnings: result.warnings });
+  if (result.cells) return renderCells(result.cells, title, result.warnings, ctx.style, ctx.debug);
+  return renderRunResult(result.run, ctx.style, { title, warnings: result.warnings, debug: ctx.debug });
 }
 
 export function renderExec(result: ExecResult, ctx: CliContext): string {
-  return renderRunResult(result.run, ctx.style, { title: `exec ${result.language}`, warnings: result.warnings });
+  return renderRunResult(result.run, ctx.style, {
+    title: `exec ${result.language}`,
+    warnings: result.warnings,
+    debug: ctx.debug,
+  });
 }
 
 export function renderRunResult(run: RunResult, style: Style, options: RenderRunOptions): string {
@@ -37,19 +43,20 @@ export function renderRunResult(run: RunResult, style: Style, options: RenderRun
   if (run.stderr) out.push(style.bold("stderr"), indent(run.stderr.replace(/\n$/, ""), "  │ "));
   if (run.truncated?.stderr) out.push(style.yellow(`  ! ${run.truncated.stderr}`));
   if (run.toolCalls.length > 0) out.push(...toolTable(run.toolCalls, style));
-  if (!run.ok && run.error) out.push(...errorBlock(run, style));
+  if (!run.ok && run.error) out.push(...errorBlock(run, style, options.debug ?? false));
   const warnings = [...(options.warnings ?? []), ...runWarnings(run)];
   for (const warning of warnings) out.push(style.yellow(`warning: ${warning}`));
   return out.join("\n");
 }
 
-export function renderCells(cells: CellRun[], title: string, warnings: string[], style: Style): string {
+export function renderCells(cells: CellRun[], title: string, warnings: string[], style: Style, debug = false): string {
   const out: string[] = [];
   for (const cell of cells) {
     const where = cell.line > 0 ? `cell ${cell.index} (line ${cell.line})` : cell.index === 0 ? "input" : "finish";
     out.push(
       renderRunResult(cell.run, style, {
         title: `${title} · ${where}`,
+        debug,
         showResult: cell.run.result !== undefined && cell.run.result !== null,
       }),
     );
@@ -127,15 +134,47 @@ const KILLED_HINTS: Record<string, string> = {
   timeout: "the run took longer than its timeout: raise --timeout or limits.timeout_ms in manifest.yaml",
 };
 
-function errorBlock(run: RunResult, style: Style): string[] {
+function errorBlock(run: RunResult, style: Style, debug: boolean): string[] {
   const error = run.error;
   if (!error) return [];
   const lines = [`${style.red("error")} ${error.code}  ${error.message}`];
   if (error.pointer !== undefined) lines.push(`  at ${error.pointer || "/"}`);
-  if (error.stack) lines.push(style.dim(indent(error.stack.replace(/\n$/, ""), "  ")));
+  if (error.stack) {
+    const stack = debug ? error.stack : programFrames(error.stack);
+    lines.push(style.dim(indent(stack.replace(/\n$/, ""), "  ")));
+  }
   const hint = (run.killedBy && KILLED_HINTS[run.killedBy]) ?? HINTS[error.code];
   if (hint) lines.push(`  ${style.dim("hint:")} ${hint}`);
   return lines;
+}
+
+/**
+ * The frames of the user's program: a Python traceback keeps frames in the skill (/skill/...) or the program text
+ * (<program>, <cell..>) and drops the runtime's and the standard library's; a JS stack drops node internals and the
+ * runtime. The last line (the exception) always stays.
+ */
+export function programFrames(stack: string): string {
+  const lines = stack.replace(/\n$/, "").split("\n");
+  if (lines.some((line) => /^\s*File "/.test(line))) {
+    const kept: string[] = [];
+    let hidden = 0;
+    let keep = true;
+    for (const [index, line] of lines.entries()) {
+      const frame = /^\s*File "([^"]+)"/.exec(line);
+      if (frame) {
+        const file = frame[1] as string;
+        keep = file.startsWith("/skill/") || file.startsWith("<");
+        if (!keep) hidden++;
+      } else if (!/^\s/.test(line) || index === lines.length - 1) {
+        keep = true;
+      }
+      if (keep) kept.push(line);
+    }
+    if (hidden > 0)
+      kept.push(`(${hidden} frame${hidden === 1 ? "" : "s"} of the runtime and libraries hidden; --debug shows them)`);
+    return kept.join("\n");
+  }
+  return lines.filter((line) => !/node:internal|\/runtime\/|worker\.mjs/.test(line)).join("\n");
 }
 
 function runWarnings(run: RunResult): string[] {
