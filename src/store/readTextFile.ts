@@ -2,7 +2,7 @@
  * Reads a small text file for validation: refuses files over the size cap without reading them, and reports binary
  * content (NUL bytes, invalid UTF-8) at the position of the first bad byte.
  */
-import { lstat, readFile, stat } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { makeProblem } from "../core/validate/codes.js";
 import type { Problem } from "../core/problem.js";
 
@@ -13,30 +13,42 @@ export type ReadTextResult =
   | { ok: false; missing: boolean; problem?: Problem; reason?: string };
 
 export async function readTextFile(path: string, file: string, strict: boolean): Promise<ReadTextResult> {
-  let size: number;
+  // One open + fstat + read: the size is checked on the open handle, so a huge file is never read.
+  let handle: FileHandle;
   try {
-    await lstat(path);
-    const info = await stat(path);
-    if (!info.isFile()) return { ok: false, missing: true, reason: "is not a regular file" };
-    size = info.size;
+    handle = await open(path, "r");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, missing: true, reason: code === "ENOENT" ? "does not exist" : `cannot be read (${code})` };
   }
-  if (size > MAX_TEXT_FILE_BYTES) {
-    const problem = makeProblem(
-      {
-        code: "FILE_TOO_LARGE",
-        message: `file is ${(size / 1024 / 1024).toFixed(1)} MiB; the limit is 1 MiB, so it was not parsed`,
-        file,
-        line: 1,
-        column: 1,
-      },
-      strict,
-    );
-    return { ok: false, missing: false, problem };
+  let buffer: Buffer;
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return { ok: false, missing: true, reason: "is not a regular file" };
+    if (info.size > MAX_TEXT_FILE_BYTES) {
+      const problem = makeProblem(
+        {
+          code: "FILE_TOO_LARGE",
+          message: `file is ${(info.size / 1024 / 1024).toFixed(1)} MiB; the limit is 1 MiB, so it was not parsed`,
+          file,
+          line: 1,
+          column: 1,
+        },
+        strict,
+      );
+      return { ok: false, missing: false, problem };
+    }
+    buffer = await handle.readFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      ok: false,
+      missing: true,
+      reason: code === "EISDIR" ? "is not a regular file" : `cannot be read (${code})`,
+    };
+  } finally {
+    await handle.close();
   }
-  const buffer = await readFile(path);
   const bad = firstBinaryByte(buffer);
   if (bad !== undefined) {
     const { line, column } = bytePosition(buffer, bad.offset);

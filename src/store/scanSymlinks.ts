@@ -18,12 +18,9 @@ function isInside(root: string, path: string): boolean {
 }
 
 export async function findEscapingSymlinks(dir: string): Promise<EscapingLink[]> {
-  let root: string;
-  try {
-    root = await realpath(dir);
-  } catch {
-    return [];
-  }
+  // The real path of the folder is needed only once a symlink turns up (most skills have none).
+  let realRoot: string | undefined;
+  const root = dir;
   const found: EscapingLink[] = [];
   const queue: string[] = [""];
   let seen = 0;
@@ -45,12 +42,17 @@ export async function findEscapingSymlinks(dir: string): Promise<EscapingLink[]>
       if (!entry.isSymbolicLink()) continue;
       const linkPath = join(root, relPath);
       const target = await readlink(linkPath).catch(() => "");
+      realRoot ??= await realpath(root).catch(() => root);
       try {
         const real = await realpath(linkPath);
-        if (!isInside(root, real)) found.push({ path: relPath, target, reason: "outside" });
+        if (!isInside(realRoot, real)) found.push({ path: relPath, target, reason: "outside" });
       } catch {
         const lexical = resolve(dirname(linkPath), target);
-        found.push({ path: relPath, target, reason: isInside(root, lexical) ? "dangling" : "outside" });
+        found.push({
+          path: relPath,
+          target,
+          reason: isInside(root, lexical) || isInside(realRoot, lexical) ? "dangling" : "outside",
+        });
       }
     }
   }

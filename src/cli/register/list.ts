@@ -1,5 +1,4 @@
 /** `skills list`: the skills under the configured roots. */
-import { listSkills } from "../../commands/list.js";
 import { EXIT } from "../../errors.js";
 import type { RegisterCommand } from "../commands.js";
 import { emit } from "../context.js";
@@ -15,6 +14,8 @@ export const registerList: RegisterCommand = (cli, ctx, run) => {
     )
     .action(
       run(async (options: { strict?: boolean }) => {
+        // Loaded on use: `skills --help` and other commands do not pay for YAML/ajv.
+        const { listSkills } = await import("../../commands/list.js");
         const result = await listSkills({ cwd: ctx.cwd, strict: Boolean(options.strict) });
         emit(ctx, result, renderList);
         ctx.exitCode = EXIT.OK;

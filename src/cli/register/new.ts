@@ -1,5 +1,4 @@
 /** `skills new <name>`: scaffold a skill that passes `skills validate --strict`. */
-import { newSkill } from "../../commands/new.js";
 import { EXIT } from "../../errors.js";
 import type { RegisterCommand } from "../commands.js";
 import { emit } from "../context.js";
@@ -35,6 +34,8 @@ export const registerNew: RegisterCommand = (cli, ctx, run) => {
     .example("skills new find-large-files --lang python --tools filesystem/list_directory_with_sizes")
     .action(
       run(async (name: string, options: NewCliOptions) => {
+        // Loaded on use: `skills --help` and other commands do not pay for YAML/ajv.
+        const { newSkill } = await import("../../commands/new.js");
         const result = await newSkill({
           name: String(name),
           lang: last(options.lang),

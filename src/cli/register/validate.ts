@@ -1,5 +1,4 @@
 /** `skills validate [paths..]`: check skill folders against the format. */
-import { validate } from "../../commands/validate.js";
 import { EXIT } from "../../errors.js";
 import type { RegisterCommand } from "../commands.js";
 import { emit } from "../context.js";
@@ -21,6 +20,8 @@ export const registerValidate: RegisterCommand = (cli, ctx, run) => {
     .example("skills validate skills/find-large-files --strict")
     .action(
       run(async (paths: string[], options: ValidateCliOptions) => {
+        // Loaded on use: `skills --help` and other commands do not pay for YAML/ajv.
+        const { validate } = await import("../../commands/validate.js");
         const result = await validate({
           paths: (paths ?? []).map(String),
           strict: Boolean(options.strict),

@@ -1,0 +1,126 @@
+// Benchmark: `skills validate` on 1,000 generated skills (target < 2 s), as a library call and as one CLI process.
+// Usage: npm run build && node bench/validate.mjs [count]   -> bench/results/validate.json
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const COUNT = Number(process.argv[2] ?? 1000);
+const TARGET_MS = 2000;
+
+async function generate(dir, count) {
+  for (let i = 0; i < count; i++) {
+    const name = `bench-skill-${String(i).padStart(4, "0")}`;
+    const skill = join(dir, "skills", name);
+    const ts = i % 3 === 0;
+    await mkdir(join(skill, "tests"), { recursive: true });
+    await writeFile(
+      join(skill, "SKILL.md"),
+      `---\nname: ${name}\ndescription: Benchmark skill number ${i}. Use it when measuring validation speed.\nlicense: MIT\nmetadata:\n  index: "${i}"\n---\n\n# ${name}\n\nReturns the sum of field_${i}.\n`,
+    );
+    await writeFile(
+      join(skill, "manifest.yaml"),
+      [
+        "# yaml-language-server: $schema=../../schemas/manifest.schema.json",
+        `name: ${name}`,
+        `version: 1.${i % 10}.${i}`,
+        `language: ${ts ? "typescript" : "python"}`,
+        `entry: ${ts ? "main.ts" : "main.py"}`,
+        `description: Benchmark skill ${i}`,
+        "input:",
+        "  type: object",
+        "  properties:",
+        `    field_${i}: { type: array, items: { type: integer, minimum: 0 } }`,
+        `    label: { type: string, pattern: "^[a-z]{1,${(i % 20) + 1}}$" }`,
+        `  required: [field_${i}]`,
+        "output: { type: object, properties: { sum: { type: integer } } }",
+        "tools:",
+        `  filesystem/read_text_file: ^0.${i % 7}.0`,
+        `  memory/search_nodes: ">=1.0.0 <${(i % 5) + 2}"`,
+        "limits: { timeout_ms: 30000, memory_mb: 256, max_tool_calls: 50, max_output_bytes: 65536 }",
+        "privacy:",
+        "  tokenize: [email, phone]",
+        "  patterns:",
+        `    - { name: id_${i}, regex: 'ID-\\d{${(i % 6) + 1}}' }`,
+        `tags: [bench, group-${i % 10}]`,
+        "",
+      ].join("\n"),
+    );
+    await writeFile(
+      join(skill, ts ? "main.ts" : "main.py"),
+      ts
+        ? `export async function run(input: { field_${i}: number[] }) {\n  return { sum: input.field_${i}.reduce((a, b) => a + b, 0) };\n}\n`
+        : `def run(input):\n    return {"sum": sum(input["field_${i}"])}\n`,
+    );
+    await writeFile(
+      join(skill, "tests", "basic.yaml"),
+      `name: basic\ninput: { field_${i}: [1, 2] }\nexpect: { subset: { sum: 3 } }\n`,
+    );
+  }
+}
+
+const work = await mkdtemp(join(tmpdir(), "skills-bench-validate-"));
+try {
+  await writeFile(join(work, "package.json"), "{}\n");
+  const genStart = performance.now();
+  await generate(work, COUNT);
+  const generateMs = performance.now() - genStart;
+
+  const { validate } = await import(join(ROOT, "dist/commands/validate.js"));
+  const libraryRuns = [];
+  let last;
+  for (let run = 0; run < 3; run++) {
+    const start = performance.now();
+    last = await validate({ paths: [], strict: true, cwd: work });
+    libraryRuns.push(performance.now() - start);
+  }
+  if (!last.ok || last.summary.skills !== COUNT) {
+    throw new Error(
+      `expected ${COUNT} valid skills, got ${JSON.stringify(last.summary)}: ${JSON.stringify(last.skills.find((s) => !s.ok))}`,
+    );
+  }
+
+  const cliStart = performance.now();
+  const cli = spawnSync(process.execPath, [join(ROOT, "bin/skills.js"), "validate", "--strict", "--json"], {
+    cwd: work,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const cliMs = performance.now() - cliStart;
+  if (cli.status !== 0) throw new Error(`CLI exited ${cli.status}: ${cli.stderr}`);
+
+  const helpStart = performance.now();
+  spawnSync(process.execPath, [join(ROOT, "bin/skills.js"), "--version"], { encoding: "utf8" });
+  const startupMs = performance.now() - helpStart;
+
+  const round = (ms) => Math.round(ms * 10) / 10;
+  const figures = {
+    benchmark: "validate",
+    date: new Date().toISOString(),
+    node: process.version,
+    skills: COUNT,
+    strict: true,
+    generateMs: round(generateMs),
+    libraryFirstMs: round(libraryRuns[0]),
+    libraryWarmMs: round(Math.min(...libraryRuns.slice(1))),
+    libraryPerSkillMs: round(libraryRuns[0] / COUNT),
+    cliProcessMs: round(cliMs),
+    cliStartupMs: round(startupMs),
+    targetMs: TARGET_MS,
+    meetsTarget: libraryRuns[0] < TARGET_MS && cliMs < TARGET_MS,
+  };
+  await mkdir(join(ROOT, "bench/results"), { recursive: true });
+  await writeFile(join(ROOT, "bench/results/validate.json"), `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`validate: ${COUNT} skills (strict)`);
+  console.log("  measure                       ms");
+  console.log(`  library, first run (cold) ${String(figures.libraryFirstMs).padStart(9)}`);
+  console.log(`  library, warm             ${String(figures.libraryWarmMs).padStart(9)}`);
+  console.log(`  CLI process (whole run)   ${String(figures.cliProcessMs).padStart(9)}`);
+  console.log(`  CLI startup (--version)   ${String(figures.cliStartupMs).padStart(9)}`);
+  console.log(`  target < ${TARGET_MS} ms: ${figures.meetsTarget ? "met" : "MISSED"}`);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
