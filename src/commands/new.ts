@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import semver from "semver";
 import { stringify } from "yaml";
 import { assignToolNames, sdkServerName } from "../core/codegen/names.js";
 import { MAX_DESCRIPTION_LENGTH } from "../core/validate/frontmatter.js";
@@ -39,6 +40,7 @@ export interface NewSkillResult {
   dir: string;
   /** Files written, relative to the skill folder. */
   files: string[];
+  /** "server/tool" keys, in the order given. */
   tools: string[];
   next: string[];
 }
@@ -101,7 +103,7 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
     language,
     dir: shown,
     files: Object.keys(files).sort(),
-    tools,
+    tools: [...tools.keys()],
     next: [
       `skills validate --strict ${shown}`,
       `skills run ${shown} --input '${JSON.stringify(EXAMPLE_INPUT)}'`,
@@ -119,19 +121,30 @@ function parseLanguage(lang: string | undefined): NewSkillLanguage {
   });
 }
 
-function parseTools(values: string[]): string[] {
-  const tools = values
+/** "server/tool" or "server/tool@<range>" (default range "*"), comma-separated or repeated. */
+function parseTools(values: string[]): Map<string, string> {
+  const tools = new Map<string, string>();
+  const items = values
     .flatMap((v) => v.split(","))
     .map((v) => v.trim())
     .filter(Boolean);
-  for (const tool of tools) {
-    if (!TOOL_KEY_PATTERN.test(tool)) {
-      throw new SkillsError("INVALID_ARGUMENT", `--tools: "${tool}" is not "<server>/<tool>"`, {
-        hint: "list tools as server/tool, separated by commas, e.g. --tools filesystem/read_text_file,memory/search_nodes",
+  for (const item of items) {
+    const at = item.indexOf("@");
+    const key = at === -1 ? item : item.slice(0, at);
+    const range = at === -1 ? "*" : item.slice(at + 1).trim();
+    if (!TOOL_KEY_PATTERN.test(key)) {
+      throw new SkillsError("INVALID_ARGUMENT", `--tools: "${key}" is not "<server>/<tool>"`, {
+        hint: "list tools as server/tool (optionally @range), separated by commas, e.g. --tools filesystem/read_text_file@^0.2.0,memory/search_nodes",
       });
     }
+    if (semver.validRange(range) === null) {
+      throw new SkillsError("INVALID_ARGUMENT", `--tools: "${range}" is not a valid semver range for ${key}`, {
+        hint: "use a range like ^0.2.0, ~1.2.3 or >=1 <2 (quote it in the shell)",
+      });
+    }
+    tools.set(key, range);
   }
-  return [...new Set(tools)];
+  return tools;
 }
 
 function checkDescription(description: string): string {
@@ -172,7 +185,7 @@ interface RenderInput {
   name: string;
   language: NewSkillLanguage;
   description: string;
-  tools: string[];
+  tools: Map<string, string>;
   target: string;
 }
 
@@ -203,10 +216,11 @@ async function renderFiles(input: RenderInput): Promise<Record<string, string>> 
     },
     output: { type: "object", properties: { greeting: { type: "string" } }, required: ["greeting"] },
   };
-  if (tools.length > 0) manifest.tools = Object.fromEntries(tools.map((tool) => [tool, "*"]));
+  if (tools.size > 0) manifest.tools = Object.fromEntries(tools);
   manifest.limits = { timeout_ms: 30000, max_tool_calls: 50 };
   manifest.tags = [];
-  const firstTool = tools[0] ? toolIdentifiers(tools[0]) : undefined;
+  const first = [...tools.keys()][0];
+  const firstTool = first ? toolIdentifiers(first) : undefined;
   const testCase = { name: "basic", input: EXAMPLE_INPUT, expect: { subset: { greeting: "Hello, world!" } } };
   const oneLineDescription = description.replace(/\s+/g, " ");
   const view = {
@@ -217,7 +231,7 @@ async function renderFiles(input: RenderInput): Promise<Record<string, string>> 
     manifest: stringify(manifest, { lineWidth: 0 }).trimEnd(),
     schemaPath: relative(input.target, schemaPath("manifest")).split("\\").join("/"),
     exampleInputJson: JSON.stringify(EXAMPLE_INPUT),
-    tools: tools.map((key) => ({ key })),
+    tools: [...tools.keys()].map((key) => ({ key })),
     firstTool: firstTool ?? false,
     pyDocstring: `${name}: ${oneLineDescription.replace(/\\/g, "\\\\").replace(/"""/g, '\\"\\"\\"')}`,
     tsComment: `${name}: ${oneLineDescription.replace(/\*\//g, "* /")}`,

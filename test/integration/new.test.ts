@@ -129,6 +129,22 @@ describe("newSkill", () => {
     await expect(transform(ts, { loader: "ts" })).resolves.toBeTruthy();
   });
 
+  it("takes an optional range per tool (server/tool@range)", async () => {
+    const result = await newSkill({
+      name: "ranged",
+      tools: ["filesystem/read_text_file@^0.2.0", "memory/search_nodes@>=1 <2"],
+      cwd: project,
+    });
+    expect(result.tools).toEqual(["filesystem/read_text_file", "memory/search_nodes"]);
+    const loaded = await loadSkill(join(project, "skills/ranged"), { strict: true });
+    expect(loaded.ok && loaded.value.manifest.tools).toEqual({
+      "filesystem/read_text_file": "^0.2.0",
+      "memory/search_nodes": ">=1 <2",
+    });
+    const error = await refused({ name: "x", tools: ["filesystem/read_text_file@latest"], cwd: project });
+    expect(error.message).toMatch(/"latest" is not a valid semver range for filesystem\/read_text_file/);
+  });
+
   it("honours --dir", async () => {
     const result = await newSkill({ name: "elsewhere", dir: "lib/skills", cwd: project });
     expect(result.dir).toBe("lib/skills/elsewhere");

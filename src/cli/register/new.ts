@@ -28,7 +28,9 @@ export const registerNew: RegisterCommand = (cli, ctx, run) => {
     .option("--description <text>", "What the skill does and when to use it (no < or >, at most 1024 chars)", {
       type: [String],
     })
-    .option("--tools <list>", "Tool dependencies as server/tool, comma-separated", { type: [String] })
+    .option("--tools <list>", "Tool dependencies as server/tool[@range], comma-separated (default range *)", {
+      type: [String],
+    })
     .option("--dir <folder>", "Parent folder (default: the first configured root, skills/)", { type: [String] })
     .option("--json", "Print the created files as JSON")
     .example("skills new find-large-files --lang python --tools filesystem/list_directory_with_sizes")
