@@ -189,6 +189,14 @@ describe("servers that fail", () => {
     expect(catalog.tools.map((tool) => tool.name).sort()).toEqual(["add_tool", "child_pid", "slow"]);
   });
 
+  it("hands stderr to a callback when asked", async () => {
+    const config = await fixtureConfig({ broken: fixture("exitAtOnce.mjs") });
+    const chunks: string[] = [];
+    const p = pool(config, { stderr: (server, text) => chunks.push(`${server}:${text}`) });
+    await caught(p.connect("broken"));
+    expect(chunks.join("")).toContain("broken:starting fixture server");
+  });
+
   it("gives up on a server that never answers after the connect timeout and kills it, even if it ignores SIGTERM", async () => {
     const config = await fixtureConfig({ silent: fixture("neverAnswers.mjs") });
     const p = pool(config, { connectTimeoutMs: 600 });

@@ -1,11 +1,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: .mcp.json uses ${VAR} syntax, these strings are config text
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SkillsError } from "../../../src/errors.js";
 import { findMcpConfig, loadMcpConfig, parseMcpConfig } from "../../../src/mcp/config.js";
 import { expandVariables } from "../../../src/mcp/config/expand.js";
+import { MCP_CONFIG_SCHEMA_PATH } from "../../../src/mcp/config/schema.js";
 
 const FILE = "/project/.mcp.json";
 
@@ -224,5 +228,31 @@ describe("loadMcpConfig", () => {
     expect(error.data).toMatchObject({ file: "broken.json", line: 3, column: 23, pointer: "/mcpServers/a/command" });
     expect(error.message).toContain("must be string");
     expect(Array.isArray(error.data.problems)).toBe(true);
+  });
+});
+
+describe("the repo's .mcp.json and the schema", () => {
+  const root = fileURLToPath(new URL("../../..", import.meta.url));
+
+  it("the schema compiles under ajv's strict mode", () => {
+    const schema = JSON.parse(readFileSync(MCP_CONFIG_SCHEMA_PATH, "utf8"));
+    expect(() => new Ajv2020({ strict: true }).compile(schema)).not.toThrow();
+    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+  });
+
+  it("the repo's .mcp.json is valid and points at installed server bins", () => {
+    const file = join(root, ".mcp.json");
+    const result = parseMcpConfig(readFileSync(file, "utf8"), file, {});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(Object.keys(result.config.servers)).toEqual(["filesystem", "memory", "everything"]);
+    for (const server of Object.values(result.config.servers)) {
+      expect(server.type).toBe("stdio");
+      if (server.type === "stdio") expect(existsSync(server.command), server.command).toBe(true);
+    }
+    expect(result.config.servers.filesystem).toMatchObject({ args: [root.replace(/\/$/, "")] });
+    expect(result.config.servers.memory).toMatchObject({
+      env: { MEMORY_FILE_PATH: join(root, ".skills", "memory.jsonl") },
+    });
   });
 });
