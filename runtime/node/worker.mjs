@@ -4,6 +4,7 @@
 // with the SDK runtime through a global symbol, says "ready", then waits for "execute" requests whose code the host
 // has already bundled (TS transpiled, SDK imports resolved) into one ES module. A single-use worker runs one program
 // and exits; a session worker keeps its namespace (exported top-level names land on globalThis) across executions.
+import { writeSync } from "node:fs";
 import { Socket } from "node:net";
 
 const BRIDGE_KEY = Symbol.for("skills.bridge");
@@ -72,6 +73,16 @@ async function drain() {
   while (queue.length > 0) {
     const message = queue.shift();
     const reply = await execute(message.params);
+    if (message.params.logMarker) {
+      // After the program's last output: tells the host the logs are complete (stdout/stderr pipes are synchronous).
+      for (const fd of [1, 2]) {
+        try {
+          writeSync(fd, message.params.logMarker);
+        } catch {
+          // a closed stream must not lose the result
+        }
+      }
+    }
     await send({ jsonrpc: "2.0", id: message.id, result: reply });
     if (!message.params.session) process.exit(0);
   }

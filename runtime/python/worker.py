@@ -189,9 +189,11 @@ def main():
         if params.get("cwd"):
             os.chdir(params["cwd"])
         reply = _execute(params, namespace)
-        for stream in (sys.stdout, sys.stderr):
+        for fd, stream in ((1, sys.stdout), (2, sys.stderr)):
             try:
                 stream.flush()
+                if params.get("logMarker"):
+                    os.write(fd, params["logMarker"].encode())
             except Exception:  # noqa: BLE001 - a closed stream must not lose the result
                 pass
         try:

@@ -56,8 +56,12 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
       worker.exited.then(() => null),
     ]);
     if (answer && !answer.error && answer.result) reply = answer.result as ExecuteResult;
-    // A single-use worker exits right after answering; wait so its last output is captured.
-    if (!options.keepAlive) await Promise.race([worker.exited, sleep(reply ? 1000 : 2000)]);
+    if (!options.keepAlive) {
+      // After an answer the worker has written its end marker to stdout and stderr: the logs are complete once both
+      // arrive (no need to wait for the process to exit). Without an answer, wait for the exit.
+      const logsComplete = Promise.all([worker.stdout.complete, worker.stderr.complete]);
+      await Promise.race([reply ? logsComplete : worker.exited, sleep(reply ? 1000 : 2000)]);
+    }
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", abort);

@@ -75,6 +75,8 @@ export interface ExecuteParams {
   session?: boolean;
   maxOutputBytes?: number;
   maxLogBytes?: number;
+  /** Written to stdout and stderr after the program's last output, so the host knows the logs are complete. */
+  logMarker?: string;
   /** Limits a Python worker applies to itself before running (lowering only). */
   rlimits?: { cpuSeconds?: number; fileBytes?: number; openFiles?: number; processes?: number };
 }

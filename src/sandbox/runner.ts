@@ -141,10 +141,7 @@ class SandboxRunner implements Runner {
     const list = this.idle[language];
     while (list.length > 0) {
       const worker = list.shift()!;
-      if (worker.alive) {
-        this.refill(language);
-        return worker;
-      }
+      if (worker.alive) return worker;
       void worker.dispose();
     }
     this.refill(language);
@@ -211,6 +208,7 @@ class SandboxRunner implements Runner {
           cwd: paths.workspace,
           maxOutputBytes: limits.maxOutputBytes,
           maxLogBytes: limits.maxLogBytes,
+          logMarker: worker.logMarker,
           rlimits:
             language === "python"
               ? {
@@ -223,6 +221,8 @@ class SandboxRunner implements Runner {
         },
       });
     } finally {
+      // Refill after the run: spawning blocks the event loop for a moment, which would delay this run's hand-off.
+      if (this.target[language] > 0) setImmediate(() => this.refill(language));
       // Nothing of the run may outlive it: SIGKILL whatever is left now; reaping and cleanup continue in the background.
       worker.cgroup?.killAll();
       void worker.dispose();

@@ -28,7 +28,10 @@ function loadGenerator(): Promise<Generate> {
 }
 
 /** Root of all cached SDK trees; world-readable so the sandbox uid can read what is bound at /sdk. */
+let checkedRoot: string | undefined;
+
 export function sdkRoot(): string {
+  if (checkedRoot && existsSync(checkedRoot)) return checkedRoot;
   const uid = typeof process.getuid === "function" ? process.getuid() : 0;
   const root = join(tmpdir(), `skills-sdk-${uid}`);
   if (!existsSync(root)) mkdirSync(root, { recursive: true, mode: 0o755 });
@@ -37,8 +40,11 @@ export function sdkRoot(): string {
     throw new Error(`${root} is not a directory owned by this user; remove it`);
   }
   chmodSync(root, 0o755);
+  checkedRoot = root;
   return root;
 }
+
+let runtimeHash: string | undefined;
 
 export function toolsHash(tools: ToolInfo[]): string {
   const canonical = [...tools]
@@ -51,13 +57,11 @@ export function toolsHash(tools: ToolInfo[]): string {
       t.outputSchema ?? null,
       t.serverInfo?.version ?? "",
     ]);
-  const runtime = loadRuntimeSources();
-  return createHash("sha256")
-    .update(JSON.stringify(canonical))
-    .update(runtime.python)
-    .update(runtime.ts)
-    .digest("hex")
-    .slice(0, 24);
+  runtimeHash ??= createHash("sha256")
+    .update(loadRuntimeSources().python)
+    .update(loadRuntimeSources().ts)
+    .digest("hex");
+  return createHash("sha256").update(runtimeHash).update(JSON.stringify(canonical)).digest("hex").slice(0, 24);
 }
 
 const inflight = new Map<string, Promise<string>>();

@@ -4,6 +4,7 @@
  * cgroup and folders removed).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -34,13 +35,31 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
 }
 
-/** Captured output, kept up to a cap (changed at hand-off); the rest is counted and dropped. */
+/**
+ * Captured output, kept up to a cap (changed at hand-off); the rest is counted and dropped. The worker writes a
+ * per-worker random marker after the program's last output, so the host knows the logs are complete without
+ * waiting for the process to exit; the marker is never part of the logs. A program that prints the marker early
+ * only cuts its own logs short.
+ */
 export class OutputCapture {
   private chunks: Buffer[] = [];
   private kept = 0;
+  private held: Buffer = Buffer.alloc(0);
+  private markerSeen = false;
   dropped = 0;
-  constructor(public limit: number) {}
-  push(chunk: Buffer): void {
+  readonly complete: Promise<void>;
+  private resolveComplete!: () => void;
+
+  constructor(
+    public limit: number,
+    private readonly marker: Buffer,
+  ) {
+    this.complete = new Promise((resolve) => {
+      this.resolveComplete = resolve;
+    });
+  }
+
+  private keep(chunk: Buffer): void {
     const room = this.limit - this.kept;
     if (room > 0) {
       const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
@@ -49,8 +68,34 @@ export class OutputCapture {
     }
     this.dropped += Math.max(0, chunk.length - Math.max(room, 0));
   }
+
+  push(chunk: Buffer): void {
+    if (this.markerSeen) return;
+    const data = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk;
+    const at = data.indexOf(this.marker);
+    if (at >= 0) {
+      this.keep(data.subarray(0, at));
+      this.held = Buffer.alloc(0);
+      this.markerSeen = true;
+      this.resolveComplete();
+      return;
+    }
+    // Hold back a possible marker prefix split across reads.
+    const hold = Math.min(data.length, this.marker.length - 1);
+    this.keep(data.subarray(0, data.length - hold));
+    this.held = Buffer.from(data.subarray(data.length - hold));
+  }
+
+  /** The stream ended (process gone): whatever was held back is output too. */
+  end(): void {
+    if (!this.markerSeen && this.held.length > 0) this.keep(this.held);
+    this.held = Buffer.alloc(0);
+    this.resolveComplete();
+  }
+
   text(): string {
-    return Buffer.concat(this.chunks).toString("utf8");
+    const held = this.markerSeen ? "" : this.held.toString("utf8");
+    return Buffer.concat(this.chunks).toString("utf8") + held;
   }
 }
 
@@ -91,8 +136,10 @@ export class SandboxWorker {
   readonly bridge: BridgeConnection;
   readonly command: Command;
   readonly cgroup: RunCgroup | null;
-  readonly stdout = new OutputCapture(1024 * 1024);
-  readonly stderr = new OutputCapture(1024 * 1024);
+  /** Written by the worker after the program's last output (see OutputCapture). */
+  readonly logMarker = `\u0000skills-end-${randomBytes(12).toString("hex")}\u0000`;
+  readonly stdout = new OutputCapture(1024 * 1024, Buffer.from(this.logMarker));
+  readonly stderr = new OutputCapture(1024 * 1024, Buffer.from(this.logMarker));
   readonly exited: Promise<ExitInfo>;
   readonly ready: Promise<void>;
   readonly dir: string;
@@ -140,6 +187,8 @@ export class SandboxWorker {
     if (this.child.pid !== undefined) this.cgroup?.add(this.child.pid);
     this.child.stdout?.on("data", (chunk: Buffer) => this.stdout.push(chunk));
     this.child.stderr?.on("data", (chunk: Buffer) => this.stderr.push(chunk));
+    this.child.stdout?.on("close", () => this.stdout.end());
+    this.child.stderr?.on("close", () => this.stderr.end());
     this.bridge = new BridgeConnection(this.child.stdio[3] as Socket, spec.maxMessageBytes ?? MAX_MESSAGE_BYTES);
     this.exited = new Promise<ExitInfo>((resolve) => {
       this.child.once("error", (error) => {
