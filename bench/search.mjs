@@ -7,6 +7,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { catalogAsContext, openCatalog } from "../dist/commands/tools.js";
+import { renderSignatures } from "../dist/core/codegen/index.js";
 import { countTokens } from "../dist/core/discovery/tokens.js";
 import { viewTool } from "../dist/core/discovery/detail.js";
 import { searchTools } from "../dist/core/discovery/search.js";
@@ -107,7 +108,8 @@ for (const query of queries) {
 // Token counts for the real servers of the repo's .mcp.json.
 const catalog = await openCatalog({ cwd: ROOT });
 const real = catalog.tools;
-const answer = (detail, list) => JSON.stringify(list.map((tool) => viewTool(tool, detail)));
+const answer = (detail, list) =>
+  JSON.stringify(list.map((tool) => viewTool(tool, detail, detail === "full" ? renderSignatures : undefined)));
 const top10 = searchTools(buildSearchIndex(real), "read a file", { limit: 10 }).map((hit) => hit.tool);
 const tokens = {
   tools: real.length,
