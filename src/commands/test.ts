@@ -6,6 +6,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
+import { createPiiInterceptor } from "../core/pii/interceptor.js";
+import { policyFromManifest } from "../core/pii/policy.js";
 import type { Problem } from "../core/problem.js";
 import type { LoadedSkill } from "../core/skill/types.js";
 import { caseId, compileFilter } from "../core/testing/filter.js";
@@ -530,7 +532,10 @@ async function execute(
   if (timeoutMs !== undefined) limits.timeoutMs = timeoutMs;
   let run: RunResult;
   try {
+    // PII in tool results is tokenized in the bridge as in every run (DESIGN.md, "PII"); a fresh vault per case.
+    const interceptor = createPiiInterceptor(policyFromManifest(skill.manifest.privacy, undefined, config.pii));
     run = await runner.run({
+      interceptor,
       language: skill.manifest.language,
       skillDir: skill.dir,
       entryFile: skill.manifest.entry,

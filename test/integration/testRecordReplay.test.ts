@@ -142,7 +142,7 @@ beforeAll(async () => {
     "SKILL.md": skillMd("env-peek"),
     "manifest.yaml": ENV_PEEK_MANIFEST,
     "main.ts": ENV_PEEK_TS,
-    "tests/secret.yaml": `name: secret\ninput: { name: SKILLS_TEST_SECRET }\nexpect: { equals: { has: true, length: ${SECRET.length} } }\n`,
+    "tests/secret.yaml": "name: secret\ninput: { name: SKILLS_TEST_SECRET }\nexpect: { subset: { has: true } }\n",
   });
 }, 60_000);
 
@@ -205,12 +205,9 @@ describe("skills test: record, then replay", () => {
     }
   }, 60_000);
 
-  it("a replayed secret case passes on the redacted recording's shape", async () => {
-    // The recording redacted the value; the skill now sees a placeholder of another length, and the test says so.
+  it("a case whose recording held a secret replays green from the redacted cassette", async () => {
     const replayed = await runTests({ cwd: project, paths: ["skills/env-peek"] });
-    const secret = caseOf(replayed, "env-peek", "secret");
-    expect(secret.status).toBe("failed");
-    expect(secret.failures[0]?.diff).toContain(`-   "length": ${SECRET.length}`);
+    expect(caseOf(replayed, "env-peek", "secret").status).toBe("passed");
     expect(existsSync(marker)).toBe(false);
   }, 60_000);
 
