@@ -90,8 +90,15 @@ async function loadServer(
     }
     const tools = await pool.listServerTools(name);
     const serverInfo = await pool.serverInfo(name);
-    await writeCacheEntry(cacheDir, key, name, serverInfo, tools);
-    return { server: { serverInfo, cached: false, toolCount: tools.length, cacheFile }, tools };
+    // A cache that cannot be written (read-only checkout, full disk) costs speed next time, not this answer.
+    const written = await writeCacheEntry(cacheDir, key, name, serverInfo, tools).then(
+      () => true,
+      () => false,
+    );
+    return {
+      server: { serverInfo, cached: false, toolCount: tools.length, ...(written ? { cacheFile } : {}) },
+      tools,
+    };
   } catch (error) {
     if (!isSkillsError(error)) throw error;
     return { server: { error: error.message, errorCode: error.code, toolCount: 0 }, tools: [] };

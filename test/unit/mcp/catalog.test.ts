@@ -96,6 +96,16 @@ describe("loadCatalog", () => {
     expect(JSON.parse(await readFile(file, "utf8")).tools).toHaveLength(4);
   });
 
+  it("still answers when the cache cannot be written", async () => {
+    const w = world({ a: greeter() });
+    const blocked = join(root, "not-a-folder");
+    await writeFile(blocked, "a file where the cache folder should be");
+    const catalog = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir: blocked });
+    expect(catalog.tools).toHaveLength(4);
+    expect(catalog.servers.a).toMatchObject({ cached: false, toolCount: 4 });
+    expect(catalog.servers.a!.cacheFile).toBeUndefined();
+  });
+
   it("reports a server that fails in servers[name].error and still returns the others' tools", async () => {
     const w = world({ a: greeter(), b: { ...greeter(), fail: "boom" } });
     const catalog = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
