@@ -6,7 +6,8 @@ import { stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import type { Problem, ValidationResult } from "../core/problem.js";
 import { splitSkillMd } from "../core/skill/splitSkillMd.js";
-import type { LoadedSkill, Manifest, SkillFrontmatter } from "../core/skill/types.js";
+import { entryHasRunOrResult, expectedEntryShape } from "../core/skill/entryShape.js";
+import type { LoadedSkill, Manifest, SkillFrontmatter, SkillLanguage } from "../core/skill/types.js";
 import { makeProblem } from "../core/validate/codes.js";
 import type { DocumentContext } from "../core/validate/documentContext.js";
 import { problemAt } from "../core/validate/documentContext.js";
@@ -94,13 +95,13 @@ export async function loadSkill(dir: string, options: LoadSkillOptions = {}): Pr
   let entryPath: string | undefined;
   if (manifest.value && manifest.ctx) {
     entryPath = join(absDir, manifest.value.entry);
-    const entryProblem = await checkEntryExists(
-      entryPath,
-      manifest.ctx,
-      manifest.value.entry,
-      escaping.has(join(shownDir, manifest.value.entry)),
-    );
+    const entryFile = join(shownDir, manifest.value.entry);
+    const entryProblem = await checkEntryExists(entryPath, manifest.ctx, manifest.value.entry, escaping.has(entryFile));
     if (entryProblem) problems.push(entryProblem);
+    else if (!escaping.has(entryFile)) {
+      const shapeProblem = await checkEntryShape(entryPath, entryFile, manifest.value.language, strict);
+      if (shapeProblem) problems.push(shapeProblem);
+    }
   }
 
   problems.sort(compareProblems);
@@ -235,6 +236,29 @@ async function checkEntryExists(
       hint: `create ${entry} next to manifest.yaml, or point \`entry\` at the file that defines run(input)`,
     });
   }
+}
+
+async function checkEntryShape(
+  path: string,
+  file: string,
+  language: SkillLanguage,
+  strict: boolean,
+): Promise<Problem | undefined> {
+  if (!["python", "typescript", "javascript"].includes(language)) return undefined;
+  const read = await readTextFile(path, file, strict);
+  // Unreadable, huge or binary entries are the runner's business; only a readable entry is checked for its shape.
+  if (!read.ok || entryHasRunOrResult(language, read.text)) return undefined;
+  return makeProblem(
+    {
+      code: "ENTRY_NO_RUN",
+      message: "the entry defines no run(input) and assigns no top-level result",
+      file,
+      line: 1,
+      column: 1,
+      hint: expectedEntryShape(language),
+    },
+    strict,
+  );
 }
 
 function compareProblems(a: Problem, b: Problem): number {

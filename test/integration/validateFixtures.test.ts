@@ -63,6 +63,7 @@ const COMMITTED: Record<string, Expected> = {
   "missing-entry": { code: "ENTRY_MISSING", file: "manifest.yaml", line: 5, column: 8 },
   "entry-is-folder": { code: "ENTRY_MISSING", file: "manifest.yaml", line: 5 },
   "entry-language-mismatch": { code: "ENTRY_LANGUAGE_MISMATCH", file: "manifest.yaml", line: 5 },
+  "entry-no-run": { code: "ENTRY_NO_RUN", file: "main.py", line: 1, strictOnly: true },
   "entry-escapes-folder": { code: "PATH_ESCAPE", file: "manifest.yaml", line: 5 },
   "empty-skill-md": { code: "SKILL_MD_EMPTY", file: "SKILL.md", line: 1 },
   "whitespace-skill-md": { code: "SKILL_MD_EMPTY", file: "SKILL.md", line: 1 },

@@ -145,6 +145,11 @@ export const PROBLEM_CODES = {
     fix: 'use a range like ^1.2.0, ~0.3.1 or ">=1 <2"',
   },
   ENTRY_MISSING: { level: "error", meaning: "the entry file does not exist", fix: "create it or fix `entry`" },
+  ENTRY_NO_RUN: {
+    level: "strict",
+    meaning: "the entry defines no `run(input)` and assigns no top-level `result`",
+    fix: "Python: `def run(input):`; TypeScript/JavaScript: `export async function run(input)`",
+  },
   ENTRY_LANGUAGE_MISMATCH: {
     level: "error",
     meaning: "the entry file's extension does not match `language`",
