@@ -15,3 +15,8 @@ export { createClientPool, type ClientPool, type ClientPoolOptions } from "./mcp
 export { loadCatalog, defaultCacheDir, findTool, type Catalog } from "./mcp/catalog.js";
 export { toolsSearch, toolsList, toolsShow, type ToolsSearchResult } from "./commands/tools.js";
 export { buildSearchIndex, searchTools, type SearchHit } from "./core/discovery/index.js";
+export { runTests, type TestOptions } from "./commands/test.js";
+export type { TestResult, SkillTestResult, CaseResult, TestSummary } from "./core/testing/results.js";
+export type { TestCase, Expectation, Cassette, CassetteCall, CassetteTool } from "./core/testing/types.js";
+export { parseTestFile, parseCassette, evaluateExpectations, schemaFingerprint, renderJunit } from "./core/testing/index.js";
+export { createReplayBackend, createRecordingBackend, readCassette, writeCassette } from "./mcp/cassette/index.js";
