@@ -1,0 +1,89 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { bundleProgram, topLevelNames } from "../../../src/sandbox/bundle.js";
+
+const sdk = mkdtempSync(join(tmpdir(), "sdk-"));
+mkdirSync(join(sdk, "servers", "demo"), { recursive: true });
+writeFileSync(
+  join(sdk, "servers", "_runtime.ts"),
+  "export async function callTool(s: string, t: string, a: object) { return [s, t, a]; }\n",
+);
+writeFileSync(
+  join(sdk, "servers", "demo", "index.ts"),
+  'import { callTool } from "../_runtime";\nexport const add = (a: object) => callTool("demo", "add", a);\n',
+);
+afterAll(() => rmSync(sdk, { recursive: true, force: true }));
+
+describe("topLevelNames", () => {
+  test.each([
+    ["const a = 1;\nlet b = 2;\nvar c;\n", ["a", "b", "c"]],
+    ["function f() {\n  const inner = 1;\n}\nasync function g() {}\nclass K {}\n", ["f", "g", "K"]],
+    [
+      'import { add, echo as e } from "servers/demo";\nimport * as ns from "x";\nimport d from "y";\n',
+      ["add", "e", "ns", "d"],
+    ],
+    ["const { x, y: z } = o;\nconst [p, q] = arr;\n", ["x", "z", "p", "q"]],
+    ["export const e = 1;\n", ["e"]],
+  ])("%j", (source, names) => {
+    expect(topLevelNames(source)).toEqual(names);
+  });
+});
+
+describe("bundleProgram", () => {
+  test("resolves servers/<server> to the SDK tree and strips types", async () => {
+    const code = await bundleProgram({
+      code: 'import { add } from "servers/demo";\nexport const result: unknown = await add({ a: 1 });',
+      language: "typescript",
+      sdkDir: sdk,
+      resolveDir: sdk,
+      filename: "main.ts",
+    });
+    expect(code).toContain('callTool("demo", "add"');
+    expect(code).not.toContain(": unknown");
+    expect(code).not.toMatch(/from\s+"servers/);
+  });
+
+  test("a notebook-style top-level result is exported for the worker", async () => {
+    const code = await bundleProgram({
+      code: "let result = 1;",
+      language: "typescript",
+      sdkDir: sdk,
+      resolveDir: sdk,
+      filename: "main.ts",
+    });
+    expect(code).toMatch(/__skills_result/);
+  });
+
+  test("session cells export every top-level name", async () => {
+    const code = await bundleProgram({
+      code: "const a = 1;\nfunction f() { return a; }",
+      language: "typescript",
+      sdkDir: sdk,
+      resolveDir: sdk,
+      filename: "cell1.ts",
+      session: true,
+    });
+    expect(code).toMatch(/export\s*\{[^}]*\ba\b[^}]*\}/);
+    expect(code).toMatch(/export\s*\{[^}]*\bf\b[^}]*\}/);
+  });
+
+  test("errors carry file:line:col", async () => {
+    await expect(
+      bundleProgram({ code: "const x = ;", language: "typescript", sdkDir: sdk, resolveDir: sdk, filename: "main.ts" }),
+    ).rejects.toMatchObject({
+      code: "PROGRAM_ERROR",
+      data: { file: "main.ts", line: 1, column: 11 },
+    });
+    await expect(
+      bundleProgram({
+        code: 'import "servers/zzz";',
+        language: "typescript",
+        sdkDir: sdk,
+        resolveDir: sdk,
+        filename: "m.ts",
+      }),
+    ).rejects.toThrow(/no generated SDK module "servers\/zzz"/);
+  });
+});
