@@ -1,6 +1,6 @@
 /** `skills validate`: load and check every skill under the given paths (or the configured roots). */
 import { stat } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { basename, dirname, relative, resolve } from "node:path";
 import type { Problem } from "../core/problem.js";
 import { SkillsError } from "../errors.js";
 import { loadProjectConfig } from "../store/config.js";
@@ -41,6 +41,8 @@ export interface ValidateResult {
   notes: string[];
 }
 
+const SKILL_FILES = ["SKILL.md", "manifest.yaml"];
+
 /** How many skills are read at once: enough to overlap file IO, small enough to keep memory flat. */
 const CONCURRENCY = 16;
 
@@ -60,6 +62,11 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
         continue;
       }
       const info = await stat(abs).catch(() => undefined);
+      // `skills validate skills/x/manifest.yaml` (editors, pre-commit hooks) means the skill that holds the file.
+      if (info?.isFile() && SKILL_FILES.includes(basename(abs))) {
+        searchPaths.push(dirname(abs));
+        continue;
+      }
       if (!info?.isDirectory()) {
         throw new SkillsError("NOT_FOUND", `${path} ${info ? "is a file, not a folder" : "does not exist"}`, {
           file: path,

@@ -78,6 +78,14 @@ describe("validate()", () => {
     expect((error as SkillsError).kind).toBe("input");
   });
 
+  it("takes SKILL.md or manifest.yaml as their skill folder", async () => {
+    await addSkill("broken/bad-semver");
+    for (const file of ["skills/bad-semver/manifest.yaml", "skills/bad-semver/SKILL.md"]) {
+      const result = await validate({ paths: [file], cwd: project });
+      expect(result.skills.map((s) => s.dir)).toEqual(["skills/bad-semver"]);
+    }
+  });
+
   it("raises NOT_FOUND for a file given as a path", async () => {
     await writeFile(join(project, "file.txt"), "x");
     await expect(validate({ paths: ["file.txt"], cwd: project })).rejects.toThrow(/is a file, not a folder/);

@@ -25,6 +25,19 @@ const MAX_ALIAS_COUNT = 100;
 const CODE_FOR: Record<string, { code: string; hint: string }> = {
   TAB_AS_INDENT: { code: "YAML_TAB", hint: "YAML does not allow tabs for indentation: indent with spaces" },
   DUPLICATE_KEY: { code: "YAML_DUPLICATE_KEY", hint: "each key may appear once in a mapping: remove or rename one" },
+  BLOCK_AS_IMPLICIT_KEY: {
+    code: "YAML_SYNTAX",
+    hint: 'a value that contains ": " must be quoted, e.g. description: "Use when: ..." (or a nested key is mis-indented)',
+  },
+  MULTILINE_IMPLICIT_KEY: {
+    code: "YAML_SYNTAX",
+    hint: "every line needs `key: value`; a value that continues on the next line must be quoted or indented more than its key",
+  },
+  BAD_SCALAR_START: {
+    code: "YAML_SYNTAX",
+    hint: "a value starting with @, ` or another reserved character must be quoted",
+  },
+  BAD_INDENT: { code: "YAML_SYNTAX", hint: "indent nested keys consistently, with spaces" },
 };
 
 export function parseYaml(text: string, options: ParseYamlOptions): ParseYamlResult {

@@ -30,6 +30,20 @@ describe("parseYaml errors", () => {
     expect(errorsOf(text)[0]).toEqual(expected);
   });
 
+  it.each([
+    ["name: a\ndescription: Use when: x\n", 2, /must be quoted, e.g. description: "Use when: ..."/],
+    ["key without colon\nb: 1\n", 1, /every line needs `key: value`/],
+    ["a: @x\n", 1, /must be quoted/],
+    ["a:\n  b: 1\n c: 2\n", 3, /indent nested keys consistently/],
+  ])("explains %j on line %i", (text, line, hint) => {
+    const result = parseYaml(text, { file: "f.yaml" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]!.code).toBe("YAML_SYNTAX");
+    expect(result.errors[0]!.line).toBe(line);
+    expect(result.errors[0]!.hint).toMatch(hint);
+  });
+
   it("names the duplicated key", () => {
     const result = parseYaml("name: a\nname: b\n", { file: "f.yaml" });
     expect(!result.ok && result.errors[0]!.message).toBe('duplicate key "name": keys must be unique in a mapping');
