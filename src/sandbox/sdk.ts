@@ -2,6 +2,7 @@
  * The generated SDK a program imports (`from servers.<server> import <tool>`, `import { x } from "servers/<server>"`),
  * written once per distinct tool set under a content hash and reused by every later run.
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -64,6 +65,7 @@ export function toolsHash(tools: ToolInfo[]): string {
   return createHash("sha256").update(runtimeHash).update(JSON.stringify(canonical)).digest("hex").slice(0, 24);
 }
 
+const DEFAULT_PYTHON = "/usr/bin/python3";
 const inflight = new Map<string, Promise<string>>();
 
 /** Absolute host path of the SDK tree for these tools (the folder that contains `servers/`). */
@@ -80,6 +82,18 @@ export function ensureSdk(tools: ToolInfo[]): Promise<string> {
   return pending;
 }
 
+/** Bytecode for the generated Python modules, so runs do not compile them (best-effort). */
+function compilePython(dir: string): void {
+  if (!existsSync(DEFAULT_PYTHON)) return;
+  try {
+    execFileSync(DEFAULT_PYTHON, ["-I", "-m", "compileall", "-q", dir], { stdio: "ignore", timeout: 20_000 });
+    // compileall makes __pycache__ folders with the umask; the sandbox uid must read them.
+    execFileSync("chmod", ["-R", "a+rX", dir], { stdio: "ignore" });
+  } catch {
+    // the runs compile in memory instead
+  }
+}
+
 async function writeTree(root: string, dir: string, tools: ToolInfo[]): Promise<string> {
   const generate = await loadGenerator();
   const files = await generate(tools, { lang: "both", runtime: loadRuntimeSources() });
@@ -92,6 +106,7 @@ async function writeTree(root: string, dir: string, tools: ToolInfo[]): Promise<
       writeFileSync(target, file.content, { mode: 0o644 });
     }
     if (!existsSync(join(temp, "servers", "__init__.py"))) writeFileSync(join(temp, "servers", "__init__.py"), "");
+    compilePython(temp);
     chmodSync(temp, 0o755);
     try {
       renameSync(temp, dir);

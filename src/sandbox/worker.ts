@@ -16,6 +16,7 @@ import { type Command, type WorkerLanguage, buildCommand } from "./command.js";
 import { findExecutable, isRoot } from "./isolation.js";
 import type { RlimitProfile } from "./limits.js";
 import { MAX_MESSAGE_BYTES } from "./protocol.js";
+import { ensureRuntimeBytecode } from "./runtimeFiles.js";
 import { sdkRoot } from "./sdk.js";
 import { stageSkill, worldReadable } from "./skillStage.js";
 import type { Isolation, KilledBy } from "./types.js";
@@ -161,6 +162,7 @@ export class SandboxWorker {
       mkdirSync(this.hostSkill, { mode: 0o755 });
       if (spec.skillDir) stageSkill(spec.skillDir, this.hostSkill);
     }
+    if (spec.language === "python") ensureRuntimeBytecode(spec.python);
     const uid = allocateUid();
     if (uid !== null) chownSync(workspace, uid, uid);
     this.command = buildCommand({
