@@ -295,7 +295,12 @@ describe("no orphaned processes", () => {
           out += chunk.toString();
           if (out.includes("\n")) resolvePids(JSON.parse(out.split("\n")[0]!) as number[]);
         });
-        child.once("exit", (code) => reject(new Error(`child exited early with ${code}`)));
+        let err = "";
+        child.stderr.on("data", (chunk: Buffer) => {
+          err += chunk.toString();
+        });
+        // poolInChild.mjs imports dist/: `npm test` builds it first.
+        child.once("exit", (code) => reject(new Error(`child exited early with ${code}: ${err}`)));
       });
       expect(pids).toHaveLength(2);
       expect(pids.every(alive)).toBe(true);
