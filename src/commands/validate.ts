@@ -12,6 +12,8 @@ export interface ValidateOptions {
   paths: string[];
   strict?: boolean;
   cwd: string;
+  /** Called after each skill (for a progress display). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface SkillValidation {
@@ -89,7 +91,12 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
       `no skills found in ${searchPaths.map(show).join(", ")} (a skill folder has SKILL.md and manifest.yaml)`,
     );
   }
-  const skills = await mapLimited(dirs, CONCURRENCY, async (dir) => validateOne(dir, show(dir), strict));
+  let done = 0;
+  const skills = await mapLimited(dirs, CONCURRENCY, async (dir) => {
+    const result = await validateOne(dir, show(dir), strict);
+    options.onProgress?.(++done, dirs.length);
+    return result;
+  });
   const summary: ValidateSummary = {
     skills: skills.length,
     valid: skills.filter((s) => s.ok).length,

@@ -2,6 +2,7 @@
 import { EXIT } from "../../errors.js";
 import type { RegisterCommand } from "../commands.js";
 import { emit } from "../context.js";
+import { createProgress } from "../render/progress.js";
 import { renderValidate } from "../render/validate.js";
 
 interface ValidateCliOptions {
@@ -22,11 +23,13 @@ export const registerValidate: RegisterCommand = (cli, ctx, run) => {
       run(async (paths: string[], options: ValidateCliOptions) => {
         // Loaded on use: `skills --help` and other commands do not pay for YAML/ajv.
         const { validate } = await import("../../commands/validate.js");
+        const progress = createProgress(ctx, "validating");
         const result = await validate({
           paths: (paths ?? []).map(String),
           strict: Boolean(options.strict),
           cwd: ctx.cwd,
-        });
+          onProgress: progress.update,
+        }).finally(progress.done);
         emit(ctx, result, renderValidate);
         ctx.exitCode = result.ok ? EXIT.OK : EXIT.CHECK_FAILED;
       }),
