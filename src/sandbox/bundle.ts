@@ -3,7 +3,7 @@
  * import `servers/<server>` resolves to the generated SDK tree, relative imports to the skill folder. The worker
  * imports the bundle from memory, so nothing needs to be written into the sandbox.
  */
-import { type Plugin, build, transform } from "esbuild";
+import { build, transform } from "esbuild";
 import { SkillsError } from "../errors.js";
 import type { SkillLanguage } from "../core/skill/types.js";
 
@@ -24,22 +24,6 @@ export interface BundleFailure {
   message: string;
   line?: number;
   column?: number;
-}
-
-function sdkPlugin(sdkDir: string): Plugin {
-  return {
-    name: "skills-sdk",
-    setup(b) {
-      b.onResolve({ filter: /^servers(\/.*)?$/ }, async (args) => {
-        if (args.pluginData === "sdk") return undefined;
-        const resolved = await b.resolve(`./${args.path}`, { resolveDir: sdkDir, kind: args.kind, pluginData: "sdk" });
-        if (resolved.errors.length > 0) {
-          return { errors: [{ text: `no generated SDK module "${args.path}": is the tool declared?` }] };
-        }
-        return { path: resolved.path };
-      });
-    },
-  };
 }
 
 const TOP_LEVEL_RESULT = /^(?:let|var|const)\s+result\b/m;
@@ -79,7 +63,11 @@ function failure(error: unknown, filename: string): SkillsError {
   const first = (error as { errors?: { text: string; location?: { line: number; column: number } | null }[] })
     .errors?.[0];
   const where = first?.location ? `${filename}:${first.location.line}:${first.location.column + 1}` : filename;
-  return new SkillsError("PROGRAM_ERROR", `${where}: ${first?.text ?? (error as Error).message}`, {
+  const missing = /\(originally "(servers\/[^"]*)"\)/.exec(first?.text ?? "");
+  const text = missing
+    ? `no generated SDK module "${missing[1]}": is the tool declared (manifest tools, or --tools)?`
+    : (first?.text ?? (error as Error).message);
+  return new SkillsError("PROGRAM_ERROR", `${where}: ${text}`, {
     file: filename,
     line: first?.location?.line,
     column: first?.location ? first.location.column + 1 : undefined,
@@ -113,7 +101,8 @@ export async function bundleProgram(options: BundleOptions): Promise<string> {
       target: "node20",
       write: false,
       logLevel: "silent",
-      plugins: [sdkPlugin(options.sdkDir)],
+      // An alias, not a resolve plugin: measured 2.5 ms vs 4.8 ms per bundle (no JS round-trip per import).
+      alias: { servers: `${options.sdkDir}/servers` },
     });
     return out.outputFiles[0]!.text;
   } catch (error) {
