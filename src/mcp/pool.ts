@@ -51,6 +51,7 @@ export class ClientPool implements ToolBackend {
   private readonly started = new Set<string>();
   private readonly listeners = new Set<ToolsChangedListener>();
   private readonly transports = new Map<string, ProcessStdioTransport>();
+  private readonly openTransports = new Set<Transport>();
   private closed = false;
 
   constructor(
@@ -140,12 +141,17 @@ export class ClientPool implements ToolBackend {
     this.closed = true;
     const pending = [...this.connections.values()];
     this.connections.clear();
-    await Promise.all(
-      pending.map(async (promise) => {
+    // Transports are closed directly too, so that a server still in its handshake does not hold close() up
+    // until its connect timeout.
+    const transports = [...this.openTransports];
+    this.openTransports.clear();
+    await Promise.all([
+      ...transports.map((transport) => transport.close().catch(() => undefined)),
+      ...pending.map(async (promise) => {
         const connection = await promise.catch(() => undefined);
         await connection?.client.close().catch(() => undefined);
       }),
-    );
+    ]);
   }
 
   private callTimeout(): number {
@@ -195,6 +201,7 @@ export class ClientPool implements ToolBackend {
       throw startFailed(config, error instanceof Error ? error.message : String(error), [], { cause: error });
     }
     if (transport instanceof ProcessStdioTransport) this.transports.set(config.name, transport);
+    this.openTransports.add(transport);
     const client = new Client({ name: "skills", version: VERSION }, { capabilities: {} });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       for (const listener of this.listeners) listener(config.name);

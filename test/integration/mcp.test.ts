@@ -212,6 +212,20 @@ describe("servers that fail", () => {
     expect(await waitDead([pid])).toEqual([]);
   });
 
+  it("close() does not wait for a server that is still in its handshake", async () => {
+    const config = await fixtureConfig({ silent: fixture("neverAnswers.mjs") });
+    const p = createClientPool(config, { connectTimeoutMs: 30_000, closeGraceMs: 200 });
+    const connecting = caught(p.connect("silent"));
+    for (let i = 0; i < 100 && Object.keys(p.processIds()).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const pid = p.processIds().silent!;
+    const started = Date.now();
+    await p.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((await connecting).code).toBe("SERVER_START_FAILED");
+    expect(await waitDead([pid])).toEqual([]);
+  });
+
   it("honours a per-server timeout from .mcp.json", async () => {
     const config = await fixtureConfig({ silent: { ...fixture("neverAnswers.mjs"), timeout: 300 } });
     const error = await caught(pool(config).connect("silent"));
