@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SkillLanguage } from "../core/skill/types.js";
+import { createPiiInterceptor, isPiiMode, type PiiMode, PII_MODES, policyFromManifest } from "../core/pii/index.js";
 import { SkillsError } from "../errors.js";
 import { createRunner } from "../sandbox/index.js";
 import type { RunLimits, RunResult } from "../sandbox/types.js";
@@ -26,6 +27,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   requireIsolation?: boolean;
   configPath?: string;
+  /** PII tokenization mode; default: the project's `pii`. */
+  pii?: PiiMode;
   signal?: AbortSignal;
 }
 
@@ -78,6 +81,15 @@ export function parseTimeout(value: unknown): number | undefined {
   return ms;
 }
 
+/** `--pii` value -> mode; anything else is a usage error. */
+export function parsePiiMode(value: unknown): PiiMode | undefined {
+  if (value === undefined) return undefined;
+  if (isPiiMode(value)) return value;
+  throw new SkillsError("INVALID_ARGUMENT", `unknown --pii mode "${String(value)}"`, {
+    hint: `use one of: ${PII_MODES.join(", ")}`,
+  });
+}
+
 export async function execCode(options: ExecOptions): Promise<ExecResult> {
   const { code, source } = await readSource(options);
   if (code.trim() === "") {
@@ -108,6 +120,7 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
         backend: toolset.backend,
         limits,
         requireIsolation,
+        interceptor: createPiiInterceptor(policyFromManifest(undefined, options.pii, config.pii)),
         signal: options.signal,
       })
       .finally(() => runner.close());

@@ -2,6 +2,7 @@
  * `skills repl`: a session (one live sandboxed worker that keeps its namespace, like a kernel) fed with code blocks.
  * The CLI reads lines and prints; this module opens the session and decides where a block ends.
  */
+import { createPiiInterceptor, type PiiMode, policyFromManifest } from "../core/pii/index.js";
 import type { SkillLanguage } from "../core/skill/types.js";
 import { createSession } from "../sandbox/index.js";
 import type { RunLimits, RunResult } from "../sandbox/types.js";
@@ -17,6 +18,8 @@ export interface ReplOptions {
   configPath?: string;
   /** The session ends after this long without a block (default: the sandbox's own). */
   idleTimeoutMs?: number;
+  /** PII tokenization mode; default: the project's `pii`. */
+  pii?: PiiMode;
 }
 
 export interface ReplSession {
@@ -47,6 +50,7 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
       limits,
       idleTimeoutMs: options.idleTimeoutMs,
       python: config.python,
+      interceptor: createPiiInterceptor(policyFromManifest(undefined, options.pii, config.pii)),
     });
   } catch (error) {
     await toolset.close();

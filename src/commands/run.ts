@@ -7,10 +7,11 @@ import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
 import type { Problem } from "../core/problem.js";
 import type { LoadedSkill } from "../core/skill/types.js";
+import { createPiiInterceptor, type PiiMode, policyFromManifest } from "../core/pii/index.js";
 import { SkillsError } from "../errors.js";
 import type { JsonObject } from "../mcp/types.js";
 import { createRunner, createSession, limitsFromManifest, splitCells } from "../sandbox/index.js";
-import type { RunLimits, RunResult } from "../sandbox/types.js";
+import type { RunLimits, RunResult, ToolCallInterceptor } from "../sandbox/types.js";
 import { loadProjectConfig } from "../store/config.js";
 import { resolveSkillRef } from "../store/findSkills.js";
 import { loadSkill } from "../store/loadSkill.js";
@@ -31,6 +32,8 @@ export interface RunOptions {
   cells?: boolean;
   /** Path of the .mcp.json to use instead of the nearest one. */
   configPath?: string;
+  /** PII tokenization mode; default: the manifest's privacy.mode, else the project's `pii`. */
+  pii?: PiiMode;
   signal?: AbortSignal;
 }
 
@@ -75,6 +78,8 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
   const limits: Partial<RunLimits> = { ...limitsFromManifest(manifest.limits) };
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
   const requireIsolation = options.requireIsolation ?? config.requireIsolation;
+  // Tool results are tokenized in the bridge before the program sees them (DESIGN.md, "PII").
+  const interceptor = createPiiInterceptor(policyFromManifest(manifest.privacy, options.pii, config.pii));
 
   const toolset = await openToolset({
     cwd: options.cwd,
@@ -90,7 +95,11 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
       dir: skill.dir,
     };
     if (options.cells) {
-      const cells = await runCells(skill, input.value, toolset, limits, config.python, requireIsolation);
+      const cells = await runCells(skill, input.value, toolset, limits, {
+        python: config.python,
+        requireIsolation,
+        interceptor,
+      });
       const last = cells[cells.length - 1];
       if (!last)
         throw new SkillsError("INPUT_INVALID", `${skill.entryPath} has no code to run`, { file: skill.entryPath });
@@ -115,6 +124,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
         limits,
         outputSchema: manifest.output,
         requireIsolation,
+        interceptor,
         signal: options.signal,
       })
       .finally(() => runner.close());
@@ -163,8 +173,7 @@ async function runCells(
   input: unknown,
   toolset: Awaited<ReturnType<typeof openToolset>>,
   limits: Partial<RunLimits>,
-  python: string,
-  requireIsolation: boolean,
+  settings: { python: string; requireIsolation: boolean; interceptor: ToolCallInterceptor },
 ): Promise<CellRun[]> {
   const language = skill.manifest.language;
   const source = await readFile(skill.entryPath, "utf8");
@@ -174,8 +183,9 @@ async function runCells(
     tools: toolset.tools,
     backend: toolset.backend,
     limits,
-    python,
-    requireIsolation,
+    python: settings.python,
+    requireIsolation: settings.requireIsolation,
+    interceptor: settings.interceptor,
     skillDir: skill.dir,
   });
   const runs: CellRun[] = [];

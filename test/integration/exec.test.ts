@@ -2,11 +2,13 @@
  * `skills exec` through its command function: programs in both languages with tools from the repo's .mcp.json
  * (only their servers start), --all-tools, stdin/file sources, and every usage error.
  */
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { execCode, parseLanguage, parseTimeout } from "../../src/commands/exec.js";
+import { piiLine } from "../../src/cli/render/run.js";
+import { execCode, parseLanguage, parsePiiMode, parseTimeout } from "../../src/commands/exec.js";
 import { openToolset, parseToolKeys } from "../../src/commands/toolset.js";
 import { SkillsError } from "../../src/errors.js";
 
@@ -176,5 +178,49 @@ describe("exec usage errors", () => {
   test("no .mcp.json anywhere above, when tools are asked for", async () => {
     const error = await caught(execCode({ language: "python", code: "result = 1", tools: ["a/b"], cwd: scratch }));
     expect(error.code).toBe("MCP_CONFIG_NOT_FOUND");
+  });
+});
+
+describe("PII in exec", () => {
+  test("tool results are tokenized before the program sees them; tokens are restored on the way to a tool", async () => {
+    const tag = randomBytes(4).toString("hex");
+    const email = `ada.${tag}@example.com`;
+    const result = await execCode({
+      language: "python",
+      tools: ["memory/create_entities", "memory/search_nodes"],
+      code: `from servers.memory import create_entities, search_nodes
+create_entities(entities=[{"name": "PiiSource ${tag}", "entityType": "person", "observations": ["mail ${email}"]}])
+seen = search_nodes(query="PiiSource ${tag}")["entities"][0]["observations"]
+create_entities(entities=[{"name": "PiiCopy ${tag}", "entityType": "person", "observations": seen}])
+result = seen
+`,
+      cwd: repo,
+    });
+    expect(result.ok).toBe(true);
+    expect(JSON.stringify(result.run.result)).toMatch(/^\["mail \[EMAIL_\d+\]"\]$/);
+    // the real value reached the tool: the memory server stored it under the copy
+    const memory = await readFile(join(repo, ".skills/memory.jsonl"), "utf8");
+    const copy = memory.split("\n").find((line) => line.includes(`PiiCopy ${tag}`));
+    expect(copy).toContain(email);
+    expect(piiLine(result.run.pii)).toMatch(
+      /^pii \(default\): \d+ tokenized in tool results, 1 restored in tool arguments \(email/,
+    );
+  });
+
+  test("--pii off passes values through", async () => {
+    const result = await execCode({
+      language: "python",
+      tools: ["everything/echo"],
+      code: 'from servers.everything import echo\nresult = echo(message="bob@example.com")[0]["text"]\n',
+      pii: "off",
+      cwd: repo,
+    });
+    expect(result.run.result).toBe("Echo: bob@example.com");
+  });
+
+  test("an unknown --pii mode is a usage error", () => {
+    expect(parsePiiMode(undefined)).toBeUndefined();
+    expect(parsePiiMode("strict")).toBe("strict");
+    expect(() => parsePiiMode("paranoid")).toThrow(/unknown --pii mode "paranoid"/);
   });
 });

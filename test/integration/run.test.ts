@@ -134,6 +134,21 @@ describe("example skills against the real servers", () => {
     });
   });
 
+  test("PII in tool results is tokenized before the skill sees it (and so never reaches the result)", async () => {
+    const tag = `P${randomBytes(4).toString("hex")}`;
+    const email = `grace.${tag.toLowerCase()}@example.org`;
+    const input = JSON.stringify({
+      entities: [{ name: `${tag} Contact`, type: "person", observations: [`reach at ${email}`] }],
+      query: `${tag} Contact`,
+    });
+    const result = await runSkill({ ref: "knowledge-graph", input, cwd: repo });
+    expect(result.ok).toBe(true);
+    expect(JSON.stringify(result.run.result)).not.toContain(email);
+    expect(JSON.stringify(result.run.result)).toMatch(/reach at \[EMAIL_\d+\]/);
+    const off = await runSkill({ ref: "knowledge-graph", input, cwd: repo, pii: "off" });
+    expect(JSON.stringify(off.run.result)).toContain(email);
+  });
+
   test("everything-chain (python) chains three tools of server-everything", async () => {
     const result = await runSkill({
       ref: "everything-chain",

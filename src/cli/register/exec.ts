@@ -1,5 +1,5 @@
 /** `skills exec`: run a program with the tools named on the command line. */
-import { execCode, parseLanguage, parseTimeout } from "../../commands/exec.js";
+import { execCode, parseLanguage, parsePiiMode, parseTimeout } from "../../commands/exec.js";
 import { parseToolKeys } from "../../commands/toolset.js";
 import { EXIT, SkillsError } from "../../errors.js";
 import type { RegisterCommand } from "../commands.js";
@@ -18,6 +18,7 @@ interface ExecCliOptions {
   timeout?: unknown;
   requireIsolation?: boolean;
   config?: unknown;
+  pii?: unknown;
 }
 
 export const registerExec: RegisterCommand = (cli, ctx, run) => {
@@ -35,6 +36,7 @@ export const registerExec: RegisterCommand = (cli, ctx, run) => {
     .option("--timeout <ms>", "Wall-clock limit in milliseconds")
     .option("--require-isolation", "Fail instead of running without bwrap isolation")
     .option("--config <file>", "Use this .mcp.json instead of the nearest one", { type: [String] })
+    .option("--pii <mode>", "PII tokenization of tool results: off | default | strict", { type: [String] })
     .option("--json", "Print the run result as JSON")
     .example(`skills exec --lang python --tools everything/get-sum --code 'from servers.everything import get_sum
 result = get_sum(a=1, b=2)'`)
@@ -63,6 +65,7 @@ result = get_sum(a=1, b=2)'`)
           timeoutMs: parseTimeout(options.timeout),
           requireIsolation: options.requireIsolation ? true : undefined,
           configPath: lastString(options.config),
+          pii: parsePiiMode(lastString(options.pii)),
           cwd: ctx.cwd,
         });
         emit(ctx, result, renderExec);

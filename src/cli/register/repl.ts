@@ -3,7 +3,7 @@
  * separated by a `%%` line or a blank line and prints each block's result (one JSON object per line with --json).
  */
 import { createInterface } from "node:readline";
-import { parseLanguage, parseTimeout } from "../../commands/exec.js";
+import { parseLanguage, parsePiiMode, parseTimeout } from "../../commands/exec.js";
 import { BlockReader, openRepl } from "../../commands/repl.js";
 import { parseToolKeys } from "../../commands/toolset.js";
 import { EXIT } from "../../errors.js";
@@ -19,6 +19,7 @@ interface ReplCliOptions {
   allTools?: boolean;
   timeout?: unknown;
   config?: unknown;
+  pii?: unknown;
 }
 
 export const registerRepl: RegisterCommand = (cli, ctx, run) => {
@@ -29,6 +30,7 @@ export const registerRepl: RegisterCommand = (cli, ctx, run) => {
     .option("--all-tools", "Allow every tool of every server in .mcp.json")
     .option("--timeout <ms>", "Wall-clock limit per block in milliseconds")
     .option("--config <file>", "Use this .mcp.json instead of the nearest one", { type: [String] })
+    .option("--pii <mode>", "PII tokenization of tool results: off | default | strict", { type: [String] })
     .option("--json", "Print one JSON result per block")
     .example("printf 'x = 21\\n\\nresult = x * 2\\n' | skills repl --lang python")
     .action(
@@ -40,6 +42,7 @@ export const registerRepl: RegisterCommand = (cli, ctx, run) => {
           allTools: Boolean(options.allTools),
           timeoutMs: parseTimeout(options.timeout),
           configPath: lastString(options.config),
+          pii: parsePiiMode(lastString(options.pii)),
           cwd: ctx.cwd,
         });
         const interactive = Boolean(process.stdin.isTTY) && !ctx.json;

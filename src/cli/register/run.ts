@@ -1,6 +1,6 @@
 /** `skills run <skill>`: run a skill in the sandbox with validated input. */
 import { runSkill } from "../../commands/run.js";
-import { parseTimeout } from "../../commands/exec.js";
+import { parsePiiMode, parseTimeout } from "../../commands/exec.js";
 import { EXIT } from "../../errors.js";
 import type { RegisterCommand } from "../commands.js";
 import { emit } from "../context.js";
@@ -13,6 +13,7 @@ interface RunCliOptions {
   requireIsolation?: boolean;
   cells?: boolean;
   config?: unknown;
+  pii?: unknown;
 }
 
 export const registerRun: RegisterCommand = (cli, ctx, run) => {
@@ -23,6 +24,7 @@ export const registerRun: RegisterCommand = (cli, ctx, run) => {
     .option("--require-isolation", "Fail instead of running without bwrap isolation")
     .option("--cells", "Run the entry cell by cell (# %% / // %%) in one session, printing each cell")
     .option("--config <file>", "Use this .mcp.json instead of the nearest one", { type: [String] })
+    .option("--pii <mode>", "PII tokenization of tool results: off | default | strict", { type: [String] })
     .option("--json", "Print the run result as JSON")
     .example('skills run summarize-directory --input \'{"path": "src"}\'')
     .action(
@@ -34,6 +36,7 @@ export const registerRun: RegisterCommand = (cli, ctx, run) => {
           requireIsolation: options.requireIsolation ? true : undefined,
           cells: Boolean(options.cells),
           configPath: lastString(options.config),
+          pii: parsePiiMode(lastString(options.pii)),
           cwd: ctx.cwd,
         });
         emit(ctx, result, renderRun);

@@ -43,6 +43,8 @@ export function renderRunResult(run: RunResult, style: Style, options: RenderRun
   if (run.stderr) out.push(style.bold("stderr"), indent(run.stderr.replace(/\n$/, ""), "  │ "));
   if (run.truncated?.stderr) out.push(style.yellow(`  ! ${run.truncated.stderr}`));
   if (run.toolCalls.length > 0) out.push(...toolTable(run.toolCalls, style));
+  const pii = piiLine(run.pii);
+  if (pii) out.push(style.dim(pii));
   if (!run.ok && run.error) out.push(...errorBlock(run, style, options.debug ?? false));
   const warnings = [...(options.warnings ?? []), ...runWarnings(run)];
   for (const warning of warnings) out.push(style.yellow(`warning: ${warning}`));
@@ -175,6 +177,29 @@ export function programFrames(stack: string): string {
     return kept.join("\n");
   }
   return lines.filter((line) => !/node:internal|\/runtime\/|worker\.mjs/.test(line)).join("\n");
+}
+
+/** "pii (default): 3 values tokenized in tool results, 1 restored in arguments (email 2, phone 1)". */
+export function piiLine(audit: unknown): string | undefined {
+  if (!audit || typeof audit !== "object") return undefined;
+  const { mode, types } = audit as { mode?: string; types?: Record<string, Partial<Record<string, number>>> };
+  if (!types) return undefined;
+  let tokenized = 0;
+  let restored = 0;
+  let scrubbed = 0;
+  const perType: string[] = [];
+  for (const [type, counts] of Object.entries(types)) {
+    tokenized += counts.tokenized ?? 0;
+    restored += counts.restored ?? 0;
+    scrubbed += counts.scrubbed ?? 0;
+    const total = (counts.tokenized ?? 0) + (counts.scrubbed ?? 0);
+    if (total > 0) perType.push(`${type} ${total}`);
+  }
+  if (tokenized + restored + scrubbed === 0) return undefined;
+  const parts = [`${tokenized} tokenized in tool results`];
+  if (restored > 0) parts.push(`${restored} restored in tool arguments`);
+  if (scrubbed > 0) parts.push(`${scrubbed} scrubbed from the output`);
+  return `pii (${mode ?? "default"}): ${parts.join(", ")}${perType.length ? ` (${perType.join(", ")})` : ""}`;
 }
 
 function runWarnings(run: RunResult): string[] {
