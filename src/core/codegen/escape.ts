@@ -13,6 +13,14 @@ const SUSPICIOUS = new RegExp(
 // biome-ignore lint/complexity/useRegexLiterals: a literal would hold raw control characters
 const LINE_BREAKS = new RegExp("\\r\\n?|[\\u000b\\u000c\\u0085\\u2028\\u2029]", "g");
 
+/** Printable ASCII without `"` and `\\`: such text needs no escaping in any literal or comment. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** Text whose lines need no cleaning: no control characters but LF and tab, nothing invisible, no surrogates. */
+// biome-ignore lint/complexity/useRegexLiterals: a literal would hold raw control characters
+const NEEDS_CLEANING = new RegExp(
+  "[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb\\ud800-\\udfff]",
+);
+
 function isLoneSurrogate(char: string): boolean {
   const code = char.charCodeAt(0);
   return char.length === 1 && code >= 0xd800 && code <= 0xdfff;
@@ -24,6 +32,7 @@ function hex(code: number, width: number): string {
 
 /** A Python string literal (double-quoted) for any text; safe on one line. */
 export function pyString(text: string): string {
+  if (PLAIN.test(text)) return `"${text}"`;
   let out = '"';
   for (const char of text) out += pyChar(char, false);
   return `${out}"`;
@@ -55,6 +64,7 @@ function pyChar(char: string, keepNewline: boolean): string {
 export function pyDocstring(text: string, indent: string): string {
   const lines = normalizeLines(text).map((line) => line.replace(/\s+$/, ""));
   const joined = lines.join("\n");
+  if (!/["\\]/.test(joined)) return wrapDocstring(lines, indent);
   // A lone `"` reads better raw and cannot close the literal; `""`, `"""` and a final `"` are escaped.
   const chars = [...joined];
   let out = "";
@@ -85,6 +95,7 @@ export function pyComment(text: string): string {
 
 /** A TypeScript string literal (double-quoted), ASCII-safe for line and format characters. */
 export function tsString(text: string): string {
+  if (PLAIN.test(text)) return `"${text}"`;
   let out = '"';
   for (const char of text) {
     const code = char.codePointAt(0)!;
@@ -114,6 +125,7 @@ export function jsDoc(text: string | undefined, indent = ""): string {
 
 /** Splits on every line terminator any language or editor knows; drops control and invisible characters. */
 function normalizeLines(text: string): string[] {
+  if (!NEEDS_CLEANING.test(text)) return text.split("\n");
   let clean = "";
   for (const char of text.replace(LINE_BREAKS, "\n")) {
     if (char === "\n" || char === "\t") clean += char;

@@ -12,7 +12,15 @@
 import { SkillsError } from "../../errors.js";
 import type { ToolInfo } from "../../mcp/types.js";
 import { jsDoc, pyDocstring, pyString } from "./escape.js";
-import { type SdkNames, assignServerNames, assignToolNames, compareCodePoints, sdkNames } from "./names.js";
+import { lowerTool } from "./lower.js";
+import {
+  type SdkNames,
+  TypeNameAllocator,
+  assignServerNames,
+  assignToolNames,
+  compareCodePoints,
+  sdkNames,
+} from "./names.js";
 import { pythonSignature, pythonToolModule } from "./pyModule.js";
 import { tsSignature, tsToolModule } from "./tsModule.js";
 
@@ -83,14 +91,16 @@ export function generateSdk(tools: ToolInfo[], options: GenerateSdkOptions): Gen
     const tsExports: string[] = [];
     const pyAll: string[] = [];
     for (const { tool, names } of server.tools) {
+      const alloc = new TypeNameAllocator();
+      const lowered = lowerTool(tool, names.pascal, alloc);
       if (python) {
-        const module = pythonToolModule(tool, names);
+        const module = pythonToolModule(tool, names, alloc, lowered);
         files.push({ path: `${dir}/${names.module}.py`, content: module.content });
         pyImports.push(`from .${names.module} import ${module.exports.join(", ")}`);
         pyAll.push(...module.exports);
       }
       if (ts) {
-        const module = tsToolModule(tool, names);
+        const module = tsToolModule(tool, names, lowered);
         files.push({ path: `${dir}/${names.module}.ts`, content: module.content });
         tsExports.push(`export { ${module.value} } from "./${names.module}.js";`);
         tsExports.push(`export type { ${module.types.join(", ")} } from "./${names.module}.js";`);

@@ -30,12 +30,27 @@ export interface SdkNames {
 
 /** Splits a name into lower-case ASCII words (rule 1). */
 export function splitWords(name: string): string[] {
-  const normalized = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-  let spaced = "";
-  for (const char of normalized) {
-    if (/[A-Za-z0-9]/.test(char)) spaced += char;
-    else if (/[\p{L}\p{N}]/u.test(char)) spaced += ` u${char.codePointAt(0)!.toString(16)} `;
-    else spaced += " ";
+  const cached = wordCache.get(name);
+  if (cached) return cached;
+  const words = computeWords(name);
+  if (wordCache.size >= 20_000) wordCache.clear();
+  wordCache.set(name, words);
+  return words;
+}
+
+/** splitWords is pure and hot (every type name and parameter goes through it). Callers never mutate the result. */
+const wordCache = new Map<string, string[]>();
+
+function computeWords(name: string): string[] {
+  let spaced: string;
+  if (/^[\x20-\x7e]*$/.test(name)) spaced = name.replace(/[^A-Za-z0-9]+/g, " ");
+  else {
+    spaced = "";
+    for (const char of name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "")) {
+      if (/[A-Za-z0-9]/.test(char)) spaced += char;
+      else if (/[\p{L}\p{N}]/u.test(char)) spaced += ` u${char.codePointAt(0)!.toString(16)} `;
+      else spaced += " ";
+    }
   }
   spaced = spaced.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2");
   return spaced

@@ -82,9 +82,13 @@ export interface PyToolModule {
   exports: string[];
 }
 
-export function pythonToolModule(tool: ToolInfo, names: SdkNames): PyToolModule {
-  const alloc = new TypeNameAllocator();
-  const lowered = lowerTool(tool, names.pascal, alloc);
+/** `lowered`/`alloc` may be shared with the TS module of the same tool (lowering is the expensive part). */
+export function pythonToolModule(
+  tool: ToolInfo,
+  names: SdkNames,
+  alloc = new TypeNameAllocator(),
+  lowered: LoweredTool = lowerTool(tool, names.pascal, alloc),
+): PyToolModule {
   const types = new PyModuleTypes(alloc, [lowered.input, lowered.output, ...lowered.named]);
   types.declare(lowered.input);
   types.declare(lowered.output);

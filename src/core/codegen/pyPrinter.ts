@@ -16,7 +16,8 @@ export class PyModuleTypes {
   readonly aliases: string[] = [];
   /** Aliases whose value is a bare class name: printed last, after every class. */
   readonly lateAliases: string[] = [];
-  private readonly byShape = new Map<string, string>();
+  /** TypedDicts already declared for an object node (params and fields share nodes, so they share the class). */
+  private readonly byNode = new Map<TypeNode, string>();
   /** Why parts of the type being printed became `Any` or were simplified; printed as comments. */
   private collected = new Set<string>();
   private readonly named = new Map<string, NamedType>();
@@ -125,11 +126,10 @@ export class PyModuleTypes {
       if (node.props.length === 0 && node.index) return `dict[str, ${this.type(node.index, owner, `${hint}Value`)}]`;
       return "dict[str, Any]";
     }
-    const shape = JSON.stringify(node);
-    const existing = this.byShape.get(shape);
+    const existing = this.byNode.get(node);
     if (existing) return pyString(existing);
     const name = this.alloc.allocate(owner, hint);
-    this.byShape.set(shape, name);
+    this.byNode.set(node, name);
     this.declareTypedDict(name, node, undefined);
     return pyString(name);
   }
@@ -138,7 +138,7 @@ export class PyModuleTypes {
   declare(decl: NamedType): void {
     const node = decl.node;
     if (node.kind === "object" && node.props.length > 0) {
-      this.byShape.set(JSON.stringify(node), decl.name);
+      this.byNode.set(node, decl.name);
       this.declareTypedDict(decl.name, node, decl.description);
       return;
     }

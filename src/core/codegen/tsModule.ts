@@ -26,9 +26,11 @@ function functionDoc(tool: ToolInfo): string {
   );
 }
 
-export function tsToolModule(tool: ToolInfo, names: SdkNames): TsToolModule {
-  const alloc = new TypeNameAllocator();
-  const lowered = lowerTool(tool, names.pascal, alloc);
+export function tsToolModule(
+  tool: ToolInfo,
+  names: SdkNames,
+  lowered: LoweredTool = lowerTool(tool, names.pascal, new TypeNameAllocator()),
+): TsToolModule {
   const inputName = lowered.input.name;
   const outputName = lowered.output.name;
   const param = inputOptional(lowered) ? `input: ${inputName} = {}` : `input: ${inputName}`;

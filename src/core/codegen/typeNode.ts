@@ -42,14 +42,36 @@ export function unknownNode(note?: string): TypeNode {
   return note ? { kind: "unknown", note } : UNKNOWN;
 }
 
-function nodeKey(node: TypeNode): string {
-  return JSON.stringify(node);
+/** A de-duplication key for leaf nodes; compound nodes are de-duplicated by identity (stringifying is too slow). */
+function nodeKey(node: TypeNode): unknown {
+  switch (node.kind) {
+    case "primitive":
+      return `p:${node.name}`;
+    case "literal":
+      return `l:${typeof node.value}:${String(node.value)}`;
+    case "ref":
+      return `r:${node.name}`;
+    default:
+      return node;
+  }
+}
+
+/** Nodes that union and intersection of one member return unchanged. */
+function isSimple(node: TypeNode): boolean {
+  return (
+    node.kind !== "union" &&
+    node.kind !== "intersection" &&
+    node.kind !== "unknown" &&
+    node.kind !== "never" &&
+    node.kind !== "cycle"
+  );
 }
 
 /** A union, flattened and de-duplicated; `unknown` absorbs everything, `never` disappears. */
 export function unionOf(members: TypeNode[]): TypeNode {
+  if (members.length === 1 && isSimple(members[0]!)) return members[0]!;
   const flat: TypeNode[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<unknown>();
   let cycle = false;
   for (const member of members) {
     const parts = member.kind === "union" ? member.members : [member];
@@ -70,8 +92,9 @@ export function unionOf(members: TypeNode[]): TypeNode {
 
 /** An intersection, flattened; `unknown` members disappear, `never` absorbs everything. */
 export function intersectionOf(members: TypeNode[]): TypeNode {
+  if (members.length === 1 && isSimple(members[0]!)) return members[0]!;
   const flat: TypeNode[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<unknown>();
   let dropped: TypeNode | undefined;
   let cycle = false;
   for (const member of members) {
