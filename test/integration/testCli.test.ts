@@ -8,9 +8,11 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validateXML } from "xmllint-wasm";
 
 const REPO = resolve(import.meta.dirname, "../..");
-const CLI = join(REPO, "bin/skills.js");
+// SKILLS_CLI: run another build of the CLI (e.g. while dist/ is being rebuilt).
+const CLI = process.env.SKILLS_CLI ?? join(REPO, "bin/skills.js");
 
 interface Spawned {
   code: number;
@@ -102,7 +104,12 @@ describe("skills test (CLI)", () => {
       const xml = await readFile(join(project, "reports/junit.xml"), "utf8");
       expect(xml).toMatch(/<testsuites name="skills test" tests="4" failures="1" errors="0"/);
       expect(xml).toContain('<testsuite name="doubler" id="0" tests="4" failures="1" errors="0" skipped="0"');
-      expect(xml).toMatch(/<failure message="result differs" type="equals">result differs\n/);
+      expect(xml).toMatch(
+        /<failure message="result differs" type="equals">at skills\/doubler\/tests\/wrong\.yaml:1\nresult differs\n/,
+      );
+      const xsd = await readFile(join(REPO, "test/fixtures/junit/junit-10.xsd"), "utf8");
+      const checked = await validateXML({ xml: [{ fileName: "junit.xml", contents: xml }], schema: [xsd] });
+      expect(checked.errors).toEqual([]);
       expect(existsSync(join(project, "reports"))).toBe(true);
     } finally {
       await rm(join(project, "skills/doubler/tests/wrong.yaml"));

@@ -1,6 +1,7 @@
 /**
- * JUnit XML in the shape CI systems read (the common "Jenkins/Ant" XSD): <testsuites> > <testsuite> per skill >
- * <testcase> per case > <failure> (an expectation failed) or <error> (bad input: YAML, cassette, ...).
+ * JUnit XML in the shape CI systems read (the common Jenkins junit-10 XSD, test/fixtures/junit/junit-10.xsd):
+ * <testsuites> > <testsuite> per skill > <testcase> per case > <failure> (an expectation failed) or <error> (bad
+ * input: YAML, cassette, ...), then <system-out>. Nothing outside that XSD is written.
  */
 
 export interface JunitCase {
@@ -48,15 +49,17 @@ function seconds(ms: number): string {
 }
 
 function renderCase(c: JunitCase): string {
+  // Only the attributes of the common XSD (Jenkins junit-10): the case's file:line goes into the failure text.
   const attrs = [`name="${escapeXml(c.name)}"`, `classname="${escapeXml(c.classname)}"`, `time="${seconds(c.timeMs)}"`];
-  if (c.file) attrs.push(`file="${escapeXml(c.file)}"`);
-  if (c.line) attrs.push(`line="${c.line}"`);
   const body: string[] = [];
   if (c.status !== "passed") {
     const tag = c.status === "failed" ? "failure" : "error";
     const message = escapeXml(c.message ?? c.status);
     const type = escapeXml(c.type ?? (c.status === "failed" ? "AssertionError" : "Error"));
-    body.push(`      <${tag} message="${message}" type="${type}">${escapeXml(c.details ?? c.message ?? "")}</${tag}>`);
+    const where = c.file ? `at ${c.file}${c.line ? `:${c.line}` : ""}\n` : "";
+    body.push(
+      `      <${tag} message="${message}" type="${type}">${escapeXml(where + (c.details ?? c.message ?? ""))}</${tag}>`,
+    );
   }
   if (c.systemOut) body.push(`      <system-out>${escapeXml(c.systemOut)}</system-out>`);
   if (body.length === 0) return `    <testcase ${attrs.join(" ")}/>`;

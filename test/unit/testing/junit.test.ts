@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { validateXML } from "xmllint-wasm";
 import { escapeXml, renderJunit } from "../../../src/core/testing/junit.js";
 
 const suites = [
@@ -67,8 +69,46 @@ describe("renderJunit", () => {
       '<testsuite name="empty" id="1" tests="0" failures="0" errors="0" skipped="0" time="0.000"/>',
     );
     expect(xml).toContain('name="diff &lt;&quot;&amp;&quot;&gt;"');
-    expect(xml).toContain('file="skills/find-todos/tests/basic.yaml" line="1"/>');
+    expect(xml).toContain('<testcase name="basic" classname="find-todos" time="0.012"/>');
     expect(xml).toContain('time="1.234"');
+  });
+
+  it("validates against the common JUnit XSD (Jenkins junit-10) with libxml2", async () => {
+    const schema = readFileSync("test/fixtures/junit/junit-10.xsd", "utf8");
+    const xml = renderJunit(
+      suites.map((s) => ({ ...s, cases: s.cases.map((c) => ({ ...c, systemOut: "printed <x>" })) })),
+    );
+    const result = await validateXML({ xml: [{ fileName: "report.xml", contents: xml }], schema: [schema] });
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+    // The check is real: an attribute outside the XSD is refused.
+    const bad = await validateXML({
+      xml: [{ fileName: "bad.xml", contents: xml.replace("<testcase ", '<testcase bogus="1" ') }],
+      schema: [schema],
+    });
+    expect(bad.valid).toBe(false);
+  });
+
+  it("puts the case's file:line at the top of the failure text", () => {
+    const xml = renderJunit([
+      {
+        name: "s",
+        timeMs: 1,
+        cases: [
+          {
+            name: "c",
+            classname: "s",
+            timeMs: 1,
+            status: "failed",
+            file: "t.yaml",
+            line: 4,
+            message: "m",
+            details: "d",
+          },
+        ],
+      },
+    ]);
+    expect(xml).toContain('<failure message="m" type="AssertionError">at t.yaml:4\nd</failure>');
   });
 
   it("escapes markup and drops characters XML cannot hold", () => {

@@ -189,7 +189,7 @@ describe("results", () => {
     expect(xml).toContain(
       '<testsuite name="s" id="0" tests="3" failures="1" errors="1" skipped="0" time="0.030" timestamp="2026-01-01T00:00:00Z">',
     );
-    expect(xml).toContain('<failure message="result differs" type="equals">result differs');
+    expect(xml).toContain('<failure message="result differs" type="equals">at t.yaml:1\nresult differs');
     expect(xml).toContain('<error message="TEST_CASE_INVALID: bad" type="TEST_CASE_INVALID">');
     expect(xml).toContain("<system-out>printed</system-out>");
   });
