@@ -397,6 +397,10 @@ async function runCase(
       }
     }
   } catch (error) {
+    // A server that does not start is the outside world failing (the case failed); anything else is bad input.
+    if (isSkillsError(error) && (error.kind === "runtime" || error.kind === "check")) {
+      return { ...base, status: "failed", failures: [{ kind: "run", message: `${error.code}: ${error.message}` }] };
+    }
     return { ...base, status: "error", problems: [problemFromError(error, located.file, located.line)] };
   }
 
