@@ -155,13 +155,23 @@ export function descendantsOf(root: number, processes = listProcesses()): HostPr
   return found;
 }
 
-/** Processes a hostile program could have left: marked ones, or sandbox ones (uid 65534 / our sandbox dirs). */
-export function leftovers(sandboxDirs: string[] = []): HostProcess[] {
+export interface LeftoverScope {
+  /** Folders the runs' workspaces live under: a process with its cwd or argv there is a leftover. */
+  sandboxDirs?: string[];
+  /** Outside uids the runs were given ([first, first + count)): any process still running as one is a leftover. */
+  uids?: { first: number; count: number };
+}
+
+/** Processes a hostile program could have left: marked ones, ones in our sandbox folders, ones with our run uids. */
+export function leftovers(scope: LeftoverScope = {}): HostProcess[] {
+  const dirs = scope.sandboxDirs ?? [];
+  const uids = scope.uids;
   return listProcesses().filter(
     (proc) =>
       proc.comm.includes(MARKER) ||
       proc.cmdline.includes(MARKER) ||
-      sandboxDirs.some((dir) => proc.cmdline.includes(dir) || (proc.cwd ?? "").startsWith(dir)),
+      dirs.some((dir) => proc.cmdline.includes(dir) || (proc.cwd ?? "").startsWith(dir)) ||
+      (uids !== undefined && proc.uid >= uids.first && proc.uid < uids.first + uids.count),
   );
 }
 
