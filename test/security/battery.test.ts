@@ -94,6 +94,20 @@ describe("the leftover scan", () => {
     const gone = await settle(() => leftovers().filter((proc) => proc.pid === child.pid), 5000);
     expect(gone).toEqual([]);
   });
+
+  test.runIf(process.getuid?.() === 0)("sees a process running as one of the runs' uids", async () => {
+    const uids = { first: workerUidBlock(), count: 1000 };
+    const child = spawn("/bin/sleep", ["30"], { stdio: "ignore", uid: uids.first + 999, gid: uids.first + 999 });
+    try {
+      const seen = await settle(
+        () => (leftovers({ uids }).some((proc) => proc.pid === child.pid) ? [] : ["not yet"]),
+        5000,
+      );
+      expect(seen).toEqual([]);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
 });
 
 describe.concurrent("security battery", () => {
