@@ -131,6 +131,42 @@ describe("skills test (CLI)", () => {
     }
   });
 
+  it("an invalid skill is one error case; the other skills still run", async () => {
+    await write("skills/broken/SKILL.md", "---\nname: broken\ndescription: Broken.\n---\n\nBroken.\n");
+    await write("skills/broken/manifest.yaml", "name: broken\nversion: one\nlanguage: python\nentry: main.py\n");
+    await write("skills/broken/main.py", "def run(input):\n    return 1\n");
+    try {
+      const run = await skills(["test", "skills"], project);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toMatch(/ERROR broken › \(skill\) {2}skills\/broken\/manifest\.yaml:2/);
+      expect(run.stdout).toMatch(/skills\/broken\/manifest\.yaml:2:\d+ {2}\w+ {2}.*version/);
+      expect(run.stdout.trimEnd().split("\n").pop()).toBe("3 passed, 1 failed");
+    } finally {
+      await rm(join(project, "skills/broken"), { recursive: true });
+    }
+  });
+
+  it("--record with a server that cannot start fails those cases (exit 1) and says why", async () => {
+    await write(".mcp.json", JSON.stringify({ mcpServers: { ghost: { command: join(project, "no-such-server") } } }));
+    await write("skills/haunted/SKILL.md", "---\nname: haunted\ndescription: Uses a missing server.\n---\n\nx\n");
+    await write(
+      "skills/haunted/manifest.yaml",
+      "name: haunted\nversion: 1.0.0\nlanguage: python\nentry: main.py\ntools:\n  ghost/boo: '*'\n",
+    );
+    await write("skills/haunted/main.py", "def run(input):\n    return 1\n");
+    await write("skills/haunted/tests/basic.yaml", "name: basic\n");
+    try {
+      const run = await skills(["test", "skills/haunted", "--record"], project);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain("FAIL haunted › basic");
+      expect(run.stdout).toMatch(/SERVER_START_FAILED: server "ghost"/);
+      expect(existsSync(join(project, "skills/haunted/cassettes"))).toBe(false);
+    } finally {
+      await rm(join(project, "skills/haunted"), { recursive: true });
+      await rm(join(project, ".mcp.json"));
+    }
+  });
+
   it("--json prints the result object only", async () => {
     const run = await skills(["test", "skills", "--json"], project);
     expect(run.code).toBe(0);
