@@ -35,12 +35,38 @@ function v2Base(): string | null {
   }
 }
 
+/** Removes empty run cgroups left by host processes that are gone (e.g. killed before they could clean up). */
+function sweepStale(parent: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = /^run-(\d+)-\d+$/.exec(name);
+    if (!match || Number(match[1]) === process.pid) continue;
+    try {
+      process.kill(Number(match[1]), 0);
+      continue;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") continue;
+    }
+    try {
+      rmdirSync(join(parent, name));
+    } catch {
+      // still has processes: left alone
+    }
+  }
+}
+
 function detectLayout(): Layout {
   if (existsSync(join(ROOT, "cgroup.controllers"))) {
     const parent = v2Base();
     if (!parent) return null;
     const base = join(parent, PARENT);
     if (!tryMkdir(base)) return null;
+    sweepStale(base);
     try {
       writeFileSync(join(parent, "cgroup.subtree_control"), "+memory +pids");
       writeFileSync(join(base, "cgroup.subtree_control"), "+memory +pids");
@@ -56,7 +82,10 @@ function detectLayout(): Layout {
     ["cpu", "cpuacct"],
   ] as const) {
     const dir = join(ROOT, controller, PARENT);
-    if (existsSync(join(ROOT, controller)) && tryMkdir(dir)) found[key] = dir;
+    if (existsSync(join(ROOT, controller)) && tryMkdir(dir)) {
+      found[key] = dir;
+      sweepStale(dir);
+    }
   }
   return found.memory || found.pids ? found : null;
 }

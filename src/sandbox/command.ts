@@ -98,7 +98,15 @@ export function buildCommand(spec: CommandSpec): Command {
     chain.push("--");
   }
   if (spec.uid !== null && spec.setpriv) {
-    chain.push(spec.setpriv, `--reuid=${spec.uid}`, `--regid=${spec.uid}`, "--clear-groups", "--");
+    // --pdeathsig: if the host dies, the worker dies too (bwrap adds --die-with-parent for its own tree).
+    chain.push(
+      spec.setpriv,
+      `--reuid=${spec.uid}`,
+      `--regid=${spec.uid}`,
+      "--clear-groups",
+      "--pdeathsig=SIGKILL",
+      "--",
+    );
   }
   const paths: SandboxPaths = sandboxed
     ? { workspace: "/workspace", skill: "/skill", sdkRoot: "/sdk", runtime }
