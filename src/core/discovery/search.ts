@@ -13,6 +13,8 @@ export interface SearchOptions {
   limit?: number;
   /** Only tools of these servers. */
   servers?: string[];
+  /** Leave out hits under this fraction of the best hit's score (default 0.2; 0 keeps every match). */
+  minRelativeScore?: number;
 }
 
 export type MatchKind = "exact" | "name" | "text";
@@ -28,6 +30,11 @@ export interface SearchHit {
 }
 
 export const DEFAULT_LIMIT = 10;
+
+/** Hits scoring under this fraction of the best hit are left out. */
+export const DEFAULT_MIN_RELATIVE_SCORE = 0.2;
+
+const EXACT_BONUS = 1000;
 
 /** Tools that say they are deprecated rank below their replacements (an exact name still wins). */
 const DEPRECATED_FACTOR = 0.6;
@@ -144,7 +151,7 @@ export function searchTools(index: SearchIndex, query: string, options: SearchOp
   const wantedCounts = letterCounts(wanted);
   for (let doc = 0; doc < n && wanted !== ""; doc++) {
     if (trimmed === index.keys[doc]!.toLowerCase() || wanted === index.names[doc]) {
-      scores[doc] = 1000 + scores[doc]!;
+      scores[doc] = EXACT_BONUS + scores[doc]!;
       match[doc] = "exact";
       continue;
     }
@@ -159,8 +166,18 @@ export function searchTools(index: SearchIndex, query: string, options: SearchOp
     }
   }
 
+  // Weak tail matches (one common word, a distant synonym) cost tokens and help nobody: drop what scores under a
+  // fraction of the best match, with the exact-name bonus left out of "best".
+  let top = 0;
+  for (let doc = 0; doc < n; doc++) {
+    if (allowed && !allowed.has(index.tools[doc]!.server)) continue;
+    const text = match[doc] === "exact" ? scores[doc]! - EXACT_BONUS : scores[doc]!;
+    if (text > top) top = text;
+  }
+  const floor = Math.max(Number.MIN_VALUE, top * (options.minRelativeScore ?? DEFAULT_MIN_RELATIVE_SCORE));
   const hits: number[] = [];
   for (let doc = 0; doc < n; doc++) {
+    if (scores[doc]! < floor && match[doc] !== "exact") continue;
     if (scores[doc]! <= 0) continue;
     if (allowed && !allowed.has(index.tools[doc]!.server)) continue;
     hits.push(doc);

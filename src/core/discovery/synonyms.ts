@@ -26,7 +26,7 @@ const GROUPS: string[][] = [
   ["observation", "fact", "note", "memory", "remember"],
   ["relation", "relationship", "link", "connection", "edge"],
   ["graph", "knowledge"],
-  ["echo", "repeat", "return", "mirror"],
+  ["echo", "repeat", "mirror"],
   ["log", "logging", "logs"],
   ["long", "slow", "progress", "duration"],
   ["research", "investigate", "study"],

@@ -82,6 +82,24 @@ describe("searchTools", () => {
     expect(searchTools(many, "file")).toHaveLength(DEFAULT_LIMIT);
   });
 
+  it("leaves out weak tail matches unless asked to keep them", () => {
+    const filler = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor ".repeat(4);
+    const weak = buildSearchIndex([
+      tool("cal", "sync_calendar", "Sync calendar events with a remote calendar."),
+      tool("cal", "list_events", "List events."),
+      tool("misc", "send_report", `Send a report. ${filler} It can mention a calendar.`),
+    ]);
+    const all = searchTools(weak, "sync calendar", { minRelativeScore: 0 });
+    const trimmed = searchTools(weak, "sync calendar");
+    expect(all.map((hit) => hit.key)).toContain("misc/send_report");
+    expect(trimmed.map((hit) => hit.key)).toEqual(["cal/sync_calendar"]);
+    expect(trimmed.length).toBeLessThan(all.length);
+    expect(trimmed).toEqual(all.slice(0, trimmed.length));
+    for (const hit of trimmed) expect(hit.score).toBeGreaterThanOrEqual(trimmed[0]!.score * 0.2);
+    // An exact name does not raise the bar for the others.
+    expect(searchTools(index, "read_file", { servers: ["fs"] }).map((hit) => hit.key)).toContain("fs/read_text_file");
+  });
+
   it("returns nothing for nothing, and explains what matched", () => {
     expect(searchTools(index, "qqqqqq")).toEqual([]);
     expect(searchTools(index, "the of a")).toEqual([]);
