@@ -23,3 +23,7 @@ export { createReplayBackend, createRecordingBackend, readCassette, writeCassett
 export { generateSdk, renderSignatures, sdkNames, sdkServerName, sdkLayout } from "./core/codegen/index.js";
 export type { GeneratedFile, GenerateSdkOptions, SdkLanguage, SdkNames } from "./core/codegen/index.js";
 export { sdk, readRuntimeSources, type SdkOptions, type SdkResult } from "./commands/sdk.js";
+export { runSkill, type RunOptions, type RunCommandResult, type CellRun } from "./commands/run.js";
+export { execCode, type ExecOptions, type ExecResult } from "./commands/exec.js";
+export { openRepl, BlockReader, type ReplOptions, type ReplSession } from "./commands/repl.js";
+export { runDoctor, type DoctorOptions, type DoctorResult } from "./commands/doctor.js";
