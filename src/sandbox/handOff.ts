@@ -46,7 +46,7 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
     onViolation: (reason) => worker.kill("bridge", reason),
   });
   const timer = setTimeout(() => worker.kill("timeout"), limits.timeoutMs);
-  const abort = (): void => worker.kill("signal", "the run was cancelled");
+  const abort = (): void => worker.kill("signal", "the run was cancelled by its caller (AbortSignal)");
   options.signal?.addEventListener("abort", abort, { once: true });
   if (options.signal?.aborted) abort();
   let reply: ExecuteResult | null = null;

@@ -76,6 +76,7 @@ function failureFor(killedBy: KilledBy, ctx: ResultContext): RunError {
         message: `the program broke the bridge protocol and was killed: ${ctx.violation ?? "invalid message"}`,
       };
     case "signal":
+      if (ctx.violation) return { code: "CANCELLED", message: ctx.violation };
       return {
         code: "SANDBOX_FAILED",
         message: `the program was killed by ${ctx.exit?.signal ?? `exit status ${ctx.exit?.code}`}`,

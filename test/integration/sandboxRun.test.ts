@@ -434,8 +434,7 @@ describe("limits kill the whole tree", () => {
       code: "x = []\nwhile True:\n    x.append(bytearray(10_000_000))",
       limits: { memoryMb: 64 },
     });
-    expect(py.ok).toBe(false);
-    expect(["memory"]).toContain(py.killedBy ?? (py.error?.message.includes("MemoryError") ? "memory" : py.killedBy));
+    expect(py).toMatchObject({ ok: false, killedBy: "memory", error: { code: "MEMORY_LIMIT" } });
     const ts = await run({
       language: "typescript",
       code: "const a: string[] = []; while (true) a.push('x'.repeat(1e6) + Math.random());",
@@ -454,6 +453,15 @@ describe("limits kill the whole tree", () => {
     expect((result.result as { forked: number }).forked).toBeLessThanOrEqual(20);
     expect(await settledSandboxProcesses()).toEqual([]);
   });
+});
+
+test("an AbortSignal cancels the run and kills its tree", async () => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 200);
+  const result = await run({ language: "python", code: "import time\ntime.sleep(30)", signal: controller.signal });
+  expect(result).toMatchObject({ ok: false, killedBy: "signal", timedOut: false, error: { code: "CANCELLED" } });
+  expect(result.error?.message).toMatch(/cancelled by its caller/);
+  expect(await settledSandboxProcesses()).toEqual([]);
 });
 
 describe("the bridge itself", () => {
