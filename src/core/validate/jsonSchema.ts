@@ -9,14 +9,24 @@ import { type SchemaIssue, toIssue } from "./schemaValidator.js";
 const require = createRequire(import.meta.url);
 const DRAFT_07 = "http://json-schema.org/draft-07/schema";
 
-let metaAjv: Ajv2020 | undefined;
+// As in schemaValidator.ts: a lean meta-schema check first, the all-errors one only for schemas that fail it.
+let leanMeta: Ajv2020 | undefined;
+let thoroughMeta: Ajv2020 | undefined;
 
-function ajv(): Ajv2020 {
-  if (!metaAjv) {
-    metaAjv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false, verbose: true });
-    metaAjv.addMetaSchema(require("ajv/dist/refs/json-schema-draft-07.json") as Record<string, unknown>);
-  }
-  return metaAjv;
+function metaAjv(allErrors: boolean): Ajv2020 {
+  const existing = allErrors ? thoroughMeta : leanMeta;
+  if (existing) return existing;
+  const instance = new Ajv2020({
+    allErrors,
+    verbose: allErrors,
+    strict: false,
+    validateFormats: false,
+    ...(allErrors ? {} : { code: { optimize: false } }),
+  });
+  instance.addMetaSchema(require("ajv/dist/refs/json-schema-draft-07.json") as Record<string, unknown>);
+  if (allErrors) thoroughMeta = instance;
+  else leanMeta = instance;
+  return instance;
 }
 
 const KNOWN_DIALECTS = ["https://json-schema.org/draft/2020-12/schema", DRAFT_07];
@@ -35,10 +45,10 @@ export function checkJsonSchema(schema: Record<string, unknown>): SchemaIssue[] 
       },
     ];
   }
-  const instance = ajv();
   const issues: SchemaIssue[] = [];
-  const valid = instance.validateSchema(schema) as boolean;
-  if (!valid) {
+  if (!(metaAjv(false).validateSchema(schema) as boolean)) {
+    const instance = metaAjv(true);
+    instance.validateSchema(schema);
     for (const error of instance.errors ?? []) {
       // Meta-schema errors name the schema's keyword; "must be ..." reads better with the keyword in front.
       const issue = toIssue(error);

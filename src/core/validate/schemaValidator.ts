@@ -2,7 +2,7 @@
  * JSON Schema validation behind a small interface, so nothing outside this file knows about ajv. Validators are
  * compiled once per schema object and cached for the life of the process.
  */
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { closestMatches } from "./suggest.js";
 
 export interface SchemaIssue {
@@ -22,22 +22,36 @@ export interface SchemaValidator {
 
 type Schema = Record<string, unknown>;
 
-let sharedAjv: Ajv2020 | undefined;
+/**
+ * Two compilations per schema: a lean one (first error only) answers "valid?" for the common case, and a thorough
+ * one (all errors, with the offending data) is compiled only when a document fails and needs every problem listed.
+ * Compiling only the lean one keeps a cold `skills validate` fast.
+ */
+let leanAjv: Ajv2020 | undefined;
+let thoroughAjv: Ajv2020 | undefined;
 const compiled = new WeakMap<object, SchemaValidator>();
 
-function ajv(): Ajv2020 {
-  sharedAjv ??= new Ajv2020({ allErrors: true, strict: true, verbose: true });
-  return sharedAjv;
+function lean(): Ajv2020 {
+  leanAjv ??= new Ajv2020({ allErrors: false, strict: true, code: { optimize: false } });
+  return leanAjv;
+}
+
+function thorough(): Ajv2020 {
+  thoroughAjv ??= new Ajv2020({ allErrors: true, strict: true, verbose: true });
+  return thoroughAjv;
 }
 
 export function createSchemaValidator(schema: Schema): SchemaValidator {
   const cached = compiled.get(schema);
   if (cached) return cached;
-  const validateFn = ajv().compile(schema);
+  const quick = lean().compile(schema);
+  let full: ValidateFunction | undefined;
   const validator: SchemaValidator = {
     validate(value) {
-      if (validateFn(value)) return [];
-      return (validateFn.errors ?? []).map(toIssue);
+      if (quick(value)) return [];
+      full ??= thorough().compile(schema);
+      full(value);
+      return (full.errors ?? []).map(toIssue);
     },
   };
   compiled.set(schema, validator);
