@@ -100,11 +100,15 @@ export class ClientPool implements ToolBackend {
     const connection = await this.connection(server);
     const tools: ToolInfo[] = [];
     let cursor: string | undefined;
+    const seen = new Set<string>();
     try {
       do {
         const page = await connection.client.listTools(cursor ? { cursor } : {}, { timeout: this.callTimeout() });
         for (const tool of page.tools) tools.push(toToolInfo(server, connection.serverInfo, tool));
         cursor = page.nextCursor;
+        if (cursor !== undefined && seen.has(cursor))
+          throw new Error(`the cursor "${cursor}" came back: endless pages`);
+        if (cursor !== undefined) seen.add(cursor);
       } while (cursor);
     } catch (error) {
       if (error instanceof McpError)

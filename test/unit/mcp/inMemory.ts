@@ -2,6 +2,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { McpConfig, ServerConfig } from "../../../src/mcp/config.js";
 
@@ -85,6 +86,25 @@ export function greeter(version = "1.0.0"): FakeServer {
           return { content: [{ type: "text", text: "ok" }] };
         },
       );
+    },
+  };
+}
+
+/** A server that pages its tool list (two tools a page), or sends the same cursor forever when `endless`. */
+export function paged(count: number, endless = false): FakeServer {
+  return {
+    version: "1.0.0",
+    setup(server) {
+      server.server.registerCapabilities({ tools: {} });
+      server.server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+        const start = Number(request.params?.cursor ?? 0);
+        const tools = Array.from({ length: Math.min(2, count - start) }, (_, i) => ({
+          name: `tool_${start + i}`,
+          inputSchema: { type: "object" as const },
+        }));
+        const next = endless ? "again" : start + 2 < count ? String(start + 2) : undefined;
+        return { tools, ...(next ? { nextCursor: next } : {}) };
+      });
     },
   };
 }

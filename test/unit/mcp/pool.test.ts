@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SkillsError } from "../../../src/errors.js";
 import { type ClientPool, createClientPool } from "../../../src/mcp/pool.js";
-import { greeter, inMemoryWorld } from "./inMemory.js";
+import { greeter, inMemoryWorld, paged } from "./inMemory.js";
 
 const pools: ClientPool[] = [];
 afterEach(async () => {
@@ -119,6 +119,22 @@ describe("ClientPool", () => {
     await pool.callTool("b", "add_tool", { name: "extra2" });
     await new Promise((r) => setTimeout(r, 20));
     expect(seen).toEqual(["b"]);
+  });
+
+  it("follows tools/list pages, and stops a server that sends the same cursor forever", async () => {
+    const world = inMemoryWorld({ pages: paged(5), endless: paged(3, true) });
+    const pool = createClientPool(world.config, { createTransport: world.createTransport });
+    pools.push(pool);
+    expect((await pool.listServerTools("pages")).map((tool) => tool.name)).toEqual([
+      "tool_0",
+      "tool_1",
+      "tool_2",
+      "tool_3",
+      "tool_4",
+    ]);
+    const error = await caught(pool.listServerTools("endless"));
+    expect(error.code).toBe("SERVER_PROTOCOL");
+    expect(error.message).toContain("endless pages");
   });
 
   it("refuses work after close", async () => {
