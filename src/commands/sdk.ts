@@ -32,6 +32,8 @@ export interface SdkOptions {
   configPath?: string;
   refresh?: boolean;
   connectTimeoutMs?: number;
+  /** Called as servers answer (`servers`) and as files are written (`files`). */
+  onProgress?: (stage: "servers" | "files", done: number, total: number) => void;
 }
 
 export interface SdkServerSummary {
@@ -90,13 +92,26 @@ async function loadTools(options: SdkOptions): Promise<{ tools: ToolInfo[]; serv
     ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
   });
   try {
-    const catalog = await loadCatalog({
-      pool,
-      config,
-      cacheDir: defaultCacheDir(config),
-      ...(options.refresh ? { refresh: true } : {}),
-      ...(options.servers ? { servers: options.servers } : {}),
-    });
+    // One catalog load per server, so progress can tick as each answers; they still run in parallel.
+    const names = options.servers ?? pool.serverNames();
+    let answered = 0;
+    const parts = await Promise.all(
+      names.map(async (name) => {
+        const part = await loadCatalog({
+          pool,
+          config,
+          cacheDir: defaultCacheDir(config),
+          servers: [name],
+          ...(options.refresh ? { refresh: true } : {}),
+        });
+        options.onProgress?.("servers", ++answered, names.length);
+        return part;
+      }),
+    );
+    const catalog = {
+      tools: parts.flatMap((part) => part.tools),
+      servers: Object.assign({}, ...parts.map((part) => part.servers)) as Record<string, CatalogServer>,
+    };
     const failed = Object.entries(catalog.servers).filter(([, server]) => server.error !== undefined);
     if (failed.length > 0) {
       const [name, server] = failed[0]!;
@@ -128,10 +143,11 @@ export async function sdk(options: SdkOptions): Promise<SdkResult> {
     ...(servers[layout.server]?.serverInfo ? { version: servers[layout.server]!.serverInfo!.version } : {}),
   }));
   const marker = { generator: "skills sdk", lang, servers: summaries };
-  const replaced = await writeTree(dir, [
-    ...files,
-    { path: `servers/${SDK_MARKER}`, content: `${JSON.stringify(marker, null, 2)}\n` },
-  ]);
+  const replaced = await writeTree(
+    dir,
+    [...files, { path: `servers/${SDK_MARKER}`, content: `${JSON.stringify(marker, null, 2)}\n` }],
+    options.onProgress && ((done, total) => options.onProgress?.("files", done, total)),
+  );
   return { ok: true, lang, dir, files: files.length, tools: tools.length, servers: summaries, replaced };
 }
 
@@ -172,13 +188,18 @@ async function assertReplaceable(dir: string): Promise<void> {
  * Writes `files` (paths starting with `servers/`) into a temp folder next to `dir`, then swaps it in. Returns
  * whether an old tree was replaced. On any failure the temp folder is removed and the old tree is restored.
  */
-export async function writeTree(dir: string, files: { path: string; content: string }[]): Promise<boolean> {
+export async function writeTree(
+  dir: string,
+  files: { path: string; content: string }[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<boolean> {
   const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const staging = `${dir}.tmp-${suffix}`;
   const backup = `${dir}.old-${suffix}`;
   try {
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
       await writeFileAtomic(join(staging, file.path.replace(/^servers\//, "")), file.content);
+      onProgress?.(index + 1, files.length);
     }
   } catch (error) {
     await rm(staging, { recursive: true, force: true });

@@ -65,8 +65,17 @@ describe("skills sdk (command)", () => {
   });
 
   it("writes the tree for the real servers, with a marker, and reports what it wrote", async () => {
-    const result = await sdk({ cwd: REPO, out, lang: "both", refresh: true });
+    const ticks: string[] = [];
+    const result = await sdk({
+      cwd: REPO,
+      out,
+      lang: "both",
+      refresh: true,
+      onProgress: (stage, done, total) => ticks.push(`${stage} ${done}/${total}`),
+    });
     expect(result.ok).toBe(true);
+    expect(ticks.filter((tick) => tick.startsWith("servers"))).toEqual(["servers 1/3", "servers 2/3", "servers 3/3"]);
+    expect(ticks.at(-1)).toBe(`files ${result.files + 1}/${result.files + 1}`);
     expect(result.dir).toBe(join(out, "servers"));
     expect(result.replaced).toBe(false);
     expect(result.servers.map((server) => server.server).sort()).toEqual(["everything", "filesystem", "memory"]);

@@ -3,6 +3,7 @@ import { parseSdkLanguage, sdk } from "../../commands/sdk.js";
 import { EXIT } from "../../errors.js";
 import type { RegisterCommand } from "../commands.js";
 import { emit } from "../context.js";
+import { createProgress } from "../render/progress.js";
 import { renderSdk } from "../render/sdk.js";
 import { allStrings, lastString } from "./options.js";
 
@@ -33,6 +34,10 @@ export const registerSdk: RegisterCommand = (cli, ctx, run) => {
           .filter((value) => value.length > 0);
         const out = lastString(options.out);
         const configPath = lastString(options.config);
+        const progress = {
+          servers: createProgress(ctx, "servers answered"),
+          files: createProgress(ctx, "files written"),
+        };
         const result = await sdk({
           cwd: ctx.cwd,
           env: ctx.env,
@@ -41,6 +46,13 @@ export const registerSdk: RegisterCommand = (cli, ctx, run) => {
           ...(configPath ? { configPath } : {}),
           ...(servers && servers.length > 0 ? { servers } : {}),
           ...(options.refresh ? { refresh: true } : {}),
+          onProgress: (stage, done, total) => {
+            if (stage === "files" && done === 1) progress.servers.done();
+            progress[stage].update(done, total);
+          },
+        }).finally(() => {
+          progress.servers.done();
+          progress.files.done();
         });
         emit(ctx, result, renderSdk);
         ctx.exitCode = EXIT.OK;
