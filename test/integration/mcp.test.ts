@@ -283,15 +283,19 @@ describe("servers that fail", () => {
 });
 
 describe("no orphaned processes", () => {
-  it("close() ends the server and the processes it started", async () => {
+  it("close() ends the server and the processes it started, and removes its signal handlers", async () => {
+    const baseline = ["SIGINT", "SIGTERM", "SIGHUP", "exit"].map((event) => process.listenerCount(event));
     const config = await fixtureConfig({ dynamic: fixture("dynamicTools.mjs") });
     const p = pool(config);
     const result = await p.callTool("dynamic", "child_pid", {});
     const grandchild = Number((result.content[0] as { text: string }).text);
     const server = p.processIds().dynamic!;
     expect(alive(grandchild)).toBe(true);
+    expect(process.listenerCount("SIGINT")).toBe(baseline[0]! + 1);
     await p.close();
     expect(await waitDead([server, grandchild])).toEqual([]);
+    expect(liveProcessGroups()).toEqual([]);
+    expect(["SIGINT", "SIGTERM", "SIGHUP", "exit"].map((event) => process.listenerCount(event))).toEqual(baseline);
   });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
