@@ -20,7 +20,9 @@ const ACTIONS = ["search", "list", "show"];
 export const registerTools: RegisterCommand = (cli, ctx, run) => {
   cli
     .command("tools [action] [...args]", "Find MCP tools: search <query> | list | show <server/tool>")
-    .usage("tools search <query> [options]\n  $ skills tools list [options]\n  $ skills tools show <server/tool> [options]")
+    .usage(
+      "tools search <query> [options]\n  $ skills tools list [options]\n  $ skills tools show <server/tool> [options]",
+    )
     .option("--detail <level>", "name | summary | full (schemas and generated signatures)")
     .option("--limit <n>", "At most this many results (search; default 10)")
     .option("--server <name>", "Only tools of this server (repeatable, or comma-separated)", { type: [String] })
