@@ -1,0 +1,109 @@
+/** Running a skill for a case exactly as `skills run` does; every failure becomes the run's outcome. */
+import { join } from "node:path";
+import { createPiiInterceptor } from "../../core/pii/interceptor.js";
+import { policyFromManifest } from "../../core/pii/policy.js";
+import type { LoadedSkill } from "../../core/skill/types.js";
+import type { RunOutcome } from "../../core/testing/matchers.js";
+import type { CaseResult } from "../../core/testing/results.js";
+import { isSkillsError } from "../../errors.js";
+import type { ToolBackend, ToolInfo } from "../../mcp/types.js";
+import { limitsFromManifest } from "../../sandbox/limits.js";
+import type { Runner, RunLimits, RunResult } from "../../sandbox/types.js";
+import type { ProjectConfig } from "../../store/config.js";
+import { validateInput } from "../runInput.js";
+import type { TestOptions } from "./types.js";
+
+export interface Executed {
+  outcome: RunOutcome;
+  summary: NonNullable<CaseResult["run"]>;
+  durationMs: number;
+  logs: string;
+  stderr: string;
+}
+
+export function failedRun(code: string, message: string, durationMs: number): Executed {
+  return {
+    outcome: { ok: false, error: { code, message }, toolCalls: 0, durationMs },
+    summary: { ok: false, error: { code, message }, toolCalls: 0, durationMs },
+    durationMs,
+    logs: "",
+    stderr: "",
+  };
+}
+
+/** The case input validated (defaults filled) against the manifest's input schema, or the failed run it makes. */
+export function checkInput(
+  skill: LoadedSkill,
+  rawInput: unknown,
+  file: string,
+): { ok: true; value: unknown } | { ok: false; executed: Executed } {
+  try {
+    const checked = validateInput(
+      skill.manifest.input,
+      { value: rawInput ?? {}, source: file },
+      join(skill.dir, "manifest.yaml"),
+    );
+    return { ok: true, value: checked.value };
+  } catch (error) {
+    if (isSkillsError(error)) return { ok: false, executed: failedRun(error.code, error.message, 0) };
+    throw error;
+  }
+}
+
+/** Runs the skill like `skills run` does; every failure becomes the run's outcome. */
+export async function execute(
+  skill: LoadedSkill,
+  input: unknown,
+  timeoutMs: number | undefined,
+  tools: ToolInfo[],
+  backend: ToolBackend | undefined,
+  runner: Runner,
+  options: TestOptions,
+  config: ProjectConfig,
+): Promise<Executed> {
+  const started = performance.now();
+  const failed = (code: string, message: string) => failedRun(code, message, performance.now() - started);
+  const limits: Partial<RunLimits> = { ...limitsFromManifest(skill.manifest.limits) };
+  if (timeoutMs !== undefined) limits.timeoutMs = timeoutMs;
+  let run: RunResult;
+  try {
+    // PII in tool results is tokenized in the bridge as in every run (DESIGN.md, "PII"); a fresh vault per case.
+    const interceptor = createPiiInterceptor(policyFromManifest(skill.manifest.privacy, undefined, config.pii));
+    run = await runner.run({
+      interceptor,
+      language: skill.manifest.language,
+      skillDir: skill.dir,
+      entryFile: skill.manifest.entry,
+      input,
+      tools,
+      ...(backend ? { backend } : {}),
+      limits,
+      ...(skill.manifest.output ? { outputSchema: skill.manifest.output } : {}),
+      requireIsolation: options.requireIsolation ?? config.requireIsolation,
+    });
+  } catch (error) {
+    if (isSkillsError(error)) return failed(error.code, error.message);
+    return failed("INTERNAL", error instanceof Error ? error.message : String(error));
+  }
+  const error = run.error ? { code: run.error.code, message: run.error.message } : undefined;
+  return {
+    outcome: {
+      ok: run.ok,
+      result: run.result,
+      ...(error ? { error } : {}),
+      toolCalls: run.toolCalls.length,
+      durationMs: run.durationMs,
+    },
+    summary: {
+      ok: run.ok,
+      ...(error ? { error } : {}),
+      toolCalls: run.toolCalls.length,
+      durationMs: run.durationMs,
+      isolation: run.isolation,
+      timedOut: run.timedOut,
+    },
+    durationMs: run.durationMs,
+    logs: run.logs,
+    stderr: run.stderr,
+  };
+}

@@ -1,0 +1,132 @@
+/** Planning a skill's tests: load the skill and its tests/*.yaml; what cannot be read becomes an error case. */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { lockFingerprints } from "../../core/testing/fingerprintCheck.js";
+import { cassetteNameOf, parseTestFile } from "../../core/testing/parseTestFile.js";
+import type { Cassette, LocatedTestCase } from "../../core/testing/types.js";
+import { readCassette } from "../../mcp/cassette/index.js";
+import { loadMcpConfig } from "../../mcp/config.js";
+import { loadSkill } from "../../store/loadSkill.js";
+import { displayPath } from "../run.js";
+import { errorCase, modeOf, problemAt, type SkillPlan, type TestOptions } from "./types.js";
+
+const TEST_GLOB = /\.ya?ml$/;
+
+/** Loads the skill and its test files. Problems become error cases of that skill; nothing here throws for bad input. */
+export async function planSkill(
+  dir: string,
+  options: TestOptions,
+): Promise<{ plan: SkillPlan; cases: LocatedTestCase[] }> {
+  const cwd = options.cwd;
+  const plan: SkillPlan = { dir, name: dir.split("/").pop() ?? dir, results: [], pending: 0, started: 0 };
+  const loaded = await loadSkill(dir);
+  if (!loaded.ok) {
+    const problems = loaded.errors.map((p) => ({ ...p, file: displayPath(p.file, cwd) }));
+    plan.results.push(
+      errorCase("(skill)", displayPath(join(dir, "manifest.yaml"), cwd), problems[0]?.line ?? 1, problems, "replay"),
+    );
+    return { plan, cases: [] };
+  }
+  plan.skill = loaded.value;
+  plan.name = loaded.value.name;
+  const testsDir = join(dir, "tests");
+  let files: string[] = [];
+  try {
+    files = (await readdir(testsDir)).filter((f) => TEST_GLOB.test(f)).sort();
+  } catch {
+    files = [];
+  }
+  const cases: LocatedTestCase[] = [];
+  const names = new Map<string, string>();
+  for (const name of files) {
+    const file = displayPath(join(testsDir, name), cwd);
+    const text = await readFile(join(testsDir, name), "utf8").catch((error: Error) => error);
+    if (text instanceof Error) {
+      plan.results.push(
+        errorCase(
+          `tests/${name}`,
+          file,
+          1,
+          [problemAt(file, "TEST_CASE_INVALID", `cannot read: ${text.message}`)],
+          "replay",
+        ),
+      );
+      continue;
+    }
+    const parsed = parseTestFile(text, file);
+    if (!parsed.ok) {
+      plan.results.push(errorCase(`tests/${name}`, file, parsed.errors[0]?.line ?? 1, parsed.errors, "replay"));
+      continue;
+    }
+    for (const located of parsed.value) {
+      const previous = names.get(located.case.name);
+      if (previous) {
+        plan.results.push(
+          errorCase(
+            located.case.name,
+            file,
+            located.line,
+            [
+              problemAt(
+                file,
+                "TEST_CASE_INVALID",
+                `duplicate case name "${located.case.name}" (also in ${previous})`,
+                located.line,
+                "case names must be unique within a skill: they name the cassette",
+              ),
+            ],
+            modeOf(located, options),
+          ),
+        );
+        continue;
+      }
+      names.set(located.case.name, file);
+      cases.push(located);
+    }
+  }
+  plan.expectedFingerprints = await expectedFingerprints(dir, cases);
+  return { plan, cases };
+}
+
+/** Fingerprints the cassettes should have: the lock file's, else the newest cassette's. */
+async function expectedFingerprints(
+  dir: string,
+  cases: LocatedTestCase[],
+): Promise<{ map: Map<string, string>; against: string } | undefined> {
+  const lockText = await readFile(join(dir, "tools.lock.json"), "utf8").catch(() => undefined);
+  if (lockText !== undefined) {
+    try {
+      const map = lockFingerprints(JSON.parse(lockText));
+      if (map.size > 0) return { map, against: "tools.lock.json" };
+    } catch {
+      // A broken lock file is `skills lock`'s / `skills validate`'s to report; here it only means no comparison.
+    }
+  }
+  let newest: { cassette: Cassette; name: string } | undefined;
+  for (const name of new Set(cases.map((c) => cassetteNameOf(c.case)))) {
+    const read = await readCassette(join(dir, "cassettes", name));
+    if (!read.ok) continue;
+    if (!newest || (read.value.recordedAt ?? "") > (newest.cassette.recordedAt ?? ""))
+      newest = { cassette: read.value, name };
+  }
+  if (!newest) return undefined;
+  return {
+    map: new Map(newest.cassette.tools.map((t) => [`${t.server}/${t.name}`, t.fingerprint])),
+    against: `cassettes/${newest.name}`,
+  };
+}
+
+/** Env and header values of the configured servers: they must never reach a cassette. */
+export async function configSecrets(options: TestOptions): Promise<string[]> {
+  try {
+    const config = await loadMcpConfig({
+      cwd: options.cwd,
+      ...(options.configPath ? { configPath: options.configPath } : {}),
+    });
+    return Object.values(config.servers).flatMap((server) =>
+      server.type === "http" ? Object.values(server.headers) : Object.values(server.env),
+    );
+  } catch {
+    return [];
+  }
+}

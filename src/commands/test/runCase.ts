@@ -1,0 +1,194 @@
+/** Running one case: choose the backend (cassette, live, recorder), run, record, and judge the outcome. */
+import { join } from "node:path";
+import type { Problem } from "../../core/problem.js";
+import { findDrift } from "../../core/testing/fingerprintCheck.js";
+import { caseFailures, type ReplayFindings } from "../../core/testing/outcome.js";
+import { cassetteNameOf } from "../../core/testing/parseTestFile.js";
+import type { CaseResult } from "../../core/testing/results.js";
+import { CASSETTE_VERSION, type Cassette, type LocatedTestCase } from "../../core/testing/types.js";
+import { isSkillsError } from "../../errors.js";
+import {
+  createRecordingBackend,
+  createReplayBackend,
+  readCassette,
+  toolsFromCassette,
+  writeCassette,
+} from "../../mcp/cassette/index.js";
+import type { ToolBackend, ToolInfo } from "../../mcp/types.js";
+import type { Runner } from "../../sandbox/types.js";
+import type { ProjectConfig } from "../../store/config.js";
+import { displayPath } from "../run.js";
+import { openToolset, type Toolset } from "../toolset.js";
+import { checkInput, type Executed, execute } from "./execute.js";
+import { type Job, modeOf, problemAt, type SkillPlan, type TestOptions } from "./types.js";
+
+function liveToolset(plan: SkillPlan, options: TestOptions, config: ProjectConfig): Promise<Toolset> {
+  plan.toolset ??= openToolset({
+    cwd: options.cwd,
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+    cacheDir: config.cacheDir,
+    ranges: plan.skill?.manifest.tools ?? {},
+  });
+  return plan.toolset;
+}
+
+export async function runCase(
+  job: Job,
+  options: TestOptions,
+  config: ProjectConfig,
+  runner: Runner,
+  secrets: string[],
+): Promise<CaseResult> {
+  const { located } = job;
+  const skill = job.skill.skill!;
+  const testCase = located.case;
+  const mode = modeOf(located, options);
+  const cassetteFile = join(skill.dir, "cassettes", cassetteNameOf(testCase));
+  const cassetteDisplay = displayPath(cassetteFile, options.cwd);
+  const base: CaseResult = {
+    name: testCase.name,
+    file: located.file,
+    line: located.line,
+    status: "passed",
+    mode,
+    durationMs: 0,
+    failures: [],
+    problems: [],
+    warnings: [],
+  };
+  const declared = Object.keys(skill.manifest.tools ?? {});
+  let tools: ToolInfo[] = [];
+  let backend: ToolBackend | undefined;
+  let replay: ReturnType<typeof createReplayBackend> | undefined;
+  let recorder: ReturnType<typeof createRecordingBackend> | undefined;
+  const strictWarnings: Problem[] = [];
+  // Input the manifest refuses never reaches the sandbox (as in `skills run`), so such a case needs no cassette.
+  const input = checkInput(skill, testCase.input, located.file);
+  if (!input.ok) return finishCase(base, testCase, input.executed, undefined, []);
+  try {
+    if (mode === "replay") {
+      const needsCassette = declared.length > 0 || testCase.cassette !== undefined;
+      let cassette: Cassette = { version: CASSETTE_VERSION, servers: {}, tools: [], calls: [] };
+      if (needsCassette) {
+        const read = await readCassette(cassetteFile, cassetteDisplay);
+        if (!read.ok) return { ...base, status: "error", problems: read.errors, cassette: cassetteDisplay };
+        cassette = read.value;
+        base.warnings.push(...read.warnings);
+        base.warnings.push(...driftWarnings(cassette, job.skill, cassetteDisplay));
+        // A cassette without calls (the scaffold's) needs no schemas: a call would fail as an unexpected call anyway.
+        const missing = declared.filter((key) => !cassette.tools.some((t) => `${t.server}/${t.name}` === key));
+        if (missing.length > 0 && cassette.calls.length > 0) {
+          base.warnings.push(
+            problemAt(
+              cassetteDisplay,
+              "CASSETTE_STALE",
+              `the cassette has no schema for ${missing.join(", ")} (declared in manifest.yaml)`,
+              1,
+              "re-record it with `skills test --record`",
+            ),
+          );
+        }
+        if (options.strict) strictWarnings.push(...base.warnings);
+      }
+      replay = createReplayBackend(cassette, {
+        args: testCase.args ?? {},
+        order: testCase.order ?? "strict",
+        file: cassetteDisplay,
+      });
+      tools = toolsFromCassette(cassette);
+      backend = replay;
+      base.cassette = cassetteDisplay;
+    } else if (declared.length > 0) {
+      const toolset = await liveToolset(job.skill, options, config);
+      tools = toolset.tools;
+      backend = toolset.backend;
+      if (mode === "record" && backend) {
+        recorder = createRecordingBackend(backend, { secrets });
+        backend = recorder;
+      }
+    }
+  } catch (error) {
+    // A server that does not start is the outside world failing (the case failed); anything else is bad input.
+    if (isSkillsError(error) && (error.kind === "runtime" || error.kind === "check")) {
+      return { ...base, status: "failed", failures: [{ kind: "run", message: `${error.code}: ${error.message}` }] };
+    }
+    return { ...base, status: "error", problems: [problemFromError(error, located.file, located.line)] };
+  }
+
+  const outcome = await execute(skill, input.value, testCase.timeout_ms, tools, backend, runner, options, config);
+  if (recorder && (declared.length > 0 || testCase.cassette !== undefined)) {
+    const cassette = recorder.cassette({ tools, skill: skill.name, case: testCase.name });
+    await writeCassette(cassetteFile, cassette);
+    base.cassette = cassetteDisplay;
+    base.recorded = true;
+    for (const flag of cassette.pii ?? []) {
+      base.warnings.push({
+        ...problemAt(
+          cassetteDisplay,
+          "CASSETTE_PII",
+          `looks like personal data (${flag.type}) at ${flag.pointer}`,
+          1,
+          "check the cassette before committing it; use test data without real personal data",
+        ),
+        severity: "warning",
+        pointer: flag.pointer,
+      });
+    }
+  }
+  return finishCase(base, testCase, outcome, replay?.report(), strictWarnings);
+}
+
+function finishCase(
+  base: CaseResult,
+  testCase: LocatedTestCase["case"],
+  executed: Executed,
+  findings: ReplayFindings | undefined,
+  strictWarnings: Problem[],
+): CaseResult {
+  base.durationMs = executed.durationMs;
+  base.run = executed.summary;
+  const failures = caseFailures(testCase, executed.outcome, findings, strictWarnings);
+  if (failures.length === 0) return base;
+  // Logs help with a failure; a passing case keeps the result small.
+  const run = {
+    ...executed.summary,
+    ...(executed.logs ? { logs: executed.logs } : {}),
+    ...(executed.stderr ? { stderr: executed.stderr } : {}),
+  };
+  return { ...base, status: "failed", failures, run };
+}
+
+function driftWarnings(cassette: Cassette, plan: SkillPlan, file: string): Problem[] {
+  const expected = plan.expectedFingerprints;
+  if (!expected) return [];
+  return findDrift(cassette, expected.map, expected.against).map((d) => ({
+    ...problemAt(
+      file,
+      "FINGERPRINT_MISMATCH",
+      `${d.tool} was recorded against another schema than ${d.against} (${short(d.recorded)} != ${short(d.expected)})`,
+      1,
+      "re-record with `skills test --record` (and `skills lock`) if the server changed on purpose",
+    ),
+    severity: "warning" as const,
+  }));
+}
+
+function short(fingerprint: string): string {
+  return fingerprint.replace(/^sha256:/, "").slice(0, 12);
+}
+
+function problemFromError(error: unknown, file: string, line: number): Problem {
+  if (isSkillsError(error)) {
+    return {
+      severity: "error",
+      code: error.code,
+      message: error.message,
+      file: typeof error.data.file === "string" ? error.data.file : file,
+      line: typeof error.data.line === "number" ? error.data.line : line,
+      column: typeof error.data.column === "number" ? error.data.column : 1,
+      pointer: typeof error.data.pointer === "string" ? error.data.pointer : "",
+      ...(error.data.hint ? { hint: error.data.hint } : {}),
+    };
+  }
+  return problemAt(file, "INTERNAL", error instanceof Error ? error.message : String(error), line);
+}
