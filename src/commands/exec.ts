@@ -29,6 +29,8 @@ export interface ExecOptions {
   configPath?: string;
   /** PII tokenization mode; default: the project's `pii`. */
   pii?: PiiMode;
+  /** Told what slow step is under way (the CLI shows it on a terminal). */
+  onStatus?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -105,11 +107,13 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
     cwd: options.cwd,
     configPath: options.configPath,
     cacheDir: config.cacheDir,
+    onStatus: options.onStatus,
     keys: options.tools ?? [],
     all: options.allTools,
   });
   try {
     const requireIsolation = options.requireIsolation ?? config.requireIsolation;
+    options.onStatus?.("running the program in the sandbox");
     const runner = createRunner({ python: config.python, requireIsolation });
     const run = await runner
       .run({

@@ -20,6 +20,8 @@ export interface ReplOptions {
   idleTimeoutMs?: number;
   /** PII tokenization mode; default: the project's `pii`. */
   pii?: PiiMode;
+  /** Told what slow step is under way (the CLI shows it on a terminal). */
+  onStatus?: (message: string) => void;
 }
 
 export interface ReplSession {
@@ -36,6 +38,7 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
     cwd: options.cwd,
     configPath: options.configPath,
     cacheDir: config.cacheDir,
+    onStatus: options.onStatus,
     keys: options.tools ?? [],
     all: options.allTools,
   });

@@ -34,6 +34,8 @@ export interface RunOptions {
   configPath?: string;
   /** PII tokenization mode; default: the manifest's privacy.mode, else the project's `pii`. */
   pii?: PiiMode;
+  /** Told what slow step is under way (the CLI shows it on a terminal). */
+  onStatus?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -85,6 +87,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
     cwd: options.cwd,
     configPath: options.configPath,
     cacheDir: config.cacheDir,
+    onStatus: options.onStatus,
     ranges: manifest.tools ?? {},
   });
   try {
@@ -95,6 +98,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
       dir: skill.dir,
     };
     if (options.cells) {
+      options.onStatus?.(`running ${skill.name} cell by cell`);
       const cells = await runCells(skill, input.value, toolset, limits, {
         python: config.python,
         requireIsolation,
@@ -112,6 +116,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
         warnings: [...input.warnings, ...toolset.warnings],
       };
     }
+    options.onStatus?.(`running ${skill.name} in the sandbox`);
     const runner = createRunner({ python: config.python, requireIsolation });
     const run = await runner
       .run({

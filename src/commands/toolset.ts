@@ -19,6 +19,8 @@ export interface OpenToolsetOptions {
   ranges?: Record<string, string>;
   /** Every tool of every configured server (`--all-tools`). */
   all?: boolean;
+  /** Told what slow step is under way (the CLI shows it on a terminal). */
+  onStatus?: (message: string) => void;
 }
 
 export interface Toolset {
@@ -78,6 +80,7 @@ export async function openToolset(options: OpenToolsetOptions): Promise<Toolset>
   }
   const servers = options.all ? configured : [...new Set(wanted.map((item) => item.server))];
   const pool = createClientPool(config, { servers });
+  options.onStatus?.(`starting ${servers.join(", ")}`);
   try {
     const catalog = await loadCatalog({ pool, config, cacheDir: options.cacheDir, servers });
     for (const server of servers) {

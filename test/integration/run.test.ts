@@ -376,3 +376,43 @@ describe("rendering tracebacks", () => {
     );
   });
 });
+
+describe("status line", () => {
+  const fakeCtx = (isTTY: boolean, json = false) => {
+    const written: string[] = [];
+    return {
+      written,
+      ctx: {
+        json,
+        errStyle: { dim: (text: string) => text },
+        stderr: { isTTY, write: (text: string) => written.push(text) },
+      },
+    };
+  };
+
+  test("on a terminal a slow step shows after the delay and is erased when done", async () => {
+    const { createStatusLine } = await import("../../src/cli/register/options.js");
+    const { ctx, written } = fakeCtx(true);
+    const status = createStatusLine(ctx, 5);
+    status.set("starting filesystem");
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    status.clear();
+    expect(written).toEqual(["\rstarting filesystem…", "\r\u001b[2K"]);
+  });
+
+  test("a fast step, a pipe, or --json shows nothing", async () => {
+    const { createStatusLine } = await import("../../src/cli/register/options.js");
+    for (const [isTTY, json, delay] of [
+      [true, false, 1000],
+      [false, false, 0],
+      [true, true, 0],
+    ] as const) {
+      const { ctx, written } = fakeCtx(isTTY, json);
+      const status = createStatusLine(ctx, delay);
+      status.set("running");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status.clear();
+      expect(written).toEqual([]);
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { EXIT, SkillsError } from "../../errors.js";
 import type { RegisterCommand } from "../commands.js";
 import { emit } from "../context.js";
 import { renderExec } from "../render/run.js";
-import { allStrings, lastString } from "./options.js";
+import { allStrings, createStatusLine, lastString } from "./options.js";
 import { readStdin } from "./stdin.js";
 
 interface ExecCliOptions {
@@ -55,7 +55,9 @@ result = get_sum(a=1, b=2)'`)
           code = await readStdin(process.stdin);
           file = undefined;
         }
+        const status = createStatusLine(ctx);
         const result = await execCode({
+          onStatus: status.set,
           language,
           code,
           file,
@@ -67,7 +69,7 @@ result = get_sum(a=1, b=2)'`)
           configPath: lastString(options.config),
           pii: parsePiiMode(lastString(options.pii)),
           cwd: ctx.cwd,
-        });
+        }).finally(status.clear);
         emit(ctx, result, renderExec);
         ctx.exitCode = result.ok ? EXIT.OK : EXIT.CHECK_FAILED;
       }),

@@ -11,7 +11,7 @@ import type { RunResult } from "../../sandbox/types.js";
 import type { RegisterCommand } from "../commands.js";
 import { print, printErr } from "../context.js";
 import { renderRunResult } from "../render/run.js";
-import { allStrings, lastString } from "./options.js";
+import { allStrings, createStatusLine, lastString } from "./options.js";
 
 interface ReplCliOptions {
   lang?: unknown;
@@ -36,7 +36,9 @@ export const registerRepl: RegisterCommand = (cli, ctx, run) => {
     .action(
       run(async (options: ReplCliOptions) => {
         const language = parseLanguage(lastString(options.lang) ?? "python");
+        const status = createStatusLine(ctx);
         const session = await openRepl({
+          onStatus: status.set,
           language,
           tools: parseToolKeys(allStrings(options.tools)),
           allTools: Boolean(options.allTools),
@@ -44,7 +46,7 @@ export const registerRepl: RegisterCommand = (cli, ctx, run) => {
           configPath: lastString(options.config),
           pii: parsePiiMode(lastString(options.pii)),
           cwd: ctx.cwd,
-        });
+        }).finally(status.clear);
         const interactive = Boolean(process.stdin.isTTY) && !ctx.json;
         let failed = 0;
         let count = 0;

@@ -5,7 +5,7 @@ import { EXIT } from "../../errors.js";
 import type { RegisterCommand } from "../commands.js";
 import { emit } from "../context.js";
 import { renderRun } from "../render/run.js";
-import { lastString } from "./options.js";
+import { createStatusLine, lastString } from "./options.js";
 
 interface RunCliOptions {
   input?: unknown;
@@ -29,7 +29,9 @@ export const registerRun: RegisterCommand = (cli, ctx, run) => {
     .example('skills run summarize-directory --input \'{"path": "src"}\'')
     .action(
       run(async (skill: string, options: RunCliOptions) => {
+        const status = createStatusLine(ctx);
         const result = await runSkill({
+          onStatus: status.set,
           ref: String(skill),
           input: lastString(options.input),
           timeoutMs: parseTimeout(options.timeout),
@@ -38,7 +40,7 @@ export const registerRun: RegisterCommand = (cli, ctx, run) => {
           configPath: lastString(options.config),
           pii: parsePiiMode(lastString(options.pii)),
           cwd: ctx.cwd,
-        });
+        }).finally(status.clear);
         emit(ctx, result, renderRun);
         ctx.exitCode = result.ok ? EXIT.OK : EXIT.CHECK_FAILED;
       }),
