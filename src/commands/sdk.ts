@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type SdkLanguage, generateSdk, sdkLayout } from "../core/codegen/index.js";
+import { SDK_FORMAT_VERSION, type SdkLanguage, generateSdk, sdkLayout } from "../core/codegen/index.js";
 import { SkillsError } from "../errors.js";
 import { type CatalogServer, defaultCacheDir, loadCatalog } from "../mcp/catalog.js";
 import { loadMcpConfig } from "../mcp/config.js";
@@ -142,7 +142,7 @@ export async function sdk(options: SdkOptions): Promise<SdkResult> {
     tools: layout.tools.length,
     ...(servers[layout.server]?.serverInfo ? { version: servers[layout.server]!.serverInfo!.version } : {}),
   }));
-  const marker = { generator: "skills sdk", lang, servers: summaries };
+  const marker = { generator: "skills sdk", format: SDK_FORMAT_VERSION, lang, servers: summaries };
   const replaced = await writeTree(
     dir,
     [...files, { path: `servers/${SDK_MARKER}`, content: `${JSON.stringify(marker, null, 2)}\n` }],

@@ -107,7 +107,9 @@ describe("schema -> types", () => {
     };
     const lowered = lowerTool(toolWith({ type: "object", properties: { v: schema } }), "T", alloc);
     const py = new PyModuleTypes(alloc, [lowered.input]);
-    const node = (lowered.input.node as { props: { type: never }[] }).props[0]!.type;
+    const input = lowered.input.node;
+    if (input.kind !== "object") throw new Error("input is not an object");
+    const node = input.props[0]!.type;
     expect(tsType(node)).toBe("{ a: string; } & { b?: number; }");
     expect(py.type(node, "T", "V")).toBe('"TV"');
     expect(py.classes.join("\n")).toContain("class TV(TypedDict):\n    a: str\n    b: NotRequired[float]\n");
