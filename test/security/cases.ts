@@ -479,7 +479,10 @@ def run(input):
     while True:
         hog.append(bytearray(8 * 1024 * 1024))
 `,
-    check: (run) => expectStopped(run, 20_000),
+    check: (run) => {
+      expectStopped(run, 20_000);
+      expect(run.killedBy).toBe("memory");
+    },
   },
   {
     name: "ts: memory bomb",
@@ -491,12 +494,15 @@ export async function run() {
   for (;;) { hog.push(Buffer.alloc(8 * 1024 * 1024, 1)); hog.push(new Array(1_000_000).fill({ x: 1 })); }
 }
 `,
-    check: (run) => expectStopped(run, 25_000),
+    check: (run) => {
+      expectStopped(run, 25_000);
+      expect(run.killedBy).toBe("memory");
+    },
   },
   {
     name: "py: CPU spin",
     language: "python",
-    limits: { cpuMs: 1000, timeoutMs: 5000 },
+    limits: { cpuMs: 1000, timeoutMs: 15_000 },
     code: () => `
 def run(input):
     while True:
@@ -504,13 +510,14 @@ def run(input):
 `,
     check: (run) => {
       expectStopped(run, 15_000);
-      expect(["cpu", "timeout", "signal"]).toContain(run.killedBy);
+      expect(run.killedBy).toBe("cpu");
+      expect(run.error?.code).toBe("CPU_LIMIT");
     },
   },
   {
     name: "ts: CPU spin",
     language: "typescript",
-    limits: { cpuMs: 1000, timeoutMs: 5000 },
+    limits: { cpuMs: 1000, timeoutMs: 15_000 },
     code: () => `
 export async function run() {
   for (;;) {}
@@ -518,7 +525,8 @@ export async function run() {
 `,
     check: (run) => {
       expectStopped(run, 15_000);
-      expect(["cpu", "timeout", "signal"]).toContain(run.killedBy);
+      expect(run.killedBy).toBe("cpu");
+      expect(run.error?.code).toBe("CPU_LIMIT");
     },
   },
   {
