@@ -25,14 +25,25 @@ export interface SchemaCheck {
   pointer?: string;
 }
 
-export function checkSchema(schema: Record<string, unknown>, value: unknown): SchemaCheck {
+const byObject = new WeakMap<object, ValidateFunction>();
+
+/** The compiled validator: found by object identity first (no hashing on the hot path), then by JSON text. */
+function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+  let validate = byObject.get(schema);
+  if (validate) return validate;
   const key = JSON.stringify(schema);
-  let validate = cache.get(key);
+  validate = cache.get(key);
   if (!validate) {
     const { $id: _id, ...rest } = schema;
     validate = ajvFor(rest).compile(rest);
     cache.set(key, validate);
   }
+  byObject.set(schema, validate);
+  return validate;
+}
+
+export function checkSchema(schema: Record<string, unknown>, value: unknown): SchemaCheck {
+  const validate = validatorFor(schema);
   if (validate(value)) return { ok: true };
   const error = validate.errors?.[0] as ErrorObject | undefined;
   if (!error) return { ok: false, message: "does not match the schema", pointer: "" };
