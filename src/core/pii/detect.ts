@@ -2,7 +2,7 @@
 import { detectEmail, detectPhone } from "./detectors/contact.js";
 import { detectCard, detectIban, detectIp, detectSsn } from "./detectors/numbers.js";
 import { detectSecret } from "./detectors/secrets.js";
-import { TOKEN_SHAPE, textFeatures } from "./detectors/text.js";
+import { TOKEN_SHAPE, type TextFeatures, secretPossible, textFeatures } from "./detectors/text.js";
 import { type KeyContext, NO_CONTEXT } from "./keyContext.js";
 import type { PiiMatch, PiiPolicy } from "./types.js";
 
@@ -22,10 +22,35 @@ function specificity(type: string): number {
   return SPECIFICITY[type] ?? CUSTOM_SPECIFICITY;
 }
 
-/** Longest match wins; on equal length the more specific type; the survivors come back in text order. */
+/**
+ * Longest match wins; on equal length the more specific type; the survivors come back in text order. Matches are
+ * split into clusters of mutually overlapping spans first (a sweep), so a long text with thousands of matches stays
+ * O(n log n).
+ */
 export function resolveOverlaps(matches: PiiMatch[]): PiiMatch[] {
   if (matches.length < 2) return matches;
-  const ranked = [...matches].sort(
+  const byStart = [...matches].sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: PiiMatch[] = [];
+  let cluster: PiiMatch[] = [];
+  let clusterEnd = -1;
+  const flush = () => {
+    if (cluster.length === 1) kept.push(cluster[0]!);
+    else if (cluster.length > 1) kept.push(...resolveCluster(cluster));
+    cluster = [];
+  };
+  for (const m of byStart) {
+    if (m.start >= clusterEnd) {
+      flush();
+      clusterEnd = m.end;
+    } else if (m.end > clusterEnd) clusterEnd = m.end;
+    cluster.push(m);
+  }
+  flush();
+  return kept;
+}
+
+function resolveCluster(cluster: PiiMatch[]): PiiMatch[] {
+  const ranked = cluster.sort(
     (a, b) => b.end - b.start - (a.end - a.start) || specificity(b.type) - specificity(a.type) || a.start - b.start,
   );
   const kept: PiiMatch[] = [];
@@ -35,13 +60,40 @@ export function resolveOverlaps(matches: PiiMatch[]): PiiMatch[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * Whether any detector the policy runs could match a string with these features. Most strings in tool results
+ * (ids, timestamps, names, prices) fail this and are never cut out of the JSON text or handed to a regex.
+ */
+export function mayContainPii(f: TextFeatures, ctx: KeyContext, policy: PiiPolicy): boolean {
+  if (ctx.hint !== undefined || policy.patterns.length > 0) return true;
+  const types = policy.types;
+  if (f.at && types.has("email")) return true;
+  // +intl phone >= 8 digits, SSN 9, national phone 10, card 12 (an ISO date's run is 8: it stops here)
+  if (f.maxRun >= 9 || (f.plus && f.maxRun >= 8)) return true;
+  if (types.has("ip") && ((f.dots >= 3 && f.digits >= 4) || f.colons >= 7 || (f.colons >= 2 && f.doubleColon))) {
+    return true;
+  }
+  if (f.ibanStart && types.has("iban")) return true;
+  if (types.has("secret")) {
+    const secret = secretPossible(f);
+    if (secret.prefixed || secret.assignment) return true;
+  }
+  return false;
+}
+
+const NONE: PiiMatch[] = [];
+/** Detectors push into one scratch array; most strings find nothing, and then nothing is allocated. */
+const scratch: PiiMatch[] = [];
+
 /** All matches in one string. `ctx` is the context of the field the string sits in. */
 export function detectInString(text: string, policy: PiiPolicy, ctx: KeyContext = NO_CONTEXT): PiiMatch[] {
-  const out: PiiMatch[] = [];
-  if (text.length < 3) return out;
+  if (text.length < 3) return NONE;
+  const out = scratch;
+  if (out.length !== 0) out.length = 0;
   const types = policy.types;
   const f = textFeatures(text);
-  if (types.has("email")) detectEmail(text, ctx, f, out);
+  if (!mayContainPii(f, ctx, policy)) return NONE;
+  if (f.at && types.has("email")) detectEmail(text, ctx, f, out);
   if (f.digits > 0) {
     if (types.has("phone")) detectPhone(text, ctx, f, out);
     if (types.has("ssn")) detectSsn(text, ctx, f, out);
@@ -49,7 +101,7 @@ export function detectInString(text: string, policy: PiiPolicy, ctx: KeyContext 
     if (types.has("ip")) detectIp(text, ctx, f, out);
     if (types.has("iban")) detectIban(text, ctx, f, out);
   }
-  if (types.has("secret")) detectSecret(text, ctx, out);
+  if (types.has("secret")) detectSecret(text, ctx, f, out);
   for (const pattern of policy.patterns) {
     const re = pattern.regex;
     re.lastIndex = 0;
@@ -61,9 +113,11 @@ export function detectInString(text: string, policy: PiiPolicy, ctx: KeyContext 
       out.push({ type: pattern.name, start: m.index, end: m.index + m[0].length, confidence: 0.9 });
     }
   }
-  if (out.length === 0) return out;
+  if (out.length === 0) return NONE;
+  // Setting length is a runtime call: only done when something was found.
   const kept = out.filter(
     (m) => m.confidence >= policy.minConfidence && m.end > m.start && !TOKEN_SHAPE.test(text.slice(m.start, m.end)),
   );
-  return resolveOverlaps(kept);
+  out.length = 0;
+  return kept.length === 0 ? NONE : resolveOverlaps(kept);
 }

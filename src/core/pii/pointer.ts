@@ -4,9 +4,12 @@ export function escapeSegment(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-export function toPointer(segments: readonly string[]): string {
+/** A path step: a property name, or an array index kept as a number (no string made per array item). */
+export type PathSegment = string | number;
+
+export function toPointer(segments: readonly PathSegment[]): string {
   let out = "";
-  for (const s of segments) out += `/${escapeSegment(s)}`;
+  for (const s of segments) out += `/${typeof s === "number" ? s : escapeSegment(s)}`;
   return out;
 }
 
@@ -18,12 +21,12 @@ export function parsePointerPattern(pattern: string): string[] {
 }
 
 /** Whether the value at `segments` (a subtree root) is covered by one of the patterns. */
-export function pointerIgnored(segments: readonly string[], patterns: readonly string[][]): boolean {
+export function pointerIgnored(segments: readonly PathSegment[], patterns: readonly string[][]): boolean {
   for (const pattern of patterns) {
     if (pattern.length > segments.length) continue;
     let ok = true;
     for (let i = 0; i < pattern.length; i++) {
-      if (pattern[i] !== "*" && pattern[i] !== segments[i]) {
+      if (pattern[i] !== "*" && pattern[i] !== String(segments[i])) {
         ok = false;
         break;
       }

@@ -3,7 +3,7 @@ import { detectInString } from "./detect.js";
 import { JsonSyntaxError, lexJson, rawOffset } from "./jsonLexer.js";
 import { NO_CONTEXT, keyContext } from "./keyContext.js";
 import { toPointer } from "./pointer.js";
-import { looksLikeJson } from "./tokenize.js";
+import { looksLikeJson, piiLiteralFilter } from "./tokenize.js";
 import type { PiiFinding, PiiPolicy } from "./types.js";
 import { walkJson } from "./walk.js";
 
@@ -52,23 +52,28 @@ export function scanValue(value: unknown, policy: PiiPolicy): PiiFinding[] {
 /** Findings in JSON text with offsets into the raw text. Throws JsonSyntaxError when the text is not JSON. */
 export function scanJsonText(text: string, policy: PiiPolicy): PiiFinding[] {
   const findings: PiiFinding[] = [];
-  lexJson(text, policy, (lit) => {
-    const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
-    if (lit.kind === "number" && !(ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card")) return;
-    const matches = detectInString(lit.value, policy, ctx);
-    if (matches.length === 0) return;
-    const raw = lit.escaped ? text.slice(lit.start, lit.end) : "";
-    const base = lit.kind === "number" ? 0 : 1;
-    const at = (index: number) => lit.start + (lit.escaped ? rawOffset(raw, index) : base + index);
-    for (const m of matches) {
-      findings.push({
-        ...m,
-        start: at(m.start),
-        end: at(m.end),
-        path: toPointer(lit.segments),
-        ...(lit.kind === "key" ? { inKey: true } : {}),
-      });
-    }
-  });
+  lexJson(
+    text,
+    policy,
+    (lit) => {
+      const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
+      if (lit.kind === "number" && !(ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card")) return;
+      const matches = detectInString(lit.value, policy, ctx);
+      if (matches.length === 0) return;
+      const raw = lit.escaped ? text.slice(lit.start, lit.end) : "";
+      const base = lit.kind === "number" ? 0 : 1;
+      const at = (index: number) => lit.start + (lit.escaped ? rawOffset(raw, index) : base + index);
+      for (const m of matches) {
+        findings.push({
+          ...m,
+          start: at(m.start),
+          end: at(m.end),
+          path: toPointer(lit.segments),
+          ...(lit.kind === "key" ? { inKey: true } : {}),
+        });
+      }
+    },
+    piiLiteralFilter(text, policy),
+  );
   return findings;
 }

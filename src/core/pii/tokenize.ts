@@ -1,6 +1,7 @@
 /** Replacing detected values with tokens (tool results) and tokens with values (tool arguments). */
-import { detectInString } from "./detect.js";
-import { JsonSyntaxError, lexJson } from "./jsonLexer.js";
+import { detectInString, mayContainPii } from "./detect.js";
+import { textFeatures } from "./detectors/text.js";
+import { JsonSyntaxError, type LiteralFilter, lexJson } from "./jsonLexer.js";
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
 import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
 import { TOKEN_RE, type TokenVault } from "./vault.js";
@@ -41,18 +42,32 @@ function numberMayBePii(ctx: KeyContext, text: string): boolean {
   return (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card") && /^\d+$/.test(text);
 }
 
+/** The reader's pre-filter: numbers outside phone/ssn/card fields, and strings no detector could match. */
+export function piiLiteralFilter(text: string, policy: PiiPolicy): LiteralFilter {
+  return (from, to, field, kind) => {
+    const ctx = keyContext(field);
+    if (kind === "number") return ctx.hint !== "phone" && ctx.hint !== "ssn" && ctx.hint !== "credit_card";
+    return to - from < 3 || !mayContainPii(textFeatures(text, from, to), ctx, policy);
+  };
+}
+
 /** Tokenizes JSON text in place: only the literals that change are rewritten, the rest keeps its formatting. */
 export function tokenizeJsonText(text: string, policy: PiiPolicy, vault: TokenVault, count: CountFn): string {
   let out = "";
   let last = 0;
-  lexJson(text, policy, (lit) => {
-    const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
-    if (lit.kind === "number" && !numberMayBePii(ctx, lit.value)) return;
-    const replaced = tokenizeString(lit.value, policy, vault, count, ctx);
-    if (replaced === undefined) return;
-    out += text.slice(last, lit.start) + JSON.stringify(replaced);
-    last = lit.end;
-  });
+  lexJson(
+    text,
+    policy,
+    (lit) => {
+      const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
+      if (lit.kind === "number" && !numberMayBePii(ctx, lit.value)) return;
+      const replaced = tokenizeString(lit.value, policy, vault, count, ctx);
+      if (replaced === undefined) return;
+      out += text.slice(last, lit.start) + JSON.stringify(replaced);
+      last = lit.end;
+    },
+    piiLiteralFilter(text, policy),
+  );
   return last === 0 ? text : out + text.slice(last);
 }
 

@@ -4,20 +4,20 @@
  * Fields the policy ignores are skipped whole.
  */
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
-import { pointerIgnored } from "./pointer.js";
+import { type PathSegment, pointerIgnored } from "./pointer.js";
 import type { PiiPolicy } from "./types.js";
 
 /** Returns the replacement string, or undefined to keep the original. */
 export type StringVisitor = (
   text: string,
   ctx: KeyContext,
-  segments: readonly string[],
+  segments: readonly PathSegment[],
   inKey: boolean,
 ) => string | undefined;
 
 export type IgnoreRules = Pick<PiiPolicy, "ignoreKeys" | "ignorePointers">;
 
-export function isFieldIgnored(policy: IgnoreRules, key: string, segments: readonly string[]): boolean {
+export function isFieldIgnored(policy: IgnoreRules, key: string, segments: readonly PathSegment[]): boolean {
   if (policy.ignoreKeys.size > 0 && policy.ignoreKeys.has(key.toLowerCase())) return true;
   return policy.ignorePointers.length > 0 && pointerIgnored(segments, policy.ignorePointers);
 }
@@ -29,7 +29,7 @@ export function walkJson(value: unknown, policy: IgnoreRules, visit: StringVisit
 function walk(
   value: unknown,
   key: string | undefined,
-  segs: string[],
+  segs: PathSegment[],
   policy: IgnoreRules,
   visit: StringVisitor,
 ): unknown {
@@ -46,7 +46,7 @@ function walk(
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      segs.push(String(i));
+      segs.push(i);
       const item = value[i];
       const next = walk(item, key, segs, policy, visit);
       segs.pop();

@@ -3,8 +3,22 @@ import type { KeyContext } from "../keyContext.js";
 import type { PiiMatch } from "../types.js";
 import { type TextFeatures, cleanLeft, cleanRight, continuesDigitRun, digitsOf } from "./text.js";
 
-const EMAIL_RE =
-  /[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
+/** The domain after an '@' (sticky: tried only where an '@' is). */
+const EMAIL_DOMAIN_RE = /(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])/y;
+
+/** A-Z a-z 0-9 . _ % + - */
+function isLocalPartCode(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 46 ||
+    c === 95 ||
+    c === 37 ||
+    c === 43 ||
+    c === 45
+  );
+}
 
 /** "logo@2x.png" is a file name, not an address. */
 const FILE_TLDS = new Set([
@@ -51,16 +65,17 @@ const FILE_TLDS = new Set([
 
 export function detectEmail(text: string, ctx: KeyContext, f: TextFeatures, out: PiiMatch[]): void {
   if (!f.at) return;
-  EMAIL_RE.lastIndex = 0;
-  for (let m = EMAIL_RE.exec(text); m; m = EMAIL_RE.exec(text)) {
-    let start = m.index;
-    let value = m[0];
-    while (value.startsWith(".")) {
-      start++;
-      value = value.slice(1);
-    }
-    const at = value.indexOf("@");
-    const local = value.slice(0, at);
+  // Anchored on each '@': a regex searching for the local part would retry at every letter of the text.
+  for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", at + 1)) {
+    let start = at;
+    while (start > 0 && isLocalPartCode(text.charCodeAt(start - 1))) start--;
+    while (text.charCodeAt(start) === 46) start++;
+    if (start === at) continue;
+    EMAIL_DOMAIN_RE.lastIndex = at + 1;
+    const domain = EMAIL_DOMAIN_RE.exec(text);
+    if (!domain) continue;
+    const value = text.slice(start, at + 1 + domain[0].length);
+    const local = text.slice(start, at);
     if (local.length === 0 || local.endsWith(".") || local.includes("..")) continue;
     const tld = value.slice(value.lastIndexOf(".") + 1).toLowerCase();
     if (FILE_TLDS.has(tld) && ctx.hint !== "email") continue;
@@ -96,7 +111,7 @@ export function detectPhone(text: string, ctx: KeyContext, f: TextFeatures, out:
       return;
     }
   }
-  if (text.includes("+")) {
+  if (f.plus && f.maxRun >= 8) {
     PHONE_INTL_RE.lastIndex = 0;
     for (let m = PHONE_INTL_RE.exec(text); m; m = PHONE_INTL_RE.exec(text)) {
       const end = m.index + m[0].length;
@@ -107,7 +122,7 @@ export function detectPhone(text: string, ctx: KeyContext, f: TextFeatures, out:
       out.push({ type: "phone", start: m.index, end, confidence: boost || (ctx.negative ? 0.6 : 0.9) });
     }
   }
-  if (ctx.negative) return;
+  if (ctx.negative || f.maxRun < 10) return;
   PHONE_NANP_RE.lastIndex = 0;
   for (let m = PHONE_NANP_RE.exec(text); m; m = PHONE_NANP_RE.exec(text)) {
     const end = m.index + m[0].length;

@@ -19,7 +19,7 @@ export function detectSsn(text: string, ctx: KeyContext, f: TextFeatures, out: P
       return;
     }
   }
-  if (ctx.negative) return;
+  if (ctx.negative || f.maxRun < 9) return;
   SSN_RE.lastIndex = 0;
   for (let m = SSN_RE.exec(text); m; m = SSN_RE.exec(text)) {
     const end = m.index + m[0].length;
@@ -47,7 +47,7 @@ function cardGroupsValid(value: string): boolean {
 }
 
 export function detectCard(text: string, ctx: KeyContext, f: TextFeatures, out: PiiMatch[]): void {
-  if (f.digits < 12) return;
+  if (f.maxRun < 12) return;
   CARD_RE.lastIndex = 0;
   for (let m = CARD_RE.exec(text); m; m = CARD_RE.exec(text)) {
     const end = m.index + m[0].length;
@@ -67,12 +67,14 @@ export function detectCard(text: string, ctx: KeyContext, f: TextFeatures, out: 
 }
 
 const IPV4_RE = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
-const IPV6_RE = /[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/g;
+function isIpv6Code(c: number): boolean {
+  return (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46;
+}
 
 export function detectIp(text: string, ctx: KeyContext, f: TextFeatures, out: PiiMatch[]): void {
   if (ctx.negative && ctx.hint !== "ip") return;
   const confidence = ctx.hint === "ip" ? 0.99 : 0.85;
-  if (f.dots >= 3 && f.digits >= 4) {
+  if (f.dots >= 3 && f.maxRun >= 4) {
     IPV4_RE.lastIndex = 0;
     for (let m = IPV4_RE.exec(text); m; m = IPV4_RE.exec(text)) {
       const end = m.index + m[0].length;
@@ -83,18 +85,22 @@ export function detectIp(text: string, ctx: KeyContext, f: TextFeatures, out: Pi
       out.push({ type: "ip", start: m.index, end, confidence });
     }
   }
-  if (f.colons >= 2) {
-    IPV6_RE.lastIndex = 0;
-    for (let m = IPV6_RE.exec(text); m; m = IPV6_RE.exec(text)) {
-      let value = m[0];
-      if (value.length === 0) {
-        IPV6_RE.lastIndex++;
-        continue;
-      }
-      if (m.index > 0 && isAlnumCode(text.charCodeAt(m.index - 1))) continue;
+  if (f.colons >= 7 || (f.colons >= 2 && f.doubleColon)) {
+    // Each colon grows into the widest run of hex digits, colons and dots around it; runs are tried once.
+    let covered = -1;
+    for (let colon = text.indexOf(":"); colon !== -1; colon = text.indexOf(":", colon + 1)) {
+      if (colon < covered) continue;
+      let start = colon;
+      while (start > 0 && isIpv6Code(text.charCodeAt(start - 1))) start--;
+      let end = colon + 1;
+      while (end < text.length && isIpv6Code(text.charCodeAt(end))) end++;
+      covered = end;
+      let value = text.slice(start, end);
+      if (value.indexOf(":") === value.lastIndexOf(":")) continue;
+      if (start > 0 && isAlnumCode(text.charCodeAt(start - 1))) continue;
       if (isIP(value) !== 6) value = value.replace(/[.:]+$/, "");
       if (isIP(value) !== 6 || !/\d/.test(value) || (value.length < 6 && value !== "::1")) continue;
-      out.push({ type: "ip", start: m.index, end: m.index + value.length, confidence });
+      out.push({ type: "ip", start, end: start + value.length, confidence });
     }
   }
 }
@@ -112,6 +118,7 @@ export function detectIban(text: string, ctx: KeyContext, f: TextFeatures, out: 
       return;
     }
   }
+  if (!f.ibanStart) return;
   IBAN_RE.lastIndex = 0;
   for (let m = IBAN_RE.exec(text); m; m = IBAN_RE.exec(text)) {
     // A grouped IBAN followed by more words may have swallowed one group too many: drop groups from the end.

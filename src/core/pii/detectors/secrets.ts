@@ -5,9 +5,10 @@
 import type { KeyContext } from "../keyContext.js";
 import type { PiiMatch } from "../types.js";
 import { jwtHeaderValid, shannonEntropy } from "../validators.js";
-import { TOKEN_SHAPE } from "./text.js";
+import { TOKEN_SHAPE, type TextFeatures, secretPossible } from "./text.js";
 
-const PREFILTER = /sk-|[sr]k_|gh[pousr]_|github_pat_|A[SK]IA|xox[abpr]-|eyJ|bearer|BEGIN|pass|pwd|secret|key|token/i;
+const PREFIX_FILTER = /sk-|[sr]k_|gh[pousr]_|github_pat_|A[SK]IA|xox[abpr]-|eyJ|[Bb]earer|BEARER|BEGIN/;
+const ASSIGN_FILTER = /pass|pwd|secret|key|token/i;
 
 const PREFIXED: RegExp[] = [
   /\bsk-ant-[A-Za-z0-9_-]{20,}/g, // Anthropic
@@ -41,32 +42,35 @@ function looksLikePassword(value: string): boolean {
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function detectSecret(text: string, ctx: KeyContext, out: PiiMatch[]): void {
+export function detectSecret(text: string, ctx: KeyContext, f: TextFeatures, out: PiiMatch[]): void {
   if (ctx.hint === "secret" && fieldValueIsSecret(text, ctx)) {
     const trimmed = text.trim();
     const start = text.indexOf(trimmed);
     out.push({ type: "secret", start, end: start + trimmed.length, confidence: 0.95 });
     return;
   }
-  if (text.length < 16 || !PREFILTER.test(text)) return;
-  for (const re of PREFIXED) {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
+  const possible = secretPossible(f);
+  if (possible.prefixed && PREFIX_FILTER.test(text)) {
+    for (const re of PREFIXED) {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        out.push({ type: "secret", start: m.index, end: m.index + m[0].length, confidence: 0.99 });
+      }
+    }
+    JWT_RE.lastIndex = 0;
+    for (let m = JWT_RE.exec(text); m; m = JWT_RE.exec(text)) {
+      if (!jwtHeaderValid(m[0].slice(0, m[0].indexOf(".")))) continue;
       out.push({ type: "secret", start: m.index, end: m.index + m[0].length, confidence: 0.99 });
     }
+    BEARER_RE.lastIndex = 0;
+    for (let m = BEARER_RE.exec(text); m; m = BEARER_RE.exec(text)) {
+      const token = m[1]!;
+      if (!looksRandom(token, 16, 3)) continue;
+      const start = m.index + m[0].length - token.length;
+      out.push({ type: "secret", start, end: start + token.length, confidence: 0.95 });
+    }
   }
-  JWT_RE.lastIndex = 0;
-  for (let m = JWT_RE.exec(text); m; m = JWT_RE.exec(text)) {
-    if (!jwtHeaderValid(m[0].slice(0, m[0].indexOf(".")))) continue;
-    out.push({ type: "secret", start: m.index, end: m.index + m[0].length, confidence: 0.99 });
-  }
-  BEARER_RE.lastIndex = 0;
-  for (let m = BEARER_RE.exec(text); m; m = BEARER_RE.exec(text)) {
-    const token = m[1]!;
-    if (!looksRandom(token, 16, 3)) continue;
-    const start = m.index + m[0].length - token.length;
-    out.push({ type: "secret", start, end: start + token.length, confidence: 0.95 });
-  }
+  if (!possible.assignment || !ASSIGN_FILTER.test(text)) return;
   ASSIGN_RE.lastIndex = 0;
   for (let m = ASSIGN_RE.exec(text); m; m = ASSIGN_RE.exec(text)) {
     const name = m[1]!.toLowerCase();

@@ -10,25 +10,138 @@ export function isAlnumCode(c: number): boolean {
 
 /** Cheap facts about a string, computed in one pass, that decide which detectors run at all. */
 export interface TextFeatures {
+  length: number;
   digits: number;
   at: boolean;
+  plus: boolean;
+  equals: boolean;
   colons: number;
+  doubleColon: boolean;
   dots: number;
+  /** Most digits in one run of digits joined by at most two separators in a row (space . - ( ) / +). */
+  maxRun: number;
+  /** Two upper-case letters followed by two digits somewhere (how an IBAN starts). */
+  ibanStart: boolean;
+  /** A lower-case letter outside a-f (hex strings, UUIDs and hashes have none). */
+  lowerNonHex: boolean;
+  /** Longest run of upper-case letters (AKIA..., BEGIN). */
+  upperRun: number;
+  /** Longest run of letters (words such as "password"). */
+  letterRun: number;
 }
 
-export function textFeatures(text: string): TextFeatures {
+const features: TextFeatures = {
+  length: 0,
+  digits: 0,
+  at: false,
+  plus: false,
+  equals: false,
+  colons: 0,
+  doubleColon: false,
+  dots: 0,
+  maxRun: 0,
+  ibanStart: false,
+  lowerNonHex: false,
+  upperRun: 0,
+  letterRun: 0,
+};
+
+/**
+ * Fills and returns one shared object (the scan is synchronous; callers use it before the next call). Works on a
+ * range of `text`, so the JSON reader can decide about a string literal without cutting it out first.
+ */
+export function textFeatures(text: string, from = 0, to = text.length): TextFeatures {
   let digits = 0;
   let at = false;
+  let plus = false;
+  let equals = false;
   let colons = 0;
+  let doubleColon = false;
   let dots = 0;
-  for (let i = 0; i < text.length; i++) {
+  let run = 0;
+  let maxRun = 0;
+  let seps = 0;
+  let uppers = 0;
+  let upperRun = 0;
+  let letters = 0;
+  let letterRun = 0;
+  let lowerNonHex = false;
+  let ibanDigits = 0;
+  let ibanStart = false;
+  let prev = 0;
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (c === 64) at = true;
-    else if (c === 58) colons++;
-    else if (c === 46) dots++;
+    if (c >= 48 && c <= 57) {
+      digits++;
+      run++;
+      seps = 0;
+      if (run > maxRun) maxRun = run;
+      if (uppers >= 2 || ibanDigits === 1) {
+        ibanDigits++;
+        if (ibanDigits === 2) ibanStart = true;
+      }
+      uppers = 0;
+      letters = 0;
+      prev = c;
+      continue;
+    }
+    ibanDigits = 0;
+    if (c >= 97 && c <= 122) {
+      if (c > 102) lowerNonHex = true;
+      uppers = 0;
+      run = 0;
+      if (++letters > letterRun) letterRun = letters;
+      prev = c;
+      continue;
+    }
+    if (c >= 65 && c <= 90) {
+      if (++uppers > upperRun) upperRun = uppers;
+      if (++letters > letterRun) letterRun = letters;
+      run = 0;
+      prev = c;
+      continue;
+    }
+    uppers = 0;
+    letters = 0;
+    if (c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47 || c === 43) {
+      if (++seps > 2) run = 0;
+      if (c === 46) dots++;
+      else if (c === 43) plus = true;
+      prev = c;
+      continue;
+    }
+    run = 0;
+    seps = 0;
+    if (c === 64) at = true;
+    else if (c === 58) {
+      colons++;
+      if (prev === 58) doubleColon = true;
+    } else if (c === 61) equals = true;
+    prev = c;
   }
-  return { digits, at, colons, dots };
+  features.length = to - from;
+  features.digits = digits;
+  features.at = at;
+  features.plus = plus;
+  features.equals = equals;
+  features.colons = colons;
+  features.doubleColon = doubleColon;
+  features.dots = dots;
+  features.maxRun = maxRun;
+  features.ibanStart = ibanStart;
+  features.lowerNonHex = lowerNonHex;
+  features.upperRun = upperRun;
+  features.letterRun = letterRun;
+  return features;
+}
+
+/** Prefixed secrets need a letter outside hex or an upper-case run (AKIA, BEGIN); assignments need a word and : or =. */
+export function secretPossible(f: TextFeatures): { prefixed: boolean; assignment: boolean } {
+  const long = f.length >= 16;
+  return {
+    prefixed: long && (f.lowerNonHex || f.upperRun >= 4),
+    assignment: long && f.letterRun >= 3 && (f.colons > 0 || f.equals),
+  };
 }
 
 /** The number-ish thing does not continue to the left: no letter, digit, or a joining '.', '-', '/', '+'. */
