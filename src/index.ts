@@ -20,7 +20,7 @@ export type { TestResult, SkillTestResult, CaseResult, TestSummary } from "./cor
 export type { TestCase, Expectation, Cassette, CassetteCall, CassetteTool } from "./core/testing/types.js";
 export { parseTestFile, parseCassette, evaluateExpectations, schemaFingerprint, renderJunit } from "./core/testing/index.js";
 export { createReplayBackend, createRecordingBackend, readCassette, writeCassette } from "./mcp/cassette/index.js";
-export { generateSdk, renderSignatures, sdkNames, sdkServerName, sdkLayout, SDK_FORMAT_VERSION } from "./core/codegen/index.js";
+export { generateSdk, renderSignatures, sdkNames, sdkParams, sdkServerName, sdkLayout, SDK_FORMAT_VERSION } from "./core/codegen/index.js";
 export type { GeneratedFile, GenerateSdkOptions, SdkLanguage, SdkNames } from "./core/codegen/index.js";
 export { sdk, readRuntimeSources, type SdkOptions, type SdkResult } from "./commands/sdk.js";
 export { runSkill, type RunOptions, type RunCommandResult, type CellRun } from "./commands/run.js";

@@ -21,7 +21,8 @@ import {
   compareCodePoints,
   sdkNames,
 } from "./names.js";
-import { pythonSignature, pythonToolModule } from "./pyModule.js";
+import { pythonParams, pythonSignature, pythonToolModule } from "./pyModule.js";
+import { PyModuleTypes } from "./pyPrinter.js";
 import { tsSignature, tsToolModule } from "./tsModule.js";
 
 export { assignServerNames, assignToolNames, sdkNames, sdkServerName, splitWords, type SdkNames } from "./names.js";
@@ -140,6 +141,29 @@ export function generateSdk(tools: ToolInfo[], options: GenerateSdkOptions): Gen
   }
   if (ts) files.push({ path: "servers/_runtime.ts", content: options.runtime.ts! });
   return files.sort((a, b) => compareCodePoints(a.path, b.path));
+}
+
+/** How the Python wrapper of `tool` names each argument (TS wrappers use the original keys). */
+export interface SdkParam {
+  /** The key sent to the server. */
+  key: string;
+  /** The keyword argument of the Python wrapper. */
+  python: string;
+  required: boolean;
+}
+
+/**
+ * The Python keyword arguments of a tool's wrapper, mapped to the keys the server receives; `extra` names the
+ * `**kwargs` parameter when the tool accepts arbitrary keys. For static analysis of programs (which arguments a
+ * skill passes).
+ */
+export function sdkParams(tool: ToolInfo): { params: SdkParam[]; extra?: string } {
+  const names = sdkNames(tool, [tool]);
+  const alloc = new TypeNameAllocator();
+  const lowered = lowerTool(tool, names.pascal, alloc);
+  const fn = pythonParams(lowered, new PyModuleTypes(alloc, [lowered.input, lowered.output, ...lowered.named], true));
+  const params = fn.params.map((param) => ({ key: param.key, python: param.name, required: param.required }));
+  return fn.extra ? { params, extra: fn.extra } : { params };
 }
 
 /** One-line-ish signatures of a tool's wrappers, for `skills tools show` / `--detail full`. */

@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { generateSdk, renderSignatures, sdkLayout } from "../../../src/core/codegen/index.js";
+import { generateSdk, renderSignatures, sdkLayout, sdkParams } from "../../../src/core/codegen/index.js";
 import { SkillsError } from "../../../src/errors.js";
 import type { ToolInfo } from "../../../src/mcp/types.js";
 import {
@@ -117,6 +117,32 @@ describe("generateSdk", () => {
     );
     expect(JSON.stringify(calls)).toBe('[{"server":"s","tool":"t","args":{"__proto__":"p"}}]');
   }, 60_000);
+});
+
+describe("sdkParams", () => {
+  it("maps Python keyword arguments to the keys the server receives", () => {
+    const info = tool("s", "t", {
+      type: "object",
+      properties: {
+        dryRun: { type: "boolean" },
+        from: { type: "string" },
+        "my-field": { type: "number" },
+        my_field: { type: "number" },
+      },
+      required: ["from"],
+      additionalProperties: true,
+    });
+    expect(sdkParams(info)).toEqual({
+      params: [
+        { key: "dryRun", python: "dry_run", required: false },
+        { key: "from", python: "from_", required: true },
+        { key: "my-field", python: "my_field_2", required: false },
+        { key: "my_field", python: "my_field", required: false },
+      ],
+      extra: "extra",
+    });
+    expect(sdkParams(tool("s", "none", { type: "object", properties: {} }))).toEqual({ params: [] });
+  });
 });
 
 describe("renderSignatures", () => {
