@@ -166,8 +166,10 @@ export function lexJson(
         return;
       }
       depth++;
-      const cached = (keyCache[depth] ??= []);
-      const cachedClean = (keyCacheClean[depth] ??= []);
+      keyCache[depth] ??= [];
+      keyCacheClean[depth] ??= [];
+      const cached = keyCache[depth]!;
+      const cachedClean = keyCacheClean[depth]!;
       for (let k = 0; ; k++) {
         ws();
         if (text.charCodeAt(i) !== 34) fail("expected a property name");
@@ -184,7 +186,8 @@ export function lexJson(
           key = strValue;
           if (!strEscaped) {
             cached[k] = key;
-            cachedClean[k] = clean = skip?.(keyStart + 1, i - 1, undefined, "key") ?? false;
+            clean = skip?.(keyStart + 1, i - 1, undefined, "key") ?? false;
+            cachedClean[k] = clean;
           }
         }
         segs.push(key);
