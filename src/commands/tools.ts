@@ -2,6 +2,7 @@
  * `skills tools search|list|show`: progressive discovery over the catalog of the configured MCP servers.
  * Only the servers asked for are started, and only when their tool list is not cached.
  */
+import { relative } from "node:path";
 import { renderSignatures } from "../core/codegen/index.js";
 import { type Detail, type ToolView, countTokens, isDetail, viewTool } from "../core/discovery/index.js";
 import { TOKENIZER } from "../core/discovery/tokens.js";
@@ -100,6 +101,14 @@ export async function openCatalog(options: ToolsCommonOptions): Promise<Catalog>
     ...(options.configPath ? { configPath: options.configPath } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
+  if (Object.keys(config.servers).length === 0) {
+    const disabled = config.disabled?.length ? ` (disabled: ${config.disabled.join(", ")})` : "";
+    const shown = relative(options.cwd, config.file);
+    throw new SkillsError("SERVER_NOT_FOUND", `no MCP servers configured${disabled}`, {
+      file: shown.startsWith("..") ? config.file : shown,
+      hint: 'add servers under "mcpServers" (see docs/mcp.md)',
+    });
+  }
   const servers = options.servers && options.servers.length > 0 ? [...new Set(options.servers)] : undefined;
   const pool = createClientPool(config, {
     ...(servers ? { servers } : {}),

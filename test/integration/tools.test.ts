@@ -293,6 +293,15 @@ describe("skills tools: bad input", () => {
     expect(json.error).toMatchObject({ code: "MCP_CONFIG_INVALID", file: ".mcp.json", line: 4, column: 3 });
   });
 
+  it("says when .mcp.json has no servers, or only disabled ones (exit 2)", async () => {
+    const folder = await project({ off: { command: "x", disabled: true } });
+    const { code, err } = await cli(["tools", "list"], folder);
+    expect(code).toBe(2);
+    expect(err).toContain("error .mcp.json  SERVER_NOT_FOUND  no MCP servers configured");
+    expect(err).toContain("(disabled: off)");
+    expect(err).toContain('hint: add servers under "mcpServers"');
+  });
+
   it("reports a missing .mcp.json and a missing --config file (exit 2)", async () => {
     const empty = await mkdtemp(join(tmpdir(), "skills-noconfig-"));
     try {
