@@ -90,7 +90,18 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
   const result: TestResult = { ok: summary.failed === 0, skills, summary };
   if (options.junit) {
     const path = resolve(options.cwd, options.junit);
-    await writeFileAtomic(path, toJunitXml(result, new Date().toISOString()));
+    try {
+      await writeFileAtomic(path, toJunitXml(result, new Date().toISOString()));
+    } catch (error) {
+      throw new SkillsError(
+        "INVALID_ARGUMENT",
+        `cannot write the JUnit report ${options.junit}: ${(error as Error).message}`,
+        {
+          file: options.junit,
+          hint: "pass a path in a writable folder (missing folders are created)",
+        },
+      );
+    }
     result.junit = displayPath(path, options.cwd);
   }
   return result;

@@ -186,6 +186,7 @@ describe("skills test (CLI)", () => {
     [["test", "skills", "--record", "--live"], /--record and --live cannot be used together/],
     [["test", "skills", "--concurrency", "0"], /--concurrency must be a whole number from 1 to 256/],
     [["test", "nowhere"], /nowhere does not exist/],
+    [["test", "skills", "--filter", "/(/"], /--filter \/\(\/ is not a valid regular expression/],
   ])("usage errors exit 2: %j", async (args, message) => {
     const run = await skills(args, project);
     expect(run.code).toBe(2);

@@ -295,6 +295,7 @@ describe("skills test: bad input fails its own case and nothing else", () => {
       "tests/zz-drift.yaml":
         "name: drift\ninput: { path: data }\ncassette: drifted.json\nexpect: { subset: { count: 2 } }\n",
       "tests/zz-hang.yaml": "name: hang\ninput: { path: hang }\ntimeout_ms: 1500\n",
+      "tests/zz-dup.yaml": "name: basic\ninput: { path: data }\n",
     });
     await cp(join(dir, "cassettes/basic.json"), join(dir, "cassettes/hang.json"));
     result = await runTests({ cwd: project, paths: ["skills/list-files"] });
@@ -334,6 +335,14 @@ describe("skills test: bad input fails its own case and nothing else", () => {
     expect(corrupt?.file).toMatch(/cassettes\/corrupt\.json$/);
   });
 
+  it("reports a case name used twice in a skill, and runs the first", () => {
+    const cases = result.skills[0]!.cases.filter((c) => c.name === "basic");
+    expect(cases.map((c) => c.status).sort()).toEqual(["error", "passed"]);
+    const dup = cases.find((c) => c.status === "error")!;
+    expect(dup.problems[0]?.message).toMatch(/duplicate case name "basic" \(also in .*tests\/basic\.yaml\)/);
+    expect(dup.file).toMatch(/zz-dup\.yaml$/);
+  });
+
   it("warns about a cassette recorded against another schema, and passes", () => {
     const drift = caseOf(result, "list-files", "drift");
     expect(drift.status).toBe("passed");
@@ -350,7 +359,7 @@ describe("skills test: bad input fails its own case and nothing else", () => {
   it("still runs and passes the good cases", () => {
     for (const name of ["basic", "missing-folder", "bad-input"])
       expect(caseOf(result, "list-files", name).status).toBe("passed");
-    expect(result.summary.errors).toBe(4);
+    expect(result.summary.errors).toBe(5);
   });
 
   it("--strict fails the drifted case", async () => {

@@ -3,6 +3,8 @@
  * the whole id, and `/.../flags` is a regular expression.
  */
 
+import { SkillsError } from "../../errors.js";
+
 export function caseId(skill: string, caseName: string): string {
   return `${skill}/${caseName}`;
 }
@@ -11,7 +13,18 @@ export function compileFilter(pattern: string | undefined): (id: string) => bool
   if (!pattern) return () => true;
   const slash = /^\/(.*)\/([gimsuy]*)$/s.exec(pattern);
   if (slash) {
-    const regex = new RegExp(slash[1]!, slash[2]!.replace("g", ""));
+    let regex: RegExp;
+    try {
+      regex = new RegExp(slash[1]!, slash[2]!.replace("g", ""));
+    } catch (error) {
+      throw new SkillsError(
+        "INVALID_ARGUMENT",
+        `--filter ${pattern} is not a valid regular expression: ${(error as Error).message}`,
+        {
+          hint: "write a substring, a glob like 'find-*/basic', or a valid /regex/",
+        },
+      );
+    }
     return (id) => regex.test(id);
   }
   if (/[*?]/.test(pattern)) {

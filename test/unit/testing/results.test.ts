@@ -28,6 +28,14 @@ describe("--filter", () => {
     expect(compileFilter(pattern)(id)).toBe(want);
   });
   it("ids are skill/case", () => expect(caseId("s", "c")).toBe("s/c"));
+  it("refuses a broken /regex/ with a usage error", () => {
+    expect(() => compileFilter("/(/")).toThrow(
+      expect.objectContaining({
+        code: "INVALID_ARGUMENT",
+        message: expect.stringMatching(/not a valid regular expression/),
+      }),
+    );
+  });
 });
 
 describe("fingerprint drift", () => {
