@@ -17,7 +17,7 @@ export function renderSkillProgress(skill: SkillTestResult, style: Style): strin
 function indent(text: string, by: string): string {
   return text
     .split("\n")
-    .map((line) => `${by}${line}`)
+    .map((line) => (line ? `${by}${line}` : line))
     .join("\n");
 }
 

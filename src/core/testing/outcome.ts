@@ -19,13 +19,13 @@ export function caseFailures(
   for (const mismatch of replay?.mismatches ?? []) {
     failures.push({ kind: "replay", message: mismatch.message, diff: mismatch.diff });
   }
-  // A replay mismatch usually makes the run fail too; the mismatch is the useful message then.
-  const expectations = evaluateExpectations(testCase.expect, outcome);
-  const mismatchCaused = (failure: Failure) =>
-    failure.kind === "run" &&
-    (replay?.mismatches.length ?? 0) > 0 &&
-    /REPLAY_MISMATCH|arguments differ|expected .* call|no more calls/.test(failure.message);
-  failures.push(...expectations.filter((f) => !mismatchCaused(f)));
+  // A replay mismatch usually makes the run fail too (the program gets the refusal as a ToolError); the mismatch is
+  // the cause, so expectation failures about that run error would only repeat its diff.
+  const runMessage = outcome.ok ? "" : (outcome.error?.message ?? "");
+  const causedByMismatch = (failure: Failure) =>
+    (failure.kind === "run" || failure.kind === "error") &&
+    (replay?.mismatches ?? []).some((m) => runMessage.includes(m.message) || /REPLAY_MISMATCH/.test(runMessage));
+  failures.push(...evaluateExpectations(testCase.expect, outcome).filter((f) => !causedByMismatch(f)));
   if (replay && replay.unused.length > 0 && !testCase.allowUnused && replay.mismatches.length === 0) {
     failures.push({
       kind: "unused",

@@ -99,6 +99,31 @@ describe("case failures", () => {
     );
     expect(failures.map((f) => f.kind)).toEqual(["replay"]);
   });
+  it("does not repeat the mismatch as a failed error expectation", () => {
+    const failures = caseFailures(
+      { name: "c", expect: { error: { message: "ENOENT" } } },
+      {
+        ok: false,
+        error: { code: "PROGRAM_ERROR", message: "ToolError: fs/read: call #1 to fs/read: arguments differ\n- a" },
+        toolCalls: 1,
+        durationMs: 1,
+      },
+      { mismatches: [{ call: 1, message: "call #1 to fs/read: arguments differ", diff: "- a\n+ b" }], unused: [] },
+      [],
+    );
+    expect(failures.map((f) => f.kind)).toEqual(["replay"]);
+  });
+
+  it("keeps expectation failures that have nothing to do with the mismatch", () => {
+    const failures = caseFailures(
+      { name: "c", expect: { maxToolCalls: 0 } },
+      { ok: true, result: 1, toolCalls: 2, durationMs: 1 },
+      { mismatches: [{ call: 2, message: "call #2 differs", diff: "" }], unused: [] },
+      [],
+    );
+    expect(failures.map((f) => f.kind)).toEqual(["replay", "maxToolCalls"]);
+  });
+
   it("fails on unused calls unless allowUnused", () => {
     const replay = { mismatches: [], unused: [{ index: 1, server: "s", tool: "t", arguments: { a: 1 } }] };
     const failures = caseFailures({ name: "c" }, ok, replay, []);
