@@ -55,7 +55,13 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
       worker.bridge.request("execute", options.params),
       worker.exited.then(() => null),
     ]);
-    if (answer && !answer.error && answer.result) reply = answer.result as ExecuteResult;
+    if (answer && !answer.error && answer.result && typeof answer.result === "object")
+      reply = answer.result as ExecuteResult;
+    if (!reply && worker.exit === null) {
+      // The bridge closed without an answer: the process is normally dying; if it is not, the program closed fd 3.
+      const exited = await Promise.race([worker.exited.then(() => true), sleep(500).then(() => false)]);
+      if (!exited) worker.kill("bridge", "the program closed the bridge without answering");
+    }
     if (!options.keepAlive) {
       // After an answer the worker has written its end marker to stdout and stderr: the logs are complete once both
       // arrive (no need to wait for the process to exit). Without an answer, wait for the exit.

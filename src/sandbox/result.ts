@@ -109,7 +109,14 @@ export function buildResult(ctx: ResultContext): RunResult {
   let result: unknown;
   let error: RunError | undefined;
   let killedBy: KilledBy = ctx.killedBy;
+  // The worker measures and cuts the result; the host checks again, since a program can write its own "answer".
+  if (reply?.ok && !reply.truncated) {
+    const json = JSON.stringify(reply.value ?? null) ?? "null";
+    const bytes = Buffer.byteLength(json);
+    if (bytes > limits.maxOutputBytes) reply.truncated = { bytes, preview: json.slice(0, limits.maxOutputBytes) };
+  }
   if (reply?.ok && reply.truncated) {
+    reply.truncated.preview = String(reply.truncated.preview).slice(0, limits.maxOutputBytes);
     ok = true;
     const notice = `the result is ${reply.truncated.bytes} bytes of JSON, over the ${limits.maxOutputBytes}-byte limit (max_output_bytes); only a preview is kept`;
     truncated.result = notice;

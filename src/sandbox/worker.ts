@@ -71,11 +71,16 @@ export class OutputCapture {
   }
 
   push(chunk: Buffer): void {
-    if (this.markerSeen) return;
+    // Output after the marker (e.g. the worker's own traceback when it cannot answer) is still kept.
+    if (this.markerSeen) {
+      this.keep(chunk);
+      return;
+    }
     const data = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk;
     const at = data.indexOf(this.marker);
     if (at >= 0) {
       this.keep(data.subarray(0, at));
+      if (at + this.marker.length < data.length) this.keep(data.subarray(at + this.marker.length));
       this.held = Buffer.alloc(0);
       this.markerSeen = true;
       this.resolveComplete();

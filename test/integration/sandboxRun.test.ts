@@ -483,6 +483,28 @@ describe("the bridge itself", () => {
     expect(result.error?.message).toMatch(/not valid JSON/);
   });
 
+  test("a program that closes its bridge fd fails cleanly instead of hanging", async () => {
+    const result = await run({
+      language: "python",
+      code: "import os\nos.close(3)\nresult = 1",
+      limits: { timeoutMs: 10_000 },
+    });
+    expect(result).toMatchObject({ ok: false, timedOut: false, error: { code: "SANDBOX_FAILED" } });
+    expect(result.error?.message).toMatch(/before returning a result: .*Bad file descriptor/s);
+  });
+
+  test("a forged answer on fd 3 cannot bypass max_output_bytes", async () => {
+    const result = await run({
+      language: "python",
+      code: 'import json, os, time\nos.write(3, (json.dumps({"jsonrpc": "2.0", "id": 1, "result": {"ok": True, "value": "z" * 5000}}) + "\\n").encode())\ntime.sleep(30)',
+      limits: { maxOutputBytes: 100, timeoutMs: 5000 },
+    });
+    expect(result.ok).toBe(true);
+    expect(result.truncated?.result).toMatch(/5002 bytes of JSON, over the 100-byte limit/);
+    expect(JSON.stringify(result.result).length).toBeLessThan(400);
+    expect(await settledSandboxProcesses()).toEqual([]);
+  });
+
   test("a big but legal tool result passes through", async () => {
     const result = await run({
       language: "python",
