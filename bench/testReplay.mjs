@@ -122,6 +122,35 @@ try {
   );
   const isolation = [...new Set(result.skills.flatMap((s) => s.cases.map((c) => c.run?.isolation)).filter(Boolean))];
   const runMs = result.skills.flatMap((s) => s.cases.map((c) => c.durationMs)).sort((a, b) => a - b);
+  // The same replay with a runner that answers in-process (calls the cassette backend as the program would): what
+  // `skills test` itself costs per case, apart from the sandbox.
+  const instant = {
+    async run(request) {
+      let total = 0;
+      for (const k of [0, 1, 2]) {
+        const answer = await request.backend.callTool("bench", "lookup", { key: `k${request.input.i}-${k}` });
+        total += JSON.parse(answer.content[0].text).value;
+      }
+      const toolCalls = [0, 1, 2].map(() => ({ tool: "bench/lookup", ms: 0, ok: true, bytesIn: 0, bytesOut: 0 }));
+      return {
+        ok: true,
+        result: { total },
+        logs: "",
+        stderr: "",
+        timedOut: false,
+        killedBy: null,
+        durationMs: 0,
+        cpuMs: 0,
+        isolation: "process",
+        toolCalls,
+      };
+    },
+    poolSize: () => ({ python: 0, typescript: 0 }),
+    close: async () => {},
+  };
+  const hostStarted = performance.now();
+  const host = await runTests({ cwd: dir, paths: ["skills"], concurrency: CONCURRENCY, runner: instant });
+  const hostMs = performance.now() - hostStarted;
   const figures = {
     skills: SKILLS,
     cases,
@@ -133,6 +162,11 @@ try {
     medianCaseMs: Math.round((runMs[Math.floor(runMs.length / 2)] ?? 0) * 10) / 10,
     p95CaseMs: Math.round((runMs[Math.floor(runMs.length * 0.95)] ?? 0) * 10) / 10,
     isolation,
+    withoutSandbox: {
+      totalMs: Math.round(hostMs),
+      perCaseMs: Math.round((hostMs / host.summary.total) * 100) / 100,
+      passed: host.summary.passed,
+    },
     cpus: cpus().length,
     concurrency: CONCURRENCY,
     warmPool: WARM_POOL,
