@@ -184,6 +184,9 @@ try {
   console.log(`  cases/s               ${figures.casesPerSecond}`);
   console.log(`  case median / p95     ${figures.medianCaseMs} ms / ${figures.p95CaseMs} ms`);
   console.log(
+    `  without the sandbox   ${figures.withoutSandbox.totalMs} ms (${figures.withoutSandbox.perCaseMs} ms per case: what skills test itself costs)`,
+  );
+  console.log(
     `  isolation             ${isolation.join(", ")}; concurrency ${CONCURRENCY}, warm pool ${WARM_POOL} per language`,
   );
   if (failed.length > 0) console.log(`  FAILED (${failed.length}):\n    ${failed.slice(0, 10).join("\n    ")}`);
