@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runProgram } from "../../src/sandbox/index.js";
 import { workerUidBlock } from "../../src/sandbox/worker.js";
-import { CASES, type HostContext } from "./cases.js";
+import { CASES, type HostContext } from "./cases/index.js";
 import {
   descendantsOf,
   leftovers,
