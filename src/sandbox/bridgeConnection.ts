@@ -7,7 +7,10 @@ import type { JsonRpcResponse } from "./protocol.js";
 
 export interface BridgeHandlers {
   /** A request from the worker; the returned value or JSON-RPC error object is sent back. */
-  onRequest(method: string, params: unknown): Promise<{ result?: unknown; error?: JsonRpcResponse["error"] }>;
+  onRequest(
+    method: string,
+    params: unknown,
+  ): Promise<{ result?: unknown; resultJson?: string; error?: JsonRpcResponse["error"] }>;
   onNotification(method: string, params: unknown): void;
   onViolation(reason: string): void;
 }
@@ -53,8 +56,13 @@ export class BridgeConnection {
   }
 
   send(message: unknown): void {
+    this.sendRaw(`${JSON.stringify(message)}\n`);
+  }
+
+  /** One already-serialized line (ending in "\n"). */
+  sendRaw(line: string): void {
     if (this.closed || this.socket.destroyed) return;
-    this.socket.write(`${JSON.stringify(message)}\n`);
+    this.socket.write(line);
   }
 
   close(): void {
@@ -137,7 +145,13 @@ export class BridgeConnection {
         return;
       }
       void this.handlers?.onRequest(method, message.params).then(
-        (answer) => this.send({ jsonrpc: "2.0", id, ...answer }),
+        (answer) => {
+          if (answer.resultJson !== undefined && !answer.error) {
+            this.sendRaw(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${answer.resultJson}}\n`);
+          } else {
+            this.send({ jsonrpc: "2.0", id, ...(answer.error ? { error: answer.error } : { result: answer.result }) });
+          }
+        },
         (error: unknown) =>
           this.send({ jsonrpc: "2.0", id, error: { code: -32603, message: (error as Error)?.message ?? "internal" } }),
       );

@@ -31,7 +31,7 @@ export class ToolGate {
   }
 
   /** Answers one "tools/call" request: a result, or a JSON-RPC error the runtime raises as ToolError. */
-  async call(raw: unknown): Promise<{ result?: unknown; error?: JsonRpcError }> {
+  async call(raw: unknown): Promise<{ result?: unknown; resultJson?: string; error?: JsonRpcError }> {
     const params = raw as Partial<ToolCallParams> | undefined;
     if (!params || typeof params.server !== "string" || typeof params.tool !== "string") {
       return refuse("BRIDGE_PROTOCOL", "tools/call needs params { server, tool, arguments }");
@@ -90,8 +90,10 @@ export class ToolGate {
       const raw = await this.options.backend.callTool(server, tool, sent);
       const result = interceptor ? interceptor.afterCall(server, tool, raw) : raw;
       const isError = (result as { isError?: unknown } | null)?.isError === true;
-      record(!isError, byteLength(result), isError ? "TOOL_ERROR" : undefined);
-      return { result };
+      // Serialized once: the size for the record and the text the bridge sends.
+      const resultJson = JSON.stringify(result ?? null);
+      record(!isError, Buffer.byteLength(resultJson), isError ? "TOOL_ERROR" : undefined);
+      return { result, resultJson };
     } catch (error) {
       const code = isSkillsError(error) ? error.code : "TOOL_CALL_FAILED";
       record(false, 0, code);
