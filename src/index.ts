@@ -30,3 +30,5 @@ export { runDoctor, type DoctorOptions, type DoctorResult } from "./commands/doc
 export { createPiiInterceptor, policyFromManifest, scanPii, type PiiInterceptor } from "./core/pii/index.js";
 export type { PiiPolicy, PiiAudit, PiiFinding, PiiMode, PiiType } from "./core/pii/index.js";
 export { piiScan, type PiiScanOptions, type PiiScanResult, type PiiScanFinding } from "./commands/pii.js";
+export { runProgram, createRunner, createSession, detectIsolation, splitCells, DEFAULT_LIMITS, limitsFromManifest } from "./sandbox/index.js";
+export type { RunRequest, RunResult, RunLimits, RunError, Runner, RunnerOptions, Session, SessionOptions, IsolationReport, ToolCallInterceptor, ToolCallRecord } from "./sandbox/index.js";
