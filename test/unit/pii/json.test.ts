@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { JsonSyntaxError, policyFromManifest, scanPii } from "../../../src/core/pii/index.js";
+import {
+  JsonSyntaxError,
+  TokenVault,
+  policyFromManifest,
+  scanPii,
+  tokenizeJsonText,
+} from "../../../src/core/pii/index.js";
 import { lexJson, rawOffset } from "../../../src/core/pii/jsonLexer.js";
 
 const policy = policyFromManifest();
@@ -91,5 +97,53 @@ describe("JSON lexer and scanning", () => {
 
   it("finds nothing in off mode", () => {
     expect(scanPii("alice@example.com", policyFromManifest(undefined, "off"))).toEqual([]);
+  });
+});
+
+describe("tokenizing JSON text in place", () => {
+  const run = (text: string) => tokenizeJsonText(text, policy, new TokenVault(), () => {});
+
+  it("rewrites only the literals that change, re-encoding escaped strings", () => {
+    expect(run('{ "a" : "x\\ty alice@example.com",\n  "n": 1.5e3, "b": "plain" }')).toBe(
+      '{ "a" : "x\\ty [EMAIL_1]",\n  "n": 1.5e3, "b": "plain" }',
+    );
+  });
+
+  it("turns a phone-field number into a token string, leaves other numbers", () => {
+    expect(run('{"phone": 14155552671, "count": 14155552671}')).toBe('{"phone": "[PHONE_1]", "count": 14155552671}');
+  });
+
+  it("reuses keys across records without mixing up keys that share a prefix or need escapes", () => {
+    const text = JSON.stringify([
+      { email: "a@example.com", note: "x" },
+      { emails: "b@example.com", note: "y" },
+      { 'e"mail': "c@example.com", note: "z" },
+      { email: "d@example.com", "note\\": "415-555-2671" },
+    ]);
+    const paths: string[] = [];
+    lexJson(text, policy, (lit) => {
+      if (lit.kind === "string") paths.push(`/${lit.segments.join("/")}`);
+    });
+    expect(paths).toEqual([
+      "/0/email",
+      "/0/note",
+      "/1/emails",
+      "/1/note",
+      '/2/e"mail',
+      "/2/note",
+      "/3/email",
+      "/3/note\\",
+    ]);
+    expect(JSON.parse(run(text))).toEqual([
+      { email: "[EMAIL_1]", note: "x" },
+      { emails: "[EMAIL_2]", note: "y" },
+      { 'e"mail': "[EMAIL_3]", note: "z" },
+      { email: "[EMAIL_4]", "note\\": "[PHONE_1]" },
+    ]);
+  });
+
+  it("finds keys that are PII, also when the same key slot held a clean key before", () => {
+    const text = JSON.stringify([{ id: 1 }, { "alice@example.com": 2 }, { id: 3 }]);
+    expect(run(text)).toBe('[{"id":1},{"[EMAIL_1]":2},{"id":3}]');
   });
 });
