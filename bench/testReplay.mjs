@@ -12,8 +12,9 @@ const DIST = process.env.SKILLS_DIST ?? join(ROOT, "dist");
 const SKILLS = Number(process.argv[2] ?? 20);
 const CASES = Number(process.argv[3] ?? 10);
 const TARGET_MS = 10_000;
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 4);
-const WARM_POOL = Number(process.env.WARM_POOL ?? 4);
+// Defaults are the command's own (concurrency: CPUs, at least 4; warm pool: as many workers as cases at once).
+const CONCURRENCY = process.env.CONCURRENCY ? Number(process.env.CONCURRENCY) : undefined;
+const WARM_POOL = process.env.WARM_POOL ? Number(process.env.WARM_POOL) : undefined;
 
 const { runTests } = await import(join(DIST, "commands/test.js"));
 const { schemaFingerprint } = await import(join(DIST, "core/testing/fingerprint.js"));
@@ -109,7 +110,8 @@ const dir = await mkdtemp(join(tmpdir(), "skills-bench-replay-"));
 await chmod(dir, 0o755);
 try {
   await writeFile(join(dir, "package.json"), "{}\n");
-  await writeFile(join(dir, "skills.config.json"), JSON.stringify({ warmPool: WARM_POOL }));
+  if (WARM_POOL !== undefined)
+    await writeFile(join(dir, "skills.config.json"), JSON.stringify({ warmPool: WARM_POOL }));
   await generate(dir);
   const started = performance.now();
   const result = await runTests({ cwd: dir, paths: ["skills"], concurrency: CONCURRENCY });
@@ -168,8 +170,8 @@ try {
       passed: host.summary.passed,
     },
     cpus: cpus().length,
-    concurrency: CONCURRENCY,
-    warmPool: WARM_POOL,
+    concurrency: CONCURRENCY ?? "default",
+    warmPool: WARM_POOL ?? "default",
     targetMs: TARGET_MS,
     pass: totalMs < TARGET_MS && result.summary.failed === 0,
     node: process.version,
@@ -187,7 +189,7 @@ try {
     `  without the sandbox   ${figures.withoutSandbox.totalMs} ms (${figures.withoutSandbox.perCaseMs} ms per case: what skills test itself costs)`,
   );
   console.log(
-    `  isolation             ${isolation.join(", ")}; concurrency ${CONCURRENCY}, warm pool ${WARM_POOL} per language`,
+    `  isolation             ${isolation.join(", ")}; concurrency ${CONCURRENCY ?? "default"}, warm pool ${WARM_POOL ?? "default"}`,
   );
   if (failed.length > 0) console.log(`  FAILED (${failed.length}):\n    ${failed.slice(0, 10).join("\n    ")}`);
   process.exitCode = figures.pass ? 0 : 1;

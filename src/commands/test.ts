@@ -53,10 +53,11 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
     plans.push(plan.plan);
   }
   const secrets = options.record ? await configSecrets(options) : [];
+  const width = Math.max(1, options.concurrency ?? Math.max(4, cpus().length));
   const runner =
     options.runner ??
     createRunner({
-      pool: { python: config.warmPool, typescript: config.warmPool },
+      pool: warmPool(jobs, config.warmPool, width),
       python: config.python,
       requireIsolation: options.requireIsolation ?? config.requireIsolation,
     });
@@ -68,7 +69,6 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
   };
   try {
     for (const plan of plans) if (plan.pending === 0) done(plan);
-    const width = Math.max(1, options.concurrency ?? Math.max(2, cpus().length));
     let next = 0;
     const worker = async () => {
       while (next < jobs.length) {
@@ -105,6 +105,19 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
     result.junit = displayPath(path, options.cwd);
   }
   return result;
+}
+
+/**
+ * Warm workers per language: as many as cases run at once (at least the config's warmPool), and none for a
+ * language no selected case uses — a worker spawned for nothing costs CPU the runs need.
+ */
+function warmPool(jobs: Job[], configured: number, width: number): { python: number; typescript: number } {
+  const languages = new Set(jobs.map((job) => job.skill.skill?.manifest.language));
+  const size = Math.min(Math.max(configured, width), jobs.length);
+  return {
+    python: languages.has("python") ? size : 0,
+    typescript: languages.has("typescript") || languages.has("javascript") ? size : 0,
+  };
 }
 
 function finishSkill(plan: SkillPlan): SkillTestResult {

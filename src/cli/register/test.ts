@@ -38,7 +38,7 @@ export const registerTest: RegisterCommand = (cli, ctx, run) => {
       type: [String],
     })
     .option("--junit <file>", "Also write a JUnit XML report to this file", { type: [String] })
-    .option("--concurrency <n>", "Cases run at once (default: CPUs, at least 2)")
+    .option("--concurrency <n>", "Cases run at once (default: CPUs, at least 4)")
     .option("--strict", "Fail cases whose cassette was recorded against another tool schema")
     .option("--require-isolation", "Fail instead of running without bwrap isolation")
     .option("--config <file>", "Use this .mcp.json instead of the nearest one (--live, --record)", { type: [String] })

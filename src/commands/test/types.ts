@@ -16,7 +16,7 @@ export interface TestOptions {
   live?: boolean;
   /** Substring, glob (`*`, `?`) or /regex/ over `skill/case`. */
   filter?: string;
-  /** Cases run at once (default: number of CPUs, at least 2). */
+  /** Cases run at once (default: number of CPUs, at least 4). */
   concurrency?: number;
   /** Schema fingerprint drift fails the case instead of warning. */
   strict?: boolean;
