@@ -18,9 +18,23 @@ export { buildSearchIndex, searchTools, type SearchHit } from "./core/discovery/
 export { runTests, type TestOptions } from "./commands/test.js";
 export type { TestResult, SkillTestResult, CaseResult, TestSummary } from "./core/testing/results.js";
 export type { TestCase, Expectation, Cassette, CassetteCall, CassetteTool } from "./core/testing/types.js";
-export { parseTestFile, parseCassette, evaluateExpectations, schemaFingerprint, renderJunit } from "./core/testing/index.js";
+export {
+  parseTestFile,
+  parseCassette,
+  evaluateExpectations,
+  schemaFingerprint,
+  renderJunit,
+} from "./core/testing/index.js";
 export { createReplayBackend, createRecordingBackend, readCassette, writeCassette } from "./mcp/cassette/index.js";
-export { generateSdk, renderSignatures, sdkNames, sdkParams, sdkServerName, sdkLayout, SDK_FORMAT_VERSION } from "./core/codegen/index.js";
+export {
+  generateSdk,
+  renderSignatures,
+  sdkNames,
+  sdkParams,
+  sdkServerName,
+  sdkLayout,
+  SDK_FORMAT_VERSION,
+} from "./core/codegen/index.js";
 export type { GeneratedFile, GenerateSdkOptions, SdkLanguage, SdkNames } from "./core/codegen/index.js";
 export { sdk, readRuntimeSources, type SdkOptions, type SdkResult } from "./commands/sdk.js";
 export { runSkill, type RunOptions, type RunCommandResult, type CellRun } from "./commands/run.js";
@@ -30,5 +44,25 @@ export { runDoctor, type DoctorOptions, type DoctorResult } from "./commands/doc
 export { createPiiInterceptor, policyFromManifest, scanPii, type PiiInterceptor } from "./core/pii/index.js";
 export type { PiiPolicy, PiiAudit, PiiFinding, PiiMode, PiiType } from "./core/pii/index.js";
 export { piiScan, type PiiScanOptions, type PiiScanResult, type PiiScanFinding } from "./commands/pii.js";
-export { runProgram, createRunner, createSession, detectIsolation, splitCells, DEFAULT_LIMITS, limitsFromManifest } from "./sandbox/index.js";
-export type { RunRequest, RunResult, RunLimits, RunError, Runner, RunnerOptions, Session, SessionOptions, IsolationReport, ToolCallInterceptor, ToolCallRecord } from "./sandbox/index.js";
+export {
+  runProgram,
+  createRunner,
+  createSession,
+  detectIsolation,
+  splitCells,
+  DEFAULT_LIMITS,
+  limitsFromManifest,
+} from "./sandbox/index.js";
+export type {
+  RunRequest,
+  RunResult,
+  RunLimits,
+  RunError,
+  Runner,
+  RunnerOptions,
+  Session,
+  SessionOptions,
+  IsolationReport,
+  ToolCallInterceptor,
+  ToolCallRecord,
+} from "./sandbox/index.js";
