@@ -23,6 +23,7 @@ import {
 } from "./names.js";
 import { pythonParams, pythonSignature, pythonToolModule } from "./pyModule.js";
 import { PyModuleTypes } from "./pyPrinter.js";
+import { normalizeTool, serverOrigin } from "./toolText.js";
 import { tsSignature, tsToolModule } from "./tsModule.js";
 
 export { assignServerNames, assignToolNames, sdkNames, sdkServerName, splitWords, type SdkNames } from "./names.js";
@@ -57,7 +58,7 @@ export interface SdkLayout {
 /** How generateSdk names servers and tools: sorted by folder, tools sorted by tool name, duplicates dropped. */
 export function sdkLayout(tools: ToolInfo[]): SdkLayout[] {
   const byServer = new Map<string, Map<string, ToolInfo>>();
-  for (const tool of tools) {
+  for (const tool of tools.map(normalizeTool)) {
     const serverTools = byServer.get(tool.server) ?? new Map<string, ToolInfo>();
     if (!serverTools.has(tool.name)) serverTools.set(tool.name, tool);
     byServer.set(tool.server, serverTools);
@@ -115,7 +116,7 @@ export function generateSdk(tools: ToolInfo[], options: GenerateSdkOptions): Gen
     }
     const first = server.tools[0]?.tool;
     const about = first
-      ? `Tools of the MCP server ${JSON.stringify(server.server)} (${first.serverInfo.name} ${first.serverInfo.version}).`
+      ? `Tools of the MCP server ${JSON.stringify(server.server)} (${serverOrigin(first)}).`
       : `Tools of the MCP server ${JSON.stringify(server.server)}.`;
     if (python) {
       const all = [...pyAll].sort(compareCodePoints).map(pyString);
@@ -157,7 +158,8 @@ export interface SdkParam {
  * `**kwargs` parameter when the tool accepts arbitrary keys. For static analysis of programs (which arguments a
  * skill passes).
  */
-export function sdkParams(tool: ToolInfo): { params: SdkParam[]; extra?: string } {
+export function sdkParams(raw: ToolInfo): { params: SdkParam[]; extra?: string } {
+  const tool = normalizeTool(raw);
   const names = sdkNames(tool, [tool]);
   const alloc = new TypeNameAllocator();
   const lowered = lowerTool(tool, names.pascal, alloc);
@@ -167,7 +169,8 @@ export function sdkParams(tool: ToolInfo): { params: SdkParam[]; extra?: string 
 }
 
 /** One-line-ish signatures of a tool's wrappers, for `skills tools show` / `--detail full`. */
-export function renderSignatures(tool: ToolInfo): { ts: string; python: string } {
+export function renderSignatures(raw: ToolInfo): { ts: string; python: string } {
+  const tool = normalizeTool(raw);
   const names = sdkNames(tool, [tool]);
   return { ts: tsSignature(tool, names), python: pythonSignature(tool, names) };
 }

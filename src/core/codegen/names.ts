@@ -172,8 +172,8 @@ export function assignToolNames(toolNames: string[]): Map<string, SdkNames> {
  * servers and the tool itself; only those of the same server count).
  */
 export function sdkNames(tool: ToolInfo, siblings: ToolInfo[] = []): SdkNames {
-  const names = siblings.filter((other) => other.server === tool.server).map((other) => other.name);
-  return assignToolNames([...names, tool.name]).get(tool.name)!;
+  const names = siblings.filter((other) => other.server === tool.server).map((other) => String(other.name));
+  return assignToolNames([...names, String(tool.name)]).get(String(tool.name))!;
 }
 
 /** Python package / TS folder name of each server: snake_case, keywords and builtins suffixed, collisions numbered. */

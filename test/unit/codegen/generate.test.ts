@@ -97,6 +97,25 @@ describe("generateSdk", () => {
     expect(bad).toThrow(/unknown SDK language: rust/);
   });
 
+  it("tolerates hand-edited tools: no serverInfo, non-string title and description", async () => {
+    const odd = {
+      server: "s",
+      name: "odd",
+      title: 42,
+      description: { not: "text" },
+      inputSchema: { type: "object", properties: { a: { type: "string" } } },
+    } as unknown as ToolInfo;
+    const files = generateSdk([odd], { lang: "both", runtime: FAKE_RUNTIME });
+    const py = files.find((file) => file.path === "servers/s/odd.py")!.content;
+    expect(py).toContain("(s unknown version)");
+    expect(py).toContain('"""Call the tool odd of the MCP server s.');
+    expect(renderSignatures(odd).python).toBe("def odd(*, a: Optional[str] = None) -> Any");
+    const dir = await tempDir("sdk-odd");
+    dirs.push(dir);
+    await writeFiles(dir, files);
+    expect(await compilePython(dir)).toBe("");
+  });
+
   it("keeps a __proto__ property as a real key (no prototype tricks)", async () => {
     const schema = JSON.parse(
       '{"type":"object","properties":{"__proto__":{"type":"string"},"a":{"type":"number"}},"required":["__proto__"]}',
