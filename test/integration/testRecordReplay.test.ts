@@ -119,7 +119,7 @@ beforeAll(async () => {
   await writeFile(join(project, "package.json"), "{}\n");
   await mkdir(join(project, "data"));
   await writeFile(join(project, "data/a.txt"), "alpha\n");
-  await writeFile(join(project, "data/b.txt"), "bravo bravo\n");
+  await writeFile(join(project, "data/b.txt"), "bravo, write to jane.doe@example.com\n");
   await writeFile(join(project, "data/c.md"), "not listed\n");
   await writeSkill(join(project, "skills/list-files"), {
     "SKILL.md": skillMd("list-files"),
@@ -182,6 +182,20 @@ describe("skills test: record, then replay", () => {
     expect(caseOf(recorded, "list-files", "basic").recorded).toBe(true);
     // Input the manifest refuses never runs, so it needs no cassette.
     expect(caseOf(recorded, "list-files", "bad-input").recorded).toBeUndefined();
+  });
+
+  it("flags personal-looking values in the cassette and warns about them", async () => {
+    const cassette = JSON.parse(await readFile(join(project, "skills/list-files/cassettes/basic.json"), "utf8"));
+    expect(cassette.pii).toEqual([
+      { pointer: "/calls/2/result/content/0/text", type: "email" },
+      { pointer: "/calls/2/result/structuredContent/content", type: "email" },
+    ]);
+    expect(JSON.stringify(cassette.pii)).not.toContain("jane.doe");
+    const warnings = caseOf(recorded, "list-files", "basic").warnings;
+    expect(warnings.map((w) => [w.code, w.message])).toContainEqual([
+      "CASSETTE_PII",
+      "looks like personal data (email) at /calls/2/result/content/0/text",
+    ]);
   });
 
   it("never writes a secret from the server config's env, even when a tool returns it", async () => {
