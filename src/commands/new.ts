@@ -77,7 +77,12 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
     });
   }
   const files = await renderFiles({ name, language, description, tools, target });
-  await mkdir(parent, { recursive: true });
+  const parentShown = relative(options.cwd, parent) || ".";
+  try {
+    await mkdir(parent, { recursive: true });
+  } catch (error) {
+    throw cannotWrite(parentShown, error);
+  }
   const staging = join(parent, `.${name}.new-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     for (const [file, content] of Object.entries(files)) await writeFileAtomic(join(staging, file), content);
@@ -95,6 +100,8 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
     if (code === "ENOTEMPTY" || code === "EEXIST") {
       throw new SkillsError("SKILL_EXISTS", `${shown} already exists; nothing was changed`, { file: shown });
     }
+    if (code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "ENOSPC")
+      throw cannotWrite(parentShown, error);
     throw error;
   }
   return {
@@ -110,6 +117,15 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
       `skills test ${shown}`,
     ],
   };
+}
+
+function cannotWrite(folder: string, error: unknown): SkillsError {
+  const code = (error as NodeJS.ErrnoException).code ?? "error";
+  const reason = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code;
+  return new SkillsError("INVALID_ARGUMENT", `cannot create the skill in ${folder}: ${reason}; nothing was changed`, {
+    file: folder,
+    hint: "choose a writable folder with --dir",
+  });
 }
 
 function parseLanguage(lang: string | undefined): NewSkillLanguage {
@@ -257,6 +273,8 @@ async function exists(path: string): Promise<boolean> {
     await stat(path);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== "ENOENT";
+    const code = (error as NodeJS.ErrnoException).code;
+    // ENOTDIR: a file sits where a parent folder should be; mkdir reports that below.
+    return code !== "ENOENT" && code !== "ENOTDIR";
   }
 }

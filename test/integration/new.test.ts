@@ -194,6 +194,14 @@ describe("newSkill", () => {
     expect(await readdir(join(project, "skills"))).toEqual(["demo"]);
   });
 
+  it("refuses a parent that is a file, leaving it as it was", async () => {
+    await writeFile(join(project, "skills"), "not a folder");
+    const error = await refused({ name: "demo", cwd: project });
+    expect(error.message).toMatch(/cannot create the skill in skills: a file is in the way; nothing was changed/);
+    expect(error.data.hint).toMatch(/--dir/);
+    expect(await readFile(join(project, "skills"), "utf8")).toBe("not a folder");
+  });
+
   it("refuses an existing empty folder too", async () => {
     await mkdir(join(project, "skills/empty"), { recursive: true });
     expect((await refused({ name: "empty", cwd: project })).code).toBe("SKILL_EXISTS");
