@@ -105,12 +105,14 @@ class SandboxRunner implements Runner {
 
   private async spawnPooled(language: WorkerLanguage): Promise<void> {
     const report = await detectIsolation();
-    const worker = startWorker({
-      language,
-      isolation: report.isolation,
-      profile: this.poolProfile,
-      python: this.python,
-    });
+    let worker: SandboxWorker;
+    try {
+      worker = startWorker({ language, isolation: report.isolation, profile: this.poolProfile, python: this.python });
+    } catch {
+      // e.g. no such interpreter: runs start cold and report the error themselves
+      this.failures[language] = 3;
+      return;
+    }
     try {
       await worker.ready;
     } catch {

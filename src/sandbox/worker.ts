@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, chmodSync, chownSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,6 +137,16 @@ const tools = {
   bwrap: findExecutable("bwrap"),
 };
 
+function assertExecutable(path: string, language: string): void {
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw new SkillsError("SANDBOX_FAILED", `the ${language} interpreter ${path} does not exist or is not executable`, {
+      hint: language === "python" ? 'set "python" in skills.config.json to an installed interpreter' : undefined,
+    });
+  }
+}
+
 export class SandboxWorker {
   readonly child: ChildProcess;
   readonly bridge: BridgeConnection;
@@ -157,6 +167,7 @@ export class SandboxWorker {
   private readyHandler: (() => void) | null = null;
 
   constructor(readonly spec: WorkerSpec) {
+    assertExecutable(spec.language === "python" ? spec.python : process.execPath, spec.language);
     this.dir = mkdtempSync(join(tmpRoot(), "w-"));
     chmodSync(this.dir, 0o711);
     const workspace = join(this.dir, "workspace");

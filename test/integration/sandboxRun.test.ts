@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SkillsError } from "../../src/errors.js";
-import { detectIsolation, runProgram } from "../../src/sandbox/index.js";
+import { createRunner, detectIsolation, runProgram } from "../../src/sandbox/index.js";
 import type { RunRequest } from "../../src/sandbox/types.js";
 import {
   type TestBackend,
@@ -129,6 +129,15 @@ describe("entry conventions and the SDK", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test("a missing interpreter is a clear SANDBOX_FAILED, not a crash", async () => {
+    const runner = createRunner({ python: "/nonexistent/python3", pool: { python: 1 } });
+    await expect(runner.run({ language: "python", code: "result = 1", tools: [] })).rejects.toMatchObject({
+      code: "SANDBOX_FAILED",
+      message: "the python interpreter /nonexistent/python3 does not exist or is not executable",
+    });
+    await runner.close();
   });
 
   test("a missing entry file is an input error", async () => {
