@@ -261,7 +261,8 @@ export class SandboxWorker {
       if (detail) this.violation = detail;
     }
     const pid = this.child.pid;
-    if (pid !== undefined) {
+    // Only while our process is alive: after it is reaped its group id could belong to someone else.
+    if (pid !== undefined && this.exit === null) {
       try {
         process.kill(-pid, "SIGKILL");
       } catch {
