@@ -47,6 +47,8 @@ export interface DoctorResult {
   /** Where the servers came from, when checked. */
   mcpConfig?: string;
   problems: string[];
+  /** Not failures, but worth knowing (e.g. process isolation when the project does not require bwrap). */
+  warnings: string[];
 }
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
@@ -54,11 +56,18 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const [isolation, python] = await Promise.all([detectIsolation(), checkPython(config.python)]);
   const node: InterpreterCheck = { name: "node", path: process.execPath, version: process.versions.node, ok: true };
   const problems: string[] = [];
+  const warnings: string[] = [];
   if (!python.ok) problems.push(`python: ${python.error}`);
-  if (isolation.isolation !== "bwrap" && config.requireIsolation) {
-    problems.push(
-      "the project requires isolation (requireIsolation in skills.config.json) but only process isolation is available",
-    );
+  if (isolation.isolation !== "bwrap") {
+    if (config.requireIsolation) {
+      problems.push(
+        "the project requires isolation (requireIsolation in skills.config.json) but only process isolation is available",
+      );
+    } else {
+      warnings.push(
+        "programs run with resource limits only: they can read your files and reach the network (docs/security.md says how to get bwrap)",
+      );
+    }
   }
   const result: DoctorResult = {
     ok: true,
@@ -66,6 +75,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
     requireIsolation: config.requireIsolation,
     interpreters: [node, python],
     problems,
+    warnings,
   };
   if (options.servers) {
     const mcp = await loadMcpConfig({ cwd: options.cwd, configPath: options.configPath });

@@ -191,3 +191,32 @@ describe("skills exec / repl / doctor (binary)", () => {
     for (const option of options) expect(out.stdout).toContain(option);
   });
 });
+
+describe("doctor under process isolation (binary)", () => {
+  test("says isolation: process, why, and warns instead of 'everything looks fine'", () => {
+    const out = skills(["doctor"], { env: { SKILLS_FORCE_ISOLATION: "process" } });
+    expect(out.code).toBe(0);
+    expect(out.stdout.split("\n")[0]).toMatch(/^isolation: process/);
+    expect(out.stdout).toContain("SKILLS_FORCE_ISOLATION=process forces process isolation");
+    expect(out.stdout).toMatch(/warning: programs run with resource limits only/);
+    expect(out.stdout).not.toContain("everything looks fine");
+  });
+
+  test("is a problem (exit 1) when the project requires isolation", async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(resolve(tmpdir(), "skills-doctor-req-"));
+    try {
+      writeFileSync(resolve(dir, "skills.config.json"), JSON.stringify({ requireIsolation: true }));
+      const result = spawnSync(process.execPath, [bin, "doctor"], {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: "1", SKILLS_FORCE_ISOLATION: "process" },
+        encoding: "utf8",
+      });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain("the project requires isolation");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -44,10 +44,11 @@ export function renderDoctor(result: DoctorResult, ctx: CliContext): string {
   } else {
     out.push(style.dim("servers: not checked (add --servers to start every server in .mcp.json)"));
   }
+  for (const warning of result.warnings) out.push(style.yellow(`warning: ${warning}`));
   if (result.problems.length > 0) {
     out.push(style.red(`${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}:`));
     for (const problem of result.problems) out.push(`  ${problem}`);
-  } else {
+  } else if (result.warnings.length === 0) {
     out.push(style.green("everything looks fine"));
   }
   return out.join("\n");
