@@ -132,5 +132,6 @@ function finishSkill(plan: SkillPlan): SkillTestResult {
     passed,
     failed: cases.length - passed,
     cases,
+    warnings: plan.warnings,
   };
 }

@@ -312,6 +312,7 @@ describe("skills test: bad input fails its own case and nothing else", () => {
       "tests/zz-dup.yaml": "name: basic\ninput: { path: data }\n",
     });
     await cp(join(dir, "cassettes/basic.json"), join(dir, "cassettes/hang.json"));
+    await cp(join(dir, "cassettes/basic.json"), join(dir, "cassettes/orphan.json"));
     result = await runTests({ cwd: project, paths: ["skills/list-files"] });
   }, 120_000);
 
@@ -327,6 +328,7 @@ describe("skills test: bad input fails its own case and nothing else", () => {
     ]) {
       await rm(join(dir, "tests", `${file}.yaml`), { force: true });
     }
+    await rm(join(dir, "cassettes/orphan.json"), { force: true });
   });
 
   it("reports malformed YAML with its file and line", () => {
@@ -355,6 +357,12 @@ describe("skills test: bad input fails its own case and nothing else", () => {
     const dup = cases.find((c) => c.status === "error")!;
     expect(dup.problems[0]?.message).toMatch(/duplicate case name "basic" \(also in .*tests\/basic\.yaml\)/);
     expect(dup.file).toMatch(/zz-dup\.yaml$/);
+  });
+
+  it("warns about a cassette no case uses", () => {
+    expect(result.skills[0]?.warnings.map((w) => [w.code, w.file.split("/").slice(-2).join("/")])).toEqual([
+      ["CASSETTE_UNUSED", "cassettes/orphan.json"],
+    ]);
   });
 
   it("warns about a cassette recorded against another schema, and passes", () => {

@@ -53,7 +53,7 @@ export function renderTest(result: TestResult, ctx: CliContext): string {
   }
   const warnings = new Map<string, string>();
   for (const skill of result.skills) {
-    for (const c of skill.cases) {
+    for (const c of [{ warnings: skill.warnings ?? [] }, ...skill.cases]) {
       for (const w of c.warnings) {
         const text = `${style.yellow("warning")} ${w.file}:${w.line}:${w.column}  ${w.code}  ${w.message}`;
         warnings.set(text, w.hint ? `${text}\n  ${style.dim("hint:")} ${w.hint}` : text);

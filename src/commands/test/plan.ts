@@ -6,6 +6,7 @@ import { cassetteNameOf, parseTestFile } from "../../core/testing/parseTestFile.
 import type { Cassette, LocatedTestCase } from "../../core/testing/types.js";
 import { readCassette } from "../../mcp/cassette/index.js";
 import { loadMcpConfig } from "../../mcp/config.js";
+import type { Problem } from "../../core/problem.js";
 import { loadSkill } from "../../store/loadSkill.js";
 import { displayPath } from "../run.js";
 import { errorCase, modeOf, problemAt, type SkillPlan, type TestOptions } from "./types.js";
@@ -18,7 +19,7 @@ export async function planSkill(
   options: TestOptions,
 ): Promise<{ plan: SkillPlan; cases: LocatedTestCase[] }> {
   const cwd = options.cwd;
-  const plan: SkillPlan = { dir, name: dir.split("/").pop() ?? dir, results: [], pending: 0, started: 0 };
+  const plan: SkillPlan = { dir, name: dir.split("/").pop() ?? dir, results: [], pending: 0, started: 0, warnings: [] };
   const loaded = await loadSkill(dir);
   if (!loaded.ok) {
     const problems = loaded.errors.map((p) => ({ ...p, file: displayPath(p.file, cwd) }));
@@ -85,7 +86,27 @@ export async function planSkill(
     }
   }
   plan.expectedFingerprints = await expectedFingerprints(dir, cases);
+  plan.warnings.push(...(await unusedCassettes(dir, cases, cwd)));
   return { plan, cases };
+}
+
+/** Cassettes no case refers to: left over from renamed or deleted cases. */
+async function unusedCassettes(dir: string, cases: LocatedTestCase[], cwd: string): Promise<Problem[]> {
+  const files = await readdir(join(dir, "cassettes")).catch(() => [] as string[]);
+  const used = new Set(cases.map((c) => cassetteNameOf(c.case)));
+  return files
+    .filter((name) => name.endsWith(".json") && !used.has(name))
+    .sort()
+    .map((name) => ({
+      ...problemAt(
+        displayPath(join(dir, "cassettes", name), cwd),
+        "CASSETTE_UNUSED",
+        "no test case uses this cassette",
+        1,
+        "delete it, or point a case at it with `cassette:`",
+      ),
+      severity: "warning" as const,
+    }));
 }
 
 /** Fingerprints the cassettes should have: the lock file's, else the newest cassette's. */

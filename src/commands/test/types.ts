@@ -46,6 +46,8 @@ export interface SkillPlan {
   started: number;
   toolset?: Promise<Toolset>;
   expectedFingerprints?: { map: Map<string, string>; against: string };
+  /** About the skill rather than one case (e.g. cassettes no case uses). */
+  warnings: Problem[];
 }
 
 export function errorCase(name: string, file: string, line: number, problems: Problem[], mode: CaseMode): CaseResult {

@@ -45,6 +45,8 @@ export interface SkillTestResult {
   passed: number;
   failed: number;
   cases: CaseResult[];
+  /** About the skill rather than one case (e.g. CASSETTE_UNUSED). */
+  warnings: Problem[];
 }
 
 export interface TestSummary {

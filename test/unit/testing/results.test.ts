@@ -192,7 +192,7 @@ describe("results", () => {
 
   it("summarises with errors counted as failed, and prints the CI line", () => {
     const summary = summarize(
-      [{ name: "s", dir: "/s", status: "error", durationMs: 30, passed: 1, failed: 2, cases }],
+      [{ name: "s", dir: "/s", status: "error", durationMs: 30, passed: 1, failed: 2, cases, warnings: [] }],
       99,
     );
     expect(summary).toEqual({ total: 3, passed: 1, failed: 2, errors: 1, durationMs: 99 });
@@ -214,7 +214,7 @@ describe("results", () => {
     const xml = toJunitXml(
       {
         ok: false,
-        skills: [{ name: "s", dir: "/s", status: "error", durationMs: 30, passed: 1, failed: 2, cases }],
+        skills: [{ name: "s", dir: "/s", status: "error", durationMs: 30, passed: 1, failed: 2, cases, warnings: [] }],
         summary: summarize([], 0),
       },
       "2026-01-01T00:00:00Z",
