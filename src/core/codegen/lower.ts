@@ -32,6 +32,8 @@ interface State {
   alloc: TypeNameAllocator;
   named: NamedType[];
   toolPascal: string;
+  /** Bodies of declared types still to lower: done in a loop, not by recursion, so long ref chains cannot overflow the stack. */
+  pending: (() => void)[];
 }
 
 interface Frame {
@@ -62,6 +64,7 @@ export function lowerDocument(root: unknown, rootName: string, state: State): Na
   if (description !== undefined) decl.description = description;
   const doc: Doc = { root, decls: new Map([["", decl]]) };
   decl.node = lower(root, doc, state, { guarded: false, inline: new Set([""]), depth: 0 });
+  for (let next = state.pending.shift(); next; next = state.pending.shift()) next();
   return decl;
 }
 
@@ -111,7 +114,9 @@ function declare(pointer: string, target: unknown, doc: Doc, state: State): stri
   if (description !== undefined) decl.description = description;
   doc.decls.set(pointer, decl);
   state.named.push(decl);
-  decl.node = lower(target, doc, state, { guarded: false, inline: new Set([pointer]), depth: 0 });
+  state.pending.push(() => {
+    decl.node = lower(target, doc, state, { guarded: false, inline: new Set([pointer]), depth: 0 });
+  });
   return decl.name;
 }
 
@@ -240,7 +245,7 @@ export interface LoweredTool {
 
 /** Lowers a tool's input and output schemas; `alloc` must already hold `<pascal>Input` / `<pascal>Output`. */
 export function lowerTool(tool: ToolInfo, pascal: string, alloc: TypeNameAllocator): LoweredTool {
-  const state: State = { alloc, named: [], toolPascal: pascal };
+  const state: State = { alloc, named: [], toolPascal: pascal, pending: [] };
   const input = lowerDocument(tool.inputSchema, alloc.claim(`${pascal}Input`), state);
   if (!isObjectLike(input.node, state.named)) {
     input.node = { kind: "object", props: [], index: UNKNOWN, note: "inputSchema is not an object schema" };

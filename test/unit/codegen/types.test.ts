@@ -171,6 +171,24 @@ describe("schema -> types", () => {
     expect(typesOf({ $ref: "#/$defs/%E0%A4%A" }, {}).ts).toBe("unknown");
   });
 
+  it("lowers a chain of thousands of $defs without growing the stack", () => {
+    const defs: Record<string, unknown> = {};
+    for (let i = 0; i < 5000; i++) {
+      defs[`d${i}`] = {
+        type: "object",
+        properties: { next: { $ref: `#/$defs/d${i + 1}` }, also: { $ref: `#/$defs/e${i}` } },
+      };
+      defs[`e${i}`] = { anyOf: [{ type: "string" }, { $ref: `#/$defs/e${i + 1}` }] };
+    }
+    const lowered = lowerTool(
+      toolWith({ type: "object", properties: { start: { $ref: "#/$defs/d0" } }, $defs: defs }),
+      "T",
+      new TypeNameAllocator(),
+    );
+    expect(lowered.named.length).toBeGreaterThan(5000);
+    expect(tsDeclaration(lowered.named[0]!)).toBe("export interface TD0 {\n  next?: TD1;\n  also?: TE0;\n}\n");
+  });
+
   it("falls back to an open object when the inputSchema is not an object schema", () => {
     const lowered = lowerTool(toolWith({ type: "string" }), "T", new TypeNameAllocator());
     expect(tsDeclaration(lowered.input)).toBe(
