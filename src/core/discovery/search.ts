@@ -4,7 +4,7 @@
  */
 import type { ToolInfo } from "../../mcp/types.js";
 import { distanceLowerBound, editDistance, letterCounts, typoBudget } from "./fuzzy.js";
-import type { SearchIndex } from "./searchIndex.js";
+import { type SearchIndex, hasDoc } from "./searchIndex.js";
 import { synonymsOf } from "./synonyms.js";
 import { isStopword, normalizeName, splitWords, stem } from "./tokenize.js";
 
@@ -126,9 +126,12 @@ export function searchTools(index: SearchIndex, query: string, options: SearchOp
   const covered = new Int32Array(n);
   for (const [term, { weight, groups }] of terms) {
     const idf = index.idf.get(term) ?? 0;
-    for (const posting of index.postings.get(term) ?? []) {
-      scores[posting.doc]! += weight * idf * posting.score;
-      covered[posting.doc]! |= groups;
+    const list = index.postings.get(term);
+    if (!list) continue;
+    for (let i = 0; i < list.docs.length; i++) {
+      const doc = list.docs[i]!;
+      scores[doc]! += weight * idf * list.scores[i]!;
+      covered[doc]! |= groups;
     }
   }
   // Tools that match every word of the query beat tools that match one word many times.
@@ -188,6 +191,6 @@ export function searchTools(index: SearchIndex, query: string, options: SearchOp
     key: index.keys[doc]!,
     score: Math.round(scores[doc]! * 1000) / 1000,
     match: match[doc]!,
-    matched: [...terms.keys()].filter((term) => index.docTerms[doc]!.has(term)),
+    matched: [...terms.keys()].filter((term) => hasDoc(index.postings.get(term)!, doc)),
   }));
 }

@@ -24,10 +24,11 @@ const FIELDS: FieldSpec[] = [
 
 export const K1 = 1.2;
 
-export interface Posting {
-  doc: number;
+/** The docs that contain a term, in ascending order, with the term's weight in each (parallel arrays). */
+export interface PostingList {
+  docs: number[];
   /** Saturated, weighted term frequency: tf~ (k1 + 1) / (tf~ + k1). */
-  score: number;
+  scores: number[];
 }
 
 export interface SearchIndex {
@@ -38,7 +39,7 @@ export interface SearchIndex {
   names: string[];
   /** Letter counts of each name, to skip names that cannot be within the typo budget. */
   nameCounts: Uint8Array[];
-  postings: Map<string, Posting[]>;
+  postings: Map<string, PostingList>;
   /** idf per term. */
   idf: Map<string, number>;
   /** Every word as written in the tools (before stemming) with its term, for prefix and typo matching. */
@@ -47,10 +48,22 @@ export interface SearchIndex {
   sortedSurfaces: string[];
   /** Surface words by length, for typo lookup among words of about the same length. */
   surfacesByLength: Map<number, string[]>;
-  /** Terms of each doc, to explain a hit. */
-  docTerms: Set<string>[];
   /** The tool's title or description says it is deprecated. */
   deprecated: boolean[];
+}
+
+/** Whether the doc is in the posting list (docs are ascending: binary search). */
+export function hasDoc(list: PostingList, doc: number): boolean {
+  let lo = 0;
+  let hi = list.docs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const value = list.docs[mid]!;
+    if (value === doc) return true;
+    if (value < doc) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 export function parameterNames(schema: unknown): string[] {
@@ -81,10 +94,10 @@ export function buildSearchIndex(tools: ToolInfo[]): SearchIndex {
     for (const terms of fieldTerms) total += terms[f]!.length;
     return tools.length > 0 ? Math.max(total / tools.length, 1) : 1;
   });
-  const postings = new Map<string, Posting[]>();
-  const docTerms: Set<string>[] = [];
+  const postings = new Map<string, PostingList>();
+  const pseudo = new Map<string, number>();
   for (const [doc, fields] of fieldTerms.entries()) {
-    const pseudo = new Map<string, number>();
+    pseudo.clear();
     for (const [f, terms] of fields.entries()) {
       const spec = FIELDS[f]!;
       const norm = 1 - spec.b + (spec.b * terms.length) / averageLength[f]!;
@@ -93,17 +106,17 @@ export function buildSearchIndex(tools: ToolInfo[]): SearchIndex {
     for (const [term, tf] of pseudo) {
       let list = postings.get(term);
       if (!list) {
-        list = [];
+        list = { docs: [], scores: [] };
         postings.set(term, list);
       }
-      list.push({ doc, score: (tf * (K1 + 1)) / (tf + K1) });
+      list.docs.push(doc);
+      list.scores.push((tf * (K1 + 1)) / (tf + K1));
     }
-    docTerms.push(new Set(pseudo.keys()));
   }
   const names = tools.map((tool) => normalizeName(tool.name));
   const n = tools.length;
   const idf = new Map<string, number>();
-  for (const [term, list] of postings) idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
+  for (const [term, { docs }] of postings) idf.set(term, Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5)));
   return {
     tools,
     keys: tools.map((tool) => `${tool.server}/${tool.name}`),
@@ -114,7 +127,6 @@ export function buildSearchIndex(tools: ToolInfo[]): SearchIndex {
     surfaces,
     sortedSurfaces: [...surfaces.keys()].sort(),
     surfacesByLength: groupByLength(surfaces.keys()),
-    docTerms,
     deprecated: tools.map((tool) => /\bdeprecated\b/i.test(`${tool.title ?? ""} ${firstWords(tool.description)}`)),
   };
 }

@@ -14,12 +14,31 @@ const STOPWORDS = new Set(
 
 /** Splits an identifier or a phrase into lowercase words: "getFileInfo" → get, file, info; "HTTP2Server" → http2, server. */
 export function splitWords(text: string): string[] {
-  return text
-    .replace(/([a-z\d])([A-Z])/g, "$1 $2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word.length > 0);
+  // One pass over the characters (this runs on every word of every tool when the index is built).
+  const out: string[] = [];
+  let word = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const upper = c >= 65 && c <= 90;
+    if (!upper && !(c >= 97 && c <= 122) && !(c >= 48 && c <= 57)) {
+      if (word) out.push(word);
+      word = "";
+      continue;
+    }
+    if (upper && word) {
+      const prev = text.charCodeAt(i - 1);
+      const next = text.charCodeAt(i + 1);
+      const prevUpper = prev >= 65 && prev <= 90;
+      // "fileInfo" splits before I; "HTTPServer" splits before the S that starts a lowercase run.
+      if (!prevUpper || (next >= 97 && next <= 122)) {
+        out.push(word);
+        word = "";
+      }
+    }
+    word += upper ? String.fromCharCode(c + 32) : text[i];
+  }
+  if (word) out.push(word);
+  return out;
 }
 
 /** A light suffix stemmer: enough to join plurals and -ing/-ed forms; the same function runs on queries and tools. */
