@@ -118,7 +118,18 @@ export async function runCase(
   const outcome = await execute(skill, input.value, testCase.timeout_ms, tools, backend, runner, options, config);
   if (recorder && (declared.length > 0 || testCase.cassette !== undefined)) {
     const cassette = recorder.cassette({ tools, skill: skill.name, case: testCase.name });
-    await writeCassette(cassetteFile, cassette);
+    try {
+      await writeCassette(cassetteFile, cassette);
+    } catch (error) {
+      const problem = problemAt(
+        cassetteDisplay,
+        "CASSETTE_INVALID",
+        `cannot write the cassette: ${(error as Error).message}`,
+        1,
+        "check that the skill's cassettes/ folder is writable",
+      );
+      return { ...base, status: "error", problems: [problem], cassette: cassetteDisplay };
+    }
     base.cassette = cassetteDisplay;
     base.recorded = true;
     for (const flag of cassette.pii ?? []) {
