@@ -1,5 +1,6 @@
 /** Runs the detectors a policy turns on over one string, then resolves overlaps. */
 import { detectEmail, detectPhone } from "./detectors/contact.js";
+import { detectLabelledPhone, detectLabelledSsn } from "./detectors/labels.js";
 import { detectCard, detectIban, detectIp, detectSsn } from "./detectors/numbers.js";
 import { detectSecret } from "./detectors/secrets.js";
 import { TOKEN_SHAPE, type TextFeatures, secretPossible, textFeatures } from "./detectors/text.js";
@@ -70,6 +71,8 @@ export function mayContainPii(f: TextFeatures, ctx: KeyContext, policy: PiiPolic
   if (f.at && types.has("email")) return true;
   // +intl phone >= 8 digits, SSN 9, national phone 10, card 12 (an ISO date's run is 8: it stops here)
   if (f.maxRun >= 9 || (f.plus && f.maxRun >= 8)) return true;
+  // "Phone: 555-0100": a 7-digit number after a label word
+  if (f.maxRun >= 7 && f.letterRun >= 3) return true;
   if (types.has("ip") && ((f.dots >= 3 && f.digits >= 4) || f.colons >= 7 || (f.colons >= 2 && f.doubleColon))) {
     return true;
   }
@@ -95,8 +98,14 @@ export function detectInString(text: string, policy: PiiPolicy, ctx: KeyContext 
   if (!mayContainPii(f, ctx, policy)) return NONE;
   if (f.at && types.has("email")) detectEmail(text, ctx, f, out);
   if (f.digits > 0) {
-    if (types.has("phone")) detectPhone(text, ctx, f, out);
-    if (types.has("ssn")) detectSsn(text, ctx, f, out);
+    if (types.has("phone")) {
+      detectPhone(text, ctx, f, out);
+      if (ctx.hint === undefined) detectLabelledPhone(text, f, out);
+    }
+    if (types.has("ssn")) {
+      detectSsn(text, ctx, f, out);
+      if (ctx.hint === undefined) detectLabelledSsn(text, f, out);
+    }
     if (types.has("credit_card")) detectCard(text, ctx, f, out);
     if (types.has("ip")) detectIp(text, ctx, f, out);
     if (types.has("iban")) detectIban(text, ctx, f, out);

@@ -76,6 +76,14 @@ export function detectEmail(text: string, ctx: KeyContext, f: TextFeatures, out:
     if (!domain) continue;
     const value = text.slice(start, at + 1 + domain[0].length);
     const local = text.slice(start, at);
+    // scheme://user:password@host is a credential in a URL (the secret detector takes the password), not an email
+    if (
+      start > 0 &&
+      text.charCodeAt(start - 1) === 58 &&
+      /:\/\/[^\s/@]*$/.test(text.slice(Math.max(0, start - 256), start - 1))
+    ) {
+      continue;
+    }
     if (local.length === 0 || local.endsWith(".") || local.includes("..")) continue;
     const tld = value.slice(value.lastIndexOf(".") + 1).toLowerCase();
     if (FILE_TLDS.has(tld) && ctx.hint !== "email") continue;
@@ -138,7 +146,8 @@ export function detectPhone(text: string, ctx: KeyContext, f: TextFeatures, out:
   for (let m = PHONE_TRUNK_RE.exec(text); m; m = PHONE_TRUNK_RE.exec(text)) {
     const end = m.index + m[0].length;
     const n = digitsOf(m[0]).length;
-    if (n < 10 || n > 12 || !separatorsSane(m[0])) continue;
+    // "0044 20 7946 0958": 00 is the international prefix, the number may be longer
+    if (n < 10 || n > (m[0].startsWith("00") ? 15 : 12) || !separatorsSane(m[0])) continue;
     if (!cleanLeft(text, m.index) || !cleanRight(text, end) || continuesDigitRun(text, m.index, end)) continue;
     out.push({ type: "phone", start: m.index, end, confidence: boost || 0.75 });
   }

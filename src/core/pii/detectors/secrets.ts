@@ -7,7 +7,8 @@ import type { PiiMatch } from "../types.js";
 import { jwtHeaderValid, shannonEntropy } from "../validators.js";
 import { TOKEN_SHAPE, type TextFeatures, secretPossible } from "./text.js";
 
-const PREFIX_FILTER = /sk-|[sr]k_|gh[pousr]_|github_pat_|A[SK]IA|xox[abpr]-|eyJ|[Bb]earer|BEARER|BEGIN/;
+const PREFIX_FILTER =
+  /sk-|[sr]k_|gh[pousr]_|github_pat_|A[SK]IA|xox[abpr]-|eyJ|[Bb]earer|BEARER|[Bb]asic |BASIC |BEGIN/;
 const ASSIGN_FILTER = /pass|pwd|secret|key|token/i;
 
 const PREFIXED: RegExp[] = [
@@ -22,8 +23,12 @@ const PREFIXED: RegExp[] = [
 ];
 const JWT_RE = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 const BEARER_RE = /\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)/gi;
+const BASIC_RE = /\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/gi;
+/** scheme://user:password@host */
+const URL_CREDENTIALS_RE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/gi;
+/** NAME=value / NAME: value where NAME contains password, secret, token, api key (AWS_SECRET_ACCESS_KEY=..., too). */
 const ASSIGN_RE =
-  /(?<![A-Za-z0-9])(password|passwd|pwd|passphrase|secret|client_secret|api[_-]?key|access[_-]?token|auth[_-]?token|token)["']?\s*[:=]\s*["']?([^\s"',;&<>]{6,})/gi;
+  /(?<![A-Za-z0-9])([A-Za-z0-9_.-]*?(?:password|passwd|pwd|passphrase|secret|api[_-]?key|access[_-]?key|token)[A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([^\s"',;&<>]{6,})/gi;
 const PLACEHOLDER =
   /^(?:\*+|x+|•+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|redacted|hidden|null|none|n\/a|true|false|required|optional)$/i;
 
@@ -69,6 +74,23 @@ export function detectSecret(text: string, ctx: KeyContext, f: TextFeatures, out
       const start = m.index + m[0].length - token.length;
       out.push({ type: "secret", start, end: start + token.length, confidence: 0.95 });
     }
+    BASIC_RE.lastIndex = 0;
+    for (let m = BASIC_RE.exec(text); m; m = BASIC_RE.exec(text)) {
+      const token = m[1]!;
+      // Basic credentials are base64 of "user:password".
+      if (!/^[\x20-\x7e]+:[\x20-\x7e]*$/.test(Buffer.from(token, "base64").toString("latin1"))) continue;
+      const start = m.index + m[0].length - token.length;
+      out.push({ type: "secret", start, end: start + token.length, confidence: 0.95 });
+    }
+  }
+  if (f.at && text.includes("://")) {
+    URL_CREDENTIALS_RE.lastIndex = 0;
+    for (let m = URL_CREDENTIALS_RE.exec(text); m; m = URL_CREDENTIALS_RE.exec(text)) {
+      const password = m[1]!;
+      if (PLACEHOLDER.test(password) || TOKEN_SHAPE.test(password)) continue;
+      const start = m.index + m[0].length - 1 - password.length;
+      out.push({ type: "secret", start, end: start + password.length, confidence: 0.95 });
+    }
   }
   if (!possible.assignment || !ASSIGN_FILTER.test(text)) return;
   ASSIGN_RE.lastIndex = 0;
@@ -76,6 +98,7 @@ export function detectSecret(text: string, ctx: KeyContext, f: TextFeatures, out
     const name = m[1]!.toLowerCase();
     const value = m[2]!;
     const passwordLike = /pass|pwd|secret/.test(name);
+    if (/public|hint|type|count|max|min|limit|length|size|expir/.test(name)) continue;
     if (passwordLike ? !looksLikePassword(value) : !looksRandom(value, 12, 3)) continue;
     if (TOKEN_SHAPE.test(value)) continue;
     const start = m.index + m[0].length - value.length;
