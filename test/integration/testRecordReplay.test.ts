@@ -278,6 +278,22 @@ describe("skills test: record, then replay", () => {
     }
   }, 60_000);
 
+  it("--record: a cassette that cannot be written fails only its case", async () => {
+    const dir = join(project, "skills/env-peek");
+    await rm(join(dir, "cassettes"), { recursive: true });
+    await writeFile(join(dir, "cassettes"), "not a folder\n");
+    try {
+      const result = await runTests({ cwd: project, paths: ["skills"], record: true });
+      const secret = caseOf(result, "env-peek", "secret");
+      expect(secret.status).toBe("error");
+      expect(secret.problems[0]?.message).toMatch(/cannot write the cassette/);
+      expect(caseOf(result, "list-files", "basic").status).toBe("passed");
+    } finally {
+      await rm(join(dir, "cassettes"));
+      await runTests({ cwd: project, paths: ["skills/env-peek"], record: true });
+    }
+  }, 60_000);
+
   it("--live runs against the servers without reading cassettes", async () => {
     await rm(marker, { force: true });
     const live = await runTests({ cwd: project, paths: ["skills/list-files"], live: true });
