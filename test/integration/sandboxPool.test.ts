@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createRunner } from "../../src/sandbox/index.js";
 import type { Runner } from "../../src/sandbox/types.js";
-import { type TestBackend, createTestBackend, leftoverCgroups, settledSandboxProcesses } from "../unit/sandbox/helpers.js";
+import {
+  type TestBackend,
+  createTestBackend,
+  leftoverCgroups,
+  settledSandboxProcesses,
+} from "../unit/sandbox/helpers.js";
 
 let backend: TestBackend;
 let runner: Runner;
@@ -31,10 +36,20 @@ afterAll(async () => {
 
 test("the pool fills in the background and a run takes a warm worker, then refills", async () => {
   await waitForPool({ python: 2, typescript: 1 });
-  const result = await runner.run({ language: "python", code: "from servers.demo import add\nresult = add(a=1, b=2)", tools: backend.tools, backend });
+  const result = await runner.run({
+    language: "python",
+    code: "from servers.demo import add\nresult = add(a=1, b=2)",
+    tools: backend.tools,
+    backend,
+  });
   expect(result).toMatchObject({ ok: true, result: { sum: 3 }, isolation: "bwrap" });
   await waitForPool({ python: 2, typescript: 1 });
-  const ts = await runner.run({ language: "typescript", code: 'import { add } from "servers/demo";\nexport const result = await add({ a: 2, b: 2 });', tools: backend.tools, backend });
+  const ts = await runner.run({
+    language: "typescript",
+    code: 'import { add } from "servers/demo";\nexport const result = await add({ a: 2, b: 2 });',
+    tools: backend.tools,
+    backend,
+  });
   expect(ts).toMatchObject({ ok: true, result: { sum: 4 } });
 });
 
@@ -92,16 +107,42 @@ test("stricter limits still apply to a warm Python worker (it lowers its own rli
     limits: { maxOpenFiles: 32, cpuMs: 2000 },
   });
   expect(result.result).toEqual([32, 2]);
-  const killed = await runner.run({ language: "python", code: "import time\ntime.sleep(30)", tools: [], limits: { timeoutMs: 300 } });
+  const killed = await runner.run({
+    language: "python",
+    code: "import time\ntime.sleep(30)",
+    tools: [],
+    limits: { timeoutMs: 300 },
+  });
   expect(killed).toMatchObject({ timedOut: true, killedBy: "timeout" });
+});
+
+test("concurrent runs share the pool safely: each gets its own worker and its own answer", async () => {
+  await waitForPool({ python: 2, typescript: 1 });
+  const runs = await Promise.all(
+    Array.from({ length: 6 }, (_, i) =>
+      runner.run({
+        language: i % 2 === 0 ? "python" : "typescript",
+        code:
+          i % 2 === 0
+            ? `from servers.demo import add\nresult = add(a=${i}, b=100)`
+            : `import { add } from "servers/demo";\nexport const result = await add({ a: ${i}, b: 100 });`,
+        tools: backend.tools,
+        backend,
+      }),
+    ),
+  );
+  expect(runs.map((r) => r.result)).toEqual([0, 1, 2, 3, 4, 5].map((i) => ({ sum: i + 100 })));
 });
 
 test("close() disposes the idle workers; no process or cgroup is left", async () => {
   await waitForPool({ python: 2, typescript: 1 });
   await runner.close();
   expect(runner.poolSize()).toEqual({ python: 0, typescript: 0 });
-  await expect(runner.run({ language: "python", code: "result = 1", tools: [] })).rejects.toMatchObject({ code: "SANDBOX_FAILED" });
+  await expect(runner.run({ language: "python", code: "result = 1", tools: [] })).rejects.toMatchObject({
+    code: "SANDBOX_FAILED",
+  });
   expect(await settledSandboxProcesses()).toEqual([]);
-  for (let i = 0; i < 40 && leftoverCgroups().length > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let i = 0; i < 40 && leftoverCgroups().length > 0; i += 1)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   expect(leftoverCgroups()).toEqual([]);
 });
