@@ -107,7 +107,8 @@ export class PyModuleTypes {
     if (node.kind === "object") return node;
     if (node.kind === "ref") {
       const decl = this.named.get(node.name);
-      if (!decl || seen.has(node.name)) return undefined;
+      // A cycle, or a chain of aliases too long to be worth following: not an object we can flatten.
+      if (!decl || seen.has(node.name) || seen.size > 64) return undefined;
       return this.asObject(decl.node, new Set([...seen, node.name]));
     }
     if (node.kind === "intersection") {
