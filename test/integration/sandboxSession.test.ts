@@ -40,7 +40,9 @@ test("python: the namespace survives across executions; a cell's value is its la
 test("typescript: top-level names of one cell are visible in the next", async () => {
   const session = createSession({ language: "typescript", tools: backend.tools, backend });
   try {
-    const a = await session.execute('import { add } from "servers/demo";\nconst total = ((await add({ a: 20, b: 1 })) as { sum: number }).sum;\nfunction twice(n: number): number { return n * 2; }\nconsole.log("cell one");');
+    const a = await session.execute(
+      'import { add } from "servers/demo";\nconst total = ((await add({ a: 20, b: 1 })) as { sum: number }).sum;\nfunction twice(n: number): number { return n * 2; }\nconsole.log("cell one");',
+    );
     expect(a).toMatchObject({ ok: true, logs: "cell one\n" });
     const b = await session.execute("const result = twice(total);");
     expect(b).toMatchObject({ ok: true, result: 42 });
@@ -57,7 +59,11 @@ test("typescript: top-level names of one cell are visible in the next", async ()
 test("executions run one at a time in order", async () => {
   const session = createSession({ language: "python", tools: [] });
   try {
-    const results = await Promise.all([session.execute("import time\ntime.sleep(0.1)\nn = 1"), session.execute("n += 1\nn"), session.execute("n * 10")]);
+    const results = await Promise.all([
+      session.execute("import time\ntime.sleep(0.1)\nn = 1"),
+      session.execute("n += 1\nn"),
+      session.execute("n * 10"),
+    ]);
     expect(results.map((r) => r.result)).toEqual([null, 2, 20]);
   } finally {
     await session.close();
