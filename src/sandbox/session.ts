@@ -72,7 +72,16 @@ class SandboxSession implements Session {
   private async executeNow(code: string): Promise<RunResult> {
     if (this.closed)
       throw new SkillsError("SANDBOX_FAILED", `session ${this.id} is closed`, { hint: "start a new session" });
-    this.touch();
+    // Idle means "no execution": the clock stops while a cell runs and restarts when it ends.
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    try {
+      return await this.executeCell(code);
+    } finally {
+      if (!this.closed) this.touch();
+    }
+  }
+
+  private async executeCell(code: string): Promise<RunResult> {
     this.cells += 1;
     this.worker ??= this.start();
     const worker = await this.worker;
@@ -108,7 +117,6 @@ class SandboxSession implements Session {
       },
     });
     if (!worker.alive) await this.close();
-    this.touch();
     return result;
   }
 

@@ -89,6 +89,17 @@ test("a timeout kills the worker and ends the session", async () => {
   await expect(session.execute("1")).rejects.toMatchObject({ code: "SANDBOX_FAILED" });
 });
 
+test("a cell that runs longer than the idle timeout is not cut off", async () => {
+  const session = createSession({ language: "python", tools: [], idleTimeoutMs: 200 });
+  try {
+    const result = await session.execute("import time\ntime.sleep(0.6)\n'done'");
+    expect(result).toMatchObject({ ok: true, result: "done" });
+    expect(session.closed).toBe(false);
+  } finally {
+    await session.close();
+  }
+});
+
 test("the idle timeout ends the session and its process", async () => {
   const session = createSession({ language: "python", tools: [], idleTimeoutMs: 300 });
   expect((await session.execute("z = 5\nz")).result).toBe(5);
