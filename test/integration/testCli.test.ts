@@ -167,6 +167,44 @@ describe("skills test (CLI)", () => {
     }
   });
 
+  it("replay takes the schemas a cassette does not carry from tools.lock.json", async () => {
+    await write(
+      "skills/locked/SKILL.md",
+      "---\nname: locked\ndescription: Imports a tool it does not call.\n---\n\nx\n",
+    );
+    await write(
+      "skills/locked/manifest.yaml",
+      "name: locked\nversion: 1.0.0\nlanguage: python\nentry: main.py\ntools:\n  files/read_it: '*'\n",
+    );
+    await write(
+      "skills/locked/main.py",
+      "from servers.files import read_it\n\ndef run(input):\n    return {'ok': callable(read_it)}\n",
+    );
+    await write("skills/locked/tests/basic.yaml", "name: basic\nexpect: { equals: { ok: true } }\n");
+    await write(
+      "skills/locked/cassettes/basic.json",
+      JSON.stringify({ version: 1, servers: {}, tools: [], calls: [] }),
+    );
+    try {
+      const without = await skills(["test", "skills/locked"], project);
+      expect(without.code).toBe(1);
+      const lock = {
+        tools: {
+          "files/read_it": {
+            fingerprint: "sha256:x",
+            inputSchema: { type: "object", properties: { path: { type: "string" } } },
+          },
+        },
+      };
+      await write("skills/locked/tools.lock.json", JSON.stringify(lock));
+      const withLock = await skills(["test", "skills/locked"], project);
+      expect(withLock.stdout.trimEnd().split("\n").pop()).toBe("1 passed, 0 failed");
+      expect(withLock.code).toBe(0);
+    } finally {
+      await rm(join(project, "skills/locked"), { recursive: true });
+    }
+  });
+
   it("--json prints the result object only", async () => {
     const run = await skills(["test", "skills", "--json"], project);
     expect(run.code).toBe(0);

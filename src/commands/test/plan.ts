@@ -1,7 +1,7 @@
 /** Planning a skill's tests: load the skill and its tests/*.yaml; what cannot be read becomes an error case. */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { lockFingerprints } from "../../core/testing/fingerprintCheck.js";
+import { lockFingerprints, lockTools } from "../../core/testing/fingerprintCheck.js";
 import { cassetteNameOf, parseTestFile } from "../../core/testing/parseTestFile.js";
 import type { Cassette, LocatedTestCase } from "../../core/testing/types.js";
 import { readCassette } from "../../mcp/cassette/index.js";
@@ -19,7 +19,15 @@ export async function planSkill(
   options: TestOptions,
 ): Promise<{ plan: SkillPlan; cases: LocatedTestCase[] }> {
   const cwd = options.cwd;
-  const plan: SkillPlan = { dir, name: dir.split("/").pop() ?? dir, results: [], pending: 0, started: 0, warnings: [] };
+  const plan: SkillPlan = {
+    dir,
+    name: dir.split("/").pop() ?? dir,
+    results: [],
+    pending: 0,
+    started: 0,
+    warnings: [],
+    lockTools: [],
+  };
   const loaded = await loadSkill(dir);
   if (!loaded.ok) {
     const problems = loaded.errors.map((p) => ({ ...p, file: displayPath(p.file, cwd) }));
@@ -85,9 +93,22 @@ export async function planSkill(
       cases.push(located);
     }
   }
-  plan.expectedFingerprints = await expectedFingerprints(dir, cases);
+  const lock = await readLock(dir);
+  plan.lockTools = lockTools(lock);
+  plan.expectedFingerprints = await expectedFingerprints(dir, cases, lock);
   plan.warnings.push(...(await unusedCassettes(dir, cases, cwd)));
   return { plan, cases };
+}
+
+/** The skill's tools.lock.json, if any. A broken one is `skills lock`'s / `validate`'s to report: here it is ignored. */
+async function readLock(dir: string): Promise<unknown> {
+  const text = await readFile(join(dir, "tools.lock.json"), "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Cassettes no case refers to: left over from renamed or deleted cases. */
@@ -113,16 +134,10 @@ async function unusedCassettes(dir: string, cases: LocatedTestCase[], cwd: strin
 async function expectedFingerprints(
   dir: string,
   cases: LocatedTestCase[],
+  lock: unknown,
 ): Promise<{ map: Map<string, string>; against: string } | undefined> {
-  const lockText = await readFile(join(dir, "tools.lock.json"), "utf8").catch(() => undefined);
-  if (lockText !== undefined) {
-    try {
-      const map = lockFingerprints(JSON.parse(lockText));
-      if (map.size > 0) return { map, against: "tools.lock.json" };
-    } catch {
-      // A broken lock file is `skills lock`'s / `skills validate`'s to report; here it only means no comparison.
-    }
-  }
+  const locked = lockFingerprints(lock);
+  if (locked.size > 0) return { map: locked, against: "tools.lock.json" };
   let newest: { cassette: Cassette; name: string } | undefined;
   for (const name of new Set(cases.map((c) => cassetteNameOf(c.case)))) {
     const read = await readCassette(join(dir, "cassettes", name));

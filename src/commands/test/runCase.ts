@@ -62,6 +62,7 @@ export async function runCase(
   let replay: ReturnType<typeof createReplayBackend> | undefined;
   let recorder: ReturnType<typeof createRecordingBackend> | undefined;
   const strictWarnings: Problem[] = [];
+  let extra: ToolInfo[] = [];
   // Input the manifest refuses never reaches the sandbox (as in `skills run`), so such a case needs no cassette.
   const input = checkInput(skill, testCase.input, located.file);
   if (!input.ok) return finishCase(base, testCase, input.executed, undefined, []);
@@ -75,8 +76,14 @@ export async function runCase(
         cassette = read.value;
         base.warnings.push(...read.warnings);
         base.warnings.push(...driftWarnings(cassette, job.skill, cassetteDisplay));
-        // A cassette without calls (the scaffold's) needs no schemas: a call would fail as an unexpected call anyway.
-        const missing = declared.filter((key) => !cassette.tools.some((t) => `${t.server}/${t.name}` === key));
+        // Declared tools the cassette does not carry take their schemas from tools.lock.json. A cassette without
+        // calls (the scaffold's) needs no schemas: a call would fail as an unexpected call anyway.
+        const carried = new Set(cassette.tools.map((t) => `${t.server}/${t.name}`));
+        extra = job.skill.lockTools.filter(
+          (t) => declared.includes(`${t.server}/${t.name}`) && !carried.has(`${t.server}/${t.name}`),
+        );
+        for (const t of extra) carried.add(`${t.server}/${t.name}`);
+        const missing = declared.filter((key) => !carried.has(key));
         if (missing.length > 0 && cassette.calls.length > 0) {
           base.warnings.push(
             problemAt(
@@ -95,7 +102,7 @@ export async function runCase(
         order: testCase.order ?? "strict",
         file: cassetteDisplay,
       });
-      tools = toolsFromCassette(cassette);
+      tools = [...toolsFromCassette(cassette), ...extra];
       backend = replay;
       base.cassette = cassetteDisplay;
     } else if (declared.length > 0) {

@@ -3,6 +3,7 @@ import type { Problem } from "../../core/problem.js";
 import type { LoadedSkill } from "../../core/skill/types.js";
 import type { CaseMode, CaseResult, SkillTestResult } from "../../core/testing/results.js";
 import type { LocatedTestCase } from "../../core/testing/types.js";
+import type { ToolInfo } from "../../mcp/types.js";
 import type { Runner } from "../../sandbox/types.js";
 import type { Toolset } from "../toolset.js";
 
@@ -48,6 +49,8 @@ export interface SkillPlan {
   expectedFingerprints?: { map: Map<string, string>; against: string };
   /** About the skill rather than one case (e.g. cassettes no case uses). */
   warnings: Problem[];
+  /** Tool schemas pinned in the skill's tools.lock.json (for declared tools a cassette does not carry). */
+  lockTools: ToolInfo[];
 }
 
 export function errorCase(name: string, file: string, line: number, problems: Problem[], mode: CaseMode): CaseResult {

@@ -4,6 +4,7 @@
  * warning; `skills test --strict` makes it fail the case.
  */
 import { isPlainObject } from "./compare.js";
+import type { JsonObject, ToolInfo } from "../../mcp/types.js";
 import type { Cassette } from "./types.js";
 
 export interface FingerprintDrift {
@@ -49,4 +50,53 @@ export function findDrift(cassette: Cassette, expected: Map<string, string>, aga
       drift.push({ tool: key, recorded: tool.fingerprint, expected: want, against });
   }
   return drift;
+}
+
+function lockEntries(lock: unknown): [string, Record<string, unknown>][] {
+  if (!isPlainObject(lock)) return [];
+  const out: [string, Record<string, unknown>][] = [];
+  for (const key of ["tools", "dependencies"]) {
+    const section = lock[key];
+    if (Array.isArray(section)) {
+      for (const entry of section) {
+        if (!isPlainObject(entry)) continue;
+        const name = typeof entry.tool === "string" ? entry.tool : entry.name;
+        if (typeof entry.server === "string" && typeof name === "string") out.push([`${entry.server}/${name}`, entry]);
+        else if (typeof entry.key === "string") out.push([entry.key, entry]);
+      }
+    } else if (isPlainObject(section)) {
+      for (const [tool, entry] of Object.entries(section)) if (isPlainObject(entry)) out.push([tool, entry]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Tool schemas pinned in a lock file (entries with an `inputSchema`, directly or under `schema`), as ToolInfo: replay
+ * takes the schemas of declared tools a cassette does not carry from here (DESIGN.md, "Replay").
+ */
+export function lockTools(lock: unknown): ToolInfo[] {
+  const tools: ToolInfo[] = [];
+  for (const [key, entry] of lockEntries(lock)) {
+    const slash = key.indexOf("/");
+    if (slash <= 0) continue;
+    const schema = isPlainObject(entry.schema) ? entry.schema : entry;
+    if (!isPlainObject(schema.inputSchema)) continue;
+    const info = isPlainObject(entry.serverInfo) ? entry.serverInfo : {};
+    const version =
+      typeof info.version === "string"
+        ? info.version
+        : typeof entry.serverVersion === "string"
+          ? entry.serverVersion
+          : "0.0.0";
+    tools.push({
+      server: key.slice(0, slash),
+      serverInfo: { name: typeof info.name === "string" ? info.name : key.slice(0, slash), version },
+      name: key.slice(slash + 1),
+      inputSchema: schema.inputSchema as JsonObject,
+      ...(isPlainObject(schema.outputSchema) ? { outputSchema: schema.outputSchema as JsonObject } : {}),
+      ...(typeof entry.description === "string" ? { description: entry.description } : {}),
+    });
+  }
+  return tools;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { caseId, compileFilter } from "../../../src/core/testing/filter.js";
-import { findDrift, lockFingerprints } from "../../../src/core/testing/fingerprintCheck.js";
+import { findDrift, lockFingerprints, lockTools } from "../../../src/core/testing/fingerprintCheck.js";
 import { caseFailures } from "../../../src/core/testing/outcome.js";
 import {
   type CaseResult,
@@ -66,6 +66,37 @@ describe("fingerprint drift", () => {
     [null, []],
   ])("reads lock shape %j", (lock, want) => {
     expect([...lockFingerprints(lock)]).toEqual(want);
+  });
+
+  it("reads pinned tool schemas from a lock file", () => {
+    const inputSchema = { type: "object" };
+    expect(
+      lockTools({
+        tools: {
+          "fs/read": {
+            fingerprint: "f",
+            serverInfo: { name: "fs-server", version: "1.2.0" },
+            inputSchema,
+            outputSchema: { type: "string" },
+          },
+          "fs/nested": { serverVersion: "2.0.0", schema: { inputSchema } },
+          "fs/no-schema": { fingerprint: "f" },
+          noslash: { inputSchema },
+        },
+        dependencies: [{ server: "m", tool: "t", inputSchema, description: "d" }],
+      }),
+    ).toEqual([
+      {
+        server: "fs",
+        serverInfo: { name: "fs-server", version: "1.2.0" },
+        name: "read",
+        inputSchema,
+        outputSchema: { type: "string" },
+      },
+      { server: "fs", serverInfo: { name: "fs", version: "2.0.0" }, name: "nested", inputSchema },
+      { server: "m", serverInfo: { name: "m", version: "0.0.0" }, name: "t", inputSchema, description: "d" },
+    ]);
+    expect(lockTools(undefined)).toEqual([]);
   });
 
   it("reports tools whose fingerprint differs, and only those", () => {
