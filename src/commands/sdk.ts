@@ -2,10 +2,10 @@
  * `skills sdk`: generates the typed SDK tree `<out>/servers/` from the catalog of the configured MCP servers.
  *
  * The tree is written to a temp folder next to it and swapped in, so a failed run leaves the old tree as it was.
- * A folder `servers/` that the toolkit did not generate (no `.skills-sdk.json` marker) is never replaced.
+ * A folder `servers/` that the toolkit did not generate (no `.skills-sdk.json` marker) is never replaced. With
+ * `check`, nothing is written: the result says whether the tree on disk matches what would be generated (for CI).
  */
-import { randomBytes } from "node:crypto";
-import { readFile, readdir, rename, rm, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { SDK_FORMAT_VERSION, type SdkLanguage, generateSdk, sdkLayout } from "../core/codegen/index.js";
 import { SkillsError } from "../errors.js";
@@ -13,11 +13,11 @@ import { type CatalogServer, defaultCacheDir, loadCatalog } from "../mcp/catalog
 import { loadMcpConfig } from "../mcp/config.js";
 import { createClientPool } from "../mcp/pool.js";
 import type { ToolInfo } from "../mcp/types.js";
-import { writeFileAtomic } from "../store/atomicWrite.js";
+import { SDK_MARKER, type TreeDiff, assertReplaceable, diffTree, writeTree } from "./sdkTree.js";
+
+export { SDK_MARKER, writeTree, type TreeDiff } from "./sdkTree.js";
 
 export const SDK_LANGUAGES: readonly SdkLanguage[] = ["ts", "python", "both"];
-/** Marks a folder as generated (and so replaceable) by `skills sdk`. */
-export const SDK_MARKER = ".skills-sdk.json";
 
 export interface SdkOptions {
   cwd: string;
@@ -31,6 +31,8 @@ export interface SdkOptions {
   /** --config FILE instead of the nearest .mcp.json. */
   configPath?: string;
   refresh?: boolean;
+  /** Compare the tree on disk with what would be generated; write nothing. */
+  check?: boolean;
   connectTimeoutMs?: number;
   /** Called as servers answer (`servers`) and as files are written (`files`). */
   onProgress?: (stage: "servers" | "files", done: number, total: number) => void;
@@ -45,7 +47,8 @@ export interface SdkServerSummary {
 }
 
 export interface SdkResult {
-  ok: true;
+  /** False only with `check` when the tree on disk is stale. */
+  ok: boolean;
   lang: SdkLanguage;
   /** Absolute path of the generated `servers/` folder. */
   dir: string;
@@ -54,6 +57,8 @@ export interface SdkResult {
   servers: SdkServerSummary[];
   /** True when an earlier generated tree was replaced. */
   replaced: boolean;
+  /** With `check`: how the tree on disk differs from a fresh one (nothing is written). */
+  check?: TreeDiff;
 }
 
 export function parseSdkLanguage(value: string | undefined): SdkLanguage {
@@ -133,7 +138,7 @@ export async function sdk(options: SdkOptions): Promise<SdkResult> {
   const lang = options.lang ?? "both";
   const outDir = resolve(options.cwd, options.out ?? ".");
   const dir = join(outDir, "servers");
-  await assertReplaceable(dir);
+  if (!options.check) await assertReplaceable(dir);
   const [{ tools, servers }, runtime] = await Promise.all([loadTools(options), readRuntimeSources()]);
   const files = generateSdk(tools, { lang, runtime });
   const summaries: SdkServerSummary[] = sdkLayout(tools).map((layout) => ({
@@ -142,6 +147,19 @@ export async function sdk(options: SdkOptions): Promise<SdkResult> {
     tools: layout.tools.length,
     ...(servers[layout.server]?.serverInfo ? { version: servers[layout.server]!.serverInfo!.version } : {}),
   }));
+  if (options.check) {
+    const check = await diffTree(dir, files);
+    return {
+      ok: check.upToDate,
+      lang,
+      dir,
+      files: files.length,
+      tools: tools.length,
+      servers: summaries,
+      replaced: false,
+      check,
+    };
+  }
   const marker = { generator: "skills sdk", format: SDK_FORMAT_VERSION, lang, servers: summaries };
   const replaced = await writeTree(
     dir,
@@ -149,76 +167,4 @@ export async function sdk(options: SdkOptions): Promise<SdkResult> {
     options.onProgress && ((done, total) => options.onProgress?.("files", done, total)),
   );
   return { ok: true, lang, dir, files: files.length, tools: tools.length, servers: summaries, replaced };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Refuses to replace a folder the toolkit did not generate (unless it is empty). */
-async function assertReplaceable(dir: string): Promise<void> {
-  let entries: string[];
-  try {
-    const info = await stat(dir);
-    if (!info.isDirectory()) {
-      throw new SkillsError("OUTPUT_EXISTS", `${dir} exists and is not a folder`, {
-        file: dir,
-        hint: "choose another --out folder",
-      });
-    }
-    entries = await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw error;
-  }
-  if (entries.length > 0 && !entries.includes(SDK_MARKER)) {
-    throw new SkillsError("OUTPUT_EXISTS", `${dir} exists and was not generated by skills sdk; not replacing it`, {
-      file: dir,
-      hint: "choose another --out folder, or move that folder away",
-    });
-  }
-}
-
-/**
- * Writes `files` (paths starting with `servers/`) into a temp folder next to `dir`, then swaps it in. Returns
- * whether an old tree was replaced. On any failure the temp folder is removed and the old tree is restored.
- */
-export async function writeTree(
-  dir: string,
-  files: { path: string; content: string }[],
-  onProgress?: (done: number, total: number) => void,
-): Promise<boolean> {
-  const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  const staging = `${dir}.tmp-${suffix}`;
-  const backup = `${dir}.old-${suffix}`;
-  try {
-    for (const [index, file] of files.entries()) {
-      await writeFileAtomic(join(staging, file.path.replace(/^servers\//, "")), file.content);
-      onProgress?.(index + 1, files.length);
-    }
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw new SkillsError("OUTPUT_WRITE_FAILED", `cannot write the SDK: ${(error as Error).message}`, {
-      file: dir,
-      hint: "check that the --out folder is writable",
-    });
-  }
-  const replaced = await exists(dir);
-  if (replaced) await rename(dir, backup);
-  try {
-    await rename(staging, dir);
-  } catch (error) {
-    if (replaced) await rename(backup, dir);
-    await rm(staging, { recursive: true, force: true });
-    throw new SkillsError("OUTPUT_WRITE_FAILED", `cannot move the SDK into place: ${(error as Error).message}`, {
-      file: dir,
-    });
-  }
-  if (replaced) await rm(backup, { recursive: true, force: true });
-  return replaced;
 }

@@ -130,6 +130,39 @@ describe("skills sdk (command)", () => {
     }
   }, 60_000);
 
+  it("--check compares the tree on disk with a fresh one and writes nothing", async () => {
+    const fresh = await sdk({ cwd: REPO, out, lang: "python", servers: ["memory"], check: true });
+    expect(fresh.ok).toBe(true);
+    expect(fresh.check).toEqual({ upToDate: true, added: [], changed: [], removed: [] });
+    const dir = join(out, "servers");
+    await mkdir(join(dir, "memory", "__pycache__"), { recursive: true });
+    await writeFile(join(dir, "memory", "__pycache__", "read_graph.cpython-311.pyc"), "bytecode is ignored");
+    expect((await sdk({ cwd: REPO, out, lang: "python", servers: ["memory"], check: true })).ok).toBe(true);
+    await writeFile(join(dir, "memory", "read_graph.py"), "edited by hand\n");
+    await writeFile(join(dir, "memory", "stray.py"), "x = 1\n");
+    await rm(join(dir, "memory", "open_nodes.py"));
+    const before = await tree(dir);
+    const stale = await sdk({ cwd: REPO, out, lang: "python", servers: ["memory"], check: true });
+    expect(stale.ok).toBe(false);
+    expect(stale.check).toEqual({
+      upToDate: false,
+      added: ["servers/memory/open_nodes.py"],
+      changed: ["servers/memory/read_graph.py"],
+      removed: ["servers/memory/stray.py"],
+    });
+    expect(await tree(dir)).toEqual(before);
+    const cliRun = await cli(["sdk", "--check", "--lang", "python", "--servers", "memory", "--out", out]);
+    expect(cliRun.code).toBe(1);
+    expect(cliRun.stdout).toContain("is stale: regenerate it with `skills sdk`");
+    expect(cliRun.stdout).toContain("~ servers/memory/read_graph.py");
+    expect(cliRun.stdout).toContain("+ servers/memory/open_nodes.py");
+    expect(cliRun.stdout).toContain("- servers/memory/stray.py");
+    await sdk({ cwd: REPO, out, lang: "python", servers: ["memory"] });
+    const ok = await cli(["sdk", "--check", "--lang", "python", "--servers", "memory", "--out", out]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/is up to date \(\d+ files, 9 tools\)/);
+  }, 60_000);
+
   it("refuses to replace a servers/ folder it did not generate, or a file", async () => {
     const foreign = await tempDir("sdk-cmd-foreign");
     try {
@@ -222,6 +255,7 @@ describe("skills sdk (CLI)", () => {
       "--servers <names>",
       "--config <file>",
       "--refresh",
+      "--check",
       "--json",
     ]) {
       expect(help.stdout).toContain(option);

@@ -13,6 +13,7 @@ interface SdkCliOptions {
   servers?: unknown;
   config?: unknown;
   refresh?: boolean;
+  check?: boolean;
 }
 
 export const registerSdk: RegisterCommand = (cli, ctx, run) => {
@@ -23,9 +24,11 @@ export const registerSdk: RegisterCommand = (cli, ctx, run) => {
     .option("--servers <names>", "Only these servers (comma-separated or repeated)", { type: [String] })
     .option("--config <file>", "Use this .mcp.json instead of the nearest one", { type: [String] })
     .option("--refresh", "Ask the servers again instead of using the catalog cache")
+    .option("--check", "Write nothing; exit 1 when the tree on disk differs from a fresh one (for CI)")
     .option("--json", "Print the result as JSON")
     .example("skills sdk --lang both --out /tmp/sdk")
     .example("skills sdk --lang python --servers filesystem,memory")
+    .example("skills sdk --check")
     .action(
       run(async (options: SdkCliOptions) => {
         const servers = allStrings(options.servers)
@@ -46,6 +49,7 @@ export const registerSdk: RegisterCommand = (cli, ctx, run) => {
           ...(configPath ? { configPath } : {}),
           ...(servers && servers.length > 0 ? { servers } : {}),
           ...(options.refresh ? { refresh: true } : {}),
+          ...(options.check ? { check: true } : {}),
           onProgress: (stage, done, total) => {
             if (stage === "files" && done === 1) progress.servers.done();
             progress[stage].update(done, total);
@@ -55,7 +59,7 @@ export const registerSdk: RegisterCommand = (cli, ctx, run) => {
           progress.files.done();
         });
         emit(ctx, result, renderSdk);
-        ctx.exitCode = EXIT.OK;
+        ctx.exitCode = result.ok ? EXIT.OK : EXIT.CHECK_FAILED;
       }),
     );
 };
