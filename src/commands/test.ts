@@ -4,7 +4,7 @@
  * while recording new cassettes (`--record`). Cases run in parallel; bad input fails its own case and nothing else.
  */
 import { cpus } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { caseId, compileFilter } from "../core/testing/filter.js";
 import { type SkillTestResult, type TestResult, skillStatus, summarize, toJunitXml } from "../core/testing/results.js";
 import { SkillsError } from "../errors.js";
@@ -50,6 +50,21 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
       plan.plan.pending++;
     }
     plan.plan.results = plan.plan.results.filter((r) => accept(caseId(plan.plan.name, r.name)));
+    const selected = plan.plan.pending + plan.plan.results.length;
+    // With --filter, skills none of whose cases match are left out; without it, a skill without tests is worth a word.
+    if (selected === 0 && options.filter) continue;
+    if (selected === 0) {
+      plan.plan.warnings.push({
+        severity: "warning",
+        code: "NO_TESTS",
+        message: `${plan.plan.name} has no test cases`,
+        file: displayPath(join(dir, "tests"), options.cwd),
+        line: 1,
+        column: 1,
+        pointer: "",
+        hint: "add tests/basic.yaml with `name`, `input` and `expect` (see docs/testing-skills.md)",
+      });
+    }
     plans.push(plan.plan);
   }
   const secrets = options.record ? await configSecrets(options) : [];

@@ -407,3 +407,25 @@ describe("skills test: bad input fails its own case and nothing else", () => {
     expect(drift.failures.map((f) => f.kind)).toContain("fingerprint");
   }, 60_000);
 });
+
+describe("skills test: skills without selected cases", () => {
+  it("warns about a skill without tests, and leaves skills out that --filter does not select", async () => {
+    await writeSkill(join(project, "skills/untested"), {
+      "SKILL.md": skillMd("untested"),
+      "manifest.yaml": "name: untested\nversion: 1.0.0\nlanguage: python\nentry: main.py\n",
+      "main.py": "def run(input):\n    return 1\n",
+    });
+    try {
+      const all = await runTests({ cwd: project, paths: ["skills/untested"] });
+      expect(all.summary.total).toBe(0);
+      expect(all.skills[0]?.warnings.map((w) => [w.code, w.message])).toEqual([
+        ["NO_TESTS", "untested has no test cases"],
+      ]);
+      const filtered = await runTests({ cwd: project, paths: ["skills"], filter: "list-files/bad-input" });
+      expect(filtered.skills.map((s) => s.name)).toEqual(["list-files"]);
+      expect(filtered.summary).toMatchObject({ total: 1, passed: 1 });
+    } finally {
+      await rm(join(project, "skills/untested"), { recursive: true });
+    }
+  }, 60_000);
+});
