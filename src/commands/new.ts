@@ -58,8 +58,8 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
   const name = options.name;
   const nameIssue = checkSkillName(name);
   if (nameIssue) {
-    throw new SkillsError("NAME_INVALID", `invalid skill name: ${nameIssue.message}`, {
-      hint: `a name must be ${NAME_RULE}; for example: ${suggestSkillName(name)}`,
+    throw new SkillsError("NAME_INVALID", `invalid skill name: ${nameIssue.message}; a name must be ${NAME_RULE}`, {
+      hint: `for example: skills new ${suggestSkillName(name)}`,
     });
   }
   const language = parseLanguage(options.lang);

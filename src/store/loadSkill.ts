@@ -66,7 +66,9 @@ export async function loadSkill(dir: string, options: LoadSkillOptions = {}): Pr
     : await loadManifest(absDir, manifestFile, strict, problems);
 
   const folderName = basename(absDir);
-  if (skillMd.frontmatter && skillMd.ctx && skillMd.frontmatter.name !== folderName) {
+  const nameBroken = problems.some((p) => p.code.startsWith("NAME_"));
+  // A name that breaks the rule is reported as such; comparing it with the folder would only repeat the point.
+  if (skillMd.frontmatter && skillMd.ctx && !nameBroken && skillMd.frontmatter.name !== folderName) {
     problems.push(
       problemAt(
         skillMd.ctx,
@@ -98,7 +100,7 @@ export async function loadSkill(dir: string, options: LoadSkillOptions = {}): Pr
     const entryFile = join(shownDir, manifest.value.entry);
     const entryProblem = await checkEntryExists(entryPath, manifest.ctx, manifest.value.entry, escaping.has(entryFile));
     if (entryProblem) problems.push(entryProblem);
-    else if (!escaping.has(entryFile)) {
+    else if (!escaping.has(entryFile) && !problems.some((p) => p.code === "ENTRY_LANGUAGE_MISMATCH")) {
       const shapeProblem = await checkEntryShape(entryPath, entryFile, manifest.value.language, strict);
       if (shapeProblem) problems.push(shapeProblem);
     }
@@ -159,7 +161,7 @@ async function loadSkillMd(
     problems.push(...parsed.errors);
     return {};
   }
-  const ctx: DocumentContext = { file, locate: parsed.locate, strict };
+  const ctx: DocumentContext = { file, locate: parsed.locate, sourceAt: parsed.sourceAt, strict };
   const checked = validateFrontmatter(parsed.value, schemaValidator("skill-frontmatter"), ctx);
   problems.push(...checked.problems);
   if (parts.body.trim() === "") {
@@ -211,7 +213,7 @@ async function loadManifest(
     problems.push(...parsed.errors);
     return {};
   }
-  const ctx: DocumentContext = { file, locate: parsed.locate, strict };
+  const ctx: DocumentContext = { file, locate: parsed.locate, sourceAt: parsed.sourceAt, strict };
   const checked = validateManifest(parsed.value, schemaValidator("manifest"), ctx);
   problems.push(...checked.problems);
   return { value: checked.manifest, ctx };

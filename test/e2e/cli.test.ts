@@ -186,7 +186,8 @@ describe("skills new + validate --strict + list", () => {
     const bad = skills(["new", "Bad--Name"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/NAME_INVALID/);
-    expect(bad.stderr).toMatch(/hint: a name must be 1-64 characters of a-z, 0-9 and hyphens/);
+    expect(bad.stderr).toMatch(/a name must be 1-64 characters of a-z, 0-9 and hyphens/);
+    expect(bad.stderr).toMatch(/hint: for example: skills new bad-name/);
   });
 
   it("new --json prints what was created", () => {

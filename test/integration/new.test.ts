@@ -164,7 +164,8 @@ describe("newSkill", () => {
     const error = await refused({ name, cwd: project });
     expect(error.code).toBe("NAME_INVALID");
     expect(error.message).toMatch(message);
-    expect(error.data.hint).toMatch(/a name must be 1-64 characters/);
+    expect(error.message).toMatch(/a name must be 1-64 characters of a-z, 0-9 and hyphens/);
+    expect(error.data.hint).toMatch(/^for example: skills new [a-z0-9-]+$/);
     await expect(stat(join(project, "skills"))).rejects.toThrow();
   });
 

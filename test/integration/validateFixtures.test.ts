@@ -193,6 +193,16 @@ describe("broken fixtures", () => {
     );
   });
 
+  it("reports one problem for an entry in the wrong language, not also its shape", async () => {
+    const result = await loadSkill(join(BROKEN, "entry-language-mismatch"), { strict: true });
+    expect(result.ok ? [] : result.errors.map((e) => e.code)).toEqual(["ENTRY_LANGUAGE_MISMATCH"]);
+  });
+
+  it("does not also report a folder mismatch for a name that breaks the rule", async () => {
+    const result = await loadSkill(join(BROKEN, "name-uppercase"), { strict: true });
+    expect(result.ok ? [] : result.errors.map((e) => e.code)).toEqual(["NAME_INVALID", "NAME_INVALID"]);
+  });
+
   it("hints at manifest.yml -> manifest.yaml", async () => {
     const result = await loadSkill(join(BROKEN, "manifest-yml"));
     expect(result.ok).toBe(false);

@@ -1,6 +1,6 @@
 /** What document validators share: the file name, the position lookup and the mode. */
 import type { Problem } from "../problem.js";
-import type { Locate } from "../yaml/parseYaml.js";
+import type { Locate, SourceAt } from "../yaml/parseYaml.js";
 import { makeProblem, type ProblemCode } from "./codes.js";
 import type { SchemaIssue } from "./schemaValidator.js";
 
@@ -8,6 +8,8 @@ export interface DocumentContext {
   file: string;
   locate: Locate;
   strict: boolean;
+  /** The value's text as written (for hints like "quote it: \"1.10\""). */
+  sourceAt?: SourceAt;
 }
 
 export function problemAt(
@@ -22,6 +24,9 @@ export function problemAt(
 }
 
 export function issueToProblem(ctx: DocumentContext, code: ProblemCode, issue: SchemaIssue): Problem {
+  // YAML turned `1.10` into 1.1: the hint must quote what the user wrote, not the number it became.
+  const written = issue.hint?.startsWith("quote the value") ? ctx.sourceAt?.(issue.pointer) : undefined;
+  if (written !== undefined) issue = { ...issue, hint: `quote the value: ${JSON.stringify(written)}` };
   const where = issue.pointer === "" ? "" : `${issue.pointer.slice(1).replace(/\//g, ".")}: `;
   return problemAt(ctx, code, issue.pointer, `${where}${issue.message}`, { target: issue.target, hint: issue.hint });
 }

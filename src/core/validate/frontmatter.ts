@@ -8,7 +8,7 @@ import {
   notMappingProblem,
   problemAt,
 } from "./documentContext.js";
-import { checkSkillName, NAME_RULE } from "./names.js";
+import { checkSkillName, nameHint } from "./names.js";
 import type { SchemaIssue, SchemaValidator } from "./schemaValidator.js";
 
 export const MAX_DESCRIPTION_LENGTH = 1024;
@@ -37,11 +37,12 @@ export function validateFrontmatter(
   for (const issue of validator.validate(value)) {
     if (ownedBySemanticCheck(issue)) continue;
     if (issue.keyword === "additionalProperties" && issue.pointer.split("/").length === 2) {
+      const close = issue.hint?.startsWith("did you mean") ? `${issue.hint} ` : "";
       problems.push(
         issueToProblem(ctx, "FRONTMATTER_UNKNOWN_KEY", {
           ...issue,
-          message: `${issue.message}: the Agent Skills specification allows name, description, license, compatibility, metadata and allowed-tools`,
-          hint: issue.hint ?? "move it under `metadata:` (string values) or remove it",
+          message: `${issue.message}: not part of the Agent Skills specification`,
+          hint: `${close}the specification allows name, description, license, compatibility, metadata and allowed-tools; put custom fields under \`metadata:\` as strings`,
         }),
       );
       continue;
@@ -51,9 +52,7 @@ export function validateFrontmatter(
   if (typeof value.name === "string") {
     const nameIssue = checkSkillName(value.name);
     if (nameIssue)
-      problems.push(
-        problemAt(ctx, nameIssue.code, "/name", nameIssue.message, { hint: `a name must be ${NAME_RULE}` }),
-      );
+      problems.push(problemAt(ctx, nameIssue.code, "/name", nameIssue.message, { hint: nameHint(value.name) }));
   }
   if (typeof value.description === "string") {
     const description = value.description;

@@ -12,7 +12,7 @@ import {
   problemAt,
 } from "./documentContext.js";
 import { checkJsonSchema } from "./jsonSchema.js";
-import { checkSkillName, NAME_RULE } from "./names.js";
+import { checkSkillName, nameHint } from "./names.js";
 import type { SchemaIssue, SchemaValidator } from "./schemaValidator.js";
 
 export const TOOL_KEY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -47,16 +47,22 @@ export function validateManifest(
   const problems: Problem[] = [];
   for (const issue of validator.validate(value)) {
     if (ownedBySemanticCheck(issue)) continue;
+    const versionAsNumber = issue.pointer === "/version" && issue.keyword === "type";
+    const adjusted = versionAsNumber
+      ? { ...issue, hint: "a version is MAJOR.MINOR.PATCH, e.g. 1.0.0 (YAML reads 1.0 as a number)" }
+      : issue;
     problems.push(
-      issueToProblem(ctx, issue.keyword === "additionalProperties" ? "MANIFEST_UNKNOWN_KEY" : "MANIFEST_SCHEMA", issue),
+      issueToProblem(
+        ctx,
+        issue.keyword === "additionalProperties" ? "MANIFEST_UNKNOWN_KEY" : "MANIFEST_SCHEMA",
+        adjusted,
+      ),
     );
   }
   if (typeof value.name === "string") {
     const nameIssue = checkSkillName(value.name);
     if (nameIssue)
-      problems.push(
-        problemAt(ctx, nameIssue.code, "/name", nameIssue.message, { hint: `a name must be ${NAME_RULE}` }),
-      );
+      problems.push(problemAt(ctx, nameIssue.code, "/name", nameIssue.message, { hint: nameHint(value.name) }));
   }
   if (typeof value.version === "string" && !isStrictSemver(value.version)) {
     problems.push(

@@ -5,6 +5,7 @@
 import { type Document, isScalar, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
 import type { Problem } from "../problem.js";
 import { type LocateTarget, locatePointer, offsetToPosition, type Position } from "./locate.js";
+import { splitPointer } from "./pointer.js";
 
 export interface ParseYamlOptions {
   /** File name put into problems. */
@@ -15,8 +16,11 @@ export interface ParseYamlOptions {
 
 export type Locate = (pointer: string, target?: LocateTarget) => Position;
 
+/** The source text of the value at a pointer (undefined when the pointer names nothing). */
+export type SourceAt = (pointer: string) => string | undefined;
+
 export type ParseYamlResult =
-  | { ok: true; value: unknown; locate: Locate; doc: Document }
+  | { ok: true; value: unknown; locate: Locate; sourceAt: SourceAt; doc: Document }
   | { ok: false; errors: Problem[] };
 
 /** Aliases expand on conversion: a cap keeps "billion laughs" documents from exhausting memory. */
@@ -81,7 +85,11 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParseYamlRes
     };
   }
   const locate: Locate = (pointer, target = "value") => locatePointer(doc, lineCounter, pointer, target, lineOffset);
-  return { ok: true, value, locate, doc };
+  const sourceAt: SourceAt = (pointer) => {
+    const node = doc.getIn(splitPointer(pointer), true);
+    return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]).trim() : undefined;
+  };
+  return { ok: true, value, locate, sourceAt, doc };
 }
 
 function yamlErrorToProblem(

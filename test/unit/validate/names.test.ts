@@ -32,6 +32,8 @@ describe("checkSkillName", () => {
     ["Café Über", "cafe-uber"],
     ["--x--", "x"],
     ["日本", "my-skill"],
+    ["claude-helper", "helper"],
+    ["anthropic", "my-skill"],
   ])("suggests %j -> %s", (name, suggestion) => {
     expect(suggestSkillName(name)).toBe(suggestion);
     expect(checkSkillName(suggestSkillName(name))).toBeUndefined();

@@ -110,6 +110,23 @@ describe("validateManifest", () => {
     ]);
   });
 
+  it("quotes what the user wrote, not the number YAML made of it", () => {
+    const parsed = parseYaml("name: demo\nversion: 1.10\nlanguage: python\nentry: main.py\ndescription: 2.50\n", {
+      file: "m.yaml",
+    });
+    if (!parsed.ok) throw new Error();
+    const ctx = { file: "m.yaml", locate: parsed.locate, sourceAt: parsed.sourceAt, strict: false };
+    const problems = validateManifest(parsed.value, manifestValidator, ctx).problems.sort((a, b) => a.line - b.line);
+    expect(problems.map((p) => [p.pointer, p.message, p.hint])).toEqual([
+      [
+        "/version",
+        "version: must be a string, got number 1.1",
+        "a version is MAJOR.MINOR.PATCH, e.g. 1.0.0 (YAML reads 1.0 as a number)",
+      ],
+      ["/description", "description: must be a string, got number 2.5", 'quote the value: "2.50"'],
+    ]);
+  });
+
   it("reports a non-mapping document", () => {
     const parsed = parseYaml("just text\n", { file: "m.yaml" });
     if (!parsed.ok) throw new Error();
@@ -145,6 +162,19 @@ describe("validateFrontmatter", () => {
     ["name too long", { name: "n".repeat(65) }, [["NAME_TOO_LONG", "/name", "error"]]],
   ])("%s", (_title, patch, expected) => {
     expect(checkFrontmatter({ ...base, ...patch })).toEqual(expected);
+  });
+
+  it("suggests the spec key for a near miss and metadata for custom fields", () => {
+    const parsed = parseYaml("name: demo\ndescription: d\nlicence: MIT\n", { file: "SKILL.md", lineOffset: 1 });
+    if (!parsed.ok) throw new Error();
+    const [problem] = validateFrontmatter(parsed.value, frontmatterValidator, {
+      file: "SKILL.md",
+      locate: parsed.locate,
+      strict: false,
+    }).problems;
+    expect(problem!.message).toBe('licence: unknown key "licence": not part of the Agent Skills specification');
+    expect(problem!.hint).toMatch(/^did you mean "license"\? the specification allows .* under `metadata:`/);
+    expect([problem!.line, problem!.column]).toEqual([4, 1]);
   });
 
   it("turns tolerated problems into errors with strict", () => {
