@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFile, readdir, rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { SkillsError } from "../errors.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
 
@@ -53,6 +53,7 @@ export async function writeTree(
   files: { path: string; content: string }[],
   onProgress?: (done: number, total: number) => void,
 ): Promise<boolean> {
+  await removeAbandoned(dir);
   const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const staging = `${dir}.tmp-${suffix}`;
   const backup = `${dir}.old-${suffix}`;
@@ -81,6 +82,37 @@ export async function writeTree(
   }
   if (replaced) await rm(backup, { recursive: true, force: true });
   return replaced;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes staging folders (`servers.tmp-<pid>-<hex>`) left by a run that was killed while writing. A leftover
+ * backup (`servers.old-<pid>-<hex>`) is put back when the tree itself is missing (killed between the two renames).
+ */
+async function removeAbandoned(dir: string): Promise<void> {
+  const parent = dirname(dir);
+  const base = basename(dir);
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return;
+  }
+  for (const name of names.sort()) {
+    const match = /^(tmp|old)-(\d+)-[0-9a-f]+$/.exec(name.startsWith(`${base}.`) ? name.slice(base.length + 1) : "");
+    if (!match || isRunning(Number(match[2]))) continue;
+    const path = join(parent, name);
+    if (match[1] === "old" && !(await exists(dir))) await rename(path, dir);
+    else await rm(path, { recursive: true, force: true });
+  }
 }
 
 export interface TreeDiff {

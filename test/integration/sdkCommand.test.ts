@@ -196,6 +196,25 @@ describe("skills sdk (command)", () => {
     expect(parseSdkLanguage(undefined)).toBe("both");
   });
 
+  it("writeTree cleans up after a run that was killed mid-write, and restores a tree killed mid-swap", async () => {
+    const dir = await tempDir("sdk-cmd-abandoned");
+    try {
+      // pid 2^22+1 is above Linux's pid_max, so no process has it.
+      const dead = 4194305;
+      await mkdir(join(dir, `servers.tmp-${dead}-abcd1234`, "memory"), { recursive: true });
+      await mkdir(join(dir, `servers.old-${dead}-abcd1234`));
+      await writeFile(join(dir, `servers.old-${dead}-abcd1234`, "kept.py"), "x = 1\n");
+      await mkdir(join(dir, `servers.tmp-${process.pid}-00000000`));
+      const replaced = await writeTree(join(dir, "servers"), [{ path: "servers/a.py", content: "a = 1\n" }]);
+      // The backup was the tree (servers/ was missing), so it came back and was then replaced by the new tree.
+      expect(replaced).toBe(true);
+      expect(await tree(join(dir, "servers"))).toEqual(["a.py"]);
+      expect((await readdir(dir)).sort()).toEqual(["servers", `servers.tmp-${process.pid}-00000000`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("writeTree cleans up and keeps the old tree when writing fails", async () => {
     const dir = await tempDir("sdk-cmd-write");
     try {
