@@ -1,6 +1,7 @@
 /** Replacing detected values with tokens (tool results) and tokens with values (tool arguments). */
 import { detectInString, mayContainPii } from "./detect.js";
 import { textFeatures } from "./detectors/text.js";
+import { tokenizeJsonFast } from "./jsonFast.js";
 import { JsonSyntaxError, type LiteralFilter, lexJson } from "./jsonLexer.js";
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
 import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
@@ -53,21 +54,38 @@ export function piiLiteralFilter(text: string, policy: PiiPolicy): LiteralFilter
 
 /** Tokenizes JSON text in place: only the literals that change are rewritten, the rest keeps its formatting. */
 export function tokenizeJsonText(text: string, policy: PiiPolicy, vault: TokenVault, count: CountFn): string {
+  // Fast path first; counts are held back until it succeeds, so a fallback does not count anything twice.
+  const counted: PiiType[] = [];
+  const fast = tokenizeJsonFast(text, policy, (value, ctx) =>
+    tokenizeString(value, policy, vault, (type) => counted.push(type), ctx),
+  );
+  if (fast !== undefined) {
+    for (const type of counted) count(type);
+    return fast;
+  }
+  return tokenizeJsonTextFull(text, policy, vault, count);
+}
+
+/** The same through the full reader (ignore rules, syntax errors). Throws JsonSyntaxError. */
+export function tokenizeJsonTextFull(text: string, policy: PiiPolicy, vault: TokenVault, count: CountFn): string {
   let out = "";
   let last = 0;
+  // Counted only once the whole text has been read: on a syntax error the caller reads it again as plain text.
+  const counted: PiiType[] = [];
   lexJson(
     text,
     policy,
     (lit) => {
       const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
       if (lit.kind === "number" && !numberMayBePii(ctx, lit.value)) return;
-      const replaced = tokenizeString(lit.value, policy, vault, count, ctx);
+      const replaced = tokenizeString(lit.value, policy, vault, (type) => counted.push(type), ctx);
       if (replaced === undefined) return;
       out += text.slice(last, lit.start) + JSON.stringify(replaced);
       last = lit.end;
     },
     piiLiteralFilter(text, policy),
   );
+  for (const type of counted) count(type);
   return last === 0 ? text : out + text.slice(last);
 }
 

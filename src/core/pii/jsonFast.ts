@@ -1,0 +1,144 @@
+/**
+ * The bridge's fast path for tokenizing JSON text (every tool result goes through it). Instead of reading the whole
+ * grammar it hops from string literal to string literal with indexOf, and only looks at the characters between them
+ * to follow the nesting (for field context) and to find numbers in phone / ssn / card fields. Anything between
+ * literals that valid JSON would not have there makes it give up (undefined): the caller then uses the full reader
+ * (jsonLexer.ts), which also reports syntax errors. Policies with ignore rules always use the full reader, since
+ * those need JSON pointers.
+ */
+import { mayContainPii } from "./detect.js";
+import { textFeatures } from "./detectors/text.js";
+import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
+import type { PiiPolicy } from "./types.js";
+
+/** Replaces a decoded literal's value; undefined keeps it. */
+export type LiteralRewrite = (value: string, ctx: KeyContext) => string | undefined;
+
+interface Frame {
+  array: boolean;
+  /** For arrays: the field the array sits under (its items take that context). */
+  field: string | undefined;
+  /** For objects: position of the next key, for reusing key strings across records. */
+  keyIndex: number;
+}
+
+export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: LiteralRewrite): string | undefined {
+  if (policy.ignoreKeys.size > 0 || policy.ignorePointers.length > 0) return undefined;
+  const len = text.length;
+  const stack: Frame[] = [];
+  const keyCache: string[][] = [];
+  let lastKey: string | undefined;
+  let out = "";
+  let copied = 0;
+  let i = 0;
+  let nextBackslash = 0;
+
+  const currentField = (): string | undefined => {
+    const top = stack[stack.length - 1];
+    return top === undefined ? undefined : top.array ? top.field : lastKey;
+  };
+  const replace = (start: number, end: number, value: string) => {
+    out += text.slice(copied, start) + JSON.stringify(value);
+    copied = end;
+  };
+
+  for (;;) {
+    const quote = text.indexOf('"', i);
+    const gapEnd = quote < 0 ? len : quote;
+    // Between literals: whitespace, structure, numbers, true / false / null, nothing else.
+    for (let k = i; k < gapEnd; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 32 || c === 10 || c === 13 || c === 9 || c === 44 || c === 58) continue;
+      if (c === 123 || c === 91) {
+        const parent = stack[stack.length - 1];
+        const field = parent === undefined ? undefined : parent.array ? parent.field : lastKey;
+        stack.push({ array: c === 91, field, keyIndex: 0 });
+      } else if (c === 125 || c === 93) {
+        if (stack.pop() === undefined) return undefined;
+      } else if ((c >= 48 && c <= 57) || c === 45) {
+        let e = k + 1;
+        for (; e < gapEnd; e++) {
+          const d = text.charCodeAt(e);
+          if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
+        }
+        const ctx = keyContext(currentField());
+        if ((ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card") && c !== 45) {
+          const number = text.slice(k, e);
+          if (/^\d+$/.test(number)) {
+            const replaced = rewrite(number, ctx);
+            if (replaced !== undefined) replace(k, e, replaced);
+          }
+        }
+        k = e - 1;
+      } else if (c === 116 || c === 102 || c === 110) {
+        const word = c === 116 ? "true" : c === 102 ? "false" : "null";
+        if (!text.startsWith(word, k)) return undefined;
+        k += word.length - 1;
+      } else return undefined;
+    }
+    if (quote < 0) break;
+
+    // The literal: find its closing quote (an even run of backslashes before it).
+    let j = quote + 1;
+    let close: number;
+    for (;;) {
+      close = text.indexOf('"', j);
+      if (close < 0) return undefined;
+      let backslashes = 0;
+      for (let k = close - 1; k > quote && text.charCodeAt(k) === 92; k--) backslashes++;
+      if (backslashes % 2 === 0) break;
+      j = close + 1;
+    }
+    if (nextBackslash !== -1 && nextBackslash <= quote) nextBackslash = text.indexOf("\\", quote + 1);
+    const escaped = nextBackslash !== -1 && nextBackslash < close;
+    i = close + 1;
+
+    // A key is a literal followed by ':'.
+    let after = i;
+    let c = text.charCodeAt(after);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++after);
+    const top = stack[stack.length - 1];
+    if (c === 58 && top !== undefined && !top.array) {
+      const depth = stack.length;
+      keyCache[depth] ??= [];
+      const slot = keyCache[depth]!;
+      const cached = slot[top.keyIndex];
+      const keyLength = close - quote - 1;
+      let key: string;
+      // Only keys that cannot hold PII are cached, so a cache hit needs no check.
+      if (!escaped && cached !== undefined && cached.length === keyLength && text.startsWith(cached, quote + 1)) {
+        key = cached;
+      } else {
+        const decoded = escaped ? decodeLiteral(text.slice(quote, i)) : text.slice(quote + 1, close);
+        if (decoded === undefined) return undefined;
+        key = decoded;
+        if (escaped || mayContainPii(textFeatures(key), NO_CONTEXT, policy)) {
+          const replaced = rewrite(key, NO_CONTEXT);
+          if (replaced !== undefined) replace(quote, i, replaced);
+        } else slot[top.keyIndex] = key;
+      }
+      top.keyIndex++;
+      lastKey = key;
+      continue;
+    }
+
+    const ctx = keyContext(currentField());
+    if (!escaped && (close - quote - 1 < 3 || !mayContainPii(textFeatures(text, quote + 1, close), ctx, policy))) {
+      continue;
+    }
+    const value = escaped ? decodeLiteral(text.slice(quote, i)) : text.slice(quote + 1, close);
+    if (value === undefined) return undefined;
+    const replaced = rewrite(value, ctx);
+    if (replaced !== undefined) replace(quote, i, replaced);
+  }
+  if (stack.length !== 0) return undefined;
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function decodeLiteral(raw: string): string | undefined {
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { TokenVault, createPiiInterceptor, policyFromManifest } from "../../../src/core/pii/index.js";
+import { tokenizeJsonFast } from "../../../src/core/pii/jsonFast.js";
+import { tokenizeJsonTextFull, tokenizeString } from "../../../src/core/pii/tokenize.js";
+import { loadCorpus } from "./corpusEval.js";
+
+const policy = policyFromManifest();
+
+function both(text: string) {
+  const fastVault = new TokenVault();
+  const fast = tokenizeJsonFast(text, policy, (value, ctx) => tokenizeString(value, policy, fastVault, () => {}, ctx));
+  const full = tokenizeJsonTextFull(text, policy, new TokenVault(), () => {});
+  return { fast, full };
+}
+
+describe("tokenizeJsonFast (the bridge's fast path)", () => {
+  it("gives exactly what the full reader gives on every JSON case of the corpus, compact and pretty", () => {
+    const cases = loadCorpus().filter((c) => c.format === "json");
+    expect(cases.length).toBeGreaterThan(150);
+    for (const c of cases) {
+      for (const text of [c.input, JSON.stringify(JSON.parse(c.input), null, 2)]) {
+        const { fast, full } = both(text);
+        expect({ id: c.id, out: fast }).toEqual({ id: c.id, out: full });
+      }
+    }
+  });
+
+  it("follows nesting for field context: array items take the array's field, also after nested objects", () => {
+    const text = JSON.stringify({
+      phones: ["4155552671", ["2125550147"]],
+      rows: [{ id: "4155552671" }, "4155552671"],
+      contact: { phone: 14155552671, n: -14155552671, x: 1.5e10 },
+      "alice@example.com": true,
+      nested: [[{ tel: "0201234567" }], null, false],
+    });
+    const { fast, full } = both(text);
+    expect(fast).toBe(full);
+    expect(JSON.parse(fast!)).toEqual({
+      phones: ["[PHONE_1]", ["[PHONE_2]"]],
+      rows: [{ id: "4155552671" }, "4155552671"],
+      contact: { phone: "[PHONE_3]", n: -14155552671, x: 1.5e10 },
+      "[EMAIL_1]": true,
+      nested: [[{ tel: "[PHONE_4]" }], null, false],
+    });
+  });
+
+  it("decodes escaped strings and keys", () => {
+    const text = '{"k\\u0065y": "mail \\"bob@example.com\\"", "e\\"mail": "x\\/y"}';
+    const { fast, full } = both(text);
+    expect(fast).toBe(full);
+    expect(JSON.parse(fast!)).toEqual({ key: 'mail "[EMAIL_1]"', 'e"mail': "x/y" });
+  });
+
+  it.each([
+    '{"a": 1} trailing words',
+    '{"a": nope}',
+    '{"a": "x"',
+    '{"a": "x"}}',
+    '["unterminated',
+    '{"a": "\\q"}',
+    '{"\\q": 1}',
+    '{ a: "alice@example.com" }',
+  ])("gives up on %j (the full reader decides)", (text) => {
+    expect(tokenizeJsonFast(text, policy, () => undefined)).toBeUndefined();
+  });
+
+  it("is not used when the policy has ignore rules", () => {
+    const ignoring = policyFromManifest({ ignore_fields: ["note"] });
+    expect(tokenizeJsonFast('{"a": 1}', ignoring, () => undefined)).toBeUndefined();
+  });
+
+  it("counts each value once when it gives up and the text is read again", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const result = pii.afterCall("s", "t", { content: [{ type: "text", text: '["alice@example.com", oops]' }] }) as {
+      content: { text: string }[];
+    };
+    expect(result.content[0]?.text).toBe('["[EMAIL_1]", oops]');
+    expect(pii.audit().types.email).toEqual({ values: 1, tokenized: 1, restored: 0, scrubbed: 0 });
+  });
+});
