@@ -66,6 +66,25 @@ describe("types.ts matches the schemas", () => {
   });
 });
 
+describe("config.schema.json matches ProjectConfig", () => {
+  it("every configurable key is a ProjectConfig field", () => {
+    const configSource = ts.createSourceFile(
+      "config.ts",
+      readFileSync(join(ROOT, "src/store/config.ts"), "utf8"),
+      ts.ScriptTarget.ES2022,
+    );
+    const fields: string[] = [];
+    ts.forEachChild(configSource, (node) => {
+      if (ts.isInterfaceDeclaration(node) && node.name.text === "ProjectConfig") {
+        for (const member of node.members) if (member.name) fields.push(member.name.getText(configSource));
+      }
+    });
+    const keys = Object.keys(schema("config").properties).filter((key) => key !== "$schema");
+    expect(keys.filter((key) => !fields.includes(key))).toEqual([]);
+    expect(fields.filter((field) => !keys.includes(field))).toEqual(["root", "configFile"]);
+  });
+});
+
 describe("schemas are valid JSON Schema 2020-12", () => {
   it.each(["manifest", "skill-frontmatter", "config"])("%s compiles in strict mode", async (name) => {
     const { Ajv2020 } = await import("ajv/dist/2020.js");
