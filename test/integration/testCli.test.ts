@@ -205,6 +205,18 @@ describe("skills test (CLI)", () => {
     }
   });
 
+  it.each(["python", "typescript"])("a skill fresh from `skills new --lang %s` passes its test", async (lang) => {
+    const created = await skills(["new", `fresh-${lang}`, "--lang", lang, "--dir", "scratch"], project);
+    expect(created.code).toBe(0);
+    try {
+      const run = await skills(["test", `scratch/fresh-${lang}`], project);
+      expect(run.stdout.trimEnd().split("\n").pop()).toBe("1 passed, 0 failed");
+      expect(run.code).toBe(0);
+    } finally {
+      await rm(join(project, "scratch"), { recursive: true, force: true });
+    }
+  });
+
   it("--json prints the result object only", async () => {
     const run = await skills(["test", "skills", "--json"], project);
     expect(run.code).toBe(0);
