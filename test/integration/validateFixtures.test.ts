@@ -203,6 +203,17 @@ describe("broken fixtures", () => {
     expect(result.ok ? [] : result.errors.map((e) => e.code)).toEqual(["NAME_INVALID", "NAME_INVALID"]);
   });
 
+  it("allows symlinks that stay inside the skill folder", async () => {
+    const dir = await generated("symlink-inside");
+    await mkdir(join(dir, "lib"));
+    await writeFile(join(dir, "lib", "impl.py"), "def run(input):\n    return {}\n");
+    await rm(join(dir, "main.py"));
+    await symlink("lib/impl.py", join(dir, "main.py"));
+    await symlink(join(dir, "lib"), join(dir, "lib-link"));
+    const result = await loadSkill(dir, { strict: true });
+    expect(result.ok ? result.warnings : result.errors).toEqual([]);
+  });
+
   it("hints at manifest.yml -> manifest.yaml", async () => {
     const result = await loadSkill(join(BROKEN, "manifest-yml"));
     expect(result.ok).toBe(false);
