@@ -2,7 +2,7 @@
 // cassette of 3 tool calls, through the real sandbox with the warm pool. Target: < 10 s on a 2-core machine.
 // Usage: npm run build && node bench/testReplay.mjs [skills] [casesPerSkill]   -> bench/results/testReplay.json
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -170,6 +170,8 @@ try {
       passed: host.summary.passed,
     },
     cpus: cpus().length,
+    // Other work on the machine skews these figures: the 1-minute load average when the run ended.
+    loadAverage: Math.round(loadavg()[0] * 100) / 100,
     concurrency: CONCURRENCY ?? "default",
     warmPool: WARM_POOL ?? "default",
     targetMs: TARGET_MS,
@@ -188,6 +190,7 @@ try {
   console.log(
     `  without the sandbox   ${figures.withoutSandbox.totalMs} ms (${figures.withoutSandbox.perCaseMs} ms per case: what skills test itself costs)`,
   );
+  console.log(`  machine               ${figures.cpus} CPUs, load average ${figures.loadAverage}`);
   console.log(
     `  isolation             ${isolation.join(", ")}; concurrency ${CONCURRENCY ?? "default"}, warm pool ${WARM_POOL ?? "default"}`,
   );
