@@ -6,7 +6,7 @@
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { caseId, compileFilter } from "../core/testing/filter.js";
-import { type SkillTestResult, type TestResult, skillStatus, summarize, toJunitXml } from "../core/testing/results.js";
+import { type SkillTestResult, skillStatus, summarize, type TestResult, toJunitXml } from "../core/testing/results.js";
 import { SkillsError } from "../errors.js";
 import { createRunner } from "../sandbox/index.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";

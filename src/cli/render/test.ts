@@ -1,7 +1,7 @@
 /** Human output of `skills test`: a progress line per skill, then failures with diffs, then `N passed, N failed`. */
-import { type CaseResult, type SkillTestResult, type TestResult, summaryLine } from "../../core/testing/results.js";
-import type { Style } from "../style.js";
+import { type CaseResult, type SkillTestResult, summaryLine, type TestResult } from "../../core/testing/results.js";
 import type { CliContext } from "../context.js";
+import type { Style } from "../style.js";
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;

@@ -8,7 +8,7 @@ import type { CaseResult } from "../../core/testing/results.js";
 import { isSkillsError } from "../../errors.js";
 import type { ToolBackend, ToolInfo } from "../../mcp/types.js";
 import { limitsFromManifest } from "../../sandbox/limits.js";
-import type { Runner, RunLimits, RunResult } from "../../sandbox/types.js";
+import type { RunLimits, Runner, RunResult } from "../../sandbox/types.js";
 import type { ProjectConfig } from "../../store/config.js";
 import { validateInput } from "../runInput.js";
 import type { TestOptions } from "./types.js";

@@ -1,12 +1,12 @@
 /** Planning a skill's tests: load the skill and its tests/*.yaml; what cannot be read becomes an error case. */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Problem } from "../../core/problem.js";
 import { lockFingerprints, lockTools } from "../../core/testing/fingerprintCheck.js";
 import { cassetteNameOf, parseTestFile } from "../../core/testing/parseTestFile.js";
 import type { Cassette, LocatedTestCase } from "../../core/testing/types.js";
 import { readCassette } from "../../mcp/cassette/index.js";
 import { loadMcpConfig } from "../../mcp/config.js";
-import type { Problem } from "../../core/problem.js";
 import { loadSkill } from "../../store/loadSkill.js";
 import { displayPath } from "../run.js";
 import { errorCase, modeOf, problemAt, type SkillPlan, type TestOptions } from "./types.js";

@@ -3,8 +3,9 @@
  * (written by `skills lock`) when there is one, and with the other cassettes of the same skill. A difference is a
  * warning; `skills test --strict` makes it fail the case.
  */
-import { isPlainObject } from "./compare.js";
+
 import type { JsonObject, ToolInfo } from "../../mcp/types.js";
+import { isPlainObject } from "./compare.js";
 import type { Cassette } from "./types.js";
 
 export interface FingerprintDrift {

@@ -1,7 +1,7 @@
 /** Checks one case's expectations against what the run produced. Pure: returns failures, never throws. */
 import { deepEqual, findSubsetMismatch, isPlainObject, projectOnto } from "./compare.js";
 import { prettyJson, renderDiff } from "./diff.js";
-import { type JsonPathError, isDefinite, parseJsonPath, queryJsonPath } from "./jsonPath.js";
+import { isDefinite, type JsonPathError, parseJsonPath, queryJsonPath } from "./jsonPath.js";
 import { checkSchema } from "./schemaCheck.js";
 import type { Expectation, Failure, RegexMatcher } from "./types.js";
 

@@ -3,8 +3,9 @@
  * headers, well-known token shapes, values under secret-named keys) and personal-looking values are flagged.
  * Cassettes get committed, so a secret must never reach one; PII is only flagged because tests may need it.
  */
-import { escapePointer, isPlainObject } from "./compare.js";
+
 import { REDACTED_PREFIX } from "./argMatch.js";
+import { escapePointer, isPlainObject } from "./compare.js";
 import type { PiiFlag, Redaction } from "./types.js";
 
 const SECRET_SHAPES: { name: string; regex: RegExp }[] = [

@@ -1,5 +1,5 @@
 /** JSON Schema checks for `expect.schema` and for the test-case / cassette formats (ajv 2020, compiled once). */
-import { Ajv2020, type ValidateFunction, type ErrorObject } from "ajv/dist/2020.js";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.

@@ -1,16 +1,16 @@
+export { readCassette, writeCassette } from "./io.js";
 export {
-  createReplayBackend,
-  toolsFromCassette,
-  type ReplayBackend,
-  type ReplayOptions,
-  type ReplayReport,
-  type ReplayMismatch,
-} from "./replay.js";
-export {
+  type CassetteMeta,
   createRecordingBackend,
-  toCassetteTool,
   type RecordingBackend,
   type RecordingOptions,
-  type CassetteMeta,
+  toCassetteTool,
 } from "./record.js";
-export { readCassette, writeCassette } from "./io.js";
+export {
+  createReplayBackend,
+  type ReplayBackend,
+  type ReplayMismatch,
+  type ReplayOptions,
+  type ReplayReport,
+  toolsFromCassette,
+} from "./replay.js";

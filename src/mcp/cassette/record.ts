@@ -3,10 +3,11 @@
  * (the server config's env and header values, well-known token shapes) are replaced before anything is written;
  * personal-looking values are flagged in the cassette's `pii` list.
  */
-import { isSkillsError } from "../../errors.js";
+
 import { schemaFingerprint } from "../../core/testing/fingerprint.js";
 import { flagPii, redactSecrets } from "../../core/testing/redact.js";
 import { CASSETTE_VERSION, type Cassette, type CassetteCall, type CassetteTool } from "../../core/testing/types.js";
+import { isSkillsError } from "../../errors.js";
 import type { CallToolResult, JsonObject, ServerInfo, ToolBackend, ToolInfo } from "../types.js";
 
 export interface RecordingOptions {

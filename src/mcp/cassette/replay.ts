@@ -3,10 +3,11 @@
  * unused recorded one with equal arguments). A call that differs is refused with REPLAY_MISMATCH and a readable
  * expected-vs-actual diff; the refusal is also kept in `report()`, so the case fails even if the program catches it.
  */
-import { SkillsError, ERROR_CODES, type ErrorCode } from "../../errors.js";
+
 import { argsMatch, comparableArgs } from "../../core/testing/argMatch.js";
 import { renderCallDiff } from "../../core/testing/diff.js";
 import type { ArgRules, Cassette, CassetteCall } from "../../core/testing/types.js";
+import { ERROR_CODES, type ErrorCode, SkillsError } from "../../errors.js";
 import type { CallToolResult, JsonObject, ToolBackend, ToolInfo } from "../types.js";
 
 export interface ReplayOptions {

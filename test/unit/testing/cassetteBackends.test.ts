@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { parseCassette } from "../../../src/core/testing/parseCassette.js";
+import type { Cassette } from "../../../src/core/testing/types.js";
 import { SkillsError } from "../../../src/errors.js";
 import { createRecordingBackend } from "../../../src/mcp/cassette/record.js";
 import { createReplayBackend, toolsFromCassette } from "../../../src/mcp/cassette/replay.js";
-import { parseCassette } from "../../../src/core/testing/parseCassette.js";
-import type { Cassette } from "../../../src/core/testing/types.js";
 import type { ClientPool } from "../../../src/mcp/pool.js";
 import { DEMO_SECRET, demoPool } from "./helpers/demoServer.js";
 

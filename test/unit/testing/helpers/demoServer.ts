@@ -1,9 +1,10 @@
 /** A real MCP server (the SDK's McpServer) reached over InMemoryTransport through the real client pool. */
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { McpConfig } from "../../../../src/mcp/config.js";
-import { createClientPool, type ClientPool } from "../../../../src/mcp/pool.js";
+import { type ClientPool, createClientPool } from "../../../../src/mcp/pool.js";
 
 export const DEMO_SECRET = "tok-9f8e7d6c5b4a3210";
 
