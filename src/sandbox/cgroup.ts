@@ -4,7 +4,8 @@
  * best-effort: a missing controller means the limit is not applied, never a failed run.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import type { IsolationReport } from "./types.js";
 
 const ROOT = "/sys/fs/cgroup";
@@ -44,7 +45,7 @@ function sweepStale(parent: string): void {
     return;
   }
   for (const name of names) {
-    const match = /^run-(\d+)-\d+$/.exec(name);
+    const match = /^run-(\d+)-/.exec(name);
     if (!match || Number(match[1]) === process.pid) continue;
     try {
       process.kill(Number(match[1]), 0);
@@ -126,6 +127,7 @@ function read(path: string): string {
 }
 
 let counter = 0;
+const instance = Math.random().toString(36).slice(2, 8);
 
 /** The cgroup(s) of one run. */
 export class RunCgroup {
@@ -139,7 +141,8 @@ export class RunCgroup {
     const l = getLayout();
     if (!l) return null;
     counter += 1;
-    const name = `run-${process.pid}-${counter}`;
+    // The random part keeps two copies of this module in one process (e.g. src and dist) from sharing names.
+    const name = `run-${process.pid}-${instance}-${counter}`;
     const parents = l.version === 2 ? [l.base] : [l.memory, l.pids, l.cpu].filter((d): d is string => !!d);
     const dirs = parents.map((p) => join(p, name)).filter(tryMkdir);
     return dirs.length > 0 ? new RunCgroup(dirs, l.version) : null;
@@ -169,14 +172,24 @@ export class RunCgroup {
     if (pids) write(pids, String(maxPids));
   }
 
-  /** Moves one process (and, by inheritance, its future children) into the run's cgroups. */
-  add(pid: number): void {
-    for (const dir of this.dirs) write(join(dir, "cgroup.procs"), String(pid));
+  /**
+   * Moves processes into the run's cgroups (their future children follow). Asynchronous on purpose: writing
+   * cgroup.procs waits for an RCU grace period (milliseconds under load); on the thread pool the hierarchies are
+   * joined in parallel while the interpreter starts.
+   */
+  async add(...pids: number[]): Promise<void> {
+    await Promise.all(
+      this.dirs.flatMap((dir) =>
+        pids.map((pid) => writeFile(join(dir, "cgroup.procs"), String(pid)).catch(() => undefined)),
+      ),
+    );
   }
 
-  /** Adds a process and every descendant it already has (closes the race between spawn and add). */
-  addTree(pid: number): void {
-    for (const p of descendants(pid)) this.add(p);
+  /** Adds every descendant of pid not already in the run's cgroup (closes the race between spawn and add). */
+  async addTree(pid: number): Promise<void> {
+    const marker = `/${PARENT}/${basename(this.dirs[0]!)}`;
+    const missing = descendants(pid).filter((p) => !read(`/proc/${p}/cgroup`).includes(marker));
+    if (missing.length > 0) await this.add(...missing);
   }
 
   pids(): number[] {

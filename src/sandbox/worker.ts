@@ -106,7 +106,8 @@ export class OutputCapture {
 }
 
 let sandboxTmp: string | undefined;
-let uidCounter = 0;
+// Random start: two copies of this module in one process should not hand out the same uids.
+let uidCounter = Math.floor(Math.random() * 1000);
 
 function tmpRoot(): string {
   if (!sandboxTmp) {
@@ -202,7 +203,7 @@ export class SandboxWorker {
       stdio: ["ignore", "pipe", "pipe", "pipe"],
       detached: true,
     });
-    if (this.child.pid !== undefined) this.cgroup?.add(this.child.pid);
+    const joined = this.child.pid !== undefined ? this.cgroup?.add(this.child.pid) : undefined;
     this.child.stdout?.on("data", (chunk: Buffer) => this.stdout.push(chunk));
     this.child.stderr?.on("data", (chunk: Buffer) => this.stderr.push(chunk));
     this.child.stdout?.on("close", () => this.stdout.end());
@@ -239,8 +240,11 @@ export class SandboxWorker {
     this.bridge.attach({
       onNotification: (method) => {
         if (method === "ready") {
-          if (this.child.pid !== undefined) this.cgroup?.addTree(this.child.pid);
-          this.readyHandler?.();
+          // Ready for a program only once every process of the worker is inside the run's cgroup.
+          const pid = this.child.pid;
+          void Promise.resolve(joined)
+            .then(() => (pid !== undefined ? this.cgroup?.addTree(pid) : undefined))
+            .then(() => this.readyHandler?.());
         }
       },
       onRequest: async () => ({ error: { code: -32601, message: "no program is running" } }),
