@@ -45,6 +45,13 @@ export function defaultCacheDir(config: McpConfig): string {
 }
 
 const subscribed = new WeakMap<ClientPool, Set<string>>();
+/** How many tools/list_changed notifications each server of a pool has sent: a list fetched while one arrived is
+ * returned but not cached, since it may already be out of date. */
+const changes = new WeakMap<ClientPool, Map<string, number>>();
+
+function changeCount(pool: ClientPool, server: string): number {
+  return changes.get(pool)?.get(server) ?? 0;
+}
 
 export async function loadCatalog(options: LoadCatalogOptions): Promise<Catalog> {
   const { pool, config, cacheDir } = options;
@@ -88,8 +95,12 @@ async function loadServer(
         };
       }
     }
+    const before = changeCount(pool, name);
     const tools = await pool.listServerTools(name);
     const serverInfo = await pool.serverInfo(name);
+    if (changeCount(pool, name) !== before) {
+      return { server: { serverInfo, cached: false, toolCount: tools.length }, tools };
+    }
     // A cache that cannot be written (read-only checkout, full disk) costs speed next time, not this answer.
     const written = await writeCacheEntry(cacheDir, key, name, serverInfo, tools).then(
       () => true,
@@ -110,6 +121,11 @@ function watchToolChanges(pool: ClientPool, config: McpConfig, cacheDir: string)
   subscribed.set(pool, dirs);
   if (dirs.has(cacheDir)) return;
   dirs.add(cacheDir);
+  if (!changes.has(pool)) {
+    const counts = new Map<string, number>();
+    changes.set(pool, counts);
+    pool.onToolsChanged((server) => counts.set(server, (counts.get(server) ?? 0) + 1));
+  }
   pool.onToolsChanged((server) => {
     const serverConfig = config.servers[server];
     if (!serverConfig) return;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SkillsError } from "../../../src/errors.js";
 import { type Catalog, defaultCacheDir, findTool, invalidateCatalog, loadCatalog } from "../../../src/mcp/catalog.js";
 import { type ClientPool, createClientPool } from "../../../src/mcp/pool.js";
-import { type FakeServer, greeter, inMemoryWorld } from "./inMemory.js";
+import { type FakeServer, greeter, inMemoryWorld, restless } from "./inMemory.js";
 
 let root: string;
 let cacheDir: string;
@@ -94,6 +94,15 @@ describe("loadCatalog", () => {
     const second = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
     expect(second.servers.a!.cached).toBe(false);
     expect(JSON.parse(await readFile(file, "utf8")).tools).toHaveLength(4);
+  });
+
+  it("returns but does not cache a tool list that changed while it was fetched", async () => {
+    const w = world({ r: restless() });
+    const catalog = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
+    expect(catalog.tools.map((tool) => tool.name)).toEqual(["moving_target"]);
+    expect(catalog.servers.r).toMatchObject({ cached: false, toolCount: 1 });
+    expect(catalog.servers.r!.cacheFile).toBeUndefined();
+    expect(existsSync(cacheDir) ? await readdir(cacheDir) : []).toEqual([]);
   });
 
   it("still answers when the cache cannot be written", async () => {

@@ -108,3 +108,18 @@ export function paged(count: number, endless = false): FakeServer {
     },
   };
 }
+
+/** A server that announces tools/list_changed while it answers tools/list (its list is already out of date). */
+export function restless(): FakeServer {
+  return {
+    version: "1.0.0",
+    setup(server) {
+      server.server.registerCapabilities({ tools: { listChanged: true } });
+      server.server.setRequestHandler(ListToolsRequestSchema, async () => {
+        await server.server.sendToolListChanged();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return { tools: [{ name: "moving_target", inputSchema: { type: "object" as const } }] };
+      });
+    },
+  };
+}
