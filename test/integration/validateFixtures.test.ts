@@ -82,6 +82,8 @@ const COMMITTED: Record<string, Expected> = {
   "invalid-input-schema": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 7, column: 9 },
   "invalid-output-schema": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 8 },
   "invalid-input-pattern": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 11 },
+  "privacy-pattern-builtin-name": { code: "PRIVACY_PATTERN_NAME", file: "manifest.yaml", line: 10, column: 13 },
+  "privacy-regex-empty-match": { code: "PRIVACY_REGEX_INVALID", file: "manifest.yaml", line: 9, column: 14 },
   "bad-privacy-regex": { code: "PRIVACY_REGEX_INVALID", file: "manifest.yaml", line: 10, column: 14 },
 };
 

@@ -66,6 +66,16 @@ describe("types.ts matches the schemas", () => {
   });
 });
 
+describe("PII detector names agree", () => {
+  it("schema enum, validator and the PII core list the same detectors", async () => {
+    const { PII_DETECTORS } = await import("../../src/core/validate/manifest.js");
+    const { BUILTIN_PII_TYPES } = await import("../../src/core/pii/types.js");
+    const enumValues = schema("manifest").properties.privacy.properties.tokenize.items.enum;
+    expect(enumValues).toEqual([...PII_DETECTORS]);
+    expect([...BUILTIN_PII_TYPES]).toEqual([...PII_DETECTORS]);
+  });
+});
+
 describe("config.schema.json matches ProjectConfig", () => {
   it("every configurable key is a ProjectConfig field", () => {
     const configSource = ts.createSourceFile(

@@ -160,6 +160,11 @@ export const PROBLEM_CODES = {
     meaning: "`input` or `output` is not a valid JSON Schema",
     fix: "fix the keyword shown (see json-schema.org)",
   },
+  PRIVACY_PATTERN_NAME: {
+    level: "error",
+    meaning: "a privacy pattern's name repeats another pattern or a built-in detector",
+    fix: "give each pattern its own name, e.g. employee_id",
+  },
   PRIVACY_REGEX_INVALID: {
     level: "error",
     meaning: "a privacy pattern's regex does not compile",

@@ -163,25 +163,59 @@ function checkEntryPath(entry: string, language: unknown, ctx: DocumentContext):
   return [];
 }
 
+/** The built-in PII detectors (schemas/manifest.schema.json lists the same names under privacy.tokenize). */
+export const PII_DETECTORS = ["email", "phone", "ssn", "credit_card", "ip", "secret", "iban"] as const;
+
+/** What the PII policy refuses at run time, found at validate time: bad or empty-matching regexes, clashing names. */
 function checkPrivacyPatterns(privacy: unknown, ctx: DocumentContext): Problem[] {
   if (!isPlainObject(privacy) || !Array.isArray(privacy.patterns)) return [];
   const problems: Problem[] = [];
+  const seen = new Set<string>();
   privacy.patterns.forEach((pattern, i) => {
-    if (!isPlainObject(pattern) || typeof pattern.regex !== "string") return;
+    if (!isPlainObject(pattern)) return;
+    if (typeof pattern.name === "string") {
+      const clash = (PII_DETECTORS as readonly string[]).includes(pattern.name)
+        ? "is the name of a built-in detector"
+        : seen.has(pattern.name)
+          ? "is used by another pattern"
+          : undefined;
+      if (clash) {
+        problems.push(
+          problemAt(
+            ctx,
+            "PRIVACY_PATTERN_NAME",
+            `/privacy/patterns/${i}/name`,
+            `privacy pattern name "${pattern.name}" ${clash}`,
+            {
+              hint: (PII_DETECTORS as readonly string[]).includes(pattern.name)
+                ? `list "${pattern.name}" under privacy.tokenize instead, or rename the pattern`
+                : "give each pattern its own name",
+            },
+          ),
+        );
+      }
+      seen.add(pattern.name);
+    }
+    if (typeof pattern.regex !== "string") return;
+    const label = JSON.stringify(pattern.name ?? i);
+    const pointer = `/privacy/patterns/${i}/regex`;
+    let regex: RegExp;
     try {
-      new RegExp(pattern.regex, "g");
+      regex = new RegExp(pattern.regex, "g");
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       problems.push(
-        problemAt(
-          ctx,
-          "PRIVACY_REGEX_INVALID",
-          `/privacy/patterns/${i}/regex`,
-          `privacy pattern ${JSON.stringify(pattern.name ?? i)}: ${reason}`,
-          {
-            hint: "fix the JavaScript regular expression; in double-quoted YAML write \\\\d for \\d, or use single quotes",
-          },
-        ),
+        problemAt(ctx, "PRIVACY_REGEX_INVALID", pointer, `privacy pattern ${label}: ${reason}`, {
+          hint: "fix the JavaScript regular expression; in double-quoted YAML write \\\\d for \\d, or use single quotes",
+        }),
+      );
+      return;
+    }
+    if (regex.test("")) {
+      problems.push(
+        problemAt(ctx, "PRIVACY_REGEX_INVALID", pointer, `privacy pattern ${label} matches the empty string`, {
+          hint: "make the pattern require at least one character (use + instead of *)",
+        }),
       );
     }
   });
