@@ -69,7 +69,7 @@ function docstringText(tool: ToolInfo, fn: PyFunction): string {
     .filter((param) => param.description?.trim() || param.name !== param.key)
     .map((param) => {
       const renamed = param.name === param.key ? "" : ` (sent as ${JSON.stringify(param.key)})`;
-      return `    ${param.name}${renamed}: ${param.description?.trim() ?? ""}`.trimEnd();
+      return `    ${param.name}${renamed}: ${(param.description?.trim() ?? "").split(/\r\n|\r|\n|\u2028|\u2029/).join("\n        ")}`.trimEnd();
     });
   if (fn.extra) args.push(`    ${fn.extra}: further arguments, passed on as they are.`);
   if (args.length > 0) sections.push(`Args:\n${args.join("\n")}`);
