@@ -280,13 +280,13 @@ writeFileSync(new URL("./results/sandbox.json", import.meta.url), `${JSON.string
 const ok = (flag) => (flag ? "ok" : "MISSED");
 const rows = [
   [
-    "cold python (vs python3 -S -I -c pass)",
+    "cold python (vs python3 -S -I -c pass, clean env)",
     `${results.cold.python.coldMedianMs} ms vs ${results.cold.python.bareMedianMs} ms = ${results.cold.python.ratio}x`,
     `<= ${TARGETS.coldRatio}x`,
     ok(results.pass.coldPython),
   ],
   [
-    "cold typescript (vs node -e 0)",
+    "cold typescript (vs node -e 0, clean env)",
     `${results.cold.typescript.coldMedianMs} ms vs ${results.cold.typescript.bareMedianMs} ms = ${results.cold.typescript.ratio}x`,
     `<= ${TARGETS.coldRatio}x`,
     ok(results.pass.coldTypescript),
