@@ -35,11 +35,19 @@ export function isDetail(value: string): value is Detail {
   return (DETAIL_LEVELS as readonly string[]).includes(value);
 }
 
+const ABBREVIATION = /(\b(e\.g|i\.e|vs)|(^|\s)[A-Za-z])\.$/;
+
 /** The first sentence of a description, on one line, at most `max` characters. */
 export function firstSentence(text: string | undefined, max = 160): string {
   if (!text) return "";
   const flat = text.replace(/\s+/g, " ").trim();
-  const end = flat.search(/[.!?](\s|$)/);
+  let end = -1;
+  for (const match of flat.matchAll(/[.!?](?=\s|$)/g)) {
+    // "e.g.", "i.e.", "vs." and initials do not end a sentence.
+    if (ABBREVIATION.test(flat.slice(Math.max(0, match.index - 4), match.index + 1))) continue;
+    end = match.index;
+    break;
+  }
   const sentence = end >= 0 ? flat.slice(0, end + 1) : flat;
   return sentence.length > max ? `${sentence.slice(0, max - 1).trimEnd()}…` : sentence;
 }

@@ -21,6 +21,10 @@ describe("firstSentence", () => {
     ["No full stop at all", "No full stop at all"],
     ["Line one\nline two. Three.", "Line one line two."],
     ["", ""],
+    ["Reads files, e.g. logs. Then more.", "Reads files, e.g. logs."],
+    ["Compares a vs. b, i.e. two values. More.", "Compares a vs. b, i.e. two values."],
+    ["Written by J. Smith. Second.", "Written by J. Smith."],
+    ["Ends with etc. Next sentence.", "Ends with etc."],
   ])("%j → %j", (text, expected) => {
     expect(firstSentence(text)).toBe(expected);
   });
