@@ -81,6 +81,7 @@ const COMMITTED: Record<string, Expected> = {
   "compatibility-too-long": { code: "COMPATIBILITY_TOO_LONG", file: "SKILL.md", line: 4, strictOnly: true },
   "invalid-input-schema": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 7, column: 9 },
   "invalid-output-schema": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 8 },
+  "input-ref-dangling": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 11, column: 17 },
   "invalid-input-pattern": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 11 },
   "privacy-pattern-builtin-name": { code: "PRIVACY_PATTERN_NAME", file: "manifest.yaml", line: 10, column: 13 },
   "privacy-regex-empty-match": { code: "PRIVACY_REGEX_INVALID", file: "manifest.yaml", line: 9, column: 14 },

@@ -56,6 +56,7 @@ export function checkJsonSchema(schema: Record<string, unknown>): SchemaIssue[] 
     }
   }
   collectPatternIssues(schema, "", issues);
+  collectRefIssues(schema, schema, "", issues);
   return dedupe(simplify(issues));
 }
 
@@ -102,6 +103,53 @@ function collectPatternIssues(node: unknown, pointer: string, issues: SchemaIssu
     }
     if (typeof value === "object") collectPatternIssues(value, child, issues);
   }
+}
+
+/**
+ * Every `$ref` must resolve inside the schema: runs are offline, so the runner cannot fetch remote schemas, and a
+ * dangling local reference fails only when the skill runs. Plain-name anchors (`#name`) and `$id`-relative
+ * references are left to the runner.
+ */
+function collectRefIssues(root: unknown, node: unknown, pointer: string, issues: SchemaIssue[]): void {
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => {
+      collectRefIssues(root, item, `${pointer}/${i}`, issues);
+    });
+    return;
+  }
+  if (node === null || typeof node !== "object") return;
+  for (const [key, value] of Object.entries(node)) {
+    const child = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (key === "$ref" && typeof value === "string") {
+      const problem = refProblem(root, value);
+      if (problem)
+        issues.push({
+          pointer: child,
+          keyword: "$ref",
+          message: problem,
+          hint: "define the schema under $defs and refer to it as #/$defs/<name>",
+          target: "value",
+        });
+      continue;
+    }
+    if (typeof value === "object") collectRefIssues(root, value, child, issues);
+  }
+}
+
+function refProblem(root: unknown, ref: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref))
+    return `$ref ${JSON.stringify(ref)} points outside the schema; runs are offline and cannot fetch it`;
+  if (ref === "#") return undefined;
+  if (!ref.startsWith("#/")) return undefined;
+  let target: unknown = root;
+  for (const raw of ref.slice(2).split("/")) {
+    const segment = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (target === null || typeof target !== "object" || !(segment in target)) {
+      return `$ref ${JSON.stringify(ref)} does not resolve: there is no ${JSON.stringify(segment)} in the schema`;
+    }
+    target = (target as Record<string, unknown>)[segment];
+  }
+  return undefined;
 }
 
 function checkRegex(source: string, pointer: string, issues: SchemaIssue[]): void {

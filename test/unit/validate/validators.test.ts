@@ -201,6 +201,10 @@ describe("checkJsonSchema", () => {
     [{ properties: { a: { minLength: -1 } } }, ["/properties/a/minLength"]],
     [{ patternProperties: { "(": {} } }, ["/patternProperties/("]],
     [{ items: { pattern: "[" } }, ["/items/pattern"]],
+    [{ $defs: { a: { type: "string" } }, properties: { x: { $ref: "#/$defs/a" }, y: { $ref: "#" } } }, []],
+    [{ $defs: { a: { type: "string" } }, properties: { x: { $ref: "#/$defs/b" } } }, ["/properties/x/$ref"]],
+    [{ items: { $ref: "https://example.com/schema.json" } }, ["/items/$ref"]],
+    [{ properties: { $ref: { type: "string" } } }, []],
   ])("%j -> %j", (input, pointers) => {
     expect(checkJsonSchema(input).map((issue) => issue.pointer)).toEqual(pointers);
   });
