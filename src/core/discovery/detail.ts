@@ -35,7 +35,7 @@ export function isDetail(value: string): value is Detail {
   return (DETAIL_LEVELS as readonly string[]).includes(value);
 }
 
-const ABBREVIATION = /(\b(e\.g|i\.e|vs)|(^|\s)[A-Za-z])\.$/;
+const ABBREVIATION = /(\b(e\.g|i\.e|vs)|(^|\s)[A-Z])\.$/;
 
 /** The first sentence of a description, on one line, at most `max` characters. */
 export function firstSentence(text: string | undefined, max = 160): string {

@@ -25,6 +25,7 @@ describe("firstSentence", () => {
     ["Compares a vs. b, i.e. two values. More.", "Compares a vs. b, i.e. two values."],
     ["Written by J. Smith. Second.", "Written by J. Smith."],
     ["Ends with etc. Next sentence.", "Ends with etc."],
+    ["Returns the sum of a and b. More.", "Returns the sum of a and b."],
   ])("%j → %j", (text, expected) => {
     expect(firstSentence(text)).toBe(expected);
   });
