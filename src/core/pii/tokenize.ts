@@ -1,5 +1,5 @@
 /** Replacing detected values with tokens (tool results) and tokens with values (tool arguments). */
-import { detectInString, mayContainPii } from "./detect.js";
+import { detectInString, mayContainPii, resolveOverlaps } from "./detect.js";
 import { textFeatures } from "./detectors/text.js";
 import { tokenizeJsonFast } from "./jsonFast.js";
 import { JsonSyntaxError, type LiteralFilter, lexJson } from "./jsonLexer.js";
@@ -30,8 +30,32 @@ export function tokenizeString(
   count: CountFn,
   ctx: KeyContext = NO_CONTEXT,
 ): string | undefined {
-  const matches = detectInString(text, policy, ctx);
+  let matches = detectInString(text, policy, ctx);
+  if (vault.size > 0 && text.length >= 3) {
+    const known = knownValueMatches(text, vault);
+    if (known.length > 0) matches = resolveOverlaps([...matches, ...known]);
+  }
   return matches.length === 0 ? undefined : replaceMatches(text, matches, vault, count);
+}
+
+/** Words of a string, split at whitespace, quotes, brackets and list punctuation. */
+const WORD_RE = /[^\s,;:"'<>()[\]{}|]+/g;
+
+/**
+ * Values this run already tokenized, found again as whole words where no detector fires: a phone that was found
+ * under a `phone` field and turns up bare in a `note` ("call 4155552671") gets the same token there.
+ */
+function knownValueMatches(text: string, vault: TokenVault): PiiMatch[] {
+  const out: PiiMatch[] = [];
+  WORD_RE.lastIndex = 0;
+  for (let m = WORD_RE.exec(text); m; m = WORD_RE.exec(text)) {
+    let word = m[0];
+    while (word.length > 0 && /[.!?]$/.test(word)) word = word.slice(0, -1);
+    if (word.length < 3) continue;
+    const entry = vault.entryFor(word);
+    if (entry) out.push({ type: entry.type, start: m.index, end: m.index + word.length, confidence: 1 });
+  }
+  return out;
 }
 
 /** Tokenizes every string (and phone/ssn/card-named number) in a parsed JSON value. */

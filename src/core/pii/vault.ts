@@ -35,6 +35,11 @@ export class TokenVault {
     return { token: entry.token, isNew: true };
   }
 
+  /** The entry of a real value, if this run tokenized it. */
+  entryFor(value: string): VaultEntry | undefined {
+    return this.#byValue.get(value);
+  }
+
   lookup(token: string): VaultEntry | undefined {
     return this.#byToken.get(token);
   }

@@ -68,6 +68,18 @@ describe("createPiiInterceptor", () => {
     expect(pii.beforeCall("s", "t", untouched)).toBe(untouched);
   });
 
+  it("gives a value found once the same token where it turns up again as a bare word, even without a detector", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const result = pii.afterCall("crm", "get", {
+      content: [{ type: "text", text: '{"phone": "4155552671", "note": "call 4155552671. Or 41555526710"}' }],
+    }) as { content: { text: string }[] };
+    expect(result.content[0]?.text).toBe('{"phone": "[PHONE_1]", "note": "call [PHONE_1]. Or 41555526710"}');
+    const later = pii.afterCall("crm", "log", { content: [{ type: "text", text: "dialled 4155552671 twice" }] }) as {
+      content: { text: string }[];
+    };
+    expect(later.content[0]?.text).toBe("dialled [PHONE_1] twice");
+  });
+
   it("default mode: tokenizes what leaves the run, including values seen in results that no detector would catch", () => {
     const pii = createPiiInterceptor(policyFromManifest());
     pii.afterCall("crm", "get", { content: [], structuredContent: { phone: "4155552671" } });

@@ -37,7 +37,8 @@ describe("tokenizeJsonFast (the bridge's fast path)", () => {
     expect(fast).toBe(full);
     expect(JSON.parse(fast!)).toEqual({
       phones: ["[PHONE_1]", ["[PHONE_2]"]],
-      rows: [{ id: "4155552671" }, "4155552671"],
+      // not phones by themselves (an id field, an array under "rows"), but values this run already tokenized
+      rows: [{ id: "[PHONE_1]" }, "[PHONE_1]"],
       contact: { phone: "[PHONE_3]", n: -14155552671, x: 1.5e10 },
       "[EMAIL_1]": true,
       nested: [[{ tel: "[PHONE_4]" }], null, false],
