@@ -5,7 +5,7 @@
 // 3. bridge throughput from one program to an in-memory MCP server: >= 5,000 calls/s
 // 4. a program pulls 10,000 items from a tool and returns a 10-line summary: < 150 ms end to end, tokens in vs out
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -85,6 +85,28 @@ function bareStart(command, args, env = CLEAN_ENV) {
 const PY_TRIVIAL = "def run(input):\n    return 1\n";
 const TS_TRIVIAL = "export async function run() { return 1; }\n";
 
+/** The isolation chain alone (prlimit -> setpriv -> bwrap -> interpreter), without the host's own work: the floor a
+ * cold sandboxed run cannot go under. Absent tools (no bwrap) -> null. */
+function isolationFloor(interpreter, args) {
+  const which = (name) =>
+    ["/usr/bin", "/bin", "/usr/sbin", "/sbin"].map((dir) => `${dir}/${name}`).find((path) => existsSync(path));
+  const [bwrap, prlimit, setpriv] = [which("bwrap"), which("prlimit"), which("setpriv")];
+  if (!bwrap || !prlimit || !setpriv) return null;
+  const uid = process.getuid?.() === 0 ? ["--reuid=65533", "--regid=65533", "--clear-groups"] : null;
+  const chain = [
+    ...["--cpu=30:31", "--nofile=256", "--"],
+    ...(uid ? [setpriv, ...uid, "--"] : []),
+    bwrap,
+    ...["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"],
+    ...["--uid", "65534", "--gid", "65534", "--ro-bind", "/usr", "/usr"],
+    ...["--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin"],
+    ...["--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev", "--", interpreter, ...args],
+  ];
+  const samples = [];
+  for (let i = 0; i < ROUNDS; i++) samples.push(bareStart(prlimit, chain));
+  return round(median(samples));
+}
+
 async function coldVsBare() {
   const rows = {};
   for (const [language, code, bare] of [
@@ -111,6 +133,7 @@ async function coldVsBare() {
       bareMedianMs: round(median(plain)),
       ratio: round(median(cold) / median(plain)),
       bareWithHostEnvMedianMs: round(median(inherited)),
+      isolationFloorMs: isolationFloor(bare[0], bare[1]),
     };
   }
   return rows;
@@ -290,6 +313,12 @@ const rows = [
     `${results.cold.typescript.coldMedianMs} ms vs ${results.cold.typescript.bareMedianMs} ms = ${results.cold.typescript.ratio}x`,
     `<= ${TARGETS.coldRatio}x`,
     ok(results.pass.coldTypescript),
+  ],
+  [
+    "  isolation chain alone: python / node",
+    `${results.cold.python.isolationFloorMs ?? "-"} ms / ${results.cold.typescript.isolationFloorMs ?? "-"} ms`,
+    "(floor)",
+    "",
   ],
   [
     "warm pool python (median)",
