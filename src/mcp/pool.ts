@@ -20,6 +20,7 @@ import type { CallToolOptions, CallToolResult, JsonObject, ServerInfo, ToolBacke
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+const FAILED_START_GRACE_MS = 100;
 
 export type StderrMode = "capture" | "inherit" | ((server: string, text: string) => void);
 
@@ -214,6 +215,8 @@ export class ClientPool implements ToolBackend {
     try {
       await client.connect(transport, { timeout: timeoutMs });
     } catch (error) {
+      // A server that failed its handshake gets no long goodbye: its stderr is all we still want from it.
+      if (transport instanceof ProcessStdioTransport) await transport.close(FAILED_START_GRACE_MS);
       await client.close().catch(() => undefined);
       await transport.close().catch(() => undefined);
       throw startFailed(config, startFailureReason(error, transport, timeoutMs), stderr.lines(), {

@@ -103,10 +103,11 @@ export class ProcessStdioTransport implements Transport {
     });
   }
 
-  async close(): Promise<void> {
+  /** Ends the server's process group: stdin closed, then SIGTERM, then SIGKILL, `graceMs` apart. */
+  async close(graceMs?: number): Promise<void> {
     const child = this.child;
     if (!child || !this.exited || child.pid === undefined) return;
-    const grace = this.options.graceMs ?? 1000;
+    const grace = graceMs ?? this.options.graceMs ?? 1000;
     const exitedWithin = (ms: number) =>
       Promise.race([
         this.exited!.then(() => true),
