@@ -3,13 +3,63 @@
 The host hands the sandboxed program one UNIX socket on the fd named by SKILLS_BRIDGE_FD (default 3). Each message
 is one line of UTF-8 JSON-RPC 2.0. `call_tool` is synchronous and thread-safe: many threads may call at once; one
 reader thread dispatches responses by id. `call_tool_async` does the same for asyncio code (asyncio is only imported
-when it is used). Stdlib only, so it imports in about a millisecond.
+when it is used). Stdlib only, and it avoids even `json` and `threading` (which pull in `re`, `enum`,
+`collections`, ...): it uses their C cores `_json` and `_thread` directly, so a worker starts a few ms sooner.
 """
 
-import json
+import _thread
 import os
 import sys
-import threading
+
+try:
+    import _json
+
+    class _DecodeContext:
+        strict = True
+        object_hook = None
+        object_pairs_hook = None
+        parse_float = float
+        parse_int = int
+        parse_constant = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__
+        memo = {}
+
+    _scan = _json.make_scanner(_DecodeContext())
+
+    def _not_serializable(value):
+        raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+    # Built once at import so an incompatible _json (other Python) falls back to the json module.
+    _probe = _json.make_encoder(
+        {}, _not_serializable, _json.encode_basestring, None, ":", ",", False, False, False
+    )
+
+    def dumps(value):
+        """Compact JSON, UTF-8 kept, NaN/Infinity refused (like json.dumps(..., allow_nan=False))."""
+        if isinstance(value, str):
+            return _json.encode_basestring(value)
+        # A fresh markers dict per call: circular references are detected, and calls from threads do not share it.
+        encode = _json.make_encoder({}, _not_serializable, _json.encode_basestring, None, ":", ",", False, False, False)
+        return "".join(encode(value, 0))
+
+    def loads(text):
+        if isinstance(text, (bytes, bytearray)):
+            text = text.decode()
+        start = len(text) - len(text.lstrip())
+        try:
+            value, end = _scan(text, start)
+        except StopIteration as error:
+            raise ValueError(f"Expecting value: char {error.value}") from None
+        if text[end:].strip():
+            raise ValueError(f"Extra data: char {end}")
+        return value
+
+except (ImportError, AttributeError, TypeError):  # an interpreter without the C accelerator
+    import json as _json_module
+
+    def dumps(value):
+        return _json_module.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+    loads = _json_module.loads
 
 __all__ = ["ToolError", "call_tool", "call_tool_async", "get_bridge"]
 
@@ -40,22 +90,21 @@ class Bridge:
 
     def __init__(self, fd):
         self._fd = fd
-        self._write_lock = threading.Lock()
-        self._pending_lock = threading.Lock()
+        self._write_lock = _thread.allocate_lock()
+        self._pending_lock = _thread.allocate_lock()
         self._pending = {}
         self._next_id = 0
         self._handlers = {}
         self._closed = False
         self.on_close = None
-        self._reader = threading.Thread(target=self._read_loop, name="skills-bridge", daemon=True)
-        self._reader.start()
+        _thread.start_new_thread(self._read_loop, ())
 
     def handle(self, method, handler):
         """Register handler(params, id) for requests/notifications the host sends (called on the reader thread)."""
         self._handlers[method] = handler
 
     def send(self, message):
-        data = (json.dumps(message, separators=(",", ":"), ensure_ascii=False, allow_nan=False) + "\n").encode()
+        data = (dumps(message) + "\n").encode()
         with self._write_lock:
             view = memoryview(data)
             while view:
@@ -90,15 +139,16 @@ class Bridge:
         return id
 
     def request_sync(self, method, params):
-        done = threading.Event()
+        done = _thread.allocate_lock()
+        done.acquire()
         box = []
 
         def callback(response):
             box.append(response)
-            done.set()
+            done.release()
 
         self.request(method, params, callback)
-        done.wait()
+        done.acquire()
         return box[0]
 
     def _dispatch(self, message):
@@ -128,7 +178,7 @@ class Bridge:
                         break
                     line, buffer = buffer[:end], buffer[end + 1 :]
                     if line.strip():
-                        self._dispatch(json.loads(line))
+                        self._dispatch(loads(line))
         except OSError:
             pass
         finally:
@@ -145,7 +195,7 @@ class Bridge:
             self.on_close()
 
 
-_bridge_lock = threading.Lock()
+_bridge_lock = _thread.allocate_lock()
 
 
 def get_bridge():
@@ -182,7 +232,7 @@ def unwrap(server, tool, response):
         return result["structuredContent"]
     if content and all(isinstance(item, dict) and item.get("type") == "text" for item in content):
         try:
-            values = [json.loads(item.get("text", "")) for item in content]
+            values = [loads(item.get("text", "")) for item in content]
         except ValueError:
             return content
         return values[0] if len(values) == 1 else values

@@ -5,9 +5,9 @@ bridge, then waits for "execute" requests. A single-use worker runs one program 
 one namespace across executions like a kernel. The program's result travels back as the response to "execute".
 """
 
+import _thread
 import os
 import sys
-import threading
 import time
 
 import _runtime
@@ -16,13 +16,17 @@ import _runtime
 sys.modules["servers._runtime"] = _runtime
 
 _jobs = []
-_jobs_ready = threading.Condition()
+# A binary semaphore: released when a job may be waiting (list.append/pop are atomic).
+_jobs_signal = _thread.allocate_lock()
+_jobs_signal.acquire()
 
 
 def _on_execute(params, id):
-    with _jobs_ready:
-        _jobs.append((id, params))
-        _jobs_ready.notify()
+    _jobs.append((id, params))
+    try:
+        _jobs_signal.release()
+    except RuntimeError:  # already released: the main loop will see the job anyway
+        pass
 
 
 def _on_close():
@@ -128,10 +132,8 @@ def _run_program(params, namespace):
 
 
 def _encode_result(value, max_bytes):
-    import json
-
     try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        text = _runtime.dumps(value)
     except (TypeError, ValueError) as error:
         return None, {
             "code": "RESULT_NOT_SERIALIZABLE",
@@ -179,10 +181,9 @@ def main():
     bridge.notify("ready", {"pid": os.getpid(), "language": "python"})
     namespace = {"__name__": "__skill__", "__builtins__": __builtins__}
     while True:
-        with _jobs_ready:
-            while not _jobs:
-                _jobs_ready.wait()
-            id, params = _jobs.pop(0)
+        while not _jobs:
+            _jobs_signal.acquire()
+        id, params = _jobs.pop(0)
         if params.get("cwd"):
             os.chdir(params["cwd"])
         reply = _execute(params, namespace)
