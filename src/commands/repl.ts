@@ -44,9 +44,8 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
   });
   const limits: Partial<RunLimits> = {};
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
-  let session: ReturnType<typeof createSession>;
-  try {
-    session = createSession({
+  const start = () =>
+    createSession({
       language: options.language,
       tools: toolset.tools,
       backend: toolset.backend,
@@ -55,6 +54,9 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
       python: config.python,
       interceptor: createPiiInterceptor(policyFromManifest(undefined, options.pii, config.pii)),
     });
+  let session: ReturnType<typeof createSession>;
+  try {
+    session = start();
   } catch (error) {
     await toolset.close();
     throw error;
@@ -63,7 +65,18 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
     language: options.language,
     tools: toolset.tools.map((tool) => `${tool.server}/${tool.name}`),
     warnings: toolset.warnings,
-    execute: (code) => session.execute(options.language === "python" ? code : unexported(code)),
+    async execute(code) {
+      // A block that is killed (timeout, memory) or an idle timeout ends the session: go on in a fresh one, and say so.
+      let restarted = false;
+      if (session.closed) {
+        session = start();
+        restarted = true;
+      }
+      const run = await session.execute(options.language === "python" ? code : unexported(code));
+      if (!restarted) return run;
+      const notice = "the previous session had ended, so this block ran in a new one: earlier variables are gone";
+      return { ...run, warnings: [notice, ...(run.warnings ?? [])] };
+    },
     close: async () => {
       try {
         await session.close();

@@ -106,4 +106,21 @@ describe("repl session", () => {
       await session.close();
     }
   });
+
+  test("a block killed by its timeout ends the session; the next block runs in a new one, with a warning", async () => {
+    const session = await openRepl({ language: "python", timeoutMs: 700, cwd: repo });
+    try {
+      expect((await session.execute("x = 1\n")).ok).toBe(true);
+      const killed = await session.execute("import time\ntime.sleep(30)\n");
+      expect(killed.timedOut).toBe(true);
+      const next = await session.execute("'x' in globals()\n");
+      expect(next.ok).toBe(true);
+      expect(next.result).toBe(false);
+      expect(next.warnings?.[0]).toMatch(/new one: earlier variables are gone/);
+      const after = await session.execute("y = 2\ny\n");
+      expect(after.warnings ?? []).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
 });
