@@ -326,6 +326,7 @@ describe("skills test: bad input fails its own case and nothing else", () => {
         "name: drift\ninput: { path: data }\ncassette: drifted.json\nexpect: { subset: { count: 2 } }\n",
       "tests/zz-hang.yaml": "name: hang\ninput: { path: hang }\ntimeout_ms: 1500\n",
       "tests/zz-dup.yaml": "name: basic\ninput: { path: data }\n",
+      "tests/zz-huge.yaml": `name: huge\ninput: { path: data }\n# ${"x".repeat(1024 * 1024)}\n`,
     });
     await cp(join(dir, "cassettes/basic.json"), join(dir, "cassettes/hang.json"));
     await cp(join(dir, "cassettes/basic.json"), join(dir, "cassettes/orphan.json"));
@@ -352,6 +353,11 @@ describe("skills test: bad input fails its own case and nothing else", () => {
     expect(bad.status).toBe("error");
     expect(bad.problems[0]).toMatchObject({ code: "TEST_CASE_INVALID", line: 3 });
     expect(bad.problems[0]?.file).toMatch(/skills\/list-files\/tests\/zz-bad-yaml\.yaml$/);
+  });
+
+  it("refuses a test file over 1 MiB without parsing it", () => {
+    const huge = caseOf(result, "list-files", "tests/zz-huge.yaml");
+    expect(huge.problems[0]?.message).toMatch(/test files are limited to 1 MiB/);
   });
 
   it("reports an unknown matcher at its line", () => {
@@ -397,7 +403,7 @@ describe("skills test: bad input fails its own case and nothing else", () => {
   it("still runs and passes the good cases", () => {
     for (const name of ["basic", "missing-folder", "bad-input"])
       expect(caseOf(result, "list-files", name).status).toBe("passed");
-    expect(result.summary.errors).toBe(5);
+    expect(result.summary.errors).toBe(6);
   });
 
   it("--strict fails the drifted case", async () => {

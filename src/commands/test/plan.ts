@@ -1,5 +1,5 @@
 /** Planning a skill's tests: load the skill and its tests/*.yaml; what cannot be read becomes an error case. */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Problem } from "../../core/problem.js";
 import { lockFingerprints, lockTools } from "../../core/testing/fingerprintCheck.js";
@@ -49,7 +49,7 @@ export async function planSkill(
   const names = new Map<string, string>();
   for (const name of files) {
     const file = displayPath(join(testsDir, name), cwd);
-    const text = await readFile(join(testsDir, name), "utf8").catch((error: Error) => error);
+    const text = await readTestFile(join(testsDir, name));
     if (text instanceof Error) {
       plan.results.push(
         errorCase(
@@ -98,6 +98,19 @@ export async function planSkill(
   plan.expectedFingerprints = await expectedFingerprints(dir, cases, lock);
   plan.warnings.push(...(await unusedCassettes(dir, cases, cwd)));
   return { plan, cases };
+}
+
+/** A test file is small: over 1 MiB is refused unread (a clear error, not a parser stuck on a huge document). */
+const MAX_TEST_FILE_BYTES = 1024 * 1024;
+
+async function readTestFile(path: string): Promise<string | Error> {
+  try {
+    const size = (await stat(path)).size;
+    if (size > MAX_TEST_FILE_BYTES) return new Error(`the file is ${size} bytes; test files are limited to 1 MiB`);
+    return await readFile(path, "utf8");
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 /** The skill's tools.lock.json, if any. A broken one is `skills lock`'s / `validate`'s to report: here it is ignored. */
