@@ -72,7 +72,9 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
         session = start();
         restarted = true;
       }
-      const run = await session.execute(options.language === "python" ? code : unexported(code));
+      const run = await session.execute(
+        options.language === "python" ? code : lastExpressionAsResult(unexported(code)),
+      );
       if (!restarted) return run;
       const notice = "the previous session had ended, so this block ran in a new one: earlier variables are gone";
       return { ...run, warnings: [notice, ...(run.warnings ?? [])] };
@@ -93,6 +95,25 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
  */
 export function unexported(code: string): string {
   return code.replace(/^export\s+(?=(?:async\s+)?function\b|class\b|const\b|let\b|var\b)/gm, "");
+}
+
+const STATEMENT_START =
+  /^(?:(?:const|let|var|function|async\s+function|class|import|export|if|else|for|while|do|switch|case|default|try|catch|finally|return|throw|type|interface|enum|declare|namespace|break|continue)\b|[{}]|\/\/|\/\*|\*)/;
+
+/**
+ * In a TS/JS block, a last line that is a plain expression becomes the block's value (`const result = (...)`), as
+ * Python's last expression is: `base + 2` shows 42. Blocks that set `result` themselves are left alone.
+ */
+export function lastExpressionAsResult(code: string): string {
+  if (/^\s*(?:export\s+)?(?:const|let|var)\s+result\b/m.test(code)) return code;
+  const lines = code.replace(/\s+$/, "").split("\n");
+  const last = lines[lines.length - 1] ?? "";
+  const before = lines.slice(0, -1).join("\n");
+  const expression = last.trim().replace(/;$/, "");
+  if (!expression || /^\s/.test(last) || STATEMENT_START.test(expression)) return code;
+  if (bracketDepth(before, "typescript") !== 0 || bracketDepth(expression, "typescript") !== 0) return code;
+  if (/[=!<>]=|=>/.test(expression) === false && /(?<![=!<>])=(?!=)/.test(expression)) return code;
+  return `${before ? `${before}\n` : ""}const result = (${expression});\n`;
 }
 
 /**

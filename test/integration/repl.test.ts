@@ -1,7 +1,7 @@
 /** `skills repl`: block splitting (a table) and a real session that keeps its namespace across blocks. */
 import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
-import { BlockReader, bracketDepth, openRepl } from "../../src/commands/repl.js";
+import { BlockReader, bracketDepth, lastExpressionAsResult, openRepl } from "../../src/commands/repl.js";
 import type { SkillLanguage } from "../../src/core/skill/types.js";
 
 const repo = resolve(import.meta.dirname, "../..");
@@ -76,6 +76,36 @@ describe("BlockReader", () => {
   });
 });
 
+describe("lastExpressionAsResult (TS blocks)", () => {
+  const cases: [string, string][] = [
+    ["base + 2", "const result = (base + 2);\n"],
+    ["const a = 1;\na * 2;", "const a = 1;\nconst result = (a * 2);\n"],
+    ["await fetchThing()", "const result = (await fetchThing());\n"],
+    ["items.filter((x) => x > 1)", "const result = (items.filter((x) => x > 1));\n"],
+    ["a === b", "const result = (a === b);\n"],
+  ];
+  for (const [block, expected] of cases) {
+    test(`${JSON.stringify(block)} becomes the block's value`, () => {
+      expect(lastExpressionAsResult(block)).toBe(expected);
+    });
+  }
+  const untouched = [
+    "const x = 1;",
+    "x = 2",
+    "function f() {\n  return 1;\n}",
+    "if (a) b()",
+    "const result = 5;\nresult + 1",
+    "foo(\n  1,\n  2)",
+    "// just a comment",
+    "constant + 1;\nconst y = 2",
+  ];
+  for (const block of untouched) {
+    test(`${JSON.stringify(block)} is left alone`, () => {
+      expect(lastExpressionAsResult(block)).toBe(block);
+    });
+  }
+});
+
 describe("repl session", () => {
   test("python: variables survive between blocks, and tools work", async () => {
     const session = await openRepl({ language: "python", tools: ["everything/echo"], cwd: repo });
@@ -102,6 +132,8 @@ describe("repl session", () => {
       expect((await session.execute("export const result = base + 2;\n")).result).toBe(42);
       expect((await session.execute("export function twice(n: number) { return 2 * n; }\n")).ok).toBe(true);
       expect((await session.execute("const result = twice(base);\n")).result).toBe(80);
+      expect((await session.execute("base + 4\n")).result).toBe(44);
+      expect((await session.execute("[1, 2, 3].map((n) => n * base)\n")).result).toEqual([40, 80, 120]);
     } finally {
       await session.close();
     }
