@@ -67,6 +67,7 @@ function resolveCluster(cluster: PiiMatch[]): PiiMatch[] {
  */
 export function mayContainPii(f: TextFeatures, ctx: KeyContext, policy: PiiPolicy): boolean {
   if (ctx.hint !== undefined || policy.patterns.length > 0) return true;
+  if (f.length < 6 && f.colons < 2) return false;
   const types = policy.types;
   if (f.at && types.has("email")) return true;
   // +intl phone >= 8 digits, SSN 9, national phone 10, card 12 (an ISO date's run is 8: it stops here)

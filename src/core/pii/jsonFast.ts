@@ -16,8 +16,8 @@ export type LiteralRewrite = (value: string, ctx: KeyContext) => string | undefi
 
 interface Frame {
   array: boolean;
-  /** For arrays: the field the array sits under (its items take that context). */
-  field: string | undefined;
+  /** For arrays: the context of the field the array sits under (its items take it). */
+  ctx: KeyContext;
   /** For objects: position of the next key, for reusing key strings across records. */
   keyIndex: number;
 }
@@ -26,16 +26,18 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
   if (policy.ignoreKeys.size > 0 || policy.ignorePointers.length > 0) return undefined;
   const len = text.length;
   const stack: Frame[] = [];
+  // Per depth and key position: the last key string seen there and its context, reused while records repeat.
   const keyCache: string[][] = [];
-  let lastKey: string | undefined;
+  const ctxCache: KeyContext[][] = [];
+  let lastCtx: KeyContext = NO_CONTEXT;
   let out = "";
   let copied = 0;
   let i = 0;
   let nextBackslash = 0;
 
-  const currentField = (): string | undefined => {
+  const currentCtx = (): KeyContext => {
     const top = stack[stack.length - 1];
-    return top === undefined ? undefined : top.array ? top.field : lastKey;
+    return top === undefined ? NO_CONTEXT : top.array ? top.ctx : lastCtx;
   };
   const replace = (start: number, end: number, value: string) => {
     out += text.slice(copied, start) + JSON.stringify(value);
@@ -51,8 +53,8 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
       if (c === 32 || c === 10 || c === 13 || c === 9 || c === 44 || c === 58) continue;
       if (c === 123 || c === 91) {
         const parent = stack[stack.length - 1];
-        const field = parent === undefined ? undefined : parent.array ? parent.field : lastKey;
-        stack.push({ array: c === 91, field, keyIndex: 0 });
+        const ctx = parent === undefined ? NO_CONTEXT : parent.array ? parent.ctx : lastCtx;
+        stack.push({ array: c === 91, ctx, keyIndex: 0 });
       } else if (c === 125 || c === 93) {
         if (stack.pop() === undefined) return undefined;
       } else if ((c >= 48 && c <= 57) || c === 45) {
@@ -61,7 +63,7 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
           const d = text.charCodeAt(e);
           if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
         }
-        const ctx = keyContext(currentField());
+        const ctx = currentCtx();
         if ((ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card") && c !== 45) {
           const number = text.slice(k, e);
           if (/^\d+$/.test(number)) {
@@ -101,29 +103,36 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
     if (c === 58 && top !== undefined && !top.array) {
       const depth = stack.length;
       keyCache[depth] ??= [];
+      ctxCache[depth] ??= [];
       const slot = keyCache[depth]!;
+      const ctxSlot = ctxCache[depth]!;
       const cached = slot[top.keyIndex];
       const keyLength = close - quote - 1;
-      let key: string;
       // Only keys that cannot hold PII are cached, so a cache hit needs no check.
       if (!escaped && cached !== undefined && cached.length === keyLength && text.startsWith(cached, quote + 1)) {
-        key = cached;
+        lastCtx = ctxSlot[top.keyIndex]!;
       } else {
-        const decoded = escaped ? decodeLiteral(text.slice(quote, i)) : text.slice(quote + 1, close);
-        if (decoded === undefined) return undefined;
-        key = decoded;
+        const key = escaped ? decodeLiteral(text.slice(quote, i)) : text.slice(quote + 1, close);
+        if (key === undefined) return undefined;
+        lastCtx = keyContext(key);
         if (escaped || mayContainPii(textFeatures(key), NO_CONTEXT, policy)) {
           const replaced = rewrite(key, NO_CONTEXT);
           if (replaced !== undefined) replace(quote, i, replaced);
-        } else slot[top.keyIndex] = key;
+        } else {
+          slot[top.keyIndex] = key;
+          ctxSlot[top.keyIndex] = lastCtx;
+        }
       }
       top.keyIndex++;
-      lastKey = key;
       continue;
     }
 
-    const ctx = keyContext(currentField());
-    if (!escaped && (close - quote - 1 < 3 || !mayContainPii(textFeatures(text, quote + 1, close), ctx, policy))) {
+    const ctx = currentCtx();
+    const length = close - quote - 1;
+    // Under 6 characters only "::1" could match a detector (an email needs "a@b.co"), unless the field says more.
+    const tooShort =
+      length < 6 && ctx.hint === undefined && policy.patterns.length === 0 && text.charCodeAt(quote + 1) !== 58;
+    if (!escaped && (tooShort || !mayContainPii(textFeatures(text, quote + 1, close), ctx, policy))) {
       continue;
     }
     const value = escaped ? decodeLiteral(text.slice(quote, i)) : text.slice(quote + 1, close);
