@@ -220,3 +220,57 @@ describe("doctor under process isolation (binary)", () => {
     }
   });
 });
+
+describe("skills repl on a terminal (binary, real pty)", () => {
+  test("prompts with >>> and ..., runs blocks on a blank line, quits on Ctrl-D", () => {
+    // Python's pty module gives the CLI a real terminal on stdin/stdout/stderr.
+    const driver = `
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["NO_COLOR"] = "1"
+    os.execv(sys.argv[1], [sys.argv[1], sys.argv[2], "repl", "--lang", "python"])
+out = b""
+def until(token, seconds=40):
+    global out
+    end = time.time() + seconds
+    while token not in out and time.time() < end:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                break
+    if token not in out:
+        sys.stdout.write(out.decode("utf8", "replace"))
+        sys.exit("timed out waiting for %r" % token)
+until(b">>> ")
+os.write(fd, b"x = 21\\n")
+until(b"... ")
+os.write(fd, b"\\n")
+until(b"[1]")
+os.write(fd, b"x * 2\\n\\n")
+until(b"42")
+until(b">>> ")
+os.write(fd, b"\\x04")
+_, status = os.waitpid(pid, 0)
+try:
+    out += os.read(fd, 65536)
+except OSError:
+    pass
+sys.stdout.write(out.decode("utf8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+    const result = spawnSync("/usr/bin/python3", ["-c", driver, process.execPath, bin], {
+      cwd: repo,
+      encoding: "utf8",
+      timeout: 90_000,
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("skills repl (python)");
+    expect(result.stdout).toContain(">>> ");
+    expect(result.stdout).toContain("... ");
+    expect(result.stdout).toMatch(/✓ ok \[2\][\s\S]*42/);
+  });
+});
