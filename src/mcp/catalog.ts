@@ -6,7 +6,13 @@
 import { join } from "node:path";
 import { editDistance } from "../core/discovery/fuzzy.js";
 import { SkillsError, isSkillsError } from "../errors.js";
-import { cacheFilePath, readCacheEntry, removeCacheEntry, writeCacheEntry } from "./catalog/cacheFile.js";
+import {
+  cacheFilePath,
+  readCacheEntry,
+  removeCacheEntry,
+  removeCacheEntryFetchedBefore,
+  writeCacheEntry,
+} from "./catalog/cacheFile.js";
 import { serverCacheKey } from "./catalog/cacheKey.js";
 import type { McpConfig } from "./config.js";
 import type { ClientPool } from "./pool.js";
@@ -45,8 +51,8 @@ export function defaultCacheDir(config: McpConfig): string {
 }
 
 const subscribed = new WeakMap<ClientPool, Set<string>>();
-/** How many tools/list_changed notifications each server of a pool has sent: a list fetched while one arrived is
- * returned but not cached, since it may already be out of date. */
+/** How many tools/list_changed notifications each server of a pool has sent, to notice one that arrives while a
+ * fetched list is being written to the cache. */
 const changes = new WeakMap<ClientPool, Map<string, number>>();
 
 function changeCount(pool: ClientPool, server: string): number {
@@ -95,17 +101,20 @@ async function loadServer(
         };
       }
     }
-    const before = changeCount(pool, name);
     const tools = await pool.listServerTools(name);
     const serverInfo = await pool.serverInfo(name);
-    if (changeCount(pool, name) !== before) {
-      return { server: { serverInfo, cached: false, toolCount: tools.length }, tools };
-    }
+    // A server sends tools/list_changed before the answers to later requests, so a notification that arrived while
+    // we waited leaves this list current; one that arrives from now on makes it stale.
+    const generation = changeCount(pool, name);
     // A cache that cannot be written (read-only checkout, full disk) costs speed next time, not this answer.
-    const written = await writeCacheEntry(cacheDir, key, name, serverInfo, tools).then(
+    let written = await writeCacheEntry(cacheDir, key, name, serverInfo, tools).then(
       () => true,
       () => false,
     );
+    if (written && changeCount(pool, name) !== generation) {
+      await removeCacheEntry(cacheDir, key).catch(() => undefined);
+      written = false;
+    }
     return {
       server: { serverInfo, cached: false, toolCount: tools.length, ...(written ? { cacheFile } : {}) },
       tools,
@@ -129,8 +138,9 @@ function watchToolChanges(pool: ClientPool, config: McpConfig, cacheDir: string)
   pool.onToolsChanged((server) => {
     const serverConfig = config.servers[server];
     if (!serverConfig) return;
+    const notifiedAt = Date.now();
     void serverCacheKey(serverConfig)
-      .then((key) => removeCacheEntry(cacheDir, key))
+      .then((key) => removeCacheEntryFetchedBefore(cacheDir, key, notifiedAt))
       .catch(() => undefined);
   });
 }

@@ -57,3 +57,16 @@ export async function writeCacheEntry(
 export async function removeCacheEntry(cacheDir: string, key: string): Promise<void> {
   await rm(cacheFilePath(cacheDir, key), { force: true });
 }
+
+/** Removes the entry if it was fetched at or before `time` (ms since epoch): what a change notification makes stale.
+ * An entry written after the notification describes the changed list and stays. */
+export async function removeCacheEntryFetchedBefore(cacheDir: string, key: string, time: number): Promise<void> {
+  let fetchedAt: number;
+  try {
+    const entry = JSON.parse(await readFile(cacheFilePath(cacheDir, key), "utf8")) as Partial<CatalogCacheEntry>;
+    fetchedAt = Date.parse(String(entry.fetchedAt));
+  } catch {
+    fetchedAt = Number.NaN;
+  }
+  if (Number.isNaN(fetchedAt) || fetchedAt <= time) await removeCacheEntry(cacheDir, key);
+}

@@ -96,13 +96,23 @@ describe("loadCatalog", () => {
     expect(JSON.parse(await readFile(file, "utf8")).tools).toHaveLength(4);
   });
 
-  it("returns but does not cache a tool list that changed while it was fetched", async () => {
-    const w = world({ r: restless() });
+  it("caches a list fetched after a tools/list_changed that came before the answer", async () => {
+    const w = world({ r: restless("before") });
     const catalog = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
     expect(catalog.tools.map((tool) => tool.name)).toEqual(["moving_target"]);
-    expect(catalog.servers.r).toMatchObject({ cached: false, toolCount: 1 });
-    expect(catalog.servers.r!.cacheFile).toBeUndefined();
-    expect(existsSync(cacheDir) ? await readdir(cacheDir) : []).toEqual([]);
+    const file = catalog.servers.r!.cacheFile!;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it("drops a cached list when tools/list_changed comes right after the answer", async () => {
+    const w = world({ r: restless("after") });
+    const pool = w.newPool();
+    const catalog = await loadCatalog({ pool, config: w.config, cacheDir });
+    expect(catalog.tools.map((tool) => tool.name)).toEqual(["moving_target"]);
+    const files = async () => (existsSync(cacheDir) ? await readdir(cacheDir) : []);
+    for (let i = 0; i < 50 && (await files()).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await files()).toEqual([]);
   });
 
   it("still answers when the cache cannot be written", async () => {

@@ -109,15 +109,16 @@ export function paged(count: number, endless = false): FakeServer {
   };
 }
 
-/** A server that announces tools/list_changed while it answers tools/list (its list is already out of date). */
-export function restless(): FakeServer {
+/** A server that sends tools/list_changed while it answers tools/list: `before` the answer (the list it sends is
+ * already the new one, as the everything server does after initialize) or `after` it (the list it sent is stale). */
+export function restless(when: "before" | "after"): FakeServer {
   return {
     version: "1.0.0",
     setup(server) {
       server.server.registerCapabilities({ tools: { listChanged: true } });
       server.server.setRequestHandler(ListToolsRequestSchema, async () => {
-        await server.server.sendToolListChanged();
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        if (when === "before") await server.server.sendToolListChanged();
+        else setTimeout(() => void server.server.sendToolListChanged(), 5);
         return { tools: [{ name: "moving_target", inputSchema: { type: "object" as const } }] };
       });
     },
