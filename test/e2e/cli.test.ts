@@ -1,6 +1,6 @@
 /** Spawns the built `skills` binary (bin/skills.js -> dist/) and checks stdout, stderr and exit codes. */
 import { spawnSync } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +28,8 @@ function noStackTrace(text: string) {
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), "skills-e2e-"));
+  // mkdtemp makes the folder 0700; the sandbox runs skills as an unprivileged uid that must be able to enter it.
+  await chmod(project, 0o755);
   await writeFile(join(project, "package.json"), "{}\n");
 });
 
@@ -177,6 +179,12 @@ describe("skills new + validate --strict + list", () => {
     const checked = skills(["validate", "--strict", `skills/${name}`]);
     expect(checked.stdout).toMatch(/ok: 1 skill checked \(strict\), 1 valid/);
     expect(checked.code).toBe(0);
+  });
+
+  it("the scaffolds' own tests pass offline with `skills test`", () => {
+    const tested = skills(["test", "skills/demo-python", "skills/demo-typescript"]);
+    expect(tested.stdout).toMatch(/2 passed, 0 failed/);
+    expect(tested.code).toBe(0);
   });
 
   it("refuses an existing folder (exit 2) and a bad name with the rule (exit 2)", () => {

@@ -73,7 +73,7 @@ describe("newSkill", () => {
       tools: ["filesystem/read_text_file,memory/search_nodes"],
       cwd: project,
     });
-    expect(result.files).toContain("main.ts");
+    expect(result.files).toEqual(["SKILL.md", "cassettes/basic.json", "main.ts", "manifest.yaml", "tests/basic.yaml"]);
     expect(result.tools).toEqual(["filesystem/read_text_file", "memory/search_nodes"]);
     const check = await validate({ paths: ["skills/demo-ts"], strict: true, cwd: project });
     expect(check.ok).toBe(true);
@@ -88,6 +88,17 @@ describe("newSkill", () => {
     const file = join(project, "main.mjs");
     await writeFile(file, `${js.code}\nconsole.log(JSON.stringify(await run({})));\n`);
     expect(JSON.parse(execFileSync(process.execPath, [file]).toString())).toEqual({ greeting: "Hello, world!" });
+  });
+
+  it("writes an empty cassette for a skill with tools, valid against the cassette schema", async () => {
+    await newSkill({ name: "with-tools", tools: ["memory/search_nodes"], cwd: project });
+    const cassette = JSON.parse(await readFile(join(project, "skills/with-tools/cassettes/basic.json"), "utf8"));
+    expect(cassette).toEqual({ version: 1, skill: "with-tools", case: "basic", servers: {}, tools: [], calls: [] });
+    const schema = JSON.parse(await readFile(join(import.meta.dirname, "../../schemas/cassette.schema.json"), "utf8"));
+    const ajv = new Ajv2020({ strict: false });
+    expect(ajv.validate(schema, cassette), JSON.stringify(ajv.errors)).toBe(true);
+    const without = await newSkill({ name: "no-tools", cwd: project });
+    expect(without.files).not.toContain("cassettes/basic.json");
   });
 
   it("shows the python SDK import for the first tool", async () => {
