@@ -1,6 +1,6 @@
 /**
  * The argv a worker starts with: prlimit (CPU, file size, open files, processes) -> setpriv (drop root to the run's
- * uid) -> bwrap (namespaces, read-only system binds, /skill ro, /workspace rw, tmpfs /tmp, no network) -> the
+ * uid) -> bwrap (namespaces, read-only system binds, /skill ro, tmpfs /workspace and /tmp, no network) -> the
  * interpreter running the worker bootstrap. Without bwrap the same chain runs minus bwrap ("process" isolation).
  */
 import { existsSync, realpathSync } from "node:fs";
@@ -64,8 +64,12 @@ function bwrapArgs(spec: CommandSpec, interpreter: string): string[] {
   args.push("--ro-bind", RUNTIME_DIR, "/runtime");
   args.push("--ro-bind", spec.host.sdkRoot, "/sdk");
   args.push("--ro-bind", spec.host.skill, "/skill");
-  args.push("--bind", spec.host.workspace, "/workspace");
-  args.push("--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev", "--chdir", "/workspace");
+  // /workspace and /tmp are size-capped tmpfs mounts: their pages are also charged to the run's memory cgroup, so
+  // many files cannot fill the host disk (RLIMIT_FSIZE only caps one file).
+  const size = String(Math.max(16, spec.profile.memoryMb) * 1024 * 1024);
+  args.push("--size", size, "--perms", "0700", "--tmpfs", "/workspace");
+  args.push("--size", size, "--perms", "1777", "--tmpfs", "/tmp");
+  args.push("--proc", "/proc", "--dev", "/dev", "--chdir", "/workspace");
   for (const [key, value] of Object.entries(sandboxEnv("/workspace"))) args.push("--setenv", key, value);
   return args;
 }

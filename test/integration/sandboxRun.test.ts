@@ -452,6 +452,33 @@ describe("limits kill the whole tree", () => {
     expect(ts).toMatchObject({ ok: false, killedBy: "memory", error: { code: "MEMORY_LIMIT" } });
   });
 
+  test("many files cannot fill the disk: /workspace is a size-capped tmpfs charged to the memory limit", async () => {
+    const result = await run({
+      language: "python",
+      code: [
+        "import errno, os",
+        "def run(input):",
+        "    written = 0",
+        "    try:",
+        "        for i in range(100):",
+        "            with open(f'/workspace/f{i}.bin', 'wb') as f:",
+        "                for _ in range(8):",
+        "                    f.write(b'x' * (1 << 20))",
+        "                    written += 1 << 20",
+        "    except OSError as e:",
+        "        return {'written': written, 'error': errno.errorcode[e.errno]}",
+        "    return {'written': written}",
+      ].join("\n"),
+      limits: { memoryMb: 64, maxFileBytes: 16 * 1024 * 1024 },
+    });
+    if (result.ok) {
+      expect(result.result).toMatchObject({ error: "ENOSPC" });
+      expect((result.result as { written: number }).written).toBeLessThanOrEqual(64 * 1024 * 1024);
+    } else {
+      expect(result.killedBy).toBe("memory");
+    }
+  });
+
   test("fork bomb: the pids limit holds and the run still ends", async () => {
     const result = await run({
       language: "python",
