@@ -198,6 +198,26 @@ class Bridge:
 _bridge_lock = _thread.allocate_lock()
 
 
+class _ForkedBridge:
+    """The bridge in a child made by os.fork(): it has no reader thread and would race its parent for answers."""
+
+    def request(self, method, params, callback):
+        raise ToolError("tool calls from a forked child process are not supported; use threads", "BRIDGE_FORKED")
+
+    def request_sync(self, method, params):
+        self.request(method, params, None)
+
+
+def _after_fork_in_child():
+    if getattr(sys, "_skills_bridge", None) is not None:
+        sys._skills_bridge = _ForkedBridge()
+
+
+if not getattr(sys, "_skills_fork_hook", False):
+    sys._skills_fork_hook = True
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def get_bridge():
     """The process-wide bridge. Shared through `sys` so that every copy of this module (the worker's and the SDK's
     servers/_runtime.py) talks through one reader."""

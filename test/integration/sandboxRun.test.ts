@@ -170,6 +170,30 @@ describe("concurrent tool calls", () => {
     expect(result.toolCalls).toHaveLength(8);
   });
 
+  test("a forked child cannot use the bridge (it would race its parent for answers)", async () => {
+    const result = await run({
+      language: "python",
+      code: [
+        "import os",
+        "from servers.demo import add",
+        "from servers._runtime import ToolError",
+        "def run(input):",
+        "    r, w = os.pipe()",
+        "    pid = os.fork()",
+        "    if pid == 0:",
+        "        try:",
+        "            add(a=1, b=1)",
+        "            os.write(w, b'called')",
+        "        except ToolError as e:",
+        "            os.write(w, e.code.encode())",
+        "        os._exit(0)",
+        "    os.waitpid(pid, 0)",
+        "    return [os.read(r, 100).decode(), add(a=2, b=2)['sum']]",
+      ].join("\n"),
+    });
+    expect(result.result).toEqual(["BRIDGE_FORKED", 4]);
+  });
+
   test("python asyncio.gather and TS Promise.all run calls concurrently", async () => {
     const py = await run({
       language: "python",
