@@ -39,8 +39,14 @@ function renderCase(skill: string, c: CaseResult, style: Style): string[] {
     out.push(`  ${p.file}:${p.line}:${p.column}  ${style.yellow(p.code)}  ${p.message}`);
     if (p.hint) out.push(`    ${style.dim("hint:")} ${p.hint}`);
   }
-  if (c.status === "failed" && c.run && !c.run.ok && c.run.stderr) {
-    out.push(`  ${style.dim("stderr:")}`, indent(c.run.stderr.trimEnd().split("\n").slice(-15).join("\n"), "    "));
+  // The program's own output helps explain a failure: the last lines of each stream.
+  for (const [label, text] of [
+    ["stdout", c.run?.logs],
+    ["stderr", c.run?.stderr],
+  ] as const) {
+    if (c.status === "failed" && text?.trim()) {
+      out.push(`  ${style.dim(`${label}:`)}`, indent(text.trimEnd().split("\n").slice(-15).join("\n"), "    "));
+    }
   }
   return out;
 }
