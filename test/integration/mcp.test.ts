@@ -4,6 +4,7 @@
  * list, one changes its tool list and starts a helper process).
  */
 import { spawn } from "node:child_process";
+import { build } from "esbuild";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -48,6 +49,27 @@ async function caught(promise: Promise<unknown>): Promise<SkillsError> {
   throw new Error("expected a SkillsError");
 }
 
+/** The child that holds a pool, bundled from src so that the test does not depend on dist/. It lives one folder
+ * below the repo root (in the git-ignored .skills/) so that the toolkit's ../package.json lookup and the bare
+ * package imports resolve as they do from dist/. */
+let bundled: Promise<string> | undefined;
+function bundledPoolInChild(): Promise<string> {
+  bundled ??= (async () => {
+    const outfile = join(ROOT, ".skills", `poolInChild-${process.pid}.mjs`);
+    await build({
+      entryPoints: [join(FIXTURES, "poolInChild.mjs")],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      packages: "external",
+      logLevel: "silent",
+    });
+    return outfile;
+  })();
+  return bundled;
+}
+
 const fixture = (file: string) => ({ command: NODE, args: [join(FIXTURES, file)] });
 
 let tmp: string;
@@ -73,6 +95,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
+  if (bundled) await rm(await bundled, { force: true });
 });
 
 const EXPECTED = {
@@ -300,11 +323,9 @@ describe("no orphaned processes", () => {
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`ends every server when our process gets ${signal}`, async () => {
-      const dir = await mkdtemp(join(tmp, "signal-"));
-      const file = join(dir, ".mcp.json");
-      await writeFile(file, JSON.stringify({ mcpServers: { dynamic: fixture("dynamicTools.mjs") } }));
-      const child = spawn(NODE, [join(FIXTURES, "poolInChild.mjs"), file], {
-        cwd: dir,
+      const config = await fixtureConfig({ dynamic: fixture("dynamicTools.mjs") });
+      const child = spawn(NODE, [await bundledPoolInChild(), JSON.stringify(config)], {
+        cwd: config.dir,
         stdio: ["ignore", "pipe", "pipe"],
       });
       const pids = await new Promise<number[]>((resolvePids, reject) => {
@@ -317,7 +338,6 @@ describe("no orphaned processes", () => {
         child.stderr.on("data", (chunk: Buffer) => {
           err += chunk.toString();
         });
-        // poolInChild.mjs imports dist/: `npm test` builds it first.
         child.once("exit", (code) => reject(new Error(`child exited early with ${code}: ${err}`)));
       });
       expect(pids).toHaveLength(2);
