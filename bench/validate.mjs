@@ -91,18 +91,29 @@ try {
   const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
   const cliArgs = [join(ROOT, "bin/skills.js"), "validate", "--strict", "--json"];
   const spawnOptions = { cwd: work, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 };
-  const cliStart = performance.now();
-  const cli = timeBin
-    ? spawnSync(timeBin, ["-f", "__cpu %U %S", process.execPath, ...cliArgs], spawnOptions)
-    : spawnSync(process.execPath, cliArgs, spawnOptions);
-  const cliMs = performance.now() - cliStart;
-  if (cli.status !== 0) throw new Error(`CLI exited ${cli.status}: ${cli.stderr}`);
-  const cpuMatch = /__cpu ([\d.]+) ([\d.]+)/.exec(cli.stderr ?? "");
-  const cliCpuMs = cpuMatch ? (Number(cpuMatch[1]) + Number(cpuMatch[2])) * 1000 : null;
+  // Three CLI runs; the fastest is reported (the others only add the host's noise).
+  const cliRuns = [];
+  for (let run = 0; run < 3; run++) {
+    const cliStart = performance.now();
+    const cli = timeBin
+      ? spawnSync(timeBin, ["-f", "__cpu %U %S", process.execPath, ...cliArgs], spawnOptions)
+      : spawnSync(process.execPath, cliArgs, spawnOptions);
+    const wall = performance.now() - cliStart;
+    if (cli.status !== 0) throw new Error(`CLI exited ${cli.status}: ${cli.stderr}`);
+    const cpuMatch = /__cpu ([\d.]+) ([\d.]+)/.exec(cli.stderr ?? "");
+    cliRuns.push({ wall, cpu: cpuMatch ? (Number(cpuMatch[1]) + Number(cpuMatch[2])) * 1000 : null });
+  }
+  const cliMs = Math.min(...cliRuns.map((r) => r.wall));
+  const cpuValues = cliRuns.map((r) => r.cpu).filter((c) => c !== null);
+  const cliCpuMs = cpuValues.length > 0 ? Math.min(...cpuValues) : null;
 
-  const startupStart = performance.now();
-  spawnSync(process.execPath, [join(ROOT, "bin/skills.js"), "--version"], { encoding: "utf8" });
-  const startupMs = performance.now() - startupStart;
+  const startupRuns = [];
+  for (let run = 0; run < 3; run++) {
+    const startupStart = performance.now();
+    spawnSync(process.execPath, [join(ROOT, "bin/skills.js"), "--version"], { encoding: "utf8" });
+    startupRuns.push(performance.now() - startupStart);
+  }
+  const startupMs = Math.min(...startupRuns);
 
   const round = (ms) => Math.round(ms * 10) / 10;
   const figures = {
@@ -120,6 +131,7 @@ try {
     libraryFirstCpuMs: round(libraryCpu[0]),
     libraryWarmCpuMs: round(Math.min(...libraryCpu.slice(1))),
     cliProcessMs: round(cliMs),
+    cliProcessRunsMs: cliRuns.map((r) => round(r.wall)),
     cliProcessCpuMs: cliCpuMs === null ? null : round(cliCpuMs),
     cliStartupMs: round(startupMs),
     targetMs: TARGET_MS,
