@@ -332,6 +332,8 @@ describe("skills and tools that cannot run", () => {
     const lonely = await mkdtemp(join(tmpdir(), "skills-run-nomcp-"));
     await chmod(lonely, 0o755);
     try {
+      // a project of its own (a package.json makes it the root), with no .mcp.json anywhere in it
+      await writeFile(join(lonely, "package.json"), '{ "name": "lonely", "private": true }\n');
       const dir = join(lonely, "skills", "no-tools");
       await mkdir(dir, { recursive: true });
       await writeFile(
