@@ -22,6 +22,8 @@ export interface ToolsCommonOptions {
   servers?: string[];
   refresh?: boolean;
   connectTimeoutMs?: number;
+  /** Called when a server has to be started (its tools are not cached): for progress output. */
+  onServerStart?: (server: string) => void;
 }
 
 export interface ToolsSearchOptions extends ToolsCommonOptions {
@@ -112,6 +114,7 @@ export async function openCatalog(options: ToolsCommonOptions): Promise<Catalog>
   const servers = options.servers && options.servers.length > 0 ? [...new Set(options.servers)] : undefined;
   const pool = createClientPool(config, {
     ...(servers ? { servers } : {}),
+    ...(options.onServerStart ? { onStart: options.onServerStart } : {}),
     ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
   });
   try {

@@ -35,6 +35,8 @@ export interface ClientPoolOptions {
   createTransport?: (config: ServerConfig) => Transport;
   /** How long close() waits for a server to exit after closing its stdin, and again after SIGTERM. */
   closeGraceMs?: number;
+  /** Called when a server starts (for progress output). */
+  onStart?: (server: string) => void;
 }
 
 interface Connection {
@@ -198,6 +200,7 @@ export class ClientPool implements ToolBackend {
 
   private async start(config: ServerConfig): Promise<Connection> {
     this.started.add(config.name);
+    this.options.onStart?.(config.name);
     const stderr = new StderrTail();
     let transport: Transport;
     try {

@@ -208,6 +208,23 @@ describe("skills tools search", () => {
     expect(Object.keys(both.servers).sort()).toEqual(["everything", "memory"]);
   });
 
+  it("says which servers it starts when stderr is a terminal, and nothing when the catalog is cached", async () => {
+    const stdout = new PassThrough();
+    const stderr = Object.assign(new PassThrough(), { isTTY: true });
+    let err = "";
+    stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    const argv = ["node", "skills", "tools", "search", "echo", "--server", "everything"];
+    const env = { ...process.env, NO_COLOR: "1" };
+    expect(await main([...argv, "--refresh"], { cwd: dir, stdout, stderr, env })).toBe(0);
+    expect(err).toBe("starting MCP server everything…\n");
+    err = "";
+    expect(await main(argv, { cwd: dir, stdout, stderr, env })).toBe(0);
+    expect(err).toBe("");
+    process.exitCode = 0;
+  });
+
   it("says so when nothing matches", async () => {
     const { code, out } = await cli(["tools", "search", "qqqqqqqq"]);
     expect(code).toBe(0);

@@ -39,7 +39,12 @@ export const registerTools: RegisterCommand = (cli, ctx, run) => {
           ?.flatMap((value) => value.split(","))
           .map((value) => value.trim())
           .filter((value) => value.length > 0);
+        // Starting servers can take seconds: say so on a terminal (never in --json or when piped).
+        const progress = !ctx.json && Boolean((ctx.stderr as { isTTY?: boolean }).isTTY);
         const common = {
+          ...(progress
+            ? { onServerStart: (server: string) => printErr(ctx, ctx.errStyle.dim(`starting MCP server ${server}…`)) }
+            : {}),
           cwd: ctx.cwd,
           env: ctx.env,
           ...(lastString(options.config) ? { configPath: lastString(options.config)! } : {}),
