@@ -15,8 +15,23 @@ const pending = new Map();
 let nextId = 0;
 let buffer = "";
 
+let corked = false;
+
+/** Messages written in the same tick leave in one writev (Promise.all over many tool calls). */
+function write(line, callback) {
+  if (!corked) {
+    corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      corked = false;
+      socket.uncork();
+    });
+  }
+  socket.write(line, callback);
+}
+
 function send(message) {
-  return new Promise((resolve) => socket.write(`${JSON.stringify(message)}\n`, resolve));
+  return new Promise((resolve) => write(`${JSON.stringify(message)}\n`, resolve));
 }
 
 const bridge = {
@@ -25,7 +40,7 @@ const bridge = {
     const id = nextId;
     return new Promise((resolve) => {
       pending.set(id, resolve);
-      socket.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
+      write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
     });
   },
 };

@@ -21,6 +21,7 @@ export class BridgeConnection {
   private nextId = 0;
   private readonly pending = new Map<number, (response: JsonRpcResponse) => void>();
   private violated = false;
+  private corked = false;
   private closed = false;
   handlers: BridgeHandlers | null = null;
   /** Messages that arrived before handlers were attached (e.g. "ready"). */
@@ -62,6 +63,15 @@ export class BridgeConnection {
   /** One already-serialized line (ending in "\n"). */
   sendRaw(line: string): void {
     if (this.closed || this.socket.destroyed) return;
+    // Answers produced in the same tick leave in one writev (many concurrent calls finish together).
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        if (!this.socket.destroyed) this.socket.uncork();
+      });
+    }
     this.socket.write(line);
   }
 
