@@ -57,16 +57,16 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
     ]);
     if (answer && !answer.error && answer.result && typeof answer.result === "object")
       reply = answer.result as ExecuteResult;
-    if (!reply && worker.exit === null) {
-      // The bridge closed without an answer: the process is normally dying; if it is not, the program closed fd 3.
-      const exited = await Promise.race([worker.exited.then(() => true), sleep(500).then(() => false)]);
-      if (!exited) worker.kill("bridge", "the program closed the bridge without answering");
-    }
     if (!options.keepAlive) {
       // After an answer the worker has written its end marker to stdout and stderr: the logs are complete once both
       // arrive (no need to wait for the process to exit). Without an answer, wait for the exit.
       const logsComplete = Promise.all([worker.stdout.complete, worker.stderr.complete]);
-      await Promise.race([reply ? logsComplete : worker.exited, sleep(reply ? 1000 : 2000)]);
+      await Promise.race([reply ? logsComplete : worker.exited, sleep(reply ? 1000 : 5000)]);
+    }
+    if (!reply && worker.exit === null) {
+      // No answer, the bridge is gone, yet the process lives on (it closed its end of the bridge): end it.
+      worker.kill("bridge", "the program closed the bridge without answering");
+      await Promise.race([worker.exited, sleep(2000)]);
     }
   } finally {
     clearTimeout(timer);
