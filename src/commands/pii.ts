@@ -138,7 +138,9 @@ async function readInput(options: PiiScanOptions): Promise<{ text: string; file:
       hint: "split the file and scan the parts",
     });
   }
-  return { text: await readFile(path, "utf8"), file };
+  // A UTF-8 byte order mark is not part of the JSON (editors on Windows write one), nor a column editors count.
+  const text = await readFile(path, "utf8");
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file };
 }
 
 function chooseFormat(format: PiiScanFormat, file: string, text: string): "json" | "jsonl" | "text" {

@@ -55,6 +55,7 @@ beforeAll(async () => {
   await writeFile(join(dir, "bad-yaml.yaml"), "name: x\nprivacy: [unclosed\n");
   await writeFile(join(dir, "bad-shape.yaml"), "name: x\nprivacy: 12\n");
   await writeFile(join(dir, "skills.config.json"), "{}\n");
+  await writeFile(join(dir, "bom.json"), '\ufeff{"email": "bom@example.com"}\n');
 });
 
 afterAll(async () => {
@@ -103,6 +104,13 @@ describe("piiScan (command)", () => {
       showValues: true,
     });
     expect(more.findings.map((f) => [f.type, f.value])).toEqual([["phone", "+1 415 555 2671"]]);
+  });
+
+  it("reads a JSON file that starts with a byte order mark, columns unchanged", async () => {
+    const result = await piiScan({ file: "bom.json", cwd: dir, showValues: true });
+    expect(result.findings.map((f) => [f.type, f.line, f.column, f.path, f.value])).toEqual([
+      ["email", 1, 12, "/email", "bom@example.com"],
+    ]);
   });
 
   it("strict mode makes findings a failed check; off finds nothing", async () => {

@@ -121,6 +121,13 @@ describe("createPiiInterceptor", () => {
     expect(createPiiInterceptor(policyFromManifest(undefined, "off")).scrub(message)).toBe(message);
   });
 
+  it("fails closed on structuredContent nested too deeply to walk: an error, never untokenized data", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    let deep: unknown = "alice@example.com";
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => pii.afterCall("s", "t", { content: [], structuredContent: deep })).toThrow(RangeError);
+  });
+
   it("off mode passes everything through", () => {
     const pii = createPiiInterceptor(policyFromManifest(undefined, "off"));
     const result = text("alice@example.com");
