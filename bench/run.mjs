@@ -3,6 +3,7 @@
 //   BENCH_ONLY=sandbox,pii npm run bench     runs a subset
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -35,6 +36,15 @@ for (const file of benches) {
   outcomes.push({
     name,
     ok: child.status === 0,
+    // a bench exits non-zero when it misses a target or fails; a signal or the time limit means it did not finish
+    status:
+      child.status === 0
+        ? "ok"
+        : child.error?.code === "ETIMEDOUT"
+          ? "**timed out**"
+          : child.signal
+            ? `**killed (${child.signal})**`
+            : `exit ${child.status} (target missed or error)`,
     seconds,
     stdout: (child.stdout ?? "").trimEnd(),
     stderr: child.status === 0 ? "" : (child.stderr ?? "").trim().split("\n").slice(-15).join("\n"),
@@ -42,16 +52,20 @@ for (const file of benches) {
   });
 }
 
+const machine = `${cpus().length} CPUs, load average at the end ${loadavg()
+  .map((value) => value.toFixed(1))
+  .join(" ")}`;
 const lines = [
   "# Benchmark summary",
   "",
-  `Run ${new Date().toISOString()} on node ${process.versions.node}, ${process.platform}/${process.arch}. Each bench ran in its own process, one after another; the figures inside one bench were measured side by side in the same run.`,
+  `Run ${new Date().toISOString()} on node ${process.versions.node}, ${process.platform}/${process.arch}, ${machine}.`,
+  "Each bench ran in its own process, one after another; the figures inside one bench were measured side by side.",
   "",
   "| bench | status | time | figures |",
   "|---|---|---|---|",
   ...outcomes.map(
     (o) =>
-      `| ${o.name} | ${o.ok ? "ok" : "**failed**"} | ${o.seconds.toFixed(1)} s | ${o.json ? `[${o.json}](${o.json.replace(/^results\//, "")})` : "-"} |`,
+      `| ${o.name} | ${o.status} | ${o.seconds.toFixed(1)} s | ${o.json ? `[${o.json}](${o.json.replace(/^results\//, "")})` : "-"} |`,
   ),
   "",
 ];
