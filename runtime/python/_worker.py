@@ -72,6 +72,7 @@ def _apply_rlimits(limits):
         "openFiles": resource.RLIMIT_NOFILE,
         "processes": resource.RLIMIT_NPROC,
     }
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     for key, which in names.items():
         value = limits.get(key)
         if value is None:

@@ -34,6 +34,9 @@ export interface SandboxPaths {
 }
 
 export interface Command {
+  /** Set when spawn() itself drops root to this uid/gid (libuv also clears the supplementary groups). */
+  uid?: number;
+  gid?: number;
   file: string;
   args: string[];
   env: Record<string, string>;
@@ -87,7 +90,9 @@ export function buildCommand(spec: CommandSpec): Command {
       ? ["-S", "-I", join(runtime, "python", "worker.py")]
       : [`--max-old-space-size=${Math.max(16, spec.profile.memoryMb)}`, join(runtime, "node", "worker.mjs")];
   const chain: string[] = [];
-  if (spec.prlimit) {
+  // Python workers set their own rlimits (the resource module) before the program runs, so they skip an exec of
+  // prlimit; node cannot, so prlimit sets them.
+  if (spec.prlimit && spec.language !== "python") {
     const p = spec.profile;
     // SIGXCPU at the budget (a clear signal to report), SIGKILL one second later; no core files.
     chain.push(
@@ -97,12 +102,14 @@ export function buildCommand(spec: CommandSpec): Command {
       `--nofile=${p.openFiles}`,
       "--core=0",
     );
-    // RLIMIT_NPROC counts every thread of the uid, and an interpreter has several; the pids cgroup is the per-run cap.
+    // RLIMIT_NPROC binds only for a non-root uid; the pids cgroup is the per-run cap either way.
     if (spec.uid !== null) chain.push(`--nproc=${p.processes}`);
     chain.push("--");
   }
-  if (spec.uid !== null && spec.setpriv) {
-    // --pdeathsig: if the host dies, the worker dies too (bwrap adds --die-with-parent for its own tree).
+  // Dropping root: under bwrap, spawn() itself switches uid/gid and clears the groups (one exec less); bwrap's
+  // --die-with-parent ends the tree with the host. Without bwrap, setpriv adds --pdeathsig for the same guarantee.
+  const spawnAs = sandboxed && spec.uid !== null ? spec.uid : null;
+  if (spec.uid !== null && spec.setpriv && spawnAs === null) {
     chain.push(
       spec.setpriv,
       `--reuid=${spec.uid}`,
@@ -122,6 +129,7 @@ export function buildCommand(spec: CommandSpec): Command {
     args: chain.slice(1),
     env: sandboxEnv(paths.workspace),
     cwd: spec.host.workspace,
+    ...(spawnAs !== null ? { uid: spawnAs, gid: spawnAs } : {}),
     paths,
   };
 }

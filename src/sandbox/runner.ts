@@ -6,8 +6,9 @@ import { SkillsError } from "../errors.js";
 import type { WorkerLanguage } from "./command.js";
 import { handOff } from "./handOff.js";
 import { detectIsolation } from "./isolation.js";
-import { type RlimitProfile, resolveLimits, rlimitProfile } from "./limits.js";
+import { type RlimitProfile, cpuSeconds, resolveLimits, rlimitProfile } from "./limits.js";
 import { loadSource, prepareProgram } from "./program.js";
+import type { ExecuteParams } from "./protocol.js";
 import { buildResult } from "./result.js";
 import { stageSkill } from "./skillStage.js";
 import { ToolGate } from "./toolGate.js";
@@ -45,20 +46,23 @@ export function assertIsolation(report: IsolationReport, required: boolean | und
   }
 }
 
+/** The rlimits a Python worker sets on itself before the program runs (it is started without prlimit). */
+export function pythonRlimits(limits: RunLimits): NonNullable<ExecuteParams["rlimits"]> {
+  return {
+    cpuSeconds: cpuSeconds(limits),
+    fileBytes: limits.maxFileBytes,
+    openFiles: limits.maxOpenFiles,
+    processes: limits.maxProcesses,
+  };
+}
+
 const workerLanguage = (language: RunRequest["language"]): WorkerLanguage =>
   language === "python" ? "python" : "node";
 
 /** Can a pooled worker started with `pool` limits serve a run with `want` limits? */
 function compatible(language: WorkerLanguage, pool: RlimitProfile, want: RlimitProfile): boolean {
-  if (language === "python") {
-    // The Python worker lowers its own rlimits before running the program.
-    return (
-      want.cpuSeconds <= pool.cpuSeconds &&
-      want.fileBytes <= pool.fileBytes &&
-      want.openFiles <= pool.openFiles &&
-      want.processes <= pool.processes
-    );
-  }
+  // A Python worker starts without rlimits and sets the run's own before running the program.
+  if (language === "python") return true;
   return (
     want.cpuSeconds === pool.cpuSeconds &&
     want.fileBytes === pool.fileBytes &&
@@ -211,15 +215,7 @@ class SandboxRunner implements Runner {
           maxOutputBytes: limits.maxOutputBytes,
           maxLogBytes: limits.maxLogBytes,
           logMarker: worker.logMarker,
-          rlimits:
-            language === "python"
-              ? {
-                  cpuSeconds: Math.ceil(limits.cpuMs / 1000),
-                  fileBytes: limits.maxFileBytes,
-                  openFiles: limits.maxOpenFiles,
-                  processes: limits.maxProcesses,
-                }
-              : undefined,
+          rlimits: language === "python" ? pythonRlimits(limits) : undefined,
         },
       });
     } finally {

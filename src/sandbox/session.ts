@@ -8,7 +8,7 @@ import { handOff } from "./handOff.js";
 import { detectIsolation } from "./isolation.js";
 import { resolveLimits, rlimitProfile } from "./limits.js";
 import { prepareProgram } from "./program.js";
-import { DEFAULT_PYTHON, assertIsolation, processWarning, startWorker } from "./runner.js";
+import { DEFAULT_PYTHON, assertIsolation, processWarning, pythonRlimits, startWorker } from "./runner.js";
 import { ToolGate } from "./toolGate.js";
 import type { RunResult, Session, SessionOptions } from "./types.js";
 import type { SandboxWorker } from "./worker.js";
@@ -114,6 +114,7 @@ class SandboxSession implements Session {
         paths: [paths.skill],
         maxOutputBytes: this.limits.maxOutputBytes,
         maxLogBytes: this.limits.maxLogBytes,
+        rlimits: pythonRlimits(this.limits),
       },
     });
     if (!worker.alive) await this.close();

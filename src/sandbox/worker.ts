@@ -202,6 +202,7 @@ export class SandboxWorker {
       env: this.command.env,
       stdio: ["ignore", "pipe", "pipe", "pipe"],
       detached: true,
+      ...(this.command.uid !== undefined ? { uid: this.command.uid, gid: this.command.gid } : {}),
     });
     const joined = this.child.pid !== undefined ? this.cgroup?.add(this.child.pid) : undefined;
     this.child.stdout?.on("data", (chunk: Buffer) => this.stdout.push(chunk));

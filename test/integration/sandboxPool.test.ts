@@ -54,19 +54,29 @@ test("the pool fills in the background and a run takes a warm worker, then refil
 });
 
 test("a warm hand-off is much faster than a cold start", async () => {
-  await waitForPool({ python: 2, typescript: 1 });
-  const warm = await runner.run({ language: "python", code: "result = 1", tools: [] });
-  const cold = await runner.run({ language: "python", code: "result = 1", tools: [], limits: { maxOpenFiles: 1000 } });
-  expect(warm.ok && cold.ok).toBe(true);
-  // durationMs is measured from hand-off; the cold run's includes nothing of the start either, so compare wall time.
+  // A node worker serves only runs with the pool's rlimits: a different max_open_files forces a cold start.
+  const code = "export const result = 1;";
+  await runner.run({ language: "typescript", code, tools: [], limits: { maxOpenFiles: 1000 } });
+  await waitForPool({ python: 0, typescript: 1 });
   const t0 = performance.now();
-  await waitForPool({ python: 1, typescript: 0 });
-  await runner.run({ language: "python", code: "result = 1", tools: [] });
+  const warm = await runner.run({ language: "typescript", code, tools: [] });
   const warmWall = performance.now() - t0;
   const t1 = performance.now();
-  await runner.run({ language: "python", code: "result = 1", tools: [], limits: { maxOpenFiles: 1000 } });
+  const cold = await runner.run({ language: "typescript", code, tools: [], limits: { maxOpenFiles: 1000 } });
   const coldWall = performance.now() - t1;
+  expect(warm.ok && cold.ok).toBe(true);
   expect(warmWall).toBeLessThan(coldWall);
+});
+
+test("a Python worker from the pool serves any limits (it sets its own rlimits)", async () => {
+  await waitForPool({ python: 2, typescript: 0 });
+  const result = await runner.run({
+    language: "python",
+    code: "import resource\nresult = resource.getrlimit(resource.RLIMIT_NOFILE)[0]",
+    tools: [],
+    limits: { maxOpenFiles: 1000 },
+  });
+  expect(result.result).toBe(1000);
 });
 
 test("every run gets a fresh process: nothing leaks from one run to the next", async () => {
