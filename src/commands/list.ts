@@ -42,11 +42,9 @@ export async function listSkills(options: ListOptions): Promise<ListResult> {
   const notes: string[] = [];
   const existing: string[] = [];
   for (const root of config.roots) {
-    const isDir = await stat(root).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-    if (isDir) existing.push(root);
+    const info = await stat(root).catch(() => undefined);
+    if (info?.isDirectory()) existing.push(root);
+    else if (info) notes.push(`${show(root)} is a file, not a folder: check \`roots\` in skills.config.json`);
     else notes.push(`${show(root)} does not exist yet (create a skill with \`skills new <name>\`)`);
   }
   const dirs = await findSkillDirs(existing);

@@ -69,6 +69,11 @@ describe("listSkills", () => {
     expect(result.skills[0]!.version).toBeUndefined();
   });
 
+  it("explains a root that is a file", async () => {
+    await writeFile(join(project, "skills"), "oops");
+    expect((await listSkills({ cwd: project })).notes[0]).toMatch(/skills is a file, not a folder/);
+  });
+
   it("explains a missing or empty root", async () => {
     expect((await listSkills({ cwd: project })).notes[0]).toMatch(/skills does not exist yet/);
     await mkdir(join(project, "skills"));
