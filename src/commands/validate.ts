@@ -80,8 +80,14 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   } else {
     searchPaths = [];
     for (const root of config.roots) {
-      if (await exists(root)) searchPaths.push(root);
-      else
+      const info = await stat(root).catch(() => undefined);
+      if (info?.isDirectory()) searchPaths.push(root);
+      else if (info) {
+        throw new SkillsError("NOT_FOUND", `the skills root ${show(root)} is a file, not a folder`, {
+          file: show(root),
+          hint: "check `roots` in skills.config.json (default: skills/)",
+        });
+      } else
         notes.push(`${show(root)} does not exist yet: no skills to validate (create one with \`skills new <name>\`)`);
     }
   }

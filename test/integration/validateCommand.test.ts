@@ -86,6 +86,13 @@ describe("validate()", () => {
     }
   });
 
+  it("raises NOT_FOUND when a configured root is a file", async () => {
+    await writeFile(join(project, "skills"), "oops");
+    await expect(validate({ paths: [], cwd: project })).rejects.toThrow(
+      /the skills root skills is a file, not a folder/,
+    );
+  });
+
   it("raises NOT_FOUND for a file given as a path", async () => {
     await writeFile(join(project, "file.txt"), "x");
     await expect(validate({ paths: ["file.txt"], cwd: project })).rejects.toThrow(/is a file, not a folder/);
