@@ -5,14 +5,14 @@
 import { SkillsError } from "../errors.js";
 import type { WorkerLanguage } from "./command.js";
 import { handOff } from "./handOff.js";
-import { detectIsolation } from "./isolation.js";
+import { detectIsolation, isRoot } from "./isolation.js";
 import { type RlimitProfile, cpuSeconds, resolveLimits, rlimitProfile } from "./limits.js";
 import { loadSource, prepareProgram } from "./program.js";
 import type { ExecuteParams } from "./protocol.js";
 import { buildResult } from "./result.js";
 import { stageSkill } from "./skillStage.js";
 import { ToolGate } from "./toolGate.js";
-import type { IsolationReport, RunLimits, RunRequest, RunResult, Runner, RunnerOptions } from "./types.js";
+import type { Isolation, IsolationReport, RunLimits, RunRequest, RunResult, Runner, RunnerOptions } from "./types.js";
 import { SandboxWorker } from "./worker.js";
 
 export const DEFAULT_PYTHON = "/usr/bin/python3";
@@ -46,13 +46,17 @@ export function assertIsolation(report: IsolationReport, required: boolean | und
   }
 }
 
-/** The rlimits a Python worker sets on itself before the program runs (it is started without prlimit). */
-export function pythonRlimits(limits: RunLimits): NonNullable<ExecuteParams["rlimits"]> {
+/**
+ * The rlimits a Python worker sets on itself (it is started without prlimit). RLIMIT_NPROC counts every process of
+ * the uid: it is set only where that uid is the run's own (root host) or counted per sandbox (bwrap's user
+ * namespace), never for a shared login uid under process isolation, where it would count the user's other programs.
+ */
+export function pythonRlimits(limits: RunLimits, isolation: Isolation): NonNullable<ExecuteParams["rlimits"]> {
   return {
     cpuSeconds: cpuSeconds(limits),
     fileBytes: limits.maxFileBytes,
     openFiles: limits.maxOpenFiles,
-    processes: limits.maxProcesses,
+    ...(isRoot() || isolation === "bwrap" ? { processes: limits.maxProcesses } : {}),
   };
 }
 
@@ -215,7 +219,7 @@ class SandboxRunner implements Runner {
           maxOutputBytes: limits.maxOutputBytes,
           maxLogBytes: limits.maxLogBytes,
           logMarker: worker.logMarker,
-          rlimits: language === "python" ? pythonRlimits(limits) : undefined,
+          rlimits: language === "python" ? pythonRlimits(limits, report.isolation) : undefined,
         },
       });
     } finally {

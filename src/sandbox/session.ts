@@ -114,7 +114,7 @@ class SandboxSession implements Session {
         paths: [paths.skill],
         maxOutputBytes: this.limits.maxOutputBytes,
         maxLogBytes: this.limits.maxLogBytes,
-        rlimits: pythonRlimits(this.limits),
+        rlimits: pythonRlimits(this.limits, report.isolation),
       },
     });
     if (!worker.alive) await this.close();
