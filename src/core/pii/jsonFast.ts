@@ -20,6 +20,9 @@ interface Frame {
   ctx: KeyContext;
   /** For objects: position of the next key, for reusing key strings across records. */
   keyIndex: number;
+  /** For objects: the key strings (and their contexts) last seen at each position at this depth. */
+  keys: string[];
+  ctxs: KeyContext[];
 }
 
 export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: LiteralRewrite): string | undefined {
@@ -45,21 +48,28 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
   };
 
   for (;;) {
-    const quote = text.indexOf('"', i);
-    const gapEnd = quote < 0 ? len : quote;
-    // Between literals: whitespace, structure, numbers, true / false / null, nothing else.
-    for (let k = i; k < gapEnd; k++) {
+    // Between literals: whitespace, structure, numbers, true / false / null, nothing else. Gaps are short, so they
+    // are walked char by char up to the next quote (cheaper than a search call per literal).
+    let quote = -1;
+    for (let k = i; k < len; k++) {
       const c = text.charCodeAt(k);
+      if (c === 34) {
+        quote = k;
+        break;
+      }
       if (c === 32 || c === 10 || c === 13 || c === 9 || c === 44 || c === 58) continue;
       if (c === 123 || c === 91) {
         const parent = stack[stack.length - 1];
         const ctx = parent === undefined ? NO_CONTEXT : parent.array ? parent.ctx : lastCtx;
-        stack.push({ array: c === 91, ctx, keyIndex: 0 });
+        const depth = stack.length + 1;
+        keyCache[depth] ??= [];
+        ctxCache[depth] ??= [];
+        stack.push({ array: c === 91, ctx, keyIndex: 0, keys: keyCache[depth]!, ctxs: ctxCache[depth]! });
       } else if (c === 125 || c === 93) {
         if (stack.pop() === undefined) return undefined;
       } else if ((c >= 48 && c <= 57) || c === 45) {
         let e = k + 1;
-        for (; e < gapEnd; e++) {
+        for (; e < len; e++) {
           const d = text.charCodeAt(e);
           if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
         }
@@ -79,6 +89,23 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
       } else return undefined;
     }
     if (quote < 0) break;
+
+    // Records repeat their keys: the key last seen at this position is compared in place, without any search.
+    const frame = stack[stack.length - 1];
+    if (frame !== undefined && !frame.array) {
+      const expected = frame.keys[frame.keyIndex];
+      if (expected !== undefined && sameKey(text, quote + 1, expected)) {
+        let after = quote + expected.length + 2;
+        let c = text.charCodeAt(after);
+        while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++after);
+        if (c === 58) {
+          lastCtx = frame.ctxs[frame.keyIndex]!;
+          frame.keyIndex++;
+          i = quote + expected.length + 2;
+          continue;
+        }
+      }
+    }
 
     // The literal: find its closing quote (an even run of backslashes before it).
     let j = quote + 1;
@@ -101,11 +128,8 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
     while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++after);
     const top = stack[stack.length - 1];
     if (c === 58 && top !== undefined && !top.array) {
-      const depth = stack.length;
-      keyCache[depth] ??= [];
-      ctxCache[depth] ??= [];
-      const slot = keyCache[depth]!;
-      const ctxSlot = ctxCache[depth]!;
+      const slot = top.keys;
+      const ctxSlot = top.ctxs;
       const cached = slot[top.keyIndex];
       const keyLength = close - quote - 1;
       // Only keys that cannot hold PII are cached, so a cache hit needs no check.
@@ -150,4 +174,12 @@ function decodeLiteral(raw: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether the literal whose content starts at `from` is exactly `key` (an unescaped key, so no backslashes). */
+function sameKey(text: string, from: number, key: string): boolean {
+  const n = key.length;
+  if (text.charCodeAt(from + n) !== 34) return false;
+  for (let k = 0; k < n; k++) if (text.charCodeAt(from + k) !== key.charCodeAt(k)) return false;
+  return true;
 }
