@@ -115,7 +115,13 @@ class SandboxRunner implements Runner {
     const report = await detectIsolation();
     let worker: SandboxWorker;
     try {
-      worker = startWorker({ language, isolation: report.isolation, profile: this.poolProfile, python: this.python });
+      worker = startWorker({
+        language,
+        isolation: report.isolation,
+        profile: this.poolProfile,
+        python: this.python,
+        pooled: true,
+      });
     } catch {
       // e.g. no such interpreter: runs start cold and report the error themselves
       this.failures[language] = 3;

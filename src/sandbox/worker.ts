@@ -29,6 +29,8 @@ export interface WorkerSpec {
   /** Bind this folder read-only at /skill (cold runs); pooled workers get an empty folder filled at hand-off. */
   skillDir?: string;
   maxMessageBytes?: number;
+  /** Pre-spawned for a pool: gets a skill folder of its own, filled at hand-off. */
+  pooled?: boolean;
 }
 
 export interface ExitInfo {
@@ -120,6 +122,18 @@ function tmpRoot(): string {
   return sandboxTmp;
 }
 
+let sharedEmpty: string | undefined;
+
+/** One empty, world-readable folder: /skill of runs without a skill folder, and their spawn cwd. */
+function emptyDir(): string {
+  if (!sharedEmpty) {
+    sharedEmpty = join(tmpRoot(), "empty");
+    mkdirSync(sharedEmpty, { mode: 0o755 });
+    chmodSync(sharedEmpty, 0o755);
+  }
+  return sharedEmpty;
+}
+
 /** The block of outside uids this host process gives its workers: [first, first + 1000). */
 export function workerUidBlock(): number {
   return 200_000 + (process.pid % 800) * 1000;
@@ -159,7 +173,7 @@ export class SandboxWorker {
   readonly stderr = new OutputCapture(1024 * 1024, Buffer.from(this.logMarker));
   readonly exited: Promise<ExitInfo>;
   readonly ready: Promise<void>;
-  readonly dir: string;
+  readonly dir: string | null = null;
   readonly hostSkill: string;
   readonly spawnedAt = performance.now();
   killedBy: KilledBy = null;
@@ -169,19 +183,27 @@ export class SandboxWorker {
 
   constructor(readonly spec: WorkerSpec) {
     assertExecutable(spec.language === "python" ? spec.python : process.execPath, spec.language);
-    this.dir = mkdtempSync(join(tmpRoot(), "w-"));
-    chmodSync(this.dir, 0o711);
-    const workspace = join(this.dir, "workspace");
     const bindInPlace = spec.skillDir !== undefined && worldReadable(spec.skillDir);
-    this.hostSkill = bindInPlace ? spec.skillDir! : join(this.dir, "skill");
-    mkdirSync(workspace, { mode: 0o700 });
-    if (!bindInPlace) {
+    // A folder of its own only when something needs one: a host workspace (process isolation), a skill folder to
+    // fill at hand-off (pool) or to copy (unreadable for the run's uid). A cold bwrap run needs none: its workspace
+    // is a tmpfs, its /skill the skill folder itself or one shared empty folder.
+    const ownDir = spec.isolation !== "bwrap" || spec.pooled === true || (spec.skillDir !== undefined && !bindInPlace);
+    const uid = allocateUid();
+    let workspace = emptyDir();
+    if (ownDir) {
+      this.dir = mkdtempSync(join(tmpRoot(), "w-"));
+      chmodSync(this.dir, 0o711);
+      workspace = join(this.dir, "workspace");
+      mkdirSync(workspace, { mode: 0o700 });
+      if (uid !== null) chownSync(workspace, uid, uid);
+    }
+    if (bindInPlace) this.hostSkill = spec.skillDir!;
+    else if (this.dir) {
+      this.hostSkill = join(this.dir, "skill");
       mkdirSync(this.hostSkill, { mode: 0o755 });
       if (spec.skillDir) stageSkill(spec.skillDir, this.hostSkill);
-    }
+    } else this.hostSkill = emptyDir();
     if (spec.language === "python") ensureRuntimeBytecode(spec.python);
-    const uid = allocateUid();
-    if (uid !== null) chownSync(workspace, uid, uid);
     this.command = buildCommand({
       language: spec.language,
       isolation: spec.isolation,
@@ -285,6 +307,6 @@ export class SandboxWorker {
     await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
     this.bridge.close();
     await this.cgroup?.remove();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
