@@ -23,6 +23,8 @@ interface Frame {
   /** For objects: the key strings (and their contexts) last seen at each position at this depth. */
   keys: string[];
   ctxs: KeyContext[];
+  /** For objects: per key position, the last value there that no detector could match (see sameShape). */
+  shapes: (string | undefined)[];
 }
 
 export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: LiteralRewrite): string | undefined {
@@ -32,6 +34,7 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
   // Per depth and key position: the last key string seen there and its context, reused while records repeat.
   const keyCache: string[][] = [];
   const ctxCache: KeyContext[][] = [];
+  const shapeCache: (string | undefined)[][] = [];
   let lastCtx: KeyContext = NO_CONTEXT;
   let out = "";
   let copied = 0;
@@ -64,7 +67,15 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
         const depth = stack.length + 1;
         keyCache[depth] ??= [];
         ctxCache[depth] ??= [];
-        stack.push({ array: c === 91, ctx, keyIndex: 0, keys: keyCache[depth]!, ctxs: ctxCache[depth]! });
+        shapeCache[depth] ??= [];
+        stack.push({
+          array: c === 91,
+          ctx,
+          keyIndex: 0,
+          keys: keyCache[depth]!,
+          ctxs: ctxCache[depth]!,
+          shapes: shapeCache[depth]!,
+        });
       } else if (c === 125 || c === 93) {
         if (stack.pop() === undefined) return undefined;
       } else if ((c >= 48 && c <= 57) || c === 45) {
@@ -156,8 +167,16 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
     // Under 6 characters only "::1" could match a detector (an email needs "a@b.co"), unless the field says more.
     const tooShort =
       length < 6 && ctx.hint === undefined && policy.patterns.length === 0 && text.charCodeAt(quote + 1) !== 58;
-    if (!escaped && (tooShort || !mayContainPii(textFeatures(text, quote + 1, close), ctx, policy))) {
-      continue;
+    if (!escaped) {
+      if (tooShort) continue;
+      // Under the same key as a clean value of the same shape (ISO timestamps, "item-123"...): clean as well.
+      const shapes = top !== undefined && !top.array && top.keyIndex > 0 ? top.shapes : undefined;
+      const previous = shapes?.[top!.keyIndex - 1];
+      if (previous !== undefined && sameShape(text, quote + 1, close, previous)) continue;
+      if (!mayContainPii(textFeatures(text, quote + 1, close), ctx, policy)) {
+        if (shapes !== undefined && close - quote <= 64) shapes[top!.keyIndex - 1] = text.slice(quote + 1, close);
+        continue;
+      }
     }
     const value = escaped ? decodeLiteral(text.slice(quote, i)) : text.slice(quote + 1, close);
     if (value === undefined) return undefined;
@@ -181,5 +200,20 @@ function sameKey(text: string, from: number, key: string): boolean {
   const n = key.length;
   if (text.charCodeAt(from + n) !== 34) return false;
   for (let k = 0; k < n; k++) if (text.charCodeAt(from + k) !== key.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * Same length, same characters, except that any digit may stand for any digit. Every feature the detectors' gate
+ * looks at (digit counts and runs, letters, separators, '@'...) depends only on that, so a value of the same shape as
+ * a clean value under the same key is clean too.
+ */
+function sameShape(text: string, from: number, to: number, previous: string): boolean {
+  if (to - from !== previous.length) return false;
+  for (let k = 0; k < previous.length; k++) {
+    const a = text.charCodeAt(from + k);
+    const b = previous.charCodeAt(k);
+    if (a !== b && !(a >= 48 && a <= 57 && b >= 48 && b <= 57)) return false;
+  }
   return true;
 }

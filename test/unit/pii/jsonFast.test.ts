@@ -25,6 +25,21 @@ describe("tokenizeJsonFast (the bridge's fast path)", () => {
     }
   });
 
+  it("gives what the full reader gives on records that repeat keys and value shapes, with PII among them", () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      id: `id-${1000 + i}`,
+      at: new Date(1_700_000_000_000 + i * 61_000).toISOString(),
+      note: i % 7 === 0 ? `call 415-555-${String(1000 + i)}` : `ref 415-555-${String(1000 + i)}x`,
+      contact: i % 5 === 0 ? `user${i}@example.com` : `user${i}-example-com`,
+      ...(i % 11 === 0 ? { phone: String(4155550000 + i) } : {}),
+    }));
+    for (const text of [JSON.stringify(rows), JSON.stringify(rows, null, 1)]) {
+      const { fast, full } = both(text);
+      expect(fast).toBe(full);
+      expect(fast).toContain("[EMAIL_60]");
+    }
+  });
+
   it("follows nesting for field context: array items take the array's field, also after nested objects", () => {
     const text = JSON.stringify({
       phones: ["4155552671", ["2125550147"]],
