@@ -330,20 +330,18 @@ describe("skills test: bad input fails its own case and nothing else", () => {
     });
     await cp(join(dir, "cassettes/basic.json"), join(dir, "cassettes/hang.json"));
     await cp(join(dir, "cassettes/basic.json"), join(dir, "cassettes/orphan.json"));
+    const stale = JSON.parse(basic);
+    stale.tools = stale.tools.filter((t: { name: string }) => t.name !== "read_text_file");
+    await writeFile(join(dir, "cassettes/stale.json"), JSON.stringify(stale, null, 2));
+    await writeSkill(dir, { "tests/zz-stale.yaml": "name: stale\ninput: { path: data }\ncassette: stale.json\n" });
+    await mkdir(join(dir, "tests/zz-folder.yaml"));
     result = await runTests({ cwd: project, paths: ["skills/list-files"] });
   }, 120_000);
 
   afterAll(async () => {
     const dir = skill();
-    for (const file of [
-      "zz-bad-yaml",
-      "zz-unknown-matcher",
-      "zz-missing-cassette",
-      "zz-corrupt-cassette",
-      "zz-drift",
-      "zz-hang",
-    ]) {
-      await rm(join(dir, "tests", `${file}.yaml`), { force: true });
+    for (const file of await readdir(join(dir, "tests"))) {
+      if (file.startsWith("zz-")) await rm(join(dir, "tests", file), { recursive: true, force: true });
     }
     await rm(join(dir, "cassettes/orphan.json"), { force: true });
   });
@@ -358,6 +356,21 @@ describe("skills test: bad input fails its own case and nothing else", () => {
   it("refuses a test file over 1 MiB without parsing it", () => {
     const huge = caseOf(result, "list-files", "tests/zz-huge.yaml");
     expect(huge.problems[0]?.message).toMatch(/test files are limited to 1 MiB/);
+  });
+
+  it("reports a test file it cannot read", () => {
+    const folder = caseOf(result, "list-files", "tests/zz-folder.yaml");
+    expect(folder.status).toBe("error");
+    expect(folder.problems[0]?.message).toMatch(/^cannot read: .*EISDIR/);
+  });
+
+  it("warns about a cassette without the schema of a declared tool (and the call is refused)", () => {
+    const stale = caseOf(result, "list-files", "stale");
+    expect(stale.warnings.map((w) => w.code)).toContain("CASSETTE_STALE");
+    expect(stale.warnings.find((w) => w.code === "CASSETTE_STALE")?.message).toMatch(
+      /no schema for filesystem\/read_text_file/,
+    );
+    expect(stale.status).toBe("failed");
   });
 
   it("reports an unknown matcher at its line", () => {
@@ -403,7 +416,7 @@ describe("skills test: bad input fails its own case and nothing else", () => {
   it("still runs and passes the good cases", () => {
     for (const name of ["basic", "missing-folder", "bad-input"])
       expect(caseOf(result, "list-files", name).status).toBe("passed");
-    expect(result.summary.errors).toBe(6);
+    expect(result.summary.errors).toBe(7);
   });
 
   it("--strict fails the drifted case", async () => {
@@ -412,6 +425,25 @@ describe("skills test: bad input fails its own case and nothing else", () => {
     expect(drift.status).toBe("failed");
     expect(drift.failures.map((f) => f.kind)).toContain("fingerprint");
   }, 60_000);
+});
+
+describe("skills test: usage errors", () => {
+  it("no skills under the given paths", async () => {
+    await mkdir(join(project, "empty"), { recursive: true });
+    await expect(runTests({ cwd: project, paths: ["empty"] })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "no skills found in empty",
+    });
+  });
+
+  it("a JUnit report that cannot be written", async () => {
+    await expect(
+      runTests({ cwd: project, paths: ["skills/list-files"], filter: "bad-input", junit: "package.json/report.xml" }),
+    ).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: expect.stringMatching(/cannot write the JUnit report/),
+    });
+  });
 });
 
 describe("skills test: skills without selected cases", () => {
