@@ -335,6 +335,10 @@ describe("skills test: bad input fails its own case and nothing else", () => {
     await writeFile(join(dir, "cassettes/stale.json"), JSON.stringify(stale, null, 2));
     await writeSkill(dir, { "tests/zz-stale.yaml": "name: stale\ninput: { path: data }\ncassette: stale.json\n" });
     await mkdir(join(dir, "tests/zz-folder.yaml"));
+    await mkdir(join(dir, "cassettes/folder.json"), { recursive: true });
+    await writeSkill(dir, {
+      "tests/zz-folder-cassette.yaml": "name: folder-cassette\ninput: { path: data }\ncassette: folder.json\n",
+    });
     result = await runTests({ cwd: project, paths: ["skills/list-files"] });
   }, 120_000);
 
@@ -344,6 +348,7 @@ describe("skills test: bad input fails its own case and nothing else", () => {
       if (file.startsWith("zz-")) await rm(join(dir, "tests", file), { recursive: true, force: true });
     }
     await rm(join(dir, "cassettes/orphan.json"), { force: true });
+    await rm(join(dir, "cassettes/folder.json"), { recursive: true, force: true });
   });
 
   it("reports malformed YAML with its file and line", () => {
@@ -362,6 +367,12 @@ describe("skills test: bad input fails its own case and nothing else", () => {
     const folder = caseOf(result, "list-files", "tests/zz-folder.yaml");
     expect(folder.status).toBe("error");
     expect(folder.problems[0]?.message).toMatch(/^cannot read: .*EISDIR/);
+  });
+
+  it("reports a cassette it cannot read", () => {
+    const problem = caseOf(result, "list-files", "folder-cassette").problems[0];
+    expect(problem).toMatchObject({ code: "CASSETTE_INVALID" });
+    expect(problem?.message).toMatch(/^cannot read the cassette: .*EISDIR/);
   });
 
   it("warns about a cassette without the schema of a declared tool (and the call is refused)", () => {
@@ -416,7 +427,7 @@ describe("skills test: bad input fails its own case and nothing else", () => {
   it("still runs and passes the good cases", () => {
     for (const name of ["basic", "missing-folder", "bad-input"])
       expect(caseOf(result, "list-files", name).status).toBe("passed");
-    expect(result.summary.errors).toBe(7);
+    expect(result.summary.errors).toBe(8);
   });
 
   it("--strict fails the drifted case", async () => {
