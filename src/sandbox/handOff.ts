@@ -39,6 +39,7 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
   // Threads count as processes; leave room for the interpreter's own (node has about ten).
   worker.cgroup?.setLimits(cgroupMemoryBytes(limits, worker.spec.language), limits.maxProcesses + 16);
   const cpuBefore = worker.cgroup?.cpuMs() ?? null;
+  gate.onAbuse = (reason) => worker.kill("bridge", reason);
   worker.bridge.attach({
     onRequest: async (method, params) =>
       method === "tools/call" ? gate.call(params) : { error: { code: -32601, message: `unknown method ${method}` } },

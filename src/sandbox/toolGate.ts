@@ -13,7 +13,12 @@ export interface ToolGateOptions {
   backend?: ToolBackend;
   maxToolCalls: number;
   interceptor?: ToolCallInterceptor;
+  /** Called once when the program keeps calling after MAX_REFUSED refusals (the caller kills the worker). */
+  onAbuse?: (reason: string) => void;
 }
+
+/** Refused calls a program may make before it is treated as flooding the bridge (bounds the host's records). */
+export const MAX_REFUSED = 1000;
 
 function refuse(code: BridgeErrorCode, message: string, extra: JsonObject = {}): { error: JsonRpcError } {
   return { error: { code: BRIDGE_ERROR_CODES[code], message, data: { code, ...extra } } };
@@ -25,8 +30,13 @@ export class ToolGate {
   readonly records: ToolCallRecord[] = [];
   private readonly declared: Map<string, ToolInfo>;
   private calls = 0;
+  private refused = 0;
+
+  /** Set by whoever runs the worker; defaults to options.onAbuse. */
+  onAbuse: ((reason: string) => void) | undefined;
 
   constructor(private readonly options: ToolGateOptions) {
+    this.onAbuse = options.onAbuse;
     this.declared = new Map(options.tools.map((tool) => [toolKey(tool.server, tool.name), tool]));
   }
 
@@ -42,6 +52,15 @@ export class ToolGate {
     const bytesIn = byteLength(args);
     const started = performance.now();
     const record = (ok: boolean, bytesOut: number, error?: string): void => {
+      if (!ok && error !== "TOOL_ERROR") {
+        this.refused += 1;
+        if (this.refused > MAX_REFUSED) {
+          if (this.refused === MAX_REFUSED + 1) {
+            this.onAbuse?.(`the program kept calling tools after ${MAX_REFUSED} refused calls`);
+          }
+          return;
+        }
+      }
       this.records.push({
         tool: key,
         ms: Math.round((performance.now() - started) * 1000) / 1000,

@@ -565,6 +565,16 @@ describe("the bridge itself", () => {
     expect(await settledSandboxProcesses()).toEqual([]);
   });
 
+  test("a program that keeps calling after its calls are refused is killed (killedBy bridge)", async () => {
+    const result = await run({
+      language: "python",
+      code: "from servers._runtime import call_tool, ToolError\nwhile True:\n    try:\n        call_tool('demo', 'nope', {})\n    except ToolError:\n        pass",
+    });
+    expect(result).toMatchObject({ ok: false, killedBy: "bridge", error: { code: "BRIDGE_PROTOCOL" } });
+    expect(result.error?.message).toMatch(/kept calling tools after 1000 refused calls/);
+    expect(result.toolCalls).toHaveLength(1000);
+  });
+
   test("a big but legal tool result passes through", async () => {
     const result = await run({
       language: "python",
