@@ -62,16 +62,17 @@ function bwrapArgs(spec: CommandSpec, interpreter: string): string[] {
     if (existsSync(`/${link}`)) args.push("--symlink", `usr/${link}`, `/${link}`);
   }
   for (const file of ETC_FILES) if (existsSync(file)) args.push("--ro-bind", file, file);
+  // /workspace and /tmp are size-capped tmpfs mounts: their pages are also charged to the run's memory cgroup, so
+  // many files cannot fill the host disk (RLIMIT_FSIZE only caps one file). Mounted before the binds below, so an
+  // interpreter installed under /tmp stays visible.
+  const size = String(Math.max(16, spec.profile.memoryMb) * 1024 * 1024);
+  args.push("--size", size, "--perms", "0700", "--tmpfs", "/workspace");
+  args.push("--size", size, "--perms", "1777", "--tmpfs", "/tmp");
   const prefix = interpreterPrefix(interpreter);
   if (prefix) args.push("--ro-bind", prefix, prefix);
   args.push("--ro-bind", RUNTIME_DIR, "/runtime");
   args.push("--ro-bind", spec.host.sdkRoot, "/sdk");
   args.push("--ro-bind", spec.host.skill, "/skill");
-  // /workspace and /tmp are size-capped tmpfs mounts: their pages are also charged to the run's memory cgroup, so
-  // many files cannot fill the host disk (RLIMIT_FSIZE only caps one file).
-  const size = String(Math.max(16, spec.profile.memoryMb) * 1024 * 1024);
-  args.push("--size", size, "--perms", "0700", "--tmpfs", "/workspace");
-  args.push("--size", size, "--perms", "1777", "--tmpfs", "/tmp");
   args.push("--proc", "/proc", "--dev", "/dev", "--chdir", "/workspace");
   for (const [key, value] of Object.entries(sandboxEnv("/workspace"))) args.push("--setenv", key, value);
   return args;

@@ -31,6 +31,8 @@ export interface WorkerSpec {
   maxMessageBytes?: number;
   /** Pre-spawned for a pool: gets a skill folder of its own, filled at hand-off. */
   pooled?: boolean;
+  /** A worker that has not said "ready" by then is killed (default START_TIMEOUT_MS). */
+  startTimeoutMs?: number;
 }
 
 export interface ExitInfo {
@@ -121,6 +123,9 @@ function tmpRoot(): string {
   }
   return sandboxTmp;
 }
+
+/** How long an interpreter may take to start and load the runtime (generous: a loaded machine is slow). */
+export const START_TIMEOUT_MS = 20_000;
 
 let sharedEmpty: string | undefined;
 
@@ -244,13 +249,24 @@ export class SandboxWorker {
         resolve(this.exit);
       });
     });
+    let startTimedOut = false;
+    const startTimer = setTimeout(() => {
+      startTimedOut = true;
+      this.kill(null);
+    }, spec.startTimeoutMs ?? START_TIMEOUT_MS);
+    startTimer.unref();
     this.ready = new Promise<void>((resolve, reject) => {
-      this.readyHandler = resolve;
+      this.readyHandler = () => {
+        clearTimeout(startTimer);
+        resolve();
+      };
       void this.exited.then(() =>
         reject(
           new SkillsError(
             "SANDBOX_FAILED",
-            `the ${spec.language} worker exited before it was ready: ${this.stderr.text().trim().split("\n").slice(-3).join(" / ") || `exit ${this.exit?.code ?? this.exit?.signal}`}`,
+            startTimedOut
+              ? `the ${spec.language} worker did not start within ${spec.startTimeoutMs ?? START_TIMEOUT_MS} ms and was killed`
+              : `the ${spec.language} worker exited before it was ready: ${this.stderr.text().trim().split("\n").slice(-3).join(" / ") || `exit ${this.exit?.code ?? this.exit?.signal}`}`,
             {
               stderr: this.stderr.text().slice(-2000),
               hint: "run `skills doctor` to see what isolation this machine supports",
