@@ -106,7 +106,7 @@ async function probe(): Promise<IsolationReport> {
   }
   if (isolation === "bwrap") {
     reasons.unshift(
-      `bwrap ${bwrap?.version} with user namespaces: own mount, pid, net, ipc, uts and user namespace per run, uid ${SANDBOX_UID}`,
+      `bwrap ${bwrap?.version} with user namespaces: own mount, pid, net, ipc, uts and user namespace per run; nobody inside, a uid of its own outside`,
     );
   }
   return { isolation, bwrap, userns, setpriv: setpriv !== null, prlimit: prlimit !== null, cgroup, reasons };
