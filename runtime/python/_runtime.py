@@ -218,7 +218,20 @@ if not getattr(sys, "_skills_fork_hook", False):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def get_bridge():
+_NO_BRIDGE = (
+    "no tool bridge on fd %d: the generated SDK calls tools only inside a sandbox started by "
+    "`skills run`, `skills exec` or `skills test`"
+)
+
+
+def _is_socket(fd):
+    try:
+        return (os.fstat(fd).st_mode & 0o170000) == 0o140000
+    except OSError:
+        return False
+
+
+def get_bridge(server=None, tool=None):
     """The process-wide bridge. Shared through `sys` so that every copy of this module (the worker's and the SDK's
     servers/_runtime.py) talks through one reader."""
     bridge = getattr(sys, "_skills_bridge", None)
@@ -228,6 +241,8 @@ def get_bridge():
         bridge = getattr(sys, "_skills_bridge", None)
         if bridge is None:
             fd = int(os.environ.get("SKILLS_BRIDGE_FD", _DEFAULT_FD))
+            if not _is_socket(fd):
+                raise ToolError(_NO_BRIDGE % fd, "BRIDGE_UNAVAILABLE", server, tool)
             bridge = Bridge(fd)
             sys._skills_bridge = bridge
         return bridge
@@ -269,7 +284,8 @@ def _params(server, tool, args):
 
 def call_tool(server, tool, args=None):
     """Call `tool` of `server` with `args` (a dict) and return the unwrapped result. Raises ToolError."""
-    response = get_bridge().request_sync("tools/call", _params(server, tool, args))
+    params = _params(server, tool, args)
+    response = get_bridge(server, tool).request_sync("tools/call", params)
     return unwrap(server, tool, response)
 
 
@@ -287,5 +303,6 @@ async def call_tool_async(server, tool, args=None):
     def callback(response):
         loop.call_soon_threadsafe(settle, response)
 
-    get_bridge().request("tools/call", _params(server, tool, args), callback)
+    params = _params(server, tool, args)
+    get_bridge(server, tool).request("tools/call", params, callback)
     return unwrap(server, tool, await future)

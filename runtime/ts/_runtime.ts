@@ -6,6 +6,7 @@
  * the sandbox the worker has already opened the bridge and shares it through a global symbol, so every copy of this
  * file talks through one reader.
  */
+import { fstatSync } from "node:fs";
 import { Socket } from "node:net";
 
 export class ToolError extends Error {
@@ -44,8 +45,7 @@ export interface SkillsBridge {
 
 const BRIDGE_KEY = Symbol.for("skills.bridge");
 
-function openBridge(): SkillsBridge {
-  const fd = Number(process.env.SKILLS_BRIDGE_FD ?? 3);
+function openBridge(fd: number): SkillsBridge {
   const socket = new Socket({ fd, readable: true, writable: true });
   const pending = new Map<number, (response: RpcResponse) => void>();
   let nextId = 0;
@@ -91,11 +91,28 @@ function openBridge(): SkillsBridge {
   };
 }
 
-function bridge(): SkillsBridge {
+function isSocket(fd: number): boolean {
+  try {
+    return fstatSync(fd).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+function bridge(server: string, tool: string): SkillsBridge {
   const store = globalThis as unknown as Record<symbol, SkillsBridge | undefined>;
   let current = store[BRIDGE_KEY];
   if (!current) {
-    current = openBridge();
+    const fd = Number(process.env.SKILLS_BRIDGE_FD ?? 3);
+    if (!isSocket(fd)) {
+      throw new ToolError(
+        `no tool bridge on fd ${fd}: the generated SDK calls tools only inside a sandbox started by \`skills run\`, \`skills exec\` or \`skills test\``,
+        "BRIDGE_UNAVAILABLE",
+        server,
+        tool,
+      );
+    }
+    current = openBridge(fd);
     store[BRIDGE_KEY] = current;
   }
   return current;
@@ -137,6 +154,6 @@ export async function callTool(server: string, tool: string, args: Record<string
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     throw new ToolError("arguments must be an object", "TOOL_ARGS_INVALID", server, tool);
   }
-  const response = await bridge().request("tools/call", { server, tool, arguments: args });
+  const response = await bridge(server, tool).request("tools/call", { server, tool, arguments: args });
   return unwrapToolResult(server, tool, response);
 }

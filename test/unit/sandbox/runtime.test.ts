@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { ToolError, unwrapToolResult } from "../../../runtime/ts/_runtime.js";
+import { ToolError, callTool, unwrapToolResult } from "../../../runtime/ts/_runtime.js";
 import { RUNTIME_DIR } from "../../../src/sandbox/runtimeFiles.js";
 
 const text = (t: string) => ({ type: "text", text: t });
@@ -64,6 +64,25 @@ describe("TS runtime", () => {
   });
 });
 
+describe("TS runtime outside a sandbox", () => {
+  test("callTool rejects with BRIDGE_UNAVAILABLE when the bridge fd is not a socket", async () => {
+    const previous = process.env.SKILLS_BRIDGE_FD;
+    process.env.SKILLS_BRIDGE_FD = "987";
+    try {
+      await expect(callTool("s", "t", {})).rejects.toMatchObject({
+        name: "ToolError",
+        code: "BRIDGE_UNAVAILABLE",
+        server: "s",
+        tool: "t",
+        message: expect.stringMatching(/^no tool bridge on fd 987: the generated SDK calls tools only inside a sandbox/),
+      });
+    } finally {
+      if (previous === undefined) delete process.env.SKILLS_BRIDGE_FD;
+      else process.env.SKILLS_BRIDGE_FD = previous;
+    }
+  });
+});
+
 describe("Python runtime", () => {
   const python = (script: string, input: unknown) =>
     JSON.parse(
@@ -116,6 +135,17 @@ describe("Python runtime", () => {
       null,
     );
     expect(out).toEqual(["TOOL_ARGS_INVALID", "s/t: arguments must be a dict, got list [TOOL_ARGS_INVALID]"]);
+  });
+
+  test("outside a sandbox (no bridge socket) call_tool raises BRIDGE_UNAVAILABLE saying where it works", () => {
+    const out = python(
+      "import os, _runtime\nos.environ['SKILLS_BRIDGE_FD'] = '987'\ntry:\n    _runtime.call_tool('s', 't', {})\nexcept _runtime.ToolError as e:\n    print(json.dumps([e.code, e.message]))",
+      null,
+    );
+    expect(out).toEqual([
+      "BRIDGE_UNAVAILABLE",
+      "no tool bridge on fd 987: the generated SDK calls tools only inside a sandbox started by `skills run`, `skills exec` or `skills test`",
+    ]);
   });
 
   test("the TS runtime type-checks under strict settings on its own (it is copied into every SDK)", () => {
