@@ -4,10 +4,25 @@
  * with read permissions for everyone.
  */
 import { chmodSync, cpSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
-/** True when "others" can list the folder and read every file in it (so a bind mount works for any uid). */
+/** Folders a skill needs only on the host: the program never reads its own tests or recordings. */
+const HOST_ONLY = new Set(["node_modules", "tests", "cassettes", ".git"]);
+
+/** True when "others" may pass through every ancestor of `dir` (a 0700 home or mkdtemp folder blocks the bind). */
+function ancestorsPassable(dir: string): boolean {
+  for (let current = dirname(resolve(dir)); ; current = dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0) return false;
+    if (dirname(current) === current) return true;
+  }
+}
+
+/**
+ * True when the run's uid can reach the folder and read every file in it, so a bind mount works; else the skill
+ * is copied.
+ */
 export function worldReadable(dir: string): boolean {
+  if (!ancestorsPassable(dir)) return false;
   const stack = [dir];
   let seen = 0;
   while (stack.length > 0) {
@@ -27,7 +42,12 @@ export function worldReadable(dir: string): boolean {
 
 /** Copies a skill folder into `dest` (which exists) and makes everything readable by the run's uid. */
 export function stageSkill(src: string, dest: string): void {
-  cpSync(src, dest, { recursive: true, dereference: false, filter: (path) => !path.includes("/node_modules") });
+  const top = resolve(src);
+  cpSync(top, dest, {
+    recursive: true,
+    dereference: false,
+    filter: (path) => !(dirname(path) === top && HOST_ONLY.has(path.slice(top.length + 1))) && !path.includes("/node_modules"),
+  });
   const stack = [dest];
   while (stack.length > 0) {
     const current = stack.pop()!;

@@ -1,7 +1,7 @@
 /**
  * runProgram against real bwrap, real python3 and node, and a real MCP server (McpServer over InMemoryTransport).
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -128,6 +128,25 @@ describe("entry conventions and the SDK", () => {
       expect(bound.result).toMatchObject({ v: 10, ro: true });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a readable skill inside a private (0700) parent is copied, without its tests and cassettes", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "skills-private-parent-"));
+    const dir = join(parent, "skill");
+    try {
+      chmodSync(parent, 0o700);
+      mkdirSync(join(dir, "tests"), { recursive: true, mode: 0o755 });
+      mkdirSync(join(dir, "cassettes"), { mode: 0o755 });
+      chmodSync(dir, 0o755);
+      writeFileSync(join(dir, "tests", "basic.yaml"), "name: basic\n");
+      writeFileSync(join(dir, "cassettes", "basic.json"), "{}\n");
+      writeFileSync(join(dir, "main.py"), "import os\ndef run(input):\n    return sorted(os.listdir('/skill'))\n");
+      const py = await run({ language: "python", skillDir: dir, entryFile: "main.py" });
+      expect(py.error).toBeUndefined();
+      expect(py.result).toEqual(["main.py"]);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 
