@@ -320,7 +320,10 @@ export class SandboxWorker {
     if (this.disposed) return;
     this.disposed = true;
     if (this.exit === null) this.kill(this.killedBy);
-    await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    // Bounded wait for the exit; the timer must not keep the host process alive once the worker is gone.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
     this.bridge.close();
     await this.cgroup?.remove();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
