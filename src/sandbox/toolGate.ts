@@ -116,7 +116,9 @@ export class ToolGate {
     } catch (error) {
       const code = isSkillsError(error) ? error.code : "TOOL_CALL_FAILED";
       record(false, 0, code);
-      const message = error instanceof Error ? error.message : String(error);
+      const raw = error instanceof Error ? error.message : String(error);
+      // A server's error text can quote the real values the interceptor restored into the arguments.
+      const message = this.options.interceptor?.scrub ? this.options.interceptor.scrub(raw) : raw;
       return refuse("TOOL_CALL_FAILED", `${key}: ${message}`, { cause: code });
     }
   }

@@ -31,6 +31,8 @@ export interface ToolCallInterceptor {
   afterCall(server: string, tool: string, result: unknown): unknown;
   /** Scrub or check text that leaves the run (result, logs, errors). Throws SkillsError PII_LEAK to refuse. */
   checkOutput?(value: unknown): unknown;
+  /** Replace known or detected values in text the host itself sends to the program (tool error messages). */
+  scrub?(text: string): string;
   /** Summary for the run record (counts only, never values). */
   audit?(): unknown;
 }

@@ -117,4 +117,25 @@ describe("ToolGate", () => {
     expect(answer.result).toMatchObject({ structuredContent: { sum: 101 }, tagged: true });
     expect(seen).toEqual(["before demo/add", "after demo/add"]);
   });
+
+  test("a transport failure's message goes through the interceptor's scrub before the program sees it", async () => {
+    const leaking: ToolBackend = {
+      listTools: async () => backend.tools,
+      callTool: async (_server, _tool, args) => {
+        throw new SkillsError("TOOL_CALL_FAILED", `server rejected ${String(args.a)} for alice@example.com`);
+      },
+      close: async () => {},
+    };
+    const g = gate({
+      backend: leaking,
+      interceptor: {
+        beforeCall: (_s, _t, args) => args,
+        afterCall: (_s, _t, result) => result,
+        scrub: (text) => text.replaceAll("alice@example.com", "[EMAIL_1]"),
+      },
+    });
+    const answer = await g.call({ server: "demo", tool: "add", arguments: { a: 1, b: 2 } });
+    expect(answer.error?.message).toBe("demo/add: server rejected 1 for [EMAIL_1]");
+    expect(JSON.stringify(answer)).not.toContain("alice@example.com");
+  });
 });
