@@ -9,24 +9,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ToolInfo } from "../mcp/types.js";
 import { loadRuntimeSources } from "./runtimeFiles.js";
-import { type SdkFile, generateFallbackSdk } from "./sdkFallback.js";
+import { SDK_FORMAT_VERSION } from "../core/codegen/version.js";
 
-type Generate = (
-  tools: ToolInfo[],
-  options: { lang: "python" | "ts" | "both"; runtime: { python: string; ts: string } },
-) => SdkFile[] | Promise<SdkFile[]>;
-
-let generator: Promise<Generate> | undefined;
-
-/** The codegen module when it is built, else the minimal fallback generator. */
-function loadGenerator(): Promise<Generate> {
-  const specifier = "../core/codegen/index.js";
-  generator ??= import(specifier).then(
-    (mod: { generateSdk?: Generate }) => mod.generateSdk ?? ((tools, o) => generateFallbackSdk(tools, o.runtime)),
-    () => (tools: ToolInfo[], o: { runtime: { python: string; ts: string } }) => generateFallbackSdk(tools, o.runtime),
-  );
-  return generator;
-}
+/** Codegen is loaded on first use: a run whose SDK tree is cached never pays for it. */
+let codegen: Promise<typeof import("../core/codegen/index.js")> | undefined;
 
 /** Root of all cached SDK trees; world-readable so the sandbox uid can read what is bound at /sdk. */
 let checkedRoot: string | undefined;
@@ -59,6 +45,7 @@ export function toolsHash(tools: ToolInfo[]): string {
       t.serverInfo?.version ?? "",
     ]);
   runtimeHash ??= createHash("sha256")
+    .update(`sdk-format:${SDK_FORMAT_VERSION}\n`)
     .update(loadRuntimeSources().python)
     .update(loadRuntimeSources().ts)
     .digest("hex");
@@ -95,8 +82,9 @@ function compilePython(dir: string): void {
 }
 
 async function writeTree(root: string, dir: string, tools: ToolInfo[]): Promise<string> {
-  const generate = await loadGenerator();
-  const files = await generate(tools, { lang: "both", runtime: loadRuntimeSources() });
+  codegen ??= import("../core/codegen/index.js");
+  const { generateSdk } = await codegen;
+  const files = generateSdk(tools, { lang: "both", runtime: loadRuntimeSources() });
   // Written in a temp folder and renamed into place, so a reader never sees half a tree.
   const temp = mkdtempSync(join(root, ".tmp-"));
   try {

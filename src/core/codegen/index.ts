@@ -30,11 +30,7 @@ export { assignServerNames, assignToolNames, sdkNames, sdkServerName, splitWords
 
 export type SdkLanguage = "ts" | "python" | "both";
 
-/**
- * Bumped whenever the generated code changes for the same tools (naming, types, layout). Caches of generated trees
- * (the sandbox keeps one per tool set) should include it in their key.
- */
-export const SDK_FORMAT_VERSION = 1;
+export { SDK_FORMAT_VERSION } from "./version.js";
 
 export interface GeneratedFile {
   /** Relative to the output folder, with `/` separators: `servers/<server>/<tool>.py`. */
