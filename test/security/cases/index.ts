@@ -3,10 +3,19 @@ import type { HostileCase } from "./common.js";
 import { secrets } from "./secrets.js";
 import { writes } from "./writes.js";
 import { network } from "./network.js";
+import { privileges } from "./privileges.js";
 import { signals } from "./signals.js";
 import { resources } from "./resources.js";
 import { bridge } from "./bridge.js";
 
 export type { HostContext, HostileCase } from "./common.js";
-export const GROUPS = { secrets, writes, network, signals, resources, bridge };
-export const CASES: HostileCase[] = [...secrets, ...writes, ...network, ...signals, ...resources, ...bridge];
+export const GROUPS = { secrets, writes, network, signals, privileges, resources, bridge };
+export const CASES: HostileCase[] = [
+  ...secrets,
+  ...writes,
+  ...network,
+  ...signals,
+  ...privileges,
+  ...resources,
+  ...bridge,
+];
