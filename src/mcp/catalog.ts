@@ -51,6 +51,8 @@ export function defaultCacheDir(config: McpConfig): string {
 }
 
 const subscribed = new WeakMap<ClientPool, Set<string>>();
+/** Re-fetches of one server's tool list after tools/list_changed, per pool, before its cache entry is just dropped. */
+const MAX_REFRESHES = 3;
 /** How many tools/list_changed notifications each server of a pool has sent, to notice one that arrives while a
  * fetched list is being written to the cache. */
 const changes = new WeakMap<ClientPool, Map<string, number>>();
@@ -135,13 +137,41 @@ function watchToolChanges(pool: ClientPool, config: McpConfig, cacheDir: string)
     changes.set(pool, counts);
     pool.onToolsChanged((server) => counts.set(server, (counts.get(server) ?? 0) + 1));
   }
+  // A change makes the cached list stale: re-fetch the list from the running server and cache that (servers such as
+  // server-everything add tools right after the handshake; dropping the entry would leave them never cached). A
+  // server that keeps changing gets MAX_REFRESHES re-fetches per pool, then its entry is only dropped. When the list
+  // cannot be fetched (the pool is closing, the server died), the stale entry is removed instead.
+  const refreshes = new Map<string, { running: boolean; again: boolean; count: number }>();
   pool.onToolsChanged((server) => {
     const serverConfig = config.servers[server];
     if (!serverConfig) return;
     const notifiedAt = Date.now();
-    void serverCacheKey(serverConfig)
-      .then((key) => removeCacheEntryFetchedBefore(cacheDir, key, notifiedAt))
-      .catch(() => undefined);
+    const state = refreshes.get(server) ?? { running: false, again: false, count: 0 };
+    refreshes.set(server, state);
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    pool.track(
+      serverCacheKey(serverConfig)
+        .then(async (key) => {
+          try {
+            do {
+              state.again = false;
+              if (state.count >= MAX_REFRESHES) throw new Error("the server keeps changing its tool list");
+              state.count += 1;
+              const tools = await pool.listServerTools(server);
+              await writeCacheEntry(cacheDir, key, server, await pool.serverInfo(server), tools);
+            } while (state.again);
+          } catch {
+            await removeCacheEntryFetchedBefore(cacheDir, key, state.again ? Date.now() : notifiedAt);
+          }
+        })
+        .finally(() => {
+          state.running = false;
+        }),
+    );
   });
 }
 

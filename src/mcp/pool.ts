@@ -49,6 +49,9 @@ interface Connection {
 
 export type ToolsChangedListener = (server: string) => void;
 
+/** How long close() lets background work (a catalog refresh) finish. */
+const BACKGROUND_WAIT_MS = 2_000;
+
 export class ClientPool implements ToolBackend {
   private readonly connections = new Map<string, Promise<Connection>>();
   private readonly started = new Set<string>();
@@ -56,6 +59,9 @@ export class ClientPool implements ToolBackend {
   private readonly transports = new Map<string, ProcessStdioTransport>();
   private readonly openTransports = new Set<Transport>();
   private closed = false;
+  /** Work started on behalf of the pool's servers (a catalog refresh after tools/list_changed) that close() lets
+   * finish, so the command that ends the pool does not cut it off. */
+  private readonly background = new Set<Promise<unknown>>();
 
   constructor(
     readonly config: McpConfig,
@@ -144,7 +150,21 @@ export class ClientPool implements ToolBackend {
     }
   }
 
+  /** Runs `work` in the background; close() waits for it (at most BACKGROUND_WAIT_MS) before ending the servers. */
+  track(work: Promise<unknown>): void {
+    const settled = work.catch(() => undefined).finally(() => this.background.delete(settled));
+    this.background.add(settled);
+  }
+
   async close(): Promise<void> {
+    if (this.background.size > 0 && !this.closed) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(this.background),
+        new Promise((resolve) => (timer = setTimeout(resolve, BACKGROUND_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
     this.closed = true;
     const pending = [...this.connections.values()];
     this.connections.clear();

@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { build } from "esbuild";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -351,20 +351,23 @@ describe("no orphaned processes", () => {
 });
 
 describe("tools/list_changed", () => {
-  it("tells listeners and drops the server's cached tool list", async () => {
+  it("tells listeners and re-caches the server's new tool list", async () => {
     const config = await fixtureConfig({ dynamic: fixture("dynamicTools.mjs") });
     const cacheDir = join(tmp, "cache-dynamic");
     const p = pool(config);
     const catalog = await loadCatalog({ pool: p, config, cacheDir });
     const cacheFile = catalog.servers.dynamic!.cacheFile!;
     expect(existsSync(cacheFile)).toBe(true);
+    const cachedNames = (): string[] =>
+      (JSON.parse(readFileSync(cacheFile, "utf8")) as { tools: { name: string }[] }).tools.map((tool) => tool.name);
+    expect(cachedNames()).not.toContain("brand_new");
     const changed = new Promise<string>((r) => p.onToolsChanged(r));
     await p.callTool("dynamic", "add_tool", { name: "brand_new" });
     expect(await changed).toBe("dynamic");
-    for (let i = 0; i < 40 && existsSync(cacheFile); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(existsSync(cacheFile)).toBe(false);
+    for (let i = 0; i < 40 && !cachedNames().includes("brand_new"); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(cachedNames()).toContain("brand_new");
     const fresh = await loadCatalog({ pool: p, config, cacheDir });
-    expect(fresh.servers.dynamic!.cached).toBe(false);
+    expect(fresh.servers.dynamic!.cached).toBe(true);
     expect(fresh.tools.map((tool) => tool.name)).toContain("brand_new");
   });
 });

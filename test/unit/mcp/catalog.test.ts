@@ -144,19 +144,34 @@ describe("loadCatalog", () => {
     expect((error as SkillsError).code).toBe("SERVER_NOT_FOUND");
   });
 
-  it("drops a server's cache when it sends tools/list_changed, and on invalidateCatalog", async () => {
+  it("re-fetches and caches the new list when a server sends tools/list_changed; invalidateCatalog drops it", async () => {
     const w = world({ a: greeter() });
     const pool = w.newPool();
     const catalog = await loadCatalog({ pool, config: w.config, cacheDir });
     const file = catalog.servers.a!.cacheFile!;
+    const cachedNames = async (): Promise<string[]> =>
+      (JSON.parse(await readFile(file, "utf8")) as { tools: { name: string }[] }).tools.map((tool) => tool.name);
+    expect(await cachedNames()).not.toContain("extra");
     await pool.callTool("a", "add_tool", { name: "extra" });
-    for (let i = 0; i < 50 && existsSync(file); i++) await new Promise((r) => setTimeout(r, 5));
-    expect(existsSync(file)).toBe(false);
+    for (let i = 0; i < 100 && !(await cachedNames()).includes("extra"); i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(await cachedNames()).toContain("extra");
     const again = await loadCatalog({ pool, config: w.config, cacheDir });
+    expect(again.servers.a!.cached).toBe(true);
     expect(again.tools.map((tool) => tool.name)).toContain("extra");
-    expect(existsSync(file)).toBe(true);
     await invalidateCatalog(w.config, cacheDir, "a");
     expect(existsSync(file)).toBe(false);
+  });
+
+  it("a notification that lands while the command closes the pool is still cached: close() waits for it", async () => {
+    const w = world({ a: greeter() });
+    const pool = w.newPool();
+    const catalog = await loadCatalog({ pool, config: w.config, cacheDir });
+    const file = catalog.servers.a!.cacheFile!;
+    await pool.callTool("a", "add_tool", { name: "late" });
+    await pool.close();
+    const names = (JSON.parse(await readFile(file, "utf8")) as { tools: { name: string }[] }).tools.map((t) => t.name);
+    expect(names).toContain("late");
   });
 });
 
