@@ -72,9 +72,7 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
         session = start();
         restarted = true;
       }
-      const run = await session.execute(
-        options.language === "python" ? code : lastExpressionAsResult(unexported(code)),
-      );
+      const run = await session.execute(options.language === "python" ? code : lastExpressionAsResult(code));
       if (!restarted) return run;
       const notice = "the previous session had ended, so this block ran in a new one: earlier variables are gone";
       return { ...run, warnings: [notice, ...(run.warnings ?? [])] };
@@ -87,14 +85,6 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
       }
     },
   };
-}
-
-/**
- * A session exports every top-level name of a TS/JS cell by itself (so the next cell sees it); an explicit `export`
- * on top would be a duplicate export, so it is dropped.
- */
-export function unexported(code: string): string {
-  return code.replace(/^export\s+(?=(?:async\s+)?function\b|class\b|const\b|let\b|var\b)/gm, "");
 }
 
 const STATEMENT_START =

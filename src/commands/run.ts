@@ -16,7 +16,6 @@ import { loadProjectConfig } from "../store/config.js";
 import { resolveSkillRef } from "../store/findSkills.js";
 import { loadSkill } from "../store/loadSkill.js";
 import { type ParsedInput, parseInputArgument, validateInput } from "./runInput.js";
-import { unexported } from "./repl.js";
 import { openToolset } from "./toolset.js";
 
 export interface RunOptions {
@@ -198,7 +197,7 @@ async function runCells(
     const setup = await session.execute(inputPrelude(language, input));
     if (!setup.ok) return [{ index: 0, line: 0, run: setup }];
     for (const [index, cell] of cells.entries()) {
-      const run = await session.execute(language === "python" ? cell.code : unexported(cell.code));
+      const run = await session.execute(cell.code);
       runs.push({ index: index + 1, line: cell.line, run });
       if (!run.ok) return runs;
     }

@@ -59,6 +59,24 @@ export function topLevelNames(js: string): string[] {
   return [...names];
 }
 
+/** Names a module already exports: `export const x`, `export function f`, and `export { a, b as c }` blocks,
+ * which esbuild prints over several lines. */
+export function exportedNames(js: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of js.matchAll(
+    /^export\s+(?:default\s+)?(?:async\s+)?(?:function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/gm,
+  )) {
+    names.add(match[1]!);
+  }
+  for (const block of js.matchAll(/^export\s*\{([^}]*)\}/gm)) {
+    for (const part of block[1]!.split(",")) {
+      const name = /([A-Za-z_$][\w$]*)\s*$/.exec(part.trim());
+      if (name) names.add(name[1]!);
+    }
+  }
+  return names;
+}
+
 function failure(error: unknown, filename: string): SkillsError {
   const first = (error as { errors?: { text: string; location?: { line: number; column: number } | null }[] })
     .errors?.[0];
@@ -81,9 +99,8 @@ export async function bundleProgram(options: BundleOptions): Promise<string> {
   try {
     if (options.session) {
       const js = (await transform(contents, { loader, format: "esm", sourcefile: options.filename })).code;
-      const names = topLevelNames(js).filter(
-        (n) => !new RegExp(`^export\\s.*\\b${n.replace("$", "\\$")}\\b`, "m").test(js),
-      );
+      const exported = exportedNames(js);
+      const names = topLevelNames(js).filter((n) => !exported.has(n));
       contents = names.length > 0 ? `${js}\nexport { ${names.join(", ")} };\n` : js;
     } else if (TOP_LEVEL_RESULT.test(contents) && !EXPORTS_RESULT.test(contents)) {
       contents = `${contents}\nexport { result as __skills_result };\n`;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { bundleProgram, topLevelNames } from "../../../src/sandbox/bundle.js";
+import { bundleProgram, exportedNames, topLevelNames } from "../../../src/sandbox/bundle.js";
 
 const sdk = mkdtempSync(join(tmpdir(), "sdk-"));
 mkdirSync(join(sdk, "servers", "demo"), { recursive: true });
@@ -67,6 +67,24 @@ describe("bundleProgram", () => {
     });
     expect(code).toMatch(/export\s*\{[^}]*\ba\b[^}]*\}/);
     expect(code).toMatch(/export\s*\{[^}]*\bf\b[^}]*\}/);
+  });
+
+  test("a session cell with its own exports is not exported twice (esbuild's multi-line export block)", async () => {
+    const code = await bundleProgram({
+      code: "export const a = 1;\nexport function f() { return a; }\nconst b = 2;\nexport { b as c };\nlet d = 4;",
+      language: "typescript",
+      sdkDir: sdk,
+      resolveDir: sdk,
+      filename: "cell2.ts",
+      session: true,
+    });
+    const mod = await import(`data:text/javascript,${encodeURIComponent(code)}`);
+    expect(Object.keys(mod).sort()).toEqual(["a", "b", "c", "d", "f"]);
+  });
+
+  test("exportedNames reads declarations and export blocks over several lines", () => {
+    const js = "export const a = 1;\nexport async function f() {}\nexport {\n  b,\n  x as c\n};\nconst z = 0;";
+    expect([...exportedNames(js)].sort()).toEqual(["a", "b", "c", "f"]);
   });
 
   test("errors carry file:line:col", async () => {
