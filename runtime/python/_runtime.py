@@ -82,6 +82,9 @@ class ToolError(Exception):
 
     def __str__(self):
         where = f"{self.server}/{self.tool}: " if self.server and self.tool else ""
+        # The host's refusals already start with "server/tool: "; say it once.
+        if where and self.message.startswith(where):
+            where = ""
         return f"{where}{self.message} [{self.code}]"
 
 

@@ -74,7 +74,9 @@ describe("TS runtime outside a sandbox", () => {
         code: "BRIDGE_UNAVAILABLE",
         server: "s",
         tool: "t",
-        message: expect.stringMatching(/^no tool bridge on fd 987: the generated SDK calls tools only inside a sandbox/),
+        message: expect.stringMatching(
+          /^no tool bridge on fd 987: the generated SDK calls tools only inside a sandbox/,
+        ),
       });
     } finally {
       if (previous === undefined) delete process.env.SKILLS_BRIDGE_FD;
@@ -135,6 +137,14 @@ describe("Python runtime", () => {
       null,
     );
     expect(out).toEqual(["TOOL_ARGS_INVALID", "s/t: arguments must be a dict, got list [TOOL_ARGS_INVALID]"]);
+  });
+
+  test("str(ToolError) names server/tool once, also when the host's message already starts with it", () => {
+    const out = python(
+      "import _runtime\nprint(json.dumps([str(_runtime.ToolError(m, 'C', 's', 't')) for m in ('s/t: refused', 'disk full')]))",
+      null,
+    );
+    expect(out).toEqual(["s/t: refused [C]", "s/t: disk full [C]"]);
   });
 
   test("outside a sandbox (no bridge socket) call_tool raises BRIDGE_UNAVAILABLE saying where it works", () => {
