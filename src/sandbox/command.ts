@@ -1,7 +1,8 @@
 /**
- * The argv a worker starts with: prlimit (CPU, file size, open files, processes) -> setpriv (drop root to the run's
- * uid) -> bwrap (namespaces, read-only system binds, /skill ro, tmpfs /workspace and /tmp, no network) -> the
- * interpreter running the worker bootstrap. Without bwrap the same chain runs minus bwrap ("process" isolation).
+ * The argv a worker starts with: [node only] prlimit (CPU, file size, open files, processes; python workers set
+ * their own) -> bwrap spawned as the run's uid (namespaces, read-only system binds, /skill ro, tmpfs /workspace and
+ * /tmp, no network) -> the interpreter running the worker bootstrap. Without bwrap: prlimit -> setpriv (drop root,
+ * pdeathsig) -> the interpreter ("process" isolation).
  */
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
