@@ -23,4 +23,16 @@ export type RunHandler = <A extends unknown[]>(
   handler: (...args: A) => Promise<void> | void,
 ) => (...args: A) => Promise<void>;
 
-export const COMMANDS: RegisterCommand[] = [registerTools, registerValidate, registerNew, registerList, registerTest, registerRun, registerExec, registerRepl, registerDoctor, registerSdk, registerPii];
+export const COMMANDS: RegisterCommand[] = [
+  registerTools,
+  registerValidate,
+  registerNew,
+  registerList,
+  registerTest,
+  registerRun,
+  registerExec,
+  registerRepl,
+  registerDoctor,
+  registerSdk,
+  registerPii,
+];

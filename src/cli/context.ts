@@ -81,7 +81,10 @@ export function reportError(ctx: CliContext, error: unknown): void {
   ctx.exitCode = exitCodeFor(error);
   if (isSkillsError(error)) {
     if (ctx.json) {
-      print(ctx, JSON.stringify({ ok: false, error: { code: error.code, message: error.message, ...error.data } }, null, 2));
+      print(
+        ctx,
+        JSON.stringify({ ok: false, error: { code: error.code, message: error.message, ...error.data } }, null, 2),
+      );
       return;
     }
     const where = error.data.file

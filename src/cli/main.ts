@@ -1,7 +1,13 @@
 import { cac } from "cac";
 import { EXIT, SkillsError } from "../errors.js";
 import { COMMANDS, type RunHandler } from "./commands.js";
-import { type CliContext, type CreateContextOptions, applyGlobalOptions, createContext, reportError } from "./context.js";
+import {
+  type CliContext,
+  type CreateContextOptions,
+  applyGlobalOptions,
+  createContext,
+  reportError,
+} from "./context.js";
 import { VERSION } from "../version.js";
 
 /** Builds the cac instance with every command registered. Exposed for tests of --help. */
@@ -36,7 +42,9 @@ export async function main(argv: string[], options: CreateContextOptions = {}): 
     if (!cli.matchedCommand) {
       const rest = cli.args;
       if (rest.length > 0) {
-        throw new SkillsError("USAGE", `unknown command: ${rest[0]}`, { hint: "run `skills --help` to see the commands" });
+        throw new SkillsError("USAGE", `unknown command: ${rest[0]}`, {
+          hint: "run `skills --help` to see the commands",
+        });
       }
       if (!cli.options.help && !cli.options.version) {
         cli.outputHelp();
