@@ -7,18 +7,10 @@ import { readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { SkillsError } from "../errors.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
+import { pathExists } from "../store/pathExists.js";
 
 /** Marks a folder as generated (and so replaceable) by `skills sdk`. */
 export const SDK_MARKER = ".skills-sdk.json";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Refuses to replace a folder the toolkit did not generate (unless it is empty). */
 export async function assertReplaceable(dir: string): Promise<void> {
@@ -69,7 +61,7 @@ export async function writeTree(
       hint: "check that the --out folder is writable",
     });
   }
-  const replaced = await exists(dir);
+  const replaced = await pathExists(dir);
   if (replaced) await rename(dir, backup);
   try {
     await rename(staging, dir);
@@ -110,7 +102,7 @@ async function removeAbandoned(dir: string): Promise<void> {
     const match = /^(tmp|old)-(\d+)-[0-9a-f]+$/.exec(name.startsWith(`${base}.`) ? name.slice(base.length + 1) : "");
     if (!match || isRunning(Number(match[2]))) continue;
     const path = join(parent, name);
-    if (match[1] === "old" && !(await exists(dir))) await rename(path, dir);
+    if (match[1] === "old" && !(await pathExists(dir))) await rename(path, dir);
     else await rm(path, { recursive: true, force: true });
   }
 }

@@ -6,6 +6,7 @@ import { SkillsError } from "../errors.js";
 import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
 import { loadSkill } from "../store/loadSkill.js";
+import { pathExists } from "../store/pathExists.js";
 
 export interface ValidateOptions {
   /** Skill folders or folders of skills; empty = the configured roots. */
@@ -59,7 +60,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     for (const path of options.paths) {
       const abs = resolve(options.cwd, path);
       // A configured root that does not exist yet is an empty library, not a typo.
-      if (config.roots.includes(abs) && !(await exists(abs))) {
+      if (config.roots.includes(abs) && !(await pathExists(abs))) {
         notes.push(`${show(abs)} does not exist yet: no skills to validate (create one with \`skills new <name>\`)`);
         continue;
       }
@@ -119,15 +120,6 @@ async function validateOne(absDir: string, shown: string, strict: boolean): Prom
   const fallbackName = absDir.split(/[\\/]/).pop() ?? shown;
   if (result.ok) return { dir: shown, name: result.value.name, ok: true, errors: [], warnings: result.warnings };
   return { dir: shown, name: fallbackName, ok: false, errors: result.errors, warnings: result.warnings };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

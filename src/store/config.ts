@@ -2,13 +2,14 @@
  * Project configuration: finds the project root from a working directory and reads the optional skills.config.json
  * there, validated by schemas/config.schema.json (problems carry file:line:col).
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { isPlainObject } from "../core/validate/documentContext.js";
 import { LineCounter } from "yaml";
 import { parseYaml } from "../core/yaml/parseYaml.js";
 import { SkillsError } from "../errors.js";
 import { schemaValidator } from "./schemas.js";
+import { pathExists } from "./pathExists.js";
 
 export type PiiMode = "off" | "default" | "strict";
 
@@ -31,21 +32,12 @@ export interface ProjectConfig {
 export const CONFIG_FILE = "skills.config.json";
 const ROOT_MARKERS = [CONFIG_FILE, ".mcp.json", "package.json", ".git"];
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function findProjectRoot(cwd: string): Promise<string> {
   const start = resolve(cwd);
   let dir = start;
   for (;;) {
     for (const marker of ROOT_MARKERS) {
-      if (await exists(join(dir, marker))) return dir;
+      if (await pathExists(join(dir, marker))) return dir;
     }
     const parent = dirname(dir);
     if (parent === dir) return start;

@@ -2,7 +2,7 @@
  * The test-case and cassette model for `skills test`. schemas/test-case.schema.json and schemas/cassette.schema.json
  * are written from ./schemas.ts; test/unit/testing/schemas.test.ts fails when they drift apart.
  */
-import type { CallToolResult, JsonObject, ServerInfo } from "../../mcp/types.js";
+import type { CallToolResult, JsonObject, ServerInfo, ToolInfo } from "../../mcp/types.js";
 
 /** A regex matcher inside `expect.match` or `expect.error.message`. */
 export interface RegexMatcher {
@@ -63,16 +63,8 @@ export interface LocatedTestCase {
 
 export const CASSETTE_VERSION = 1;
 
-export interface CassetteTool {
-  server: string;
-  serverInfo: ServerInfo;
-  name: string;
-  title?: string;
-  description?: string;
-  inputSchema: JsonObject;
-  outputSchema?: JsonObject;
-  annotations?: JsonObject;
-  _meta?: JsonObject;
+/** A tool as the catalog describes it, plus the fingerprint of its schemas at recording time. */
+export interface CassetteTool extends ToolInfo {
   /** sha256 of canonical JSON of { inputSchema, outputSchema }. */
   fingerprint: string;
 }
