@@ -8,6 +8,12 @@ import { renderExec } from "../render/run.js";
 import { allStrings, createStatusLine, lastString } from "./options.js";
 import { readStdin } from "./stdin.js";
 
+const PROGRAM_ON_STDIN = {
+  maxBytes: 16 * 1024 * 1024,
+  what: "the program on stdin",
+  hint: "write the program to a file and pass --file",
+};
+
 interface ExecCliOptions {
   lang?: unknown;
   code?: unknown;
@@ -52,7 +58,7 @@ result = get_sum(a=1, b=2)'`)
               hint: "pass --code '<program>', --file <path>, or pipe the program into `skills exec --lang <l> -`",
             });
           }
-          code = await readStdin(process.stdin);
+          code = await readStdin(process.stdin, PROGRAM_ON_STDIN);
           file = undefined;
         }
         const status = createStatusLine(ctx);

@@ -1,5 +1,4 @@
 /** `skills pii scan <file|->`: what the bridge would tokenize, for tuning privacy patterns. */
-import type { Readable } from "node:stream";
 import { type PiiScanFormat, parsePatternOption, piiScan } from "../../commands/pii.js";
 import { PII_MODES, isPiiMode } from "../../core/pii/index.js";
 import { EXIT, SkillsError } from "../../errors.js";
@@ -7,6 +6,7 @@ import type { RegisterCommand } from "../commands.js";
 import { emit } from "../context.js";
 import { renderPiiScan } from "../render/pii.js";
 import { allStrings, lastString } from "./options.js";
+import { readStdin } from "./stdin.js";
 
 interface PiiCliOptions {
   mode?: unknown;
@@ -19,7 +19,7 @@ interface PiiCliOptions {
 }
 
 const FORMATS: PiiScanFormat[] = ["auto", "json", "jsonl", "text"];
-const MAX_STDIN_BYTES = 256 * 1024 * 1024;
+const STDIN_LIMIT = { maxBytes: 256 * 1024 * 1024, what: "stdin", hint: "split the input and scan the parts" };
 
 export const registerPii: RegisterCommand = (cli, ctx, run) => {
   cli
@@ -72,7 +72,7 @@ export const registerPii: RegisterCommand = (cli, ctx, run) => {
         const manifest = lastString(options.manifest);
         const result = await piiScan({
           file: source,
-          ...(source === "-" ? { text: await readAll(process.stdin) } : {}),
+          ...(source === "-" ? { text: await readStdin(process.stdin, STDIN_LIMIT) } : {}),
           ...(format ? { format: format as PiiScanFormat } : {}),
           ...(mode ? { mode } : {}),
           ...(manifest ? { manifest } : {}),
@@ -87,19 +87,3 @@ export const registerPii: RegisterCommand = (cli, ctx, run) => {
       }),
     );
 };
-
-async function readAll(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.byteLength;
-    if (size > MAX_STDIN_BYTES) {
-      throw new SkillsError("INPUT_INVALID", "stdin is larger than 256 MiB", {
-        hint: "split the input and scan the parts",
-      });
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}

@@ -1,18 +1,23 @@
-/** Reading all of stdin (for `skills exec -`). */
+/** Reading all of stdin (`skills exec -`, `skills pii scan -`), refusing more than a command can use. */
 import type { Readable } from "node:stream";
 import { SkillsError } from "../../errors.js";
 
-const MAX_PROGRAM_BYTES = 16 * 1024 * 1024;
+export interface StdinLimit {
+  maxBytes: number;
+  /** What is on stdin, for the message: "the program on stdin". */
+  what: string;
+  hint: string;
+}
 
-export async function readStdin(stream: Readable): Promise<string> {
+export async function readStdin(stream: Readable, limit: StdinLimit): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
     size += buffer.byteLength;
-    if (size > MAX_PROGRAM_BYTES) {
-      throw new SkillsError("INPUT_INVALID", "the program on stdin is larger than 16 MiB", {
-        hint: "write the program to a file and pass --file",
+    if (size > limit.maxBytes) {
+      throw new SkillsError("INPUT_INVALID", `${limit.what} is larger than ${limit.maxBytes / 1024 / 1024} MiB`, {
+        hint: limit.hint,
       });
     }
     chunks.push(buffer);
