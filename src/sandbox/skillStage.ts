@@ -46,7 +46,8 @@ export function stageSkill(src: string, dest: string): void {
   cpSync(top, dest, {
     recursive: true,
     dereference: false,
-    filter: (path) => !(dirname(path) === top && HOST_ONLY.has(path.slice(top.length + 1))) && !path.includes("/node_modules"),
+    filter: (path) =>
+      !(dirname(path) === top && HOST_ONLY.has(path.slice(top.length + 1))) && !path.includes("/node_modules"),
   });
   const stack = [dest];
   while (stack.length > 0) {
