@@ -4,7 +4,7 @@
  * schema, timeouts, and --cells.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -147,6 +147,37 @@ describe("example skills against the real servers", () => {
     expect(JSON.stringify(result.run.result)).toMatch(/reach at \[EMAIL_\d+\]/);
     const off = await runSkill({ ref: "knowledge-graph", input, cwd: repo, pii: "off" });
     expect(JSON.stringify(off.run.result)).toContain(email);
+  });
+
+  test("import-contacts (python): real emails and phones reach server-memory, the run shows only tokens", async () => {
+    const tag = randomBytes(4).toString("hex");
+    const email = `ada.${tag}@example.com`;
+    const phone = "+1 202-555-0143";
+    const file = join(repo, ".skills", `contacts-${tag}.json`);
+    await mkdir(join(repo, ".skills"), { recursive: true });
+    await writeFile(file, JSON.stringify([{ name: `Ada ${tag}`, email, phone, team: "engines" }]));
+    try {
+      const result = await runSkill({
+        ref: "import-contacts",
+        input: JSON.stringify({ path: `.skills/contacts-${tag}.json` }),
+        cwd: repo,
+      });
+      expect(result.ok).toBe(true);
+      expect(result.run.result).toEqual({
+        imported: 1,
+        teams: { engines: 1 },
+        sample: `Ada ${tag} <[EMAIL_1]> [PHONE_1]`,
+      });
+      const everything = JSON.stringify(result);
+      expect(everything).not.toContain(email);
+      expect(everything).not.toContain("202-555-0143");
+      const memory = await readFile(join(repo, ".skills", "memory.jsonl"), "utf8");
+      const stored = memory.split("\n").find((line) => line.includes(`"Ada ${tag}"`));
+      expect(stored).toContain(`email: ${email}`);
+      expect(stored).toContain(`phone: ${phone}`);
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 
   test("everything-chain (python) chains three tools of server-everything", async () => {

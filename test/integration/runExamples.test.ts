@@ -10,7 +10,7 @@ import { parseTestFile } from "../../src/core/testing/parseTestFile.js";
 import { loadSkill } from "../../src/store/loadSkill.js";
 
 const repo = resolve(import.meta.dirname, "../..");
-const EXAMPLES = ["summarize-directory", "find-todos", "knowledge-graph", "everything-chain"];
+const EXAMPLES = ["summarize-directory", "find-todos", "knowledge-graph", "everything-chain", "import-contacts"];
 
 describe("example skills", () => {
   test("every example passes validate --strict", async () => {
