@@ -49,10 +49,12 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParseYamlRes
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   if (doc.errors.length > 0) {
-    // The parser often reports follow-up errors after the first real one; the first of each line is enough.
+    // The parser often reports follow-up errors after the first real one: the first of each line is enough, and
+    // once the stream is broken every later "unexpected token" is a consequence of it, not a problem of its own.
     const seen = new Set<number>();
     const errors: Problem[] = [];
     for (const error of doc.errors) {
+      if (errors.length > 0 && error.code === "UNEXPECTED_TOKEN") continue;
       const problem = yamlErrorToProblem(error, doc, text, lineCounter, options.file, lineOffset);
       if (seen.has(problem.line)) continue;
       seen.add(problem.line);

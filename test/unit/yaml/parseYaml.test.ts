@@ -44,6 +44,15 @@ describe("parseYaml errors", () => {
     expect(result.errors[0]!.hint).toMatch(hint);
   });
 
+  it("reports a broken flow collection once, not every token after it", () => {
+    const text =
+      "input:\n  properties:\n    path: { type: string, description: list of [{ a, b }] }\n  required: [path]\noutput:\n  type: object\ntags: [x]\n";
+    const result = parseYaml(text, { file: "f.yaml" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((error) => [error.code, error.line])).toEqual([["YAML_SYNTAX", 3]]);
+  });
+
   it("names the duplicated key", () => {
     const result = parseYaml("name: a\nname: b\n", { file: "f.yaml" });
     expect(!result.ok && result.errors[0]!.message).toBe('duplicate key "name": keys must be unique in a mapping');
