@@ -8,9 +8,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import {
   TokenVault,
   createPiiInterceptor,
@@ -21,6 +18,7 @@ import {
   tokenizeJsonText,
 } from "../dist/core/pii/index.js";
 import { runProgram } from "../dist/sandbox/index.js";
+import { ITEMS_TEXT as itemsText, SUMMARISE_PROGRAM as program, startBenchBackend } from "./lib/itemsWorkload.mjs";
 
 const TARGET_MB_S = 50;
 const MAX_OVERHEAD = 0.05;
@@ -58,17 +56,6 @@ function contactRecord(i) {
   if (i % 50 === 0) r.note = `Paid with card 4111 1111 1111 1111 from 10.0.${i % 256}.7`;
   return r;
 }
-
-/** The 10,000 items of bench/sandbox.mjs. */
-const items = Array.from({ length: 10_000 }, (_, i) => ({
-  id: i,
-  name: `item-${i}`,
-  category: ["books", "games", "music", "tools", "garden", "toys", "food", "sports"][i % 8],
-  price: Math.round(((i * 7919) % 10_000) + 99) / 100,
-  stock: (i * 31) % 97,
-  updated: new Date(1_700_000_000_000 + i * 60_000).toISOString(),
-}));
-const itemsText = JSON.stringify(items);
 
 const policy = policyFromManifest();
 const contacts = Array.from({ length: 60_000 }, (_, i) => contactRecord(i));
@@ -119,41 +106,8 @@ throughput("tokenize JSON text: contacts", contactsJson, () =>
 throughput("JSON.parse, for reference: contacts", contactsJson, () => JSON.parse(contactsJson));
 
 // ---- 2. PII on vs off, the 10,000-item pull of bench/sandbox.mjs through a real MCP server (in-memory transport).
-const server = new McpServer({ name: "bench", version: "1.0.0" });
-server.registerTool("list_items", { description: "All items of the catalogue", inputSchema: {} }, async () => ({
-  content: [{ type: "text", text: itemsText }],
-}));
-const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-await server.connect(serverSide);
-const client = new Client({ name: "bench", version: "1.0.0" });
-await client.connect(clientSide);
-const tools = (await client.listTools()).tools.map((tool) => ({
-  server: "bench",
-  serverInfo: { name: "bench", version: "1.0.0" },
-  name: tool.name,
-  inputSchema: tool.inputSchema,
-}));
-const backend = {
-  listTools: async () => tools,
-  callTool: async (_server, tool, args) => client.callTool({ name: tool, arguments: args }),
-  close: async () => {},
-};
-const program = `from servers.bench import list_items
-def run(input):
-    items = list_items()
-    by_category = {}
-    for item in items:
-        entry = by_category.setdefault(item["category"], [0, 0.0, 0])
-        entry[0] += 1
-        entry[1] += item["price"]
-        entry[2] += item["stock"]
-    lines = ["%d items, %d categories" % (len(items), len(by_category))]
-    for name, (count, total, stock) in sorted(by_category.items(), key=lambda kv: -kv[1][1])[:8]:
-        lines.append("%s: %d items, avg price %.2f, stock %d" % (name, count, total / count, stock))
-    cheapest = min(items, key=lambda item: item["price"])
-    lines.append("cheapest: %s at %.2f" % (cheapest["name"], cheapest["price"]))
-    return "\\n".join(lines)
-`;
+const backend = await startBenchBackend();
+const tools = backend.tools.filter((tool) => tool.name === "list_items");
 async function timedRun(pii) {
   const interceptor = pii ? createPiiInterceptor(policy) : undefined;
   const started = performance.now();
@@ -186,8 +140,7 @@ for (let i = 0; i < ROUNDS; i++) {
   pairDiffs.push(onRun.ms - offRun.ms);
   sample = onRun.run;
 }
-await client.close();
-await server.close();
+await backend.close();
 // The per-byte work PII adds to that run: tokenizing the one tool result in the host.
 throughput(
   "bridge afterCall on the 10k items result",
@@ -198,8 +151,7 @@ throughput(
 // The same call as the first tool result of a fresh process (a `skills run`), before V8 has optimised the code.
 const coldScript = `
 import { createPiiInterceptor, policyFromManifest } from "./dist/core/pii/index.js";
-
-const text = JSON.stringify(Array.from({ length: 10000 }, (_, i) => ({ id: i, name: "item-" + i, category: ["books", "games", "music", "tools", "garden", "toys", "food", "sports"][i % 8], price: Math.round(((i * 7919) % 10000) + 99) / 100, stock: (i * 31) % 97, updated: new Date(1700000000000 + i * 60000).toISOString() })));
+import { ITEMS_TEXT as text } from "./bench/lib/itemsWorkload.mjs";
 const pii = createPiiInterceptor(policyFromManifest());
 const c = process.cpuUsage();
 pii.afterCall("bench", "list_items", { content: [{ type: "text", text }] });

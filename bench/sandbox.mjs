@@ -7,12 +7,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { getEncoding } from "js-tiktoken";
-import { z } from "zod";
 import { createRunner, runProgram } from "../dist/sandbox/index.js";
+import { SUMMARISE_PROGRAM, startBenchBackend } from "./lib/itemsWorkload.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const TARGETS = { coldRatio: 3, warmMedianMs: 5, bridgeCallsPerSec: 5000, pullMs: 150 };
@@ -28,48 +25,6 @@ const time = async (fn) => {
   const value = await fn();
   return { ms: performance.now() - started, value };
 };
-
-/** An MCP server with an echo tool and a tool that lists 10,000 items, behind the SDK's in-memory transport. */
-async function startBackend() {
-  const server = new McpServer({ name: "bench", version: "1.0.0" });
-  server.registerTool("ping", { description: "Answer pong", inputSchema: { n: z.number() } }, async ({ n }) => ({
-    content: [{ type: "text", text: JSON.stringify({ pong: n }) }],
-  }));
-  const items = Array.from({ length: 10_000 }, (_, i) => ({
-    id: i,
-    name: `item-${i}`,
-    category: ["books", "games", "music", "tools", "garden", "toys", "food", "sports"][i % 8],
-    price: Math.round(((i * 7919) % 10_000) + 99) / 100,
-    stock: (i * 31) % 97,
-    updated: new Date(1_700_000_000_000 + i * 60_000).toISOString(),
-  }));
-  const itemsText = JSON.stringify(items);
-  server.registerTool("list_items", { description: "All items of the catalogue", inputSchema: {} }, async () => ({
-    content: [{ type: "text", text: itemsText }],
-  }));
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  const client = new Client({ name: "bench", version: "1.0.0" });
-  await client.connect(clientSide);
-  const serverInfo = { name: "bench", version: "1.0.0" };
-  const tools = (await client.listTools()).tools.map((tool) => ({
-    server: "bench",
-    serverInfo,
-    name: tool.name,
-    description: tool.description,
-    inputSchema: tool.inputSchema,
-  }));
-  return {
-    tools,
-    itemsText,
-    listTools: async () => tools,
-    callTool: async (_server, tool, args) => client.callTool({ name: tool, arguments: args }),
-    close: async () => {
-      await client.close();
-      await server.close();
-    },
-  };
-}
 
 /** The bare interpreter start, with the same clean environment the sandbox gives (NODE_EXTRA_CA_CERTS alone adds
  * ~60 ms to every node start here, which would flatter the ratio). */
@@ -213,22 +168,7 @@ def run(input):
 
 async function pullAndSummarise(backend) {
   const list = backend.tools.filter((tool) => tool.name === "list_items");
-  const code = `from servers.bench import list_items
-def run(input):
-    items = list_items()
-    by_category = {}
-    for item in items:
-        entry = by_category.setdefault(item["category"], [0, 0.0, 0])
-        entry[0] += 1
-        entry[1] += item["price"]
-        entry[2] += item["stock"]
-    lines = ["%d items, %d categories" % (len(items), len(by_category))]
-    for name, (count, total, stock) in sorted(by_category.items(), key=lambda kv: -kv[1][1])[:8]:
-        lines.append("%s: %d items, avg price %.2f, stock %d" % (name, count, total / count, stock))
-    cheapest = min(items, key=lambda item: item["price"])
-    lines.append("cheapest: %s at %.2f" % (cheapest["name"], cheapest["price"]))
-    return "\\n".join(lines)
-`;
+  const code = SUMMARISE_PROGRAM;
   await runProgram({ language: "python", code, tools: list, backend }); // warm the SDK cache
   const samples = [];
   let last;
@@ -269,7 +209,7 @@ def run(input):
   };
 }
 
-const backend = await startBackend();
+const backend = await startBenchBackend();
 let results;
 try {
   const cold = await coldVsBare();
