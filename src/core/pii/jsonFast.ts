@@ -9,6 +9,7 @@
 import { mayContainPii } from "./detect.js";
 import { textFeatures } from "./detectors/text.js";
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
+import { RecordTemplates } from "./recordTemplate.js";
 import type { PiiPolicy } from "./types.js";
 
 /** Replaces a decoded literal's value; undefined keeps it. */
@@ -25,9 +26,20 @@ interface Frame {
   ctxs: KeyContext[];
   /** For objects: per key position, the last value there that no detector could match (see sameShape). */
   shapes: (string | undefined)[];
+  /** For records in an array: where the record starts (for learning a template from it), else -1. */
+  start: number;
+  /** Nothing but strings, numbers, true, false and null inside. */
+  flat: boolean;
+  /** `copied` when the record started: if it moved, something inside was rewritten. */
+  copiedAtStart: number;
 }
 
-export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: LiteralRewrite): string | undefined {
+export function tokenizeJsonFast(
+  text: string,
+  policy: PiiPolicy,
+  rewrite: LiteralRewrite,
+  templates: RecordTemplates | undefined = RecordTemplates.usable(policy) ? new RecordTemplates(policy) : undefined,
+): string | undefined {
   if (policy.ignoreKeys.size > 0 || policy.ignorePointers.length > 0) return undefined;
   const len = text.length;
   const stack: Frame[] = [];
@@ -63,8 +75,18 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
       if (c === 32 || c === 10 || c === 13 || c === 9 || c === 44 || c === 58) continue;
       if (c === 123 || c === 91) {
         const parent = stack[stack.length - 1];
-        const ctx = parent === undefined ? NO_CONTEXT : parent.array ? parent.ctx : lastCtx;
         const depth = stack.length + 1;
+        const record = c === 123 && parent !== undefined && parent.array && templates !== undefined;
+        if (record) {
+          // A record like the ones before it, proven clean in one regex match: nothing to walk.
+          const end = templates.match(text, k, depth);
+          if (end > 0) {
+            k = end - 1;
+            continue;
+          }
+        }
+        if (parent !== undefined) parent.flat = false;
+        const ctx = parent === undefined ? NO_CONTEXT : parent.array ? parent.ctx : lastCtx;
         keyCache[depth] ??= [];
         ctxCache[depth] ??= [];
         shapeCache[depth] ??= [];
@@ -75,9 +97,16 @@ export function tokenizeJsonFast(text: string, policy: PiiPolicy, rewrite: Liter
           keys: keyCache[depth]!,
           ctxs: ctxCache[depth]!,
           shapes: shapeCache[depth]!,
+          start: record ? k : -1,
+          flat: true,
+          copiedAtStart: copied,
         });
       } else if (c === 125 || c === 93) {
-        if (stack.pop() === undefined) return undefined;
+        const frame = stack.pop();
+        if (frame === undefined) return undefined;
+        if (frame.start >= 0 && c === 125 && frame.flat && copied === frame.copiedAtStart) {
+          templates!.learn(text, frame.start, k + 1, stack.length + 1);
+        }
       } else if ((c >= 48 && c <= 57) || c === 45) {
         let e = k + 1;
         for (; e < len; e++) {
