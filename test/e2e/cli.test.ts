@@ -106,7 +106,7 @@ describe("skills validate", () => {
     expect(stdout).toContain(
       'bad/bad-range/manifest.yaml:8:30  TOOL_RANGE_INVALID  "not-a-range" is not a valid semver range',
     );
-    expect(stdout).toMatch(/\n  hint: use a range like/);
+    expect(stdout).toMatch(/\n {2}hint: use a range like/);
     expect(stdout).toMatch(/failed: 1 skill checked, 0 valid, 1 invalid/);
     expect(stderr).toBe("");
   });
