@@ -31,6 +31,10 @@ const MAX_SHAPES = 8;
 const MAX_COMPILES = 64;
 /** After this many tries at one depth, templates there must hit at least half the time to be kept. */
 const TRIAL = 32;
+/** Longer records are walked: a template pays off over many records, and its regex grows with the record. */
+const MAX_RECORD = 16_384;
+/** Longer values are taken as any string (checked by the gate at match time) rather than spelled out as a shape. */
+const MAX_SHAPE = 256;
 
 interface Field {
   /** Alternatives for the value, as regex source. */
@@ -103,7 +107,7 @@ export class RecordTemplates {
     if (this.disabled) return;
     this.depths[depth] ??= { tries: 0, hits: 0, off: false };
     const slot = this.depths[depth];
-    if (slot.off || this.compiles >= MAX_COMPILES) return;
+    if (slot.off || this.compiles >= MAX_COMPILES || end - start > MAX_RECORD) return;
     const read = this.read(text, start, end);
     if (read === undefined) return;
     const old = slot.template;
@@ -223,7 +227,7 @@ export class RecordTemplates {
 
   private classify(value: string): string {
     if (value.length < 6 && !value.includes(":")) return SHORT;
-    if (!this.clean(value)) return ANY;
+    if (value.length > MAX_SHAPE || !this.clean(value)) return ANY;
     return `"${shapeOf(value)}"`;
   }
 }

@@ -167,6 +167,21 @@ describe("record templates in the bridge's fast path", () => {
     expect((JSON.parse(r.fast!) as { ref: string }[])[299]!.ref).toBe("[ORDER_300]");
   });
 
+  it("take long values as any string, and leave very long records to the walker", () => {
+    const long = "AB-1 ".repeat(60); // 300 characters that no detector can match
+    const rows = Array.from({ length: 100 }, (_, i) => ({ id: i, blob: `${long}${i % 10}` }));
+    rows.push({ id: 100, blob: `${long} ada@example.com` });
+    const r = compare(JSON.stringify(rows));
+    expect(r.fast).toBe(r.full);
+    expect(r.hits).toBeGreaterThan(90);
+    expect((JSON.parse(r.fast!) as { blob: string }[])[100]!.blob).toBe(`${long} [EMAIL_1]`);
+
+    const huge = Array.from({ length: 20 }, (_, i) => ({ id: i, blob: `${"AB-1 ".repeat(4_000)}${i % 10}` }));
+    const h = compare(JSON.stringify(huge));
+    expect(h.fast).toBe(JSON.stringify(huge));
+    expect(h.hits).toBe(0);
+  });
+
   it("leave records with escapes, nesting or odd spacing to the walker, which still gets them right", () => {
     const rows = Array.from({ length: 200 }, (_, i) => ({
       id: i,
