@@ -100,9 +100,21 @@ export function detectIp(text: string, ctx: KeyContext, f: TextFeatures, out: Pi
       if (start > 0 && isAlnumCode(text.charCodeAt(start - 1))) continue;
       if (isIP(value) !== 6) value = value.replace(/[.:]+$/, "");
       if (isIP(value) !== 6 || !/\d/.test(value) || (value.length < 6 && value !== "::1")) continue;
-      out.push({ type: "ip", start, end: start + value.length, confidence });
+      out.push({ type: "ip", start, end: start + value.length + zoneLength(text, start + value.length), confidence });
     }
   }
+}
+
+// An IPv6 zone id (RFC 4007 / 6874): `fe80::1%eth0`, `fe80::1%25en0` in URLs; interface names or numbers.
+const ZONE_RE = /%[0-9A-Za-z_~-](?:[0-9A-Za-z_.~-]*[0-9A-Za-z_~-])?/y;
+
+/** Length of the zone id right after an IPv6 address at `at`, or 0; it is part of the address. */
+function zoneLength(text: string, at: number): number {
+  if (text.charCodeAt(at) !== 37) return 0;
+  ZONE_RE.lastIndex = at;
+  const m = ZONE_RE.exec(text);
+  if (!m || m[0].length > 65) return 0;
+  return m[0].length;
 }
 
 const IBAN_RE = /\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)\b/g;
