@@ -1,6 +1,6 @@
 /** Running a skill for a case exactly as `skills run` does; every failure becomes the run's outcome. */
 import { join } from "node:path";
-import { createPiiInterceptor } from "../../core/pii/interceptor.js";
+import { createPiiInterceptor, type PiiInterceptor } from "../../core/pii/interceptor.js";
 import { policyFromManifest } from "../../core/pii/policy.js";
 import type { LoadedSkill } from "../../core/skill/types.js";
 import type { RunOutcome } from "../../core/testing/matchers.js";
@@ -19,7 +19,15 @@ export interface Executed {
   durationMs: number;
   logs: string;
   stderr: string;
+  /**
+   * The run's PII scrub (the interceptor's: values the program only saw as tokens, and detected PII, become tokens)
+   * for what the test run prints or writes about the case: replay diffs and failure messages. Identity when PII is off
+   * or the program never ran.
+   */
+  scrub: (text: string) => string;
 }
+
+const asIs = (text: string) => text;
 
 export function failedRun(code: string, message: string, durationMs: number): Executed {
   return {
@@ -28,6 +36,7 @@ export function failedRun(code: string, message: string, durationMs: number): Ex
     durationMs,
     logs: "",
     stderr: "",
+    scrub: asIs,
   };
 }
 
@@ -62,13 +71,23 @@ export async function execute(
   config: ProjectConfig,
 ): Promise<Executed> {
   const started = performance.now();
-  const failed = (code: string, message: string) => failedRun(code, message, performance.now() - started);
+  // PII in tool results is tokenized in the bridge as in every run (DESIGN.md, "PII"); a fresh vault per case.
+  let interceptor: PiiInterceptor;
+  try {
+    interceptor = createPiiInterceptor(policyFromManifest(skill.manifest.privacy, undefined, config.pii));
+  } catch (error) {
+    if (isSkillsError(error)) return failedRun(error.code, error.message, performance.now() - started);
+    throw error;
+  }
+  const scrub = (text: string) => interceptor.scrub(text);
+  const failed = (code: string, message: string) => ({
+    ...failedRun(code, scrub(message), performance.now() - started),
+    scrub,
+  });
   const limits: Partial<RunLimits> = { ...limitsFromManifest(skill.manifest.limits) };
   if (timeoutMs !== undefined) limits.timeoutMs = timeoutMs;
   let run: RunResult;
   try {
-    // PII in tool results is tokenized in the bridge as in every run (DESIGN.md, "PII"); a fresh vault per case.
-    const interceptor = createPiiInterceptor(policyFromManifest(skill.manifest.privacy, undefined, config.pii));
     run = await runner.run({
       interceptor,
       language: skill.manifest.language,
@@ -105,5 +124,6 @@ export async function execute(
     durationMs: run.durationMs,
     logs: run.logs,
     stderr: run.stderr,
+    scrub,
   };
 }

@@ -5,7 +5,7 @@ import { findDrift } from "../../core/testing/fingerprintCheck.js";
 import { caseFailures, type ReplayFindings } from "../../core/testing/outcome.js";
 import { cassetteNameOf } from "../../core/testing/parseTestFile.js";
 import type { CaseResult } from "../../core/testing/results.js";
-import { CASSETTE_VERSION, type Cassette, type LocatedTestCase } from "../../core/testing/types.js";
+import { CASSETTE_VERSION, type Cassette, type Failure, type LocatedTestCase } from "../../core/testing/types.js";
 import { isSkillsError } from "../../errors.js";
 import {
   createRecordingBackend,
@@ -165,7 +165,11 @@ function finishCase(
 ): CaseResult {
   base.durationMs = executed.durationMs;
   base.run = executed.summary;
-  const failures = caseFailures(testCase, executed.outcome, findings, strictWarnings);
+  // Replay diffs show the arguments after the bridge restored tokens (what the servers would see) and the cassette's
+  // recorded values: everything the test run prints or writes passes the run's PII scrub first.
+  const failures = caseFailures(testCase, executed.outcome, findings, strictWarnings).map((f) =>
+    scrubFailure(f, executed.scrub),
+  );
   if (failures.length === 0) return base;
   // Logs help with a failure; a passing case keeps the result small.
   const run = {
@@ -174,6 +178,14 @@ function finishCase(
     ...(executed.stderr ? { stderr: executed.stderr } : {}),
   };
   return { ...base, status: "failed", failures, run };
+}
+
+function scrubFailure(failure: Failure, scrub: (text: string) => string): Failure {
+  return {
+    ...failure,
+    message: scrub(failure.message),
+    ...(failure.diff !== undefined ? { diff: scrub(failure.diff) } : {}),
+  };
 }
 
 function driftWarnings(cassette: Cassette, plan: SkillPlan, file: string): Problem[] {
