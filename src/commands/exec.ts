@@ -87,6 +87,12 @@ export function parseTimeout(value: unknown): number | undefined {
 export function parsePiiMode(value: unknown): PiiMode | undefined {
   if (value === undefined) return undefined;
   if (isPiiMode(value)) return value;
+  // The argv parser hands over a bare `--pii` as "true" and `--pii ''` as "0".
+  if (value === "true" || value === "0" || value === "") {
+    throw new SkillsError("INVALID_ARGUMENT", `--pii needs a mode: ${PII_MODES.join(", ")}`, {
+      hint: 'e.g. --pii strict; without --pii the mode is the manifest\'s privacy.mode, else skills.config.json "pii", else default',
+    });
+  }
   throw new SkillsError("INVALID_ARGUMENT", `unknown --pii mode "${String(value)}"`, {
     hint: `use one of: ${PII_MODES.join(", ")}`,
   });

@@ -5,6 +5,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname, relative, resolve } from "node:path";
 import {
+  BUILTIN_PII_TYPES,
   JsonSyntaxError,
   type PiiFinding,
   type PiiMode,
@@ -13,12 +14,17 @@ import {
   scanJsonText,
   scanText,
 } from "../core/pii/index.js";
+import { escapeSegment } from "../core/pii/pointer.js";
 import { looksLikeJson } from "../core/pii/tokenize.js";
 import { tokenPrefix } from "../core/pii/vault.js";
+import type { Problem } from "../core/problem.js";
 import type { ManifestPrivacy } from "../core/skill/types.js";
+import type { DocumentContext } from "../core/validate/documentContext.js";
+import { validateManifest } from "../core/validate/manifest.js";
 import { parseYaml } from "../core/yaml/parseYaml.js";
 import { SkillsError } from "../errors.js";
 import { loadProjectConfig } from "../store/config.js";
+import { schemaValidator } from "../store/schemas.js";
 
 export type PiiScanFormat = "auto" | "json" | "jsonl" | "text";
 
@@ -101,6 +107,11 @@ export async function piiScan(options: PiiScanOptions): Promise<PiiScanResult> {
       token: tokenOf(f.type, value),
     };
   });
+  if (!options.showValues)
+    maskKeysInPaths(
+      out,
+      findings.map((f) => text.slice(f.start, f.end)),
+    );
   const counts: Record<string, number> = {};
   for (const f of out) counts[f.type] = (counts[f.type] ?? 0) + 1;
   return {
@@ -113,6 +124,34 @@ export async function piiScan(options: PiiScanOptions): Promise<PiiScanResult> {
     findings: out,
     counts,
   };
+}
+
+/**
+ * A key that holds personal data (`{"alice@example.com": {...}}`) is part of the pointers of its own finding and of
+ * everything under it: in those pointers the matched text is replaced by its token, which is also what the key
+ * becomes in a run. `raw` holds each finding's text as written in the file.
+ */
+function maskKeysInPaths(findings: PiiScanFinding[], raw: string[]): void {
+  const masked = new Map<string, string>();
+  findings.forEach((f, i) => {
+    if (!f.inKey) return;
+    const cut = f.path.lastIndexOf("/");
+    const segment = masked.get(f.path) ?? f.path.slice(cut + 1);
+    const written = escapeSegment(raw[i]!);
+    // An escaped key (\u0040) is not found as written: then the whole segment is replaced.
+    masked.set(f.path, segment.includes(written) ? segment.split(written).join(f.token) : f.token);
+  });
+  if (masked.size === 0) return;
+  for (const f of findings) {
+    const segments = f.path.split("/");
+    let original = "";
+    let out = "";
+    for (const segment of segments.slice(1)) {
+      original += `/${segment}`;
+      out += `/${masked.get(original) ?? segment}`;
+    }
+    f.path = out;
+  }
 }
 
 async function readInput(options: PiiScanOptions): Promise<{ text: string; file: string }> {
@@ -204,47 +243,82 @@ function scanJsonOrThrow(
 
 async function buildPolicy(options: PiiScanOptions): Promise<PiiPolicy> {
   const config = await loadProjectConfig(options.cwd);
-  const { privacy, file, locate } = options.manifest ? await readPrivacy(options) : { privacy: undefined };
+  const privacy = options.manifest ? await readPrivacy(options.manifest, options.cwd) : undefined;
+  checkOptions(options, privacy);
   const merged: ManifestPrivacy = {
     ...(privacy ?? {}),
     ...(options.tokenize ? { tokenize: options.tokenize } : {}),
     patterns: [...(privacy?.patterns ?? []), ...(options.patterns ?? [])],
     ignore_fields: [...(privacy?.ignore_fields ?? []), ...(options.ignoreFields ?? [])],
   };
+  // The manifest passed validation and the options were checked on their own: nothing is left to fail here.
+  return policyFromManifest(merged, options.mode, config.pii);
+}
+
+/**
+ * --tokenize, --pattern and --ignore on their own (the same rules as a manifest's privacy block), with messages that
+ * name the option; and a --pattern that reuses the name of one of the manifest's patterns.
+ */
+function checkOptions(options: PiiScanOptions, privacy: ManifestPrivacy | undefined): void {
+  const patterns = options.patterns ?? [];
+  const ignore = options.ignoreFields ?? [];
+  const detectors = `built-in detectors: ${BUILTIN_PII_TYPES.join(", ")}; add your own with --pattern name=regex`;
+  if (options.tokenize?.length === 0) {
+    throw new SkillsError("INVALID_ARGUMENT", "--tokenize needs one or more detector names, comma-separated", {
+      hint: `e.g. --tokenize email,phone; ${detectors}`,
+    });
+  }
   try {
-    return policyFromManifest(merged, options.mode, config.pii);
+    policyFromManifest({
+      ...(options.tokenize ? { tokenize: options.tokenize } : {}),
+      patterns,
+      ignore_fields: ignore,
+    });
   } catch (error) {
-    if (error instanceof SkillsError && file && locate && typeof error.data.pointer === "string") {
-      const fromManifest = isFromManifest(error.data.pointer, privacy);
-      if (fromManifest) {
-        const { line, column } = locate(error.data.pointer);
-        throw new SkillsError(error.code, error.message, { ...error.data, file, line, column });
-      }
+    if (!(error instanceof SkillsError) || typeof error.data.pointer !== "string") throw error;
+    const m = /^\/privacy\/(tokenize|patterns|ignore_fields)\/(\d+)/.exec(error.data.pointer);
+    if (!m) throw error;
+    const i = Number(m[2]);
+    const reason = String(error.data.reason ?? error.message);
+    if (m[1] === "tokenize") throw new SkillsError("INVALID_ARGUMENT", `--tokenize: ${reason}`, { hint: detectors });
+    if (m[1] === "patterns") {
+      const p = patterns[i]!;
+      const hint = error.data.pointer.endsWith("/regex")
+        ? error.message.includes("empty string")
+          ? String(error.data.hint)
+          : 'write a JavaScript regular expression without slashes or flags, e.g. --pattern "employee_id=E-\\d{6}"'
+        : String(error.data.hint).replace("under privacy.tokenize", "in --tokenize");
+      throw new SkillsError(
+        "INVALID_ARGUMENT",
+        `--pattern ${p.name}=${p.regex}: ${reason.replace(/^\([^)]*\) /, "")}`,
+        {
+          hint,
+        },
+      );
     }
-    if (error instanceof SkillsError && error.code === "MANIFEST_INVALID") {
-      // Came from a command-line option, not a file: a usage error.
-      throw new SkillsError("INVALID_ARGUMENT", error.message.replace(/^privacy\./, "--"), { hint: error.data.hint });
+    const message = reason.startsWith(`"${ignore[i]}"`) ? reason : `"${ignore[i]}" ${reason}`;
+    throw new SkillsError("INVALID_ARGUMENT", `--ignore ${message}`, { hint: String(error.data.hint) });
+  }
+  const fromManifest = new Set((privacy?.patterns ?? []).map((p) => p.name));
+  for (const p of patterns) {
+    if (fromManifest.has(p.name)) {
+      throw new SkillsError(
+        "INVALID_ARGUMENT",
+        `--pattern ${p.name}=${p.regex}: the name "${p.name}" is used by a pattern in ${options.manifest}`,
+        { hint: "give the pattern another name, or drop --pattern: the manifest's pattern is applied already" },
+      );
     }
-    throw error;
   }
 }
 
-/** Whether a /privacy/... pointer names an entry that came from the manifest (options are appended after it). */
-function isFromManifest(pointer: string, privacy: ManifestPrivacy | undefined): boolean {
-  const m = /^\/privacy\/(tokenize|patterns|mode)(?:\/(\d+))?/.exec(pointer);
-  if (!m || !privacy) return false;
-  if (m[1] === "mode") return true;
-  if (m[1] === "tokenize") return privacy.tokenize !== undefined;
-  return Number(m[2]) < (privacy.patterns?.length ?? 0);
-}
-
-async function readPrivacy(options: PiiScanOptions): Promise<{
-  privacy: ManifestPrivacy | undefined;
-  file: string;
-  locate: (pointer: string) => { line: number; column: number };
-}> {
-  const path = resolve(options.cwd, options.manifest ?? "");
-  const file = relative(options.cwd, path) || path;
+/**
+ * The `privacy:` block of a manifest, validated the way `skills validate` and `skills run` do (the schema and the
+ * semantic checks of src/core/validate). Only problems inside the privacy block stop a scan: a manifest that holds
+ * nothing but `privacy:` is fine for trying settings out.
+ */
+async function readPrivacy(manifest: string, cwd: string): Promise<ManifestPrivacy | undefined> {
+  const path = resolve(cwd, manifest);
+  const file = relative(cwd, path) || path;
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -264,36 +338,32 @@ async function readPrivacy(options: PiiScanOptions): Promise<{
       hint: first.hint,
     });
   }
-  const privacy = (parsed.value as { privacy?: unknown } | null)?.privacy;
-  if (privacy !== undefined && !isPrivacyShape(privacy)) {
-    const { line, column } = parsed.locate("/privacy");
-    throw new SkillsError(
-      "MANIFEST_INVALID",
-      "privacy must be a mapping with mode, tokenize, patterns, ignore_fields",
-      {
-        file,
-        line,
-        column,
-        pointer: "/privacy",
-        hint: "see docs/privacy.md for the privacy block",
-      },
-    );
-  }
-  return { privacy, file, locate: (pointer) => parsed.locate(pointer) };
+  const ctx: DocumentContext = { file, locate: parsed.locate, sourceAt: parsed.sourceAt, strict: false };
+  const { problems } = validateManifest(parsed.value, schemaValidator("manifest"), ctx);
+  const relevant = problems.filter(
+    (p) => p.code === "YAML_NOT_MAPPING" || p.pointer === "/privacy" || p.pointer.startsWith("/privacy/"),
+  );
+  if (relevant.length > 0) throw manifestError(relevant, file);
+  return (parsed.value as { privacy?: ManifestPrivacy }).privacy;
 }
 
-function isPrivacyShape(value: unknown): value is ManifestPrivacy {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const p = value as Record<string, unknown>;
-  const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((s) => typeof s === "string"));
-  const patterns =
-    p.patterns === undefined ||
-    (Array.isArray(p.patterns) &&
-      p.patterns.every(
-        (x) => typeof x === "object" && x !== null && typeof x.name === "string" && typeof x.regex === "string",
-      ));
-  return (
-    (p.mode === undefined || typeof p.mode === "string") && strings(p.tokenize) && strings(p.ignore_fields) && patterns
+/** The privacy block's problems, as `skills run` reports an invalid skill: each with its position, code and hint. */
+function manifestError(problems: Problem[], file: string): SkillsError {
+  const first = problems[0]!;
+  const where = { file, line: first.line, column: first.column, pointer: first.pointer, problems };
+  if (problems.length === 1) {
+    return new SkillsError("MANIFEST_INVALID", `${first.message} (${first.code})`, {
+      ...where,
+      hint: first.hint ?? "see docs/privacy.md for the privacy block",
+    });
+  }
+  const lines = problems.map(
+    (p) => `  ${p.file}:${p.line}:${p.column}  ${p.code}  ${p.message}${p.hint ? ` (${p.hint})` : ""}`,
+  );
+  return new SkillsError(
+    "MANIFEST_INVALID",
+    `the privacy block of ${file} has ${problems.length} problems:\n${lines.join("\n")}`,
+    { ...where, hint: "fix the problems above; docs/privacy.md describes the privacy block" },
   );
 }
 

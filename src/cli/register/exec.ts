@@ -42,7 +42,11 @@ export const registerExec: RegisterCommand = (cli, ctx, run) => {
     .option("--timeout <ms>", "Wall-clock limit in milliseconds")
     .option("--require-isolation", "Fail instead of running without bwrap isolation")
     .option("--config <file>", "Use this .mcp.json instead of the nearest one", { type: [String] })
-    .option("--pii <mode>", "PII tokenization of tool results: off | default | strict", { type: [String] })
+    .option(
+      "--pii <mode>",
+      'PII tokenization: off | default | strict (default: "pii" in skills.config.json, else default); strict refuses output that still holds personal data',
+      { type: [String] },
+    )
     .option("--json", "Print the run result as JSON")
     .example(`skills exec --lang python --tools everything/get-sum --code 'from servers.everything import get_sum
 result = get_sum(a=1, b=2)'`)

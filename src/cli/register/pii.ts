@@ -65,7 +65,9 @@ export const registerPii: RegisterCommand = (cli, ctx, run) => {
             hint: "use --format text for logs and other plain text",
           });
         }
-        const tokenize = lastString(options.tokenize)
+        // The argv parser turns `--tokenize ''` into the number 0: that is an empty list, not a detector named "0".
+        const rawTokenize = Array.isArray(options.tokenize) ? options.tokenize.at(-1) : options.tokenize;
+        const tokenize = (rawTokenize === 0 ? "" : lastString(rawTokenize))
           ?.split(",")
           .map((t) => t.trim())
           .filter((t) => t.length > 0);

@@ -30,7 +30,11 @@ export const registerRepl: RegisterCommand = (cli, ctx, run) => {
     .option("--all-tools", "Allow every tool of every server in .mcp.json")
     .option("--timeout <ms>", "Wall-clock limit per block in milliseconds")
     .option("--config <file>", "Use this .mcp.json instead of the nearest one", { type: [String] })
-    .option("--pii <mode>", "PII tokenization of tool results: off | default | strict", { type: [String] })
+    .option(
+      "--pii <mode>",
+      'PII tokenization: off | default | strict (default: "pii" in skills.config.json, else default); strict refuses output that still holds personal data',
+      { type: [String] },
+    )
     .option("--json", "Print one JSON result per block")
     .example("printf 'x = 21\\n\\nresult = x * 2\\n' | skills repl --lang python")
     .action(

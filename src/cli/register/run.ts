@@ -24,7 +24,11 @@ export const registerRun: RegisterCommand = (cli, ctx, run) => {
     .option("--require-isolation", "Fail instead of running without bwrap isolation")
     .option("--cells", "Run the entry cell by cell (# %% / // %%) in one session, printing each cell")
     .option("--config <file>", "Use this .mcp.json instead of the nearest one", { type: [String] })
-    .option("--pii <mode>", "PII tokenization of tool results: off | default | strict", { type: [String] })
+    .option(
+      "--pii <mode>",
+      'PII tokenization: off | default | strict (default: the manifest\'s privacy.mode, else "pii" in skills.config.json, else default); strict refuses output that still holds personal data',
+      { type: [String] },
+    )
     .option("--json", "Print the run result as JSON")
     .example('skills run summarize-directory --input \'{"path": "src"}\'')
     .action(

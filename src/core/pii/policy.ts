@@ -4,7 +4,7 @@
  */
 import { SkillsError } from "../../errors.js";
 import type { ManifestPrivacy } from "../skill/types.js";
-import { parsePointerPattern } from "./pointer.js";
+import { checkIgnoreField, parsePointerPattern } from "./pointer.js";
 import { BUILTIN_PII_TYPES, type BuiltinPiiType, type CustomPattern, type PiiMode, type PiiPolicy } from "./types.js";
 
 export const PII_MODES: readonly PiiMode[] = ["off", "default", "strict"];
@@ -39,15 +39,30 @@ export function policyFromManifest(privacy?: ManifestPrivacy, mode?: PiiMode, fa
   };
 }
 
+/**
+ * A privacy-block problem. `reason` is the message without the `privacy.<field>[i]: ` prefix, so a caller that got the
+ * entry from a command-line option (`skills pii scan --pattern`) can say where it really came from.
+ */
+function privacyError(field: string, index: number, reason: string, pointer: string, hint: string): SkillsError {
+  return new SkillsError("MANIFEST_INVALID", `privacy.${field}[${index}]: ${reason}`, {
+    pointer,
+    reason,
+    hint,
+  });
+}
+
 function parseTypes(tokenize: string[] | undefined): Set<BuiltinPiiType> {
   if (tokenize === undefined) return new Set(BUILTIN_PII_TYPES);
   const types = new Set<BuiltinPiiType>();
   tokenize.forEach((name, i) => {
     if (!(BUILTIN_PII_TYPES as readonly string[]).includes(name)) {
-      throw new SkillsError("MANIFEST_INVALID", `privacy.tokenize: unknown detector "${name}"`, {
-        pointer: `/privacy/tokenize/${i}`,
-        hint: `built-in detectors: ${BUILTIN_PII_TYPES.join(", ")}; add your own under privacy.patterns`,
-      });
+      throw privacyError(
+        "tokenize",
+        i,
+        `unknown detector "${name}"`,
+        `/privacy/tokenize/${i}`,
+        `built-in detectors: ${BUILTIN_PII_TYPES.join(", ")}; add your own under privacy.patterns`,
+      );
     }
     types.add(name as BuiltinPiiType);
   });
@@ -58,34 +73,54 @@ function parsePatterns(patterns: ManifestPrivacy["patterns"]): CustomPattern[] {
   const out: CustomPattern[] = [];
   const seen = new Set<string>();
   (patterns ?? []).forEach((p, i) => {
-    if (!NAME_RE.test(p.name) || (BUILTIN_PII_TYPES as readonly string[]).includes(p.name) || seen.has(p.name)) {
-      throw new SkillsError("MANIFEST_INVALID", `privacy.patterns[${i}]: invalid or duplicate name "${p.name}"`, {
-        pointer: `/privacy/patterns/${i}/name`,
-        hint: "use a unique lower-case name like employee_id (letters, digits, _), not a built-in detector's name",
-      });
+    const namePointer = `/privacy/patterns/${i}/name`;
+    if ((BUILTIN_PII_TYPES as readonly string[]).includes(p.name)) {
+      throw privacyError(
+        "patterns",
+        i,
+        `the name "${p.name}" is the name of a built-in detector`,
+        namePointer,
+        `list "${p.name}" under privacy.tokenize instead, or rename the pattern`,
+      );
+    }
+    if (seen.has(p.name)) {
+      throw privacyError(
+        "patterns",
+        i,
+        `the name "${p.name}" is used by another pattern`,
+        namePointer,
+        "give each pattern its own name",
+      );
+    }
+    if (!NAME_RE.test(p.name)) {
+      throw privacyError(
+        "patterns",
+        i,
+        `invalid name "${p.name}"`,
+        namePointer,
+        "use a lower-case name like employee_id: a letter, then letters, digits or _, at most 40 characters",
+      );
     }
     seen.add(p.name);
     let regex: RegExp;
     try {
       regex = new RegExp(p.regex, "g");
     } catch (error) {
-      throw new SkillsError(
-        "MANIFEST_INVALID",
-        `privacy.patterns[${i}] (${p.name}): invalid regex: ${(error as Error).message}`,
-        {
-          pointer: `/privacy/patterns/${i}/regex`,
-          hint: 'write a JavaScript regular expression without slashes or flags, e.g. "E-\\\\d{6}"',
-        },
+      throw privacyError(
+        "patterns",
+        i,
+        `(${p.name}) invalid regex: ${(error as Error).message}`,
+        `/privacy/patterns/${i}/regex`,
+        'write a JavaScript regular expression without slashes or flags, e.g. "E-\\\\d{6}"',
       );
     }
     if (regex.test("")) {
-      throw new SkillsError(
-        "MANIFEST_INVALID",
-        `privacy.patterns[${i}] (${p.name}): the regex matches the empty string`,
-        {
-          pointer: `/privacy/patterns/${i}/regex`,
-          hint: "make the pattern require at least one character (use + instead of *)",
-        },
+      throw privacyError(
+        "patterns",
+        i,
+        `(${p.name}) the regex matches the empty string`,
+        `/privacy/patterns/${i}/regex`,
+        "make the pattern require at least one character (use + instead of *)",
       );
     }
     regex.lastIndex = 0;
@@ -97,9 +132,11 @@ function parsePatterns(patterns: ManifestPrivacy["patterns"]): CustomPattern[] {
 function parseIgnore(fields: string[] | undefined): Pick<PiiPolicy, "ignoreKeys" | "ignorePointers"> {
   const ignoreKeys = new Set<string>();
   const ignorePointers: string[][] = [];
-  for (const field of fields ?? []) {
+  (fields ?? []).forEach((field, i) => {
+    const problem = checkIgnoreField(field);
+    if (problem) throw privacyError("ignore_fields", i, problem.message, `/privacy/ignore_fields/${i}`, problem.hint);
     if (field.startsWith("/")) ignorePointers.push(parsePointerPattern(field));
     else ignoreKeys.add(field.toLowerCase());
-  }
+  });
   return { ignoreKeys, ignorePointers };
 }

@@ -170,6 +170,11 @@ export const PROBLEM_CODES = {
     meaning: "a privacy pattern's regex does not compile",
     fix: "fix the JavaScript regular expression (remember to escape backslashes in YAML double quotes)",
   },
+  PRIVACY_IGNORE_INVALID: {
+    level: "error",
+    meaning: "a privacy ignore_fields entry is neither a key name nor a valid JSON pointer pattern",
+    fix: "write a key name without /, or a pointer from the root like /rows/*/owner (~0 for ~, ~1 for /)",
+  },
 } as const satisfies Record<string, ProblemCodeInfo>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -1,6 +1,7 @@
 /** manifest.yaml: schema validation plus the semantic checks a schema cannot express. */
 import { isAbsolute, normalize } from "node:path/posix";
 import semver from "semver";
+import { checkIgnoreField } from "../pii/pointer.js";
 import type { Problem } from "../problem.js";
 import type { Manifest } from "../skill/types.js";
 import { joinPointer } from "../yaml/pointer.js";
@@ -97,7 +98,7 @@ export function validateManifest(
       );
     }
   }
-  problems.push(...checkPrivacyPatterns(value.privacy, ctx));
+  problems.push(...checkPrivacyPatterns(value.privacy, ctx), ...checkIgnoreFields(value.privacy, ctx));
   // Cross-file checks (names, entry) still run on a manifest with other problems, as long as these are usable.
   const hasShape =
     typeof value.name === "string" &&
@@ -216,6 +217,30 @@ function checkPrivacyPatterns(privacy: unknown, ctx: DocumentContext): Problem[]
         problemAt(ctx, "PRIVACY_REGEX_INVALID", pointer, `privacy pattern ${label} matches the empty string`, {
           hint: "make the pattern require at least one character (use + instead of *)",
         }),
+      );
+    }
+  });
+  return problems;
+}
+
+/** `ignore_fields` entries that could never match (a key name with a slash, a stray ~, **): the rule is in core/pii/pointer. */
+function checkIgnoreFields(privacy: unknown, ctx: DocumentContext): Problem[] {
+  if (!isPlainObject(privacy) || !Array.isArray(privacy.ignore_fields)) return [];
+  const problems: Problem[] = [];
+  privacy.ignore_fields.forEach((field, i) => {
+    if (typeof field !== "string" || field === "") return;
+    const problem = checkIgnoreField(field);
+    if (problem) {
+      problems.push(
+        problemAt(
+          ctx,
+          "PRIVACY_IGNORE_INVALID",
+          `/privacy/ignore_fields/${i}`,
+          `privacy.ignore_fields.${i}: ${problem.message}`,
+          {
+            hint: problem.hint,
+          },
+        ),
       );
     }
   });

@@ -115,9 +115,16 @@ export function toIssue(error: ErrorObject): SchemaIssue {
         .map((t) => TYPE_WORDS[t] ?? t)
         .join(" or ");
       const data = error.data;
+      // Quoting only helps when the quoted text is allowed: `pii: true` against an enum of modes needs a mode.
+      const allowed = Array.isArray(error.parentSchema?.enum)
+        ? (error.parentSchema.enum as unknown[]).map(String)
+        : undefined;
+      const scalar = typeof data === "number" || typeof data === "boolean";
       const quoteHint =
-        params.type === "string" && (typeof data === "number" || typeof data === "boolean")
-          ? `quote the value: "${String(data)}"`
+        params.type === "string" && scalar
+          ? allowed && !allowed.includes(String(data))
+            ? `use one of: ${allowed.join(", ")}`
+            : `quote the value: "${String(data)}"`
           : undefined;
       return {
         pointer,
