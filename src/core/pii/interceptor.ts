@@ -15,7 +15,7 @@ import { scanPii } from "./scan.js";
 import { restoreJson, tokenizeJson, tokenizeTextOrJson } from "./tokenize.js";
 import type { PiiAudit, PiiPolicy, PiiType } from "./types.js";
 import { TokenVault, type VaultEntry } from "./vault.js";
-import { type IgnoreRules, walkJson } from "./walk.js";
+import { walkJson } from "./walk.js";
 
 export interface PiiInterceptor extends ToolCallInterceptor {
   readonly policy: PiiPolicy;
@@ -52,7 +52,7 @@ export function createPiiInterceptor(policy: PiiPolicy): PiiInterceptor {
         return value;
       }
       const count = (type: PiiType) => log.record("scrubbed", type);
-      const scrubbed = scrubKnownValues(value, vault, count);
+      const scrubbed = scrubKnownValues(value, vault, policy, count);
       return typeof scrubbed === "string"
         ? tokenizeTextOrJson(scrubbed, policy, vault, count)
         : tokenizeJson(scrubbed, policy, vault, count);
@@ -60,7 +60,7 @@ export function createPiiInterceptor(policy: PiiPolicy): PiiInterceptor {
     scrub(text) {
       if (off) return text;
       const count = (type: PiiType) => log.record("scrubbed", type);
-      return tokenizeTextOrJson(scrubKnownValues(text, vault, count) as string, policy, vault, count);
+      return tokenizeTextOrJson(scrubKnownValues(text, vault, policy, count) as string, policy, vault, count);
     },
     audit: () => log.snapshot(vault),
   };
@@ -72,38 +72,93 @@ function isCallToolResult(value: unknown): value is { content: unknown[]; struct
   return typeof value === "object" && value !== null && Array.isArray((value as { content?: unknown }).content);
 }
 
-/** MCP result: text content (JSON-aware), embedded text resources, structuredContent. Anything else: walked. */
+type Part = Record<string, unknown>;
+
+/**
+ * An MCP result, every part of it: text content and embedded text resources JSON-aware, structuredContent (where a
+ * string equal to a text content's text takes that text's tokenized form, so nothing is counted twice), resource
+ * links, uris, annotations, `_meta` and any other field. Only binary payloads (image / audio `data`, resource `blob`)
+ * are left as they are.
+ */
 function tokenizeResult(result: unknown, policy: PiiPolicy, vault: TokenVault, count: Count): unknown {
   if (!isCallToolResult(result)) return tokenizeJson(result, policy, vault, count);
+  const texts: { before: string; after: string }[] = [];
+  const text = (value: string) => {
+    const after = tokenizeTextOrJson(value, policy, vault, count);
+    texts.push({ before: value, after });
+    return after;
+  };
   const content = result.content.map((item) => {
-    if (typeof item !== "object" || item === null) return item;
-    const part = item as { type?: unknown; text?: unknown; resource?: { text?: unknown } };
+    if (typeof item !== "object" || item === null || Array.isArray(item))
+      return tokenizeJson(item, policy, vault, count);
+    const part = item as Part;
     if (part.type === "text" && typeof part.text === "string") {
-      const text = tokenizeTextOrJson(part.text, policy, vault, count);
-      return text === part.text ? item : { ...part, text };
+      return tokenizeFields(part, ["text"], policy, vault, count, { text: text(part.text) });
     }
-    if (part.type === "resource" && typeof part.resource?.text === "string") {
-      const text = tokenizeTextOrJson(part.resource.text, policy, vault, count);
-      return text === part.resource.text ? item : { ...part, resource: { ...part.resource, text } };
+    if (part.type === "image" || part.type === "audio") return tokenizeFields(part, ["data"], policy, vault, count, {});
+    if (part.type === "resource" && typeof part.resource === "object" && part.resource !== null) {
+      const resource = part.resource as Part;
+      const inner =
+        typeof resource.text === "string"
+          ? tokenizeFields(resource, ["text"], policy, vault, count, { text: text(resource.text) })
+          : tokenizeFields(resource, ["blob"], policy, vault, count, {});
+      return tokenizeFields(part, ["resource"], policy, vault, count, { resource: inner });
     }
-    return item;
+    return tokenizeJson(part, policy, vault, count);
   });
-  const out: Record<string, unknown> = { ...result, content };
-  if (result.structuredContent !== undefined) {
-    out.structuredContent = tokenizeJson(result.structuredContent, policy, vault, count);
+  const reuse = (value: string) => texts.find((t) => t.before.length === value.length && t.before === value)?.after;
+  const out: Part = {};
+  for (const [key, value] of Object.entries(result as Part)) {
+    if (key === "content") out.content = content;
+    else if (key === "isError") out.isError = value;
+    else out[key] = tokenizeJson(value, policy, vault, count, reuse);
   }
   return out;
 }
 
-/** Values already seen in tool results, wherever they turn up again (even where no detector would fire). */
-function knownValuesIn(value: unknown, vault: TokenVault): VaultEntry[] {
+/** `part` with every field tokenized, except `kept` ones, which take the values in `done` or stay as they are. */
+function tokenizeFields(
+  part: Part,
+  kept: string[],
+  policy: PiiPolicy,
+  vault: TokenVault,
+  count: Count,
+  done: Part,
+): Part {
+  const rest: Part = {};
+  for (const [key, value] of Object.entries(part)) if (!kept.includes(key)) rest[key] = value;
+  const tokenized = tokenizeJson(rest, policy, vault, count) as Part;
+  const out: Part = {};
+  for (const key of Object.keys(part)) {
+    out[key] = kept.includes(key) ? (key in done ? done[key] : part[key]) : tokenized[key];
+  }
+  return out;
+}
+
+/**
+ * Values already seen in tool results, wherever they turn up again (even where no detector would fire, even as a
+ * number), outside the fields the policy leaves alone.
+ */
+function knownValuesIn(value: unknown, vault: TokenVault, policy: PiiPolicy): VaultEntry[] {
   if (vault.size === 0) return [];
-  const haystack = typeof value === "string" ? value : JSON.stringify(value ?? null);
+  let haystack: string;
+  if (typeof value === "string") haystack = value;
+  else {
+    const parts: string[] = [];
+    walkJson(
+      value,
+      policy,
+      (text) => {
+        parts.push(text);
+        return undefined;
+      },
+      true,
+    );
+    haystack = parts.join("\n");
+  }
   const present: VaultEntry[] = [];
   for (const entry of vault.entries()) {
-    if (entry.value.length < 3) continue;
-    const needle = typeof value === "string" ? entry.value : JSON.stringify(entry.value).slice(1, -1);
-    if (haystack.includes(needle)) present.push(entry);
+    if (entry.value.length >= 3 && haystack.includes(entry.value)) present.push(entry);
   }
   return present.sort((a, b) => b.value.length - a.value.length);
 }
@@ -119,22 +174,25 @@ function replaceKnown(text: string, entries: VaultEntry[], count: Count): string
   return out;
 }
 
-function scrubKnownValues(value: unknown, vault: TokenVault, count: Count): unknown {
-  const present = knownValuesIn(value, vault);
+function scrubKnownValues(value: unknown, vault: TokenVault, policy: PiiPolicy, count: Count): unknown {
+  const present = knownValuesIn(value, vault, policy);
   if (present.length === 0) return value;
   if (typeof value === "string") return replaceKnown(value, present, count);
-  return walkJson(value, NO_IGNORE, (text) => {
-    const replaced = replaceKnown(text, present, count);
-    return replaced === text ? undefined : replaced;
-  });
+  return walkJson(
+    value,
+    policy,
+    (text) => {
+      const replaced = replaceKnown(text, present, count);
+      return replaced === text ? undefined : replaced;
+    },
+    true,
+  );
 }
-
-const NO_IGNORE: IgnoreRules = { ignoreKeys: new Set(), ignorePointers: [] };
 
 function refuseLeaks(value: unknown, policy: PiiPolicy, vault: TokenVault, log: PiiAuditLog): void {
   const counts = new Map<PiiType, number>();
   let pointer: string | undefined;
-  for (const entry of knownValuesIn(value, vault)) counts.set(entry.type, (counts.get(entry.type) ?? 0) + 1);
+  for (const entry of knownValuesIn(value, vault, policy)) counts.set(entry.type, (counts.get(entry.type) ?? 0) + 1);
   for (const finding of scanPii(value, policy)) {
     counts.set(finding.type, (counts.get(finding.type) ?? 0) + 1);
     pointer ??= finding.path;

@@ -114,10 +114,10 @@ export function tokenizeJsonFast(
           if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
         }
         const ctx = currentCtx();
-        if ((ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card") && c !== 45) {
-          const number = text.slice(k, e);
-          if (/^\d+$/.test(number)) {
-            const replaced = rewrite(number, ctx);
+        if (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card") {
+          const digits = numberDigits(text.slice(k, e));
+          if (digits !== undefined) {
+            const replaced = rewrite(digits, ctx);
             if (replaced !== undefined) replace(k, e, replaced);
           }
         }
@@ -214,6 +214,17 @@ export function tokenizeJsonFast(
   }
   if (stack.length !== 0) return undefined;
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+/**
+ * The digits of a number literal that stands for a whole number ("4155552671", "4155552671.0", "4.155552671e9",
+ * "-4155552671"), for phone / ssn / card fields; undefined for anything else.
+ */
+export function numberDigits(literal: string): string | undefined {
+  if (/^\d+$/.test(literal)) return literal;
+  const n = Number(literal);
+  if (!Number.isSafeInteger(n)) return undefined;
+  return String(Math.abs(n));
 }
 
 function decodeLiteral(raw: string): string | undefined {

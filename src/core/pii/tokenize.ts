@@ -1,42 +1,65 @@
 /** Replacing detected values with tokens (tool results) and tokens with values (tool arguments). */
 import { detectInString, mayContainPii, resolveOverlaps } from "./detect.js";
 import { textFeatures } from "./detectors/text.js";
-import { tokenizeJsonFast } from "./jsonFast.js";
+import { numberDigits, tokenizeJsonFast } from "./jsonFast.js";
 import { JsonSyntaxError, type LiteralFilter, lexJson } from "./jsonLexer.js";
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
 import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
-import { TOKEN_RE, type TokenVault } from "./vault.js";
+import { TOKEN_RE, type TokenVault, type VaultEntry } from "./vault.js";
 import { walkJson } from "./walk.js";
 
 /** Called once per replaced occurrence. */
 export type CountFn = (type: PiiType) => void;
 
-function replaceMatches(text: string, matches: PiiMatch[], vault: TokenVault, count: CountFn): string {
+function replaceMatches(
+  text: string,
+  matches: PiiMatch[],
+  policy: PiiPolicy,
+  vault: TokenVault,
+  count: CountFn,
+): string {
   let out = "";
   let last = 0;
   for (const m of matches) {
-    out += text.slice(last, m.start) + vault.tokenFor(m.type, text.slice(m.start, m.end)).token;
+    const value = text.slice(m.start, m.end);
+    const { token, isNew } = vault.tokenFor(m.type, value);
+    if (isNew && !standsAlone(value, m.type, policy)) vault.watch(vault.entryFor(value)!, "weak");
+    out += text.slice(last, m.start) + token;
     count(m.type);
     last = m.end;
   }
   return out + text.slice(last);
 }
 
-/** Tokenizes one string; undefined when nothing was found. */
+/** Whether a detector finds this whole value with no field name or label around it. */
+function standsAlone(value: string, type: PiiType, policy: PiiPolicy): boolean {
+  const found = detectInString(value, policy, NO_CONTEXT);
+  return found.some((m) => m.type === type && m.start === 0 && m.end === value.length);
+}
+
+/**
+ * Tokenizes one string; undefined when nothing was found. `watched` are vault entries known to occur in this text
+ * that are looked for beyond whole words (see findWatched); with `knownOnly` the detectors do not run again.
+ */
 export function tokenizeString(
   text: string,
   policy: PiiPolicy,
   vault: TokenVault,
   count: CountFn,
   ctx: KeyContext = NO_CONTEXT,
+  watched?: readonly VaultEntry[],
+  knownOnly = false,
 ): string | undefined {
-  let matches = detectInString(text, policy, ctx);
+  let matches = knownOnly ? NO_MATCHES : detectInString(text, policy, ctx);
   if (vault.size > 0 && text.length >= 3) {
     const known = knownValueMatches(text, vault);
+    if (watched !== undefined && watched.length > 0) findWatched(text, watched, known);
     if (known.length > 0) matches = resolveOverlaps([...matches, ...known]);
   }
-  return matches.length === 0 ? undefined : replaceMatches(text, matches, vault, count);
+  return matches.length === 0 ? undefined : replaceMatches(text, matches, policy, vault, count);
 }
+
+const NO_MATCHES: PiiMatch[] = [];
 
 /** Words of a string, split at whitespace, quotes, brackets and list punctuation. */
 const WORD_RE = /[^\s,;:"'<>()[\]{}|]+/g;
@@ -58,59 +81,217 @@ function knownValueMatches(text: string, vault: TokenVault): PiiMatch[] {
   return out;
 }
 
-/** Tokenizes every string (and phone/ssn/card-named number) in a parsed JSON value. */
-export function tokenizeJson(value: unknown, policy: PiiPolicy, vault: TokenVault, count: CountFn): unknown {
-  return walkJson(value, policy, (text, ctx) => tokenizeString(text, policy, vault, count, ctx));
+/**
+ * Watched values inside longer text: a value restored into a tool's arguments anywhere at all ("9ada@example.com9",
+ * "ada@example.com.txt"), a value found only thanks to its field name wherever letters or digits do not continue it
+ * on either side ("tel:5550100" but not "15550100").
+ */
+function findWatched(text: string, watched: readonly VaultEntry[], out: PiiMatch[]): void {
+  for (const entry of watched) {
+    const n = entry.value.length;
+    if (n < 3) continue;
+    for (let at = text.indexOf(entry.value); at >= 0; at = text.indexOf(entry.value, at + n)) {
+      if (!entry.restored && (alnumAt(text, at - 1) || alnumAt(text, at + n))) continue;
+      out.push({ type: entry.type, start: at, end: at + n, confidence: 1 });
+    }
+  }
 }
 
-function numberMayBePii(ctx: KeyContext, text: string): boolean {
-  return (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card") && /^\d+$/.test(text);
+function alnumAt(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Watched entries that occur in `haystack` (as they are, or as they read inside a JSON string literal). */
+export function watchedIn(haystack: string, entries: readonly VaultEntry[]): VaultEntry[] {
+  const present: VaultEntry[] = [];
+  for (const entry of entries) {
+    if (entry.value.length < 3) continue;
+    if (haystack.includes(entry.value) || haystack.includes(JSON.stringify(entry.value).slice(1, -1))) {
+      present.push(entry);
+    }
+  }
+  return present;
+}
+
+/**
+ * Tokenizes every string (and phone/ssn/card-named number) in a parsed JSON value. Strings that hold JSON themselves
+ * (a file's text in structuredContent) are read as JSON, with field context and ignore rules.
+ */
+export function tokenizeJson(
+  value: unknown,
+  policy: PiiPolicy,
+  vault: TokenVault,
+  count: CountFn,
+  reuse?: (text: string) => string | undefined,
+): unknown {
+  const mark = vault.watched.length;
+  const before = mark > 0 ? watchedIn(JSON.stringify(value ?? null), vault.watched) : [];
+  let out = walkJson(
+    value,
+    policy,
+    (text, ctx) => {
+      const done = reuse?.(text);
+      return done !== undefined
+        ? done === text
+          ? undefined
+          : done
+        : tokenizeNested(text, policy, vault, count, ctx, before);
+    },
+    before.length > 0,
+  );
+  // Values first found in this very value (under a `phone` key, say) may sit in an earlier field as well.
+  const fresh = vault.watched.length > mark ? watchedIn(JSON.stringify(out ?? null), vault.watched.slice(mark)) : [];
+  if (fresh.length > 0) {
+    out = walkJson(out, policy, (text, ctx) => tokenizeNested(text, policy, vault, count, ctx, fresh, true), true);
+  }
+  return out;
+}
+
+function tokenizeNested(
+  text: string,
+  policy: PiiPolicy,
+  vault: TokenVault,
+  count: CountFn,
+  ctx: KeyContext,
+  watched: readonly VaultEntry[],
+  knownOnly = false,
+): string | undefined {
+  if (text.length > 1 && looksLikeJson(text) && text.charCodeAt(firstNonSpace(text)) !== 34) {
+    try {
+      const out = tokenizeJsonTextWith(text, policy, vault, count, watched, knownOnly);
+      return out === text ? undefined : out;
+    } catch (error) {
+      if (!(error instanceof JsonSyntaxError)) throw error;
+    }
+  }
+  return tokenizeString(text, policy, vault, count, ctx, watched, knownOnly);
+}
+
+function hintTakesNumbers(ctx: KeyContext): boolean {
+  return ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card";
 }
 
 /** The reader's pre-filter: numbers outside phone/ssn/card fields, and strings no detector could match. */
 export function piiLiteralFilter(text: string, policy: PiiPolicy): LiteralFilter {
   return (from, to, field, kind) => {
     const ctx = keyContext(field);
-    if (kind === "number") return ctx.hint !== "phone" && ctx.hint !== "ssn" && ctx.hint !== "credit_card";
+    if (kind === "number") return !hintTakesNumbers(ctx);
     return to - from < 3 || !mayContainPii(textFeatures(text, from, to), ctx, policy);
   };
 }
 
-/** Tokenizes JSON text in place: only the literals that change are rewritten, the rest keeps its formatting. */
+/**
+ * Tokenizes JSON text in place: only the literals that change are rewritten, the rest keeps its formatting.
+ * Watched values (restored into arguments, or found only by field name) are also looked for in every literal of
+ * the text, numbers included, including values first found in this text.
+ */
 export function tokenizeJsonText(text: string, policy: PiiPolicy, vault: TokenVault, count: CountFn): string {
-  // Fast path first; counts are held back until it succeeds, so a fallback does not count anything twice.
-  const counted: PiiType[] = [];
-  const fast = tokenizeJsonFast(text, policy, (value, ctx) =>
-    tokenizeString(value, policy, vault, (type) => counted.push(type), ctx),
-  );
-  if (fast !== undefined) {
-    for (const type of counted) count(type);
-    return fast;
-  }
-  return tokenizeJsonTextFull(text, policy, vault, count);
+  const mark = vault.watched.length;
+  let out = tokenizeJsonTextWith(text, policy, vault, count, watchedIn(text, vault.watched));
+  const fresh = vault.watched.length > mark ? watchedIn(out, vault.watched.slice(mark)) : [];
+  if (fresh.length > 0) out = tokenizeJsonTextWith(out, policy, vault, count, fresh, true);
+  return out;
 }
 
-/** The same through the full reader (ignore rules, syntax errors). Throws JsonSyntaxError. */
-export function tokenizeJsonTextFull(text: string, policy: PiiPolicy, vault: TokenVault, count: CountFn): string {
+function tokenizeJsonTextWith(
+  text: string,
+  policy: PiiPolicy,
+  vault: TokenVault,
+  count: CountFn,
+  watched: readonly VaultEntry[],
+  knownOnly = false,
+): string {
+  if (watched.length === 0 && !knownOnly) {
+    // Fast path first; counts are held back until it succeeds, so a fallback does not count anything twice.
+    const counted: PiiType[] = [];
+    const fast = tokenizeJsonFast(text, policy, (value, ctx) =>
+      tokenizeString(value, policy, vault, (type) => counted.push(type), ctx),
+    );
+    if (fast !== undefined) {
+      for (const type of counted) count(type);
+      return fast;
+    }
+  }
+  return tokenizeJsonTextFull(text, policy, vault, count, watched, knownOnly);
+}
+
+/**
+ * The same through the full reader (ignore rules, syntax errors, watched values). Throws JsonSyntaxError.
+ * With watched values, every literal that overlaps one of their occurrences is read as well, whatever the pre-filter
+ * says; with `knownOnly`, only those literals, and only for those values.
+ */
+export function tokenizeJsonTextFull(
+  text: string,
+  policy: PiiPolicy,
+  vault: TokenVault,
+  count: CountFn,
+  watched: readonly VaultEntry[] = [],
+  knownOnly = false,
+): string {
   let out = "";
   let last = 0;
   // Counted only once the whole text has been read: on a syntax error the caller reads it again as plain text.
   const counted: PiiType[] = [];
+  const hits = occurrences(text, watched);
+  const filter = piiLiteralFilter(text, policy);
+  const skip: LiteralFilter = (from, to, field, kind) =>
+    !overlaps(hits, from, to) && (knownOnly || filter(from, to, field, kind));
   lexJson(
     text,
     policy,
     (lit) => {
       const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
-      if (lit.kind === "number" && !numberMayBePii(ctx, lit.value)) return;
-      const replaced = tokenizeString(lit.value, policy, vault, (type) => counted.push(type), ctx);
+      let value = lit.value;
+      if (lit.kind === "number" && !overlaps(hits, lit.start, lit.end)) {
+        const digits = hintTakesNumbers(ctx) ? numberDigits(value) : undefined;
+        if (digits === undefined) return;
+        value = digits;
+      }
+      const replaced = tokenizeString(value, policy, vault, (type) => counted.push(type), ctx, watched, knownOnly);
       if (replaced === undefined) return;
       out += text.slice(last, lit.start) + JSON.stringify(replaced);
       last = lit.end;
     },
-    piiLiteralFilter(text, policy),
+    skip,
   );
   for (const type of counted) count(type);
   return last === 0 ? text : out + text.slice(last);
+}
+
+/** Where watched values occur in raw text, as sorted [start, end) pairs (as they are, or JSON-escaped). */
+function occurrences(text: string, watched: readonly VaultEntry[]): number[] {
+  if (watched.length === 0) return [];
+  const spans: [number, number][] = [];
+  for (const entry of watched) {
+    const escaped = JSON.stringify(entry.value).slice(1, -1);
+    for (const needle of escaped === entry.value ? [entry.value] : [entry.value, escaped]) {
+      for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
+        spans.push([at, at + needle.length]);
+      }
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  return spans.flat();
+}
+
+/** Whether any [start, end) pair of `hits` overlaps [from, to). */
+function overlaps(hits: number[], from: number, to: number): boolean {
+  if (hits.length === 0) return false;
+  // first pair whose start is >= to, then look back: spans are short, a few steps at most
+  let lo = 0;
+  let hi = hits.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (hits[mid * 2]! < to) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo - 1; i >= 0; i--) {
+    if (hits[i * 2 + 1]! > from) return true;
+    if (from - hits[i * 2]! > 4096) break;
+  }
+  return false;
 }
 
 /** Text that may be JSON (a server's text content): JSON-aware when it parses, plain text otherwise. */
@@ -122,16 +303,27 @@ export function tokenizeTextOrJson(text: string, policy: PiiPolicy, vault: Token
       if (!(error instanceof JsonSyntaxError)) throw error;
     }
   }
-  return tokenizeString(text, policy, vault, count) ?? text;
+  const mark = vault.watched.length;
+  let out = tokenizeString(text, policy, vault, count, NO_CONTEXT, watchedIn(text, vault.watched)) ?? text;
+  const fresh = vault.watched.length > mark ? watchedIn(out, vault.watched.slice(mark)) : [];
+  if (fresh.length > 0) out = tokenizeString(out, policy, vault, count, NO_CONTEXT, fresh, true) ?? out;
+  return out;
 }
 
-export function looksLikeJson(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
+function firstNonSpace(text: string): number {
+  let i = 0;
+  while (i < text.length) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
-    return c === 123 || c === 91 || c === 34;
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && c !== 0xfeff) break;
+    i++;
   }
-  return false;
+  return i;
+}
+
+/** Starts (after whitespace or a byte order mark) like a JSON object, array or string. */
+export function looksLikeJson(text: string): boolean {
+  const c = text.charCodeAt(firstNonSpace(text));
+  return c === 123 || c === 91 || c === 34;
 }
 
 /** Replaces known tokens in a string with their values; unknown token-shaped text is left as is. */
@@ -141,6 +333,7 @@ export function restoreString(text: string, vault: TokenVault, count: CountFn): 
   const out = text.replace(TOKEN_RE, (token) => {
     const entry = vault.lookup(token);
     if (!entry) return token;
+    vault.watch(entry, "restored");
     changed = true;
     count(entry.type);
     return entry.value;

@@ -15,12 +15,20 @@ export interface VaultEntry {
   value: string;
   type: PiiType;
   token: string;
+  /** Restored into a tool's arguments: a tool may hand it back inside anything (a file name, an echo, a URL). */
+  restored: boolean;
+  /** Found only thanks to its field name or a label (`{"phone": "5550100"}`): no detector sees it on its own. */
+  weak: boolean;
 }
+
+/** Why an entry is watched: it is looked for wherever it turns up again, not only where a detector fires. */
+export type WatchReason = "restored" | "weak";
 
 export class TokenVault {
   readonly #byValue = new Map<string, VaultEntry>();
   readonly #byToken = new Map<string, VaultEntry>();
   readonly #counters = new Map<string, number>();
+  readonly #watched: VaultEntry[] = [];
 
   /** The token of a value; the same value always gets the same token within this vault. */
   tokenFor(type: PiiType, value: string): { token: string; isNew: boolean } {
@@ -29,7 +37,7 @@ export class TokenVault {
     const prefix = tokenPrefix(type);
     const n = (this.#counters.get(prefix) ?? 0) + 1;
     this.#counters.set(prefix, n);
-    const entry: VaultEntry = { value, type, token: `[${prefix}_${n}]` };
+    const entry: VaultEntry = { value, type, token: `[${prefix}_${n}]`, restored: false, weak: false };
     this.#byValue.set(value, entry);
     this.#byToken.set(entry.token, entry);
     return { token: entry.token, isNew: true };
@@ -38,6 +46,18 @@ export class TokenVault {
   /** The entry of a real value, if this run tokenized it. */
   entryFor(value: string): VaultEntry | undefined {
     return this.#byValue.get(value);
+  }
+
+  /** Marks an entry as one to look for anywhere in later text (see VaultEntry.restored / weak). */
+  watch(entry: VaultEntry, reason: WatchReason): void {
+    if (entry[reason]) return;
+    if (!entry.restored && !entry.weak) this.#watched.push(entry);
+    entry[reason] = true;
+  }
+
+  /** Watched entries, oldest first; `watched.length` before some work and a slice after give the new ones. */
+  get watched(): readonly VaultEntry[] {
+    return this.#watched;
   }
 
   lookup(token: string): VaultEntry | undefined {

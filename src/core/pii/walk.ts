@@ -22,8 +22,12 @@ export function isFieldIgnored(policy: IgnoreRules, key: string, segments: reado
   return policy.ignorePointers.length > 0 && pointerIgnored(segments, policy.ignorePointers);
 }
 
-export function walkJson(value: unknown, policy: IgnoreRules, visit: StringVisitor): unknown {
-  return walk(value, undefined, [], policy, visit);
+/**
+ * Numbers reach `visit` as text only in phone / ssn / card fields (as their digits), unless `allNumbers` (when
+ * looking for values already known, which may come back as a number anywhere). A replaced number becomes a string.
+ */
+export function walkJson(value: unknown, policy: IgnoreRules, visit: StringVisitor, allNumbers = false): unknown {
+  return walk(value, undefined, [], policy, visit, allNumbers);
 }
 
 function walk(
@@ -32,15 +36,16 @@ function walk(
   segs: PathSegment[],
   policy: IgnoreRules,
   visit: StringVisitor,
+  allNumbers: boolean,
 ): unknown {
   if (typeof value === "string") return visit(value, keyContext(key), segs, false) ?? value;
   if (typeof value === "number") {
-    // Numbers matter only where the field name says phone / ssn / card (e.g. {"phone": 14155552671}).
+    // Numbers matter where the field name says phone / ssn / card (e.g. {"phone": 14155552671}).
     const ctx = keyContext(key);
-    if (!Number.isInteger(value) || (ctx.hint !== "phone" && ctx.hint !== "ssn" && ctx.hint !== "credit_card")) {
-      return value;
+    if (Number.isSafeInteger(value) && (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card")) {
+      return visit(String(Math.abs(value)), ctx, segs, false) ?? value;
     }
-    return visit(String(value), ctx, segs, false) ?? value;
+    return allNumbers ? (visit(String(value), ctx, segs, false) ?? value) : value;
   }
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
@@ -48,7 +53,7 @@ function walk(
     for (let i = 0; i < value.length; i++) {
       segs.push(i);
       const item = value[i];
-      const next = walk(item, key, segs, policy, visit);
+      const next = walk(item, key, segs, policy, visit, allNumbers);
       segs.pop();
       if (next !== item) {
         copy ??= value.slice();
@@ -68,7 +73,7 @@ function walk(
       continue;
     }
     const newKey = visit(k, NO_CONTEXT, segs, true) ?? k;
-    const next = walk(v, k, segs, policy, visit);
+    const next = walk(v, k, segs, policy, visit, allNumbers);
     segs.pop();
     if (newKey !== k || next !== v) {
       copy ??= rebuildUpTo(entries, i);

@@ -166,3 +166,118 @@ describe("createPiiInterceptor", () => {
     expect(b.beforeCall("s", "t", { to: "[EMAIL_2]" })).toEqual({ to: "[EMAIL_2]" });
   });
 });
+
+describe("values that come back (review findings)", () => {
+  const first = (result: unknown) => (result as { content: { text: string }[] }).content[0]!.text;
+
+  it("hides a value restored into arguments wherever a tool hands it back, glued to anything", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    pii.afterCall("s", "read", text('{"email": "ada.lovelace@example.com", "ssn": "078-05-1120"}'));
+    const sent = pii.beforeCall("everything", "echo", { message: "9[EMAIL_1]9 x[SSN_1]" });
+    expect(sent).toEqual({ message: "9ada.lovelace@example.com9 x078-05-1120" });
+    // an echo, a file name made from the value, a URL, JSON text with the value inside a longer string
+    expect(first(pii.afterCall("everything", "echo", text("Echo: 9ada.lovelace@example.com9 x078-05-1120")))).toBe(
+      "Echo: 9[EMAIL_1]9 x[SSN_1]",
+    );
+    expect(first(pii.afterCall("fs", "list", text("[FILE] ada.lovelace@example.com.txt")))).toBe(
+      "[FILE] [EMAIL_1].txt",
+    );
+    expect(first(pii.afterCall("fs", "list", text('{"entries": ["out/ada.lovelace@example.com.txt"], "n": 1}')))).toBe(
+      '{"entries": ["out/[EMAIL_1].txt"], "n": 1}',
+    );
+  });
+
+  it("hides a value found only by its field name wherever it turns up again, also earlier in the same result", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    expect(first(pii.afterCall("s", "t", text('{"note": "5550100", "phone": "5550100", "alt": "555-0100"}')))).toBe(
+      '{"note": "[PHONE_1]", "phone": "[PHONE_1]", "alt": "555-0100"}',
+    );
+    expect(first(pii.afterCall("s", "t", text('{"password": "hunter2hunter", "x": {"y": "hunter2hunter"}}')))).toBe(
+      '{"password": "[SECRET_1]", "x": {"y": "[SECRET_1]"}}',
+    );
+    // in a later result: as a string, inside a word boundary, as a number; not inside a longer number
+    expect(first(pii.afterCall("s", "t", text('{"a": "tel:5550100", "b": 5550100, "c": 155501009}')))).toBe(
+      '{"a": "tel:[PHONE_1]", "b": "[PHONE_1]", "c": 155501009}',
+    );
+    expect(first(pii.afterCall("s", "t", text("see 5550100 or hunter2hunter")))).toBe("see [PHONE_1] or [SECRET_1]");
+  });
+
+  it("reads JSON held in a structuredContent string as JSON: quotes, field names and ignore rules", () => {
+    const policy = policyFromManifest({ ignore_fields: ["support_email", "/rows/*/owner"] });
+    const pii = createPiiInterceptor(policy);
+    const file = JSON.stringify({
+      phone: 4155550000,
+      ssn: 123456789,
+      support_email: "help@corp.example",
+      rows: [{ owner: "own@corp.example", mail: "row@corp.example" }],
+    });
+    const result = pii.afterCall("filesystem", "read_text_file", {
+      content: [{ type: "text", text: file }],
+      structuredContent: { content: file },
+    }) as { content: { text: string }[]; structuredContent: { content: string } };
+    const expected = {
+      phone: "[PHONE_1]",
+      ssn: "[SSN_1]",
+      support_email: "help@corp.example",
+      rows: [{ owner: "own@corp.example", mail: "[EMAIL_1]" }],
+    };
+    expect(JSON.parse(result.content[0]!.text)).toEqual(expected);
+    expect(JSON.parse(result.structuredContent.content)).toEqual(expected);
+    // the same text in both places is counted once
+    expect(pii.audit().from).toEqual({ "filesystem/read_text_file": { email: 1, phone: 1, ssn: 1 } });
+    // only in structuredContent, without a text copy: still found, with the field names
+    const only = pii.afterCall("s", "t", { content: [], structuredContent: { content: '{"tel": "2125550147"}' } });
+    expect(only).toEqual({ content: [], structuredContent: { content: '{"tel": "[PHONE_2]"}' } });
+  });
+
+  it("tokenizes every part of a result but binary payloads: links, uris, annotations, _meta, other fields", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const result = pii.afterCall("everything", "t", {
+      content: [
+        {
+          type: "resource_link",
+          uri: "demo://session/ada@example.com",
+          name: "ada@example.com",
+          description: "for ada@example.com",
+        },
+        { type: "resource", resource: { uri: "mailto:bob@example.com", blob: "Ym9iQGV4YW1wbGUuY29t" } },
+        {
+          type: "text",
+          text: "hi",
+          annotations: { audience: ["carol@example.com"] },
+          _meta: { by: "dan@example.com" },
+        },
+        { type: "image", data: "ZGFuQGV4YW1wbGUuY29t", mimeType: "image/png", _meta: { of: "eve@example.com" } },
+      ],
+      _meta: { requestedBy: "fay@example.com" },
+      extra: "gus@example.com",
+      isError: false,
+    });
+    expect(result).toEqual({
+      content: [
+        { type: "resource_link", uri: "demo://session/[EMAIL_1]", name: "[EMAIL_1]", description: "for [EMAIL_1]" },
+        { type: "resource", resource: { uri: "mailto:[EMAIL_2]", blob: "Ym9iQGV4YW1wbGUuY29t" } },
+        { type: "text", text: "hi", annotations: { audience: ["[EMAIL_3]"] }, _meta: { by: "[EMAIL_4]" } },
+        { type: "image", data: "ZGFuQGV4YW1wbGUuY29t", mimeType: "image/png", _meta: { of: "[EMAIL_5]" } },
+      ],
+      _meta: { requestedBy: "[EMAIL_6]" },
+      extra: "[EMAIL_7]",
+      isError: false,
+    });
+  });
+
+  it("default mode scrubs a known value the program returns as a number or inside one, and leaves ignored fields alone", () => {
+    const pii = createPiiInterceptor(policyFromManifest({ ignore_fields: ["owner"] }));
+    pii.afterCall("s", "t", text('{"phone": "5550100", "email": "own@corp.example", "owner": "x"}'));
+    expect(pii.checkOutput({ c: 5550100, d: 15550100, owner: "own@corp.example", e: "own@corp.example" })).toEqual({
+      c: "[PHONE_1]",
+      d: "1[PHONE_1]", // what leaves the run is scrubbed wherever the value sits, even inside a longer number
+      owner: "own@corp.example",
+      e: "[EMAIL_1]",
+    });
+    const strict = createPiiInterceptor(policyFromManifest({ ignore_fields: ["owner"], mode: "strict" }));
+    strict.afterCall("s", "t", text('{"email": "own@corp.example"}'));
+    expect(strict.checkOutput({ owner: "own@corp.example" })).toEqual({ owner: "own@corp.example" });
+    expect(() => strict.checkOutput({ c: "own@corp.example" })).toThrow(SkillsError);
+  });
+});

@@ -110,7 +110,20 @@ describe("tokenizing JSON text in place", () => {
   });
 
   it("turns a phone-field number into a token string, leaves other numbers", () => {
-    expect(run('{"phone": 14155552671, "count": 14155552671}')).toBe('{"phone": "[PHONE_1]", "count": 14155552671}');
+    expect(run('{"phone": 14155552671, "count": 14155552672}')).toBe('{"phone": "[PHONE_1]", "count": 14155552672}');
+  });
+
+  it("reads a phone-field number written as a float, with an exponent or with a sign", () => {
+    expect(run('{"phone": 4155552671.0, "tel": 4.155552672e9, "mobile": -4155552673, "n": 4155552674.5}')).toBe(
+      '{"phone": "[PHONE_1]", "tel": "[PHONE_2]", "mobile": "[PHONE_3]", "n": 4155552674.5}',
+    );
+  });
+
+  it("hides the same number under any other field once a phone field gave it away", () => {
+    // 14155552671 is only a phone because of its field name; the count field would hand it over otherwise
+    expect(run('{"count": 14155552671, "phone": 14155552671, "note": "14155552671"}')).toBe(
+      '{"count": "[PHONE_1]", "phone": "[PHONE_1]", "note": "[PHONE_1]"}',
+    );
   });
 
   it("reuses keys across records without mixing up keys that share a prefix or need escapes", () => {
