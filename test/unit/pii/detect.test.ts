@@ -50,6 +50,25 @@ describe("detectors", () => {
     ["Authorization: Bearer aaaaaaaaaaaaaaaaaaaa", []], // no entropy
     ["password: required", []],
     ["[EMAIL_1] wrote to [PHONE_2]", []],
+    // Labels and values in quotes: Python dict reprs, JSON inside a log line, key='value'.
+    ["{'phone': '4155552671'}", [["phone", "4155552671"]]],
+    ['saved "phone": "4155552671", ok', [["phone", "4155552671"]]],
+    ["phone='4155552671'", [["phone", "4155552671"]]],
+    [
+      "{'home_phone': '415 555 2671', 'phoneNumber': '4155552671'}",
+      [
+        ["phone", "415 555 2671"],
+        ["phone", "4155552671"],
+      ],
+    ],
+    ["{'microphone': '4155552671', 'phone_count': '4155552671', 'phone_id': '4155552671'}", []],
+    ["{'ssn': '078051120'}", [["ssn", "078051120"]]],
+    ['"user_ssn": "219 09 9999"', [["ssn", "219 09 9999"]]],
+    ["{'ssn_last4': '6789', 'ssns': '078051120'}", []],
+    ["{'password': 'correct horse battery staple'}", [["secret", "correct horse battery staple"]]],
+    ["{'password': 'P@s5'}", [["secret", "P@s5"]]],
+    ["{'password': 'not set', 'password_policy': 'at least 8 chars'}", []],
+    ["{'api_key': 'a8Fk2LmQ9zX4vB7nR1tY'}", [["secret", "a8Fk2LmQ9zX4vB7nR1tY"]]],
   ])("%s", (text, expected) => expect(found(text)).toEqual(expected));
 
   it("reads a JWT only when its header decodes to JSON with alg", () => {

@@ -1,14 +1,20 @@
 /**
  * Labels in free text are context like field names: "Phone: 555-0100", "tel. 4155552671", "SSN# 078051120".
  * Only the value right after the label is taken, so a label cannot turn a whole paragraph of numbers into PII.
+ * Text that is almost JSON keeps its field context too: a label and its value may be quoted, and the label may be a
+ * field name built on it: `{'phone': '4155552671'}` (a Python dict), `"phone": "4155552671"` inside a log line,
+ * `phone='4155552671'`, `home_phone: ...`, `"ssn_number": "078051120"`.
  */
 import type { PiiMatch } from "../types.js";
 import { ssnValid } from "../validators.js";
 import { type TextFeatures, cleanRight, digitsOf } from "./text.js";
 
+// A field name around the label word: `home_phone`, `phone_number`, `phoneNo`, `ssn-no`. No other letters or digits
+// may touch it, so `microphone`, `telemetry` or `phone_count` are not labels.
 const PHONE_LABEL_RE =
-  /\b(?:phone|tel|telephone|mobile|cell|fax)\b\.?(?:\s*(?:no\.?|number|#))?\s*[:#=]?\s*(\+?\(?\d[\d ().-]{5,20}\d)/gi;
-const SSN_LABEL_RE = /\b(?:ssn|social security(?: number| no\.?)?)\s*[:#=]?\s*(\d{3}([- ]?)\d{2}\2\d{4})\b/gi;
+  /(?<![A-Za-z0-9])(?:[A-Za-z]+[_-])?(?:phone|tel|telephone|mobile|cell|fax)(?:[_-]?(?:number|num|no))?(?![A-Za-z0-9_-])\.?(?:\s*(?:no\.?|number|#))?["']?\s*[:#=]?\s*["']?(\+?\(?\d[\d ().-]{5,20}\d)/gi;
+const SSN_LABEL_RE =
+  /(?<![A-Za-z0-9])(?:[A-Za-z]+[_-])?(?:ssn|social[ _-]security(?:[ _-]number|[ _-]no\.?)?)(?:[_-]?(?:number|num|no))?(?![A-Za-z0-9_-])["']?\s*[:#=]?\s*["']?(\d{3}([- ]?)\d{2}\2\d{4})\b/gi;
 
 export function detectLabelledPhone(text: string, f: TextFeatures, out: PiiMatch[]): void {
   if (f.maxRun < 7 || f.letterRun < 3) return;

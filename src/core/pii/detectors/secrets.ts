@@ -29,6 +29,13 @@ const URL_CREDENTIALS_RE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/gi;
 /** NAME=value / NAME: value where NAME contains password, secret, token, api key (AWS_SECRET_ACCESS_KEY=..., too). */
 const ASSIGN_RE =
   /(?<![A-Za-z0-9])([A-Za-z0-9_.-]*?(?:password|passwd|pwd|passphrase|secret|api[_-]?key|access[_-]?key|token)[A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([^\s"',;&<>]{6,})/gi;
+/**
+ * A quoted field of dict-like text (a Python repr, JSON inside a log line): `'password': 'correct horse battery'`.
+ * Its quoted value may hold spaces; the field name must be a password or secret name, at most with one prefix
+ * (`db_password`, `client_secret`), so `'password_policy': 'at least 8 chars'` is not taken.
+ */
+const QUOTED_ASSIGN_RE =
+  /(["'])((?:[A-Za-z0-9]+[_.-])?(?:password|passwd|pwd|passphrase|secret))\1\s*[:=]\s*(["'])([^"'\n\\]{4,256})\3/gi;
 const PLACEHOLDER =
   /^(?:\*+|x+|•+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|redacted|hidden|null|none|n\/a|true|false|required|optional)$/i;
 
@@ -102,6 +109,17 @@ export function detectSecret(text: string, ctx: KeyContext, f: TextFeatures, out
     if (passwordLike ? !looksLikePassword(value) : !looksRandom(value, 12, 3)) continue;
     if (TOKEN_SHAPE.test(value)) continue;
     const start = m.index + m[0].length - value.length;
+    out.push({ type: "secret", start, end: start + value.length, confidence: 0.9 });
+  }
+  QUOTED_ASSIGN_RE.lastIndex = 0;
+  for (let m = QUOTED_ASSIGN_RE.exec(text); m; m = QUOTED_ASSIGN_RE.exec(text)) {
+    const value = m[4]!;
+    // Values without spaces or stops, 6 characters and more, are ASSIGN_RE's (found above).
+    if (!/[\s,;&<>]/.test(value) && value.length >= 6) continue;
+    if (value.trim() !== value || !looksLikePassword(value)) continue;
+    // A phrase is a passphrase if it has a digit or a symbol, or four words and more ('not set' is not one).
+    if (/\s/.test(value) && !/[^A-Za-z\s]/.test(value) && value.split(/\s+/).length < 4) continue;
+    const start = m.index + m[0].length - 1 - value.length;
     out.push({ type: "secret", start, end: start + value.length, confidence: 0.9 });
   }
 }
