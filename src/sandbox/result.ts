@@ -1,11 +1,12 @@
 /** Builds the one RunResult of a run from the worker's answer, its exit, its logs and the run's limits. */
 import { isSkillsError } from "../errors.js";
 import type { JsonObject } from "../mcp/types.js";
-import type { ExecuteResult } from "./protocol.js";
+import { type ExecuteResult, MAX_MESSAGE_BYTES } from "./protocol.js";
 import { checkSchema } from "./schemaCache.js";
 import type {
   Isolation,
   KilledBy,
+  OutputPart,
   RunError,
   RunLimits,
   RunResult,
@@ -93,40 +94,27 @@ function failureFor(killedBy: KilledBy, ctx: ResultContext): RunError {
 
 export function buildResult(ctx: ResultContext): RunResult {
   const { reply, limits } = ctx;
+  const checking = checksOutput(ctx.interceptor);
   const warnings = [...ctx.warnings];
-  const truncated: NonNullable<RunResult["truncated"]> = {};
-  let logs = ctx.logs.text;
-  let stderr = ctx.stderr.text;
-  if (ctx.logs.dropped > 0) {
-    truncated.logs = dropNotice("stdout", ctx.logs.dropped, limits.maxLogBytes);
-    logs += `\n${truncated.logs}\n`;
-  }
-  if (ctx.stderr.dropped > 0) {
-    truncated.stderr = dropNotice("stderr", ctx.stderr.dropped, limits.maxLogBytes);
-    stderr += `\n${truncated.stderr}\n`;
-  }
+  // A cut stream may end in half a value (`ada.lovelace@e`) that no detector sees: under PII its cut line goes too.
+  const logs = checking ? wholeLines(ctx.logs) : { ...ctx.logs };
+  const stderr = checking ? wholeLines(ctx.stderr) : { ...ctx.stderr };
   let ok = false;
   let result: unknown;
   let error: RunError | undefined;
   let killedBy: KilledBy = ctx.killedBy;
+  // The worker cut the result (over what it may send): only this prefix of the JSON reached the host.
+  let cut: { bytes: number; preview: string } | undefined;
   // The worker measures and cuts the result; the host checks again, since a program can write its own "answer".
-  if (reply?.ok && !reply.truncated) {
-    const json = JSON.stringify(reply.value ?? null) ?? "null";
-    const bytes = Buffer.byteLength(json);
-    if (bytes > limits.maxOutputBytes) reply.truncated = { bytes, preview: json.slice(0, limits.maxOutputBytes) };
-  }
+  let schemaChecked = false;
   if (reply?.ok && reply.truncated) {
-    reply.truncated.preview = String(reply.truncated.preview).slice(0, limits.maxOutputBytes);
     ok = true;
-    const notice = `the result is ${reply.truncated.bytes} bytes of JSON, over the ${limits.maxOutputBytes}-byte limit (max_output_bytes); only a preview is kept`;
-    truncated.result = notice;
-    result = { truncated: true, notice, preview: reply.truncated.preview };
-    warnings.push(notice);
-    if (ctx.outputSchema) warnings.push("the output schema was not checked because the result was truncated");
+    cut = { bytes: reply.truncated.bytes, preview: String(reply.truncated.preview) };
   } else if (reply?.ok) {
     ok = true;
     result = reply.value ?? null;
-    if (ctx.outputSchema) {
+    if (ctx.outputSchema && jsonBytes(result) <= limits.maxOutputBytes) {
+      schemaChecked = true;
       const check = checkSchema(ctx.outputSchema, result);
       if (!check.ok) {
         ok = false;
@@ -147,40 +135,193 @@ export function buildResult(ctx: ResultContext): RunResult {
     ok,
     ...(ok || result !== undefined ? { result } : {}),
     ...(error ? { error } : {}),
-    logs,
-    stderr,
+    logs: logs.text,
+    stderr: stderr.text,
     timedOut: killedBy === "timeout",
     killedBy,
     durationMs: round(ctx.durationMs),
     cpuMs: round(reply?.cpuMs ?? ctx.hostCpuMs ?? 0),
     isolation: ctx.isolation,
     toolCalls: ctx.toolCalls,
-    ...(Object.keys(truncated).length > 0 ? { truncated } : {}),
     warnings,
   };
-  return applyInterceptor(out, ctx.interceptor);
+  // Checked whole, then cut: a value split by the cut would slip past the detectors (and strict mode must refuse
+  // a value wherever it is in the result, not only in the part that is kept).
+  if (ctx.interceptor && !applyInterceptor(out, cut, ctx.interceptor, checking, warnings)) return out;
+  const truncated: NonNullable<RunResult["truncated"]> = {};
+  if (out.ok) {
+    const json = cut ? cut.preview : (JSON.stringify(out.result ?? null) ?? "null");
+    const bytes = cut ? cut.bytes : Buffer.byteLength(json);
+    if (cut || bytes > limits.maxOutputBytes) {
+      const notice = `the result is ${bytes} bytes of JSON, over the ${limits.maxOutputBytes}-byte limit (max_output_bytes); only a preview is kept`;
+      truncated.result = notice;
+      let preview = cutBytes(json, limits.maxOutputBytes);
+      // A preview that reaches the worker's own cut would end in a token the check saw only in part: it goes.
+      if (cut && checking && preview === json) preview = wholeJsonTokens(preview);
+      out.result = { truncated: true, notice, preview };
+      warnings.push(notice);
+      if (ctx.outputSchema && !schemaChecked)
+        warnings.push("the output schema was not checked because the result was truncated");
+    }
+  }
+  if (logs.dropped > 0) {
+    truncated.logs = dropNotice("stdout", logs.dropped, limits.maxLogBytes);
+    out.logs += `\n${truncated.logs}\n`;
+  }
+  if (stderr.dropped > 0) {
+    truncated.stderr = dropNotice("stderr", stderr.dropped, limits.maxLogBytes);
+    out.stderr += `\n${truncated.stderr}\n`;
+  }
+  if (Object.keys(truncated).length > 0) out.truncated = truncated;
+  return out;
 }
 
-/** Lets the PII interceptor scrub or refuse what leaves the run. */
-function applyInterceptor(result: RunResult, interceptor?: ToolCallInterceptor): RunResult {
-  if (!interceptor) return result;
-  try {
-    if (interceptor.checkOutput) {
-      if (result.result !== undefined) result.result = interceptor.checkOutput(result.result);
-      result.logs = interceptor.checkOutput(result.logs) as string;
-      result.stderr = interceptor.checkOutput(result.stderr) as string;
-      if (result.error) result.error = interceptor.checkOutput(result.error) as RunError;
+/**
+ * What the worker may send back as the result. Under PII the host must see the whole result to check it before it
+ * cuts it to max_output_bytes, so the worker sends up to what fits in one bridge message (less room for a session's
+ * logs, which travel in the same message); only a result larger than that is cut by the worker.
+ */
+export function workerOutputBytes(limits: RunLimits, interceptor?: ToolCallInterceptor, session = false): number {
+  if (!checksOutput(interceptor)) return limits.maxOutputBytes;
+  const room = MAX_MESSAGE_BYTES - (session ? 2 * limits.maxLogBytes : 0) - ENVELOPE_BYTES;
+  return Math.max(limits.maxOutputBytes, room);
+}
+
+/** Room left in a bridge message for its JSON-RPC envelope and the reply's other fields. */
+const ENVELOPE_BYTES = 256 * 1024;
+
+/** An interceptor that checks output, and is not one of PII mode off (which passes everything through). */
+function checksOutput(interceptor?: ToolCallInterceptor): boolean {
+  if (!interceptor?.checkOutput) return false;
+  return (interceptor as { policy?: { mode?: unknown } }).policy?.mode !== "off";
+}
+
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value ?? null) ?? "null");
+}
+
+/** The first `max` bytes of the text in UTF-8, never ending in part of a character. */
+export function cutBytes(text: string, max: number): string {
+  if (text.length <= max / 3 || Buffer.byteLength(text) <= max) return text;
+  const buffer = Buffer.from(text);
+  let end = max;
+  // Back off to the lead byte of a character the cut would split (continuation bytes are 10xxxxxx).
+  while (end > 0 && ((buffer[end] ?? 0) & 0xc0) === 0x80) end--;
+  return buffer.subarray(0, end).toString("utf8");
+}
+
+/** A capped stream without its last, cut line (no newline kept: back to the last whitespace, else nothing). */
+export function wholeLines(stream: { text: string; dropped: number }): { text: string; dropped: number } {
+  if (stream.dropped === 0 || stream.text === "" || stream.text.endsWith("\n")) return { ...stream };
+  const newline = stream.text.lastIndexOf("\n");
+  const end = newline >= 0 ? newline + 1 : lastWhitespace(stream.text) + 1;
+  const tail = stream.text.slice(end);
+  return { text: stream.text.slice(0, end), dropped: stream.dropped + Buffer.byteLength(tail) };
+}
+
+function lastWhitespace(text: string): number {
+  for (let i = text.length - 1; i >= 0; i--) if (/\s/.test(text[i] as string)) return i;
+  return -1;
+}
+
+/**
+ * A prefix of a JSON text without its last, cut token: an unterminated string goes from its opening quote, a
+ * number or literal at the very end goes whole (it may be longer in the full text).
+ */
+export function wholeJsonTokens(prefix: string): string {
+  let inString = false;
+  let start = -1;
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+      start = i;
     }
-  } catch (error) {
-    result.ok = false;
-    result.result = undefined;
-    result.logs = "";
-    result.stderr = "";
-    result.error = {
-      code: isSkillsError(error) ? error.code : "PII_LEAK",
-      message: error instanceof Error ? error.message : String(error),
-    };
   }
-  if (interceptor.audit) result.pii = interceptor.audit();
-  return result;
+  if (inString) return prefix.slice(0, start);
+  const bare = /[0-9A-Za-z.+-]+$/.exec(prefix);
+  return bare ? prefix.slice(0, bare.index) : prefix;
+}
+
+/**
+ * Lets the PII interceptor scrub or refuse what leaves the run: the whole result (or, when the worker cut it, the
+ * prefix it sent), logs, stderr and error, in that order. Returns false when it refused: the run then failed with
+ * its code, the part that held the value, the JSON pointer, the counts per type and the hint.
+ */
+function applyInterceptor(
+  out: RunResult,
+  cut: { bytes: number; preview: string } | undefined,
+  interceptor: ToolCallInterceptor,
+  checking: boolean,
+  warnings: string[],
+): boolean {
+  const check = interceptor.checkOutput;
+  let refused = false;
+  if (check && checking) {
+    let part: OutputPart = "result";
+    const checkedBytes = cut ? Buffer.byteLength(cut.preview) : 0;
+    try {
+      if (cut) cut.preview = check(cut.preview) as string;
+      else if (out.result !== undefined) out.result = check(out.result);
+      part = "logs";
+      out.logs = check(out.logs) as string;
+      part = "stderr";
+      out.stderr = check(out.stderr) as string;
+      part = "error";
+      if (out.error) out.error = check(out.error) as RunError;
+    } catch (error) {
+      refused = true;
+      out.ok = false;
+      out.result = undefined;
+      out.logs = "";
+      out.stderr = "";
+      out.error = refusal(error, part);
+    }
+    if (cut && !refused) {
+      warnings.push(
+        `the result (${cut.bytes} bytes) was too large to reach the host whole: only its first ${checkedBytes} bytes were checked for personal data`,
+      );
+    }
+  }
+  if (interceptor.audit) out.pii = interceptor.audit();
+  return !refused;
+}
+
+function refusal(error: unknown, part: OutputPart): RunError {
+  const data = isSkillsError(error) ? error.data : {};
+  const code = isSkillsError(error) ? error.code : "PII_LEAK";
+  const types = isCounts(data.types) ? data.types : undefined;
+  const pointer =
+    typeof data.pointer === "string" && data.pointer !== "" && (part === "result" || part === "error")
+      ? data.pointer
+      : undefined;
+  const verb = part === "logs" ? "contain" : "contains";
+  const what = types
+    ? ` (${Object.entries(types)
+        .map(([type, n]) => `${n} ${type}`)
+        .join(", ")})`
+    : "";
+  const message =
+    code === "PII_LEAK"
+      ? `the run's ${part} still ${verb} personal data${what}${pointer !== undefined ? ` at ${pointer}` : ""}`
+      : `the run's ${part} could not be checked for personal data: ${error instanceof Error ? error.message : String(error)}`;
+  return {
+    code,
+    message,
+    part,
+    ...(pointer !== undefined ? { pointer } : {}),
+    ...(types ? { types } : {}),
+    ...(typeof data.hint === "string" ? { hint: data.hint } : {}),
+  };
+}
+
+function isCounts(value: unknown): value is Record<string, number> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Object.values(value).every((n) => typeof n === "number" && Number.isFinite(n))
+  );
 }

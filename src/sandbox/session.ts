@@ -8,6 +8,7 @@ import { handOff } from "./handOff.js";
 import { detectIsolation } from "./isolation.js";
 import { resolveLimits, rlimitProfile } from "./limits.js";
 import { prepareProgram } from "./program.js";
+import { workerOutputBytes } from "./result.js";
 import { DEFAULT_PYTHON, assertIsolation, processWarning, pythonRlimits, startWorker } from "./runner.js";
 import { ToolGate } from "./toolGate.js";
 import type { RunResult, Session, SessionOptions } from "./types.js";
@@ -112,7 +113,7 @@ class SandboxSession implements Session {
         session: true,
         sdk: `${paths.sdkRoot}/${prepared.sdkDir.split("/").pop()}`,
         paths: [paths.skill],
-        maxOutputBytes: this.limits.maxOutputBytes,
+        maxOutputBytes: workerOutputBytes(this.limits, this.options.interceptor, true),
         maxLogBytes: this.limits.maxLogBytes,
         rlimits: pythonRlimits(this.limits, report.isolation),
       },

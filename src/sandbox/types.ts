@@ -71,7 +71,15 @@ export interface RunError {
   pointer?: string;
   /** Program traceback (sandbox paths only), when the program raised. */
   stack?: string;
+  /** What to do about it, when the failure has a specific remedy (PII_LEAK). */
+  hint?: string;
+  /** PII_LEAK: which part of the run's output held personal data, and how many values of each type. */
+  part?: OutputPart;
+  types?: Record<string, number>;
 }
+
+/** The parts of a run that leave it, in the order the PII check looks at them. */
+export type OutputPart = "result" | "logs" | "stderr" | "error";
 
 export interface RunResult {
   ok: boolean;

@@ -140,12 +140,13 @@ function errorBlock(run: RunResult, style: Style, debug: boolean): string[] {
   const error = run.error;
   if (!error) return [];
   const lines = [`${style.red("error")} ${error.code}  ${error.message}`];
-  if (error.pointer !== undefined) lines.push(`  at ${error.pointer || "/"}`);
+  const at = `at ${error.pointer || "/"}`;
+  if (error.pointer !== undefined && !error.message.endsWith(at)) lines.push(`  ${at}`);
   if (error.stack) {
     const stack = debug ? error.stack : programFrames(error.stack);
     lines.push(style.dim(indent(stack.replace(/\n$/, ""), "  ")));
   }
-  const hint = (run.killedBy && KILLED_HINTS[run.killedBy]) ?? HINTS[error.code];
+  const hint = error.hint ?? (run.killedBy && KILLED_HINTS[run.killedBy]) ?? HINTS[error.code];
   if (hint) lines.push(`  ${style.dim("hint:")} ${hint}`);
   return lines;
 }

@@ -1,0 +1,230 @@
+/**
+ * The sandbox's result path under PII, through the real path: runProgram starts a real python3 under bwrap, the
+ * interceptor is the real one from src/core/pii. What leaves the run is checked whole and only then cut to
+ * max_output_bytes / the log cap, so a value the cut would split can neither slip past the detectors (default) nor
+ * past the refusal (strict); a refusal says which part held the value, where, how many of each type, and what to do.
+ */
+import { describe, expect, test } from "vitest";
+import { renderRunResult } from "../../src/cli/render/run.js";
+import { createStyle } from "../../src/cli/style.js";
+import { createPiiInterceptor, policyFromManifest } from "../../src/core/pii/index.js";
+import type { PiiMode } from "../../src/core/pii/index.js";
+import { isSkillsError } from "../../src/errors.js";
+import { runProgram } from "../../src/sandbox/index.js";
+import type { RunLimits, RunResult } from "../../src/sandbox/types.js";
+
+const EMAIL = "ada.lovelace@example.com";
+// The result's JSON: `{"note":"` (9) + 175 y + a space puts the address at byte 185, so a 200-byte cut keeps
+// `ada.lovelace@ex` of it.
+const NOTE = `${"y".repeat(175)} ${EMAIL} ${"z".repeat(40)}`;
+const SPLIT_BY_THE_CUT = `result = {"note": ${JSON.stringify(NOTE)}}\n`;
+// The address far past the first 200 bytes: only a check of the whole result sees it.
+const PAST_THE_PREVIEW = `result = {"items": ["x" * 50 for _ in range(100)], "owner": "${EMAIL}"}\n`;
+
+/** The refusal the interceptor itself throws for this value, to compare the run's hint with. */
+function strictHint(): string {
+  try {
+    createPiiInterceptor(policyFromManifest(undefined, "strict")).checkOutput?.({ leak: EMAIL });
+  } catch (error) {
+    if (isSkillsError(error) && typeof error.data.hint === "string") return error.data.hint;
+  }
+  throw new Error("strict mode did not refuse an email");
+}
+
+function run(code: string, mode: PiiMode, limits: Partial<RunLimits> = { maxOutputBytes: 200 }): Promise<RunResult> {
+  return runProgram({
+    language: "python",
+    code,
+    tools: [],
+    limits,
+    requireIsolation: true,
+    interceptor: createPiiInterceptor(policyFromManifest(undefined, mode)),
+  });
+}
+
+function expectNoValue(result: RunResult): void {
+  const text = JSON.stringify(result);
+  expect(text).not.toContain(EMAIL);
+  expect(text).not.toContain("ada.lovelace");
+  expect(text).not.toContain("lovelace@");
+}
+
+describe("an over-long result is checked whole, then cut", () => {
+  test("default: the address the cut would split is tokenized first; the preview shows its token", async () => {
+    const result = await run(SPLIT_BY_THE_CUT, "default");
+    const scrubbed = JSON.stringify({ note: NOTE.replace(EMAIL, "[EMAIL_1]") });
+    const notice = `the result is ${scrubbed.length} bytes of JSON, over the 200-byte limit (max_output_bytes); only a preview is kept`;
+    expect(result).toMatchObject({
+      ok: true,
+      isolation: "bwrap",
+      result: { truncated: true, notice, preview: scrubbed.slice(0, 200) },
+      truncated: { result: notice },
+      warnings: [notice],
+      pii: { mode: "default", types: { email: { scrubbed: 1 } }, refused: 0 },
+    });
+    expect((result.result as { preview: string }).preview).toMatch(/ \[EMAIL_1\] z+$/);
+    expect(result.error).toBeUndefined();
+    expectNoValue(result);
+  });
+
+  test("strict: the split address is refused, with the part, pointer, counts and hint", async () => {
+    const result = await run(SPLIT_BY_THE_CUT, "strict");
+    expect(result.ok).toBe(false);
+    expect(result.error).toEqual({
+      code: "PII_LEAK",
+      message: "the run's result still contains personal data (1 email) at /note",
+      part: "result",
+      pointer: "/note",
+      types: { email: 1 },
+      hint: strictHint(),
+    });
+    expect(result.result).toBeUndefined();
+    expect(result.truncated).toBeUndefined();
+    expect({ logs: result.logs, stderr: result.stderr, warnings: result.warnings }).toEqual({
+      logs: "",
+      stderr: "",
+      warnings: [],
+    });
+    expect(result.pii).toMatchObject({ mode: "strict", refused: 1 });
+    expectNoValue(result);
+  });
+
+  test("strict: an address past the kept preview is refused too (the whole result is checked)", async () => {
+    const result = await run(PAST_THE_PREVIEW, "strict");
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: "PII_LEAK",
+        message: "the run's result still contains personal data (1 email) at /owner",
+        part: "result",
+        pointer: "/owner",
+        types: { email: 1 },
+      },
+    });
+    expectNoValue(result);
+  });
+
+  test("default: an address past the kept preview is tokenized in the whole result and counted", async () => {
+    const result = await run(PAST_THE_PREVIEW, "default");
+    const scrubbed = JSON.stringify({ items: Array(100).fill("x".repeat(50)), owner: "[EMAIL_1]" });
+    expect(result).toMatchObject({
+      ok: true,
+      result: { truncated: true, preview: scrubbed.slice(0, 200) },
+      pii: { types: { email: { scrubbed: 1 } } },
+    });
+    expect((result.result as { notice: string }).notice).toContain(`${scrubbed.length} bytes of JSON`);
+    expectNoValue(result);
+  });
+
+  test("a result within the limit is tokenized and kept whole", async () => {
+    const result = await run(`result = {"owner": "${EMAIL}"}\n`, "default");
+    expect(result).toMatchObject({ ok: true, result: { owner: "[EMAIL_1]" }, warnings: [] });
+    expect(result.truncated).toBeUndefined();
+  });
+
+  test("PII off: the worker cuts the result itself, as without an interceptor", async () => {
+    const result = await run(SPLIT_BY_THE_CUT, "off");
+    expect(result.ok).toBe(true);
+    expect((result.result as { preview: string }).preview).toBe(JSON.stringify({ note: NOTE }).slice(0, 200));
+    expect(result.pii).toMatchObject({ mode: "off" });
+  });
+
+  test("a result too large for one bridge message: the prefix that arrived is checked, then cut", async () => {
+    const code = `result = "${"y".repeat(100)} ${EMAIL} " + "z" * (9 * 1024 * 1024)\n`;
+    const value = `${"y".repeat(100)} [EMAIL_1] ${"z".repeat(100)}`;
+    const fine = await run(code, "default");
+    expect(fine.ok).toBe(true);
+    expect((fine.result as { preview: string }).preview).toBe(JSON.stringify(value).slice(0, 200));
+    // The JSON string: two quotes, 100 y, the address between two spaces, 9 MiB of z.
+    const bytes = 2 + 100 + 1 + EMAIL.length + 1 + 9 * 1024 * 1024;
+    expect((fine.result as { notice: string }).notice).toMatch(new RegExp(`^the result is ${bytes} bytes of JSON`));
+    expect(fine.warnings).toContain(
+      `the result (${bytes} bytes) was too large to reach the host whole: only its first ${8 * 1024 * 1024 - 256 * 1024} bytes were checked for personal data`,
+    );
+    expectNoValue(fine);
+    const refused = await run(code, "strict");
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: "PII_LEAK", message: "the run's result still contains personal data (1 email)", part: "result" },
+    });
+    expect(refused.error?.pointer).toBeUndefined();
+    expectNoValue(refused);
+  }, 60_000);
+});
+
+describe("logs, stderr and errors", () => {
+  // 9 bytes, then a line whose address straddles the 300-byte log cap (`ada.lovela` is kept of it).
+  const CUT_LOG = `print("line one")\nprint("y" * 280, "${EMAIL}")\n`;
+  const CUT_LOG_BYTES = 9 + 280 + 1 + EMAIL.length + 1;
+
+  test("default: a log cut mid-address loses the cut line, counted in the notice", async () => {
+    const result = await run(CUT_LOG, "default", { maxLogBytes: 300 });
+    const notice = `[skills: ${CUT_LOG_BYTES - 9} more bytes of stdout were dropped: over the 300-byte log limit]`;
+    expect(result).toMatchObject({ ok: true, logs: `line one\n\n${notice}\n`, truncated: { logs: notice } });
+    expectNoValue(result);
+  });
+
+  test("strict: the cut line is dropped before the check, so the run stands", async () => {
+    const result = await run(CUT_LOG, "strict", { maxLogBytes: 300 });
+    expect(result.ok).toBe(true);
+    expect(result.logs.startsWith("line one\n\n[skills: ")).toBe(true);
+    expectNoValue(result);
+  });
+
+  test("without PII the cut log keeps its cut line (nothing to protect)", async () => {
+    const result = await runProgram({ language: "python", code: CUT_LOG, tools: [], limits: { maxLogBytes: 300 } });
+    expect(result.logs).toBe(
+      `line one\n${"y".repeat(280)} ada.lovela\n[skills: ${CUT_LOG_BYTES - 300} more bytes of stdout were dropped: over the 300-byte log limit]\n`,
+    );
+  });
+
+  test.each([
+    ["logs", `print("contact: ${EMAIL}")\n`, "the run's logs still contain personal data (1 email)"],
+    [
+      "stderr",
+      `import sys\nprint("contact: ${EMAIL}", file=sys.stderr)\n`,
+      "the run's stderr still contains personal data (1 email)",
+    ],
+  ])("strict: an address in the %s is refused, naming the part", async (part, code, message) => {
+    const result = await run(code, "strict");
+    expect(result.ok).toBe(false);
+    expect(result.error).toEqual({ code: "PII_LEAK", message, part, types: { email: 1 }, hint: strictHint() });
+    expect({ logs: result.logs, stderr: result.stderr }).toEqual({ logs: "", stderr: "" });
+    expectNoValue(result);
+  });
+
+  test("strict: an address in the program's error is refused, with the pointer into the error", async () => {
+    const result = await run(`raise ValueError("no such user ${EMAIL}")\n`, "strict");
+    expect(result.ok).toBe(false);
+    // Once in the message, once in the traceback's last line.
+    expect(result.error).toEqual({
+      code: "PII_LEAK",
+      message: "the run's error still contains personal data (2 email) at /message",
+      part: "error",
+      pointer: "/message",
+      types: { email: 2 },
+      hint: strictHint(),
+    });
+    expectNoValue(result);
+  });
+
+  test("default: the program's error is tokenized, and the run's own error stays", async () => {
+    const result = await run(`raise ValueError("no such user ${EMAIL}")\n`, "default");
+    expect(result.error).toMatchObject({ code: "PROGRAM_ERROR", message: "ValueError: no such user [EMAIL_1]" });
+    expectNoValue(result);
+  });
+});
+
+describe("the CLI shows the refusal with its place and its hint", () => {
+  test("error line, pointer once, hint", async () => {
+    const result = await run(`result = {"leak": "${EMAIL}"}\n`, "strict");
+    const text = renderRunResult(result, createStyle(false), { title: "exec python" });
+    const lines = text.split("\n");
+    const at = lines.findIndex((line) => line.startsWith("error PII_LEAK"));
+    expect(lines.slice(at, at + 2)).toEqual([
+      "error PII_LEAK  the run's result still contains personal data (1 email) at /leak",
+      `  hint: ${strictHint()}`,
+    ]);
+    expect(text).not.toContain(EMAIL);
+  });
+});
