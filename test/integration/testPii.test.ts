@@ -4,7 +4,7 @@
  * with its arguments; what the test run prints (the terminal report, --json) and writes (JUnit) must hold tokens, not
  * the values the servers saw, unless the skill turned PII off.
  */
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,127 +12,10 @@ import { createStyle } from "../../src/cli/style.js";
 import { renderTest } from "../../src/cli/render/test.js";
 import type { CliContext } from "../../src/cli/context.js";
 import { runTests } from "../../src/commands/test.js";
-import { schemaFingerprint } from "../../src/core/testing/fingerprint.js";
 import type { CaseResult, TestResult } from "../../src/core/testing/results.js";
-
-const EMAIL = "grace.hopper@example.org";
-// Only in the recorded arguments of a call the program never makes: no tool result ever held it, a detector must.
-const PHONE = "+1 415-555-2671";
-const CONTACTS = JSON.stringify([{ name: "Grace Hopper", email: EMAIL }]);
-
-const PROGRAM = `import json, time
-from servers.filesystem import read_text_file
-from servers.everything import echo
-
-
-def run(input):
-    contact = json.loads(read_text_file(path="data/contacts.json")["content"])[0]
-    if input.get("echo", True):
-        try:
-            echo(message=contact["email"] + " " + str(time.time()))
-        except Exception as e:
-            print("program saw:", e)
-    return {"greeting": "Hello, " + contact["email"]}
-`;
-
-function manifest(name: string, mode: string): string {
-  return [
-    `name: ${name}`,
-    "version: 1.0.0",
-    "language: python",
-    "entry: main.py",
-    `description: Greets a contact and echoes the address (${mode} PII).`,
-    "input: { type: object, properties: { echo: { type: boolean } }, additionalProperties: false }",
-    "tools:",
-    '  filesystem/read_text_file: "*"',
-    '  everything/echo: "*"',
-    `privacy: { mode: ${mode} }`,
-    "limits: { timeout_ms: 20000 }",
-    "",
-  ].join("\n");
-}
-
-const TOOLS = [
-  {
-    server: "filesystem",
-    serverInfo: { name: "secure-filesystem-server", version: "0.2.0" },
-    name: "read_text_file",
-    inputSchema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
-    outputSchema: {
-      type: "object",
-      properties: { content: { type: "string" } },
-      required: ["content"],
-      additionalProperties: false,
-    },
-  },
-  {
-    server: "everything",
-    serverInfo: { name: "mcp-servers/everything", version: "2.0.0" },
-    name: "echo",
-    inputSchema: { type: "object", properties: { message: { type: "string" } }, required: ["message"] },
-  },
-].map((tool) => ({ ...tool, fingerprint: schemaFingerprint(tool) }));
-
-const READ_CALL = {
-  server: "filesystem",
-  tool: "read_text_file",
-  arguments: { path: "data/contacts.json" },
-  result: { content: [{ type: "text", text: CONTACTS }], structuredContent: { content: CONTACTS } },
-};
-
-function echoCall(message: string) {
-  return {
-    server: "everything",
-    tool: "echo",
-    arguments: { message },
-    result: { content: [{ type: "text", text: `Echo: ${message}` }] },
-  };
-}
-
-function cassette(skill: string, testCase: string, calls: unknown[]): string {
-  const servers = {
-    filesystem: { name: "secure-filesystem-server", version: "0.2.0" },
-    everything: { name: "mcp-servers/everything", version: "2.0.0" },
-  };
-  return `${JSON.stringify({ version: 1, skill, case: testCase, servers, tools: TOOLS, calls }, null, 2)}\n`;
-}
+import { EMAIL, PHONE, writePiiSkill } from "../unit/testing/helpers/piiProject.js";
 
 let project: string;
-
-async function write(path: string, text: string): Promise<void> {
-  await mkdir(join(project, path, ".."), { recursive: true });
-  await writeFile(join(project, path), text);
-}
-
-async function writeSkill(name: string, mode: string, greeting: string): Promise<void> {
-  const dir = `skills/${name}`;
-  await write(`${dir}/SKILL.md`, `---\nname: ${name}\ndescription: Test fixture ${name}.\n---\n\nGreets a contact.\n`);
-  await write(`${dir}/manifest.yaml`, manifest(name, mode));
-  await write(`${dir}/main.py`, PROGRAM);
-  await write(
-    `${dir}/tests/cases.yaml`,
-    [
-      "cases:",
-      // The recording's echo carried another timestamp: the replay refuses the call with a diff of the arguments.
-      "  - name: mismatch",
-      "    input: {}",
-      `    expect: { subset: { greeting: "Hello, ${greeting}" } }`,
-      // The program makes one call of the two recorded; the unused one (real values in its arguments) is listed.
-      "  - name: unused",
-      "    input: { echo: false }",
-      `    expect: { subset: { greeting: "Hello, ${greeting}" } }`,
-      "",
-    ].join("\n"),
-  );
-  await write(
-    `${dir}/cassettes/mismatch.json`,
-    cassette(name, "mismatch", [READ_CALL, echoCall(`${EMAIL} 1795482476.0041184`)]),
-  );
-  await write(
-    `${dir}/cassettes/unused.json`,
-    cassette(name, "unused", [READ_CALL, echoCall(`${EMAIL} call me at ${PHONE}`)]),
-  );
-}
 
 function caseOf(result: TestResult, skill: string, name: string): CaseResult {
   const found = result.skills.find((s) => s.name === skill)?.cases.find((c) => c.name === name);
@@ -152,10 +35,10 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), "skills-test-pii-"));
   // The sandbox runs programs as an unprivileged uid, which must be able to reach the skill folder.
   await chmod(project, 0o755);
-  await write("package.json", "{}\n");
-  await writeSkill("greet-default", "default", "[EMAIL_1]");
-  await writeSkill("greet-strict", "strict", "[EMAIL_1]");
-  await writeSkill("greet-off", "off", EMAIL);
+  await writeFile(join(project, "package.json"), "{}\n");
+  await writePiiSkill(project, "greet-default", "default", "[EMAIL_1]");
+  await writePiiSkill(project, "greet-strict", "strict", "[EMAIL_1]");
+  await writePiiSkill(project, "greet-off", "off", EMAIL);
   result = await runTests({ cwd: project, paths: ["skills"], junit: "reports/junit.xml" });
   junit = await readFile(join(project, "reports/junit.xml"), "utf8");
 }, 120_000);
