@@ -54,7 +54,15 @@ export function tokenizeString(
   if (vault.size > 0 && text.length >= 3) {
     const known = knownValueMatches(text, vault);
     if (watched !== undefined && watched.length > 0) findWatched(text, watched, known);
-    if (known.length > 0) matches = resolveOverlaps([...matches, ...known]);
+    if (known.length > 0) {
+      // A value this run already knows wins over a detector's longer match across it ("a@x.coma@x.com" is two
+      // known addresses, not one new address that would leave "a@" in clear).
+      const kept = resolveOverlaps(known);
+      matches = resolveOverlaps([
+        ...matches.filter((m) => !kept.some((k) => m.start < k.end && k.start < m.end)),
+        ...kept,
+      ]);
+    }
   }
   return matches.length === 0 ? undefined : replaceMatches(text, matches, policy, vault, count);
 }

@@ -185,6 +185,11 @@ describe("values that come back (review findings)", () => {
     expect(first(pii.afterCall("fs", "list", text('{"entries": ["out/ada.lovelace@example.com.txt"], "n": 1}')))).toBe(
       '{"entries": ["out/[EMAIL_1].txt"], "n": 1}',
     );
+    // two known values glued together are two tokens, not a new address that would leave part of one in clear
+    pii.beforeCall("everything", "echo", { message: "[EMAIL_1][EMAIL_1]" });
+    expect(first(pii.afterCall("everything", "echo", text("ada.lovelace@example.comada.lovelace@example.com")))).toBe(
+      "[EMAIL_1][EMAIL_1]",
+    );
   });
 
   it("hides a value found only by its field name wherever it turns up again, also earlier in the same result", () => {
