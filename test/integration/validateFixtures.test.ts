@@ -86,6 +86,7 @@ const COMMITTED: Record<string, Expected> = {
   "privacy-pattern-builtin-name": { code: "PRIVACY_PATTERN_NAME", file: "manifest.yaml", line: 10, column: 13 },
   "privacy-regex-empty-match": { code: "PRIVACY_REGEX_INVALID", file: "manifest.yaml", line: 9, column: 14 },
   "bad-privacy-regex": { code: "PRIVACY_REGEX_INVALID", file: "manifest.yaml", line: 10, column: 14 },
+  "privacy-ignore-invalid": { code: "PRIVACY_IGNORE_INVALID", file: "manifest.yaml", line: 9, column: 7 },
 };
 
 /** Built in a temp dir: binaries, huge files and symlinks are not committed. */
