@@ -196,6 +196,8 @@ export function piiLiteralFilter(text: string, policy: PiiPolicy): LiteralFilter
  * the text, numbers included, including values first found in this text.
  */
 export function tokenizeJsonText(text: string, policy: PiiPolicy, vault: TokenVault, count: CountFn): string {
+  // A byte order mark is not JSON; the text after it is.
+  if (text.charCodeAt(0) === 0xfeff) return `\ufeff${tokenizeJsonText(text.slice(1), policy, vault, count)}`;
   const mark = vault.watched.length;
   let out = tokenizeJsonTextWith(text, policy, vault, count, watchedIn(text, vault.watched));
   const fresh = vault.watched.length > mark ? watchedIn(out, vault.watched.slice(mark)) : [];

@@ -113,6 +113,10 @@ describe("tokenizing JSON text in place", () => {
     expect(run('{"phone": 14155552671, "count": 14155552672}')).toBe('{"phone": "[PHONE_1]", "count": 14155552672}');
   });
 
+  it("reads JSON text that starts with a byte order mark as JSON, and keeps the mark", () => {
+    expect(run('\ufeff{"iban": "gb82west12345698765432"}')).toBe('\ufeff{"iban": "[IBAN_1]"}');
+  });
+
   it("reads a phone-field number written as a float, with an exponent or with a sign", () => {
     expect(run('{"phone": 4155552671.0, "tel": 4.155552672e9, "mobile": -4155552673, "n": 4155552674.5}')).toBe(
       '{"phone": "[PHONE_1]", "tel": "[PHONE_2]", "mobile": "[PHONE_3]", "n": 4155552674.5}',
