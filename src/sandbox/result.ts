@@ -304,10 +304,10 @@ function refusal(error: unknown, part: OutputPart): RunError {
         .map(([type, n]) => `${n} ${type}`)
         .join(", ")})`
     : "";
-  const message =
-    code === "PII_LEAK"
-      ? `the run's ${part} still ${verb} personal data${what}${pointer !== undefined ? ` at ${pointer}` : ""}`
-      : `the run's ${part} could not be checked for personal data: ${error instanceof Error ? error.message : String(error)}`;
+  const leak = isSkillsError(error) && error.code === "PII_LEAK";
+  const message = leak
+    ? `the run's ${part} still ${verb} personal data${what}${pointer !== undefined ? ` at ${pointer}` : ""}`
+    : `the run's ${part} could not be checked for personal data: ${error instanceof Error ? error.message : String(error)}`;
   return {
     code,
     message,

@@ -10,7 +10,7 @@ import { createStyle } from "../../src/cli/style.js";
 import { createPiiInterceptor, policyFromManifest } from "../../src/core/pii/index.js";
 import type { PiiMode } from "../../src/core/pii/index.js";
 import { isSkillsError } from "../../src/errors.js";
-import { runProgram } from "../../src/sandbox/index.js";
+import { createSession, runProgram } from "../../src/sandbox/index.js";
 import type { RunLimits, RunResult } from "../../src/sandbox/types.js";
 
 const EMAIL = "ada.lovelace@example.com";
@@ -149,6 +149,46 @@ describe("an over-long result is checked whole, then cut", () => {
     });
     expect(refused.error?.pointer).toBeUndefined();
     expectNoValue(refused);
+  }, 60_000);
+});
+
+describe("the other ways a result comes back", () => {
+  test("a TypeScript program (node worker): tokenized before the cut, refused whole in strict", async () => {
+    const code = `export const result = { note: ${JSON.stringify(NOTE)} };\n`;
+    const interceptor = (mode: PiiMode) => createPiiInterceptor(policyFromManifest(undefined, mode));
+    const request = { language: "typescript" as const, code, tools: [], limits: { maxOutputBytes: 200 } };
+    const fine = await runProgram({ ...request, requireIsolation: true, interceptor: interceptor("default") });
+    expect(fine).toMatchObject({
+      ok: true,
+      result: { preview: JSON.stringify({ note: NOTE.replace(EMAIL, "[EMAIL_1]") }).slice(0, 200) },
+    });
+    expectNoValue(fine);
+    const refused = await runProgram({ ...request, requireIsolation: true, interceptor: interceptor("strict") });
+    expect(refused.error).toMatchObject({ code: "PII_LEAK", part: "result", pointer: "/note", types: { email: 1 } });
+    expectNoValue(refused);
+  }, 60_000);
+
+  test("a session cell (repl): the same, cell by cell", async () => {
+    const session = createSession({
+      language: "python",
+      tools: [],
+      limits: { maxOutputBytes: 200 },
+      requireIsolation: true,
+      interceptor: createPiiInterceptor(policyFromManifest(undefined, "strict")),
+    });
+    try {
+      const refused = await session.execute(`note = ${JSON.stringify(NOTE)}\n{"note": note}`);
+      expect(refused.error).toMatchObject({
+        code: "PII_LEAK",
+        message: "the run's result still contains personal data (1 email) at /note",
+        part: "result",
+      });
+      expectNoValue(refused);
+      const fine = await session.execute(`{"note": note.replace("${EMAIL}", "someone")}`);
+      expect(fine).toMatchObject({ ok: true, result: { truncated: true } });
+    } finally {
+      await session.close();
+    }
   }, 60_000);
 });
 
