@@ -248,6 +248,10 @@ describe("review fixes: --manifest is validated like skills validate", () => {
     await writeFile(join(dir, "paranoid.yaml"), "name: x\nprivacy:\n  mode: paranoid\n");
     await writeFile(join(dir, "bad-ignore.yaml"), `name: x\n${BAD_IGNORE}`);
     await writeFile(join(dir, "list.yaml"), "- privacy\n");
+    await writeFile(
+      join(dir, "bad-name.yaml"),
+      'name: x\nprivacy:\n  patterns:\n    - { name: Employee-ID, regex: "E-\\\\d{6}" }\n',
+    );
     await writeFile(join(dir, "other-problems.yaml"), "name: Not A Name\nversion: 1\nprivacy:\n  tokenize: [email]\n");
   });
 
@@ -266,6 +270,13 @@ describe("review fixes: --manifest is validated like skills validate", () => {
       9,
       'privacy.mode: must be one of off, default, strict, got the string "paranoid" (MANIFEST_SCHEMA)',
       "see the message and schemas/manifest.schema.json",
+    ],
+    [
+      "bad-name.yaml",
+      4,
+      15,
+      'privacy pattern name "Employee-ID" is not a lower-case snake_case name of at most 40 characters (PRIVACY_PATTERN_NAME)',
+      "use a name like employee_id: a lower-case letter, then letters, digits or _ (it becomes the token prefix, [EMPLOYEE_ID_1])",
     ],
     [
       "list.yaml",

@@ -162,7 +162,7 @@ export const PROBLEM_CODES = {
   },
   PRIVACY_PATTERN_NAME: {
     level: "error",
-    meaning: "a privacy pattern's name repeats another pattern or a built-in detector",
+    meaning: "a privacy pattern's name is not snake_case, or repeats another pattern or a built-in detector",
     fix: "give each pattern its own name, e.g. employee_id",
   },
   PRIVACY_REGEX_INVALID: {

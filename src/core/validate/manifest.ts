@@ -30,6 +30,7 @@ function ownedBySemanticCheck(issue: SchemaIssue): boolean {
   if (issue.pointer === "/name" && lengthOrPattern) return true;
   if (issue.pointer === "/version" && issue.keyword === "pattern") return true;
   if (issue.pointer === "/tools" && (issue.keyword === "propertyNames" || issue.keyword === "pattern")) return true;
+  if (/^\/privacy\/patterns\/\d+\/name$/.test(issue.pointer) && issue.keyword === "pattern") return true;
   return false;
 }
 
@@ -167,6 +168,9 @@ function checkEntryPath(entry: string, language: unknown, ctx: DocumentContext):
 /** The built-in PII detectors (schemas/manifest.schema.json lists the same names under privacy.tokenize). */
 export const PII_DETECTORS = ["email", "phone", "ssn", "credit_card", "ip", "secret", "iban"] as const;
 
+/** A privacy pattern's name (the schema has the same pattern; this check reports it with a hint). */
+const PATTERN_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+
 /** What the PII policy refuses at run time, found at validate time: bad or empty-matching regexes, clashing names. */
 function checkPrivacyPatterns(privacy: unknown, ctx: DocumentContext): Problem[] {
   if (!isPlainObject(privacy) || !Array.isArray(privacy.patterns)) return [];
@@ -179,7 +183,9 @@ function checkPrivacyPatterns(privacy: unknown, ctx: DocumentContext): Problem[]
         ? "is the name of a built-in detector"
         : seen.has(pattern.name)
           ? "is used by another pattern"
-          : undefined;
+          : !PATTERN_NAME.test(pattern.name)
+            ? "is not a lower-case snake_case name of at most 40 characters"
+            : undefined;
       if (clash) {
         problems.push(
           problemAt(
@@ -190,7 +196,9 @@ function checkPrivacyPatterns(privacy: unknown, ctx: DocumentContext): Problem[]
             {
               hint: (PII_DETECTORS as readonly string[]).includes(pattern.name)
                 ? `list "${pattern.name}" under privacy.tokenize instead, or rename the pattern`
-                : "give each pattern its own name",
+                : seen.has(pattern.name)
+                  ? "give each pattern its own name"
+                  : "use a name like employee_id: a lower-case letter, then letters, digits or _ (it becomes the token prefix, [EMPLOYEE_ID_1])",
             },
           ),
         );
