@@ -12,9 +12,9 @@ import { type TextFeatures, cleanRight, digitsOf } from "./text.js";
 // A field name around the label word: `home_phone`, `phone_number`, `phoneNo`, `ssn-no`. No other letters or digits
 // may touch it, so `microphone`, `telemetry` or `phone_count` are not labels.
 const PHONE_LABEL_RE =
-  /(?<![A-Za-z0-9])(?:[A-Za-z]+[_-])?(?:phone|tel|telephone|mobile|cell|fax)(?:[_-]?(?:number|num|no))?(?![A-Za-z0-9_-])\.?(?:\s*(?:no\.?|number|#))?["']?\s*[:#=]?\s*["']?(\+?\(?\d[\d ().-]{5,20}\d)/gi;
+  /(?<![A-Za-z0-9])(?<![^A-Za-z0-9][_-])(?<!^[_-])(?:phone|tel|telephone|mobile|cell|fax)(?:[_-]?(?:number|num|no))?(?![A-Za-z0-9_-])\.?(?:\s*(?:no\.?|number|#))?["']?\s*[:#=]?\s*["']?(\+?\(?\d[\d ().-]{5,20}\d)/gi;
 const SSN_LABEL_RE =
-  /(?<![A-Za-z0-9])(?:[A-Za-z]+[_-])?(?:ssn|social[ _-]security(?:[ _-]number|[ _-]no\.?)?)(?:[_-]?(?:number|num|no))?(?![A-Za-z0-9_-])["']?\s*[:#=]?\s*["']?(\d{3}([- ]?)\d{2}\2\d{4})\b/gi;
+  /(?<![A-Za-z0-9])(?<![^A-Za-z0-9][_-])(?<!^[_-])(?:ssn|social[ _-]security(?:[ _-]number|[ _-]no\.?)?)(?:[_-]?(?:number|num|no))?(?![A-Za-z0-9_-])["']?\s*[:#=]?\s*["']?(\d{3}([- ]?)\d{2}\2\d{4})\b/gi;
 
 export function detectLabelledPhone(text: string, f: TextFeatures, out: PiiMatch[]): void {
   if (f.maxRun < 7 || f.letterRun < 3) return;
