@@ -423,8 +423,8 @@ describe("review fixes: option errors name the option", () => {
     ],
     [
       ["--pattern", "Emp=x"],
-      '--pattern Emp=x: invalid name "Emp"',
-      "use a lower-case name like employee_id: a letter, then letters, digits or _, at most 40 characters",
+      '--pattern Emp=x: the name "Emp" is not a lower-case snake_case name of at most 40 characters',
+      "use a name like employee_id: a lower-case letter, then letters, digits or _ (it becomes the token prefix, [EMPLOYEE_ID_1])",
     ],
     [
       ["--pattern", "employee_id=Q\\d", "--manifest", "manifest.yaml"],

@@ -96,9 +96,9 @@ function parsePatterns(patterns: ManifestPrivacy["patterns"]): CustomPattern[] {
       throw privacyError(
         "patterns",
         i,
-        `invalid name "${p.name}"`,
+        `the name "${p.name}" is not a lower-case snake_case name of at most 40 characters`,
         namePointer,
-        "use a lower-case name like employee_id: a letter, then letters, digits or _, at most 40 characters",
+        "use a name like employee_id: a lower-case letter, then letters, digits or _ (it becomes the token prefix, [EMPLOYEE_ID_1])",
       );
     }
     seen.add(p.name);

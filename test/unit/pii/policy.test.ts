@@ -49,8 +49,8 @@ describe("policyFromManifest", () => {
     [
       { patterns: [{ name: "Bad Name", regex: "x" }] },
       "/privacy/patterns/0/name",
-      'privacy.patterns[0]: invalid name "Bad Name"',
-      "use a lower-case name like employee_id: a letter, then letters, digits or _, at most 40 characters",
+      'privacy.patterns[0]: the name "Bad Name" is not a lower-case snake_case name of at most 40 characters',
+      "use a name like employee_id: a lower-case letter, then letters, digits or _ (it becomes the token prefix, [EMPLOYEE_ID_1])",
     ],
     [
       { patterns: [{ name: "email", regex: "x" }] },
