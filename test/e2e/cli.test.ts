@@ -4,6 +4,7 @@ import { chmod, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { skillsSync } from "../helpers/cli.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/skills.js");
@@ -12,15 +13,8 @@ const FIXTURES = join(ROOT, "test/fixtures");
 const ANSI = /\u001b\[/;
 let project: string;
 
-function skills(args: string[], env: Record<string, string | undefined> = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: project,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
-    timeout: 30_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const skills = (args: string[], env: Record<string, string | undefined> = {}) =>
+  skillsSync(args, { cwd: project, env: { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env }, timeout: 30_000 });
 
 function noStackTrace(text: string) {
   expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);

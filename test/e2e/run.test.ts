@@ -5,20 +5,13 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
+import { skillsSync } from "../helpers/cli.js";
 
 const repo = resolve(import.meta.dirname, "../..");
 const bin = resolve(repo, "bin/skills.js");
 
-function skills(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd: repo,
-    input: options.input ?? "",
-    env: { ...process.env, NO_COLOR: "1", ...options.env },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const skills = (args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  skillsSync(args, { cwd: repo, ...options });
 
 function expectNoStack(text: string): void {
   expect(text).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);

@@ -3,29 +3,19 @@
  * whose cut would split an address shows only its token (default) or fails with PII_LEAK (strict), and the refusal
  * is printed with the place of the value and the hint, never with the value.
  */
-import { spawnSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { skillsSync } from "../helpers/cli.js";
 
-const ROOT = join(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin/skills.js");
 const EMAIL = "ada.lovelace@example.com";
 // `{"note":"` (9 bytes) + 175 y + a space: the address starts at byte 185, so a 200-byte cut would keep
 // `ada.lovelace@ex` of it.
 const NOTE = `${"y".repeat(175)} ${EMAIL} ${"z".repeat(40)}`;
 let project: string;
 
-function skills(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: project,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const skills = (args: string[]) => skillsSync(args, { cwd: project });
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), "skills-pii-result-"));

@@ -3,29 +3,20 @@
  * export-contacts): the real server-memory holds people with emails and phones, the skill writes them to a CSV
  * through the real server-filesystem. The CSV gets the real values; what `skills run` prints holds only tokens.
  */
-import { spawnSync } from "node:child_process";
 import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { skillsSync } from "../helpers/cli.js";
 
 const ROOT = join(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin/skills.js");
 const PEOPLE = [
   { name: "Alice Smith", email: "alice.smith@example.com", phone: "+1 415 555 2671" },
   { name: "Bob Jones", email: "bob.jones@example.org", phone: "(212) 555-0147" },
 ];
 let project: string;
 
-function skills(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: project,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const skills = (args: string[]) => skillsSync(args, { cwd: project });
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), "skills-pii-run-"));

@@ -1,10 +1,10 @@
 /** `skills pii scan`: the command function on temp files, and the built binary for stdin, exit codes and errors. */
-import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { skillsSync } from "../helpers/cli.js";
 import { main } from "../../src/cli/main.js";
 import { parsePiiMode } from "../../src/commands/exec.js";
 import { maskValue, parsePatternOption, piiScan } from "../../src/commands/pii.js";
@@ -12,20 +12,9 @@ import { SkillsError } from "../../src/errors.js";
 import { loadProjectConfig } from "../../src/store/config.js";
 import { loadSkill } from "../../src/store/loadSkill.js";
 
-const ROOT = join(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin/skills.js");
 let dir: string;
 
-function skills(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    input: input ?? "",
-    env: { ...process.env, NO_COLOR: "1" },
-    timeout: 30_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const skills = (args: string[], input?: string) => skillsSync(args, { cwd: dir, input, timeout: 30_000 });
 
 async function errorOf(promise: Promise<unknown>): Promise<SkillsError> {
   try {

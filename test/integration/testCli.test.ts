@@ -2,37 +2,17 @@
  * The built `skills test` binary: exit codes, the `N passed, N failed` line CI reads, --json, --junit, --filter,
  * usage errors; and `skills test skills` over the repo's example skills, offline (replay).
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { skillsAsync } from "../helpers/cli.js";
 import { validateXML } from "xmllint-wasm";
 
 const REPO = resolve(import.meta.dirname, "../..");
-// SKILLS_CLI: run another build of the CLI (e.g. while dist/ is being rebuilt).
-const CLI = process.env.SKILLS_CLI ?? join(REPO, "bin/skills.js");
 
-interface Spawned {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function skills(args: string[], cwd: string): Promise<Spawned> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 99) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const skills = (args: string[], cwd: string) => skillsAsync(args, { cwd });
 
 let project: string;
 

@@ -3,36 +3,14 @@
  * program only saw tokens prints and writes the tokens — terminal, --json and the --junit file hold no real value.
  * The same project as testPii.test.ts (a real python3 sandbox, replayed cassettes with synthetic personal data).
  */
-import { execFile } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { skillsAsync } from "../helpers/cli.js";
 import { EMAIL, PHONE, writePiiSkill } from "../unit/testing/helpers/piiProject.js";
 
-const REPO = resolve(import.meta.dirname, "../..");
-// SKILLS_CLI: run another build of the CLI (e.g. while dist/ is being rebuilt).
-const CLI = process.env.SKILLS_CLI ?? join(REPO, "bin/skills.js");
-
-interface Spawned {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function skills(args: string[], cwd: string): Promise<Spawned> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 99) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const skills = (args: string[], cwd: string) => skillsAsync(args, { cwd });
 
 let project: string;
 
