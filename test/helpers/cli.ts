@@ -4,6 +4,7 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
+import { PassThrough } from "node:stream";
 
 export const REPO = resolve(import.meta.dirname, "../..");
 export const CLI = process.env.SKILLS_CLI ?? join(REPO, "bin/skills.js");
@@ -53,4 +54,28 @@ export function skillsAsync(args: string[], options: CliOptions): Promise<CliRes
     );
     child.stdin?.end(options.input ?? "");
   });
+}
+
+/**
+ * Runs the CLI in this process from src/ (no build needed): the same registration, rendering and exit codes as
+ * bin/skills.js, with stdout and stderr captured.
+ */
+export async function skillsInProcess(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; out: string; err: string }> {
+  const { main } = await import("../../src/cli/main.js");
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  stderr.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const code = await main(["node", "skills", ...args], { cwd, stdout, stderr, env: { ...process.env, NO_COLOR: "1" } });
+  process.exitCode = 0;
+  return { code, out, err };
 }

@@ -2,15 +2,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { skillsSync } from "../helpers/cli.js";
-import { main } from "../../src/cli/main.js";
 import { parsePiiMode } from "../../src/commands/exec.js";
 import { maskValue, parsePatternOption, piiScan } from "../../src/commands/pii.js";
 import { SkillsError } from "../../src/errors.js";
 import { loadProjectConfig } from "../../src/store/config.js";
 import { loadSkill } from "../../src/store/loadSkill.js";
+import { skillsInProcess, skillsSync } from "../helpers/cli.js";
 
 let dir: string;
 
@@ -197,22 +195,7 @@ describe("skills pii scan (binary)", () => {
   });
 });
 
-/** In-process CLI from src/ (no build needed): the same registration, rendering and exit codes as bin/skills.js. */
-async function cli(args: string[], cwd = dir) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  stderr.on("data", (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const code = await main(["node", "skills", ...args], { cwd, stdout, stderr, env: { ...process.env, NO_COLOR: "1" } });
-  process.exitCode = 0;
-  return { code, out, err };
-}
+const cli = (args: string[], cwd = dir) => skillsInProcess(args, cwd);
 
 const SKILL_MD =
   "---\nname: NAME\ndescription: Reads contacts. Use when testing privacy settings.\n---\n\nRead contacts.\n";

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { openCatalog } from "../../src/commands/tools.js";
 import { searchTools } from "../../src/core/discovery/search.js";
-import { type SearchIndex, buildSearchIndex } from "../../src/core/discovery/searchIndex.js";
+import { buildSearchIndex, type SearchIndex } from "../../src/core/discovery/searchIndex.js";
+import { skillsInProcess } from "../helpers/cli.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 const BIN = (name: string) => join(ROOT, "node_modules", ".bin", name);
@@ -23,21 +24,7 @@ const FIXTURES = join(ROOT, "test/fixtures/servers");
 let dir: string;
 let index: SearchIndex;
 
-async function cli(args: string[], cwd = dir) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  stderr.on("data", (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const code = await main(["node", "skills", ...args], { cwd, stdout, stderr, env: { ...process.env, NO_COLOR: "1" } });
-  process.exitCode = 0;
-  return { code, out, err };
-}
+const cli = (args: string[], cwd = dir) => skillsInProcess(args, cwd);
 
 async function project(servers: Record<string, unknown>): Promise<string> {
   const folder = await mkdtemp(join(dir, "project-"));
