@@ -52,6 +52,8 @@ export function tokenizeJsonFast(
   let copied = 0;
   let i = 0;
   let nextBackslash = 0;
+  /** A whole top-level value has been read: anything after it but whitespace is not JSON. */
+  let topDone = false;
 
   const currentCtx = (): KeyContext => {
     const top = stack[stack.length - 1];
@@ -72,7 +74,10 @@ export function tokenizeJsonFast(
         quote = k;
         break;
       }
-      if (c === 32 || c === 10 || c === 13 || c === 9 || c === 44 || c === 58) continue;
+      if (c === 32 || c === 10 || c === 13 || c === 9) continue;
+      // Text that only starts like JSON ('"Ada",415-555-2671') must fail here, so it is read as plain text.
+      if (stack.length === 0 && (topDone || c === 44 || c === 58)) return undefined;
+      if (c === 44 || c === 58) continue;
       if (c === 123 || c === 91) {
         const parent = stack[stack.length - 1];
         const depth = stack.length + 1;
@@ -103,7 +108,8 @@ export function tokenizeJsonFast(
         });
       } else if (c === 125 || c === 93) {
         const frame = stack.pop();
-        if (frame === undefined) return undefined;
+        if (frame === undefined || frame.array !== (c === 93)) return undefined;
+        if (stack.length === 0) topDone = true;
         if (frame.start >= 0 && c === 125 && frame.flat && copied === frame.copiedAtStart) {
           templates!.learn(text, frame.start, k + 1, stack.length + 1);
         }
@@ -113,6 +119,8 @@ export function tokenizeJsonFast(
           const d = text.charCodeAt(e);
           if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
         }
+        if (!jsonNumber(text, k, e)) return undefined;
+        if (stack.length === 0) topDone = true;
         const ctx = currentCtx();
         if (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card") {
           const digits = numberDigits(text.slice(k, e));
@@ -125,10 +133,15 @@ export function tokenizeJsonFast(
       } else if (c === 116 || c === 102 || c === 110) {
         const word = c === 116 ? "true" : c === 102 ? "false" : "null";
         if (!text.startsWith(word, k)) return undefined;
+        if (stack.length === 0) topDone = true;
         k += word.length - 1;
       } else return undefined;
     }
     if (quote < 0) break;
+    if (stack.length === 0) {
+      if (topDone) return undefined;
+      topDone = true;
+    }
 
     // Records repeat their keys: the key last seen at this position is compared in place, without any search.
     const frame = stack[stack.length - 1];
@@ -199,7 +212,9 @@ export function tokenizeJsonFast(
     if (!escaped) {
       if (tooShort) continue;
       // Under the same key as a clean value of the same shape (ISO timestamps, "item-123"...): clean as well.
-      const shapes = top !== undefined && !top.array && top.keyIndex > 0 ? top.shapes : undefined;
+      // Only under keys without a hint: there the gate depends on the shape alone, whatever the key.
+      const shapes =
+        top !== undefined && !top.array && top.keyIndex > 0 && ctx.hint === undefined ? top.shapes : undefined;
       const previous = shapes?.[top!.keyIndex - 1];
       if (previous !== undefined && sameShape(text, quote + 1, close, previous)) continue;
       if (!mayContainPii(textFeatures(text, quote + 1, close), ctx, policy)) {
@@ -225,6 +240,29 @@ export function numberDigits(literal: string): string | undefined {
   const n = Number(literal);
   if (!Number.isSafeInteger(n)) return undefined;
   return String(Math.abs(n));
+}
+
+/** Whether text[from, to) is a number as JSON spells it (no leading zeros, digits after '.' and 'e'). */
+function jsonNumber(text: string, from: number, to: number): boolean {
+  let i = from;
+  if (text.charCodeAt(i) === 45) i++;
+  const digits = () => {
+    const start = i;
+    while (i < to && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    return i > start;
+  };
+  if (text.charCodeAt(i) === 48) i++;
+  else if (!digits()) return false;
+  if (i < to && text.charCodeAt(i) === 46) {
+    i++;
+    if (!digits()) return false;
+  }
+  if (i < to && (text.charCodeAt(i) === 101 || text.charCodeAt(i) === 69)) {
+    i++;
+    if (i < to && (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)) i++;
+    if (!digits()) return false;
+  }
+  return i === to;
 }
 
 function decodeLiteral(raw: string): string | undefined {

@@ -22,7 +22,7 @@ import { textFeatures } from "./detectors/text.js";
 import { NO_CONTEXT, keyContext } from "./keyContext.js";
 import type { PiiPolicy } from "./types.js";
 
-const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?`;
+const NUMBER = String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
 const SHORT = String.raw`"[^"\\:]{0,5}"`;
 const ANY = String.raw`"([^"\\]*)"`;
 /** Shapes kept per field before the field takes any string (checked at match time). */
@@ -202,7 +202,7 @@ export class RecordTemplates {
         if (value === undefined) return undefined;
         values.push(this.classify(value));
       } else if ((c >= 48 && c <= 57) || c === 45) {
-        const number = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+        const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
         number.lastIndex = i;
         if (!number.test(text)) return undefined;
         i = number.lastIndex;

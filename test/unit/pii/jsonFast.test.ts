@@ -94,3 +94,51 @@ describe("tokenizeJsonFast (the bridge's fast path)", () => {
     expect(pii.audit().types.email).toEqual({ values: 1, tokenized: 1, restored: 0, scrubbed: 0 });
   });
 });
+
+describe("tokenizeJsonFast refuses what is not JSON, so it is read as text", () => {
+  const fast = (text: string) => tokenizeJsonFast(text, policy, () => undefined);
+
+  it("gives up on text that only starts like JSON", () => {
+    for (const text of [
+      '"Alice Smith",415-555-2671,"NY"',
+      '"Alice Smith" "NY"',
+      "[415-555-2671]",
+      '{"note": 10.20.30.40}',
+      '"card" 4111-1111-1111-1111',
+      '{"a": 1]',
+      "[1}",
+      '{"a": 01}',
+      '{"a": 1.}',
+      '{"a": 1e}',
+      "[1] [2]",
+      "1 2",
+    ]) {
+      expect({ text, out: fast(text) }).toEqual({ text, out: undefined });
+    }
+  });
+
+  it("reads what is JSON", () => {
+    for (const text of ['"x"', "[1, -0.5, 2e-3, 1E+9]", ' {"a": [true, false, null]} \n', "0", "-12"]) {
+      expect(fast(text)).toBe(text);
+    }
+  });
+
+  it("hands such text to the plain-text reader in the bridge, where the phone is found", () => {
+    const pii = createPiiInterceptor(policy);
+    const result = pii.afterCall("s", "t", { content: [{ type: "text", text: '"Alice Smith",415-555-2671,"NY"' }] });
+    expect(result).toEqual({ content: [{ type: "text", text: '"Alice Smith",[PHONE_1],"NY"' }] });
+  });
+
+  it("does not let a clean value under one key vouch for a same-shaped value under a key with a hint", () => {
+    for (const text of [
+      '[{"note":"555-0100"},{"phone":"555-0199"}]',
+      '{"a":{"note":"hunter22"},"b":{"pin":"hunter22"}}',
+      '[{"note":"abc12345"},{"password":"abc99999"}]',
+      '[{"account":"1048576","phone":"5550100"},{"phone":"5550199"}]',
+    ]) {
+      const { fast: f, full } = both(text);
+      expect({ text, out: f }).toEqual({ text, out: full });
+      expect(f).not.toBe(text);
+    }
+  });
+});
