@@ -66,6 +66,8 @@ const NEGATIVE_WORDS = new Set([
   "sha",
   "sha1",
   "sha256",
+  "sha512",
+  "md5",
   "hash",
   "commit",
   "checksum",
@@ -108,14 +110,46 @@ const NEGATIVE_WORDS = new Set([
   "offset",
 ]);
 
-/** Split a key into lower-case words: "clientIPAddress" -> ["client", "ip", "address"]. */
+/**
+ * Words whose digits are part of the name, so they are not split: `ipv4` is an IP, not an `ipv`; `sha256` and `md5`
+ * are hashes. Other words lose a trailing number (`tel2` -> `tel`, `2`), so numbered fields keep their context.
+ */
+const DIGIT_WORDS = new Set([
+  "ipv4",
+  "ipv6",
+  "sha1",
+  "sha224",
+  "sha256",
+  "sha384",
+  "sha512",
+  "md5",
+  "crc32",
+  "x509",
+  "s3",
+  "utf8",
+  "utf16",
+  "base64",
+  "b64",
+  "oauth2",
+  "http2",
+  "e164",
+]);
+
+/** Split a key into lower-case words: "clientIPAddress" -> ["client", "ip", "address"], "tel2" -> ["tel", "2"]. */
 export function keyWords(key: string): string[] {
-  return key
+  const words = key
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((w) => w.length > 0);
+  const out: string[] = [];
+  for (const word of words) {
+    const m = DIGIT_WORDS.has(word) ? null : /^([a-z]+)([0-9]+)$/.exec(word);
+    if (m) out.push(m[1]!, m[2]!);
+    else out.push(word);
+  }
+  return out;
 }
 
 const cache = new Map<string, KeyContext>();
@@ -132,7 +166,8 @@ export function keyContext(key: string | undefined): KeyContext {
 }
 
 function classifyKey(key: string): KeyContext {
-  const words = keyWords(key);
+  // A number is not a word of the name: `api_key_2` is an `api_key`, `email2` an `email`.
+  const words = keyWords(key).filter((w) => !/^[0-9]+$/.test(w));
   const joined = words.join("");
   const has = (set: Set<string>) => set.has(joined) || words.some((w) => set.has(w));
   if (has(EMAIL_WORDS) || joined.includes("email")) return { hint: "email", negative: false };

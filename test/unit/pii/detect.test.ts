@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  createPiiInterceptor,
   detectInString,
   keyContext,
   keyWords,
@@ -101,6 +102,110 @@ describe("detectors", () => {
     expect(keyContext("hotel").hint).toBeUndefined();
     expect(keyContext("created_at").negative).toBe(true);
     expect(keyContext("public_key").hint).toBeUndefined();
+  });
+
+  it("splits a trailing number off a word, except in names whose digits belong to them", () => {
+    expect(keyWords("tel2")).toEqual(["tel", "2"]);
+    expect(keyWords("email2")).toEqual(["email", "2"]);
+    expect(keyWords("homePhone2")).toEqual(["home", "phone", "2"]);
+    expect(keyWords("api_key_2")).toEqual(["api", "key", "2"]);
+    for (const word of ["ipv4", "ipv6", "x509", "sha256", "sha1", "md5", "s3", "utf8", "base64", "oauth2"]) {
+      expect(keyWords(word)).toEqual([word]);
+    }
+    expect(keyWords("client_ipv4")).toEqual(["client", "ipv4"]);
+    expect(keyWords("2fa")).toEqual(["2fa"]);
+  });
+
+  it.each([
+    ["tel2", "phone"],
+    ["mobile2", "phone"],
+    ["fax2", "phone"],
+    ["phone2", "phone"],
+    ["email2", "email"],
+    ["ssn2", "ssn"],
+    ["card2", "credit_card"],
+    ["pan2", "credit_card"],
+    ["iban2", "iban"],
+    ["ip2", "ip"],
+    ["ipv4", "ip"],
+    ["ipv6", "ip"],
+    ["ipv4_2", "ip"],
+    ["password2", "secret"],
+    ["apiKey2", "secret"],
+    ["access_token_3", "secret"],
+  ])("a numbered field keeps its context: %s -> %s", (key, hint) => {
+    expect(keyContext(key).hint).toBe(hint);
+  });
+
+  it("numbered names that say 'not PII' stay negative, and names with digits of their own give no hint", () => {
+    expect(keyContext("id2").negative).toBe(true);
+    expect(keyContext("version2").negative).toBe(true);
+    expect(keyContext("sha256").negative).toBe(true);
+    expect(keyContext("md5").negative).toBe(true);
+    for (const key of ["x509", "s3", "utf8", "base64", "oauth2", "item2", "2", "v2"]) {
+      expect(keyContext(key)).toEqual({ negative: false });
+    }
+  });
+
+  it("tokenizes numbered fields in a tool result", () => {
+    const cases: [string, string][] = [
+      ["tel2", "5550100"],
+      ["mobile2", "5550100"],
+      ["fax2", "5550100"],
+      ["ssn2", "078051120"],
+      ["card2", "9999123456789019"],
+      ["pan2", "9999123456789019"],
+      ["password2", "hunter2hunter"],
+      ["iban2", "gb82west12345698765432"],
+    ];
+    for (const [key, value] of cases) {
+      const interceptor = createPiiInterceptor(policyFromManifest());
+      const result = interceptor.afterCall("s", "t", {
+        content: [{ type: "text", text: JSON.stringify({ [key]: value }) }],
+      });
+      const text = (result.content as { text: string }[])[0]!.text;
+      expect({ key, leaked: text.includes(value) }).toEqual({ key, leaked: false });
+    }
+    // hard negatives: the same values under numbered names that are not PII
+    expect(found("5550100", "item2")).toEqual([]);
+    expect(found("078051120", "id2")).toEqual([]);
+    expect(found("9999123456789019", "ref2")).toEqual([]);
+  });
+
+  it("takes a password or secret at any length where the name says so; long prose stays text", () => {
+    const cs = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const random = (n: number) => Array.from({ length: n }, (_, i) => cs[(i * 7919 + n) % cs.length]).join("");
+    for (const n of [40, 256, 257, 400, 1200, 20_000]) {
+      const v = random(n);
+      for (const key of ["password", "client_secret", "db_password2"]) {
+        expect({ n, key, field: found(v, key) }).toEqual({ n, key, field: [["secret", v]] });
+        const line = `${key.toUpperCase()}=${v}`;
+        expect({ n, key, text: found(line) }).toEqual({ n, key, text: [["secret", v]] });
+      }
+    }
+    // a long lower-case run is no word
+    const lower = "qwhdkeltmzpxnacvbrsyufjgoiqwhdkeltmzpxnacvbrsyufjgoi";
+    expect(found(lower, "password")).toEqual([["secret", lower]]);
+    expect(found("sunshine", "password")).toEqual([]);
+    // placeholders of any length are not secrets
+    expect(found("*".repeat(300), "password")).toEqual([]);
+    expect(found("x".repeat(300), "client_secret")).toEqual([]);
+    // prose in a password-named field (a policy text) is not a password
+    const prose = "Passwords must be at least 12 characters long, contain a digit and a symbol. ".repeat(4).trim();
+    expect(prose.length).toBeGreaterThan(256);
+    expect(found(prose, "password_requirements")).toEqual([]);
+    expect(found("correct horse battery staple", "password")).toEqual([["secret", "correct horse battery staple"]]);
+  });
+
+  it("tokenizes long passwords and secrets in a tool result", () => {
+    const v = `Zq8v4Lw2Rk9xT3mN${"a1B2c3D4".repeat(60)}`;
+    for (const text of [JSON.stringify({ password: v }), JSON.stringify({ client_secret: v }), `PASSWORD=${v}`]) {
+      const interceptor = createPiiInterceptor(policyFromManifest());
+      const result = interceptor.afterCall("s", "t", { content: [{ type: "text", text }] });
+      const out = (result.content as { text: string }[])[0]!.text;
+      expect(out).not.toContain(v);
+      expect(out).toContain("[SECRET_1]");
+    }
   });
 
   it("resolves overlaps: longest wins, then the more specific type", () => {

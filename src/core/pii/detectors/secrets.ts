@@ -46,10 +46,19 @@ function looksRandom(value: string, minLength: number, minEntropy: number): bool
   return shannonEntropy(value) >= minEntropy;
 }
 
-/** A password-ish value: not a placeholder, and not a plain lower-case word. */
+/** Longer than any word: a run of lower-case letters this long is a generated password, not a word. */
+const LONGEST_WORD = 48;
+/** Passphrases are short; a longer value with spaces in a password-named place is prose (a policy, a description). */
+const LONGEST_PASSPHRASE = 256;
+
+/**
+ * A password-ish value: not a placeholder, and not a plain lower-case word. A value without spaces is taken at any
+ * length: the name says it is a password, and a long generated one is still one.
+ */
 function looksLikePassword(value: string): boolean {
-  if (value.length < 4 || value.length > 256 || PLACEHOLDER.test(value) || TOKEN_SHAPE.test(value)) return false;
-  return /[^a-z]/.test(value);
+  if (value.length < 4 || PLACEHOLDER.test(value) || TOKEN_SHAPE.test(value)) return false;
+  if (value.length > LONGEST_PASSPHRASE && /\s/.test(value)) return false;
+  return /[^a-z]/.test(value) || value.length > LONGEST_WORD;
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
