@@ -133,7 +133,31 @@ function formatError(error) {
   return { code: "PROGRAM_ERROR", message: `the program threw a non-Error value: ${String(error)}` };
 }
 
-function encodeResult(value, maxBytes) {
+/**
+ * A prefix of `text` whose JSON-string encoding (as JSON.stringify writes it into the reply) takes at most
+ * `maxBytes` bytes of UTF-8. Every character takes at least one byte, so dropping as many characters as the
+ * encoding is over is enough; when that is most of the text, a proportional cut comes first.
+ */
+function fitEncoded(text, maxBytes) {
+  let preview = text;
+  let size = Buffer.byteLength(JSON.stringify(preview));
+  while (size > maxBytes && preview.length > 0) {
+    const over = size - maxBytes;
+    let end = over * 2 > preview.length ? Math.floor((preview.length * maxBytes) / size) : preview.length - over;
+    // Half a surrogate pair would be escaped as \uXXXX (6 bytes): the cut goes back before it.
+    const last = preview.charCodeAt(end - 1);
+    if (end > 0 && last >= 0xd800 && last <= 0xdbff) end--;
+    preview = preview.slice(0, Math.max(0, end));
+    size = Buffer.byteLength(JSON.stringify(preview));
+  }
+  return preview;
+}
+
+/**
+ * The reply for the program's value: the value itself, or (when its JSON is over maxBytes, or too large for the
+ * reply message) a preview: its first maxBytes characters, cut further until the reply can carry them.
+ */
+function encodeResult(value, maxBytes, maxReplyBytes) {
   if (value === undefined) return { reply: { bytes: 4, value: null } };
   let text;
   try {
@@ -147,8 +171,11 @@ function encodeResult(value, maxBytes) {
     };
   }
   const bytes = Buffer.byteLength(text);
-  if (maxBytes !== undefined && bytes > maxBytes) {
-    return { reply: { bytes, truncated: { bytes, preview: text.slice(0, maxBytes) } } };
+  const overOutput = maxBytes !== undefined && bytes > maxBytes;
+  if (overOutput || (maxReplyBytes !== undefined && bytes > maxReplyBytes)) {
+    let preview = overOutput ? text.slice(0, maxBytes) : text;
+    if (maxReplyBytes !== undefined) preview = fitEncoded(preview, maxReplyBytes);
+    return { reply: { bytes, truncated: { bytes, preview } } };
   }
   return { reply: { bytes, value } };
 }
@@ -177,7 +204,7 @@ async function execute(params) {
   try {
     if (params.cwd) process.chdir(params.cwd);
     const value = await runModule(params);
-    const encoded = encodeResult(value, params.maxOutputBytes);
+    const encoded = encodeResult(value, params.maxOutputBytes, params.maxReplyBytes);
     reply = encoded.error ? { ok: false, error: encoded.error } : { ok: true, ...encoded.reply };
   } catch (error) {
     reply = { ok: false, error: formatError(error) };

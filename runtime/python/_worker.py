@@ -132,7 +132,23 @@ def _run_program(params, namespace):
     return None if session and value is before else value
 
 
-def _encode_result(value, max_bytes):
+def _fit_encoded(text, max_bytes):
+    """A prefix of `text` whose JSON-string encoding (as _runtime.dumps writes it into the reply) takes at most
+    `max_bytes` bytes of UTF-8. Every character takes at least one byte, so dropping as many characters as the
+    encoding is over is enough; when that is most of the text, a proportional cut comes first."""
+    preview = text
+    size = len(_runtime.dumps(preview).encode())
+    while size > max_bytes and preview:
+        over = size - max_bytes
+        end = len(preview) * max_bytes // size if over * 2 > len(preview) else len(preview) - over
+        preview = preview[: max(0, end)]
+        size = len(_runtime.dumps(preview).encode())
+    return preview
+
+
+def _encode_result(value, max_bytes, max_reply_bytes=None):
+    """The reply for the program's value: the value itself, or (when its JSON is over max_bytes, or too large for
+    the reply message) a preview: its first max_bytes characters, cut further until the reply can carry them."""
     try:
         text = _runtime.dumps(value)
     except (TypeError, ValueError) as error:
@@ -141,8 +157,12 @@ def _encode_result(value, max_bytes):
             "message": f"the result is not JSON-serialisable: {error}",
         }
     size = len(text.encode())
-    if max_bytes is not None and size > max_bytes:
-        return {"bytes": size, "truncated": {"bytes": size, "preview": text[:max_bytes]}}, None
+    over_output = max_bytes is not None and size > max_bytes
+    if over_output or (max_reply_bytes is not None and size > max_reply_bytes):
+        preview = text[:max_bytes] if over_output else text
+        if max_reply_bytes is not None:
+            preview = _fit_encoded(preview, max_reply_bytes)
+        return {"bytes": size, "truncated": {"bytes": size, "preview": preview}}, None
     return {"bytes": size, "value": value}, None
 
 
@@ -160,7 +180,7 @@ def _execute(params, namespace):
     try:
         _apply_rlimits(params.get("rlimits"))
         value = _run_program(params, namespace)
-        reply, error = _encode_result(value, params.get("maxOutputBytes"))
+        reply, error = _encode_result(value, params.get("maxOutputBytes"), params.get("maxReplyBytes"))
         reply = {"ok": True, **reply} if error is None else {"ok": False, "error": error}
     except SystemExit as error:
         reply = {"ok": False, "error": {"code": "PROGRAM_ERROR", "message": f"the program called exit({error.code})"}}

@@ -73,7 +73,13 @@ export interface ExecuteParams {
   cwd?: string;
   /** Keep the namespace and capture logs in the worker (sessions). */
   session?: boolean;
+  /** Over this many bytes of JSON the worker sends a preview (its first maxOutputBytes characters) instead. */
   maxOutputBytes?: number;
+  /**
+   * What the reply may spend on the result: a value whose JSON is larger comes as a preview too, and a preview is
+   * cut until its JSON-string encoding fits (so the reply stays under MAX_MESSAGE_BYTES).
+   */
+  maxReplyBytes?: number;
   maxLogBytes?: number;
   /** Written to stdout and stderr after the program's last output, so the host knows the logs are complete. */
   logMarker?: string;
@@ -88,7 +94,7 @@ export interface ExecuteResult {
   value?: unknown;
   /** Size of the JSON-encoded result. */
   bytes?: number;
-  /** Set instead of value when the result is over maxOutputBytes. */
+  /** Set instead of value when the result is over maxOutputBytes or maxReplyBytes. */
   truncated?: { bytes: number; preview: string };
   error?: { code: string; message: string; stack?: string };
   cpuMs?: number;

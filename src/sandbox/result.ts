@@ -153,7 +153,12 @@ export function buildResult(ctx: ResultContext): RunResult {
     const json = cut ? cut.preview : (JSON.stringify(out.result ?? null) ?? "null");
     const bytes = cut ? cut.bytes : Buffer.byteLength(json);
     if (cut || bytes > limits.maxOutputBytes) {
-      const notice = `the result is ${bytes} bytes of JSON, over the ${limits.maxOutputBytes}-byte limit (max_output_bytes); only a preview is kept`;
+      // Under max_output_bytes and still cut: the worker's reply could not carry it (one bridge message).
+      const over =
+        bytes > limits.maxOutputBytes
+          ? `over the ${limits.maxOutputBytes}-byte limit (max_output_bytes)`
+          : `more than one ${MAX_MESSAGE_BYTES}-byte bridge message can carry`;
+      const notice = `the result is ${bytes} bytes of JSON, ${over}; only a preview is kept`;
       truncated.result = notice;
       let preview = cutBytes(json, limits.maxOutputBytes);
       // A preview that reaches the worker's own cut would end in a token the check saw only in part: it goes.
@@ -183,12 +188,22 @@ export function buildResult(ctx: ResultContext): RunResult {
  */
 export function workerOutputBytes(limits: RunLimits, interceptor?: ToolCallInterceptor, session = false): number {
   if (!checksOutput(interceptor)) return limits.maxOutputBytes;
-  const room = MAX_MESSAGE_BYTES - (session ? 2 * limits.maxLogBytes : 0) - ENVELOPE_BYTES;
-  return Math.max(limits.maxOutputBytes, room);
+  return Math.max(limits.maxOutputBytes, workerReplyBytes(limits, session));
+}
+
+/**
+ * What one bridge message can carry for the result: the worker's reply (the result's JSON, or a preview's JSON
+ * string) must fit in MAX_MESSAGE_BYTES with its envelope and, for a session, the logs that travel with it.
+ */
+export function workerReplyBytes(limits: RunLimits, session = false): number {
+  const room = MAX_MESSAGE_BYTES - ENVELOPE_BYTES - (session ? 2 * limits.maxLogBytes : 0);
+  return Math.max(room, MIN_REPLY_BYTES);
 }
 
 /** Room left in a bridge message for its JSON-RPC envelope and the reply's other fields. */
 const ENVELOPE_BYTES = 256 * 1024;
+/** A session whose log limit leaves (almost) no room still gets a short preview of its result. */
+const MIN_REPLY_BYTES = 4 * 1024;
 
 /** An interceptor that checks output, and is not one of PII mode off (which passes everything through). */
 function checksOutput(interceptor?: ToolCallInterceptor): boolean {

@@ -9,7 +9,7 @@ import { detectIsolation, isRoot } from "./isolation.js";
 import { type RlimitProfile, cpuSeconds, resolveLimits, rlimitProfile } from "./limits.js";
 import { loadSource, prepareProgram } from "./program.js";
 import type { ExecuteParams } from "./protocol.js";
-import { buildResult, workerOutputBytes } from "./result.js";
+import { buildResult, workerOutputBytes, workerReplyBytes } from "./result.js";
 import { stageSkill } from "./skillStage.js";
 import { ToolGate } from "./toolGate.js";
 import type { Isolation, IsolationReport, RunLimits, RunRequest, RunResult, Runner, RunnerOptions } from "./types.js";
@@ -223,6 +223,7 @@ class SandboxRunner implements Runner {
           paths: [paths.skill],
           cwd: paths.workspace,
           maxOutputBytes: workerOutputBytes(limits, request.interceptor),
+          maxReplyBytes: workerReplyBytes(limits),
           maxLogBytes: limits.maxLogBytes,
           logMarker: worker.logMarker,
           rlimits: language === "python" ? pythonRlimits(limits, report.isolation) : undefined,

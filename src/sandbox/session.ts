@@ -8,7 +8,7 @@ import { handOff } from "./handOff.js";
 import { detectIsolation } from "./isolation.js";
 import { resolveLimits, rlimitProfile } from "./limits.js";
 import { prepareProgram } from "./program.js";
-import { workerOutputBytes } from "./result.js";
+import { workerOutputBytes, workerReplyBytes } from "./result.js";
 import { DEFAULT_PYTHON, assertIsolation, processWarning, pythonRlimits, startWorker } from "./runner.js";
 import { ToolGate } from "./toolGate.js";
 import type { RunResult, Session, SessionOptions } from "./types.js";
@@ -114,6 +114,7 @@ class SandboxSession implements Session {
         sdk: `${paths.sdkRoot}/${prepared.sdkDir.split("/").pop()}`,
         paths: [paths.skill],
         maxOutputBytes: workerOutputBytes(this.limits, this.options.interceptor, true),
+        maxReplyBytes: workerReplyBytes(this.limits, true),
         maxLogBytes: this.limits.maxLogBytes,
         rlimits: pythonRlimits(this.limits, report.isolation),
       },

@@ -11,6 +11,7 @@ import { createPiiInterceptor, policyFromManifest } from "../../src/core/pii/ind
 import type { PiiMode } from "../../src/core/pii/index.js";
 import { isSkillsError } from "../../src/errors.js";
 import { createSession, runProgram } from "../../src/sandbox/index.js";
+import { MAX_MESSAGE_BYTES } from "../../src/sandbox/protocol.js";
 import type { RunLimits, RunResult } from "../../src/sandbox/types.js";
 
 const EMAIL = "ada.lovelace@example.com";
@@ -139,7 +140,8 @@ describe("an over-long result is checked whole, then cut", () => {
     const bytes = 2 + 100 + 1 + EMAIL.length + 1 + 9 * 1024 * 1024;
     expect((fine.result as { notice: string }).notice).toMatch(new RegExp(`^the result is ${bytes} bytes of JSON`));
     expect(fine.warnings).toContain(
-      `the result (${bytes} bytes) was too large to reach the host whole: only its first ${8 * 1024 * 1024 - 256 * 1024} bytes were checked for personal data`,
+      // the preview travels as a JSON string: its opening quote escaped and two quotes around it take 3 bytes
+      `the result (${bytes} bytes) was too large to reach the host whole: only its first ${8 * 1024 * 1024 - 256 * 1024 - 3} bytes were checked for personal data`,
     );
     expectNoValue(fine);
     const refused = await run(code, "strict");
@@ -150,6 +152,99 @@ describe("an over-long result is checked whole, then cut", () => {
     expect(refused.error?.pointer).toBeUndefined();
     expectNoValue(refused);
   }, 60_000);
+});
+
+describe("a result too large for one bridge message, in any shape, still comes back as a preview", () => {
+  // Each character of these results takes more than one byte in the reply, where the preview travels as a JSON
+  // string: `"` becomes `\"`, a CJK character takes 3 bytes. A preview cut by characters alone overflowed 8 MiB.
+  const LIMIT = 256 * 1024;
+  const cases = [
+    { name: "Python, quotes everywhere", language: "python" as const, code: 'result = ["a"] * 2500000\n' },
+    { name: "Python, three-byte characters", language: "python" as const, code: 'result = "\u65e5\u672c" * 3000000\n' },
+    {
+      name: "JavaScript, three-byte characters",
+      language: "javascript" as const,
+      code: 'export const result = "\u65e5\u672c\u8a9e\u30c6\u30ad\u30b9\u30c8".repeat(1500000);\n',
+    },
+    {
+      // Two UTF-16 units, four bytes each: a cut between the two would leave an escaped lone surrogate.
+      name: "TypeScript, characters outside the BMP",
+      language: "typescript" as const,
+      code: 'export const result = "\u{1F600}x".repeat(2000000);\n',
+    },
+    {
+      name: "TypeScript, quotes everywhere",
+      language: "typescript" as const,
+      code: 'export const result: string[] = Array(2500000).fill("a");\n',
+    },
+  ];
+  for (const { name, language, code } of cases) {
+    test(`${name}, PII default: a preview and the warning, not a bridge error`, async () => {
+      const result = await runProgram({
+        language,
+        code,
+        tools: [],
+        requireIsolation: true,
+        interceptor: createPiiInterceptor(policyFromManifest(undefined, "default")),
+      });
+      expect(result.error).toBeUndefined();
+      expect(result).toMatchObject({ ok: true, isolation: "bwrap", killedBy: null, result: { truncated: true } });
+      const { preview, notice } = result.result as { preview: string; notice: string };
+      expect(Buffer.byteLength(preview)).toBeLessThanOrEqual(LIMIT);
+      expect(Buffer.byteLength(preview)).toBeGreaterThan(LIMIT - 8);
+      expect(preview).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+      expect(notice).toMatch(new RegExp(`^the result is \\d+ bytes of JSON, over the ${LIMIT}-byte limit`));
+      const checked = result.warnings.find((w) => w.includes("was too large to reach the host whole"));
+      const [, bytes, first] =
+        /^the result \((\d+) bytes\) .* only its first (\d+) bytes were checked/.exec(checked ?? "") ?? [];
+      // The part checked is all that one reply could carry: under the message size, and far past the preview.
+      expect(Number(first)).toBeLessThan(MAX_MESSAGE_BYTES);
+      expect(Number(first)).toBeGreaterThan(4 * 1024 * 1024);
+      expect(Number(bytes)).toBeGreaterThan(8 * 1024 * 1024);
+      expect(result.pii).toMatchObject({ mode: "default" });
+    }, 120_000);
+  }
+
+  for (const language of ["python", "typescript"] as const) {
+    test(`${language}, no PII, max_output_bytes 20 MiB: a 12 MB result comes back cut to what one message carries`, async () => {
+      const code =
+        language === "python" ? 'result = "q" * 12000000\n' : 'export const result = "q".repeat(12000000);\n';
+      const result = await runProgram({
+        language,
+        code,
+        tools: [],
+        limits: { maxOutputBytes: 20 * 1024 * 1024 },
+        requireIsolation: true,
+      });
+      expect(result.error).toBeUndefined();
+      const notice = `the result is 12000002 bytes of JSON, more than one ${MAX_MESSAGE_BYTES}-byte bridge message can carry; only a preview is kept`;
+      expect(result).toMatchObject({ ok: true, killedBy: null, result: { truncated: true, notice } });
+      expect(result.warnings).toEqual([notice]);
+      const { preview } = result.result as { preview: string };
+      // Cut to what the reply carries (the preview's JSON string: 2 quotes around it, its opening quote escaped),
+      // one char short of the most: the cut dropped as many chars as the escaped closing quote and its `\` took.
+      expect(Buffer.byteLength(JSON.stringify(preview))).toBe(MAX_MESSAGE_BYTES - 256 * 1024 - 1);
+      expect(/^"q+$/.test(preview)).toBe(true);
+    }, 120_000);
+  }
+
+  test("a session with PII: the reply leaves room for the logs that travel with it", async () => {
+    const session = createSession({
+      language: "python",
+      tools: [],
+      requireIsolation: true,
+      interceptor: createPiiInterceptor(policyFromManifest(undefined, "default")),
+    });
+    try {
+      const result = await session.execute('print("x" * 900000)\n["a"] * 2500000\n');
+      expect(result.error).toBeUndefined();
+      expect(result).toMatchObject({ ok: true, result: { truncated: true } });
+      expect(Buffer.byteLength((result.result as { preview: string }).preview)).toBeLessThanOrEqual(256 * 1024);
+      expect(result.logs.length).toBeGreaterThanOrEqual(900000);
+    } finally {
+      await session.close();
+    }
+  }, 120_000);
 });
 
 describe("the other ways a result comes back", () => {

@@ -10,6 +10,7 @@ import {
   wholeJsonTokens,
   wholeLines,
   workerOutputBytes,
+  workerReplyBytes,
 } from "../../../src/sandbox/result.js";
 
 const ctx = (over: Partial<ResultContext>): ResultContext => ({
@@ -263,5 +264,30 @@ describe("the helpers of the cut", () => {
     expect(workerOutputBytes(limits, on)).toBe(MAX_MESSAGE_BYTES - 256 * 1024);
     expect(workerOutputBytes(limits, on, true)).toBe(MAX_MESSAGE_BYTES - 2 * 1024 * 1024 - 256 * 1024);
     expect(workerOutputBytes(resolveLimits({ maxOutputBytes: 16 * 1024 * 1024 }), on)).toBe(16 * 1024 * 1024);
+  });
+
+  test("workerReplyBytes: what one bridge message carries for the result, with or without PII", () => {
+    const limits = resolveLimits({ maxOutputBytes: 200, maxLogBytes: 1024 * 1024 });
+    expect(workerReplyBytes(limits)).toBe(MAX_MESSAGE_BYTES - 256 * 1024);
+    expect(workerReplyBytes(limits, true)).toBe(MAX_MESSAGE_BYTES - 2 * 1024 * 1024 - 256 * 1024);
+    // A max_output_bytes over what a message holds does not raise it: the worker cuts to what fits.
+    expect(workerReplyBytes(resolveLimits({ maxOutputBytes: 20 * 1024 * 1024 }))).toBe(MAX_MESSAGE_BYTES - 256 * 1024);
+    // Session logs that would fill the message still leave room for a short preview.
+    expect(workerReplyBytes(resolveLimits({ maxLogBytes: 8 * 1024 * 1024 }), true)).toBe(4 * 1024);
+    const on = createPiiInterceptor(policyFromManifest(undefined, "default"));
+    expect(workerOutputBytes(limits, on)).toBe(workerReplyBytes(limits));
+  });
+
+  test("a result under max_output_bytes that the worker still had to cut says why (one bridge message)", () => {
+    const result = buildResult(
+      ctx({
+        limits: resolveLimits({ maxOutputBytes: 20 * 1024 * 1024 }),
+        reply: { ok: true, truncated: { bytes: 12_000_000, preview: '["a","a' } },
+      }),
+    );
+    const notice = `the result is 12000000 bytes of JSON, more than one ${MAX_MESSAGE_BYTES}-byte bridge message can carry; only a preview is kept`;
+    expect(result).toMatchObject({ ok: true, result: { truncated: true, notice, preview: '["a","a' } });
+    expect(result.warnings).toEqual([notice]);
+    expect(result.truncated).toEqual({ result: notice });
   });
 });
