@@ -4,6 +4,7 @@ import type { Problem } from "../../core/problem.js";
 import { findDrift } from "../../core/testing/fingerprintCheck.js";
 import { caseFailures, type ReplayFindings } from "../../core/testing/outcome.js";
 import { cassetteNameOf } from "../../core/testing/parseTestFile.js";
+import { maskPiiInPointer } from "../../core/testing/redact.js";
 import type { CaseResult } from "../../core/testing/results.js";
 import { CASSETTE_VERSION, type Cassette, type Failure, type LocatedTestCase } from "../../core/testing/types.js";
 import { isSkillsError } from "../../errors.js";
@@ -17,6 +18,7 @@ import {
 import type { ToolBackend, ToolInfo } from "../../mcp/types.js";
 import type { Runner } from "../../sandbox/types.js";
 import type { ProjectConfig } from "../../store/config.js";
+import { maskValue } from "../pii.js";
 import { displayPath } from "../run.js";
 import { openToolset, type Toolset } from "../toolset.js";
 import { checkInput, type Executed, execute } from "./execute.js";
@@ -139,21 +141,30 @@ export async function runCase(
     }
     base.cassette = cassetteDisplay;
     base.recorded = true;
-    for (const flag of cassette.pii ?? []) {
-      base.warnings.push({
-        ...problemAt(
-          cassetteDisplay,
-          "CASSETTE_PII",
-          `looks like personal data (${flag.type}) at ${flag.pointer}`,
-          1,
-          "check the cassette before committing it; use test data without real personal data",
-        ),
-        severity: "warning",
-        pointer: flag.pointer,
-      });
-    }
+    base.warnings.push(...cassettePiiWarnings(cassette, cassetteDisplay));
   }
   return finishCase(base, testCase, outcome, replay?.report(), strictWarnings);
+}
+
+/**
+ * One warning per personal-looking value the recorder flagged. The output goes to terminals and CI logs, so a key
+ * that holds personal data (`{"ada@example.com": ...}`) is shown masked, as `skills pii scan` shows values.
+ */
+export function cassettePiiWarnings(cassette: Cassette, file: string): Problem[] {
+  return (cassette.pii ?? []).map((flag) => {
+    const pointer = maskPiiInPointer(flag.pointer, maskValue);
+    return {
+      ...problemAt(
+        file,
+        "CASSETTE_PII",
+        `looks like personal data (${flag.type}) at ${pointer}`,
+        1,
+        "check the cassette before committing it; use test data without real personal data",
+      ),
+      severity: "warning" as const,
+      pointer,
+    };
+  });
 }
 
 function finishCase(

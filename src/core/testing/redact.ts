@@ -125,23 +125,72 @@ const PII_SHAPES: { type: string; regex: RegExp; check?: (match: string) => bool
   },
 ];
 
-/** Types of personal-looking values per string in the tree (no values are kept). */
+/** Types of personal data in one string, in PII_SHAPES order. */
+function piiTypesIn(text: string): string[] {
+  const seen = new Set<string>();
+  for (const shape of PII_SHAPES) {
+    for (const match of text.matchAll(shape.regex)) {
+      if (!shape.check || shape.check(match[0])) seen.add(shape.type);
+    }
+  }
+  return [...seen];
+}
+
+/**
+ * Types of personal-looking values per string in the tree (no values are kept). A key that looks like personal data
+ * (`{"ada@example.com": {...}}`) is flagged at its own pointer. Pointers hold keys as written: show them to a person
+ * only through `maskPiiInPointer`.
+ */
 export function flagPii(value: unknown, base = ""): PiiFlag[] {
   const flags: PiiFlag[] = [];
   const walk = (node: unknown, pointer: string): void => {
     if (typeof node === "string") {
-      const seen = new Set<string>();
-      for (const shape of PII_SHAPES) {
-        for (const match of node.matchAll(shape.regex)) {
-          if (!shape.check || shape.check(match[0])) seen.add(shape.type);
-        }
-      }
-      for (const type of seen) flags.push({ pointer, type });
+      for (const type of piiTypesIn(node)) flags.push({ pointer, type });
     } else if (Array.isArray(node)) {
       for (const [i, item] of node.entries()) walk(item, `${pointer}/${i}`);
     } else if (isPlainObject(node))
-      for (const [k, child] of Object.entries(node)) walk(child, `${pointer}/${escapePointer(k)}`);
+      for (const [k, child] of Object.entries(node)) {
+        const at = `${pointer}/${escapePointer(k)}`;
+        for (const type of piiTypesIn(k)) flags.push({ pointer: at, type });
+        walk(child, at);
+      }
   };
   walk(value, base);
   return flags;
+}
+
+/**
+ * A pointer fit to print: in every segment, what looks like personal data (the same shapes `flagPii` flags) is
+ * replaced by `mask` of it, so `/result/ada@example.com/phone` reads `/result/a•••m/phone`.
+ */
+export function maskPiiInPointer(pointer: string, mask: (value: string) => string): string {
+  return pointer
+    .split("/")
+    .map((segment, i) => {
+      if (i === 0) return segment;
+      const key = segment.replace(/~1/g, "/").replace(/~0/g, "~");
+      const spans: [number, number][] = [];
+      for (const shape of PII_SHAPES) {
+        for (const match of key.matchAll(shape.regex)) {
+          if (!shape.check || shape.check(match[0])) spans.push([match.index, match.index + match[0].length]);
+        }
+      }
+      if (spans.length === 0) return segment;
+      // Overlapping matches (a card number read as a phone, too) are masked as one.
+      spans.sort((a, b) => a[0] - b[0]);
+      const merged: [number, number][] = [];
+      for (const [start, end] of spans) {
+        const last = merged[merged.length - 1];
+        if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+        else merged.push([start, end]);
+      }
+      let out = "";
+      let done = 0;
+      for (const [start, end] of merged) {
+        out += key.slice(done, start) + mask(key.slice(start, end));
+        done = end;
+      }
+      return escapePointer(out + key.slice(done));
+    })
+    .join("/");
 }
