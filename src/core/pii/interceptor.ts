@@ -12,10 +12,18 @@ import { toolKey } from "../../mcp/types.js";
 import type { ToolCallInterceptor } from "../../sandbox/types.js";
 import { PiiAuditLog } from "./audit.js";
 import { scanPii } from "./scan.js";
-import { restoreJson, tokenizeJson, tokenizeTextOrJson } from "./tokenize.js";
+import {
+  restoreJson,
+  retokenizeKnown,
+  tokenSpans,
+  tokenizeJson,
+  tokenizeString,
+  tokenizeTextOrJson,
+} from "./tokenize.js";
 import type { PiiAudit, PiiPolicy, PiiType } from "./types.js";
 import { TokenVault, type VaultEntry } from "./vault.js";
 import { walkJson } from "./walk.js";
+import { type Occurrence, WatchIndex } from "./watch.js";
 
 export interface PiiInterceptor extends ToolCallInterceptor {
   readonly policy: PiiPolicy;
@@ -74,60 +82,72 @@ function isCallToolResult(value: unknown): value is { content: unknown[]; struct
 
 type Part = Record<string, unknown>;
 
+/** How a result's parts are tokenized: its texts (JSON-aware), and anything else. */
+interface PartTokenizer {
+  text(value: string): string;
+  json(value: unknown, reuse?: (text: string) => string | undefined): unknown;
+}
+
 /**
  * An MCP result, every part of it: text content and embedded text resources JSON-aware, structuredContent (where a
  * string equal to a text content's text takes that text's tokenized form, so nothing is counted twice), resource
  * links, uris, annotations, `_meta` and any other field. Only binary payloads (image / audio `data`, resource `blob`)
- * are left as they are.
+ * are left as they are. A value found by its field name in a later part is then looked for in the earlier ones.
  */
 function tokenizeResult(result: unknown, policy: PiiPolicy, vault: TokenVault, count: Count): unknown {
-  if (!isCallToolResult(result)) return tokenizeJson(result, policy, vault, count);
+  const mark = vault.watched.length;
+  const out = tokenizeParts(result, {
+    text: (value) => tokenizeTextOrJson(value, policy, vault, count),
+    json: (value, reuse) => tokenizeJson(value, policy, vault, count, reuse),
+  });
+  if (vault.watched.length === mark) return out;
+  const fresh = new WatchIndex(vault.watched.slice(mark)).present(JSON.stringify(out ?? null));
+  if (fresh.length === 0) return out;
+  const index = new WatchIndex(fresh);
+  const again = (value: unknown) => retokenizeKnown(value, index, policy, vault, count);
+  return tokenizeParts(out, { text: (value) => again(value) as string, json: again });
+}
+
+function tokenizeParts(result: unknown, tok: PartTokenizer): unknown {
+  if (!isCallToolResult(result)) return tok.json(result);
   const texts: { before: string; after: string }[] = [];
   const text = (value: string) => {
-    const after = tokenizeTextOrJson(value, policy, vault, count);
+    const after = tok.text(value);
     texts.push({ before: value, after });
     return after;
   };
   const content = result.content.map((item) => {
-    if (typeof item !== "object" || item === null || Array.isArray(item))
-      return tokenizeJson(item, policy, vault, count);
+    if (typeof item !== "object" || item === null || Array.isArray(item)) return tok.json(item);
     const part = item as Part;
     if (part.type === "text" && typeof part.text === "string") {
-      return tokenizeFields(part, ["text"], policy, vault, count, { text: text(part.text) });
+      return tokenizeFields(part, ["text"], tok, { text: text(part.text) });
     }
-    if (part.type === "image" || part.type === "audio") return tokenizeFields(part, ["data"], policy, vault, count, {});
+    if (part.type === "image" || part.type === "audio") return tokenizeFields(part, ["data"], tok, {});
     if (part.type === "resource" && typeof part.resource === "object" && part.resource !== null) {
       const resource = part.resource as Part;
       const inner =
         typeof resource.text === "string"
-          ? tokenizeFields(resource, ["text"], policy, vault, count, { text: text(resource.text) })
-          : tokenizeFields(resource, ["blob"], policy, vault, count, {});
-      return tokenizeFields(part, ["resource"], policy, vault, count, { resource: inner });
+          ? tokenizeFields(resource, ["text"], tok, { text: text(resource.text) })
+          : tokenizeFields(resource, ["blob"], tok, {});
+      return tokenizeFields(part, ["resource"], tok, { resource: inner });
     }
-    return tokenizeJson(part, policy, vault, count);
+    return tok.json(part);
   });
   const reuse = (value: string) => texts.find((t) => t.before.length === value.length && t.before === value)?.after;
   const out: Part = {};
   for (const [key, value] of Object.entries(result as Part)) {
     if (key === "content") out.content = content;
     else if (key === "isError") out.isError = value;
-    else out[key] = tokenizeJson(value, policy, vault, count, reuse);
+    else out[key] = tok.json(value, reuse);
   }
   return out;
 }
 
 /** `part` with every field tokenized, except `kept` ones, which take the values in `done` or stay as they are. */
-function tokenizeFields(
-  part: Part,
-  kept: string[],
-  policy: PiiPolicy,
-  vault: TokenVault,
-  count: Count,
-  done: Part,
-): Part {
+function tokenizeFields(part: Part, kept: string[], tok: PartTokenizer, done: Part): Part {
   const rest: Part = {};
   for (const [key, value] of Object.entries(part)) if (!kept.includes(key)) rest[key] = value;
-  const tokenized = tokenizeJson(rest, policy, vault, count) as Part;
+  const tokenized = tok.json(rest) as Part;
   const out: Part = {};
   for (const key of Object.keys(part)) {
     out[key] = kept.includes(key) ? (key in done ? done[key] : part[key]) : tokenized[key];
@@ -156,33 +176,47 @@ function knownValuesIn(value: unknown, vault: TokenVault, policy: PiiPolicy): Va
     );
     haystack = parts.join("\n");
   }
-  const present: VaultEntry[] = [];
-  for (const entry of vault.entries()) {
-    if (entry.value.length >= 3 && haystack.includes(entry.value)) present.push(entry);
-  }
-  return present.sort((a, b) => b.value.length - a.value.length);
+  return [...new Set(knownOccurrences(haystack, vault.allIndex()).map((o) => o.entry))];
 }
 
-function replaceKnown(text: string, entries: VaultEntry[], count: Count): string {
-  let out = text;
-  for (const entry of entries) {
-    if (!out.includes(entry.value)) continue;
-    const parts = out.split(entry.value);
-    for (let i = 1; i < parts.length; i++) count(entry.type);
-    out = parts.join(entry.token);
+/** Occurrences of known values (as written or JSON-escaped) outside the tokens in the text, not overlapping. */
+function knownOccurrences(text: string, index: WatchIndex): Occurrence[] {
+  const found = index.find(text);
+  if (found.length === 0) return found;
+  const tokens = tokenSpans(text);
+  const kept: Occurrence[] = [];
+  let end = -1;
+  for (const o of found) {
+    if (o.start < end || tokens.some(([a, b]) => o.start < b && a < o.end)) continue;
+    kept.push(o);
+    end = o.end;
   }
-  return out;
+  return kept;
+}
+
+function replaceKnown(text: string, index: WatchIndex, count: Count): string {
+  const found = knownOccurrences(text, index);
+  if (found.length === 0) return text;
+  let out = "";
+  let last = 0;
+  for (const o of found) {
+    out += text.slice(last, o.start) + o.entry.token;
+    count(o.entry.type);
+    last = o.end;
+  }
+  return out + text.slice(last);
 }
 
 function scrubKnownValues(value: unknown, vault: TokenVault, policy: PiiPolicy, count: Count): unknown {
   const present = knownValuesIn(value, vault, policy);
   if (present.length === 0) return value;
-  if (typeof value === "string") return replaceKnown(value, present, count);
+  const index = new WatchIndex(present);
+  if (typeof value === "string") return replaceKnown(value, index, count);
   return walkJson(
     value,
     policy,
     (text) => {
-      const replaced = replaceKnown(text, present, count);
+      const replaced = replaceKnown(text, index, count);
       return replaced === text ? undefined : replaced;
     },
     true,
@@ -196,6 +230,11 @@ function refuseLeaks(value: unknown, policy: PiiPolicy, vault: TokenVault, log: 
   for (const finding of scanPii(value, policy)) {
     counts.set(finding.type, (counts.get(finding.type) ?? 0) + 1);
     pointer ??= finding.path;
+  }
+  // A pointer names keys, and a key can be the value itself ({"zed@example.com": 1}): it is told in tokens too.
+  if (pointer !== undefined) {
+    const known = scrubKnownValues(pointer, vault, policy, () => {}) as string;
+    pointer = tokenizeString(known, policy, vault, () => {}) ?? known;
   }
   if (counts.size === 0) return;
   log.refused();

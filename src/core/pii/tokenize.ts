@@ -5,7 +5,8 @@ import { numberDigits, tokenizeJsonFast } from "./jsonFast.js";
 import { JsonSyntaxError, type LiteralFilter, lexJson } from "./jsonLexer.js";
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
 import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
-import { TOKEN_RE, type TokenVault, type VaultEntry } from "./vault.js";
+import { TOKEN_RE, type TokenVault } from "./vault.js";
+import { WatchIndex } from "./watch.js";
 import { walkJson } from "./walk.js";
 
 /** Called once per replaced occurrence. */
@@ -21,15 +22,21 @@ function replaceMatches(
   let out = "";
   let last = 0;
   for (const m of matches) {
-    const value = text.slice(m.start, m.end);
+    const value = m.known ?? text.slice(m.start, m.end);
     const { token, isNew } = vault.tokenFor(m.type, value);
-    if (isNew && !standsAlone(value, m.type, policy)) vault.watch(vault.entryFor(value)!, "weak");
+    // Short values found by field name alone ("pin": "2024") are not hunted for elsewhere: they are everywhere.
+    if (isNew && value.length >= MIN_WEAK && !standsAlone(value, m.type, policy)) {
+      vault.watch(vault.entryFor(value)!, "weak");
+    }
     out += text.slice(last, m.start) + token;
     count(m.type);
     last = m.end;
   }
   return out + text.slice(last);
 }
+
+/** Values found only by their field name are looked for elsewhere from this length on. */
+const MIN_WEAK = 6;
 
 /** Whether a detector finds this whole value with no field name or label around it. */
 function standsAlone(value: string, type: PiiType, policy: PiiPolicy): boolean {
@@ -47,21 +54,27 @@ export function tokenizeString(
   vault: TokenVault,
   count: CountFn,
   ctx: KeyContext = NO_CONTEXT,
-  watched?: readonly VaultEntry[],
+  watched?: WatchIndex,
   knownOnly = false,
 ): string | undefined {
   let matches = knownOnly ? NO_MATCHES : detectInString(text, policy, ctx);
+  if (!knownOnly && ctx.hint === "credit_card" && matches.length === 0 && lostPrecision(text)) {
+    // A card number beyond 2^53 that JSON.parse rounded: no longer Luhn-valid, still mostly the real digits.
+    matches = [{ type: "credit_card", start: 0, end: text.length, confidence: 1 }];
+  }
   if (vault.size > 0 && text.length >= 3) {
     const known = knownValueMatches(text, vault);
-    if (watched !== undefined && watched.length > 0) findWatched(text, watched, known);
+    if (watched !== undefined) findWatched(text, watched, known);
     if (known.length > 0) {
-      // A value this run already knows wins over a detector's longer match across it ("a@x.coma@x.com" is two
-      // known addresses, not one new address that would leave "a@" in clear).
+      // A value the run knows and a detector's match across it: the detector's match wins when it holds the known
+      // value whole ("hunter2@corp.example" is one new address), the known value when the two only overlap
+      // ("a@x.coma@x.com" is two known addresses, not one new one that would leave "a@" in clear).
       const kept = resolveOverlaps(known);
-      matches = resolveOverlaps([
-        ...matches.filter((m) => !kept.some((k) => m.start < k.end && k.start < m.end)),
-        ...kept,
-      ]);
+      const overlap = (a: PiiMatch, b: PiiMatch) => a.start < b.end && b.start < a.end;
+      const holds = (m: PiiMatch, k: PiiMatch) =>
+        m.start <= k.start && k.end <= m.end && m.end - m.start > k.end - k.start;
+      const detected = matches.filter((m) => kept.every((k) => !overlap(m, k) || holds(m, k)));
+      matches = resolveOverlaps([...detected, ...kept.filter((k) => !detected.some((m) => overlap(m, k)))]);
     }
   }
   return matches.length === 0 ? undefined : replaceMatches(text, matches, policy, vault, count);
@@ -89,20 +102,35 @@ function knownValueMatches(text: string, vault: TokenVault): PiiMatch[] {
   return out;
 }
 
+/** 16 to 19 digits that a JavaScript number cannot hold exactly (a card number that went through JSON.parse). */
+function lostPrecision(text: string): boolean {
+  return /^\d{16,19}$/.test(text) && !Number.isSafeInteger(Number(text));
+}
+
 /**
- * Watched values inside longer text: a value restored into a tool's arguments anywhere at all ("9ada@example.com9",
- * "ada@example.com.txt"), a value found only thanks to its field name wherever letters or digits do not continue it
- * on either side ("tel:5550100" but not "15550100").
+ * Watched values inside longer text (as written or JSON-escaped): a value restored into a tool's arguments anywhere
+ * at all ("9ada@example.com9", "ada@example.com.txt"), a value found only thanks to its field name wherever letters
+ * or digits do not continue it on either side ("tel:5550100" but not "15550100"). Never inside a token this layer
+ * handed out: `[SECRET_1]` holds "SECRET" but is not the value "SECRET".
  */
-function findWatched(text: string, watched: readonly VaultEntry[], out: PiiMatch[]): void {
-  for (const entry of watched) {
-    const n = entry.value.length;
-    if (n < 3) continue;
-    for (let at = text.indexOf(entry.value); at >= 0; at = text.indexOf(entry.value, at + n)) {
-      if (!entry.restored && (alnumAt(text, at - 1) || alnumAt(text, at + n))) continue;
-      out.push({ type: entry.type, start: at, end: at + n, confidence: 1 });
-    }
+function findWatched(text: string, watched: WatchIndex, out: PiiMatch[]): void {
+  const found = watched.find(text);
+  if (found.length === 0) return;
+  const tokens = tokenSpans(text);
+  for (const { start, end, entry } of found) {
+    if (!entry.restored && (alnumAt(text, start - 1) || alnumAt(text, end))) continue;
+    if (tokens.some(([a, b]) => start < b && a < end)) continue;
+    out.push({ type: entry.type, start, end, confidence: 1, known: entry.value });
   }
+}
+
+/** Where tokens (`[EMAIL_1]`) stand in a text. */
+export function tokenSpans(text: string): [number, number][] {
+  if (!text.includes("[")) return [];
+  const spans: [number, number][] = [];
+  TOKEN_RE.lastIndex = 0;
+  for (let m = TOKEN_RE.exec(text); m; m = TOKEN_RE.exec(text)) spans.push([m.index, m.index + m[0].length]);
+  return spans;
 }
 
 function alnumAt(text: string, i: number): boolean {
@@ -111,16 +139,16 @@ function alnumAt(text: string, i: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-/** Watched entries that occur in `haystack` (as they are, or as they read inside a JSON string literal). */
-export function watchedIn(haystack: string, entries: readonly VaultEntry[]): VaultEntry[] {
-  const present: VaultEntry[] = [];
-  for (const entry of entries) {
-    if (entry.value.length < 3) continue;
-    if (haystack.includes(entry.value) || haystack.includes(JSON.stringify(entry.value).slice(1, -1))) {
-      present.push(entry);
-    }
-  }
-  return present;
+/** An index of the entries of `index` that occur in `haystack`; undefined when none does. */
+function presentIn(haystack: string, index: WatchIndex): WatchIndex | undefined {
+  if (index.size === 0) return undefined;
+  const present = index.present(haystack);
+  return present.length === 0 ? undefined : new WatchIndex(present);
+}
+
+/** The entries watched since `mark` (first found in the text just read) that occur in `haystack`. */
+function freshIn(haystack: string, vault: TokenVault, mark: number): WatchIndex | undefined {
+  return vault.watched.length > mark ? presentIn(haystack, new WatchIndex(vault.watched.slice(mark))) : undefined;
 }
 
 /**
@@ -135,7 +163,7 @@ export function tokenizeJson(
   reuse?: (text: string) => string | undefined,
 ): unknown {
   const mark = vault.watched.length;
-  const before = mark > 0 ? watchedIn(JSON.stringify(value ?? null), vault.watched) : [];
+  const before = mark > 0 ? presentIn(JSON.stringify(value ?? null), vault.watchedIndex()) : undefined;
   let out = walkJson(
     value,
     policy,
@@ -147,11 +175,11 @@ export function tokenizeJson(
           : done
         : tokenizeNested(text, policy, vault, count, ctx, before);
     },
-    before.length > 0,
+    before !== undefined,
   );
   // Values first found in this very value (under a `phone` key, say) may sit in an earlier field as well.
-  const fresh = vault.watched.length > mark ? watchedIn(JSON.stringify(out ?? null), vault.watched.slice(mark)) : [];
-  if (fresh.length > 0) {
+  const fresh = freshIn(JSON.stringify(out ?? null), vault, mark);
+  if (fresh !== undefined) {
     out = walkJson(out, policy, (text, ctx) => tokenizeNested(text, policy, vault, count, ctx, fresh, true), true);
   }
   return out;
@@ -163,7 +191,7 @@ function tokenizeNested(
   vault: TokenVault,
   count: CountFn,
   ctx: KeyContext,
-  watched: readonly VaultEntry[],
+  watched: WatchIndex | undefined,
   knownOnly = false,
 ): string | undefined {
   if (text.length > 1 && looksLikeJson(text) && text.charCodeAt(firstNonSpace(text)) !== 34) {
@@ -199,9 +227,9 @@ export function tokenizeJsonText(text: string, policy: PiiPolicy, vault: TokenVa
   // A byte order mark is not JSON; the text after it is.
   if (text.charCodeAt(0) === 0xfeff) return `\ufeff${tokenizeJsonText(text.slice(1), policy, vault, count)}`;
   const mark = vault.watched.length;
-  let out = tokenizeJsonTextWith(text, policy, vault, count, watchedIn(text, vault.watched));
-  const fresh = vault.watched.length > mark ? watchedIn(out, vault.watched.slice(mark)) : [];
-  if (fresh.length > 0) out = tokenizeJsonTextWith(out, policy, vault, count, fresh, true);
+  let out = tokenizeJsonTextWith(text, policy, vault, count, presentIn(text, vault.watchedIndex()));
+  const fresh = freshIn(out, vault, mark);
+  if (fresh !== undefined) out = tokenizeJsonTextWith(out, policy, vault, count, fresh, true);
   return out;
 }
 
@@ -210,10 +238,10 @@ function tokenizeJsonTextWith(
   policy: PiiPolicy,
   vault: TokenVault,
   count: CountFn,
-  watched: readonly VaultEntry[],
+  watched: WatchIndex | undefined,
   knownOnly = false,
 ): string {
-  if (watched.length === 0 && !knownOnly) {
+  if (watched === undefined && !knownOnly) {
     // Fast path first; counts are held back until it succeeds, so a fallback does not count anything twice.
     const counted: PiiType[] = [];
     const fast = tokenizeJsonFast(text, policy, (value, ctx) =>
@@ -237,7 +265,7 @@ export function tokenizeJsonTextFull(
   policy: PiiPolicy,
   vault: TokenVault,
   count: CountFn,
-  watched: readonly VaultEntry[] = [],
+  watched?: WatchIndex,
   knownOnly = false,
 ): string {
   let out = "";
@@ -270,38 +298,54 @@ export function tokenizeJsonTextFull(
   return last === 0 ? text : out + text.slice(last);
 }
 
-/** Where watched values occur in raw text, as sorted [start, end) pairs (as they are, or JSON-escaped). */
-function occurrences(text: string, watched: readonly VaultEntry[]): number[] {
-  if (watched.length === 0) return [];
-  const spans: [number, number][] = [];
-  for (const entry of watched) {
-    const escaped = JSON.stringify(entry.value).slice(1, -1);
-    for (const needle of escaped === entry.value ? [entry.value] : [entry.value, escaped]) {
-      for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
-        spans.push([at, at + needle.length]);
-      }
-    }
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  return spans.flat();
+/** Where watched values occur in raw text (as written or JSON-escaped), sorted by start. */
+interface Hits {
+  starts: number[];
+  ends: number[];
+  /** The longest occurrence: how far back an overlapping one can start. */
+  longest: number;
 }
 
-/** Whether any [start, end) pair of `hits` overlaps [from, to). */
-function overlaps(hits: number[], from: number, to: number): boolean {
-  if (hits.length === 0) return false;
-  // first pair whose start is >= to, then look back: spans are short, a few steps at most
+function occurrences(text: string, watched: WatchIndex | undefined): Hits {
+  const hits: Hits = { starts: [], ends: [], longest: 0 };
+  if (watched === undefined) return hits;
+  for (const { start, end } of watched.find(text)) {
+    hits.starts.push(start);
+    hits.ends.push(end);
+    hits.longest = Math.max(hits.longest, end - start);
+  }
+  return hits;
+}
+
+/** Whether any occurrence overlaps [from, to). */
+function overlaps(hits: Hits, from: number, to: number): boolean {
+  const { starts, ends } = hits;
+  if (starts.length === 0) return false;
+  // the first occurrence that starts at or after `to`; overlapping ones start before it, at most `longest` back
   let lo = 0;
-  let hi = hits.length / 2;
+  let hi = starts.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (hits[mid * 2]! < to) lo = mid + 1;
+    if (starts[mid]! < to) lo = mid + 1;
     else hi = mid;
   }
-  for (let i = lo - 1; i >= 0; i--) {
-    if (hits[i * 2 + 1]! > from) return true;
-    if (from - hits[i * 2]! > 4096) break;
-  }
+  for (let i = lo - 1; i >= 0 && from - starts[i]! < hits.longest; i--) if (ends[i]! > from) return true;
   return false;
+}
+
+/**
+ * Looks only for the values of `index` (no detectors) in a string (JSON-aware) or in every string, key and number of
+ * a parsed value: the pass over a whole tool result once a later part of it gave away a value found by field name.
+ */
+export function retokenizeKnown(
+  value: unknown,
+  index: WatchIndex,
+  policy: PiiPolicy,
+  vault: TokenVault,
+  count: CountFn,
+): unknown {
+  if (typeof value === "string") return tokenizeNested(value, policy, vault, count, NO_CONTEXT, index, true) ?? value;
+  return walkJson(value, policy, (text, ctx) => tokenizeNested(text, policy, vault, count, ctx, index, true), true);
 }
 
 /** Text that may be JSON (a server's text content): JSON-aware when it parses, plain text otherwise. */
@@ -314,9 +358,9 @@ export function tokenizeTextOrJson(text: string, policy: PiiPolicy, vault: Token
     }
   }
   const mark = vault.watched.length;
-  let out = tokenizeString(text, policy, vault, count, NO_CONTEXT, watchedIn(text, vault.watched)) ?? text;
-  const fresh = vault.watched.length > mark ? watchedIn(out, vault.watched.slice(mark)) : [];
-  if (fresh.length > 0) out = tokenizeString(out, policy, vault, count, NO_CONTEXT, fresh, true) ?? out;
+  let out = tokenizeString(text, policy, vault, count, NO_CONTEXT, presentIn(text, vault.watchedIndex())) ?? text;
+  const fresh = freshIn(out, vault, mark);
+  if (fresh !== undefined) out = tokenizeString(out, policy, vault, count, NO_CONTEXT, fresh, true) ?? out;
   return out;
 }
 

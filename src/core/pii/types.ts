@@ -16,6 +16,8 @@ export interface PiiMatch {
   end: number;
   /** 0..1; key context raises it. Matches below the policy's threshold are dropped. */
   confidence: number;
+  /** For a value the run already knows, found in another spelling (JSON-escaped): the value itself. */
+  known?: string;
 }
 
 /** A match placed in a document: for JSON, `path` is the JSON pointer of the string (or key) it sits in. */

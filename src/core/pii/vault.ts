@@ -4,6 +4,7 @@
  * information about the value (not even a hash).
  */
 import type { PiiType } from "./types.js";
+import { WatchIndex } from "./watch.js";
 
 export const TOKEN_RE = /\[[A-Z][A-Z0-9_]*_\d+\]/g;
 
@@ -29,6 +30,10 @@ export class TokenVault {
   readonly #byToken = new Map<string, VaultEntry>();
   readonly #counters = new Map<string, number>();
   readonly #watched: VaultEntry[] = [];
+  #watchedIndex?: WatchIndex;
+  #watchedIndexed = 0;
+  #allIndex?: WatchIndex;
+  #allIndexed = 0;
 
   /** The token of a value; the same value always gets the same token within this vault. */
   tokenFor(type: PiiType, value: string): { token: string; isNew: boolean } {
@@ -58,6 +63,24 @@ export class TokenVault {
   /** Watched entries, oldest first; `watched.length` before some work and a slice after give the new ones. */
   get watched(): readonly VaultEntry[] {
     return this.#watched;
+  }
+
+  /** An index of the watched entries (rebuilt when more are watched). */
+  watchedIndex(): WatchIndex {
+    if (this.#watchedIndex === undefined || this.#watchedIndexed !== this.#watched.length) {
+      this.#watchedIndex = new WatchIndex(this.#watched);
+      this.#watchedIndexed = this.#watched.length;
+    }
+    return this.#watchedIndex;
+  }
+
+  /** An index of every entry (rebuilt when values are added): what leaves the run is checked against all of them. */
+  allIndex(): WatchIndex {
+    if (this.#allIndex === undefined || this.#allIndexed !== this.#byValue.size) {
+      this.#allIndex = new WatchIndex([...this.#byValue.values()]);
+      this.#allIndexed = this.#byValue.size;
+    }
+    return this.#allIndex;
   }
 
   lookup(token: string): VaultEntry | undefined {

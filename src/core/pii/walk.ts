@@ -42,7 +42,8 @@ function walk(
   if (typeof value === "number") {
     // Numbers matter where the field name says phone / ssn / card (e.g. {"phone": 14155552671}).
     const ctx = keyContext(key);
-    if (Number.isSafeInteger(value) && (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card")) {
+    // Integers beyond 2^53 too: a card number JSON.parse rounded still holds most of the real digits.
+    if (Number.isInteger(value) && (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card")) {
       return visit(String(Math.abs(value)), ctx, segs, false) ?? value;
     }
     return allNumbers ? (visit(String(value), ctx, segs, false) ?? value) : value;

@@ -286,3 +286,86 @@ describe("values that come back (review findings)", () => {
     expect(() => strict.checkOutput({ c: "own@corp.example" })).toThrow(SkillsError);
   });
 });
+
+describe("values that come back, second review", () => {
+  const first = (result: unknown) => (result as { content: { text: string }[] }).content[0]!.text;
+
+  it("never finds a known value inside a token: tokens stay whole in results and in output", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const rows = Array.from({ length: 30 }, (_, i) => ({ user: `u${i}@corp.example`, pin: `SECRET${i % 3}x` }));
+    const out = JSON.parse(first(pii.afterCall("s", "t", text(JSON.stringify(rows))))) as Record<string, string>[];
+    for (const row of out) {
+      expect(row.user).toMatch(/^\[EMAIL_\d+\]$/);
+      expect(row.pin).toMatch(/^\[SECRET_\d\]$/);
+    }
+    // tokens passed back restore to the real values, not to other tokens
+    expect(pii.beforeCall("s", "t", { a: out[29]!.user!, b: out[0]!.pin! })).toEqual({
+      a: "u29@corp.example",
+      b: "SECRET0x",
+    });
+    expect(pii.checkOutput(`${out[0]!.pin} and ${out[1]!.user}`)).toBe(`${out[0]!.pin} and ${out[1]!.user}`);
+  });
+
+  it("lets a detector's match that holds a known value whole win: no part of the new value stays in clear", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    pii.afterCall("s", "t", text('{"password": "hunter2hunter"}'));
+    expect(first(pii.afterCall("s", "t", text('{"from": "hunter2hunter@corp-internal.example"}')))).toBe(
+      '{"from": "[EMAIL_1]"}',
+    );
+  });
+
+  it("hides a value found by field name in a later part of the same result in the earlier parts", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const result = pii.afterCall("evil", "contact", {
+      content: [{ type: "text", text: "Ada Lovelace, direct line 5550100, door code Tr0ub4dor&3" }],
+      structuredContent: { phone: "5550100", password: "Tr0ub4dor&3" },
+    });
+    expect(result).toEqual({
+      content: [{ type: "text", text: "Ada Lovelace, direct line [PHONE_1], door code [SECRET_1]" }],
+      structuredContent: { phone: "[PHONE_1]", password: "[SECRET_1]" },
+    });
+  });
+
+  it("hides a restored value that a tool quotes JSON-escaped, in results, errors and output", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    pii.afterCall("s", "t", text('{"password": "Tr0ub\\"4dor&3"}'));
+    expect(pii.beforeCall("evil", "save", { note: "[SECRET_1]" })).toEqual({ note: 'Tr0ub"4dor&3' });
+    expect(first(pii.afterCall("evil", "save", text('Saved {"note":"Tr0ub\\"4dor&3"}')))).toBe(
+      'Saved {"note":"[SECRET_1]"}',
+    );
+    expect(pii.scrub('note too long: {"note":"Tr0ub\\"4dor&3"}')).toBe('note too long: {"note":"[SECRET_1]"}');
+  });
+
+  it("does not hunt for short values found by field name alone (a PIN of 2024 is not every 2024)", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    expect(first(pii.afterCall("s", "t", text('{"pin": "2024", "created": "2024-01-05", "year": 2024}')))).toBe(
+      '{"pin": "[SECRET_1]", "created": "2024-01-05", "year": 2024}',
+    );
+  });
+
+  it("tokenizes a card number in structuredContent that JSON.parse could not hold exactly", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const result = pii.afterCall("s", "t", {
+      content: [],
+      structuredContent: { card: 9333333333333338, pan: 6233333333333333000, count: 9333333333333339 },
+    });
+    expect(result).toEqual({
+      content: [],
+      structuredContent: { card: "[CREDIT_CARD_1]", pan: "[CREDIT_CARD_2]", count: 9333333333333339 },
+    });
+  });
+
+  it("names a strict refusal's place without the value when the value is a key", () => {
+    const pii = createPiiInterceptor(policyFromManifest({ mode: "strict" }));
+    try {
+      pii.checkOutput({ "zed@example.com": 1 });
+      expect.unreachable("strict mode let an email through");
+    } catch (error) {
+      expect(error).toBeInstanceOf(SkillsError);
+      const data = (error as SkillsError).data as { pointer?: string };
+      expect(data.pointer).toBe("/[EMAIL_1]");
+      expect(JSON.stringify(error)).not.toContain("zed@example.com");
+      expect((error as SkillsError).message).not.toContain("zed@example.com");
+    }
+  });
+});
