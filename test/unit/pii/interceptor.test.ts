@@ -345,13 +345,12 @@ describe("values that come back, second review", () => {
 
   it("tokenizes a card number in structuredContent that JSON.parse could not hold exactly", () => {
     const pii = createPiiInterceptor(policyFromManifest());
-    const result = pii.afterCall("s", "t", {
-      content: [],
-      structuredContent: { card: 9333333333333338, pan: 6233333333333333000, count: 9333333333333339 },
-    });
+    // as the SDK hands it over: parsed from the server's JSON, the 19-digit number rounded
+    const structuredContent = JSON.parse('{"card": 9333333333333338, "pan": 6233333333333333301, "count": 1048577}');
+    const result = pii.afterCall("s", "t", { content: [], structuredContent });
     expect(result).toEqual({
       content: [],
-      structuredContent: { card: "[CREDIT_CARD_1]", pan: "[CREDIT_CARD_2]", count: 9333333333333339 },
+      structuredContent: { card: "[CREDIT_CARD_1]", pan: "[CREDIT_CARD_2]", count: 1048577 },
     });
   });
 
