@@ -245,7 +245,7 @@ function tokenizeJsonTextWith(
     // Fast path first; counts are held back until it succeeds, so a fallback does not count anything twice.
     const counted: PiiType[] = [];
     const fast = tokenizeJsonFast(text, policy, (value, ctx) =>
-      tokenizeString(value, policy, vault, (type) => counted.push(type), ctx),
+      tokenizeNested(value, policy, vault, (type) => counted.push(type), ctx, undefined),
     );
     if (fast !== undefined) {
       for (const type of counted) count(type);
@@ -287,7 +287,12 @@ export function tokenizeJsonTextFull(
         if (digits === undefined) return;
         value = digits;
       }
-      const replaced = tokenizeString(value, policy, vault, (type) => counted.push(type), ctx, watched, knownOnly);
+      const tally = (type: PiiType) => counted.push(type);
+      // A string that holds JSON (a document kept as a string field) is read as JSON too.
+      const replaced =
+        lit.kind === "string"
+          ? tokenizeNested(value, policy, vault, tally, ctx, watched, knownOnly)
+          : tokenizeString(value, policy, vault, tally, ctx, watched, knownOnly);
       if (replaced === undefined) return;
       out += text.slice(last, lit.start) + JSON.stringify(replaced);
       last = lit.end;

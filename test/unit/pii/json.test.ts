@@ -113,6 +113,13 @@ describe("tokenizing JSON text in place", () => {
     expect(run('{"phone": 14155552671, "count": 14155552672}')).toBe('{"phone": "[PHONE_1]", "count": 14155552672}');
   });
 
+  it("reads JSON held in a string field of JSON text as JSON, with its field names", () => {
+    const inner = JSON.stringify({ card: "6011000990139424", iban: "gb82west12345698765432", n: 1 });
+    const out = run(JSON.stringify({ doc: inner, note: "plain" }));
+    expect(JSON.parse(JSON.parse(out).doc)).toEqual({ card: "[CREDIT_CARD_1]", iban: "[IBAN_1]", n: 1 });
+    expect(JSON.parse(out).note).toBe("plain");
+  });
+
   it("reads JSON text that starts with a byte order mark as JSON, and keeps the mark", () => {
     expect(run('\ufeff{"iban": "gb82west12345698765432"}')).toBe('\ufeff{"iban": "[IBAN_1]"}');
   });
