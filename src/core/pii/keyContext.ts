@@ -138,6 +138,8 @@ const DIGIT_WORDS = new Set([
 /** Split a key into lower-case words: "clientIPAddress" -> ["client", "ip", "address"], "tel2" -> ["tel", "2"]. */
 export function keyWords(key: string): string[] {
   const words = key
+    // `IPv4Address` is ipv4, address (not i, pv4, address)
+    .replace(/IPv(?=[46])/g, "Ipv")
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
     .toLowerCase()

@@ -113,6 +113,10 @@ describe("detectors", () => {
       expect(keyWords(word)).toEqual([word]);
     }
     expect(keyWords("client_ipv4")).toEqual(["client", "ipv4"]);
+    expect(keyWords("IPv4Address")).toEqual(["ipv4", "address"]);
+    expect(keyWords("remoteIPv6")).toEqual(["remote", "ipv6"]);
+    expect(keyWords("SHA256")).toEqual(["sha256"]);
+    expect(keyWords("Tel2")).toEqual(["tel", "2"]);
     expect(keyWords("2fa")).toEqual(["2fa"]);
   });
 
@@ -130,6 +134,8 @@ describe("detectors", () => {
     ["ipv4", "ip"],
     ["ipv6", "ip"],
     ["ipv4_2", "ip"],
+    ["IPv4Address", "ip"],
+    ["remoteIPv6", "ip"],
     ["password2", "secret"],
     ["apiKey2", "secret"],
     ["access_token_3", "secret"],
