@@ -10,6 +10,7 @@ import { mayContainPii } from "./detect.js";
 import { textFeatures } from "./detectors/text.js";
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
 import { RecordTemplates } from "./recordTemplate.js";
+import { numberDigits } from "./walk.js";
 import type { PiiPolicy } from "./types.js";
 
 /** Replaces a decoded literal's value; undefined keeps it. */
@@ -123,7 +124,7 @@ export function tokenizeJsonFast(
         if (stack.length === 0) topDone = true;
         const ctx = currentCtx();
         if (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card") {
-          const digits = numberDigits(text.slice(k, e));
+          const digits = numberDigits(text.slice(k, e), ctx.hint);
           if (digits !== undefined) {
             const replaced = rewrite(digits, ctx);
             if (replaced !== undefined) replace(k, e, replaced);
@@ -229,17 +230,6 @@ export function tokenizeJsonFast(
   }
   if (stack.length !== 0) return undefined;
   return copied === 0 ? text : out + text.slice(copied);
-}
-
-/**
- * The digits of a number literal that stands for a whole number ("4155552671", "4155552671.0", "4.155552671e9",
- * "-4155552671"), for phone / ssn / card fields; undefined for anything else.
- */
-export function numberDigits(literal: string): string | undefined {
-  if (/^\d+$/.test(literal)) return literal;
-  const n = Number(literal);
-  if (!Number.isSafeInteger(n)) return undefined;
-  return String(Math.abs(n));
 }
 
 /** Whether text[from, to) is a number as JSON spells it (no leading zeros, digits after '.' and 'e'). */

@@ -1,13 +1,13 @@
 /** Replacing detected values with tokens (tool results) and tokens with values (tool arguments). */
 import { detectInString, mayContainPii, resolveOverlaps } from "./detect.js";
 import { textFeatures } from "./detectors/text.js";
-import { numberDigits, tokenizeJsonFast } from "./jsonFast.js";
+import { tokenizeJsonFast } from "./jsonFast.js";
 import { JsonSyntaxError, type LiteralFilter, lexJson } from "./jsonLexer.js";
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
 import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
 import { TOKEN_RE, type TokenVault } from "./vault.js";
 import { WatchIndex } from "./watch.js";
-import { walkJson } from "./walk.js";
+import { numberDigits, walkJson } from "./walk.js";
 
 /** Called once per replaced occurrence. */
 export type CountFn = (type: PiiType) => void;
@@ -283,7 +283,7 @@ export function tokenizeJsonTextFull(
       const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
       let value = lit.value;
       if (lit.kind === "number" && !overlaps(hits, lit.start, lit.end)) {
-        const digits = hintTakesNumbers(ctx) ? numberDigits(value) : undefined;
+        const digits = hintTakesNumbers(ctx) ? numberDigits(value, ctx.hint) : undefined;
         if (digits === undefined) return;
         value = digits;
       }

@@ -171,3 +171,12 @@ describe("tokenizing JSON text in place", () => {
     expect(run(text)).toBe('[{"id":1},{"[EMAIL_1]":2},{"id":3}]');
   });
 });
+
+describe("numbers in phone / ssn / card fields", () => {
+  const run = (text: string) => tokenizeJsonText(text, policy, new TokenVault(), () => {});
+  it("gives an SSN kept as a number its lost leading zero back", () => {
+    expect(run('{"ssn": 78051120, "social_security_number": 1234567.0}')).toBe(
+      '{"ssn": "[SSN_1]", "social_security_number": "[SSN_2]"}',
+    );
+  });
+});
