@@ -124,7 +124,7 @@ export function tokenizeJsonFast(
         if (stack.length === 0) topDone = true;
         const ctx = currentCtx();
         if (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card") {
-          const digits = numberDigits(text.slice(k, e), ctx.hint);
+          const digits = numberDigits(text.slice(k, e));
           if (digits !== undefined) {
             const replaced = rewrite(digits, ctx);
             if (replaced !== undefined) replace(k, e, replaced);

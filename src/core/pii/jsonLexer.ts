@@ -4,6 +4,7 @@
  * That gives `skills pii scan` line:col for JSON files, and lets the bridge replace values inside a server's JSON
  * text without re-serialising it (formatting stays as the server wrote it).
  */
+import { SkillsError } from "../../errors.js";
 import type { PathSegment } from "./pointer.js";
 import { isFieldIgnored } from "./walk.js";
 import type { PiiPolicy } from "./types.js";
@@ -245,7 +246,12 @@ export function lexJson(
   try {
     readValue(undefined, true);
   } catch (error) {
-    if (error instanceof RangeError) throw new JsonSyntaxError("JSON nested too deeply", i);
+    // Not a syntax error: read as plain text instead, the values would lose their field names. Fail closed.
+    if (error instanceof RangeError) {
+      throw new SkillsError("INPUT_INVALID", "the JSON is nested too deeply to be read for personal data", {
+        hint: "flatten the data (a few thousand levels at most)",
+      });
+    }
     throw error;
   }
   ws();

@@ -7,6 +7,7 @@ import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
 import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
 import { TOKEN_RE, type TokenVault } from "./vault.js";
 import { WatchIndex } from "./watch.js";
+import { ssnValid } from "./validators.js";
 import { numberDigits, walkJson } from "./walk.js";
 
 /** Called once per replaced occurrence. */
@@ -58,9 +59,8 @@ export function tokenizeString(
   knownOnly = false,
 ): string | undefined {
   let matches = knownOnly ? NO_MATCHES : detectInString(text, policy, ctx);
-  if (!knownOnly && ctx.hint === "credit_card" && matches.length === 0 && lostPrecision(text)) {
-    // A card number beyond 2^53 that JSON.parse rounded: no longer Luhn-valid, still mostly the real digits.
-    matches = [{ type: "credit_card", start: 0, end: text.length, confidence: 1 }];
+  if (!knownOnly && matches.length === 0 && lostDigits(text, ctx)) {
+    matches = [{ type: ctx.hint!, start: 0, end: text.length, confidence: 1 }];
   }
   if (vault.size > 0 && text.length >= 3) {
     const known = knownValueMatches(text, vault);
@@ -102,9 +102,18 @@ function knownValueMatches(text: string, vault: TokenVault): PiiMatch[] {
   return out;
 }
 
-/** 16 to 19 digits that a JavaScript number cannot hold exactly (a card number that went through JSON.parse). */
-function lostPrecision(text: string): boolean {
-  return /^\d{16,19}$/.test(text) && !Number.isSafeInteger(Number(text));
+/**
+ * Numbers that lost what made them detectable on the way: a card number beyond 2^53 that JSON.parse rounded (no
+ * longer Luhn-valid, still mostly the real digits), an SSN kept as a number that lost its leading zeros
+ * (078051120 -> 78051120). Only under a field named for them.
+ */
+function lostDigits(text: string, ctx: KeyContext): boolean {
+  if (ctx.hint === "credit_card") return /^\d{16,19}$/.test(text) && !Number.isSafeInteger(Number(text));
+  if (ctx.hint === "ssn" && /^\d{7,8}$/.test(text)) {
+    const full = text.padStart(9, "0");
+    return ssnValid(full.slice(0, 3), full.slice(3, 5), full.slice(5));
+  }
+  return false;
 }
 
 /**
@@ -194,15 +203,58 @@ function tokenizeNested(
   watched: WatchIndex | undefined,
   knownOnly = false,
 ): string | undefined {
-  if (text.length > 1 && looksLikeJson(text) && text.charCodeAt(firstNonSpace(text)) !== 34) {
+  // JSON kept in a string is read as JSON, unless the field's own name says what the string holds
+  // ({"cards": "[\"4111...\"]"}): then the whole string is read with that meaning.
+  if (ctx.hint === undefined && text.length > 1 && plausibleJson(text)) {
     try {
-      const out = tokenizeJsonTextWith(text, policy, vault, count, watched, knownOnly);
+      const out = tokenizeJsonTextWith(text, nestedPolicy(policy), vault, count, watched, knownOnly);
       return out === text ? undefined : out;
     } catch (error) {
       if (!(error instanceof JsonSyntaxError)) throw error;
     }
   }
   return tokenizeString(text, policy, vault, count, ctx, watched, knownOnly);
+}
+
+/** Ignore pointers name places in the tool result, not in a document kept inside one of its strings. */
+const nestedPolicies = new WeakMap<PiiPolicy, PiiPolicy>();
+function nestedPolicy(policy: PiiPolicy): PiiPolicy {
+  if (policy.ignorePointers.length === 0) return policy;
+  let nested = nestedPolicies.get(policy);
+  if (!nested) {
+    nested = { ...policy, ignorePointers: [] };
+    nestedPolicies.set(policy, nested);
+  }
+  return nested;
+}
+
+/**
+ * An object or array whose first token could be JSON: a token (`[EMAIL_1]`), a bracketed note (`[draft] ...`) or a
+ * `{name}` placeholder is not tried (and does not cost a thrown syntax error).
+ */
+function plausibleJson(text: string): boolean {
+  let i = firstNonSpace(text);
+  const open = text.charCodeAt(i);
+  if (open !== 123 && open !== 91) return false;
+  i++;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
+    i++;
+  }
+  const c = text.charCodeAt(i);
+  if (open === 123) return c === 34 || c === 125;
+  return (
+    c === 34 ||
+    c === 123 ||
+    c === 91 ||
+    c === 93 ||
+    c === 45 ||
+    (c >= 48 && c <= 57) ||
+    c === 116 ||
+    c === 102 ||
+    c === 110
+  );
 }
 
 function hintTakesNumbers(ctx: KeyContext): boolean {
@@ -283,7 +335,7 @@ export function tokenizeJsonTextFull(
       const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
       let value = lit.value;
       if (lit.kind === "number" && !overlaps(hits, lit.start, lit.end)) {
-        const digits = hintTakesNumbers(ctx) ? numberDigits(value, ctx.hint) : undefined;
+        const digits = hintTakesNumbers(ctx) ? numberDigits(value) : undefined;
         if (digits === undefined) return;
         value = digits;
       }

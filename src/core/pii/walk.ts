@@ -9,10 +9,9 @@ import type { PiiPolicy } from "./types.js";
 
 /**
  * The digits of a number literal that stands for a whole number ("4155552671", "4155552671.0", "4.155552671e9",
- * "-4155552671"), for phone / ssn / card fields; undefined for anything else. An SSN kept as a number has lost its
- * leading zeros (078051120 -> 78051120): under an `ssn` field 7 or 8 digits get them back.
+ * "-4155552671"), for phone / ssn / card fields; undefined for anything else.
  */
-export function numberDigits(literal: string, hint?: string): string | undefined {
+export function numberDigits(literal: string): string | undefined {
   let digits: string | undefined;
   if (/^\d+$/.test(literal)) digits = literal;
   else {
@@ -20,7 +19,7 @@ export function numberDigits(literal: string, hint?: string): string | undefined
     if (!Number.isInteger(n)) return undefined;
     digits = Number.isSafeInteger(n) ? String(Math.abs(n)) : BigInt(n).toString().replace("-", "");
   }
-  return hint === "ssn" && digits.length >= 7 && digits.length < 9 ? digits.padStart(9, "0") : digits;
+  return digits;
 }
 
 /** Returns the replacement string, or undefined to keep the original. */
@@ -60,7 +59,7 @@ function walk(
     const ctx = keyContext(key);
     // Integers beyond 2^53 too: a card number JSON.parse rounded still holds most of the real digits.
     if (Number.isInteger(value) && (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card")) {
-      return visit(numberDigits(String(value), ctx.hint) ?? String(Math.abs(value)), ctx, segs, false) ?? value;
+      return visit(numberDigits(String(value)) ?? String(Math.abs(value)), ctx, segs, false) ?? value;
     }
     return allNumbers ? (visit(String(value), ctx, segs, false) ?? value) : value;
   }

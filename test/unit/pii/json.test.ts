@@ -5,8 +5,10 @@ import {
   policyFromManifest,
   scanPii,
   tokenizeJsonText,
+  tokenizeTextOrJson,
 } from "../../../src/core/pii/index.js";
 import { lexJson, rawOffset } from "../../../src/core/pii/jsonLexer.js";
+import { SkillsError } from "../../../src/errors.js";
 
 const policy = policyFromManifest();
 
@@ -39,7 +41,6 @@ describe("JSON lexer and scanning", () => {
     ['{"a": 1} x', "unexpected text after the JSON value"],
     ['{"a": "\\q"}', "invalid string escape"],
     ["", "unexpected end of JSON"],
-    [`${"[".repeat(20000)}${"]".repeat(20000)}`, "JSON nested too deeply"],
   ])("rejects %j with a message and offset", (text, message) => {
     let error: unknown;
     try {
@@ -50,6 +51,14 @@ describe("JSON lexer and scanning", () => {
     expect(error).toBeInstanceOf(JsonSyntaxError);
     expect((error as JsonSyntaxError).message).toContain(message);
     expect((error as JsonSyntaxError).offset).toBeGreaterThanOrEqual(0);
+  });
+
+  it("fails closed on JSON nested too deeply to read: not a syntax error (which would mean: read it as text)", () => {
+    const deep = `${'{"phone": '.repeat(20000)}"5550100"${"}".repeat(20000)}`;
+    expect(() => lexJson(deep, policy, () => {})).toThrow(/nested too deeply to be read for personal data/);
+    const ignoring = policyFromManifest({ ignore_fields: ["note"] });
+    expect(() => tokenizeJsonText(deep, ignoring, new TokenVault(), () => {})).toThrow(SkillsError);
+    expect(() => tokenizeTextOrJson(deep, ignoring, new TokenVault(), () => {})).toThrow(SkillsError);
   });
 
   it("maps decoded offsets to raw offsets across escapes", () => {
@@ -120,6 +129,21 @@ describe("tokenizing JSON text in place", () => {
     expect(JSON.parse(out).note).toBe("plain");
   });
 
+  it("reads a string under a field named for what it holds with that meaning, even if it is JSON", () => {
+    const out = JSON.parse(run(JSON.stringify({ cards: JSON.stringify(["9999123456789019"]), n: 1 })));
+    expect(out.cards).toBe('["[CREDIT_CARD_1]"]');
+  });
+
+  it("applies ignore pointers to the tool result, not to a document kept inside one of its strings", () => {
+    const ignoring = policyFromManifest({ ignore_fields: ["/owner"] });
+    const text = JSON.stringify({
+      owner: "help@corp.example",
+      payload: JSON.stringify({ owner: "alice@example.com" }),
+    });
+    const out = JSON.parse(tokenizeJsonText(text, ignoring, new TokenVault(), () => {}));
+    expect(out).toEqual({ owner: "help@corp.example", payload: '{"owner":"[EMAIL_1]"}' });
+  });
+
   it("reads JSON text that starts with a byte order mark as JSON, and keeps the mark", () => {
     expect(run('\ufeff{"iban": "gb82west12345698765432"}')).toBe('\ufeff{"iban": "[IBAN_1]"}');
   });
@@ -174,9 +198,9 @@ describe("tokenizing JSON text in place", () => {
 
 describe("numbers in phone / ssn / card fields", () => {
   const run = (text: string) => tokenizeJsonText(text, policy, new TokenVault(), () => {});
-  it("gives an SSN kept as a number its lost leading zero back", () => {
-    expect(run('{"ssn": 78051120, "social_security_number": 1234567.0}')).toBe(
-      '{"ssn": "[SSN_1]", "social_security_number": "[SSN_2]"}',
+  it("takes an SSN kept as a number that lost its leading zero, and hunts it as written", () => {
+    expect(run('{"ssn": 78051120, "social_security_number": 1234567.0, "member_no": 78051120}')).toBe(
+      '{"ssn": "[SSN_1]", "social_security_number": "[SSN_2]", "member_no": "[SSN_1]"}',
     );
   });
 });
