@@ -23,7 +23,7 @@ import {
 import type { PiiAudit, PiiPolicy, PiiType } from "./types.js";
 import { TokenVault, type VaultEntry } from "./vault.js";
 import { walkJson } from "./walk.js";
-import { type Occurrence, WatchIndex } from "./watch.js";
+import { type Occurrence, WatchIndex, insideSpans } from "./watch.js";
 
 export interface PiiInterceptor extends ToolCallInterceptor {
   readonly policy: PiiPolicy;
@@ -104,8 +104,10 @@ function tokenizeResult(result: unknown, policy: PiiPolicy, vault: TokenVault, c
   const fresh = new WatchIndex(vault.watched.slice(mark)).present(JSON.stringify(out ?? null));
   if (fresh.length === 0) return out;
   const index = new WatchIndex(fresh);
-  const again = (value: unknown) => retokenizeKnown(value, index, policy, vault, count);
-  return tokenizeParts(out, { text: (value) => again(value) as string, json: again });
+  return tokenizeParts(out, {
+    text: (value) => retokenizeKnown(value, index, policy, vault, count) as string,
+    json: (value, reuse) => retokenizeKnown(value, index, policy, vault, count, reuse),
+  });
 }
 
 function tokenizeParts(result: unknown, tok: PartTokenizer): unknown {
@@ -187,7 +189,7 @@ function knownOccurrences(text: string, index: WatchIndex): Occurrence[] {
   const kept: Occurrence[] = [];
   let end = -1;
   for (const o of found) {
-    if (o.start < end || tokens.some(([a, b]) => o.start < b && a < o.end)) continue;
+    if (o.start < end || insideSpans(tokens, o.start, o.end)) continue;
     kept.push(o);
     end = o.end;
   }

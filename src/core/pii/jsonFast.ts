@@ -33,6 +33,8 @@ interface Frame {
   flat: boolean;
   /** `copied` when the record started: if it moved, something inside was rewritten. */
   copiedAtStart: number;
+  /** For objects: a key comes next (after '{' or ','), not a value. */
+  expectKey: boolean;
 }
 
 export function tokenizeJsonFast(
@@ -78,7 +80,18 @@ export function tokenizeJsonFast(
       if (c === 32 || c === 10 || c === 13 || c === 9) continue;
       // Text that only starts like JSON ('"Ada",415-555-2671') must fail here, so it is read as plain text.
       if (stack.length === 0 && (topDone || c === 44 || c === 58)) return undefined;
-      if (c === 44 || c === 58) continue;
+      const open = stack[stack.length - 1];
+      if (c === 44) {
+        if (open !== undefined && !open.array) open.expectKey = true;
+        continue;
+      }
+      if (c === 58) {
+        // ':' only after a key, which the literal reading below has checked
+        if (open === undefined || open.array) return undefined;
+        continue;
+      }
+      // a value where an object wants a key ({1: 2}, {{}})
+      if (open !== undefined && !open.array && open.expectKey && c !== 125) return undefined;
       if (c === 123 || c === 91) {
         const parent = stack[stack.length - 1];
         const depth = stack.length + 1;
@@ -106,6 +119,7 @@ export function tokenizeJsonFast(
           start: record ? k : -1,
           flat: true,
           copiedAtStart: copied,
+          expectKey: c === 123,
         });
       } else if (c === 125 || c === 93) {
         const frame = stack.pop();
@@ -146,7 +160,7 @@ export function tokenizeJsonFast(
 
     // Records repeat their keys: the key last seen at this position is compared in place, without any search.
     const frame = stack[stack.length - 1];
-    if (frame !== undefined && !frame.array) {
+    if (frame !== undefined && !frame.array && frame.expectKey) {
       const expected = frame.keys[frame.keyIndex];
       if (expected !== undefined && sameKey(text, quote + 1, expected)) {
         let after = quote + expected.length + 2;
@@ -155,6 +169,7 @@ export function tokenizeJsonFast(
         if (c === 58) {
           lastCtx = frame.ctxs[frame.keyIndex]!;
           frame.keyIndex++;
+          frame.expectKey = false;
           i = quote + expected.length + 2;
           continue;
         }
@@ -181,7 +196,10 @@ export function tokenizeJsonFast(
     let c = text.charCodeAt(after);
     while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++after);
     const top = stack[stack.length - 1];
+    // A key where a key belongs, a value where a value belongs ({"phone" "555"}, ["ssn": "..."] are not JSON).
+    if ((c === 58) !== (top !== undefined && !top.array && top.expectKey)) return undefined;
     if (c === 58 && top !== undefined && !top.array) {
+      top.expectKey = false;
       const slot = top.keys;
       const ctxSlot = top.ctxs;
       const cached = slot[top.keyIndex];

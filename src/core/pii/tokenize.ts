@@ -6,7 +6,7 @@ import { JsonSyntaxError, type LiteralFilter, lexJson } from "./jsonLexer.js";
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
 import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
 import { TOKEN_RE, type TokenVault } from "./vault.js";
-import { WatchIndex } from "./watch.js";
+import { WatchIndex, insideSpans } from "./watch.js";
 import { ssnValid } from "./validators.js";
 import { numberDigits, walkJson } from "./walk.js";
 
@@ -127,8 +127,10 @@ function findWatched(text: string, watched: WatchIndex, out: PiiMatch[]): void {
   if (found.length === 0) return;
   const tokens = tokenSpans(text);
   for (const { start, end, entry } of found) {
-    if (!entry.restored && (alnumAt(text, start - 1) || alnumAt(text, end))) continue;
-    if (tokens.some(([a, b]) => start < b && a < end)) continue;
+    // Restored values anywhere at all; short ones ("2024") and values found by field name as whole words only.
+    const anywhere = entry.restored && entry.value.length >= MIN_WEAK;
+    if (!anywhere && (alnumAt(text, start - 1) || alnumAt(text, end))) continue;
+    if (insideSpans(tokens, start, end)) continue;
     out.push({ type: entry.type, start, end, confidence: 1, known: entry.value });
   }
 }
@@ -400,9 +402,19 @@ export function retokenizeKnown(
   policy: PiiPolicy,
   vault: TokenVault,
   count: CountFn,
+  reuse?: (text: string) => string | undefined,
 ): unknown {
   if (typeof value === "string") return tokenizeNested(value, policy, vault, count, NO_CONTEXT, index, true) ?? value;
-  return walkJson(value, policy, (text, ctx) => tokenizeNested(text, policy, vault, count, ctx, index, true), true);
+  return walkJson(
+    value,
+    policy,
+    (text, ctx) => {
+      const done = reuse?.(text);
+      if (done !== undefined) return done === text ? undefined : done;
+      return tokenizeNested(text, policy, vault, count, ctx, index, true);
+    },
+    true,
+  );
 }
 
 /** Text that may be JSON (a server's text content): JSON-aware when it parses, plain text otherwise. */

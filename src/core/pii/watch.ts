@@ -1,10 +1,12 @@
 /**
  * Finding values the run already knows inside any text, fast enough for thousands of values against megabytes of
- * text: a few values are searched with indexOf; many are found in one pass per distinct length with a rolling hash
- * (Rabin-Karp), a 64 K-entry filter in front of the hash table, and an exact comparison behind it.
+ * text: a few values are searched with indexOf; many are found with a rolling hash (Rabin-Karp) over a few window
+ * lengths — each value is hashed by its first w characters, w the largest of WINDOWS not longer than the value —
+ * with a 64 K-entry filter in front of the hash table and an exact comparison behind it. So the number of passes
+ * over the text is bounded by WINDOWS, however many different lengths the values have.
  *
- * Each value is looked for as written and as it reads inside a JSON string literal (`"` as `\"`...), since a tool's
- * text may quote a value JSON-escaped.
+ * Each value is looked for as written and in the spellings JSON gives it inside a string literal: escaped once
+ * (`"` as `\"`), escaped twice (JSON in a JSON string), with `\/`, and with non-ASCII characters as `\u00e4`.
  */
 import type { VaultEntry } from "./vault.js";
 
@@ -17,55 +19,77 @@ export interface Occurrence {
 /** Below this many needles plain indexOf calls are faster than hashing the text. */
 const FEW = 24;
 const BASE = 0x01000193;
+const WINDOWS = [3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 32];
 
-interface LengthGroup {
-  length: number;
-  /** B^(length-1), for taking the leaving character out of the rolling hash. */
+interface Needle {
+  needle: string;
+  entry: VaultEntry;
+}
+
+interface WindowGroup {
+  window: number;
+  /** B^(window-1), for taking the leaving character out of the rolling hash. */
   power: number;
   filter: Uint8Array;
-  byHash: Map<number, { needle: string; entry: VaultEntry }[]>;
+  byHash: Map<number, Needle[]>;
+}
+
+/** The spellings of a value to look for. */
+export function spellings(value: string): string[] {
+  const once = JSON.stringify(value).slice(1, -1);
+  const forms = new Set([value, once, JSON.stringify(once).slice(1, -1)]);
+  if (once.includes("/")) forms.add(once.replaceAll("/", "\\/"));
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: any character outside ASCII
+  if (/[^\u0000-\u007f]/.test(once)) {
+    const ascii = (hex: (code: number) => string) =>
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: any character outside ASCII
+      once.replace(/[^\u0000-\u007f]/g, (c) => `\\u${hex(c.charCodeAt(0))}`);
+    forms.add(ascii((code) => code.toString(16).padStart(4, "0")));
+    forms.add(ascii((code) => code.toString(16).toUpperCase().padStart(4, "0")));
+  }
+  return [...forms];
 }
 
 export class WatchIndex {
   readonly size: number;
-  private readonly needles: { needle: string; entry: VaultEntry }[] = [];
-  private readonly groups: LengthGroup[] = [];
+  private readonly needles: Needle[] = [];
+  private readonly groups: WindowGroup[] = [];
 
   constructor(entries: readonly VaultEntry[]) {
     for (const entry of entries) {
       if (entry.value.length < 3) continue;
-      this.needles.push({ needle: entry.value, entry });
-      const escaped = JSON.stringify(entry.value).slice(1, -1);
-      if (escaped !== entry.value) this.needles.push({ needle: escaped, entry });
+      for (const needle of spellings(entry.value)) this.needles.push({ needle, entry });
     }
     this.size = this.needles.length;
     if (this.size <= FEW) return;
-    const byLength = new Map<number, LengthGroup>();
+    const byWindow = new Map<number, WindowGroup>();
     for (const item of this.needles) {
       const n = item.needle.length;
-      let group = byLength.get(n);
+      let window = WINDOWS[0]!;
+      for (const w of WINDOWS) if (w <= n) window = w;
+      let group = byWindow.get(window);
       if (!group) {
         let power = 1;
-        for (let i = 1; i < n; i++) power = Math.imul(power, BASE);
-        group = { length: n, power, filter: new Uint8Array(65536), byHash: new Map() };
-        byLength.set(n, group);
+        for (let i = 1; i < window; i++) power = Math.imul(power, BASE);
+        group = { window, power, filter: new Uint8Array(65536), byHash: new Map() };
+        byWindow.set(window, group);
       }
-      const h = hashOf(item.needle, 0, n);
+      const h = hashOf(item.needle, 0, window);
       group.filter[h & 0xffff] = 1;
       const list = group.byHash.get(h);
       if (list) list.push(item);
       else group.byHash.set(h, [item]);
     }
-    this.groups = [...byLength.values()];
+    this.groups = [...byWindow.values()];
   }
 
-  /** Every occurrence, in order of start (longer first at the same start). */
+  /** Every occurrence (overlapping ones too), in order of start, longer first at the same start. */
   find(text: string): Occurrence[] {
     const out: Occurrence[] = [];
     if (this.size === 0) return out;
     if (this.groups.length === 0) {
       for (const { needle, entry } of this.needles) {
-        for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
+        for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
           out.push({ start: at, end: at + needle.length, entry });
         }
       }
@@ -93,8 +117,8 @@ function hashOf(text: string, from: number, to: number): number {
   return h;
 }
 
-function scan(text: string, group: LengthGroup, out: Occurrence[]): void {
-  const n = group.length;
+function scan(text: string, group: WindowGroup, out: Occurrence[]): void {
+  const n = group.window;
   if (text.length < n) return;
   const { filter, byHash, power } = group;
   let h = hashOf(text, 0, n);
@@ -102,10 +126,25 @@ function scan(text: string, group: LengthGroup, out: Occurrence[]): void {
     if (filter[h & 0xffff] === 1) {
       const list = byHash.get(h);
       if (list) {
-        for (const { needle, entry } of list) if (text.startsWith(needle, i)) out.push({ start: i, end: i + n, entry });
+        for (const { needle, entry } of list) {
+          if (text.startsWith(needle, i)) out.push({ start: i, end: i + needle.length, entry });
+        }
       }
     }
     if (i + n >= text.length) return;
     h = (Math.imul(h - Math.imul(text.charCodeAt(i), power), BASE) + text.charCodeAt(i + n)) | 0;
   }
+}
+
+/** Token spans sorted by start, not overlapping: whether [start, end) overlaps one of them. */
+export function insideSpans(spans: readonly [number, number][], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = spans.length;
+  // the first span starting at or after `end`; only the one before it can overlap
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid]![0] < end) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && spans[lo - 1]![1] > start;
 }

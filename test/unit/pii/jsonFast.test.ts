@@ -112,6 +112,12 @@ describe("tokenizeJsonFast refuses what is not JSON, so it is read as text", () 
       '{"a": 1e}',
       "[1] [2]",
       "1 2",
+      '{"phone" "5550100"}',
+      '["ssn":"078051120"]',
+      '["phone": 5550100]',
+      "{1:2}",
+      '{"a":1 "b":2}',
+      '{{"a":1}}',
     ]) {
       expect({ text, out: fast(text) }).toEqual({ text, out: undefined });
     }
@@ -120,6 +126,15 @@ describe("tokenizeJsonFast refuses what is not JSON, so it is read as text", () 
   it("reads what is JSON", () => {
     for (const text of ['"x"', "[1, -0.5, 2e-3, 1E+9]", ' {"a": [true, false, null]} \n', "0", "-12"]) {
       expect(fast(text)).toBe(text);
+    }
+  });
+
+  it("hands malformed JSON with a label to the plain-text reader, where the label counts", () => {
+    const pii = createPiiInterceptor(policy);
+    for (const text of ['{"phone" "5550100"}', '["ssn":"078051120"]']) {
+      const out = (pii.afterCall("s", "t", { content: [{ type: "text", text }] }) as { content: { text: string }[] })
+        .content[0]!.text;
+      expect(out).not.toMatch(/5550100|078051120/);
     }
   });
 
