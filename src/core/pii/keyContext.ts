@@ -111,6 +111,104 @@ const NEGATIVE_WORDS = new Set([
 ]);
 
 /**
+ * Words that say the field describes the value rather than being it: `password_policy`, `password_updated_at`,
+ * `secret_count`, `api_key_expires_at`. They cancel a secret hint when they come after the word that names the secret
+ * (`password_reset_url` is a link, `password_reset_token` is still a token). `password_hash` stays a secret.
+ */
+const SECRET_DESCRIBING_WORDS = new Set([
+  "policy",
+  "policies",
+  "rule",
+  "rules",
+  "requirement",
+  "requirements",
+  "count",
+  "counts",
+  "length",
+  "len",
+  "min",
+  "max",
+  "strength",
+  "expires",
+  "expiry",
+  "expired",
+  "expiration",
+  "updated",
+  "created",
+  "changed",
+  "modified",
+  "reset",
+  "at",
+  "date",
+  "time",
+  "timestamp",
+  "url",
+  "uri",
+  "link",
+  "enabled",
+  "disabled",
+  "required",
+  "set",
+  "type",
+  "hint",
+  "status",
+  "format",
+  "version",
+  "versions",
+]);
+
+/**
+ * Words that say a contact or number field describes the value rather than being it: `phone_count`, `phone_id`,
+ * `phone_country`, `email_verified`, `card_type`, `ssn_last4`. They cancel the hint when they come after the word that
+ * names the type (`country_phone` is still a phone).
+ */
+const CONTACT_DESCRIBING_WORDS = new Set([
+  "count",
+  "counts",
+  "id",
+  "ids",
+  "type",
+  "types",
+  "kind",
+  "status",
+  "verified",
+  "validated",
+  "confirmed",
+  "enabled",
+  "disabled",
+  "required",
+  "country",
+  "ext",
+  "extension",
+  "format",
+  "length",
+  "len",
+  "updated",
+  "created",
+  "changed",
+  "modified",
+  "at",
+  "date",
+  "time",
+  "timestamp",
+  "policy",
+  "hint",
+  "last",
+  "first",
+  "bin",
+  "brand",
+  "expiry",
+  "expires",
+  "expiration",
+  "version",
+  "versions",
+]);
+
+/** Words that contain "phone" but name no phone number: a `microphone` is a device, a `francophone` a speaker. */
+const NOT_PHONE_RE =
+  /(?:micro|head|ear|smart|xylo|saxo|sousa|vibra|mega|gramo|dicta|homo|allo|franco|anglo|speaker)phones?/g;
+
+/**
  * Words whose digits are part of the name, so they are not split: `ipv4` is an IP, not an `ipv`; `sha256` and `md5`
  * are hashes. Other words lose a trailing number (`tel2` -> `tel`, `2`), so numbered fields keep their context.
  */
@@ -167,29 +265,84 @@ export function keyContext(key: string | undefined): KeyContext {
   return ctx;
 }
 
+type Hint = { hint: BuiltinPiiType; secretKind?: "password" | "token"; at: number };
+
+/**
+ * The words that name the field: numbers and version suffixes are dropped, so `api_key_2`, `api_key_v2` and `apiKeyV2`
+ * are all an `api_key`.
+ */
+function nameWords(key: string): string[] {
+  const all = keyWords(key);
+  const out: string[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const w = all[i]!;
+    if (/^[0-9]+$/.test(w)) continue;
+    // `v2` was split into `v`, `2`: a version, not part of the name
+    if (w === "v" && i + 1 < all.length && /^[0-9]+$/.test(all[i + 1]!)) continue;
+    out.push(w);
+  }
+  return out;
+}
+
+const isPhoneWord = (w: string) => PHONE_WORDS.has(w) || w.replace(NOT_PHONE_RE, "").includes("phone");
+const isEmailWord = (w: string) => EMAIL_WORDS.has(w) || w.includes("email");
+const isCardWord = (w: string) => CARD_WORDS.has(w) || w.includes("creditcard") || w.includes("cardnumber");
+const isTokenWord = (w: string) =>
+  TOKEN_WORDS.has(w) || w.endsWith("token") || w.endsWith("apikey") || w.endsWith("secret");
+
+/**
+ * Where a type is named in the field: the index of the last word (or run of up to three words, `api_key`,
+ * `social_security_number`) that names it, or -1.
+ */
+function lastNamed(words: string[], isWord: (w: string) => boolean, set: Set<string>): number {
+  let at = -1;
+  for (let i = 0; i < words.length; i++) {
+    if (isWord(words[i]!)) at = i;
+    let run = words[i]!;
+    for (let j = i + 1; j < words.length && j < i + 3; j++) {
+      run += words[j]!;
+      if (set.has(run)) at = Math.max(at, j);
+    }
+  }
+  if (set.has(words.join(""))) at = words.length - 1;
+  return at;
+}
+
 function classifyKey(key: string): KeyContext {
-  // A number is not a word of the name: `api_key_2` is an `api_key`, `email2` an `email`.
-  const words = keyWords(key).filter((w) => !/^[0-9]+$/.test(w));
+  const words = nameWords(key);
+  if (words.length === 0) return NO_CONTEXT;
   const joined = words.join("");
   const has = (set: Set<string>) => set.has(joined) || words.some((w) => set.has(w));
-  if (has(EMAIL_WORDS) || joined.includes("email")) return { hint: "email", negative: false };
-  if (has(PHONE_WORDS) || joined.includes("phone")) return { hint: "phone", negative: false };
-  if (has(SSN_WORDS)) return { hint: "ssn", negative: false };
-  if (has(IBAN_WORDS)) return { hint: "iban", negative: false };
-  if (has(CARD_WORDS) || joined.includes("creditcard") || joined.includes("cardnumber")) {
-    return { hint: "credit_card", negative: false };
+  const plain: KeyContext = has(NEGATIVE_WORDS) || joined.endsWith("id") ? { negative: true } : NO_CONTEXT;
+  // The last word that names a type decides, as in English compounds: `email_password` is a password,
+  // `card_token` a token, `sender_ip` an IP. On a tie the more specific type (earlier here) wins.
+  const candidates: Hint[] = [
+    { hint: "email", at: lastNamed(words, isEmailWord, EMAIL_WORDS) },
+    { hint: "phone", at: lastNamed(words, isPhoneWord, PHONE_WORDS) },
+    { hint: "ssn", at: lastNamed(words, (w) => SSN_WORDS.has(w), SSN_WORDS) },
+    { hint: "iban", at: lastNamed(words, (w) => IBAN_WORDS.has(w), IBAN_WORDS) },
+    { hint: "credit_card", at: lastNamed(words, isCardWord, CARD_WORDS) },
+    { hint: "ip", at: lastNamed(words, (w) => IP_WORDS.has(w), IP_WORDS) },
+    { hint: "secret", secretKind: "password", at: lastNamed(words, (w) => PASSWORD_WORDS.has(w), PASSWORD_WORDS) },
+    { hint: "secret", secretKind: "token", at: lastNamed(words, isTokenWord, TOKEN_WORDS) },
+  ];
+  let best: Hint | undefined;
+  for (const c of candidates) if (c.at >= 0 && (best === undefined || c.at > best.at)) best = c;
+  const after = (set: Set<string>, from: number) => words.some((w, i) => i > from && set.has(w));
+  if (best !== undefined && best.hint !== "secret") {
+    // `phone_count`, `phone_id`, `email_verified`, `card_type`: about the value, not the value
+    if (after(CONTACT_DESCRIBING_WORDS, best.at)) return plain;
+    return { hint: best.hint, negative: false };
   }
-  if (has(IP_WORDS)) return { hint: "ip", negative: false };
-  // Public keys, key ids and hints are not secrets even though their names say "key" or "password".
+  // Public keys, key ids and hints are not secrets even though their names say "key" or "password"; nor are names
+  // that describe a secret (`password_policy`, `password_updated_at`, `secret_count`, `password_reset_url`).
   const notSecret = words.includes("public") || words.includes("hint") || words.includes("type");
-  if (!notSecret && has(PASSWORD_WORDS)) return { hint: "secret", secretKind: "password", negative: false };
-  if (notSecret) return has(NEGATIVE_WORDS) ? { negative: true } : NO_CONTEXT;
-  if (has(TOKEN_WORDS) || joined.endsWith("token") || joined.endsWith("apikey") || joined.endsWith("secret")) {
-    return { hint: "secret", secretKind: "token", negative: false };
+  if (best !== undefined) {
+    if (notSecret || after(SECRET_DESCRIBING_WORDS, best.at)) return plain;
+    return { hint: "secret", secretKind: best.secretKind, negative: false };
   }
-  if (words[words.length - 1] === "key" && !has(NEGATIVE_WORDS)) {
+  if (!notSecret && words[words.length - 1] === "key" && !has(NEGATIVE_WORDS)) {
     return { hint: "secret", secretKind: "generic", negative: false };
   }
-  if (has(NEGATIVE_WORDS) || joined.endsWith("id")) return { negative: true };
-  return NO_CONTEXT;
+  return plain;
 }

@@ -178,6 +178,239 @@ describe("detectors", () => {
     expect(found("9999123456789019", "ref2")).toEqual([]);
   });
 
+  // Field names that describe a value rather than hold it; version suffixes; the last named type decides.
+  const tokenizedJson = (obj: Record<string, unknown>) => {
+    const interceptor = createPiiInterceptor(policyFromManifest());
+    const result = interceptor.afterCall("s", "t", { content: [{ type: "text", text: JSON.stringify(obj) }] });
+    return (result.content as { text: string }[])[0]!.text;
+  };
+
+  it.each([
+    "password_policy",
+    "password_updated_at",
+    "passwordUpdatedAt",
+    "password_reset_url",
+    "password_reset",
+    "password_length",
+    "password_min_length",
+    "min_password_length",
+    "password_max",
+    "password_strength",
+    "password_expires",
+    "password_expiry",
+    "password_expired",
+    "password_expiration_date",
+    "password_changed",
+    "password_created",
+    "password_set",
+    "password_required",
+    "password_enabled",
+    "password_rules",
+    "password_requirements",
+    "password_uri",
+    "password_link",
+    "password_time",
+    "password_hint",
+    "password_type",
+    "secret_count",
+    "pin_length",
+    "passphrase_rule",
+    "api_key_created_at",
+    "apiKeyExpiresAt",
+    "access_token_expires_at",
+    "token_count",
+    "client_secret_expires_at",
+    "session_count",
+    "auth_url",
+    "public_key",
+    "public_key_v2",
+  ])("a name that describes a secret gives no secret hint: %s", (key) => {
+    expect(keyContext(key).hint).toBeUndefined();
+  });
+
+  it.each([
+    ["password", "password"],
+    ["password_hash", "password"],
+    ["new_password", "password"],
+    ["reset_password", "password"],
+    ["db_password2", "password"],
+    ["secret", "password"],
+    ["pin", "password"],
+    ["email_password", "password"],
+    ["password_reset_token", "token"],
+    ["api_key", "token"],
+    ["api_key_2", "token"],
+    ["api_key_v2", "token"],
+    ["apiKeyV2", "token"],
+    ["api_key_v_2", "token"],
+    ["APIKeyV3", "token"],
+    ["private_key_v1", "token"],
+    ["privateKeyV1", "token"],
+    ["private_key_pem", "token"],
+    ["access_token_v2", "token"],
+    ["client_secret_v2", "password"],
+    ["card_token", "token"],
+    ["session_id", "token"],
+    ["stripe_key_v2", "generic"],
+    ["stripeKeyV2", "generic"],
+    ["stripe_key", "generic"],
+  ])("a secret name stays a secret: %s -> %s", (key, kind) => {
+    expect(keyContext(key)).toEqual({ hint: "secret", secretKind: kind, negative: false });
+  });
+
+  it("drops only a version word from a name: v plus a number", () => {
+    expect(keyContext("key_v")).toEqual({ negative: false });
+    expect(keyContext("v")).toEqual({ negative: false });
+    expect(keyContext("v2")).toEqual({ negative: false });
+    expect(keyContext("api_version").negative).toBe(true);
+    expect(keyContext("api_key_version").hint).toBeUndefined();
+    expect(keyContext("api_key_version").negative).toBe(true);
+  });
+
+  it.each([
+    "phone_count",
+    "phoneCount",
+    "phone_id",
+    "phone_ids",
+    "phone_type",
+    "phone_kind",
+    "phone_status",
+    "phone_verified",
+    "phone_enabled",
+    "phone_country",
+    "phone_country_code",
+    "telephone_country",
+    "phone_ext",
+    "phone_extension",
+    "phone_format",
+    "phone_length",
+    "phone_updated_at",
+    "phone_created",
+    "phone_number_type",
+    "microphone",
+    "microphone_id",
+    "headphones",
+    "smartphone",
+    "email_verified",
+    "emailVerified",
+    "email_count",
+    "email_status",
+    "email_type",
+    "card_type",
+    "card_count",
+    "card_brand",
+    "card_expiry",
+    "card_last4",
+    "credit_card_type",
+    "ssn_last4",
+    "ssn_verified",
+    "iban_country",
+    "ip_count",
+    "mobile_version",
+  ])("a name that describes a contact value gives no hint: %s", (key) => {
+    expect(keyContext(key).hint).toBeUndefined();
+  });
+
+  it.each([
+    ["phone_number", "phone"],
+    ["phoneNumber", "phone"],
+    ["home_phone", "phone"],
+    ["homephone", "phone"],
+    ["cellphone", "phone"],
+    ["telephone", "phone"],
+    ["country_phone", "phone"],
+    ["phone_v2", "phone"],
+    ["mobile", "phone"],
+    ["email", "email"],
+    ["email_address", "email"],
+    ["emailAddress", "email"],
+    ["sender", "email"],
+    ["card_number", "credit_card"],
+    ["cardNumber", "credit_card"],
+    ["credit_card", "credit_card"],
+    ["creditcardnumber", "credit_card"],
+    ["ssn", "ssn"],
+    ["social_security_number", "ssn"],
+    ["user_ssn", "ssn"],
+    ["iban", "iban"],
+    ["client_ip", "ip"],
+    ["sender_ip", "ip"],
+  ])("a contact name keeps its hint: %s -> %s", (key, hint) => {
+    expect(keyContext(key)).toEqual({ hint, negative: false });
+  });
+
+  it("describing words make a name negative only where they say 'not PII'", () => {
+    expect(keyContext("phone_count")).toEqual({ negative: true });
+    expect(keyContext("phone_id")).toEqual({ negative: true });
+    expect(keyContext("password_updated_at")).toEqual({ negative: true });
+    expect(keyContext("secret_count")).toEqual({ negative: true });
+    expect(keyContext("phone_country")).toEqual({ negative: false });
+    expect(keyContext("password_policy")).toEqual({ negative: false });
+    expect(keyContext("microphone")).toEqual({ negative: false });
+  });
+
+  it("leaves describing fields alone in a tool result", () => {
+    const stamp = "2024-05-01T10:00:00Z";
+    const cases: Record<string, unknown>[] = [
+      { password_policy: "at least 8 characters, one digit" },
+      { password_updated_at: stamp, password_length: 12, password_reset_url: "https://x.example/reset" },
+      { created_at: stamp, password_expires: stamp },
+      { password_set: "yes" },
+      { pin_length: "6" },
+      { secret_count: "1234" },
+      { phone_count: 12345678 },
+      { phone_count: 5550100 },
+      { phone_count: "5550100" },
+      { phone_id: "4155552671" },
+      { phone_ids: [4155552671] },
+      { microphone: "5550100" },
+      { stats: { phone_count: 12345678 } },
+      { phone_country: "US", phone_ext: "1234567" },
+      { email_verified: true, card_type: "visa", card_count: 12345678 },
+    ];
+    for (const obj of cases) expect(tokenizedJson(obj)).toBe(JSON.stringify(obj));
+  });
+
+  it("does not hunt a value of a describing field elsewhere", () => {
+    const interceptor = createPiiInterceptor(policyFromManifest());
+    const call = (text: string) =>
+      (interceptor.afterCall("s", "t", { content: [{ type: "text", text }] }).content as { text: string }[])[0]!.text;
+    const first = JSON.stringify({ password_updated_at: "2024-05-01T10:00:00Z", created_at: "2024-05-01T10:00:00Z" });
+    expect(call(first)).toBe(first);
+    const later = JSON.stringify({ created: "2024-05-01T10:00:00Z", msg: "see https://x.example/reset" });
+    expect(call(later)).toBe(later);
+  });
+
+  it("tokenizes secrets under versioned names and contact values under contact names", () => {
+    const key = "Zx8Qw3Lp9Rt5Vb2Nm7Kc4Hd6";
+    for (const name of [
+      "api_key_v2",
+      "apiKeyV2",
+      "private_key_v1",
+      "stripe_key_v2",
+      "api_key_2",
+      "password_reset_token",
+    ]) {
+      const out = tokenizedJson({ [name]: key });
+      expect({ name, out }).toEqual({ name, out: JSON.stringify({ [name]: "[SECRET_1]" }) });
+    }
+    for (const [name, value] of [
+      ["phone_number", "4155552671"],
+      ["phoneNumber", "4155552671"],
+      ["home_phone", "5550100"],
+      ["cellphone", "5550100"],
+      ["email_address", "ada@example.com"],
+      ["card_number", "4111111111111111"],
+      ["cardNumber", "4111111111111111"],
+    ] as const) {
+      const out = tokenizedJson({ [name]: value });
+      expect({ name, leaked: out.includes(value) }).toEqual({ name, leaked: false });
+    }
+    // a password under a contact word is still a password
+    expect(tokenizedJson({ email_password: "hunter2hunter" })).toBe('{"email_password":"[SECRET_1]"}');
+    expect(tokenizedJson({ card_pin: "48151623" })).toBe('{"card_pin":"[SECRET_1]"}');
+  });
+
   it("takes a password or secret at any length where the name says so; long prose stays text", () => {
     const cs = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     const random = (n: number) => Array.from({ length: n }, (_, i) => cs[(i * 7919 + n) % cs.length]).join("");
