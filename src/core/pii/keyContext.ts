@@ -54,6 +54,8 @@ const TOKEN_WORDS = new Set([
   "accesstoken",
   "refreshtoken",
   "clientsecret",
+  // a Vault AppRole `secret_id` is a login credential, unlike other ids
+  "secretid",
 ]);
 const NEGATIVE_WORDS = new Set([
   "version",
@@ -155,6 +157,13 @@ const SECRET_DESCRIBING_WORDS = new Set([
   "format",
   "version",
   "versions",
+  // `api_key_id`, `AWS_ACCESS_KEY_ID`: key ids are not secrets (`session_id` names a session token as a whole)
+  "id",
+  "ids",
+  // `secret_name` (a Kubernetes secret's name), `token_label`
+  "name",
+  "names",
+  "label",
 ]);
 
 /**

@@ -224,6 +224,13 @@ describe("detectors", () => {
     "auth_url",
     "public_key",
     "public_key_v2",
+    "api_key_id",
+    "AWS_ACCESS_KEY_ID",
+    "token_id",
+    "secret_name",
+    "token_label",
+    "refresh_token_expires_in",
+    "api_key_version",
   ])("a name that describes a secret gives no secret hint: %s", (key) => {
     expect(keyContext(key).hint).toBeUndefined();
   });
@@ -254,6 +261,10 @@ describe("detectors", () => {
     ["stripe_key_v2", "generic"],
     ["stripeKeyV2", "generic"],
     ["stripe_key", "generic"],
+    ["secret_id", "token"],
+    ["VAULT_SECRET_ID", "token"],
+    ["id_token", "token"],
+    ["password_confirmation", "password"],
   ])("a secret name stays a secret: %s -> %s", (key, kind) => {
     expect(keyContext(key)).toEqual({ hint: "secret", secretKind: kind, negative: false });
   });
@@ -263,7 +274,6 @@ describe("detectors", () => {
     expect(keyContext("v")).toEqual({ negative: false });
     expect(keyContext("v2")).toEqual({ negative: false });
     expect(keyContext("api_version").negative).toBe(true);
-    expect(keyContext("api_key_version").hint).toBeUndefined();
     expect(keyContext("api_key_version").negative).toBe(true);
   });
 
