@@ -42,6 +42,8 @@ export function tokenizeJsonFast(
   policy: PiiPolicy,
   rewrite: LiteralRewrite,
   templates: RecordTemplates | undefined = RecordTemplates.usable(policy) ? new RecordTemplates(policy) : undefined,
+  /** The context of the top-level value: a field's, when the text is JSON kept in that field's string. */
+  rootCtx: KeyContext = NO_CONTEXT,
 ): string | undefined {
   if (policy.ignoreKeys.size > 0 || policy.ignorePointers.length > 0) return undefined;
   const len = text.length;
@@ -60,7 +62,7 @@ export function tokenizeJsonFast(
 
   const currentCtx = (): KeyContext => {
     const top = stack[stack.length - 1];
-    return top === undefined ? NO_CONTEXT : top.array ? top.ctx : lastCtx;
+    return top === undefined ? rootCtx : top.array ? top.ctx : lastCtx;
   };
   const replace = (start: number, end: number, value: string) => {
     out += text.slice(copied, start) + JSON.stringify(value);
@@ -105,7 +107,7 @@ export function tokenizeJsonFast(
           }
         }
         if (parent !== undefined) parent.flat = false;
-        const ctx = parent === undefined ? NO_CONTEXT : parent.array ? parent.ctx : lastCtx;
+        const ctx = parent === undefined ? rootCtx : parent.array ? parent.ctx : lastCtx;
         keyCache[depth] ??= [];
         ctxCache[depth] ??= [];
         shapeCache[depth] ??= [];

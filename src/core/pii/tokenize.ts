@@ -6,7 +6,7 @@ import { JsonSyntaxError, type LiteralFilter, lexJson } from "./jsonLexer.js";
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
 import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
 import { TOKEN_RE, type TokenVault } from "./vault.js";
-import { WatchIndex, insideSpans } from "./watch.js";
+import { MIN_KNOWN, WatchIndex, insideSpans } from "./watch.js";
 import { ssnValid } from "./validators.js";
 import { numberDigits, walkJson } from "./walk.js";
 
@@ -26,7 +26,7 @@ function replaceMatches(
     const value = m.known ?? text.slice(m.start, m.end);
     const { token, isNew } = vault.tokenFor(m.type, value);
     // Short values found by field name alone ("pin": "2024") are not hunted for elsewhere: they are everywhere.
-    if (isNew && value.length >= MIN_WEAK && !standsAlone(value, m.type, policy)) {
+    if (isNew && value.length >= MIN_KNOWN && !standsAlone(value, m.type, policy)) {
       vault.watch(vault.entryFor(value)!, "weak");
     }
     out += text.slice(last, m.start) + token;
@@ -35,9 +35,6 @@ function replaceMatches(
   }
   return out + text.slice(last);
 }
-
-/** Values found only by their field name are looked for elsewhere from this length on. */
-const MIN_WEAK = 6;
 
 /** Whether a detector finds this whole value with no field name or label around it. */
 function standsAlone(value: string, type: PiiType, policy: PiiPolicy): boolean {
@@ -95,7 +92,7 @@ function knownValueMatches(text: string, vault: TokenVault): PiiMatch[] {
   for (let m = WORD_RE.exec(text); m; m = WORD_RE.exec(text)) {
     let word = m[0];
     while (word.length > 0 && /[.!?]$/.test(word)) word = word.slice(0, -1);
-    if (word.length < 3) continue;
+    if (word.length < MIN_KNOWN) continue;
     const entry = vault.entryFor(word);
     if (entry) out.push({ type: entry.type, start: m.index, end: m.index + word.length, confidence: 1 });
   }
@@ -128,7 +125,7 @@ function findWatched(text: string, watched: WatchIndex, out: PiiMatch[]): void {
   const tokens = tokenSpans(text);
   for (const { start, end, entry } of found) {
     // Restored values anywhere at all; short ones ("2024") and values found by field name as whole words only.
-    const anywhere = entry.restored && entry.value.length >= MIN_WEAK;
+    const anywhere = entry.restored && entry.value.length >= MIN_KNOWN;
     if (!anywhere && (alnumAt(text, start - 1) || alnumAt(text, end))) continue;
     if (insideSpans(tokens, start, end)) continue;
     out.push({ type: entry.type, start, end, confidence: 1, known: entry.value });
@@ -190,9 +187,7 @@ export function tokenizeJson(
   );
   // Values first found in this very value (under a `phone` key, say) may sit in an earlier field as well.
   const fresh = freshIn(JSON.stringify(out ?? null), vault, mark);
-  if (fresh !== undefined) {
-    out = walkJson(out, policy, (text, ctx) => tokenizeNested(text, policy, vault, count, ctx, fresh, true), true);
-  }
+  if (fresh !== undefined) out = retokenizeKnown(out, fresh, policy, vault, count, reuse);
   return out;
 }
 
@@ -205,11 +200,11 @@ function tokenizeNested(
   watched: WatchIndex | undefined,
   knownOnly = false,
 ): string | undefined {
-  // JSON kept in a string is read as JSON, unless the field's own name says what the string holds
-  // ({"cards": "[\"4111...\"]"}): then the whole string is read with that meaning.
-  if (ctx.hint === undefined && text.length > 1 && plausibleJson(text)) {
+  // JSON kept in a string is read as JSON; its top-level value takes the field's meaning
+  // ({"cards": "[\"4111...\"]"} holds cards).
+  if (text.length > 1 && plausibleJson(text)) {
     try {
-      const out = tokenizeJsonTextWith(text, nestedPolicy(policy), vault, count, watched, knownOnly);
+      const out = tokenizeJsonTextWith(text, nestedPolicy(policy), vault, count, watched, knownOnly, ctx);
       return out === text ? undefined : out;
     } catch (error) {
       if (!(error instanceof JsonSyntaxError)) throw error;
@@ -264,9 +259,9 @@ function hintTakesNumbers(ctx: KeyContext): boolean {
 }
 
 /** The reader's pre-filter: numbers outside phone/ssn/card fields, and strings no detector could match. */
-export function piiLiteralFilter(text: string, policy: PiiPolicy): LiteralFilter {
+export function piiLiteralFilter(text: string, policy: PiiPolicy, rootCtx: KeyContext = NO_CONTEXT): LiteralFilter {
   return (from, to, field, kind) => {
-    const ctx = keyContext(field);
+    const ctx = field === undefined ? rootCtx : keyContext(field);
     if (kind === "number") return !hintTakesNumbers(ctx);
     return to - from < 3 || !mayContainPii(textFeatures(text, from, to), ctx, policy);
   };
@@ -294,19 +289,24 @@ function tokenizeJsonTextWith(
   count: CountFn,
   watched: WatchIndex | undefined,
   knownOnly = false,
+  rootCtx: KeyContext = NO_CONTEXT,
 ): string {
   if (watched === undefined && !knownOnly) {
     // Fast path first; counts are held back until it succeeds, so a fallback does not count anything twice.
     const counted: PiiType[] = [];
-    const fast = tokenizeJsonFast(text, policy, (value, ctx) =>
-      tokenizeNested(value, policy, vault, (type) => counted.push(type), ctx, undefined),
+    const fast = tokenizeJsonFast(
+      text,
+      policy,
+      (value, ctx) => tokenizeNested(value, policy, vault, (type) => counted.push(type), ctx, undefined),
+      undefined,
+      rootCtx,
     );
     if (fast !== undefined) {
       for (const type of counted) count(type);
       return fast;
     }
   }
-  return tokenizeJsonTextFull(text, policy, vault, count, watched, knownOnly);
+  return tokenizeJsonTextFull(text, policy, vault, count, watched, knownOnly, rootCtx);
 }
 
 /**
@@ -321,20 +321,21 @@ export function tokenizeJsonTextFull(
   count: CountFn,
   watched?: WatchIndex,
   knownOnly = false,
+  rootCtx: KeyContext = NO_CONTEXT,
 ): string {
   let out = "";
   let last = 0;
   // Counted only once the whole text has been read: on a syntax error the caller reads it again as plain text.
   const counted: PiiType[] = [];
   const hits = occurrences(text, watched);
-  const filter = piiLiteralFilter(text, policy);
+  const filter = piiLiteralFilter(text, policy, rootCtx);
   const skip: LiteralFilter = (from, to, field, kind) =>
     !overlaps(hits, from, to) && (knownOnly || filter(from, to, field, kind));
   lexJson(
     text,
     policy,
     (lit) => {
-      const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
+      const ctx = lit.kind === "key" ? NO_CONTEXT : lit.field === undefined ? rootCtx : keyContext(lit.field);
       let value = lit.value;
       if (lit.kind === "number" && !overlaps(hits, lit.start, lit.end)) {
         const digits = hintTakesNumbers(ctx) ? numberDigits(value) : undefined;

@@ -16,6 +16,12 @@ export interface Occurrence {
   entry: VaultEntry;
 }
 
+/**
+ * Values shorter than this are not looked for beyond where a detector finds them: "2024" (a PIN) or "E-12" are in
+ * every date and reference, and hunting them would rewrite unrelated data.
+ */
+export const MIN_KNOWN = 6;
+
 /** Below this many needles plain indexOf calls are faster than hashing the text. */
 const FEW = 24;
 const BASE = 0x01000193;
@@ -57,7 +63,7 @@ export class WatchIndex {
 
   constructor(entries: readonly VaultEntry[]) {
     for (const entry of entries) {
-      if (entry.value.length < 3) continue;
+      if (entry.value.length < MIN_KNOWN) continue;
       for (const needle of spellings(entry.value)) this.needles.push({ needle, entry });
     }
     this.size = this.needles.length;

@@ -368,3 +368,39 @@ describe("values that come back, second review", () => {
     }
   });
 });
+
+describe("values that come back, third review", () => {
+  it("counts a value once where structuredContent repeats a text content that gives it away only later", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const result = pii.afterCall("s", "t", {
+      content: [{ type: "text", text: "Ada 5550100" }],
+      structuredContent: { text: "Ada 5550100", phone: "5550100" },
+    });
+    expect(result).toEqual({
+      content: [{ type: "text", text: "Ada [PHONE_1]" }],
+      structuredContent: { text: "Ada [PHONE_1]", phone: "[PHONE_1]" },
+    });
+    expect(pii.audit().types.phone).toEqual({ values: 1, tokenized: 2, restored: 0, scrubbed: 0 });
+  });
+
+  it("reads JSON kept in a string with the field's meaning for its top-level values", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const value = { ssn: '["078051120"]', password: '["hunter2hunter"]', iban: '["gb82west12345698765432"]' };
+    const result = pii.afterCall("s", "t", { content: [], structuredContent: value });
+    expect(result).toEqual({
+      content: [],
+      structuredContent: { ssn: '["[SSN_1]"]', password: '["[SECRET_1]"]', iban: '["[IBAN_1]"]' },
+    });
+  });
+
+  it("does not hunt values under 6 characters: a PIN sent to a tool does not rewrite every later date", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    pii.afterCall("s", "t", text('{"user": "ann", "pin": "2024"}'));
+    expect(pii.beforeCall("s", "t", { pin: "[SECRET_1]" })).toEqual({ pin: "2024" });
+    const later = pii.afterCall("s", "t", text('{"created": "2024-05-01T10:00:00Z", "year": 2024, "n": 12024}'));
+    expect((later as { content: { text: string }[] }).content[0]!.text).toBe(
+      '{"created": "2024-05-01T10:00:00Z", "year": 2024, "n": 12024}',
+    );
+    expect(pii.checkOutput({ year: 2024 })).toEqual({ year: 2024 });
+  });
+});

@@ -30,7 +30,7 @@ describe("WatchIndex", () => {
     const word = (n: number) =>
       Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join("");
     for (const count of [3, 10, 40, 400]) {
-      const values = [...new Set(Array.from({ length: count }, () => word(3 + Math.floor(rand() * 40))))];
+      const values = [...new Set(Array.from({ length: count }, () => word(6 + Math.floor(rand() * 40))))];
       const index = new WatchIndex(entries(values));
       for (let t = 0; t < 20; t++) {
         const text = Array.from({ length: 30 }, () =>
