@@ -66,18 +66,44 @@ export function tokenizeString(
       // A value the run knows and a detector's match across it: the detector's match wins when it holds the known
       // value whole ("hunter2@corp.example" is one new address), the known value when the two only overlap
       // ("a@x.coma@x.com" is two known addresses, not one new one that would leave "a@" in clear).
-      const kept = resolveOverlaps(known);
-      const overlap = (a: PiiMatch, b: PiiMatch) => a.start < b.end && b.start < a.end;
-      const holds = (m: PiiMatch, k: PiiMatch) =>
-        m.start <= k.start && k.end <= m.end && m.end - m.start > k.end - k.start;
-      const detected = matches.filter((m) => kept.every((k) => !overlap(m, k) || holds(m, k)));
-      matches = resolveOverlaps([...detected, ...kept.filter((k) => !detected.some((m) => overlap(m, k)))]);
+      matches = mergeKnown(matches, resolveOverlaps(known));
     }
   }
   return matches.length === 0 ? undefined : replaceMatches(text, matches, policy, vault, count);
 }
 
 const NO_MATCHES: PiiMatch[] = [];
+
+/**
+ * Detector matches and known values (in text order, not overlapping each other): a detector's match wins where it
+ * holds known values whole and is longer ("hunter2hunter@corp.example" is one new address), the known values where
+ * the two only overlap ("a@x.coma@x.com" is two known addresses, not one new one that would leave "a@" in clear).
+ * Linear in the number of matches: each detector match looks only at the known values around it.
+ */
+function mergeKnown(detected: PiiMatch[], known: PiiMatch[]): PiiMatch[] {
+  const beaten = new Uint8Array(known.length);
+  const won: PiiMatch[] = [];
+  for (const m of detected) {
+    // the first known value that ends after m starts
+    let lo = 0;
+    let hi = known.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (known[mid]!.end <= m.start) lo = mid + 1;
+      else hi = mid;
+    }
+    let wins = true;
+    let last = lo;
+    for (; last < known.length && known[last]!.start < m.end; last++) {
+      const k = known[last]!;
+      if (!(m.start <= k.start && k.end <= m.end && m.end - m.start > k.end - k.start)) wins = false;
+    }
+    if (!wins) continue;
+    won.push(m);
+    for (let i = lo; i < last; i++) beaten[i] = 1;
+  }
+  return resolveOverlaps([...won, ...known.filter((_, i) => beaten[i] === 0)]);
+}
 
 /** Words of a string, split at whitespace, quotes, brackets and list punctuation. */
 const WORD_RE = /[^\s,;:"'<>()[\]{}|]+/g;
