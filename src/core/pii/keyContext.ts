@@ -1,7 +1,9 @@
 /**
  * Field names as context. A value under `email` or `ssn` is more likely what it looks like; a value under `version`,
  * `id` or `created_at` is less likely. Keys are split into words (camelCase, snake_case, kebab-case) first, so
- * `hotel` is not a `tel` and `ipAddress` is an `ip`.
+ * `hotel` is not a `tel` and `ipAddress` is an `ip`. Numbers and `v2`-style versions are not words of the name. The
+ * last word naming a type decides (`email_password` is a password), and a word after it that describes the value
+ * rather than holding it cancels the hint (`password_policy`, `phone_count`, `email_verified`).
  */
 import type { BuiltinPiiType } from "./types.js";
 
