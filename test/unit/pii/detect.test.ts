@@ -475,3 +475,23 @@ describe("detectors", () => {
     ]);
   });
 });
+
+describe("assignments in text read their name like a JSON field", () => {
+  const policy = policyFromManifest();
+  it("leaves names that describe a secret alone, and keeps the ones that hold one", () => {
+    for (const text of [
+      "password_updated_at: 2024-05-01T10:00:00Z",
+      "PASSWORD_RESET_URL=https://x.example/reset",
+      "token_expires_at=2024-05-01T10:00:00Z",
+    ]) {
+      expect({ text, found: detectInString(text, policy).map((m) => m.type) }).toEqual({ text, found: [] });
+    }
+    for (const text of [
+      "DB_PASSWORD=Tr0ub4dor&3x",
+      "GITHUB_TOKEN=ghx9Rk2LmQ8vTz4Wp7Yc",
+      "x-api-key: Zx8Qw3Lp9Rt5Vb2Nm7Kc",
+    ]) {
+      expect({ text, found: detectInString(text, policy).map((m) => m.type) }).toEqual({ text, found: ["secret"] });
+    }
+  });
+});

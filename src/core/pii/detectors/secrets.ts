@@ -2,7 +2,7 @@
  * Secrets: well-known key prefixes, JWTs, Bearer tokens, private key blocks, `password=...` assignments in text, and
  * values of fields named like passwords or tokens.
  */
-import type { KeyContext } from "../keyContext.js";
+import { type KeyContext, keyContext } from "../keyContext.js";
 import type { PiiMatch } from "../types.js";
 import { jwtHeaderValid, shannonEntropy } from "../validators.js";
 import { TOKEN_SHAPE, type TextFeatures, secretPossible } from "./text.js";
@@ -114,7 +114,8 @@ export function detectSecret(text: string, ctx: KeyContext, f: TextFeatures, out
     const name = m[1]!.toLowerCase();
     const value = m[2]!;
     const passwordLike = /pass|pwd|secret/.test(name);
-    if (/public|hint|type|count|max|min|limit|length|size|expir/.test(name)) continue;
+    // The same reading of the name as for a JSON field: password_updated_at, PASSWORD_RESET_URL hold no secret.
+    if (keyContext(m[1]!).hint !== "secret") continue;
     if (passwordLike ? !looksLikePassword(value) : !looksRandom(value, 12, 3)) continue;
     if (TOKEN_SHAPE.test(value)) continue;
     const start = m.index + m[0].length - value.length;
