@@ -6,7 +6,7 @@ import { JsonSyntaxError, type LiteralFilter, lexJson } from "./jsonLexer.js";
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
 import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
 import { TOKEN_RE, type TokenVault } from "./vault.js";
-import { MIN_KNOWN, WatchIndex, insideSpans } from "./watch.js";
+import { MIN_KNOWN, WatchIndex, firstNotBefore, insideSpans } from "./watch.js";
 import { ssnValid } from "./validators.js";
 import { numberDigits, walkJson } from "./walk.js";
 
@@ -85,13 +85,7 @@ function mergeKnown(detected: PiiMatch[], known: PiiMatch[]): PiiMatch[] {
   const won: PiiMatch[] = [];
   for (const m of detected) {
     // the first known value that ends after m starts
-    let lo = 0;
-    let hi = known.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (known[mid]!.end <= m.start) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstNotBefore(known.length, (i) => known[i]!.end <= m.start);
     let wins = true;
     let last = lo;
     for (; last < known.length && known[last]!.start < m.end; last++) {
@@ -408,13 +402,7 @@ function overlaps(hits: Hits, from: number, to: number): boolean {
   const { starts, ends } = hits;
   if (starts.length === 0) return false;
   // the first occurrence that starts at or after `to`; overlapping ones start before it, at most `longest` back
-  let lo = 0;
-  let hi = starts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (starts[mid]! < to) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstNotBefore(starts.length, (i) => starts[i]! < to);
   for (let i = lo - 1; i >= 0 && from - starts[i]! < hits.longest; i--) if (ends[i]! > from) return true;
   return false;
 }

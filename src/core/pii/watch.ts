@@ -142,15 +142,21 @@ function scan(text: string, group: WindowGroup, out: Occurrence[]): void {
   }
 }
 
-/** Token spans sorted by start, not overlapping: whether [start, end) overlaps one of them. */
-export function insideSpans(spans: readonly [number, number][], start: number, end: number): boolean {
+/** The first index in [0, count) for which `before(i)` is false, `before` being true up to some index, then false. */
+export function firstNotBefore(count: number, before: (i: number) => boolean): number {
   let lo = 0;
-  let hi = spans.length;
-  // the first span starting at or after `end`; only the one before it can overlap
+  let hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (spans[mid]![0] < end) lo = mid + 1;
+    if (before(mid)) lo = mid + 1;
     else hi = mid;
   }
-  return lo > 0 && spans[lo - 1]![1] > start;
+  return lo;
+}
+
+/** Token spans sorted by start, not overlapping: whether [start, end) overlaps one of them. */
+export function insideSpans(spans: readonly [number, number][], start: number, end: number): boolean {
+  // the first span starting at or after `end`; only the one before it can overlap
+  const next = firstNotBefore(spans.length, (i) => spans[i]![0] < end);
+  return next > 0 && spans[next - 1]![1] > start;
 }
