@@ -62,12 +62,7 @@ export function tokenizeString(
   if (vault.size > 0 && text.length >= 3) {
     const known = knownValueMatches(text, vault);
     if (watched !== undefined) findWatched(text, watched, known);
-    if (known.length > 0) {
-      // A value the run knows and a detector's match across it: the detector's match wins when it holds the known
-      // value whole ("hunter2@corp.example" is one new address), the known value when the two only overlap
-      // ("a@x.coma@x.com" is two known addresses, not one new one that would leave "a@" in clear).
-      matches = mergeKnown(matches, resolveOverlaps(known));
-    }
+    if (known.length > 0) matches = mergeKnown(matches, resolveOverlaps(known));
   }
   return matches.length === 0 ? undefined : replaceMatches(text, matches, policy, vault, count);
 }
