@@ -23,7 +23,8 @@ export interface CommandSpec {
   setpriv: string | null;
   prlimit: string | null;
   bwrap: string | null;
-  host: { workspace: string; skill: string; sdkRoot: string };
+  /** `hidden`: folders of the skill to cover with an empty tmpfs (tests, cassettes of a skill mounted as is). */
+  host: { workspace: string; skill: string; sdkRoot: string; hidden?: string[] };
 }
 
 /** How the program sees its folders (inside the sandbox, or the host paths under process isolation). */
@@ -74,6 +75,7 @@ function bwrapArgs(spec: CommandSpec, interpreter: string): string[] {
   args.push("--ro-bind", RUNTIME_DIR, "/runtime");
   args.push("--ro-bind", spec.host.sdkRoot, "/sdk");
   args.push("--ro-bind", spec.host.skill, "/skill");
+  for (const name of spec.host.hidden ?? []) args.push("--perms", "0555", "--tmpfs", `/skill/${name}`);
   args.push("--proc", "/proc", "--dev", "/dev", "--chdir", "/workspace");
   for (const [key, value] of Object.entries(sandboxEnv("/workspace"))) args.push("--setenv", key, value);
   return args;

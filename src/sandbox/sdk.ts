@@ -21,12 +21,14 @@ export function sdkRoot(): string {
   if (checkedRoot && existsSync(checkedRoot)) return checkedRoot;
   const uid = typeof process.getuid === "function" ? process.getuid() : 0;
   const root = join(tmpdir(), `skills-sdk-${uid}`);
-  if (!existsSync(root)) mkdirSync(root, { recursive: true, mode: 0o755 });
+  if (!existsSync(root)) mkdirSync(root, { recursive: true, mode: 0o711 });
   const stat = lstatSync(root);
   if (!stat.isDirectory() || stat.isSymbolicLink() || stat.uid !== uid) {
     throw new Error(`${root} is not a directory owned by this user; remove it`);
   }
-  chmodSync(root, 0o755);
+  // Programs may enter their own tree (its name is a hash of its tool schemas) but not list the others: the trees of
+  // other projects' servers, with their descriptions and enums, are none of their business.
+  chmodSync(root, 0o711);
   checkedRoot = root;
   return root;
 }

@@ -3,11 +3,16 @@
  * (and for pooled workers, whose mounts are fixed before the run is known) copied into the worker's own folder
  * with read permissions for everyone.
  */
-import { chmodSync, cpSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 /** Folders a skill needs only on the host: the program never reads its own tests or recordings. */
 const HOST_ONLY = new Set(["node_modules", "tests", "cassettes", ".git"]);
+
+/** The host-only folders a skill folder has: hidden (an empty tmpfs over each) when the folder is mounted as is. */
+export function hostOnlyDirs(skillDir: string): string[] {
+  return [...HOST_ONLY].filter((name) => existsSync(join(skillDir, name)));
+}
 
 /** True when "others" may pass through every ancestor of `dir` (a 0700 home or mkdtemp folder blocks the bind). */
 function ancestorsPassable(dir: string): boolean {

@@ -107,7 +107,7 @@ export class ToolGate {
       const interceptor = this.options.interceptor;
       const sent = interceptor ? interceptor.beforeCall(server, tool, args as JsonObject) : (args as JsonObject);
       const raw = await this.options.backend.callTool(server, tool, sent);
-      const result = interceptor ? interceptor.afterCall(server, tool, raw) : raw;
+      const result = interceptor ? interceptor.afterCall(server, tool, raw, args as JsonObject) : raw;
       const isError = (result as { isError?: unknown } | null)?.isError === true;
       // Serialized once: the size for the record and the text the bridge sends.
       const resultJson = JSON.stringify(result ?? null);

@@ -28,7 +28,8 @@ export interface RunLimits {
  */
 export interface ToolCallInterceptor {
   beforeCall(server: string, tool: string, args: JsonObject): JsonObject;
-  afterCall(server: string, tool: string, result: unknown): unknown;
+  /** `args`: the arguments as the program sent them (before beforeCall), for the call this result answers. */
+  afterCall(server: string, tool: string, result: unknown, args?: JsonObject): unknown;
   /** Scrub or check text that leaves the run (result, logs, errors). Throws SkillsError PII_LEAK to refuse. */
   checkOutput?(value: unknown): unknown;
   /** Replace known or detected values in text the host itself sends to the program (tool error messages). */

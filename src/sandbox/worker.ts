@@ -18,7 +18,7 @@ import type { RlimitProfile } from "./limits.js";
 import { MAX_MESSAGE_BYTES } from "./protocol.js";
 import { ensureRuntimeBytecode } from "./runtimeFiles.js";
 import { sdkRoot } from "./sdk.js";
-import { stageSkill, worldReadable } from "./skillStage.js";
+import { hostOnlyDirs, stageSkill, worldReadable } from "./skillStage.js";
 import type { Isolation, KilledBy } from "./types.js";
 
 export interface WorkerSpec {
@@ -219,7 +219,13 @@ export class SandboxWorker {
       setpriv: tools.setpriv,
       prlimit: tools.prlimit,
       bwrap: tools.bwrap,
-      host: { workspace, skill: this.hostSkill, sdkRoot: sdkRoot() },
+      // A skill folder mounted as is still keeps its tests and recordings (real values, perhaps) from the program.
+      host: {
+        workspace,
+        skill: this.hostSkill,
+        sdkRoot: sdkRoot(),
+        hidden: bindInPlace ? hostOnlyDirs(spec.skillDir!) : [],
+      },
     });
     this.cgroup = RunCgroup.create();
     // Generous while starting; the run's own limits are set at hand-off.

@@ -43,10 +43,17 @@ export function createPiiInterceptor(policy: PiiPolicy): PiiInterceptor {
 
   return {
     policy,
-    afterCall(server, tool, result) {
+    afterCall(server, tool, result, args) {
       if (off) return result;
       const key = toolKey(server, tool);
-      return tokenizeResult(result, policy, vault, (type) => log.record("tokenized", type, key));
+      // Known values the program sent in clear (a guess) come back as it sent them, not as the token that would
+      // confirm them. Tokenizing is synchronous, so the set belongs to this one result.
+      vault.exempt = args !== undefined && vault.size > 0 ? sentInClear(args, vault) : NONE;
+      try {
+        return tokenizeResult(result, policy, vault, (type) => log.record("tokenized", type, key));
+      } finally {
+        vault.exempt = NONE;
+      }
     },
     beforeCall(server, tool, args) {
       if (off || vault.size === 0) return args;
@@ -75,6 +82,15 @@ export function createPiiInterceptor(policy: PiiPolicy): PiiInterceptor {
 }
 
 type Count = (type: PiiType) => void;
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** The known values that occur in arguments as the program wrote them (tokens are not values). */
+function sentInClear(args: JsonObject, vault: TokenVault): ReadonlySet<string> {
+  const text = JSON.stringify(args);
+  const found = knownOccurrences(text, vault.allIndex());
+  return found.length === 0 ? NONE : new Set(found.map((o) => o.entry.value));
+}
 
 function isCallToolResult(value: unknown): value is { content: unknown[]; structuredContent?: unknown } {
   return typeof value === "object" && value !== null && Array.isArray((value as { content?: unknown }).content);

@@ -24,9 +24,11 @@ function replaceMatches(
   let last = 0;
   for (const m of matches) {
     const value = m.known ?? text.slice(m.start, m.end);
+    if (vault.exempt.size > 0 && vault.exempt.has(value)) continue;
     const { token, isNew } = vault.tokenFor(m.type, value);
     // Short values found by field name alone ("pin": "2024") are not hunted for elsewhere: they are everywhere.
-    if (isNew && value.length >= MIN_KNOWN && !standsAlone(value, m.type, policy)) {
+    // So are plain words ("postgres" as a URL's password): a word is in too many other places to hunt.
+    if (isNew && value.length >= MIN_KNOWN && /[^A-Za-z]/.test(value) && !standsAlone(value, m.type, policy)) {
       vault.watch(vault.entryFor(value)!, "weak");
     }
     out += text.slice(last, m.start) + token;
@@ -64,7 +66,9 @@ export function tokenizeString(
     if (watched !== undefined) findWatched(text, watched, known);
     if (known.length > 0) matches = mergeKnown(matches, resolveOverlaps(known));
   }
-  return matches.length === 0 ? undefined : replaceMatches(text, matches, policy, vault, count);
+  if (matches.length === 0) return undefined;
+  const out = replaceMatches(text, matches, policy, vault, count);
+  return out === text ? undefined : out;
 }
 
 const NO_MATCHES: PiiMatch[] = [];
@@ -191,17 +195,18 @@ export function tokenizeJson(
     value,
     policy,
     (text, ctx) => {
-      const done = reuse?.(text);
+      // a copy of a text content, read without field names: only where this field adds no meaning either
+      const done = ctx.hint === undefined ? reuse?.(text) : undefined;
       return done !== undefined
         ? done === text
           ? undefined
           : done
         : tokenizeNested(text, policy, vault, count, ctx, before);
     },
-    before !== undefined,
+    before?.restored === true,
   );
   // Values first found in this very value (under a `phone` key, say) may sit in an earlier field as well.
-  const fresh = freshIn(JSON.stringify(out ?? null), vault, mark);
+  const fresh = vault.watched.length > mark ? freshIn(JSON.stringify(out ?? null), vault, mark) : undefined;
   if (fresh !== undefined) out = retokenizeKnown(out, fresh, policy, vault, count, reuse);
   return out;
 }
@@ -218,11 +223,29 @@ function tokenizeNested(
   // JSON kept in a string is read as JSON; its top-level value takes the field's meaning
   // ({"cards": "[\"4111...\"]"} holds cards).
   if (text.length > 1 && plausibleJson(text)) {
-    try {
-      const out = tokenizeJsonTextWith(text, nestedPolicy(policy), vault, count, watched, knownOnly, ctx);
-      return out === text ? undefined : out;
-    } catch (error) {
-      if (!(error instanceof JsonSyntaxError)) throw error;
+    const nested = nestedPolicy(policy);
+    if (watched === undefined && !knownOnly && nested.ignoreKeys.size === 0 && nested.ignorePointers.length === 0) {
+      // The fast reader alone: a string that only looks like JSON ("[2024-05-01T10:00Z] INFO ...") fails it cheaply
+      // (no syntax error built) and is read as text.
+      const counted: PiiType[] = [];
+      const fast = tokenizeJsonFast(
+        text,
+        nested,
+        (value, inner) => tokenizeNested(value, nested, vault, (type) => counted.push(type), inner, undefined),
+        undefined,
+        ctx,
+      );
+      if (fast !== undefined) {
+        for (const type of counted) count(type);
+        return fast === text ? undefined : fast;
+      }
+    } else {
+      try {
+        const out = tokenizeJsonTextWith(text, nested, vault, count, watched, knownOnly, ctx);
+        return out === text ? undefined : out;
+      } catch (error) {
+        if (!(error instanceof JsonSyntaxError)) throw error;
+      }
     }
   }
   return tokenizeString(text, policy, vault, count, ctx, watched, knownOnly);
@@ -343,16 +366,19 @@ export function tokenizeJsonTextFull(
   // Counted only once the whole text has been read: on a syntax error the caller reads it again as plain text.
   const counted: PiiType[] = [];
   const hits = occurrences(text, watched);
+  // Numbers of other fields are looked at only for values the program had restored: a count that equals a phone
+  // found by its field name elsewhere is a count (what leaves the run is checked for such numbers as well).
+  const numberHits = watched?.restored ? occurrences(text, watched, true) : NO_HITS;
   const filter = piiLiteralFilter(text, policy, rootCtx);
   const skip: LiteralFilter = (from, to, field, kind) =>
-    !overlaps(hits, from, to) && (knownOnly || filter(from, to, field, kind));
+    !overlaps(kind === "number" ? numberHits : hits, from, to) && (knownOnly || filter(from, to, field, kind));
   lexJson(
     text,
     policy,
     (lit) => {
       const ctx = lit.kind === "key" ? NO_CONTEXT : lit.field === undefined ? rootCtx : keyContext(lit.field);
       let value = lit.value;
-      if (lit.kind === "number" && !overlaps(hits, lit.start, lit.end)) {
+      if (lit.kind === "number" && !overlaps(numberHits, lit.start, lit.end)) {
         const digits = hintTakesNumbers(ctx) ? numberDigits(value) : undefined;
         if (digits === undefined) return;
         value = digits;
@@ -381,10 +407,13 @@ interface Hits {
   longest: number;
 }
 
-function occurrences(text: string, watched: WatchIndex | undefined): Hits {
+const NO_HITS: Hits = { starts: [], ends: [], longest: 0 };
+
+function occurrences(text: string, watched: WatchIndex | undefined, restoredOnly = false): Hits {
   const hits: Hits = { starts: [], ends: [], longest: 0 };
   if (watched === undefined) return hits;
-  for (const { start, end } of watched.find(text)) {
+  for (const { start, end, entry } of watched.find(text)) {
+    if (restoredOnly && !entry.restored) continue;
     hits.starts.push(start);
     hits.ends.push(end);
     hits.longest = Math.max(hits.longest, end - start);
@@ -419,11 +448,13 @@ export function retokenizeKnown(
     value,
     policy,
     (text, ctx) => {
-      const done = reuse?.(text);
+      // a copy of a text content, read without field names: only where this field adds no meaning either
+      const done = ctx.hint === undefined ? reuse?.(text) : undefined;
       if (done !== undefined) return done === text ? undefined : done;
       return tokenizeNested(text, policy, vault, count, ctx, index, true);
     },
-    true,
+    // numbers too, for values the program had restored (a tool may hand one back as a number)
+    index.restored,
   );
 }
 

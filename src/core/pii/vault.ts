@@ -65,6 +65,12 @@ export class TokenVault {
     return this.#watched;
   }
 
+  /**
+   * Values left as they are while one tool result is tokenized: the known values the program itself wrote in clear
+   * into that call's arguments. Turning them into their tokens would tell the program that its guess was right.
+   */
+  exempt: ReadonlySet<string> = new Set();
+
   /** An index of the watched entries (rebuilt when more are watched). */
   watchedIndex(): WatchIndex {
     if (this.#watchedIndex === undefined || this.#watchedIndexed !== this.#watched.length) {

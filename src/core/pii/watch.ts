@@ -58,10 +58,13 @@ export function spellings(value: string): string[] {
 
 export class WatchIndex {
   readonly size: number;
+  /** Whether any of its values was restored into a tool's arguments (those are looked for in numbers too). */
+  readonly restored: boolean;
   private readonly needles: Needle[] = [];
   private readonly groups: WindowGroup[] = [];
 
   constructor(entries: readonly VaultEntry[]) {
+    this.restored = entries.some((entry) => entry.restored);
     for (const entry of entries) {
       if (entry.value.length < MIN_KNOWN) continue;
       for (const needle of spellings(entry.value)) this.needles.push({ needle, entry });

@@ -200,9 +200,10 @@ describe("values that come back (review findings)", () => {
     expect(first(pii.afterCall("s", "t", text('{"password": "hunter2hunter", "x": {"y": "hunter2hunter"}}')))).toBe(
       '{"password": "[SECRET_1]", "x": {"y": "[SECRET_1]"}}',
     );
-    // in a later result: as a string, inside a word boundary, as a number; not inside a longer number
+    // in a later result: as a string, inside a word boundary; not a number of another field (a count that happens
+    // to be equal stays a number), not inside a longer number
     expect(first(pii.afterCall("s", "t", text('{"a": "tel:5550100", "b": 5550100, "c": 155501009}')))).toBe(
-      '{"a": "tel:[PHONE_1]", "b": "[PHONE_1]", "c": 155501009}',
+      '{"a": "tel:[PHONE_1]", "b": 5550100, "c": 155501009}',
     );
     expect(first(pii.afterCall("s", "t", text("see 5550100 or hunter2hunter")))).toBe("see [PHONE_1] or [SECRET_1]");
   });
@@ -402,5 +403,56 @@ describe("values that come back, third review", () => {
       '{"created": "2024-05-01T10:00:00Z", "year": 2024, "n": 12024}',
     );
     expect(pii.checkOutput({ year: 2024 })).toEqual({ year: 2024 });
+  });
+});
+
+describe("fourth review", () => {
+  it("reads a structuredContent copy of a text content with its own field name", () => {
+    const pii = createPiiInterceptor(policyFromManifest({ mode: "strict" }));
+    const result = pii.afterCall("crm", "getphone", {
+      content: [{ type: "text", text: "5550100" }],
+      structuredContent: { phone: "5550100" },
+    });
+    expect(result).toEqual({
+      content: [{ type: "text", text: "[PHONE_1]" }],
+      structuredContent: { phone: "[PHONE_1]" },
+    });
+    expect(() => pii.checkOutput("call 5550100")).toThrow(SkillsError);
+  });
+
+  it("does not confirm a guess: a known value the program sent in clear comes back as it was sent", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    pii.afterCall("crm", "contacts", text('{"phone": "5550100", "card": "4111111111111111"}'));
+    const guesses = { message: "5550099 5550100 5550101 4111111111111111" };
+    expect(pii.beforeCall("crm", "echo", guesses)).toEqual(guesses);
+    const echoed = pii.afterCall("crm", "echo", text(`Echo: ${guesses.message}`), guesses);
+    expect(echoed).toEqual(text(`Echo: ${guesses.message}`));
+    // the same echo for a program that sent tokens is tokenized as usual
+    const sent = { message: "[PHONE_1] [CREDIT_CARD_1]" };
+    const restored = pii.beforeCall("crm", "echo", sent);
+    expect(pii.afterCall("crm", "echo", text(`Echo: ${restored.message}`), sent)).toEqual(
+      text("Echo: [PHONE_1] [CREDIT_CARD_1]"),
+    );
+  });
+});
+
+describe("regressions the review found", () => {
+  it("does not hunt a plain word found only by context (a URL's password) through the rest of the text", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const compose = "DATABASE_URL=postgres://postgres:postgres@db:5432/postgres\nimage: postgres:16\n";
+    const out = (pii.afterCall("fs", "read", text(compose)) as { content: { text: string }[] }).content[0]!.text;
+    expect(out).toBe("DATABASE_URL=postgres://postgres:[SECRET_1]@db:5432/postgres\nimage: postgres:16\n");
+  });
+
+  it("reads log lines that only look like JSON as text, with what they hold tokenized", () => {
+    const pii = createPiiInterceptor(policyFromManifest());
+    const lines = ["[2024-05-01T10:00:00.123Z] INFO login ada@example.com", "[1] retry", '{"level":"info"} done'];
+    const result = pii.afterCall("logs", "tail", { content: [], structuredContent: { lines } });
+    expect(result).toEqual({
+      content: [],
+      structuredContent: {
+        lines: ["[2024-05-01T10:00:00.123Z] INFO login [EMAIL_1]", "[1] retry", '{"level":"info"} done'],
+      },
+    });
   });
 });
