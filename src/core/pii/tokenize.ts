@@ -227,18 +227,8 @@ function tokenizeNested(
     if (watched === undefined && !knownOnly && nested.ignoreKeys.size === 0 && nested.ignorePointers.length === 0) {
       // The fast reader alone: a string that only looks like JSON ("[2024-05-01T10:00Z] INFO ...") fails it cheaply
       // (no syntax error built) and is read as text.
-      const counted: PiiType[] = [];
-      const fast = tokenizeJsonFast(
-        text,
-        nested,
-        (value, inner) => tokenizeNested(value, nested, vault, (type) => counted.push(type), inner, undefined),
-        undefined,
-        ctx,
-      );
-      if (fast !== undefined) {
-        for (const type of counted) count(type);
-        return fast === text ? undefined : fast;
-      }
+      const fast = fastJson(text, nested, vault, count, ctx);
+      if (fast !== undefined) return fast === text ? undefined : fast;
     } else {
       try {
         const out = tokenizeJsonTextWith(text, nested, vault, count, watched, knownOnly, ctx);
@@ -330,21 +320,31 @@ function tokenizeJsonTextWith(
   rootCtx: KeyContext = NO_CONTEXT,
 ): string {
   if (watched === undefined && !knownOnly) {
-    // Fast path first; counts are held back until it succeeds, so a fallback does not count anything twice.
-    const counted: PiiType[] = [];
-    const fast = tokenizeJsonFast(
-      text,
-      policy,
-      (value, ctx) => tokenizeNested(value, policy, vault, (type) => counted.push(type), ctx, undefined),
-      undefined,
-      rootCtx,
-    );
-    if (fast !== undefined) {
-      for (const type of counted) count(type);
-      return fast;
-    }
+    const fast = fastJson(text, policy, vault, count, rootCtx);
+    if (fast !== undefined) return fast;
   }
   return tokenizeJsonTextFull(text, policy, vault, count, watched, knownOnly, rootCtx);
+}
+
+/** The fast reader (jsonFast.ts); undefined when it gives up. Counts are held back until it succeeds, so a
+ * fallback to the full reader or to text does not count anything twice. */
+function fastJson(
+  text: string,
+  policy: PiiPolicy,
+  vault: TokenVault,
+  count: CountFn,
+  rootCtx: KeyContext,
+): string | undefined {
+  const counted: PiiType[] = [];
+  const fast = tokenizeJsonFast(
+    text,
+    policy,
+    (value, ctx) => tokenizeNested(value, policy, vault, (type) => counted.push(type), ctx, undefined),
+    undefined,
+    rootCtx,
+  );
+  if (fast !== undefined) for (const type of counted) count(type);
+  return fast;
 }
 
 /**
