@@ -10,7 +10,7 @@ import { mayContainPii } from "./detect.js";
 import { textFeatures } from "./detectors/text.js";
 import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
 import { RecordTemplates } from "./recordTemplate.js";
-import { numberDigits } from "./walk.js";
+import { hintTakesNumbers, numberDigits } from "./walk.js";
 import type { PiiPolicy } from "./types.js";
 
 /** Replaces a decoded literal's value; undefined keeps it. */
@@ -139,7 +139,7 @@ export function tokenizeJsonFast(
         if (!jsonNumber(text, k, e)) return undefined;
         if (stack.length === 0) topDone = true;
         const ctx = currentCtx();
-        if (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card") {
+        if (hintTakesNumbers(ctx)) {
           const digits = numberDigits(text.slice(k, e));
           if (digits !== undefined) {
             const replaced = rewrite(digits, ctx);

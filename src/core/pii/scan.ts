@@ -5,7 +5,7 @@ import { NO_CONTEXT, keyContext } from "./keyContext.js";
 import { toPointer } from "./pointer.js";
 import { looksLikeJson, piiLiteralFilter } from "./tokenize.js";
 import type { PiiFinding, PiiPolicy } from "./types.js";
-import { walkJson } from "./walk.js";
+import { hintTakesNumbers, walkJson } from "./walk.js";
 
 export type ScanFormat = "auto" | "json" | "text";
 
@@ -57,7 +57,7 @@ export function scanJsonText(text: string, policy: PiiPolicy): PiiFinding[] {
     policy,
     (lit) => {
       const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
-      if (lit.kind === "number" && !(ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card")) return;
+      if (lit.kind === "number" && !hintTakesNumbers(ctx)) return;
       const matches = detectInString(lit.value, policy, ctx);
       if (matches.length === 0) return;
       const raw = lit.escaped ? text.slice(lit.start, lit.end) : "";

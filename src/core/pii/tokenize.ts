@@ -8,7 +8,7 @@ import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
 import { TOKEN_RE, type TokenVault } from "./vault.js";
 import { MIN_KNOWN, WatchIndex, firstNotBefore, insideSpans } from "./watch.js";
 import { ssnValid } from "./validators.js";
-import { numberDigits, walkJson } from "./walk.js";
+import { hintTakesNumbers, numberDigits, walkJson } from "./walk.js";
 
 /** Called once per replaced occurrence. */
 export type CountFn = (type: PiiType) => void;
@@ -280,10 +280,6 @@ function plausibleJson(text: string): boolean {
     c === 102 ||
     c === 110
   );
-}
-
-function hintTakesNumbers(ctx: KeyContext): boolean {
-  return ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card";
 }
 
 /** The reader's pre-filter: numbers outside phone/ssn/card fields, and strings no detector could match. */

@@ -22,6 +22,11 @@ export function numberDigits(literal: string): string | undefined {
   return digits;
 }
 
+/** Fields whose numbers are read as values: phone, SSN and card fields ({"phone": 14155552671}). */
+export function hintTakesNumbers(ctx: KeyContext): boolean {
+  return ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card";
+}
+
 /** Returns the replacement string, or undefined to keep the original. */
 export type StringVisitor = (
   text: string,
@@ -58,7 +63,7 @@ function walk(
     // Numbers matter where the field name says phone / ssn / card (e.g. {"phone": 14155552671}).
     const ctx = keyContext(key);
     // Integers beyond 2^53 too: a card number JSON.parse rounded still holds most of the real digits.
-    if (Number.isInteger(value) && (ctx.hint === "phone" || ctx.hint === "ssn" || ctx.hint === "credit_card")) {
+    if (Number.isInteger(value) && hintTakesNumbers(ctx)) {
       return visit(numberDigits(String(value)) ?? String(Math.abs(value)), ctx, segs, false) ?? value;
     }
     return allNumbers ? (visit(String(value), ctx, segs, false) ?? value) : value;
