@@ -13,9 +13,9 @@ import type { ToolCallInterceptor } from "../../sandbox/types.js";
 import { PiiAuditLog } from "./audit.js";
 import { scanPii } from "./scan.js";
 import {
+  knownOutsideTokens,
   restoreJson,
   retokenizeKnown,
-  tokenSpans,
   tokenizeJson,
   tokenizeString,
   tokenizeTextOrJson,
@@ -23,7 +23,7 @@ import {
 import type { PiiAudit, PiiPolicy, PiiType } from "./types.js";
 import { TokenVault, type VaultEntry } from "./vault.js";
 import { walkJson } from "./walk.js";
-import { type Occurrence, WatchIndex, insideSpans } from "./watch.js";
+import { type Occurrence, WatchIndex } from "./watch.js";
 
 export interface PiiInterceptor extends ToolCallInterceptor {
   readonly policy: PiiPolicy;
@@ -199,13 +199,10 @@ function knownValuesIn(value: unknown, vault: TokenVault, policy: PiiPolicy): Va
 
 /** Occurrences of known values (as written or JSON-escaped) outside the tokens in the text, not overlapping. */
 function knownOccurrences(text: string, index: WatchIndex): Occurrence[] {
-  const found = index.find(text);
-  if (found.length === 0) return found;
-  const tokens = tokenSpans(text);
   const kept: Occurrence[] = [];
   let end = -1;
-  for (const o of found) {
-    if (o.start < end || insideSpans(tokens, o.start, o.end)) continue;
+  for (const o of knownOutsideTokens(text, index)) {
+    if (o.start < end) continue;
     kept.push(o);
     end = o.end;
   }

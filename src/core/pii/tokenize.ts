@@ -3,12 +3,12 @@ import { detectInString, mayContainPii, resolveOverlaps } from "./detect.js";
 import { textFeatures } from "./detectors/text.js";
 import { tokenizeJsonFast } from "./jsonFast.js";
 import { JsonSyntaxError, type LiteralFilter, lexJson } from "./jsonLexer.js";
-import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
+import { type KeyContext, keyContext, NO_CONTEXT } from "./keyContext.js";
 import type { PiiMatch, PiiPolicy, PiiType } from "./types.js";
-import { TOKEN_RE, type TokenVault } from "./vault.js";
-import { MIN_KNOWN, WatchIndex, firstNotBefore, insideSpans } from "./watch.js";
 import { ssnValid } from "./validators.js";
+import { TOKEN_RE, type TokenVault } from "./vault.js";
 import { hintTakesNumbers, numberDigits, walkJson } from "./walk.js";
+import { firstNotBefore, insideSpans, MIN_KNOWN, type Occurrence, WatchIndex } from "./watch.js";
 
 /** Called once per replaced occurrence. */
 export type CountFn = (type: PiiType) => void;
@@ -139,20 +139,23 @@ function lostDigits(text: string, ctx: KeyContext): boolean {
  * handed out: `[SECRET_1]` holds "SECRET" but is not the value "SECRET".
  */
 function findWatched(text: string, watched: WatchIndex, out: PiiMatch[]): void {
-  const found = watched.find(text);
-  if (found.length === 0) return;
-  const tokens = tokenSpans(text);
-  for (const { start, end, entry } of found) {
-    // Restored values anywhere at all; short ones ("2024") and values found by field name as whole words only.
-    const anywhere = entry.restored && entry.value.length >= MIN_KNOWN;
-    if (!anywhere && (alnumAt(text, start - 1) || alnumAt(text, end))) continue;
-    if (insideSpans(tokens, start, end)) continue;
+  for (const { start, end, entry } of knownOutsideTokens(text, watched)) {
+    // Restored values anywhere at all; values found by field name as whole words only.
+    if (!entry.restored && (alnumAt(text, start - 1) || alnumAt(text, end))) continue;
     out.push({ type: entry.type, start, end, confidence: 1, known: entry.value });
   }
 }
 
+/** The occurrences of the index's values in the text, but for those inside the tokens it already holds. */
+export function knownOutsideTokens(text: string, index: WatchIndex): Occurrence[] {
+  const found = index.find(text);
+  if (found.length === 0) return found;
+  const tokens = tokenSpans(text);
+  return tokens.length === 0 ? found : found.filter((o) => !insideSpans(tokens, o.start, o.end));
+}
+
 /** Where tokens (`[EMAIL_1]`) stand in a text. */
-export function tokenSpans(text: string): [number, number][] {
+function tokenSpans(text: string): [number, number][] {
   if (!text.includes("[")) return [];
   const spans: [number, number][] = [];
   TOKEN_RE.lastIndex = 0;
@@ -191,20 +194,7 @@ export function tokenizeJson(
 ): unknown {
   const mark = vault.watched.length;
   const before = mark > 0 ? presentIn(JSON.stringify(value ?? null), vault.watchedIndex()) : undefined;
-  let out = walkJson(
-    value,
-    policy,
-    (text, ctx) => {
-      // a copy of a text content, read without field names: only where this field adds no meaning either
-      const done = ctx.hint === undefined ? reuse?.(text) : undefined;
-      return done !== undefined
-        ? done === text
-          ? undefined
-          : done
-        : tokenizeNested(text, policy, vault, count, ctx, before);
-    },
-    before?.restored === true,
-  );
+  let out = walkNested(value, policy, vault, count, before, false, reuse);
   // Values first found in this very value (under a `phone` key, say) may sit in an earlier field as well.
   const fresh = vault.watched.length > mark ? freshIn(JSON.stringify(out ?? null), vault, mark) : undefined;
   if (fresh !== undefined) out = retokenizeKnown(out, fresh, policy, vault, count, reuse);
@@ -294,7 +284,7 @@ export function piiLiteralFilter(text: string, policy: PiiPolicy, rootCtx: KeyCo
 /**
  * Tokenizes JSON text in place: only the literals that change are rewritten, the rest keeps its formatting.
  * Watched values (restored into arguments, or found only by field name) are also looked for in every literal of
- * the text, numbers included, including values first found in this text.
+ * the text, including values first found in this text; in numbers of other fields only restored ones.
  */
 export function tokenizeJsonText(text: string, policy: PiiPolicy, vault: TokenVault, count: CountFn): string {
   // A byte order mark is not JSON; the text after it is.
@@ -440,17 +430,33 @@ export function retokenizeKnown(
   reuse?: (text: string) => string | undefined,
 ): unknown {
   if (typeof value === "string") return tokenizeNested(value, policy, vault, count, NO_CONTEXT, index, true) ?? value;
+  return walkNested(value, policy, vault, count, index, true, reuse);
+}
+
+/**
+ * Every string (JSON-aware) and key of a parsed value through tokenizeNested; numbers of any field too when a value
+ * the program had restored is looked for (a tool may hand one back as a number). `reuse` gives a string that is a
+ * copy of a text content that text's tokenized form, read without field names: only where this field adds no
+ * meaning either.
+ */
+function walkNested(
+  value: unknown,
+  policy: PiiPolicy,
+  vault: TokenVault,
+  count: CountFn,
+  watched: WatchIndex | undefined,
+  knownOnly: boolean,
+  reuse?: (text: string) => string | undefined,
+): unknown {
   return walkJson(
     value,
     policy,
     (text, ctx) => {
-      // a copy of a text content, read without field names: only where this field adds no meaning either
       const done = ctx.hint === undefined ? reuse?.(text) : undefined;
       if (done !== undefined) return done === text ? undefined : done;
-      return tokenizeNested(text, policy, vault, count, ctx, index, true);
+      return tokenizeNested(text, policy, vault, count, ctx, watched, knownOnly);
     },
-    // numbers too, for values the program had restored (a tool may hand one back as a number)
-    index.restored,
+    watched?.restored === true,
   );
 }
 
