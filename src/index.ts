@@ -1,14 +1,14 @@
 /** The library API: the same functions the CLI calls. */
 export * from "./errors.js";
-export type { Problem, ValidationResult, Severity } from "./core/problem.js";
-export type { ToolInfo, ToolBackend, CallToolResult } from "./mcp/types.js";
+export type { Problem, ValidationResult, Severity } from "./contracts/problem.js";
+export type { ToolInfo, ToolBackend, CallToolResult } from "./contracts/tools.js";
 export { validate, type ValidateOptions, type ValidateResult, type SkillValidation } from "./commands/validate.js";
 export { newSkill, type NewSkillOptions, type NewSkillResult } from "./commands/new.js";
 export { listSkills, type ListOptions, type ListResult, type SkillListing } from "./commands/list.js";
 export { loadSkill, type LoadSkillOptions } from "./store/loadSkill.js";
 export { findSkillDirs, resolveSkillRef } from "./store/findSkills.js";
 export { loadProjectConfig, type ProjectConfig } from "./store/config.js";
-export type { LoadedSkill, Manifest, SkillFrontmatter, SkillLanguage } from "./core/skill/types.js";
+export type { LoadedSkill, Manifest, SkillFrontmatter, SkillLanguage } from "./contracts/skill.js";
 export { PROBLEM_CODES, type ProblemCode } from "./core/validate/codes.js";
 export { loadMcpConfig, type McpConfig, type ServerConfig } from "./mcp/config.js";
 export { createClientPool, type ClientPool, type ClientPoolOptions } from "./mcp/pool.js";
@@ -65,4 +65,4 @@ export type {
   IsolationReport,
   ToolCallInterceptor,
   ToolCallRecord,
-} from "./sandbox/index.js";
+} from "./contracts/run.js";

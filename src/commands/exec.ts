@@ -4,11 +4,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { SkillLanguage } from "../core/skill/types.js";
+import type { SkillLanguage } from "../contracts/skill.js";
 import { createPiiInterceptor, isPiiMode, type PiiMode, PII_MODES, policyFromManifest } from "../core/pii/index.js";
 import { SkillsError } from "../errors.js";
 import { createRunner } from "../sandbox/index.js";
-import type { RunLimits, RunResult } from "../sandbox/types.js";
+import type { RunLimits, RunResult } from "../contracts/run.js";
 import { loadProjectConfig } from "../store/config.js";
 import { parseInputArgument } from "./runInput.js";
 import { openToolset } from "./toolset.js";

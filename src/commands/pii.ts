@@ -17,8 +17,8 @@ import {
 import { escapeSegment } from "../core/pii/pointer.js";
 import { looksLikeJson } from "../core/pii/tokenize.js";
 import { tokenPrefix } from "../core/pii/vault.js";
-import type { Problem } from "../core/problem.js";
-import type { ManifestPrivacy } from "../core/skill/types.js";
+import type { Problem } from "../contracts/problem.js";
+import type { ManifestPrivacy } from "../contracts/skill.js";
 import type { DocumentContext } from "../core/validate/documentContext.js";
 import { validateManifest } from "../core/validate/manifest.js";
 import { parseYaml } from "../core/yaml/parseYaml.js";

@@ -3,9 +3,9 @@
  * The CLI reads lines and prints; this module opens the session and decides where a block ends.
  */
 import { createPiiInterceptor, type PiiMode, policyFromManifest } from "../core/pii/index.js";
-import type { SkillLanguage } from "../core/skill/types.js";
+import type { SkillLanguage } from "../contracts/skill.js";
 import { createSession } from "../sandbox/index.js";
-import type { RunLimits, RunResult } from "../sandbox/types.js";
+import type { RunLimits, RunResult } from "../contracts/run.js";
 import { loadProjectConfig } from "../store/config.js";
 import { openToolset } from "./toolset.js";
 

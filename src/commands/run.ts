@@ -5,13 +5,13 @@
  */
 import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
-import type { Problem } from "../core/problem.js";
-import type { LoadedSkill } from "../core/skill/types.js";
+import type { Problem } from "../contracts/problem.js";
+import type { LoadedSkill } from "../contracts/skill.js";
 import { createPiiInterceptor, type PiiMode, policyFromManifest } from "../core/pii/index.js";
 import { SkillsError } from "../errors.js";
-import type { JsonObject } from "../mcp/types.js";
+import type { JsonObject } from "../contracts/json.js";
 import { createRunner, createSession, limitsFromManifest, splitCells } from "../sandbox/index.js";
-import type { RunLimits, RunResult, ToolCallInterceptor } from "../sandbox/types.js";
+import type { RunLimits, RunResult, ToolCallInterceptor } from "../contracts/run.js";
 import { loadProjectConfig } from "../store/config.js";
 import { resolveSkillRef } from "../store/findSkills.js";
 import { loadSkill } from "../store/loadSkill.js";

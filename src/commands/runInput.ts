@@ -10,7 +10,7 @@ import addFormatsModule from "ajv-formats";
 import { parseYaml } from "../core/yaml/index.js";
 import { SkillsError } from "../errors.js";
 import { parseJsonWithPositions } from "../mcp/config/jsonPositions.js";
-import type { JsonObject } from "../mcp/types.js";
+import type { JsonObject } from "../contracts/json.js";
 
 export interface ParsedInput {
   value: unknown;

@@ -12,7 +12,7 @@ import { SkillsError } from "../errors.js";
 import { type CatalogServer, defaultCacheDir, loadCatalog } from "../mcp/catalog.js";
 import { loadMcpConfig } from "../mcp/config.js";
 import { createClientPool } from "../mcp/pool.js";
-import type { ToolInfo } from "../mcp/types.js";
+import type { ToolInfo } from "../contracts/tools.js";
 import { SDK_MARKER, type TreeDiff, assertReplaceable, diffTree, writeTree } from "./sdkTree.js";
 
 export { SDK_MARKER, writeTree, type TreeDiff } from "./sdkTree.js";

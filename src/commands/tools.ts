@@ -12,7 +12,7 @@ import { SkillsError } from "../errors.js";
 import { type Catalog, type CatalogServer, defaultCacheDir, findTool, loadCatalog } from "../mcp/catalog.js";
 import { loadMcpConfig } from "../mcp/config.js";
 import { createClientPool } from "../mcp/pool.js";
-import type { ToolInfo } from "../mcp/types.js";
+import type { ToolInfo } from "../contracts/tools.js";
 
 export interface ToolsCommonOptions {
   cwd: string;

@@ -7,7 +7,7 @@ import { SkillsError } from "../errors.js";
 import { loadCatalog } from "../mcp/catalog.js";
 import { loadMcpConfig } from "../mcp/config.js";
 import { createClientPool } from "../mcp/pool.js";
-import type { ToolBackend, ToolInfo } from "../mcp/types.js";
+import type { ToolBackend, ToolInfo } from "../contracts/tools.js";
 
 export interface OpenToolsetOptions {
   cwd: string;

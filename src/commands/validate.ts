@@ -1,7 +1,7 @@
 /** `skills validate`: load and check every skill under the given paths (or the configured roots). */
 import { stat } from "node:fs/promises";
 import { basename, dirname, relative, resolve } from "node:path";
-import type { Problem } from "../core/problem.js";
+import type { Problem } from "../contracts/problem.js";
 import { SkillsError } from "../errors.js";
 import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";

@@ -16,7 +16,7 @@ import {
 import { serverCacheKey } from "./catalog/cacheKey.js";
 import type { McpConfig } from "./config.js";
 import type { ClientPool } from "./pool.js";
-import type { ServerInfo, ToolInfo } from "./types.js";
+import type { ServerInfo, ToolInfo } from "../contracts/tools.js";
 
 export interface CatalogServer {
   serverInfo?: ServerInfo;

@@ -16,7 +16,8 @@ import { callFailed, describeCommand, protocolError, startFailed } from "./pool/
 import { StderrTail } from "./pool/stderrTail.js";
 import { ProcessStdioTransport } from "./pool/stdioTransport.js";
 import { toToolInfo } from "./pool/toolInfo.js";
-import type { CallToolOptions, CallToolResult, JsonObject, ServerInfo, ToolBackend, ToolInfo } from "./types.js";
+import type { CallToolOptions, CallToolResult, ServerInfo, ToolBackend, ToolInfo } from "../contracts/tools.js";
+import type { JsonObject } from "../contracts/json.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 export const DEFAULT_CALL_TIMEOUT_MS = 60_000;

@@ -5,7 +5,7 @@
  */
 import { build, transform } from "esbuild";
 import { SkillsError } from "../errors.js";
-import type { SkillLanguage } from "../core/skill/types.js";
+import type { SkillLanguage } from "../contracts/skill.js";
 
 export interface BundleOptions {
   code: string;

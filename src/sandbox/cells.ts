@@ -1,5 +1,5 @@
 /** Splits a program into notebook cells at `# %%` (Python) or `// %%` (TS/JS) marker lines. */
-import type { SkillLanguage } from "../core/skill/types.js";
+import type { SkillLanguage } from "../contracts/skill.js";
 
 export interface Cell {
   code: string;

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { IsolationReport } from "./types.js";
+import type { IsolationReport } from "../contracts/run.js";
 
 const ROOT = "/sys/fs/cgroup";
 const PARENT = "skills-sandbox";

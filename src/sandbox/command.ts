@@ -8,7 +8,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { RlimitProfile } from "./limits.js";
 import { RUNTIME_DIR } from "./runtimeFiles.js";
-import type { Isolation } from "./types.js";
+import type { Isolation } from "../contracts/run.js";
 
 export type WorkerLanguage = "python" | "node";
 

@@ -2,11 +2,11 @@
  * Runs one program on a ready worker: sets the run's cgroup limits, attaches the tool gate to the bridge, sends
  * "execute", enforces the wall-clock timeout (killing the whole tree), and builds the RunResult.
  */
-import type { JsonObject } from "../mcp/types.js";
+import type { JsonObject } from "../contracts/json.js";
 import type { ExecuteParams, ExecuteResult } from "./protocol.js";
 import { buildResult } from "./result.js";
 import type { ToolGate } from "./toolGate.js";
-import type { Isolation, RunLimits, RunResult, ToolCallInterceptor } from "./types.js";
+import type { Isolation, RunLimits, RunResult, ToolCallInterceptor } from "../contracts/run.js";
 import type { SandboxWorker } from "./worker.js";
 
 export interface HandOffOptions {

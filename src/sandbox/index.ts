@@ -6,5 +6,4 @@ export { splitCells, type Cell } from "./cells.js";
 export { DEFAULT_LIMITS, limitsFromManifest, resolveLimits } from "./limits.js";
 export { loadRuntimeSources, RUNTIME_DIR } from "./runtimeFiles.js";
 export { ensureSdk } from "./sdk.js";
-export type * from "./types.js";
 export * from "./protocol.js";

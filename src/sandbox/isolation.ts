@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { detectCgroup } from "./cgroup.js";
-import type { IsolationReport } from "./types.js";
+import type { IsolationReport } from "../contracts/run.js";
 
 const run = promisify(execFile);
 export const FORCE_ISOLATION_ENV = "SKILLS_FORCE_ISOLATION";

@@ -1,6 +1,6 @@
 /** Run limits: defaults, the manifest's snake_case form, and what the sandbox derives from them. */
-import type { ManifestLimits } from "../core/skill/types.js";
-import type { RunLimits } from "./types.js";
+import type { ManifestLimits } from "../contracts/skill.js";
+import type { RunLimits } from "../contracts/run.js";
 
 export const DEFAULT_LIMITS: RunLimits = Object.freeze({
   timeoutMs: 30_000,

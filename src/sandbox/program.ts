@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { SkillsError } from "../errors.js";
-import type { SkillLanguage } from "../core/skill/types.js";
-import type { ToolInfo } from "../mcp/types.js";
+import type { SkillLanguage } from "../contracts/skill.js";
+import type { ToolInfo } from "../contracts/tools.js";
 import { bundleProgram } from "./bundle.js";
 import { ensureSdk } from "./sdk.js";
 

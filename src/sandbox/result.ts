@@ -1,6 +1,6 @@
 /** Builds the one RunResult of a run from the worker's answer, its exit, its logs and the run's limits. */
 import { isSkillsError } from "../errors.js";
-import type { JsonObject } from "../mcp/types.js";
+import type { JsonObject } from "../contracts/json.js";
 import { type ExecuteResult, MAX_MESSAGE_BYTES } from "./protocol.js";
 import { checkSchema } from "./schemaCache.js";
 import type {
@@ -12,7 +12,7 @@ import type {
   RunResult,
   ToolCallInterceptor,
   ToolCallRecord,
-} from "./types.js";
+} from "../contracts/run.js";
 import type { ExitInfo } from "./worker.js";
 
 export interface ResultContext {

@@ -12,7 +12,15 @@ import type { ExecuteParams } from "./protocol.js";
 import { buildResult, workerOutputBytes, workerReplyBytes } from "./result.js";
 import { stageSkill } from "./skillStage.js";
 import { ToolGate } from "./toolGate.js";
-import type { Isolation, IsolationReport, RunLimits, RunRequest, RunResult, Runner, RunnerOptions } from "./types.js";
+import type {
+  Isolation,
+  IsolationReport,
+  RunLimits,
+  RunRequest,
+  RunResult,
+  Runner,
+  RunnerOptions,
+} from "../contracts/run.js";
 import { SandboxWorker } from "./worker.js";
 
 export const DEFAULT_PYTHON = "/usr/bin/python3";

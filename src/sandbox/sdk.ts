@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { ToolInfo } from "../mcp/types.js";
+import type { ToolInfo } from "../contracts/tools.js";
 import { loadRuntimeSources } from "./runtimeFiles.js";
 import { SDK_FORMAT_VERSION } from "../core/codegen/version.js";
 

@@ -11,7 +11,7 @@ import { prepareProgram } from "./program.js";
 import { workerOutputBytes, workerReplyBytes } from "./result.js";
 import { DEFAULT_PYTHON, assertIsolation, processWarning, pythonRlimits, startWorker } from "./runner.js";
 import { ToolGate } from "./toolGate.js";
-import type { RunResult, Session, SessionOptions } from "./types.js";
+import type { RunResult, Session, SessionOptions } from "../contracts/run.js";
 import type { SandboxWorker } from "./worker.js";
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60 * 1000;

@@ -3,10 +3,11 @@
  * inputSchema, at most maxToolCalls, interceptor hooks around the call, and a record per call.
  */
 import { SkillsError, isSkillsError } from "../errors.js";
-import { type JsonObject, type ToolBackend, type ToolInfo, toolKey } from "../mcp/types.js";
+import { type JsonObject } from "../contracts/json.js";
+import { type ToolBackend, type ToolInfo, toolKey } from "../contracts/tools.js";
 import { BRIDGE_ERROR_CODES, type BridgeErrorCode, type JsonRpcError, type ToolCallParams } from "./protocol.js";
 import { checkSchema } from "./schemaCache.js";
-import type { ToolCallInterceptor, ToolCallRecord } from "./types.js";
+import type { ToolCallInterceptor, ToolCallRecord } from "../contracts/run.js";
 
 export interface ToolGateOptions {
   tools: ToolInfo[];

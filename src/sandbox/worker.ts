@@ -19,7 +19,7 @@ import { MAX_MESSAGE_BYTES } from "./protocol.js";
 import { ensureRuntimeBytecode } from "./runtimeFiles.js";
 import { sdkRoot } from "./sdk.js";
 import { hostOnlyDirs, stageSkill, worldReadable } from "./skillStage.js";
-import type { Isolation, KilledBy } from "./types.js";
+import type { Isolation, KilledBy } from "../contracts/run.js";
 
 export interface WorkerSpec {
   language: WorkerLanguage;

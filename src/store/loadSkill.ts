@@ -4,10 +4,10 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import type { Problem, ValidationResult } from "../core/problem.js";
+import type { Problem, ValidationResult } from "../contracts/problem.js";
 import { splitSkillMd } from "../core/skill/splitSkillMd.js";
 import { entryHasRunOrResult, expectedEntryShape } from "../core/skill/entryShape.js";
-import type { LoadedSkill, Manifest, SkillFrontmatter, SkillLanguage } from "../core/skill/types.js";
+import type { LoadedSkill, Manifest, SkillFrontmatter, SkillLanguage } from "../contracts/skill.js";
 import { makeProblem } from "../core/validate/codes.js";
 import type { DocumentContext } from "../core/validate/documentContext.js";
 import { problemAt } from "../core/validate/documentContext.js";

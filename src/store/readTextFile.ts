@@ -4,7 +4,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { makeProblem } from "../core/validate/codes.js";
-import type { Problem } from "../core/problem.js";
+import type { Problem } from "../contracts/problem.js";
 
 export const MAX_TEXT_FILE_BYTES = 1024 * 1024;
 

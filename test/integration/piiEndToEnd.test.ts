@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPiiInterceptor, policyFromManifest } from "../../src/core/pii/index.js";
 import { loadMcpConfig } from "../../src/mcp/config.js";
 import { type ClientPool, createClientPool } from "../../src/mcp/pool.js";
-import type { ToolInfo } from "../../src/mcp/types.js";
+import type { ToolInfo } from "../../src/contracts/tools.js";
 import { runProgram } from "../../src/sandbox/index.js";
 
 const ROOT = join(import.meta.dirname, "../..");

@@ -12,7 +12,7 @@ import type { PiiMode } from "../../src/core/pii/index.js";
 import { isSkillsError } from "../../src/errors.js";
 import { createSession, runProgram } from "../../src/sandbox/index.js";
 import { MAX_MESSAGE_BYTES } from "../../src/sandbox/protocol.js";
-import type { RunLimits, RunResult } from "../../src/sandbox/types.js";
+import type { RunLimits, RunResult } from "../../src/contracts/run.js";
 
 const EMAIL = "ada.lovelace@example.com";
 // The result's JSON: `{"note":"` (9) + 175 y + a space puts the address at byte 185, so a 200-byte cut keeps

@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { BlockReader, bracketDepth, lastExpressionAsResult, openRepl } from "../../src/commands/repl.js";
-import type { SkillLanguage } from "../../src/core/skill/types.js";
+import type { SkillLanguage } from "../../src/contracts/skill.js";
 
 const repo = resolve(import.meta.dirname, "../..");
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createRunner } from "../../src/sandbox/index.js";
-import type { Runner } from "../../src/sandbox/types.js";
+import type { Runner } from "../../src/contracts/run.js";
 import {
   type TestBackend,
   createTestBackend,

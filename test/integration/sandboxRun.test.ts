@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SkillsError } from "../../src/errors.js";
 import { createRunner, detectIsolation, runProgram } from "../../src/sandbox/index.js";
-import type { RunRequest } from "../../src/sandbox/types.js";
+import type { RunRequest } from "../../src/contracts/run.js";
 import {
   type TestBackend,
   createTestBackend,

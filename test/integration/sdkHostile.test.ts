@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GeneratedFile, generateSdk, sdkLayout } from "../../src/core/codegen/index.js";
 import { loadMcpConfig } from "../../src/mcp/config.js";
 import { createClientPool } from "../../src/mcp/pool.js";
-import type { ToolInfo } from "../../src/mcp/types.js";
+import type { ToolInfo } from "../../src/contracts/tools.js";
 import {
   HOSTILE_SERVER_INFO,
   HOSTILE_TOOLS,

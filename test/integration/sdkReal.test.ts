@@ -10,7 +10,7 @@ import { readRuntimeSources } from "../../src/commands/sdk.js";
 import { type GeneratedFile, generateSdk, renderSignatures, sdkLayout } from "../../src/core/codegen/index.js";
 import { loadMcpConfig } from "../../src/mcp/config.js";
 import { createClientPool } from "../../src/mcp/pool.js";
-import type { ToolInfo } from "../../src/mcp/types.js";
+import type { ToolInfo } from "../../src/contracts/tools.js";
 import {
   FAKE_RUNTIME,
   REPO,

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadMcpConfig } from "../../src/mcp/config.js";
 import { type ClientPool, createClientPool } from "../../src/mcp/pool.js";
-import type { ToolInfo } from "../../src/mcp/types.js";
+import type { ToolInfo } from "../../src/contracts/tools.js";
 import { runProgram } from "../../src/sandbox/index.js";
 import { hostileServerScript } from "../fixtures/servers/hostile.js";
 import { tempDir } from "../unit/codegen/helpers.js";

@@ -9,7 +9,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { CallToolResult, JsonObject, ToolBackend, ToolInfo } from "../../src/mcp/types.js";
+import type { CallToolResult, ToolBackend, ToolInfo } from "../../src/contracts/tools.js";
+import type { JsonObject } from "../../src/contracts/json.js";
 
 /** Marker the hostile programs put in their process names (comm / argv) so leftovers can be found. */
 export const MARKER = "skhostile";

@@ -1,5 +1,5 @@
 /**
- * The schemas are the source of truth: the interfaces in src/core/skill/types.ts must name exactly the schema's
+ * The schemas are the source of truth: the interfaces in src/contracts/skill.ts must name exactly the schema's
  * properties, with the same optionality. Read with the TypeScript compiler API, so a stale interface fails here.
  */
 import { readFileSync } from "node:fs";
@@ -11,7 +11,7 @@ const ROOT = join(import.meta.dirname, "../..");
 const schema = (name: string) => JSON.parse(readFileSync(join(ROOT, "schemas", `${name}.schema.json`), "utf8"));
 const source = ts.createSourceFile(
   "types.ts",
-  readFileSync(join(ROOT, "src/core/skill/types.ts"), "utf8"),
+  readFileSync(join(ROOT, "src/contracts/skill.ts"), "utf8"),
   ts.ScriptTarget.ES2022,
 );
 
@@ -60,7 +60,7 @@ describe("types.ts matches the schemas", () => {
   });
 
   it("ManifestPrivacy.mode lists the schema's modes", () => {
-    expect(readFileSync(join(ROOT, "src/core/skill/types.ts"), "utf8")).toContain(
+    expect(readFileSync(join(ROOT, "src/contracts/skill.ts"), "utf8")).toContain(
       `mode?: ${manifest.properties.privacy.properties.mode.enum.map((m: string) => `"${m}"`).join(" | ")};`,
     );
   });

@@ -7,7 +7,7 @@ import { parseLanguage, parsePiiMode, parseTimeout } from "../../commands/exec.j
 import { BlockReader, openRepl } from "../../commands/repl.js";
 import { parseToolKeys } from "../../commands/toolset.js";
 import { EXIT } from "../../errors.js";
-import type { RunResult } from "../../sandbox/types.js";
+import type { RunResult } from "../../contracts/run.js";
 import type { RegisterCommand } from "../commands.js";
 import { print, printErr } from "../context.js";
 import { renderRunResult } from "../render/run.js";

@@ -1,5 +1,5 @@
 /** The one way a Problem is printed: `file:line:col  CODE  message` and an indented hint line. */
-import type { Problem } from "../../core/problem.js";
+import type { Problem } from "../../contracts/problem.js";
 import type { Style } from "../style.js";
 
 export function renderProblem(problem: Problem, style: Style): string {

@@ -4,7 +4,7 @@
  */
 import type { CellRun, RunCommandResult } from "../../commands/run.js";
 import type { ExecResult } from "../../commands/exec.js";
-import type { RunResult, ToolCallRecord } from "../../sandbox/types.js";
+import type { RunResult, ToolCallRecord } from "../../contracts/run.js";
 import type { CliContext } from "../context.js";
 import type { Style } from "../style.js";
 

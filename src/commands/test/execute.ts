@@ -2,13 +2,13 @@
 import { join } from "node:path";
 import { createPiiInterceptor, type PiiInterceptor } from "../../core/pii/interceptor.js";
 import { policyFromManifest } from "../../core/pii/policy.js";
-import type { LoadedSkill } from "../../core/skill/types.js";
+import type { LoadedSkill } from "../../contracts/skill.js";
 import type { RunOutcome } from "../../core/testing/matchers.js";
 import type { CaseResult } from "../../core/testing/results.js";
 import { isSkillsError } from "../../errors.js";
-import type { ToolBackend, ToolInfo } from "../../mcp/types.js";
+import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 import { limitsFromManifest } from "../../sandbox/limits.js";
-import type { RunLimits, Runner, RunResult } from "../../sandbox/types.js";
+import type { RunLimits, Runner, RunResult } from "../../contracts/run.js";
 import type { ProjectConfig } from "../../store/config.js";
 import { validateInput } from "../runInput.js";
 import type { TestOptions } from "./types.js";

@@ -1,7 +1,7 @@
 /** Planning a skill's tests: load the skill and its tests/*.yaml; what cannot be read becomes an error case. */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Problem } from "../../core/problem.js";
+import type { Problem } from "../../contracts/problem.js";
 import { lockFingerprints, lockTools } from "../../core/testing/fingerprintCheck.js";
 import { cassetteNameOf, parseTestFile } from "../../core/testing/parseTestFile.js";
 import type { Cassette, LocatedTestCase } from "../../core/testing/types.js";

@@ -1,6 +1,6 @@
 /** Running one case: choose the backend (cassette, live, recorder), run, record, and judge the outcome. */
 import { join } from "node:path";
-import type { Problem } from "../../core/problem.js";
+import type { Problem } from "../../contracts/problem.js";
 import { findDrift } from "../../core/testing/fingerprintCheck.js";
 import { caseFailures, type ReplayFindings } from "../../core/testing/outcome.js";
 import { cassetteNameOf } from "../../core/testing/parseTestFile.js";
@@ -15,8 +15,8 @@ import {
   toolsFromCassette,
   writeCassette,
 } from "../../mcp/cassette/index.js";
-import type { ToolBackend, ToolInfo } from "../../mcp/types.js";
-import type { Runner } from "../../sandbox/types.js";
+import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
+import type { Runner } from "../../contracts/run.js";
 import type { ProjectConfig } from "../../store/config.js";
 import { maskValue } from "../pii.js";
 import { displayPath } from "../run.js";

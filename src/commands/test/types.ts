@@ -1,10 +1,10 @@
 /** Shared shapes of the `skills test` command's parts (planning, running cases). */
-import type { Problem } from "../../core/problem.js";
-import type { LoadedSkill } from "../../core/skill/types.js";
+import type { Problem } from "../../contracts/problem.js";
+import type { LoadedSkill } from "../../contracts/skill.js";
 import type { CaseMode, CaseResult, SkillTestResult } from "../../core/testing/results.js";
 import type { LocatedTestCase } from "../../core/testing/types.js";
-import type { ToolInfo } from "../../mcp/types.js";
-import type { Runner } from "../../sandbox/types.js";
+import type { ToolInfo } from "../../contracts/tools.js";
+import type { Runner } from "../../contracts/run.js";
 import type { Toolset } from "../toolset.js";
 
 export interface TestOptions {

@@ -10,7 +10,7 @@
  * Pure: no IO. Deterministic: the same tools (in any order) give byte-identical files, sorted by path.
  */
 import { SkillsError } from "../../errors.js";
-import type { ToolInfo } from "../../mcp/types.js";
+import type { ToolInfo } from "../../contracts/tools.js";
 import { jsDoc, pyDocstring, pyString } from "./escape.js";
 import { lowerTool } from "./lower.js";
 import {

@@ -8,7 +8,8 @@
  * a ref back into a type being inlined adds no values (`A = B | string`, `B = A | number` gives `string | number`),
  * and a type that is nothing but such a cycle becomes `unknown`.
  */
-import type { JsonObject, ToolInfo } from "../../mcp/types.js";
+import type { JsonObject } from "../../contracts/json.js";
+import type { ToolInfo } from "../../contracts/tools.js";
 import type { TypeNameAllocator } from "./names.js";
 import {
   type NamedType,

@@ -14,7 +14,7 @@
  * 5. A result that is a keyword, a builtin, or a name the SDK uses itself (`call_tool`, `callTool`, `index`) gets a
  *    trailing `_` (`class_`, `list_`, `delete_`).
  */
-import type { ToolInfo } from "../../mcp/types.js";
+import type { ToolInfo } from "../../contracts/tools.js";
 import { PYTHON_KEYWORD_SET, PYTHON_RESERVED, TS_RESERVED, TYPE_RESERVED } from "./reserved.js";
 
 export interface SdkNames {

@@ -1,5 +1,5 @@
 /** One tool -> `servers/<server>/<module>.py`: TypedDicts, then a keyword-only wrapper with a docstring. */
-import type { ToolInfo } from "../../mcp/types.js";
+import type { ToolInfo } from "../../contracts/tools.js";
 import { pyDocstring, pyString } from "./escape.js";
 import { type LoweredTool, lowerTool } from "./lower.js";
 import { type SdkNames, TypeNameAllocator, assignUniqueWords, safePythonParam, snakeCase } from "./names.js";

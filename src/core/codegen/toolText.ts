@@ -2,7 +2,7 @@
  * Tools as the generator reads them. Catalogs are validated, but cassettes and locks are files people edit: a tool
  * without serverInfo or with a non-string description must still generate, not crash.
  */
-import type { ToolInfo } from "../../mcp/types.js";
+import type { ToolInfo } from "../../contracts/tools.js";
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value : undefined;

@@ -1,5 +1,5 @@
 /** One tool -> `servers/<server>/<module>.ts`: Input/Output types, named `$ref` types, an async wrapper. */
-import type { ToolInfo } from "../../mcp/types.js";
+import type { ToolInfo } from "../../contracts/tools.js";
 import { jsDoc, tsString } from "./escape.js";
 import { type LoweredTool, lowerTool } from "./lower.js";
 import { type SdkNames, TypeNameAllocator } from "./names.js";

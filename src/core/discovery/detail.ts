@@ -2,7 +2,8 @@
  * What an answer about a tool contains at each detail level: `name` (the key), `summary` (key + first sentence),
  * `full` (everything the server said, plus the generated TS and Python signatures).
  */
-import type { JsonObject, ToolInfo } from "../../mcp/types.js";
+import type { JsonObject } from "../../contracts/json.js";
+import type { ToolInfo } from "../../contracts/tools.js";
 
 export const DETAIL_LEVELS = ["name", "summary", "full"] as const;
 export type Detail = (typeof DETAIL_LEVELS)[number];

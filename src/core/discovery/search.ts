@@ -2,7 +2,7 @@
  * Ranking: exact name first, then BM25F over the expanded query (typed words, synonyms, prefixes for partial
  * names, close spellings for typos), plus a bonus for a whole-name fuzzy match ("raed_file" → read_file).
  */
-import type { ToolInfo } from "../../mcp/types.js";
+import type { ToolInfo } from "../../contracts/tools.js";
 import { distanceLowerBound, editDistance, letterCounts, typoBudget } from "./fuzzy.js";
 import { type SearchIndex, hasDoc } from "./searchIndex.js";
 import { synonymsOf } from "./synonyms.js";

@@ -3,7 +3,7 @@
  * Field term frequencies are length-normalised per field and combined before saturation, so a word in the name
  * counts several times a word in a long description. Pure: the index is built from ToolInfo[] in memory.
  */
-import type { ToolInfo } from "../../mcp/types.js";
+import type { ToolInfo } from "../../contracts/tools.js";
 import { letterCounts } from "./fuzzy.js";
 import { isStopword, normalizeName, splitWords, stem } from "./tokenize.js";
 

@@ -7,9 +7,9 @@
  * `strict` does the same on results but refuses (SkillsError PII_LEAK) an outgoing value that still holds PII.
  */
 import { SkillsError } from "../../errors.js";
-import type { JsonObject } from "../../mcp/types.js";
-import { toolKey } from "../../mcp/types.js";
-import type { ToolCallInterceptor } from "../../sandbox/types.js";
+import type { JsonObject } from "../../contracts/json.js";
+import { toolKey } from "../../contracts/tools.js";
+import type { ToolCallInterceptor } from "../../contracts/run.js";
 import { PiiAuditLog } from "./audit.js";
 import { scanPii } from "./scan.js";
 import {

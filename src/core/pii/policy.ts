@@ -3,7 +3,7 @@
  * manifest or the config default (in that order of precedence).
  */
 import { SkillsError } from "../../errors.js";
-import type { ManifestPrivacy } from "../skill/types.js";
+import type { ManifestPrivacy } from "../../contracts/skill.js";
 import { checkIgnoreField, parsePointerPattern } from "./pointer.js";
 import { BUILTIN_PII_TYPES, type BuiltinPiiType, type CustomPattern, type PiiMode, type PiiPolicy } from "./types.js";
 

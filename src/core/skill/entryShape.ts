@@ -2,7 +2,7 @@
  * Whether an entry file has one of the two shapes a runner accepts: a `run(input)` function, or a notebook-style
  * script that assigns a top-level `result`. A text check, deliberately generous: it only catches entries with neither.
  */
-import type { SkillLanguage } from "./types.js";
+import type { SkillLanguage } from "../../contracts/skill.js";
 
 const PYTHON = [/^(async\s+)?def\s+run\s*\(/m, /^run\s*=/m, /^result\s*(:[^=\n]+)?=(?!=)/m];
 const SCRIPT = [

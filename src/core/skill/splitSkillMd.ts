@@ -1,5 +1,5 @@
 /** Splits SKILL.md into its YAML frontmatter and markdown body, keeping line numbers. */
-import type { Problem } from "../problem.js";
+import type { Problem } from "../../contracts/problem.js";
 import { makeProblem } from "../validate/codes.js";
 
 export interface SkillMdParts {

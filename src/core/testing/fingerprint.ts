@@ -1,6 +1,6 @@
 /** Canonical JSON and the schema fingerprint that pins what a tool looked like when a cassette was recorded. */
 import { createHash } from "node:crypto";
-import type { JsonObject } from "../../mcp/types.js";
+import type { JsonObject } from "../../contracts/json.js";
 
 /** JSON with object keys sorted at every depth and no whitespace; `undefined` members are dropped as JSON does. */
 export function canonicalJson(value: unknown): string {

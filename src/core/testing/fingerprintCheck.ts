@@ -4,7 +4,8 @@
  * warning; `skills test --strict` makes it fail the case.
  */
 
-import type { JsonObject, ToolInfo } from "../../mcp/types.js";
+import type { JsonObject } from "../../contracts/json.js";
+import type { ToolInfo } from "../../contracts/tools.js";
 import { isPlainObject } from "./compare.js";
 import type { Cassette } from "./types.js";
 

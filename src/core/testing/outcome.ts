@@ -1,5 +1,5 @@
 /** From a finished run (and the replay report) to the case's failures. Pure. */
-import type { Problem } from "../problem.js";
+import type { Problem } from "../../contracts/problem.js";
 import { prettyJson } from "./diff.js";
 import { evaluateExpectations, type RunOutcome } from "./matchers.js";
 import type { Failure, TestCase } from "./types.js";

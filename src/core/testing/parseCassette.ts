@@ -1,5 +1,5 @@
 /** Reads a cassette: strict JSON, schema validation with line:col, and a fingerprint self-check per tool. */
-import type { Problem, ValidationResult } from "../problem.js";
+import type { Problem, ValidationResult } from "../../contracts/problem.js";
 import { parseYaml } from "../yaml/index.js";
 import { schemaFingerprint } from "./fingerprint.js";
 import { findJsonSyntaxError } from "./jsonSyntax.js";

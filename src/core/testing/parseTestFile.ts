@@ -1,5 +1,5 @@
 /** Reads a tests/*.yaml file: YAML with positions, schema validation, and the checks a schema cannot express. */
-import type { Problem, ValidationResult } from "../problem.js";
+import type { Problem, ValidationResult } from "../../contracts/problem.js";
 import { type Locate, parseYaml } from "../yaml/index.js";
 import { isPlainObject } from "./compare.js";
 import { type JsonPathError, parseJsonPath } from "./jsonPath.js";

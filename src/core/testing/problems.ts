@@ -1,5 +1,5 @@
 /** Turning schema issues into Problems with file:line:col, for test-case files and cassettes. */
-import type { Problem } from "../problem.js";
+import type { Problem } from "../../contracts/problem.js";
 import type { Locate } from "../yaml/index.js";
 import type { SchemaIssue } from "./schemaCheck.js";
 

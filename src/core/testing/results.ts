@@ -1,5 +1,5 @@
 /** The result objects of `skills test` (what --json prints) and their JUnit rendering. */
-import type { Problem } from "../problem.js";
+import type { Problem } from "../../contracts/problem.js";
 import { type JunitSuite, renderJunit } from "./junit.js";
 import type { Failure } from "./types.js";
 

@@ -2,7 +2,8 @@
  * The test-case and cassette model for `skills test`. schemas/test-case.schema.json and schemas/cassette.schema.json
  * are written from ./schemas.ts; test/unit/testing/schemas.test.ts fails when they drift apart.
  */
-import type { CallToolResult, JsonObject, ServerInfo, ToolInfo } from "../../mcp/types.js";
+import type { CallToolResult, ServerInfo, ToolInfo } from "../../contracts/tools.js";
+import type { JsonObject } from "../../contracts/json.js";
 
 /** A regex matcher inside `expect.match` or `expect.error.message`. */
 export interface RegexMatcher {

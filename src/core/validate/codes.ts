@@ -3,7 +3,7 @@
  * "strict" is a warning by default (Agent Skills clients tolerate it) and an error with --strict.
  * docs/skill-format.md has the same table; a test keeps the two in sync.
  */
-import type { Problem, Severity } from "../problem.js";
+import type { Problem, Severity } from "../../contracts/problem.js";
 
 export type ProblemLevel = "error" | "strict";
 

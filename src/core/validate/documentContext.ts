@@ -1,5 +1,5 @@
 /** What document validators share: the file name, the position lookup and the mode. */
-import type { Problem } from "../problem.js";
+import type { Problem } from "../../contracts/problem.js";
 import type { Locate, SourceAt } from "../yaml/parseYaml.js";
 import { makeProblem, type ProblemCode } from "./codes.js";
 import type { SchemaIssue } from "./schemaValidator.js";

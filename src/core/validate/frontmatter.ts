@@ -1,6 +1,6 @@
 /** SKILL.md frontmatter: the Agent Skills specification, with the two levels (default tolerates what clients do). */
-import type { Problem } from "../problem.js";
-import type { SkillFrontmatter } from "../skill/types.js";
+import type { Problem } from "../../contracts/problem.js";
+import type { SkillFrontmatter } from "../../contracts/skill.js";
 import {
   type DocumentContext,
   isPlainObject,

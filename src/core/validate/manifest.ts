@@ -2,8 +2,8 @@
 import { isAbsolute, normalize } from "node:path/posix";
 import semver from "semver";
 import { checkIgnoreField } from "../pii/pointer.js";
-import type { Problem } from "../problem.js";
-import type { Manifest } from "../skill/types.js";
+import type { Problem } from "../../contracts/problem.js";
+import type { Manifest } from "../../contracts/skill.js";
 import { joinPointer } from "../yaml/pointer.js";
 import {
   type DocumentContext,

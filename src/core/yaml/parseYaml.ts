@@ -3,7 +3,7 @@
  * their own line:column; a successful parse returns the plain value and a `locate` function for later validators.
  */
 import { type Document, isScalar, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
-import type { Problem } from "../problem.js";
+import type { Problem } from "../../contracts/problem.js";
 import { type LocateTarget, locatePointer, offsetToPosition, type Position } from "./locate.js";
 import { splitPointer } from "./pointer.js";
 

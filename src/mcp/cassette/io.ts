@@ -1,6 +1,6 @@
 /** Reading and writing cassette files (cassettes/<name>.json in a skill folder). */
 import { readFile } from "node:fs/promises";
-import type { ValidationResult } from "../../core/problem.js";
+import type { ValidationResult } from "../../contracts/problem.js";
 import { parseCassette } from "../../core/testing/parseCassette.js";
 import type { Cassette } from "../../core/testing/types.js";
 import { writeFileAtomic } from "../../store/atomicWrite.js";

@@ -8,7 +8,8 @@ import { schemaFingerprint } from "../../core/testing/fingerprint.js";
 import { flagPii, redactSecrets } from "../../core/testing/redact.js";
 import { CASSETTE_VERSION, type Cassette, type CassetteCall, type CassetteTool } from "../../core/testing/types.js";
 import { isSkillsError } from "../../errors.js";
-import type { CallToolResult, JsonObject, ServerInfo, ToolBackend, ToolInfo } from "../types.js";
+import type { CallToolResult, ServerInfo, ToolBackend, ToolInfo } from "../../contracts/tools.js";
+import type { JsonObject } from "../../contracts/json.js";
 
 export interface RecordingOptions {
   /** Values that must never be written (env values and header values of the server config). */

@@ -8,7 +8,8 @@ import { argsMatch, comparableArgs } from "../../core/testing/argMatch.js";
 import { renderCallDiff } from "../../core/testing/diff.js";
 import type { ArgRules, Cassette, CassetteCall } from "../../core/testing/types.js";
 import { ERROR_CODES, type ErrorCode, SkillsError } from "../../errors.js";
-import type { CallToolResult, JsonObject, ToolBackend, ToolInfo } from "../types.js";
+import type { CallToolResult, ToolBackend, ToolInfo } from "../../contracts/tools.js";
+import type { JsonObject } from "../../contracts/json.js";
 
 export interface ReplayOptions {
   args?: ArgRules;

@@ -2,7 +2,7 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../store/atomicWrite.js";
-import type { ServerInfo, ToolInfo } from "../types.js";
+import type { ServerInfo, ToolInfo } from "../../contracts/tools.js";
 
 const FORMAT = 1;
 

@@ -1,6 +1,6 @@
 /** Turns the text of a .mcp.json into resolved server configs, or Problems with positions. No IO. */
 import { isAbsolute, resolve } from "node:path";
-import type { Problem } from "../../core/problem.js";
+import type { Problem } from "../../contracts/problem.js";
 import { expandVariables } from "./expand.js";
 import { type JsonPosition, escapePointerToken, parseJsonWithPositions } from "./jsonPositions.js";
 import { nearestPosition, validateMcpConfigShape } from "./schema.js";

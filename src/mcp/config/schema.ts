@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import type { Problem } from "../../core/problem.js";
+import type { Problem } from "../../contracts/problem.js";
 import { type JsonPosition, escapePointerToken } from "./jsonPositions.js";
 
 export const MCP_CONFIG_SCHEMA_PATH = fileURLToPath(

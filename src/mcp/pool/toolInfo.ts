@@ -1,6 +1,7 @@
 /** Maps an MCP Tool (as the SDK parsed it) to the catalog's ToolInfo. */
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { JsonObject, ServerInfo, ToolInfo } from "../types.js";
+import type { JsonObject } from "../../contracts/json.js";
+import type { ServerInfo, ToolInfo } from "../../contracts/tools.js";
 
 export function toToolInfo(server: string, serverInfo: ServerInfo, tool: Tool): ToolInfo {
   const info: ToolInfo = {

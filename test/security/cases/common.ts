@@ -4,7 +4,7 @@
  * signalled, nothing left running). Values from the host (paths, ports, secrets) are baked into the source.
  */
 import { expect } from "vitest";
-import type { RunLimits, RunResult } from "../../../src/sandbox/types.js";
+import type { RunLimits, RunResult } from "../../../src/contracts/run.js";
 import { everythingSaid, MARKER, type RecordingBackend } from "../helpers.js";
 
 export interface HostContext {

@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateSdk, renderSignatures, sdkLayout, sdkParams } from "../../../src/core/codegen/index.js";
 import { SkillsError } from "../../../src/errors.js";
-import type { ToolInfo } from "../../../src/mcp/types.js";
+import type { ToolInfo } from "../../../src/contracts/tools.js";
 import {
   FAKE_RUNTIME,
   checkPythonStructure,

@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import ts from "typescript";
 import type { GeneratedFile } from "../../../src/core/codegen/index.js";
-import type { ToolInfo } from "../../../src/mcp/types.js";
+import type { ToolInfo } from "../../../src/contracts/tools.js";
 
 const run = promisify(execFile);
 export const REPO = resolve(import.meta.dirname, "..", "..", "..");

@@ -7,7 +7,7 @@ import {
   sdkServerName,
   splitWords,
 } from "../../../src/core/codegen/names.js";
-import type { ToolInfo } from "../../../src/mcp/types.js";
+import type { ToolInfo } from "../../../src/contracts/tools.js";
 
 function tool(name: string, server = "s"): ToolInfo {
   return { server, serverInfo: { name: server, version: "1.0.0" }, name, inputSchema: { type: "object" } };

@@ -4,7 +4,7 @@ import { lowerTool } from "../../../src/core/codegen/lower.js";
 import { TypeNameAllocator } from "../../../src/core/codegen/names.js";
 import { PyModuleTypes } from "../../../src/core/codegen/pyPrinter.js";
 import { tsDeclaration, tsType } from "../../../src/core/codegen/tsPrinter.js";
-import type { ToolInfo } from "../../../src/mcp/types.js";
+import type { ToolInfo } from "../../../src/contracts/tools.js";
 
 function toolWith(input: unknown, output?: unknown): ToolInfo {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { firstSentence, isDetail, viewTool } from "../../../src/core/discovery/detail.js";
 import { countTokens } from "../../../src/core/discovery/tokens.js";
-import type { ToolInfo } from "../../../src/mcp/types.js";
+import type { ToolInfo } from "../../../src/contracts/tools.js";
 
 const TOOL: ToolInfo = {
   server: "fs",

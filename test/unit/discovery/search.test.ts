@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildSearchIndex } from "../../../src/core/discovery/searchIndex.js";
 import { DEFAULT_LIMIT, expandQuery, searchTools } from "../../../src/core/discovery/search.js";
-import type { ToolInfo } from "../../../src/mcp/types.js";
+import type { ToolInfo } from "../../../src/contracts/tools.js";
 
 function tool(server: string, name: string, description: string, params: string[] = [], title?: string): ToolInfo {
   return {

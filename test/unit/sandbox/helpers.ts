@@ -6,7 +6,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { z } from "zod";
 import { workerUidBlock } from "../../../src/sandbox/worker.js";
-import type { CallToolResult, JsonObject, ToolBackend, ToolInfo } from "../../../src/mcp/types.js";
+import type { CallToolResult, ToolBackend, ToolInfo } from "../../../src/contracts/tools.js";
+import type { JsonObject } from "../../../src/contracts/json.js";
 
 export interface TestBackend extends ToolBackend {
   tools: ToolInfo[];

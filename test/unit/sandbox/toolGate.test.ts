@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SkillsError } from "../../../src/errors.js";
-import type { CallToolResult, ToolBackend } from "../../../src/mcp/types.js";
+import type { CallToolResult, ToolBackend } from "../../../src/contracts/tools.js";
 import { BRIDGE_ERROR_CODES } from "../../../src/sandbox/protocol.js";
 import { ToolGate } from "../../../src/sandbox/toolGate.js";
 import { type TestBackend, createTestBackend } from "./helpers.js";

@@ -2,8 +2,9 @@
  * The execution contract: what a caller (skills run / exec / test / serve) hands the sandbox, and the one result
  * object it gets back (DESIGN.md, "Execution").
  */
-import type { JsonObject, ToolBackend, ToolInfo } from "../mcp/types.js";
-import type { SkillLanguage } from "../core/skill/types.js";
+import type { JsonObject } from "./json.js";
+import type { ToolBackend, ToolInfo } from "./tools.js";
+import type { SkillLanguage } from "./skill.js";
 
 export type Isolation = "bwrap" | "process";
 export type KilledBy = "timeout" | "cpu" | "memory" | "pids" | "output" | "signal" | "bridge" | null;

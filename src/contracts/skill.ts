@@ -2,7 +2,7 @@
  * Types of a loaded skill. schemas/manifest.schema.json and schemas/skill-frontmatter.schema.json are the source
  * of truth; test/unit/schemaTypes.test.ts checks these interfaces against them.
  */
-import type { JsonObject } from "../../mcp/types.js";
+import type { JsonObject } from "./json.js";
 
 export type SkillLanguage = "python" | "typescript" | "javascript";
 

@@ -1,9 +1,8 @@
 /**
- * Shared MCP-side types. The catalog (src/mcp/catalog) produces ToolInfo; the sandbox bridge calls tools through a
- * ToolBackend, which the live client pool, a cassette replayer and a recorder all implement.
+ * Tools as every layer sees them. The catalog (src/mcp/catalog) produces ToolInfo; the sandbox bridge calls tools
+ * through a ToolBackend, which the live client pool, a cassette replayer and a recorder all implement.
  */
-
-export type JsonObject = { [key: string]: unknown };
+import type { JsonObject } from "./json.js";
 
 export interface ServerInfo {
   name: string;
