@@ -12,6 +12,7 @@ import type { RunLimits, RunResult } from "../contracts/run.js";
 import { loadProjectConfig } from "../store/config.js";
 import { parseInputArgument } from "./runInput.js";
 import { openToolset } from "./toolset.js";
+import { openRunLog } from "./shared/runLog.js";
 
 export interface ExecOptions {
   language: SkillLanguage;
@@ -121,6 +122,8 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
     const requireIsolation = options.requireIsolation ?? config.requireIsolation;
     options.onStatus?.("running the program in the sandbox");
     const runner = createRunner({ python: config.python, requireIsolation });
+    // Run log: sees the tool results for token counts, appends one record after the run (never fails it).
+    const runLog = openRunLog(config, { kind: "exec" });
     const run = await runner
       .run({
         language: options.language,
@@ -130,17 +133,18 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
         backend: toolset.backend,
         limits,
         requireIsolation,
-        interceptor: createPiiInterceptor(policyFromManifest(undefined, options.pii, config.pii)),
+        interceptor: runLog.watch(createPiiInterceptor(policyFromManifest(undefined, options.pii, config.pii))),
         signal: options.signal,
       })
       .finally(() => runner.close());
+    const logged = await runLog.record(run, { language: options.language, code });
     return {
       ok: run.ok,
       language: options.language,
       source,
       tools: toolset.tools.map((tool) => `${tool.server}/${tool.name}`),
       run,
-      warnings: toolset.warnings,
+      warnings: [...toolset.warnings, ...logged],
     };
   } finally {
     await toolset.close();

@@ -8,6 +8,7 @@ import { createSession } from "../sandbox/index.js";
 import type { RunLimits, RunResult } from "../contracts/run.js";
 import { loadProjectConfig } from "../store/config.js";
 import { openToolset } from "./toolset.js";
+import { openRunLog } from "./shared/runLog.js";
 
 export interface ReplOptions {
   language: SkillLanguage;
@@ -44,6 +45,8 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
   });
   const limits: Partial<RunLimits> = {};
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
+  // Run log: one record per cell (never fails it).
+  const runLog = openRunLog(config, { kind: "repl" });
   const start = () =>
     createSession({
       language: options.language,
@@ -52,7 +55,7 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
       limits,
       idleTimeoutMs: options.idleTimeoutMs,
       python: config.python,
-      interceptor: createPiiInterceptor(policyFromManifest(undefined, options.pii, config.pii)),
+      interceptor: runLog.watch(createPiiInterceptor(policyFromManifest(undefined, options.pii, config.pii))),
     });
   let session: ReturnType<typeof createSession>;
   try {
@@ -73,6 +76,8 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
         restarted = true;
       }
       const run = await session.execute(options.language === "python" ? code : lastExpressionAsResult(code));
+      const logged = await runLog.record(run, { language: options.language, code });
+      if (logged.length > 0) run.warnings = [...(run.warnings ?? []), ...logged];
       if (!restarted) return run;
       const notice = "the previous session had ended, so this block ran in a new one: earlier variables are gone";
       return { ...run, warnings: [notice, ...(run.warnings ?? [])] };

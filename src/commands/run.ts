@@ -17,6 +17,8 @@ import { resolveSkillRef } from "../store/findSkills.js";
 import { loadSkill } from "../store/loadSkill.js";
 import { type ParsedInput, parseInputArgument, validateInput } from "./runInput.js";
 import { openToolset } from "./toolset.js";
+import { openRunLog } from "./shared/runLog.js";
+import { combineRuns } from "../core/metrics/record.js";
 
 export interface RunOptions {
   /** A skill folder, or a skill name looked up under the project's roots. `name@version` is not supported yet. */
@@ -81,6 +83,9 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
   const requireIsolation = options.requireIsolation ?? config.requireIsolation;
   // Tool results are tokenized in the bridge before the program sees them (DESIGN.md, "PII").
   const interceptor = createPiiInterceptor(policyFromManifest(manifest.privacy, options.pii, config.pii));
+  // Run log: sees the tool results for token counts, appends one record after the run (never fails it).
+  const runLog = openRunLog(config, { kind: "run" });
+  runLog.watch(interceptor);
 
   const toolset = await openToolset({
     cwd: options.cwd,
@@ -106,13 +111,17 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
       const last = cells[cells.length - 1];
       if (!last)
         throw new SkillsError("INPUT_INVALID", `${skill.entryPath} has no code to run`, { file: skill.entryPath });
+      const logged = await runLog.record(combineRuns(cells.map((cell) => cell.run)), {
+        language: manifest.language,
+        skill: { name: skill.name, version: manifest.version },
+      });
       return {
         ok: cells.every((cell) => cell.run.ok),
         skill: summary,
         input: input.value,
         run: last.run,
         cells,
-        warnings: [...input.warnings, ...toolset.warnings],
+        warnings: [...input.warnings, ...toolset.warnings, ...logged],
       };
     }
     options.onStatus?.(`running ${skill.name} in the sandbox`);
@@ -132,7 +141,17 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
         signal: options.signal,
       })
       .finally(() => runner.close());
-    return { ok: run.ok, skill: summary, input: input.value, run, warnings: [...input.warnings, ...toolset.warnings] };
+    const logged = await runLog.record(run, {
+      language: manifest.language,
+      skill: { name: skill.name, version: manifest.version },
+    });
+    return {
+      ok: run.ok,
+      skill: summary,
+      input: input.value,
+      run,
+      warnings: [...input.warnings, ...toolset.warnings, ...logged],
+    };
   } finally {
     await toolset.close();
   }

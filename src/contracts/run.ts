@@ -99,6 +99,12 @@ export interface RunResult {
   /** Set when result or logs were cut to the budget; the notice says how much. */
   truncated?: { result?: string; logs?: string; stderr?: string };
   pii?: unknown;
+  /** Start of the run to the hand-off to a ready worker (program preparation, interpreter start when cold). */
+  startupMs?: number;
+  /** True when a pre-spawned worker (or a session's live one) took the run. */
+  warm?: boolean;
+  /** Peak memory of the run's processes, where the host reports it (a memory cgroup). */
+  memoryPeakBytes?: number;
   /** Things the caller should tell the user, e.g. that the run had only process isolation. */
   warnings?: string[];
 }

@@ -25,8 +25,20 @@ export interface ProjectConfig {
   warmPool: number;
   /** Absolute cache folder (default <root>/.skills/cache). */
   cacheDir: string;
+  /** Append a record per run to the run log (default true). */
+  logRuns: boolean;
+  runLog: RunLogSettings;
   /** Absolute path of skills.config.json when one was read. */
   configFile?: string;
+}
+
+export interface RunLogSettings {
+  /** Absolute path of the current log file (default <root>/.skills/runs/runs.jsonl). */
+  path: string;
+  /** Rotate past this size. */
+  maxFileBytes: number;
+  /** Rotated files kept. */
+  maxFiles: number;
 }
 
 export const CONFIG_FILE = "skills.config.json";
@@ -54,6 +66,8 @@ export function defaultConfig(root: string): ProjectConfig {
     pii: "default",
     warmPool: 2,
     cacheDir: join(root, ".skills", "cache"),
+    logRuns: true,
+    runLog: { path: join(root, ".skills", "runs", "runs.jsonl"), maxFileBytes: 10 * 1024 * 1024, maxFiles: 20 },
   };
 }
 
@@ -92,6 +106,11 @@ export async function loadProjectConfig(cwd: string): Promise<ProjectConfig> {
   if (raw.pii === "off" || raw.pii === "default" || raw.pii === "strict") config.pii = raw.pii;
   if (typeof raw.warmPool === "number") config.warmPool = raw.warmPool;
   if (typeof raw.cacheDir === "string") config.cacheDir = resolve(root, raw.cacheDir);
+  if (typeof raw.logRuns === "boolean") config.logRuns = raw.logRuns;
+  const runLog = (raw.runLog ?? {}) as Record<string, unknown>;
+  if (typeof runLog.path === "string") config.runLog.path = resolve(root, runLog.path);
+  if (typeof runLog.maxFileBytes === "number") config.runLog.maxFileBytes = runLog.maxFileBytes;
+  if (typeof runLog.maxFiles === "number") config.runLog.maxFiles = runLog.maxFiles;
   config.configFile = path;
   return config;
 }

@@ -12,6 +12,7 @@ import type { RunLimits, Runner, RunResult } from "../../contracts/run.js";
 import type { ProjectConfig } from "../../store/config.js";
 import { validateInput } from "../runInput.js";
 import type { TestOptions } from "./types.js";
+import { sharedRunLog } from "../shared/runLog.js";
 
 export interface Executed {
   outcome: RunOutcome;
@@ -25,6 +26,8 @@ export interface Executed {
    * or the program never ran.
    */
   scrub: (text: string) => string;
+  /** From the run log (at most one per test command: it could not be written). */
+  logWarnings?: string[];
 }
 
 const asIs = (text: string) => text;
@@ -69,12 +72,15 @@ export async function execute(
   runner: Runner,
   options: TestOptions,
   config: ProjectConfig,
+  caseName?: string,
 ): Promise<Executed> {
   const started = performance.now();
+  const runLog = sharedRunLog(config, { kind: "test" });
   // PII in tool results is tokenized in the bridge as in every run (DESIGN.md, "PII"); a fresh vault per case.
   let interceptor: PiiInterceptor;
   try {
     interceptor = createPiiInterceptor(policyFromManifest(skill.manifest.privacy, undefined, config.pii));
+    runLog.watch(interceptor);
   } catch (error) {
     if (isSkillsError(error)) return failedRun(error.code, error.message, performance.now() - started);
     throw error;
@@ -104,8 +110,16 @@ export async function execute(
     if (isSkillsError(error)) return failed(error.code, error.message);
     return failed("INTERNAL", error instanceof Error ? error.message : String(error));
   }
+  // Run log: one record per case (never fails it).
+  const logWarnings = await runLog.record(run, {
+    language: skill.manifest.language,
+    skill: { name: skill.name, version: skill.manifest.version },
+    case: caseName,
+    interceptor,
+  });
   const error = run.error ? { code: run.error.code, message: run.error.message } : undefined;
   return {
+    ...(logWarnings.length > 0 ? { logWarnings } : {}),
     outcome: {
       ok: run.ok,
       result: run.result,

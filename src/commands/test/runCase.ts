@@ -124,7 +124,20 @@ export async function runCase(
     return { ...base, status: "error", problems: [problemFromError(error, located.file, located.line)] };
   }
 
-  const outcome = await execute(skill, input.value, testCase.timeout_ms, tools, backend, runner, options, config);
+  const outcome = await execute(
+    skill,
+    input.value,
+    testCase.timeout_ms,
+    tools,
+    backend,
+    runner,
+    options,
+    config,
+    testCase.name,
+  );
+  for (const message of outcome.logWarnings ?? []) {
+    base.warnings.push({ ...problemAt(located.file, "RUN_LOG", message, located.line), severity: "warning" });
+  }
   if (recorder && (declared.length > 0 || testCase.cassette !== undefined)) {
     const cassette = recorder.cassette({ tools, skill: skill.name, case: testCase.name });
     try {
