@@ -15,6 +15,7 @@ import { registerRepl } from "./register/repl.js";
 import { registerDoctor } from "./register/doctor.js";
 import { registerPii } from "./register/pii.js";
 import { registerSdk } from "./register/sdk.js";
+import { registerMetrics } from "./register/metrics.js";
 
 export type RegisterCommand = (cli: CAC, ctx: CliContext, run: RunHandler) => void;
 
@@ -35,4 +36,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerDoctor,
   registerSdk,
   registerPii,
+  registerMetrics,
 ];
