@@ -74,7 +74,7 @@ export function syntheticRecords(count, { seed = 7, end = Date.UTC(2025, 0, 31, 
     if (isExec) {
       const chain = EXEC_CHAINS[Math.floor(random() * EXEC_CHAINS.length)];
       const sha = `${chain.length}${"0".repeat(62)}${EXEC_CHAINS.indexOf(chain)}`;
-      record = base(i, time, "exec", random, warm, "python", 60 + random() * 80, chain, 0.05);
+      record = base(time, "exec", random, warm, "python", 60 + random() * 80, chain, 0.05);
       record.code_sha256 = sha;
       record.sequence = chain;
     } else {
@@ -82,7 +82,6 @@ export function syntheticRecords(count, { seed = 7, end = Date.UTC(2025, 0, 31, 
       const versionIndex = skill.versions.length > 1 && late ? 1 : 0;
       const ms = skill.ms[Math.min(versionIndex, skill.ms.length - 1)] * (0.7 + random() * 0.8);
       record = base(
-        i,
         time,
         random() < 0.3 ? "test" : "run",
         random,
@@ -102,7 +101,7 @@ export function syntheticRecords(count, { seed = 7, end = Date.UTC(2025, 0, 31, 
   return records;
 }
 
-function base(i, time, kind, random, warm, language, ms, tools, failRate) {
+function base(time, kind, random, warm, language, ms, tools, failRate) {
   const failed = random() < failRate;
   const toolRecords = tools.map((tool, index) => {
     const calls = 1 + Math.floor(random() * 3);

@@ -16,6 +16,7 @@ import { registerDoctor } from "./register/doctor.js";
 import { registerPii } from "./register/pii.js";
 import { registerSdk } from "./register/sdk.js";
 import { registerMetrics } from "./register/metrics.js";
+import { registerInsights } from "./register/insights.js";
 
 export type RegisterCommand = (cli: CAC, ctx: CliContext, run: RunHandler) => void;
 
@@ -37,4 +38,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerSdk,
   registerPii,
   registerMetrics,
+  registerInsights,
 ];
