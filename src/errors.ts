@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   TOOL_NOT_FOUND: "input",
   SERVER_NOT_FOUND: "input",
   OUTPUT_EXISTS: "input",
+  RUN_NOT_FOUND: "input",
+  RUN_CODE_MISSING: "input",
   // checks that failed (exit 1)
   VALIDATION_FAILED: "check",
   TESTS_FAILED: "check",

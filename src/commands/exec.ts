@@ -42,6 +42,8 @@ export interface ExecResult {
   source: string;
   tools: string[];
   run: RunResult;
+  /** The run's id in the run log (`skills new <name> --from-run <id>` makes a skill of it), when it was logged. */
+  runId?: string;
   warnings: string[];
 }
 
@@ -137,14 +139,19 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
         signal: options.signal,
       })
       .finally(() => runner.close());
-    const logged = await runLog.record(run, { language: options.language, code });
+    const logged = await runLog.record(run, {
+      language: options.language,
+      code,
+      ...(parsed.value !== undefined && options.input !== undefined ? { input: parsed.value } : {}),
+    });
     return {
       ok: run.ok,
       language: options.language,
       source,
       tools: toolset.tools.map((tool) => `${tool.server}/${tool.name}`),
       run,
-      warnings: [...toolset.warnings, ...logged],
+      ...(logged.runId ? { runId: logged.runId } : {}),
+      warnings: [...toolset.warnings, ...logged.warnings],
     };
   } finally {
     await toolset.close();

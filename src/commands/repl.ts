@@ -77,7 +77,7 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
       }
       const run = await session.execute(options.language === "python" ? code : lastExpressionAsResult(code));
       const logged = await runLog.record(run, { language: options.language, code });
-      if (logged.length > 0) run.warnings = [...(run.warnings ?? []), ...logged];
+      if (logged.warnings.length > 0) run.warnings = [...(run.warnings ?? []), ...logged.warnings];
       if (!restarted) return run;
       const notice = "the previous session had ended, so this block ran in a new one: earlier variables are gone";
       return { ...run, warnings: [notice, ...(run.warnings ?? [])] };

@@ -61,6 +61,8 @@ export interface RunCommandResult {
   /** The run (for --cells: the last cell's run, whose `result` is the skill's result). */
   run: RunResult;
   cells?: CellRun[];
+  /** The run's id in the run log, when it was logged. */
+  runId?: string;
   warnings: string[];
 }
 
@@ -114,6 +116,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
       const logged = await runLog.record(combineRuns(cells.map((cell) => cell.run)), {
         language: manifest.language,
         skill: { name: skill.name, version: manifest.version },
+        input: input.value,
       });
       return {
         ok: cells.every((cell) => cell.run.ok),
@@ -121,7 +124,8 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
         input: input.value,
         run: last.run,
         cells,
-        warnings: [...input.warnings, ...toolset.warnings, ...logged],
+        ...(logged.runId ? { runId: logged.runId } : {}),
+        warnings: [...input.warnings, ...toolset.warnings, ...logged.warnings],
       };
     }
     options.onStatus?.(`running ${skill.name} in the sandbox`);
@@ -144,13 +148,15 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
     const logged = await runLog.record(run, {
       language: manifest.language,
       skill: { name: skill.name, version: manifest.version },
+      input: input.value,
     });
     return {
       ok: run.ok,
       skill: summary,
       input: input.value,
       run,
-      warnings: [...input.warnings, ...toolset.warnings, ...logged],
+      ...(logged.runId ? { runId: logged.runId } : {}),
+      warnings: [...input.warnings, ...toolset.warnings, ...logged.warnings],
     };
   } finally {
     await toolset.close();

@@ -67,6 +67,10 @@ export interface RunRecord {
   tokens_out: number;
   /** Bytes of the result's JSON (the tool results' bytes are the tools' bytes_out). */
   result_bytes: number;
+  /** JSON type of the result (object, array, string, number, boolean, null) of a run that succeeded. */
+  result_type?: string;
+  /** Bytes of the input's JSON, when the run had an input (the input itself is never kept). */
+  input_bytes?: number;
   /** PII values tokenized per type (counts only). */
   pii?: Record<string, number>;
 }

@@ -210,7 +210,8 @@ export class RunCgroup {
 
   /** Peak memory of the run's processes in bytes (null where the kernel does not report it). */
   memoryPeakBytes(): number | null {
-    const file = this.version === 2 ? join(this.dirs[0]!, "memory.peak") : this.file("memory", "memory.max_usage_in_bytes");
+    const file =
+      this.version === 2 ? join(this.dirs[0]!, "memory.peak") : this.file("memory", "memory.max_usage_in_bytes");
     const text = file ? read(file).trim() : "";
     return /^\d+$/.test(text) ? Number(text) : null;
   }

@@ -27,22 +27,30 @@ export interface RunFacts {
   case?: string;
   /** The program text of exec runs and repl cells: hashed; kept beside the log for exec runs. */
   code?: string;
+  /** The run's input: only the size of its JSON is logged. */
+  input?: unknown;
   /** The interceptor the run used, when several runs share the logger at once (test cases); default: the last watched. */
   interceptor?: ToolCallInterceptor;
+}
+
+export interface RecordOutcome {
+  /** The run's id in the log (`skills new --from-run <id>`); absent when nothing was written. */
+  runId?: string;
+  warnings: string[];
 }
 
 export interface RunLogger {
   readonly enabled: boolean;
   /** Lets the logger see what each tool call returned to the program (after PII tokenization). Returns it. */
   watch<T extends ToolCallInterceptor | undefined>(interceptor: T): T;
-  /** Appends the run's record; resolves to warnings (at most one per logger), never rejects. */
-  record(run: RunFigures, facts: RunFacts): Promise<string[]>;
+  /** Appends the run's record; resolves to its id (when written) and warnings (at most one per logger); never rejects. */
+  record(run: RunFigures, facts: RunFacts): Promise<RecordOutcome>;
 }
 
 const DISABLED: RunLogger = {
   enabled: false,
   watch: (interceptor) => interceptor,
-  record: async () => [],
+  record: async () => ({ warnings: [] }),
 };
 
 const shared = new WeakMap<ProjectConfig, Map<string, RunLogger>>();
@@ -110,8 +118,9 @@ export function openRunLog(config: ProjectConfig, options: OpenRunLogOptions): R
           const kept = keepCode(settings.path, facts.code, facts.language, sha);
           if (kept) warnings.push(...warnOnce(kept));
         }
+        const id = newRunId();
         const record = buildRunRecord(run, {
-          id: newRunId(),
+          id,
           time: new Date(),
           kind: options.kind,
           client: options.client ?? "cli",
@@ -124,8 +133,10 @@ export function openRunLog(config: ProjectConfig, options: OpenRunLogOptions): R
           tokensIn: countAll(tokens, results),
           tokensOut: tokens ? tokens.count(resultText) : 0,
           resultBytes: Buffer.byteLength(resultText),
+          ...(facts.input !== undefined ? { inputBytes: Buffer.byteLength(JSON.stringify(facts.input) ?? "") } : {}),
         });
         appendRecordLine(settings, JSON.stringify(record));
+        return { runId: id, warnings };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const why = code ? `${code}: ${(error as Error).message}` : String((error as Error).message ?? error);
@@ -135,7 +146,7 @@ export function openRunLog(config: ProjectConfig, options: OpenRunLogOptions): R
           ),
         );
       }
-      return warnings;
+      return { warnings };
     },
   };
 }

@@ -111,10 +111,11 @@ export async function execute(
     return failed("INTERNAL", error instanceof Error ? error.message : String(error));
   }
   // Run log: one record per case (never fails it).
-  const logWarnings = await runLog.record(run, {
+  const { warnings: logWarnings } = await runLog.record(run, {
     language: skill.manifest.language,
     skill: { name: skill.name, version: skill.manifest.version },
     case: caseName,
+    input,
     interceptor,
   });
   const error = run.error ? { code: run.error.code, message: run.error.message } : undefined;

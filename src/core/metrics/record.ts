@@ -30,6 +30,8 @@ export interface RecordFacts {
   tokensIn: number;
   tokensOut: number;
   resultBytes: number;
+  /** Bytes of the input's JSON (absent: the run had no input). */
+  inputBytes?: number;
 }
 
 /** What the record reads of a run result. */
@@ -81,10 +83,19 @@ export function buildRunRecord(run: RunFigures, facts: RecordFacts): RunRecord {
     tokens_in: facts.tokensIn,
     tokens_out: facts.tokensOut,
     result_bytes: facts.resultBytes,
+    ...(run.ok ? { result_type: jsonType(run.result) } : {}),
+    ...(facts.inputBytes !== undefined ? { input_bytes: facts.inputBytes } : {}),
   };
   const pii = piiCounts(run.pii);
   if (pii) record.pii = pii;
   return record;
+}
+
+export function jsonType(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return "array";
+  const type = typeof value;
+  return type === "object" || type === "string" || type === "number" || type === "boolean" ? type : "null";
 }
 
 function errorFields(code: string, message: string): Pick<RunRecord, "error.type" | "error_message"> {
