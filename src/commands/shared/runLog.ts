@@ -6,7 +6,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ToolCallInterceptor } from "../../contracts/run.js";
-import type { RunKind } from "../../contracts/runRecord.js";
+import { RUN_RECORD_VERSION, type RunKind, type SearchRecord } from "../../contracts/runRecord.js";
+import { normaliseMessage } from "../../core/metrics/normalise.js";
 import { buildRunRecord, type RunFigures } from "../../core/metrics/record.js";
 import { loadTokenCounter, type TokenCounter } from "../../core/metrics/tokens.js";
 import { detectInString } from "../../core/pii/detect.js";
@@ -172,4 +173,46 @@ function keepCode(logPath: string, code: string, language: string, sha: string):
   }
   storeRunCode(logPath, code, language, sha);
   return undefined;
+}
+
+/**
+ * For `skills serve`: a logger for one MCP client's calls (`execute_code`, running a skill), named after the client
+ * (its `clientInfo.name`), so `skills metrics` and `skills insights` can tell agents apart.
+ *
+ *   const log = openServedRunLog(config, clientInfo.name);
+ *   const interceptor = log.watch(createPiiInterceptor(policy));
+ *   ... run ...
+ *   const { runId, warnings } = await log.record(run, { language, code, input });
+ */
+export function openServedRunLog(config: ProjectConfig, clientName: string): RunLogger {
+  return sharedRunLog(config, { kind: "serve", client: cleanClientName(clientName) });
+}
+
+/**
+ * For `skills serve`: one record per tool or skill search an agent made, with the query's values taken out and the
+ * number of results; `skills insights` reports queries that keep finding nothing. Never throws; returns a warning.
+ */
+export function recordSearch(config: ProjectConfig, clientName: string, query: string, results: number): string[] {
+  if (!config.logRuns) return [];
+  const record: SearchRecord = {
+    v: RUN_RECORD_VERSION,
+    id: newRunId(),
+    time: new Date().toISOString(),
+    kind: "search",
+    client: cleanClientName(clientName),
+    query: normaliseMessage(query),
+    results,
+  };
+  try {
+    appendRecordLine(config.runLog, JSON.stringify(record));
+    return [];
+  } catch (error) {
+    return [`the run log could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`];
+  }
+}
+
+/** A client's self-chosen name as a bounded label: printable, at most 64 characters. */
+export function cleanClientName(name: string): string {
+  const cleaned = name.replace(/[^\w.@/ -]/g, "").trim().slice(0, 64);
+  return cleaned || "unknown";
 }

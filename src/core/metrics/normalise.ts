@@ -31,6 +31,8 @@ const RULES: [RegExp, string][] = [
   [/\b[A-Za-z]:\\[^\s'"]+/g, "<path>"],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<id>"],
   [/\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b/gi, "<id>"],
+  // Words that mix letters and digits (keys, passwords, ids): values, not words of the message.
+  [/(?<![\w<])(?=[^\s'"`]*[A-Za-z])(?=[^\s'"`]*\d)[^\s'"`<>,;()[\]{}]{6,}/g, "<value>"],
   [/[-+]?\b\d[\d_,.:]*(?:e[-+]?\d+)?\b/gi, "N"],
 ];
 
