@@ -104,7 +104,7 @@ function checkHistograms(types: Map<string, string>, samples: Sample[]): void {
 }
 
 /** The value of one sample, by name and (a subset of) labels; 0 when there is none. */
-export function valueOf(exposition: Exposition, name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(exposition: Exposition, name: string, labels: Record<string, string> = {}): number {
   return exposition.samples
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((sum, s) => sum + s.value, 0);

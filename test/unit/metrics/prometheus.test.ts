@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { RunRecord } from "../../../src/contracts/runRecord.js";
 import { renderPrometheus } from "../../../src/core/metrics/prometheus.js";
 import { syntheticRecords } from "../../../bench/lib/runRecords.mjs";
-import { parseExposition, valueOf } from "../../helpers/promText.js";
+import { parseExposition, sampleValue } from "../../helpers/promText.js";
 
 const records = syntheticRecords(300) as RunRecord[];
 
@@ -14,16 +14,16 @@ describe("renderPrometheus", () => {
     const exposition = parseExposition(text, "prometheus");
     expect(exposition.types.get("skills_runs_total") ?? exposition.types.get("skills_runs")).toBe("counter");
     expect(exposition.types.get("skills_run_duration_seconds")).toBe("histogram");
-    expect(valueOf(exposition, "skills_runs_total")).toBe(300);
+    expect(sampleValue(exposition, "skills_runs_total")).toBe(300);
     const failed = records.filter((r) => r.outcome !== "ok").length;
-    expect(valueOf(exposition, "skills_runs_total", { status: "error" })).toBe(failed);
+    expect(sampleValue(exposition, "skills_runs_total", { status: "error" })).toBe(failed);
     const contacts = records.filter((r) => r.skill === "import-contacts").length;
-    expect(valueOf(exposition, "skills_runs_total", { skill: "import-contacts" })).toBe(contacts);
-    expect(valueOf(exposition, "skills_run_duration_seconds_count")).toBe(300);
+    expect(sampleValue(exposition, "skills_runs_total", { skill: "import-contacts" })).toBe(contacts);
+    expect(sampleValue(exposition, "skills_run_duration_seconds_count")).toBe(300);
     const calls = records.reduce((n, r) => n + r.tool_calls, 0);
-    expect(valueOf(exposition, "skills_tool_calls_total")).toBe(calls);
-    expect(valueOf(exposition, "skills_tokens_in_total")).toBe(records.reduce((n, r) => n + r.tokens_in, 0));
-    expect(valueOf(exposition, "skills_pii_values_total", { type: "email" })).toBe(3 * contacts);
+    expect(sampleValue(exposition, "skills_tool_calls_total")).toBe(calls);
+    expect(sampleValue(exposition, "skills_tokens_in_total")).toBe(records.reduce((n, r) => n + r.tokens_in, 0));
+    expect(sampleValue(exposition, "skills_pii_values_total", { type: "email" })).toBe(3 * contacts);
   });
 
   it("labels only from bounded sets: never ids, versions, messages or clients", async () => {
@@ -38,7 +38,7 @@ describe("renderPrometheus", () => {
     const { text, contentType } = await renderPrometheus(records, "openmetrics");
     expect(contentType).toBe("application/openmetrics-text; version=1.0.0; charset=utf-8");
     const exposition = parseExposition(text, "openmetrics");
-    expect(valueOf(exposition, "skills_runs_total")).toBe(300);
+    expect(sampleValue(exposition, "skills_runs_total")).toBe(300);
   });
 
   it("escapes what a label value could break", async () => {
@@ -50,6 +50,6 @@ describe("renderPrometheus", () => {
 
   it("writes the families with no samples for an empty log", async () => {
     const { text } = await renderPrometheus([], "prometheus");
-    expect(valueOf(parseExposition(text, "prometheus"), "skills_runs_total")).toBe(0);
+    expect(sampleValue(parseExposition(text, "prometheus"), "skills_runs_total")).toBe(0);
   });
 });
