@@ -115,9 +115,14 @@ export function openRunLog(config: ProjectConfig, options: OpenRunLogOptions): R
         const tokens = await counter;
         const resultText = run.ok ? (JSON.stringify(run.result ?? null) ?? "null") : "";
         const sha = facts.code !== undefined ? codeSha256(facts.code) : undefined;
+        // The record is worth writing even when the code cannot be kept (a read-only code/ folder).
+        let codeProblem: string | undefined;
         if (sha && facts.code !== undefined && options.kind === "exec") {
-          const kept = keepCode(settings.path, facts.code, facts.language, sha);
-          if (kept) warnings.push(...warnOnce(kept));
+          try {
+            codeProblem = keepCode(settings.path, facts.code, facts.language, sha);
+          } catch (error) {
+            codeProblem = `the program's code could not be kept beside the run log (${describe(error)}), so \`skills new --from-run\` cannot use this run`;
+          }
         }
         const id = newRunId();
         const record = buildRunRecord(run, {
@@ -137,10 +142,10 @@ export function openRunLog(config: ProjectConfig, options: OpenRunLogOptions): R
           ...(facts.input !== undefined ? { inputBytes: Buffer.byteLength(JSON.stringify(facts.input) ?? "") } : {}),
         });
         appendRecordLine(settings, JSON.stringify(record));
+        if (codeProblem) warnings.push(...warnOnce(codeProblem));
         return { runId: id, warnings };
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const why = code ? `${code}: ${(error as Error).message}` : String((error as Error).message ?? error);
+        const why = describe(error);
         warnings.push(
           ...warnOnce(
             `the run log could not be written (${why}); the run itself is unaffected — see logRuns in skills.config.json`,
@@ -150,6 +155,12 @@ export function openRunLog(config: ProjectConfig, options: OpenRunLogOptions): R
       return { warnings };
     },
   };
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  return code && !message.startsWith(code) ? `${code}: ${message}` : message;
 }
 
 function countAll(counter: TokenCounter | undefined, results: unknown[]): number {
@@ -213,6 +224,9 @@ export function recordSearch(config: ProjectConfig, clientName: string, query: s
 
 /** A client's self-chosen name as a bounded label: printable, at most 64 characters. */
 export function cleanClientName(name: string): string {
-  const cleaned = name.replace(/[^\w.@/ -]/g, "").trim().slice(0, 64);
+  const cleaned = name
+    .replace(/[^\w.@/ -]/g, "")
+    .trim()
+    .slice(0, 64);
   return cleaned || "unknown";
 }
