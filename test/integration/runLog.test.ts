@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmod, mkdir, readFile, readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { RunRecord } from "../../src/contracts/runRecord.js";
 import { loadProjectConfig } from "../../src/store/config.js";
 import { readRunLog } from "../../src/store/runLog/read.js";
