@@ -160,6 +160,9 @@ function order(record) {
   };
 }
 
+/** As the run log writes them: one line each, characters outside ASCII as \u escapes. */
 export function toJsonl(records) {
-  return `${records.map((record) => JSON.stringify(record)).join("\n")}\n`;
+  const ascii = (record) =>
+    JSON.stringify(record).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return `${records.map(ascii).join("\n")}\n`;
 }

@@ -3,8 +3,13 @@
  * summarises them per skill and per tool; optionally as Prometheus/OpenMetrics text and as an HTML report.
  */
 import { relative, resolve } from "node:path";
-import type { LogRecord } from "../contracts/runRecord.js";
-import { type MetricsSummary, selectRuns, summarise } from "../core/metrics/aggregate.js";
+import type { RunRecord } from "../contracts/runRecord.js";
+import {
+  createSummariser,
+  type MetricsFilter,
+  type MetricsSummary,
+  skillLabel,
+} from "../core/metrics/aggregate.js";
 import { parseSince } from "../core/metrics/stats.js";
 import { SkillsError } from "../errors.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
@@ -51,28 +56,39 @@ export async function metrics(options: MetricsOptions): Promise<MetricsResult> {
   const now = options.now ?? Date.now();
   const since = sinceOption(options.since, now);
   const config = await loadProjectConfig(options.cwd);
-  const read = await readRunLog(config.runLog.path);
-  const warnings = logWarnings(config, read.skipped, options.cwd);
   const filter = { ...(since !== undefined ? { since } : {}), ...(options.skill ? { skill: options.skill } : {}) };
-  const summary = summarise(read.records, filter);
-  if (options.skill && summary.totals.runs === 0) warnings.push(noSuchSkill(options.skill, read.records));
+  const summariser = createSummariser(filter);
+  // prom-client is loaded only for these formats.
+  const exposition =
+    format === "prometheus" || format === "openmetrics"
+      ? (await import("../core/metrics/prometheus.js")).createExposition(format)
+      : undefined;
+  const names = new Set<string>();
+  let records = 0;
+  // Records are folded in as they are read and never kept: 100,000 of them make no garbage to collect later.
+  const read = await readRunLog(config.runLog.path, (record) => {
+    records += 1;
+    summariser.add(record);
+    if (record.kind === "search") return;
+    names.add(skillLabel(record));
+    if (exposition && inWindow(record, filter)) exposition.add(record);
+  });
+  const warnings = logWarnings(config, read.skipped, options.cwd);
+  const summary = summariser.finish();
+  if (options.skill && summary.totals.runs === 0) warnings.push(noSuchSkill(options.skill, names));
   const result: MetricsResult = {
     ok: true,
     format,
     log: {
       path: shown(config.runLog.path, options.cwd),
       files: read.files.map((file) => shown(file, options.cwd)),
-      records: read.records.length,
+      records,
       skipped: read.skipped.count,
     },
     summary,
     warnings,
   };
-  if (format === "prometheus" || format === "openmetrics") {
-    // prom-client is loaded only for these formats.
-    const { renderPrometheus } = await import("../core/metrics/prometheus.js");
-    result.exposition = await renderPrometheus(selectRuns(read.records, filter), format);
-  }
+  if (exposition) result.exposition = await exposition.render();
   if (options.html !== undefined) {
     const { renderHtmlReport } = await import("../core/metrics/html/report.js");
     const path = resolve(options.cwd, options.html);
@@ -126,9 +142,12 @@ export function logWarnings(
   return warnings;
 }
 
-function noSuchSkill(skill: string, records: readonly LogRecord[]): string {
-  const names = new Set<string>();
-  for (const record of records) if (record.kind !== "search") names.add(record.skill ?? `(${record.kind})`);
+function inWindow(record: RunRecord, filter: MetricsFilter): boolean {
+  if (filter.since !== undefined && Date.parse(record.time) < filter.since) return false;
+  return filter.skill === undefined || skillLabel(record) === filter.skill;
+}
+
+function noSuchSkill(skill: string, names: Set<string>): string {
   const known = [...names].sort().slice(0, 12);
   return `no runs of "${skill}" in this window${known.length ? `; the log has: ${known.join(", ")}` : ""}`;
 }

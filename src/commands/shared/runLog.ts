@@ -13,7 +13,7 @@ import { loadTokenCounter, type TokenCounter } from "../../core/metrics/tokens.j
 import { detectInString } from "../../core/pii/detect.js";
 import { policyFromManifest } from "../../core/pii/policy.js";
 import type { ProjectConfig } from "../../store/config.js";
-import { appendRecordLine } from "../../store/runLog/append.js";
+import { appendRecordLine, asciiJson } from "../../store/runLog/append.js";
 import { codeSha256, storeRunCode } from "../../store/runLog/code.js";
 
 export interface OpenRunLogOptions {
@@ -141,7 +141,7 @@ export function openRunLog(config: ProjectConfig, options: OpenRunLogOptions): R
           resultBytes: Buffer.byteLength(resultText),
           ...(facts.input !== undefined ? { inputBytes: Buffer.byteLength(JSON.stringify(facts.input) ?? "") } : {}),
         });
-        appendRecordLine(settings, JSON.stringify(record));
+        appendRecordLine(settings, asciiJson(record));
         if (codeProblem) warnings.push(...warnOnce(codeProblem));
         return { runId: id, warnings };
       } catch (error) {
@@ -215,7 +215,7 @@ export function recordSearch(config: ProjectConfig, clientName: string, query: s
     results,
   };
   try {
-    appendRecordLine(config.runLog, JSON.stringify(record));
+    appendRecordLine(config.runLog, asciiJson(record));
     return [];
   } catch (error) {
     return [`the run log could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`];

@@ -132,10 +132,27 @@ interface ToolAcc {
 }
 
 export function summarise(records: readonly LogRecord[], filter: MetricsFilter = {}): MetricsSummary {
-  const runs = selectRuns(records, filter);
+  const summariser = createSummariser(filter);
+  for (const record of records) summariser.add(record);
+  return summariser.finish();
+}
+
+export interface Summariser {
+  /** Folds one record in (records outside the filter are ignored); the record is not kept. */
+  add(record: LogRecord): void;
+  finish(): MetricsSummary;
+}
+
+/** The summary built record by record, so a large log can be read without keeping its records. */
+export function createSummariser(filter: MetricsFilter = {}): Summariser {
   const skills = new Map<string, SkillAcc>();
   const tools = new Map<string, ToolAcc>();
+  // One entry per run, in columns: what the totals and the timeline need.
   const all: number[] = [];
+  const times: number[] = [];
+  const failedAt: boolean[] = [];
+  const tokensInAt: number[] = [];
+  const tokensOutAt: number[] = [];
   let ok = 0;
   let toolCalls = 0;
   let tokensIn = 0;
@@ -143,8 +160,13 @@ export function summarise(records: readonly LogRecord[], filter: MetricsFilter =
   const pii: Record<string, number> = {};
   let from: string | undefined;
   let to: string | undefined;
-  for (const run of runs) {
+  const add = (record: LogRecord): void => {
+    if (record.kind === "search") return;
+    const run = record;
+    const time = Date.parse(run.time);
+    if (filter.since !== undefined && time < filter.since) return;
     const label = skillLabel(run);
+    if (filter.skill !== undefined && label !== filter.skill) return;
     let acc = skills.get(label);
     if (!acc) {
       acc = {
@@ -166,7 +188,8 @@ export function summarise(records: readonly LogRecord[], filter: MetricsFilter =
     }
     acc.languages.add(run.language);
     if (run.version) acc.versions.add(run.version);
-    if (run.outcome === "ok") {
+    const succeeded = run.outcome === "ok";
+    if (succeeded) {
       acc.ok += 1;
       ok += 1;
     }
@@ -178,12 +201,17 @@ export function summarise(records: readonly LogRecord[], filter: MetricsFilter =
     acc.kinds[run.kind] = (acc.kinds[run.kind] ?? 0) + 1;
     if (run.time > acc.lastRun) acc.lastRun = run.time;
     if (run.pii) {
-      for (const [type, n] of Object.entries(run.pii)) {
+      for (const type in run.pii) {
+        const n = run.pii[type] ?? 0;
         acc.pii[type] = (acc.pii[type] ?? 0) + n;
         pii[type] = (pii[type] ?? 0) + n;
       }
     }
     all.push(run.duration_ms);
+    times.push(time);
+    failedAt.push(!succeeded);
+    tokensInAt.push(run.tokens_in);
+    tokensOutAt.push(run.tokens_out);
     toolCalls += run.tool_calls;
     tokensIn += run.tokens_in;
     tokensOut += run.tokens_out;
@@ -203,28 +231,32 @@ export function summarise(records: readonly LogRecord[], filter: MetricsFilter =
       tool.bytesOut += call.bytes_out;
       tool.skills.add(label);
     }
-  }
-  return {
-    window: {
-      ...(filter.since !== undefined ? { since: new Date(filter.since).toISOString() } : {}),
-      ...(from ? { from } : {}),
-      ...(to ? { to } : {}),
-      records: runs.length,
-    },
-    totals: {
-      runs: runs.length,
-      ok,
-      failed: runs.length - ok,
-      successRate: rate(ok, runs.length),
-      durationMs: percentiles(all),
-      toolCalls,
-      tokens: tokenMetrics(tokensIn, tokensOut),
-      pii: sortedCounts(pii),
-    },
-    skills: [...skills.values()].map(finishSkill).sort((a, b) => b.runs - a.runs || a.skill.localeCompare(b.skill)),
-    tools: [...tools.values()].map(finishTool).sort((a, b) => b.calls - a.calls || a.tool.localeCompare(b.tool)),
-    timeline: timeline(runs, from, to),
   };
+  const finish = (): MetricsSummary => {
+    const runs = all.length;
+    return {
+      window: {
+        ...(filter.since !== undefined ? { since: new Date(filter.since).toISOString() } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        records: runs,
+      },
+      totals: {
+        runs,
+        ok,
+        failed: runs - ok,
+        successRate: rate(ok, runs),
+        durationMs: percentiles(all),
+        toolCalls,
+        tokens: tokenMetrics(tokensIn, tokensOut),
+        pii: sortedCounts(pii),
+      },
+      skills: [...skills.values()].map(finishSkill).sort((a, b) => b.runs - a.runs || a.skill.localeCompare(b.skill)),
+      tools: [...tools.values()].map(finishTool).sort((a, b) => b.calls - a.calls || a.tool.localeCompare(b.tool)),
+      timeline: timeline({ times, durations: all, failed: failedAt, tokensIn: tokensInAt, tokensOut: tokensOutAt }),
+    };
+  };
+  return { add, finish };
 }
 
 function finishSkill(acc: SkillAcc): SkillMetrics {
@@ -276,26 +308,40 @@ function sortedCounts(counts: Record<string, number>): Record<string, number> {
 
 const BUCKET_SIZES = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
 
+interface RunColumns {
+  times: number[];
+  durations: number[];
+  failed: boolean[];
+  tokensIn: number[];
+  tokensOut: number[];
+}
+
 /** Runs in time buckets: the smallest of a few round sizes that gives at most 60 buckets over the window. */
-function timeline(runs: RunRecord[], from: string | undefined, to: string | undefined): TimelineBucket[] {
-  if (!from || !to || runs.length === 0) return [];
-  const start = Date.parse(from);
-  const span = Date.parse(to) - start;
+function timeline(columns: RunColumns): TimelineBucket[] {
+  const { times } = columns;
+  if (times.length === 0) return [];
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const time of times) {
+    if (time < start) start = time;
+    if (time > end) end = time;
+  }
+  const span = end - start;
   const size = BUCKET_SIZES.find((s) => span / s < 60) ?? Math.ceil(span / 60);
   const first = Math.floor(start / size) * size;
   const buckets = new Map<number, { runs: number; failed: number; durations: number[]; in: number; out: number }>();
-  for (const run of runs) {
-    const key = Math.floor((Date.parse(run.time) - first) / size);
+  for (let i = 0; i < times.length; i++) {
+    const key = Math.floor(((times[i] as number) - first) / size);
     let bucket = buckets.get(key);
     if (!bucket) {
       bucket = { runs: 0, failed: 0, durations: [], in: 0, out: 0 };
       buckets.set(key, bucket);
     }
     bucket.runs += 1;
-    if (run.outcome !== "ok") bucket.failed += 1;
-    bucket.durations.push(run.duration_ms);
-    bucket.in += run.tokens_in;
-    bucket.out += run.tokens_out;
+    if (columns.failed[i]) bucket.failed += 1;
+    bucket.durations.push(columns.durations[i] as number);
+    bucket.in += columns.tokensIn[i] as number;
+    bucket.out += columns.tokensOut[i] as number;
   }
   return [...buckets.entries()]
     .sort(([a], [b]) => a - b)

@@ -14,7 +14,10 @@ export interface SkippedLines {
 const KINDS = new Set(["run", "exec", "test", "repl", "serve", "search"]);
 const RECORD_START = `{"v":${RUN_RECORD_VERSION},`;
 
-export function parseLogText(text: string, file: string, into: LogRecord[], skipped: SkippedLines): void {
+/** Receives each record as it is read (records need not be kept: a summary can fold them in and drop them). */
+export type RecordSink = (record: LogRecord) => void;
+
+export function parseLogText(text: string, file: string, sink: RecordSink, skipped: SkippedLines): void {
   let start = 0;
   let line = 0;
   while (start < text.length) {
@@ -25,9 +28,10 @@ export function parseLogText(text: string, file: string, into: LogRecord[], skip
     line += 1;
     const raw = text.slice(start, end);
     start = end + 1;
-    if (raw.trim() === "") continue;
+    // Records start with "{"; only other lines need the (allocating) blank check.
+    if (raw.charCodeAt(0) !== 123 && raw.trim() === "") continue;
     const record = complete ? parseLine(raw) : undefined;
-    if (record) into.push(record);
+    if (record) sink(record);
     else {
       skipped.count += 1;
       skipped.first ??= { file, line };

@@ -17,6 +17,19 @@ export interface PrometheusText {
 }
 
 export async function renderPrometheus(runs: readonly RunRecord[], format: PrometheusFormat): Promise<PrometheusText> {
+  const exposition = createExposition(format);
+  for (const run of runs) exposition.add(run);
+  return exposition.render();
+}
+
+export interface Exposition {
+  /** Counts one run in (records are not kept). */
+  add(run: RunRecord): void;
+  render(): Promise<PrometheusText>;
+}
+
+/** The metric families, filled run by run (a large log is read without keeping its records). */
+export function createExposition(format: PrometheusFormat): Exposition {
   const registry = new client.Registry<client.RegistryContentType>();
   if (format === "openmetrics") registry.setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
   const registers = [registry];
@@ -83,7 +96,7 @@ export async function renderPrometheus(runs: readonly RunRecord[], format: Prome
     labelNames: ["skill", "type"],
     registers,
   });
-  for (const run of runs) {
+  const add = (run: RunRecord): void => {
     const skill = skillLabel(run);
     const status = run.outcome === "ok" ? "ok" : "error";
     const labels = { skill, language: run.language, status };
@@ -102,6 +115,9 @@ export async function renderPrometheus(runs: readonly RunRecord[], format: Prome
       if (call.bytes_out > 0) responseBytes.inc({ tool }, call.bytes_out);
     }
     if (run.pii) for (const [type, n] of Object.entries(run.pii)) pii.inc({ skill, type }, n);
-  }
-  return { text: await registry.metrics(), contentType: registry.contentType };
+  };
+  return {
+    add,
+    render: async () => ({ text: await registry.metrics(), contentType: registry.contentType }),
+  };
 }

@@ -14,6 +14,17 @@ export interface AppendSettings {
   maxFiles: number;
 }
 
+/**
+ * A record's JSON with every character outside ASCII written as a \u escape: the log stays pure ASCII, so a reader
+ * decodes it as one-byte text (several times faster than UTF-8, and half the memory for 100,000 records).
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** Appends one line (its newline added here). Throws the file system's error (ENOSPC, EACCES, EROFS, ...). */
 export function appendRecordLine(settings: AppendSettings, line: string): void {
   const data = Buffer.from(`${line}\n`, "utf8");

@@ -10,7 +10,7 @@ const line = (record: unknown) => JSON.stringify(record);
 function parse(text: string) {
   const records: LogRecord[] = [];
   const skipped: SkippedLines = { count: 0 };
-  parseLogText(text, "runs.jsonl", records, skipped);
+  parseLogText(text, "runs.jsonl", (record) => records.push(record), skipped);
   return { ids: records.map((r) => r.id), skipped };
 }
 
