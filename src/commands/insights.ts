@@ -75,7 +75,9 @@ export async function insights(options: InsightsOptions): Promise<InsightsResult
     ...(options.minRuns !== undefined ? { minRuns: options.minRuns } : {}),
   };
   const hasCode = (record: RunRecord): boolean =>
-    record.code_sha256 !== undefined && existsSync(codePath(config.runLog.path, record.code_sha256, record.language));
+    record.code_sha256 !== undefined &&
+    /^[0-9a-f]{64}$/.test(record.code_sha256) &&
+    existsSync(codePath(config.runLog.path, record.code_sha256, record.language));
   const found = findInsights({ runs, searches, library, compat: options.compat ?? [], hasCode }, thresholds);
   return {
     ok: true,

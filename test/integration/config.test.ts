@@ -35,6 +35,8 @@ describe("loadProjectConfig", () => {
       pii: "default",
       warmPool: 2,
       cacheDir: join(base, ".skills", "cache"),
+      logRuns: true,
+      runLog: { path: join(base, ".skills", "runs", "runs.jsonl"), maxFileBytes: 10 * 1024 * 1024, maxFiles: 20 },
     });
   });
 
@@ -56,6 +58,8 @@ describe("loadProjectConfig", () => {
         pii: "strict",
         warmPool: 0,
         cacheDir: "tmp/cache",
+        logRuns: false,
+        runLog: { path: "logs/runs.jsonl", maxFileBytes: 65536, maxFiles: 3 },
       }),
     );
     await mkdir(join(base, "sub"));
@@ -68,6 +72,8 @@ describe("loadProjectConfig", () => {
       pii: "strict",
       warmPool: 0,
       cacheDir: join(base, "tmp/cache"),
+      logRuns: false,
+      runLog: { path: join(base, "logs/runs.jsonl"), maxFileBytes: 65536, maxFiles: 3 },
     });
     expect(config.configFile).toBe(join(base, "skills.config.json"));
   });

@@ -15,6 +15,8 @@ export function codeSha256(code: string): string {
 }
 
 export function codePath(logPath: string, sha256: string, language: string): string {
+  // The hash comes from a log line, which anyone can edit: it names a file in code/ and nothing else.
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${JSON.stringify(sha256.slice(0, 80))}`);
   return join(codeDir(logPath), `${sha256}.${EXTENSIONS[language] ?? "txt"}`);
 }
 
@@ -40,6 +42,7 @@ export function storeRunCode(logPath: string, code: string, language: string, sh
 
 /** The stored code of a run, or undefined when it is not there (or does not match its hash). */
 export function readRunCode(logPath: string, sha256: string, language: string): string | undefined {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined;
   let code: string;
   try {
     code = readFileSync(codePath(logPath, sha256, language), "utf8");
