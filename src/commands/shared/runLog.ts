@@ -9,12 +9,13 @@ import type { ToolCallInterceptor } from "../../contracts/run.js";
 import { RUN_RECORD_VERSION, type RunKind, type SearchRecord } from "../../contracts/runRecord.js";
 import { normaliseMessage } from "../../core/metrics/normalise.js";
 import { buildRunRecord, type RunFigures } from "../../core/metrics/record.js";
-import { loadTokenCounter, type TokenCounter } from "../../core/metrics/tokens.js";
+import type { TokenCounter } from "../../core/metrics/tokens.js";
 import { detectInString } from "../../core/pii/detect.js";
 import { policyFromManifest } from "../../core/pii/policy.js";
 import type { ProjectConfig } from "../../store/config.js";
 import { appendRecordLine, asciiJson } from "../../store/runLog/append.js";
 import { codeSha256, storeRunCode } from "../../store/runLog/code.js";
+import { loadCachedTokenCounter, persistTokenTable } from "../../store/runLog/tokenCache.js";
 
 export interface OpenRunLogOptions {
   kind: RunKind;
@@ -79,8 +80,9 @@ export function newRunId(): string {
 export function openRunLog(config: ProjectConfig, options: OpenRunLogOptions): RunLogger {
   if (!config.logRuns) return DISABLED;
   const settings = config.runLog;
-  // Loading the token table takes ~0.1 s; it starts now, in slices, while servers and the sandbox start.
-  const counter = loadTokenCounter().catch(() => undefined);
+  // The token table loads from the cache in milliseconds; without one (the first run in a project) it is built in
+  // slices while servers and the sandbox start, and cached after the record is written.
+  const counter = loadCachedTokenCounter(config.cacheDir).catch(() => undefined);
   // Tool results each watched interceptor passed to its program since its last record.
   const seen = new WeakMap<ToolCallInterceptor, unknown[]>();
   let lastWatched: ToolCallInterceptor | undefined;
@@ -142,6 +144,7 @@ export function openRunLog(config: ProjectConfig, options: OpenRunLogOptions): R
           ...(facts.input !== undefined ? { inputBytes: Buffer.byteLength(JSON.stringify(facts.input) ?? "") } : {}),
         });
         appendRecordLine(settings, asciiJson(record));
+        await persistTokenTable(config.cacheDir);
         if (codeProblem) warnings.push(...warnOnce(codeProblem));
         return { runId: id, warnings };
       } catch (error) {
