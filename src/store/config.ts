@@ -8,10 +8,10 @@ import { isPlainObject } from "../core/validate/documentContext.js";
 import { LineCounter } from "yaml";
 import { parseYaml } from "../core/yaml/parseYaml.js";
 import { SkillsError } from "../errors.js";
+import type { PiiMode } from "../contracts/privacy.js";
 import { schemaValidator } from "./schemas.js";
 import { pathExists } from "./pathExists.js";
 
-export type PiiMode = "off" | "default" | "strict";
 
 export interface ProjectConfig {
   /** The project folder: nearest ancestor of cwd with skills.config.json, .mcp.json, package.json or .git; else cwd. */

@@ -1,4 +1,5 @@
 /** SSN, payment card, IP and IBAN detectors: shapes confirmed by checksums and ranges. */
+// isIP is a pure string check (no sockets); the import graph test allows node:net for it alone.
 import { isIP } from "node:net";
 import type { KeyContext } from "../keyContext.js";
 import type { PiiMatch } from "../types.js";
