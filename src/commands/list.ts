@@ -1,6 +1,6 @@
 /** `skills list`: the skills under the configured roots, with what their manifests say and whether they are valid. */
 import { join, relative } from "node:path";
-import { isPlainObject } from "../core/validate/documentContext.js";
+import { isPlainObject } from "../core/json/index.js";
 import { parseYaml } from "../core/yaml/parseYaml.js";
 import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";

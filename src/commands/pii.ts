@@ -14,7 +14,7 @@ import {
   scanJsonText,
   scanText,
 } from "../core/pii/index.js";
-import { escapeSegment } from "../core/pii/pointer.js";
+import { escapePointerToken, lineStarts, positionAt } from "../core/json/index.js";
 import { looksLikeJson } from "../core/pii/tokenize.js";
 import { tokenPrefix } from "../core/pii/vault.js";
 import type { Problem } from "../contracts/problem.js";
@@ -95,7 +95,7 @@ export async function piiScan(options: PiiScanOptions): Promise<PiiScanResult> {
   };
   const out: PiiScanFinding[] = findings.map((f) => {
     const value = text.slice(f.start, f.end);
-    const { line, column } = positionOf(lines, f.start);
+    const { line, column } = positionAt(lines, f.start);
     return {
       type: f.type,
       line,
@@ -137,7 +137,7 @@ function maskKeysInPaths(findings: PiiScanFinding[], raw: string[]): void {
     if (!f.inKey) return;
     const cut = f.path.lastIndexOf("/");
     const segment = masked.get(f.path) ?? f.path.slice(cut + 1);
-    const written = escapeSegment(raw[i]!);
+    const written = escapePointerToken(raw[i]!);
     // An escaped key (\u0040) is not found as written: then the whole segment is replaced.
     masked.set(f.path, segment.includes(written) ? segment.split(written).join(f.token) : f.token);
   });
@@ -231,7 +231,7 @@ function scanJsonOrThrow(
     }));
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    const { line, column } = positionOf(lineStarts(whole), base + error.offset);
+    const { line, column } = positionAt(lineStarts(whole), base + error.offset);
     throw new SkillsError("INPUT_INVALID", `not valid JSON: ${error.message.replace(/ at offset \d+$/, "")}`, {
       file,
       line,
@@ -382,21 +382,4 @@ export function parsePatternOption(value: string): { name: string; regex: string
 export function maskValue(value: string): string {
   if (value.length <= 4) return "•".repeat(value.length);
   return `${value[0]}${"•".repeat(Math.min(value.length - 2, 24))}${value[value.length - 1]}`;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function positionOf(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }

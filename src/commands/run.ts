@@ -4,10 +4,10 @@
  * `--cells` runs the entry cell by cell (`# %%` / `// %%`) in one session instead.
  */
 import { readFile } from "node:fs/promises";
-import { relative } from "node:path";
 import type { Problem } from "../contracts/problem.js";
 import type { LoadedSkill } from "../contracts/skill.js";
 import { createPiiInterceptor, type PiiMode, policyFromManifest } from "../core/pii/index.js";
+import { displayPath } from "../core/paths.js";
 import { SkillsError } from "../errors.js";
 import type { JsonObject } from "../contracts/json.js";
 import { createRunner, createSession, limitsFromManifest, splitCells } from "../sandbox/index.js";
@@ -161,11 +161,6 @@ export async function loadValidSkill(dir: string, cwd: string): Promise<LoadedSk
 function formatProblem(problem: Problem, cwd: string): string {
   const hint = problem.hint ? ` (${problem.hint})` : "";
   return `${displayPath(problem.file, cwd)}:${problem.line}:${problem.column}  ${problem.code}  ${problem.message}${hint}`;
-}
-
-export function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith("..") ? rel : path;
 }
 
 /**

@@ -9,7 +9,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { parseYaml } from "../core/yaml/index.js";
 import { SkillsError } from "../errors.js";
-import { parseJsonWithPositions } from "../mcp/config/jsonPositions.js";
+import { parseJsonWithPositions } from "../core/json/index.js";
 import type { JsonObject } from "../contracts/json.js";
 
 export interface ParsedInput {

@@ -12,7 +12,7 @@ import { createRunner } from "../sandbox/index.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
 import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
-import { displayPath } from "./run.js";
+import { displayPath } from "../core/paths.js";
 import { configSecrets, planSkill } from "./test/plan.js";
 import { runCase } from "./test/runCase.js";
 import type { Job, SkillPlan, TestOptions } from "./test/types.js";

@@ -19,7 +19,7 @@ import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 import type { Runner } from "../../contracts/run.js";
 import type { ProjectConfig } from "../../store/config.js";
 import { maskValue } from "../pii.js";
-import { displayPath } from "../run.js";
+import { displayPath } from "../../core/paths.js";
 import { openToolset, type Toolset } from "../toolset.js";
 import { checkInput, type Executed, execute } from "./execute.js";
 import { type Job, modeOf, problemAt, type SkillPlan, type TestOptions } from "./types.js";

@@ -1,23 +1,18 @@
 /** JSON pointers (RFC 6901) for findings, and the `ignore_fields` pointer patterns (`*` = any one segment) and their rule. */
 
-export function escapeSegment(segment: string): string {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
-}
+import { escapePointerToken, splitPointer } from "../json/index.js";
 
 /** A path step: a property name, or an array index kept as a number (no string made per array item). */
 export type PathSegment = string | number;
 
 export function toPointer(segments: readonly PathSegment[]): string {
   let out = "";
-  for (const s of segments) out += `/${typeof s === "number" ? s : escapeSegment(s)}`;
+  for (const s of segments) out += `/${typeof s === "number" ? s : escapePointerToken(s)}`;
   return out;
 }
 
 export function parsePointerPattern(pattern: string): string[] {
-  return pattern
-    .split("/")
-    .slice(1)
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return splitPointer(pattern);
 }
 
 /** Whether the value at `segments` (a subtree root) is covered by one of the patterns. */

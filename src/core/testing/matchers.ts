@@ -1,5 +1,6 @@
 /** Checks one case's expectations against what the run produced. Pure: returns failures, never throws. */
-import { deepEqual, findSubsetMismatch, isPlainObject, projectOnto } from "./compare.js";
+import { isPlainObject } from "../json/index.js";
+import { deepEqual, findSubsetMismatch, projectOnto } from "./compare.js";
 import { prettyJson, renderDiff } from "./diff.js";
 import { isDefinite, type JsonPathError, parseJsonPath, queryJsonPath } from "./jsonPath.js";
 import { checkSchema } from "./schemaCheck.js";

@@ -1,7 +1,7 @@
 /** Reads a tests/*.yaml file: YAML with positions, schema validation, and the checks a schema cannot express. */
 import type { Problem, ValidationResult } from "../../contracts/problem.js";
 import { type Locate, parseYaml } from "../yaml/index.js";
-import { isPlainObject } from "./compare.js";
+import { escapePointerToken, isPlainObject } from "../json/index.js";
 import { type JsonPathError, parseJsonPath } from "./jsonPath.js";
 import { isRegexMatcher, parseSlashRegex } from "./matchers.js";
 import { issuesToProblems, problem } from "./problems.js";
@@ -40,7 +40,7 @@ function semanticProblems(testCase: TestCase, base: string, file: string, locate
     );
   }
   for (const [path, expected] of Object.entries(testCase.expect?.match ?? {})) {
-    const pointer = `${base}/expect/match/${path.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const pointer = `${base}/expect/match/${escapePointerToken(path)}`;
     try {
       parseJsonPath(path);
     } catch (error) {

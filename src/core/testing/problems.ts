@@ -1,5 +1,6 @@
 /** Turning schema issues into Problems with file:line:col, for test-case files and cassettes. */
 import type { Problem } from "../../contracts/problem.js";
+import { escapePointerToken } from "../json/index.js";
 import type { Locate } from "../yaml/index.js";
 import type { SchemaIssue } from "./schemaCheck.js";
 
@@ -30,7 +31,7 @@ function describe(
   const params = issue.params;
   if (issue.keyword === "additionalProperties") {
     const name = String(params.additionalProperty);
-    const pointer = `${issue.pointer}/${name}`;
+    const pointer = `${issue.pointer}/${escapePointerToken(name)}`;
     if (/\/expect$/.test(issue.pointer)) {
       return {
         message: `unknown matcher "${name}" in expect`,
@@ -61,7 +62,7 @@ function describe(
     const name = String(params.propertyName);
     return {
       message: `keys of expect.match must be JSONPaths starting with $ (got "${name}")`,
-      pointer: `${issue.pointer}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      pointer: `${issue.pointer}/${escapePointerToken(name)}`,
       target: "key",
       hint: `write "$.${name}"`,
     };

@@ -31,10 +31,6 @@ export function issueToProblem(ctx: DocumentContext, code: ProblemCode, issue: S
   return problemAt(ctx, code, issue.pointer, `${where}${issue.message}`, { target: issue.target, hint: issue.hint });
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 export function notMappingProblem(ctx: DocumentContext, value: unknown, what: string): Problem {
   const got = value === null || value === undefined ? "nothing" : Array.isArray(value) ? "a list" : `a ${typeof value}`;
   return problemAt(ctx, "YAML_NOT_MAPPING", "", `${what} must be a mapping of keys to values, got ${got}`, {

@@ -1,13 +1,8 @@
 /** SKILL.md frontmatter: the Agent Skills specification, with the two levels (default tolerates what clients do). */
 import type { Problem } from "../../contracts/problem.js";
+import { isPlainObject } from "../json/index.js";
 import type { SkillFrontmatter } from "../../contracts/skill.js";
-import {
-  type DocumentContext,
-  isPlainObject,
-  issueToProblem,
-  notMappingProblem,
-  problemAt,
-} from "./documentContext.js";
+import { type DocumentContext, issueToProblem, notMappingProblem, problemAt } from "./documentContext.js";
 import { checkSkillName, nameHint } from "./names.js";
 import type { SchemaIssue, SchemaValidator } from "./schemaValidator.js";
 

@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { decodeFragment, escapePointerToken, valueAtPointer } from "../json/index.js";
 import { type SchemaIssue, toIssue } from "./schemaValidator.js";
 
 const require = createRequire(import.meta.url);
@@ -88,16 +89,15 @@ function collectPatternIssues(node: unknown, pointer: string, issues: SchemaIssu
   }
   if (node === null || typeof node !== "object") return;
   for (const [key, value] of Object.entries(node)) {
-    const child = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const child = `${pointer}/${escapePointerToken(key)}`;
     if (key === "pattern" && typeof value === "string") checkRegex(value, child, issues);
     if (key === "patternProperties" && value && typeof value === "object") {
-      for (const p of Object.keys(value))
-        checkRegex(p, `${child}/${p.replace(/~/g, "~0").replace(/\//g, "~1")}`, issues);
+      for (const p of Object.keys(value)) checkRegex(p, `${child}/${escapePointerToken(p)}`, issues);
     }
     // "properties" maps names to schemas: a property called "pattern" is not the keyword.
     if (key === "properties" && value && typeof value === "object" && !Array.isArray(value)) {
       for (const [name, sub] of Object.entries(value)) {
-        collectPatternIssues(sub, `${child}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`, issues);
+        collectPatternIssues(sub, `${child}/${escapePointerToken(name)}`, issues);
       }
       continue;
     }
@@ -119,7 +119,7 @@ function collectRefIssues(root: unknown, node: unknown, pointer: string, issues:
   }
   if (node === null || typeof node !== "object") return;
   for (const [key, value] of Object.entries(node)) {
-    const child = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const child = `${pointer}/${escapePointerToken(key)}`;
     if (key === "$ref" && typeof value === "string") {
       const problem = refProblem(root, value);
       if (problem)
@@ -139,17 +139,10 @@ function collectRefIssues(root: unknown, node: unknown, pointer: string, issues:
 function refProblem(root: unknown, ref: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(ref))
     return `$ref ${JSON.stringify(ref)} points outside the schema; runs are offline and cannot fetch it`;
-  if (ref === "#") return undefined;
   if (!ref.startsWith("#/")) return undefined;
-  let target: unknown = root;
-  for (const raw of ref.slice(2).split("/")) {
-    const segment = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-    if (target === null || typeof target !== "object" || !(segment in target)) {
-      return `$ref ${JSON.stringify(ref)} does not resolve: there is no ${JSON.stringify(segment)} in the schema`;
-    }
-    target = (target as Record<string, unknown>)[segment];
-  }
-  return undefined;
+  const found = valueAtPointer(root, decodeFragment(ref));
+  if (found.found) return undefined;
+  return `$ref ${JSON.stringify(ref)} does not resolve: there is no ${JSON.stringify(found.missing)} in the schema`;
 }
 
 function checkRegex(source: string, pointer: string, issues: SchemaIssue[]): void {

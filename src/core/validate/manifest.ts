@@ -4,14 +4,8 @@ import semver from "semver";
 import { checkIgnoreField } from "../pii/pointer.js";
 import type { Problem } from "../../contracts/problem.js";
 import type { Manifest } from "../../contracts/skill.js";
-import { joinPointer } from "../yaml/pointer.js";
-import {
-  type DocumentContext,
-  isPlainObject,
-  issueToProblem,
-  notMappingProblem,
-  problemAt,
-} from "./documentContext.js";
+import { isPlainObject, joinPointer } from "../json/index.js";
+import { type DocumentContext, issueToProblem, notMappingProblem, problemAt } from "./documentContext.js";
 import { checkJsonSchema } from "./jsonSchema.js";
 import { checkSkillName, nameHint } from "./names.js";
 import type { SchemaIssue, SchemaValidator } from "./schemaValidator.js";

@@ -3,6 +3,7 @@
  * compiled once per schema object and cached for the life of the process.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { escapePointerToken } from "../json/index.js";
 import { closestMatches } from "./suggest.js";
 
 export interface SchemaIssue {
@@ -92,7 +93,7 @@ export function toIssue(error: ErrorObject): SchemaIssue {
             ? `allowed keys: ${allowed.join(", ")}`
             : undefined;
       return {
-        pointer: `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+        pointer: `${pointer}/${escapePointerToken(key)}`,
         keyword: error.keyword,
         message: `unknown key "${key}"`,
         hint,

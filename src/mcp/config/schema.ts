@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import type { Problem } from "../../contracts/problem.js";
-import { type JsonPosition, escapePointerToken } from "./jsonPositions.js";
+import { escapePointerToken, type JsonPosition, nearestPosition } from "../../core/json/index.js";
 
 export const MCP_CONFIG_SCHEMA_PATH = fileURLToPath(
   new URL("../../../schemas/mcp-config.schema.json", import.meta.url),
@@ -82,15 +82,4 @@ function toProblem(error: ErrorObject, file: string, positions: Map<string, Json
 function knownKeysHint(parent: string): string {
   if (parent === "") return 'the file has one key, "mcpServers"';
   return "stdio servers take command, args, env, cwd; http servers take type, url, headers; both take disabled, timeout, description";
-}
-
-/** Position of the pointer, or of its nearest ancestor that has one. */
-export function nearestPosition(pointer: string, positions: Map<string, JsonPosition>): JsonPosition {
-  let current = pointer;
-  for (;;) {
-    const found = positions.get(current);
-    if (found) return found;
-    if (current === "") return { line: 1, column: 1, offset: 0 };
-    current = current.slice(0, current.lastIndexOf("/"));
-  }
 }

@@ -1,20 +1,22 @@
 /**
- * A small strict JSON parser that remembers where every value starts, so that config errors can name
- * file:line:column for a JSON pointer. JSON.parse gives neither positions of values nor reliable positions of
- * syntax errors; `yaml` would accept non-JSON (trailing commas, unquoted keys) that other MCP clients reject.
+ * A small strict JSON parser that remembers where every value starts, so that errors in .mcp.json, skills.config.json,
+ * cassettes and --input can name file:line:column for a JSON pointer. JSON.parse gives neither positions of values
+ * nor reliable positions of syntax errors; `yaml` would accept non-JSON (trailing commas, unquoted keys) that other
+ * tools reject. PII's readers (src/core/pii/json) are its own: they are tuned for throughput, not for positions.
  */
+import { escapePointerToken } from "./pointer.js";
+import { type JsonPosition, lineStarts, positionAt } from "./positions.js";
 
-export interface JsonPosition {
-  /** 1-based. */
-  line: number;
-  /** 1-based. */
-  column: number;
-  offset: number;
+export interface ParsedJson {
+  ok: true;
+  value: unknown;
+  /** Where each value starts, by JSON pointer. */
+  positions: Map<string, JsonPosition>;
+  /** Where each object member's key starts (an unknown key is reported there). */
+  keyPositions: Map<string, JsonPosition>;
 }
 
-export type ParseJsonResult =
-  | { ok: true; value: unknown; positions: Map<string, JsonPosition> }
-  | { ok: false; message: string; position: JsonPosition };
+export type ParseJsonResult = ParsedJson | { ok: false; message: string; position: JsonPosition };
 
 class JsonSyntaxError extends Error {
   constructor(
@@ -25,13 +27,9 @@ class JsonSyntaxError extends Error {
   }
 }
 
-/** Escapes one reference token of a JSON pointer (RFC 6901). */
-export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
 export function parseJsonWithPositions(text: string): ParseJsonResult {
   const positions = new Map<string, number>();
+  const keyPositions = new Map<string, number>();
   let i = 0;
 
   const fail = (message: string, at = i): never => {
@@ -125,11 +123,13 @@ export function parseJsonWithPositions(text: string): ParseJsonResult {
     for (;;) {
       skipWhitespace();
       if (text[i] !== '"') fail(`unexpected ${describe(i)}, expected a property name in double quotes`);
+      const keyAt = i;
       const key = parseString();
       skipWhitespace();
       if (text[i] !== ":") fail(`unexpected ${describe(i)}, expected ':' after property name`);
       i++;
       const child = `${pointer}/${escapePointerToken(key)}`;
+      keyPositions.set(child, keyAt);
       Object.defineProperty(out, key, {
         value: parseValue(child),
         enumerable: true,
@@ -176,36 +176,19 @@ export function parseJsonWithPositions(text: string): ParseJsonResult {
     }
   };
 
-  const lineStarts = computeLineStarts(text);
+  const starts = lineStarts(text);
   try {
     if (text.charCodeAt(0) === 0xfeff) i = 1;
     const value = parseValue("");
     skipWhitespace();
     if (i < text.length) fail(`unexpected ${describe(i)} after the end of the document`);
-    const mapped = new Map<string, JsonPosition>();
-    for (const [pointer, offset] of positions) mapped.set(pointer, positionAt(lineStarts, offset));
-    return { ok: true, value, positions: mapped };
+    const at = (offsets: Map<string, number>) =>
+      new Map([...offsets].map(([pointer, offset]) => [pointer, positionAt(starts, offset)] as const));
+    return { ok: true, value, positions: at(positions), keyPositions: at(keyPositions) };
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
-      return { ok: false, message: error.message, position: positionAt(lineStarts, error.offset) };
+      return { ok: false, message: error.message, position: positionAt(starts, error.offset) };
     }
     throw error;
   }
-}
-
-function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let k = 0; k < text.length; k++) if (text[k] === "\n") starts.push(k + 1);
-  return starts;
-}
-
-function positionAt(lineStarts: number[], offset: number): JsonPosition {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - lineStarts[lo]! + 1, offset };
 }

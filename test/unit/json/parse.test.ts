@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapePointerToken, parseJsonWithPositions } from "../../../src/mcp/config/jsonPositions.js";
+import { parseJsonWithPositions } from "../../../src/core/json/index.js";
 
 describe("parseJsonWithPositions", () => {
   it("parses what JSON.parse parses and remembers where each value starts", () => {
@@ -49,7 +49,29 @@ describe("parseJsonWithPositions", () => {
     expect(result.position).toMatchObject({ line, column });
   });
 
-  it("escapes pointer tokens per RFC 6901", () => {
-    expect(escapePointerToken("a/b~c")).toBe("a~1b~0c");
+  it("remembers where each key starts", () => {
+    const result = parseJsonWithPositions('{\n  "a": {"b/c": 1}\n}');
+    expect(result.ok && result.keyPositions.get("/a")).toMatchObject({ line: 2, column: 3 });
+    expect(result.ok && result.keyPositions.get("/a/b~1c")).toMatchObject({ line: 2, column: 9 });
+  });
+
+  // The offsets where cassettes, skills.config.json and --input report a syntax error (the readers they had before
+  // used this table): an unterminated string is reported where it opens, a bad escape at its backslash.
+  it.each([
+    ['{"a": 1}', null],
+    ['[1, 2.5e3, -0, true, false, null, "x\\u00e9\\n"]', null],
+    ['{\n  "a": [,]\n}', 10],
+    ['{"a" 1}', 5],
+    ['{"a": 1,}', 8],
+    ["[1 2]", 3],
+    ['"abc', 0],
+    ["{} x", 3],
+    ["", 0],
+    ["{'a': 1}", 1],
+    ["[01]", 2],
+    ['"\\x"', 1],
+  ])("%j fails at offset %j", (text, offset) => {
+    const result = parseJsonWithPositions(text);
+    expect(result.ok ? null : result.position.offset).toBe(offset);
   });
 });
