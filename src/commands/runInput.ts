@@ -4,12 +4,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { ErrorObject, ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import type { SchemaError, SchemaValidator } from "../contracts/schema.js";
+import { schemaValidator } from "../core/schema/index.js";
 import { parseYaml } from "../core/yaml/index.js";
 import { SkillsError } from "../errors.js";
-import { parseJsonWithPositions } from "../core/json/index.js";
+import { joinPointer, parseJsonWithPositions } from "../core/json/index.js";
 import type { JsonObject } from "../contracts/json.js";
 
 export interface ParsedInput {
@@ -96,21 +95,9 @@ export function parseInputText(text: string, source: string, yaml: boolean): Par
   };
 }
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-let ajv: Ajv2020 | undefined;
-const compiled = new WeakMap<object, ValidateFunction>();
-
-function compile(schema: JsonObject, schemaFile: string): ValidateFunction {
-  const cached = compiled.get(schema);
-  if (cached) return cached;
-  if (!ajv) {
-    ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true, validateSchema: false });
-    addFormats(ajv);
-  }
+function compile(schema: JsonObject, schemaFile: string): SchemaValidator {
   try {
-    const validate = ajv.compile(withoutDialect(schema));
-    compiled.set(schema, validate);
-    return validate;
+    return schemaValidator("skillInput", schema);
   } catch (error) {
     throw new SkillsError("MANIFEST_INVALID", `the input schema cannot be compiled: ${(error as Error).message}`, {
       file: schemaFile,
@@ -120,23 +107,15 @@ function compile(schema: JsonObject, schemaFile: string): ValidateFunction {
   }
 }
 
-/** Draft-07 schemas from servers and manifests compile under 2020-12 once their `$schema` is dropped. */
-function withoutDialect(schema: JsonObject): JsonObject {
-  if (!("$schema" in schema)) return schema;
-  const { $schema: _ignored, ...rest } = schema;
-  return rest;
-}
-
 /** Validates (a copy of) the input against the schema; defaults are filled in. Throws INPUT_INVALID with the pointer. */
 export function validateInput(schema: JsonObject | undefined, input: ParsedInput, schemaFile: string): ValidatedInput {
   if (!schema) return { value: input.value, warnings: [] };
   const value = structuredClone(input.value);
-  const validate = compile(schema, schemaFile);
-  if (validate(value)) return { value, warnings: [] };
-  const errors = validate.errors ?? [];
+  const errors = compile(schema, schemaFile).validate(value);
+  if (errors.length === 0) return { value, warnings: [] };
   const first = errors[0];
   const pointer = first ? errorPointer(first) : "";
-  const where = input.locate?.(pointer) ?? (first ? input.locate?.(first.instancePath) : undefined);
+  const where = input.locate?.(pointer) ?? (first ? input.locate?.(first.pointer) : undefined);
   const details = errors.slice(0, 5).map((error) => `  ${errorPointer(error) || "/"}: ${describe(error)}`);
   throw new SkillsError(
     "INPUT_INVALID",
@@ -152,27 +131,23 @@ export function validateInput(schema: JsonObject | undefined, input: ParsedInput
   );
 }
 
-function errorPointer(error: ErrorObject): string {
+function errorPointer(error: SchemaError): string {
   if (error.keyword === "required") {
-    const missing = (error.params as { missingProperty?: string }).missingProperty;
-    return missing ? `${error.instancePath}/${missing}` : error.instancePath;
+    const missing = error.params.missingProperty;
+    return typeof missing === "string" ? joinPointer(error.pointer, missing) : error.pointer;
   }
   if (error.keyword === "additionalProperties") {
-    const extra = (error.params as { additionalProperty?: string }).additionalProperty;
-    return extra ? `${error.instancePath}/${extra}` : error.instancePath;
+    const extra = error.params.additionalProperty;
+    return typeof extra === "string" ? joinPointer(error.pointer, extra) : error.pointer;
   }
-  return error.instancePath;
+  return error.pointer;
 }
 
-function describe(error: ErrorObject): string {
-  if (error.keyword === "required") {
-    return `required property "${(error.params as { missingProperty: string }).missingProperty}" is missing`;
-  }
+function describe(error: SchemaError): string {
+  if (error.keyword === "required") return `required property "${String(error.params.missingProperty)}" is missing`;
   if (error.keyword === "additionalProperties") {
-    return `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+    return `unknown property "${String(error.params.additionalProperty)}"`;
   }
-  if (error.keyword === "enum") {
-    return `${error.message}: ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
-  }
-  return error.message ?? error.keyword;
+  if (error.keyword === "enum") return `${error.message}: ${JSON.stringify(error.params.allowedValues)}`;
+  return error.message;
 }

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { isPlainObject, locateIn, type ParsedJson, parseJsonWithPositions } from "../core/json/index.js";
+import { toIssue } from "../core/validate/issues.js";
 import { SkillsError } from "../errors.js";
 import type { PiiMode } from "../contracts/privacy.js";
 import { schemaValidator } from "./schemas.js";
@@ -68,7 +69,7 @@ export async function loadProjectConfig(cwd: string): Promise<ProjectConfig> {
   const file = relative(process.cwd(), path) || path;
   const parsed = parseConfigJson(text, file);
   const value = parsed.value;
-  const issues = schemaValidator("config").validate(value);
+  const issues = schemaValidator("config").validate(value).map(toIssue);
   if (issues.length > 0) {
     const first = issues[0]!;
     const position = locateIn(parsed, first.pointer, first.target);

@@ -3,7 +3,7 @@ import type { Problem, ValidationResult } from "../../contracts/problem.js";
 import { locateIn, type ParseJsonResult, parseJsonWithPositions } from "../json/index.js";
 import { schemaFingerprint } from "./fingerprint.js";
 import { issuesToProblems, problem } from "./problems.js";
-import { checkSchema } from "./schemaCheck.js";
+import { schemaValidator } from "../schema/index.js";
 import { CASSETTE_SCHEMA } from "./schemas.js";
 import type { Cassette } from "./types.js";
 
@@ -26,7 +26,7 @@ export function parseCassette(text: string, file: string): ValidationResult<Cass
     const message = parsed.ok ? (error as Error).message : parsed.message;
     return { ok: false, errors: [problem(CODE, `not valid JSON: ${message}`, file, at, "", HINT)], warnings: [] };
   }
-  const issues = checkSchema(CASSETTE_SCHEMA, value);
+  const issues = schemaValidator("fileFormat", CASSETTE_SCHEMA).validate(value);
   if (issues.length > 0) {
     const errors = issuesToProblems(issues, CODE, file, locate, "the cassette").map((p) => ({
       ...p,

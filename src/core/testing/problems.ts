@@ -2,7 +2,7 @@
 import type { Problem } from "../../contracts/problem.js";
 import { escapePointerToken } from "../json/index.js";
 import type { Locate } from "../yaml/index.js";
-import type { SchemaIssue } from "./schemaCheck.js";
+import type { SchemaError } from "../../contracts/schema.js";
 
 export function problem(
   code: string,
@@ -25,7 +25,7 @@ export function problem(
 }
 
 function describe(
-  issue: SchemaIssue,
+  issue: SchemaError,
   where: string,
 ): { message: string; pointer: string; target: "key" | "value"; hint?: string } {
   const params = issue.params;
@@ -72,7 +72,7 @@ function describe(
 
 /** One Problem per schema issue (without ajv's noise: the if/then wrapper and pattern-name duplicates). */
 export function issuesToProblems(
-  issues: SchemaIssue[],
+  issues: readonly SchemaError[],
   code: string,
   file: string,
   locate: Locate,

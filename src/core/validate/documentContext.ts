@@ -2,7 +2,7 @@
 import type { Problem } from "../../contracts/problem.js";
 import type { Locate, SourceAt } from "../yaml/parseYaml.js";
 import { makeProblem, type ProblemCode } from "./codes.js";
-import type { SchemaIssue } from "./schemaValidator.js";
+import type { SchemaIssue } from "./issues.js";
 
 export interface DocumentContext {
   file: string;

@@ -1,8 +1,8 @@
 /**
- * JSON Schema validation behind a small interface, so nothing outside this file knows about ajv. Validators are
- * compiled once per schema object and cached for the life of the process.
+ * Schema errors (src/contracts/schema.ts) as the issues a document validator reports: messages for people who write
+ * YAML by hand, a hint where one helps, and whether the key or the value is at fault.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { SchemaError } from "../../contracts/schema.js";
 import { escapePointerToken } from "../json/index.js";
 import { closestMatches } from "./suggest.js";
 
@@ -15,48 +15,6 @@ export interface SchemaIssue {
   hint?: string;
   /** Whether the position to show is the key of the entry or its value. */
   target: "key" | "value";
-}
-
-export interface SchemaValidator {
-  validate(value: unknown): SchemaIssue[];
-}
-
-type Schema = Record<string, unknown>;
-
-/**
- * Two compilations per schema: a lean one (first error only) answers "valid?" for the common case, and a thorough
- * one (all errors, with the offending data) is compiled only when a document fails and needs every problem listed.
- * Compiling only the lean one keeps a cold `skills validate` fast.
- */
-let leanAjv: Ajv2020 | undefined;
-let thoroughAjv: Ajv2020 | undefined;
-const compiled = new WeakMap<object, SchemaValidator>();
-
-function lean(): Ajv2020 {
-  leanAjv ??= new Ajv2020({ allErrors: false, strict: true, code: { optimize: false } });
-  return leanAjv;
-}
-
-function thorough(): Ajv2020 {
-  thoroughAjv ??= new Ajv2020({ allErrors: true, strict: true, verbose: true });
-  return thoroughAjv;
-}
-
-export function createSchemaValidator(schema: Schema): SchemaValidator {
-  const cached = compiled.get(schema);
-  if (cached) return cached;
-  const quick = lean().compile(schema);
-  let full: ValidateFunction | undefined;
-  const validator: SchemaValidator = {
-    validate(value) {
-      if (quick(value)) return [];
-      full ??= thorough().compile(schema);
-      full(value);
-      return (full.errors ?? []).map(toIssue);
-    },
-  };
-  compiled.set(schema, validator);
-  return validator;
 }
 
 function describeType(value: unknown): string {
@@ -78,13 +36,13 @@ const TYPE_WORDS: Record<string, string> = {
   null: "null",
 };
 
-export function toIssue(error: ErrorObject): SchemaIssue {
-  const pointer = error.instancePath;
-  const params = error.params as Record<string, unknown>;
+export function toIssue(error: SchemaError): SchemaIssue {
+  const pointer = error.pointer;
+  const params = error.params;
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
-      const allowed = Object.keys((error.parentSchema?.properties as Schema | undefined) ?? {});
+      const allowed = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
       const close = closestMatches(key, allowed);
       const hint =
         close.length > 0
@@ -161,7 +119,7 @@ export function toIssue(error: ErrorObject): SchemaIssue {
       return {
         pointer,
         keyword: error.keyword,
-        message: error.message ?? "is too short",
+        message: error.message,
         hint: undefined,
         target: "value",
       };
@@ -169,7 +127,7 @@ export function toIssue(error: ErrorObject): SchemaIssue {
       return {
         pointer,
         keyword: error.keyword,
-        message: error.message ?? `fails "${error.keyword}"`,
+        message: error.message,
         hint: undefined,
         target: "value",
       };

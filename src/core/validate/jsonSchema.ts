@@ -2,34 +2,11 @@
  * Checks that a skill's `input`/`output` are valid JSON Schemas: validated against the meta-schema of their dialect
  * (2020-12 by default, draft-07 when `$schema` says so), and every `pattern` must compile.
  */
-import { createRequire } from "node:module";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { decodeFragment, escapePointerToken, valueAtPointer } from "../json/index.js";
-import { type SchemaIssue, toIssue } from "./schemaValidator.js";
+import { metaSchemaErrors } from "../schema/index.js";
+import { type SchemaIssue, toIssue } from "./issues.js";
 
-const require = createRequire(import.meta.url);
 const DRAFT_07 = "http://json-schema.org/draft-07/schema";
-
-// As in schemaValidator.ts: a lean meta-schema check first, the all-errors one only for schemas that fail it.
-let leanMeta: Ajv2020 | undefined;
-let thoroughMeta: Ajv2020 | undefined;
-
-function metaAjv(allErrors: boolean): Ajv2020 {
-  const existing = allErrors ? thoroughMeta : leanMeta;
-  if (existing) return existing;
-  const instance = new Ajv2020({
-    allErrors,
-    verbose: allErrors,
-    strict: false,
-    validateFormats: false,
-    ...(allErrors ? {} : { code: { optimize: false } }),
-  });
-  instance.addMetaSchema(require("ajv/dist/refs/json-schema-draft-07.json") as Record<string, unknown>);
-  if (allErrors) thoroughMeta = instance;
-  else leanMeta = instance;
-  return instance;
-}
-
 const KNOWN_DIALECTS = ["https://json-schema.org/draft/2020-12/schema", DRAFT_07];
 
 /** Issues with pointers relative to the schema itself ("" = the schema). */
@@ -47,14 +24,10 @@ export function checkJsonSchema(schema: Record<string, unknown>): SchemaIssue[] 
     ];
   }
   const issues: SchemaIssue[] = [];
-  if (!(metaAjv(false).validateSchema(schema) as boolean)) {
-    const instance = metaAjv(true);
-    instance.validateSchema(schema);
-    for (const error of instance.errors ?? []) {
-      // Meta-schema errors name the schema's keyword; "must be ..." reads better with the keyword in front.
-      const issue = toIssue(error);
-      issues.push({ ...issue, message: `not a valid JSON Schema: ${issue.message}` });
-    }
+  for (const error of metaSchemaErrors(schema)) {
+    // Meta-schema errors name the schema's keyword; "must be ..." reads better with the keyword in front.
+    const issue = toIssue(error);
+    issues.push({ ...issue, message: `not a valid JSON Schema: ${issue.message}` });
   }
   collectPatternIssues(schema, "", issues);
   collectRefIssues(schema, schema, "", issues);

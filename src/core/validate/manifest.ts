@@ -8,7 +8,8 @@ import { isPlainObject, joinPointer } from "../json/index.js";
 import { type DocumentContext, issueToProblem, notMappingProblem, problemAt } from "./documentContext.js";
 import { checkJsonSchema } from "./jsonSchema.js";
 import { checkSkillName, nameHint } from "./names.js";
-import type { SchemaIssue, SchemaValidator } from "./schemaValidator.js";
+import type { SchemaValidator } from "../../contracts/schema.js";
+import { type SchemaIssue, toIssue } from "./issues.js";
 
 export const TOOL_KEY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
@@ -41,7 +42,7 @@ export function validateManifest(
 ): ManifestCheckResult {
   if (!isPlainObject(value)) return { problems: [notMappingProblem(ctx, value, "manifest.yaml")] };
   const problems: Problem[] = [];
-  for (const issue of validator.validate(value)) {
+  for (const issue of validator.validate(value).map(toIssue)) {
     if (ownedBySemanticCheck(issue)) continue;
     const versionAsNumber = issue.pointer === "/version" && issue.keyword === "type";
     const adjusted = versionAsNumber
