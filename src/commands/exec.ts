@@ -5,13 +5,12 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SkillLanguage } from "../contracts/skill.js";
-import { createPiiInterceptor, isPiiMode, type PiiMode, PII_MODES, policyFromManifest } from "../core/pii/index.js";
+import { toolKey } from "../contracts/tools.js";
+import { isPiiMode, type PiiMode, PII_MODES } from "../core/pii/index.js";
 import { SkillsError } from "../errors.js";
-import { createRunner } from "../sandbox/index.js";
 import type { RunLimits, RunResult } from "../contracts/run.js";
-import { loadProjectConfig } from "../store/config.js";
-import { parseInputArgument } from "./runInput.js";
-import { openToolset } from "./toolset.js";
+import { openExecution } from "./shared/execution.js";
+import { parseInputArgument } from "./shared/input.js";
 
 export interface ExecOptions {
   language: SkillLanguage;
@@ -105,45 +104,37 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
       hint: "pass --code '<program>', --file <path>, or pipe a program into `skills exec --lang <l> -`",
     });
   }
-  const config = await loadProjectConfig(options.cwd);
   const parsed = await parseInputArgument(options.input, options.cwd);
   const limits: Partial<RunLimits> = {};
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
-  const toolset = await openToolset({
+  const execution = await openExecution({
+    kind: "exec",
     cwd: options.cwd,
     configPath: options.configPath,
-    cacheDir: config.cacheDir,
+    tools: { keys: options.tools ?? [], all: options.allTools },
+    ...(options.pii ? { pii: options.pii } : {}),
+    ...(options.requireIsolation !== undefined ? { requireIsolation: options.requireIsolation } : {}),
     onStatus: options.onStatus,
-    keys: options.tools ?? [],
-    all: options.allTools,
   });
   try {
-    const requireIsolation = options.requireIsolation ?? config.requireIsolation;
     options.onStatus?.("running the program in the sandbox");
-    const runner = createRunner({ python: config.python, requireIsolation });
-    const run = await runner
-      .run({
-        language: options.language,
-        code,
-        input: parsed.value,
-        tools: toolset.tools,
-        backend: toolset.backend,
-        limits,
-        requireIsolation,
-        interceptor: createPiiInterceptor(policyFromManifest(undefined, options.pii, config.pii)),
-        signal: options.signal,
-      })
-      .finally(() => runner.close());
+    const run = await execution.run({
+      language: options.language,
+      code,
+      input: parsed.value,
+      limits,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     return {
       ok: run.ok,
       language: options.language,
       source,
-      tools: toolset.tools.map((tool) => `${tool.server}/${tool.name}`),
+      tools: execution.tools.map((tool) => toolKey(tool.server, tool.name)),
       run,
-      warnings: toolset.warnings,
+      warnings: execution.warnings,
     };
   } finally {
-    await toolset.close();
+    await execution.close();
   }
 }
 

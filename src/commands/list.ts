@@ -6,7 +6,7 @@ import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
 import { loadSkill, MANIFEST_FILE } from "../store/loadSkill.js";
 import { readTextFile } from "../store/readTextFile.js";
-import { mapLimited } from "./validate.js";
+import { mapLimited } from "./shared/mapLimited.js";
 import { stat } from "node:fs/promises";
 
 export interface ListOptions {

@@ -23,6 +23,7 @@ import type { DocumentContext } from "../core/validate/documentContext.js";
 import { validateManifest } from "../core/validate/manifest.js";
 import { parseYaml } from "../core/yaml/parseYaml.js";
 import { SkillsError } from "../errors.js";
+import { maskValue } from "./shared/maskValue.js";
 import { loadProjectConfig } from "../store/config.js";
 import { schemaValidator } from "../store/schemas.js";
 
@@ -376,10 +377,4 @@ export function parsePatternOption(value: string): { name: string; regex: string
     });
   }
   return { name: value.slice(0, eq), regex: value.slice(eq + 1) };
-}
-
-/** Keeps the first and last character; enough to recognise a value you know, not to learn one you don't. */
-export function maskValue(value: string): string {
-  if (value.length <= 4) return "•".repeat(value.length);
-  return `${value[0]}${"•".repeat(Math.min(value.length - 2, 24))}${value[value.length - 1]}`;
 }

@@ -2,12 +2,11 @@
  * `skills repl`: a session (one live sandboxed worker that keeps its namespace, like a kernel) fed with code blocks.
  * The CLI reads lines and prints; this module opens the session and decides where a block ends.
  */
-import { createPiiInterceptor, type PiiMode, policyFromManifest } from "../core/pii/index.js";
+import type { PiiMode } from "../contracts/privacy.js";
+import type { RunLimits, RunResult, Session } from "../contracts/run.js";
 import type { SkillLanguage } from "../contracts/skill.js";
-import { createSession } from "../sandbox/index.js";
-import type { RunLimits, RunResult } from "../contracts/run.js";
-import { loadProjectConfig } from "../store/config.js";
-import { openToolset } from "./toolset.js";
+import { toolKey } from "../contracts/tools.js";
+import { openExecution } from "./shared/execution.js";
 
 export interface ReplOptions {
   language: SkillLanguage;
@@ -15,6 +14,7 @@ export interface ReplOptions {
   tools?: string[];
   allTools?: boolean;
   timeoutMs?: number;
+  requireIsolation?: boolean;
   configPath?: string;
   /** The session ends after this long without a block (default: the sandbox's own). */
   idleTimeoutMs?: number;
@@ -33,38 +33,34 @@ export interface ReplSession {
 }
 
 export async function openRepl(options: ReplOptions): Promise<ReplSession> {
-  const config = await loadProjectConfig(options.cwd);
-  const toolset = await openToolset({
+  const execution = await openExecution({
+    kind: "repl",
     cwd: options.cwd,
     configPath: options.configPath,
-    cacheDir: config.cacheDir,
+    tools: { keys: options.tools ?? [], all: options.allTools },
+    ...(options.pii ? { pii: options.pii } : {}),
+    ...(options.requireIsolation !== undefined ? { requireIsolation: options.requireIsolation } : {}),
     onStatus: options.onStatus,
-    keys: options.tools ?? [],
-    all: options.allTools,
   });
   const limits: Partial<RunLimits> = {};
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
   const start = () =>
-    createSession({
+    execution.openSession({
       language: options.language,
-      tools: toolset.tools,
-      backend: toolset.backend,
       limits,
-      idleTimeoutMs: options.idleTimeoutMs,
-      python: config.python,
-      interceptor: createPiiInterceptor(policyFromManifest(undefined, options.pii, config.pii)),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
-  let session: ReturnType<typeof createSession>;
+  let session: Session;
   try {
     session = start();
   } catch (error) {
-    await toolset.close();
+    await execution.close();
     throw error;
   }
   return {
     language: options.language,
-    tools: toolset.tools.map((tool) => `${tool.server}/${tool.name}`),
-    warnings: toolset.warnings,
+    tools: execution.tools.map((tool) => toolKey(tool.server, tool.name)),
+    warnings: execution.warnings,
     async execute(code) {
       // A block that is killed (timeout, memory) or an idle timeout ends the session: go on in a fresh one, and say so.
       let restarted = false;
@@ -81,7 +77,7 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
       try {
         await session.close();
       } finally {
-        await toolset.close();
+        await execution.close();
       }
     },
   };

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { piiLine } from "../../src/cli/render/run.js";
 import { execCode, parseLanguage, parsePiiMode, parseTimeout } from "../../src/commands/exec.js";
-import { openToolset, parseToolKeys } from "../../src/commands/toolset.js";
+import { openToolset, parseToolKeys } from "../../src/commands/shared/toolset.js";
 import { SkillsError } from "../../src/errors.js";
 
 const repo = resolve(import.meta.dirname, "../..");

@@ -1,6 +1,6 @@
 /** `skills exec`: run a program with the tools named on the command line. */
 import { execCode, parseLanguage, parsePiiMode, parseTimeout } from "../../commands/exec.js";
-import { parseToolKeys } from "../../commands/toolset.js";
+import { parseToolKeys } from "../../commands/shared/toolset.js";
 import { EXIT, SkillsError } from "../../errors.js";
 import type { RegisterCommand } from "../commands.js";
 import { emit } from "../context.js";

@@ -5,7 +5,7 @@
 import { createInterface } from "node:readline";
 import { parseLanguage, parsePiiMode, parseTimeout } from "../../commands/exec.js";
 import { BlockReader, openRepl } from "../../commands/repl.js";
-import { parseToolKeys } from "../../commands/toolset.js";
+import { parseToolKeys } from "../../commands/shared/toolset.js";
 import { EXIT } from "../../errors.js";
 import type { RunResult } from "../../contracts/run.js";
 import type { RegisterCommand } from "../commands.js";

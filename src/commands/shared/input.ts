@@ -4,12 +4,12 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { SchemaError, SchemaValidator } from "../contracts/schema.js";
-import { schemaValidator } from "../core/schema/index.js";
-import { parseYaml } from "../core/yaml/index.js";
-import { SkillsError } from "../errors.js";
-import { joinPointer, parseJsonWithPositions } from "../core/json/index.js";
-import type { JsonObject } from "../contracts/json.js";
+import type { SchemaError, SchemaValidator } from "../../contracts/schema.js";
+import { schemaValidator } from "../../core/schema/index.js";
+import { parseYaml } from "../../core/yaml/index.js";
+import { SkillsError } from "../../errors.js";
+import { joinPointer, parseJsonWithPositions } from "../../core/json/index.js";
+import type { JsonObject } from "../../contracts/json.js";
 
 export interface ParsedInput {
   value: unknown;

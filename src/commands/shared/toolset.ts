@@ -3,11 +3,11 @@
  * Only the servers of those tools are started. A skill without tools needs no .mcp.json at all.
  */
 import semver from "semver";
-import { SkillsError } from "../errors.js";
-import { loadCatalog } from "../mcp/catalog.js";
-import { loadMcpConfig } from "../mcp/config.js";
-import { createClientPool } from "../mcp/pool.js";
-import type { ToolBackend, ToolInfo } from "../contracts/tools.js";
+import { SkillsError } from "../../errors.js";
+import { loadCatalog } from "../../mcp/catalog.js";
+import { loadMcpConfig } from "../../mcp/config.js";
+import { createClientPool } from "../../mcp/pool.js";
+import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 
 export interface OpenToolsetOptions {
   cwd: string;
