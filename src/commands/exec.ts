@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SkillLanguage } from "../contracts/skill.js";
 import { toolKey } from "../contracts/tools.js";
-import { isPiiMode, type PiiMode, PII_MODES } from "../core/pii/index.js";
+import type { PiiMode } from "../contracts/privacy.js";
 import { SkillsError } from "../errors.js";
 import type { RunLimits, RunResult } from "../contracts/run.js";
 import { openExecution } from "./shared/execution.js";
@@ -41,60 +41,6 @@ export interface ExecResult {
   tools: string[];
   run: RunResult;
   warnings: string[];
-}
-
-const LANGUAGES: Record<string, SkillLanguage> = {
-  python: "python",
-  py: "python",
-  typescript: "typescript",
-  ts: "typescript",
-  javascript: "javascript",
-  js: "javascript",
-};
-
-/** `--lang` value -> language; anything else is a usage error. */
-export function parseLanguage(value: unknown): SkillLanguage {
-  if (value === undefined || value === true || value === "") {
-    throw new SkillsError("USAGE", "--lang is required", { hint: "pass --lang python or --lang typescript" });
-  }
-  const language = LANGUAGES[String(value).toLowerCase()];
-  if (!language) {
-    throw new SkillsError("INVALID_ARGUMENT", `unknown language "${String(value)}"`, {
-      hint: "use --lang python, --lang typescript or --lang javascript",
-    });
-  }
-  return language;
-}
-
-/** `--timeout` value -> milliseconds; not a positive integer is a usage error. */
-export function parseTimeout(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms <= 0 || ms > 24 * 3600 * 1000) {
-    throw new SkillsError(
-      "INVALID_ARGUMENT",
-      `--timeout must be a whole number of milliseconds, got "${String(value)}"`,
-      {
-        hint: "e.g. --timeout 5000 (5 seconds)",
-      },
-    );
-  }
-  return ms;
-}
-
-/** `--pii` value -> mode; anything else is a usage error. */
-export function parsePiiMode(value: unknown): PiiMode | undefined {
-  if (value === undefined) return undefined;
-  if (isPiiMode(value)) return value;
-  // The argv parser hands over a bare `--pii` as "true" and `--pii ''` as "0".
-  if (value === "true" || value === "0" || value === "") {
-    throw new SkillsError("INVALID_ARGUMENT", `--pii needs a mode: ${PII_MODES.join(", ")}`, {
-      hint: 'e.g. --pii strict; without --pii the mode is the manifest\'s privacy.mode, else skills.config.json "pii", else default',
-    });
-  }
-  throw new SkillsError("INVALID_ARGUMENT", `unknown --pii mode "${String(value)}"`, {
-    hint: `use one of: ${PII_MODES.join(", ")}`,
-  });
 }
 
 export async function execCode(options: ExecOptions): Promise<ExecResult> {

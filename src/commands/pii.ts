@@ -367,14 +367,3 @@ function manifestError(problems: Problem[], file: string): SkillsError {
     { ...where, hint: "fix the problems above; docs/privacy.md describes the privacy block" },
   );
 }
-
-/** Parses `name=regex` from --pattern. */
-export function parsePatternOption(value: string): { name: string; regex: string } {
-  const eq = value.indexOf("=");
-  if (eq <= 0) {
-    throw new SkillsError("INVALID_ARGUMENT", `--pattern "${value}" is not name=regex`, {
-      hint: 'write it as --pattern "employee_id=E-\\d{6}"',
-    });
-  }
-  return { name: value.slice(0, eq), regex: value.slice(eq + 1) };
-}

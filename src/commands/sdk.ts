@@ -17,8 +17,6 @@ import { SDK_MARKER, type TreeDiff, assertReplaceable, diffTree, writeTree } fro
 
 export { SDK_MARKER, writeTree, type TreeDiff } from "./sdkTree.js";
 
-export const SDK_LANGUAGES: readonly SdkLanguage[] = ["ts", "python", "both"];
-
 export interface SdkOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
@@ -59,14 +57,6 @@ export interface SdkResult {
   replaced: boolean;
   /** With `check`: how the tree on disk differs from a fresh one (nothing is written). */
   check?: TreeDiff;
-}
-
-export function parseSdkLanguage(value: string | undefined): SdkLanguage {
-  if (value === undefined) return "both";
-  if ((SDK_LANGUAGES as readonly string[]).includes(value)) return value as SdkLanguage;
-  throw new SkillsError("USAGE", `--lang must be ts, python or both, not "${value}"`, {
-    hint: "skills sdk --lang both",
-  });
 }
 
 /** The runtime sources shipped in the package's runtime/ folder (copied verbatim into the tree). */

@@ -5,6 +5,12 @@
 
 export type PiiMode = "off" | "default" | "strict";
 
+export const PII_MODES: readonly PiiMode[] = ["off", "default", "strict"];
+
+export function isPiiMode(value: unknown): value is PiiMode {
+  return typeof value === "string" && (PII_MODES as readonly string[]).includes(value);
+}
+
 /** A built-in detector name (email, phone, ...) or the name of a custom pattern. */
 export type PiiType = string;
 

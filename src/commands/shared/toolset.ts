@@ -34,21 +34,6 @@ export interface Toolset {
 
 const KEY = /^([^/\s]+)\/([^\s]+)$/;
 
-/** Splits `--tools a/b,c/d` into keys; a malformed key is a usage error. */
-export function parseToolKeys(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  const parts = (Array.isArray(value) ? value : [value]).flatMap((item) => String(item).split(","));
-  const keys = parts.map((part) => part.trim()).filter((part) => part.length > 0);
-  for (const key of keys) {
-    if (!KEY.test(key)) {
-      throw new SkillsError("INVALID_ARGUMENT", `"${key}" is not a tool key`, {
-        hint: "name tools as server/tool, e.g. --tools filesystem/read_text_file,memory/search_nodes",
-      });
-    }
-  }
-  return [...new Set(keys)];
-}
-
 export async function openToolset(options: OpenToolsetOptions): Promise<Toolset> {
   const ranges = options.ranges ?? {};
   const keys = [...new Set([...(options.keys ?? []), ...Object.keys(ranges)])];

@@ -1,6 +1,6 @@
 /** Reading all of stdin (`skills exec -`, `skills pii scan -`), refusing more than a command can use. */
 import type { Readable } from "node:stream";
-import { SkillsError } from "../../errors.js";
+import { SkillsError } from "../errors.js";
 
 export interface StdinLimit {
   maxBytes: number;
