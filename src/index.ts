@@ -18,13 +18,11 @@ export { buildSearchIndex, searchTools, type SearchHit } from "./core/discovery/
 export { runTests, type TestOptions } from "./commands/test.js";
 export type { TestResult, SkillTestResult, CaseResult, TestSummary } from "./core/testing/results.js";
 export type { TestCase, Expectation, Cassette, CassetteCall, CassetteTool } from "./core/testing/types.js";
-export {
-  parseTestFile,
-  parseCassette,
-  evaluateExpectations,
-  schemaFingerprint,
-  renderJunit,
-} from "./core/testing/index.js";
+export { parseTestFile } from "./core/testing/parseTestFile.js";
+export { parseCassette } from "./core/testing/parseCassette.js";
+export { evaluateExpectations } from "./core/testing/matchers.js";
+export { schemaFingerprint } from "./core/testing/fingerprint.js";
+export { renderJunit } from "./core/testing/junit.js";
 export { createReplayBackend, createRecordingBackend, readCassette, writeCassette } from "./mcp/cassette/index.js";
 export {
   generateSdk,

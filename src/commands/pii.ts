@@ -7,16 +7,16 @@ import { extname, relative, resolve } from "node:path";
 import {
   BUILTIN_PII_TYPES,
   JsonSyntaxError,
+  looksLikeJson,
   type PiiFinding,
   type PiiMode,
   type PiiPolicy,
   policyFromManifest,
   scanJsonText,
   scanText,
+  tokenPrefix,
 } from "../core/pii/index.js";
 import { escapePointerToken, lineStarts, positionAt } from "../core/json/index.js";
-import { looksLikeJson } from "../core/pii/tokenize.js";
-import { tokenPrefix } from "../core/pii/vault.js";
 import type { Problem } from "../contracts/problem.js";
 import type { ManifestPrivacy } from "../contracts/skill.js";
 import type { DocumentContext } from "../core/validate/documentContext.js";

@@ -5,7 +5,8 @@
 import { isPiiMode, PII_MODES } from "../../contracts/privacy.js";
 import { SkillsError } from "../../errors.js";
 import type { ManifestPrivacy } from "../../contracts/skill.js";
-import { checkIgnoreField, parsePointerPattern } from "./pointer.js";
+import { checkIgnoreField } from "../validate/ignoreField.js";
+import { parsePointerPattern } from "./json/pointer.js";
 import { BUILTIN_PII_TYPES, type BuiltinPiiType, type CustomPattern, type PiiMode, type PiiPolicy } from "./types.js";
 
 export const DEFAULT_MIN_CONFIDENCE = 0.5;

@@ -44,3 +44,6 @@ export interface PiiPolicy {
   /** Matches with a lower confidence are not reported. */
   minConfidence: number;
 }
+
+/** Called once per replaced occurrence (the audit counts with it). */
+export type CountFn = (type: PiiType) => void;

@@ -1,7 +1,7 @@
 /** manifest.yaml: schema validation plus the semantic checks a schema cannot express. */
 import { isAbsolute, normalize } from "node:path/posix";
 import semver from "semver";
-import { checkIgnoreField } from "../pii/pointer.js";
+import { checkIgnoreField } from "./ignoreField.js";
 import type { Problem } from "../../contracts/problem.js";
 import type { Manifest } from "../../contracts/skill.js";
 import { isPlainObject, joinPointer } from "../json/index.js";
@@ -226,7 +226,7 @@ function checkPrivacyPatterns(privacy: unknown, ctx: DocumentContext): Problem[]
   return problems;
 }
 
-/** `ignore_fields` entries that could never match (a key name with a slash, a stray ~, **): the rule is in core/pii/pointer. */
+/** `ignore_fields` entries that could never match (a key name with a slash, a stray ~, **): the rule is in ./ignoreField.ts. */
 function checkIgnoreFields(privacy: unknown, ctx: DocumentContext): Problem[] {
   if (!isPlainObject(privacy) || !Array.isArray(privacy.ignore_fields)) return [];
   const problems: Problem[] = [];

@@ -6,12 +6,12 @@
  * (jsonLexer.ts), which also reports syntax errors. Policies with ignore rules always use the full reader, since
  * those need JSON pointers.
  */
-import { mayContainPii } from "./detect.js";
-import { textFeatures } from "./detectors/text.js";
-import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
+import { mayContainPii } from "../detect/detect.js";
+import { textFeatures } from "../detect/detectors/text.js";
+import { type KeyContext, NO_CONTEXT, keyContext } from "../detect/keyContext.js";
 import { RecordTemplates } from "./recordTemplate.js";
 import { hintTakesNumbers, numberDigits } from "./walk.js";
-import type { PiiPolicy } from "./types.js";
+import type { PiiPolicy } from "../types.js";
 
 /** Replaces a decoded literal's value; undefined keeps it. */
 export type LiteralRewrite = (value: string, ctx: KeyContext) => string | undefined;

@@ -5,7 +5,7 @@
  * last word naming a type decides (`email_password` is a password), and a word after it that describes the value
  * rather than holding it cancels the hint (`password_policy`, `phone_count`, `email_verified`).
  */
-import type { BuiltinPiiType } from "./types.js";
+import type { BuiltinPiiType } from "../types.js";
 
 export interface KeyContext {
   /** The type the field name suggests. */

@@ -17,10 +17,10 @@
  * A template is only a proof that the walker would leave a record unchanged: it never rewrites anything, and every
  * doubt (a key with a hint, an escape, a nested value, a custom pattern in the policy) means no template.
  */
-import { mayContainPii } from "./detect.js";
-import { textFeatures } from "./detectors/text.js";
-import { NO_CONTEXT, keyContext } from "./keyContext.js";
-import type { PiiPolicy } from "./types.js";
+import { mayContainPii } from "../detect/detect.js";
+import { textFeatures } from "../detect/detectors/text.js";
+import { NO_CONTEXT, keyContext } from "../detect/keyContext.js";
+import type { PiiPolicy } from "../types.js";
 
 const NUMBER = String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
 const SHORT = String.raw`"[^"\\:]{0,5}"`;

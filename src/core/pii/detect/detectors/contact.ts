@@ -1,6 +1,6 @@
 /** Email and phone detectors. */
 import type { KeyContext } from "../keyContext.js";
-import type { PiiMatch } from "../types.js";
+import type { PiiMatch } from "../../types.js";
 import { type TextFeatures, cleanLeft, cleanRight, continuesDigitRun, digitsOf } from "./text.js";
 
 /** The domain after an '@' (sticky: tried only where an '@' is). */

@@ -2,7 +2,7 @@
 // isIP is a pure string check (no sockets); the import graph test allows node:net for it alone.
 import { isIP } from "node:net";
 import type { KeyContext } from "../keyContext.js";
-import type { PiiMatch } from "../types.js";
+import type { PiiMatch } from "../../types.js";
 import { cardIssuerValid, ibanValid, ipv4Valid, luhnValid, ssnValid } from "../validators.js";
 import { isVersionContext } from "./contact.js";
 import { type TextFeatures, cleanLeft, cleanRight, digitsOf, isAlnumCode } from "./text.js";

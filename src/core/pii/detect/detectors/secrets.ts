@@ -3,7 +3,7 @@
  * values of fields named like passwords or tokens.
  */
 import { type KeyContext, keyContext } from "../keyContext.js";
-import type { PiiMatch } from "../types.js";
+import type { PiiMatch } from "../../types.js";
 import { jwtHeaderValid, shannonEntropy } from "../validators.js";
 import { TOKEN_SHAPE, type TextFeatures, secretPossible } from "./text.js";
 

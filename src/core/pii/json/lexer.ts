@@ -4,10 +4,10 @@
  * That gives `skills pii scan` line:col for JSON files, and lets the bridge replace values inside a server's JSON
  * text without re-serialising it (formatting stays as the server wrote it).
  */
-import { SkillsError } from "../../errors.js";
+import { SkillsError } from "../../../errors.js";
 import type { PathSegment } from "./pointer.js";
 import { isFieldIgnored } from "./walk.js";
-import type { PiiPolicy } from "./types.js";
+import type { PiiPolicy } from "../types.js";
 
 export interface JsonLiteral {
   /** Offset of the opening quote (strings) or first char (numbers). */

@@ -3,27 +3,17 @@
  * session); it is never written anywhere and never crosses into the sandbox. Tokens are counters, so they carry no
  * information about the value (not even a hash).
  */
-import type { PiiType } from "./types.js";
+import type { PiiType } from "../types.js";
+import type { VaultEntry, WatchReason } from "./entry.js";
 import { WatchIndex } from "./watch.js";
+
+export type { VaultEntry, WatchReason } from "./entry.js";
 
 export const TOKEN_RE = /\[[A-Z][A-Z0-9_]*_\d+\]/g;
 
 export function tokenPrefix(type: PiiType): string {
   return type.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
 }
-
-export interface VaultEntry {
-  value: string;
-  type: PiiType;
-  token: string;
-  /** Restored into a tool's arguments: a tool may hand it back inside anything (a file name, an echo, a URL). */
-  restored: boolean;
-  /** Found only thanks to its field name or a label (`{"phone": "5550100"}`): no detector sees it on its own. */
-  weak: boolean;
-}
-
-/** Why an entry is watched: it is looked for wherever it turns up again, not only where a detector fires. */
-export type WatchReason = "restored" | "weak";
 
 export class TokenVault {
   readonly #byValue = new Map<string, VaultEntry>();

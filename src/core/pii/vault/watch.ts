@@ -8,7 +8,7 @@
  * Each value is looked for as written and in the spellings JSON gives it inside a string literal: escaped once
  * (`"` as `\"`), escaped twice (JSON in a JSON string), with `\/`, and with non-ASCII characters as `\u00e4`.
  */
-import type { VaultEntry } from "./vault.js";
+import type { VaultEntry } from "./entry.js";
 
 export interface Occurrence {
   start: number;

@@ -1,5 +1,5 @@
 /** Counting for the run record: per type and per tool, occurrences only. Never values, never hashes of values. */
-import type { PiiAudit, PiiMode, PiiType, PiiTypeCounts } from "./types.js";
+import type { PiiAudit, PiiMode, PiiType, PiiTypeCounts } from "../types.js";
 import type { TokenVault } from "./vault.js";
 
 export type AuditEvent = "tokenized" | "restored" | "scrubbed";

@@ -5,7 +5,7 @@ import { detectCard, detectIban, detectIp, detectSsn } from "./detectors/numbers
 import { detectSecret } from "./detectors/secrets.js";
 import { TOKEN_SHAPE, type TextFeatures, secretPossible, textFeatures } from "./detectors/text.js";
 import { type KeyContext, NO_CONTEXT } from "./keyContext.js";
-import type { PiiMatch, PiiPolicy } from "./types.js";
+import type { PiiMatch, PiiPolicy } from "../types.js";
 
 /** Higher wins when two matches of the same length overlap. Custom patterns are the user's explicit intent. */
 const SPECIFICITY: Record<string, number> = {

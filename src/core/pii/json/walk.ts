@@ -3,9 +3,9 @@
  * field it sits in. Returns the same value when nothing changed, else a copy with only the changed branches copied.
  * Fields the policy ignores are skipped whole.
  */
-import { type KeyContext, NO_CONTEXT, keyContext } from "./keyContext.js";
+import { type KeyContext, NO_CONTEXT, keyContext } from "../detect/keyContext.js";
 import { type PathSegment, pointerIgnored } from "./pointer.js";
-import type { PiiPolicy } from "./types.js";
+import type { PiiPolicy } from "../types.js";
 
 /**
  * The digits of a number literal that stands for a whole number ("4155552671", "4155552671.0", "4.155552671e9",

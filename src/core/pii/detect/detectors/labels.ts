@@ -5,7 +5,7 @@
  * field name built on it: `{'phone': '4155552671'}` (a Python dict), `"phone": "4155552671"` inside a log line,
  * `phone='4155552671'`, `home_phone: ...`, `"ssn_number": "078051120"`.
  */
-import type { PiiMatch } from "../types.js";
+import type { PiiMatch } from "../../types.js";
 import { ssnValid } from "../validators.js";
 import { type TextFeatures, cleanRight, digitsOf } from "./text.js";
 
