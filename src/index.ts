@@ -39,6 +39,14 @@ export { runSkill, type RunOptions, type RunCommandResult, type CellRun } from "
 export { execCode, type ExecOptions, type ExecResult } from "./commands/exec.js";
 export { openRepl, BlockReader, type ReplOptions, type ReplSession } from "./commands/repl.js";
 export { runDoctor, type DoctorOptions, type DoctorResult } from "./commands/doctor.js";
+export {
+  openExecution,
+  type Execution,
+  type ExecutionRecord,
+  type OpenExecutionOptions,
+  type RunKind,
+  type RunObserver,
+} from "./commands/shared/execution.js";
 export { createPiiInterceptor, policyFromManifest, scanPii, type PiiInterceptor } from "./core/pii/index.js";
 export type { PiiPolicy, PiiAudit, PiiFinding, PiiMode, PiiType } from "./core/pii/index.js";
 export { piiScan, type PiiScanOptions, type PiiScanResult, type PiiScanFinding } from "./commands/pii.js";

@@ -6,30 +6,21 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SkillLanguage } from "../contracts/skill.js";
 import { toolKey } from "../contracts/tools.js";
-import type { PiiMode } from "../contracts/privacy.js";
 import { SkillsError } from "../errors.js";
 import type { RunLimits, RunResult } from "../contracts/run.js";
-import { openExecution } from "./shared/execution.js";
+import { fromSettings, openExecution, type RunSettings } from "./shared/execution.js";
 import { parseInputArgument } from "./shared/input.js";
 
-export interface ExecOptions {
+export interface ExecOptions extends RunSettings {
   language: SkillLanguage;
   /** Exactly one source: inline code, a file, or text read from stdin by the CLI. */
   code?: string;
   file?: string;
-  cwd: string;
   /** `server/tool` keys the program may call. */
   tools?: string[];
   allTools?: boolean;
   /** JSON text or `@file`. */
   input?: string;
-  timeoutMs?: number;
-  requireIsolation?: boolean;
-  configPath?: string;
-  /** PII tokenization mode; default: the project's `pii`. */
-  pii?: PiiMode;
-  /** Told what slow step is under way (the CLI shows it on a terminal). */
-  onStatus?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -54,13 +45,8 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
   const limits: Partial<RunLimits> = {};
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
   const execution = await openExecution({
-    kind: "exec",
-    cwd: options.cwd,
-    configPath: options.configPath,
+    ...fromSettings("exec", options),
     tools: { keys: options.tools ?? [], all: options.allTools },
-    ...(options.pii ? { pii: options.pii } : {}),
-    ...(options.requireIsolation !== undefined ? { requireIsolation: options.requireIsolation } : {}),
-    onStatus: options.onStatus,
   });
   try {
     options.onStatus?.("running the program in the sandbox");

@@ -2,26 +2,18 @@
  * `skills repl`: a session (one live sandboxed worker that keeps its namespace, like a kernel) fed with code blocks.
  * The CLI reads lines and prints; this module opens the session and decides where a block ends.
  */
-import type { PiiMode } from "../contracts/privacy.js";
 import type { RunLimits, RunResult, Session } from "../contracts/run.js";
 import type { SkillLanguage } from "../contracts/skill.js";
 import { toolKey } from "../contracts/tools.js";
-import { openExecution } from "./shared/execution.js";
+import { fromSettings, openExecution, type RunSettings } from "./shared/execution.js";
 
-export interface ReplOptions {
+export interface ReplOptions extends RunSettings {
   language: SkillLanguage;
-  cwd: string;
+  /** `server/tool` keys the code may call. */
   tools?: string[];
   allTools?: boolean;
-  timeoutMs?: number;
-  requireIsolation?: boolean;
-  configPath?: string;
   /** The session ends after this long without a block (default: the sandbox's own). */
   idleTimeoutMs?: number;
-  /** PII tokenization mode; default: the project's `pii`. */
-  pii?: PiiMode;
-  /** Told what slow step is under way (the CLI shows it on a terminal). */
-  onStatus?: (message: string) => void;
 }
 
 export interface ReplSession {
@@ -34,13 +26,8 @@ export interface ReplSession {
 
 export async function openRepl(options: ReplOptions): Promise<ReplSession> {
   const execution = await openExecution({
-    kind: "repl",
-    cwd: options.cwd,
-    configPath: options.configPath,
+    ...fromSettings("repl", options),
     tools: { keys: options.tools ?? [], all: options.allTools },
-    ...(options.pii ? { pii: options.pii } : {}),
-    ...(options.requireIsolation !== undefined ? { requireIsolation: options.requireIsolation } : {}),
-    onStatus: options.onStatus,
   });
   const limits: Partial<RunLimits> = {};
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;

@@ -5,7 +5,6 @@
  */
 import { readFile } from "node:fs/promises";
 import type { JsonObject } from "../contracts/json.js";
-import type { PiiMode } from "../contracts/privacy.js";
 import type { RunLimits, RunResult } from "../contracts/run.js";
 import type { LoadedSkill } from "../contracts/skill.js";
 import { displayPath } from "../core/paths.js";
@@ -13,27 +12,17 @@ import { SkillsError } from "../errors.js";
 import { limitsFromManifest, splitCells } from "../sandbox/index.js";
 import { loadProjectConfig } from "../store/config.js";
 import { resolveSkillRef } from "../store/findSkills.js";
-import { type Execution, openExecution } from "./shared/execution.js";
+import { type Execution, fromSettings, openExecution, type RunSettings } from "./shared/execution.js";
 import { type ParsedInput, parseInputArgument, validateInput } from "./shared/input.js";
 import { loadValidSkill } from "./shared/skill.js";
 
-export interface RunOptions {
+export interface RunOptions extends RunSettings {
   /** A skill folder, or a skill name looked up under the project's roots. `name@version` is not supported yet. */
   ref: string;
   /** JSON text, or `@file` (JSON or YAML). Defaults to `{}`. */
   input?: string;
-  cwd: string;
-  /** Overrides the manifest's timeout_ms. */
-  timeoutMs?: number;
-  requireIsolation?: boolean;
   /** Run the entry file cell by cell in one session. */
   cells?: boolean;
-  /** Path of the .mcp.json to use instead of the nearest one. */
-  configPath?: string;
-  /** PII tokenization mode; default: the manifest's privacy.mode, else the project's `pii`. */
-  pii?: PiiMode;
-  /** Told what slow step is under way (the CLI shows it on a terminal). */
-  onStatus?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -78,14 +67,9 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
   const limits: Partial<RunLimits> = { ...limitsFromManifest(manifest.limits) };
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
   const execution = await openExecution({
-    kind: "run",
-    cwd: options.cwd,
+    ...fromSettings("run", options),
     config,
-    configPath: options.configPath,
     tools: { ranges: manifest.tools ?? {} },
-    ...(options.pii ? { pii: options.pii } : {}),
-    ...(options.requireIsolation !== undefined ? { requireIsolation: options.requireIsolation } : {}),
-    onStatus: options.onStatus,
   });
   try {
     const summary: SkillSummary = {

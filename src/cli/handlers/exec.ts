@@ -3,8 +3,8 @@ import { execCode } from "../../commands/exec.js";
 import { EXIT, SkillsError } from "../../errors.js";
 import type { CommandHandler } from "../commandSpec.js";
 import { emit } from "../context.js";
-import { parseLanguage, parsePiiMode, parseTimeout, parseToolKeys } from "../parse/execution.js";
-import { allStrings, lastString } from "../parse/values.js";
+import { parseLanguage, parseNamedTools, parseRunSettings } from "../parse/execution.js";
+import { lastString } from "../parse/values.js";
 import { renderExec } from "../render/run.js";
 import { createStatusLine } from "../statusLine.js";
 import { readStdin } from "../stdin.js";
@@ -31,18 +31,13 @@ export const handler: CommandHandler = async (ctx, [positional], options) => {
   }
   const status = createStatusLine(ctx);
   const result = await execCode({
+    ...parseRunSettings(ctx, options),
+    ...parseNamedTools(options),
     onStatus: status.set,
     language,
     code,
     file,
-    tools: parseToolKeys(allStrings(options.tools)),
-    allTools: Boolean(options.allTools),
     input: lastString(options.input),
-    timeoutMs: parseTimeout(options.timeout),
-    requireIsolation: options.requireIsolation ? true : undefined,
-    configPath: lastString(options.config),
-    pii: parsePiiMode(lastString(options.pii)),
-    cwd: ctx.cwd,
   }).finally(status.clear);
   emit(ctx, result, renderExec);
   ctx.exitCode = result.ok ? EXIT.OK : EXIT.CHECK_FAILED;

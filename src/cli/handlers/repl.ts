@@ -8,8 +8,8 @@ import type { RunResult } from "../../contracts/run.js";
 import { EXIT } from "../../errors.js";
 import type { CommandHandler } from "../commandSpec.js";
 import { print, printErr } from "../context.js";
-import { parseLanguage, parsePiiMode, parseTimeout, parseToolKeys } from "../parse/execution.js";
-import { allStrings, lastString } from "../parse/values.js";
+import { parseLanguage, parseNamedTools, parseRunSettings } from "../parse/execution.js";
+import { lastString } from "../parse/values.js";
 import { renderRunResult } from "../render/run.js";
 import { createStatusLine } from "../statusLine.js";
 
@@ -17,15 +17,10 @@ export const handler: CommandHandler = async (ctx, _args, options) => {
   const language = parseLanguage(lastString(options.lang) ?? "python");
   const status = createStatusLine(ctx);
   const session = await openRepl({
+    ...parseRunSettings(ctx, options),
+    ...parseNamedTools(options),
     onStatus: status.set,
     language,
-    tools: parseToolKeys(allStrings(options.tools)),
-    allTools: Boolean(options.allTools),
-    timeoutMs: parseTimeout(options.timeout),
-    requireIsolation: options.requireIsolation ? true : undefined,
-    configPath: lastString(options.config),
-    pii: parsePiiMode(lastString(options.pii)),
-    cwd: ctx.cwd,
   }).finally(status.clear);
   const interactive = Boolean(process.stdin.isTTY) && !ctx.json;
   let failed = 0;

@@ -3,7 +3,7 @@ import { runSkill } from "../../commands/run.js";
 import { EXIT } from "../../errors.js";
 import type { CommandHandler } from "../commandSpec.js";
 import { emit } from "../context.js";
-import { parsePiiMode, parseTimeout } from "../parse/execution.js";
+import { parseRunSettings } from "../parse/execution.js";
 import { lastString } from "../parse/values.js";
 import { renderRun } from "../render/run.js";
 import { createStatusLine } from "../statusLine.js";
@@ -12,14 +12,10 @@ export const handler: CommandHandler = async (ctx, [skill], options) => {
   const status = createStatusLine(ctx);
   const result = await runSkill({
     onStatus: status.set,
+    ...parseRunSettings(ctx, options),
     ref: String(skill),
     input: lastString(options.input),
-    timeoutMs: parseTimeout(options.timeout),
-    requireIsolation: options.requireIsolation ? true : undefined,
     cells: Boolean(options.cells),
-    configPath: lastString(options.config),
-    pii: parsePiiMode(lastString(options.pii)),
-    cwd: ctx.cwd,
   }).finally(status.clear);
   emit(ctx, result, renderRun);
   ctx.exitCode = result.ok ? EXIT.OK : EXIT.CHECK_FAILED;

@@ -1,7 +1,11 @@
 /** Options of the commands that run code (run, exec, repl, test): language, timeout, PII mode, tool keys. */
 import { isPiiMode, PII_MODES, type PiiMode } from "../../contracts/privacy.js";
 import type { SkillLanguage } from "../../contracts/skill.js";
+import type { RunSettings } from "../../commands/shared/execution.js";
 import { SkillsError } from "../../errors.js";
+import type { CliContext } from "../context.js";
+import type { RawOptions } from "../commandSpec.js";
+import { allStrings, lastString } from "./values.js";
 
 const LANGUAGES: Record<string, SkillLanguage> = {
   python: "python",
@@ -72,4 +76,23 @@ export function parseToolKeys(value: string | string[] | undefined): string[] {
     }
   }
   return [...new Set(keys)];
+}
+
+/** The options every command that runs code shares (--timeout, --require-isolation, --config, --pii). */
+export function parseRunSettings(ctx: CliContext, options: RawOptions): RunSettings {
+  const timeoutMs = parseTimeout(options.timeout);
+  const configPath = lastString(options.config);
+  const pii = parsePiiMode(lastString(options.pii));
+  return {
+    cwd: ctx.cwd,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(options.requireIsolation ? { requireIsolation: true } : {}),
+    ...(configPath !== undefined ? { configPath } : {}),
+    ...(pii !== undefined ? { pii } : {}),
+  };
+}
+
+/** --tools and --all-tools. */
+export function parseNamedTools(options: RawOptions): { tools: string[]; allTools: boolean } {
+  return { tools: parseToolKeys(allStrings(options.tools)), allTools: Boolean(options.allTools) };
 }

@@ -39,6 +39,33 @@ export interface ExecutionRecord {
 
 export type RunObserver = (record: ExecutionRecord) => void;
 
+/** What every command that runs code takes from its caller (the CLI's shared options). */
+export interface RunSettings {
+  cwd: string;
+  /** Path of the .mcp.json to use instead of the nearest one. */
+  configPath?: string;
+  /** PII tokenization mode; default: a skill's privacy.mode, else the project's `pii`. */
+  pii?: PiiMode;
+  /** Refuse to run without bwrap isolation; default: the project's requireIsolation. */
+  requireIsolation?: boolean;
+  /** Wall-clock limit of each run (a skill's limits.timeout_ms otherwise). */
+  timeoutMs?: number;
+  /** Told what slow step is under way (the CLI shows it on a terminal). */
+  onStatus?: (message: string) => void;
+}
+
+/** The execution options that follow from a command's settings. */
+export function fromSettings(kind: RunKind, settings: RunSettings): OpenExecutionOptions {
+  return {
+    kind,
+    cwd: settings.cwd,
+    ...(settings.configPath !== undefined ? { configPath: settings.configPath } : {}),
+    ...(settings.pii !== undefined ? { pii: settings.pii } : {}),
+    ...(settings.requireIsolation !== undefined ? { requireIsolation: settings.requireIsolation } : {}),
+    ...(settings.onStatus ? { onStatus: settings.onStatus } : {}),
+  };
+}
+
 export interface OpenExecutionOptions {
   kind: RunKind;
   cwd: string;

@@ -116,20 +116,7 @@ export function toIssue(error: SchemaError): SchemaIssue {
     case "minLength":
       if (params.limit === 1)
         return { pointer, keyword: error.keyword, message: "must not be empty", hint: undefined, target: "value" };
-      return {
-        pointer,
-        keyword: error.keyword,
-        message: error.message,
-        hint: undefined,
-        target: "value",
-      };
-    default:
-      return {
-        pointer,
-        keyword: error.keyword,
-        message: error.message,
-        hint: undefined,
-        target: "value",
-      };
+      break;
   }
+  return { pointer, keyword: error.keyword, message: error.message, hint: undefined, target: "value" };
 }
