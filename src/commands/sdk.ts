@@ -13,9 +13,9 @@ import { type CatalogServer, defaultCacheDir, loadCatalog } from "../mcp/catalog
 import { loadMcpConfig } from "../mcp/config.js";
 import { createClientPool } from "../mcp/pool.js";
 import type { ToolInfo } from "../contracts/tools.js";
-import { SDK_MARKER, type TreeDiff, assertReplaceable, diffTree, writeTree } from "./sdkTree.js";
+import { SDK_MARKER, type TreeDiff, assertReplaceable, diffTree, writeTree } from "./sdk/tree.js";
 
-export { SDK_MARKER, writeTree, type TreeDiff } from "./sdkTree.js";
+export { SDK_MARKER, writeTree, type TreeDiff } from "./sdk/tree.js";
 
 export interface SdkOptions {
   cwd: string;

@@ -39,7 +39,8 @@ function edgesOf(file: string): Edge[] {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) {
       const names: string[] = [];
       const bindings = ts.isImportDeclaration(node) ? node.importClause?.namedBindings : undefined;
-      if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) names.push(element.name.text);
+      if (bindings && ts.isNamedImports(bindings))
+        for (const element of bindings.elements) names.push(element.name.text);
       if (ts.isImportDeclaration(node) && node.importClause?.name) names.push("default");
       if (bindings && ts.isNamespaceImport(bindings)) names.push("*");
       add((node.moduleSpecifier as ts.StringLiteral).text, names);
@@ -113,6 +114,18 @@ describe("the import graph of src/", () => {
     expect(show(wrong)).toEqual([]);
   });
 
+  it("keeps commands apart: a command imports commands/shared and its own folder, never another command", () => {
+    const owner = (path: string) => path.split("/")[1]!.replace(/\.ts$/, "");
+    const wrong = edges.filter(
+      (edge) =>
+        layerOf(edge.from) === "commands" &&
+        layerOf(edge.to) === "commands" &&
+        owner(edge.to) !== "shared" &&
+        owner(edge.to) !== owner(edge.from),
+    );
+    expect(show(wrong)).toEqual([]);
+  });
+
   it("keeps contracts and errors.ts free of packages and node modules", () => {
     const wrong = edges.filter((edge) => ["contracts", "errors"].includes(layerOf(edge.from)) && !internal(edge));
     expect(show(wrong)).toEqual([]);
@@ -146,7 +159,9 @@ describe("the import graph of src/", () => {
   });
 
   it("uses ajv only behind the validator factory", () => {
-    const wrong = edges.filter((edge) => /^ajv(?:-formats)?(?:\/|$)/.test(edge.to) && !edge.from.startsWith("core/schema/"));
+    const wrong = edges.filter(
+      (edge) => /^ajv(?:-formats)?(?:\/|$)/.test(edge.to) && !edge.from.startsWith("core/schema/"),
+    );
     expect(show(wrong)).toEqual([]);
   });
 

@@ -5,9 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { SkillsError } from "../errors.js";
-import { writeFileAtomic } from "../store/atomicWrite.js";
-import { pathExists } from "../store/pathExists.js";
+import { SkillsError } from "../../errors.js";
+import { writeFileAtomic } from "../../store/atomicWrite.js";
+import { pathExists } from "../../store/pathExists.js";
 
 /** Marks a folder as generated (and so replaceable) by `skills sdk`. */
 export const SDK_MARKER = ".skills-sdk.json";
