@@ -83,7 +83,7 @@ try {
   // 2. what logging adds to a run
   const { loadProjectConfig } = await dist("store/config.js");
   const { openRunLog } = await dist("commands/shared/runLog.js");
-  const { openToolset } = await dist("commands/toolset.js");
+  const { openToolset } = await dist("commands/shared/toolset.js");
   const { createRunner } = await dist("sandbox/index.js");
   const { createPiiInterceptor, policyFromManifest } = await dist("core/pii/index.js");
   const on = join(work, "on");
@@ -104,9 +104,10 @@ def run(input):
     sums = [get_sum(a=i, b=input["b"])[0]["text"] for i in range(3)]
     return {"sums": sums, "count": len(sums)}
 `;
+  let ids = 0;
   const oneRun = async (config) => {
     const started = performance.now();
-    const logger = openRunLog(config, { kind: "exec" });
+    const logger = openRunLog(config);
     const interceptor = logger.watch(createPiiInterceptor(policyFromManifest(undefined, undefined, config.pii)));
     const run = await runner.run({
       language: "python",
@@ -119,7 +120,8 @@ def run(input):
     if (!run.ok) throw new Error(`the bench run failed: ${JSON.stringify(run.error)}`);
     const logStarted = performance.now();
     const cpu = process.cpuUsage();
-    await logger.record(run, { language: "python", code, input: { b: 7 } });
+    const record = { id: `r_${(++ids).toString(16).padStart(16, "0")}`, kind: "exec", client: "cli", language: "python" };
+    await logger.record({ ...record, code, inputBytes: 8, startedAt: Date.now(), result: run }, interceptor);
     const used = process.cpuUsage(cpu);
     const ended = performance.now();
     return { totalMs: ended - started, logMs: ended - logStarted, logCpuMs: (used.user + used.system) / 1000 };

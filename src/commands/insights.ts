@@ -5,7 +5,6 @@
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { relative } from "node:path";
 import type { RunRecord, SearchRecord } from "../contracts/runRecord.js";
 import { selectRuns } from "../core/metrics/aggregate.js";
 import {
@@ -16,22 +15,21 @@ import {
   type InsightOptions,
   type LibrarySkill,
 } from "../core/metrics/insights/index.js";
-import { SkillsError } from "../errors.js";
 import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
 import { loadSkill } from "../store/loadSkill.js";
 import { codePath } from "../store/runLog/code.js";
 import { readRunLog } from "../store/runLog/read.js";
-import { logWarnings, sinceOption } from "./metrics.js";
+import { logWarnings, shown } from "./shared/runLogWarnings.js";
 
 export interface InsightsOptions {
   cwd: string;
-  since?: string;
+  /** Only runs at or after this time (epoch ms; the CLI reads `--since 7d` or a date). */
+  since?: number;
   /** Runs a skill needs before its failure rate is judged (default 10). */
   minRuns?: number;
   /** Extension point: findings of `skills compat`, passed in by whoever ran it. */
   compat?: CompatFinding[];
-  now?: number;
 }
 
 export interface InsightsResult {
@@ -43,24 +41,8 @@ export interface InsightsResult {
   warnings: string[];
 }
 
-export function parseMinRuns(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
-    throw new SkillsError(
-      "INVALID_ARGUMENT",
-      `--min-runs must be a whole number of at least 1, got "${String(value)}"`,
-      {
-        hint: "e.g. --min-runs 20 (fewer runs give wider intervals, so fewer findings)",
-      },
-    );
-  }
-  return n;
-}
-
 export async function insights(options: InsightsOptions): Promise<InsightsResult> {
-  const now = options.now ?? Date.now();
-  const since = sinceOption(options.since, now);
+  const since = options.since;
   const config = await loadProjectConfig(options.cwd);
   const read = await readRunLog(config.runLog.path);
   const warnings = logWarnings(config, read.skipped, options.cwd);
@@ -108,11 +90,10 @@ async function loadLibrary(roots: string[], cwd: string, warnings: string[]): Pr
     if (!skill.manifest) continue;
     const code = await readFile(skill.entryPath, "utf8").catch(() => undefined);
     if (code === undefined) continue;
-    const rel = relative(cwd, skill.entryPath);
     library.push({
       name: skill.name,
       tools: Object.keys(skill.manifest.tools ?? {}),
-      entryPath: rel && !rel.startsWith("..") ? rel : skill.entryPath,
+      entryPath: shown(skill.entryPath, cwd),
       code,
     });
   }

@@ -2,32 +2,27 @@
  * `skills metrics`: reads every file of the run log, keeps the records in the window (`--since`, `--skill`), and
  * summarises them per skill and per tool; optionally as Prometheus/OpenMetrics text and as an HTML report.
  */
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { RunRecord } from "../contracts/runRecord.js";
-import {
-  createSummariser,
-  type MetricsFilter,
-  type MetricsSummary,
-  skillLabel,
-} from "../core/metrics/aggregate.js";
-import { parseSince } from "../core/metrics/stats.js";
+import { createSummariser, type MetricsFilter, type MetricsSummary, skillLabel } from "../core/metrics/aggregate.js";
 import { SkillsError } from "../errors.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
-import { loadProjectConfig, type ProjectConfig } from "../store/config.js";
+import { loadProjectConfig } from "../store/config.js";
 import { readRunLog } from "../store/runLog/read.js";
+import { logWarnings, shown } from "./shared/runLogWarnings.js";
 
 export const METRICS_FORMATS = ["table", "json", "prometheus", "openmetrics"] as const;
 export type MetricsFormat = (typeof METRICS_FORMATS)[number];
 
 export interface MetricsOptions {
   cwd: string;
-  /** `7d`, `24h`, `30m`, `2w`, or a date (`2025-01-31`). */
-  since?: string;
+  /** Only runs at or after this time (epoch ms; the CLI reads `--since 7d` or a date). */
+  since?: number;
   skill?: string;
   format?: MetricsFormat;
   /** Write the HTML report here (relative to cwd). */
   html?: string;
-  /** For tests and benchmarks: the time `--since` counts back from. */
+  /** The report's time (default now). */
   now?: number;
 }
 
@@ -43,18 +38,10 @@ export interface MetricsResult {
   warnings: string[];
 }
 
-export function parseMetricsFormat(value: string | undefined): MetricsFormat {
-  if (value === undefined) return "table";
-  if ((METRICS_FORMATS as readonly string[]).includes(value)) return value as MetricsFormat;
-  throw new SkillsError("INVALID_ARGUMENT", `unknown --format "${value}"`, {
-    hint: `use one of: ${METRICS_FORMATS.join(", ")}`,
-  });
-}
-
 export async function metrics(options: MetricsOptions): Promise<MetricsResult> {
   const format = options.format ?? "table";
   const now = options.now ?? Date.now();
-  const since = sinceOption(options.since, now);
+  const since = options.since;
   const config = await loadProjectConfig(options.cwd);
   const filter = { ...(since !== undefined ? { since } : {}), ...(options.skill ? { skill: options.skill } : {}) };
   const summariser = createSummariser(filter);
@@ -93,8 +80,8 @@ export async function metrics(options: MetricsOptions): Promise<MetricsResult> {
     const { renderHtmlReport } = await import("../core/metrics/html/report.js");
     const path = resolve(options.cwd, options.html);
     const filters = [
-      ...(options.since ? [`--since ${options.since}`] : []),
-      ...(options.skill ? [`--skill ${options.skill}`] : []),
+      ...(since !== undefined ? [`since ${new Date(since).toISOString()}`] : []),
+      ...(options.skill ? [`skill ${options.skill}`] : []),
     ];
     const html = renderHtmlReport(summary, { generatedAt: new Date(now).toISOString(), filters });
     try {
@@ -114,34 +101,6 @@ export async function metrics(options: MetricsOptions): Promise<MetricsResult> {
   return result;
 }
 
-export function sinceOption(text: string | undefined, now: number): number | undefined {
-  if (text === undefined) return undefined;
-  const since = parseSince(text, now);
-  if (since === undefined) {
-    throw new SkillsError("INVALID_ARGUMENT", `--since "${text}" is neither a duration nor a date`, {
-      hint: "use a duration back from now (30m, 24h, 7d, 2w) or a date (2025-01-31, 2025-01-31T12:00:00Z)",
-    });
-  }
-  return since;
-}
-
-/** The one warning about lines that are not records, and one when logging is off. */
-export function logWarnings(
-  config: ProjectConfig,
-  skipped: { count: number; first?: { file: string; line: number } },
-  cwd: string,
-): string[] {
-  const warnings: string[] = [];
-  if (skipped.count > 0) {
-    const where = skipped.first ? ` (first at ${shown(skipped.first.file, cwd)}:${skipped.first.line})` : "";
-    warnings.push(
-      `skipped ${skipped.count} line${skipped.count === 1 ? "" : "s"} of the run log that ${skipped.count === 1 ? "is" : "are"} not a run record — cut short by a full disk or written by something else${where}`,
-    );
-  }
-  if (!config.logRuns) warnings.push("logRuns is false in skills.config.json: new runs are not being recorded");
-  return warnings;
-}
-
 function inWindow(record: RunRecord, filter: MetricsFilter): boolean {
   if (filter.since !== undefined && Date.parse(record.time) < filter.since) return false;
   return filter.skill === undefined || skillLabel(record) === filter.skill;
@@ -150,9 +109,4 @@ function inWindow(record: RunRecord, filter: MetricsFilter): boolean {
 function noSuchSkill(skill: string, names: Set<string>): string {
   const known = [...names].sort().slice(0, 12);
   return `no runs of "${skill}" in this window${known.length ? `; the log has: ${known.join(", ")}` : ""}`;
-}
-
-function shown(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith("..") ? rel : path;
 }

@@ -7,6 +7,7 @@ import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
 import { loadSkill } from "../store/loadSkill.js";
 import { pathExists } from "../store/pathExists.js";
+import { mapLimited } from "./shared/mapLimited.js";
 
 export interface ValidateOptions {
   /** Skill folders or folders of skills; empty = the configured roots. */
@@ -120,17 +121,4 @@ async function validateOne(absDir: string, shown: string, strict: boolean): Prom
   const fallbackName = absDir.split(/[\\/]/).pop() ?? shown;
   if (result.ok) return { dir: shown, name: result.value.name, ok: true, errors: [], warnings: result.warnings };
   return { dir: shown, name: fallbackName, ok: false, errors: result.errors, warnings: result.warnings };
-}
-
-export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -5,6 +5,9 @@
  * `error.type`); the rest are snake_case like them.
  */
 
+import type { RunError, RunResult } from "./run.js";
+import type { SkillLanguage } from "./skill.js";
+
 /** Bumped when a field changes meaning; readers skip records of a version they do not know. */
 export const RUN_RECORD_VERSION = 1;
 
@@ -88,3 +91,31 @@ export interface SearchRecord {
 }
 
 export type LogRecord = RunRecord | SearchRecord;
+
+/** What `openExecution` knows about a run when it ends; the run log makes its RunRecord from it. */
+interface ExecutionFacts {
+  /** The run's id (`r_` + 16 hex digits); the record in the run log has it. */
+  id: string;
+  kind: RunKind;
+  /** Who asked: `cli`, or the MCP client's name for served calls. */
+  client: string;
+  language: SkillLanguage;
+  /** The skill that ran, when it was one. */
+  skill?: { name: string; version: string };
+  /** The test case, for `skills test`. */
+  case?: string;
+  /** The program text of an exec or a cell (the run log hashes it, and keeps the code of exec runs). */
+  code?: string;
+  /** Bytes of the input's JSON, when the run had an input (the input itself goes nowhere). */
+  inputBytes?: number;
+  /** Epoch milliseconds when the run was handed to the sandbox. */
+  startedAt: number;
+}
+
+/**
+ * One finished run (or session cell), as the run log and other observers see it: with its result (timings, tool
+ * calls, isolation, PII counts), or — for a run refused or broken before its program started (no bwrap under
+ * requireIsolation, a missing interpreter) — with the error that stopped it.
+ */
+export type ExecutionRecord = ExecutionFacts &
+  ({ result: RunResult; error?: undefined } | { result?: undefined; error: Pick<RunError, "code" | "message"> });

@@ -101,6 +101,7 @@ describe("skills new --from-run", () => {
       "USAGE  --lang and --tools cannot be used with --from-run",
     ],
     [["new", "Bad_Name", "--from-run", "r_1234"], 2, "NAME_INVALID"],
+    [["new", "x-skill", "--input", "{}"], 2, "USAGE  --input and --config go with --from-run"],
   ])("%j is refused", (args, code, message) => {
     const result = run(args);
     expect(result.code).toBe(code);

@@ -1,5 +1,5 @@
 /** Human output of `skills new --from-run`: what was made from which run, the validation, and what to do next. */
-import type { NewFromRunResult } from "../../commands/newFromRun.js";
+import type { NewFromRunResult } from "../../commands/new/fromRun.js";
 import type { CliContext } from "../context.js";
 
 export function renderNewFromRun(result: NewFromRunResult, ctx: CliContext): string {

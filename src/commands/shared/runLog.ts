@@ -1,105 +1,72 @@
 /**
- * The run log as the commands that run code use it: `openRunLog` once per command (or served client), `watch` on the
- * PII interceptor so the tool results that reach the program can be counted in tokens, `record` after each run.
- * Logging never fails a run: any error (a full disk, a read-only folder) becomes one warning per logger, and the run's
- * result stands. With `logRuns: false` every method is a no-op.
+ * The run log as `openExecution` uses it: one logger per execution, `watch` on each run's PII interceptor so the tool
+ * results that reach the program can be counted in tokens, `record` when the run ends. Logging never fails a run: any
+ * error (a full disk, a read-only folder) becomes one warning per logger, and the run's result stands. With
+ * `logRuns: false` every method is a no-op.
  */
 import { randomBytes } from "node:crypto";
 import type { ToolCallInterceptor } from "../../contracts/run.js";
-import { RUN_RECORD_VERSION, type RunKind, type SearchRecord } from "../../contracts/runRecord.js";
+import { type ExecutionRecord, RUN_RECORD_VERSION, type SearchRecord } from "../../contracts/runRecord.js";
 import { normaliseMessage } from "../../core/metrics/normalise.js";
 import { buildRunRecord, type RunFigures } from "../../core/metrics/record.js";
 import type { TokenCounter } from "../../core/metrics/tokens.js";
-import { detectInString } from "../../core/pii/detect.js";
-import { policyFromManifest } from "../../core/pii/policy.js";
+import { detectInString, policyFromManifest } from "../../core/pii/index.js";
 import type { ProjectConfig } from "../../store/config.js";
 import { appendRecordLine, asciiJson } from "../../store/runLog/append.js";
 import { codeSha256, storeRunCode } from "../../store/runLog/code.js";
 import { loadCachedTokenCounter, persistTokenTable } from "../../store/runLog/tokenCache.js";
 
-export interface OpenRunLogOptions {
-  kind: RunKind;
-  /** Who asked: `cli` (default), or an MCP client's name for served calls. */
-  client?: string;
-}
-
-export interface RunFacts {
-  language: string;
-  skill?: { name: string; version: string };
-  case?: string;
-  /** The program text of exec runs and repl cells: hashed; kept beside the log for exec runs. */
-  code?: string;
-  /** The run's input: only the size of its JSON is logged. */
-  input?: unknown;
-  /** The interceptor the run used, when several runs share the logger at once (test cases); default: the last watched. */
-  interceptor?: ToolCallInterceptor;
-}
-
 export interface RecordOutcome {
-  /** The run's id in the log (`skills new --from-run <id>`); absent when nothing was written. */
+  /** The run's id in the log; absent when nothing was written. */
   runId?: string;
-  warnings: string[];
+  /** Why the record (or the exec's code) could not be written; at most one per logger. */
+  warning?: string;
 }
 
 export interface RunLogger {
   readonly enabled: boolean;
   /** Lets the logger see what each tool call returned to the program (after PII tokenization). Returns it. */
   watch<T extends ToolCallInterceptor | undefined>(interceptor: T): T;
-  /** Appends the run's record; resolves to its id (when written) and warnings (at most one per logger); never rejects. */
-  record(run: RunFigures, facts: RunFacts): Promise<RecordOutcome>;
+  /** Appends the run's record; never rejects. `interceptor`: the one watched for this run (its tool results). */
+  record(record: ExecutionRecord, interceptor?: ToolCallInterceptor): Promise<RecordOutcome>;
 }
 
 const DISABLED: RunLogger = {
   enabled: false,
   watch: (interceptor) => interceptor,
-  record: async () => ({ warnings: [] }),
+  record: async () => ({}),
 };
-
-const shared = new WeakMap<ProjectConfig, Map<string, RunLogger>>();
-
-/** One logger per loaded config and kind: a command whose runs go through several modules shares it (one warning). */
-export function sharedRunLog(config: ProjectConfig, options: OpenRunLogOptions): RunLogger {
-  let byKind = shared.get(config);
-  if (!byKind) {
-    byKind = new Map();
-    shared.set(config, byKind);
-  }
-  const key = `${options.kind}\0${options.client ?? "cli"}`;
-  let logger = byKind.get(key);
-  if (!logger) {
-    logger = openRunLog(config, options);
-    byKind.set(key, logger);
-  }
-  return logger;
-}
 
 export function newRunId(): string {
   return `r_${randomBytes(8).toString("hex")}`;
 }
 
-export function openRunLog(config: ProjectConfig, options: OpenRunLogOptions): RunLogger {
+export function openRunLog(config: ProjectConfig): RunLogger {
   if (!config.logRuns) return DISABLED;
   const settings = config.runLog;
-  // The token table loads from the cache in milliseconds; without one (the first run in a project) it is built in
-  // slices while servers and the sandbox start, and cached after the record is written.
-  const counter = loadCachedTokenCounter(config.cacheDir).catch(() => undefined);
+  // Loaded on the first watched run: the table comes from the cache in milliseconds; without one (the first run in a
+  // project) it is built in slices while the sandbox starts, and cached after the record is written.
+  let counter: Promise<TokenCounter | undefined> | undefined;
+  const tokens = () => {
+    counter ??= loadCachedTokenCounter(config.cacheDir).catch(() => undefined);
+    return counter;
+  };
   // Tool results each watched interceptor passed to its program since its last record.
   const seen = new WeakMap<ToolCallInterceptor, unknown[]>();
-  let lastWatched: ToolCallInterceptor | undefined;
   let warned = false;
-  const warnOnce = (message: string): string[] => {
-    if (warned) return [];
+  const warnOnce = (message: string): string | undefined => {
+    if (warned) return undefined;
     warned = true;
-    return [message];
+    return message;
   };
   return {
     enabled: true,
     watch(interceptor) {
-      if (!interceptor) return interceptor;
+      if (!interceptor || seen.has(interceptor)) return interceptor;
+      void tokens();
       const afterCall = interceptor.afterCall.bind(interceptor);
       const results: unknown[] = [];
       seen.set(interceptor, results);
-      lastWatched = interceptor;
       // The same object keeps its other hooks and fields (the sandbox reads the PII policy off it).
       interceptor.afterCall = (server, tool, result, args) => {
         const out = afterCall(server, tool, result, args);
@@ -108,55 +75,62 @@ export function openRunLog(config: ProjectConfig, options: OpenRunLogOptions): R
       };
       return interceptor;
     },
-    async record(run, facts) {
-      const watched = facts.interceptor ?? lastWatched;
-      const buffer = watched ? seen.get(watched) : undefined;
-      const results = buffer ? buffer.splice(0) : [];
-      const warnings: string[] = [];
+    async record(record, interceptor) {
+      const results = interceptor ? (seen.get(interceptor)?.splice(0) ?? []) : [];
       try {
-        const tokens = await counter;
+        const counter = await tokens();
+        const run: RunFigures = record.result ?? notStarted(record);
         const resultText = run.ok ? (JSON.stringify(run.result ?? null) ?? "null") : "";
-        const sha = facts.code !== undefined ? codeSha256(facts.code) : undefined;
+        const sha = record.code !== undefined ? codeSha256(record.code) : undefined;
         // The record is worth writing even when the code cannot be kept (a read-only code/ folder).
         let codeProblem: string | undefined;
-        if (sha && facts.code !== undefined && options.kind === "exec") {
+        if (sha && record.code !== undefined && record.kind === "exec") {
           try {
-            codeProblem = keepCode(settings.path, facts.code, facts.language, sha);
+            codeProblem = keepCode(settings.path, record.code, record.language, sha);
           } catch (error) {
             codeProblem = `the program's code could not be kept beside the run log (${describe(error)}), so \`skills new --from-run\` cannot use this run`;
           }
         }
-        const id = newRunId();
-        const record = buildRunRecord(run, {
-          id,
+        const line = buildRunRecord(run, {
+          id: record.id,
           time: new Date(),
-          kind: options.kind,
-          client: options.client ?? "cli",
-          language: facts.language,
-          ...(facts.skill ? { skill: facts.skill.name, version: facts.skill.version } : {}),
-          ...(facts.case !== undefined ? { case: facts.case } : {}),
+          kind: record.kind,
+          client: record.client,
+          language: record.language,
+          ...(record.skill ? { skill: record.skill.name, version: record.skill.version } : {}),
+          ...(record.case !== undefined ? { case: record.case } : {}),
           ...(sha ? { codeSha256: sha } : {}),
           warm: run.warm === true,
           startupMs: run.startupMs ?? 0,
-          tokensIn: countAll(tokens, results),
-          tokensOut: tokens ? tokens.count(resultText) : 0,
+          tokensIn: countAll(counter, results),
+          tokensOut: counter && resultText ? counter.count(resultText) : 0,
           resultBytes: Buffer.byteLength(resultText),
-          ...(facts.input !== undefined ? { inputBytes: Buffer.byteLength(JSON.stringify(facts.input) ?? "") } : {}),
+          ...(record.inputBytes !== undefined ? { inputBytes: record.inputBytes } : {}),
         });
-        appendRecordLine(settings, asciiJson(record));
+        appendRecordLine(settings, asciiJson(line));
         await persistTokenTable(config.cacheDir);
-        if (codeProblem) warnings.push(...warnOnce(codeProblem));
-        return { runId: id, warnings };
+        const warning = codeProblem ? warnOnce(codeProblem) : undefined;
+        return { runId: record.id, ...(warning ? { warning } : {}) };
       } catch (error) {
-        const why = describe(error);
-        warnings.push(
-          ...warnOnce(
-            `the run log could not be written (${why}); the run itself is unaffected — see logRuns in skills.config.json`,
-          ),
+        const warning = warnOnce(
+          `the run log could not be written (${describe(error)}); the run itself is unaffected — see logRuns in skills.config.json`,
         );
+        return warning ? { warning } : {};
       }
-      return { warnings };
     },
+  };
+}
+
+/** A run that never reached its program: a failure with no duration, no isolation and no tool calls. */
+function notStarted(record: ExecutionRecord): RunFigures {
+  return {
+    ok: false,
+    ...(record.error ? { error: record.error } : {}),
+    durationMs: 0,
+    cpuMs: 0,
+    isolation: "none",
+    toolCalls: [],
+    startupMs: Math.max(0, Date.now() - record.startedAt),
   };
 }
 
@@ -190,21 +164,9 @@ function keepCode(logPath: string, code: string, language: string, sha: string):
 }
 
 /**
- * For `skills serve`: a logger for one MCP client's calls (`execute_code`, running a skill), named after the client
- * (its `clientInfo.name`), so `skills metrics` and `skills insights` can tell agents apart.
- *
- *   const log = openServedRunLog(config, clientInfo.name);
- *   const interceptor = log.watch(createPiiInterceptor(policy));
- *   ... run ...
- *   const { runId, warnings } = await log.record(run, { language, code, input });
- */
-export function openServedRunLog(config: ProjectConfig, clientName: string): RunLogger {
-  return sharedRunLog(config, { kind: "serve", client: cleanClientName(clientName) });
-}
-
-/**
  * For `skills serve`: one record per tool or skill search an agent made, with the query's values taken out and the
  * number of results; `skills insights` reports queries that keep finding nothing. Never throws; returns a warning.
+ * (Runs of a served client are logged by the execution the server opens with `client: <clientInfo.name>`.)
  */
 export function recordSearch(config: ProjectConfig, clientName: string, query: string, results: number): string[] {
   if (!config.logRuns) return [];
@@ -221,7 +183,7 @@ export function recordSearch(config: ProjectConfig, clientName: string, query: s
     appendRecordLine(config.runLog, asciiJson(record));
     return [];
   } catch (error) {
-    return [`the run log could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`];
+    return [`the run log could not be written (${describe(error)})`];
   }
 }
 

@@ -1,18 +1,15 @@
 /** Running a skill for a case exactly as `skills run` does; every failure becomes the run's outcome. */
 import { join } from "node:path";
-import { createPiiInterceptor, type PiiInterceptor } from "../../core/pii/interceptor.js";
-import { policyFromManifest } from "../../core/pii/policy.js";
+import type { PiiInterceptor } from "../../core/pii/index.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import type { RunOutcome } from "../../core/testing/matchers.js";
 import type { CaseResult } from "../../core/testing/results.js";
 import { isSkillsError } from "../../errors.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 import { limitsFromManifest } from "../../sandbox/limits.js";
-import type { RunLimits, Runner, RunResult } from "../../contracts/run.js";
-import type { ProjectConfig } from "../../store/config.js";
-import { validateInput } from "../runInput.js";
-import type { TestOptions } from "./types.js";
-import { sharedRunLog } from "../shared/runLog.js";
+import type { RunLimits, RunResult } from "../../contracts/run.js";
+import type { Execution } from "../shared/execution.js";
+import { validateInput } from "../shared/input.js";
 
 export interface Executed {
   outcome: RunOutcome;
@@ -26,8 +23,8 @@ export interface Executed {
    * or the program never ran.
    */
   scrub: (text: string) => string;
-  /** From the run log (at most one per test command: it could not be written). */
-  logWarnings?: string[];
+  /** Why the case's record could not be written to the run log (at most one per test command). */
+  logWarning?: string;
 }
 
 const asIs = (text: string) => text;
@@ -64,23 +61,19 @@ export function checkInput(
 
 /** Runs the skill like `skills run` does; every failure becomes the run's outcome. */
 export async function execute(
+  execution: Execution,
   skill: LoadedSkill,
   input: unknown,
   timeoutMs: number | undefined,
   tools: ToolInfo[],
   backend: ToolBackend | undefined,
-  runner: Runner,
-  options: TestOptions,
-  config: ProjectConfig,
   caseName?: string,
 ): Promise<Executed> {
   const started = performance.now();
-  const runLog = sharedRunLog(config, { kind: "test" });
   // PII in tool results is tokenized in the bridge as in every run (DESIGN.md, "PII"); a fresh vault per case.
   let interceptor: PiiInterceptor;
   try {
-    interceptor = createPiiInterceptor(policyFromManifest(skill.manifest.privacy, undefined, config.pii));
-    runLog.watch(interceptor);
+    interceptor = execution.interceptor(skill.manifest.privacy);
   } catch (error) {
     if (isSkillsError(error)) return failedRun(error.code, error.message, performance.now() - started);
     throw error;
@@ -94,7 +87,9 @@ export async function execute(
   if (timeoutMs !== undefined) limits.timeoutMs = timeoutMs;
   let run: RunResult;
   try {
-    run = await runner.run({
+    run = await execution.run({
+      skill: { name: skill.name, version: skill.manifest.version },
+      ...(caseName !== undefined ? { case: caseName } : {}),
       interceptor,
       language: skill.manifest.language,
       skillDir: skill.dir,
@@ -104,23 +99,14 @@ export async function execute(
       ...(backend ? { backend } : {}),
       limits,
       ...(skill.manifest.output ? { outputSchema: skill.manifest.output } : {}),
-      requireIsolation: options.requireIsolation ?? config.requireIsolation,
     });
   } catch (error) {
     if (isSkillsError(error)) return failed(error.code, error.message);
     return failed("INTERNAL", error instanceof Error ? error.message : String(error));
   }
-  // Run log: one record per case (never fails it).
-  const { warnings: logWarnings } = await runLog.record(run, {
-    language: skill.manifest.language,
-    skill: { name: skill.name, version: skill.manifest.version },
-    case: caseName,
-    input,
-    interceptor,
-  });
   const error = run.error ? { code: run.error.code, message: run.error.message } : undefined;
   return {
-    ...(logWarnings.length > 0 ? { logWarnings } : {}),
+    ...(run.runLogWarning ? { logWarning: run.runLogWarning } : {}),
     outcome: {
       ok: run.ok,
       result: run.result,

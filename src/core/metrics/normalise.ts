@@ -4,8 +4,7 @@
  * Quoted text, numbers, paths, URLs, ids and PII tokens become placeholders, then the PII detectors run over what is
  * left (all built-in types, low threshold) and anything they find becomes <pii>. Only the first line is kept.
  */
-import { detectInString } from "../pii/detect.js";
-import { BUILTIN_PII_TYPES, type PiiPolicy } from "../pii/types.js";
+import { BUILTIN_PII_TYPES, detectInString, type PiiPolicy } from "../pii/index.js";
 
 export const MAX_MESSAGE_CHARS = 240;
 

@@ -3,6 +3,7 @@
  * What goes in is chosen field by field: codes, counts, sizes, durations, names of tools and skills; a run's error
  * message only with its values taken out (normaliseMessage). Nothing else of the run result is read.
  */
+import type { PiiAudit } from "../../contracts/privacy.js";
 import type { RunResult, ToolCallRecord } from "../../contracts/run.js";
 import { RUN_RECORD_VERSION, type RunKind, type RunRecord, type RunToolRecord } from "../../contracts/runRecord.js";
 import { normaliseMessage } from "./normalise.js";
@@ -34,21 +35,14 @@ export interface RecordFacts {
   inputBytes?: number;
 }
 
-/** What the record reads of a run result. */
+/**
+ * What the record reads of a run result. `isolation: "none"`: the run was refused or broke before its program started
+ * (no bwrap under requireIsolation, a missing interpreter), so it has an error and nothing else.
+ */
 export type RunFigures = Pick<
   RunResult,
-  | "ok"
-  | "result"
-  | "error"
-  | "durationMs"
-  | "cpuMs"
-  | "isolation"
-  | "toolCalls"
-  | "pii"
-  | "memoryPeakBytes"
-  | "warm"
-  | "startupMs"
->;
+  "ok" | "result" | "error" | "durationMs" | "cpuMs" | "toolCalls" | "pii" | "memoryPeakBytes" | "warm" | "startupMs"
+> & { isolation: RunResult["isolation"] | "none" };
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
@@ -128,21 +122,22 @@ export function summariseTools(calls: readonly ToolCallRecord[]): RunToolRecord[
 }
 
 /** Occurrences tokenized per PII type, from the interceptor's audit; undefined when there were none. */
-function piiCounts(audit: unknown): Record<string, number> | undefined {
-  const types = (audit as { types?: unknown } | undefined)?.types;
-  if (!types || typeof types !== "object") return undefined;
+function piiCounts(audit: PiiAudit | undefined): Record<string, number> | undefined {
+  if (!audit) return undefined;
   const out: Record<string, number> = {};
-  for (const [type, counts] of Object.entries(types as Record<string, unknown>)) {
-    const c = counts as { tokenized?: unknown; scrubbed?: unknown };
-    const n = (typeof c.tokenized === "number" ? c.tokenized : 0) + (typeof c.scrubbed === "number" ? c.scrubbed : 0);
+  for (const [type, counts] of Object.entries(audit.types)) {
+    const n = (counts.tokenized ?? 0) + (counts.scrubbed ?? 0);
     // Type names are detector or manifest pattern names; anything else is not a name and is left out.
     if (n > 0 && /^[a-z][a-z0-9_]{0,63}$/.test(type)) out[type] = n;
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Cells of one `skills run --cells` as one run: times and calls added up, the first failure is the run's. */
-export function combineRuns(runs: readonly RunFigures[]): RunFigures {
+/**
+ * Cells of one `skills run --cells` as one run: times and calls added up, the first failure is the run's, the last
+ * cell's result is the skill's. Printed output is not part of a record, so it is left out.
+ */
+export function combineRuns(runs: readonly RunResult[]): RunResult {
   const first = runs[0];
   const last = runs[runs.length - 1];
   const failed = runs.find((run) => !run.ok);
@@ -151,6 +146,10 @@ export function combineRuns(runs: readonly RunFigures[]): RunFigures {
     ok: failed === undefined,
     ...(failed === undefined && last ? { result: last.result } : {}),
     ...(failed?.error ? { error: failed.error } : {}),
+    logs: "",
+    stderr: "",
+    timedOut: failed?.timedOut ?? false,
+    killedBy: failed?.killedBy ?? null,
     durationMs: runs.reduce((sum, run) => sum + run.durationMs, 0),
     cpuMs: runs.reduce((sum, run) => sum + run.cpuMs, 0),
     isolation: first?.isolation ?? "process",

@@ -6,13 +6,10 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import type { AppendSettings } from "./files.js";
 import { rotateIfDue } from "./rotate.js";
 
-export interface AppendSettings {
-  path: string;
-  maxFileBytes: number;
-  maxFiles: number;
-}
+export type { AppendSettings };
 
 /**
  * A record's JSON with every character outside ASCII written as a \u escape: the log stays pure ASCII, so a reader

@@ -5,6 +5,13 @@
 import { readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
+/** Where the log is and when it rotates (the project config's `runLog`). */
+export interface AppendSettings {
+  path: string;
+  maxFileBytes: number;
+  maxFiles: number;
+}
+
 export interface LogFile {
   path: string;
   /** 0 for the current file; rotated files have their number. */

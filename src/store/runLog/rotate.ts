@@ -5,8 +5,7 @@
  * taken over after STALE_LOCK_MS.
  */
 import { closeSync, openSync, renameSync, statSync, unlinkSync } from "node:fs";
-import { listLogFiles, rotatedPath } from "./files.js";
-import type { AppendSettings } from "./append.js";
+import { type AppendSettings, listLogFiles, rotatedPath } from "./files.js";
 
 const STALE_LOCK_MS = 10_000;
 
