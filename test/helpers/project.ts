@@ -10,8 +10,16 @@ import { REPO } from "./cli.js";
 export interface TempProject {
   dir: string;
   log: string;
+  /**
+   * For the CLI run in the project: the test run moves every run log and cache out of the way (test/globalSetup.ts);
+   * a test of the project's own log and cache unsets that.
+   */
+  env: Record<string, string | undefined>;
   remove(): Promise<void>;
 }
+
+/** The environment without the test run's SKILLS_RUN_LOG and SKILLS_CACHE_DIR: the project's own paths apply. */
+export const PROJECT_PATHS = { SKILLS_RUN_LOG: undefined, SKILLS_CACHE_DIR: undefined };
 
 export async function tempProject(
   config: Record<string, unknown> = {},
@@ -25,6 +33,7 @@ export async function tempProject(
   return {
     dir,
     log: join(dir, ".skills", "runs", "runs.jsonl"),
+    env: PROJECT_PATHS,
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunRecord } from "../../src/contracts/runRecord.js";
 import { syntheticRecords, toJsonl } from "../../bench/lib/runRecords.mjs";
 import { skillsSync } from "../helpers/cli.js";
-import { type TempProject, tempProject } from "../helpers/project.js";
+import { PROJECT_PATHS, type TempProject, tempProject } from "../helpers/project.js";
 import { parseExposition, sampleValue } from "../helpers/promText.js";
 
 const records = syntheticRecords(1500) as RunRecord[];
@@ -32,7 +32,7 @@ afterAll(async () => {
   await empty?.remove();
 });
 
-const run = (args: string[], cwd = p.dir) => skillsSync(args, { cwd });
+const run = (args: string[], cwd = p.dir) => skillsSync(args, { cwd, env: PROJECT_PATHS });
 
 describe("skills metrics", () => {
   it("reads every file of the log, skips the foreign line with one warning, and recovers the glued record", () => {

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { syntheticRecords, toJsonl } from "../../bench/lib/runRecords.mjs";
 import { COLORS } from "../../src/core/metrics/html/svg.js";
 import { skillsSync } from "../helpers/cli.js";
+import { PROJECT_PATHS } from "../helpers/project.js";
 import { countColor, readPng } from "../helpers/png.js";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -60,7 +61,7 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
     await writeFile(join(project, "skills.config.json"), "{}\n");
     await mkdir(join(project, ".skills/runs"), { recursive: true });
     await writeFile(join(project, ".skills/runs/runs.jsonl"), toJsonl(syntheticRecords(2000)));
-    expect(skillsSync(["metrics", "--html", "report.html"], { cwd: project }).code).toBe(0);
+    expect(skillsSync(["metrics", "--html", "report.html"], { cwd: project, env: PROJECT_PATHS }).code).toBe(0);
     const full = await screenshot(join(project, "report.html"));
     expect([full.width, full.height]).toEqual([1200, 2000]);
     // Each chart colour covers a visible area (bars are at least thousands of pixels).
@@ -72,7 +73,7 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
     const none = await mkdtemp(join(tmpdir(), "skills-shot-empty-"));
     temps.push(none);
     await writeFile(join(none, "skills.config.json"), "{}\n");
-    expect(skillsSync(["metrics", "--html", "report.html"], { cwd: none }).code).toBe(0);
+    expect(skillsSync(["metrics", "--html", "report.html"], { cwd: none, env: PROJECT_PATHS }).code).toBe(0);
     const empty = await screenshot(join(none, "report.html"));
     expect(countColor(empty, COLORS.fail)).toBeLessThan(countColor(full, COLORS.fail) / 10);
     expect(countColor(empty, COLORS.in)).toBeLessThan(countColor(full, COLORS.in) / 10);

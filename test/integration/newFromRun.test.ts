@@ -17,7 +17,7 @@ afterAll(async () => {
   await p?.remove();
 });
 
-const run = (args: string[]) => skillsSync(args, { cwd: p.dir, timeout: 120_000 });
+const run = (args: string[]) => skillsSync(args, { cwd: p.dir, env: p.env, timeout: 120_000 });
 
 const PROGRAM = `from servers.everything import get_sum, echo
 

@@ -31,7 +31,10 @@ describe("concurrent runs", () => {
     const p = await project();
     const runs = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        skillsAsync(["exec", "--lang", "python", "--code", `result = {"n": ${i}}`, "--json"], { cwd: p.dir }),
+        skillsAsync(["exec", "--lang", "python", "--code", `result = {"n": ${i}}`, "--json"], {
+          cwd: p.dir,
+          env: p.env,
+        }),
       ),
     );
     expect(runs.map((r) => r.code)).toEqual(Array(20).fill(0));
@@ -49,7 +52,7 @@ describe("concurrent runs", () => {
 
   it("writers racing past the size limit rotate into numbered files without losing a line", async () => {
     const p = await project({ runLog: { maxFileBytes: 65536, maxFiles: 1000 } });
-    const config = await loadProjectConfig(p.dir);
+    const config = await loadProjectConfig(p.dir, {});
     const writer = `
       const { appendRecordLine } = await import(${JSON.stringify(join(REPO, "dist/store/runLog/append.js"))});
       const settings = JSON.parse(process.argv[1]);
@@ -81,7 +84,7 @@ describe("concurrent runs", () => {
 
   it("keeps at most maxFiles rotated files, dropping the oldest", async () => {
     const p = await project({ runLog: { maxFileBytes: 65536, maxFiles: 2 } });
-    const config = await loadProjectConfig(p.dir);
+    const config = await loadProjectConfig(p.dir, {});
     const { appendRecordLine } = await import("../../src/store/runLog/append.js");
     for (let i = 0; i < 1500; i++) appendRecordLine(config.runLog, JSON.stringify({ i, pad: "y".repeat(200) }));
     const files = (await readdir(join(p.dir, ".skills/runs"))).filter((f) => f.endsWith(".jsonl")).sort();
@@ -97,7 +100,10 @@ describe("the token table cache", () => {
     const p = await project();
     const table = join(p.dir, ".skills/cache/tokens/o200k_base.skt");
     const exec = () =>
-      skillsSync(["exec", "--lang", "python", "--code", 'result = {"greeting": "hello world"}'], { cwd: p.dir });
+      skillsSync(["exec", "--lang", "python", "--code", 'result = {"greeting": "hello world"}'], {
+        cwd: p.dir,
+        env: p.env,
+      });
     expect(exec().code).toBe(0);
     const first = await readFile(table);
     expect(first.subarray(0, 4).toString()).toBe("SKT1");
@@ -116,7 +122,7 @@ describe("a log that cannot be written", () => {
     const p = await project();
     await mkdir(join(p.dir, ".skills/runs/code"), { recursive: true });
     await symlink("/dev/full", p.log);
-    const result = skillsSync(["exec", "--lang", "python", "--code", "result = 6 * 7"], { cwd: p.dir });
+    const result = skillsSync(["exec", "--lang", "python", "--code", "result = 6 * 7"], { cwd: p.dir, env: p.env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("42");
     const warnings = `${result.stdout}\n${result.stderr}`.split("\n").filter((l) => l.includes("run log could not"));
@@ -144,7 +150,7 @@ describe("a log that cannot be written", () => {
       (i) => `  - name: case ${i}\n    input: { a: ${i}, b: 1 }\n    expect: { equals: { sum: ${i + 1} } }`,
     );
     await writeFile(join(skill, "tests", "cases.yaml"), `cases:\n${cases.join("\n")}\n`);
-    const result = skillsSync(["test", "--json"], { cwd: p.dir });
+    const result = skillsSync(["test", "--json"], { cwd: p.dir, env: p.env });
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as {
       summary: { passed: number };
@@ -177,7 +183,7 @@ describe("a log that cannot be written", () => {
         "--code",
         "result = 'done'",
       ],
-      { cwd: p.dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", HOME: p.dir }, timeout: 60_000 },
+      { cwd: p.dir, encoding: "utf8", env: { ...process.env, ...p.env, NO_COLOR: "1", HOME: p.dir }, timeout: 60_000 },
     );
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("result\n  done\n");
@@ -191,20 +197,23 @@ describe("a log that cannot be written", () => {
 describe("configuration", () => {
   it("logRuns: false writes nothing", async () => {
     const p = await project({ logRuns: false });
-    const result = skillsSync(["exec", "--lang", "python", "--code", "result = 1", "--json"], { cwd: p.dir });
+    const result = skillsSync(["exec", "--lang", "python", "--code", "result = 1", "--json"], {
+      cwd: p.dir,
+      env: p.env,
+    });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).runId).toBeUndefined();
     await expect(readdir(join(p.dir, ".skills"))).rejects.toMatchObject({ code: "ENOENT" });
-    const metrics = skillsSync(["metrics"], { cwd: p.dir });
+    const metrics = skillsSync(["metrics"], { cwd: p.dir, env: p.env });
     expect(metrics.stdout).toContain("warning logRuns is false in skills.config.json: new runs are not being recorded");
   }, 60_000);
 
   it("runLog.path moves the log (and the code beside it)", async () => {
     const p = await project({ runLog: { path: "logs/skill-runs.jsonl" } });
-    expect(skillsSync(["exec", "--lang", "python", "--code", "result = 1"], { cwd: p.dir }).code).toBe(0);
+    expect(skillsSync(["exec", "--lang", "python", "--code", "result = 1"], { cwd: p.dir, env: p.env }).code).toBe(0);
     expect(await lines(join(p.dir, "logs/skill-runs.jsonl"))).toHaveLength(1);
     expect(await readdir(join(p.dir, "logs/code"))).toHaveLength(1);
-    const metrics = JSON.parse(skillsSync(["metrics", "--json"], { cwd: p.dir }).stdout);
+    const metrics = JSON.parse(skillsSync(["metrics", "--json"], { cwd: p.dir, env: p.env }).stdout);
     expect(metrics.log.path).toBe("logs/skill-runs.jsonl");
     expect(metrics.summary.totals.runs).toBe(1);
   }, 60_000);
@@ -216,7 +225,7 @@ describe("configuration", () => {
     [{ runLog: { rotate: true } }, 'runLog.rotate: unknown key "rotate"', 3],
   ])("refuses %j with the place and a hint", async (config, where, line) => {
     const p = await project(config);
-    const result = skillsSync(["metrics"], { cwd: p.dir });
+    const result = skillsSync(["metrics"], { cwd: p.dir, env: p.env });
     expect(result.code).toBe(2);
     const first = result.stderr.split("\n")[0] ?? "";
     expect(first).toMatch(new RegExp(`^error skills\\.config\\.json:${line}:\\d+  CONFIG_INVALID  `));

@@ -58,7 +58,7 @@ describe("the run log holds no personal data", () => {
           `CORPUS = ${JSON.stringify(corpusPath)}\n${READ}${code}`,
           ...extra,
         ],
-        { cwd: p.dir, timeout: 120_000 },
+        { cwd: p.dir, env: p.env, timeout: 120_000 },
       );
     // The values come back in the result and the logs (as tokens, since PII tokenization is on by default)...
     const returned = exec(`t = text()\nprint(t[:3000])\nresult = {"lines": t.count("\\n"), "text": t}\n`);
@@ -82,7 +82,7 @@ describe("the run log holds no personal data", () => {
         "--code",
         "def run(input):\n    return {'n': len(input['values']), 'first': input['values'][0]}\n",
       ],
-      { cwd: p.dir },
+      { cwd: p.dir, env: p.env },
     );
     expect(given.code).toBe(0);
     // A skill that reads the corpus through its declared tool.
@@ -102,6 +102,7 @@ describe("the run log holds no personal data", () => {
     );
     const ran = skillsSync(["run", "read-corpus", "--input", JSON.stringify({ path: corpusPath })], {
       cwd: p.dir,
+      env: p.env,
       timeout: 120_000,
     });
     expect(ran.code).toBe(0);
