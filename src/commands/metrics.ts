@@ -3,12 +3,12 @@
  * summarises them per skill and per tool; optionally as Prometheus/OpenMetrics text and as an HTML report.
  */
 import { resolve } from "node:path";
-import type { RunRecord } from "../contracts/runRecord.js";
-import { createSummariser, type MetricsFilter, type MetricsSummary, skillLabel } from "../core/metrics/aggregate.js";
+import { createSummariser, type MetricsSummary } from "../core/metrics/aggregate.js";
+import { labelsOf } from "../core/metrics/columns.js";
 import { SkillsError } from "../errors.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
 import { loadProjectConfig } from "../store/config.js";
-import { readRunLog } from "../store/runLog/read.js";
+import { readLogColumns } from "../store/runLog/readColumns.js";
 import { logWarnings, shown } from "./shared/runLogWarnings.js";
 
 export const METRICS_FORMATS = ["table", "json", "prometheus", "openmetrics"] as const;
@@ -50,16 +50,14 @@ export async function metrics(options: MetricsOptions): Promise<MetricsResult> {
     format === "prometheus" || format === "openmetrics"
       ? (await import("../core/metrics/prometheus.js")).createExposition(format)
       : undefined;
+  // Rotated files come from their index (parsed once); the current file is parsed. Columns, not records, are kept.
+  const read = await readLogColumns(config.runLog.path);
   const names = new Set<string>();
-  let records = 0;
-  // Records are folded in as they are read and never kept: 100,000 of them make no garbage to collect later.
-  const read = await readRunLog(config.runLog.path, (record) => {
-    records += 1;
-    summariser.add(record);
-    if (record.kind === "search") return;
-    names.add(skillLabel(record));
-    if (exposition && inWindow(record, filter)) exposition.add(record);
-  });
+  for (const columns of read.columns) {
+    summariser.add(columns);
+    exposition?.add(columns, filter);
+    for (const label of labelsOf(columns)) names.add(label);
+  }
   const warnings = logWarnings(config, read.skipped, options.cwd);
   const summary = summariser.finish();
   if (options.skill && summary.totals.runs === 0) warnings.push(noSuchSkill(options.skill, names));
@@ -69,7 +67,7 @@ export async function metrics(options: MetricsOptions): Promise<MetricsResult> {
     log: {
       path: shown(config.runLog.path, options.cwd),
       files: read.files.map((file) => shown(file, options.cwd)),
-      records,
+      records: read.records,
       skipped: read.skipped.count,
     },
     summary,
@@ -99,11 +97,6 @@ export async function metrics(options: MetricsOptions): Promise<MetricsResult> {
     result.html = shown(path, options.cwd);
   }
   return result;
-}
-
-function inWindow(record: RunRecord, filter: MetricsFilter): boolean {
-  if (filter.since !== undefined && Date.parse(record.time) < filter.since) return false;
-  return filter.skill === undefined || skillLabel(record) === filter.skill;
 }
 
 function noSuchSkill(skill: string, names: Set<string>): string {

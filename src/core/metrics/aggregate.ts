@@ -1,10 +1,15 @@
 /**
  * `skills metrics`: the run log summed per skill and per tool — runs, success rate, duration percentiles, cold vs
  * warm, tool calls, tokens in (tool results the program read) vs out (the result it returned) and what that saved,
- * PII counts — plus a timeline for the charts. Pure: records in, summary out.
+ * PII counts — plus a timeline for the charts. Pure: columns in (columns.ts: one typed array per field, so 100,000
+ * runs fold in without an object each), summary out. A run refused before its program started counts as a failed run
+ * with no duration: it is left out of the percentiles.
  */
 import type { LogRecord, RunRecord } from "../../contracts/runRecord.js";
-import { type Percentiles, percentiles, round } from "./stats.js";
+import { columnsOf, NONE, NOT_STARTED, OK, type RunColumns, skillLabel, WARM } from "./columns.js";
+import { type Percentiles, percentiles, percentilesInPlace, round } from "./stats.js";
+
+export { skillLabel };
 
 export interface MetricsFilter {
   /** Only records at or after this time (ms since the epoch). */
@@ -88,10 +93,6 @@ export interface MetricsSummary {
   timeline: TimelineBucket[];
 }
 
-export function skillLabel(record: RunRecord): string {
-  return record.skill ?? `(${record.kind})`;
-}
-
 /** The run records that pass the filter (search records and others are left out). */
 export function selectRuns(records: readonly LogRecord[], filter: MetricsFilter): RunRecord[] {
   const out: RunRecord[] = [];
@@ -109,6 +110,7 @@ interface SkillAcc {
   skill: string;
   languages: Set<string>;
   versions: Set<string>;
+  runs: number;
   ok: number;
   durations: number[];
   cold: number[];
@@ -118,7 +120,7 @@ interface SkillAcc {
   tokensOut: number;
   pii: Record<string, number>;
   kinds: Record<string, number>;
-  lastRun: string;
+  lastRun: number;
 }
 
 interface ToolAcc {
@@ -133,46 +135,37 @@ interface ToolAcc {
 
 export function summarise(records: readonly LogRecord[], filter: MetricsFilter = {}): MetricsSummary {
   const summariser = createSummariser(filter);
-  for (const record of records) summariser.add(record);
+  summariser.add(columnsOf(records));
   return summariser.finish();
 }
 
 export interface Summariser {
-  /** Folds one record in (records outside the filter are ignored); the record is not kept. */
-  add(record: LogRecord): void;
+  /** Folds one file's columns in (runs outside the filter are left out). */
+  add(columns: RunColumns): void;
   finish(): MetricsSummary;
 }
 
-/** The summary built record by record, so a large log can be read without keeping its records. */
 export function createSummariser(filter: MetricsFilter = {}): Summariser {
   const skills = new Map<string, SkillAcc>();
   const tools = new Map<string, ToolAcc>();
-  // One entry per run, in columns: what the totals and the timeline need.
-  const all: number[] = [];
-  const times: number[] = [];
-  const failedAt: boolean[] = [];
-  const tokensInAt: number[] = [];
-  const tokensOutAt: number[] = [];
+  // The files added, and which of their skill labels pass the filter: the timeline reads them again in finish().
+  const files: { columns: RunColumns; pass: Uint8Array }[] = [];
+  let runs = 0;
   let ok = 0;
   let toolCalls = 0;
   let tokensIn = 0;
   let tokensOut = 0;
   const pii: Record<string, number> = {};
-  let from: string | undefined;
-  let to: string | undefined;
-  const add = (record: LogRecord): void => {
-    if (record.kind === "search") return;
-    const run = record;
-    const time = Date.parse(run.time);
-    if (filter.since !== undefined && time < filter.since) return;
-    const label = skillLabel(run);
-    if (filter.skill !== undefined && label !== filter.skill) return;
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  const skillAcc = (label: string): SkillAcc => {
     let acc = skills.get(label);
     if (!acc) {
       acc = {
         skill: label,
         languages: new Set(),
         versions: new Set(),
+        runs: 0,
         ok: 0,
         durations: [],
         cold: [],
@@ -182,93 +175,146 @@ export function createSummariser(filter: MetricsFilter = {}): Summariser {
         tokensOut: 0,
         pii: {},
         kinds: {},
-        lastRun: run.time,
+        lastRun: Number.NEGATIVE_INFINITY,
       };
       skills.set(label, acc);
     }
-    acc.languages.add(run.language);
-    if (run.version) acc.versions.add(run.version);
-    const succeeded = run.outcome === "ok";
-    if (succeeded) {
-      acc.ok += 1;
-      ok += 1;
+    return acc;
+  };
+  const toolAcc = (name: string): ToolAcc => {
+    let acc = tools.get(name);
+    if (!acc) {
+      acc = { tool: name, calls: 0, failed: 0, perCall: [], bytesIn: 0, bytesOut: 0, skills: new Set() };
+      tools.set(name, acc);
     }
-    acc.durations.push(run.duration_ms);
-    (run.start === "warm" ? acc.warm : acc.cold).push(run.duration_ms + (run.startup_ms ?? 0));
-    acc.toolCalls += run.tool_calls;
-    acc.tokensIn += run.tokens_in;
-    acc.tokensOut += run.tokens_out;
-    acc.kinds[run.kind] = (acc.kinds[run.kind] ?? 0) + 1;
-    if (run.time > acc.lastRun) acc.lastRun = run.time;
-    if (run.pii) {
-      for (const type in run.pii) {
-        const n = run.pii[type] ?? 0;
+    return acc;
+  };
+  const add = (c: RunColumns): void => {
+    const { strings, time: timeAt, label: labelAt, flags: flagsAt, duration: durationAt, startup: startupAt } = c;
+    const { toolStart, toolName, toolCallCount, toolMs, piiStart } = c;
+    const width = strings.length;
+    // Per name of this file: its accumulator, looked up once; pairs of names (skill and language, skill and kind,
+    // tool and skill) as numbers, so that a run costs no string hashing.
+    const bySkill: (SkillAcc | null | undefined)[] = [];
+    const byTool: (ToolAcc | undefined)[] = [];
+    const pairs = new Set<number>();
+    const kinds = new Map<number, number>();
+    const pair = (a: number, b: number, kind: number): boolean => {
+      const key = (a * width + b) * 3 + kind;
+      if (pairs.has(key)) return false;
+      pairs.add(key);
+      return true;
+    };
+    for (let i = 0; i < c.count; i++) {
+      const time = timeAt[i] as number;
+      if (filter.since !== undefined && time < filter.since) continue;
+      const labelId = labelAt[i] as number;
+      let acc = bySkill[labelId];
+      if (acc === undefined) {
+        const label = strings[labelId] as string;
+        acc = filter.skill === undefined || label === filter.skill ? skillAcc(label) : null;
+        bySkill[labelId] = acc;
+      }
+      if (acc === null) continue;
+      const flags = flagsAt[i] as number;
+      const started = (flags & NOT_STARTED) === 0;
+      const succeeded = (flags & OK) !== 0;
+      const duration = durationAt[i] as number;
+      runs += 1;
+      acc.runs += 1;
+      const language = c.language[i] as number;
+      if (pair(labelId, language, 0)) acc.languages.add(strings[language] as string);
+      const version = c.version[i] as number;
+      if (version !== NONE && pair(labelId, version, 1)) acc.versions.add(strings[version] as string);
+      const kindKey = labelId * width + (c.kind[i] as number);
+      kinds.set(kindKey, (kinds.get(kindKey) ?? 0) + 1);
+      if (succeeded) {
+        acc.ok += 1;
+        ok += 1;
+      }
+      if (started) {
+        acc.durations.push(duration);
+        ((flags & WARM) !== 0 ? acc.warm : acc.cold).push(duration + (startupAt[i] as number));
+      }
+      const calls = c.toolCalls[i] as number;
+      const tin = c.tokensIn[i] as number;
+      const tout = c.tokensOut[i] as number;
+      acc.toolCalls += calls;
+      acc.tokensIn += tin;
+      acc.tokensOut += tout;
+      if (time > acc.lastRun) acc.lastRun = time;
+      for (let j = piiStart[i] as number; j < (piiStart[i + 1] as number); j++) {
+        const type = strings[c.piiType[j] as number] as string;
+        const n = c.piiCount[j] as number;
         acc.pii[type] = (acc.pii[type] ?? 0) + n;
         pii[type] = (pii[type] ?? 0) + n;
       }
-    }
-    all.push(run.duration_ms);
-    times.push(time);
-    failedAt.push(!succeeded);
-    tokensInAt.push(run.tokens_in);
-    tokensOutAt.push(run.tokens_out);
-    toolCalls += run.tool_calls;
-    tokensIn += run.tokens_in;
-    tokensOut += run.tokens_out;
-    if (from === undefined || run.time < from) from = run.time;
-    if (to === undefined || run.time > to) to = run.time;
-    for (const call of run.tools) {
-      const name = call["gen_ai.tool.name"];
-      let tool = tools.get(name);
-      if (!tool) {
-        tool = { tool: name, calls: 0, failed: 0, perCall: [], bytesIn: 0, bytesOut: 0, skills: new Set() };
-        tools.set(name, tool);
+      toolCalls += calls;
+      tokensIn += tin;
+      tokensOut += tout;
+      // A run whose time cannot be read (NaN) counts, but has no place on the timeline.
+      if (time < from) from = time;
+      if (time > to) to = time;
+      for (let j = toolStart[i] as number; j < (toolStart[i + 1] as number); j++) {
+        const nameId = toolName[j] as number;
+        let tool = byTool[nameId];
+        if (!tool) {
+          tool = toolAcc(strings[nameId] as string);
+          byTool[nameId] = tool;
+        }
+        const n = toolCallCount[j] as number;
+        tool.calls += n;
+        tool.failed += c.toolFailed[j] as number;
+        if (n > 0) tool.perCall.push((toolMs[j] as number) / n);
+        tool.bytesIn += c.toolBytesIn[j] as number;
+        tool.bytesOut += c.toolBytesOut[j] as number;
+        if (pair(nameId, labelId, 2)) tool.skills.add(acc.skill);
       }
-      tool.calls += call.calls;
-      tool.failed += call.failed;
-      if (call.calls > 0) tool.perCall.push(call.ms / call.calls);
-      tool.bytesIn += call.bytes_in;
-      tool.bytesOut += call.bytes_out;
-      tool.skills.add(label);
     }
+    for (const [key, n] of kinds) {
+      const acc = bySkill[Math.floor(key / width)] as SkillAcc;
+      const kind = strings[key % width] as string;
+      acc.kinds[kind] = (acc.kinds[kind] ?? 0) + n;
+    }
+    const pass = new Uint8Array(width);
+    bySkill.forEach((acc, id) => {
+      if (acc) pass[id] = 1;
+    });
+    files.push({ columns: c, pass });
   };
-  const finish = (): MetricsSummary => {
-    const runs = all.length;
-    return {
-      window: {
-        ...(filter.since !== undefined ? { since: new Date(filter.since).toISOString() } : {}),
-        ...(from ? { from } : {}),
-        ...(to ? { to } : {}),
-        records: runs,
-      },
-      totals: {
-        runs,
-        ok,
-        failed: runs - ok,
-        successRate: rate(ok, runs),
-        durationMs: percentiles(all),
-        toolCalls,
-        tokens: tokenMetrics(tokensIn, tokensOut),
-        pii: sortedCounts(pii),
-      },
-      skills: [...skills.values()].map(finishSkill).sort((a, b) => b.runs - a.runs || a.skill.localeCompare(b.skill)),
-      tools: [...tools.values()].map(finishTool).sort((a, b) => b.calls - a.calls || a.tool.localeCompare(b.tool)),
-      timeline: timeline({ times, durations: all, failed: failedAt, tokensIn: tokensInAt, tokensOut: tokensOutAt }),
-    };
-  };
+  const finish = (): MetricsSummary => ({
+    window: {
+      ...(filter.since !== undefined ? { since: new Date(filter.since).toISOString() } : {}),
+      ...(from <= to ? { from: new Date(from).toISOString(), to: new Date(to).toISOString() } : {}),
+      records: runs,
+    },
+    totals: {
+      runs,
+      ok,
+      failed: runs - ok,
+      successRate: rate(ok, runs),
+      // Every run's duration is in its skill's list: together they are all of them.
+      durationMs: percentilesInPlace(concat([...skills.values()].map((acc) => acc.durations))),
+      toolCalls,
+      tokens: tokenMetrics(tokensIn, tokensOut),
+      pii: sortedCounts(pii),
+    },
+    skills: [...skills.values()].map(finishSkill).sort((a, b) => b.runs - a.runs || a.skill.localeCompare(b.skill)),
+    tools: [...tools.values()].map(finishTool).sort((a, b) => b.calls - a.calls || a.tool.localeCompare(b.tool)),
+    timeline: from <= to ? timeline(files, filter.since, from, to) : [],
+  });
   return { add, finish };
 }
 
 function finishSkill(acc: SkillAcc): SkillMetrics {
-  const runs = acc.durations.length;
   return {
     skill: acc.skill,
     languages: [...acc.languages].sort(),
     versions: [...acc.versions].sort(),
-    runs,
+    runs: acc.runs,
     ok: acc.ok,
-    failed: runs - acc.ok,
-    successRate: rate(acc.ok, runs),
+    failed: acc.runs - acc.ok,
+    successRate: rate(acc.ok, acc.runs),
     durationMs: percentiles(acc.durations),
     cold: { runs: acc.cold.length, durationMs: percentiles(acc.cold) },
     warm: { runs: acc.warm.length, durationMs: percentiles(acc.warm) },
@@ -276,7 +322,7 @@ function finishSkill(acc: SkillAcc): SkillMetrics {
     tokens: tokenMetrics(acc.tokensIn, acc.tokensOut),
     pii: sortedCounts(acc.pii),
     kinds: acc.kinds,
-    lastRun: acc.lastRun,
+    lastRun: Number.isFinite(acc.lastRun) ? new Date(acc.lastRun).toISOString() : "",
   };
 }
 
@@ -308,49 +354,79 @@ function sortedCounts(counts: Record<string, number>): Record<string, number> {
 
 const BUCKET_SIZES = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
 
-interface RunColumns {
-  times: number[];
-  durations: number[];
-  failed: boolean[];
-  tokensIn: number[];
-  tokensOut: number[];
+function concat(lists: number[][]): Float64Array {
+  const out = new Float64Array(lists.reduce((n, list) => n + list.length, 0));
+  let at = 0;
+  for (const list of lists) {
+    out.set(list, at);
+    at += list.length;
+  }
+  return out;
 }
 
-/** Runs in time buckets: the smallest of a few round sizes that gives at most 60 buckets over the window. */
-function timeline(columns: RunColumns): TimelineBucket[] {
-  const { times } = columns;
-  if (times.length === 0) return [];
-  let start = Number.POSITIVE_INFINITY;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const time of times) {
-    if (time < start) start = time;
-    if (time > end) end = time;
-  }
-  const span = end - start;
+interface Bucket {
+  runs: number;
+  failed: number;
+  started: number;
+  in: number;
+  out: number;
+  durations?: Float64Array;
+}
+
+/**
+ * Runs in time buckets over [from, to]: the smallest of a few round sizes that gives at most 60 buckets. Read from the
+ * files' columns in two passes (count, then fill), so no run leaves an object or an array entry behind.
+ */
+function timeline(
+  files: { columns: RunColumns; pass: Uint8Array }[],
+  since: number | undefined,
+  from: number,
+  to: number,
+): TimelineBucket[] {
+  const span = to - from;
   const size = BUCKET_SIZES.find((s) => span / s < 60) ?? Math.ceil(span / 60);
-  const first = Math.floor(start / size) * size;
-  const buckets = new Map<number, { runs: number; failed: number; durations: number[]; in: number; out: number }>();
-  for (let i = 0; i < times.length; i++) {
-    const key = Math.floor(((times[i] as number) - first) / size);
-    let bucket = buckets.get(key);
-    if (!bucket) {
-      bucket = { runs: 0, failed: 0, durations: [], in: 0, out: 0 };
-      buckets.set(key, bucket);
+  const first = Math.floor(from / size) * size;
+  const buckets: Bucket[] = Array.from({ length: Math.floor((to - first) / size) + 1 }, () => ({
+    runs: 0,
+    failed: 0,
+    started: 0,
+    in: 0,
+    out: 0,
+  }));
+  const each = (visit: (key: number, c: RunColumns, i: number, flags: number) => void) => {
+    for (const { columns: c, pass } of files) {
+      for (let i = 0; i < c.count; i++) {
+        const time = c.time[i] as number;
+        if (Number.isNaN(time) || (since !== undefined && time < since) || !pass[c.label[i] as number]) continue;
+        visit(Math.floor((time - first) / size), c, i, c.flags[i] as number);
+      }
     }
+  };
+  each((key, c, i, flags) => {
+    const bucket = buckets[key] as Bucket;
     bucket.runs += 1;
-    if (columns.failed[i]) bucket.failed += 1;
-    bucket.durations.push(columns.durations[i] as number);
-    bucket.in += columns.tokensIn[i] as number;
-    bucket.out += columns.tokensOut[i] as number;
-  }
-  return [...buckets.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([key, bucket]) => ({
+    if ((flags & OK) === 0) bucket.failed += 1;
+    if ((flags & NOT_STARTED) === 0) bucket.started += 1;
+    bucket.in += c.tokensIn[i] as number;
+    bucket.out += c.tokensOut[i] as number;
+  });
+  const filled = new Uint32Array(buckets.length);
+  for (const bucket of buckets) bucket.durations = new Float64Array(bucket.started);
+  each((key, c, i, flags) => {
+    if ((flags & NOT_STARTED) !== 0) return;
+    (buckets[key] as Bucket).durations![(filled[key] as number)++] = c.duration[i] as number;
+  });
+  const out: TimelineBucket[] = [];
+  buckets.forEach((bucket, key) => {
+    if (bucket.runs === 0) return;
+    out.push({
       start: new Date(first + key * size).toISOString(),
       runs: bucket.runs,
       failed: bucket.failed,
-      durationMs: percentiles(bucket.durations),
+      durationMs: percentilesInPlace(bucket.durations as Float64Array),
       tokensIn: bucket.in,
       tokensOut: bucket.out,
-    }));
+    });
+  });
+  return out;
 }

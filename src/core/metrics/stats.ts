@@ -6,12 +6,62 @@ export interface Percentiles {
   p99: number;
 }
 
-/** Nearest-rank percentiles of values (sorted here); zeros for no values. */
-export function percentiles(values: number[]): Percentiles {
-  if (values.length === 0) return { p50: 0, p95: 0, p99: 0 };
-  const sorted = Float64Array.from(values).sort();
-  const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0);
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+const RANKS = [0.5, 0.95, 0.99] as const;
+
+/**
+ * Nearest-rank percentiles of values; zeros for no values. Each rank is selected, not sorted for (quickselect: linear
+ * on average, where a sort of the 100,000 durations of a large log costs several times more).
+ */
+export function percentiles(values: ArrayLike<number>): Percentiles {
+  return percentilesInPlace(Float64Array.from(values));
+}
+
+/** percentiles() of values the caller gives up: their order is changed. */
+export function percentilesInPlace(a: Float64Array): Percentiles {
+  const n = a.length;
+  if (n === 0) return { p50: 0, p95: 0, p99: 0 };
+  const found: number[] = [];
+  let from = 0;
+  for (const q of RANKS) {
+    const k = Math.min(n - 1, Math.ceil(q * n) - 1);
+    // The ranks rise: what lies above the last one found holds the next.
+    selectKth(a, from, n - 1, k);
+    found.push(round(a[k] as number));
+    from = k;
+  }
+  return { p50: found[0] as number, p95: found[1] as number, p99: found[2] as number };
+}
+
+/**
+ * Puts the k-th smallest of a[left..right] at a[k], smaller or equal ones before it and greater or equal ones after
+ * (Hoare's partition, which splits runs of equal values evenly: durations repeat a lot).
+ */
+export function selectKth(a: Float64Array, left: number, right: number, k: number): void {
+  let lo = left;
+  let hi = right;
+  while (hi > lo) {
+    const x = a[lo] as number;
+    const y = a[(lo + hi) >>> 1] as number;
+    const z = a[hi] as number;
+    // The median of the first, middle and last value.
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i] = a[j] as number;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }
 
 export function round(value: number, digits = 2): number {

@@ -11,6 +11,26 @@ describe("percentiles", () => {
     expect(percentiles([7])).toEqual({ p50: 7, p95: 7, p99: 7 });
     expect(percentiles([])).toEqual({ p50: 0, p95: 0, p99: 0 });
   });
+
+  it("selects what a sort would give, on runs of equal values and on random ones", () => {
+    const sorted = (values: number[]) => {
+      const s = Float64Array.from(values).sort();
+      const at = (q: number) => Math.round(s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]! * 100) / 100;
+      return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+    };
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let t = 0; t < 400; t++) {
+      const n = 1 + Math.floor(random() * (t % 20 === 0 ? 5000 : 60));
+      const values = Array.from({ length: n }, (_, i) =>
+        t % 3 === 0 ? Math.floor(random() * 4) : t % 3 === 1 ? Math.round(random() * 100_000) / 100 : n - i,
+      );
+      expect(percentiles(values)).toEqual(sorted(values));
+    }
+  });
 });
 
 describe("wilson", () => {
@@ -133,6 +153,22 @@ describe("summarise", () => {
       expect.objectContaining({ tool: "fs/list", calls: 1, failed: 0, successRate: 1 }),
     ]);
     expect(summary.timeline.reduce((n, b) => n + b.runs, 0)).toBe(3);
+  });
+
+  it("counts a run refused before it started as failed, without a duration", () => {
+    const refused = record({
+      isolation: "none",
+      outcome: "error",
+      "error.type": "SANDBOX_UNAVAILABLE",
+      duration_ms: 0,
+      startup_ms: 3,
+    });
+    const summary = summarise([...records, refused]);
+    expect(summary.totals).toMatchObject({ runs: 4, ok: 2, failed: 2, durationMs: { p50: 20, p95: 30, p99: 30 } });
+    const a = summary.skills.find((s) => s.skill === "a")!;
+    expect(a).toMatchObject({ runs: 3, failed: 2, cold: { runs: 1 }, warm: { runs: 1 } });
+    expect(summary.timeline.reduce((n, b) => n + b.runs, 0)).toBe(4);
+    expect(summary.timeline.reduce((n, b) => n + b.failed, 0)).toBe(2);
   });
 
   it("filters by time and skill", () => {
