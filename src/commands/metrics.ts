@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { createSummariser, type MetricsSummary } from "../core/metrics/aggregate.js";
-import { labelsOf } from "../core/metrics/columns.js";
+import { countRuns, labelsOf } from "../core/metrics/columns.js";
 import { SkillsError } from "../errors.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
 import { loadProjectConfig } from "../store/config.js";
@@ -30,7 +30,8 @@ export interface MetricsResult {
   ok: true;
   format: MetricsFormat;
   log: { path: string; files: string[]; records: number; skipped: number };
-  summary: MetricsSummary;
+  /** Per skill and per tool (formats table and json, and for --html; the exposition formats carry the same figures). */
+  summary?: MetricsSummary;
   /** Prometheus or OpenMetrics text (formats prometheus, openmetrics). */
   exposition?: { text: string; contentType: string };
   /** The HTML report written, relative to cwd. */
@@ -44,23 +45,25 @@ export async function metrics(options: MetricsOptions): Promise<MetricsResult> {
   const since = options.since;
   const config = await loadProjectConfig(options.cwd);
   const filter = { ...(since !== undefined ? { since } : {}), ...(options.skill ? { skill: options.skill } : {}) };
-  const summariser = createSummariser(filter);
-  // prom-client is loaded only for these formats.
+  // prom-client is loaded only for these formats, which need no summary (unless for the HTML report).
   const exposition =
     format === "prometheus" || format === "openmetrics"
       ? (await import("../core/metrics/prometheus.js")).createExposition(format)
       : undefined;
+  const summariser = !exposition || options.html !== undefined ? createSummariser(filter) : undefined;
   // Rotated files come from their index (parsed once); the current file is parsed. Columns, not records, are kept.
   const read = await readLogColumns(config.runLog.path);
   const names = new Set<string>();
+  let inWindow = 0;
   for (const columns of read.columns) {
-    summariser.add(columns);
+    summariser?.add(columns);
     exposition?.add(columns, filter);
     for (const label of labelsOf(columns)) names.add(label);
+    if (options.skill && !summariser) inWindow += countRuns(columns, filter);
   }
   const warnings = logWarnings(config, read.skipped, options.cwd);
-  const summary = summariser.finish();
-  if (options.skill && summary.totals.runs === 0) warnings.push(noSuchSkill(options.skill, names));
+  const summary = summariser?.finish();
+  if (options.skill && (summary?.totals.runs ?? inWindow) === 0) warnings.push(noSuchSkill(options.skill, names));
   const result: MetricsResult = {
     ok: true,
     format,
@@ -70,11 +73,11 @@ export async function metrics(options: MetricsOptions): Promise<MetricsResult> {
       records: read.records,
       skipped: read.skipped.count,
     },
-    summary,
+    ...(summary ? { summary } : {}),
     warnings,
   };
   if (exposition) result.exposition = await exposition.render();
-  if (options.html !== undefined) {
+  if (options.html !== undefined && summary) {
     const { renderHtmlReport } = await import("../core/metrics/html/report.js");
     const path = resolve(options.cwd, options.html);
     const filters = [

@@ -123,6 +123,35 @@ describe("skills metrics", () => {
   });
 });
 
+describe("names from a hand-edited log", () => {
+  it("reach the terminal without control characters: escape sequences and bells show as ?", async () => {
+    const hostile = await tempProject({}, "skills-metrics-hostile-");
+    try {
+      await mkdir(join(hostile.dir, ".skills/runs"), { recursive: true });
+      const base = records[1]!;
+      const odd = Array.from({ length: 12 }, (_, i) => ({
+        ...base,
+        id: `r_${i.toString(16).padStart(16, "0")}`,
+        skill: "evil\u001b[2J\u001b]0;pwned\u0007",
+        outcome: "error" as const,
+        "error.type": "PROGRAM_ERROR",
+        error_message: "boom\u001b[31m",
+        tools: [{ ...base.tools[0]!, "gen_ai.tool.name": "srv/t\u009b1m" }],
+      }));
+      await writeFile(hostile.log, toJsonl(odd));
+      for (const args of [["metrics"], ["insights", "--min-runs", "5"]]) {
+        const result = skillsSync(args, { cwd: hostile.dir, env: PROJECT_PATHS });
+        expect(result.code).toBe(0);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them is the point
+        expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+        expect(result.stdout).toContain("evil?[2J?]0;pwned?");
+      }
+    } finally {
+      await hostile.remove();
+    }
+  });
+});
+
 describe("skills insights", () => {
   it("ranks what to fix, with evidence and the command to act on it", async () => {
     // Two near-duplicate skills in the library.

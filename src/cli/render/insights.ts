@@ -1,6 +1,7 @@
 /** Human output of `skills insights`: numbered findings, most important first, each with what to do. */
 import type { InsightsResult } from "../../commands/insights.js";
 import type { CliContext } from "../context.js";
+import { withoutControlCharacters } from "./controlCharacters.js";
 
 const LABELS: Record<string, string> = {
   "failing-skill": "failing skill",
@@ -31,11 +32,11 @@ export function renderInsights(result: InsightsResult, ctx: CliContext): string 
           ? style.yellow("medium")
           : "low";
     lines.push(
-      `${style.bold(`${index + 1}.`)} ${style.bold(clean(insight.title))}`,
+      `${style.bold(`${index + 1}.`)} ${style.bold(withoutControlCharacters(insight.title))}`,
       `   ${style.dim(`${LABELS[insight.kind] ?? insight.kind} · confidence`)} ${confidence}`,
-      `   ${clean(insight.recommendation)}`,
+      `   ${withoutControlCharacters(insight.recommendation)}`,
     );
-    if (insight.command) lines.push(`   ${style.cyan(clean(insight.command))}`);
+    if (insight.command) lines.push(`   ${style.cyan(withoutControlCharacters(insight.command))}`);
     lines.push("");
   });
   lines.push(
@@ -43,11 +44,6 @@ export function renderInsights(result: InsightsResult, ctx: CliContext): string 
       `from ${considered.runs} runs${considered.since ? ` since ${considered.since.slice(0, 16).replace("T", " ")}` : ""} and ${considered.skills} skills; failure rates judged from ${result.thresholds.minRuns} runs`,
     ),
   );
-  for (const warning of result.warnings) lines.push(`${style.yellow("warning")} ${clean(warning)}`);
+  for (const warning of result.warnings) lines.push(`${style.yellow("warning")} ${withoutControlCharacters(warning)}`);
   return lines.join("\n");
-}
-
-function clean(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }

@@ -2,16 +2,19 @@
 import type { MetricsResult } from "../../commands/metrics.js";
 import type { Percentiles } from "../../core/metrics/stats.js";
 import type { CliContext } from "../context.js";
+import { withoutControlCharacters } from "./controlCharacters.js";
 
 export function renderMetrics(result: MetricsResult, ctx: CliContext): string {
   const { style } = ctx;
   const { summary } = result;
+  // Without a summary (the exposition formats) there is only the exposition text to show.
+  if (!summary) return result.exposition?.text.trimEnd() ?? "";
   const lines: string[] = [];
   const { totals } = summary;
   if (totals.runs === 0) {
     lines.push(
       result.log.files.length === 0
-        ? `no run log yet at ${clean(result.log.path)}: run a skill (\`skills run\`, \`skills exec\`, \`skills test\`) and look again`
+        ? `no run log yet at ${withoutControlCharacters(result.log.path)}: run a skill (\`skills run\`, \`skills exec\`, \`skills test\`) and look again`
         : "no runs in this window",
     );
   } else {
@@ -81,18 +84,18 @@ export function renderMetrics(result: MetricsResult, ctx: CliContext): string {
       );
     }
   }
-  if (result.html) lines.push("", `${style.green("wrote")} ${clean(result.html)}`);
+  if (result.html) lines.push("", `${style.green("wrote")} ${withoutControlCharacters(result.html)}`);
   lines.push(
     style.dim(
-      `run log: ${clean(result.log.path)} (${result.log.files.length} file${result.log.files.length === 1 ? "" : "s"}, ${result.log.records} records)`,
+      `run log: ${withoutControlCharacters(result.log.path)} (${result.log.files.length} file${result.log.files.length === 1 ? "" : "s"}, ${result.log.records} records)`,
     ),
   );
-  for (const warning of result.warnings) lines.push(`${style.yellow("warning")} ${clean(warning)}`);
+  for (const warning of result.warnings) lines.push(`${style.yellow("warning")} ${withoutControlCharacters(warning)}`);
   return lines.join("\n");
 }
 
 function table(header: string[], rows: string[][], bold: (text: string) => string): string[] {
-  const cleanRows = rows.map((row) => row.map(clean));
+  const cleanRows = rows.map((row) => row.map(withoutControlCharacters));
   const widths = header.map((h, i) => Math.max(h.length, ...cleanRows.map((r) => (r[i] ?? "").length)));
   const format = (cells: string[]) =>
     cells
@@ -100,12 +103,6 @@ function table(header: string[], rows: string[][], bold: (text: string) => strin
       .join("  ")
       .trimEnd();
   return [bold(format(header)), ...cleanRows.map(format)];
-}
-
-/** Names in the log come from manifests and servers: no terminal control characters reach the screen. */
-function clean(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
 
 function pcts(p: Percentiles): string[] {

@@ -1,17 +1,19 @@
 /** Human output of `skills new --from-run`: what was made from which run, the validation, and what to do next. */
 import type { NewFromRunResult } from "../../commands/new/fromRun.js";
 import type { CliContext } from "../context.js";
+import { withoutControlCharacters as shown } from "./controlCharacters.js";
 
 export function renderNewFromRun(result: NewFromRunResult, ctx: CliContext): string {
   const { style } = ctx;
   const lines = [
-    `${style.green("created")} ${result.dir} ${style.dim(`(${result.language}, from run ${result.run.id} of ${result.run.time.slice(0, 16).replace("T", " ")})`)}`,
+    `${style.green("created")} ${shown(result.dir)} ${style.dim(`(${shown(result.language)}, from run ${shown(result.run.id)} of ${shown(result.run.time.slice(0, 16).replace("T", " "))})`)}`,
   ];
   for (const file of result.files) lines.push(`  ${file}`);
   if (result.tools.length > 0) {
     lines.push("tools:");
     for (const tool of result.tools) {
-      lines.push(`  ${tool.key}: ${tool.range}${tool.version ? style.dim(` (now ${tool.version})`) : ""}`);
+      const now = tool.version ? style.dim(` (now ${shown(tool.version)})`) : "";
+      lines.push(`  ${shown(tool.key)}: ${shown(tool.range)}${now}`);
     }
   }
   lines.push(
@@ -30,7 +32,7 @@ export function renderNewFromRun(result: NewFromRunResult, ctx: CliContext): str
   }
   for (const warning of result.validation.warnings)
     lines.push(style.yellow(`  warning ${warning.code} ${warning.message}`));
-  for (const warning of result.warnings) lines.push(`${style.yellow("warning")} ${warning}`);
+  for (const warning of result.warnings) lines.push(`${style.yellow("warning")} ${shown(warning)}`);
   lines.push("", "next:");
   for (const step of result.next) lines.push(`  ${style.cyan(step)}`);
   return lines.join("\n");

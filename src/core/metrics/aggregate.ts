@@ -7,7 +7,7 @@
  */
 import type { LogRecord, RunRecord } from "../../contracts/runRecord.js";
 import { columnsOf, NONE, NOT_STARTED, OK, type RunColumns, skillLabel, WARM } from "./columns.js";
-import { type Percentiles, percentiles, percentilesInPlace, round } from "./stats.js";
+import { type Percentiles, percentilesInPlace, round } from "./stats.js";
 
 export { skillLabel };
 
@@ -106,15 +106,33 @@ export function selectRuns(records: readonly LogRecord[], filter: MetricsFilter)
   return out;
 }
 
+/** A list of numbers that grows in place (no array of boxed values for the garbage collector to walk). */
+class Values {
+  private buffer = new Float64Array(64);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.buffer.length) {
+      const grown = new Float64Array(this.buffer.length * 2);
+      grown.set(this.buffer);
+      this.buffer = grown;
+    }
+    this.buffer[this.length++] = value;
+  }
+  /** The values (a view, which percentilesInPlace reorders: read them once). */
+  view(): Float64Array {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
 interface SkillAcc {
   skill: string;
   languages: Set<string>;
   versions: Set<string>;
   runs: number;
   ok: number;
-  durations: number[];
-  cold: number[];
-  warm: number[];
+  durations: Values;
+  cold: Values;
+  warm: Values;
   toolCalls: number;
   tokensIn: number;
   tokensOut: number;
@@ -127,7 +145,7 @@ interface ToolAcc {
   tool: string;
   calls: number;
   failed: number;
-  perCall: number[];
+  perCall: Values;
   bytesIn: number;
   bytesOut: number;
   skills: Set<string>;
@@ -143,6 +161,16 @@ export interface Summariser {
   /** Folds one file's columns in (runs outside the filter are left out). */
   add(columns: RunColumns): void;
   finish(): MetricsSummary;
+}
+
+/** What a file's skill label adds up to: per-run counters by string id, folded into the skill's figures after. */
+interface LabelInFile {
+  acc: SkillAcc;
+  /** Runs per kind, by the kind's string id. */
+  kinds: Float64Array;
+  /** The last language and version seen (runs of a skill rarely change them: a Set is asked only when they do). */
+  language: number;
+  version: number;
 }
 
 export function createSummariser(filter: MetricsFilter = {}): Summariser {
@@ -167,9 +195,9 @@ export function createSummariser(filter: MetricsFilter = {}): Summariser {
         versions: new Set(),
         runs: 0,
         ok: 0,
-        durations: [],
-        cold: [],
-        warm: [],
+        durations: new Values(),
+        cold: new Values(),
+        warm: new Values(),
         toolCalls: 0,
         tokensIn: 0,
         tokensOut: 0,
@@ -184,101 +212,109 @@ export function createSummariser(filter: MetricsFilter = {}): Summariser {
   const toolAcc = (name: string): ToolAcc => {
     let acc = tools.get(name);
     if (!acc) {
-      acc = { tool: name, calls: 0, failed: 0, perCall: [], bytesIn: 0, bytesOut: 0, skills: new Set() };
+      acc = { tool: name, calls: 0, failed: 0, perCall: new Values(), bytesIn: 0, bytesOut: 0, skills: new Set() };
       tools.set(name, acc);
     }
     return acc;
   };
   const add = (c: RunColumns): void => {
     const { strings, time: timeAt, label: labelAt, flags: flagsAt, duration: durationAt, startup: startupAt } = c;
-    const { toolStart, toolName, toolCallCount, toolMs, piiStart } = c;
+    const { toolStart, toolName, toolCallCount, toolFailed, toolMs, toolBytesIn, toolBytesOut, piiStart } = c;
+    const { language: languageAt, version: versionAt, kind: kindAt, toolCalls: callsAt } = c;
+    const { tokensIn: tokensInAt, tokensOut: tokensOutAt } = c;
     const width = strings.length;
-    // Per name of this file: its accumulator, looked up once; pairs of names (skill and language, skill and kind,
-    // tool and skill) as numbers, so that a run costs no string hashing.
-    const bySkill: (SkillAcc | null | undefined)[] = [];
+    // Per string id of this file: the label's accumulator (null: filtered out), looked up by name once; and for
+    // each tool, the labels already added to its skills.
+    const byLabel: (LabelInFile | null | undefined)[] = [];
     const byTool: (ToolAcc | undefined)[] = [];
-    const pairs = new Set<number>();
-    const kinds = new Map<number, number>();
-    const pair = (a: number, b: number, kind: number): boolean => {
-      const key = (a * width + b) * 3 + kind;
-      if (pairs.has(key)) return false;
-      pairs.add(key);
-      return true;
-    };
+    const toolSkills: (Uint8Array | undefined)[] = [];
+    const since = filter.since;
     for (let i = 0; i < c.count; i++) {
       const time = timeAt[i] as number;
-      if (filter.since !== undefined && time < filter.since) continue;
+      if (since !== undefined && time < since) continue;
       const labelId = labelAt[i] as number;
-      let acc = bySkill[labelId];
-      if (acc === undefined) {
+      let at = byLabel[labelId];
+      if (at === undefined) {
         const label = strings[labelId] as string;
-        acc = filter.skill === undefined || label === filter.skill ? skillAcc(label) : null;
-        bySkill[labelId] = acc;
+        at =
+          filter.skill === undefined || label === filter.skill
+            ? { acc: skillAcc(label), kinds: new Float64Array(width), language: -1, version: -1 }
+            : null;
+        byLabel[labelId] = at;
       }
-      if (acc === null) continue;
+      if (at === null) continue;
+      const acc = at.acc;
       const flags = flagsAt[i] as number;
-      const started = (flags & NOT_STARTED) === 0;
-      const succeeded = (flags & OK) !== 0;
-      const duration = durationAt[i] as number;
       runs += 1;
       acc.runs += 1;
-      const language = c.language[i] as number;
-      if (pair(labelId, language, 0)) acc.languages.add(strings[language] as string);
-      const version = c.version[i] as number;
-      if (version !== NONE && pair(labelId, version, 1)) acc.versions.add(strings[version] as string);
-      const kindKey = labelId * width + (c.kind[i] as number);
-      kinds.set(kindKey, (kinds.get(kindKey) ?? 0) + 1);
-      if (succeeded) {
+      const language = languageAt[i] as number;
+      if (language !== at.language) {
+        at.language = language;
+        acc.languages.add(strings[language] as string);
+      }
+      const version = versionAt[i] as number;
+      if (version !== at.version) {
+        at.version = version;
+        if (version !== NONE) acc.versions.add(strings[version] as string);
+      }
+      const kind = kindAt[i] as number;
+      at.kinds[kind] = (at.kinds[kind] as number) + 1;
+      if ((flags & OK) !== 0) {
         acc.ok += 1;
         ok += 1;
       }
-      if (started) {
+      if ((flags & NOT_STARTED) === 0) {
+        const duration = durationAt[i] as number;
         acc.durations.push(duration);
         ((flags & WARM) !== 0 ? acc.warm : acc.cold).push(duration + (startupAt[i] as number));
       }
-      const calls = c.toolCalls[i] as number;
-      const tin = c.tokensIn[i] as number;
-      const tout = c.tokensOut[i] as number;
+      const calls = callsAt[i] as number;
+      const tin = tokensInAt[i] as number;
+      const tout = tokensOutAt[i] as number;
       acc.toolCalls += calls;
       acc.tokensIn += tin;
       acc.tokensOut += tout;
+      toolCalls += calls;
+      tokensIn += tin;
+      tokensOut += tout;
       if (time > acc.lastRun) acc.lastRun = time;
+      // A run whose time cannot be read (NaN) counts, but has no place on the timeline.
+      if (time < from) from = time;
+      if (time > to) to = time;
       for (let j = piiStart[i] as number; j < (piiStart[i + 1] as number); j++) {
         const type = strings[c.piiType[j] as number] as string;
         const n = c.piiCount[j] as number;
         acc.pii[type] = (acc.pii[type] ?? 0) + n;
         pii[type] = (pii[type] ?? 0) + n;
       }
-      toolCalls += calls;
-      tokensIn += tin;
-      tokensOut += tout;
-      // A run whose time cannot be read (NaN) counts, but has no place on the timeline.
-      if (time < from) from = time;
-      if (time > to) to = time;
       for (let j = toolStart[i] as number; j < (toolStart[i + 1] as number); j++) {
         const nameId = toolName[j] as number;
         let tool = byTool[nameId];
         if (!tool) {
           tool = toolAcc(strings[nameId] as string);
           byTool[nameId] = tool;
+          toolSkills[nameId] = new Uint8Array(width);
         }
         const n = toolCallCount[j] as number;
         tool.calls += n;
-        tool.failed += c.toolFailed[j] as number;
+        tool.failed += toolFailed[j] as number;
         if (n > 0) tool.perCall.push((toolMs[j] as number) / n);
-        tool.bytesIn += c.toolBytesIn[j] as number;
-        tool.bytesOut += c.toolBytesOut[j] as number;
-        if (pair(nameId, labelId, 2)) tool.skills.add(acc.skill);
+        tool.bytesIn += toolBytesIn[j] as number;
+        tool.bytesOut += toolBytesOut[j] as number;
+        const seen = toolSkills[nameId] as Uint8Array;
+        if (seen[labelId] === 0) {
+          seen[labelId] = 1;
+          tool.skills.add(acc.skill);
+        }
       }
     }
-    for (const [key, n] of kinds) {
-      const acc = bySkill[Math.floor(key / width)] as SkillAcc;
-      const kind = strings[key % width] as string;
-      acc.kinds[kind] = (acc.kinds[kind] ?? 0) + n;
-    }
     const pass = new Uint8Array(width);
-    bySkill.forEach((acc, id) => {
-      if (acc) pass[id] = 1;
+    byLabel.forEach((at, id) => {
+      if (!at) return;
+      pass[id] = 1;
+      at.kinds.forEach((n, kind) => {
+        if (n > 0) at.acc.kinds[strings[kind] as string] = (at.acc.kinds[strings[kind] as string] ?? 0) + n;
+      });
     });
     files.push({ columns: c, pass });
   };
@@ -294,11 +330,12 @@ export function createSummariser(filter: MetricsFilter = {}): Summariser {
       failed: runs - ok,
       successRate: rate(ok, runs),
       // Every run's duration is in its skill's list: together they are all of them.
-      durationMs: percentilesInPlace(concat([...skills.values()].map((acc) => acc.durations))),
+      durationMs: percentilesInPlace(concat([...skills.values()].map((acc) => acc.durations.view()))),
       toolCalls,
       tokens: tokenMetrics(tokensIn, tokensOut),
       pii: sortedCounts(pii),
     },
+    // Skills after the totals: their lists are reordered when their percentiles are taken.
     skills: [...skills.values()].map(finishSkill).sort((a, b) => b.runs - a.runs || a.skill.localeCompare(b.skill)),
     tools: [...tools.values()].map(finishTool).sort((a, b) => b.calls - a.calls || a.tool.localeCompare(b.tool)),
     timeline: from <= to ? timeline(files, filter.since, from, to) : [],
@@ -315,13 +352,13 @@ function finishSkill(acc: SkillAcc): SkillMetrics {
     ok: acc.ok,
     failed: acc.runs - acc.ok,
     successRate: rate(acc.ok, acc.runs),
-    durationMs: percentiles(acc.durations),
-    cold: { runs: acc.cold.length, durationMs: percentiles(acc.cold) },
-    warm: { runs: acc.warm.length, durationMs: percentiles(acc.warm) },
+    durationMs: percentilesInPlace(acc.durations.view()),
+    cold: { runs: acc.cold.length, durationMs: percentilesInPlace(acc.cold.view()) },
+    warm: { runs: acc.warm.length, durationMs: percentilesInPlace(acc.warm.view()) },
     toolCalls: acc.toolCalls,
     tokens: tokenMetrics(acc.tokensIn, acc.tokensOut),
     pii: sortedCounts(acc.pii),
-    kinds: acc.kinds,
+    kinds: sortedCounts(acc.kinds),
     lastRun: Number.isFinite(acc.lastRun) ? new Date(acc.lastRun).toISOString() : "",
   };
 }
@@ -332,7 +369,7 @@ function finishTool(acc: ToolAcc): ToolMetrics {
     calls: acc.calls,
     failed: acc.failed,
     successRate: rate(acc.calls - acc.failed, acc.calls),
-    callMs: percentiles(acc.perCall),
+    callMs: percentilesInPlace(acc.perCall.view()),
     bytesIn: acc.bytesIn,
     bytesOut: acc.bytesOut,
     skills: [...acc.skills].sort(),
@@ -354,7 +391,7 @@ function sortedCounts(counts: Record<string, number>): Record<string, number> {
 
 const BUCKET_SIZES = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
 
-function concat(lists: number[][]): Float64Array {
+function concat(lists: Float64Array[]): Float64Array {
   const out = new Float64Array(lists.reduce((n, list) => n + list.length, 0));
   let at = 0;
   for (const list of lists) {

@@ -188,3 +188,15 @@ export function labelsOf(columns: RunColumns): string[] {
   for (let id = 0; id < seen.length; id++) if (seen[id]) out.push(columns.strings[id] as string);
   return out;
 }
+
+/** Runs in the filter's window (since, skill). */
+export function countRuns(columns: RunColumns, filter: { since?: number; skill?: string }): number {
+  const { time, label, strings } = columns;
+  let n = 0;
+  for (let i = 0; i < columns.count; i++) {
+    if (filter.since !== undefined && (time[i] as number) < filter.since) continue;
+    if (filter.skill !== undefined && strings[label[i] as number] !== filter.skill) continue;
+    n += 1;
+  }
+  return n;
+}
