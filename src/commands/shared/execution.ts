@@ -146,7 +146,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
     createPiiInterceptor(policyFromManifest(privacy, options.pii, config.pii));
   const runLog = openRunLog(config);
   const client = cleanClientName(options.client ?? "cli");
-  // The single place that sees every run: its record goes to the run log, then to the observer. Never throws.
+  // The single place that sees every run: its record goes to the run log (which never throws), then to the observer.
   const finished = async (record: ExecutionRecord, watched?: ToolCallInterceptor): Promise<RecordOutcome> => {
     const logged = await runLog.record(record, watched);
     options.onRun?.(record);
@@ -190,7 +190,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
         });
       } catch (error) {
         // Refused or broken before the program ran (no bwrap under requireIsolation, no interpreter): logged too.
-        await finished({ ...record, error: errorOf(error) });
+        await finished({ ...record, error: errorOf(error) }, watched);
         throw error;
       }
       return withLogged(result, await finished({ ...record, result }, watched));
