@@ -92,40 +92,37 @@ class AggregatedHistogram extends client.Histogram<string> {
   }
 }
 
-/** Sums per label set. */
-class Sums {
-  private readonly map = new Map<string, { labels: Labels; value: number }>();
+/** One entry per label set, in the order the sets first got a value. */
+class LabelSets<T extends { labels: Labels }> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly make: (labels: Labels) => T) {}
   /** The entry of a label set, to add to directly. */
-  entry(labels: Labels): { labels: Labels; value: number } {
+  entry(labels: Labels): T {
     const key = Object.values(labels).join("\u0000");
     let entry = this.map.get(key);
     if (!entry) {
-      entry = { labels, value: 0 };
+      entry = this.make(labels);
       this.map.set(key, entry);
     }
     return entry;
   }
-  entries() {
-    return this.map.values();
-  }
-}
-
-class Buckets {
-  private readonly map = new Map<string, HistogramData>();
-  /** The histogram of a label set, to observe into with `observe`. */
-  entry(labels: Labels): HistogramData {
-    const key = Object.values(labels).join("\u0000");
-    let entry = this.map.get(key);
-    if (!entry) {
-      entry = { labels, counts: new Array(DURATION_BUCKETS.length + 1).fill(0), sum: 0, count: 0 };
-      this.map.set(key, entry);
-    }
-    return entry;
-  }
-  data(): HistogramData[] {
+  values(): T[] {
     return [...this.map.values()];
   }
 }
+
+/** A counter's sums. */
+const sums = () => new LabelSets((labels) => ({ labels, value: 0 }));
+type Sums = ReturnType<typeof sums>;
+/** A histogram's buckets. */
+const buckets = () =>
+  new LabelSets<HistogramData>((labels) => ({
+    labels,
+    counts: new Array(DURATION_BUCKETS.length + 1).fill(0),
+    sum: 0,
+    count: 0,
+  }));
+type Buckets = ReturnType<typeof buckets>;
 
 /** `times` observations of `value`, as prom-client's observe() makes them (the sum in the same order of additions). */
 function observe(entry: HistogramData, value: number, times = 1): void {
@@ -150,16 +147,16 @@ function cached<T>(make: (key: number) => T): (key: number) => T {
 
 /** The metric families, summed file by file (a large log is read without keeping its records). */
 export function createExposition(format: PrometheusFormat): Exposition {
-  const runs = new Sums();
-  const duration = new Buckets();
-  const startup = new Buckets();
-  const toolCalls = new Sums();
-  const toolDuration = new Buckets();
-  const requestBytes = new Sums();
-  const responseBytes = new Sums();
-  const tokensIn = new Sums();
-  const tokensOut = new Sums();
-  const pii = new Sums();
+  const runs = sums();
+  const duration = buckets();
+  const startup = buckets();
+  const toolCalls = sums();
+  const toolDuration = buckets();
+  const requestBytes = sums();
+  const responseBytes = sums();
+  const tokensIn = sums();
+  const tokensOut = sums();
+  const pii = sums();
 
   const add = (c: RunColumns, filter: MetricsFilter = {}): void => {
     const s = c.strings;
@@ -225,12 +222,12 @@ export function createExposition(format: PrometheusFormat): Exposition {
     const registry = new client.Registry<client.RegistryContentType>();
     if (format === "openmetrics") registry.setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
     const registers = [registry];
-    const counter = (name: string, help: string, labelNames: string[], sums: Sums) => {
+    const counter = (name: string, help: string, labelNames: string[], values: Sums) => {
       const metric = new client.Counter({ name, help, labelNames, registers });
-      for (const { labels, value } of sums.entries()) metric.inc(labels, value);
+      for (const { labels, value } of values.values()) metric.inc(labels, value);
     };
-    const histogram = (name: string, help: string, labelNames: string[], buckets: Buckets) => {
-      new AggregatedHistogram({ name, help, labelNames, buckets: DURATION_BUCKETS, registers }).setData(buckets.data());
+    const histogram = (name: string, help: string, labelNames: string[], data: Buckets) => {
+      new AggregatedHistogram({ name, help, labelNames, buckets: DURATION_BUCKETS, registers }).setData(data.values());
     };
     counter(
       "skills_runs_total",
