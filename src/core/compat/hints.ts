@@ -220,7 +220,7 @@ export function hintFor(change: JudgedChange & { message: string }, ctx: HintCon
         : `${fieldName(change)} no longer accepts ${code(change.rename!.from)}; ${code(change.rename!.to)} is new: pass ${code(change.rename!.to)} instead (${at})`;
     case "request-enum-value-removed":
       return unused
-        ? `${change.message}; the skill never passes it${change.kept ? ` (it passes ${[...new Set(change.kept.map((k) => code(k.value)))].join(", ")})` : ""}`
+        ? `${change.message}; the skill never passes it`
         : `${fieldName(change)} no longer accepts ${code(change.before)}, passed at ${at}${Array.isArray(change.after) ? `; it accepts ${list(change.after)}` : ""}`;
     case "new-required-request-parameter":
     case "request-parameter-became-required": {
@@ -259,10 +259,6 @@ export function hintFor(change: JudgedChange & { message: string }, ctx: HintCon
     case "response-enum-value-added":
       return `${change.message}, a value the skill has not seen; read at ${at}`;
     default:
-      if (change.direction === "request" && unused && change.kept) {
-        const values = [...new Set(change.kept.map((k) => JSON.stringify(k.value)))].join(", ");
-        return `${change.message}; the skill passes ${values} (${where(change.kept.map((k) => k.location))}), which it still accepts`;
-      }
       if (change.direction === "request")
         return unused ? `${change.message}; the skill does not pass it` : `${change.message}; passed at ${at}`;
       if (change.direction === "response")

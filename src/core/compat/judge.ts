@@ -44,8 +44,13 @@ export function judgeChange(change: Change, usage: ToolUsage | undefined, option
   const used =
     options.strict || options.usageUnknown ? true : rule.usage === "review" ? calls.length > 0 : found.length > 0;
   const uses = found.length > 0 || rule.usage !== "review" ? found : calls.map((call) => call.location);
+  // the code shows it is not affected: every call passes the now-required argument, or only literals the new
+  // schema still accepts are passed where it changed
+  const unaffected =
+    !used && calls.length > 0 && (rule.usage === "omitted" || (rule.usage === "sent" && kept.length > 0));
   let severity: CompatStatus;
-  if (rule.effect === "breaking") severity = used ? (rule.mechanical ? "migration-needed" : "incompatible") : "warning";
+  if (rule.effect === "breaking")
+    severity = used ? (rule.mechanical ? "migration-needed" : "incompatible") : unaffected ? "compatible" : "warning";
   else if (rule.effect === "dangerous") severity = rule.usage === "review" || used ? "warning" : "compatible";
   else severity = "compatible";
   return { ...change, severity, used, uses: dedupe(uses), ...(kept.length > 0 ? { kept } : {}) };
