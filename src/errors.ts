@@ -25,10 +25,15 @@ export const ERROR_CODES = {
   TOOL_NOT_FOUND: "input",
   SERVER_NOT_FOUND: "input",
   OUTPUT_EXISTS: "input",
+  SKILL_INVALID: "input",
+  LOCK_INVALID: "input",
   // checks that failed (exit 1)
   VALIDATION_FAILED: "check",
   TESTS_FAILED: "check",
   RUN_FAILED: "check",
+  LOCK_MISSING: "check",
+  LOCK_STALE: "check",
+  COMPAT_FAILED: "check",
   // runtime problems with the outside world (exit 1 when a run/check failed because of them)
   SERVER_START_FAILED: "runtime",
   SERVER_TIMEOUT: "runtime",

@@ -15,6 +15,8 @@ import { registerRepl } from "./register/repl.js";
 import { registerDoctor } from "./register/doctor.js";
 import { registerPii } from "./register/pii.js";
 import { registerSdk } from "./register/sdk.js";
+import { registerLock } from "./register/lock.js";
+import { registerCompat } from "./register/compat.js";
 
 export type RegisterCommand = (cli: CAC, ctx: CliContext, run: RunHandler) => void;
 
@@ -35,4 +37,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerDoctor,
   registerSdk,
   registerPii,
+  registerLock,
+  registerCompat,
 ];

@@ -1,0 +1,142 @@
+/**
+ * The tools of the servers in .mcp.json as they are now, from the catalog (.skills/cache, or the servers when the
+ * cache is stale): what `skills lock` pins and what `skills compat` compares locks with. A server that is not
+ * configured or does not start is reported per server; the others still answer.
+ */
+import type { LockedTool } from "../../contracts/compat.js";
+import type { ToolInfo } from "../../contracts/tools.js";
+import { lockTool } from "../../core/compat/lockfile.js";
+import { closestMatches } from "../../core/validate/suggest.js";
+import { type CatalogServer, loadCatalog } from "../../mcp/catalog.js";
+import { type McpConfig, loadMcpConfig } from "../../mcp/config.js";
+import { createClientPool } from "../../mcp/pool.js";
+
+export interface LiveServer {
+  serverInfo?: { name: string; version: string };
+  protocolVersion?: string;
+  /** Why the server's tools are unknown. */
+  error?: { code: string; message: string; hint?: string };
+  tools: ToolInfo[];
+}
+
+export interface LiveCatalog {
+  servers: Map<string, LiveServer>;
+  configFile?: string;
+  close(): Promise<void>;
+}
+
+export interface OpenLiveOptions {
+  cwd: string;
+  configPath?: string;
+  cacheDir: string;
+  servers: string[];
+  refresh?: boolean;
+  onStatus?: (message: string) => void;
+}
+
+export async function openLiveCatalog(options: OpenLiveOptions): Promise<LiveCatalog> {
+  const servers = new Map<string, LiveServer>();
+  const wanted = [...new Set(options.servers)].sort();
+  if (wanted.length === 0) return { servers, close: async () => {} };
+  const config: McpConfig = await loadMcpConfig({
+    cwd: options.cwd,
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+  });
+  const configured = wanted.filter((name) => config.servers[name]);
+  for (const name of wanted) {
+    if (config.servers[name]) continue;
+    const known = Object.keys(config.servers);
+    const close = closestMatches(name, known);
+    servers.set(name, {
+      tools: [],
+      error: {
+        code: "SERVER_NOT_FOUND",
+        message: `no server "${name}" in ${config.file}`,
+        hint: close.length > 0 ? `did you mean "${close[0]}"?` : `configured servers: ${known.join(", ") || "(none)"}`,
+      },
+    });
+  }
+  if (configured.length === 0) return { servers, configFile: config.file, close: async () => {} };
+  const pool = createClientPool(config, { servers: configured });
+  try {
+    options.onStatus?.(`reading the tools of ${configured.join(", ")}`);
+    const catalog = await loadCatalog({
+      pool,
+      config,
+      cacheDir: options.cacheDir,
+      servers: configured,
+      refresh: options.refresh ?? false,
+    });
+    for (const name of configured) {
+      const info: CatalogServer | undefined = catalog.servers[name];
+      if (!info || info.error) {
+        servers.set(name, {
+          tools: [],
+          error: {
+            code: info?.errorCode ?? "SERVER_START_FAILED",
+            message: `server "${name}" did not start: ${(info?.error ?? "no answer").split("\n")[0]}`,
+            hint: `check the "${name}" entry in ${config.file}; \`skills doctor --servers\` tries every server`,
+          },
+        });
+        continue;
+      }
+      servers.set(name, {
+        ...(info.serverInfo ? { serverInfo: info.serverInfo } : {}),
+        ...(info.protocolVersion ? { protocolVersion: info.protocolVersion } : {}),
+        tools: catalog.tools.filter((tool) => tool.server === name),
+      });
+    }
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  return { servers, configFile: config.file, close: () => pool.close() };
+}
+
+export interface LockProblem {
+  tool: string;
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+/** The lock entries of `keys` from the live catalog, and a problem for each key that cannot be locked. */
+export function lockEntries(
+  keys: string[],
+  live: LiveCatalog,
+): { entries: [string, LockedTool][]; problems: LockProblem[] } {
+  const entries: [string, LockedTool][] = [];
+  const problems: LockProblem[] = [];
+  for (const key of keys) {
+    const slash = key.indexOf("/");
+    const server = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    const found = live.servers.get(server);
+    if (!found || found.error) {
+      problems.push({
+        tool: key,
+        code: found?.error?.code ?? "SERVER_NOT_FOUND",
+        message: found?.error?.message ?? `no server "${server}"`,
+        ...(found?.error?.hint ? { hint: found.error.hint } : {}),
+      });
+      continue;
+    }
+    const tool = found.tools.find((t) => t.name === name);
+    if (!tool) {
+      const names = found.tools.map((t) => t.name);
+      const close = closestMatches(name, names);
+      problems.push({
+        tool: key,
+        code: "TOOL_NOT_FOUND",
+        message: `server "${server}" has no tool "${name}"`,
+        hint:
+          close.length > 0
+            ? `did you mean "${server}/${close[0]}"?`
+            : `tools of ${server}: ${names.slice(0, 12).join(", ")}${names.length > 12 ? ", …" : ""}`,
+      });
+      continue;
+    }
+    entries.push([key, lockTool(tool, found.protocolVersion ?? "unknown")]);
+  }
+  return { entries, problems };
+}
