@@ -28,7 +28,8 @@ export interface CompareInput {
 
 export interface DependencyResult {
   status: CompatStatus;
-  changes: (JudgedChange & { message: string })[];
+  /** Each change with its message, and what to do about it when it matters. */
+  changes: (JudgedChange & { message: string; hint?: string })[];
   hints: string[];
   live: { server: string; version: string } | null;
 }
@@ -107,10 +108,14 @@ export function compareDependency(
   const context: HintContext = { ...options, tool: input.before.tool.name, usage };
   // a version outside the range matters only as a warning when nothing the skill uses changed
   const surfaceChanged = judged.some((c) => c.rule !== "version-out-of-range" && c.severity !== "compatible");
-  const withMessages = judged.map((change) => ({ ...change, message: messageFor(change, context) }));
+  const withMessages = judged.map((change): JudgedChange & { message: string; hint?: string } => {
+    const described = { ...change, message: messageFor(change, context) };
+    return change.severity === "compatible"
+      ? described
+      : { ...described, hint: hintFor(described, context, surfaceChanged) };
+  });
   const hints = withMessages
-    .filter((change) => change.severity !== "compatible")
-    .map((change) => hintFor(change, context, surfaceChanged))
+    .flatMap((change) => (change.hint ? [change.hint] : []))
     .filter((hint, index, all) => all.indexOf(hint) === index);
   const liveServer = input.after?.server ?? input.before.server;
   const liveVersion = input.after?.version ?? input.serverNow?.version;
