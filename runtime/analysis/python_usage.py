@@ -427,7 +427,7 @@ def analyse(file, source):
     analysis.index(tree)
     analysis.collect_imports(tree)
     analysis.collect_calls(tree)
-    result["calls"] = analysis.calls
+    result["calls"] = sorted(analysis.calls, key=lambda call: (call["location"][0], call["location"][1]))
     result["imports"] = analysis.imports
     result["opaqueModules"] = sorted(analysis.opaque)
     return result

@@ -99,13 +99,22 @@ async function pythonCommand(python: string, code: string): Promise<Command> {
   args.push("--uid", "65534", "--gid", "65534", "--ro-bind", "/usr", "/usr");
   for (const link of ["lib", "lib64", "bin", "sbin"])
     if (existsSync(`/${link}`)) args.push("--symlink", `usr/${link}`, `/${link}`);
-  const real = realpathSync(python);
+  // /tmp first: an interpreter installed under /tmp is bound on top of it
+  args.push("--tmpfs", "/tmp");
+  let real: string;
+  try {
+    real = realpathSync(python);
+  } catch {
+    throw new SkillsError("SANDBOX_UNAVAILABLE", `cannot find ${python} for the Python usage analysis`, {
+      hint: "install python3, or name the interpreter with `python` in skills.config.json",
+    });
+  }
   // an interpreter outside /usr (pyenv) needs its prefix
   if (!real.startsWith("/usr/")) {
     const prefix = dirname(dirname(real));
     args.push("--ro-bind", prefix, prefix);
   }
-  args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp", "--setenv", "LANG", "C.UTF-8");
+  args.push("--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp", "--setenv", "LANG", "C.UTF-8");
   args.push("--", python, ...interpreterArgs);
   return { file: bwrap, args, ...(isRoot() ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : {}) };
 }
