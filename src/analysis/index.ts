@@ -7,8 +7,11 @@ import { lstat, readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { SourceAnalysis, SourceDiagnostic } from "../contracts/compat.js";
 import type { SkillLanguage } from "../contracts/skill.js";
+import { type AnalysisCache, analyserVersion, hashKey } from "./cache.js";
 import { analysePython } from "./python.js";
 import { analyseTypeScript } from "./typescript.js";
+
+export { AnalysisCache } from "./cache.js";
 
 export { analysePython } from "./python.js";
 export { analyseTypeScript } from "./typescript.js";
@@ -33,6 +36,8 @@ export interface AnalyseOptions {
   /** Parse every file, also those that never name the SDK (for their syntax errors). Default: only files that
    * mention `servers` are parsed; the others cannot use a tool. */
   syntax?: boolean;
+  /** Answers kept from earlier runs, by the hash of the file (and filled with the new ones). */
+  cache?: AnalysisCache;
 }
 
 /** Folders of a skill that hold no code of the skill. */
@@ -65,10 +70,21 @@ export async function skillSourceFiles(dir: string, language: SkillLanguage): Pr
 }
 
 export async function analyseSkills(skills: SkillToAnalyse[], options: AnalyseOptions = {}): Promise<SkillAnalysis[]> {
+  const results = await analyse(skills, options);
+  // files come back in the order they were found, cached or not
+  for (const result of results) {
+    const order = [...result.sources.keys()];
+    result.analyses.sort((a, b) => order.indexOf(a.file) - order.indexOf(b.file));
+  }
+  return results;
+}
+
+async function analyse(skills: SkillToAnalyse[], options: AnalyseOptions): Promise<SkillAnalysis[]> {
   const results: SkillAnalysis[] = [];
-  const python: { skill: number; file: string; source: string }[] = [];
+  const python: { skill: number; file: string; source: string; key: string }[] = [];
   for (const [index, skill] of skills.entries()) {
     const result: SkillAnalysis = { analyses: [], sources: new Map(), skipped: [] };
+    const typescript: { file: string; source: string; key: string }[] = [];
     results.push(result);
     for (const file of await skillSourceFiles(skill.dir, skill.language)) {
       const path = join(skill.dir, file);
@@ -88,11 +104,21 @@ export async function analyseSkills(skills: SkillToAnalyse[], options: AnalyseOp
         result.analyses.push(empty(file, skill.language));
         continue;
       }
-      if (skill.language === "python") python.push({ skill: index, file, source });
+      const key = hashKey(analyserVersion(skill.language === "python" ? "python" : "typescript"), file, source);
+      const cached = options.cache?.get<SourceAnalysis>(key);
+      if (cached) {
+        result.analyses.push(cached);
+        continue;
+      }
+      if (skill.language === "python") python.push({ skill: index, file, source, key });
+      else typescript.push({ file, source, key });
     }
-    if (skill.language !== "python") {
-      const wanted = [...result.sources].filter(([file]) => !result.analyses.some((a) => a.file === file));
-      result.analyses.push(...analyseTypeScript(wanted.map(([file, source]) => ({ file, source }))));
+    if (typescript.length > 0) {
+      const analysed = analyseTypeScript(typescript.map(({ file, source }) => ({ file, source })));
+      for (const [i, analysis] of analysed.entries()) {
+        options.cache?.set(typescript[i]!.key, analysis);
+        result.analyses.push(analysis);
+      }
     }
   }
   if (python.length > 0) {
@@ -100,7 +126,10 @@ export async function analyseSkills(skills: SkillToAnalyse[], options: AnalyseOp
       python.map(({ file, source }) => ({ file, source })),
       options.python ? { python: options.python } : {},
     );
-    for (const [i, analysis] of analysed.entries()) results[python[i]!.skill]!.analyses.push(analysis);
+    for (const [i, analysis] of analysed.entries()) {
+      options.cache?.set(python[i]!.key, analysis);
+      results[python[i]!.skill]!.analyses.push(analysis);
+    }
   }
   return results;
 }

@@ -15,8 +15,9 @@ import type {
 } from "../contracts/compat.js";
 import type { ToolInfo } from "../contracts/tools.js";
 import { type CompareInput, compareDependency, findChanges } from "../core/compat/compare.js";
-import { type JudgedChange, worst } from "../core/compat/judge.js";
+import { isPrefix, type JudgedChange, worst } from "../core/compat/judge.js";
 import { lockTool, lockedToolInfo, rawEntry } from "../core/compat/lockfile.js";
+import { AnalysisCache } from "../analysis/cache.js";
 import { openGitRef } from "../git/readAtRef.js";
 import { type LiveCatalog, openLiveCatalog } from "./compat/live.js";
 import { loadStates, type SkillState } from "./compat/load.js";
@@ -72,6 +73,7 @@ export async function compat(options: CompatOptions): Promise<CompatResult> {
       .map((state, index) => ({ state, deps: perSkill[index]! }))
       .filter(({ state, deps }) => state.skill && deps.some((d) => d.input && findChanges(d.input).length > 0));
     options.onStatus?.(`analysing ${needUsage.length} skill${needUsage.length === 1 ? "" : "s"}`);
+    const cache = await AnalysisCache.open(config.cacheDir);
     const usages = await analyseUsage(
       needUsage.map(({ state, deps }) => ({
         dir: state.dir,
@@ -82,11 +84,13 @@ export async function compat(options: CompatOptions): Promise<CompatResult> {
         })),
       })),
       config.python,
+      cache,
     );
     const usageByDir = new Map<string, UsageResult>(needUsage.map(({ state }, i) => [state.dir, usages[i]!]));
     const skills = states.map((state, index) =>
-      judgeSkill(state, perSkill[index]!, usageByDir.get(state.dir), options, live !== undefined),
+      judgeSkill(state, perSkill[index]!, usageByDir.get(state.dir), options, live !== undefined, cache),
     );
+    await cache.save();
     const result: CompatResult = { against, strict: options.strict ?? false, skills, summary: summarize(skills) };
     if (options.fix) {
       result.fix = await applyFixes(
@@ -161,7 +165,7 @@ function dependenciesOf(
           `${now?.error?.message ?? `server "${server}" is not available`}${now?.error?.hint ? ` (${now.error.hint})` : ""}`,
         );
       const tool = now.tools.find((t) => t.name === toolName);
-      const after = tool ? lockTool(tool, now.protocolVersion ?? before.protocolVersion) : undefined;
+      const after = tool ? lockedOnce(tool, now.protocolVersion ?? before.protocolVersion) : undefined;
       dep.input = {
         key,
         range,
@@ -193,6 +197,18 @@ function dependenciesOf(
   });
 }
 
+const locked = new WeakMap<ToolInfo, LockedTool>();
+
+/** A catalog tool as a lock entry, hashed once however many skills depend on it. */
+function lockedOnce(tool: ToolInfo, protocolVersion: string): LockedTool {
+  let entry = locked.get(tool);
+  if (!entry || entry.protocolVersion !== protocolVersion) {
+    entry = lockTool(tool, protocolVersion);
+    locked.set(tool, entry);
+  }
+  return entry;
+}
+
 function failed(dep: Dependency, message: string): Dependency {
   dep.report.status = "error";
   dep.report.hints.push(message);
@@ -205,6 +221,7 @@ function judgeSkill(
   usage: UsageResult | undefined,
   options: CompatOptions,
   isLive: boolean,
+  cache: AnalysisCache,
 ): CompatSkillReport {
   const report: CompatSkillReport = {
     name: state.name,
@@ -251,7 +268,7 @@ function judgeSkill(
       dep.report.hints.push(...result.hints);
     }
   }
-  if (usage && language === "typescript" && options.typecheck !== false) addTypeErrors(deps, usage, state);
+  if (usage && language === "typescript" && options.typecheck !== false) addTypeErrors(deps, usage, state, cache);
   for (const dep of deps) {
     dep.report.changes = (dep.judged ?? []).map((change) => toReport(change, state.shown));
     report.dependencies.push(dep.report);
@@ -268,9 +285,16 @@ function judgeSkill(
   return report;
 }
 
-function addTypeErrors(deps: Dependency[], usage: UsageResult, state: SkillState): void {
+function addTypeErrors(deps: Dependency[], usage: UsageResult, state: SkillState, cache: AnalysisCache): void {
   const withInput = deps.filter((d) => d.input);
-  if (!withInput.some((d) => d.judged?.some((c) => c.severity !== "compatible" && c.direction !== "tool"))) return;
+  // the type checker is asked only where the analysis lost sight of a changed part: a result passed on whole (to a
+  // typed helper, say) above a changed field, or arguments built elsewhere
+  const inconclusive = withInput.some((d) =>
+    d.judged?.some(
+      (c) => c.severity !== "compatible" && c.direction !== "tool" && lostSight(usage.usage.tools[d.key], c),
+    ),
+  );
+  if (!inconclusive) return;
   const before = withInput.map((d) => lockedToolInfo(d.key, d.input!.before));
   const after = withInput.flatMap((d) => (d.afterInfo ? [d.afterInfo] : []));
   // a renamed tool's SDK function is generated under its new name
@@ -286,7 +310,7 @@ function addTypeErrors(deps: Dependency[], usage: UsageResult, state: SkillState
   }));
   let found: ReturnType<typeof typeErrors>;
   try {
-    found = typeErrors(usage.analysis.sources, before, after, targets);
+    found = typeErrors(usage.analysis.sources, before, after, targets, cache);
   } catch (error) {
     state.notes.push(`the TypeScript type check could not run: ${(error as Error).message}`);
     return;
@@ -310,6 +334,19 @@ function addTypeErrors(deps: Dependency[], usage: UsageResult, state: SkillState
     dep.report.hints.push(`${message} (against the SDK generated from the new schemas)`);
     dep.report.status = "incompatible";
   }
+}
+
+function lostSight(usage: ToolUsage | undefined, change: JudgedChange): boolean {
+  for (const call of usage?.calls ?? []) {
+    if (change.direction === "request" && call.dynamicArgs) return true;
+    if (
+      change.direction === "response" &&
+      call.reads.some((r) => r.escapes && r.path.length < change.field.length && isPrefix(r.path, change.field))
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function toReport(change: JudgedChange & { message: string; hint?: string }, skillDir: string): CompatChangeReport {

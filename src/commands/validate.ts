@@ -112,10 +112,14 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     delete skill.loaded;
   });
   // the tools the code uses against the ones the manifest declares (one analysis for all skills)
-  const usage = await checkToolUsage(loaded, strict, config.python).catch((error: unknown) => {
-    notes.push(`the tools the code calls were not checked: ${error instanceof Error ? error.message : String(error)}`);
-    return loaded.map(() => []);
-  });
+  const usage = await checkToolUsage(loaded, strict, { python: config.python, cacheDir: config.cacheDir }).catch(
+    (error: unknown) => {
+      notes.push(
+        `the tools the code calls were not checked: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return loaded.map(() => []);
+    },
+  );
   for (const [i, { index }] of loaded.entries()) {
     const skill = skills[index]!;
     for (const problem of usage[i]!) (problem.severity === "error" ? skill.errors : skill.warnings).push(problem);

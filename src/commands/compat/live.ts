@@ -7,9 +7,10 @@ import type { LockedTool } from "../../contracts/compat.js";
 import type { ToolInfo } from "../../contracts/tools.js";
 import { lockTool } from "../../core/compat/lockfile.js";
 import { closestMatches } from "../../core/validate/suggest.js";
-import { type CatalogServer, loadCatalog } from "../../mcp/catalog.js";
+import type { CatalogServer } from "../../mcp/catalog.js";
+import { readCacheEntry } from "../../mcp/catalog/cacheFile.js";
+import { serverCacheKey } from "../../mcp/catalog/cacheKey.js";
 import { type McpConfig, loadMcpConfig } from "../../mcp/config.js";
-import { createClientPool } from "../../mcp/pool.js";
 
 export interface LiveServer {
   serverInfo?: { name: string; version: string };
@@ -57,6 +58,14 @@ export async function openLiveCatalog(options: OpenLiveOptions): Promise<LiveCat
     });
   }
   if (configured.length === 0) return { servers, configFile: config.file, close: async () => {} };
+  if (!options.refresh && (await fromCache(config, options.cacheDir, configured, servers))) {
+    return { servers, configFile: config.file, close: async () => {} };
+  }
+  // Loaded on use: a run served from the cache never pays for the MCP client.
+  const [{ loadCatalog }, { createClientPool }] = await Promise.all([
+    import("../../mcp/catalog.js"),
+    import("../../mcp/pool.js"),
+  ]);
   const pool = createClientPool(config, { servers: configured });
   try {
     options.onStatus?.(`reading the tools of ${configured.join(", ")}`);
@@ -91,6 +100,27 @@ export async function openLiveCatalog(options: OpenLiveOptions): Promise<LiveCat
     throw error;
   }
   return { servers, configFile: config.file, close: () => pool.close() };
+}
+
+/**
+ * Every server from the catalog cache, as loadCatalog would serve it with no server running; false (and nothing
+ * filled in) when one of them is not cached.
+ */
+async function fromCache(
+  config: McpConfig,
+  cacheDir: string,
+  names: string[],
+  servers: Map<string, LiveServer>,
+): Promise<boolean> {
+  const entries = await Promise.all(
+    names.map(async (name) => readCacheEntry(cacheDir, await serverCacheKey(config.servers[name]!), name)),
+  );
+  if (entries.some((entry) => !entry)) return false;
+  for (const [index, name] of names.entries()) {
+    const entry = entries[index]!;
+    servers.set(name, { serverInfo: entry.serverInfo, protocolVersion: entry.protocolVersion, tools: entry.tools });
+  }
+  return true;
 }
 
 export interface LockProblem {

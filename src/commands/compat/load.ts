@@ -8,7 +8,6 @@ import { join } from "node:path";
 import type { ToolsLock } from "../../contracts/compat.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import { LOCK_FILE } from "../../core/compat/lockfile.js";
-import { parseYaml } from "../../core/yaml/index.js";
 import type { GitTree } from "../../git/readAtRef.js";
 import { loadSkill } from "../../store/loadSkill.js";
 import { lockFromText, readLockFile } from "../../store/lockFile.js";
@@ -76,12 +75,12 @@ async function loadState(dir: string, cwd: string, tree: GitTree | undefined, re
   state.declared = Object.entries(loaded.value.manifest.tools ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   state.manifestLines = await manifestLines(
     dir,
-    manifestFile,
     state.declared.map(([key]) => key),
   );
   if (state.declared.length === 0) return state;
   const lockShown = displayPath(join(dir, LOCK_FILE), cwd);
-  const work = await readLockFile(dir, lockShown);
+  // compat compares hashes with the servers' own: a hand edit shows up as a change anyway
+  const work = await readLockFile(dir, lockShown, false);
   if (work.status === "missing") {
     state.error = {
       code: "LOCK_MISSING",
@@ -131,13 +130,19 @@ async function loadState(dir: string, cwd: string, tree: GitTree | undefined, re
   return state;
 }
 
-async function manifestLines(dir: string, file: string, keys: string[]): Promise<Record<string, number>> {
+/** The line of each `tools:` key in manifest.yaml (annotations point there); a plain scan, the YAML was parsed once. */
+async function manifestLines(dir: string, keys: string[]): Promise<Record<string, number>> {
   const lines: Record<string, number> = {};
-  const text = await readFile(join(dir, "manifest.yaml"), "utf8").catch(() => undefined);
-  if (text === undefined) return lines;
-  const parsed = parseYaml(text, { file });
+  const text = await readFile(join(dir, "manifest.yaml"), "utf8").catch(() => "");
+  const rows = text.split(/\r\n|\r|\n/);
   for (const key of keys) {
-    lines[key] = parsed.ok ? parsed.locate(`/tools/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, "key").line : 1;
+    const at = rows.findIndex((row) => {
+      const trimmed = row.trimStart();
+      return [key, `"${key}"`, `'${key}'`].some(
+        (written) => trimmed.startsWith(written) && /^\s*:/.test(trimmed.slice(written.length)),
+      );
+    });
+    lines[key] = at >= 0 ? at + 1 : 1;
   }
   return lines;
 }

@@ -4,7 +4,9 @@
  * the analysis did not explain into `typescript-type-error` changes.
  */
 import { join } from "node:path";
-import { type SkillAnalysis, analyseSkills, typecheckAgainstSdk } from "../../analysis/index.js";
+import { type AnalysisCache, type SkillAnalysis, analyseSkills, typecheckAgainstSdk } from "../../analysis/index.js";
+import { hashKey } from "../../analysis/cache.js";
+import { canonicalJson } from "../../core/testing/fingerprint.js";
 import type { SkillUsage, SourceDiagnostic } from "../../contracts/compat.js";
 import type { ToolInfo } from "../../contracts/tools.js";
 import type { JudgedChange } from "../../core/compat/judge.js";
@@ -21,10 +23,14 @@ export interface UsageResult {
   analysis: SkillAnalysis;
 }
 
-export async function analyseUsage(requests: UsageRequest[], python?: string): Promise<UsageResult[]> {
+export async function analyseUsage(
+  requests: UsageRequest[],
+  python: string | undefined,
+  cache: AnalysisCache,
+): Promise<UsageResult[]> {
   const analyses = await analyseSkills(
     requests.map((r) => ({ dir: r.dir, language: r.language })),
-    python ? { python } : {},
+    { ...(python ? { python } : {}), cache },
   );
   return requests.map((request, index) => {
     const analysis = analyses[index]!;
@@ -47,10 +53,16 @@ export function typeErrors(
   before: ToolInfo[],
   after: ToolInfo[],
   targets: TypecheckTarget[],
+  cache: AnalysisCache,
 ): { key: string; diagnostic: SourceDiagnostic }[] {
   const files = [...sources].filter(([file]) => /\.(m|c)?ts$/.test(file)).map(([file, source]) => ({ file, source }));
   if (files.length === 0) return [];
-  const diagnostics = typecheckAgainstSdk(files, before, after);
+  const key = hashKey("typecheck-1", canonicalJson(files), canonicalJson(before), canonicalJson(after));
+  let diagnostics = cache.get<SourceDiagnostic[]>(key);
+  if (!diagnostics) {
+    diagnostics = typecheckAgainstSdk(files, before, after);
+    cache.set(key, diagnostics);
+  }
   const out: { key: string; diagnostic: SourceDiagnostic }[] = [];
   for (const diagnostic of diagnostics) {
     const line = `${diagnostic.file}:${diagnostic.line}`;

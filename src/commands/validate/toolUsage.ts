@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { analyseSkills } from "../../analysis/index.js";
+import { AnalysisCache, analyseSkills } from "../../analysis/index.js";
 import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import { resolveUsage } from "../../core/compat/usage.js";
@@ -21,12 +21,14 @@ export interface UsageCheckInput {
 export async function checkToolUsage(
   inputs: UsageCheckInput[],
   strict: boolean,
-  python?: string,
+  options: { python?: string; cacheDir?: string } = {},
 ): Promise<Problem[][]> {
+  const cache = await AnalysisCache.open(options.cacheDir);
   const analyses = await analyseSkills(
     inputs.map(({ skill }) => ({ dir: skill.dir, language: skill.manifest.language })),
-    python ? { python } : {},
+    { ...(options.python ? { python: options.python } : {}), cache },
   );
+  await cache.save();
   return Promise.all(
     inputs.map(async ({ skill, shown }, index) => {
       const analysis = analyses[index]!;

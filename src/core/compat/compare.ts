@@ -34,6 +34,22 @@ export interface DependencyResult {
   live: { server: string; version: string } | null;
 }
 
+const ranges = new Map<string, semver.Range | null>();
+
+/** Parsed once per range text: many dependencies share a range. */
+function parsedRange(text: string): semver.Range | null {
+  if (!ranges.has(text)) {
+    let range: semver.Range | null;
+    try {
+      range = new semver.Range(text, { includePrerelease: true });
+    } catch {
+      range = null;
+    }
+    ranges.set(text, range);
+  }
+  return ranges.get(text) ?? null;
+}
+
 export function findChanges(input: CompareInput): Change[] {
   const { before, after } = input;
   const changes: Change[] = [];
@@ -67,7 +83,8 @@ export function findChanges(input: CompareInput): Change[] {
       });
     }
   } else {
-    changes.push(...diffTool(before.tool, after.tool));
+    // the same hash is the same entry: nothing to diff
+    if (after.sha256 !== before.sha256) changes.push(...diffTool(before.tool, after.tool));
     if (after.protocolVersion !== before.protocolVersion) {
       changes.push({
         rule: "protocol-version-changed",
@@ -80,12 +97,8 @@ export function findChanges(input: CompareInput): Change[] {
     }
   }
   const version = after?.version ?? input.serverNow?.version;
-  if (
-    version &&
-    semver.valid(version) &&
-    semver.validRange(input.range) &&
-    !semver.satisfies(version, input.range, { includePrerelease: true })
-  ) {
+  const range = parsedRange(input.range);
+  if (version && range && semver.valid(version) && !range.test(version)) {
     changes.push({
       rule: "version-out-of-range",
       direction: "tool",

@@ -134,8 +134,11 @@ function toSite(call: RawCall, language: SourceAnalysis["language"], info: ToolI
   const { target: _target, ...site } = call;
   if (language !== "python" || call.target.kind !== "sdk") return site;
   // Python wrappers take keyword arguments named after the keys, made safe: map them back
-  const mapping = new Map<string, string>();
-  if (info) for (const param of sdkParams(info).params) mapping.set(param.python, param.key);
+  const properties = info?.inputSchema.properties;
+  const keys = properties && typeof properties === "object" ? Object.keys(properties) : [];
+  // most keyword arguments are the key itself; the generator's naming is asked only for the others
+  const plain = site.args.every((arg) => arg.path[0] === undefined || keys.includes(arg.path[0]));
+  const mapping = info && !plain ? pythonKeys(info) : new Map<string, string>();
   const args: ArgumentUse[] = site.args.map((arg) => {
     const [first, ...rest] = arg.path;
     if (first === undefined) return arg;
@@ -143,6 +146,18 @@ function toSite(call: RawCall, language: SourceAnalysis["language"], info: ToolI
     return { ...arg, path: [key, ...rest] };
   });
   return { ...site, args };
+}
+
+const keysByTool = new WeakMap<ToolInfo, Map<string, string>>();
+
+/** Python keyword argument -> key, once per tool (the generator's own lowering decides the names). */
+function pythonKeys(info: ToolInfo): Map<string, string> {
+  let mapping = keysByTool.get(info);
+  if (!mapping) {
+    mapping = new Map(sdkParams(info).params.map((param) => [param.python, param.key]));
+    keysByTool.set(info, mapping);
+  }
+  return mapping;
 }
 
 /** `from_` -> `from`: a keyword argument suffixed because the key is a Python keyword. */
