@@ -121,11 +121,13 @@ describe("compat: one line per problem, the other skills still checked", () => {
         live: null,
         locked: { version: "1.0.0" },
       });
-      expect(brief.dependencies[0].hints[0]).toMatch(/^server "weather" did not start: .*command not found/);
+      expect(brief.dependencies[0].hints[0]).toMatch(
+        /^server "weather" failed to start \(\/nonexistent\/weather-server .*\): command not found \(check the "weather" entry in /,
+      );
       expect(json.skills.find((s: { name: string }) => s.name === "plain").status).toBe("compatible");
       const lock = await run(["lock", "--check"]);
       expect(lock.code).toBe(1);
-      expect(lock.stdout).toMatch(/SERVER_START_FAILED {2}weather\/get_forecast: server "weather" did not start/);
+      expect(lock.stdout).toMatch(/SERVER_START_FAILED {2}weather\/get_forecast: server "weather" failed to start/);
     } finally {
       await mcp(process.execPath);
     }

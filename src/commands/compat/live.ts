@@ -83,7 +83,8 @@ export async function openLiveCatalog(options: OpenLiveOptions): Promise<LiveCat
           tools: [],
           error: {
             code: info?.errorCode ?? "SERVER_START_FAILED",
-            message: `server "${name}" did not start: ${(info?.error ?? "no answer").split("\n")[0]}`,
+            // the pool's message already names the server, the command and why
+            message: (info?.error ?? `server "${name}" did not answer`).split("\n")[0]!,
             hint: `check the "${name}" entry in ${config.file}; \`skills doctor --servers\` tries every server`,
           },
         });
