@@ -74,6 +74,8 @@ export async function compat(options: CompatOptions): Promise<CompatResult> {
       .filter(({ state, deps }) => state.skill && deps.some((d) => d.input && findChanges(d.input).length > 0));
     options.onStatus?.(`analysing ${needUsage.length} skill${needUsage.length === 1 ? "" : "s"}`);
     const cache = await AnalysisCache.open(config.cacheDir);
+    // without the analysis (no Python, say) nothing is known of the code: every change then counts as used
+    let analysisFailed: string | undefined;
     const usages = await analyseUsage(
       needUsage.map(({ state, deps }) => ({
         dir: state.dir,
@@ -85,10 +87,23 @@ export async function compat(options: CompatOptions): Promise<CompatResult> {
       })),
       config.python,
       cache,
-    );
-    const usageByDir = new Map<string, UsageResult>(needUsage.map(({ state }, i) => [state.dir, usages[i]!]));
+    ).catch((error: unknown) => {
+      analysisFailed = error instanceof Error ? error.message : String(error);
+      return [] as UsageResult[];
+    });
+    const usageByDir = new Map<string, UsageResult>();
+    for (const [i, { state }] of needUsage.entries()) if (usages[i]) usageByDir.set(state.dir, usages[i]!);
+    const unanalysed = new Set(analysisFailed ? needUsage.map(({ state }) => state.dir) : []);
     const skills = states.map((state, index) =>
-      judgeSkill(state, perSkill[index]!, usageByDir.get(state.dir), options, live !== undefined, cache),
+      judgeSkill(
+        state,
+        perSkill[index]!,
+        usageByDir.get(state.dir),
+        options,
+        live !== undefined,
+        cache,
+        unanalysed.has(state.dir) ? analysisFailed : undefined,
+      ),
     );
     await cache.save();
     const result: CompatResult = { against, strict: options.strict ?? false, skills, summary: summarize(skills) };
@@ -222,6 +237,7 @@ function judgeSkill(
   options: CompatOptions,
   isLive: boolean,
   cache: AnalysisCache,
+  analysisFailed?: string,
 ): CompatSkillReport {
   const report: CompatSkillReport = {
     name: state.name,
@@ -250,12 +266,13 @@ function judgeSkill(
         `the code uses servers/${server} in ways the analysis cannot follow: every change of its tools counts as used`,
       );
   }
+  if (analysisFailed) report.notes.push(`the code was not analysed (${analysisFailed}): every change counts as used`);
   for (const dep of deps) {
     if (dep.input) {
       const server = dep.key.slice(0, dep.key.indexOf("/"));
       const usageUnknown = skillUsage
         ? skillUsage.diagnostics.some((d) => d.severity === "error") || skillUsage.opaqueServers.includes(server)
-        : false;
+        : analysisFailed !== undefined;
       const toolUsage: ToolUsage | undefined = skillUsage?.tools[dep.key];
       const result = compareDependency(dep.input, toolUsage, {
         strict: options.strict ?? false,

@@ -200,6 +200,22 @@ describe("compat --against <git ref>", () => {
     });
   });
 
+  it("without a Python to analyse the code, every change counts as used, and the output says why", async () => {
+    await rm(join(project, ".skills/cache/analysis.json"), { force: true });
+    await write("skills.config.json", JSON.stringify({ python: "/nonexistent/python3" }));
+    try {
+      const result = await run(["compat", "skills/forecast-report", "--against", "HEAD"]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(
+        "    note: the code was not analysed (cannot find /nonexistent/python3 for the Python usage analysis): every change counts as used",
+      );
+      // days=3 is within the new maximum, but unanalysed code cannot show it
+      expect(result.stdout).toMatch(/incompatible +request-constraint-tightened +argument `days`/);
+    } finally {
+      await rm(join(project, "skills.config.json"));
+    }
+  });
+
   it("a ref git does not know is a usage error", async () => {
     const result = await run(["compat", "--against", "no-such-branch"]);
     expect(result.code).toBe(2);
