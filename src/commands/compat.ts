@@ -71,7 +71,10 @@ export async function compat(options: CompatOptions): Promise<CompatResult> {
     // only skills with a changed dependency need their code analysed
     const needUsage = states
       .map((state, index) => ({ state, deps: perSkill[index]! }))
-      .filter(({ state, deps }) => state.skill && deps.some((d) => d.input && findChanges(d.input).length > 0));
+      .filter(
+        ({ state, deps }) =>
+          state.skill && deps.some((d) => d.input && findChanges(d.input).some((c) => !NEEDS_NO_CODE.has(c.rule))),
+      );
     options.onStatus?.(`analysing ${needUsage.length} skill${needUsage.length === 1 ? "" : "s"}`);
     const cache = await AnalysisCache.open(config.cacheDir);
     // without the analysis (no Python, say) nothing is known of the code: every change then counts as used
@@ -211,6 +214,9 @@ function dependenciesOf(
     return dep;
   });
 }
+
+/** Changes whose verdict and words do not depend on the code: a skill with only these is not analysed. */
+const NEEDS_NO_CODE = new Set(["version-out-of-range", "protocol-version-changed", "tool-meta-changed"]);
 
 const locked = new WeakMap<ToolInfo, LockedTool>();
 
