@@ -18,13 +18,11 @@ export { buildSearchIndex, searchTools, type SearchHit } from "./core/discovery/
 export { runTests, type TestOptions } from "./commands/test.js";
 export type { TestResult, SkillTestResult, CaseResult, TestSummary } from "./core/testing/results.js";
 export type { TestCase, Expectation, Cassette, CassetteCall, CassetteTool } from "./core/testing/types.js";
-export {
-  parseTestFile,
-  parseCassette,
-  evaluateExpectations,
-  schemaFingerprint,
-  renderJunit,
-} from "./core/testing/index.js";
+export { parseTestFile } from "./core/testing/parseTestFile.js";
+export { parseCassette } from "./core/testing/parseCassette.js";
+export { evaluateExpectations } from "./core/testing/matchers.js";
+export { schemaFingerprint } from "./core/testing/fingerprint.js";
+export { renderJunit } from "./core/testing/junit.js";
 export { createReplayBackend, createRecordingBackend, readCassette, writeCassette } from "./mcp/cassette/index.js";
 export {
   generateSdk,
@@ -41,6 +39,30 @@ export { runSkill, type RunOptions, type RunCommandResult, type CellRun } from "
 export { execCode, type ExecOptions, type ExecResult } from "./commands/exec.js";
 export { openRepl, BlockReader, type ReplOptions, type ReplSession } from "./commands/repl.js";
 export { runDoctor, type DoctorOptions, type DoctorResult } from "./commands/doctor.js";
+export {
+  lockSkills,
+  type LockOptions,
+  type LockResult,
+  type SkillLockResult,
+  type SkillLockStatus,
+} from "./commands/lock.js";
+export {
+  compat,
+  type CompatOptions,
+  type CompatResult,
+  type CompatSkillReport,
+  type CompatDependencyReport,
+  type CompatChangeReport,
+} from "./commands/compat.js";
+export type { ToolsLock, LockedTool, CompatRule, CompatStatus, CheckStatus } from "./contracts/compat.js";
+export {
+  openExecution,
+  type Execution,
+  type ExecutionRecord,
+  type OpenExecutionOptions,
+  type RunKind,
+  type RunObserver,
+} from "./commands/shared/execution.js";
 export { createPiiInterceptor, policyFromManifest, scanPii, type PiiInterceptor } from "./core/pii/index.js";
 export type { PiiPolicy, PiiAudit, PiiFinding, PiiMode, PiiType } from "./core/pii/index.js";
 export { piiScan, type PiiScanOptions, type PiiScanResult, type PiiScanFinding } from "./commands/pii.js";

@@ -1,17 +1,16 @@
 /**
  * Python usage analysis: runtime/analysis/python_usage.py parses every file with `ast` in one interpreter
  * (/usr/bin/python3 -S -I, or the configured one), with the sources on stdin. `ast` never runs the code it reads;
- * still, the interpreter gets no network, no environment and no files: inside bwrap (the sandbox's own profile:
- * new namespaces, read-only /usr, a non-root uid) when this machine has it, else with an empty environment. A
- * time limit ends it either way. Syntax errors come back as diagnostics with positions, never as exceptions.
+ * still, the interpreter gets no network, no environment and no files: the sandbox starts it as a helper
+ * (src/sandbox/helperCommand.ts: its bwrap profile where the machine has it, else nobody with an empty environment).
+ * A time limit ends it either way. Syntax errors come back as diagnostics with positions, never as exceptions.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CallTarget, FieldRead, RawCall, SourceAnalysis, SourceLocation, Span } from "../contracts/compat.js";
 import { SkillsError } from "../errors.js";
-import { detectIsolation, findExecutable, isRoot, SANDBOX_UID } from "../sandbox/isolation.js";
+import { type HelperCommand, helperCommand } from "../sandbox/helperCommand.js";
 import { LineIndex } from "./lineIndex.js";
 
 export interface PythonSource {
@@ -28,6 +27,7 @@ export interface PythonAnalysisOptions {
 
 const SCRIPT = fileURLToPath(new URL("../../runtime/analysis/python_usage.py", import.meta.url));
 const MAX_OUTPUT = 256 * 1024 * 1024;
+const HINT = "install python3, or name the interpreter with `python` in skills.config.json";
 let script: string | undefined;
 
 type Pos = [number, number];
@@ -71,7 +71,10 @@ export async function analysePython(
   if (sources.length === 0) return [];
   script ??= readFileSync(SCRIPT, "utf8");
   const python = options.python ?? "/usr/bin/python3";
-  const command = await pythonCommand(python, script);
+  const command = await helperCommand(python, ["-S", "-I", "-c", script], {
+    purpose: "the Python usage analysis",
+    hint: HINT,
+  });
   const input = JSON.stringify({ files: sources });
   const output = await run(command, input, options.timeoutMs ?? 20_000);
   let parsed: { files: PyFile[] };
@@ -83,46 +86,11 @@ export async function analysePython(
   return parsed.files.map((file, index) => convert(file, sources[index]!.source));
 }
 
-interface Command {
-  file: string;
-  args: string[];
-  uid?: number;
-  gid?: number;
-}
-
-async function pythonCommand(python: string, code: string): Promise<Command> {
-  const interpreterArgs = ["-S", "-I", "-c", code];
-  const isolation = await detectIsolation();
-  const bwrap = findExecutable("bwrap");
-  if (isolation.isolation !== "bwrap" || !bwrap) return { file: python, args: interpreterArgs };
-  const args = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"];
-  args.push("--uid", "65534", "--gid", "65534", "--ro-bind", "/usr", "/usr");
-  for (const link of ["lib", "lib64", "bin", "sbin"])
-    if (existsSync(`/${link}`)) args.push("--symlink", `usr/${link}`, `/${link}`);
-  // /tmp first: an interpreter installed under /tmp is bound on top of it
-  args.push("--tmpfs", "/tmp");
-  let real: string;
-  try {
-    real = realpathSync(python);
-  } catch {
-    throw new SkillsError("SANDBOX_UNAVAILABLE", `cannot find ${python} for the Python usage analysis`, {
-      hint: "install python3, or name the interpreter with `python` in skills.config.json",
-    });
-  }
-  // an interpreter outside /usr (pyenv) needs its prefix
-  if (!real.startsWith("/usr/")) {
-    const prefix = dirname(dirname(real));
-    args.push("--ro-bind", prefix, prefix);
-  }
-  args.push("--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp", "--setenv", "LANG", "C.UTF-8");
-  args.push("--", python, ...interpreterArgs);
-  return { file: bwrap, args, ...(isRoot() ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : {}) };
-}
-
-function run(command: Command, input: string, timeoutMs: number): Promise<string> {
+function run(command: HelperCommand, input: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command.file, command.args, {
-      env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" },
+      env: command.env,
+      cwd: command.cwd,
       stdio: ["pipe", "pipe", "pipe"],
       ...(command.uid !== undefined ? { uid: command.uid, gid: command.gid } : {}),
     });
@@ -152,9 +120,7 @@ function run(command: Command, input: string, timeoutMs: number): Promise<string
         new SkillsError(
           "SANDBOX_UNAVAILABLE",
           `cannot start ${command.file} for the Python usage analysis: ${error.message}`,
-          {
-            hint: "install python3, or name the interpreter with `python` in skills.config.json",
-          },
+          { hint: HINT },
         ),
       );
     });

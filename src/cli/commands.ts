@@ -1,42 +1,259 @@
 /**
- * The list of CLI commands. Each entry registers one command (or a group) on the cac instance; the handler
- * normalises argv into typed options, calls src/commands, and renders the result.
+ * Every command of the CLI, as data. To add one: describe it here (options from options.ts where they are shared)
+ * and write its handler in handlers/<name>.ts; the handler calls src/commands/<name>.ts and a renderer in render/.
  */
-import type { CAC } from "cac";
-import type { CliContext } from "./context.js";
-import { registerTools } from "./register/tools.js";
-import { registerList } from "./register/list.js";
-import { registerNew } from "./register/new.js";
-import { registerValidate } from "./register/validate.js";
-import { registerTest } from "./register/test.js";
-import { registerRun } from "./register/run.js";
-import { registerExec } from "./register/exec.js";
-import { registerRepl } from "./register/repl.js";
-import { registerDoctor } from "./register/doctor.js";
-import { registerPii } from "./register/pii.js";
-import { registerSdk } from "./register/sdk.js";
-import { registerLock } from "./register/lock.js";
-import { registerCompat } from "./register/compat.js";
+import type { CommandSpec } from "./commandSpec.js";
+import { describe, OPTIONS, PII_FOR_SKILLS } from "./options.js";
 
-export type RegisterCommand = (cli: CAC, ctx: CliContext, run: RunHandler) => void;
-
-/** Wraps a handler: applies global options, catches errors, maps them to exit codes. */
-export type RunHandler = <A extends unknown[]>(
-  handler: (...args: A) => Promise<void> | void,
-) => (...args: A) => Promise<void>;
-
-export const COMMANDS: RegisterCommand[] = [
-  registerTools,
-  registerValidate,
-  registerNew,
-  registerList,
-  registerTest,
-  registerRun,
-  registerExec,
-  registerRepl,
-  registerDoctor,
-  registerSdk,
-  registerPii,
-  registerLock,
-  registerCompat,
+export const COMMANDS: CommandSpec[] = [
+  {
+    command: "tools [action] [...args]",
+    description: "Find MCP tools: search <query> | list | show <server/tool>",
+    usage:
+      "tools search <query> [options]\n  $ skills tools list [options]\n  $ skills tools show <server/tool> [options]",
+    options: [
+      { flags: "--detail <level>", description: "name | summary | full (schemas and generated signatures)" },
+      { flags: "--limit <n>", description: "At most this many results (search; default 10)" },
+      {
+        flags: "--server <name>",
+        description: "Only tools of this server (repeatable, or comma-separated)",
+        repeatable: true,
+      },
+      { flags: "--stats", description: "Count the tokens of the answer and of the full catalog (o200k_base)" },
+      OPTIONS.refresh,
+      OPTIONS.config,
+    ],
+    examples: [
+      'skills tools search "read a file" --detail summary',
+      "skills tools list --server memory --detail name",
+      "skills tools show filesystem/read_text_file",
+    ],
+    load: () => import("./handlers/tools.js"),
+  },
+  {
+    command: "validate [...paths]",
+    description: "Check skills (a skill folder, a folder of skills, or the configured roots)",
+    options: [
+      {
+        flags: "--strict",
+        description:
+          "Treat everything the Agent Skills spec forbids as an error (default: tolerated problems are warnings)",
+      },
+    ],
+    examples: ["skills validate", "skills validate skills/find-large-files --strict"],
+    load: () => import("./handlers/validate.js"),
+  },
+  {
+    command: "new <name>",
+    description: "Create a skill folder (SKILL.md, manifest.yaml, entry, tests/basic.yaml) from a template",
+    options: [
+      describe(OPTIONS.lang, "python or typescript (default: python)"),
+      {
+        flags: "--description <text>",
+        description: "What the skill does and when to use it (no < or >, at most 1024 chars)",
+        repeatable: true,
+      },
+      describe(OPTIONS.tools, "Tool dependencies as server/tool[@range], comma-separated (default range *)"),
+      {
+        flags: "--dir <folder>",
+        description: "Parent folder (default: the first configured root, skills/)",
+        repeatable: true,
+      },
+    ],
+    examples: ["skills new find-large-files --lang python --tools filesystem/list_directory_with_sizes"],
+    load: () => import("./handlers/new.js"),
+  },
+  {
+    command: "list",
+    description: "List skills under the configured roots: name, version, language, tools, validity, description",
+    options: [{ flags: "--strict", description: "Judge validity with --strict rules" }],
+    load: () => import("./handlers/list.js"),
+  },
+  {
+    command: "test [...skills]",
+    description: "Run skills' test cases: replay cassettes (default), --live, or --record new ones",
+    options: [
+      { flags: "--record", description: "Run against the live servers in .mcp.json and rewrite the cassettes" },
+      { flags: "--live", description: "Run against the live servers without cassettes" },
+      {
+        flags: "--filter <pattern>",
+        description: "Only cases whose skill/case matches: substring, glob (*, ?) or /regex/",
+        repeatable: true,
+      },
+      { flags: "--junit <file>", description: "Also write a JUnit XML report to this file", repeatable: true },
+      { flags: "--concurrency <n>", description: "Cases run at once (default: CPUs, at least 4)" },
+      { flags: "--strict", description: "Fail cases whose cassette was recorded against another tool schema" },
+      OPTIONS.requireIsolation,
+      describe(OPTIONS.config, "Use this .mcp.json instead of the nearest one (--live, --record)"),
+    ],
+    examples: ["skills test skills --junit reports/skills.xml", "skills test skills/find-todos --record"],
+    load: () => import("./handlers/test.js"),
+  },
+  {
+    command: "run <skill>",
+    description: "Run a skill (folder or name) in the sandbox against its MCP tools",
+    options: [
+      OPTIONS.input,
+      describe(OPTIONS.timeout, "Wall-clock limit in milliseconds (overrides limits.timeout_ms)"),
+      OPTIONS.requireIsolation,
+      {
+        flags: "--cells",
+        description: "Run the entry cell by cell (# %% / // %%) in one session, printing each cell",
+      },
+      OPTIONS.config,
+      PII_FOR_SKILLS,
+    ],
+    examples: ['skills run summarize-directory --input \'{"path": "src"}\''],
+    load: () => import("./handlers/run.js"),
+  },
+  {
+    command: "exec [file]",
+    description: "Run a program (--code, --file/file, or - for stdin) in the sandbox with the tools you allow",
+    options: [
+      OPTIONS.lang,
+      { flags: "--code <source>", description: "The program text", repeatable: true },
+      { flags: "--file <path>", description: "Read the program from a file (- reads stdin)", repeatable: true },
+      OPTIONS.tools,
+      OPTIONS.allTools,
+      describe(OPTIONS.input, "Input for run(input): JSON text or @file"),
+      OPTIONS.timeout,
+      OPTIONS.requireIsolation,
+      OPTIONS.config,
+      OPTIONS.pii,
+    ],
+    examples: [
+      `skills exec --lang python --tools everything/get-sum --code 'from servers.everything import get_sum
+result = get_sum(a=1, b=2)'`,
+    ],
+    load: () => import("./handlers/exec.js"),
+  },
+  {
+    command: "repl",
+    description: "Interactive session: code blocks run in one live sandboxed worker that keeps its variables",
+    options: [
+      describe(OPTIONS.lang, "python | typescript | javascript (default python)"),
+      describe(OPTIONS.tools, "Tools the code may call: server/tool,server/tool"),
+      describe(OPTIONS.allTools, "Allow every tool of every server in .mcp.json"),
+      describe(OPTIONS.timeout, "Wall-clock limit per block in milliseconds"),
+      OPTIONS.requireIsolation,
+      OPTIONS.config,
+      OPTIONS.pii,
+    ],
+    examples: ["printf 'x = 21\\n\\nresult = x * 2\\n' | skills repl --lang python"],
+    load: () => import("./handlers/repl.js"),
+  },
+  {
+    command: "doctor",
+    description: "Check the sandbox isolation, interpreters and (with --servers) the MCP servers",
+    options: [
+      { flags: "--servers", description: "Start every server in .mcp.json and list its tools" },
+      OPTIONS.config,
+    ],
+    load: () => import("./handlers/doctor.js"),
+  },
+  {
+    command: "sdk",
+    description: "Generate typed TypeScript/Python wrappers for the MCP tools (writes <out>/servers/)",
+    options: [
+      { flags: "--lang <lang>", description: "ts | python | both (default both)" },
+      { flags: "--out <dir>", description: "Folder that receives servers/ (default: the current folder)" },
+      { flags: "--servers <names>", description: "Only these servers (comma-separated or repeated)", repeatable: true },
+      OPTIONS.config,
+      OPTIONS.refresh,
+      {
+        flags: "--check",
+        description: "Write nothing; exit 1 when the tree on disk differs from a fresh one (for CI)",
+      },
+    ],
+    examples: [
+      "skills sdk --lang both --out /tmp/sdk",
+      "skills sdk --lang python --servers filesystem,memory",
+      "skills sdk --check",
+    ],
+    load: () => import("./handlers/sdk.js"),
+  },
+  {
+    command: "pii [action] [file]",
+    description: "Show what PII tokenization would replace in a file: pii scan <file|->",
+    usage: "pii scan <file|-> [options]",
+    options: [
+      {
+        flags: "--mode <mode>",
+        description: "off | default | strict (default: the manifest's, else the config's pii setting)",
+      },
+      {
+        flags: "--format <format>",
+        description: "auto | json | jsonl | text (default: auto, by extension and content)",
+      },
+      { flags: "--manifest <file>", description: "Apply the privacy: block of this manifest.yaml" },
+      {
+        flags: "--tokenize <types>",
+        description: "Only these detectors, comma-separated: email,phone,ssn,credit_card,ip,secret,iban",
+      },
+      { flags: "--pattern <name=regex>", description: "Add a custom detector (repeatable)", repeatable: true },
+      {
+        flags: "--ignore <field>",
+        description: "Leave this field name or JSON pointer alone (repeatable)",
+        repeatable: true,
+      },
+      { flags: "--show-values", description: "Print the matched text instead of a masked form" },
+    ],
+    examples: [
+      "skills pii scan records.json",
+      "cat log.txt | skills pii scan - --format text --show-values",
+      'skills pii scan rows.jsonl --pattern "employee_id=E-\\d{6}" --ignore support_email',
+    ],
+    load: () => import("./handlers/pii.js"),
+  },
+  {
+    command: "lock [...skills]",
+    description: "Pin each skill's tool dependencies (server, version, schemas, hashes) in tools.lock.json",
+    options: [
+      { flags: "--check", description: "Write nothing; exit 1 when a lock is missing or stale (for CI)" },
+      OPTIONS.config,
+      OPTIONS.refresh,
+    ],
+    examples: ["skills lock", "skills lock skills/find-todos --check"],
+    load: () => import("./handlers/lock.js"),
+  },
+  {
+    command: "compat [...skills]",
+    description: "Check skills against the tools they depend on: what changed since the lock, and what it breaks",
+    options: [
+      {
+        flags: "--against <ref>",
+        description:
+          "live (default: the servers in .mcp.json now) or a git ref whose locks are compared with the work tree's",
+        repeatable: true,
+      },
+      {
+        flags: "--format <format>",
+        description: "text | json | md | junit | github (workflow annotations); --json is --format json",
+        repeatable: true,
+      },
+      {
+        flags: "--fail-on <level>",
+        description: "Exit 1 when a skill reaches: warning | migration-needed (default) | incompatible",
+        repeatable: true,
+      },
+      {
+        flags: "--strict",
+        description: "Ignore usage: a change to a part the skill does not use counts as much as one it uses",
+      },
+      {
+        flags: "--fix",
+        description: "Apply the mechanical migrations (renamed tools, arguments, values, fields) and print the diff",
+      },
+      { flags: "--rules", description: "List the rules (with --json: as data)" },
+      OPTIONS.config,
+      OPTIONS.refresh,
+      { flags: "--no-typecheck", description: "Do not type-check TypeScript skills against the SDK of the new schemas" },
+    ],
+    examples: [
+      "skills compat",
+      "skills compat skills/find-todos --format md",
+      "skills compat --against origin/main --format github --fail-on incompatible",
+    ],
+    load: () => import("./handlers/compat.js"),
+  },
 ];

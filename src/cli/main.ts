@@ -1,6 +1,7 @@
 import { cac } from "cac";
 import { EXIT, SkillsError } from "../errors.js";
-import { COMMANDS, type RunHandler } from "./commands.js";
+import { VERSION } from "../version.js";
+import { COMMANDS } from "./commands.js";
 import {
   type CliContext,
   type CreateContextOptions,
@@ -8,26 +9,25 @@ import {
   createContext,
   reportError,
 } from "./context.js";
-import { VERSION } from "../version.js";
+import { GLOBAL_OPTIONS } from "./options.js";
+import { type RunAction, registerCommand } from "./registerCommand.js";
 
 /** Builds the cac instance with every command registered. Exposed for tests of --help. */
 export function buildCli(ctx: CliContext) {
   const cli = cac("skills");
-  cli.option("--json", "Print machine-readable JSON on stdout");
-  cli.option("--debug", "Show stack traces and debug details");
-  cli.option("--no-color", "Disable colours (NO_COLOR is honoured too)");
-  const run: RunHandler =
-    (handler) =>
+  for (const option of GLOBAL_OPTIONS) cli.option(option.flags, option.description);
+  const run: RunAction =
+    (action) =>
     async (...args) => {
       const options = args[args.length - 1] as { json?: boolean; debug?: boolean; color?: boolean };
       applyGlobalOptions(ctx, options ?? {});
       try {
-        await handler(...args);
+        await action(...args);
       } catch (error) {
         reportError(ctx, error);
       }
     };
-  for (const register of COMMANDS) register(cli, ctx, run);
+  for (const spec of COMMANDS) registerCommand(cli, ctx, spec, run);
   cli.help();
   cli.version(VERSION);
   return cli;

@@ -19,9 +19,9 @@ import { isPrefix, type JudgedChange, worst } from "../core/compat/judge.js";
 import { lockTool, lockedToolInfo, rawEntry } from "../core/compat/lockfile.js";
 import { AnalysisCache } from "../analysis/cache.js";
 import { openGitRef } from "../git/readAtRef.js";
-import { type LiveCatalog, openLiveCatalog } from "./compat/live.js";
+import { type LiveCatalog, openLiveCatalog } from "../mcp/liveCatalog.js";
 import { loadStates, type SkillState } from "./compat/load.js";
-import { selectSkills } from "./compat/skills.js";
+import { selectSkills } from "./shared/selectSkills.js";
 import { applyFixes } from "./compat/applyFix.js";
 import {
   type CompatChangeReport,

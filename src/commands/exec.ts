@@ -5,32 +5,22 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SkillLanguage } from "../contracts/skill.js";
-import { createPiiInterceptor, isPiiMode, type PiiMode, PII_MODES, policyFromManifest } from "../core/pii/index.js";
+import { toolKey } from "../contracts/tools.js";
 import { SkillsError } from "../errors.js";
-import { createRunner } from "../sandbox/index.js";
 import type { RunLimits, RunResult } from "../contracts/run.js";
-import { loadProjectConfig } from "../store/config.js";
-import { parseInputArgument } from "./runInput.js";
-import { openToolset } from "./toolset.js";
+import { fromSettings, openExecution, type RunSettings } from "./shared/execution.js";
+import { parseInputArgument } from "./shared/input.js";
 
-export interface ExecOptions {
+export interface ExecOptions extends RunSettings {
   language: SkillLanguage;
   /** Exactly one source: inline code, a file, or text read from stdin by the CLI. */
   code?: string;
   file?: string;
-  cwd: string;
   /** `server/tool` keys the program may call. */
   tools?: string[];
   allTools?: boolean;
   /** JSON text or `@file`. */
   input?: string;
-  timeoutMs?: number;
-  requireIsolation?: boolean;
-  configPath?: string;
-  /** PII tokenization mode; default: the project's `pii`. */
-  pii?: PiiMode;
-  /** Told what slow step is under way (the CLI shows it on a terminal). */
-  onStatus?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -44,60 +34,6 @@ export interface ExecResult {
   warnings: string[];
 }
 
-const LANGUAGES: Record<string, SkillLanguage> = {
-  python: "python",
-  py: "python",
-  typescript: "typescript",
-  ts: "typescript",
-  javascript: "javascript",
-  js: "javascript",
-};
-
-/** `--lang` value -> language; anything else is a usage error. */
-export function parseLanguage(value: unknown): SkillLanguage {
-  if (value === undefined || value === true || value === "") {
-    throw new SkillsError("USAGE", "--lang is required", { hint: "pass --lang python or --lang typescript" });
-  }
-  const language = LANGUAGES[String(value).toLowerCase()];
-  if (!language) {
-    throw new SkillsError("INVALID_ARGUMENT", `unknown language "${String(value)}"`, {
-      hint: "use --lang python, --lang typescript or --lang javascript",
-    });
-  }
-  return language;
-}
-
-/** `--timeout` value -> milliseconds; not a positive integer is a usage error. */
-export function parseTimeout(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms <= 0 || ms > 24 * 3600 * 1000) {
-    throw new SkillsError(
-      "INVALID_ARGUMENT",
-      `--timeout must be a whole number of milliseconds, got "${String(value)}"`,
-      {
-        hint: "e.g. --timeout 5000 (5 seconds)",
-      },
-    );
-  }
-  return ms;
-}
-
-/** `--pii` value -> mode; anything else is a usage error. */
-export function parsePiiMode(value: unknown): PiiMode | undefined {
-  if (value === undefined) return undefined;
-  if (isPiiMode(value)) return value;
-  // The argv parser hands over a bare `--pii` as "true" and `--pii ''` as "0".
-  if (value === "true" || value === "0" || value === "") {
-    throw new SkillsError("INVALID_ARGUMENT", `--pii needs a mode: ${PII_MODES.join(", ")}`, {
-      hint: 'e.g. --pii strict; without --pii the mode is the manifest\'s privacy.mode, else skills.config.json "pii", else default',
-    });
-  }
-  throw new SkillsError("INVALID_ARGUMENT", `unknown --pii mode "${String(value)}"`, {
-    hint: `use one of: ${PII_MODES.join(", ")}`,
-  });
-}
-
 export async function execCode(options: ExecOptions): Promise<ExecResult> {
   const { code, source } = await readSource(options);
   if (code.trim() === "") {
@@ -105,45 +41,32 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
       hint: "pass --code '<program>', --file <path>, or pipe a program into `skills exec --lang <l> -`",
     });
   }
-  const config = await loadProjectConfig(options.cwd);
   const parsed = await parseInputArgument(options.input, options.cwd);
   const limits: Partial<RunLimits> = {};
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
-  const toolset = await openToolset({
-    cwd: options.cwd,
-    configPath: options.configPath,
-    cacheDir: config.cacheDir,
-    onStatus: options.onStatus,
-    keys: options.tools ?? [],
-    all: options.allTools,
+  const execution = await openExecution({
+    ...fromSettings("exec", options),
+    tools: { keys: options.tools ?? [], all: options.allTools },
   });
   try {
-    const requireIsolation = options.requireIsolation ?? config.requireIsolation;
     options.onStatus?.("running the program in the sandbox");
-    const runner = createRunner({ python: config.python, requireIsolation });
-    const run = await runner
-      .run({
-        language: options.language,
-        code,
-        input: parsed.value,
-        tools: toolset.tools,
-        backend: toolset.backend,
-        limits,
-        requireIsolation,
-        interceptor: createPiiInterceptor(policyFromManifest(undefined, options.pii, config.pii)),
-        signal: options.signal,
-      })
-      .finally(() => runner.close());
+    const run = await execution.run({
+      language: options.language,
+      code,
+      input: parsed.value,
+      limits,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     return {
       ok: run.ok,
       language: options.language,
       source,
-      tools: toolset.tools.map((tool) => `${tool.server}/${tool.name}`),
+      tools: execution.tools.map((tool) => toolKey(tool.server, tool.name)),
       run,
-      warnings: toolset.warnings,
+      warnings: execution.warnings,
     };
   } finally {
-    await toolset.close();
+    await execution.close();
   }
 }
 

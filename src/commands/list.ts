@@ -1,12 +1,12 @@
 /** `skills list`: the skills under the configured roots, with what their manifests say and whether they are valid. */
 import { join, relative } from "node:path";
-import { isPlainObject } from "../core/validate/documentContext.js";
+import { isPlainObject } from "../core/json/index.js";
 import { parseYaml } from "../core/yaml/parseYaml.js";
 import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
 import { loadSkill, MANIFEST_FILE } from "../store/loadSkill.js";
 import { readTextFile } from "../store/readTextFile.js";
-import { mapLimited } from "./validate.js";
+import { mapLimited } from "./shared/mapLimited.js";
 import { stat } from "node:fs/promises";
 
 export interface ListOptions {

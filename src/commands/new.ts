@@ -127,9 +127,8 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
 async function lockNewSkill(target: string, cwd: string): Promise<NonNullable<NewSkillResult["lock"]>> {
   const file = relative(cwd, join(target, "tools.lock.json"));
   try {
-    const { lockSkills } = await import("./lock.js");
-    const result = await lockSkills({ cwd, paths: [target] });
-    const skill = result.skills[0];
+    const { lockSkillFolders } = await import("./shared/lock.js");
+    const [skill] = await lockSkillFolders({ cwd, paths: [target] });
     if (skill?.status === "written" || skill?.status === "unchanged") return { file, status: "written" };
     const error = skill?.errors[0];
     return { file, status: "error", message: error ? `${error.code}: ${error.message}` : "not locked" };

@@ -7,22 +7,23 @@ import { extname, relative, resolve } from "node:path";
 import {
   BUILTIN_PII_TYPES,
   JsonSyntaxError,
+  looksLikeJson,
   type PiiFinding,
   type PiiMode,
   type PiiPolicy,
   policyFromManifest,
   scanJsonText,
   scanText,
+  tokenPrefix,
 } from "../core/pii/index.js";
-import { escapeSegment } from "../core/pii/pointer.js";
-import { looksLikeJson } from "../core/pii/tokenize.js";
-import { tokenPrefix } from "../core/pii/vault.js";
+import { escapePointerToken, lineStarts, positionAt } from "../core/json/index.js";
 import type { Problem } from "../contracts/problem.js";
 import type { ManifestPrivacy } from "../contracts/skill.js";
 import type { DocumentContext } from "../core/validate/documentContext.js";
 import { validateManifest } from "../core/validate/manifest.js";
 import { parseYaml } from "../core/yaml/parseYaml.js";
 import { SkillsError } from "../errors.js";
+import { maskValue } from "./shared/maskValue.js";
 import { loadProjectConfig } from "../store/config.js";
 import { schemaValidator } from "../store/schemas.js";
 
@@ -95,7 +96,7 @@ export async function piiScan(options: PiiScanOptions): Promise<PiiScanResult> {
   };
   const out: PiiScanFinding[] = findings.map((f) => {
     const value = text.slice(f.start, f.end);
-    const { line, column } = positionOf(lines, f.start);
+    const { line, column } = positionAt(lines, f.start);
     return {
       type: f.type,
       line,
@@ -137,7 +138,7 @@ function maskKeysInPaths(findings: PiiScanFinding[], raw: string[]): void {
     if (!f.inKey) return;
     const cut = f.path.lastIndexOf("/");
     const segment = masked.get(f.path) ?? f.path.slice(cut + 1);
-    const written = escapeSegment(raw[i]!);
+    const written = escapePointerToken(raw[i]!);
     // An escaped key (\u0040) is not found as written: then the whole segment is replaced.
     masked.set(f.path, segment.includes(written) ? segment.split(written).join(f.token) : f.token);
   });
@@ -231,7 +232,7 @@ function scanJsonOrThrow(
     }));
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    const { line, column } = positionOf(lineStarts(whole), base + error.offset);
+    const { line, column } = positionAt(lineStarts(whole), base + error.offset);
     throw new SkillsError("INPUT_INVALID", `not valid JSON: ${error.message.replace(/ at offset \d+$/, "")}`, {
       file,
       line,
@@ -365,38 +366,4 @@ function manifestError(problems: Problem[], file: string): SkillsError {
     `the privacy block of ${file} has ${problems.length} problems:\n${lines.join("\n")}`,
     { ...where, hint: "fix the problems above; docs/privacy.md describes the privacy block" },
   );
-}
-
-/** Parses `name=regex` from --pattern. */
-export function parsePatternOption(value: string): { name: string; regex: string } {
-  const eq = value.indexOf("=");
-  if (eq <= 0) {
-    throw new SkillsError("INVALID_ARGUMENT", `--pattern "${value}" is not name=regex`, {
-      hint: 'write it as --pattern "employee_id=E-\\d{6}"',
-    });
-  }
-  return { name: value.slice(0, eq), regex: value.slice(eq + 1) };
-}
-
-/** Keeps the first and last character; enough to recognise a value you know, not to learn one you don't. */
-export function maskValue(value: string): string {
-  if (value.length <= 4) return "•".repeat(value.length);
-  return `${value[0]}${"•".repeat(Math.min(value.length - 2, 24))}${value[value.length - 1]}`;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function positionOf(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }

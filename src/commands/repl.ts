@@ -2,26 +2,18 @@
  * `skills repl`: a session (one live sandboxed worker that keeps its namespace, like a kernel) fed with code blocks.
  * The CLI reads lines and prints; this module opens the session and decides where a block ends.
  */
-import { createPiiInterceptor, type PiiMode, policyFromManifest } from "../core/pii/index.js";
+import type { RunLimits, RunResult, Session } from "../contracts/run.js";
 import type { SkillLanguage } from "../contracts/skill.js";
-import { createSession } from "../sandbox/index.js";
-import type { RunLimits, RunResult } from "../contracts/run.js";
-import { loadProjectConfig } from "../store/config.js";
-import { openToolset } from "./toolset.js";
+import { toolKey } from "../contracts/tools.js";
+import { fromSettings, openExecution, type RunSettings } from "./shared/execution.js";
 
-export interface ReplOptions {
+export interface ReplOptions extends RunSettings {
   language: SkillLanguage;
-  cwd: string;
+  /** `server/tool` keys the code may call. */
   tools?: string[];
   allTools?: boolean;
-  timeoutMs?: number;
-  configPath?: string;
   /** The session ends after this long without a block (default: the sandbox's own). */
   idleTimeoutMs?: number;
-  /** PII tokenization mode; default: the project's `pii`. */
-  pii?: PiiMode;
-  /** Told what slow step is under way (the CLI shows it on a terminal). */
-  onStatus?: (message: string) => void;
 }
 
 export interface ReplSession {
@@ -33,38 +25,29 @@ export interface ReplSession {
 }
 
 export async function openRepl(options: ReplOptions): Promise<ReplSession> {
-  const config = await loadProjectConfig(options.cwd);
-  const toolset = await openToolset({
-    cwd: options.cwd,
-    configPath: options.configPath,
-    cacheDir: config.cacheDir,
-    onStatus: options.onStatus,
-    keys: options.tools ?? [],
-    all: options.allTools,
+  const execution = await openExecution({
+    ...fromSettings("repl", options),
+    tools: { keys: options.tools ?? [], all: options.allTools },
   });
   const limits: Partial<RunLimits> = {};
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
   const start = () =>
-    createSession({
+    execution.openSession({
       language: options.language,
-      tools: toolset.tools,
-      backend: toolset.backend,
       limits,
-      idleTimeoutMs: options.idleTimeoutMs,
-      python: config.python,
-      interceptor: createPiiInterceptor(policyFromManifest(undefined, options.pii, config.pii)),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
-  let session: ReturnType<typeof createSession>;
+  let session: Session;
   try {
     session = start();
   } catch (error) {
-    await toolset.close();
+    await execution.close();
     throw error;
   }
   return {
     language: options.language,
-    tools: toolset.tools.map((tool) => `${tool.server}/${tool.name}`),
-    warnings: toolset.warnings,
+    tools: execution.tools.map((tool) => toolKey(tool.server, tool.name)),
+    warnings: execution.warnings,
     async execute(code) {
       // A block that is killed (timeout, memory) or an idle timeout ends the session: go on in a fresh one, and say so.
       let restarted = false;
@@ -81,7 +64,7 @@ export async function openRepl(options: ReplOptions): Promise<ReplSession> {
       try {
         await session.close();
       } finally {
-        await toolset.close();
+        await execution.close();
       }
     },
   };

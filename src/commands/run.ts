@@ -4,37 +4,25 @@
  * `--cells` runs the entry cell by cell (`# %%` / `// %%`) in one session instead.
  */
 import { readFile } from "node:fs/promises";
-import { relative } from "node:path";
-import type { Problem } from "../contracts/problem.js";
-import type { LoadedSkill } from "../contracts/skill.js";
-import { createPiiInterceptor, type PiiMode, policyFromManifest } from "../core/pii/index.js";
-import { SkillsError } from "../errors.js";
 import type { JsonObject } from "../contracts/json.js";
-import { createRunner, createSession, limitsFromManifest, splitCells } from "../sandbox/index.js";
-import type { RunLimits, RunResult, ToolCallInterceptor } from "../contracts/run.js";
+import type { RunLimits, RunResult } from "../contracts/run.js";
+import type { LoadedSkill } from "../contracts/skill.js";
+import { displayPath } from "../core/paths.js";
+import { SkillsError } from "../errors.js";
+import { limitsFromManifest, splitCells } from "../sandbox/index.js";
 import { loadProjectConfig } from "../store/config.js";
 import { resolveSkillRef } from "../store/findSkills.js";
-import { loadSkill } from "../store/loadSkill.js";
-import { type ParsedInput, parseInputArgument, validateInput } from "./runInput.js";
-import { openToolset } from "./toolset.js";
+import { type Execution, fromSettings, openExecution, type RunSettings } from "./shared/execution.js";
+import { type ParsedInput, parseInputArgument, validateInput } from "./shared/input.js";
+import { loadValidSkill } from "./shared/skill.js";
 
-export interface RunOptions {
+export interface RunOptions extends RunSettings {
   /** A skill folder, or a skill name looked up under the project's roots. `name@version` is not supported yet. */
   ref: string;
   /** JSON text, or `@file` (JSON or YAML). Defaults to `{}`. */
   input?: string;
-  cwd: string;
-  /** Overrides the manifest's timeout_ms. */
-  timeoutMs?: number;
-  requireIsolation?: boolean;
   /** Run the entry file cell by cell in one session. */
   cells?: boolean;
-  /** Path of the .mcp.json to use instead of the nearest one. */
-  configPath?: string;
-  /** PII tokenization mode; default: the manifest's privacy.mode, else the project's `pii`. */
-  pii?: PiiMode;
-  /** Told what slow step is under way (the CLI shows it on a terminal). */
-  onStatus?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -78,16 +66,10 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
 
   const limits: Partial<RunLimits> = { ...limitsFromManifest(manifest.limits) };
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
-  const requireIsolation = options.requireIsolation ?? config.requireIsolation;
-  // Tool results are tokenized in the bridge before the program sees them (DESIGN.md, "PII").
-  const interceptor = createPiiInterceptor(policyFromManifest(manifest.privacy, options.pii, config.pii));
-
-  const toolset = await openToolset({
-    cwd: options.cwd,
-    configPath: options.configPath,
-    cacheDir: config.cacheDir,
-    onStatus: options.onStatus,
-    ranges: manifest.tools ?? {},
+  const execution = await openExecution({
+    ...fromSettings("run", options),
+    config,
+    tools: { ranges: manifest.tools ?? {} },
   });
   try {
     const summary: SkillSummary = {
@@ -98,11 +80,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
     };
     if (options.cells) {
       options.onStatus?.(`running ${skill.name} cell by cell`);
-      const cells = await runCells(skill, input.value, toolset, limits, {
-        python: config.python,
-        requireIsolation,
-        interceptor,
-      });
+      const cells = await runCells(skill, input.value, execution, limits);
       const last = cells[cells.length - 1];
       if (!last)
         throw new SkillsError("INPUT_INVALID", `${skill.entryPath} has no code to run`, { file: skill.entryPath });
@@ -112,60 +90,31 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
         input: input.value,
         run: last.run,
         cells,
-        warnings: [...input.warnings, ...toolset.warnings],
+        warnings: [...input.warnings, ...execution.warnings],
       };
     }
     options.onStatus?.(`running ${skill.name} in the sandbox`);
-    const runner = createRunner({ python: config.python, requireIsolation });
-    const run = await runner
-      .run({
-        language: manifest.language,
-        skillDir: skill.dir,
-        entryFile: manifest.entry,
-        input: input.value,
-        tools: toolset.tools,
-        backend: toolset.backend,
-        limits,
-        outputSchema: manifest.output,
-        requireIsolation,
-        interceptor,
-        signal: options.signal,
-      })
-      .finally(() => runner.close());
-    return { ok: run.ok, skill: summary, input: input.value, run, warnings: [...input.warnings, ...toolset.warnings] };
+    const run = await execution.run({
+      skill: { name: skill.name, version: manifest.version },
+      privacy: manifest.privacy,
+      language: manifest.language,
+      skillDir: skill.dir,
+      entryFile: manifest.entry,
+      input: input.value,
+      limits,
+      ...(manifest.output ? { outputSchema: manifest.output } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return {
+      ok: run.ok,
+      skill: summary,
+      input: input.value,
+      run,
+      warnings: [...input.warnings, ...execution.warnings],
+    };
   } finally {
-    await toolset.close();
+    await execution.close();
   }
-}
-
-/** Loads a skill; an invalid skill is an input error (exit 2) that lists every problem with its position. */
-export async function loadValidSkill(dir: string, cwd: string): Promise<LoadedSkill> {
-  const loaded = await loadSkill(dir);
-  if (loaded.ok) return loaded.value;
-  const first = loaded.errors[0];
-  const lines = loaded.errors.map((problem) => `  ${formatProblem(problem, cwd)}`);
-  throw new SkillsError(
-    "MANIFEST_INVALID",
-    `the skill in ${displayPath(dir, cwd)} is invalid (${loaded.errors.length} problem${loaded.errors.length === 1 ? "" : "s"}):\n${lines.join("\n")}`,
-    {
-      file: first ? displayPath(first.file, cwd) : undefined,
-      line: first?.line,
-      column: first?.column,
-      pointer: first?.pointer,
-      problems: loaded.errors,
-      hint: `fix the problems above; \`skills validate ${displayPath(dir, cwd)}\` shows them with hints`,
-    },
-  );
-}
-
-function formatProblem(problem: Problem, cwd: string): string {
-  const hint = problem.hint ? ` (${problem.hint})` : "";
-  return `${displayPath(problem.file, cwd)}:${problem.line}:${problem.column}  ${problem.code}  ${problem.message}${hint}`;
-}
-
-export function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith("..") ? rel : path;
 }
 
 /**
@@ -175,22 +124,18 @@ export function displayPath(path: string, cwd: string): string {
 async function runCells(
   skill: LoadedSkill,
   input: unknown,
-  toolset: Awaited<ReturnType<typeof openToolset>>,
+  execution: Execution,
   limits: Partial<RunLimits>,
-  settings: { python: string; requireIsolation: boolean; interceptor: ToolCallInterceptor },
 ): Promise<CellRun[]> {
   const language = skill.manifest.language;
   const source = await readFile(skill.entryPath, "utf8");
   const cells = splitCells(source, language);
-  const session = createSession({
+  const session = execution.openSession({
     language,
-    tools: toolset.tools,
-    backend: toolset.backend,
     limits,
-    python: settings.python,
-    requireIsolation: settings.requireIsolation,
-    interceptor: settings.interceptor,
     skillDir: skill.dir,
+    skill: { name: skill.name, version: skill.manifest.version },
+    privacy: skill.manifest.privacy,
   });
   const runs: CellRun[] = [];
   try {

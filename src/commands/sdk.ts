@@ -13,11 +13,9 @@ import { type CatalogServer, defaultCacheDir, loadCatalog } from "../mcp/catalog
 import { loadMcpConfig } from "../mcp/config.js";
 import { createClientPool } from "../mcp/pool.js";
 import type { ToolInfo } from "../contracts/tools.js";
-import { SDK_MARKER, type TreeDiff, assertReplaceable, diffTree, writeTree } from "./sdkTree.js";
+import { SDK_MARKER, type TreeDiff, assertReplaceable, diffTree, writeTree } from "./sdk/tree.js";
 
-export { SDK_MARKER, writeTree, type TreeDiff } from "./sdkTree.js";
-
-export const SDK_LANGUAGES: readonly SdkLanguage[] = ["ts", "python", "both"];
+export { SDK_MARKER, writeTree, type TreeDiff } from "./sdk/tree.js";
 
 export interface SdkOptions {
   cwd: string;
@@ -59,14 +57,6 @@ export interface SdkResult {
   replaced: boolean;
   /** With `check`: how the tree on disk differs from a fresh one (nothing is written). */
   check?: TreeDiff;
-}
-
-export function parseSdkLanguage(value: string | undefined): SdkLanguage {
-  if (value === undefined) return "both";
-  if ((SDK_LANGUAGES as readonly string[]).includes(value)) return value as SdkLanguage;
-  throw new SkillsError("USAGE", `--lang must be ts, python or both, not "${value}"`, {
-    hint: "skills sdk --lang both",
-  });
 }
 
 /** The runtime sources shipped in the package's runtime/ folder (copied verbatim into the tree). */

@@ -8,11 +8,11 @@ import { join, resolve } from "node:path";
 import { caseId, compileFilter } from "../core/testing/filter.js";
 import { type SkillTestResult, skillStatus, summarize, type TestResult, toJunitXml } from "../core/testing/results.js";
 import { SkillsError } from "../errors.js";
-import { createRunner } from "../sandbox/index.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
 import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
-import { displayPath } from "./run.js";
+import { displayPath } from "../core/paths.js";
+import { openExecution } from "./shared/execution.js";
 import { configSecrets, planSkill } from "./test/plan.js";
 import { runCase } from "./test/runCase.js";
 import type { Job, SkillPlan, TestOptions } from "./test/types.js";
@@ -69,13 +69,14 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
   }
   const secrets = options.record ? await configSecrets(options) : [];
   const width = Math.max(1, options.concurrency ?? Math.max(4, cpus().length));
-  const runner =
-    options.runner ??
-    createRunner({
-      pool: warmPool(jobs, config.warmPool, width),
-      python: config.python,
-      requireIsolation: options.requireIsolation ?? config.requireIsolation,
-    });
+  const execution = await openExecution({
+    kind: "test",
+    cwd: options.cwd,
+    config,
+    pool: warmPool(jobs, config.warmPool, width),
+    ...(options.runner ? { runner: options.runner } : {}),
+    ...(options.requireIsolation !== undefined ? { requireIsolation: options.requireIsolation } : {}),
+  });
   const finished = new Set<SkillPlan>();
   const done = (plan: SkillPlan) => {
     if (plan.pending > 0 || finished.has(plan)) return;
@@ -89,7 +90,7 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
       while (next < jobs.length) {
         const job = jobs[next++]!;
         job.skill.started ||= performance.now();
-        const result = await runCase(job, options, config, runner, secrets);
+        const result = await runCase(job, options, execution, secrets);
         job.skill.results.push(result);
         job.skill.pending--;
         done(job.skill);
@@ -97,7 +98,7 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
     };
     await Promise.all(Array.from({ length: Math.min(width, Math.max(1, jobs.length)) }, worker));
   } finally {
-    if (!options.runner) await runner.close();
+    await execution.close();
     await Promise.all(plans.map(async (plan) => (await plan.toolset?.catch(() => undefined))?.close()));
   }
   const skills = plans.map(finishSkill);
@@ -128,14 +129,14 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
 
 /** What the cassettes were recorded against is what the skill now depends on: lock it (from the fresh catalog). */
 async function lockRecorded(dirs: string[], options: TestOptions): Promise<NonNullable<TestResult["locked"]>> {
-  const { lockSkills } = await import("./lock.js");
+  const { lockSkillFolders } = await import("./shared/lock.js");
   try {
-    const locked = await lockSkills({
+    const locked = await lockSkillFolders({
       cwd: options.cwd,
       paths: dirs,
       ...(options.configPath ? { configPath: options.configPath } : {}),
     });
-    return locked.skills
+    return locked
       .filter((skill) => skill.status !== "no-tools")
       .map((skill) => ({
         skill: skill.name,

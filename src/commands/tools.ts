@@ -4,7 +4,7 @@
  */
 import { relative } from "node:path";
 import { renderSignatures } from "../core/codegen/index.js";
-import { type Detail, type ToolView, countTokens, isDetail, viewTool } from "../core/discovery/index.js";
+import { type Detail, type ToolView, countTokens, viewTool } from "../core/discovery/index.js";
 import { TOKENIZER } from "../core/discovery/tokens.js";
 import { DEFAULT_LIMIT, searchTools } from "../core/discovery/search.js";
 import { buildSearchIndex } from "../core/discovery/searchIndex.js";
@@ -73,27 +73,6 @@ export interface ToolsShowOptions extends ToolsCommonOptions {
 export interface ToolsShowResult {
   ok: true;
   tool: ToolView;
-}
-
-export function parseDetail(value: string | undefined, fallback: Detail): Detail {
-  if (value === undefined) return fallback;
-  if (!isDetail(value)) {
-    throw new SkillsError("INVALID_ARGUMENT", `--detail must be name, summary or full (got "${value}")`, {
-      hint: "name: tool keys only; summary: plus the first sentence; full: schemas and signatures",
-    });
-  }
-  return value;
-}
-
-export function parseLimit(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_LIMIT;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new SkillsError("INVALID_ARGUMENT", `--limit must be a whole number of at least 1 (got "${value}")`, {
-      hint: `leave it out for ${DEFAULT_LIMIT}`,
-    });
-  }
-  return limit;
 }
 
 /** Loads the catalog of the selected servers and closes every server it started. */

@@ -8,6 +8,7 @@ import { findSkillDirs } from "../store/findSkills.js";
 import { loadSkill } from "../store/loadSkill.js";
 import { pathExists } from "../store/pathExists.js";
 import type { LoadedSkill } from "../contracts/skill.js";
+import { mapLimited } from "./shared/mapLimited.js";
 import { checkToolUsage } from "./validate/toolUsage.js";
 
 export interface ValidateOptions {
@@ -154,17 +155,4 @@ async function validateOne(
     };
   }
   return { dir: shown, name: fallbackName, ok: false, errors: result.errors, warnings: result.warnings };
-}
-
-export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -4,6 +4,7 @@
  */
 import type { JsonObject } from "./json.js";
 import type { ToolBackend, ToolInfo } from "./tools.js";
+import type { PiiAudit } from "./privacy.js";
 import type { SkillLanguage } from "./skill.js";
 
 export type Isolation = "bwrap" | "process";
@@ -36,7 +37,7 @@ export interface ToolCallInterceptor {
   /** Replace known or detected values in text the host itself sends to the program (tool error messages). */
   scrub?(text: string): string;
   /** Summary for the run record (counts only, never values). */
-  audit?(): unknown;
+  audit?(): PiiAudit;
 }
 
 export interface RunRequest {
@@ -98,7 +99,8 @@ export interface RunResult {
   toolCalls: ToolCallRecord[];
   /** Set when result or logs were cut to the budget; the notice says how much. */
   truncated?: { result?: string; logs?: string; stderr?: string };
-  pii?: unknown;
+  /** What PII tokenization did in this run (counts only), when an interceptor ran. */
+  pii?: PiiAudit;
   /** Things the caller should tell the user, e.g. that the run had only process isolation. */
   warnings?: string[];
 }

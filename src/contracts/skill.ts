@@ -3,6 +3,7 @@
  * of truth; test/unit/schemaTypes.test.ts checks these interfaces against them.
  */
 import type { JsonObject } from "./json.js";
+import type { PiiMode } from "./privacy.js";
 
 export type SkillLanguage = "python" | "typescript" | "javascript";
 
@@ -18,7 +19,7 @@ export interface ManifestLimits {
 }
 
 export interface ManifestPrivacy {
-  mode?: "off" | "default" | "strict";
+  mode?: PiiMode;
   tokenize?: string[];
   patterns?: { name: string; regex: string }[];
   ignore_fields?: string[];

@@ -3,7 +3,8 @@
  * Throws MCP_CONFIG_NOT_FOUND / MCP_CONFIG_INVALID (with file:line:column and all problems in data.problems).
  */
 import { readFile, stat } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { displayPath } from "../core/paths.js";
 import { SkillsError } from "../errors.js";
 import { type McpConfig, parseMcpConfig } from "./config/parse.js";
 
@@ -34,12 +35,12 @@ export async function loadMcpConfig(options: LoadMcpConfigOptions): Promise<McpC
     throw new SkillsError(
       "MCP_CONFIG_NOT_FOUND",
       code === "ENOENT" ? `config file not found: ${file}` : `cannot read ${file}: ${code ?? String(error)}`,
-      { file: displayPath(options.cwd, file), hint: "check the path given to --config" },
+      { file: displayPath(file, options.cwd), hint: "check the path given to --config" },
     );
   }
   const result = parseMcpConfig(text, file, options.env ?? process.env);
   if (result.ok) return result.config;
-  const shown = result.errors.map((problem) => ({ ...problem, file: displayPath(options.cwd, problem.file) }));
+  const shown = result.errors.map((problem) => ({ ...problem, file: displayPath(problem.file, options.cwd) }));
   const first = shown[0]!;
   const more = shown.length > 1 ? ` (and ${shown.length - 1} more problem${shown.length > 2 ? "s" : ""})` : "";
   throw new SkillsError("MCP_CONFIG_INVALID", `${first.message}${more}`, {
@@ -66,9 +67,4 @@ export async function findMcpConfig(cwd: string): Promise<string | undefined> {
     if (parent === dir) return undefined;
     dir = parent;
   }
-}
-
-function displayPath(cwd: string, file: string): string {
-  const rel = relative(cwd, file);
-  return rel && !rel.startsWith("..") ? rel : file;
 }

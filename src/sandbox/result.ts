@@ -115,7 +115,7 @@ export function buildResult(ctx: ResultContext): RunResult {
     result = reply.value ?? null;
     if (ctx.outputSchema && jsonBytes(result) <= limits.maxOutputBytes) {
       schemaChecked = true;
-      const check = checkSchema(ctx.outputSchema, result);
+      const check = checkSchema("skillOutput", ctx.outputSchema, result);
       if (!check.ok) {
         ok = false;
         error = {

@@ -3,7 +3,7 @@
  * inputSchema, at most maxToolCalls, interceptor hooks around the call, and a record per call.
  */
 import { SkillsError, isSkillsError } from "../errors.js";
-import { type JsonObject } from "../contracts/json.js";
+import type { JsonObject } from "../contracts/json.js";
 import { type ToolBackend, type ToolInfo, toolKey } from "../contracts/tools.js";
 import { BRIDGE_ERROR_CODES, type BridgeErrorCode, type JsonRpcError, type ToolCallParams } from "./protocol.js";
 import { checkSchema } from "./schemaCache.js";
@@ -84,7 +84,7 @@ export class ToolGate {
       record(false, 0, "TOOL_ARGS_INVALID");
       return refuse("TOOL_ARGS_INVALID", `${key}: arguments must be an object`, { pointer: "" });
     }
-    const check = checkSchema(info.inputSchema, args);
+    const check = checkSchema("toolArguments", info.inputSchema, args);
     if (!check.ok) {
       record(false, 0, "TOOL_ARGS_INVALID");
       const where = check.pointer ? ` at ${check.pointer}` : "";

@@ -4,14 +4,12 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { isPlainObject } from "../core/validate/documentContext.js";
-import { LineCounter } from "yaml";
-import { parseYaml } from "../core/yaml/parseYaml.js";
+import { isPlainObject, locateIn, type ParsedJson, parseJsonWithPositions } from "../core/json/index.js";
+import { toIssue } from "../core/validate/issues.js";
 import { SkillsError } from "../errors.js";
+import type { PiiMode } from "../contracts/privacy.js";
 import { schemaValidator } from "./schemas.js";
 import { pathExists } from "./pathExists.js";
-
-export type PiiMode = "off" | "default" | "strict";
 
 export interface ProjectConfig {
   /** The project folder: nearest ancestor of cwd with skills.config.json, .mcp.json, package.json or .git; else cwd. */
@@ -69,12 +67,12 @@ export async function loadProjectConfig(cwd: string): Promise<ProjectConfig> {
     throw new SkillsError("CONFIG_INVALID", `cannot read ${CONFIG_FILE}: ${(error as Error).message}`, { file: path });
   }
   const file = relative(process.cwd(), path) || path;
-  const value = parseConfigJson(text, file);
-  const parsed = parseYaml(text, { file });
-  const issues = schemaValidator("config").validate(value);
+  const parsed = parseConfigJson(text, file);
+  const value = parsed.value;
+  const issues = schemaValidator("config").validate(value).map(toIssue);
   if (issues.length > 0) {
     const first = issues[0]!;
-    const position = parsed.ok ? parsed.locate(first.pointer, first.target) : { line: 1, column: 1 };
+    const position = locateIn(parsed, first.pointer, first.target);
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
     const where = first.pointer ? `${first.pointer.slice(1).replace(/\//g, ".")}: ` : "";
     throw new SkillsError("CONFIG_INVALID", `${where}${first.message}${more}`, {
@@ -96,35 +94,18 @@ export async function loadProjectConfig(cwd: string): Promise<ProjectConfig> {
   return config;
 }
 
-/** Strict JSON (no comments, no trailing commas), with the position of a syntax error. */
-function parseConfigJson(text: string, file: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const match = /at position (\d+)/.exec(message);
-    const offset = match ? Number(match[1]) : text.length;
-    const counter = new LineCounter();
-    let start = 0;
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
-      counter.addNewLine(start);
-      start = i + 1;
-    }
-    counter.addNewLine(start);
-    const pos = counter.linePos(offset);
-    throw new SkillsError(
-      "CONFIG_INVALID",
-      `${CONFIG_FILE} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
-      {
-        file,
-        line: pos.line,
-        column: pos.col,
-        hint: "JSON allows no comments and no trailing commas; keys and strings need double quotes",
-      },
-    );
+/** Strict JSON (no comments, no trailing commas), with the position of a syntax error and of every value. */
+function parseConfigJson(text: string, file: string): ParsedJson {
+  const parsed = parseJsonWithPositions(text);
+  if (!parsed.ok) {
+    throw new SkillsError("CONFIG_INVALID", `${CONFIG_FILE} is not valid JSON: ${parsed.message}`, {
+      file,
+      line: parsed.position.line,
+      column: parsed.position.column,
+      hint: "JSON allows no comments and no trailing commas; keys and strings need double quotes",
+    });
   }
-  if (!isPlainObject(value)) {
+  if (!isPlainObject(parsed.value)) {
     throw new SkillsError("CONFIG_INVALID", `${CONFIG_FILE} must contain a JSON object`, {
       file,
       line: 1,
@@ -132,5 +113,5 @@ function parseConfigJson(text: string, file: string): unknown {
       pointer: "",
     });
   }
-  return value;
+  return parsed;
 }

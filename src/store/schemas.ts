@@ -1,9 +1,10 @@
 /** The JSON Schemas shipped in schemas/, read once per process (from dist/ or src/ alike: both are two levels down). */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createSchemaValidator, type SchemaValidator } from "../core/validate/schemaValidator.js";
+import type { SchemaValidator } from "../contracts/schema.js";
+import { schemaValidator as validatorFor } from "../core/schema/index.js";
 
-export type SchemaName = "manifest" | "skill-frontmatter" | "config";
+export type SchemaName = "manifest" | "skill-frontmatter" | "config" | "mcp-config";
 
 const SCHEMAS_DIR = new URL("../../schemas/", import.meta.url);
 const loaded = new Map<SchemaName, Record<string, unknown>>();
@@ -22,6 +23,7 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
   return schema;
 }
 
+/** The validator of one of the package's file formats (the `fileFormat` profile). */
 export function schemaValidator(name: SchemaName): SchemaValidator {
-  return createSchemaValidator(loadSchema(name));
+  return validatorFor("fileFormat", loadSchema(name));
 }

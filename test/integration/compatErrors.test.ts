@@ -75,7 +75,7 @@ describe("compat: one line per problem, the other skills still checked", () => {
         "    hint: run `skills lock skills/station-info` and commit tools.lock.json with the skill",
       );
       expect(lines).toContain(
-        '    LOCK_INVALID  skills/alert-digest/tools.lock.json:3:14 not valid JSON: expected a key in quotes, found "o"',
+        "    LOCK_INVALID  skills/alert-digest/tools.lock.json:3:14 not valid JSON: unexpected 'o', expected a property name in double quotes",
       );
       expect(
         lines.find((line) => line.startsWith("    SKILL_INVALID  skills/forecast-card/manifest.yaml:2:")),

@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { piiLine } from "../../src/cli/render/run.js";
-import { execCode, parseLanguage, parsePiiMode, parseTimeout } from "../../src/commands/exec.js";
-import { openToolset, parseToolKeys } from "../../src/commands/toolset.js";
+import { parseLanguage, parsePiiMode, parseTimeout, parseToolKeys } from "../../src/cli/parse/execution.js";
+import { execCode } from "../../src/commands/exec.js";
+import { openToolset } from "../../src/commands/shared/toolset.js";
 import { SkillsError } from "../../src/errors.js";
 
 const repo = resolve(import.meta.dirname, "../..");

@@ -41,7 +41,7 @@ describe("status line", () => {
   };
 
   test("on a terminal a slow step shows after the delay and is erased when done", async () => {
-    const { createStatusLine } = await import("../../src/cli/register/options.js");
+    const { createStatusLine } = await import("../../src/cli/statusLine.js");
     const { ctx, written } = fakeCtx(true);
     const status = createStatusLine(ctx, 5);
     status.set("starting filesystem");
@@ -51,7 +51,7 @@ describe("status line", () => {
   });
 
   test("a fast step, a pipe, or --json shows nothing", async () => {
-    const { createStatusLine } = await import("../../src/cli/register/options.js");
+    const { createStatusLine } = await import("../../src/cli/statusLine.js");
     for (const [isTTY, json, delay] of [
       [true, false, 1000],
       [false, false, 0],

@@ -9,7 +9,8 @@ import { Writable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { SDK_MARKER, parseSdkLanguage, sdk, writeTree } from "../../src/commands/sdk.js";
+import { parseSdkLanguage } from "../../src/cli/parse/sdk.js";
+import { SDK_MARKER, sdk, writeTree } from "../../src/commands/sdk.js";
 import { SkillsError } from "../../src/errors.js";
 import { REPO, compilePython, compileTs, tempDir } from "../unit/codegen/helpers.js";
 

@@ -60,8 +60,9 @@ describe("types.ts matches the schemas", () => {
   });
 
   it("ManifestPrivacy.mode lists the schema's modes", () => {
-    expect(readFileSync(join(ROOT, "src/contracts/skill.ts"), "utf8")).toContain(
-      `mode?: ${manifest.properties.privacy.properties.mode.enum.map((m: string) => `"${m}"`).join(" | ")};`,
+    expect(readFileSync(join(ROOT, "src/contracts/skill.ts"), "utf8")).toContain("mode?: PiiMode;");
+    expect(readFileSync(join(ROOT, "src/contracts/privacy.ts"), "utf8")).toContain(
+      `export type PiiMode = ${manifest.properties.privacy.properties.mode.enum.map((m: string) => `"${m}"`).join(" | ")};`,
     );
   });
 });

@@ -9,9 +9,6 @@ import { type JunitCase, renderJunit } from "../../core/testing/junit.js";
 import type { CliContext } from "../context.js";
 import type { Style } from "../style.js";
 
-export type CompatFormat = "text" | "json" | "md" | "junit" | "github";
-export const COMPAT_FORMATS: readonly CompatFormat[] = ["text", "json", "md", "junit", "github"];
-
 /** Exactly the documented `--json` shape: nothing the renderers use besides. */
 export function compatJson(result: CompatResult): unknown {
   return {

@@ -12,7 +12,7 @@ import { isMap, isPair, isScalar, parseDocument } from "yaml";
 import { widenedRange } from "../../core/compat/hints.js";
 import type { ToolInfo } from "../../contracts/tools.js";
 import { writeFileAtomic } from "../../store/atomicWrite.js";
-import { displayPath } from "../run.js";
+import { displayPath } from "../../core/paths.js";
 import type { SkillState } from "./load.js";
 import type { FixReport } from "./types.js";
 import type { UsageResult } from "./usage.js";

@@ -11,7 +11,7 @@ import { LOCK_FILE } from "../../core/compat/lockfile.js";
 import type { GitTree } from "../../git/readAtRef.js";
 import { loadSkill } from "../../store/loadSkill.js";
 import { lockFromText, readLockFile } from "../../store/lockFile.js";
-import { displayPath } from "../run.js";
+import { displayPath } from "../../core/paths.js";
 
 export interface SkillError {
   code: string;

@@ -1,17 +1,15 @@
 /** Running a skill for a case exactly as `skills run` does; every failure becomes the run's outcome. */
 import { join } from "node:path";
-import { createPiiInterceptor, type PiiInterceptor } from "../../core/pii/interceptor.js";
-import { policyFromManifest } from "../../core/pii/policy.js";
+import type { PiiInterceptor } from "../../core/pii/index.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import type { RunOutcome } from "../../core/testing/matchers.js";
 import type { CaseResult } from "../../core/testing/results.js";
 import { isSkillsError } from "../../errors.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 import { limitsFromManifest } from "../../sandbox/limits.js";
-import type { RunLimits, Runner, RunResult } from "../../contracts/run.js";
-import type { ProjectConfig } from "../../store/config.js";
-import { validateInput } from "../runInput.js";
-import type { TestOptions } from "./types.js";
+import type { RunLimits, RunResult } from "../../contracts/run.js";
+import type { Execution } from "../shared/execution.js";
+import { validateInput } from "../shared/input.js";
 
 export interface Executed {
   outcome: RunOutcome;
@@ -61,20 +59,18 @@ export function checkInput(
 
 /** Runs the skill like `skills run` does; every failure becomes the run's outcome. */
 export async function execute(
+  execution: Execution,
   skill: LoadedSkill,
   input: unknown,
   timeoutMs: number | undefined,
   tools: ToolInfo[],
   backend: ToolBackend | undefined,
-  runner: Runner,
-  options: TestOptions,
-  config: ProjectConfig,
 ): Promise<Executed> {
   const started = performance.now();
   // PII in tool results is tokenized in the bridge as in every run (DESIGN.md, "PII"); a fresh vault per case.
   let interceptor: PiiInterceptor;
   try {
-    interceptor = createPiiInterceptor(policyFromManifest(skill.manifest.privacy, undefined, config.pii));
+    interceptor = execution.interceptor(skill.manifest.privacy);
   } catch (error) {
     if (isSkillsError(error)) return failedRun(error.code, error.message, performance.now() - started);
     throw error;
@@ -88,7 +84,8 @@ export async function execute(
   if (timeoutMs !== undefined) limits.timeoutMs = timeoutMs;
   let run: RunResult;
   try {
-    run = await runner.run({
+    run = await execution.run({
+      skill: { name: skill.name, version: skill.manifest.version },
       interceptor,
       language: skill.manifest.language,
       skillDir: skill.dir,
@@ -98,7 +95,6 @@ export async function execute(
       ...(backend ? { backend } : {}),
       limits,
       ...(skill.manifest.output ? { outputSchema: skill.manifest.output } : {}),
-      requireIsolation: options.requireIsolation ?? config.requireIsolation,
     });
   } catch (error) {
     if (isSkillsError(error)) return failed(error.code, error.message);

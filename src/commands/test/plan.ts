@@ -8,7 +8,7 @@ import type { Cassette, LocatedTestCase } from "../../core/testing/types.js";
 import { readCassette } from "../../mcp/cassette/index.js";
 import { loadMcpConfig } from "../../mcp/config.js";
 import { loadSkill } from "../../store/loadSkill.js";
-import { displayPath } from "../run.js";
+import { displayPath } from "../../core/paths.js";
 import { errorCase, modeOf, problemAt, type SkillPlan, type TestOptions } from "./types.js";
 
 const TEST_GLOB = /\.ya?ml$/;

@@ -16,19 +16,18 @@ import {
   writeCassette,
 } from "../../mcp/cassette/index.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
-import type { Runner } from "../../contracts/run.js";
-import type { ProjectConfig } from "../../store/config.js";
-import { maskValue } from "../pii.js";
-import { displayPath } from "../run.js";
-import { openToolset, type Toolset } from "../toolset.js";
+import { maskValue } from "../shared/maskValue.js";
+import { displayPath } from "../../core/paths.js";
+import type { Execution } from "../shared/execution.js";
+import { openToolset, type Toolset } from "../shared/toolset.js";
 import { checkInput, type Executed, execute } from "./execute.js";
 import { type Job, modeOf, problemAt, type SkillPlan, type TestOptions } from "./types.js";
 
-function liveToolset(plan: SkillPlan, options: TestOptions, config: ProjectConfig): Promise<Toolset> {
+function liveToolset(plan: SkillPlan, options: TestOptions, execution: Execution): Promise<Toolset> {
   plan.toolset ??= openToolset({
     cwd: options.cwd,
     ...(options.configPath ? { configPath: options.configPath } : {}),
-    cacheDir: config.cacheDir,
+    cacheDir: execution.config.cacheDir,
     ranges: plan.skill?.manifest.tools ?? {},
   });
   return plan.toolset;
@@ -37,8 +36,7 @@ function liveToolset(plan: SkillPlan, options: TestOptions, config: ProjectConfi
 export async function runCase(
   job: Job,
   options: TestOptions,
-  config: ProjectConfig,
-  runner: Runner,
+  execution: Execution,
   secrets: string[],
 ): Promise<CaseResult> {
   const { located } = job;
@@ -108,7 +106,7 @@ export async function runCase(
       backend = replay;
       base.cassette = cassetteDisplay;
     } else if (declared.length > 0) {
-      const toolset = await liveToolset(job.skill, options, config);
+      const toolset = await liveToolset(job.skill, options, execution);
       tools = toolset.tools;
       backend = toolset.backend;
       if (mode === "record" && backend) {
@@ -124,7 +122,7 @@ export async function runCase(
     return { ...base, status: "error", problems: [problemFromError(error, located.file, located.line)] };
   }
 
-  const outcome = await execute(skill, input.value, testCase.timeout_ms, tools, backend, runner, options, config);
+  const outcome = await execute(execution, skill, input.value, testCase.timeout_ms, tools, backend);
   if (recorder && (declared.length > 0 || testCase.cassette !== undefined)) {
     const cassette = recorder.cassette({ tools, skill: skill.name, case: testCase.name });
     try {

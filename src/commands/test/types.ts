@@ -5,7 +5,7 @@ import type { CaseMode, CaseResult, SkillTestResult } from "../../core/testing/r
 import type { LocatedTestCase } from "../../core/testing/types.js";
 import type { ToolInfo } from "../../contracts/tools.js";
 import type { Runner } from "../../contracts/run.js";
-import type { Toolset } from "../toolset.js";
+import type { Toolset } from "../shared/toolset.js";
 
 export interface TestOptions {
   cwd: string;

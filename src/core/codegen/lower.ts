@@ -10,6 +10,7 @@
  */
 import type { JsonObject } from "../../contracts/json.js";
 import type { ToolInfo } from "../../contracts/tools.js";
+import { isPlainObject, valueAtPointer } from "../json/index.js";
 import type { TypeNameAllocator } from "./names.js";
 import {
   type NamedType,
@@ -43,13 +44,9 @@ interface Frame {
   depth: number;
 }
 
-export function isRecord(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** The description a schema gives itself (description, else title). */
 export function describe(schema: unknown): string | undefined {
-  if (!isRecord(schema)) return undefined;
+  if (!isPlainObject(schema)) return undefined;
   if (typeof schema.description === "string" && schema.description.trim()) return schema.description;
   if (typeof schema.title === "string" && schema.title.trim()) return schema.title;
   return undefined;
@@ -72,7 +69,7 @@ export function lowerDocument(root: unknown, rootName: string, state: State): Na
 function lower(schema: unknown, doc: Doc, state: State, frame: Frame): TypeNode {
   if (schema === true || schema === undefined) return UNKNOWN;
   if (schema === false) return NEVER;
-  if (!isRecord(schema)) return unknownNode("not a JSON Schema");
+  if (!isPlainObject(schema)) return unknownNode("not a JSON Schema");
   if (frame.depth > MAX_DEPTH) return unknownNode("schema nested too deeply");
   const next: Frame = { ...frame, depth: frame.depth + 1 };
   const parts: TypeNode[] = [];
@@ -130,24 +127,16 @@ export function resolvePointer(root: unknown, ref: string): { pointer: string; t
   } catch {
     return undefined;
   }
-  if (fragment === "") return { pointer: "", target: root };
-  if (!fragment.startsWith("/")) return undefined;
-  let current: unknown = root;
-  for (const raw of fragment.slice(1).split("/")) {
-    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (isRecord(current) && Object.hasOwn(current, segment)) current = current[segment];
-    else if (Array.isArray(current) && /^[0-9]+$/.test(segment) && Number(segment) < current.length) {
-      current = current[Number(segment)];
-    } else return undefined;
-  }
-  return { pointer: fragment, target: current };
+  if (fragment !== "" && !fragment.startsWith("/")) return undefined;
+  const found = valueAtPointer(root, fragment);
+  return found.found ? { pointer: fragment, target: found.value } : undefined;
 }
 
 const COMPOSITION = ["$ref", "anyOf", "oneOf", "allOf", "enum", "const"];
 
 /** An object schema and nothing else: safe to declare as an interface / TypedDict and reference anywhere. */
 function isPlainObjectSchema(schema: unknown): boolean {
-  if (!isRecord(schema) || schema.nullable === true) return false;
+  if (!isPlainObject(schema) || schema.nullable === true) return false;
   if (COMPOSITION.some((keyword) => keyword in schema)) return false;
   if (schema.type === "object") return true;
   return schema.type === undefined && ("properties" in schema || "additionalProperties" in schema);
@@ -198,7 +187,7 @@ function lowerObject(schema: JsonObject, doc: Doc, state: State, frame: Frame): 
     Array.isArray(schema.required) ? schema.required.filter((key) => typeof key === "string") : [],
   );
   const props: PropNode[] = [];
-  if (isRecord(schema.properties)) {
+  if (isPlainObject(schema.properties)) {
     for (const [key, propSchema] of Object.entries(schema.properties)) {
       const prop: PropNode = { key, type: lower(propSchema, doc, state, frame), required: required.has(key) };
       const description = describe(propSchema);
@@ -209,8 +198,8 @@ function lowerObject(schema: JsonObject, doc: Doc, state: State, frame: Frame): 
   const indexParts: TypeNode[] = [];
   const additional = schema.additionalProperties;
   if (additional === true) indexParts.push(UNKNOWN);
-  else if (isRecord(additional)) indexParts.push(lower(additional, doc, state, frame));
-  if (isRecord(schema.patternProperties)) {
+  else if (isPlainObject(additional)) indexParts.push(lower(additional, doc, state, frame));
+  if (isPlainObject(schema.patternProperties)) {
     for (const patternSchema of Object.values(schema.patternProperties)) {
       indexParts.push(lower(patternSchema, doc, state, frame));
     }
@@ -218,7 +207,8 @@ function lowerObject(schema: JsonObject, doc: Doc, state: State, frame: Frame): 
   let index = indexParts.length > 0 ? unionOf(indexParts) : null;
   if (index?.kind === "never" && props.length > 0) index = null;
   // `{type: "object"}` says nothing about its keys: any object. `properties: {}` lists none: no arguments.
-  if (props.length === 0 && index === null && additional !== false && !isRecord(schema.properties)) index = UNKNOWN;
+  if (props.length === 0 && index === null && additional !== false && !isPlainObject(schema.properties))
+    index = UNKNOWN;
   return { kind: "object", props, index };
 }
 

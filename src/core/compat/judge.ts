@@ -4,7 +4,7 @@
  * so how bad is it. A change to a part the skill does not use is at most a warning; `strict` ignores usage. Pure.
  */
 import type { CompatStatus, DataPath, ScalarValue, SourceLocation, ToolUsage } from "../../contracts/compat.js";
-import { createSchemaValidator, type SchemaValidator } from "../validate/schemaValidator.js";
+import { schemaValidator } from "../schema/index.js";
 import { type Schema, isObject } from "./normalize.js";
 import { ruleById } from "./rules.js";
 import type { Change } from "./types.js";
@@ -168,28 +168,21 @@ function equal(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Compiled once per schema text: the same changed argument is checked for many calls. */
-const validators = new Map<string, SchemaValidator>();
-
-/** Whether a literal the skill passes still satisfies the new schema of that argument. */
+/**
+ * Whether a literal the skill passes still satisfies the new schema of that argument: the check the tool gate makes
+ * on every call (`toolArguments`), which compiles each schema text once.
+ */
 function valid(value: ScalarValue | undefined, schema: Schema | undefined): boolean {
   if (!schema || !isObject(schema)) return false;
   try {
-    const stripped = stripAnnotations(schema);
-    const key = JSON.stringify(stripped);
-    let validator = validators.get(key);
-    if (!validator) {
-      validator = createSchemaValidator(stripped);
-      validators.set(key, validator);
-    }
-    return validator.validate(value).length === 0;
+    return schemaValidator("toolArguments", stripAnnotations(schema)).validate(value).length === 0;
   } catch {
-    // a schema ajv cannot compile (an unknown format): assume the value is affected
+    // a schema that does not compile: assume the value is affected
     return false;
   }
 }
 
-/** Only what validates a scalar: the validator is strict about keywords it does not know. */
+/** Only what validates a scalar: a fragment's `$ref` or `$defs` would not resolve outside its document. */
 function stripAnnotations(schema: Schema): Schema {
   const keep = [
     "type",

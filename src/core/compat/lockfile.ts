@@ -5,10 +5,10 @@
 import { LOCKFILE_VERSION, type LockedTool, type LockedToolEntry, type ToolsLock } from "../../contracts/compat.js";
 import type { Problem, ValidationResult } from "../../contracts/problem.js";
 import type { ToolInfo } from "../../contracts/tools.js";
+import { escapePointerToken, locateIn, type ParseJsonResult, parseJsonWithPositions } from "../json/index.js";
+import { schemaValidator } from "../schema/index.js";
 import { canonicalJson, schemaFingerprint, sha256 } from "../testing/fingerprint.js";
-import { findJsonSyntaxError } from "../testing/jsonSyntax.js";
-import { createSchemaValidator } from "../validate/schemaValidator.js";
-import { parseYaml } from "../yaml/index.js";
+import { toIssue } from "../validate/issues.js";
 import { TOOLS_LOCK_SCHEMA } from "./lockSchema.js";
 
 export const LOCK_FILE = "tools.lock.json";
@@ -79,25 +79,25 @@ const HINT = "run `skills lock` to write it again";
 /** `verify`: check each entry's sha256 against its text (a lock edited by hand is a warning). */
 export function parseLock(text: string, file: string, verify = true): ValidationResult<ToolsLock> {
   let value: unknown;
+  // JSON.parse first (a lock can be large); the reader with positions only when a problem needs a line.
+  let parsed: ParseJsonResult | undefined;
+  const locate = (pointer: string, target?: "key" | "value") => {
+    parsed ??= parseJsonWithPositions(text);
+    return parsed.ok ? locateIn(parsed, pointer, target) : { line: 1, column: 1 };
+  };
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const found = findJsonSyntaxError(text);
-    const at = found ? lineCol(text, found.offset) : { line: 1, column: 1 };
-    return {
-      ok: false,
-      errors: [problem(`not valid JSON: ${found?.message ?? (error as Error).message}`, file, at, "")],
-      warnings: [],
-    };
+    parsed = parseJsonWithPositions(text);
+    const at = parsed.ok ? { line: 1, column: 1 } : parsed.position;
+    const message = parsed.ok ? (error as Error).message : parsed.message;
+    return { ok: false, errors: [problem(`not valid JSON: ${message}`, file, at, "")], warnings: [] };
   }
-  const issues = createSchemaValidator(TOOLS_LOCK_SCHEMA as unknown as Record<string, unknown>).validate(value);
+  const issues = schemaValidator("fileFormat", TOOLS_LOCK_SCHEMA).validate(value).map(toIssue);
   if (issues.length > 0) {
-    // JSON is YAML: the YAML parser knows where each pointer is.
-    const parsed = parseYaml(text, { file });
     const errors = issues.map((issue) => {
-      const at = parsed.ok ? parsed.locate(issue.pointer, issue.target) : { line: 1, column: 1 };
       const where = issue.pointer === "" ? "" : `${issue.pointer.slice(1).replace(/\//g, ".")}: `;
-      return problem(`${where}${issue.message}`, file, at, issue.pointer, issue.hint);
+      return problem(`${where}${issue.message}`, file, locate(issue.pointer, issue.target), issue.pointer, issue.hint);
     });
     return { ok: false, errors, warnings: [] };
   }
@@ -105,13 +105,12 @@ export function parseLock(text: string, file: string, verify = true): Validation
   const warnings: Problem[] = [];
   for (const [key, entry] of verify ? Object.entries(lock.tools) : []) {
     if (sha256(canonicalJson(rawEntry(entry.tool))) !== entry.sha256) {
-      const parsed = parseYaml(text, { file });
-      const pointer = `/tools/${key.replace(/~/g, "~0").replace(/\//g, "~1")}/sha256`;
+      const pointer = `/tools/${escapePointerToken(key)}/sha256`;
       warnings.push({
         ...problem(
           `${key} was edited by hand after it was locked (its sha256 does not match)`,
           file,
-          parsed.ok ? parsed.locate(pointer) : { line: 1, column: 1 },
+          locate(pointer),
           pointer,
         ),
         severity: "warning",
@@ -130,11 +129,6 @@ function problem(
   hint = HINT,
 ): Problem {
   return { severity: "error", code: CODE, message, file, line: at.line, column: at.column, pointer, hint };
-}
-
-function lineCol(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, offset));
-  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
 }
 
 /** How a lock on disk differs from the one `skills lock` would write now (for `--check`). */

@@ -10,20 +10,15 @@ import { SkillsError } from "../../errors.js";
 import type { JsonObject } from "../../contracts/json.js";
 import { toolKey } from "../../contracts/tools.js";
 import type { ToolCallInterceptor } from "../../contracts/run.js";
-import { PiiAuditLog } from "./audit.js";
+import { PiiAuditLog } from "./vault/audit.js";
 import { scanPii } from "./scan.js";
-import {
-  knownOutsideTokens,
-  restoreJson,
-  retokenizeKnown,
-  tokenizeJson,
-  tokenizeString,
-  tokenizeTextOrJson,
-} from "./tokenize.js";
+import { retokenizeKnown, tokenizeJson, tokenizeTextOrJson } from "./tokenize/json.js";
+import { knownOutsideTokens, tokenizeString } from "./tokenize/strings.js";
+import { restoreJson } from "./vault/restore.js";
 import type { PiiAudit, PiiPolicy, PiiType } from "./types.js";
-import { TokenVault, type VaultEntry } from "./vault.js";
-import { walkJson } from "./walk.js";
-import { type Occurrence, WatchIndex } from "./watch.js";
+import { TokenVault, type VaultEntry } from "./vault/vault.js";
+import { walkJson } from "./json/walk.js";
+import { type Occurrence, WatchIndex } from "./vault/watch.js";
 
 export interface PiiInterceptor extends ToolCallInterceptor {
   readonly policy: PiiPolicy;

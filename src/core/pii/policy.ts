@@ -2,19 +2,18 @@
  * The PII policy of a run, from the skill's manifest `privacy:` block and the mode chosen by the exec flag, the
  * manifest or the config default (in that order of precedence).
  */
+import { isPiiMode, PII_MODES } from "../../contracts/privacy.js";
 import { SkillsError } from "../../errors.js";
 import type { ManifestPrivacy } from "../../contracts/skill.js";
-import { checkIgnoreField, parsePointerPattern } from "./pointer.js";
+import { checkIgnoreField } from "../validate/ignoreField.js";
+import { parsePointerPattern } from "./json/pointer.js";
 import { BUILTIN_PII_TYPES, type BuiltinPiiType, type CustomPattern, type PiiMode, type PiiPolicy } from "./types.js";
 
-export const PII_MODES: readonly PiiMode[] = ["off", "default", "strict"];
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
-const NAME_RE = /^[a-z][a-z0-9_]{0,39}$/;
+export { isPiiMode, PII_MODES };
 
-export function isPiiMode(value: unknown): value is PiiMode {
-  return typeof value === "string" && (PII_MODES as readonly string[]).includes(value);
-}
+const NAME_RE = /^[a-z][a-z0-9_]{0,39}$/;
 
 /**
  * @param privacy the manifest's `privacy` block (validated against the schema already; checked again here for

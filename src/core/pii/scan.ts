@@ -1,11 +1,11 @@
 /** `scanPii`: what would be tokenized, with positions, without changing anything. */
-import { detectInString } from "./detect.js";
-import { JsonSyntaxError, lexJson, rawOffset } from "./jsonLexer.js";
-import { NO_CONTEXT, keyContext } from "./keyContext.js";
-import { toPointer } from "./pointer.js";
-import { looksLikeJson, piiLiteralFilter } from "./tokenize.js";
+import { detectInString } from "./detect/detect.js";
+import { JsonSyntaxError, lexJson, rawOffset } from "./json/lexer.js";
+import { NO_CONTEXT, keyContext } from "./detect/keyContext.js";
+import { toPointer } from "./json/pointer.js";
+import { looksLikeJson, piiLiteralFilter } from "./json/sniff.js";
 import type { PiiFinding, PiiPolicy } from "./types.js";
-import { hintTakesNumbers, walkJson } from "./walk.js";
+import { hintTakesNumbers, walkJson } from "./json/walk.js";
 
 export type ScanFormat = "auto" | "json" | "text";
 

@@ -1,13 +1,11 @@
-/** Types of the PII layer: what a detector finds, what a policy allows, what the audit records. */
+/** Types of the PII layer: what a detector finds and what a policy allows. The mode and the audit are contracts. */
+import type { PiiMode, PiiType } from "../../contracts/privacy.js";
+
+export type { PiiAudit, PiiMode, PiiType, PiiTypeCounts } from "../../contracts/privacy.js";
 
 /** Built-in detector names, as written in a manifest's `privacy.tokenize`. */
 export const BUILTIN_PII_TYPES = ["email", "phone", "ssn", "credit_card", "ip", "secret", "iban"] as const;
 export type BuiltinPiiType = (typeof BUILTIN_PII_TYPES)[number];
-
-/** A built-in type or the name of a custom pattern. */
-export type PiiType = string;
-
-export type PiiMode = "off" | "default" | "strict";
 
 /** One value a detector matched. Offsets are UTF-16 indexes into the scanned string. */
 export interface PiiMatch {
@@ -47,25 +45,5 @@ export interface PiiPolicy {
   minConfidence: number;
 }
 
-/** Counts for one type in the audit. Never values, never hashes of values. */
-export interface PiiTypeCounts {
-  /** Distinct values given a token in this run. */
-  values: number;
-  /** Occurrences replaced by tokens in tool results. */
-  tokenized: number;
-  /** Occurrences of tokens restored to real values in tool arguments. */
-  restored: number;
-  /** Occurrences replaced by tokens in what the run returned or logged (values that did not come from a tool). */
-  scrubbed: number;
-}
-
-export interface PiiAudit {
-  mode: PiiMode;
-  types: Record<PiiType, PiiTypeCounts>;
-  /** "server/tool" -> type -> occurrences tokenized in its results. */
-  from: Record<string, Record<PiiType, number>>;
-  /** "server/tool" -> type -> occurrences restored into its arguments. */
-  to: Record<string, Record<PiiType, number>>;
-  /** Outputs refused in strict mode. */
-  refused: number;
-}
+/** Called once per replaced occurrence (the audit counts with it). */
+export type CountFn = (type: PiiType) => void;

@@ -1,5 +1,6 @@
 /** Argument matching for replay: exact by default; listed fields (names at any depth, or dotted paths) ignored. */
-import { deepEqual, isPlainObject } from "./compare.js";
+import { isPlainObject } from "../json/index.js";
+import { deepEqual } from "./compare.js";
 import type { ArgRules } from "./types.js";
 
 /** Recorded values replaced by the recorder start with this; in replay they match any actual value. */

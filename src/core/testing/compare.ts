@@ -1,8 +1,5 @@
 /** Structural comparison of JSON values: deep equality and deep partial ("subset") matching. */
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { escapePointerToken, isPlainObject } from "../json/index.js";
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -39,7 +36,7 @@ export function findSubsetMismatch(expected: unknown, actual: unknown, pointer =
     if (!isPlainObject(actual)) return pointer;
     for (const [key, value] of Object.entries(expected)) {
       if (value === undefined) continue;
-      const child = `${pointer}/${escapePointer(key)}`;
+      const child = `${pointer}/${escapePointerToken(key)}`;
       if (!Object.hasOwn(actual, key)) return child;
       const at = findSubsetMismatch(value, actual[key], child);
       if (at !== null) return at;
@@ -51,10 +48,6 @@ export function findSubsetMismatch(expected: unknown, actual: unknown, pointer =
 
 export function isSubset(expected: unknown, actual: unknown): boolean {
   return findSubsetMismatch(expected, actual) === null;
-}
-
-export function escapePointer(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 /** Keeps only the parts of `actual` that `expected` talks about, so a subset diff shows what matters. */

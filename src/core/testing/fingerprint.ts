@@ -1,4 +1,5 @@
 /** Canonical JSON and the schema fingerprint that pins what a tool looked like when a cassette was recorded. */
+// Core's one node module beyond string helpers (docs/architecture.md): a hash is pure, same text -> same digest.
 import { createHash } from "node:crypto";
 import type { JsonObject } from "../../contracts/json.js";
 

@@ -6,7 +6,7 @@
 
 import type { JsonObject } from "../../contracts/json.js";
 import type { ToolInfo } from "../../contracts/tools.js";
-import { isPlainObject } from "./compare.js";
+import { isPlainObject } from "../json/index.js";
 import type { Cassette } from "./types.js";
 
 export interface FingerprintDrift {

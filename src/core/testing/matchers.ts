@@ -1,8 +1,9 @@
 /** Checks one case's expectations against what the run produced. Pure: returns failures, never throws. */
-import { deepEqual, findSubsetMismatch, isPlainObject, projectOnto } from "./compare.js";
+import { isPlainObject } from "../json/index.js";
+import { deepEqual, findSubsetMismatch, projectOnto } from "./compare.js";
 import { prettyJson, renderDiff } from "./diff.js";
 import { isDefinite, type JsonPathError, parseJsonPath, queryJsonPath } from "./jsonPath.js";
-import { checkSchema } from "./schemaCheck.js";
+import { schemaValidator } from "../schema/index.js";
 import type { Expectation, Failure, RegexMatcher } from "./types.js";
 
 /** The parts of a run result the matchers look at. */
@@ -109,7 +110,7 @@ export function evaluateExpectations(expect: Expectation | undefined, outcome: R
     }
     if (spec.schema !== undefined) {
       try {
-        const issues = checkSchema(spec.schema, outcome.result);
+        const issues = schemaValidator("testExpectation", spec.schema).validate(outcome.result);
         if (issues.length > 0) {
           failures.push({
             kind: "schema",

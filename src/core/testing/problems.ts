@@ -1,7 +1,8 @@
 /** Turning schema issues into Problems with file:line:col, for test-case files and cassettes. */
 import type { Problem } from "../../contracts/problem.js";
+import { escapePointerToken } from "../json/index.js";
 import type { Locate } from "../yaml/index.js";
-import type { SchemaIssue } from "./schemaCheck.js";
+import type { SchemaError } from "../../contracts/schema.js";
 
 export function problem(
   code: string,
@@ -24,13 +25,13 @@ export function problem(
 }
 
 function describe(
-  issue: SchemaIssue,
+  issue: SchemaError,
   where: string,
 ): { message: string; pointer: string; target: "key" | "value"; hint?: string } {
   const params = issue.params;
   if (issue.keyword === "additionalProperties") {
     const name = String(params.additionalProperty);
-    const pointer = `${issue.pointer}/${name}`;
+    const pointer = `${issue.pointer}/${escapePointerToken(name)}`;
     if (/\/expect$/.test(issue.pointer)) {
       return {
         message: `unknown matcher "${name}" in expect`,
@@ -61,7 +62,7 @@ function describe(
     const name = String(params.propertyName);
     return {
       message: `keys of expect.match must be JSONPaths starting with $ (got "${name}")`,
-      pointer: `${issue.pointer}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      pointer: `${issue.pointer}/${escapePointerToken(name)}`,
       target: "key",
       hint: `write "$.${name}"`,
     };
@@ -71,7 +72,7 @@ function describe(
 
 /** One Problem per schema issue (without ajv's noise: the if/then wrapper and pattern-name duplicates). */
 export function issuesToProblems(
-  issues: SchemaIssue[],
+  issues: readonly SchemaError[],
   code: string,
   file: string,
   locate: Locate,

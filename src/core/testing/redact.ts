@@ -5,7 +5,7 @@
  */
 
 import { REDACTED_PREFIX } from "./argMatch.js";
-import { escapePointer, isPlainObject } from "./compare.js";
+import { escapePointerToken, isPlainObject, unescapePointerToken } from "../json/index.js";
 import type { PiiFlag, Redaction } from "./types.js";
 
 const SECRET_SHAPES: { name: string; regex: RegExp }[] = [
@@ -83,7 +83,7 @@ export function redactSecrets<T>(value: T, options: RedactOptions = {}, base = "
     if (Array.isArray(node)) return node.map((item, i) => walk(item, `${pointer}/${i}`, undefined));
     if (isPlainObject(node)) {
       const out: Record<string, unknown> = {};
-      for (const [k, child] of Object.entries(node)) out[k] = walk(child, `${pointer}/${escapePointer(k)}`, k);
+      for (const [k, child] of Object.entries(node)) out[k] = walk(child, `${pointer}/${escapePointerToken(k)}`, k);
       return out;
     }
     return node;
@@ -150,7 +150,7 @@ export function flagPii(value: unknown, base = ""): PiiFlag[] {
       for (const [i, item] of node.entries()) walk(item, `${pointer}/${i}`);
     } else if (isPlainObject(node))
       for (const [k, child] of Object.entries(node)) {
-        const at = `${pointer}/${escapePointer(k)}`;
+        const at = `${pointer}/${escapePointerToken(k)}`;
         for (const type of piiTypesIn(k)) flags.push({ pointer: at, type });
         walk(child, at);
       }
@@ -168,7 +168,7 @@ export function maskPiiInPointer(pointer: string, mask: (value: string) => strin
     .split("/")
     .map((segment, i) => {
       if (i === 0) return segment;
-      const key = segment.replace(/~1/g, "/").replace(/~0/g, "~");
+      const key = unescapePointerToken(segment);
       const spans: [number, number][] = [];
       for (const shape of PII_SHAPES) {
         for (const match of key.matchAll(shape.regex)) {
@@ -190,7 +190,7 @@ export function maskPiiInPointer(pointer: string, mask: (value: string) => strin
         out += key.slice(done, start) + mask(key.slice(start, end));
         done = end;
       }
-      return escapePointer(out + key.slice(done));
+      return escapePointerToken(out + key.slice(done));
     })
     .join("/");
 }

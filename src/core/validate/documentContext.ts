@@ -2,7 +2,7 @@
 import type { Problem } from "../../contracts/problem.js";
 import type { Locate, SourceAt } from "../yaml/parseYaml.js";
 import { makeProblem, type ProblemCode } from "./codes.js";
-import type { SchemaIssue } from "./schemaValidator.js";
+import type { SchemaIssue } from "./issues.js";
 
 export interface DocumentContext {
   file: string;
@@ -29,10 +29,6 @@ export function issueToProblem(ctx: DocumentContext, code: ProblemCode, issue: S
   if (written !== undefined) issue = { ...issue, hint: `quote the value: ${JSON.stringify(written)}` };
   const where = issue.pointer === "" ? "" : `${issue.pointer.slice(1).replace(/\//g, ".")}: `;
   return problemAt(ctx, code, issue.pointer, `${where}${issue.message}`, { target: issue.target, hint: issue.hint });
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 export function notMappingProblem(ctx: DocumentContext, value: unknown, what: string): Problem {

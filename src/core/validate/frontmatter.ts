@@ -1,15 +1,11 @@
 /** SKILL.md frontmatter: the Agent Skills specification, with the two levels (default tolerates what clients do). */
 import type { Problem } from "../../contracts/problem.js";
+import { isPlainObject } from "../json/index.js";
 import type { SkillFrontmatter } from "../../contracts/skill.js";
-import {
-  type DocumentContext,
-  isPlainObject,
-  issueToProblem,
-  notMappingProblem,
-  problemAt,
-} from "./documentContext.js";
+import { type DocumentContext, issueToProblem, notMappingProblem, problemAt } from "./documentContext.js";
 import { checkSkillName, nameHint } from "./names.js";
-import type { SchemaIssue, SchemaValidator } from "./schemaValidator.js";
+import type { SchemaValidator } from "../../contracts/schema.js";
+import { type SchemaIssue, toIssue } from "./issues.js";
 
 export const MAX_DESCRIPTION_LENGTH = 1024;
 export const MAX_COMPATIBILITY_LENGTH = 500;
@@ -34,7 +30,7 @@ export function validateFrontmatter(
 ): FrontmatterCheckResult {
   if (!isPlainObject(value)) return { problems: [notMappingProblem(ctx, value, "the SKILL.md frontmatter")] };
   const problems: Problem[] = [];
-  for (const issue of validator.validate(value)) {
+  for (const issue of validator.validate(value).map(toIssue)) {
     if (ownedBySemanticCheck(issue)) continue;
     if (issue.keyword === "additionalProperties" && issue.pointer.split("/").length === 2) {
       const close = issue.hint?.startsWith("did you mean") ? `${issue.hint} ` : "";

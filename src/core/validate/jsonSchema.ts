@@ -2,33 +2,11 @@
  * Checks that a skill's `input`/`output` are valid JSON Schemas: validated against the meta-schema of their dialect
  * (2020-12 by default, draft-07 when `$schema` says so), and every `pattern` must compile.
  */
-import { createRequire } from "node:module";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import { type SchemaIssue, toIssue } from "./schemaValidator.js";
+import { decodeFragment, escapePointerToken, valueAtPointer } from "../json/index.js";
+import { metaSchemaErrors } from "../schema/index.js";
+import { type SchemaIssue, toIssue } from "./issues.js";
 
-const require = createRequire(import.meta.url);
 const DRAFT_07 = "http://json-schema.org/draft-07/schema";
-
-// As in schemaValidator.ts: a lean meta-schema check first, the all-errors one only for schemas that fail it.
-let leanMeta: Ajv2020 | undefined;
-let thoroughMeta: Ajv2020 | undefined;
-
-function metaAjv(allErrors: boolean): Ajv2020 {
-  const existing = allErrors ? thoroughMeta : leanMeta;
-  if (existing) return existing;
-  const instance = new Ajv2020({
-    allErrors,
-    verbose: allErrors,
-    strict: false,
-    validateFormats: false,
-    ...(allErrors ? {} : { code: { optimize: false } }),
-  });
-  instance.addMetaSchema(require("ajv/dist/refs/json-schema-draft-07.json") as Record<string, unknown>);
-  if (allErrors) thoroughMeta = instance;
-  else leanMeta = instance;
-  return instance;
-}
-
 const KNOWN_DIALECTS = ["https://json-schema.org/draft/2020-12/schema", DRAFT_07];
 
 /** Issues with pointers relative to the schema itself ("" = the schema). */
@@ -46,14 +24,10 @@ export function checkJsonSchema(schema: Record<string, unknown>): SchemaIssue[] 
     ];
   }
   const issues: SchemaIssue[] = [];
-  if (!(metaAjv(false).validateSchema(schema) as boolean)) {
-    const instance = metaAjv(true);
-    instance.validateSchema(schema);
-    for (const error of instance.errors ?? []) {
-      // Meta-schema errors name the schema's keyword; "must be ..." reads better with the keyword in front.
-      const issue = toIssue(error);
-      issues.push({ ...issue, message: `not a valid JSON Schema: ${issue.message}` });
-    }
+  for (const error of metaSchemaErrors(schema)) {
+    // Meta-schema errors name the schema's keyword; "must be ..." reads better with the keyword in front.
+    const issue = toIssue(error);
+    issues.push({ ...issue, message: `not a valid JSON Schema: ${issue.message}` });
   }
   collectPatternIssues(schema, "", issues);
   collectRefIssues(schema, schema, "", issues);
@@ -88,16 +62,15 @@ function collectPatternIssues(node: unknown, pointer: string, issues: SchemaIssu
   }
   if (node === null || typeof node !== "object") return;
   for (const [key, value] of Object.entries(node)) {
-    const child = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const child = `${pointer}/${escapePointerToken(key)}`;
     if (key === "pattern" && typeof value === "string") checkRegex(value, child, issues);
     if (key === "patternProperties" && value && typeof value === "object") {
-      for (const p of Object.keys(value))
-        checkRegex(p, `${child}/${p.replace(/~/g, "~0").replace(/\//g, "~1")}`, issues);
+      for (const p of Object.keys(value)) checkRegex(p, `${child}/${escapePointerToken(p)}`, issues);
     }
     // "properties" maps names to schemas: a property called "pattern" is not the keyword.
     if (key === "properties" && value && typeof value === "object" && !Array.isArray(value)) {
       for (const [name, sub] of Object.entries(value)) {
-        collectPatternIssues(sub, `${child}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`, issues);
+        collectPatternIssues(sub, `${child}/${escapePointerToken(name)}`, issues);
       }
       continue;
     }
@@ -119,7 +92,7 @@ function collectRefIssues(root: unknown, node: unknown, pointer: string, issues:
   }
   if (node === null || typeof node !== "object") return;
   for (const [key, value] of Object.entries(node)) {
-    const child = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const child = `${pointer}/${escapePointerToken(key)}`;
     if (key === "$ref" && typeof value === "string") {
       const problem = refProblem(root, value);
       if (problem)
@@ -139,17 +112,10 @@ function collectRefIssues(root: unknown, node: unknown, pointer: string, issues:
 function refProblem(root: unknown, ref: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(ref))
     return `$ref ${JSON.stringify(ref)} points outside the schema; runs are offline and cannot fetch it`;
-  if (ref === "#") return undefined;
   if (!ref.startsWith("#/")) return undefined;
-  let target: unknown = root;
-  for (const raw of ref.slice(2).split("/")) {
-    const segment = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-    if (target === null || typeof target !== "object" || !(segment in target)) {
-      return `$ref ${JSON.stringify(ref)} does not resolve: there is no ${JSON.stringify(segment)} in the schema`;
-    }
-    target = (target as Record<string, unknown>)[segment];
-  }
-  return undefined;
+  const found = valueAtPointer(root, decodeFragment(ref));
+  if (found.found) return undefined;
+  return `$ref ${JSON.stringify(ref)} does not resolve: there is no ${JSON.stringify(found.missing)} in the schema`;
 }
 
 function checkRegex(source: string, pointer: string, issues: SchemaIssue[]): void {

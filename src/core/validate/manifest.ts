@@ -1,20 +1,15 @@
 /** manifest.yaml: schema validation plus the semantic checks a schema cannot express. */
 import { isAbsolute, normalize } from "node:path/posix";
 import semver from "semver";
-import { checkIgnoreField } from "../pii/pointer.js";
+import { checkIgnoreField } from "./ignoreField.js";
 import type { Problem } from "../../contracts/problem.js";
 import type { Manifest } from "../../contracts/skill.js";
-import { joinPointer } from "../yaml/pointer.js";
-import {
-  type DocumentContext,
-  isPlainObject,
-  issueToProblem,
-  notMappingProblem,
-  problemAt,
-} from "./documentContext.js";
+import { isPlainObject, joinPointer } from "../json/index.js";
+import { type DocumentContext, issueToProblem, notMappingProblem, problemAt } from "./documentContext.js";
 import { checkJsonSchema } from "./jsonSchema.js";
 import { checkSkillName, nameHint } from "./names.js";
-import type { SchemaIssue, SchemaValidator } from "./schemaValidator.js";
+import type { SchemaValidator } from "../../contracts/schema.js";
+import { type SchemaIssue, toIssue } from "./issues.js";
 
 export const TOOL_KEY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
@@ -47,7 +42,7 @@ export function validateManifest(
 ): ManifestCheckResult {
   if (!isPlainObject(value)) return { problems: [notMappingProblem(ctx, value, "manifest.yaml")] };
   const problems: Problem[] = [];
-  for (const issue of validator.validate(value)) {
+  for (const issue of validator.validate(value).map(toIssue)) {
     if (ownedBySemanticCheck(issue)) continue;
     const versionAsNumber = issue.pointer === "/version" && issue.keyword === "type";
     const adjusted = versionAsNumber
@@ -231,7 +226,7 @@ function checkPrivacyPatterns(privacy: unknown, ctx: DocumentContext): Problem[]
   return problems;
 }
 
-/** `ignore_fields` entries that could never match (a key name with a slash, a stray ~, **): the rule is in core/pii/pointer. */
+/** `ignore_fields` entries that could never match (a key name with a slash, a stray ~, **): the rule is in ./ignoreField.ts. */
 function checkIgnoreFields(privacy: unknown, ctx: DocumentContext): Problem[] {
   if (!isPlainObject(privacy) || !Array.isArray(privacy.ignore_fields)) return [];
   const problems: Problem[] = [];

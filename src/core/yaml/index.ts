@@ -1,3 +1,2 @@
 export { type Locate, type ParseYamlOptions, type ParseYamlResult, parseYaml } from "./parseYaml.js";
 export { type LocateTarget, locatePointer, type Position } from "./locate.js";
-export { escapePointerSegment, joinPointer, splitPointer } from "./pointer.js";

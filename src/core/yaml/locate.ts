@@ -1,6 +1,6 @@
 /** Maps a JSON pointer to the line:column of a key or value in a parsed YAML document. */
 import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from "yaml";
-import { splitPointer } from "./pointer.js";
+import { splitPointer } from "../json/index.js";
 
 export interface Position {
   line: number;

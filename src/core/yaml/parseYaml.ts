@@ -5,7 +5,7 @@
 import { type Document, isScalar, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
 import type { Problem } from "../../contracts/problem.js";
 import { type LocateTarget, locatePointer, offsetToPosition, type Position } from "./locate.js";
-import { splitPointer } from "./pointer.js";
+import { splitPointer } from "../json/index.js";
 
 export interface ParseYamlOptions {
   /** File name put into problems. */

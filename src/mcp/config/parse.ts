@@ -2,8 +2,13 @@
 import { isAbsolute, resolve } from "node:path";
 import type { Problem } from "../../contracts/problem.js";
 import { expandVariables } from "./expand.js";
-import { type JsonPosition, escapePointerToken, parseJsonWithPositions } from "./jsonPositions.js";
-import { nearestPosition, validateMcpConfigShape } from "./schema.js";
+import {
+  escapePointerToken,
+  type JsonPosition,
+  nearestPosition,
+  parseJsonWithPositions,
+} from "../../core/json/index.js";
+import { validateMcpConfigShape } from "./schema.js";
 
 export interface StdioServerConfig {
   type: "stdio";

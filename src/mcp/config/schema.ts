@@ -1,30 +1,15 @@
-/** Validates a parsed .mcp.json against schemas/mcp-config.schema.json and maps ajv errors to Problems. */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+/** Validates a parsed .mcp.json against schemas/mcp-config.schema.json and maps schema errors to Problems. */
 import type { Problem } from "../../contracts/problem.js";
-import { type JsonPosition, escapePointerToken } from "./jsonPositions.js";
+import type { SchemaError } from "../../contracts/schema.js";
+import { escapePointerToken, type JsonPosition, nearestPosition } from "../../core/json/index.js";
+import { schemaPath, schemaValidator } from "../../store/schemas.js";
 
-export const MCP_CONFIG_SCHEMA_PATH = fileURLToPath(
-  new URL("../../../schemas/mcp-config.schema.json", import.meta.url),
-);
-
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    compiled = ajv.compile(JSON.parse(readFileSync(MCP_CONFIG_SCHEMA_PATH, "utf8")) as object);
-  }
-  return compiled;
-}
+export const MCP_CONFIG_SCHEMA_PATH = schemaPath("mcp-config");
 
 export function validateMcpConfigShape(value: unknown, file: string, positions: Map<string, JsonPosition>): Problem[] {
-  const validate = validator();
-  if (validate(value)) return [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  for (const error of validate.errors ?? []) {
+  for (const error of schemaValidator("mcp-config").validate(value)) {
     // if/then/else repeats the branch's own errors; the branch errors are the useful ones.
     if (error.keyword === "if") continue;
     const problem = toProblem(error, file, positions);
@@ -36,18 +21,18 @@ export function validateMcpConfigShape(value: unknown, file: string, positions: 
   return problems;
 }
 
-function toProblem(error: ErrorObject, file: string, positions: Map<string, JsonPosition>): Problem {
-  let pointer = error.instancePath;
-  let message = `${pointer || "the document"} ${error.message ?? "is invalid"}`;
+function toProblem(error: SchemaError, file: string, positions: Map<string, JsonPosition>): Problem {
+  let pointer = error.pointer;
+  let message = `${pointer || "the document"} ${error.message}`;
   let hint: string | undefined;
-  const params = error.params as Record<string, unknown>;
+  const params = error.params;
   if (error.keyword === "additionalProperties") {
     const key = String(params.additionalProperty);
     pointer = `${pointer}/${escapePointerToken(key)}`;
-    message = `unknown property "${key}" at ${error.instancePath || "the top level"}`;
-    hint = knownKeysHint(error.instancePath);
+    message = `unknown property "${key}" at ${error.pointer || "the top level"}`;
+    hint = knownKeysHint(error.pointer);
   } else if (error.keyword === "required") {
-    message = `${error.instancePath || "the document"} is missing "${String(params.missingProperty)}"`;
+    message = `${error.pointer || "the document"} is missing "${String(params.missingProperty)}"`;
     hint =
       params.missingProperty === "mcpServers"
         ? 'write {"mcpServers": {"<name>": {"command": "...", "args": []}}}'
@@ -59,11 +44,11 @@ function toProblem(error: ErrorObject, file: string, positions: Map<string, Json
       pointer = `${pointer}/${escapePointerToken(String(params.propertyName))}`;
       message = `server name "${String(params.propertyName)}" is not allowed`;
       hint = "use letters, digits, '-', '_' and '.', starting with a letter or digit, at most 64 characters";
-    } else if (error.instancePath.endsWith("/url")) {
+    } else if (error.pointer.endsWith("/url")) {
       hint = "the url must start with http:// or https://";
     }
-  } else if (error.keyword === "const" && error.instancePath.endsWith("/type")) {
-    message = `${error.instancePath} must be "stdio" or "http"`;
+  } else if (error.keyword === "const" && error.pointer.endsWith("/type")) {
+    message = `${error.pointer} must be "stdio" or "http"`;
     hint = 'use "http" for remote servers (Streamable HTTP); leave it out for a subprocess (stdio)';
   }
   const position = nearestPosition(pointer, positions);
@@ -82,15 +67,4 @@ function toProblem(error: ErrorObject, file: string, positions: Map<string, Json
 function knownKeysHint(parent: string): string {
   if (parent === "") return 'the file has one key, "mcpServers"';
   return "stdio servers take command, args, env, cwd; http servers take type, url, headers; both take disabled, timeout, description";
-}
-
-/** Position of the pointer, or of its nearest ancestor that has one. */
-export function nearestPosition(pointer: string, positions: Map<string, JsonPosition>): JsonPosition {
-  let current = pointer;
-  for (;;) {
-    const found = positions.get(current);
-    if (found) return found;
-    if (current === "") return { line: 1, column: 1, offset: 0 };
-    current = current.slice(0, current.lastIndexOf("/"));
-  }
 }

@@ -107,7 +107,8 @@ describe("loadCatalog", () => {
     const catalog = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
     expect(catalog.tools.map((tool) => tool.name)).toEqual(["moving_target"]);
     const file = catalog.servers.r!.cacheFile!;
-    await new Promise((r) => setTimeout(r, 50));
+    // The cache is written after the answer; under load that can take a while, so wait for it (bounded).
+    for (let i = 0; i < 200 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 10));
     expect(existsSync(file)).toBe(true);
   });
 

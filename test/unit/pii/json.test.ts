@@ -7,7 +7,7 @@ import {
   tokenizeJsonText,
   tokenizeTextOrJson,
 } from "../../../src/core/pii/index.js";
-import { lexJson, rawOffset } from "../../../src/core/pii/jsonLexer.js";
+import { lexJson, rawOffset } from "../../../src/core/pii/json/lexer.js";
 import { SkillsError } from "../../../src/errors.js";
 
 const policy = policyFromManifest();

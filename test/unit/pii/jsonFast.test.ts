@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { TokenVault, createPiiInterceptor, policyFromManifest } from "../../../src/core/pii/index.js";
-import { tokenizeJsonFast } from "../../../src/core/pii/jsonFast.js";
-import { tokenizeJsonTextFull, tokenizeString } from "../../../src/core/pii/tokenize.js";
+import { tokenizeJsonFast } from "../../../src/core/pii/json/fast.js";
+import { tokenizeJsonTextFull } from "../../../src/core/pii/tokenize/json.js";
+import { tokenizeString } from "../../../src/core/pii/tokenize/strings.js";
 import { loadCorpus } from "./corpusEval.js";
 
 const policy = policyFromManifest();

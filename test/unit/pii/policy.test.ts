@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SkillsError } from "../../../src/errors.js";
 import { BUILTIN_PII_TYPES, isPiiMode, policyFromManifest } from "../../../src/core/pii/index.js";
-import { checkIgnoreField, pointerIgnored } from "../../../src/core/pii/pointer.js";
+import { pointerIgnored } from "../../../src/core/pii/json/pointer.js";
+import { checkIgnoreField } from "../../../src/core/validate/ignoreField.js";
 
 function errorOf(fn: () => unknown): SkillsError {
   try {

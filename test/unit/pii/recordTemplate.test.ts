@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { TokenVault, policyFromManifest } from "../../../src/core/pii/index.js";
-import { tokenizeJsonFast } from "../../../src/core/pii/jsonFast.js";
-import { RecordTemplates } from "../../../src/core/pii/recordTemplate.js";
-import { tokenizeJsonTextFull, tokenizeString } from "../../../src/core/pii/tokenize.js";
+import { tokenizeJsonFast } from "../../../src/core/pii/json/fast.js";
+import { RecordTemplates } from "../../../src/core/pii/json/recordTemplate.js";
+import { tokenizeJsonTextFull } from "../../../src/core/pii/tokenize/json.js";
+import { tokenizeString } from "../../../src/core/pii/tokenize/strings.js";
 import type { PiiPolicy } from "../../../src/core/pii/types.js";
 
 const policy = policyFromManifest();

@@ -6,8 +6,8 @@ import {
   luhnValid,
   shannonEntropy,
   ssnValid,
-} from "../../../src/core/pii/validators.js";
-import { jwtHeaderValid } from "../../../src/core/pii/validators.js";
+} from "../../../src/core/pii/detect/validators.js";
+import { jwtHeaderValid } from "../../../src/core/pii/detect/validators.js";
 
 describe("validators", () => {
   it.each([

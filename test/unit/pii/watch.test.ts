@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TokenVault } from "../../../src/core/pii/index.js";
-import { WatchIndex, insideSpans, spellings } from "../../../src/core/pii/watch.js";
+import { WatchIndex, insideSpans, spellings } from "../../../src/core/pii/vault/watch.js";
 
 function entries(values: string[]) {
   const vault = new TokenVault();

@@ -73,25 +73,3 @@ describe("parseCassette", () => {
     expect(result.warnings[0]?.message).toMatch(/fs\/read was edited after recording/);
   });
 });
-
-describe("findJsonSyntaxError", async () => {
-  const { findJsonSyntaxError } = await import("../../../src/core/testing/jsonSyntax.js");
-  it.each([
-    ['{"a": 1}', null],
-    ['[1, 2.5e3, -0, true, false, null, "x\\u00e9\\n"]', null],
-    ['{\n  "a": [,]\n}', 10],
-    ['{"a" 1}', 5],
-    ['{"a": 1,}', 8],
-    ["[1 2]", 3],
-    ['"abc', 4],
-    ["{} x", 3],
-    ["", 0],
-    ["{'a': 1}", 1],
-    ["[01]", 2],
-    ['"\\x"', 2],
-  ])("%j -> %j", (text, offset) => {
-    const found = findJsonSyntaxError(text);
-    expect(found?.offset ?? null).toBe(offset);
-    expect(Boolean(found)).toBe(offset !== null);
-  });
-});

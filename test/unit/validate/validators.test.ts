@@ -6,13 +6,13 @@ import { stringify } from "yaml";
 import { checkJsonSchema } from "../../../src/core/validate/jsonSchema.js";
 import { isStrictSemver, validateManifest } from "../../../src/core/validate/manifest.js";
 import { validateFrontmatter } from "../../../src/core/validate/frontmatter.js";
-import { createSchemaValidator } from "../../../src/core/validate/schemaValidator.js";
+import { schemaValidator } from "../../../src/core/schema/index.js";
 import { parseYaml } from "../../../src/core/yaml/parseYaml.js";
 
 const schema = (name: string) =>
   JSON.parse(readFileSync(join(import.meta.dirname, `../../../schemas/${name}.schema.json`), "utf8"));
-const manifestValidator = createSchemaValidator(schema("manifest"));
-const frontmatterValidator = createSchemaValidator(schema("skill-frontmatter"));
+const manifestValidator = schemaValidator("fileFormat", schema("manifest"));
+const frontmatterValidator = schemaValidator("fileFormat", schema("skill-frontmatter"));
 const BASE = { name: "demo", version: "1.0.0", language: "python", entry: "main.py" };
 
 function checkManifest(value: Record<string, unknown>, strict = false) {

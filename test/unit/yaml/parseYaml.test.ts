@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { parseYaml } from "../../../src/core/yaml/parseYaml.js";
-import { joinPointer, splitPointer } from "../../../src/core/yaml/pointer.js";
 
 function errorsOf(text: string, lineOffset = 0) {
   const result = parseYaml(text, { file: "f.yaml", lineOffset });
@@ -105,14 +104,5 @@ describe("parseYaml locate", () => {
 
   it("returns plain values", () => {
     expect(result.value).toEqual({ name: "demo", tools: { "fs/read": "^1.0.0" }, list: ["a", { b: 1 }], empty: null });
-  });
-});
-
-describe("JSON pointers", () => {
-  it("escapes and splits", () => {
-    const pointer = joinPointer("/tools", "a/b", "c~d");
-    expect(pointer).toBe("/tools/a~1b/c~0d");
-    expect(splitPointer(pointer)).toEqual(["tools", "a/b", "c~d"]);
-    expect(splitPointer("")).toEqual([]);
   });
 });

@@ -1,0 +1,136 @@
+/**
+ * The tools a run may call: `server/tool` keys resolved against the project's .mcp.json and the tool catalog.
+ * Only the servers of those tools are started. A skill without tools needs no .mcp.json at all.
+ */
+import semver from "semver";
+import { SkillsError } from "../../errors.js";
+import { loadCatalog } from "../../mcp/catalog.js";
+import { loadMcpConfig } from "../../mcp/config.js";
+import { createClientPool } from "../../mcp/pool.js";
+import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
+
+export interface OpenToolsetOptions {
+  cwd: string;
+  configPath?: string;
+  cacheDir: string;
+  /** `server/tool` keys (from `--tools`). */
+  keys?: string[];
+  /** Manifest dependencies: `server/tool` -> semver range (the keys are added to `keys`). */
+  ranges?: Record<string, string>;
+  /** Every tool of every configured server (`--all-tools`). */
+  all?: boolean;
+  /** Told what slow step is under way (the CLI shows it on a terminal). */
+  onStatus?: (message: string) => void;
+}
+
+export interface Toolset {
+  tools: ToolInfo[];
+  backend?: ToolBackend;
+  /** Servers that were needed (and will be started on first call). */
+  servers: string[];
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+const KEY = /^([^/\s]+)\/([^\s]+)$/;
+
+export async function openToolset(options: OpenToolsetOptions): Promise<Toolset> {
+  const ranges = options.ranges ?? {};
+  const keys = [...new Set([...(options.keys ?? []), ...Object.keys(ranges)])];
+  if (keys.length === 0 && !options.all) {
+    return { tools: [], servers: [], warnings: [], close: async () => {} };
+  }
+  const config = await loadMcpConfig({ cwd: options.cwd, configPath: options.configPath });
+  const configured = Object.keys(config.servers);
+  const wanted = keys.map((key) => {
+    const match = KEY.exec(key);
+    if (!match) {
+      throw new SkillsError("INVALID_ARGUMENT", `"${key}" is not a tool key`, { hint: "name tools as server/tool" });
+    }
+    return { key, server: match[1] as string, tool: match[2] as string };
+  });
+  for (const { server, key } of wanted) {
+    if (!config.servers[server]) {
+      throw new SkillsError(
+        "SERVER_NOT_FOUND",
+        `tool ${key} needs the server "${server}", which ${config.file} does not configure`,
+        {
+          file: config.file,
+          hint: configured.length
+            ? `configured servers: ${configured.join(", ")}; add "${server}" under mcpServers or fix the tool name`
+            : `add "${server}" under mcpServers`,
+        },
+      );
+    }
+  }
+  const servers = options.all ? configured : [...new Set(wanted.map((item) => item.server))];
+  const pool = createClientPool(config, { servers });
+  options.onStatus?.(`starting ${servers.join(", ")}`);
+  try {
+    const catalog = await loadCatalog({ pool, config, cacheDir: options.cacheDir, servers });
+    for (const server of servers) {
+      const error = catalog.servers[server]?.error;
+      if (error) {
+        throw new SkillsError("SERVER_START_FAILED", `server "${server}" did not start: ${error}`, {
+          file: config.file,
+          hint: `check the "${server}" entry in ${config.file}; \`skills doctor --servers\` tries every server`,
+        });
+      }
+    }
+    const tools: ToolInfo[] = [];
+    const warnings: string[] = [];
+    if (options.all) tools.push(...catalog.tools.filter((tool) => servers.includes(tool.server)));
+    for (const { key, server, tool } of wanted) {
+      const found = catalog.tools.find((info) => info.server === server && info.name === tool);
+      if (!found) {
+        const names = catalog.tools.filter((info) => info.server === server).map((info) => info.name);
+        throw new SkillsError("TOOL_NOT_FOUND", `server "${server}" has no tool "${tool}" (needed as ${key})`, {
+          hint: names.length
+            ? `${closest(tool, names)}tools of ${server}: ${names.join(", ")}`
+            : `server "${server}" lists no tools`,
+        });
+      }
+      if (!tools.includes(found)) tools.push(found);
+      const range = ranges[key];
+      const version = toolVersion(found);
+      if (range && version && semver.valid(version) && !semver.satisfies(version, range, { includePrerelease: true })) {
+        warnings.push(`${key}: the server has version ${version}, outside the declared range ${range}`);
+      }
+    }
+    return { tools, backend: pool, servers, warnings, close: () => pool.close() };
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+}
+
+function toolVersion(tool: ToolInfo): string | undefined {
+  const meta = tool._meta?.version;
+  return typeof meta === "string" ? meta : tool.serverInfo.version;
+}
+
+function closest(name: string, names: string[]): string {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of names) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  return best && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? `did you mean "${best}"? ` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,61 @@
+/** Cheap looks at text before any reading: could it be JSON, and which literals can the reader skip. */
+import { mayContainPii } from "../detect/detect.js";
+import { textFeatures } from "../detect/detectors/text.js";
+import { type KeyContext, keyContext, NO_CONTEXT } from "../detect/keyContext.js";
+import type { PiiPolicy } from "../types.js";
+import type { LiteralFilter } from "./lexer.js";
+import { hintTakesNumbers } from "./walk.js";
+
+function firstNonSpace(text: string): number {
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && c !== 0xfeff) break;
+    i++;
+  }
+  return i;
+}
+
+/** Starts (after whitespace or a byte order mark) like a JSON object, array or string. */
+export function looksLikeJson(text: string): boolean {
+  const c = text.charCodeAt(firstNonSpace(text));
+  return c === 123 || c === 91 || c === 34;
+}
+
+/**
+ * An object or array whose first token could be JSON: a token (`[EMAIL_1]`), a bracketed note (`[draft] ...`) or a
+ * `{name}` placeholder is not tried (and does not cost a thrown syntax error).
+ */
+export function plausibleJson(text: string): boolean {
+  let i = firstNonSpace(text);
+  const open = text.charCodeAt(i);
+  if (open !== 123 && open !== 91) return false;
+  i++;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
+    i++;
+  }
+  const c = text.charCodeAt(i);
+  if (open === 123) return c === 34 || c === 125;
+  return (
+    c === 34 ||
+    c === 123 ||
+    c === 91 ||
+    c === 93 ||
+    c === 45 ||
+    (c >= 48 && c <= 57) ||
+    c === 116 ||
+    c === 102 ||
+    c === 110
+  );
+}
+
+/** The reader's pre-filter: numbers outside phone/ssn/card fields, and strings no detector could match. */
+export function piiLiteralFilter(text: string, policy: PiiPolicy, rootCtx: KeyContext = NO_CONTEXT): LiteralFilter {
+  return (from, to, field, kind) => {
+    const ctx = field === undefined ? rootCtx : keyContext(field);
+    if (kind === "number") return !hintTakesNumbers(ctx);
+    return to - from < 3 || !mayContainPii(textFeatures(text, from, to), ctx, policy);
+  };
+}

@@ -1,0 +1,3 @@
+/** JSON Schema validation behind the SchemaValidator interface (src/contracts/schema.ts): profiles, one factory. */
+export { type ProfileSettings, PROFILES, type SchemaProfile } from "./profiles.js";
+export { dialectOf, metaSchemaErrors, schemaValidator } from "./validator.js";

@@ -1,0 +1,100 @@
+/**
+ * The validator factory: `schemaValidator(profile, schema)` compiles once per profile and schema (found by object
+ * identity, then by JSON text, so equal schemas from fresh objects share one compilation) and hides ajv.
+ */
+import type { AnySchema, ValidateFunction } from "ajv";
+import type { SchemaError, SchemaValidator } from "../../contracts/schema.js";
+import { ajvFor, type Dialect, type ErrorMode } from "./ajv.js";
+import { toSchemaError } from "./errors.js";
+import { PROFILES, type SchemaProfile } from "./profiles.js";
+
+type Schema = Record<string, unknown>;
+const NONE: readonly SchemaError[] = Object.freeze([]);
+
+interface Cache {
+  objects: WeakMap<object, SchemaValidator>;
+  texts: Map<string, SchemaValidator>;
+}
+const caches = new Map<SchemaProfile, Cache>();
+
+export function schemaValidator(profile: SchemaProfile, schema: Schema): SchemaValidator {
+  let cache = caches.get(profile);
+  if (!cache) {
+    cache = { objects: new WeakMap(), texts: new Map() };
+    caches.set(profile, cache);
+  }
+  let validator = cache.objects.get(schema);
+  if (validator) return validator;
+  const text = JSON.stringify(schema);
+  validator = cache.texts.get(text);
+  if (!validator) {
+    validator = createValidator(profile, schema);
+    cache.texts.set(text, validator);
+  }
+  cache.objects.set(schema, validator);
+  return validator;
+}
+
+function createValidator(profile: SchemaProfile, schema: Schema): SchemaValidator {
+  const settings = PROFILES[profile];
+  const first = compile(profile, schema, settings.errors === "all" ? "all" : "first");
+  if (settings.errors !== "firstThenAll") {
+    return { validate: (value) => (first(value) ? NONE : (first.errors ?? []).map(toSchemaError)) };
+  }
+  let all: ValidateFunction | undefined;
+  return {
+    validate(value) {
+      if (first(value)) return NONE;
+      all ??= compile(profile, schema, "all");
+      all(value);
+      return (all.errors ?? []).map(toSchemaError);
+    },
+  };
+}
+
+/**
+ * Schema -> validate function. The one compile step: a build step can hand a profile precompiled (ajv standalone)
+ * functions for the package's own schemas here instead, without changing any caller.
+ */
+function compile(profile: SchemaProfile, schema: Schema, mode: ErrorMode): ValidateFunction {
+  if (PROFILES[profile].source === "own") return ajvFor(profile, "2020-12", mode).compile(schema);
+  const { dialect, body } = prepareForeign(schema);
+  try {
+    return ajvFor(profile, dialect, mode).compile(body);
+  } catch (error) {
+    // No $schema means 2020-12; a schema that only compiles as draft-07 (tuple `items: [...]`) is read as draft-07.
+    if (schema.$schema !== undefined || dialect !== "2020-12") throw error;
+    try {
+      return ajvFor(profile, "draft-07", mode).compile(body);
+    } catch {
+      throw error;
+    }
+  }
+}
+
+const DRAFT_07_OR_OLDER = /json-schema\.org\/draft-0[4-7]\/schema/;
+
+/** The dialect a foreign schema asks for (2020-12 unless `$schema` names draft-07 or older). */
+export function dialectOf(schema: Schema): Dialect {
+  return typeof schema.$schema === "string" && DRAFT_07_OR_OLDER.test(schema.$schema) ? "draft-07" : "2020-12";
+}
+
+/** The dialect, and the schema without `$schema` and top-level `$id` (one cache holds schemas of every source). */
+function prepareForeign(schema: Schema): { dialect: Dialect; body: AnySchema } {
+  const dialect = dialectOf(schema);
+  if (!("$schema" in schema) && !("$id" in schema)) return { dialect, body: schema };
+  const { $schema: _schema, $id: _id, ...body } = schema;
+  return { dialect, body };
+}
+
+/**
+ * Meta-schema errors of a foreign schema (`metaSchema` profile): what `skills validate` reports for a manifest's
+ * `input`/`output`. First a lean check; every error only for a schema that fails it.
+ */
+export function metaSchemaErrors(schema: Schema): readonly SchemaError[] {
+  const dialect = dialectOf(schema);
+  if (ajvFor("metaSchema", dialect, "first").validateSchema(schema) === true) return NONE;
+  const thorough = ajvFor("metaSchema", dialect, "all");
+  thorough.validateSchema(schema);
+  return (thorough.errors ?? []).map(toSchemaError);
+}

@@ -1,0 +1,89 @@
+/**
+ * `--help` of the built binary: every command and every option, each once; and a start that loads only the CLI's
+ * own wiring (no handler, no ajv, yaml, MCP SDK or esbuild), measured with a module-loading hook.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMANDS } from "../../src/cli/commands.js";
+import { GLOBAL_OPTIONS } from "../../src/cli/options.js";
+import { CLI, REPO, skillsSync } from "../helpers/cli.js";
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), "skills-help-"));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const nameOf = (command: string) => command.split(" ")[0]!;
+/** Lines of the Options: section, as `--flag <arg>`. */
+function optionLines(help: string): string[] {
+  const section = help.split("\nOptions:\n")[1]?.split("\n\n")[0] ?? "";
+  return section
+    .split("\n")
+    .map((line) => /^\s+((?:-\w, )?--[\w-]+(?: <[^>]+>)?)/.exec(line)?.[1])
+    .filter((flag): flag is string => flag !== undefined);
+}
+
+describe("--help", () => {
+  it("skills --help lists every command once, and the global options once", () => {
+    const { code, stdout } = skillsSync(["--help"], { cwd: scratch });
+    expect(code).toBe(0);
+    for (const spec of COMMANDS) {
+      expect(stdout.split("\n").filter((line) => line.startsWith(`  ${spec.command} `))).toHaveLength(1);
+    }
+    expect(optionLines(stdout)).toEqual([...GLOBAL_OPTIONS.map((o) => o.flags), "-h, --help", "-v, --version"]);
+  });
+
+  it.each(COMMANDS.map((spec) => [nameOf(spec.command), spec] as const))(
+    "skills %s --help lists each of its options once, then the global ones",
+    (name, spec) => {
+      const { code, stdout } = skillsSync([name, "--help"], { cwd: scratch });
+      expect(code).toBe(0);
+      expect(stdout).toContain(`$ skills ${spec.usage ?? spec.command}`);
+      expect(optionLines(stdout)).toEqual([
+        ...spec.options.map((o) => o.flags),
+        ...GLOBAL_OPTIONS.map((o) => o.flags),
+        "-h, --help",
+      ]);
+      for (const option of spec.options) expect(stdout).toContain(option.description);
+    },
+  );
+});
+
+describe("start-up", () => {
+  const loadedBy = async (args: string[]) => {
+    const file = join(scratch, `loaded-${args.join("-")}.txt`);
+    const run = spawnSync(process.execPath, ["--import", join(REPO, "test/helpers/loadedModules.mjs"), CLI, ...args], {
+      cwd: scratch,
+      encoding: "utf8",
+      env: { ...process.env, LOADED_MODULES_FILE: file, NODE_EXTRA_CA_CERTS: undefined },
+    });
+    expect(run.status).toBe(0);
+    return (await readFile(file, "utf8")).trim().split("\n");
+  };
+
+  it.each([["--help"], ["--version"], ["run", "--help"]])(
+    "skills %s loads the CLI wiring and cac only",
+    async (...args) => {
+      const files = await loadedBy(args);
+      const packages = new Set(files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean));
+      expect([...packages]).toEqual(["cac"]);
+      const own = files.filter((f) => f.startsWith(join(REPO, "dist/"))).map((f) => f.slice(REPO.length + 1));
+      expect(own.filter((f) => !f.startsWith("dist/cli/") && f !== "dist/errors.js" && f !== "dist/version.js")).toEqual(
+        [],
+      );
+      expect(own.filter((f) => f.startsWith("dist/cli/handlers/") || f.startsWith("dist/cli/render/"))).toEqual([]);
+    },
+  );
+
+  it("a command loads its handler when it runs", async () => {
+    const files = await loadedBy(["list", "--json"]);
+    expect(files).toContain(join(REPO, "dist/cli/handlers/list.js"));
+    expect(files).not.toContain(join(REPO, "dist/cli/handlers/run.js"));
+  });
+});
