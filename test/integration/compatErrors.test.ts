@@ -86,6 +86,8 @@ describe("compat: one line per problem, the other skills still checked", () => {
 
       const json = JSON.parse((await run(["compat", "--json"])).stdout);
       const station = json.skills.find((s: { name: string }) => s.name === "station-info");
+      // the documented extension: status error and an error object, after the contract's keys
+      expect(Object.keys(station)).toEqual(["name", "status", "dependencies", "error"]);
       expect(station).toEqual({
         name: "station-info",
         status: "error",

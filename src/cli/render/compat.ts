@@ -9,13 +9,16 @@ import { type JunitCase, renderJunit } from "../../core/testing/junit.js";
 import type { CliContext } from "../context.js";
 import type { Style } from "../style.js";
 
-/** Exactly the documented `--json` shape: nothing the renderers use besides. */
+/**
+ * Exactly the documented `--json` shape (docs/commands/compat.md), nothing the renderers use besides: the issue's
+ * keys in its order, then the documented extensions, each only when it applies — a skill's `error` when it could not
+ * be checked, `summary.error` when such skills exist, `fix` with --fix.
+ */
 export function compatJson(result: CompatResult): unknown {
   return {
     skills: result.skills.map((skill) => ({
       name: skill.name,
       status: skill.status,
-      ...(skill.error ? { error: skill.error } : {}),
       dependencies: skill.dependencies.map((dep) => ({
         tool: dep.tool,
         range: dep.range,
@@ -32,6 +35,7 @@ export function compatJson(result: CompatResult): unknown {
         })),
         hints: dep.hints,
       })),
+      ...(skill.error ? { error: skill.error } : {}),
     })),
     summary: {
       compatible: result.summary.compatible,
@@ -40,7 +44,16 @@ export function compatJson(result: CompatResult): unknown {
       incompatible: result.summary.incompatible,
       ...(result.summary.error > 0 ? { error: result.summary.error } : {}),
     },
-    ...(result.fix ? { fix: result.fix } : {}),
+    ...(result.fix
+      ? {
+          fix: {
+            files: result.fix.files.map(({ file, diff }) => ({ file, diff })),
+            applied: result.fix.applied,
+            skipped: result.fix.skipped,
+            next: result.fix.next,
+          },
+        }
+      : {}),
   };
 }
 
