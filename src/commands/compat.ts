@@ -19,7 +19,7 @@ import { isPrefix, type JudgedChange, worst } from "../core/compat/judge.js";
 import { lockTool, lockedToolInfo, rawEntry } from "../core/compat/lockfile.js";
 import { AnalysisCache } from "../analysis/cache.js";
 import { openGitRef } from "../git/readAtRef.js";
-import { type LiveCatalog, openLiveCatalog } from "../mcp/liveCatalog.js";
+import { type LiveCatalog, type LiveServer, openLiveCatalog } from "../mcp/liveCatalog.js";
 import { loadStates, type SkillState } from "./compat/load.js";
 import { selectSkills } from "./shared/selectSkills.js";
 import { applyFixes } from "./compat/applyFix.js";
@@ -194,7 +194,7 @@ function dependenciesOf(
           version: now.serverInfo?.version ?? before.serverInfo.version,
           ...(now.protocolVersion ? { protocolVersion: now.protocolVersion } : {}),
         },
-        siblings: now.tools.map((t) => rawEntry(t)),
+        siblings: siblingsOf(now),
         existedBefore: existed.get(before.server) ?? new Set(),
       };
       if (tool) dep.afterInfo = tool;
@@ -219,6 +219,17 @@ function dependenciesOf(
 const NEEDS_NO_CODE = new Set(["version-out-of-range", "protocol-version-changed", "tool-meta-changed"]);
 
 const locked = new WeakMap<ToolInfo, LockedTool>();
+const entries = new WeakMap<LiveServer, LockedToolEntry[]>();
+
+/** The server's tools as tools/list entries, once per server however many dependencies it has. */
+function siblingsOf(server: LiveServer): LockedToolEntry[] {
+  let list = entries.get(server);
+  if (!list) {
+    list = server.tools.map((tool) => rawEntry(tool));
+    entries.set(server, list);
+  }
+  return list;
+}
 
 /** A catalog tool as a lock entry, hashed once however many skills depend on it. */
 function lockedOnce(tool: ToolInfo, protocolVersion: string): LockedTool {
