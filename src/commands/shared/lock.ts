@@ -116,15 +116,16 @@ async function lockOne(
   base: { dir: string; file: string; tools: string[] },
   check: boolean,
 ): Promise<SkillLockResult> {
-  const current = await readLockFile(dir, base.file);
-  if (keys.length === 0 && current.status === "missing") return { ...base, name, status: "no-tools", errors: [] };
+  // Writing compares the new text with the file's; only --check (or a skill without tools) needs the lock read.
+  const current = check || keys.length === 0 ? await readLockFile(dir, base.file) : undefined;
+  if (keys.length === 0 && current?.status === "missing") return { ...base, name, status: "no-tools", errors: [] };
   const { entries, problems } = lockEntries(keys.sort(), live);
   if (problems.length > 0) {
     return { ...base, name, tools: keys, status: "error", errors: problems };
   }
   const lock: ToolsLock = buildLock(entries);
   const tools = Object.keys(lock.tools);
-  if (check) {
+  if (check && current) {
     if (current.status === "missing") return { ...base, name, tools, status: "missing", errors: [] };
     if (current.status === "invalid") {
       return {
