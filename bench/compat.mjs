@@ -1,10 +1,15 @@
 // Benchmark: `skills compat` for 100 skills (2/3 Python, 1/3 TypeScript, 3 tools each) over a cached catalog of
 // 1,000 tools (10 real MCP servers of 100 tools, bench/lib/catalogServer.mjs), after a release that changes 4 tools
-// of each server. Targets: compat < 500 ms for the 100 skills, measured in a process that has the toolkit loaded
-// (node's start and module loading are reported apart: the CLI row); `skills lock` of a skill < 50 ms once the
-// catalog is there (what it adds to `skills test --record` and `skills new`). On a shared machine the wall time
-// includes waiting for a CPU, so a target counts as met when the wall or the CPU time is under it (the load average
-// is recorded). Prints MISSED and exits 1 when a target is missed.
+// of each server. The targets, as the issue states them:
+//   - compat < 500 ms for the 100 skills over the cached catalog. Measured as the library call a CI script makes:
+//     the first compat() in a fresh node process that has imported the toolkit (one-time work such as loading
+//     TypeScript, compiling schemas and reading caches is included; node's start and module loading are not —
+//     they are the CLI rows, reported beside `node -e 0`). Median wall time of 3 processes.
+//   - `skills lock` adds < 50 ms to a run that already has the catalog (what `skills test --record` and
+//     `skills new` pay): in a fresh process that has loaded the test command and the catalog, importing the lock
+//     code and locking one skill. Median wall time of 5 processes.
+// Wall time is what counts; CPU time (user + sys) is printed beside it, with the load average, because on a shared
+// machine wall time includes waiting for a CPU. A missed target prints MISSED and the bench exits 1.
 // Usage: npm run build && node bench/compat.mjs   -> bench/results/compat.json
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -104,8 +109,9 @@ async function generate(work) {
   }
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 const round = (ms) => Math.round(ms * 10) / 10;
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 async function timed(fn) {
   const cpu = process.cpuUsage();
@@ -115,30 +121,54 @@ async function timed(fn) {
   return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, value };
 }
 
+/** A whole process, start to exit: wall time, and user + sys CPU from /usr/bin/time (children included). */
+function processRun(args, cwd, expectStatus = 0) {
+  const start = performance.now();
+  const child = TIME
+    ? spawnSync(TIME, ["-f", "__cpu %U %S", process.execPath, ...args], {
+        cwd,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      })
+    : spawnSync(process.execPath, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const wall = performance.now() - start;
+  if (child.status !== expectStatus)
+    throw new Error(`node ${args.join(" ")} exited ${child.status} (expected ${expectStatus}): ${child.stderr}`);
+  const cpu = /__cpu ([\d.]+) ([\d.]+)/.exec(child.stderr ?? "");
+  return { wall, cpu: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : null, stdout: child.stdout };
+}
+
+/** The median run of a few, by wall time; its CPU beside it. */
+function medianRun(runs) {
+  const sorted = [...runs].sort((a, b) => a.wall - b.wall);
+  const mid = sorted[Math.floor(sorted.length / 2)];
+  return { wall: round(mid.wall), cpu: mid.cpu === null ? null : round(mid.cpu) };
+}
+
+/** A helper script in a fresh process; it prints { ms, cpuMs } of the part it times. */
+function once(script, work, extra = []) {
+  const run = spawnSync(process.execPath, [join(ROOT, "bench/lib", script), work, ...extra], { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`${script} failed: ${run.stderr}`);
+  const { ms, cpuMs } = JSON.parse(run.stdout);
+  return { wall: ms, cpu: cpuMs };
+}
+
 const work = await mkdtemp(join(tmpdir(), "skills-bench-compat-"));
 try {
   await chmod(work, 0o755);
   await writeFile(join(work, "package.json"), "{}\n");
   await generate(work);
   await writeMcp(work, 1);
-  const { lockSkills } = await import(join(ROOT, "dist/commands/lock.js"));
-  const { compat } = await import(join(ROOT, "dist/commands/compat.js"));
+  const { lockSkills, compat } = await import(join(ROOT, "dist/index.js"));
 
   // release 1: lock every skill (the first run starts the 10 servers and fills the catalog cache)
   const lockCold = await timed(() => lockSkills({ cwd: work }));
   if (!lockCold.value.ok)
     throw new Error(`lock failed: ${JSON.stringify(lockCold.value.skills.find((s) => s.errors.length > 0))}`);
   const lockAll = await timed(() => lockSkills({ cwd: work }));
-  const lockOneRuns = [];
-  const lockOneCpu = [];
-  for (let run = 0; run < 7; run++) {
-    const one = await timed(() =>
-      lockSkills({ cwd: work, paths: [`skills/skill-${String(run * 13).padStart(3, "0")}`] }),
-    );
-    if (one.value.skills[0].status !== "unchanged")
-      throw new Error(`expected an unchanged lock, got ${one.value.skills[0].status}`);
-    lockOneRuns.push(one.ms);
-    lockOneCpu.push(one.cpuMs);
+  const lockAdds = [];
+  for (let run = 0; run < 5; run++) {
+    lockAdds.push(once("lockOnce.mjs", work, [`skills/skill-${String(run * 13).padStart(3, "0")}`]));
   }
 
   // release 2: the first compat starts the servers once and caches the new catalog; then it is served from the cache
@@ -146,48 +176,24 @@ try {
   const compatServers = await timed(() => compat({ cwd: work }));
   const summary = compatServers.value.summary;
   if (summary.error > 0) throw new Error(`compat could not check ${summary.error} skills`);
-  const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
-  const cliArgs = [join(ROOT, "bin/skills.js"), "compat", "--json"];
-  const cliRuns = [];
-  for (let run = 0; run < 3; run++) {
-    const start = performance.now();
-    const cli = timeBin
-      ? spawnSync(timeBin, ["-f", "__cpu %U %S", process.execPath, ...cliArgs], {
-          cwd: work,
-          encoding: "utf8",
-          maxBuffer: 64 * 1024 * 1024,
-        })
-      : spawnSync(process.execPath, cliArgs, { cwd: work, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    const wall = performance.now() - start;
-    if (cli.status !== 1)
-      throw new Error(`compat CLI exited ${cli.status} (expected 1: some skills break): ${cli.stderr}`);
-    const cpu = /__cpu ([\d.]+) ([\d.]+)/.exec(cli.stderr ?? "");
-    cliRuns.push({ wall, cpu: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : null });
-  }
-  const libraryRuns = [];
-  for (let run = 0; run < 3; run++) libraryRuns.push(await timed(() => compat({ cwd: work })));
-  // the first call in a fresh process: one-time work (schema compilation, JIT) included, the process start not
-  const firstRuns = [];
-  for (let run = 0; run < 3; run++) {
-    const once = spawnSync(process.execPath, [join(ROOT, "bench/lib/compatOnce.mjs"), work], { encoding: "utf8" });
-    if (once.status !== 0) throw new Error(`compatOnce failed: ${once.stderr}`);
-    firstRuns.push(JSON.parse(once.stdout));
-  }
-  const startup = [];
-  for (let run = 0; run < 3; run++) {
-    const start = performance.now();
-    spawnSync(process.execPath, [join(ROOT, "bin/skills.js"), "--version"], { encoding: "utf8" });
-    startup.push(performance.now() - start);
-  }
+
+  const firstCalls = [];
+  for (let run = 0; run < 3; run++) firstCalls.push(once("compatOnce.mjs", work));
+  const warmCalls = [];
+  for (let run = 0; run < 3; run++) warmCalls.push(await timed(() => compat({ cwd: work })));
+  const cli = [];
+  for (let run = 0; run < 3; run++) cli.push(processRun([join(ROOT, "bin/skills.js"), "compat", "--json"], work, 1));
+  const cliVersion = [];
+  for (let run = 0; run < 3; run++) cliVersion.push(processRun([join(ROOT, "bin/skills.js"), "--version"], work));
+  const nodeBare = [];
+  for (let run = 0; run < 3; run++) nodeBare.push(processRun(["-e", "0"], work));
 
   // and once more without the analysis cache: every changed skill's code is parsed (Python run, TypeScript loaded)
   await rm(join(work, ".skills/cache/analysis.json"), { force: true });
-  const uncached = spawnSync(process.execPath, [join(ROOT, "bench/lib/compatOnce.mjs"), work], { encoding: "utf8" });
-  if (uncached.status !== 0) throw new Error(`compatOnce failed: ${uncached.stderr}`);
-  const coldAnalysis = JSON.parse(uncached.stdout);
+  const coldAnalysis = once("compatOnce.mjs", work);
 
-  const cliBest = cliRuns.reduce((best, r) => (r.wall < best.wall ? r : best));
-  const cpuValues = cliRuns.map((r) => r.cpu).filter((c) => c !== null);
+  const first = medianRun(firstCalls);
+  const lockAdd = medianRun(lockAdds);
   const figures = {
     benchmark: "compat",
     date: new Date().toISOString(),
@@ -197,29 +203,27 @@ try {
     skills: SKILLS,
     tools: SERVERS * TOOLS,
     verdicts: summary,
-    lockColdMs: round(lockCold.ms),
-    lockAllWarmMs: round(lockAll.ms),
-    lockOneMs: round(median(lockOneRuns)),
-    lockOneCpuMs: round(median(lockOneCpu)),
+    compatMs: first.wall,
+    compatCpuMs: first.cpu,
+    compatRunsMs: firstCalls.map((r) => round(r.wall)),
+    compatWarmMs: round(Math.min(...warmCalls.map((r) => r.ms))),
+    compatWarmCpuMs: round(Math.min(...warmCalls.map((r) => r.cpuMs))),
+    compatNoAnalysisCacheMs: round(coldAnalysis.wall),
+    compatNoAnalysisCacheCpuMs: round(coldAnalysis.cpu),
     compatStartingServersMs: round(compatServers.ms),
-    compatCliMs: round(cliBest.wall),
-    compatCliRunsMs: cliRuns.map((r) => round(r.wall)),
-    compatCliCpuMs: cpuValues.length > 0 ? round(Math.min(...cpuValues)) : null,
-    compatLibraryWarmMs: round(Math.min(...libraryRuns.map((r) => r.ms))),
-    compatLibraryWarmCpuMs: round(Math.min(...libraryRuns.map((r) => r.cpuMs))),
-    compatFirstCallMs: round(Math.min(...firstRuns.map((r) => r.ms))),
-    compatFirstCallCpuMs: round(Math.min(...firstRuns.map((r) => r.cpuMs))),
-    compatNoAnalysisCacheMs: round(coldAnalysis.ms),
-    compatNoAnalysisCacheCpuMs: round(coldAnalysis.cpuMs),
-    cliStartupMs: round(Math.min(...startup)),
+    cliCompat: medianRun(cli),
+    cliVersion: medianRun(cliVersion),
+    nodeBare: medianRun(nodeBare),
+    lockAddsMs: lockAdd.wall,
+    lockAddsCpuMs: lockAdd.cpu,
+    lockAddsRunsMs: lockAdds.map((r) => round(r.wall)),
+    lockAllWarmMs: round(lockAll.ms),
+    lockColdMs: round(lockCold.ms),
     compatTargetMs: COMPAT_TARGET_MS,
     lockTargetMs: LOCK_TARGET_MS,
   };
-  // wall time on a shared machine includes waiting for a CPU: a target counts as met when wall or CPU time is under it
-  const compatMs = Math.min(figures.compatLibraryWarmMs, figures.compatLibraryWarmCpuMs);
-  const lockMs = Math.min(figures.lockOneMs, figures.lockOneCpuMs);
-  figures.compatMeetsTarget = compatMs < COMPAT_TARGET_MS;
-  figures.lockMeetsTarget = lockMs < LOCK_TARGET_MS;
+  figures.compatMeetsTarget = figures.compatMs < COMPAT_TARGET_MS;
+  figures.lockMeetsTarget = figures.lockAddsMs < LOCK_TARGET_MS;
   await mkdir(join(ROOT, "bench/results"), { recursive: true });
   await writeFile(join(ROOT, "bench/results/compat.json"), `${JSON.stringify(figures, null, 2)}\n`);
 
@@ -231,21 +235,26 @@ try {
       .map(([k, v]) => `${v} ${k}`)
       .join(", ")}`,
   );
-  console.log("  measure                                   wall ms    cpu ms");
+  console.log("  measure                                          wall ms  user+sys ms");
   const row = (label, wall, cpu) =>
-    console.log(`  ${label.padEnd(40)}${String(wall).padStart(9)}${String(cpu ?? "-").padStart(10)}`);
-  row("compat, toolkit loaded (target)", figures.compatLibraryWarmMs, figures.compatLibraryWarmCpuMs);
-  row("compat, first call in a fresh process", figures.compatFirstCallMs, figures.compatFirstCallCpuMs);
-  row("compat, first call, no analysis cache", figures.compatNoAnalysisCacheMs, figures.compatNoAnalysisCacheCpuMs);
-  row("compat, CLI process (start to exit)", figures.compatCliMs, figures.compatCliCpuMs);
-  row("compat, starting the 10 servers", figures.compatStartingServersMs, null);
-  row("lock one skill (catalog cached)", figures.lockOneMs, figures.lockOneCpuMs);
+    console.log(`  ${label.padEnd(47)}${String(wall).padStart(9)}${String(cpu ?? "-").padStart(13)}`);
+  row("compat() first call, fresh process (target)", figures.compatMs, figures.compatCpuMs);
+  row("compat() again in the same process", figures.compatWarmMs, figures.compatWarmCpuMs);
+  row("compat() first call, no analysis cache", figures.compatNoAnalysisCacheMs, figures.compatNoAnalysisCacheCpuMs);
+  row("compat() starting the 10 servers", figures.compatStartingServersMs, null);
+  row("`skills compat --json`, whole process", figures.cliCompat.wall, figures.cliCompat.cpu);
+  row("`skills --version`, whole process", figures.cliVersion.wall, figures.cliVersion.cpu);
+  row("`node -e 0`, whole process", figures.nodeBare.wall, figures.nodeBare.cpu);
+  row("lock one skill, added to a run (target)", figures.lockAddsMs, figures.lockAddsCpuMs);
   row("lock 100 skills (catalog cached)", figures.lockAllWarmMs, null);
   row("lock 100 skills, starting the servers", figures.lockColdMs, null);
-  row("CLI startup (--version)", figures.cliStartupMs, null);
-  const verdict = (met) => (met ? "met" : "MISSED");
+  const verdict = (met, wall, cpu, target) =>
+    met
+      ? `met (${wall} ms)`
+      : `MISSED (${wall} ms wall${cpu !== null && cpu < target ? `; ${cpu} ms of CPU: the machine is loaded` : ""})`;
   console.log(
-    `  compat < ${COMPAT_TARGET_MS} ms: ${verdict(figures.compatMeetsTarget)} (${round(compatMs)}); lock adds < ${LOCK_TARGET_MS} ms: ${verdict(figures.lockMeetsTarget)} (${round(lockMs)})`,
+    `  compat < ${COMPAT_TARGET_MS} ms: ${verdict(figures.compatMeetsTarget, figures.compatMs, figures.compatCpuMs, COMPAT_TARGET_MS)}; ` +
+      `lock adds < ${LOCK_TARGET_MS} ms: ${verdict(figures.lockMeetsTarget, figures.lockAddsMs, figures.lockAddsCpuMs, LOCK_TARGET_MS)}`,
   );
   process.exitCode = figures.compatMeetsTarget && figures.lockMeetsTarget ? 0 : 1;
 } finally {
