@@ -3,12 +3,14 @@
  * arguments with literals, the result fields read, syntax errors as diagnostics, and the environment the
  * interpreter gets. Then `skills validate` reporting undeclared and unused tools with their positions.
  */
+import { spawnSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analysePython } from "../../src/analysis/python.js";
 import { validate } from "../../src/commands/validate.js";
+import { REPO } from "../helpers/cli.js";
 
 let work: string;
 
@@ -118,6 +120,34 @@ describe("analysePython", () => {
     } finally {
       delete process.env.SKILLS_TEST_SECRET;
     }
+  });
+});
+
+describe("analysePython without bwrap", () => {
+  it("still gives the interpreter no environment, and drops root to nobody", async () => {
+    const bin = join(work, "fake-process", "bin");
+    await mkdir(bin, { recursive: true });
+    const fake = join(bin, "python3");
+    await writeFile(fake, "#!/bin/sh\necho \"CWD: $(pwd) UID: $(id -u) ENV: $(env | cut -d= -f1 | sort | tr '\\n' ' ')\" >&2\nexit 3\n");
+    await chmod(fake, 0o755);
+    await chmod(join(work, "fake-process"), 0o755);
+    // isolation is detected once per process: a fresh node, on the built toolkit, with bwrap ruled out
+    const script = [
+      `const { analysePython } = await import(${JSON.stringify(join(REPO, "dist/analysis/python.js"))});`,
+      `await analysePython([{ file: "a.py", source: "x = 1\\n" }], { python: ${JSON.stringify(fake)} })`,
+      "  .then(() => console.log('no error'), (error) => console.log(error.message));",
+    ].join("\n");
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      env: { ...process.env, SKILLS_FORCE_ISOLATION: "process", SKILLS_TEST_SECRET: "s3cret" },
+    });
+    expect(child.stderr).toBe("");
+    // outside bwrap (which would start it in /tmp), in /: nothing of the caller's folder
+    expect(child.stdout).toContain("the Python usage analysis failed (exit 3): CWD: / UID: ");
+    const uid = /UID: (\d+)/.exec(child.stdout)?.[1];
+    expect(uid).toBe(process.getuid?.() === 0 ? "65534" : String(process.getuid?.()));
+    expect(child.stdout).not.toContain("SKILLS_TEST_SECRET");
+    expect(child.stdout).not.toMatch(/NODE_|HOME|npm_/);
   });
 });
 
