@@ -10,6 +10,7 @@ import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runProgram } from "../../src/sandbox/index.js";
+import { sdkRoot } from "../../src/sandbox/sdk.js";
 import { workerUidBlock } from "../../src/sandbox/worker.js";
 import { CASES, type HostContext } from "./cases/index.js";
 import {
@@ -66,6 +67,7 @@ beforeAll(async () => {
     homeCanaryPath,
     homeCanaryContent,
     repo,
+    sdkCache: sdkRoot(),
     shadowLine,
     hostDir,
     hostPid: process.pid,
