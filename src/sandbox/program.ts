@@ -1,12 +1,16 @@
 /** Turns a RunRequest into what a worker executes: source text (Python) or one bundled module (TS/JS). */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { SkillsError } from "../errors.js";
 import type { SkillLanguage } from "../contracts/skill.js";
 import type { ToolInfo } from "../contracts/tools.js";
 import { bundleProgram } from "./bundle.js";
 import { ensureSdk } from "./sdk.js";
+import { entryInside } from "./skillStage.js";
+
+/** Largest program source a run reads (the whole text travels to the worker in one message). */
+export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
 export interface PreparedProgram {
   code: string;
@@ -30,14 +34,39 @@ export async function loadSource(request: {
       hint: "pass code, or skillDir + entryFile",
     });
   }
-  const path = request.skillDir ? resolve(request.skillDir, request.entryFile) : resolve(request.entryFile);
+  const path = request.skillDir
+    ? entryInside(request.skillDir, request.entryFile)
+    : resolve(request.entryFile);
+  return { code: await readSourceFile(path), filename: request.entryFile };
+}
+
+/** Reads at most MAX_SOURCE_BYTES of a regular file; more is an error (a device or a huge file never fills memory). */
+async function readSourceFile(path: string): Promise<string> {
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    return { code: await readFile(path, "utf8"), filename: request.entryFile };
+    handle = await open(path, "r");
   } catch {
     throw new SkillsError("NOT_FOUND", `the entry file ${path} does not exist`, {
       file: path,
       hint: "check manifest.yaml's entry",
     });
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      throw new SkillsError("NOT_FOUND", `the entry file ${path} is not a regular file`, { file: path });
+    }
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_SOURCE_BYTES) + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    if (bytesRead > MAX_SOURCE_BYTES) {
+      throw new SkillsError("INPUT_INVALID", `the entry file ${path} is over ${MAX_SOURCE_BYTES / 1024 / 1024} MiB`, {
+        file: path,
+        hint: "a program's entry file must be smaller; load data from files at run time instead",
+      });
+    }
+    return buffer.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await handle.close();
   }
 }
 

@@ -10,7 +10,6 @@ import { type RlimitProfile, cpuSeconds, resolveLimits, rlimitProfile } from "./
 import { loadSource, prepareProgram } from "./program.js";
 import type { ExecuteParams } from "./protocol.js";
 import { buildResult, workerOutputBytes, workerReplyBytes } from "./result.js";
-import { stageSkill } from "./skillStage.js";
 import { ToolGate } from "./toolGate.js";
 import type {
   Isolation,
@@ -195,14 +194,21 @@ class SandboxRunner implements Runner {
     }
     const language = workerLanguage(request.language);
     let worker = this.take(language, limits);
-    if (worker && request.skillDir) stageSkill(request.skillDir, worker.hostSkill);
-    if (!worker) {
+    if (worker) {
+      try {
+        worker.stage(request.skillDir, prepared.sdkDir);
+      } catch (error) {
+        void worker.dispose();
+        throw error;
+      }
+    } else {
       worker = startWorker({
         language,
         isolation: report.isolation,
         profile: rlimitProfile(limits),
         python: this.python,
         skillDir: request.skillDir,
+        sdkDir: prepared.sdkDir,
       });
     }
     try {
@@ -227,7 +233,7 @@ class SandboxRunner implements Runner {
           code: prepared.code,
           filename: prepared.filename,
           input: request.input ?? null,
-          sdk: `${paths.sdkRoot}/${prepared.sdkDir.split("/").pop()}`,
+          sdk: paths.sdk,
           paths: [paths.skill],
           cwd: paths.workspace,
           maxOutputBytes: workerOutputBytes(limits, request.interceptor),

@@ -8,6 +8,7 @@ import { handOff } from "./handOff.js";
 import { detectIsolation } from "./isolation.js";
 import { resolveLimits, rlimitProfile } from "./limits.js";
 import { prepareProgram } from "./program.js";
+import { ensureSdk } from "./sdk.js";
 import { workerOutputBytes, workerReplyBytes } from "./result.js";
 import { DEFAULT_PYTHON, assertIsolation, processWarning, pythonRlimits, startWorker } from "./runner.js";
 import { ToolGate } from "./toolGate.js";
@@ -55,6 +56,8 @@ class SandboxSession implements Session {
       profile: rlimitProfile(this.limits),
       python: this.options.python ?? DEFAULT_PYTHON,
       skillDir: this.options.skillDir,
+      // The session's tool set is fixed: every cell uses this one SDK tree.
+      sdkDir: await ensureSdk(this.options.tools),
     });
     await worker.ready;
     return worker;
@@ -111,7 +114,7 @@ class SandboxSession implements Session {
         code: prepared.code,
         filename: prepared.filename,
         session: true,
-        sdk: `${paths.sdkRoot}/${prepared.sdkDir.split("/").pop()}`,
+        sdk: paths.sdk,
         paths: [paths.skill],
         maxOutputBytes: workerOutputBytes(this.limits, this.options.interceptor, true),
         maxReplyBytes: workerReplyBytes(this.limits, true),

@@ -194,7 +194,7 @@ export async function run() {
       const result = run.result as { mountinfo: string; servers: string[] };
       expect(result.mountinfo).not.toContain(h.repo);
       expect(result.mountinfo).not.toContain(h.sdkCache);
-      expect(result.servers).toContain("battery.ts");
+      expect(result.servers).toContain("battery");
     },
   },
 ];
