@@ -54,3 +54,9 @@ export function fillOnce(root: string, dir: string, fill: (temp: string) => void
   }
   return dir;
 }
+
+/** One empty folder (in the runtime cache): where the imports of a program without a skill folder resolve. */
+export function emptyFolder(): string {
+  const root = ownedCacheDir("skills-runtime");
+  return fillOnce(root, join(root, "empty"), () => undefined);
+}

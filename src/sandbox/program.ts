@@ -1,11 +1,14 @@
 /** Turns a RunRequest into what a worker executes: source text (Python) or one bundled module (TS/JS). */
 import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { SkillsError } from "../errors.js";
 import type { SkillLanguage } from "../contracts/skill.js";
 import type { ToolInfo } from "../contracts/tools.js";
-import { bundleProgram } from "./bundle.js";
+import { type BundledProgram, bundleProgram } from "./bundle.js";
+import { warmBundler } from "./bundler.js";
+import { emptyFolder } from "./cacheDir.js";
 import { ensureSdk } from "./sdk.js";
 import { entryInside } from "./skillStage.js";
 
@@ -20,7 +23,7 @@ export interface PreparedProgram {
   sdkDir: string;
 }
 
-const bundles = new Map<string, string>();
+const bundles = new Map<string, BundledProgram>();
 const MAX_CACHED_BUNDLES = 256;
 
 export async function loadSource(request: {
@@ -70,6 +73,18 @@ async function readSourceFile(path: string): Promise<string> {
   }
 }
 
+/** A cached bundle is reused only while every file it was built from is unchanged. */
+function fresh(bundle: BundledProgram): boolean {
+  return bundle.inputs.every((input) => {
+    try {
+      const stat = statSync(input.path);
+      return stat.size === input.size && stat.mtimeMs === input.mtimeMs;
+    } catch {
+      return false;
+    }
+  });
+}
+
 export async function prepareProgram(options: {
   language: SkillLanguage;
   code: string;
@@ -77,7 +92,11 @@ export async function prepareProgram(options: {
   tools: ToolInfo[];
   skillDir?: string;
   session?: boolean;
+  /** The run's timeout, which bundling must keep to as well. */
+  timeoutMs?: number;
 }): Promise<PreparedProgram> {
+  // The bundler child starts while the SDK is found or generated.
+  if (options.language !== "python") warmBundler();
   const sdkDir = await ensureSdk(options.tools);
   const inSandboxName =
     options.skillDir && options.filename !== "<program>" ? join("/skill", options.filename) : options.filename;
@@ -88,21 +107,24 @@ export async function prepareProgram(options: {
     )
     .update(options.code)
     .digest("hex");
-  let code = bundles.get(key);
-  if (code === undefined) {
-    code = await bundleProgram({
+  let bundle = bundles.get(key);
+  if (bundle === undefined || !fresh(bundle)) {
+    bundle = await bundleProgram({
       code: options.code,
       language: options.language,
       sdkDir,
-      resolveDir: options.skillDir ?? process.cwd(),
+      // A program without a skill folder may import nothing but the SDK: its relative imports resolve in an empty
+      // folder, never in the caller's working folder.
+      resolveDir: options.skillDir ?? emptyFolder(),
       filename:
         options.filename === "<program>"
           ? `program.${options.language === "javascript" ? "js" : "ts"}`
           : basename(options.filename),
       session: options.session,
+      timeoutMs: options.timeoutMs,
     });
     if (bundles.size >= MAX_CACHED_BUNDLES) bundles.delete(bundles.keys().next().value!);
-    bundles.set(key, code);
+    bundles.set(key, bundle);
   }
-  return { code, filename: inSandboxName, sdkDir };
+  return { code: bundle.code, filename: inSandboxName, sdkDir };
 }

@@ -186,9 +186,10 @@ class SandboxRunner implements Runner {
         ...source,
         tools: request.tools,
         skillDir: request.skillDir,
+        timeoutMs: limits.timeoutMs,
       });
     } catch (error) {
-      if (error instanceof SkillsError && error.code === "PROGRAM_ERROR")
+      if (error instanceof SkillsError && (error.code === "PROGRAM_ERROR" || error.code === "TIMEOUT"))
         return compileFailure(error, limits, report, warnings, started);
       throw error;
     }
@@ -262,15 +263,16 @@ class SandboxRunner implements Runner {
   }
 }
 
-function compileFailure(
+/** A program that did not compile, or whose bundling was stopped (TIMEOUT: over the run's timeout). */
+export function compileFailure(
   error: SkillsError,
   limits: RunLimits,
   report: IsolationReport,
   warnings: string[],
   started: number,
 ): RunResult {
-  return buildResult({
-    reply: { ok: false, error: { code: "PROGRAM_ERROR", message: error.message } },
+  const result = buildResult({
+    reply: { ok: false, error: { code: error.code, message: error.message } },
     limits,
     isolation: report.isolation,
     toolCalls: [],
@@ -284,6 +286,8 @@ function compileFailure(
     oomKilled: false,
     warnings,
   });
+  if (error.code === "TIMEOUT") return { ...result, timedOut: true, killedBy: "timeout" };
+  return result;
 }
 
 export function createRunner(options: RunnerOptions = {}): Runner {
