@@ -281,7 +281,10 @@ export class SandboxWorker {
             .then(() => this.readyHandler?.());
         }
       },
-      onRequest: async () => ({ error: { code: -32601, message: "no program is running" } }),
+      onRequest: async () => ({
+        error: { code: -32601, message: "no program is running" },
+        refused: "a request while no program is running",
+      }),
       onViolation: (reason) => this.kill("bridge", reason),
     });
   }

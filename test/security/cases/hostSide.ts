@@ -140,15 +140,19 @@ def run(input):
 import { writeSync } from "node:fs";
 export async function run() {
   const fd = Number(process.env.SKILLS_BRIDGE_FD ?? 3);
-  const deep = "[".repeat(100_000) + "]".repeat(100_000);
-  for (let i = 0; i < 2000; i++) {
+  const send = (depth: number, i: number): boolean => {
+    const deep = "[".repeat(depth) + "]".repeat(depth);
     const line = '{"jsonrpc":"2.0","id":' + (900000 + i) + ',"method":"tools/call","params":{"server":"battery","tool":"echo","arguments":{"text":' + deep + '}}}\\n';
-    let off = 0;
     const buf = Buffer.from(line);
+    let off = 0;
     while (off < buf.length) {
-      try { off += writeSync(fd, buf, off); } catch (e) { if ((e as NodeJS.ErrnoException).code !== "EAGAIN") return "closed"; }
+      try { off += writeSync(fd, buf, off); } catch (e) { if ((e as NodeJS.ErrnoException).code !== "EAGAIN") return false; }
     }
-  }
+    return true;
+  };
+  // a few that would overflow any recursive walk, then enough to pass the refusal limit
+  for (let i = 0; i < 5; i++) if (!send(100_000, i)) return "closed";
+  for (let i = 5; i < 1500; i++) if (!send(5_000, i)) return "closed";
   return "sent";
 }
 `,
