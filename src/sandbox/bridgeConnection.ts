@@ -40,8 +40,9 @@ export class BridgeConnection {
   private early: unknown[] = [];
   /** Refused or unknown messages over the worker's life. */
   refused = 0;
-  /** Requests handed to the handlers and not answered yet. */
+  /** Requests handed to the handlers and not answered yet, and their size. */
   private inFlight = 0;
+  private inFlightBytes = 0;
   /** Bytes read and host time spent since the current run began (startRun). */
   private inbound = 0;
   private hostMs = 0;
@@ -77,7 +78,7 @@ export class BridgeConnection {
     this.hostMs = 0;
   }
 
-  /** Host time spent on this run's messages so far (ms). */
+  /** Host CPU spent reading and checking this run's messages so far (ms). */
   get hostTimeMs(): number {
     return this.hostMs;
   }
@@ -144,7 +145,11 @@ export class BridgeConnection {
 
   /** Over a budget of answers in preparation or not yet read by the program: stop reading for now. */
   private mustPause(): boolean {
-    return this.inFlight >= this.limits.maxInFlight || this.socket.writableLength > this.limits.maxUnreadBytes;
+    return (
+      this.inFlight >= this.limits.maxInFlight ||
+      this.inFlightBytes > this.limits.maxInFlightBytes ||
+      this.socket.writableLength > this.limits.maxUnreadBytes
+    );
   }
 
   private maybeResume(): void {
@@ -167,7 +172,8 @@ export class BridgeConnection {
   }
 
   private process(chunk: Buffer): void {
-    const started = performance.now();
+    // CPU, not wall-clock time: a busy machine must not make a legal run look abusive.
+    const started = process.cpuUsage();
     try {
       let start = 0;
       for (;;) {
@@ -189,7 +195,7 @@ export class BridgeConnection {
           this.violation(`a bridge message of ${line.length} bytes is over the ${this.limits.maxMessageBytes}-byte limit`);
           return;
         }
-        if (line.length > 0) this.parse(line);
+        if (line.length > 0) this.parse(line, line.length);
       }
       if (start < chunk.length) {
         const rest = chunk.subarray(start);
@@ -200,14 +206,15 @@ export class BridgeConnection {
         }
       }
     } finally {
-      this.hostMs += performance.now() - started;
+      const used = process.cpuUsage(started);
+      this.hostMs += (used.user + used.system) / 1000;
       if (this.hostMs > this.limits.maxHostMs) {
-        this.violation(`the program's bridge messages took the host more than ${this.limits.maxHostMs} ms`);
+        this.violation(`the program's bridge messages took the host more than ${this.limits.maxHostMs} ms of CPU`);
       }
     }
   }
 
-  private parse(line: Buffer): void {
+  private parse(line: Buffer, bytes: number): void {
     // Refused before parsing: deep nesting is what overflows the host's stack later (stringify, schema checks).
     if (nestedDeeperThan(line, this.limits.maxDepth)) {
       const id = /^\s*\{\s*"jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*(\d{1,15}|"[^"\\]{1,64}")/.exec(
@@ -237,10 +244,10 @@ export class BridgeConnection {
       this.early.push(message);
       return;
     }
-    this.dispatch(message);
+    this.dispatch(message, bytes);
   }
 
-  private dispatch(raw: unknown): void {
+  private dispatch(raw: unknown, bytes = 0): void {
     const message = raw as { id?: unknown; method?: unknown; params?: unknown };
     if (typeof message.method === "string") {
       const method = message.method;
@@ -257,6 +264,12 @@ export class BridgeConnection {
       const handlers = this.handlers;
       if (!handlers) return;
       this.inFlight += 1;
+      this.inFlightBytes += bytes;
+      const answered = (): void => {
+        this.inFlight -= 1;
+        this.inFlightBytes -= bytes;
+        this.maybeResume();
+      };
       void handlers.onRequest(method, message.params).then(
         (answer) => {
           if (answer.refused !== undefined) this.noteRefusal(answer.refused);
@@ -265,13 +278,13 @@ export class BridgeConnection {
           } else {
             this.send({ jsonrpc: "2.0", id, ...(answer.error ? { error: answer.error } : { result: answer.result }) });
           }
-          this.answered();
+          answered();
         },
         (error: unknown) => {
           // A handler that throws (e.g. a stack overflow in a check) refused the request as well.
           this.noteRefusal(`a request the host could not handle (${(error as Error)?.message ?? "internal"})`);
           this.send({ jsonrpc: "2.0", id, error: { code: -32603, message: (error as Error)?.message ?? "internal" } });
-          this.answered();
+          answered();
         },
       );
       return;
@@ -284,10 +297,5 @@ export class BridgeConnection {
       return;
     }
     this.noteRefusal("an answer to a request the host never sent");
-  }
-
-  private answered(): void {
-    this.inFlight -= 1;
-    this.maybeResume();
   }
 }

@@ -20,9 +20,9 @@
  * What the host allows a program on the bridge per run (BRIDGE_LIMITS): messages nested at most MAX_DEPTH deep (a
  * deeper one is refused before it is parsed: it could overflow the host's stack), at most maxRefused refused or
  * unknown messages (requests for unknown methods, unknown notifications, answers to requests the host never sent,
- * refused tool calls), at most maxInFlight requests being answered at once and maxUnreadBytes of answers the program
- * has not read yet (past either, the host stops reading until it catches up: back-pressure), maxInboundBytes in
- * all, and maxHostMs of the host's own time spent on the messages. Past a limit the worker is killed
+ * refused tool calls), at most maxInFlight requests (maxInFlightBytes of them) being answered at once and
+ * maxUnreadBytes of answers the program has not read yet (past any, the host stops reading until it catches up:
+ * back-pressure), maxInboundBytes in all, and maxHostMs of the host's CPU spent reading and checking them. Past a limit the worker is killed
  * (killedBy "bridge"). The host's requests carry random string ids, so no program can answer them by guessing.
  */
 
@@ -36,6 +36,7 @@ export interface BridgeLimits {
   maxDepth: number;
   maxRefused: number;
   maxInFlight: number;
+  maxInFlightBytes: number;
   maxUnreadBytes: number;
   maxInboundBytes: number;
   maxHostMs: number;
@@ -46,9 +47,10 @@ export const BRIDGE_LIMITS: Readonly<BridgeLimits> = Object.freeze({
   maxDepth: 64,
   maxRefused: 1000,
   maxInFlight: 64,
+  maxInFlightBytes: 16 * 1024 * 1024,
   maxUnreadBytes: 16 * 1024 * 1024,
   maxInboundBytes: 64 * 1024 * 1024,
-  maxHostMs: 2000,
+  maxHostMs: 5000,
 });
 
 /**
