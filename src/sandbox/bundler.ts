@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { RunCgroup, descendants } from "./cgroup.js";
 import { findExecutable } from "./isolation.js";
 import { RUNTIME_DIR } from "./runtimeFiles.js";
+import { killAtTeardown } from "./teardown.js";
 
 /** Resident memory the bundler (node + esbuild) may use for one bundle. */
 export const BUNDLER_MEMORY_BYTES = 1024 * 1024 * 1024;
@@ -213,7 +214,13 @@ const idle: BundlerChild[] = [];
 const live = new Set<BundlerChild>();
 const waiting: (() => void)[] = [];
 
+let teardownSet = false;
+
 function spawnChild(): BundlerChild {
+  if (!teardownSet) {
+    teardownSet = true;
+    killAtTeardown(stopBundlers);
+  }
   const child = new BundlerChild();
   live.add(child);
   child.child.once("exit", () => {
@@ -266,5 +273,3 @@ export async function runBundler(request: BundlerRequest, timeoutMs: number): Pr
 export function stopBundlers(): void {
   for (const child of live) child.kill();
 }
-
-process.once("exit", stopBundlers);

@@ -10,6 +10,7 @@ import { type RlimitProfile, cpuSeconds, resolveLimits, rlimitProfile } from "./
 import { loadSource, prepareProgram } from "./program.js";
 import type { ExecuteParams } from "./protocol.js";
 import { buildResult, workerOutputBytes, workerReplyBytes } from "./result.js";
+import { killAtTeardown } from "./teardown.js";
 import { ToolGate } from "./toolGate.js";
 import type {
   Isolation,
@@ -25,11 +26,17 @@ import { SandboxWorker } from "./worker.js";
 export const DEFAULT_PYTHON = "/usr/bin/python3";
 
 const live = new Set<SandboxWorker>();
-process.once("exit", () => {
-  for (const worker of live) worker.kill("signal");
-});
+let teardownSet = false;
 
 export function startWorker(spec: ConstructorParameters<typeof SandboxWorker>[0]): SandboxWorker {
+  if (!teardownSet) {
+    teardownSet = true;
+    // At exit and on Ctrl-C / SIGTERM / SIGHUP no sandbox outlives the host (bwrap's --die-with-parent is the
+    // backstop when the host is killed outright).
+    killAtTeardown(() => {
+      for (const worker of live) worker.kill("signal");
+    });
+  }
   const worker = new SandboxWorker(spec);
   live.add(worker);
   void worker.exited.then(() => live.delete(worker));

@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { accessSync, chmodSync, chownSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type { Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SkillsError } from "../errors.js";
 import { BridgeConnection } from "./bridgeConnection.js";
@@ -16,9 +15,11 @@ import { type Command, type WorkerLanguage, buildCommand } from "./command.js";
 import { canDisableUserns, findExecutable, isRoot } from "./isolation.js";
 import type { RlimitProfile } from "./limits.js";
 import { MAX_MESSAGE_BYTES } from "./protocol.js";
+import { stagingBase } from "./cacheDir.js";
 import { linkTree } from "./linkTree.js";
 import { ensureRuntimeBytecode, stagedRuntime } from "./runtimeFiles.js";
 import { stageSkill } from "./skillStage.js";
+import { removeAtTeardown } from "./teardown.js";
 import type { Isolation, KilledBy } from "../contracts/run.js";
 
 export interface WorkerSpec {
@@ -117,11 +118,11 @@ let uidCounter = Math.floor(Math.random() * 1000);
 
 function tmpRoot(): string {
   if (!sandboxTmp) {
-    sandboxTmp = mkdtempSync(join(tmpdir(), "skills-sandbox-"));
+    sandboxTmp = mkdtempSync(join(stagingBase(), "skills-sandbox-"));
     // The run's uid must traverse (not list) the folders that lead to its workspace and skill folder.
     chmodSync(sandboxTmp, 0o711);
-    const root = sandboxTmp;
-    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+    // Removed at exit and on Ctrl-C / SIGTERM / SIGHUP too (after the sandboxes in it are killed).
+    removeAtTeardown(sandboxTmp);
   }
   return sandboxTmp;
 }
