@@ -139,15 +139,17 @@ class BundlerChild {
     this.idle();
   }
 
-  /** An idle child must not keep the host process alive. */
+  /** An idle child must not keep the host process alive (nor its IPC channel, nor its stderr pipe). */
   private idle(): void {
     this.child.unref();
     (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
+    (this.child.stderr as { unref?: () => void } | null)?.unref?.();
   }
 
   private busy(): void {
     this.child.ref();
     (this.child.channel as { ref?: () => void } | undefined)?.ref?.();
+    (this.child.stderr as { ref?: () => void } | null)?.ref?.();
   }
 
   private finish(outcome: BundlerOutcome): void {
