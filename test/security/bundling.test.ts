@@ -123,9 +123,9 @@ describe("bundling reads only the program's own files", () => {
     const result = await run({ skillDir: dir, entryFile: "main.ts" });
     expect(result.ok).toBe(false);
     expect(everythingSaid(result)).not.toContain(secret);
-    // esbuild resolves the link: the error names the import and where it really leads
+    // the error names the import, the link and where it really leads
     expect(result.error?.message).toContain('cannot import "./lib"');
-    expect(result.error?.message).toMatch(/outside\/secret\.ts is outside the skill folder/);
+    expect(result.error?.message).toMatch(/lib\.ts \(really .*outside\/secret\.ts\) is outside the skill folder/);
   });
 
   test("skill: a JSON import inside the folder works; other import attributes are refused", async () => {
@@ -157,6 +157,54 @@ describe("bundling reads only the program's own files", () => {
       "main.ts": `import logo from "./logo.png";\nexport async function run() { return logo; }\n`,
     });
     expectRefused(await run({ skillDir: dir, entryFile: "main.ts" }), /\.png|only \.ts/);
+  });
+});
+
+describe("esbuild reads no file on its own", () => {
+  test("a package.json, a tsconfig.json and a node_modules above the skill folder, pointing at a secret, are never read", async () => {
+    const parent = mkdtempSync(join(base, "parent-"));
+    chmodSync(parent, 0o755);
+    const secretFile = join(outside, "token.txt");
+    writeFileSync(secretFile, `${secret}\n`);
+    // esbuild's own resolver reads these wherever they point, and quotes them in its errors
+    symlinkSync(secretFile, join(parent, "package.json"));
+    writeFileSync(join(parent, "tsconfig.json"), JSON.stringify({ extends: secretFile }));
+    mkdirSync(join(parent, "node_modules", "evil"), { recursive: true });
+    symlinkSync(secretFile, join(parent, "node_modules", "evil", "package.json"));
+    const dir = join(parent, "skill");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "lib.ts"), "export const y = 41;\n");
+    writeFileSync(join(dir, "main.ts"), `import { y } from "./lib";\nexport async function run() { return y + 1; }\n`);
+    writeFileSync(join(dir, "evil.ts"), `import e from "evil";\nexport async function run() { return e; }\n`);
+    const good = await run({ skillDir: dir, entryFile: "main.ts" });
+    expect(good.error).toBeUndefined();
+    expect(good.result).toBe(42);
+    const evil = await run({ skillDir: dir, entryFile: "evil.ts" });
+    expect(evil.ok).toBe(false);
+    expect(evil.error?.message).toMatch(/no such package in node_modules inside the skill folder/);
+    expect(everythingSaid(evil)).not.toContain(secret.slice(0, 7));
+  });
+
+  test("a package in the skill's own node_modules is bundled (exports, main, subpaths); one linked from outside is refused", async () => {
+    const dir = skill({
+      "node_modules/@acme/util/package.json": JSON.stringify({ exports: { ".": { import: "./esm/index.js" }, "./extra": "./extra.js" } }),
+      "node_modules/@acme/util/esm/index.js": "export const twice = (n) => n * 2;\n",
+      "node_modules/@acme/util/extra.js": "export const extra = 1;\n",
+      "node_modules/plain/package.json": JSON.stringify({ main: "lib/main.js" }),
+      "node_modules/plain/lib/main.js": "module.exports = { three: 3 };\n",
+      "main.ts": `import { twice } from "@acme/util";\nimport { extra } from "@acme/util/extra";\nimport plain from "plain";\nexport async function run() { return twice(20) + extra + plain.three - 2; }\n`,
+    });
+    const good = await run({ skillDir: dir, entryFile: "main.ts" });
+    expect(good.error).toBeUndefined();
+    expect(good.result).toBe(42);
+    const linked = skill({ "main.ts": `import s from "secretpkg";\nexport async function run() { return s; }\n` });
+    mkdirSync(join(linked, "node_modules"));
+    mkdirSync(join(outside, "secretpkg"), { recursive: true });
+    writeFileSync(join(outside, "secretpkg", "index.js"), `export default ${JSON.stringify(secret)};\n`);
+    symlinkSync(join(outside, "secretpkg"), join(linked, "node_modules", "secretpkg"));
+    const refused = await run({ skillDir: linked, entryFile: "main.ts" });
+    expect(refused.ok).toBe(false);
+    expect(everythingSaid(refused)).not.toContain(secret);
   });
 });
 
