@@ -14,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 const HOST_BUDGET = { rssGrowthBytes: 256 * 1024 * 1024, cpuMs: 3000 };
 
 const root = join(import.meta.dirname, "..", "..");
-const outDir = join(root, "node_modules", ".cache", `host-budget-${process.pid}`);
+// In the checkout (bare imports resolve from its node_modules), in a folder git ignores; writable by whoever runs
+// the tests (node_modules may be a shared, read-only install).
+const outDir = join(root, ".skills", `host-budget-${process.pid}`);
 let host: string;
 
 const PROGRAMS: Record<string, { language: "python" | "typescript"; code: string; limits?: object }> = {
