@@ -5,7 +5,17 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { accessSync, chmodSync, chownSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  chownSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+} from "node:fs";
 import type { Socket } from "node:net";
 import { join } from "node:path";
 import { SkillsError } from "../errors.js";
@@ -15,7 +25,7 @@ import { type Command, type WorkerLanguage, buildCommand } from "./command.js";
 import { canDisableUserns, findExecutable, isRoot } from "./isolation.js";
 import type { RlimitProfile } from "./limits.js";
 import { MAX_MESSAGE_BYTES } from "./protocol.js";
-import { stagingBase } from "./cacheDir.js";
+import { hostUid, stagingBase } from "./cacheDir.js";
 import { linkTree } from "./linkTree.js";
 import { ensureRuntimeBytecode, stagedRuntime } from "./runtimeFiles.js";
 import { stageSkill } from "./skillStage.js";
@@ -116,9 +126,42 @@ let sandboxTmp: string | undefined;
 // Random start: two copies of this module in one process should not hand out the same uids.
 let uidCounter = Math.floor(Math.random() * 1000);
 
+/**
+ * Removes the run folders of host processes that are gone without cleaning up (killed with SIGKILL): their names
+ * carry the pid. Only this user's folders, only when that pid no longer exists.
+ */
+function sweepStaleRunFolders(base: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  const uid = hostUid();
+  for (const name of names) {
+    const pid = Number(/^skills-sandbox-(\d+)-/.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+      continue;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") continue;
+    }
+    const path = join(base, name);
+    try {
+      const stat = lstatSync(path);
+      if (stat.isDirectory() && stat.uid === uid) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
 function tmpRoot(): string {
   if (!sandboxTmp) {
-    sandboxTmp = mkdtempSync(join(stagingBase(), "skills-sandbox-"));
+    const base = stagingBase();
+    sweepStaleRunFolders(base);
+    sandboxTmp = mkdtempSync(join(base, `skills-sandbox-${process.pid}-`));
     // The run's uid must traverse (not list) the folders that lead to its workspace and skill folder.
     chmodSync(sandboxTmp, 0o711);
     // Removed at exit and on Ctrl-C / SIGTERM / SIGHUP too (after the sandboxes in it are killed).

@@ -83,3 +83,22 @@ describe.each([
     expect(sandboxFolders(tmp)).toEqual([]);
   }, 60_000);
 });
+
+describe("a CLI killed outright (SIGKILL: no cleanup is possible)", () => {
+  test("its sandbox dies with it, and the next run removes the folder it left", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "skills-interrupt-"));
+    chmodSync(tmp, 0o755);
+    temps.push(tmp);
+    const { cli, pids } = await startRun("python", tmp);
+    const left = sandboxFolders(tmp);
+    const exited = new Promise((resolve) => cli.once("exit", resolve));
+    cli.kill("SIGKILL");
+    await exited;
+    expect(await settle(() => pids.filter(alive), 5000)).toEqual([]);
+    expect(sandboxFolders(tmp)).toEqual(left);
+    const env = { ...process.env, TMPDIR: tmp, NO_COLOR: "1" };
+    const next = spawn(process.execPath, [CLI, "exec", "--lang", "python", "--code", "result = 1"], { cwd: tmp, env, stdio: "ignore" });
+    expect(await new Promise((resolve) => next.once("exit", resolve))).toBe(0);
+    expect(sandboxFolders(tmp)).toEqual([]);
+  }, 60_000);
+});
