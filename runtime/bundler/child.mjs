@@ -12,7 +12,7 @@
 // and loads them as regular files with the JS/TS/JSON loaders only (no text, file, binary, dataurl...), the import
 // attribute `{ type: "json" }` only and only on .json files, at most `maxInputBytes` of source in all.
 // One request at a time; the host sends {id, ...} and gets {id, ok, ...} back.
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { build, transform } from "esbuild";
@@ -231,6 +231,11 @@ function confine(request, inputs) {
           return { errors: [{ text: error.message.startsWith(args.path) ? error.message : `cannot read ${args.path}` }] };
         }
         try {
+          // Where the descriptor really leads: a folder swapped for a link since the import was resolved is caught.
+          const opened = readlinkSync(`/proc/self/fd/${fd}`);
+          if (!allowed.some((root) => isInside(root, opened))) {
+            return { errors: [{ text: `cannot import ${args.path}: it is really ${opened}, outside the skill folder` }] };
+          }
           const stat = fstatSync(fd);
           const contents = readBounded(fd, request.maxInputBytes - loaded);
           if (contents === null) {

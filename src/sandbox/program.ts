@@ -1,8 +1,8 @@
 /** Turns a RunRequest into what a worker executes: source text (Python) or one bundled module (TS/JS). */
 import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
+import { constants, realpathSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { SkillsError } from "../errors.js";
 import type { SkillLanguage } from "../contracts/skill.js";
 import type { ToolInfo } from "../contracts/tools.js";
@@ -10,6 +10,7 @@ import { type BundledProgram, bundleProgram } from "./bundle.js";
 import { warmBundler } from "./bundler.js";
 import { emptyFolder } from "./cacheDir.js";
 import { ensureSdk } from "./sdk.js";
+import { openedPath } from "./linkTree.js";
 import { entryInside } from "./skillStage.js";
 
 /** Largest program source a run reads (the whole text travels to the worker in one message). */
@@ -37,17 +38,21 @@ export async function loadSource(request: {
       hint: "pass code, or skillDir + entryFile",
     });
   }
-  const path = request.skillDir
-    ? entryInside(request.skillDir, request.entryFile)
-    : resolve(request.entryFile);
-  return { code: await readSourceFile(path), filename: request.entryFile };
+  if (!request.skillDir) return { code: await readSourceFile(resolve(request.entryFile)), filename: request.entryFile };
+  const path = entryInside(request.skillDir, request.entryFile);
+  const root = realpathSync(resolve(request.skillDir));
+  return { code: await readSourceFile(path, root, request.entryFile), filename: request.entryFile };
 }
 
-/** Reads at most MAX_SOURCE_BYTES of a regular file; more is an error (a device or a huge file never fills memory). */
-async function readSourceFile(path: string): Promise<string> {
+/**
+ * Reads at most MAX_SOURCE_BYTES of a regular file; more is an error (a device or a huge file never fills memory).
+ * With `root`, the file opened must really be inside it (checked on the open descriptor: a folder swapped for a
+ * link after entryInside looked is caught).
+ */
+async function readSourceFile(path: string, root?: string, entry?: string): Promise<string> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(path, "r");
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     throw new SkillsError("NOT_FOUND", `the entry file ${path} does not exist`, {
       file: path,
@@ -55,6 +60,13 @@ async function readSourceFile(path: string): Promise<string> {
     });
   }
   try {
+    const opened = openedPath(handle.fd);
+    if (root && relative(root, opened).startsWith("..")) {
+      throw new SkillsError("ENTRY_OUTSIDE", `the entry file ${entry} is really ${opened}, outside the skill folder`, {
+        file: path,
+        hint: "the entry must be a file inside the skill folder, not reached through a link",
+      });
+    }
     const stat = await handle.stat();
     if (!stat.isFile()) {
       throw new SkillsError("NOT_FOUND", `the entry file ${path} is not a regular file`, { file: path });

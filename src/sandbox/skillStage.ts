@@ -6,10 +6,19 @@
  * or chmod-ed. Folders only the host needs (tests, recordings, dependencies, git data, bytecode with host paths) are
  * scanned but not staged.
  */
-import { type Dirent, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, symlinkSync } from "node:fs";
+import {
+  type Dirent,
+  type Stats,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  symlinkSync,
+} from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { SkillsError } from "../errors.js";
-import { placeFile } from "./linkTree.js";
+import { FileChanged, placeFile } from "./linkTree.js";
 
 /** Top-level folders a program never reads: its tests and recordings (real values, perhaps), its dependencies. */
 const HOST_ONLY_TOP = new Set(["tests", "cassettes", "node_modules", ".git"]);
@@ -54,6 +63,8 @@ interface Planned {
   rel: string;
   /** For links: where the link points, relative to the folder's real path. */
   target?: string;
+  /** For files: what lstat said during the walk (the file staged must be this one). */
+  stat?: Stats;
 }
 
 /**
@@ -95,7 +106,7 @@ function plan(shown: string, root: string, max: number): Planned[] {
         if (stage) out.push({ kind: "dir", rel });
         queue.push({ rel, staged: stage });
       } else if (entry.isFile()) {
-        if (stage) out.push({ kind: "file", rel });
+        if (stage) out.push({ kind: "file", rel, stat: lstatSync(join(root, rel)) });
       } else if (stage) {
         throw new SkillsError("SKILL_UNREADABLE", `${rel} in ${shown} is not a regular file, folder or link`, {
           file: join(shown, rel),
@@ -120,11 +131,15 @@ export function stageSkill(src: string, dest: string, options: StageOptions = {}
     const to = join(dest, item.rel);
     if (item.kind === "dir") mkdirSync(to, { mode: 0o755 });
     else if (item.kind === "file") {
-      const from = join(root, item.rel);
-      const stat = lstatSync(from);
-      // Checked again right before use: a file swapped for a link since the walk is not followed.
-      if (!stat.isFile()) throw linkEscapes(shown, item.rel, from, false);
-      placeFile(from, to, stat);
+      try {
+        placeFile(join(root, item.rel), to, item.stat!);
+      } catch (error) {
+        if (!(error instanceof FileChanged)) throw error;
+        throw new SkillsError("SKILL_UNREADABLE", `${item.rel} in ${shown} changed while the run was staging it`, {
+          file: join(shown, item.rel),
+          hint: "run again once nothing is changing the skill folder",
+        });
+      }
     } else {
       symlinkSync(relative(dirname(to), join(dest, item.target!)) || ".", to);
     }

@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RunRequest, RunResult, Runner } from "../../src/contracts/run.js";
 import { createRunner } from "../../src/sandbox/index.js";
+import { FileChanged, placeFile } from "../../src/sandbox/linkTree.js";
 import { stageSkill } from "../../src/sandbox/skillStage.js";
 import { findEscapingSymlinks } from "../../src/store/scanSymlinks.js";
 import { loadSkill } from "../../src/store/loadSkill.js";
@@ -171,6 +172,38 @@ describe.each(["python", "typescript"] as const)("%s: staging a skill folder", (
     expect(modes(dir)).toEqual(before);
     expect(statSync(join(dir, "private.txt")).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, "closed")).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe("a file swapped for a link after the walk", () => {
+  test.each([
+    ["a readable file (hard-linked)", 0o644],
+    ["a private file (copied)", 0o600],
+  ])("%s is neither linked nor read: the staged file must be the one the walk saw", (_name, mode) => {
+    const dir = mkdtempSync(join(base, "swap-"));
+    const file = join(dir, "data.txt");
+    writeFileSync(file, "planned", { mode });
+    chmodSync(file, mode);
+    const planned = lstatSync(file);
+    rmSync(file);
+    symlinkSync(join(outside, "private.txt"), file);
+    const dest = mkdtempSync(join(base, "dest-"));
+    expect(() => placeFile(file, join(dest, "data.txt"), planned)).toThrow(FileChanged);
+    expect(readdirSync(dest)).toEqual([]);
+    // the same through a folder swapped for a link: the inode gives it away
+    rmSync(file);
+    const sub = join(dir, "sub");
+    mkdirSync(sub);
+    writeFileSync(join(sub, "x.txt"), "planned", { mode });
+    chmodSync(join(sub, "x.txt"), mode);
+    const before = lstatSync(join(sub, "x.txt"));
+    rmSync(sub, { recursive: true });
+    mkdirSync(join(outside, "swapped"), { recursive: true });
+    writeFileSync(join(outside, "swapped", "x.txt"), secret, { mode });
+    symlinkSync(join(outside, "swapped"), sub);
+    expect(() => placeFile(join(sub, "x.txt"), join(dest, "x.txt"), before)).toThrow(FileChanged);
+    expect(readdirSync(dest)).toEqual([]);
+    rmSync(join(outside, "swapped"), { recursive: true });
   });
 });
 
