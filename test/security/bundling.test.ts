@@ -256,6 +256,18 @@ describe("bundling stays within the run's limits", () => {
     expect(after.result).toBe(7);
   }, 40_000);
 
+  test("imports in a cycle (a -> b -> a, a file importing itself) bundle once and run", async () => {
+    const dir = skill({
+      "a.ts": `import { b } from "./b";\nexport const a = () => 1;\nexport const viaB = () => b() + 1;\n`,
+      "b.ts": `import { a } from "./a";\nexport const b = () => a() + 10;\n`,
+      "self.ts": `import * as me from "./self";\nexport const n = 30;\nexport const again = () => me.n;\n`,
+      "main.ts": `import { viaB } from "./a";\nimport { again } from "./self";\nexport async function run() { return viaB() + again(); }\n`,
+    });
+    const result = await run({ skillDir: dir, entryFile: "main.ts" });
+    expect(result.error).toBeUndefined();
+    expect(result.result).toBe(42);
+  });
+
   test("bundling longer than the run's timeout is stopped and says so", async () => {
     const body = Array.from({ length: 60_000 }, (_, i) => `export const v${i} = { a: [${i}, "${i}"], b: () => ${i} };`);
     const dir = skill({
