@@ -12,7 +12,10 @@ import { CLI } from "../helpers/cli.js";
 import { descendantsOf, settle } from "./helpers.js";
 
 const temps: string[] = [];
+const clis: ChildProcess[] = [];
 afterAll(() => {
+  // A test that failed half-way must not leave its CLI running.
+  for (const cli of clis) if (cli.exitCode === null && cli.signalCode === null) cli.kill("SIGKILL");
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -50,6 +53,7 @@ async function startRun(language: keyof typeof SLEEPERS, tmp: string): Promise<{
     env,
     stdio: "ignore",
   });
+  clis.push(cli);
   // Running once the interpreter is up inside bwrap under this CLI.
   const interpreter = language === "python" ? /python3 -S -I/ : /worker\.mjs/;
   const started = await settle(
