@@ -25,6 +25,10 @@ export const ERROR_CODES = {
   TOOL_NOT_FOUND: "input",
   SERVER_NOT_FOUND: "input",
   OUTPUT_EXISTS: "input",
+  SKILL_LINK_ESCAPES: "input",
+  SKILL_TOO_LARGE: "input",
+  SKILL_UNREADABLE: "input",
+  ENTRY_OUTSIDE: "input",
   // checks that failed (exit 1)
   VALIDATION_FAILED: "check",
   TESTS_FAILED: "check",
