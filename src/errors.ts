@@ -27,6 +27,10 @@ export const ERROR_CODES = {
   OUTPUT_EXISTS: "input",
   SKILL_INVALID: "input",
   LOCK_INVALID: "input",
+  SKILL_LINK_ESCAPES: "input",
+  SKILL_TOO_LARGE: "input",
+  SKILL_UNREADABLE: "input",
+  ENTRY_OUTSIDE: "input",
   // checks that failed (exit 1)
   VALIDATION_FAILED: "check",
   TESTS_FAILED: "check",

@@ -7,7 +7,7 @@
 import type { Isolation } from "../contracts/run.js";
 import { SkillsError } from "../errors.js";
 import { bwrapSystemArgs, interpreterPrefix } from "./command.js";
-import { detectIsolation, findExecutable, isRoot, SANDBOX_UID } from "./isolation.js";
+import { canDisableUserns, detectIsolation, findExecutable, isRoot, SANDBOX_UID } from "./isolation.js";
 
 export interface HelperCommand {
   file: string;
@@ -49,7 +49,7 @@ export async function helperCommand(
     });
   }
   // /tmp first: an interpreter installed under /tmp is bound on top of it
-  const args = [...bwrapSystemArgs(), "--tmpfs", "/tmp"];
+  const args = [...bwrapSystemArgs(canDisableUserns()), "--tmpfs", "/tmp"];
   if (prefix) args.push("--ro-bind", prefix, prefix);
   args.push("--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp");
   for (const [key, value] of Object.entries(ENV)) args.push("--setenv", key, value);

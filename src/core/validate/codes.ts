@@ -37,8 +37,14 @@ export const PROBLEM_CODES = {
   },
   SYMLINK_ESCAPE: {
     level: "error",
-    meaning: "a symlink in the skill folder points outside it",
+    meaning:
+      "a symlink in the skill folder points outside it (anywhere in it: .git/ and node_modules/ are checked too; a run refuses such a folder)",
     fix: "copy the file into the skill folder instead of linking to it",
+  },
+  SKILL_TOO_LARGE: {
+    level: "error",
+    meaning: "the skill folder holds more than 100,000 entries (.git/ and node_modules/ included): not all were checked",
+    fix: "move data out of the skill folder",
   },
   PATH_ESCAPE: {
     level: "error",
