@@ -241,3 +241,32 @@ describe("skills new locks the new skill", () => {
     expect(typo.stdout).toContain('not locked TOOL_NOT_FOUND: server "weather" has no tool "get_forcast"');
   });
 });
+
+describe("a hostile server", () => {
+  it("a server's control characters are shown escaped, never sent to the terminal; JSON keeps the exact text", async () => {
+    const server = {
+      command: process.execPath,
+      args: [join(REPO, "test/fixtures/servers/weather.mjs")],
+      env: { WEATHER_RELEASE: "1.0.0", WEATHER_HOSTILE: "1" },
+    };
+    await writeFile(join(project, ".mcp.json"), JSON.stringify({ mcpServers: { weather: server } }, null, 2));
+    try {
+      for (const format of ["text", "md", "github", "junit"]) {
+        const shown = await run(["compat", "skills/forecast-brief", "--format", format]);
+        expect(shown.code, shown.stderr).toBe(0);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+        expect(shown.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+        // the hint quotes the new description (its whitespace, \r included, folded to spaces)
+        if (format !== "github") expect(shown.stdout).toContain("\\x1b]0;pwned\\x07\\x1b[2J \\x1b[32m✓ compatible");
+      }
+      const json = JSON.parse((await run(["compat", "skills/forecast-brief", "--json"])).stdout);
+      expect(json.skills[0].dependencies[0].hints[0]).toContain("\u001b]0;pwned\u0007\u001b[2J \u001b[32m✓ compatible");
+      const lock = await run(["lock", "skills/forecast-brief", "--check"]);
+      expect(lock.code).toBe(1);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+      expect(lock.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    } finally {
+      await mcp(process.execPath);
+    }
+  });
+});

@@ -2,6 +2,7 @@
 import { compat } from "../../commands/compat.js";
 import { reachesFailOn } from "../../core/compat/judge.js";
 import { RULES } from "../../core/compat/rules.js";
+import { terminalSafeDeep, terminalSafeJson } from "../../core/text/terminal.js";
 import { EXIT } from "../../errors.js";
 import type { CommandHandler } from "../commandSpec.js";
 import { print } from "../context.js";
@@ -20,7 +21,7 @@ export const handler: CommandHandler = async (ctx, [skills], raw) => {
   // Every option is checked before a server starts or a file is read.
   const options = parseCompatOptions(raw, ctx.json);
   if (options.rules) {
-    print(ctx, options.format === "json" ? JSON.stringify({ rules: RULES }, null, 2) : renderRules(RULES, ctx));
+    print(ctx, options.format === "json" ? terminalSafeJson({ rules: RULES }, 2) : renderRules(RULES, ctx));
     return;
   }
   const status = createStatusLine(ctx);
@@ -36,10 +37,13 @@ export const handler: CommandHandler = async (ctx, [skills], raw) => {
     onStatus: status.set,
   }).finally(status.clear);
   const { failOn } = options;
-  if (options.format === "json") print(ctx, JSON.stringify(compatJson(result), null, 2));
-  else if (options.format === "md") print(ctx, renderCompatMarkdown(result, failOn));
-  else if (options.format === "junit") print(ctx, renderCompatJunit(result, failOn));
-  else if (options.format === "github") print(ctx, renderCompatGithub(result, failOn));
-  else print(ctx, renderCompatText(result, ctx, failOn));
+  // Servers write the descriptions and messages the output quotes: JSON keeps the exact text (control characters
+  // escaped), every other format shows a control character as an escape instead of letting it act on a terminal.
+  const shown = options.format === "json" ? result : terminalSafeDeep(result);
+  if (options.format === "json") print(ctx, terminalSafeJson(compatJson(result), 2));
+  else if (options.format === "md") print(ctx, renderCompatMarkdown(shown, failOn));
+  else if (options.format === "junit") print(ctx, renderCompatJunit(shown, failOn));
+  else if (options.format === "github") print(ctx, renderCompatGithub(shown, failOn));
+  else print(ctx, renderCompatText(shown, ctx, failOn));
   ctx.exitCode = result.skills.some((skill) => reachesFailOn(skill.status, failOn)) ? EXIT.CHECK_FAILED : EXIT.OK;
 };

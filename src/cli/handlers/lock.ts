@@ -1,5 +1,6 @@
 /** `skills lock [skills..] [--check]`: pin each skill's tool dependencies in tools.lock.json. */
 import { lockErrorKind, lockSkills } from "../../commands/lock.js";
+import { terminalSafeDeep } from "../../core/text/terminal.js";
 import { EXIT } from "../../errors.js";
 import type { CommandHandler } from "../commandSpec.js";
 import { emit } from "../context.js";
@@ -18,7 +19,8 @@ export const handler: CommandHandler = async (ctx, [skills], options) => {
     ...(options.refresh ? { refresh: true } : {}),
     onStatus: status.set,
   }).finally(status.clear);
-  emit(ctx, result, renderLock);
+  // a server's error messages and tool names reach the text: shown with their control characters escaped
+  emit(ctx, result, (locked, context) => renderLock(terminalSafeDeep(locked), context));
   const kind = lockErrorKind(result);
   ctx.exitCode = kind === "input" ? EXIT.USAGE : result.ok ? EXIT.OK : EXIT.CHECK_FAILED;
 };
