@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   TOOL_NOT_FOUND: "input",
   SERVER_NOT_FOUND: "input",
   OUTPUT_EXISTS: "input",
+  SKILL_INVALID: "input",
+  LOCK_INVALID: "input",
   SKILL_LINK_ESCAPES: "input",
   SKILL_TOO_LARGE: "input",
   SKILL_UNREADABLE: "input",
@@ -33,6 +35,9 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: "check",
   TESTS_FAILED: "check",
   RUN_FAILED: "check",
+  LOCK_MISSING: "check",
+  LOCK_STALE: "check",
+  COMPAT_FAILED: "check",
   // runtime problems with the outside world (exit 1 when a run/check failed because of them)
   SERVER_START_FAILED: "runtime",
   SERVER_TIMEOUT: "runtime",
