@@ -51,6 +51,22 @@ export { newSkillFromRun, type NewFromRunOptions, type NewFromRunResult } from "
 export { recordSearch } from "./commands/shared/runLog.js";
 export type { RunRecord, SearchRecord, LogRecord } from "./contracts/runRecord.js";
 export {
+  lockSkills,
+  type LockOptions,
+  type LockResult,
+  type SkillLockResult,
+  type SkillLockStatus,
+} from "./commands/lock.js";
+export {
+  compat,
+  type CompatOptions,
+  type CompatResult,
+  type CompatSkillReport,
+  type CompatDependencyReport,
+  type CompatChangeReport,
+} from "./commands/compat.js";
+export type { ToolsLock, LockedTool, CompatRule, CompatStatus, CheckStatus } from "./contracts/compat.js";
+export {
   openExecution,
   type Execution,
   type ExecutionRecord,

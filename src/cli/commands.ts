@@ -249,4 +249,55 @@ result = get_sum(a=1, b=2)'`,
     examples: ["skills insights --since 7d"],
     load: () => import("./handlers/insights.js"),
   },
+  {
+    command: "lock [...skills]",
+    description: "Pin each skill's tool dependencies (server, version, schemas, hashes) in tools.lock.json",
+    options: [
+      { flags: "--check", description: "Write nothing; exit 1 when a lock is missing or stale (for CI)" },
+      OPTIONS.config,
+      OPTIONS.refresh,
+    ],
+    examples: ["skills lock", "skills lock skills/find-todos --check"],
+    load: () => import("./handlers/lock.js"),
+  },
+  {
+    command: "compat [...skills]",
+    description: "Check skills against the tools they depend on: what changed since the lock, and what it breaks",
+    options: [
+      {
+        flags: "--against <ref>",
+        description:
+          "live (default: the servers in .mcp.json now) or a git ref whose locks are compared with the work tree's",
+        repeatable: true,
+      },
+      {
+        flags: "--format <format>",
+        description: "text | json | md | junit | github (workflow annotations); --json is --format json",
+        repeatable: true,
+      },
+      {
+        flags: "--fail-on <level>",
+        description: "Exit 1 when a skill reaches: warning | migration-needed (default) | incompatible",
+        repeatable: true,
+      },
+      {
+        flags: "--strict",
+        description: "Ignore usage: a change to a part the skill does not use counts as much as one it uses",
+      },
+      {
+        flags: "--fix",
+        description: "Apply the mechanical migrations (renamed tools, arguments, values, fields) and print the diff",
+      },
+      { flags: "--rules", description: "List the rules (with --json: as data)" },
+      OPTIONS.config,
+      OPTIONS.refresh,
+      { flags: "--no-typecheck", description: "Do not type-check TypeScript skills against the SDK of the new schemas" },
+    ],
+    examples: [
+      "skills compat",
+      "skills compat skills/find-todos --format md",
+      "skills compat --against origin/main --format github --fail-on incompatible",
+    ],
+    load: () => import("./handlers/compat.js"),
+  },
 ];

@@ -42,6 +42,8 @@ export interface NewSkillResult {
   /** "server/tool" keys, in the order given. */
   tools: string[];
   next: string[];
+  /** A skill with tools is locked at once (tools.lock.json); when the servers cannot answer, why not. */
+  lock?: { file: string; status: "written" | "error"; message?: string };
 }
 
 // handlebars is CommonJS (`export =`): load it through require to keep verbatimModuleSyntax happy.
@@ -71,19 +73,35 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
   const shown = relative(options.cwd, target) || ".";
   const files = await renderFiles({ name, language, description, tools, target });
   await writeSkillFolder(target, files, options.cwd);
+  const lock = tools.size > 0 ? await lockNewSkill(target, options.cwd) : undefined;
   return {
     ok: true,
     name,
     language,
     dir: shown,
-    files: Object.keys(files).sort(),
+    files: [...Object.keys(files), ...(lock?.status === "written" ? ["tools.lock.json"] : [])].sort(),
     tools: [...tools.keys()],
+    ...(lock ? { lock } : {}),
     next: [
       `skills validate --strict ${shown}`,
       `skills run ${shown} --input '${JSON.stringify(EXAMPLE_INPUT)}'`,
       `skills test ${shown}`,
     ],
   };
+}
+
+/** Pins the new skill's tools as the servers list them now; a server that cannot answer leaves the skill unlocked. */
+async function lockNewSkill(target: string, cwd: string): Promise<NonNullable<NewSkillResult["lock"]>> {
+  const file = relative(cwd, join(target, "tools.lock.json"));
+  try {
+    const { lockSkillFolders } = await import("./shared/lock.js");
+    const [skill] = await lockSkillFolders({ cwd, paths: [target] });
+    if (skill?.status === "written" || skill?.status === "unchanged") return { file, status: "written" };
+    const error = skill?.errors[0];
+    return { file, status: "error", message: error ? `${error.code}: ${error.message}` : "not locked" };
+  } catch (error) {
+    return { file, status: "error", message: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 function parseLanguage(lang: string | undefined): NewSkillLanguage {

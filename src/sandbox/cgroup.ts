@@ -45,7 +45,7 @@ function sweepStale(parent: string): void {
     return;
   }
   for (const name of names) {
-    const match = /^run-(\d+)-/.exec(name);
+    const match = /^(?:run|bundler)-(\d+)-/.exec(name);
     if (!match || Number(match[1]) === process.pid) continue;
     try {
       process.kill(Number(match[1]), 0);
@@ -136,13 +136,13 @@ export class RunCgroup {
     private readonly version: 1 | 2,
   ) {}
 
-  /** Creates the run's cgroup, or returns null when this host gives none. */
-  static create(): RunCgroup | null {
+  /** Creates the run's cgroup (`kind` "bundler": a bundler child's), or returns null when this host gives none. */
+  static create(kind: "run" | "bundler" = "run"): RunCgroup | null {
     const l = getLayout();
     if (!l) return null;
     counter += 1;
     // The random part keeps two copies of this module in one process (e.g. src and dist) from sharing names.
-    const name = `run-${process.pid}-${instance}-${counter}`;
+    const name = `${kind}-${process.pid}-${instance}-${counter}`;
     const parents = l.version === 2 ? [l.base] : [l.memory, l.pids, l.cpu].filter((d): d is string => !!d);
     const dirs = parents.map((p) => join(p, name)).filter(tryMkdir);
     return dirs.length > 0 ? new RunCgroup(dirs, l.version) : null;

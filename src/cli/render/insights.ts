@@ -1,7 +1,7 @@
 /** Human output of `skills insights`: numbered findings, most important first, each with what to do. */
 import type { InsightsResult } from "../../commands/insights.js";
 import type { CliContext } from "../context.js";
-import { withoutControlCharacters } from "./controlCharacters.js";
+import { terminalSafe } from "../../core/text/terminal.js";
 
 const LABELS: Record<string, string> = {
   "failing-skill": "failing skill",
@@ -32,11 +32,11 @@ export function renderInsights(result: InsightsResult, ctx: CliContext): string 
           ? style.yellow("medium")
           : "low";
     lines.push(
-      `${style.bold(`${index + 1}.`)} ${style.bold(withoutControlCharacters(insight.title))}`,
+      `${style.bold(`${index + 1}.`)} ${style.bold(terminalSafe(insight.title))}`,
       `   ${style.dim(`${LABELS[insight.kind] ?? insight.kind} · confidence`)} ${confidence}`,
-      `   ${withoutControlCharacters(insight.recommendation)}`,
+      `   ${terminalSafe(insight.recommendation)}`,
     );
-    if (insight.command) lines.push(`   ${style.cyan(withoutControlCharacters(insight.command))}`);
+    if (insight.command) lines.push(`   ${style.cyan(terminalSafe(insight.command))}`);
     lines.push("");
   });
   lines.push(
@@ -44,6 +44,6 @@ export function renderInsights(result: InsightsResult, ctx: CliContext): string 
       `from ${considered.runs} runs${considered.since ? ` since ${considered.since.slice(0, 16).replace("T", " ")}` : ""} and ${considered.skills} skills; failure rates judged from ${result.thresholds.minRuns} runs`,
     ),
   );
-  for (const warning of result.warnings) lines.push(`${style.yellow("warning")} ${withoutControlCharacters(warning)}`);
+  for (const warning of result.warnings) lines.push(`${style.yellow("warning")} ${terminalSafe(warning)}`);
   return lines.join("\n");
 }

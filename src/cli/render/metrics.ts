@@ -2,7 +2,7 @@
 import type { MetricsResult } from "../../commands/metrics.js";
 import type { Percentiles } from "../../core/metrics/stats.js";
 import type { CliContext } from "../context.js";
-import { withoutControlCharacters } from "./controlCharacters.js";
+import { terminalSafe } from "../../core/text/terminal.js";
 
 export function renderMetrics(result: MetricsResult, ctx: CliContext): string {
   const { style } = ctx;
@@ -14,7 +14,7 @@ export function renderMetrics(result: MetricsResult, ctx: CliContext): string {
   if (totals.runs === 0) {
     lines.push(
       result.log.files.length === 0
-        ? `no run log yet at ${withoutControlCharacters(result.log.path)}: run a skill (\`skills run\`, \`skills exec\`, \`skills test\`) and look again`
+        ? `no run log yet at ${terminalSafe(result.log.path)}: run a skill (\`skills run\`, \`skills exec\`, \`skills test\`) and look again`
         : "no runs in this window",
     );
   } else {
@@ -84,18 +84,19 @@ export function renderMetrics(result: MetricsResult, ctx: CliContext): string {
       );
     }
   }
-  if (result.html) lines.push("", `${style.green("wrote")} ${withoutControlCharacters(result.html)}`);
+  if (result.html) lines.push("", `${style.green("wrote")} ${terminalSafe(result.html)}`);
   lines.push(
     style.dim(
-      `run log: ${withoutControlCharacters(result.log.path)} (${result.log.files.length} file${result.log.files.length === 1 ? "" : "s"}, ${result.log.records} records)`,
+      `run log: ${terminalSafe(result.log.path)} (${result.log.files.length} file${result.log.files.length === 1 ? "" : "s"}, ${result.log.records} records)`,
     ),
   );
-  for (const warning of result.warnings) lines.push(`${style.yellow("warning")} ${withoutControlCharacters(warning)}`);
+  for (const warning of result.warnings) lines.push(`${style.yellow("warning")} ${terminalSafe(warning)}`);
   return lines.join("\n");
 }
 
 function table(header: string[], rows: string[][], bold: (text: string) => string): string[] {
-  const cleanRows = rows.map((row) => row.map(withoutControlCharacters));
+  // A cell stays on its line: newlines and tabs in names from the log would break the table.
+  const cleanRows = rows.map((row) => row.map((cell) => terminalSafe(cell).replace(/[\n\t]/g, " ")));
   const widths = header.map((h, i) => Math.max(h.length, ...cleanRows.map((r) => (r[i] ?? "").length)));
   const format = (cells: string[]) =>
     cells

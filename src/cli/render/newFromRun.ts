@@ -1,7 +1,7 @@
 /** Human output of `skills new --from-run`: what was made from which run, the validation, and what to do next. */
 import type { NewFromRunResult } from "../../commands/new/fromRun.js";
 import type { CliContext } from "../context.js";
-import { withoutControlCharacters as shown } from "./controlCharacters.js";
+import { terminalSafe as shown } from "../../core/text/terminal.js";
 
 export function renderNewFromRun(result: NewFromRunResult, ctx: CliContext): string {
   const { style } = ctx;

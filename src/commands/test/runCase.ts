@@ -163,7 +163,7 @@ export function cassettePiiWarnings(cassette: Cassette, file: string): Problem[]
         "CASSETTE_PII",
         `looks like personal data (${flag.type}) at ${pointer}`,
         1,
-        "check the cassette before committing it; use test data without real personal data",
+        "check the cassette before committing it (it is written at mode 0600: only you can read it); use test data without real personal data",
       ),
       severity: "warning" as const,
       pointer,
