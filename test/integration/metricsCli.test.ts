@@ -124,7 +124,7 @@ describe("skills metrics", () => {
 });
 
 describe("names from a hand-edited log", () => {
-  it("reach the terminal without control characters: escape sequences and bells show as ?", async () => {
+  it("reach the terminal without control characters: escape sequences and bells show as escapes", async () => {
     const hostile = await tempProject({}, "skills-metrics-hostile-");
     try {
       await mkdir(join(hostile.dir, ".skills/runs"), { recursive: true });
@@ -144,7 +144,7 @@ describe("names from a hand-edited log", () => {
         expect(result.code).toBe(0);
         // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them is the point
         expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
-        expect(result.stdout).toContain("evil?[2J?]0;pwned?");
+        expect(result.stdout).toContain("evil\\x1b[2J\\x1b]0;pwned\\x07");
       }
     } finally {
       await hostile.remove();
