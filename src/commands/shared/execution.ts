@@ -1,7 +1,7 @@
 /**
  * The one way a command runs code: project config, the tools it may call (servers started on first call), a PII
  * interceptor per run (a fresh token vault each), a runner or a session, and one place that learns about every
- * finished run. `skills run`, `exec`, `repl` and `test` open an execution; so will `skills serve`.
+ * finished run. `skills run`, `exec`, `repl`, `test` and `skills serve` open an execution.
  */
 import type { ManifestPrivacy, SkillLanguage } from "../../contracts/skill.js";
 import type { PiiMode } from "../../contracts/privacy.js";
@@ -31,6 +31,8 @@ export interface ExecutionRecord {
   skill?: { name: string; version: string };
   /** The program text of an exec or a cell (observers hash it; it is never stored). */
   code?: string;
+  /** Who asked for the run when it was not the CLI: the MCP client's name for `skills serve`. */
+  client?: string;
   /** Epoch milliseconds when the run was handed to the sandbox. */
   startedAt: number;
   /** Timings, tool calls, isolation, PII counts (`pii`): everything is in the run's result. */
@@ -83,6 +85,8 @@ export interface OpenExecutionOptions {
   pool?: RunnerOptions["pool"];
   /** A runner to use instead of one of our own (benchmarks); close() leaves it open. */
   runner?: Runner;
+  /** Tools the caller opened already (`skills serve` keeps its servers connected); close() leaves them open. */
+  toolset?: Toolset;
   /** Told what slow step is under way (the CLI shows it on a terminal). */
   onStatus?: (message: string) => void;
   /** Told about every finished run and cell. */
@@ -100,11 +104,17 @@ export type ExecutionRequest = Omit<RunRequest, "tools" | "backend" | "requireIs
   backend?: ToolBackend;
   /** An interceptor the caller made with `interceptor()` (to scrub what it prints afterwards). */
   interceptor?: ToolCallInterceptor;
+  /** Who asked (for the record): the MCP client's name in `skills serve`. */
+  client?: string;
 };
 
 export type ExecutionSessionRequest = Pick<SessionOptions, "language" | "limits" | "idleTimeoutMs" | "skillDir"> & {
   skill?: { name: string; version: string };
   privacy?: ManifestPrivacy;
+  /** Tools of this session only; default: the execution's. */
+  tools?: ToolInfo[];
+  /** Who asked (for the records of its cells). */
+  client?: string;
 };
 
 export interface Execution {
@@ -128,15 +138,17 @@ export interface Execution {
 export async function openExecution(options: OpenExecutionOptions): Promise<Execution> {
   const config = options.config ?? (await loadProjectConfig(options.cwd));
   const requireIsolation = options.requireIsolation ?? config.requireIsolation;
-  const toolset: Toolset = options.tools
-    ? await openToolset({
-        ...options.tools,
-        cwd: options.cwd,
-        configPath: options.configPath,
-        cacheDir: config.cacheDir,
-        onStatus: options.onStatus,
-      })
-    : { tools: [], servers: [], warnings: [], close: async () => {} };
+  const toolset: Toolset = options.toolset
+    ? options.toolset
+    : options.tools
+      ? await openToolset({
+          ...options.tools,
+          cwd: options.cwd,
+          configPath: options.configPath,
+          cacheDir: config.cacheDir,
+          onStatus: options.onStatus,
+        })
+      : { tools: [], servers: [], warnings: [], close: async () => {} };
   const newRunner = () =>
     createRunner({ python: config.python, requireIsolation, ...(options.pool ? { pool: options.pool } : {}) });
   // A warm pool starts filling now, while the caller prepares its runs; a plain runner is made on first use.
@@ -156,7 +168,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
     warnings: toolset.warnings,
     interceptor,
     async run(request) {
-      const { skill, privacy, tools, backend, interceptor: given, ...rest } = request;
+      const { skill, privacy, tools, backend, interceptor: given, client: _client, ...rest } = request;
       runner ??= newRunner();
       const startedAt = Date.now();
       const result = await runner.run({
@@ -172,7 +184,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
     openSession(request) {
       const session = createSession({
         language: request.language,
-        tools: toolset.tools,
+        tools: request.tools ?? toolset.tools,
         backend: toolset.backend,
         ...(request.limits ? { limits: request.limits } : {}),
         ...(request.idleTimeoutMs !== undefined ? { idleTimeoutMs: request.idleTimeoutMs } : {}),
@@ -187,6 +199,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
           language: request.language,
           ...(request.skill ? { skill: request.skill } : {}),
           code,
+          ...(request.client !== undefined ? { client: request.client } : {}),
           startedAt,
           result,
         }),
@@ -196,7 +209,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
       try {
         if (runner && runner !== options.runner) await runner.close();
       } finally {
-        await toolset.close();
+        if (toolset !== options.toolset) await toolset.close();
       }
     },
   };
@@ -206,6 +219,7 @@ function describe(request: ExecutionRequest): Pick<ExecutionRecord, "skill" | "c
   return {
     ...(request.skill ? { skill: request.skill } : {}),
     ...(request.code !== undefined ? { code: request.code } : {}),
+    ...(request.client !== undefined ? { client: request.client } : {}),
   };
 }
 
