@@ -38,6 +38,8 @@ export interface ClientPoolOptions {
   closeGraceMs?: number;
   /** Called when a server starts (for progress output). */
   onStart?: (server: string) => void;
+  /** Added to every stdio server's environment (not part of its config, so not of its catalog cache key). */
+  env?: Record<string, string>;
 }
 
 interface Connection {
@@ -289,7 +291,7 @@ export class ClientPool implements ToolBackend {
     return new ProcessStdioTransport({
       command: config.command,
       args: config.args,
-      env: config.env,
+      env: { ...config.env, ...this.options.env },
       cwd: config.cwd,
       ...(this.options.closeGraceMs !== undefined ? { graceMs: this.options.closeGraceMs } : {}),
       onStderr: (text) => {

@@ -3,8 +3,9 @@
  * to stop; then it ends every run, session, sandbox and server before exiting. With stdio, stdout carries the
  * protocol: everything for the operator goes to stderr.
  */
+import { SERVE_NESTED_ENV } from "../../commands/serve/liveTools.js";
 import { startServe } from "../../commands/serve/serve.js";
-import { EXIT } from "../../errors.js";
+import { EXIT, SkillsError } from "../../errors.js";
 import type { CommandHandler } from "../commandSpec.js";
 import { print, printErr } from "../context.js";
 import { parseRunSettings } from "../parse/execution.js";
@@ -14,6 +15,12 @@ import { renderServerEvent, renderServeStart, renderServeSummary } from "../rend
 const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
 
 export const handler: CommandHandler = async (ctx, _args, options) => {
+  if (ctx.env[SERVE_NESTED_ENV]) {
+    // Started by another skills serve as one of its servers: serving again would start itself again, without end.
+    throw new SkillsError("USAGE", "this skills serve was started as a server of another skills serve", {
+      hint: "leave the entry that runs skills serve out of the .mcp.json that skills serve reads (or pass --config)",
+    });
+  }
   const settings = parseRunSettings(ctx, options);
   const serve = parseServeOptions(options, ctx.env);
   const handle = await startServe({

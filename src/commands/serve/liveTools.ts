@@ -6,12 +6,16 @@
  */
 import type { ToolInfo } from "../../contracts/tools.js";
 import { buildSearchIndex, type SearchIndex } from "../../core/discovery/index.js";
+import { isSkillsServe } from "../../core/serve/selfEntry.js";
 import { isSkillsError } from "../../errors.js";
 import { loadCatalog } from "../../mcp/catalog.js";
 import { loadMcpConfig, type McpConfig } from "../../mcp/config.js";
 import { type ClientPool, createClientPool } from "../../mcp/pool.js";
 import { type ServerHealth, type SupervisorOptions, superviseServers } from "../../mcp/pool/supervisor.js";
 import type { Toolset } from "../shared/toolset.js";
+
+/** Set in the environment of every server `skills serve` starts. */
+export const SERVE_NESTED_ENV = "SKILLS_SERVE_UPSTREAM";
 
 export interface ServerEvent {
   server: string;
@@ -45,10 +49,15 @@ export interface LiveTools extends Toolset {
 
 export async function openLiveTools(options: LiveToolsOptions): Promise<LiveTools> {
   const config = await readConfig(options);
+  const skipped = config ? leaveOutSelf(config) : [];
+  const warnings = skipped.map(
+    (name) => `server "${name}" in ${config?.file} is skills serve itself; it is not served to itself`,
+  );
   const names = config ? Object.keys(config.servers) : [];
-  if (!config || names.length === 0) return emptyTools(config);
+  if (!config || names.length === 0) return emptyTools(config, warnings);
 
-  const pool = createClientPool(config);
+  // The mark lets a `skills serve` started through a wrapper we did not recognise refuse to serve (SERVE_NESTED_ENV).
+  const pool = createClientPool(config, { env: { [SERVE_NESTED_ENV]: "1" } });
   const byServer = new Map<string, ToolInfo[]>();
   const missing = new Map<string, string>();
   let tools: ToolInfo[] = [];
@@ -109,7 +118,7 @@ export async function openLiveTools(options: LiveToolsOptions): Promise<LiveTool
     },
     backend: pool,
     servers: names,
-    warnings: [],
+    warnings,
     ready,
     configFile: config.file,
     pool,
@@ -146,12 +155,24 @@ async function readConfig(options: LiveToolsOptions): Promise<McpConfig | undefi
   }
 }
 
-function emptyTools(config: McpConfig | undefined): LiveTools {
+/** Removes the entries that start `skills serve` (see isSkillsServe); returns their names. */
+function leaveOutSelf(config: McpConfig): string[] {
+  const self = Object.values(config.servers).filter(
+    (server) => server.type === "stdio" && isSkillsServe(server.command, server.args),
+  );
+  for (const server of self) delete config.servers[server.name];
+  return self.map((server) => server.name);
+}
+
+function emptyTools(config: McpConfig | undefined, warnings: string[]): LiveTools {
   const index = buildSearchIndex([]);
   return {
     tools: [],
     servers: [],
-    warnings: [config ? `${config.file} configures no servers` : "no .mcp.json: code runs without tools"],
+    warnings: [
+      ...warnings,
+      config ? `${config.file} configures no other servers` : "no .mcp.json: code runs without tools",
+    ],
     ready: Promise.resolve(),
     ...(config ? { configFile: config.file } : {}),
     health: () => [],

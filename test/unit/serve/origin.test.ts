@@ -1,6 +1,7 @@
 /** The Host and Origin rules of `skills serve --http` (DNS rebinding), as a table. */
 import { describe, expect, it } from "vitest";
 import { checkOrigin, isLoopbackHost, normalizeOrigin, splitHostHeader } from "../../../src/core/serve/origin.js";
+import { isSkillsServe } from "../../../src/core/serve/selfEntry.js";
 
 const LOOPBACK = { loopback: true, port: 8765, allowedOrigins: [] };
 
@@ -95,5 +96,22 @@ describe("helpers", () => {
     ["null", undefined],
   ])("normalizeOrigin(%s)", (value, origin) => {
     expect(normalizeOrigin(value)).toBe(origin);
+  });
+});
+
+describe("isSkillsServe: the .mcp.json entry that starts skills serve itself", () => {
+  it.each([
+    ["skills", ["serve"], true],
+    ["npx", ["-y", "skills", "serve", "--http", "8765"], true],
+    ["node", ["/repo/bin/skills.js", "serve"], true],
+    ["/repo/node_modules/.bin/skills", ["serve"], true],
+    ["skills", ["--debug", "serve"], true],
+    ["npx", ["skills", "run", "serve"], false],
+    ["npx", ["skills", "tools", "list"], false],
+    ["node_modules/.bin/mcp-server-everything", ["stdio"], false],
+    ["serve", ["skills"], false],
+    ["sh", ["-c", "skills serve"], false],
+  ])("%s %j -> %s", (command, args, self) => {
+    expect(isSkillsServe(command, args)).toBe(self);
   });
 });
