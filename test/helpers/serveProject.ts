@@ -20,6 +20,7 @@ export const SERVERS = {
   filesystem: { command: join(REPO, "node_modules/.bin/mcp-server-filesystem"), args: [WORKSPACE] },
   crashy: { command: process.execPath, args: [join(REPO, "test/fixtures/servers/crashy.mjs")] },
   many: { command: process.execPath, args: [join(REPO, "test/fixtures/servers/manyTools.mjs")] },
+  broken: { command: "/nonexistent/mcp-server", args: [] },
 } as const;
 
 export async function makeServeProject(

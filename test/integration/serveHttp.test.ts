@@ -64,7 +64,7 @@ const INIT = JSON.stringify({
 const MCP_HEADERS = { "Content-Type": "application/json", Accept: "application/json, text/event-stream" };
 
 beforeAll(async () => {
-  project = await makeServeProject(["everything", "crashy"]);
+  project = await makeServeProject(["everything", "crashy", "broken"]);
   handle = await startServe({
     cwd: project,
     http: { port: 0, host: "127.0.0.1", token: TOKEN, allowedOrigins: ["http://localhost:6274"] },
@@ -266,6 +266,32 @@ describe("an upstream server that crashes mid-session", () => {
       code: "from servers.everything import get_sum\nresult = get_sum(a=1, b=1)",
     });
     expect(other.structuredContent).toMatchObject({ ok: true });
+  });
+});
+
+describe("a server that does not start", () => {
+  test("is reported, retried, and named when a call needs it; the others serve on", async () => {
+    const client = await connect("broken-test");
+    const health = handle.health();
+    expect(health.status).toBe("degraded");
+    expect(health.servers.find((server) => server.name === "broken")).toMatchObject({
+      state: expect.stringMatching(/down|starting/),
+      lastError: expect.stringContaining("command not found"),
+    });
+    const search = await call(client, "search_tools", { query: "sum" });
+    expect(search.structuredContent!.unavailable).toEqual([expect.stringMatching(/^broken: .*command not found/)]);
+    const needs = await call(client, "execute_code", { language: "python", code: "result = 1", tools: ["broken/x"] });
+    expect((needs.content as { text: string }[])[0]!.text).toMatch(
+      /^SERVER_START_FAILED: the server of a tool it needs is down: broken: /,
+    );
+    const unknown = await call(client, "execute_code", { language: "python", code: "result = 1", tools: ["nosuch/x"] });
+    expect((unknown.content as { text: string }[])[0]!.text).toMatch(/^SERVER_NOT_FOUND: no server "nosuch"/);
+    const fine = await call(client, "execute_code", {
+      language: "python",
+      code: "result = 1",
+      tools: ["everything/echo"],
+    });
+    expect(fine.structuredContent).toMatchObject({ ok: true, result: 1 });
   });
 });
 

@@ -10,7 +10,7 @@ import { runAnswer } from "../../../core/serve/runAnswer.js";
 import { lastExpressionAsResult } from "../../../core/skill/cellValue.js";
 import { SkillsError } from "../../../errors.js";
 import type { CallContext, ServedTool, ToolAnswer } from "../../../mcp/server/types.js";
-import { selectTools } from "../../shared/toolset.js";
+import { pickTools } from "../pickTools.js";
 import { EXECUTE_CODE } from "../definitions.js";
 import type { ServeState } from "../state.js";
 
@@ -96,7 +96,7 @@ async function runCell(
 async function toolsFor(state: ServeState, keys: string[] | undefined): Promise<ToolInfo[]> {
   await state.live.ready;
   if (keys === undefined) return state.live.tools;
-  return selectTools(state.live.tools, [...new Set(keys)]).tools;
+  return (await pickTools(state.live, keys)).tools;
 }
 
 function answerOf(run: RunResult, sessionId?: string, warnings: string[] = []): ToolAnswer {

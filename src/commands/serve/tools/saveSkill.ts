@@ -17,9 +17,9 @@ import type { ServedTool } from "../../../mcp/server/types.js";
 import { loadSkill, MANIFEST_FILE, SKILL_MD } from "../../../store/loadSkill.js";
 import { schemaPath } from "../../../store/schemas.js";
 import { stageSkillFolder } from "../../../store/stageSkillFolder.js";
-import { selectTools } from "../../shared/toolset.js";
 import { SAVE_SKILL } from "../definitions.js";
 import { lockSavedSkill } from "../lockSaved.js";
+import { pickTools } from "../pickTools.js";
 import { findSkillDir } from "../skillLookup.js";
 import type { ServeState } from "../state.js";
 
@@ -53,8 +53,7 @@ async function save(state: ServeState, args: JsonObject): Promise<JsonObject> {
       hint: "use major.minor.patch, e.g. 1.0.0",
     });
   }
-  await state.live.ready;
-  const tools = toolRanges(selectTools(state.live.tools, [...new Set(args.tools as string[])]).tools);
+  const tools = toolRanges((await pickTools(state.live, args.tools as string[])).tools);
   const existingDir = await findSkillDir(state.config, name);
   const existing = existingDir ? await currentVersion(existingDir) : undefined;
   const version = requested ?? FIRST_VERSION;

@@ -13,8 +13,8 @@ import { MANIFEST_FILE, SKILL_MD } from "../../../store/loadSkill.js";
 import { pathExists } from "../../../store/pathExists.js";
 import { validateInput } from "../../shared/input.js";
 import { loadValidSkill } from "../../shared/skill.js";
-import { selectTools } from "../../shared/toolset.js";
 import { GET_SKILL, LIST_SKILLS, RUN_SKILL } from "../definitions.js";
+import { pickTools } from "../pickTools.js";
 import { readSkill, requireSkillDir, skillDirs } from "../skillLookup.js";
 import type { ServeState } from "../state.js";
 
@@ -95,8 +95,7 @@ export function runSkillTool(state: ServeState): ServedTool {
         { value: args.input ?? {}, source: "input" },
         `${name}/manifest.yaml`,
       );
-      await state.live.ready;
-      const { tools, warnings } = selectTools(state.live.tools, Object.keys(manifest.tools ?? {}), manifest.tools);
+      const { tools, warnings } = await pickTools(state.live, Object.keys(manifest.tools ?? {}), manifest.tools);
       const limits: Partial<RunLimits> = { ...limitsFromManifest(manifest.limits) };
       if (typeof args.timeout_ms === "number") limits.timeoutMs = args.timeout_ms;
       const run = await state.limiter.run(() =>
