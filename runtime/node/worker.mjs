@@ -4,8 +4,20 @@
 // with the SDK runtime through a global symbol, says "ready", then waits for "execute" requests whose code the host
 // has already bundled (TS transpiled, SDK imports resolved) into one ES module. A single-use worker runs one program
 // and exits; a session worker keeps its namespace (exported top-level names land on globalThis) across executions.
+//
+// The answer to "execute" is the run's result: the program must not be able to write it for the worker. The
+// request's id is random and kept in a local variable of drain(); the answer is serialised and written with
+// functions taken here, before any program runs, straight to the bridge fd (not through the Socket object, whose
+// prototype a program can patch), and process.binding goes before the program starts (patching the fs binding
+// would show the answer on its way out).
 import { writeSync } from "node:fs";
 import { Socket } from "node:net";
+
+const stringify = JSON.stringify;
+const parse = JSON.parse;
+const bufferFrom = Buffer.from.bind(Buffer);
+const wait = Atomics.wait;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 const BRIDGE_KEY = Symbol.for("skills.bridge");
 const fd = Number(process.env.SKILLS_BRIDGE_FD ?? 3);
@@ -31,7 +43,22 @@ function write(line, callback) {
 }
 
 function send(message) {
-  return new Promise((resolve) => write(`${JSON.stringify(message)}\n`, resolve));
+  return new Promise((resolve) => write(`${stringify(message)}\n`, resolve));
+}
+
+/** The answer to "execute": once the socket's queued lines are out, one write(2) loop on the fd itself. */
+async function answer(message) {
+  if (socket.writableLength > 0) await new Promise((resolve) => socket.once("drain", resolve));
+  const line = bufferFrom(`${stringify(message)}\n`);
+  let offset = 0;
+  while (offset < line.length) {
+    try {
+      offset += writeSync(fd, line, offset);
+    } catch (error) {
+      if (error?.code !== "EAGAIN") return;
+      wait(pause, 0, 0, 1);
+    }
+  }
 }
 
 const bridge = {
@@ -40,7 +67,7 @@ const bridge = {
     const id = nextId;
     return new Promise((resolve) => {
       pending.set(id, resolve);
-      write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
+      write(`${stringify({ jsonrpc: "2.0", id, method, params })}\n`);
     });
   },
 };
@@ -54,7 +81,7 @@ socket.on("data", (chunk) => {
   while (end >= 0) {
     const line = buffer.slice(0, end);
     buffer = buffer.slice(end + 1);
-    if (line.trim() !== "") dispatch(JSON.parse(line));
+    if (line.trim() !== "") dispatch(parse(line));
     end = buffer.indexOf("\n");
   }
 });
@@ -98,7 +125,7 @@ async function drain() {
         }
       }
     }
-    await send({ jsonrpc: "2.0", id: message.id, result: reply });
+    await answer({ jsonrpc: "2.0", id: message.id, result: reply });
     if (!message.params.session) process.exit(0);
   }
   running = false;
@@ -140,7 +167,7 @@ function formatError(error) {
  */
 function fitEncoded(text, maxBytes) {
   let preview = text;
-  let size = Buffer.byteLength(JSON.stringify(preview));
+  let size = Buffer.byteLength(stringify(preview));
   while (size > maxBytes && preview.length > 0) {
     const over = size - maxBytes;
     let end = over * 2 > preview.length ? Math.floor((preview.length * maxBytes) / size) : preview.length - over;
@@ -148,7 +175,7 @@ function fitEncoded(text, maxBytes) {
     const last = preview.charCodeAt(end - 1);
     if (end > 0 && last >= 0xd800 && last <= 0xdbff) end--;
     preview = preview.slice(0, Math.max(0, end));
-    size = Buffer.byteLength(JSON.stringify(preview));
+    size = Buffer.byteLength(stringify(preview));
   }
   return preview;
 }
@@ -161,7 +188,7 @@ function encodeResult(value, maxBytes, maxReplyBytes) {
   if (value === undefined) return { reply: { bytes: 4, value: null } };
   let text;
   try {
-    text = JSON.stringify(value);
+    text = stringify(value);
   } catch (error) {
     return { error: { code: "RESULT_NOT_SERIALIZABLE", message: `the result is not JSON-serialisable: ${error.message}` } };
   }
@@ -196,6 +223,8 @@ async function runModule(params) {
 }
 
 async function execute(params) {
+  delete process.binding;
+  delete process._linkedBinding;
   const started = process.cpuUsage();
   const limit = params.maxLogBytes ?? 1 << 20;
   const out = params.session ? capture(process.stdout, limit) : null;

@@ -4,6 +4,7 @@
  */
 import type { Writable } from "node:stream";
 import { EXIT, exitCodeFor, isSkillsError } from "../errors.js";
+import { terminalSafe as safe, terminalSafeJson } from "../core/text/terminal.js";
 import { type Style, colorEnabled, createStyle } from "./style.js";
 
 export interface GlobalOptions {
@@ -67,9 +68,12 @@ export function printErr(ctx: CliContext, text: string): void {
   ctx.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
 }
 
-/** Print a command's result: `--json` prints the object as is, else the human rendering. */
+/**
+ * Print a command's result: `--json` prints the object as is (terminalSafeJson: the exact values, with the control
+ * characters JSON leaves raw escaped too), else the human rendering.
+ */
 export function emit<T>(ctx: CliContext, result: T, render: (result: T, ctx: CliContext) => string): void {
-  if (ctx.json) print(ctx, JSON.stringify(result, null, 2));
+  if (ctx.json) print(ctx, terminalSafeJson(result, 2));
   else {
     const text = render(result, ctx);
     if (text) print(ctx, text);
@@ -81,25 +85,23 @@ export function reportError(ctx: CliContext, error: unknown): void {
   ctx.exitCode = exitCodeFor(error);
   if (isSkillsError(error)) {
     if (ctx.json) {
-      print(
-        ctx,
-        JSON.stringify({ ok: false, error: { code: error.code, message: error.message, ...error.data } }, null, 2),
-      );
+      print(ctx, terminalSafeJson({ ok: false, error: { code: error.code, message: error.message, ...error.data } }, 2));
       return;
     }
+    // An error can quote a program or a skill folder (a file name, a compile error): no control characters pass.
     const where = error.data.file
-      ? `${error.data.file}${error.data.line ? `:${error.data.line}:${error.data.column ?? 1}` : ""}  `
+      ? `${safe(error.data.file)}${error.data.line ? `:${error.data.line}:${error.data.column ?? 1}` : ""}  `
       : "";
-    printErr(ctx, `${ctx.errStyle.red("error")} ${where}${error.code}  ${error.message}`);
-    if (error.data.hint) printErr(ctx, `  ${ctx.errStyle.dim("hint:")} ${error.data.hint}`);
+    printErr(ctx, `${ctx.errStyle.red("error")} ${where}${error.code}  ${safe(error.message)}`);
+    if (error.data.hint) printErr(ctx, `  ${ctx.errStyle.dim("hint:")} ${safe(error.data.hint)}`);
     if (ctx.debug && error.stack) printErr(ctx, ctx.errStyle.dim(error.stack));
     return;
   }
   const message = error instanceof Error ? error.message : String(error);
   if (ctx.json) {
-    print(ctx, JSON.stringify({ ok: false, error: { code: "INTERNAL", message } }, null, 2));
+    print(ctx, terminalSafeJson({ ok: false, error: { code: "INTERNAL", message } }, 2));
   } else {
-    printErr(ctx, `${ctx.errStyle.red("internal error")} ${message}`);
+    printErr(ctx, `${ctx.errStyle.red("internal error")} ${safe(message)}`);
     if (ctx.debug && error instanceof Error && error.stack) printErr(ctx, ctx.errStyle.dim(error.stack));
     else printErr(ctx, ctx.errStyle.dim("  run again with --debug for a stack trace, and please report it"));
   }

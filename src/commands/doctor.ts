@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { SkillsError } from "../errors.js";
 import { loadMcpConfig } from "../mcp/config.js";
 import { createClientPool } from "../mcp/pool.js";
-import { detectIsolation } from "../sandbox/index.js";
+import { type BindCheck, type TrialRun, checkBinds, detectIsolation, trialRuns } from "../sandbox/index.js";
 import { loadProjectConfig } from "../store/config.js";
 
 export interface DoctorOptions {
@@ -43,6 +43,10 @@ export interface DoctorResult {
   isolation: IsolationReport;
   requireIsolation: boolean;
   interpreters: InterpreterCheck[];
+  /** Every host path a run binds, checked for the run's own uid (a private checkout or home blocks it). */
+  binds: BindCheck[];
+  /** One trivial program per language through the real sandbox. */
+  trial: TrialRun[];
   servers?: ServerCheck[];
   /** Where the servers came from, when checked. */
   mcpConfig?: string;
@@ -69,11 +73,17 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
       );
     }
   }
+  const binds = checkBinds(isolation, config.python);
+  for (const bind of binds) if (!bind.ok) problems.push(`a run binds ${bind.path}, but ${bind.problem}`);
+  const trial = python.ok ? await trialRuns(config.python) : [];
+  for (const run of trial) if (!run.ok) problems.push(`a trial ${run.language} run failed: ${run.error}`);
   const result: DoctorResult = {
     ok: true,
     isolation,
     requireIsolation: config.requireIsolation,
     interpreters: [node, python],
+    binds,
+    trial,
     problems,
     warnings,
   };

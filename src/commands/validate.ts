@@ -7,7 +7,9 @@ import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
 import { loadSkill } from "../store/loadSkill.js";
 import { pathExists } from "../store/pathExists.js";
+import type { LoadedSkill } from "../contracts/skill.js";
 import { mapLimited } from "./shared/mapLimited.js";
+import { checkToolUsage } from "./validate/toolUsage.js";
 
 export interface ValidateOptions {
   /** Skill folders or folders of skills; empty = the configured roots. */
@@ -100,11 +102,30 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     );
   }
   let done = 0;
+  const loaded: { skill: LoadedSkill; shown: string; index: number }[] = [];
   const skills = await mapLimited(dirs, CONCURRENCY, async (dir) => {
     const result = await validateOne(dir, show(dir), strict);
     options.onProgress?.(++done, dirs.length);
     return result;
   });
+  skills.forEach((skill, index) => {
+    if (skill.loaded) loaded.push({ skill: skill.loaded, shown: skill.dir, index });
+    delete skill.loaded;
+  });
+  // the tools the code uses against the ones the manifest declares (one analysis for all skills)
+  const usage = await checkToolUsage(loaded, strict, { python: config.python, cacheDir: config.cacheDir }).catch(
+    (error: unknown) => {
+      notes.push(
+        `the tools the code calls were not checked: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return loaded.map(() => []);
+    },
+  );
+  for (const [i, { index }] of loaded.entries()) {
+    const skill = skills[index]!;
+    for (const problem of usage[i]!) (problem.severity === "error" ? skill.errors : skill.warnings).push(problem);
+    skill.ok = skill.errors.length === 0;
+  }
   const summary: ValidateSummary = {
     skills: skills.length,
     valid: skills.filter((s) => s.ok).length,
@@ -115,10 +136,23 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   return { ok: summary.invalid === 0, strict, skills, summary, notes };
 }
 
-async function validateOne(absDir: string, shown: string, strict: boolean): Promise<SkillValidation> {
+async function validateOne(
+  absDir: string,
+  shown: string,
+  strict: boolean,
+): Promise<SkillValidation & { loaded?: LoadedSkill }> {
   // Problems name files relative to the working directory, as the user typed them.
   const result = await loadSkill(absDir, { strict, displayDir: shown });
   const fallbackName = absDir.split(/[\\/]/).pop() ?? shown;
-  if (result.ok) return { dir: shown, name: result.value.name, ok: true, errors: [], warnings: result.warnings };
+  if (result.ok) {
+    return {
+      dir: shown,
+      name: result.value.name,
+      ok: true,
+      errors: [],
+      warnings: result.warnings,
+      loaded: result.value,
+    };
+  }
   return { dir: shown, name: fallbackName, ok: false, errors: result.errors, warnings: result.warnings };
 }

@@ -1,23 +1,32 @@
 /**
- * TypeScript/JavaScript programs are transpiled and bundled in the host with esbuild into one ES module: the bare
+ * TypeScript/JavaScript programs are transpiled and bundled on the host with esbuild into one ES module: the bare
  * import `servers/<server>` resolves to the generated SDK tree, relative imports to the skill folder. The worker
- * imports the bundle from memory, so nothing needs to be written into the sandbox.
+ * imports the bundle from memory, so nothing needs to be written into the sandbox. esbuild runs in a child process
+ * under the run's timeout and a memory cap, and may read only the program's own files (bundler.ts).
  */
-import { build, transform } from "esbuild";
 import { SkillsError } from "../errors.js";
 import type { SkillLanguage } from "../contracts/skill.js";
+import { BUNDLER_MEMORY_BYTES, type BundlerOutcome, runBundler } from "./bundler.js";
 
 export interface BundleOptions {
   code: string;
   language: SkillLanguage;
   /** Host folder containing the SDK's `servers/`. */
   sdkDir: string;
-  /** Folder relative imports resolve against (the skill folder). */
+  /** The only folder whose files may be imported (the skill folder, or an empty one for exec). */
   resolveDir: string;
   /** Name shown in errors. */
   filename: string;
   /** Session cell: export every top-level name so the next cell sees it. */
   session?: boolean;
+  /** The run's timeout: bundling that takes longer is stopped (default 30 s). */
+  timeoutMs?: number;
+}
+
+export interface BundledProgram {
+  code: string;
+  /** The files esbuild read, with their size and mtime when read (the bundle is stale once one changes). */
+  inputs: { path: string; size: number; mtimeMs: number }[];
 }
 
 export interface BundleFailure {
@@ -77,52 +86,64 @@ export function exportedNames(js: string): Set<string> {
   return names;
 }
 
-function failure(error: unknown, filename: string): SkillsError {
-  const first = (error as { errors?: { text: string; location?: { line: number; column: number } | null }[] })
-    .errors?.[0];
-  const where = first?.location ? `${filename}:${first.location.line}:${first.location.column + 1}` : filename;
+function failure(error: { errors?: unknown }, filename: string): SkillsError {
+  const first = (
+    error as { errors?: { text: string; location?: { file?: string; line: number; column: number } | null }[] }
+  ).errors?.[0];
+  // An error in an imported file names that file (esbuild prefixes the bundler's namespace: `skills:/abs/path`).
+  const located = first?.location?.file?.replace(/^skills:/, "");
+  const file = located && located !== "<stdin>" && located !== filename ? located : filename;
+  const where = first?.location ? `${file}:${first.location.line}:${first.location.column + 1}` : filename;
   const missing = /\(originally "(servers\/[^"]*)"\)/.exec(first?.text ?? "");
   const text = missing
     ? `no generated SDK module "${missing[1]}": is the tool declared (manifest tools, or --tools)?`
     : (first?.text ?? (error as Error).message);
   return new SkillsError("PROGRAM_ERROR", `${where}: ${text}`, {
-    file: filename,
+    file,
     line: first?.location?.line,
     column: first?.location ? first.location.column + 1 : undefined,
   });
 }
 
-/** One ES module ready for the worker; a compile error is thrown as SkillsError PROGRAM_ERROR with file:line:col. */
-export async function bundleProgram(options: BundleOptions): Promise<string> {
-  const loader = options.language === "javascript" ? "js" : "ts";
-  let contents = options.code;
-  try {
-    if (options.session) {
-      const js = (await transform(contents, { loader, format: "esm", sourcefile: options.filename })).code;
-      const exported = exportedNames(js);
-      const names = topLevelNames(js).filter((n) => !exported.has(n));
-      contents = names.length > 0 ? `${js}\nexport { ${names.join(", ")} };\n` : js;
-    } else if (TOP_LEVEL_RESULT.test(contents) && !EXPORTS_RESULT.test(contents)) {
-      contents = `${contents}\nexport { result as __skills_result };\n`;
-    }
-    const out = await build({
-      stdin: {
-        contents,
-        loader: options.session ? "js" : loader,
-        resolveDir: options.resolveDir,
-        sourcefile: options.filename,
-      },
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      write: false,
-      logLevel: "silent",
-      // An alias, not a resolve plugin: measured 2.5 ms vs 4.8 ms per bundle (no JS round-trip per import).
-      alias: { servers: `${options.sdkDir}/servers` },
-    });
-    return out.outputFiles[0]!.text;
-  } catch (error) {
-    throw failure(error, options.filename);
+/** The outcome as a bundle, or the SkillsError a run reports (PROGRAM_ERROR with file:line:col, or TIMEOUT). */
+function settle(outcome: BundlerOutcome, options: BundleOptions, timeoutMs: number): BundledProgram {
+  if (outcome.ok) return { code: outcome.code, inputs: outcome.inputs };
+  if ("errors" in outcome) throw failure(outcome, options.filename);
+  if (outcome.stopped === "timeout") {
+    throw new SkillsError(
+      "TIMEOUT",
+      `bundling ${options.filename} took longer than the run's timeout (${timeoutMs} ms) and was stopped`,
+      { file: options.filename, hint: "raise --timeout or limits.timeout_ms, or import less" },
+    );
   }
+  const why =
+    outcome.stopped === "memory"
+      ? `ran out of memory (the bundler may use ${BUNDLER_MEMORY_BYTES / 1024 / 1024} MiB)`
+      : "crashed";
+  throw new SkillsError(
+    "PROGRAM_ERROR",
+    `bundling ${options.filename} ${why} and was stopped${outcome.detail ? `: ${outcome.detail}` : ""}`,
+    { file: options.filename, hint: "look for deeply nested or very large expressions in the program" },
+  );
+}
+
+/** One ES module ready for the worker; a compile error is thrown as SkillsError PROGRAM_ERROR with file:line:col. */
+export async function bundleProgram(options: BundleOptions): Promise<BundledProgram> {
+  const loader = options.language === "javascript" ? "js" : "ts";
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const base = { filename: options.filename, roots: [options.resolveDir], sdkDir: options.sdkDir };
+  let contents = options.code;
+  if (options.session) {
+    const started = performance.now();
+    const js = settle(await runBundler({ ...base, kind: "transpile", code: contents, loader }, timeoutMs), options, timeoutMs).code;
+    const exported = exportedNames(js);
+    const names = topLevelNames(js).filter((n) => !exported.has(n));
+    contents = names.length > 0 ? `${js}\nexport { ${names.join(", ")} };\n` : js;
+    const left = Math.max(1, timeoutMs - (performance.now() - started));
+    return settle(await runBundler({ ...base, kind: "bundle", code: contents, loader: "js" }, left), options, timeoutMs);
+  }
+  if (TOP_LEVEL_RESULT.test(contents) && !EXPORTS_RESULT.test(contents)) {
+    contents = `${contents}\nexport { result as __skills_result };\n`;
+  }
+  return settle(await runBundler({ ...base, kind: "bundle", code: contents, loader }, timeoutMs), options, timeoutMs);
 }

@@ -45,7 +45,7 @@ function sweepStale(parent: string): void {
     return;
   }
   for (const name of names) {
-    const match = /^run-(\d+)-/.exec(name);
+    const match = /^(?:run|bundler)-(\d+)-/.exec(name);
     if (!match || Number(match[1]) === process.pid) continue;
     try {
       process.kill(Number(match[1]), 0);
@@ -136,13 +136,13 @@ export class RunCgroup {
     private readonly version: 1 | 2,
   ) {}
 
-  /** Creates the run's cgroup, or returns null when this host gives none. */
-  static create(): RunCgroup | null {
+  /** Creates the run's cgroup (`kind` "bundler": a bundler child's), or returns null when this host gives none. */
+  static create(kind: "run" | "bundler" = "run"): RunCgroup | null {
     const l = getLayout();
     if (!l) return null;
     counter += 1;
     // The random part keeps two copies of this module in one process (e.g. src and dist) from sharing names.
-    const name = `run-${process.pid}-${instance}-${counter}`;
+    const name = `${kind}-${process.pid}-${instance}-${counter}`;
     const parents = l.version === 2 ? [l.base] : [l.memory, l.pids, l.cpu].filter((d): d is string => !!d);
     const dirs = parents.map((p) => join(p, name)).filter(tryMkdir);
     return dirs.length > 0 ? new RunCgroup(dirs, l.version) : null;
@@ -206,6 +206,14 @@ export class RunCgroup {
     const usage = this.file("cpuacct", "cpuacct.usage");
     const text = usage ? read(usage).trim() : "";
     return text ? Number(text) / 1e6 : null;
+  }
+
+  /** Peak memory of the run's processes in bytes (null where the kernel does not report it). */
+  memoryPeakBytes(): number | null {
+    const file =
+      this.version === 2 ? join(this.dirs[0]!, "memory.peak") : this.file("memory", "memory.max_usage_in_bytes");
+    const text = file ? read(file).trim() : "";
+    return /^\d+$/.test(text) ? Number(text) : null;
   }
 
   /** True when the kernel OOM-killed something in the run. */

@@ -1,13 +1,13 @@
 /**
  * The argv a worker starts with: [node only] prlimit (CPU, file size, open files, processes; python workers set
- * their own) -> bwrap spawned as the run's uid (namespaces, read-only system binds, /skill ro, tmpfs /workspace and
- * /tmp, no network) -> the interpreter running the worker bootstrap. Without bwrap: prlimit -> setpriv (drop root,
- * pdeathsig) -> the interpreter ("process" isolation).
+ * their own) -> bwrap spawned as the run's uid (namespaces, no nested user namespaces, read-only system binds,
+ * /runtime, /sdk and /skill read-only from the run's own staged folders, tmpfs /workspace and /tmp, no network) ->
+ * the interpreter running the worker bootstrap. Without bwrap: prlimit -> setpriv (drop root, pdeathsig) -> the
+ * interpreter ("process" isolation).
  */
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { RlimitProfile } from "./limits.js";
-import { RUNTIME_DIR } from "./runtimeFiles.js";
 import type { Isolation } from "../contracts/run.js";
 
 export type WorkerLanguage = "python" | "node";
@@ -23,15 +23,21 @@ export interface CommandSpec {
   setpriv: string | null;
   prlimit: string | null;
   bwrap: string | null;
-  /** `hidden`: folders of the skill to cover with an empty tmpfs (tests, cassettes of a skill mounted as is). */
-  host: { workspace: string; skill: string; sdkRoot: string; hidden?: string[] };
+  /** bwrap can forbid nested user namespaces (--disable-userns, bubblewrap 0.8+). */
+  disableUserns?: boolean;
+  /**
+   * Host folders: the workspace (process isolation only), and the staged copies bound read-only: the skill folder,
+   * the run's own SDK tree (the folder holding `servers/`) and the runtime. None of them is in the checkout.
+   */
+  host: { workspace: string; skill: string; sdk: string; runtime: string };
 }
 
 /** How the program sees its folders (inside the sandbox, or the host paths under process isolation). */
 export interface SandboxPaths {
   workspace: string;
   skill: string;
-  sdkRoot: string;
+  /** The SDK tree: `<sdk>/servers/...`. */
+  sdk: string;
   runtime: string;
 }
 
@@ -50,20 +56,32 @@ const SYSTEM_DIRS = ["/usr"];
 const ETC_FILES = ["/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group"];
 
 /** Folder to bind so an interpreter outside /usr (pyenv, nvm, ...) works: its prefix (…/bin/x -> …). */
-function interpreterPrefix(path: string): string | null {
+export function interpreterPrefix(path: string): string | null {
   const real = realpathSync(path);
   if (SYSTEM_DIRS.some((d) => real.startsWith(`${d}/`))) return null;
   return dirname(dirname(real));
 }
 
-function bwrapArgs(spec: CommandSpec, interpreter: string): string[] {
+/**
+ * What every bwrap the toolkit starts begins with: new namespaces (no network), no environment, no capabilities,
+ * nobody inside, the system read-only. Runs (below) and one-shot helpers (helperCommand.ts) add their own folders.
+ * `disableUserns`: this bwrap can forbid nested user namespaces (isolation.ts probes it).
+ */
+export function bwrapSystemArgs(disableUserns: boolean): string[] {
   const args = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"];
+  // A nested user namespace would give the program a root of its own (mount, tmpfs, ...): forbidden where bwrap can.
+  if (disableUserns) args.push("--unshare-user", "--disable-userns");
   args.push("--uid", "65534", "--gid", "65534", "--hostname", "sandbox");
   for (const dir of SYSTEM_DIRS) args.push("--ro-bind", dir, dir);
   for (const link of ["lib", "lib64", "bin", "sbin"]) {
     if (existsSync(`/${link}`)) args.push("--symlink", `usr/${link}`, `/${link}`);
   }
   for (const file of ETC_FILES) if (existsSync(file)) args.push("--ro-bind", file, file);
+  return args;
+}
+
+function bwrapArgs(spec: CommandSpec, interpreter: string): string[] {
+  const args = bwrapSystemArgs(spec.disableUserns ?? false);
   // /workspace and /tmp are size-capped tmpfs mounts: their pages are also charged to the run's memory cgroup, so
   // many files cannot fill the host disk (RLIMIT_FSIZE only caps one file). Mounted before the binds below, so an
   // interpreter installed under /tmp stays visible.
@@ -72,10 +90,9 @@ function bwrapArgs(spec: CommandSpec, interpreter: string): string[] {
   args.push("--size", size, "--perms", "1777", "--tmpfs", "/tmp");
   const prefix = interpreterPrefix(interpreter);
   if (prefix) args.push("--ro-bind", prefix, prefix);
-  args.push("--ro-bind", RUNTIME_DIR, "/runtime");
-  args.push("--ro-bind", spec.host.sdkRoot, "/sdk");
+  args.push("--ro-bind", spec.host.runtime, "/runtime");
+  args.push("--ro-bind", spec.host.sdk, "/sdk");
   args.push("--ro-bind", spec.host.skill, "/skill");
-  for (const name of spec.host.hidden ?? []) args.push("--perms", "0555", "--tmpfs", `/skill/${name}`);
   args.push("--proc", "/proc", "--dev", "/dev", "--chdir", "/workspace");
   for (const [key, value] of Object.entries(sandboxEnv("/workspace"))) args.push("--setenv", key, value);
   return args;
@@ -87,7 +104,7 @@ function sandboxEnv(home: string): Record<string, string> {
 
 export function buildCommand(spec: CommandSpec): Command {
   const sandboxed = spec.isolation === "bwrap" && spec.bwrap !== null;
-  const runtime = sandboxed ? "/runtime" : RUNTIME_DIR;
+  const runtime = sandboxed ? "/runtime" : spec.host.runtime;
   const interpreter = spec.language === "python" ? spec.python : spec.node;
   const interpreterArgs =
     spec.language === "python"
@@ -124,8 +141,8 @@ export function buildCommand(spec: CommandSpec): Command {
     );
   }
   const paths: SandboxPaths = sandboxed
-    ? { workspace: "/workspace", skill: "/skill", sdkRoot: "/sdk", runtime }
-    : { workspace: spec.host.workspace, skill: spec.host.skill, sdkRoot: spec.host.sdkRoot, runtime };
+    ? { workspace: "/workspace", skill: "/skill", sdk: "/sdk", runtime }
+    : { workspace: spec.host.workspace, skill: spec.host.skill, sdk: spec.host.sdk, runtime };
   if (sandboxed) chain.push(spec.bwrap!, ...bwrapArgs(spec, interpreter), "--", interpreter, ...interpreterArgs);
   else chain.push(interpreter, ...interpreterArgs);
   return {
@@ -136,4 +153,13 @@ export function buildCommand(spec: CommandSpec): Command {
     ...(spawnAs !== null ? { uid: spawnAs, gid: spawnAs } : {}),
     paths,
   };
+}
+
+/** The host paths a command binds into the sandbox (the sources of its --ro-bind pairs), in order. */
+export function boundPaths(command: Command): string[] {
+  const out: string[] = [];
+  command.args.forEach((arg, i) => {
+    if (arg === "--ro-bind" && command.args[i + 1] !== undefined) out.push(command.args[i + 1]!);
+  });
+  return out;
 }

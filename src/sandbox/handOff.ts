@@ -3,7 +3,7 @@
  * "execute", enforces the wall-clock timeout (killing the whole tree), and builds the RunResult.
  */
 import type { JsonObject } from "../contracts/json.js";
-import type { ExecuteParams, ExecuteResult } from "./protocol.js";
+import { type ExecuteParams, type ExecuteResult, asExecuteResult } from "./protocol.js";
 import { buildResult } from "./result.js";
 import type { ToolGate } from "./toolGate.js";
 import type { Isolation, RunLimits, RunResult, ToolCallInterceptor } from "../contracts/run.js";
@@ -40,9 +40,15 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
   worker.cgroup?.setLimits(cgroupMemoryBytes(limits, worker.spec.language), limits.maxProcesses + 16);
   const cpuBefore = worker.cgroup?.cpuMs() ?? null;
   gate.onAbuse = (reason) => worker.kill("bridge", reason);
+  worker.bridge.startRun();
   worker.bridge.attach({
     onRequest: async (method, params) =>
-      method === "tools/call" ? gate.call(params) : { error: { code: -32601, message: `unknown method ${method}` } },
+      method === "tools/call"
+        ? gate.call(params)
+        : {
+            error: { code: -32601, message: `unknown method ${method.slice(0, 64)}` },
+            refused: `a request for the unknown method "${method.slice(0, 64)}"`,
+          },
     onNotification: () => undefined,
     onViolation: (reason) => worker.kill("bridge", reason),
   });
@@ -56,8 +62,11 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
       worker.bridge.request("execute", options.params),
       worker.exited.then(() => null),
     ]);
-    if (answer && !answer.error && answer.result && typeof answer.result === "object")
-      reply = answer.result as ExecuteResult;
+    if (answer && !answer.error && answer.result !== undefined) {
+      // Only the answer to the host's own request (its id is random), and only in the shape the worker sends.
+      reply = asExecuteResult(answer.result);
+      if (!reply) worker.kill("bridge", "the answer to execute is not a worker's answer");
+    }
     if (!options.keepAlive) {
       // After an answer the worker has written its end marker to stdout and stderr: the logs are complete once both
       // arrive (no need to wait for the process to exit). Without an answer, wait for the exit.
@@ -74,6 +83,7 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
     options.signal?.removeEventListener("abort", abort);
   }
   const cpuAfter = worker.cgroup?.cpuMs() ?? null;
+  const memoryPeak = worker.cgroup?.memoryPeakBytes() ?? null;
   const session = options.keepAlive === true;
   const logs =
     session && reply
@@ -83,7 +93,7 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
     session && reply
       ? { text: reply.stderr ?? "", dropped: reply.stderrDropped ?? 0 }
       : { text: worker.stderr.text(), dropped: worker.stderr.dropped };
-  return buildResult({
+  const result = buildResult({
     reply: worker.killedBy ? (reply?.ok ? reply : null) : reply,
     limits,
     isolation: options.isolation,
@@ -100,4 +110,7 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
     interceptor: options.interceptor,
     warnings: options.warnings,
   });
+  // For the run log; a session's cgroup lives across cells, so its peak is the session's so far.
+  if (memoryPeak !== null) result.memoryPeakBytes = memoryPeak;
+  return result;
 }

@@ -6,4 +6,5 @@ export { splitCells, type Cell } from "./cells.js";
 export { DEFAULT_LIMITS, limitsFromManifest, resolveLimits } from "./limits.js";
 export { loadRuntimeSources, RUNTIME_DIR } from "./runtimeFiles.js";
 export { ensureSdk } from "./sdk.js";
+export { checkBinds, trialRuns, type BindCheck, type TrialRun } from "./preflight.js";
 export * from "./protocol.js";

@@ -30,7 +30,14 @@ export function findExecutable(name: string, path = process.env.PATH ?? "/usr/bi
 
 export const isRoot = (): boolean => typeof process.getuid === "function" && process.getuid() === 0;
 
-async function probeBwrap(bwrap: string, setpriv: string | null): Promise<string | null> {
+let disableUserns = false;
+
+/** True once the probe has seen this bwrap forbid nested user namespaces (--disable-userns, bubblewrap 0.8+). */
+export function canDisableUserns(): boolean {
+  return disableUserns;
+}
+
+async function probeBwrap(bwrap: string, setpriv: string | null, noUserns: boolean): Promise<string | null> {
   const prefix =
     isRoot() && setpriv ? [setpriv, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, "--clear-groups"] : [];
   const lib = existsSync("/lib64") ? ["--symlink", "usr/lib64", "/lib64"] : [];
@@ -43,6 +50,7 @@ async function probeBwrap(bwrap: string, setpriv: string | null): Promise<string
     "--clearenv",
     "--cap-drop",
     "ALL",
+    ...(noUserns ? ["--unshare-user", "--disable-userns"] : []),
     "--ro-bind",
     "/usr",
     "/usr",
@@ -87,7 +95,25 @@ async function probe(): Promise<IsolationReport> {
       () => "unknown",
     );
     bwrap = { path: bwrapPath, version };
-    const failure = await probeBwrap(bwrapPath, setpriv);
+    // The probe starts the sandbox the runs get, --disable-userns included where this bwrap has it.
+    const help = await run(bwrapPath, ["--help"]).then(
+      (out) => out.stdout,
+      () => "",
+    );
+    const noUserns = help.includes("--disable-userns");
+    let failure = await probeBwrap(bwrapPath, setpriv, noUserns);
+    if (failure && noUserns && (await probeBwrap(bwrapPath, setpriv, false)) === null) {
+      reasons.push(`bwrap cannot forbid nested user namespaces here (${failure}): programs may create their own`);
+      failure = null;
+      disableUserns = false;
+    } else {
+      disableUserns = noUserns && failure === null;
+      if (!noUserns) {
+        reasons.push(
+          `bwrap ${version} cannot forbid nested user namespaces (--disable-userns needs bubblewrap 0.8 or later)`,
+        );
+      }
+    }
     userns = failure === null;
     if (failure) reasons.push(`bwrap cannot create a sandbox here: ${failure}`);
   } else {
@@ -106,7 +132,7 @@ async function probe(): Promise<IsolationReport> {
   }
   if (isolation === "bwrap") {
     reasons.unshift(
-      `bwrap ${bwrap?.version} with user namespaces: own mount, pid, net, ipc, uts and user namespace per run; nobody inside, a uid of its own outside`,
+      `bwrap ${bwrap?.version} with user namespaces: own mount, pid, net, ipc, uts and user namespace per run${disableUserns ? " (no nested ones)" : ""}; nobody inside, a uid of its own outside`,
     );
   }
   return { isolation, bwrap, userns, setpriv: setpriv !== null, prlimit: prlimit !== null, cgroup, reasons };

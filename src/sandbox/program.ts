@@ -1,12 +1,20 @@
 /** Turns a RunRequest into what a worker executes: source text (Python) or one bundled module (TS/JS). */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { constants, realpathSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { basename, join, relative, resolve } from "node:path";
 import { SkillsError } from "../errors.js";
 import type { SkillLanguage } from "../contracts/skill.js";
 import type { ToolInfo } from "../contracts/tools.js";
-import { bundleProgram } from "./bundle.js";
+import { type BundledProgram, bundleProgram } from "./bundle.js";
+import { warmBundler } from "./bundler.js";
+import { emptyFolder } from "./cacheDir.js";
 import { ensureSdk } from "./sdk.js";
+import { openedPath } from "./linkTree.js";
+import { entryInside } from "./skillStage.js";
+
+/** Largest program source a run reads (the whole text travels to the worker in one message). */
+export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
 export interface PreparedProgram {
   code: string;
@@ -16,7 +24,7 @@ export interface PreparedProgram {
   sdkDir: string;
 }
 
-const bundles = new Map<string, string>();
+const bundles = new Map<string, BundledProgram>();
 const MAX_CACHED_BUNDLES = 256;
 
 export async function loadSource(request: {
@@ -30,15 +38,63 @@ export async function loadSource(request: {
       hint: "pass code, or skillDir + entryFile",
     });
   }
-  const path = request.skillDir ? resolve(request.skillDir, request.entryFile) : resolve(request.entryFile);
+  if (!request.skillDir) return { code: await readSourceFile(resolve(request.entryFile)), filename: request.entryFile };
+  const path = entryInside(request.skillDir, request.entryFile);
+  const root = realpathSync(resolve(request.skillDir));
+  return { code: await readSourceFile(path, root, request.entryFile), filename: request.entryFile };
+}
+
+/**
+ * Reads at most MAX_SOURCE_BYTES of a regular file; more is an error (a device or a huge file never fills memory).
+ * With `root`, the file opened must really be inside it (checked on the open descriptor: a folder swapped for a
+ * link after entryInside looked is caught).
+ */
+async function readSourceFile(path: string, root?: string, entry?: string): Promise<string> {
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    return { code: await readFile(path, "utf8"), filename: request.entryFile };
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     throw new SkillsError("NOT_FOUND", `the entry file ${path} does not exist`, {
       file: path,
       hint: "check manifest.yaml's entry",
     });
   }
+  try {
+    const opened = openedPath(handle.fd);
+    if (root && relative(root, opened).startsWith("..")) {
+      throw new SkillsError("ENTRY_OUTSIDE", `the entry file ${entry} is really ${opened}, outside the skill folder`, {
+        file: path,
+        hint: "the entry must be a file inside the skill folder, not reached through a link",
+      });
+    }
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      throw new SkillsError("NOT_FOUND", `the entry file ${path} is not a regular file`, { file: path });
+    }
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_SOURCE_BYTES) + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    if (bytesRead > MAX_SOURCE_BYTES) {
+      throw new SkillsError("INPUT_INVALID", `the entry file ${path} is over ${MAX_SOURCE_BYTES / 1024 / 1024} MiB`, {
+        file: path,
+        hint: "a program's entry file must be smaller; load data from files at run time instead",
+      });
+    }
+    return buffer.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A cached bundle is reused only while every file it was built from is unchanged. */
+function fresh(bundle: BundledProgram): boolean {
+  return bundle.inputs.every((input) => {
+    try {
+      const stat = statSync(input.path);
+      return stat.size === input.size && stat.mtimeMs === input.mtimeMs;
+    } catch {
+      return false;
+    }
+  });
 }
 
 export async function prepareProgram(options: {
@@ -48,7 +104,11 @@ export async function prepareProgram(options: {
   tools: ToolInfo[];
   skillDir?: string;
   session?: boolean;
+  /** The run's timeout, which bundling must keep to as well. */
+  timeoutMs?: number;
 }): Promise<PreparedProgram> {
+  // The bundler child starts while the SDK is found or generated.
+  if (options.language !== "python") warmBundler();
   const sdkDir = await ensureSdk(options.tools);
   const inSandboxName =
     options.skillDir && options.filename !== "<program>" ? join("/skill", options.filename) : options.filename;
@@ -59,21 +119,24 @@ export async function prepareProgram(options: {
     )
     .update(options.code)
     .digest("hex");
-  let code = bundles.get(key);
-  if (code === undefined) {
-    code = await bundleProgram({
+  let bundle = bundles.get(key);
+  if (bundle === undefined || !fresh(bundle)) {
+    bundle = await bundleProgram({
       code: options.code,
       language: options.language,
       sdkDir,
-      resolveDir: options.skillDir ?? process.cwd(),
+      // A program without a skill folder may import nothing but the SDK: its relative imports resolve in an empty
+      // folder, never in the caller's working folder.
+      resolveDir: options.skillDir ?? emptyFolder(),
       filename:
         options.filename === "<program>"
           ? `program.${options.language === "javascript" ? "js" : "ts"}`
           : basename(options.filename),
       session: options.session,
+      timeoutMs: options.timeoutMs,
     });
     if (bundles.size >= MAX_CACHED_BUNDLES) bundles.delete(bundles.keys().next().value!);
-    bundles.set(key, code);
+    bundles.set(key, bundle);
   }
-  return { code, filename: inSandboxName, sdkDir };
+  return { code: bundle.code, filename: inSandboxName, sdkDir };
 }

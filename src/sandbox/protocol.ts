@@ -16,12 +16,88 @@
  *            never through stdout).
  *
  * A message over MAX_MESSAGE_BYTES is refused by the receiver (the host kills a worker that sends one).
+ *
+ * What the host allows a program on the bridge per run (BRIDGE_LIMITS): messages nested at most MAX_DEPTH deep (a
+ * deeper one is refused before it is parsed: it could overflow the host's stack), at most maxRefused refused or
+ * unknown messages (requests for unknown methods, unknown notifications, answers to requests the host never sent,
+ * refused tool calls), at most maxInFlight requests (maxInFlightBytes of them) being answered at once and
+ * maxUnreadBytes of answers the program has not read yet (past any, the host stops reading until it catches up:
+ * back-pressure), maxInboundBytes in all, and maxHostMs of the host's CPU spent reading and checking them. Past a limit the worker is killed
+ * (killedBy "bridge"). The host's requests carry random string ids, so no program can answer them by guessing.
  */
 
 export const PROTOCOL_VERSION = 1;
 export const BRIDGE_FD_ENV = "SKILLS_BRIDGE_FD";
 export const DEFAULT_BRIDGE_FD = 3;
 export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+export interface BridgeLimits {
+  maxMessageBytes: number;
+  maxDepth: number;
+  maxRefused: number;
+  maxInFlight: number;
+  maxInFlightBytes: number;
+  maxUnreadBytes: number;
+  maxInboundBytes: number;
+  maxHostMs: number;
+}
+
+export const BRIDGE_LIMITS: Readonly<BridgeLimits> = Object.freeze({
+  maxMessageBytes: MAX_MESSAGE_BYTES,
+  maxDepth: 64,
+  maxRefused: 1000,
+  maxInFlight: 64,
+  maxInFlightBytes: 16 * 1024 * 1024,
+  maxUnreadBytes: 16 * 1024 * 1024,
+  maxInboundBytes: 64 * 1024 * 1024,
+  maxHostMs: 5000,
+});
+
+/**
+ * True when the JSON text nests arrays/objects deeper than `max` (strings are skipped). A byte scan that stops at
+ * the first level past `max`: it costs the host at most the message's length, never a parse or a recursion.
+ */
+export function nestedDeeperThan(line: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** The worker's answer to "execute", checked field by field; null when it is not one. */
+export function asExecuteResult(value: unknown): ExecuteResult | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  const optional = (key: string, type: string) => v[key] === undefined || typeof v[key] === type;
+  if (typeof v.ok !== "boolean") return null;
+  if (!optional("bytes", "number") || !optional("cpuMs", "number")) return null;
+  if (!optional("logs", "string") || !optional("stderr", "string")) return null;
+  if (!optional("logsDropped", "number") || !optional("stderrDropped", "number")) return null;
+  const cut = v.truncated as { bytes?: unknown; preview?: unknown } | undefined;
+  if (cut !== undefined && (typeof cut !== "object" || cut === null || typeof cut.bytes !== "number" || typeof cut.preview !== "string"))
+    return null;
+  const error = v.error as { code?: unknown; message?: unknown; stack?: unknown } | undefined;
+  if (
+    error !== undefined &&
+    (typeof error !== "object" ||
+      error === null ||
+      typeof error.code !== "string" ||
+      typeof error.message !== "string" ||
+      (error.stack !== undefined && typeof error.stack !== "string"))
+  )
+    return null;
+  return value as ExecuteResult;
+}
 
 /** JSON-RPC error codes the host uses for refused tool calls; data.code carries the string code. */
 export const BRIDGE_ERROR_CODES = {

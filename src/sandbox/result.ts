@@ -140,7 +140,9 @@ export function buildResult(ctx: ResultContext): RunResult {
     timedOut: killedBy === "timeout",
     killedBy,
     durationMs: round(ctx.durationMs),
-    cpuMs: round(reply?.cpuMs ?? ctx.hostCpuMs ?? 0),
+    // The host's measure (the cgroup) when it has one: it counts every process of the run, and a program cannot
+    // forge it the way it could forge its worker's answer.
+    cpuMs: round(ctx.hostCpuMs ?? reply?.cpuMs ?? 0),
     isolation: ctx.isolation,
     toolCalls: ctx.toolCalls,
     warnings,

@@ -10,7 +10,7 @@ import { type RlimitProfile, cpuSeconds, resolveLimits, rlimitProfile } from "./
 import { loadSource, prepareProgram } from "./program.js";
 import type { ExecuteParams } from "./protocol.js";
 import { buildResult, workerOutputBytes, workerReplyBytes } from "./result.js";
-import { stageSkill } from "./skillStage.js";
+import { killAtTeardown } from "./teardown.js";
 import { ToolGate } from "./toolGate.js";
 import type {
   Isolation,
@@ -26,11 +26,17 @@ import { SandboxWorker } from "./worker.js";
 export const DEFAULT_PYTHON = "/usr/bin/python3";
 
 const live = new Set<SandboxWorker>();
-process.once("exit", () => {
-  for (const worker of live) worker.kill("signal");
-});
+let teardownSet = false;
 
 export function startWorker(spec: ConstructorParameters<typeof SandboxWorker>[0]): SandboxWorker {
+  if (!teardownSet) {
+    teardownSet = true;
+    // At exit and on Ctrl-C / SIGTERM / SIGHUP no sandbox outlives the host (bwrap's --die-with-parent is the
+    // backstop when the host is killed outright).
+    killAtTeardown(() => {
+      for (const worker of live) worker.kill("signal");
+    });
+  }
   const worker = new SandboxWorker(spec);
   live.add(worker);
   void worker.exited.then(() => live.delete(worker));
@@ -187,26 +193,36 @@ class SandboxRunner implements Runner {
         ...source,
         tools: request.tools,
         skillDir: request.skillDir,
+        timeoutMs: limits.timeoutMs,
       });
     } catch (error) {
-      if (error instanceof SkillsError && error.code === "PROGRAM_ERROR")
+      if (error instanceof SkillsError && (error.code === "PROGRAM_ERROR" || error.code === "TIMEOUT"))
         return compileFailure(error, limits, report, warnings, started);
       throw error;
     }
     const language = workerLanguage(request.language);
     let worker = this.take(language, limits);
-    if (worker && request.skillDir) stageSkill(request.skillDir, worker.hostSkill);
-    if (!worker) {
+    const warm = worker !== null;
+    if (worker) {
+      try {
+        worker.stage(request.skillDir, prepared.sdkDir);
+      } catch (error) {
+        void worker.dispose();
+        throw error;
+      }
+    } else {
       worker = startWorker({
         language,
         isolation: report.isolation,
         profile: rlimitProfile(limits),
         python: this.python,
         skillDir: request.skillDir,
+        sdkDir: prepared.sdkDir,
       });
     }
     try {
       await worker.ready;
+      const startupMs = performance.now() - started;
       const gate = new ToolGate({
         tools: request.tools,
         backend: request.backend,
@@ -214,7 +230,7 @@ class SandboxRunner implements Runner {
         interceptor: request.interceptor,
       });
       const paths = worker.command.paths;
-      return await handOff({
+      const result = await handOff({
         worker,
         gate,
         limits,
@@ -227,7 +243,7 @@ class SandboxRunner implements Runner {
           code: prepared.code,
           filename: prepared.filename,
           input: request.input ?? null,
-          sdk: `${paths.sdkRoot}/${prepared.sdkDir.split("/").pop()}`,
+          sdk: paths.sdk,
           paths: [paths.skill],
           cwd: paths.workspace,
           maxOutputBytes: workerOutputBytes(limits, request.interceptor),
@@ -237,6 +253,10 @@ class SandboxRunner implements Runner {
           rlimits: language === "python" ? pythonRlimits(limits, report.isolation) : undefined,
         },
       });
+      // For the run log: what the run waited for before its program started, and whether a pooled worker took it.
+      result.startupMs = Math.round(startupMs * 1000) / 1000;
+      result.warm = warm;
+      return result;
     } finally {
       // Refill after the run: spawning blocks the event loop for a moment, which would delay this run's hand-off.
       if (this.target[language] > 0) setImmediate(() => this.refill(language));
@@ -256,15 +276,16 @@ class SandboxRunner implements Runner {
   }
 }
 
-function compileFailure(
+/** A program that did not compile, or whose bundling was stopped (TIMEOUT: over the run's timeout). */
+export function compileFailure(
   error: SkillsError,
   limits: RunLimits,
   report: IsolationReport,
   warnings: string[],
   started: number,
 ): RunResult {
-  return buildResult({
-    reply: { ok: false, error: { code: "PROGRAM_ERROR", message: error.message } },
+  const result = buildResult({
+    reply: { ok: false, error: { code: error.code, message: error.message } },
     limits,
     isolation: report.isolation,
     toolCalls: [],
@@ -278,6 +299,8 @@ function compileFailure(
     oomKilled: false,
     warnings,
   });
+  if (error.code === "TIMEOUT") return { ...result, timedOut: true, killedBy: "timeout" };
+  return result;
 }
 
 export function createRunner(options: RunnerOptions = {}): Runner {

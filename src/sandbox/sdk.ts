@@ -4,33 +4,23 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ToolInfo } from "../contracts/tools.js";
+import { fillOnce, ownedCacheDir } from "./cacheDir.js";
 import { loadRuntimeSources } from "./runtimeFiles.js";
 import { SDK_FORMAT_VERSION } from "../core/codegen/version.js";
 
 /** Codegen is loaded on first use: a run whose SDK tree is cached never pays for it. */
 let codegen: Promise<typeof import("../core/codegen/index.js")> | undefined;
 
-/** Root of all cached SDK trees; world-readable so the sandbox uid can read what is bound at /sdk. */
-let checkedRoot: string | undefined;
-
+/**
+ * Root of all cached SDK trees (`<tmp>/skills-sdk-<uid>`, 0711). A run never sees it: the tree of its own tool set
+ * is linked into the run's folder and mounted at /sdk (other projects' trees, and the cache's host path, are none of
+ * the program's business).
+ */
 export function sdkRoot(): string {
-  if (checkedRoot && existsSync(checkedRoot)) return checkedRoot;
-  const uid = typeof process.getuid === "function" ? process.getuid() : 0;
-  const root = join(tmpdir(), `skills-sdk-${uid}`);
-  if (!existsSync(root)) mkdirSync(root, { recursive: true, mode: 0o711 });
-  const stat = lstatSync(root);
-  if (!stat.isDirectory() || stat.isSymbolicLink() || stat.uid !== uid) {
-    throw new Error(`${root} is not a directory owned by this user; remove it`);
-  }
-  // Programs may enter their own tree (its name is a hash of its tool schemas) but not list the others: the trees of
-  // other projects' servers, with their descriptions and enums, are none of their business.
-  chmodSync(root, 0o711);
-  checkedRoot = root;
-  return root;
+  return ownedCacheDir("skills-sdk");
 }
 
 let runtimeHash: string | undefined;
@@ -71,11 +61,14 @@ export function ensureSdk(tools: ToolInfo[]): Promise<string> {
   return pending;
 }
 
-/** Bytecode for the generated Python modules, so runs do not compile them (best-effort). */
+/** Bytecode for the generated Python modules, named as the sandbox sees them (/sdk/...), so runs do not compile them. */
 function compilePython(dir: string): void {
   if (!existsSync(DEFAULT_PYTHON)) return;
   try {
-    execFileSync(DEFAULT_PYTHON, ["-I", "-m", "compileall", "-q", dir], { stdio: "ignore", timeout: 20_000 });
+    execFileSync(DEFAULT_PYTHON, ["-I", "-m", "compileall", "-q", "-d", "/sdk", dir], {
+      stdio: "ignore",
+      timeout: 20_000,
+    });
     // compileall makes __pycache__ folders with the umask; the sandbox uid must read them.
     execFileSync("chmod", ["-R", "a+rX", dir], { stdio: "ignore" });
   } catch {
@@ -87,9 +80,7 @@ async function writeTree(root: string, dir: string, tools: ToolInfo[]): Promise<
   codegen ??= import("../core/codegen/index.js");
   const { generateSdk } = await codegen;
   const files = generateSdk(tools, { lang: "both", runtime: loadRuntimeSources() });
-  // Written in a temp folder and renamed into place, so a reader never sees half a tree.
-  const temp = mkdtempSync(join(root, ".tmp-"));
-  try {
+  return fillOnce(root, dir, (temp) => {
     for (const file of files) {
       const target = join(temp, file.path);
       mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
@@ -97,14 +88,5 @@ async function writeTree(root: string, dir: string, tools: ToolInfo[]): Promise<
     }
     if (!existsSync(join(temp, "servers", "__init__.py"))) writeFileSync(join(temp, "servers", "__init__.py"), "");
     compilePython(temp);
-    chmodSync(temp, 0o755);
-    try {
-      renameSync(temp, dir);
-    } catch (error) {
-      if (!existsSync(join(dir, "servers"))) throw error;
-    }
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-  }
-  return dir;
+  });
 }

@@ -8,8 +8,16 @@ import { handOff } from "./handOff.js";
 import { detectIsolation } from "./isolation.js";
 import { resolveLimits, rlimitProfile } from "./limits.js";
 import { prepareProgram } from "./program.js";
+import { ensureSdk } from "./sdk.js";
 import { workerOutputBytes, workerReplyBytes } from "./result.js";
-import { DEFAULT_PYTHON, assertIsolation, processWarning, pythonRlimits, startWorker } from "./runner.js";
+import {
+  DEFAULT_PYTHON,
+  assertIsolation,
+  compileFailure,
+  processWarning,
+  pythonRlimits,
+  startWorker,
+} from "./runner.js";
 import { ToolGate } from "./toolGate.js";
 import type { RunResult, Session, SessionOptions } from "../contracts/run.js";
 import type { SandboxWorker } from "./worker.js";
@@ -55,6 +63,8 @@ class SandboxSession implements Session {
       profile: rlimitProfile(this.limits),
       python: this.options.python ?? DEFAULT_PYTHON,
       skillDir: this.options.skillDir,
+      // The session's tool set is fixed: every cell uses this one SDK tree.
+      sdkDir: await ensureSdk(this.options.tools),
     });
     await worker.ready;
     return worker;
@@ -84,6 +94,8 @@ class SandboxSession implements Session {
 
   private async executeCell(code: string): Promise<RunResult> {
     this.cells += 1;
+    const started = performance.now();
+    const warm = this.worker !== null;
     this.worker ??= this.start();
     const worker = await this.worker;
     const report = await detectIsolation();
@@ -94,9 +106,11 @@ class SandboxSession implements Session {
       tools: this.options.tools,
       skillDir: this.options.skillDir,
       session: true,
+      timeoutMs: this.limits.timeoutMs,
     }).catch((error: unknown) => error as Error);
     if (prepared instanceof Error) {
-      return failed(prepared.message, report.isolation);
+      const error = prepared instanceof SkillsError ? prepared : new SkillsError("PROGRAM_ERROR", prepared.message);
+      return compileFailure(error, this.limits, report, [], performance.now());
     }
     const paths = worker.command.paths;
     const result = await handOff({
@@ -111,7 +125,7 @@ class SandboxSession implements Session {
         code: prepared.code,
         filename: prepared.filename,
         session: true,
-        sdk: `${paths.sdkRoot}/${prepared.sdkDir.split("/").pop()}`,
+        sdk: paths.sdk,
         paths: [paths.skill],
         maxOutputBytes: workerOutputBytes(this.limits, this.options.interceptor, true),
         maxReplyBytes: workerReplyBytes(this.limits, true),
@@ -120,6 +134,9 @@ class SandboxSession implements Session {
       },
     });
     if (!worker.alive) await this.close();
+    // For the run log: a cell that started the session's worker was cold, the others ran on a live one.
+    result.warm = warm;
+    result.startupMs = Math.round((performance.now() - started - result.durationMs) * 1000) / 1000;
     return result;
   }
 
@@ -135,22 +152,6 @@ class SandboxSession implements Session {
         () => undefined,
       );
   }
-}
-
-function failed(message: string, isolation: RunResult["isolation"]): RunResult {
-  return {
-    ok: false,
-    error: { code: "PROGRAM_ERROR", message },
-    logs: "",
-    stderr: "",
-    timedOut: false,
-    killedBy: null,
-    durationMs: 0,
-    cpuMs: 0,
-    isolation,
-    toolCalls: [],
-    warnings: [],
-  };
 }
 
 export function createSession(options: SessionOptions): Session {

@@ -21,8 +21,9 @@ export interface ToolGateOptions {
 /** Refused calls a program may make before it is treated as flooding the bridge (bounds the host's records). */
 export const MAX_REFUSED = 1000;
 
-function refuse(code: BridgeErrorCode, message: string, extra: JsonObject = {}): { error: JsonRpcError } {
-  return { error: { code: BRIDGE_ERROR_CODES[code], message, data: { code, ...extra } } };
+/** A refused call: the error the program gets, marked as a refusal (the bridge counts those). */
+function refuse(code: BridgeErrorCode, message: string, extra: JsonObject = {}): { error: JsonRpcError; refused: string } {
+  return { error: { code: BRIDGE_ERROR_CODES[code], message, data: { code, ...extra } }, refused: `a ${code} tool call` };
 }
 
 const byteLength = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? "");
@@ -42,7 +43,7 @@ export class ToolGate {
   }
 
   /** Answers one "tools/call" request: a result, or a JSON-RPC error the runtime raises as ToolError. */
-  async call(raw: unknown): Promise<{ result?: unknown; resultJson?: string; error?: JsonRpcError }> {
+  async call(raw: unknown): Promise<{ result?: unknown; resultJson?: string; error?: JsonRpcError; refused?: string }> {
     const params = raw as Partial<ToolCallParams> | undefined;
     if (!params || typeof params.server !== "string" || typeof params.tool !== "string") {
       return refuse("BRIDGE_PROTOCOL", "tools/call needs params { server, tool, arguments }");
@@ -120,7 +121,8 @@ export class ToolGate {
       const raw = error instanceof Error ? error.message : String(error);
       // A server's error text can quote the real values the interceptor restored into the arguments.
       const message = this.options.interceptor?.scrub ? this.options.interceptor.scrub(raw) : raw;
-      return refuse("TOOL_CALL_FAILED", `${key}: ${message}`, { cause: code });
+      // The tool or its server failed: not the program's doing, so not a refusal.
+      return { error: refuse("TOOL_CALL_FAILED", `${key}: ${message}`, { cause: code }).error };
     }
   }
 }

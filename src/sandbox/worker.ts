@@ -5,20 +5,31 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { accessSync, chmodSync, chownSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  chownSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+} from "node:fs";
 import type { Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SkillsError } from "../errors.js";
 import { BridgeConnection } from "./bridgeConnection.js";
 import { RunCgroup } from "./cgroup.js";
 import { type Command, type WorkerLanguage, buildCommand } from "./command.js";
-import { findExecutable, isRoot } from "./isolation.js";
+import { canDisableUserns, findExecutable, isRoot } from "./isolation.js";
 import type { RlimitProfile } from "./limits.js";
 import { MAX_MESSAGE_BYTES } from "./protocol.js";
-import { ensureRuntimeBytecode } from "./runtimeFiles.js";
-import { sdkRoot } from "./sdk.js";
-import { hostOnlyDirs, stageSkill, worldReadable } from "./skillStage.js";
+import { hostUid, stagingBase } from "./cacheDir.js";
+import { linkTree } from "./linkTree.js";
+import { ensureRuntimeBytecode, stagedRuntime } from "./runtimeFiles.js";
+import { stageSkill } from "./skillStage.js";
+import { removeAtTeardown } from "./teardown.js";
 import type { Isolation, KilledBy } from "../contracts/run.js";
 
 export interface WorkerSpec {
@@ -26,8 +37,10 @@ export interface WorkerSpec {
   isolation: Isolation;
   profile: RlimitProfile;
   python: string;
-  /** Bind this folder read-only at /skill (cold runs); pooled workers get an empty folder filled at hand-off. */
+  /** Stage this skill folder at /skill (cold runs); pooled workers get an empty folder filled at hand-off. */
   skillDir?: string;
+  /** Stage this SDK tree at /sdk (cold runs and sessions); pooled workers get it at hand-off. */
+  sdkDir?: string;
   maxMessageBytes?: number;
   /** Pre-spawned for a pool: gets a skill folder of its own, filled at hand-off. */
   pooled?: boolean;
@@ -113,31 +126,52 @@ let sandboxTmp: string | undefined;
 // Random start: two copies of this module in one process should not hand out the same uids.
 let uidCounter = Math.floor(Math.random() * 1000);
 
+/**
+ * Removes the run folders of host processes that are gone without cleaning up (killed with SIGKILL): their names
+ * carry the pid. Only this user's folders, only when that pid no longer exists.
+ */
+function sweepStaleRunFolders(base: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  const uid = hostUid();
+  for (const name of names) {
+    const pid = Number(/^skills-sandbox-(\d+)-/.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+      continue;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") continue;
+    }
+    const path = join(base, name);
+    try {
+      const stat = lstatSync(path);
+      if (stat.isDirectory() && stat.uid === uid) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
 function tmpRoot(): string {
   if (!sandboxTmp) {
-    sandboxTmp = mkdtempSync(join(tmpdir(), "skills-sandbox-"));
+    const base = stagingBase();
+    sweepStaleRunFolders(base);
+    sandboxTmp = mkdtempSync(join(base, `skills-sandbox-${process.pid}-`));
     // The run's uid must traverse (not list) the folders that lead to its workspace and skill folder.
     chmodSync(sandboxTmp, 0o711);
-    const root = sandboxTmp;
-    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+    // Removed at exit and on Ctrl-C / SIGTERM / SIGHUP too (after the sandboxes in it are killed).
+    removeAtTeardown(sandboxTmp);
   }
   return sandboxTmp;
 }
 
 /** How long an interpreter may take to start and load the runtime (generous: a loaded machine is slow). */
 export const START_TIMEOUT_MS = 20_000;
-
-let sharedEmpty: string | undefined;
-
-/** One empty, world-readable folder: /skill of runs without a skill folder, and their spawn cwd. */
-function emptyDir(): string {
-  if (!sharedEmpty) {
-    sharedEmpty = join(tmpRoot(), "empty");
-    mkdirSync(sharedEmpty, { mode: 0o755 });
-    chmodSync(sharedEmpty, 0o755);
-  }
-  return sharedEmpty;
-}
 
 /** The block of outside uids this host process gives its workers: [first, first + 1000). */
 export function workerUidBlock(): number {
@@ -178,8 +212,11 @@ export class SandboxWorker {
   readonly stderr = new OutputCapture(1024 * 1024, Buffer.from(this.logMarker));
   readonly exited: Promise<ExitInfo>;
   readonly ready: Promise<void>;
-  readonly dir: string | null = null;
+  readonly dir: string;
+  /** The staged skill folder and SDK tree (bound at /skill and /sdk). */
   readonly hostSkill: string;
+  readonly hostSdk: string;
+  private staged = { skill: false, sdk: false };
   readonly spawnedAt = performance.now();
   killedBy: KilledBy = null;
   exit: ExitInfo | null = null;
@@ -188,26 +225,27 @@ export class SandboxWorker {
 
   constructor(readonly spec: WorkerSpec) {
     assertExecutable(spec.language === "python" ? spec.python : process.execPath, spec.language);
-    const bindInPlace = spec.skillDir !== undefined && worldReadable(spec.skillDir);
-    // A folder of its own only when something needs one: a host workspace (process isolation), a skill folder to
-    // fill at hand-off (pool) or to copy (unreadable for the run's uid). A cold bwrap run needs none: its workspace
-    // is a tmpfs, its /skill the skill folder itself or one shared empty folder.
-    const ownDir = spec.isolation !== "bwrap" || spec.pooled === true || (spec.skillDir !== undefined && !bindInPlace);
     const uid = allocateUid();
-    let workspace = emptyDir();
-    if (ownDir) {
-      this.dir = mkdtempSync(join(tmpRoot(), "w-"));
-      chmodSync(this.dir, 0o711);
-      workspace = join(this.dir, "workspace");
-      mkdirSync(workspace, { mode: 0o700 });
-      if (uid !== null) chownSync(workspace, uid, uid);
+    // Every worker gets a folder of its own (removed with it): the workspace (used under process isolation), and the
+    // staged skill folder and SDK tree the sandbox binds. Staged, not bound in place: a checkout under a private
+    // folder cannot be reached by the run's uid, and an in-place bind shows its host path in mountinfo.
+    this.dir = mkdtempSync(join(tmpRoot(), "w-"));
+    chmodSync(this.dir, 0o711);
+    const workspace = join(this.dir, "workspace");
+    mkdirSync(workspace, { mode: 0o700 });
+    if (uid !== null) chownSync(workspace, uid, uid);
+    this.hostSkill = join(this.dir, "skill");
+    this.hostSdk = join(this.dir, "sdk");
+    for (const dir of [this.hostSkill, this.hostSdk]) {
+      mkdirSync(dir, { mode: 0o755 });
+      chmodSync(dir, 0o755);
     }
-    if (bindInPlace) this.hostSkill = spec.skillDir!;
-    else if (this.dir) {
-      this.hostSkill = join(this.dir, "skill");
-      mkdirSync(this.hostSkill, { mode: 0o755 });
-      if (spec.skillDir) stageSkill(spec.skillDir, this.hostSkill);
-    } else this.hostSkill = emptyDir();
+    try {
+      this.stage(spec.skillDir, spec.sdkDir);
+    } catch (error) {
+      rmSync(this.dir, { recursive: true, force: true });
+      throw error;
+    }
     if (spec.language === "python") ensureRuntimeBytecode(spec.python);
     this.command = buildCommand({
       language: spec.language,
@@ -219,13 +257,8 @@ export class SandboxWorker {
       setpriv: tools.setpriv,
       prlimit: tools.prlimit,
       bwrap: tools.bwrap,
-      // A skill folder mounted as is still keeps its tests and recordings (real values, perhaps) from the program.
-      host: {
-        workspace,
-        skill: this.hostSkill,
-        sdkRoot: sdkRoot(),
-        hidden: bindInPlace ? hostOnlyDirs(spec.skillDir!) : [],
-      },
+      disableUserns: canDisableUserns(),
+      host: { workspace, skill: this.hostSkill, sdk: this.hostSdk, runtime: stagedRuntime() },
     });
     this.cgroup = RunCgroup.create();
     // Generous while starting; the run's own limits are set at hand-off.
@@ -292,9 +325,27 @@ export class SandboxWorker {
             .then(() => this.readyHandler?.());
         }
       },
-      onRequest: async () => ({ error: { code: -32601, message: "no program is running" } }),
+      onRequest: async () => ({
+        error: { code: -32601, message: "no program is running" },
+        refused: "a request while no program is running",
+      }),
       onViolation: (reason) => this.kill("bridge", reason),
     });
+  }
+
+  /**
+   * Fills the worker's skill and SDK folders (each at most once): at spawn for cold runs, at hand-off for pooled
+   * workers. The sandbox sees them at once: they are bound as folders, their content is added afterwards.
+   */
+  stage(skillDir?: string, sdkDir?: string): void {
+    if (skillDir !== undefined && !this.staged.skill) {
+      stageSkill(skillDir, this.hostSkill);
+      this.staged.skill = true;
+    }
+    if (sdkDir !== undefined && !this.staged.sdk) {
+      linkTree(sdkDir, this.hostSdk);
+      this.staged.sdk = true;
+    }
   }
 
   get alive(): boolean {
@@ -332,6 +383,6 @@ export class SandboxWorker {
     clearTimeout(timer);
     this.bridge.close();
     await this.cgroup?.remove();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -9,6 +9,7 @@ import { splitSkillMd } from "../core/skill/splitSkillMd.js";
 import { entryHasRunOrResult, expectedEntryShape } from "../core/skill/entryShape.js";
 import type { LoadedSkill, Manifest, SkillFrontmatter, SkillLanguage } from "../contracts/skill.js";
 import { makeProblem } from "../core/validate/codes.js";
+import { isSkillsError } from "../errors.js";
 import type { DocumentContext } from "../core/validate/documentContext.js";
 import { problemAt } from "../core/validate/documentContext.js";
 import { validateFrontmatter } from "../core/validate/frontmatter.js";
@@ -23,6 +24,8 @@ export interface LoadSkillOptions {
   strict?: boolean;
   /** How problems name the folder (default: `dir` as given), e.g. relative to the user's working directory. */
   displayDir?: string;
+  /** Entries the link scan may visit before it fails with SKILL_TOO_LARGE (default MAX_SCAN_ENTRIES). */
+  maxEntries?: number;
 }
 
 export const SKILL_MD = "SKILL.md";
@@ -41,7 +44,16 @@ export async function loadSkill(dir: string, options: LoadSkillOptions = {}): Pr
   const skillMdFile = join(shownDir, SKILL_MD);
   const manifestFile = join(shownDir, MANIFEST_FILE);
 
-  for (const link of await findEscapingSymlinks(absDir)) {
+  let links: Awaited<ReturnType<typeof findEscapingSymlinks>> = [];
+  try {
+    links = await findEscapingSymlinks(absDir, { maxEntries: options.maxEntries });
+  } catch (error) {
+    if (!isSkillsError(error) || error.code !== "SKILL_TOO_LARGE") throw error;
+    problems.push(
+      makeProblem({ code: "SKILL_TOO_LARGE", message: error.message, file: shownDir, line: 1, column: 1 }, strict),
+    );
+  }
+  for (const link of links) {
     problems.push(
       makeProblem(
         {

@@ -1,6 +1,12 @@
-/** Finds symlinks inside a skill folder that point outside it (or nowhere): a skill must be self-contained. */
+/**
+ * Finds symlinks inside a skill folder that point outside it (or nowhere): a skill must be self-contained. Every
+ * folder is scanned (.git/ and node_modules/ too: staging refuses a link anywhere in the folder), with lstat-typed
+ * entries only, never following a link. Past `maxEntries` the scan fails with SKILL_TOO_LARGE instead of stopping
+ * quietly with the rest unchecked.
+ */
 import { type Dirent, readdirSync, readlinkSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { SkillsError } from "../errors.js";
 
 export interface EscapingLink {
   /** Path of the link relative to the skill folder. */
@@ -9,8 +15,12 @@ export interface EscapingLink {
   reason: "outside" | "dangling";
 }
 
-const SKIP = new Set(["node_modules", ".git"]);
-const MAX_ENTRIES = 5000;
+/** The same limit staging applies (src/sandbox/skillStage.ts MAX_SKILL_ENTRIES). */
+export const MAX_SCAN_ENTRIES = 100_000;
+
+export interface ScanOptions {
+  maxEntries?: number;
+}
 
 function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
@@ -25,14 +35,15 @@ function safe<T>(fn: () => T, fallback: T): T {
   }
 }
 
-export async function findEscapingSymlinks(dir: string): Promise<EscapingLink[]> {
+export async function findEscapingSymlinks(dir: string, options: ScanOptions = {}): Promise<EscapingLink[]> {
+  const max = options.maxEntries ?? MAX_SCAN_ENTRIES;
   // The real path of the folder is needed only once a symlink turns up (most skills have none).
   let realRoot: string | undefined;
   const root = dir;
   const found: EscapingLink[] = [];
   const queue: string[] = [""];
   let seen = 0;
-  while (queue.length > 0 && seen < MAX_ENTRIES) {
+  while (queue.length > 0) {
     const relDir = queue.shift()!;
     let entries: Dirent[];
     try {
@@ -43,9 +54,15 @@ export async function findEscapingSymlinks(dir: string): Promise<EscapingLink[]>
     }
     for (const entry of entries) {
       seen++;
+      if (seen > max) {
+        throw new SkillsError("SKILL_TOO_LARGE", `the skill folder has more than ${max} entries (files, folders, links)`, {
+          file: resolve(dir),
+          hint: `a skill folder may hold at most ${max} entries, .git/ and node_modules/ included: move data out of it`,
+        });
+      }
       const relPath = relDir ? join(relDir, entry.name) : entry.name;
       if (entry.isDirectory()) {
-        if (!SKIP.has(entry.name)) queue.push(relPath);
+        queue.push(relPath);
         continue;
       }
       if (!entry.isSymbolicLink()) continue;

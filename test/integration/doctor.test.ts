@@ -1,5 +1,5 @@
 /** `skills doctor`: the isolation report on this machine, interpreters, and starting every configured server. */
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -18,7 +18,40 @@ describe("doctor", () => {
     ]);
     expect(result.interpreters[1]?.version).toMatch(/^3\.\d+\.\d+$/);
     expect(result.servers).toBeUndefined();
+    // every path a run binds, reachable by the run's uid, and a real run per language
+    expect(result.binds.length).toBeGreaterThan(3);
+    expect(result.binds.filter((bind) => !bind.ok)).toEqual([]);
+    expect(result.binds.some((bind) => bind.path.startsWith(repo))).toBe(false);
+    expect(result.trial.map((run) => [run.language, run.ok])).toEqual([
+      ["python", true],
+      ["typescript", true],
+    ]);
     expect(result.ok).toBe(true);
+  });
+
+  test.runIf(process.getuid?.() === 0)("an interpreter under a private folder is a problem naming the folder", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "skills-doctor-private-"));
+    try {
+      // an interpreter installed in a 0700 home (like pyenv in /root): a run binds its prefix, which the run's uid
+      // cannot reach
+      const python = join(dir, "home", "py", "bin", "python3");
+      await mkdir(join(dir, "home", "py", "bin"), { recursive: true });
+      await writeFile(python, '#!/bin/sh\nexec /usr/bin/python3 "$@"\n', { mode: 0o755 });
+      await chmod(join(dir, "home"), 0o700);
+      await chmod(dir, 0o755);
+      await writeFile(join(dir, "skills.config.json"), JSON.stringify({ python }));
+      const result = await runDoctor({ cwd: dir });
+      expect(result.ok).toBe(false);
+      expect(result.binds.find((bind) => bind.path === join(dir, "home", "py"))).toEqual({
+        path: join(dir, "home", "py"),
+        ok: false,
+        problem: `${join(dir, "home")} cannot be passed through by the run's uid (mode 0700)`,
+      });
+      expect(result.problems.join("\n")).toContain(`a run binds ${join(dir, "home", "py")}, but`);
+      expect(result.trial.find((run) => run.language === "python")?.ok).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test("--servers starts every server of .mcp.json and counts its tools", async () => {

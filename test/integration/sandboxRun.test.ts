@@ -572,10 +572,29 @@ describe("the bridge itself", () => {
     expect(result.error?.message).toMatch(/before returning a result: .*Bad file descriptor/s);
   });
 
-  test("a forged answer on fd 3 cannot bypass max_output_bytes", async () => {
+  test("a forged answer on fd 3 with a guessed id is not the run's result", async () => {
     const result = await run({
       language: "python",
-      code: 'import json, os, time\nos.write(3, (json.dumps({"jsonrpc": "2.0", "id": 1, "result": {"ok": True, "value": "z" * 5000}}) + "\\n").encode())\ntime.sleep(30)',
+      code: 'import json, os, time\nfor i in range(8):\n    os.write(3, (json.dumps({"jsonrpc": "2.0", "id": i, "result": {"ok": True, "value": "forged"}}) + "\\n").encode())\ntime.sleep(0.3)\nresult = "real"',
+      limits: { timeoutMs: 5000 },
+    });
+    expect(result.ok).toBe(true);
+    expect(result.result).toBe("real");
+  });
+
+  test("an answer forged with the real id (read from the worker's frames) still cannot bypass max_output_bytes", async () => {
+    // A Python program can read its worker's memory: it can answer for it, and so choose its own result (which it
+    // may anyway), but the host still applies its own checks to that answer.
+    const result = await run({
+      language: "python",
+      code: [
+        "import json, os, sys, time",
+        "f = sys._getframe()",
+        "while f is not None and not (isinstance(f.f_locals.get('id'), str) and f.f_locals['id'].startswith('h')):",
+        "    f = f.f_back",
+        'os.write(3, (json.dumps({"jsonrpc": "2.0", "id": f.f_locals["id"], "result": {"ok": True, "value": "z" * 5000}}) + "\\n").encode())',
+        "time.sleep(30)",
+      ].join("\n"),
       limits: { maxOutputBytes: 100, timeoutMs: 5000 },
     });
     expect(result.ok).toBe(true);

@@ -4,7 +4,7 @@
  * the real sandbox. Record -> replay green with no server started -> a changed skill fails the right case.
  */
 import { existsSync } from "node:fs";
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -196,6 +196,9 @@ describe("skills test: record, then replay", () => {
       "CASSETTE_PII",
       "looks like personal data (email) at /calls/2/result/content/0/text",
     ]);
+    // the cassette holds real values: only its owner may read it, and the warning says so
+    expect((await stat(join(project, "skills/list-files/cassettes/basic.json"))).mode & 0o777).toBe(0o600);
+    expect(warnings.find((w) => w.code === "CASSETTE_PII")?.hint).toContain("written at mode 0600");
   });
 
   it("never writes a secret from the server config's env, even when a tool returns it", async () => {

@@ -2,12 +2,15 @@
  * Every broken skill under test/fixtures/broken (plus the ones built here: huge, binary, symlinked) must fail with
  * the exact problem code, in the exact file and line, and without throwing.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROBLEM_CODES } from "../../src/core/validate/codes.js";
 import { loadSkill } from "../../src/store/loadSkill.js";
+import { MAX_SCAN_ENTRIES } from "../../src/store/scanSymlinks.js";
+import { MAX_SKILL_ENTRIES } from "../../src/sandbox/skillStage.js";
 
 const BROKEN = join(import.meta.dirname, "../fixtures/broken");
 const VALID = join(import.meta.dirname, "../fixtures/valid");
@@ -19,6 +22,8 @@ interface Expected {
   column?: number;
   /** Only an error with --strict (a warning by default). */
   strictOnly?: boolean;
+  /** The link scan's entry limit for this fixture (default: the real one). */
+  maxEntries?: number;
 }
 
 const COMMITTED: Record<string, Expected> = {
@@ -99,6 +104,9 @@ const GENERATED: Record<string, Expected> = {
   "symlink-data-escape": { code: "SYMLINK_ESCAPE", file: "data/passwd", line: 1 },
   "symlink-dangling": { code: "SYMLINK_ESCAPE", file: "notes.md", line: 1 },
   "symlink-skill-md-escape": { code: "SYMLINK_ESCAPE", file: "SKILL.md", line: 1 },
+  "symlink-in-node-modules": { code: "SYMLINK_ESCAPE", file: "node_modules/pkg/link", line: 1 },
+  // 100,001 files would take seconds to make here: the same scan with a limit of 50 (the default is asserted below).
+  "too-many-entries": { code: "SKILL_TOO_LARGE", file: "", line: 1, maxEntries: 50 },
 };
 
 const TEMPLATE = join(VALID, "minimal-python");
@@ -150,6 +158,14 @@ beforeAll(async () => {
   await writeFile(join(work, "elsewhere.md"), "---\nname: symlink-skill-md-escape\ndescription: x\n---\n\nBody.\n");
   await rm(join(dir, "SKILL.md"));
   await symlink(join(work, "elsewhere.md"), join(dir, "SKILL.md"));
+  dir = await generated("symlink-in-node-modules");
+  await mkdir(join(dir, "node_modules", "pkg"), { recursive: true });
+  await symlink("/etc", join(dir, "node_modules", "pkg", "link"));
+  dir = await generated("too-many-entries");
+  const many = join(dir, "node_modules", "many");
+  mkdirSync(many, { recursive: true });
+  // Past the limit: the scan must fail naming it rather than stop quietly.
+  for (let i = 0; i <= 50; i++) writeFileSync(join(many, String(i)), "");
 });
 
 afterAll(async () => {
@@ -158,7 +174,7 @@ afterAll(async () => {
 
 async function check(dir: string, expected: Expected) {
   for (const strict of [true, false]) {
-    const result = await loadSkill(dir, { strict });
+    const result = await loadSkill(dir, { strict, maxEntries: expected.maxEntries });
     const problems = [...(result.ok ? [] : result.errors), ...result.warnings];
     const match = problems.find(
       (p) => p.code === expected.code && p.file === join(dir, expected.file) && p.line === expected.line,
@@ -190,8 +206,18 @@ describe("broken fixtures", () => {
     await check(join(work, name), expected);
   });
 
+  it("the link scan and staging share one entry limit: 100,000", () => {
+    expect(MAX_SCAN_ENTRIES).toBe(100_000);
+    expect(MAX_SKILL_ENTRIES).toBe(MAX_SCAN_ENTRIES);
+  });
+
   it("covers every problem code at least once", () => {
-    const covered = new Set([...Object.values(COMMITTED), ...Object.values(GENERATED)].map((e) => e.code));
+    // found by `skills validate`'s usage analysis, not by loading the skill: test/integration/pythonUsage.test.ts
+    const elsewhere = ["TOOL_UNDECLARED", "TOOL_UNUSED"] as const;
+    const covered = new Set([
+      ...[...Object.values(COMMITTED), ...Object.values(GENERATED)].map((e) => e.code),
+      ...elsewhere,
+    ]);
     expect([...Object.keys(PROBLEM_CODES)].filter((code) => !covered.has(code as keyof typeof PROBLEM_CODES))).toEqual(
       [],
     );

@@ -9,7 +9,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFil
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { stopBundlers } from "../../src/sandbox/bundler.js";
 import { runProgram } from "../../src/sandbox/index.js";
+import { sdkRoot } from "../../src/sandbox/sdk.js";
 import { workerUidBlock } from "../../src/sandbox/worker.js";
 import { CASES, type HostContext } from "./cases/index.js";
 import {
@@ -66,6 +68,7 @@ beforeAll(async () => {
     homeCanaryPath,
     homeCanaryContent,
     repo,
+    sdkCache: sdkRoot(),
     shadowLine,
     hostDir,
     hostPid: process.pid,
@@ -146,6 +149,8 @@ describe("after the battery", () => {
   });
 
   test("no process of the runs is left", async () => {
+    // The bundler keeps one idle child for the next bundle (it is no run's process): ended here to scan cleanly.
+    stopBundlers();
     // Our runs got outside uids from this process's block (other test files' runs use their own blocks), and
     // the hostile programs marked their process names.
     const scope = { uids: process.getuid?.() === 0 ? { first: workerUidBlock(), count: 1000 } : undefined };

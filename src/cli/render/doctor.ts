@@ -31,6 +31,17 @@ export function renderDoctor(result: DoctorResult, ctx: CliContext): string {
       `  ${check.name.padEnd(8)} ${check.ok ? `${check.version ?? "?"}` : style.red(check.error ?? "unavailable")}  ${style.dim(check.path)}`,
     );
   }
+  const blocked = result.binds.filter((bind) => !bind.ok);
+  out.push(
+    `run paths: ${blocked.length === 0 ? style.green(`${result.binds.length} bound paths reachable by the run's uid`) : style.red(`${blocked.length} of ${result.binds.length} bound paths unreachable`)}`,
+  );
+  for (const bind of blocked) out.push(`  ${style.red("✗")} ${bind.path}: ${bind.problem}`);
+  if (result.trial.length > 0) {
+    out.push(
+      `trial runs: ${result.trial.map((run) => (run.ok ? `${run.language} ${style.green("ok")} ${style.dim(`${run.ms} ms`)}` : `${run.language} ${style.red("failed")}`)).join(", ")}`,
+    );
+    for (const run of result.trial) if (!run.ok) out.push(`  ${style.red("✗")} ${run.language}: ${run.error}`);
+  }
   if (result.servers) {
     out.push(`servers${result.mcpConfig ? style.dim(` (${result.mcpConfig})`) : ""}:`);
     const width = Math.max(...result.servers.map((server) => server.name.length), 4);

@@ -1,5 +1,6 @@
 /** Human output of `skills list`: one table row per skill. */
 import type { ListResult } from "../../commands/list.js";
+import { terminalSafe as safe } from "../../core/text/terminal.js";
 import type { CliContext } from "../context.js";
 import { plural } from "./problems.js";
 
@@ -19,7 +20,7 @@ export function renderList(result: ListResult, ctx: CliContext): string {
           ? `yes (${plural(s.warnings, "warning")})`
           : "yes"
         : `no (${plural(s.errors, "error")})`,
-      truncate(s.description ?? "", MAX_DESCRIPTION),
+      truncate(safe(s.description ?? ""), MAX_DESCRIPTION),
     ]);
     const header = ["NAME", "VERSION", "LANGUAGE", "TOOLS", "VALID", "DESCRIPTION"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -1,9 +1,12 @@
 /**
  * Human rendering of a sandbox run, shared by `skills run`, `skills exec` and `skills repl`: outcome line, result
  * pretty-printed, logs and stderr, a table of tool calls, timings, isolation, warnings, and errors with a hint.
+ * Everything the program produced (result, logs, stderr, error text, tool names, warnings quoting it) goes through
+ * terminalSafe: a program must not be able to drive the terminal or fake the outcome line.
  */
 import type { CellRun, RunCommandResult } from "../../commands/run.js";
 import type { ExecResult } from "../../commands/exec.js";
+import { terminalSafe as safe } from "../../core/text/terminal.js";
 import type { RunResult, ToolCallRecord } from "../../contracts/run.js";
 import type { CliContext } from "../context.js";
 import type { Style } from "../style.js";
@@ -25,29 +28,32 @@ export function renderRun(result: RunCommandResult, ctx: CliContext): string {
 }
 
 export function renderExec(result: ExecResult, ctx: CliContext): string {
-  return renderRunResult(result.run, ctx.style, {
+  const text = renderRunResult(result.run, ctx.style, {
     title: `exec ${result.language}`,
     warnings: result.warnings,
     debug: ctx.debug,
   });
+  // Where the run went in the run log, and how it becomes a skill.
+  if (!result.runId || !result.run.ok) return text;
+  return `${text}\n${ctx.style.dim(`logged as ${result.runId} · save it as a skill: skills new <name> --from-run ${result.runId}`)}`;
 }
 
 export function renderRunResult(run: RunResult, style: Style, options: RenderRunOptions): string {
   const out: string[] = [outcomeLine(run, style, options.title)];
   if (run.ok && options.showResult !== false && run.result !== undefined) {
-    out.push(style.bold("result"), indent(prettyJson(run.result)));
+    out.push(style.bold("result"), indent(safe(prettyJson(run.result))));
   }
-  if (run.truncated?.result) out.push(style.yellow(`  ! ${run.truncated.result}`));
-  if (run.logs) out.push(style.bold("logs"), indent(run.logs.replace(/\n$/, ""), "  │ "));
-  if (run.truncated?.logs) out.push(style.yellow(`  ! ${run.truncated.logs}`));
-  if (run.stderr) out.push(style.bold("stderr"), indent(run.stderr.replace(/\n$/, ""), "  │ "));
-  if (run.truncated?.stderr) out.push(style.yellow(`  ! ${run.truncated.stderr}`));
+  if (run.truncated?.result) out.push(style.yellow(`  ! ${safe(run.truncated.result)}`));
+  if (run.logs) out.push(style.bold("logs"), indent(safe(run.logs.replace(/\n$/, "")), "  │ "));
+  if (run.truncated?.logs) out.push(style.yellow(`  ! ${safe(run.truncated.logs)}`));
+  if (run.stderr) out.push(style.bold("stderr"), indent(safe(run.stderr.replace(/\n$/, "")), "  │ "));
+  if (run.truncated?.stderr) out.push(style.yellow(`  ! ${safe(run.truncated.stderr)}`));
   if (run.toolCalls.length > 0) out.push(...toolTable(run.toolCalls, style));
   const pii = piiLine(run.pii);
   if (pii) out.push(style.dim(pii));
   if (!run.ok && run.error) out.push(...errorBlock(run, style, options.debug ?? false));
   const warnings = [...(options.warnings ?? []), ...runWarnings(run)];
-  for (const warning of warnings) out.push(style.yellow(`warning: ${warning}`));
+  for (const warning of warnings) out.push(style.yellow(`warning: ${safe(warning)}`));
   return out.join("\n");
 }
 
@@ -66,7 +72,7 @@ export function renderCells(cells: CellRun[], title: string, warnings: string[],
   const total = cells.reduce((sum, cell) => sum + cell.run.durationMs, 0);
   const ok = cells.every((cell) => cell.run.ok);
   out.push(`${ok ? style.green("✓") : style.red("✗")} ${cells.length} cells in ${formatMs(total)}`);
-  for (const warning of warnings) out.push(style.yellow(`warning: ${warning}`));
+  for (const warning of warnings) out.push(style.yellow(`warning: ${safe(warning)}`));
   return out.join("\n");
 }
 
@@ -78,7 +84,7 @@ function outcomeLine(run: RunResult, style: Style, title: string): string {
     run.isolation === "bwrap" ? style.dim("isolation bwrap") : style.yellow(`isolation ${run.isolation}`);
   const calls =
     run.toolCalls.length > 0 ? `, ${run.toolCalls.length} tool call${run.toolCalls.length === 1 ? "" : "s"}` : "";
-  return `${status} ${style.bold(title)}  ${formatMs(run.durationMs)} ${style.dim(`(cpu ${formatMs(run.cpuMs)}${calls})`)}  ${isolation}`;
+  return `${status} ${style.bold(safe(title))}  ${formatMs(run.durationMs)} ${style.dim(`(cpu ${formatMs(run.cpuMs)}${calls})`)}  ${isolation}`;
 }
 
 /** One row per tool: calls, failures, total and slowest time, bytes in and out. */
@@ -100,15 +106,16 @@ function toolTable(calls: ToolCallRecord[], style: Style): string[] {
     row.bytesOut += call.bytesOut;
     rows.set(call.tool, row);
   }
-  const width = Math.max(4, ...[...rows.keys()].map((tool) => tool.length));
+  // Tool names come from the program (a refused call names whatever it asked for).
+  const width = Math.max(4, ...[...rows.keys()].map((tool) => safe(tool).length));
   const header = `  ${"tool".padEnd(width)}  ${"calls".padStart(5)}  ${"failed".padStart(6)}  ${"total".padStart(8)}  ${"max".padStart(8)}  ${"in".padStart(8)}  ${"out".padStart(8)}`;
   const lines = [style.bold("tool calls"), style.dim(header)];
   for (const [tool, row] of rows) {
     const failed = row.failed > 0 ? style.red(String(row.failed).padStart(6)) : "0".padStart(6);
     lines.push(
-      `  ${tool.padEnd(width)}  ${String(row.calls).padStart(5)}  ${failed}  ${formatMs(row.ms).padStart(8)}  ${formatMs(row.max).padStart(8)}  ${formatBytes(row.bytesIn).padStart(8)}  ${formatBytes(row.bytesOut).padStart(8)}`,
+      `  ${safe(tool).padEnd(width)}  ${String(row.calls).padStart(5)}  ${failed}  ${formatMs(row.ms).padStart(8)}  ${formatMs(row.max).padStart(8)}  ${formatBytes(row.bytesIn).padStart(8)}  ${formatBytes(row.bytesOut).padStart(8)}`,
     );
-    if (row.error) lines.push(style.dim(`    first error: ${oneLine(row.error)}`));
+    if (row.error) lines.push(style.dim(`    first error: ${oneLine(safe(row.error))}`));
   }
   return lines;
 }
@@ -139,15 +146,15 @@ const KILLED_HINTS: Record<string, string> = {
 function errorBlock(run: RunResult, style: Style, debug: boolean): string[] {
   const error = run.error;
   if (!error) return [];
-  const lines = [`${style.red("error")} ${error.code}  ${error.message}`];
+  const lines = [`${style.red("error")} ${safe(error.code)}  ${safe(error.message)}`];
   const at = `at ${error.pointer || "/"}`;
-  if (error.pointer !== undefined && !error.message.endsWith(at)) lines.push(`  ${at}`);
+  if (error.pointer !== undefined && !error.message.endsWith(at)) lines.push(`  ${safe(at)}`);
   if (error.stack) {
     const stack = debug ? error.stack : programFrames(error.stack);
-    lines.push(style.dim(indent(stack.replace(/\n$/, ""), "  ")));
+    lines.push(style.dim(indent(safe(stack.replace(/\n$/, "")), "  ")));
   }
   const hint = error.hint ?? (run.killedBy && KILLED_HINTS[run.killedBy]) ?? HINTS[error.code];
-  if (hint) lines.push(`  ${style.dim("hint:")} ${hint}`);
+  if (hint) lines.push(`  ${style.dim("hint:")} ${safe(hint)}`);
   return lines;
 }
 

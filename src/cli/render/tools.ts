@@ -1,5 +1,6 @@
 /** Human output of `skills tools search|list|show`. */
 import type { ToolView } from "../../core/discovery/detail.js";
+import { terminalSafe as safe } from "../../core/text/terminal.js";
 import type { ToolsListResult, ToolsSearchResult, ToolsShowResult, ToolsStats } from "../../commands/tools.js";
 import type { CatalogServer } from "../../mcp/catalog.js";
 import type { CliContext } from "../context.js";
@@ -8,14 +9,15 @@ import type { Style } from "../style.js";
 function renderLines(views: ToolView[], style: Style): string[] {
   const width = Math.min(Math.max(0, ...views.map((view) => view.key.length)), 48);
   return views.map((view) =>
-    view.summary !== undefined ? `${style.bold(view.key.padEnd(width))}  ${view.summary}` : view.key,
+    view.summary !== undefined ? `${style.bold(safe(view.key).padEnd(width))}  ${safe(view.summary)}` : safe(view.key),
   );
 }
 
 function renderFull(view: ToolView, style: Style): string {
-  const out: string[] = [style.bold(view.key) + (view.title ? `  ${style.dim(view.title)}` : "")];
-  if (view.serverInfo) out.push(style.dim(`server ${view.serverInfo.name} ${view.serverInfo.version}`));
-  if (view.description) out.push("", view.description.trim());
+  // What a server sends (names, titles, descriptions) is printed with its control characters escaped.
+  const out: string[] = [style.bold(safe(view.key)) + (view.title ? `  ${style.dim(safe(view.title))}` : "")];
+  if (view.serverInfo) out.push(style.dim(safe(`server ${view.serverInfo.name} ${view.serverInfo.version}`)));
+  if (view.description) out.push("", safe(view.description.trim()));
   if (view.signatures) {
     out.push(
       "",
@@ -50,7 +52,7 @@ function renderViews(views: ToolView[], style: Style): string {
 export function renderServerWarnings(servers: Record<string, CatalogServer>, style: Style): string[] {
   return Object.entries(servers)
     .filter(([, server]) => server.error)
-    .map(([name, server]) => `${style.yellow("warning")} server "${name}" is missing: ${server.error}`);
+    .map(([name, server]) => `${style.yellow("warning")} server "${safe(name)}" is missing: ${safe(server.error ?? "")}`);
 }
 
 function renderStats(stats: ToolsStats, style: Style): string {

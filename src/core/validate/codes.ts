@@ -1,11 +1,12 @@
 /**
  * Every problem code `skills validate` can report, with its level. "error" is an error in both modes;
- * "strict" is a warning by default (Agent Skills clients tolerate it) and an error with --strict.
+ * "strict" is a warning by default (Agent Skills clients tolerate it) and an error with --strict; "warning" is a
+ * warning in both (advice about the skill's own code, not the format).
  * docs/skill-format.md has the same table; a test keeps the two in sync.
  */
 import type { Problem, Severity } from "../../contracts/problem.js";
 
-export type ProblemLevel = "error" | "strict";
+export type ProblemLevel = "error" | "strict" | "warning";
 
 export interface ProblemCodeInfo {
   level: ProblemLevel;
@@ -36,8 +37,14 @@ export const PROBLEM_CODES = {
   },
   SYMLINK_ESCAPE: {
     level: "error",
-    meaning: "a symlink in the skill folder points outside it",
+    meaning:
+      "a symlink in the skill folder points outside it (anywhere in it: .git/ and node_modules/ are checked too; a run refuses such a folder)",
     fix: "copy the file into the skill folder instead of linking to it",
+  },
+  SKILL_TOO_LARGE: {
+    level: "error",
+    meaning: "the skill folder holds more than 100,000 entries (.git/ and node_modules/ included): not all were checked",
+    fix: "move data out of the skill folder",
   },
   PATH_ESCAPE: {
     level: "error",
@@ -175,12 +182,24 @@ export const PROBLEM_CODES = {
     meaning: "a privacy ignore_fields entry is neither a key name nor a valid JSON pointer pattern",
     fix: "write a key name without /, or a pointer from the root like /rows/*/owner (~0 for ~, ~1 for /)",
   },
+  TOOL_UNDECLARED: {
+    level: "error",
+    meaning: "the code calls a tool of the SDK that manifest.yaml does not declare under `tools`",
+    fix: "declare it (`<server>/<tool>: <range>`) or remove the call; undeclared calls are refused at run time",
+  },
+  TOOL_UNUSED: {
+    level: "warning",
+    meaning: "a tool declared under `tools` is never called by the code",
+    fix: "remove it from `tools`, or call it",
+  },
 } as const satisfies Record<string, ProblemCodeInfo>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
 export function severityFor(code: ProblemCode, strict: boolean): Severity {
-  return PROBLEM_CODES[code].level === "error" || strict ? "error" : "warning";
+  const level: ProblemLevel = PROBLEM_CODES[code].level;
+  if (level === "warning") return "warning";
+  return level === "error" || strict ? "error" : "warning";
 }
 
 export interface ProblemInput {

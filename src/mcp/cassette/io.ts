@@ -31,6 +31,9 @@ export async function readCassette(path: string, displayPath = path): Promise<Va
   return parseCassette(text, displayPath);
 }
 
+/** Cassettes hold what the servers really returned (real personal data, perhaps): mode 0600, only the owner reads. */
+export const CASSETTE_MODE = 0o600;
+
 export async function writeCassette(path: string, cassette: Cassette): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(cassette, null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(cassette, null, 2)}\n`, CASSETTE_MODE);
 }

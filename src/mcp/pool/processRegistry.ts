@@ -5,6 +5,8 @@
 
 const liveGroups = new Set<number>();
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/** Marks a signal listener that only cleans up; the sandbox's teardown (src/sandbox/teardown.ts) uses it too. */
+const CLEANUP_LISTENER = Symbol.for("skills.cleanupListener");
 let installed = false;
 
 function killAll(signal: NodeJS.Signals): void {
@@ -25,14 +27,20 @@ function onExit(): void {
   killAll("SIGKILL");
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  killAll("SIGTERM");
-  // We only add to the default behaviour: when nobody else handles the signal, die of it as we would have.
-  if (process.listenerCount(signal) === 1) {
-    uninstall();
-    process.kill(process.pid, signal);
-  }
-}
+const onSignal = Object.assign(
+  (signal: NodeJS.Signals): void => {
+    killAll("SIGTERM");
+    // We only add to the default behaviour: when nobody but cleanups handles the signal, die of it as we would have.
+    const ownerListens = process
+      .listeners(signal)
+      .some((listener) => !(listener as { [CLEANUP_LISTENER]?: boolean })[CLEANUP_LISTENER]);
+    if (!ownerListens) {
+      uninstall();
+      process.kill(process.pid, signal);
+    }
+  },
+  { [CLEANUP_LISTENER]: true },
+);
 
 function install(): void {
   if (installed) return;

@@ -15,6 +15,8 @@ export interface HostContext {
   homeCanaryContent: string;
   /** The repository root (its .git/config must stay unreadable). */
   repo: string;
+  /** The host's SDK cache folder (no program may see its path). */
+  sdkCache: string;
   /** First line of the host's /etc/shadow, when the test can read it. */
   shadowLine?: string;
   /** A host folder the programs try to write into. */

@@ -7,9 +7,10 @@ import { privileges } from "./privileges.js";
 import { signals } from "./signals.js";
 import { resources } from "./resources.js";
 import { bridge } from "./bridge.js";
+import { hostSide } from "./hostSide.js";
 
 export type { HostContext, HostileCase } from "./common.js";
-export const GROUPS = { secrets, writes, network, signals, privileges, resources, bridge };
+export const GROUPS = { secrets, writes, network, signals, privileges, resources, bridge, hostSide };
 export const CASES: HostileCase[] = [
   ...secrets,
   ...writes,
@@ -18,4 +19,5 @@ export const CASES: HostileCase[] = [
   ...privileges,
   ...resources,
   ...bridge,
+  ...hostSide,
 ];

@@ -118,7 +118,8 @@ export function restless(when: "before" | "after"): FakeServer {
       server.server.registerCapabilities({ tools: { listChanged: true } });
       server.server.setRequestHandler(ListToolsRequestSchema, async () => {
         if (when === "before") await server.server.sendToolListChanged();
-        else setTimeout(() => void server.server.sendToolListChanged(), 5);
+        // the pool may have closed by then: a notification nobody can receive is not an error of the test
+        else setTimeout(() => server.server.sendToolListChanged().catch(() => undefined), 5);
         return { tools: [{ name: "moving_target", inputSchema: { type: "object" as const } }] };
       });
     },

@@ -88,4 +88,138 @@ describe("BridgeConnection", () => {
     worker.destroy();
     expect(await pending).toMatchObject({ error: { message: "bridge closed" } });
   });
+
+  test("the host's request ids are random strings: a guessed answer is refused, the real one settles", async () => {
+    const [host, worker] = await pair();
+    const bridge = new BridgeConnection(host, { maxRefused: 100 });
+    bridge.attach(collect().handlers);
+    const lines: string[] = [];
+    worker.on("data", (d) => lines.push(...d.toString().split("\n").filter(Boolean)));
+    const response = bridge.request("execute", {});
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const id = JSON.parse(lines[0]!).id as string;
+    expect(id).toMatch(/^h[0-9a-f]{32}$/);
+    for (const guess of [1, 0, "1", null]) {
+      worker.write(`${JSON.stringify({ jsonrpc: "2.0", id: guess, result: { forged: true } })}\n`);
+    }
+    worker.write(`${JSON.stringify({ jsonrpc: "2.0", id, result: { ok: true } })}\n`);
+    expect(await response).toMatchObject({ result: { ok: true } });
+    expect(bridge.refused).toBe(4);
+    bridge.close();
+    worker.destroy();
+  });
+
+  test("refused messages count: unknown notifications, stray answers, refused requests; past the limit, a violation", async () => {
+    const [host, worker] = await pair();
+    const bridge = new BridgeConnection(host, { maxRefused: 5 });
+    const { events, handlers } = collect();
+    bridge.attach({ ...handlers, onRequest: async () => ({ error: { code: -32601, message: "no" }, refused: "unknown" }) });
+    worker.write('{"jsonrpc":"2.0","method":"nope"}\n{"jsonrpc":"2.0","id":"x","result":1}\n');
+    for (let i = 0; i < 3; i++) worker.write(`{"jsonrpc":"2.0","id":${i},"method":"what"}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(bridge.refused).toBe(5);
+    expect(events.filter((e) => e.startsWith("violation"))).toEqual([]);
+    worker.write('{"jsonrpc":"2.0","method":"nope"}\n');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(events).toEqual([expect.stringMatching(/^violation the program kept sending refused messages \(5 refused/)]);
+    worker.destroy();
+  });
+
+  test("a message nested deeper than the limit is refused before parsing, and answered when it is a request", async () => {
+    const [host, worker] = await pair();
+    const bridge = new BridgeConnection(host, { maxDepth: 8 });
+    const { events, handlers } = collect();
+    bridge.attach(handlers);
+    const lines: string[] = [];
+    worker.on("data", (d) => lines.push(...d.toString().split("\n").filter(Boolean)));
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    worker.write(`{"jsonrpc":"2.0","id":12,"method":"tools/call","params":${deep}}\n`);
+    worker.write(`{"jsonrpc":"2.0","id":13,"method":"tools/call","params":{"a":[[["ok", "[[[[[[[[[[[["]]]}}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const sent = lines.map((l) => JSON.parse(l));
+    expect(sent).toContainEqual({
+      jsonrpc: "2.0",
+      id: 12,
+      error: { code: -32600, message: "a bridge message is nested deeper than 8 levels", data: { code: "BRIDGE_PROTOCOL" } },
+    });
+    // brackets inside strings do not count
+    expect(sent).toContainEqual(expect.objectContaining({ id: 13, result: expect.anything() }));
+    expect(bridge.refused).toBe(1);
+    expect(events).toEqual([]);
+    bridge.close();
+    worker.destroy();
+  });
+
+  test("back-pressure: past maxInFlight the host stops reading until answers go out", async () => {
+    const [host, worker] = await pair();
+    const bridge = new BridgeConnection(host, { maxInFlight: 3 });
+    const release: (() => void)[] = [];
+    let started = 0;
+    bridge.attach({
+      ...collect().handlers,
+      onRequest: () =>
+        new Promise((resolve) => {
+          started += 1;
+          release.push(() => resolve({ result: started }));
+        }),
+    });
+    for (let i = 0; i < 10; i++) worker.write(`{"jsonrpc":"2.0","id":${i},"method":"m"}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(started).toBe(3);
+    release.shift()!();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(started).toBe(4);
+    for (let i = 0; i < 200 && started < 10; i++) {
+      release.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(started).toBe(10);
+    bridge.close();
+    worker.destroy();
+  });
+
+  test("back-pressure: answers the program does not read stop the reading past maxUnreadBytes", async () => {
+    const [host, worker] = await pair();
+    const bridge = new BridgeConnection(host, { maxUnreadBytes: 256 * 1024, maxInFlight: 4 });
+    let handled = 0;
+    bridge.attach({
+      ...collect().handlers,
+      onRequest: async () => {
+        handled += 1;
+        return { result: "x".repeat(64 * 1024) };
+      },
+    });
+    worker.pause();
+    for (let i = 0; i < 400; i++) worker.write(`{"jsonrpc":"2.0","id":${i},"method":"m"}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // 400 answers of 64 KiB would be 25 MiB: the host stopped once the unread answers passed the budget (what the
+    // kernel's socket buffers take in meanwhile is not the host's memory)
+    expect(handled).toBeLessThan(150);
+    expect(host.writableLength).toBeLessThanOrEqual(256 * 1024 + 5 * 64 * 1024 + 1024);
+    worker.resume();
+    for (let i = 0; i < 100 && handled < 400; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(handled).toBe(400);
+    bridge.close();
+    worker.destroy();
+  });
+
+  test("more bytes than maxInboundBytes in one run is a violation; startRun resets the budget", async () => {
+    const [host, worker] = await pair();
+    const bridge = new BridgeConnection(host, { maxInboundBytes: 10_000 });
+    const { events, handlers } = collect();
+    bridge.attach(handlers);
+    const note = `{"jsonrpc":"2.0","method":"log","params":"${"z".repeat(900)}"}\n`;
+    for (let i = 0; i < 8; i++) worker.write(note);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    bridge.startRun();
+    for (let i = 0; i < 8; i++) worker.write(note);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(events.filter((e) => e.startsWith("violation"))).toEqual([]);
+    for (let i = 0; i < 4; i++) worker.write(note);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(events.filter((e) => e.startsWith("violation"))).toEqual([
+      "violation the program sent more than 10000 bytes over the bridge in one run",
+    ]);
+    worker.destroy();
+  });
 });

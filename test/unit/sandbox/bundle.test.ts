@@ -31,9 +31,9 @@ describe("topLevelNames", () => {
   });
 });
 
-describe("bundleProgram", () => {
+describe("bundleProgram (in a bundler child)", () => {
   test("resolves servers/<server> to the SDK tree and strips types", async () => {
-    const code = await bundleProgram({
+    const { code } = await bundleProgram({
       code: 'import { add } from "servers/demo";\nexport const result: unknown = await add({ a: 1 });',
       language: "typescript",
       sdkDir: sdk,
@@ -46,7 +46,7 @@ describe("bundleProgram", () => {
   });
 
   test("a notebook-style top-level result is exported for the worker", async () => {
-    const code = await bundleProgram({
+    const { code } = await bundleProgram({
       code: "let result = 1;",
       language: "typescript",
       sdkDir: sdk,
@@ -57,7 +57,7 @@ describe("bundleProgram", () => {
   });
 
   test("session cells export every top-level name", async () => {
-    const code = await bundleProgram({
+    const { code } = await bundleProgram({
       code: "const a = 1;\nfunction f() { return a; }",
       language: "typescript",
       sdkDir: sdk,
@@ -70,7 +70,7 @@ describe("bundleProgram", () => {
   });
 
   test("a session cell with its own exports is not exported twice (esbuild's multi-line export block)", async () => {
-    const code = await bundleProgram({
+    const { code } = await bundleProgram({
       code: "export const a = 1;\nexport function f() { return a; }\nconst b = 2;\nexport { b as c };\nlet d = 4;",
       language: "typescript",
       sdkDir: sdk,
@@ -87,7 +87,21 @@ describe("bundleProgram", () => {
     expect([...exportedNames(js)].sort()).toEqual(["a", "b", "c", "f"]);
   });
 
-  test("errors carry file:line:col", async () => {
+  test("the bundle lists the files it was made from (a cache checks them before reuse)", async () => {
+    const { inputs } = await bundleProgram({
+      code: 'import { add } from "servers/demo";\nexport const result = add;',
+      language: "typescript",
+      sdkDir: sdk,
+      resolveDir: sdk,
+      filename: "main.ts",
+    });
+    expect(inputs.map((input) => input.path).sort()).toEqual([
+      join(sdk, "servers", "_runtime.ts"),
+      join(sdk, "servers", "demo", "index.ts"),
+    ]);
+  });
+
+  test("errors carry file:line:col, in the program or in the file it imports", async () => {
     await expect(
       bundleProgram({ code: "const x = ;", language: "typescript", sdkDir: sdk, resolveDir: sdk, filename: "main.ts" }),
     ).rejects.toMatchObject({
@@ -103,5 +117,9 @@ describe("bundleProgram", () => {
         filename: "m.ts",
       }),
     ).rejects.toThrow(/no generated SDK module "servers\/zzz"/);
+    writeFileSync(join(sdk, "broken.ts"), "export const y = 1;\nexport const z = ;\n");
+    await expect(
+      bundleProgram({ code: 'import "./broken";', language: "typescript", sdkDir: sdk, resolveDir: sdk, filename: "m.ts" }),
+    ).rejects.toMatchObject({ code: "PROGRAM_ERROR", message: expect.stringMatching(/^broken\.ts:2:18: /) });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { type CommandSpec, buildCommand } from "../../../src/sandbox/command.js";
+import { type CommandSpec, boundPaths, buildCommand } from "../../../src/sandbox/command.js";
 import { resolveLimits, rlimitProfile } from "../../../src/sandbox/limits.js";
 
 const spec = (over: Partial<CommandSpec>): CommandSpec => ({
@@ -12,7 +12,8 @@ const spec = (over: Partial<CommandSpec>): CommandSpec => ({
   setpriv: "/usr/bin/setpriv",
   prlimit: "/usr/bin/prlimit",
   bwrap: "/usr/bin/bwrap",
-  host: { workspace: "/tmp/w", skill: "/tmp/s", sdkRoot: "/tmp/sdk" },
+  disableUserns: true,
+  host: { workspace: "/tmp/w", skill: "/tmp/s", sdk: "/tmp/sdk", runtime: "/tmp/rt" },
   ...over,
 });
 
@@ -29,17 +30,20 @@ describe("buildCommand", () => {
       "--clearenv",
       "--cap-drop ALL",
       "--uid 65534",
+      "--unshare-user --disable-userns",
     ]) {
       expect(args).toContain(flag);
     }
     expect(args).toContain("--ro-bind /tmp/s /skill");
     expect(args).toContain("--ro-bind /tmp/sdk /sdk");
+    expect(args).toContain("--ro-bind /tmp/rt /runtime");
+    expect(boundPaths(command)).toEqual(expect.arrayContaining(["/usr", "/tmp/rt", "/tmp/sdk", "/tmp/s"]));
     expect(args).toMatch(/--size 134217728 --perms 0700 --tmpfs \/workspace/);
     expect(args).toMatch(/--size 134217728 --perms 1777 --tmpfs \/tmp/);
     expect(args).toContain("--setenv SKILLS_BRIDGE_FD 3");
     expect(args).not.toContain("/tmp/w");
     expect(command.args.slice(-4)).toEqual(["/usr/bin/python3", "-S", "-I", "/runtime/python/worker.py"]);
-    expect(command.paths).toMatchObject({ workspace: "/workspace", skill: "/skill", sdkRoot: "/sdk" });
+    expect(command.paths).toMatchObject({ workspace: "/workspace", skill: "/skill", sdk: "/sdk", runtime: "/runtime" });
   });
 
   test("bwrap + node: prlimit sets the rlimits (SIGXCPU at the budget, SIGKILL a second later), heap flag", () => {
@@ -70,7 +74,8 @@ describe("buildCommand", () => {
     ]);
     expect(command.uid).toBeUndefined();
     expect(command.args).not.toContain("/usr/bin/bwrap");
-    expect(command.paths).toMatchObject({ workspace: "/tmp/w", skill: "/tmp/s" });
+    expect(command.paths).toMatchObject({ workspace: "/tmp/w", skill: "/tmp/s", sdk: "/tmp/sdk", runtime: "/tmp/rt" });
+    expect(command.args).toContain("/tmp/rt/python/worker.py");
     expect(command.cwd).toBe("/tmp/w");
     expect(command.env).toEqual({
       PATH: "/usr/local/bin:/usr/bin:/bin",
@@ -79,6 +84,11 @@ describe("buildCommand", () => {
       TMPDIR: "/tmp",
       SKILLS_BRIDGE_FD: "3",
     });
+  });
+
+  test("a bwrap without --disable-userns: the flags are left out", () => {
+    const args = buildCommand(spec({ disableUserns: false })).args;
+    expect(args).not.toContain("--disable-userns");
   });
 
   test("not root: no uid change and no RLIMIT_NPROC (it would count the user's other processes)", () => {

@@ -87,9 +87,11 @@ describe("buildResult: answers", () => {
     expect(result.truncated?.logs).toMatch(/5 more bytes/);
   });
 
-  test("durations are rounded to microseconds and cpuMs comes from the worker when it answered", () => {
-    const result = buildResult(ctx({ reply: { ok: true, value: 1, cpuMs: 2.5 }, hostCpuMs: 99 }));
-    expect(result).toMatchObject({ durationMs: 1.235, cpuMs: 2.5, result: 1, warnings: [] });
+  test("durations are rounded to microseconds; cpuMs is the host's measure when it has one, else the worker's", () => {
+    const result = buildResult(ctx({ reply: { ok: true, value: 1, cpuMs: 2.5 }, hostCpuMs: 99.0004 }));
+    expect(result).toMatchObject({ durationMs: 1.235, cpuMs: 99, result: 1, warnings: [] });
+    const noCgroup = buildResult(ctx({ reply: { ok: true, value: 1, cpuMs: 2.5 }, hostCpuMs: null }));
+    expect(noCgroup.cpuMs).toBe(2.5);
   });
 });
 

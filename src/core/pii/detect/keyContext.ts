@@ -263,11 +263,19 @@ export function keyWords(key: string): string[] {
   return out;
 }
 
+/**
+ * The shell's working-directory variables: `PWD` is not short for "password" there, and its value (a path) must not
+ * become a secret token (nor, through the vault's known values, the same path under HOME). Upper case only, as the
+ * shell writes them: a JSON field `pwd` is still a password.
+ */
+const SHELL_PATH_VARIABLES = new Set(["PWD", "OLDPWD"]);
+
 const cache = new Map<string, KeyContext>();
 
 /** Context of a field name (cached: a JSON document repeats the same keys many times). */
 export function keyContext(key: string | undefined): KeyContext {
   if (key === undefined || key === "") return NO_CONTEXT;
+  if (SHELL_PATH_VARIABLES.has(key)) return { negative: true };
   const hit = cache.get(key);
   if (hit) return hit;
   const ctx = classifyKey(key);
