@@ -5,6 +5,7 @@
  */
 import type { JsonObject } from "../../contracts/json.js";
 import type { RunError, RunResult } from "../../contracts/run.js";
+import { programFrames } from "../run/programFrames.js";
 
 /** The most characters of logs, stderr or a traceback an answer carries (the end is kept: that is where errors are). */
 export const MAX_TEXT = 16_000;
@@ -46,7 +47,7 @@ function errorOf(run: RunResult): JsonObject {
   const line = errorLine(error);
   if (line !== undefined) out.line = line;
   if (error.pointer !== undefined) out.pointer = error.pointer;
-  if (error.stack) out.traceback = tail(programFrames(error.stack));
+  if (error.stack) out.traceback = tail(programFrames(error.stack).text);
   if (error.hint) out.hint = error.hint;
   if (run.killedBy) out.killed_by = run.killedBy;
   return out;
@@ -79,26 +80,6 @@ export function errorLine(error: Pick<RunError, "message" | "stack">): number | 
   if (line !== undefined) return line;
   const syntax = /\((?:<program>|<cell \d+>|[^,()]+\.py), line (\d+)\)\s*$/.exec(error.message);
   return syntax ? Number(syntax[1]) : undefined;
-}
-
-/**
- * The frames of the program itself: Python frames in the program text or the skill folder, and the exception lines;
- * a JavaScript stack without node's internals and the runtime's frames.
- */
-export function programFrames(stack: string): string {
-  const lines = stack.replace(/\n$/, "").split("\n");
-  if (!lines.some((line) => /^\s*File "/.test(line))) {
-    return lines.filter((line) => !/node:internal|\/runtime\/|worker\.mjs|_runtime\./.test(line)).join("\n");
-  }
-  const kept: string[] = [];
-  let keep = true;
-  for (const [index, line] of lines.entries()) {
-    const frame = /^\s*File "([^"]+)"/.exec(line);
-    if (frame) keep = (frame[1] as string).startsWith("<") || (frame[1] as string).startsWith("/skill/");
-    else if (!/^\s/.test(line) || index === lines.length - 1) keep = true;
-    if (keep) kept.push(line);
-  }
-  return kept.join("\n");
 }
 
 function tail(text: string): string {

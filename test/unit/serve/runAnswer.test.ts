@@ -1,7 +1,7 @@
 /** A run as execute_code and run_skill answer it: the error's line, the program's frames, the caps. */
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../../src/contracts/run.js";
-import { errorLine, MAX_TEXT, programFrames, runAnswer } from "../../../src/core/serve/runAnswer.js";
+import { errorLine, MAX_TEXT, runAnswer } from "../../../src/core/serve/runAnswer.js";
 
 const base: RunResult = {
   ok: true,
@@ -49,27 +49,6 @@ describe("errorLine", () => {
     ["a frame of the runtime only", { message: "x", stack: '  File "/runtime/_runtime.py", line 5, in f' }, undefined],
   ])("%s", (_what, error, line) => {
     expect(errorLine(error)).toBe(line);
-  });
-});
-
-describe("programFrames", () => {
-  it("keeps the program's Python frames and the exception, drops the runtime's", () => {
-    expect(programFrames(PY_TRACEBACK)).toBe(
-      [
-        "Traceback (most recent call last):",
-        '  File "<program>", line 4, in <module>',
-        "    total = helper(2)",
-        '  File "<program>", line 2, in helper',
-        "    return 1 / 0",
-        "ZeroDivisionError: division by zero",
-      ].join("\n"),
-    );
-  });
-
-  it("drops node internals and the runtime from a JavaScript stack", () => {
-    const stack =
-      "Error: boom\n    at run (program.ts:2:9)\n    at node:internal/modules/esm/module_job:325:25\n    at /runtime/worker.mjs:10:3";
-    expect(programFrames(stack)).toBe("Error: boom\n    at run (program.ts:2:9)");
   });
 });
 
