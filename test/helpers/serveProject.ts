@@ -44,3 +44,17 @@ export async function makeServeProject(
   }
   return dir;
 }
+
+/**
+ * The test run's own run log and cache (test/globalSetup.ts), for a `skills serve` started with a clean environment
+ * (the SDK's stdio transport passes only a default set of variables): a server in the repository itself must not
+ * write into the repository's .skills/.
+ */
+export function testStateEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ["SKILLS_RUN_LOG", "SKILLS_CACHE_DIR"] as const) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}

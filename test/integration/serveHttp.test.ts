@@ -128,9 +128,11 @@ describe("who may connect", () => {
       version: expect.any(String),
       servers: expect.arrayContaining([expect.objectContaining({ name: "everything" })]),
     });
+    // The run log's figures (test/integration/serveRunLog.test.ts checks them against promtool and the command).
     const metrics = await raw("/metrics", { headers: auth });
-    expect(metrics.status).toBe(404);
-    expect(metrics.body).toContain("run log");
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
+    expect(metrics.body).toContain("# TYPE skills_runs_total counter");
     expect((await raw("/nothing", { headers: auth })).status).toBe(404);
     expect((await raw("/mcp", { method: "PUT", headers: auth })).status).toBe(405);
     const notJson = await raw("/mcp", { method: "POST", headers: { ...auth, ...MCP_HEADERS }, body: "{nope" });

@@ -9,6 +9,7 @@ import { countTokens } from "../../src/core/discovery/index.js";
 import { ProcessStdioTransport } from "../../src/mcp/pool/stdioTransport.js";
 import { CLI, REPO } from "../helpers/cli.js";
 import { descendants, survivors } from "../helpers/processes.js";
+import { testStateEnv } from "../helpers/serveProject.js";
 
 type Answer = { isError?: boolean; structuredContent?: Record<string, unknown>; content?: unknown };
 
@@ -23,7 +24,7 @@ async function startServer(cwd: string, args: string[] = []): Promise<Served> {
   const transport = new ProcessStdioTransport({
     command: process.execPath,
     args: [CLI, "serve", ...args],
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...testStateEnv() },
     cwd,
     graceMs: 10_000,
     onStderr: (text) => stderr.push(text),

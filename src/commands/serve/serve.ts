@@ -1,8 +1,9 @@
 /**
  * `skills serve`: the toolkit as an MCP server for agents, over stdio (default) or streamable HTTP. Everything slow
  * happens once, at start: the servers of .mcp.json are connected (and kept so), the catalog is read, the warm pool
- * fills. Every run goes through one openExecution(): the sandbox, the tool gate, PII tokenization and the run
- * observer apply to served calls as to `skills exec`. close() ends runs, sessions, sandboxes and servers.
+ * fills. Every run goes through one openExecution(): the sandbox, the tool gate, PII tokenization and the run log
+ * (each record with the MCP client's name) apply to served calls as to `skills exec`; over HTTP, GET /metrics serves
+ * the run log as Prometheus text. close() ends runs, sessions, sandboxes and servers.
  */
 import type { ServerHealth } from "../../mcp/pool/supervisor.js";
 import { type HttpServer, serveHttp } from "../../mcp/server/http.js";
@@ -18,6 +19,7 @@ import {
   type RunObserver,
   type RunSettings,
 } from "../shared/execution.js";
+import { runLogExposition } from "../shared/runLogExposition.js";
 import { RunLimiter } from "./limiter.js";
 import { type LiveTools, type LiveToolsOptions, openLiveTools, type ServerEvent } from "./liveTools.js";
 import { skillResources } from "./resources.js";
@@ -48,7 +50,7 @@ export interface ServeOptions extends RunSettings {
   sessionsPerConnection?: number;
   /** Streams of the stdio transport (tests). */
   stdio?: Parameters<typeof serveStdio>[1];
-  /** Told about every finished run and cell, with the client's name (the run log hooks in here). */
+  /** Told about every finished run and cell, with the client's name, after its record is in the run log. */
   onRun?: RunObserver;
   /** Upstream servers coming and going, for the operator (stderr). */
   onServerEvent?: (event: ServerEvent) => void;
@@ -113,6 +115,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       config,
       toolset: live,
       pool: { python: warm, typescript: warm },
+      // Every served run names its client; a run that somehow does not is not the CLI's.
+      client: "unknown",
       ...(options.onRun ? { onRun: options.onRun } : {}),
     });
   } catch (error) {
@@ -180,7 +184,12 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
             const now = health();
             return { healthy: now.status === "ok", body: now };
           },
-          metricsUnavailable: "metrics come from the run log, which this build of skills does not keep yet",
+          ...(config.logRuns
+            ? { metrics: () => runLogExposition(config) }
+            : {
+                metricsUnavailable:
+                  "the run log is off (logRuns: false in skills.config.json, or SKILLS_RUN_LOG=off): no runs are recorded, so there are no metrics",
+              }),
         })
       : await serveStdio(app, options.stdio);
   } catch (error) {

@@ -4,7 +4,8 @@
  *
  * Stateful (default): an initialize request opens an MCP session (the `mcp-session-id` header); each session has its
  * own protocol server, so each client has its own name, sandbox sessions and cancellations. Stateless: every POST is
- * answered by a fresh protocol server and nothing is kept between requests (for load balancers and one-shot calls).
+ * answered by a fresh protocol server and nothing is kept between requests (for load balancers and one-shot calls);
+ * the client's name, which a stateful session has from initialize, comes from the X-Skills-Client header then.
  */
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from "node:http";
@@ -17,6 +18,8 @@ import { createProtocolServer, DISCONNECTED } from "./protocol.js";
 import type { ServedApp } from "./types.js";
 
 export const MCP_PATH = "/mcp";
+/** Names the client of a stateless request (stateful sessions take the name from initialize's clientInfo). */
+export const CLIENT_HEADER = "x-skills-client";
 const DEFAULT_SESSION_IDLE_MS = 30 * 60 * 1000;
 const DEFAULT_MAX_SESSIONS = 100;
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -32,8 +35,8 @@ export interface HttpServeOptions {
   stateless?: boolean;
   /** GET /healthz: 200 when healthy, 503 when not. */
   health(): Promise<{ healthy: boolean; body: unknown }>;
-  /** GET /metrics in the Prometheus text format; absent: 404 saying why. */
-  metrics?: () => Promise<string>;
+  /** GET /metrics: the text and its content type (Prometheus text 0.0.4); absent: 404 saying why. */
+  metrics?: () => Promise<{ text: string; contentType: string }>;
   /** Why /metrics is absent (shown in its 404). */
   metricsUnavailable?: string;
   /** An MCP session without requests for this long is closed (default 30 minutes). */
@@ -81,8 +84,20 @@ export async function serveHttp(app: ServedApp, options: HttpServeOptions): Prom
     }
     if (path === "/metrics" && req.method === "GET") {
       if (!options.metrics) return refuse(res, 404, options.metricsUnavailable ?? "no metrics here", false);
-      const text = await options.metrics();
-      res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
+      let exposition: { text: string; contentType: string };
+      try {
+        exposition = await options.metrics();
+      } catch (error) {
+        // A log that cannot be read (permissions, a disk error) fails the scrape, with the reason, not the server.
+        return refuse(
+          res,
+          500,
+          `metrics unavailable: ${error instanceof Error ? error.message : String(error)}`,
+          false,
+        );
+      }
+      const { text, contentType } = exposition;
+      res.writeHead(200, { "Content-Type": contentType });
       res.end(text);
       return;
     }
@@ -107,7 +122,8 @@ export async function serveHttp(app: ServedApp, options: HttpServeOptions): Prom
       return refuse(res, 405, "this server is stateless: only POST carries MCP messages", true);
     }
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    const server = createProtocolServer(app);
+    const named = header(req, CLIENT_HEADER)?.trim();
+    const server = createProtocolServer(app, named ? { client: { name: named } } : {});
     res.on("close", () => {
       void transport.close().catch(() => undefined);
       void server.close().catch(() => undefined);

@@ -18,11 +18,16 @@ import type { JsonObject } from "../../contracts/json.js";
 import { isPlainObject } from "../../core/json/index.js";
 import { schemaValidator } from "../../core/schema/index.js";
 import { isSkillsError } from "../../errors.js";
-import type { CallContext, ServedApp, ServedTool, ToolAnswer } from "./types.js";
+import type { CallContext, ClientName, ServedApp, ServedTool, ToolAnswer } from "./types.js";
 
 export interface ProtocolServerOptions {
   /** The connection id handlers see (`stdio`, an HTTP session id); undefined for stateless HTTP. */
   connection?: string;
+  /**
+   * The client's name when no initialize request reaches this server (stateless HTTP: every request has a fresh
+   * server, so the clientInfo of the client's initialize is gone). Default `unknown`.
+   */
+  client?: ClientName;
 }
 
 /**
@@ -63,7 +68,7 @@ export function createProtocolServer(app: ServedApp, options: ProtocolServerOpti
     const gone = extra.authInfo?.extra?.[DISCONNECTED];
     const abort = gone instanceof AbortSignal ? gone : undefined;
     const context: CallContext = {
-      client: clientOf(server),
+      client: clientOf(server, options.client),
       signal: abort ? AbortSignal.any([extra.signal, abort]) : extra.signal,
       ...(options.connection !== undefined ? { connection: options.connection } : {}),
     };
@@ -112,9 +117,9 @@ function definitionOf(tool: ServedTool) {
   };
 }
 
-function clientOf(server: Server): CallContext["client"] {
+function clientOf(server: Server, fallback: ClientName = { name: "unknown" }): ClientName {
   const info = server.getClientVersion();
-  if (!info || typeof info.name !== "string" || info.name === "") return { name: "unknown" };
+  if (!info || typeof info.name !== "string" || info.name === "") return fallback;
   return { name: info.name, ...(typeof info.version === "string" ? { version: info.version } : {}) };
 }
 

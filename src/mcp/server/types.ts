@@ -18,7 +18,10 @@ export interface ClientName {
 }
 
 export interface CallContext {
-  /** The client's name from its initialize request; `unknown` when the transport does not keep it (stateless HTTP). */
+  /**
+   * The client's name from its initialize request. Stateless HTTP keeps no initialize: there it is the request's
+   * `X-Skills-Client` header, else `unknown`.
+   */
   client: ClientName;
   /** Aborted when the client cancels the call or goes away. */
   signal: AbortSignal;

@@ -1,23 +1,38 @@
-/** search_tools: the discovery of `skills tools search` over the warm catalog, one signature language at a time. */
+/**
+ * search_tools: the discovery of `skills tools search` over the warm catalog, one signature language at a time. Each
+ * search goes into the run log (the query with its values taken out, and how many tools it found), so `skills
+ * insights` can report what agents keep searching for and not finding.
+ */
 import { searchTools } from "../../../core/discovery/index.js";
 import type { Detail } from "../../../core/discovery/index.js";
 import { type SignatureLanguage, servedToolView } from "../../../core/serve/toolView.js";
 import type { ServedTool } from "../../../mcp/server/types.js";
+import { recordSearch } from "../../shared/runLog.js";
 import { SEARCH_TOOLS } from "../definitions.js";
 import type { ServeState } from "../state.js";
 
 export function searchToolsTool(state: ServeState): ServedTool {
+  // A log that cannot be written is said once, as openExecution says it once for runs.
+  let warned = false;
   return {
     ...SEARCH_TOOLS,
-    async call(args) {
+    async call(args, context) {
       await state.live.ready;
       const detail = args.detail as Detail;
       const language = args.language as SignatureLanguage;
+      const query = args.query as string;
       const catalog = state.live.tools;
-      const hits = searchTools(state.live.searchIndex(), args.query as string, { limit: args.limit as number });
+      const hits = searchTools(state.live.searchIndex(), query, { limit: args.limit as number });
       const results = hits.map((hit) => servedToolView(hit.tool, detail, language, catalog));
       const unavailable = state.live.unavailable();
-      const structured = { results, ...(unavailable.length > 0 ? { unavailable } : {}) };
+      const logged = recordSearch(state.config, context.client.name, query, results.length);
+      const warnings = warned ? [] : logged;
+      if (warnings.length > 0) warned = true;
+      const structured = {
+        results,
+        ...(unavailable.length > 0 ? { unavailable } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
+      };
       if (results.length > 0) return { structured };
       const why =
         catalog.length === 0
