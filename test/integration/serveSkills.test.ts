@@ -68,7 +68,8 @@ describe("save_skill and run_skill", () => {
       name: "count-lines",
       version: "0.1.0",
       dir: "skills/count-lines",
-      files: ["SKILL.md", "main.py", "manifest.yaml"],
+      files: ["SKILL.md", "main.py", "manifest.yaml", "tools.lock.json"],
+      lock: "written",
       commit: expect.stringMatching(/^[0-9a-f]{40}$/),
     });
     const dir = join(project, "skills/count-lines");
@@ -77,6 +78,13 @@ describe("save_skill and run_skill", () => {
     const manifest = parse(await readFile(join(dir, "manifest.yaml"), "utf8"));
     expect(manifest.tools).toEqual({ "filesystem/read_text_file": "^0.2.0" });
     expect(git("log", "-1", "--format=%s")).toBe("Add skill count-lines 0.1.0");
+    // The lock is part of the commit.
+    expect(git("show", "--name-only", "--format=", "HEAD").split("\n").sort()).toEqual([
+      "skills/count-lines/SKILL.md",
+      "skills/count-lines/main.py",
+      "skills/count-lines/manifest.yaml",
+      "skills/count-lines/tools.lock.json",
+    ]);
     expect(git("status", "--porcelain")).toBe("");
     // nothing half-written is left beside it
     expect(await readdir(join(project, "skills"))).toEqual(["count-lines"]);
@@ -109,7 +117,8 @@ describe("save_skill and run_skill", () => {
     expect(text(lower)).toContain("0.0.9 is not higher");
 
     const saved = await call("save_skill", { ...args, version: "0.2.0", commit: true });
-    expect(saved.structuredContent).toMatchObject({ version: "0.2.0", replaced: "0.1.0" });
+    // The same tool, unchanged on its server: the lock stays as it was.
+    expect(saved.structuredContent).toMatchObject({ version: "0.2.0", replaced: "0.1.0", lock: "unchanged" });
     expect(await readFile(join(dir, "tests.md"), "utf8")).toBe("kept by hand\n");
     const newSkillMd = await readFile(join(dir, "SKILL.md"), "utf8");
     expect(newSkillMd).toContain("Written by a person.");
@@ -179,7 +188,8 @@ describe("save_skill and run_skill", () => {
     });
     expect(saved.structuredContent).toMatchObject({
       version: "1.0.0",
-      files: ["SKILL.md", "main.ts", "manifest.yaml"],
+      files: ["SKILL.md", "main.ts", "manifest.yaml", "tools.lock.json"],
+      lock: "written",
     });
     expect(saved.structuredContent!.commit).toBeUndefined();
     const run = await call("run_skill", { name: "add-numbers", input: { a: 2, b: 3 } });

@@ -175,6 +175,7 @@ export const SAVE_SKILL: ToolDefinition = {
       name: { type: "string" },
       version: { type: "string" },
       dir: { type: "string" },
+      lock: { enum: ["written", "unchanged", "no-tools", "error"] },
       replaced: { type: "string" },
       commit: { type: "string" },
       warnings: { type: "array", items: { type: "string" } },

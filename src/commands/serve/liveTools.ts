@@ -9,6 +9,7 @@ import { buildSearchIndex, type SearchIndex } from "../../core/discovery/index.j
 import { isSkillsServe } from "../../core/serve/selfEntry.js";
 import { isSkillsError } from "../../errors.js";
 import { loadCatalog } from "../../mcp/catalog.js";
+import type { LiveCatalog, LiveServer } from "../../mcp/liveCatalog.js";
 import { loadMcpConfig, type McpConfig } from "../../mcp/config.js";
 import { type ClientPool, createClientPool } from "../../mcp/pool.js";
 import { type ServerHealth, type SupervisorOptions, superviseServers } from "../../mcp/pool/supervisor.js";
@@ -43,6 +44,8 @@ export interface LiveTools extends Toolset {
   unavailable(): string[];
   /** The search index over the current tools (rebuilt when they change). */
   searchIndex(): SearchIndex;
+  /** The current tools as `skills lock` reads them (save_skill locks from it without starting anything). */
+  asCatalog(): LiveCatalog;
   /** The client pool (pids of the server processes, for tests and /healthz). */
   readonly pool?: ClientPool;
 }
@@ -60,6 +63,8 @@ export async function openLiveTools(options: LiveToolsOptions): Promise<LiveTool
   const pool = createClientPool(config, { env: { [SERVE_NESTED_ENV]: "1" } });
   const byServer = new Map<string, ToolInfo[]>();
   const missing = new Map<string, string>();
+  // The protocol version each server agreed to: tools.lock.json records it.
+  const protocols = new Map<string, string>();
   let tools: ToolInfo[] = [];
   let index: SearchIndex | undefined;
   let loaded = false;
@@ -71,6 +76,7 @@ export async function openLiveTools(options: LiveToolsOptions): Promise<LiveTool
   const relist = async (server: string): Promise<void> => {
     try {
       byServer.set(server, await pool.listServerTools(server));
+      protocols.set(server, await pool.protocolVersion(server));
       missing.delete(server);
     } catch (error) {
       // The tools it had stay listed: calls to them fail with the server's error until it is back.
@@ -105,6 +111,8 @@ export async function openLiveTools(options: LiveToolsOptions): Promise<LiveTool
       );
       const error = catalog.servers[name]?.error;
       if (error) missing.set(name, error);
+      const protocol = catalog.servers[name]?.protocolVersion;
+      if (protocol) protocols.set(name, protocol);
     }
     loaded = true;
     rebuild();
@@ -132,6 +140,12 @@ export async function openLiveTools(options: LiveToolsOptions): Promise<LiveTool
     searchIndex: () => {
       index ??= buildSearchIndex(tools);
       return index;
+    },
+    asCatalog: () => {
+      const servers = new Map<string, LiveServer>();
+      for (const name of names)
+        servers.set(name, liveServer(byServer.get(name), protocols.get(name), missing.get(name)));
+      return { servers, configFile: config.file, close: async () => {} };
     },
     async close() {
       supervisor.stop();
@@ -178,7 +192,35 @@ function emptyTools(config: McpConfig | undefined, warnings: string[]): LiveTool
     health: () => [],
     unavailable: () => [],
     searchIndex: () => index,
+    asCatalog: () => ({ servers: new Map(), ...(config ? { configFile: config.file } : {}), close: async () => {} }),
     close: async () => {},
+  };
+}
+
+/**
+ * A server as a lock sees it: the tools last listed (kept while it is down and restarting, as calls see them), or
+ * why there are none.
+ */
+function liveServer(
+  tools: ToolInfo[] | undefined,
+  protocolVersion: string | undefined,
+  why: string | undefined,
+): LiveServer {
+  if (!tools || (tools.length === 0 && why)) {
+    return {
+      tools: [],
+      error: {
+        code: "SERVER_START_FAILED",
+        message: firstLine(why ?? "its tools have not been read"),
+        hint: "the server is started again with backoff; save again once it is up (or run `skills lock` then)",
+      },
+    };
+  }
+  const first = tools[0];
+  return {
+    tools,
+    ...(first ? { serverInfo: first.serverInfo } : {}),
+    ...(protocolVersion ? { protocolVersion } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * save_skill: code that worked becomes a skill. The folder is built aside (a new one from scratch, an existing one
  * copied with every file it has), validated as `skills validate --strict` would, and only then put in place. An
- * existing skill is replaced only by a higher version. Optionally the folder is committed to git.
+ * existing skill is replaced only by a higher version. Its tool dependencies are locked (tools.lock.json) in the
+ * staged folder, so the skill and its lock appear together. Optionally the folder is committed to git.
  */
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -10,6 +11,7 @@ import type { JsonObject } from "../../../contracts/json.js";
 import type { Problem } from "../../../contracts/problem.js";
 import type { SkillLanguage } from "../../../contracts/skill.js";
 import type { ToolInfo } from "../../../contracts/tools.js";
+import { LOCK_FILE } from "../../../core/compat/lockfile.js";
 import { newSkillFiles, type SavedSkillSpec, updatedSkillFiles } from "../../../core/skill/savedSkill.js";
 import { SkillsError } from "../../../errors.js";
 import { commitPaths } from "../../../git/commit.js";
@@ -85,17 +87,20 @@ async function save(state: ServeState, args: JsonObject): Promise<JsonObject> {
     await staged.write(files.write, files.remove);
     const checked = await loadSkill(staged.dir, { strict: true, displayDir: name });
     if (!checked.ok) throw invalid(name, checked.errors);
+    const lock = await lockSavedSkill(state, staged.dir);
     await staged.publish();
     const warnings = checked.warnings.map(describe);
+    if (lock.warning) warnings.push(lock.warning);
+    const written = Object.keys(files.write);
+    if (lock.status === "written" || lock.status === "unchanged") written.push(LOCK_FILE);
     const result: JsonObject = {
       name,
       version,
       dir: relative(state.config.root, target) || ".",
-      files: Object.keys(files.write).sort(),
+      files: written.sort(),
+      lock: lock.status,
       ...(existing ? { replaced: existing.version } : {}),
     };
-    const lock = await lockSavedSkill(state, target);
-    if (lock.warning) warnings.push(lock.warning);
     if (args.commit === true) {
       const commit = await commitPaths({
         cwd: state.config.root,
