@@ -5,12 +5,13 @@
  */
 import { SERVE_NESTED_ENV } from "../../commands/serve/liveTools.js";
 import { startServe } from "../../commands/serve/serve.js";
+import { terminalSafe } from "../../core/text/terminal.js";
 import { EXIT, SkillsError } from "../../errors.js";
 import type { CommandHandler } from "../commandSpec.js";
 import { print, printErr } from "../context.js";
 import { parseRunSettings } from "../parse/execution.js";
 import { parseServeOptions } from "../parse/serve.js";
-import { renderServerEvent, renderServeStart, renderServeSummary } from "../render/serve.js";
+import { renderInternalError, renderServerEvent, renderServeStart, renderServeSummary } from "../render/serve.js";
 
 const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
 
@@ -27,11 +28,7 @@ export const handler: CommandHandler = async (ctx, _args, options) => {
     ...settings,
     ...serve,
     onServerEvent: (event) => printErr(ctx, renderServerEvent(event, ctx.errStyle)),
-    onInternalError: (error) =>
-      printErr(
-        ctx,
-        ctx.errStyle.red(`skills serve: internal error: ${error instanceof Error ? error.message : String(error)}`),
-      ),
+    onInternalError: (error) => printErr(ctx, renderInternalError(error, ctx.errStyle)),
   });
   const stop = (): void => void handle.close();
   for (const signal of STOP_SIGNALS) process.on(signal, stop);
@@ -39,7 +36,7 @@ export const handler: CommandHandler = async (ctx, _args, options) => {
     printErr(ctx, renderServeStart(handle, ctx.errStyle));
     // Over HTTP, stdout says where to connect (one JSON line with --json): scripts that pass --http 0 read the port.
     if (handle.transport === "http") {
-      print(ctx, ctx.json ? JSON.stringify({ url: handle.url, port: handle.port }) : (handle.url ?? ""));
+      print(ctx, ctx.json ? JSON.stringify({ url: handle.url, port: handle.port }) : terminalSafe(handle.url ?? ""));
     }
     const summary = await handle.closed;
     printErr(ctx, renderServeSummary(summary));
