@@ -7,12 +7,14 @@
 // 3. the served tool list in o200k_base tokens, for the bundled servers and for a 1,000-tool server: <= 1,500 each,
 //    beside what those catalogs cost as plain tools/list; and search_tools detail full (one language) vs
 //    `skills tools search --detail full` (both) vs the raw tools/list entries of the same hits
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// Both sides write a run log, as they do for a user (served calls under the client's name), into a temporary one:
+// a benchmark's hundreds of trivial runs do not belong in the repository's own log.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { catalogAsContext, openCatalog, toolsSearch } from "../dist/commands/tools.js";
 import { openExecution } from "../dist/commands/shared/execution.js";
 import { countTokens } from "../dist/core/discovery/index.js";
@@ -25,6 +27,11 @@ const TARGETS = { executeMedianMs: 15, runSkillRatio: 2, toolListTokens: 1500 };
 /** Runs arrive at a steady pace, as an agent's calls do: the warm pool has refilled between two (the refill, a whole
  * interpreter start, would otherwise compete for the CPUs during the measured run). Same pace in and out of process. */
 const PACE_MS = 150;
+const STATE = mkdtempSync(join(tmpdir(), "skills-serve-bench-state-"));
+const RUN_LOG = join(STATE, "runs.jsonl");
+// The in-process side reads it from this process's environment, the served one from its own.
+process.env.SKILLS_RUN_LOG = RUN_LOG;
+process.on("exit", () => rmSync(STATE, { recursive: true, force: true }));
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value, digits = 1) => Number(value.toFixed(digits));
@@ -50,6 +57,7 @@ async function startServer(cwd) {
     command: process.execPath,
     args: [join(ROOT, "bin/skills.js"), "serve"],
     cwd,
+    env: { ...getDefaultEnvironment(), SKILLS_RUN_LOG: RUN_LOG },
     stderr: "ignore",
   });
   const client = new Client({ name: "bench", version: "1.0.0" });
@@ -221,6 +229,12 @@ try {
 } finally {
   rmSync(many, { recursive: true, force: true });
 }
+const logged = readFileSync(RUN_LOG, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
+results.runLog = {
+  served: logged.filter((record) => record.kind === "serve" && record.client === "bench").length,
+  inProcess: logged.filter((record) => record.kind === "exec").length,
+  searches: logged.filter((record) => record.kind === "search").length,
+};
 results.loadAverage = loadavg().map((value) => round(value, 2));
 results.pass = {
   executePython: results.execute.mcp.python.medianMs < TARGETS.executeMedianMs,
@@ -280,6 +294,12 @@ const rows = [
     ok(results.pass.tokensThousand),
   ],
   ["  initialize instructions", `${tokens.bundled.instructionsTokens} tokens`, "(info)", ""],
+  [
+    "run log records written (served / in process / searches)",
+    `${results.runLog.served} / ${results.runLog.inProcess} / ${results.runLog.searches}`,
+    "(info)",
+    "",
+  ],
   [
     `search "${search.query}" full, ${search.hits} hits: served / CLI / raw`,
     `${search.servedFullTokens} / ${search.cliFullBothLanguagesTokens} / ${search.rawToolsListTokens} tokens`,
