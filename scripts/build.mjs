@@ -25,3 +25,5 @@ const { precompiledModule } = await import(new URL("core/schema/precompile.js", 
 writeFileSync(new URL("core/schema/precompiled.js", dist), precompiledModule(schemas));
 // the source map tsc wrote describes the stub this file replaced
 rmSync(new URL("core/schema/precompiled.js.map", dist), { force: true });
+
+await import("./buildTokenTable.mjs");
