@@ -256,4 +256,31 @@ result = get_sum(a=1, b=2)'`,
     ],
     load: () => import("./handlers/compat.js"),
   },
+  {
+    command: "release <skill>",
+    description: "Tag a release <name>@<version> after validation, tests, compat and a bump check against the last one",
+    options: [
+      {
+        flags: "--bump <level>",
+        description: "major | minor | patch: write the last release's version bumped by this and commit it",
+      },
+      { flags: "--dry-run", description: "Check everything, write nothing: no commit, no tag" },
+    ],
+    examples: ["skills release find-todos", "skills release find-todos --bump minor"],
+    load: () => import("./handlers/release.js"),
+  },
+  {
+    command: "log <skill>",
+    description: "A skill's releases with dates and interface changes, and the commits since the last one",
+    options: [],
+    examples: ["skills log find-todos"],
+    load: () => import("./handlers/log.js"),
+  },
+  {
+    command: "diff <skill> [range]",
+    description: "A skill's interface diff between versions: <a>..<b> (versions or git refs; default last release..)",
+    options: [],
+    examples: ["skills diff find-todos", "skills diff find-todos 1.0.0..2.0.0", "skills diff find-todos main.."],
+    load: () => import("./handlers/diff.js"),
+  },
 ];

@@ -33,7 +33,7 @@ export async function skillFoldersAt(repo: Repo, treeish: string, roots: string[
       const base = posix.basename(entry.path);
       if (!MARKERS.has(base)) continue;
       const dir = posix.dirname(entry.path);
-      if (dir.split("/").some((part) => part.startsWith(".") || part === "node_modules")) continue;
+      if (dir !== "." && dir.split("/").some((part) => part.startsWith(".") || part === "node_modules")) continue;
       dirs.add(dir);
     }
     // a skill folder inside another one is part of it

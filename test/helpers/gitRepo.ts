@@ -82,8 +82,9 @@ export async function writeSkill(repo: string, name: string, spec: SkillSpec = {
   return dir;
 }
 
-export function commitAll(repo: string, message: string): string {
-  git(repo, "add", "-A");
+/** Commits everything (or only `paths`). */
+export function commitAll(repo: string, message: string, paths: string[] = ["-A"]): string {
+  git(repo, "add", ...paths);
   git(repo, "commit", "-q", "-m", message);
   return git(repo, "rev-parse", "HEAD").trim();
 }

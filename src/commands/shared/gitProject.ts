@@ -1,9 +1,10 @@
 /** A project in its git repository: the config, the repository, and the skill roots as repo-relative folders. */
-import { relative, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { checkSkillName, NAME_RULE } from "../../core/validate/names.js";
 import { SkillsError } from "../../errors.js";
 import { openRepo, type Repo } from "../../git/repo.js";
 import { loadProjectConfig, type ProjectConfig } from "../../store/config.js";
+import { resolveSkillRef } from "../../store/findSkills.js";
 
 export interface GitProject {
   config: ProjectConfig;
@@ -34,4 +35,10 @@ export function checkedSkillName(name: string): string {
     });
   }
   return name;
+}
+
+/** A skill of the work tree by name (under the roots) or folder (relative to `cwd`). */
+export function workTreeSkill(ref: string, cwd: string, config: ProjectConfig): Promise<string> {
+  const path = ref.includes("/") || ref.includes("\\") || ref.startsWith(".") || isAbsolute(ref);
+  return resolveSkillRef(path ? resolve(cwd, ref) : ref, config);
 }

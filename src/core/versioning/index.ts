@@ -11,3 +11,4 @@ export {
   releaseTag,
   sortVersionsDescending,
 } from "./tags.js";
+export { setManifestVersion } from "./setVersion.js";

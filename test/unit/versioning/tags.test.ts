@@ -116,3 +116,17 @@ describe("releaseMessage", () => {
     );
   });
 });
+
+describe("setManifestVersion", () => {
+  it("replaces the version's characters and nothing else", async () => {
+    const { setManifestVersion } = await import("../../../src/core/versioning/index.js");
+    const text =
+      "# yaml-language-server: $schema=x\nname: a   # the name\nversion: 1.0.0  # bumped by release\ninput: { type: object }\n";
+    expect(setManifestVersion(text, "1.1.0")).toBe(text.replace("1.0.0", "1.1.0"));
+    expect(setManifestVersion('name: a\nversion: "1.0.0"\n', "2.0.0")).toBe('name: a\nversion: "2.0.0"\n');
+    expect(setManifestVersion("name: a\nversion: '1.0.0'\n", "2.0.0")).toBe("name: a\nversion: '2.0.0'\n");
+    expect(setManifestVersion("name: a\nversion: 1.0.0\n", "2.0.0-rc.1")).toBe("name: a\nversion: 2.0.0-rc.1\n");
+    expect(setManifestVersion("name: a\n", "2.0.0")).toBeUndefined();
+    expect(setManifestVersion("- a\n", "2.0.0")).toBeUndefined();
+  });
+});
