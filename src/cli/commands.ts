@@ -283,4 +283,22 @@ result = get_sum(a=1, b=2)'`,
     examples: ["skills diff find-todos", "skills diff find-todos 1.0.0..2.0.0", "skills diff find-todos main.."],
     load: () => import("./handlers/diff.js"),
   },
+  {
+    command: "review",
+    description: "Review the skills a branch changes: validation, tests, compat, interface diff and version bumps",
+    options: [
+      { flags: "--base <ref>", description: "The branch the change goes into (the merge base with it is compared)" },
+      {
+        flags: "--head <ref>",
+        description: "A commit to review (default: the work tree, uncommitted changes included)",
+      },
+      { flags: "--format <format>", description: "text | json | md (a pull-request comment) | github (annotations)" },
+      {
+        flags: "--allow-breaking",
+        description: "A removed skill that is still referenced, and compat at or above migration-needed, do not block",
+      },
+    ],
+    examples: ["skills review --base main", "skills review --base origin/main --format md > review.md"],
+    load: () => import("./handlers/review.js"),
+  },
 ];
