@@ -84,10 +84,12 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
         });
   }
   status("finding the changed skills");
-  const headTree = options.head ? head : await snapshotWorkTree(repo, roots);
-  const [files, baseFolders, headFolders] = await Promise.all([
-    diffTrees(repo, merged, headTree, roots),
+  const [headTree, baseFolders] = await Promise.all([
+    options.head ? head : snapshotWorkTree(repo, roots),
     skillFoldersAt(repo, merged, roots),
+  ]);
+  const [files, headFolders] = await Promise.all([
+    diffTrees(repo, merged, headTree, roots),
     skillFoldersAt(repo, headTree, roots),
   ]);
   const touched = touchedSkills(files, baseFolders, headFolders);
@@ -121,22 +123,25 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
   }
   const valid = dirs.filter((dir) => validByDir.get(dir)?.ok);
 
-  status(`replaying the tests of ${valid.length} skill${valid.length === 1 ? "" : "s"}`);
-  const tests = valid.length > 0 ? await runTests({ cwd: options.cwd, paths: valid }) : undefined;
+  // the tests run in the sandbox while compat reads the locks: neither waits for the other
+  status(`replaying the tests of ${valid.length} skill${valid.length === 1 ? "" : "s"} and checking their locks`);
+  const baseDirs: Record<string, string> = {};
+  for (const target of reviewed) {
+    if (target.base) baseDirs[disk.get(target.head!)!] = join(repo.root, target.base.path);
+  }
+  const [tests, checked] =
+    valid.length > 0
+      ? await Promise.all([
+          runTests({ cwd: options.cwd, paths: valid }),
+          compat({ cwd: options.cwd, paths: valid, against: merged, baseDirs }),
+        ])
+      : [undefined, undefined];
   const testsByDir = new Map(
     (tests?.skills ?? []).flatMap((skill) => {
       const dir = valid.find((d) => repoFile(d) === repoFile(skill.dir));
       return dir ? [[dir, skill] as const] : [];
     }),
   );
-
-  status("checking the locks against the merge base");
-  const baseDirs: Record<string, string> = {};
-  for (const target of reviewed) {
-    if (target.base) baseDirs[disk.get(target.head!)!] = join(repo.root, target.base.path);
-  }
-  const checked =
-    valid.length > 0 ? await compat({ cwd: options.cwd, paths: valid, against: merged, baseDirs }) : undefined;
   const compatByDir = new Map(
     (checked?.skills ?? []).flatMap((skill) => {
       const dir = valid.find((d) => repoFile(d) === repoFile(skill.dir));
