@@ -301,4 +301,11 @@ result = get_sum(a=1, b=2)'`,
     examples: ["skills review --base main", "skills review --base origin/main --format md > review.md"],
     load: () => import("./handlers/review.js"),
   },
+  {
+    command: "init [dir]",
+    description: "Start a skills project: config, .mcp.json, an example skill, .gitignore and the CI workflows",
+    options: [],
+    examples: ["skills init", "skills init my-skills"],
+    load: () => import("./handlers/init.js"),
+  },
 ];
