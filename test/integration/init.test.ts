@@ -19,6 +19,7 @@ import { GIT_ENV, git, removeRepo } from "../helpers/gitRepo.js";
 
 let scratch: string;
 let project: string;
+let first: Awaited<ReturnType<typeof initProject>>;
 
 const EXPECTED = [
   ".github/workflows/skills-comment.yml",
@@ -41,7 +42,8 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "skills-init-"));
   await chmod(scratch, 0o755);
   project = join(scratch, "project");
-});
+  first = await initProject({ cwd: scratch, dir: "project" });
+}, 120_000);
 
 afterAll(async () => {
   await removeRepo(scratch);
@@ -49,7 +51,7 @@ afterAll(async () => {
 
 describe("skills init", () => {
   test("writes the project, links the servers, locks the example and makes a repository", async () => {
-    const result = await initProject({ cwd: scratch, dir: "project" });
+    const result = first;
     expect(result.dir).toBe("project");
     expect(result.written).toEqual(EXPECTED);
     expect(result.kept).toEqual([]);
