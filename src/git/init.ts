@@ -21,8 +21,11 @@ export async function initRepository(dir: string): Promise<InitRepositoryResult>
   });
   if (!repo) {
     const { simpleGit } = await import("simple-git");
+    const git = simpleGit({ baseDir: dir });
+    // the branch the user's git is set to start with; else main (the name the docs and the workflow use)
+    const configured = (await git.raw(["config", "--get", "init.defaultBranch"]).catch(() => "")).trim();
     try {
-      await simpleGit({ baseDir: dir }).init();
+      await git.init(configured ? [] : ["--initial-branch=main"]);
     } catch (error) {
       throw new SkillsError("GIT_FAILED", `git init failed in ${dir}: ${(error as Error).message}`, {
         hint: "run `git init` yourself; the project files are written",
