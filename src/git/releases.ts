@@ -22,15 +22,3 @@ export async function releasesOf(repo: Repo, name: string): Promise<SkillRelease
   });
   return sorted(releases);
 }
-
-/** Every release in the repository, by skill name, highest version first. */
-export async function allReleases(repo: Repo): Promise<Map<string, SkillRelease[]>> {
-  const byName = new Map<string, SkillRelease[]>();
-  for (const record of await listTags(repo, "*@*")) {
-    const release = toRelease(record);
-    if (!release) continue;
-    byName.set(release.name, [...(byName.get(release.name) ?? []), release]);
-  }
-  for (const [name, releases] of byName) byName.set(name, sorted(releases));
-  return byName;
-}

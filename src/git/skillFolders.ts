@@ -37,9 +37,7 @@ export async function skillFoldersAt(repo: Repo, treeish: string, roots: string[
       dirs.add(dir);
     }
     // a skill folder inside another one is part of it
-    const outer = [...dirs].filter(
-      (dir) => ![...dirs].some((other) => other !== dir && (other === "." || dir.startsWith(`${other}/`))),
-    );
+    const outer = [...dirs].filter((dir) => dir === "." || (!dirs.has(".") && ownerOf(dir, dirs) === undefined));
     for (const dir of outer) {
       const path = dir === "." ? root : root === "" ? dir : `${root}/${dir}`;
       folders.set(path, {
@@ -49,8 +47,9 @@ export async function skillFoldersAt(repo: Repo, treeish: string, roots: string[
         files: new Map(),
       });
     }
+    const owners = new Set(outer);
     for (const entry of entries) {
-      const owner = ownerOf(entry.path, outer);
+      const owner = ownerOf(entry.path, owners);
       if (owner === undefined) continue;
       const path = owner === "." ? root : root === "" ? owner : `${root}/${owner}`;
       const rel = owner === "." ? entry.path : entry.path.slice(owner.length + 1);
@@ -60,8 +59,15 @@ export async function skillFoldersAt(repo: Repo, treeish: string, roots: string[
   return [...folders.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function ownerOf(path: string, dirs: string[]): string | undefined {
-  for (const dir of dirs) if (dir === "." || path.startsWith(`${dir}/`)) return dir;
+/** The skill folder (relative to the root; "." for the root itself) that holds `path`, walking up its folders. */
+function ownerOf(path: string, dirs: Set<string>): string | undefined {
+  if (dirs.has(".")) return ".";
+  let at = path.lastIndexOf("/");
+  while (at > 0) {
+    const dir = path.slice(0, at);
+    if (dirs.has(dir)) return dir;
+    at = path.lastIndexOf("/", at - 1);
+  }
   return undefined;
 }
 
