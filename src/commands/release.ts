@@ -77,8 +77,13 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       `fix them (\`skills validate ${shown}\`), commit, and release again`,
     );
   }
+  for (const warning of validation.warnings)
+    warnings.push(`${warning.file}:${warning.line} ${warning.code}: ${warning.message}`);
   const skill = await loadValidSkill(dir, options.cwd);
   const name = skill.name;
+  if (path.startsWith("..")) {
+    throw refuse(`${shown} is not inside the repository ${repo.root}`, "release skills of the repository you are in");
+  }
   const head = await commitOf(repo, "HEAD");
   if (!head) throw refuse("the repository has no commits yet", `commit ${shown} first, then release it`);
   const dirty = await uncommitted(repo, path);
