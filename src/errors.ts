@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   TOOL_NOT_FOUND: "input",
   SERVER_NOT_FOUND: "input",
   OUTPUT_EXISTS: "input",
+  RUN_NOT_FOUND: "input",
+  RUN_CODE_MISSING: "input",
   SKILL_INVALID: "input",
   LOCK_INVALID: "input",
   SKILL_LINK_ESCAPES: "input",

@@ -40,6 +40,17 @@ export { execCode, type ExecOptions, type ExecResult } from "./commands/exec.js"
 export { openRepl, BlockReader, type ReplOptions, type ReplSession } from "./commands/repl.js";
 export { runDoctor, type DoctorOptions, type DoctorResult } from "./commands/doctor.js";
 export {
+  metrics,
+  METRICS_FORMATS,
+  type MetricsFormat,
+  type MetricsOptions,
+  type MetricsResult,
+} from "./commands/metrics.js";
+export { insights, type InsightsOptions, type InsightsResult } from "./commands/insights.js";
+export { newSkillFromRun, type NewFromRunOptions, type NewFromRunResult } from "./commands/new/fromRun.js";
+export { recordSearch } from "./commands/shared/runLog.js";
+export type { RunRecord, SearchRecord, LogRecord } from "./contracts/runRecord.js";
+export {
   lockSkills,
   type LockOptions,
   type LockResult,

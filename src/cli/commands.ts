@@ -59,8 +59,18 @@ export const COMMANDS: CommandSpec[] = [
         description: "Parent folder (default: the first configured root, skills/)",
         repeatable: true,
       },
+      {
+        flags: "--from-run <id>",
+        description: "Make the skill from a logged exec run: its code, the tools it called, a test case",
+        repeatable: true,
+      },
+      describe(OPTIONS.input, "With --from-run: the run's input for the test case (JSON text or @file)"),
+      describe(OPTIONS.config, "With --from-run: the .mcp.json to ask for the tools' versions"),
     ],
-    examples: ["skills new find-large-files --lang python --tools filesystem/list_directory_with_sizes"],
+    examples: [
+      "skills new find-large-files --lang python --tools filesystem/list_directory_with_sizes",
+      "skills new sum-numbers --from-run r_3f9a1c2b7d4e5f60",
+    ],
     load: () => import("./handlers/new.js"),
   },
   {
@@ -143,6 +153,39 @@ result = get_sum(a=1, b=2)'`,
     load: () => import("./handlers/repl.js"),
   },
   {
+    command: "serve",
+    description: "Serve the toolkit to agents as an MCP server (stdio, or streamable HTTP with --http)",
+    options: [
+      {
+        flags: "--http <port>",
+        description: "Serve streamable HTTP at /mcp on this port instead of stdio (0: any free)",
+      },
+      { flags: "--host <address>", description: "Address for --http (default 127.0.0.1; others need --token-env)" },
+      {
+        flags: "--token-env <name>",
+        description: "Require Authorization: Bearer <token>, the token read from this environment variable",
+      },
+      {
+        flags: "--allow-origin <origin>",
+        description: "Let browser pages from this origin call the server (repeatable)",
+        repeatable: true,
+      },
+      { flags: "--stateless", description: "With --http: no MCP sessions, every request stands alone" },
+      {
+        flags: "--idle-timeout <ms>",
+        description: "An execute_code session ends after this long without a call (default 600000)",
+      },
+      OPTIONS.requireIsolation,
+      OPTIONS.config,
+      PII_FOR_SKILLS,
+    ],
+    examples: [
+      "skills serve",
+      "SKILLS_TOKEN=$(openssl rand -hex 32) skills serve --http 8765 --token-env SKILLS_TOKEN",
+    ],
+    load: () => import("./handlers/serve.js"),
+  },
+  {
     command: "doctor",
     description: "Check the sandbox isolation, interpreters and (with --servers) the MCP servers",
     options: [
@@ -204,6 +247,40 @@ result = get_sum(a=1, b=2)'`,
       'skills pii scan rows.jsonl --pattern "employee_id=E-\\d{6}" --ignore support_email',
     ],
     load: () => import("./handlers/pii.js"),
+  },
+  {
+    command: "metrics",
+    description: "Summarise the run log per skill and per tool: runs, success, p50/p95/p99, tokens, PII",
+    options: [
+      OPTIONS.since,
+      {
+        flags: "--skill <name>",
+        description: "Only this skill ((exec) and (repl) for programs that are not skills)",
+        repeatable: true,
+      },
+      {
+        flags: "--format <format>",
+        description: "table | json | prometheus | openmetrics (default: table; --json is json)",
+        repeatable: true,
+      },
+      { flags: "--html <file>", description: "Also write a self-contained HTML report with charts", repeatable: true },
+    ],
+    examples: ["skills metrics --since 7d --html report.html", "skills metrics --format prometheus"],
+    load: () => import("./handlers/metrics.js"),
+  },
+  {
+    command: "insights",
+    description: "What to fix first: failing skills and tools, slower versions, tool chains worth a skill",
+    options: [
+      OPTIONS.since,
+      {
+        flags: "--min-runs <n>",
+        description: "Runs a skill or tool needs before its failure rate is judged (default 10)",
+        repeatable: true,
+      },
+    ],
+    examples: ["skills insights --since 7d"],
+    load: () => import("./handlers/insights.js"),
   },
   {
     command: "lock [...skills]",

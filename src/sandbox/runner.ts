@@ -202,6 +202,7 @@ class SandboxRunner implements Runner {
     }
     const language = workerLanguage(request.language);
     let worker = this.take(language, limits);
+    const warm = worker !== null;
     if (worker) {
       try {
         worker.stage(request.skillDir, prepared.sdkDir);
@@ -221,6 +222,7 @@ class SandboxRunner implements Runner {
     }
     try {
       await worker.ready;
+      const startupMs = performance.now() - started;
       const gate = new ToolGate({
         tools: request.tools,
         backend: request.backend,
@@ -228,7 +230,7 @@ class SandboxRunner implements Runner {
         interceptor: request.interceptor,
       });
       const paths = worker.command.paths;
-      return await handOff({
+      const result = await handOff({
         worker,
         gate,
         limits,
@@ -251,6 +253,10 @@ class SandboxRunner implements Runner {
           rlimits: language === "python" ? pythonRlimits(limits, report.isolation) : undefined,
         },
       });
+      // For the run log: what the run waited for before its program started, and whether a pooled worker took it.
+      result.startupMs = Math.round(startupMs * 1000) / 1000;
+      result.warm = warm;
+      return result;
     } finally {
       // Refill after the run: spawning blocks the event loop for a moment, which would delay this run's hand-off.
       if (this.target[language] > 0) setImmediate(() => this.refill(language));

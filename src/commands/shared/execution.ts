@@ -1,9 +1,10 @@
 /**
  * The one way a command runs code: project config, the tools it may call (servers started on first call), a PII
  * interceptor per run (a fresh token vault each), a runner or a session, and one place that learns about every
- * finished run. `skills run`, `exec`, `repl` and `test` open an execution; so will `skills serve`.
+ * finished run: `finished()`, which appends the run's record to the run log and tells `onRun`. `skills run`, `exec`,
+ * `repl`, `test` and `skills serve` open an execution (serve with the MCP client's name on each run: `client`).
  */
-import type { ManifestPrivacy, SkillLanguage } from "../../contracts/skill.js";
+import type { ManifestPrivacy } from "../../contracts/skill.js";
 import type { PiiMode } from "../../contracts/privacy.js";
 import type {
   RunRequest,
@@ -14,28 +15,17 @@ import type {
   SessionOptions,
   ToolCallInterceptor,
 } from "../../contracts/run.js";
+import type { ExecutionRecord, RunKind } from "../../contracts/runRecord.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
+import { combineRuns } from "../../core/metrics/record.js";
 import { createPiiInterceptor, type PiiInterceptor, policyFromManifest } from "../../core/pii/index.js";
 import { createRunner, createSession } from "../../sandbox/index.js";
+import { isSkillsError } from "../../errors.js";
 import { loadProjectConfig, type ProjectConfig } from "../../store/config.js";
+import { cleanClientName, newRunId, type RecordOutcome, openRunLog } from "./runLog.js";
 import { openToolset, type OpenToolsetOptions, type Toolset } from "./toolset.js";
 
-/** What started a run: the command, or the server's tool. */
-export type RunKind = "run" | "exec" | "repl" | "test" | "serve";
-
-/** One finished run (or session cell), as the run log and other observers see it. */
-export interface ExecutionRecord {
-  kind: RunKind;
-  language: SkillLanguage;
-  /** The skill that ran, when it was one. */
-  skill?: { name: string; version: string };
-  /** The program text of an exec or a cell (observers hash it; it is never stored). */
-  code?: string;
-  /** Epoch milliseconds when the run was handed to the sandbox. */
-  startedAt: number;
-  /** Timings, tool calls, isolation, PII counts (`pii`): everything is in the run's result. */
-  result: RunResult;
-}
+export type { ExecutionRecord, RunKind };
 
 export type RunObserver = (record: ExecutionRecord) => void;
 
@@ -83,16 +73,22 @@ export interface OpenExecutionOptions {
   pool?: RunnerOptions["pool"];
   /** A runner to use instead of one of our own (benchmarks); close() leaves it open. */
   runner?: Runner;
+  /** Tools the caller opened already (`skills serve` keeps its servers connected); close() leaves them open. */
+  toolset?: Toolset;
   /** Told what slow step is under way (the CLI shows it on a terminal). */
   onStatus?: (message: string) => void;
-  /** Told about every finished run and cell. */
+  /** Told about every finished run and cell (after its record is in the run log). */
   onRun?: RunObserver;
+  /** Who the runs are for: `cli` (default), or an MCP client's name (`skills serve`); the run log keeps it. */
+  client?: string;
 }
 
 /** A run as a command asks for it: tools, backend, isolation and interceptor come from the execution. */
 export type ExecutionRequest = Omit<RunRequest, "tools" | "backend" | "requireIsolation" | "interceptor"> & {
   /** The skill that runs (for the record). */
   skill?: { name: string; version: string };
+  /** The test case that runs (for the record). */
+  case?: string;
   /** The skill's privacy block: its mode and detectors (else the command's and the project's). */
   privacy?: ManifestPrivacy;
   /** Tools and backend of this run only (a cassette replay); default: the execution's. */
@@ -100,11 +96,24 @@ export type ExecutionRequest = Omit<RunRequest, "tools" | "backend" | "requireIs
   backend?: ToolBackend;
   /** An interceptor the caller made with `interceptor()` (to scrub what it prints afterwards). */
   interceptor?: ToolCallInterceptor;
+  /** Who asked (for the record): the MCP client's name in `skills serve`; default: the execution's `client`. */
+  client?: string;
 };
 
 export type ExecutionSessionRequest = Pick<SessionOptions, "language" | "limits" | "idleTimeoutMs" | "skillDir"> & {
   skill?: { name: string; version: string };
   privacy?: ManifestPrivacy;
+  /** Tools of this session only; default: the execution's. */
+  tools?: ToolInfo[];
+  /** Who asked, for the records of its cells; default: the execution's `client`. */
+  client?: string;
+  /**
+   * The cells are one run (`skills run --cells`: one run of the skill): one record when the session closes, the cells
+   * added up, whose id and run-log warning go on the last cell's result. Default: a record per cell (`skills repl`).
+   */
+  oneRun?: boolean;
+  /** The input of a `oneRun` session (only the size of its JSON is logged). */
+  input?: unknown;
 };
 
 export interface Execution {
@@ -117,7 +126,7 @@ export interface Execution {
   readonly warnings: string[];
   /** A fresh PII interceptor (its own token vault). Throws SkillsError for a privacy block it cannot apply. */
   interceptor(privacy?: ManifestPrivacy): PiiInterceptor;
-  /** Runs one program in a fresh sandboxed process. */
+  /** Runs one program in a fresh sandboxed process; its record is in the run log when this resolves (`runId`). */
   run(request: ExecutionRequest): Promise<RunResult>;
   /** A session: one live worker that keeps its namespace across executions. The caller closes it. */
   openSession(request: ExecutionSessionRequest): Session;
@@ -128,25 +137,40 @@ export interface Execution {
 export async function openExecution(options: OpenExecutionOptions): Promise<Execution> {
   const config = options.config ?? (await loadProjectConfig(options.cwd));
   const requireIsolation = options.requireIsolation ?? config.requireIsolation;
-  const toolset: Toolset = options.tools
-    ? await openToolset({
-        ...options.tools,
-        cwd: options.cwd,
-        configPath: options.configPath,
-        cacheDir: config.cacheDir,
-        onStatus: options.onStatus,
-      })
-    : { tools: [], servers: [], warnings: [], close: async () => {} };
+  const toolset: Toolset = options.toolset
+    ? options.toolset
+    : options.tools
+      ? await openToolset({
+          ...options.tools,
+          cwd: options.cwd,
+          configPath: options.configPath,
+          cacheDir: config.cacheDir,
+          onStatus: options.onStatus,
+        })
+      : { tools: [], servers: [], warnings: [], close: async () => {} };
   const newRunner = () =>
     createRunner({ python: config.python, requireIsolation, ...(options.pool ? { pool: options.pool } : {}) });
   // A warm pool starts filling now, while the caller prepares its runs; a plain runner is made on first use.
   let runner = options.runner ?? (options.pool ? newRunner() : undefined);
   const interceptor = (privacy?: ManifestPrivacy) =>
     createPiiInterceptor(policyFromManifest(privacy, options.pii, config.pii));
-  // The single place that sees every run: the run log appends its record here.
-  const finished = (record: ExecutionRecord): void => {
+  const runLog = openRunLog(config);
+  const client = cleanClientName(options.client ?? "cli");
+  // A served execution runs for many clients: each run or session may name its own.
+  const clientOf = (asker: string | undefined) => (asker === undefined ? client : cleanClientName(asker));
+  // The single place that sees every run: its record goes to the run log (which never throws), then to the observer.
+  const finished = async (record: ExecutionRecord, watched?: ToolCallInterceptor): Promise<RecordOutcome> => {
+    const logged = await runLog.record(record, watched);
     options.onRun?.(record);
+    return logged;
   };
+  const facts = (language: ExecutionRecord["language"], startedAt: number, asker: string | undefined) => ({
+    id: newRunId(),
+    kind: options.kind,
+    client: clientOf(asker),
+    language,
+    startedAt,
+  });
 
   return {
     config,
@@ -156,64 +180,116 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
     warnings: toolset.warnings,
     interceptor,
     async run(request) {
-      const { skill, privacy, tools, backend, interceptor: given, ...rest } = request;
+      const { skill, privacy, tools, backend, interceptor: given, case: caseName, client: asker, ...rest } = request;
       runner ??= newRunner();
+      const watched = runLog.watch(given ?? interceptor(privacy));
       const startedAt = Date.now();
-      const result = await runner.run({
-        ...rest,
-        tools: tools ?? toolset.tools,
-        backend: backend ?? toolset.backend,
-        requireIsolation,
-        interceptor: given ?? interceptor(privacy),
-      });
-      finished({ kind: options.kind, language: request.language, ...describe(request), startedAt, result });
-      return result;
+      const record = {
+        ...facts(request.language, startedAt, asker),
+        ...(skill ? { skill } : {}),
+        ...(caseName !== undefined ? { case: caseName } : {}),
+        ...(request.code !== undefined ? { code: request.code } : {}),
+        ...(request.input !== undefined ? { inputBytes: jsonBytes(request.input) } : {}),
+      };
+      let result: RunResult;
+      try {
+        result = await runner.run({
+          ...rest,
+          tools: tools ?? toolset.tools,
+          backend: backend ?? toolset.backend,
+          requireIsolation,
+          interceptor: watched,
+        });
+      } catch (error) {
+        // Refused or broken before the program ran (no bwrap under requireIsolation, no interpreter): logged too.
+        await finished({ ...record, error: errorOf(error) }, watched);
+        throw error;
+      }
+      return withLogged(result, await finished({ ...record, result }, watched));
     },
     openSession(request) {
+      const watched = runLog.watch(interceptor(request.privacy));
       const session = createSession({
         language: request.language,
-        tools: toolset.tools,
+        tools: request.tools ?? toolset.tools,
         backend: toolset.backend,
         ...(request.limits ? { limits: request.limits } : {}),
         ...(request.idleTimeoutMs !== undefined ? { idleTimeoutMs: request.idleTimeoutMs } : {}),
         ...(request.skillDir ? { skillDir: request.skillDir } : {}),
         python: config.python,
         requireIsolation,
-        interceptor: interceptor(request.privacy),
+        interceptor: watched,
       });
-      return observeSession(session, (code, startedAt, result) =>
-        finished({
-          kind: options.kind,
-          language: request.language,
-          ...(request.skill ? { skill: request.skill } : {}),
-          code,
-          startedAt,
-          result,
-        }),
-      );
+      const describeCell = (code: string | undefined, startedAt: number) => ({
+        ...facts(request.language, startedAt, request.client),
+        ...(request.skill ? { skill: request.skill } : {}),
+        ...(code !== undefined ? { code } : {}),
+        ...(request.oneRun && request.input !== undefined ? { inputBytes: jsonBytes(request.input) } : {}),
+      });
+      return observeSession(session, request.oneRun === true, (cell) => {
+        const record = describeCell(cell.code, cell.startedAt);
+        return finished(cell.result ? { ...record, result: cell.result } : { ...record, error: cell.error }, watched);
+      });
     },
     async close() {
       try {
         if (runner && runner !== options.runner) await runner.close();
       } finally {
-        await toolset.close();
+        if (toolset !== options.toolset) await toolset.close();
       }
     },
   };
 }
 
-function describe(request: ExecutionRequest): Pick<ExecutionRecord, "skill" | "code"> {
-  return {
-    ...(request.skill ? { skill: request.skill } : {}),
-    ...(request.code !== undefined ? { code: request.code } : {}),
-  };
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? "");
 }
 
-/** The session as is, with every execution reported when it finishes. */
+function errorOf(error: unknown): { code: string; message: string } {
+  if (isSkillsError(error)) return { code: error.code, message: error.message };
+  return { code: "INTERNAL", message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The result with where its record went: its id, or the warning that it could not be written. */
+function withLogged(result: RunResult, logged: RecordOutcome): RunResult {
+  if (logged.runId) result.runId = logged.runId;
+  if (logged.warning) {
+    result.runLogWarning = logged.warning;
+    result.warnings = [...(result.warnings ?? []), logged.warning];
+  }
+  return result;
+}
+
+/** A cell as the session reports it: its code (absent for the combined run of a whole session), result or error. */
+type CellReport = { code?: string; startedAt: number } & (
+  | { result: RunResult; error?: undefined }
+  | { result?: undefined; error: { code: string; message: string } }
+);
+
+/**
+ * The session as is, with every execution reported when it finishes; with `oneRun`, the cells are gathered and
+ * reported once, as one run, when the session closes.
+ */
 function observeSession(
   session: Session,
-  report: (code: string, startedAt: number, result: RunResult) => void,
+  oneRun: boolean,
+  report: (cell: CellReport) => Promise<RecordOutcome>,
 ): Session {
+  const cells: RunResult[] = [];
+  let firstStart: number | undefined;
+  let failure: { code: string; message: string } | undefined;
+  let reported = false;
+  const reportWhole = async () => {
+    if (reported || firstStart === undefined) return;
+    reported = true;
+    // A cell the session could not run at all (the sandbox refused it) makes the whole run one that never ran.
+    if (failure) {
+      await report({ startedAt: firstStart, error: failure });
+      return;
+    }
+    const last = cells[cells.length - 1];
+    if (last) withLogged(last, await report({ startedAt: firstStart, result: combineRuns(cells) }));
+  };
   return {
     get id() {
       return session.id;
@@ -226,10 +302,27 @@ function observeSession(
     },
     async execute(code) {
       const startedAt = Date.now();
-      const result = await session.execute(code);
-      report(code, startedAt, result);
-      return result;
+      firstStart ??= startedAt;
+      let result: RunResult;
+      try {
+        result = await session.execute(code);
+      } catch (error) {
+        if (oneRun) failure ??= errorOf(error);
+        else await report({ code, startedAt, error: errorOf(error) });
+        throw error;
+      }
+      if (oneRun) {
+        cells.push(result);
+        return result;
+      }
+      return withLogged(result, await report({ code, startedAt, result }));
     },
-    close: () => session.close(),
+    async close() {
+      try {
+        await session.close();
+      } finally {
+        if (oneRun) await reportWhole();
+      }
+    },
   };
 }
