@@ -71,14 +71,29 @@ describe("skills run name@version", () => {
   });
 
   test("is unpacked once per tree: the same release resolves to the same folder", async () => {
-    const first = await resolveSkillVersion({ cwd: repo, name: "greet", version: "1.0.0" });
-    const again = await resolveSkillVersion({ cwd: repo, name: "greet", version: "1.0.0" });
-    expect(again.dir).toBe(first.dir);
-    expect(first.dir).toBe(join(repo, ".skills/cache/versions", first.tree, "greet"));
-    expect(first.path).toBe("skills/greet");
-    const unpacked = await readdir(join(repo, ".skills/cache/versions", first.tree));
-    expect(unpacked).toEqual(["greet"]); // no temp folder left behind
-    expect(await readFile(join(first.dir, "main.py"), "utf8")).toContain('"1.0.0"');
+    // the project's own cache folder: the test run moves caches aside with SKILLS_CACHE_DIR (test/globalSetup.ts)
+    const moved = process.env.SKILLS_CACHE_DIR;
+    delete process.env.SKILLS_CACHE_DIR;
+    try {
+      const first = await resolveSkillVersion({ cwd: repo, name: "greet", version: "1.0.0" });
+      const again = await resolveSkillVersion({ cwd: repo, name: "greet", version: "1.0.0" });
+      expect(again.dir).toBe(first.dir);
+      expect(first.dir).toBe(join(repo, ".skills/cache/versions", first.tree, "greet"));
+      expect(first.path).toBe("skills/greet");
+      const unpacked = await readdir(join(repo, ".skills/cache/versions", first.tree));
+      expect(unpacked).toEqual(["greet"]); // no temp folder left behind
+      expect(await readFile(join(first.dir, "main.py"), "utf8")).toContain('"1.0.0"');
+    } finally {
+      process.env.SKILLS_CACHE_DIR = moved;
+    }
+  });
+
+  test("SKILLS_CACHE_DIR moves the unpacked releases with the rest of the cache", async () => {
+    const cache = process.env.SKILLS_CACHE_DIR;
+    expect(cache).toBeTruthy();
+    const release = await resolveSkillVersion({ cwd: repo, name: "greet", version: "1.1.0" });
+    expect(release.dir).toBe(join(cache as string, "versions", release.tree, "greet"));
+    expect(await readFile(join(release.dir, "main.py"), "utf8")).toContain('"1.1.0"');
   });
 
   test("a version that does not exist lists the ones that do", async () => {
