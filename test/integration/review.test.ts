@@ -287,6 +287,37 @@ describe("compat of the lock", () => {
     const allowed = skill(await review({ cwd: repo, base: "main", allowBreaking: true }), "weather");
     expect(allowed.status).toBe("ok");
   });
+
+  test("a lock updated to a tool that renamed the field the code reads needs a migration: it blocks", async () => {
+    git(repo, "checkout", "-q", "main");
+    const weather = (version: string) =>
+      writeSkill(repo, "weather", {
+        version,
+        tools: { "weather/get_forecast": "^1.0.0" },
+        input: { type: "object", properties: { city: { type: "string" } } },
+        output: { type: "object" },
+        code: 'from servers.weather import get_forecast\n\n\ndef run(input):\n    r = get_forecast(city=input.get("city", "Oslo"))\n    return {"temp": r["temp"]}\n',
+        tests: null,
+      });
+    await weather("1.0.0");
+    await writeLock(forecast({ temp: { type: "number" } }));
+    commitAll(repo, "weather");
+    git(repo, "checkout", "-q", "-B", "change");
+    await weather("1.0.1");
+    await writeLock(forecast({ temp_c: { type: "number" } }));
+    commitAll(repo, "weather: relock");
+    const result = await review({ cwd: repo, base: "main" });
+    const reviewed = skill(result, "weather");
+    expect(reviewed.compat).toBe("migration-needed");
+    expect(reviewed.status).toBe("blocking");
+    const finding = reviewed.findings.find((f) => f.code === "COMPAT_MIGRATION_NEEDED");
+    expect(finding).toMatchObject({ severity: "error", file: "skills/weather/manifest.yaml" });
+    expect(finding!.message).toContain("temp_c");
+    expect(result.blocking).toBeGreaterThan(0);
+    const allowed = skill(await review({ cwd: repo, base: "main", allowBreaking: true }), "weather");
+    expect(allowed.findings.find((f) => f.code === "COMPAT_MIGRATION_NEEDED")).toMatchObject({ severity: "warning" });
+    expect(allowed.status).toBe("ok");
+  });
 });
 
 describe("bad refs and shallow clones", () => {
