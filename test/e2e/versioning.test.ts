@@ -107,6 +107,15 @@ describe("review", () => {
       status: "blocking",
     });
     expect(report.skills[0].findings[0].code).toBe("BUMP_TOO_SMALL");
+    const annotated = run(["review", "--base", branch, "--format", "github"]);
+    expect(annotated.code).toBe(1);
+    expect(annotated.stdout.split("\n")[0]).toMatch(
+      /^::error file=skills\/sum-numbers\/manifest\.yaml,line=\d+,title=skills review%3A BUMP_TOO_SMALL::sum-numbers: the changes need a patch bump/,
+    );
+    const comment = run(["review", "--base", branch, "--format", "md"]);
+    expect(comment.code).toBe(1);
+    expect(comment.stdout.split("\n")[0]).toMatch(/^<!-- skills-review: .* -->$/);
+    expect(comment.stdout).toContain("| `sum-numbers` | changed | 1.0.0 → 1.0.0 | none | **patch** |");
     await writeFile(manifest, (await readFile(manifest, "utf8")).replace("version: 1.0.0", "version: 1.0.1"));
     const ok = run(["review", "--base", branch, "--format", "github"]);
     expect(ok.code).toBe(0);
