@@ -6,6 +6,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { release } from "../../src/commands/release.js";
+import type { ToolInfo } from "../../src/contracts/tools.js";
+import { buildLock, lockTool, serializeLock } from "../../src/core/compat/lockfile.js";
 import { isSkillsError, type SkillsError } from "../../src/errors.js";
 import { commitAll, git, makeRepo, removeRepo, tagRelease, writeSkill } from "../helpers/gitRepo.js";
 
@@ -208,6 +210,47 @@ describe("refusals: each with a clear line, nothing tagged or committed", () => 
     expect(error.message).toMatch(
       /^skills\/greet is not valid \(1 problem\):\n {2}skills\/greet\/manifest\.yaml:\d+:\d+ {2}VERSION_INVALID /,
     );
+  });
+
+  test("a lock whose tool renamed the field the code reads: compat says migration-needed", async () => {
+    const lock = (output: Record<string, unknown>) => {
+      const tool: ToolInfo = {
+        server: "weather",
+        serverInfo: { name: "weather", version: "1.0.0" },
+        name: "get_forecast",
+        description: "Forecast for a city",
+        inputSchema: { type: "object", properties: { city: { type: "string" } } },
+        outputSchema: { type: "object", properties: output },
+      };
+      return writeFile(
+        join(repo, "skills/weather/tools.lock.json"),
+        serializeLock(buildLock([["weather/get_forecast", lockTool(tool, "2025-06-18")]])),
+      );
+    };
+    const weather = (version: string) =>
+      writeSkill(repo, "weather", {
+        version,
+        tools: { "weather/get_forecast": "^1.0.0" },
+        input: { type: "object", properties: { city: { type: "string" } } },
+        output: { type: "object" },
+        code: 'from servers.weather import get_forecast\n\n\ndef run(input):\n    return {"temp": get_forecast(city="Oslo")["temp"]}\n',
+        tests: null,
+      });
+    await weather("1.0.0");
+    await lock({ temp: { type: "number" } });
+    commitAll(repo, "weather");
+    await release({ cwd: repo, skill: "weather" });
+    await weather("1.0.1");
+    await lock({ wind: { type: "number" } });
+    commitAll(repo, "weather: relock");
+    const error = await expectUntouched(() => refused(release({ cwd: repo, skill: "weather" })));
+    expect(error.message).toBe(
+      "compat of weather against weather@1.0.0: migration-needed\n" +
+        "  weather/get_forecast: migration-needed — read `wind` instead of `temp` (main.py:5); `skills compat --fix` does it\n" +
+        "nothing was committed or tagged",
+    );
+    expect(error.data.hint).toBe("`skills compat skills/weather --against weather@1.0.0` says what to change");
+    expect(tags()).toEqual(["weather@1.0.0"]);
   });
 
   test("nothing changed since the last release", async () => {
