@@ -64,6 +64,23 @@ describe("skills run name@version", () => {
     expect((await runSkill({ ref: "greet", cwd: repo })).run.result).toEqual({ value: "2.1.0" });
   });
 
+  test("the run log records the released version, in the project's own log", async () => {
+    const moved = process.env.SKILLS_RUN_LOG;
+    delete process.env.SKILLS_RUN_LOG; // the project's .skills/runs/runs.jsonl, not the test run's shared log
+    try {
+      await runSkill({ ref: "greet@1.1.0", cwd: repo });
+      await runSkill({ ref: "greet", cwd: repo });
+    } finally {
+      process.env.SKILLS_RUN_LOG = moved;
+    }
+    const lines = (await readFile(join(repo, ".skills/runs/runs.jsonl"), "utf8")).trim().split("\n");
+    const records = lines.map((line) => JSON.parse(line) as { kind: string; skill?: string; version?: string });
+    expect(records.map((r) => [r.kind, r.skill, r.version])).toEqual([
+      ["run", "greet", "1.1.0"],
+      ["run", "greet", "2.1.0"],
+    ]);
+  });
+
   test("@latest is the highest release (not a pre-release), and a range picks its highest match", async () => {
     expect((await runSkill({ ref: "greet@latest", cwd: repo })).run.result).toEqual({ value: "2.0.0" });
     expect((await runSkill({ ref: "greet@^1", cwd: repo })).run.result).toEqual({ value: "1.1.0" });
