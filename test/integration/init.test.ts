@@ -132,6 +132,7 @@ describe("the workflow", () => {
     const wf = await workflow("skills.yml");
     expect(Object.keys(wf.on)).toEqual(["pull_request"]);
     expect(wf.permissions).toEqual({ contents: "read" });
+    expect(wf.jobs.check.env).toEqual({ SKILLS_RUN_LOG: "off" });
     const steps = wf.jobs.check.steps as { uses?: string; run?: string; with?: Record<string, unknown>; if?: string }[];
     expect(steps[0]).toMatchObject({
       uses: "actions/checkout@v4",
