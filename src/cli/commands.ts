@@ -32,15 +32,20 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     command: "validate [...paths]",
-    description: "Check skills (a skill folder, a folder of skills, or the configured roots)",
+    description:
+      "Check skills against the Agent Skills specification (a skill folder, a folder of skills, or the roots)",
     options: [
       {
         flags: "--strict",
-        description:
-          "Treat everything the Agent Skills spec forbids as an error (default: tolerated problems are warnings)",
+        description: "Make the toolkit's own stricter checks errors too (default: they are warnings)",
       },
+      OPTIONS.profile,
     ],
-    examples: ["skills validate", "skills validate skills/find-large-files --strict"],
+    examples: [
+      "skills validate",
+      "skills validate skills/find-todos --strict",
+      "skills validate path/to/agent-skill --profile claude",
+    ],
     load: () => import("./handlers/validate.js"),
   },
   {
@@ -65,8 +70,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     command: "list",
-    description: "List skills under the configured roots: name, version, language, tools, validity, description",
-    options: [{ flags: "--strict", description: "Judge validity with --strict rules" }],
+    description: "List skills under the configured roots: name, kind, version, language, tools, validity, description",
+    options: [{ flags: "--strict", description: "Judge validity with --strict rules" }, OPTIONS.profile],
     load: () => import("./handlers/list.js"),
   },
   {

@@ -13,7 +13,7 @@ import { stringify } from "yaml";
 import { assignToolNames, sdkServerName } from "../core/codegen/names.js";
 import { MAX_DESCRIPTION_LENGTH } from "../core/validate/frontmatter.js";
 import { TOOL_KEY_PATTERN } from "../core/validate/manifest.js";
-import { checkSkillName, NAME_RULE, suggestSkillName } from "../core/validate/names.js";
+import { checkReservedName, checkSkillName, NAME_RULE, suggestSkillName } from "../core/validate/names.js";
 import { SkillsError } from "../errors.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
 import { loadProjectConfig } from "../store/config.js";
@@ -62,11 +62,23 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
       hint: `for example: skills new ${suggestSkillName(name)}`,
     });
   }
+  const config = await loadProjectConfig(options.cwd);
+  // A project that validates with a vendor profile gets names and descriptions that pass it.
+  const claude = config.profile === "claude";
+  const reserved = claude ? checkReservedName(name) : undefined;
+  if (reserved) {
+    throw new SkillsError(
+      "NAME_INVALID",
+      `invalid skill name: ${reserved.message} (profile claude, skills.config.json)`,
+      {
+        hint: `for example: skills new ${suggestSkillName(name, { dropReserved: true })}`,
+      },
+    );
+  }
   const language = parseLanguage(options.lang);
   const tools = parseTools(options.tools ?? []);
-  const description = checkDescription(options.description ?? defaultDescription(name));
+  const description = checkDescription(options.description ?? defaultDescription(name), claude);
 
-  const config = await loadProjectConfig(options.cwd);
   const parent = options.dir !== undefined ? resolve(options.cwd, options.dir) : config.roots[0]!;
   const target = join(parent, name);
   const shown = relative(options.cwd, target) || ".";
@@ -163,16 +175,20 @@ function parseTools(values: string[]): Map<string, string> {
   return tools;
 }
 
-function checkDescription(description: string): string {
+function checkDescription(description: string, claude: boolean): string {
   const text = description.trim();
   if (text === "")
     throw new SkillsError("INVALID_ARGUMENT", "--description is empty", {
       hint: "say what the skill does and when to use it",
     });
-  if (/[<>]/.test(text)) {
-    throw new SkillsError("INVALID_ARGUMENT", "--description must not contain < or >", {
-      hint: "Agent Skills clients reject descriptions with angle brackets",
-    });
+  if (claude && /[<>]/.test(text)) {
+    throw new SkillsError(
+      "INVALID_ARGUMENT",
+      "--description must not contain < or > (profile claude, skills.config.json)",
+      {
+        hint: "the claude profile refuses descriptions that look like XML tags",
+      },
+    );
   }
   if (text.length > MAX_DESCRIPTION_LENGTH) {
     throw new SkillsError(

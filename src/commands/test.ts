@@ -53,7 +53,7 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
     const selected = plan.plan.pending + plan.plan.results.length;
     // With --filter, skills none of whose cases match are left out; without it, a skill without tests is worth a word.
     if (selected === 0 && options.filter) continue;
-    if (selected === 0) {
+    if (selected === 0 && !plan.plan.instruction) {
       plan.plan.warnings.push({
         severity: "warning",
         code: "NO_TESTS",

@@ -8,6 +8,7 @@ import { isPlainObject, locateIn, type ParsedJson, parseJsonWithPositions } from
 import { toIssue } from "../core/validate/issues.js";
 import { SkillsError } from "../errors.js";
 import type { PiiMode } from "../contracts/privacy.js";
+import { isValidationProfile, type ValidationProfile } from "../core/validate/codes.js";
 import { schemaValidator } from "./schemas.js";
 import { pathExists } from "./pathExists.js";
 
@@ -21,6 +22,8 @@ export interface ProjectConfig {
   requireIsolation: boolean;
   pii: PiiMode;
   warmPool: number;
+  /** A vendor validation profile on top of the Agent Skills specification (`validate`, `list`). */
+  profile?: ValidationProfile;
   /** Absolute cache folder (default <root>/.skills/cache). */
   cacheDir: string;
   /** Absolute path of skills.config.json when one was read. */
@@ -89,6 +92,7 @@ export async function loadProjectConfig(cwd: string): Promise<ProjectConfig> {
   if (typeof raw.requireIsolation === "boolean") config.requireIsolation = raw.requireIsolation;
   if (raw.pii === "off" || raw.pii === "default" || raw.pii === "strict") config.pii = raw.pii;
   if (typeof raw.warmPool === "number") config.warmPool = raw.warmPool;
+  if (isValidationProfile(raw.profile)) config.profile = raw.profile;
   if (typeof raw.cacheDir === "string") config.cacheDir = resolve(root, raw.cacheDir);
   config.configFile = path;
   return config;

@@ -36,6 +36,22 @@ export async function planSkill(
     );
     return { plan, cases: [] };
   }
+  if (loaded.value.kind === "instruction") {
+    // Nothing runs in an instruction skill: it is listed with a word, not failed.
+    plan.name = loaded.value.name;
+    plan.instruction = true;
+    plan.warnings.push({
+      ...problemAt(
+        displayPath(join(dir, "manifest.yaml"), cwd),
+        "NOT_RUNNABLE",
+        `${loaded.value.name} is an instruction skill (SKILL.md without manifest.yaml): it has no code to test`,
+        1,
+        "add manifest.yaml and an entry to make it runnable (docs/skill-format.md); `skills validate` checks its SKILL.md",
+      ),
+      severity: "warning",
+    });
+    return { plan, cases: [] };
+  }
   plan.skill = loaded.value;
   plan.name = loaded.value.name;
   const testsDir = join(dir, "tests");

@@ -41,6 +41,8 @@ export interface SkillPlan {
   dir: string;
   name: string;
   skill?: LoadedSkill;
+  /** An instruction skill: listed, nothing to run. */
+  instruction?: boolean;
   /** Cases that could not even be read (bad YAML etc.), already final. */
   results: CaseResult[];
   pending: number;
