@@ -36,7 +36,10 @@ export type ServerConfig = StdioServerConfig | HttpServerConfig;
 export interface McpConfig {
   /** Absolute path of the .mcp.json. */
   file: string;
-  /** Its folder: relative paths and ${workspaceFolder} resolve against it. */
+  /**
+   * The workspace folder: `${workspaceFolder}`, and what relative paths resolve against. The folder of a .mcp.json
+   * found by search; for a file given with --config, the project the command runs in (not that file's folder).
+   */
   dir: string;
   servers: Record<string, ServerConfig>;
   /** Servers with "disabled": true. */
@@ -57,8 +60,13 @@ interface RawServer {
   timeout?: number;
 }
 
-export function parseMcpConfig(text: string, file: string, env: NodeJS.ProcessEnv): ParseMcpConfigResult {
-  const dir = resolve(file, "..");
+export function parseMcpConfig(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  options: { workspace?: string } = {},
+): ParseMcpConfigResult {
+  const dir = options.workspace ?? resolve(file, "..");
   const parsed = parseJsonWithPositions(text);
   if (!parsed.ok) {
     return {
