@@ -101,6 +101,7 @@ export async function runCase(
         args: testCase.args ?? {},
         order: testCase.order ?? "strict",
         file: cassetteDisplay,
+        workspace: execution.config.root,
       });
       tools = [...toolsFromCassette(cassette), ...extra];
       backend = replay;
@@ -110,7 +111,7 @@ export async function runCase(
       tools = toolset.tools;
       backend = toolset.backend;
       if (mode === "record" && backend) {
-        recorder = createRecordingBackend(backend, { secrets });
+        recorder = createRecordingBackend(backend, { secrets, workspace: execution.config.root });
         backend = recorder;
       }
     }
