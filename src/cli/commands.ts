@@ -19,7 +19,10 @@ export const COMMANDS: CommandSpec[] = [
         description: "Only tools of this server (repeatable, or comma-separated)",
         repeatable: true,
       },
-      { flags: "--stats", description: "Count the tokens of the answer and of the full catalog (o200k_base)" },
+      {
+        flags: "--stats",
+        description: "search, list: count the tokens of the answer and of every tool definition as sent (o200k_base)",
+      },
       OPTIONS.refresh,
       OPTIONS.config,
     ],
