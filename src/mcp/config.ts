@@ -39,8 +39,8 @@ export async function loadMcpConfig(options: LoadMcpConfigOptions): Promise<McpC
       { file: displayPath(file, options.cwd), hint: "check the path given to --config" },
     );
   }
-  // A file given with --config serves the project the command runs in: copying .mcp.json elsewhere to try a change
-  // must not move the filesystem server's root or the relative commands with it.
+  // A file given with --config serves the project the command runs in: using a .mcp.json kept elsewhere must not
+  // move the filesystem server's root (${workspaceFolder}) there. Its relative paths stay relative to itself.
   const workspace = options.configPath ? await findProjectRoot(options.cwd) : dirname(file);
   const result = parseMcpConfig(text, file, options.env ?? process.env, { workspace });
   if (result.ok) return result.config;

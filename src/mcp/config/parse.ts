@@ -37,8 +37,9 @@ export interface McpConfig {
   /** Absolute path of the .mcp.json. */
   file: string;
   /**
-   * The workspace folder: `${workspaceFolder}`, and what relative paths resolve against. The folder of a .mcp.json
-   * found by search; for a file given with --config, the project the command runs in (not that file's folder).
+   * The workspace folder: `${workspaceFolder}`, and a server's working folder unless it sets `cwd`. The folder of a
+   * .mcp.json found by search; for a file given with --config, the project the command runs in (not that file's
+   * folder). Relative paths written in the file (`command`, `cwd`) are relative to the file's own folder.
    */
   dir: string;
   servers: Record<string, ServerConfig>;
@@ -66,7 +67,9 @@ export function parseMcpConfig(
   env: NodeJS.ProcessEnv,
   options: { workspace?: string } = {},
 ): ParseMcpConfigResult {
+  // The workspace (`${workspaceFolder}`, a server's default cwd) and the folder relative paths in the file start from.
   const dir = options.workspace ?? resolve(file, "..");
+  const fileDir = resolve(file, "..");
   const parsed = parseJsonWithPositions(text);
   if (!parsed.ok) {
     return {
@@ -120,11 +123,11 @@ export function parseMcpConfig(
       };
     } else {
       const command = expand(server.command ?? "", `${base}/command`);
-      const cwd = server.cwd === undefined ? dir : resolve(dir, expand(server.cwd, `${base}/cwd`));
+      const cwd = server.cwd === undefined ? dir : resolve(fileDir, expand(server.cwd, `${base}/cwd`));
       servers[name] = {
         type: "stdio",
         name,
-        command: command.includes("/") && !isAbsolute(command) ? resolve(dir, command) : command,
+        command: command.includes("/") && !isAbsolute(command) ? resolve(fileDir, command) : command,
         args: (server.args ?? []).map((arg, index) => expand(arg, `${base}/args/${index}`)),
         env: expandRecord(server.env, "env"),
         cwd,

@@ -208,7 +208,7 @@ describe("loadMcpConfig", () => {
     expect(Object.keys(config.servers)).toEqual(["b"]);
   });
 
-  it("keeps ${workspaceFolder} and relative paths at the project with --config elsewhere", async () => {
+  it("keeps ${workspaceFolder} at the project with --config elsewhere; relative paths stay the file's", async () => {
     const elsewhere = join(root, "elsewhere");
     await mkdir(elsewhere, { recursive: true });
     await writeFile(
@@ -225,7 +225,7 @@ describe("loadMcpConfig", () => {
     expect(config.file).toBe(join(elsewhere, "try.json"));
     expect(config.dir).toBe(project);
     expect(config.servers.fs).toMatchObject({
-      command: join(project, "node_modules/.bin/srv"),
+      command: join(elsewhere, "node_modules/.bin/srv"),
       args: [project],
       env: { F: `${project}/f` },
       cwd: project,
