@@ -55,6 +55,8 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
       code,
       input: parsed.value,
       limits,
+      // A traceback names the file the program came from, as the user gave it.
+      ...(options.file !== undefined ? { display: { program: options.file } } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return {

@@ -35,23 +35,38 @@ export function renderExec(result: ExecResult, ctx: CliContext): string {
   });
 }
 
+/** What of a truncated result a terminal shows: the preview's start (--json has all the budget allows). */
+export const TERMINAL_PREVIEW_CHARS = 600;
+
 export function renderRunResult(run: RunResult, style: Style, options: RenderRunOptions): string {
   const out: string[] = [outcomeLine(run, style, options.title)];
-  if (run.ok && options.showResult !== false && run.result !== undefined) {
+  const cut = run.ok ? truncatedPreview(run) : undefined;
+  if (cut !== undefined && options.showResult !== false) {
+    const more = cut.length > TERMINAL_PREVIEW_CHARS ? `… (${cut.length} characters kept; --json prints them)` : "";
+    out.push(style.bold("result (truncated)"), indent(safe(cut.slice(0, TERMINAL_PREVIEW_CHARS) + more)));
+  } else if (run.ok && options.showResult !== false && run.result !== undefined) {
     out.push(style.bold("result"), indent(safe(prettyJson(run.result))));
   }
   if (run.truncated?.result) out.push(style.yellow(`  ! ${safe(run.truncated.result)}`));
+  // A flood's notice ends the logs themselves (the result keeps it there for --json): it is printed once, there.
   if (run.logs) out.push(style.bold("logs"), indent(safe(run.logs.replace(/\n$/, "")), "  │ "));
-  if (run.truncated?.logs) out.push(style.yellow(`  ! ${safe(run.truncated.logs)}`));
   if (run.stderr) out.push(style.bold("stderr"), indent(safe(run.stderr.replace(/\n$/, "")), "  │ "));
-  if (run.truncated?.stderr) out.push(style.yellow(`  ! ${safe(run.truncated.stderr)}`));
   if (run.toolCalls.length > 0) out.push(...toolTable(run.toolCalls, style));
   const pii = piiLine(run.pii);
   if (pii) out.push(style.dim(pii));
   if (!run.ok && run.error) out.push(...errorBlock(run, style, options.debug ?? false));
-  const warnings = [...(options.warnings ?? []), ...runWarnings(run)];
+  const warnings = [...(options.warnings ?? []), ...runWarnings(run)].filter(
+    (warning) => warning !== run.truncated?.result,
+  );
   for (const warning of warnings) out.push(style.yellow(`warning: ${safe(warning)}`));
   return out.join("\n");
+}
+
+/** The kept start of a result over its budget (the run's `result` is then `{ truncated, notice, preview }`). */
+function truncatedPreview(run: RunResult): string | undefined {
+  if (!run.truncated?.result) return undefined;
+  const preview = (run.result as { preview?: unknown } | undefined)?.preview;
+  return typeof preview === "string" ? preview : undefined;
 }
 
 export function renderCells(cells: CellRun[], title: string, warnings: string[], style: Style, debug = false): string {
@@ -74,8 +89,11 @@ export function renderCells(cells: CellRun[], title: string, warnings: string[],
 }
 
 function outcomeLine(run: RunResult, style: Style, title: string): string {
+  // A result over its budget came back in part: not a plain ok.
   const status = run.ok
-    ? style.green("✓ ok")
+    ? run.truncated?.result
+      ? style.yellow("! ok, result truncated")
+      : style.green("✓ ok")
     : style.red(`✗ failed${run.killedBy ? ` (killed: ${run.killedBy})` : ""}`);
   const isolation =
     run.isolation === "bwrap" ? style.dim("isolation bwrap") : style.yellow(`isolation ${run.isolation}`);
@@ -146,6 +164,14 @@ function errorBlock(run: RunResult, style: Style, debug: boolean): string[] {
   const lines = [`${style.red("error")} ${safe(error.code)}  ${safe(error.message)}`];
   const at = `at ${error.pointer || "/"}`;
   if (error.pointer !== undefined && !error.message.endsWith(at)) lines.push(`  ${safe(at)}`);
+  // Where in the user's code, with the line, unless the traceback below shows it already (Python's does).
+  if (error.file && error.line && !error.message.startsWith(`${error.file}:`)) {
+    const shown = error.source !== undefined && error.stack?.includes(error.source);
+    if (!shown) {
+      lines.push(`  at ${safe(`${error.file}:${error.line}:${error.column ?? 1}`)}`);
+      if (error.source) lines.push(`    ${safe(error.source)}`);
+    }
+  }
   if (error.stack) {
     const stack = debug ? error.stack : programFrames(error.stack);
     lines.push(style.dim(indent(safe(stack.replace(/\n$/, "")), "  ")));
@@ -155,10 +181,21 @@ function errorBlock(run: RunResult, style: Style, debug: boolean): string[] {
   return lines;
 }
 
+/** Files of the runtime, the generated SDK and the standard library (a traceback names the user's as they do). */
+function libraryFile(file: string): boolean {
+  return (
+    file.startsWith("servers/") ||
+    file.startsWith("/usr/") ||
+    file.startsWith("/lib") ||
+    file.startsWith("<frozen") ||
+    /(^|\/)(_runtime|_worker|worker)\.py$/.test(file)
+  );
+}
+
 /**
- * The frames of the user's program: a Python traceback keeps frames in the skill (/skill/...) or the program text
- * (<program>, <cell..>) and drops the runtime's and the standard library's; a JS stack drops node internals and the
- * runtime. The last line (the exception) always stays.
+ * The frames of the user's program: a Python traceback keeps frames in the skill folder or the program text
+ * (<program>, <cell..>, an exec's file) and drops the runtime's, the SDK's and the standard library's; a JS stack
+ * drops node internals, the runtime and the SDK. The last line (the exception) always stays.
  */
 export function programFrames(stack: string): string {
   const lines = stack.replace(/\n$/, "").split("\n");
@@ -170,7 +207,7 @@ export function programFrames(stack: string): string {
       const frame = /^\s*File "([^"]+)"/.exec(line);
       if (frame) {
         const file = frame[1] as string;
-        keep = file.startsWith("/skill/") || file.startsWith("<");
+        keep = !libraryFile(file);
         if (!keep) hidden++;
       } else if (!/^\s/.test(line) || index === lines.length - 1) {
         keep = true;
@@ -181,7 +218,9 @@ export function programFrames(stack: string): string {
       kept.push(`(${hidden} frame${hidden === 1 ? "" : "s"} of the runtime and libraries hidden; --debug shows them)`);
     return kept.join("\n");
   }
-  return lines.filter((line) => !/node:internal|\/runtime\/|worker\.mjs/.test(line)).join("\n");
+  return lines
+    .filter((line) => !/node:internal|\/runtime\/|worker\.mjs|\(servers\/|at servers\//.test(line))
+    .join("\n");
 }
 
 /** "pii (default): 3 values tokenized in tool results, 1 restored in arguments (email 2, phone 1)". */

@@ -16,7 +16,9 @@ import type {
 } from "../../contracts/run.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 import { createPiiInterceptor, type PiiInterceptor, policyFromManifest } from "../../core/pii/index.js";
-import { createRunner, createSession } from "../../sandbox/index.js";
+import { displayPath } from "../../core/paths.js";
+import { createRunner, createSession, DEFAULT_LIMITS } from "../../sandbox/index.js";
+import { explainFailure } from "./explain.js";
 import { loadProjectConfig, type ProjectConfig } from "../../store/config.js";
 import { openToolset, type OpenToolsetOptions, type Toolset } from "./toolset.js";
 
@@ -102,7 +104,10 @@ export type ExecutionRequest = Omit<RunRequest, "tools" | "backend" | "requireIs
   interceptor?: ToolCallInterceptor;
 };
 
-export type ExecutionSessionRequest = Pick<SessionOptions, "language" | "limits" | "idleTimeoutMs" | "skillDir"> & {
+export type ExecutionSessionRequest = Pick<
+  SessionOptions,
+  "language" | "limits" | "idleTimeoutMs" | "skillDir" | "display"
+> & {
   skill?: { name: string; version: string };
   privacy?: ManifestPrivacy;
 };
@@ -159,13 +164,30 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
       const { skill, privacy, tools, backend, interceptor: given, ...rest } = request;
       runner ??= newRunner();
       const startedAt = Date.now();
-      const result = await runner.run({
+      const runTools = tools ?? toolset.tools;
+      const ran = await runner.run({
         ...rest,
-        tools: tools ?? toolset.tools,
+        ...displayOf(rest, options.cwd),
+        tools: runTools,
         backend: backend ?? toolset.backend,
         requireIsolation,
         interceptor: given ?? interceptor(privacy),
       });
+      // A failure says which rule of the sandbox it met and what to change (the manifest line to add, ...).
+      const result = ran.error
+        ? {
+            ...ran,
+            error: await explainFailure(ran.error, {
+              language: request.language,
+              cwd: options.cwd,
+              ...(options.configPath ? { configPath: options.configPath } : {}),
+              cacheDir: config.cacheDir,
+              ...(request.skill && request.skillDir ? { skillDir: request.skillDir } : {}),
+              declared: runTools.map((tool) => `${tool.server}/${tool.name}`),
+              maxToolCalls: request.limits?.maxToolCalls ?? DEFAULT_LIMITS.maxToolCalls,
+            }),
+          }
+        : ran;
       finished({ kind: options.kind, language: request.language, ...describe(request), startedAt, result });
       return result;
     },
@@ -177,6 +199,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
         ...(request.limits ? { limits: request.limits } : {}),
         ...(request.idleTimeoutMs !== undefined ? { idleTimeoutMs: request.idleTimeoutMs } : {}),
         ...(request.skillDir ? { skillDir: request.skillDir } : {}),
+        ...displayOf(request, options.cwd),
         python: config.python,
         requireIsolation,
         interceptor: interceptor(request.privacy),
@@ -200,6 +223,15 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
       }
     },
   };
+}
+
+/** Errors name the skill folder as the user does (relative to the working folder), unless the caller said. */
+function displayOf(
+  request: { skillDir?: string; display?: RunRequest["display"] },
+  cwd: string,
+): Pick<RunRequest, "display"> {
+  if (request.display) return { display: request.display };
+  return request.skillDir ? { display: { skillDir: displayPath(request.skillDir, cwd) } } : {};
 }
 
 function describe(request: ExecutionRequest): Pick<ExecutionRecord, "skill" | "code"> {
