@@ -40,6 +40,33 @@ export { execCode, type ExecOptions, type ExecResult } from "./commands/exec.js"
 export { openRepl, BlockReader, type ReplOptions, type ReplSession } from "./commands/repl.js";
 export { runDoctor, type DoctorOptions, type DoctorResult } from "./commands/doctor.js";
 export {
+  metrics,
+  METRICS_FORMATS,
+  type MetricsFormat,
+  type MetricsOptions,
+  type MetricsResult,
+} from "./commands/metrics.js";
+export { insights, type InsightsOptions, type InsightsResult } from "./commands/insights.js";
+export { newSkillFromRun, type NewFromRunOptions, type NewFromRunResult } from "./commands/new/fromRun.js";
+export { recordSearch } from "./commands/shared/runLog.js";
+export type { RunRecord, SearchRecord, LogRecord } from "./contracts/runRecord.js";
+export {
+  lockSkills,
+  type LockOptions,
+  type LockResult,
+  type SkillLockResult,
+  type SkillLockStatus,
+} from "./commands/lock.js";
+export {
+  compat,
+  type CompatOptions,
+  type CompatResult,
+  type CompatSkillReport,
+  type CompatDependencyReport,
+  type CompatChangeReport,
+} from "./commands/compat.js";
+export type { ToolsLock, LockedTool, CompatRule, CompatStatus, CheckStatus } from "./contracts/compat.js";
+export {
   openExecution,
   type Execution,
   type ExecutionRecord,

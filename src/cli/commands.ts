@@ -67,8 +67,18 @@ export const COMMANDS: CommandSpec[] = [
         description: "Parent folder (default: the first configured root, skills/)",
         repeatable: true,
       },
+      {
+        flags: "--from-run <id>",
+        description: "Make the skill from a logged exec run: its code, the tools it called, a test case",
+        repeatable: true,
+      },
+      describe(OPTIONS.input, "With --from-run: the run's input for the test case (JSON text or @file)"),
+      describe(OPTIONS.config, "With --from-run: the .mcp.json to ask for the tools' versions"),
     ],
-    examples: ["skills new find-large-files --lang python --tools filesystem/list_directory_with_sizes"],
+    examples: [
+      "skills new find-large-files --lang python --tools filesystem/list_directory_with_sizes",
+      "skills new sum-numbers --from-run r_3f9a1c2b7d4e5f60",
+    ],
     load: () => import("./handlers/new.js"),
   },
   {
@@ -212,5 +222,90 @@ result = get_sum(a=1, b=2)'`,
       'skills pii scan rows.jsonl --pattern "employee_id=E-\\d{6}" --ignore support_email',
     ],
     load: () => import("./handlers/pii.js"),
+  },
+  {
+    command: "metrics",
+    description: "Summarise the run log per skill and per tool: runs, success, p50/p95/p99, tokens, PII",
+    options: [
+      OPTIONS.since,
+      {
+        flags: "--skill <name>",
+        description: "Only this skill ((exec) and (repl) for programs that are not skills)",
+        repeatable: true,
+      },
+      {
+        flags: "--format <format>",
+        description: "table | json | prometheus | openmetrics (default: table; --json is json)",
+        repeatable: true,
+      },
+      { flags: "--html <file>", description: "Also write a self-contained HTML report with charts", repeatable: true },
+    ],
+    examples: ["skills metrics --since 7d --html report.html", "skills metrics --format prometheus"],
+    load: () => import("./handlers/metrics.js"),
+  },
+  {
+    command: "insights",
+    description: "What to fix first: failing skills and tools, slower versions, tool chains worth a skill",
+    options: [
+      OPTIONS.since,
+      {
+        flags: "--min-runs <n>",
+        description: "Runs a skill or tool needs before its failure rate is judged (default 10)",
+        repeatable: true,
+      },
+    ],
+    examples: ["skills insights --since 7d"],
+    load: () => import("./handlers/insights.js"),
+  },
+  {
+    command: "lock [...skills]",
+    description: "Pin each skill's tool dependencies (server, version, schemas, hashes) in tools.lock.json",
+    options: [
+      { flags: "--check", description: "Write nothing; exit 1 when a lock is missing or stale (for CI)" },
+      OPTIONS.config,
+      OPTIONS.refresh,
+    ],
+    examples: ["skills lock", "skills lock skills/find-todos --check"],
+    load: () => import("./handlers/lock.js"),
+  },
+  {
+    command: "compat [...skills]",
+    description: "Check skills against the tools they depend on: what changed since the lock, and what it breaks",
+    options: [
+      {
+        flags: "--against <ref>",
+        description:
+          "live (default: the servers in .mcp.json now) or a git ref whose locks are compared with the work tree's",
+        repeatable: true,
+      },
+      {
+        flags: "--format <format>",
+        description: "text | json | md | junit | github (workflow annotations); --json is --format json",
+        repeatable: true,
+      },
+      {
+        flags: "--fail-on <level>",
+        description: "Exit 1 when a skill reaches: warning | migration-needed (default) | incompatible",
+        repeatable: true,
+      },
+      {
+        flags: "--strict",
+        description: "Ignore usage: a change to a part the skill does not use counts as much as one it uses",
+      },
+      {
+        flags: "--fix",
+        description: "Apply the mechanical migrations (renamed tools, arguments, values, fields) and print the diff",
+      },
+      { flags: "--rules", description: "List the rules (with --json: as data)" },
+      OPTIONS.config,
+      OPTIONS.refresh,
+      { flags: "--no-typecheck", description: "Do not type-check TypeScript skills against the SDK of the new schemas" },
+    ],
+    examples: [
+      "skills compat",
+      "skills compat skills/find-todos --format md",
+      "skills compat --against origin/main --format github --fail-on incompatible",
+    ],
+    load: () => import("./handlers/compat.js"),
   },
 ];

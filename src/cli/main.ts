@@ -45,8 +45,12 @@ export async function main(argv: string[], options: CreateContextOptions = {}): 
     if (!cli.matchedCommand) {
       const rest = cli.args;
       if (rest.length > 0) throw await unknownCommand(String(rest[0]));
-      // Without a command cac checks no options: `skills --jsn` must not print the help and exit 0.
-      const known = new Set(["--", "help", "h", "version", "v", "json", "debug", "color"]);
+      // Without a command cac checks no options: `skills --jsn` must not print the help and exit 0. Every option a
+      // command declares is known here (`skills compat --help` parses as no command, with compat's defaults).
+      const known = new Set([
+        "--",
+        ...[cli.globalCommand, ...cli.commands].flatMap((c) => c.options.flatMap((o) => o.names)),
+      ]);
       const stray = Object.keys(cli.options).find((key) => !known.has(key));
       if (stray) throw await toUsageError(unknownOptionError(stray), undefined);
       if (!cli.options.help && !cli.options.version) {

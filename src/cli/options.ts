@@ -41,6 +41,11 @@ export const OPTIONS = {
       'Add a vendor\'s rules to the Agent Skills specification: claude (reserved words, no < >); default: "profile" in skills.config.json',
   },
   refresh: { flags: "--refresh", description: "Ask the servers again instead of using the catalog cache" },
+  since: {
+    flags: "--since <when>",
+    description: "Only runs since: 30m, 24h, 7d, 2w, or a date (2025-01-31)",
+    repeatable: true,
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 /** A shared option whose description says more for one command. */

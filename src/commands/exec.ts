@@ -31,6 +31,8 @@ export interface ExecResult {
   source: string;
   tools: string[];
   run: RunResult;
+  /** The run's id in the run log (`skills new <name> --from-run <id>` makes a skill of it), when it was logged. */
+  runId?: string;
   warnings: string[];
 }
 
@@ -65,6 +67,7 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
       source,
       tools: execution.tools.map((tool) => toolKey(tool.server, tool.name)),
       run,
+      ...(run.runId ? { runId: run.runId } : {}),
       warnings: execution.warnings,
     };
   } finally {

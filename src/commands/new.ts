@@ -1,23 +1,22 @@
 /**
  * `skills new`: scaffolds a complete skill (SKILL.md, manifest.yaml, entry, tests/basic.yaml) from the handlebars
- * templates in templates/skill. The folder is built under a temporary name next to the target and renamed at the
- * end, so an existing folder is never touched and a failure leaves nothing half-written.
+ * templates in templates/skill, written whole or not at all (new/writeSkillFolder.ts). `--from-run` makes one from a
+ * logged run instead (new/fromRun.ts).
  */
-import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
-import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import semver from "semver";
 import { stringify } from "yaml";
 import { assignToolNames, sdkServerName } from "../core/codegen/names.js";
-import { MAX_DESCRIPTION_LENGTH } from "../core/validate/frontmatter.js";
 import { TOOL_KEY_PATTERN } from "../core/validate/manifest.js";
 import { checkReservedName, checkSkillName, NAME_RULE, suggestSkillName } from "../core/validate/names.js";
 import { SkillsError } from "../errors.js";
-import { writeFileAtomic } from "../store/atomicWrite.js";
 import { loadProjectConfig } from "../store/config.js";
 import { schemaPath } from "../store/schemas.js";
+import { checkDescription } from "./new/description.js";
+import { writeSkillFolder } from "./new/writeSkillFolder.js";
 
 export type NewSkillLanguage = "python" | "typescript";
 
@@ -43,6 +42,8 @@ export interface NewSkillResult {
   /** "server/tool" keys, in the order given. */
   tools: string[];
   next: string[];
+  /** A skill with tools is locked at once (tools.lock.json); when the servers cannot answer, why not. */
+  lock?: { file: string; status: "written" | "error"; message?: string };
 }
 
 // handlebars is CommonJS (`export =`): load it through require to keep verbatimModuleSyntax happy.
@@ -82,47 +83,17 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
   const parent = options.dir !== undefined ? resolve(options.cwd, options.dir) : config.roots[0]!;
   const target = join(parent, name);
   const shown = relative(options.cwd, target) || ".";
-  if (await exists(target)) {
-    throw new SkillsError("SKILL_EXISTS", `${shown} already exists; nothing was changed`, {
-      file: shown,
-      hint: "choose another name, or remove the folder first",
-    });
-  }
   const files = await renderFiles({ name, language, description, tools, target });
-  const parentShown = relative(options.cwd, parent) || ".";
-  try {
-    await mkdir(parent, { recursive: true });
-  } catch (error) {
-    throw cannotWrite(parentShown, error);
-  }
-  const staging = join(parent, `.${name}.new-${process.pid}-${randomBytes(4).toString("hex")}`);
-  try {
-    for (const [file, content] of Object.entries(files)) await writeFileAtomic(join(staging, file), content);
-    if (await exists(target)) {
-      throw new SkillsError(
-        "SKILL_EXISTS",
-        `${shown} appeared while the skill was being written; nothing was changed`,
-        { file: shown },
-      );
-    }
-    await rename(staging, target);
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOTEMPTY" || code === "EEXIST") {
-      throw new SkillsError("SKILL_EXISTS", `${shown} already exists; nothing was changed`, { file: shown });
-    }
-    if (code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "ENOSPC")
-      throw cannotWrite(parentShown, error);
-    throw error;
-  }
+  await writeSkillFolder(target, files, options.cwd);
+  const lock = tools.size > 0 ? await lockNewSkill(target, options.cwd) : undefined;
   return {
     ok: true,
     name,
     language,
     dir: shown,
-    files: Object.keys(files).sort(),
+    files: [...Object.keys(files), ...(lock?.status === "written" ? ["tools.lock.json"] : [])].sort(),
     tools: [...tools.keys()],
+    ...(lock ? { lock } : {}),
     next: [
       `skills validate --strict ${shown}`,
       `skills run ${shown} --input '${JSON.stringify(EXAMPLE_INPUT)}'`,
@@ -131,13 +102,18 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
   };
 }
 
-function cannotWrite(folder: string, error: unknown): SkillsError {
-  const code = (error as NodeJS.ErrnoException).code ?? "error";
-  const reason = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code;
-  return new SkillsError("INVALID_ARGUMENT", `cannot create the skill in ${folder}: ${reason}; nothing was changed`, {
-    file: folder,
-    hint: "choose a writable folder with --dir",
-  });
+/** Pins the new skill's tools as the servers list them now; a server that cannot answer leaves the skill unlocked. */
+async function lockNewSkill(target: string, cwd: string): Promise<NonNullable<NewSkillResult["lock"]>> {
+  const file = relative(cwd, join(target, "tools.lock.json"));
+  try {
+    const { lockSkillFolders } = await import("./shared/lock.js");
+    const [skill] = await lockSkillFolders({ cwd, paths: [target] });
+    if (skill?.status === "written" || skill?.status === "unchanged") return { file, status: "written" };
+    const error = skill?.errors[0];
+    return { file, status: "error", message: error ? `${error.code}: ${error.message}` : "not locked" };
+  } catch (error) {
+    return { file, status: "error", message: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 function parseLanguage(lang: string | undefined): NewSkillLanguage {
@@ -173,33 +149,6 @@ function parseTools(values: string[]): Map<string, string> {
     tools.set(key, range);
   }
   return tools;
-}
-
-function checkDescription(description: string, claude: boolean): string {
-  const text = description.trim();
-  if (text === "")
-    throw new SkillsError("INVALID_ARGUMENT", "--description is empty", {
-      hint: "say what the skill does and when to use it",
-    });
-  if (claude && /[<>]/.test(text)) {
-    throw new SkillsError(
-      "INVALID_ARGUMENT",
-      "--description must not contain < or > (profile claude, skills.config.json)",
-      {
-        hint: "the claude profile refuses descriptions that look like XML tags",
-      },
-    );
-  }
-  if (text.length > MAX_DESCRIPTION_LENGTH) {
-    throw new SkillsError(
-      "INVALID_ARGUMENT",
-      `--description is ${text.length} characters; the maximum is ${MAX_DESCRIPTION_LENGTH}`,
-      {
-        hint: "keep the description short; put details in the SKILL.md body",
-      },
-    );
-  }
-  return text;
 }
 
 function defaultDescription(name: string): string {
@@ -289,15 +238,4 @@ function toolIdentifiers(key: string): { pyModule: string; pyFunction: string; t
   const names = assignToolNames([tool]).get(tool)!;
   const module = sdkServerName(server);
   return { pyModule: module, pyFunction: names.python, tsModule: module, tsFunction: names.ts };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // ENOTDIR: a file sits where a parent folder should be; mkdir reports that below.
-    return code !== "ENOENT" && code !== "ENOTDIR";
-  }
 }

@@ -47,6 +47,8 @@ export interface RunCommandResult {
   /** The run (for --cells: the last cell's run, whose `result` is the skill's result). */
   run: RunResult;
   cells?: CellRun[];
+  /** The run's id in the run log (`run.runId`; with --cells, the whole run's), when it was logged. */
+  runId?: string;
   warnings: string[];
 }
 
@@ -90,6 +92,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
         input: input.value,
         run: last.run,
         cells,
+        ...(last.run.runId ? { runId: last.run.runId } : {}),
         warnings: [...input.warnings, ...execution.warnings],
       };
     }
@@ -110,6 +113,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
       skill: summary,
       input: input.value,
       run,
+      ...(run.runId ? { runId: run.runId } : {}),
       warnings: [...input.warnings, ...execution.warnings],
     };
   } finally {
@@ -136,6 +140,9 @@ async function runCells(
     skillDir: skill.dir,
     skill: { name: skill.name, version: skill.manifest.version },
     privacy: skill.manifest.privacy,
+    // The cells are one run of the skill: one record in the run log, written when the session closes.
+    oneRun: true,
+    input,
   });
   const runs: CellRun[] = [];
   try {

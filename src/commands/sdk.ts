@@ -9,9 +9,10 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { SDK_FORMAT_VERSION, type SdkLanguage, generateSdk, sdkLayout } from "../core/codegen/index.js";
 import { SkillsError } from "../errors.js";
-import { type CatalogServer, defaultCacheDir, loadCatalog } from "../mcp/catalog.js";
+import { type CatalogServer, loadCatalog } from "../mcp/catalog.js";
 import { loadMcpConfig } from "../mcp/config.js";
 import { createClientPool } from "../mcp/pool.js";
+import { loadProjectConfig } from "../store/config.js";
 import type { ToolInfo } from "../contracts/tools.js";
 import { SDK_MARKER, type TreeDiff, assertReplaceable, diffTree, writeTree } from "./sdk/tree.js";
 
@@ -82,6 +83,8 @@ async function loadTools(options: SdkOptions): Promise<{ tools: ToolInfo[]; serv
     ...(options.configPath ? { configPath: options.configPath } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
+  // The project's cache folder, as for run and exec (skills.config.json cacheDir, SKILLS_CACHE_DIR).
+  const { cacheDir } = await loadProjectConfig(options.cwd);
   const pool = createClientPool(config, {
     ...(options.servers ? { servers: options.servers } : {}),
     ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
@@ -95,7 +98,7 @@ async function loadTools(options: SdkOptions): Promise<{ tools: ToolInfo[]; serv
         const part = await loadCatalog({
           pool,
           config,
-          cacheDir: defaultCacheDir(config),
+          cacheDir,
           servers: [name],
           ...(options.refresh ? { refresh: true } : {}),
         });

@@ -104,6 +104,10 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
   const skills = plans.map(finishSkill);
   const summary = summarize(skills, performance.now() - started);
   const result: TestResult = { ok: summary.failed === 0, skills, summary };
+  if (options.record) {
+    const recorded = plans.filter((plan) => plan.results.some((r) => r.recorded)).map((plan) => plan.dir);
+    if (recorded.length > 0) result.locked = await lockRecorded(recorded, options);
+  }
   if (options.junit) {
     const path = resolve(options.cwd, options.junit);
     try {
@@ -121,6 +125,33 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
     result.junit = displayPath(path, options.cwd);
   }
   return result;
+}
+
+/** What the cassettes were recorded against is what the skill now depends on: lock it (from the fresh catalog). */
+async function lockRecorded(dirs: string[], options: TestOptions): Promise<NonNullable<TestResult["locked"]>> {
+  const { lockSkillFolders } = await import("./shared/lock.js");
+  try {
+    const locked = await lockSkillFolders({
+      cwd: options.cwd,
+      paths: dirs,
+      ...(options.configPath ? { configPath: options.configPath } : {}),
+    });
+    return locked
+      .filter((skill) => skill.status !== "no-tools")
+      .map((skill) => ({
+        skill: skill.name,
+        file: skill.file,
+        status: skill.status,
+        ...(skill.errors[0] ? { message: `${skill.errors[0].code}: ${skill.errors[0].message}` } : {}),
+      }));
+  } catch (error) {
+    return dirs.map((dir) => ({
+      skill: dir,
+      file: displayPath(join(dir, "tools.lock.json"), options.cwd),
+      status: "error",
+      message: (error as Error).message,
+    }));
+  }
 }
 
 /**

@@ -9,9 +9,10 @@ import { TOKENIZER } from "../core/discovery/tokens.js";
 import { DEFAULT_LIMIT, searchTools } from "../core/discovery/search.js";
 import { buildSearchIndex } from "../core/discovery/searchIndex.js";
 import { SkillsError } from "../errors.js";
-import { type Catalog, type CatalogServer, defaultCacheDir, findTool, loadCatalog } from "../mcp/catalog.js";
+import { type Catalog, type CatalogServer, findTool, loadCatalog } from "../mcp/catalog.js";
 import { loadMcpConfig } from "../mcp/config.js";
 import { createClientPool } from "../mcp/pool.js";
+import { loadProjectConfig } from "../store/config.js";
 import type { ToolInfo } from "../contracts/tools.js";
 
 export interface ToolsCommonOptions {
@@ -84,6 +85,8 @@ export async function openCatalog(options: ToolsCommonOptions): Promise<Catalog>
     ...(options.configPath ? { configPath: options.configPath } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
+  // The project's cache folder, as for run and exec (skills.config.json cacheDir, SKILLS_CACHE_DIR).
+  const { cacheDir } = await loadProjectConfig(options.cwd);
   if (Object.keys(config.servers).length === 0) {
     const disabled = config.disabled?.length ? ` (disabled: ${config.disabled.join(", ")})` : "";
     const shown = relative(options.cwd, config.file);
@@ -102,7 +105,7 @@ export async function openCatalog(options: ToolsCommonOptions): Promise<Catalog>
     return await loadCatalog({
       pool,
       config,
-      cacheDir: defaultCacheDir(config),
+      cacheDir,
       ...(options.refresh ? { refresh: true } : {}),
       ...(servers ? { servers } : {}),
     });

@@ -10,7 +10,9 @@ import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
 import { checkSkill } from "../store/loadSkill.js";
 import { pathExists } from "../store/pathExists.js";
+import type { LoadedSkill } from "../contracts/skill.js";
 import { mapLimited } from "./shared/mapLimited.js";
+import { checkToolUsage } from "./validate/toolUsage.js";
 
 export interface ValidateOptions {
   /** Skill folders or folders of skills; empty = the configured roots. */
@@ -116,12 +118,31 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     notes.push(`no skills found in ${searchPaths.map(show).join(", ")} (a skill folder has a SKILL.md)`);
   }
   let done = 0;
+  const loaded: { skill: LoadedSkill; shown: string; index: number }[] = [];
   const skills = await mapLimited(dirs, CONCURRENCY, async (dir) => {
     const result = await validateOne(dir, show(dir), strict, profile);
     options.onProgress?.(++done, dirs.length);
     return result;
   });
   skills.push(...empty);
+  skills.forEach((skill, index) => {
+    if (skill.loaded) loaded.push({ skill: skill.loaded, shown: skill.dir, index });
+    delete skill.loaded;
+  });
+  // the tools the code uses against the ones the manifest declares (one analysis for all skills)
+  const usage = await checkToolUsage(loaded, strict, { python: config.python, cacheDir: config.cacheDir }).catch(
+    (error: unknown) => {
+      notes.push(
+        `the tools the code calls were not checked: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return loaded.map(() => []);
+    },
+  );
+  for (const [i, { index }] of loaded.entries()) {
+    const skill = skills[index]!;
+    for (const problem of usage[i]!) (problem.severity === "error" ? skill.errors : skill.warnings).push(problem);
+    skill.ok = skill.errors.length === 0;
+  }
   const summary: ValidateSummary = {
     skills: skills.length,
     valid: skills.filter((s) => s.ok).length,
@@ -160,7 +181,7 @@ async function validateOne(
   shown: string,
   strict: boolean,
   profile: ValidationProfile | undefined,
-): Promise<SkillValidation> {
+): Promise<SkillValidation & { loaded?: LoadedSkill }> {
   // Problems name files relative to the working directory, as the user typed them.
   const check = await checkSkill(absDir, { strict, ...(profile ? { profile } : {}), displayDir: shown });
   return {
@@ -170,5 +191,7 @@ async function validateOne(
     ok: check.ok,
     errors: check.errors,
     warnings: check.warnings,
+    // A runnable skill's code is checked against its manifest too (checkToolUsage).
+    ...(check.skill?.kind === "runnable" ? { loaded: check.skill } : {}),
   };
 }

@@ -112,6 +112,16 @@ export interface RunResult {
   truncated?: { result?: string; logs?: string; stderr?: string };
   /** What PII tokenization did in this run (counts only), when an interceptor ran. */
   pii?: PiiAudit;
+  /** Start of the run to the hand-off to a ready worker (program preparation, interpreter start when cold). */
+  startupMs?: number;
+  /** True when a pre-spawned worker (or a session's live one) took the run. */
+  warm?: boolean;
+  /** Peak memory of the run's processes, where the host reports it (a memory cgroup). */
+  memoryPeakBytes?: number;
+  /** The run's id in the run log (`skills new --from-run <id>`), when its record was written. */
+  runId?: string;
+  /** Why the run's record could not be written (said once per execution; the run itself stands). */
+  runLogWarning?: string;
   /** Things the caller should tell the user, e.g. that the run had only process isolation. */
   warnings?: string[];
 }

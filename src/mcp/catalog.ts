@@ -20,6 +20,8 @@ import type { ServerInfo, ToolInfo } from "../contracts/tools.js";
 
 export interface CatalogServer {
   serverInfo?: ServerInfo;
+  /** The MCP protocol version the server speaks (from its initialize answer). */
+  protocolVersion?: string;
   /** Why the server's tools are missing. */
   error?: string;
   errorCode?: string;
@@ -110,18 +112,25 @@ async function loadServer(
       const live = entry && pool.startedServers().includes(name) ? await pool.serverInfo(name) : undefined;
       if (entry && (!live || live.version === entry.serverInfo.version)) {
         return {
-          server: { serverInfo: entry.serverInfo, cached: true, toolCount: entry.tools.length, cacheFile },
+          server: {
+            serverInfo: entry.serverInfo,
+            protocolVersion: entry.protocolVersion,
+            cached: true,
+            toolCount: entry.tools.length,
+            cacheFile,
+          },
           tools: entry.tools,
         };
       }
     }
     const tools = await pool.listServerTools(name);
     const serverInfo = await pool.serverInfo(name);
+    const protocolVersion = await pool.protocolVersion(name);
     // A server sends tools/list_changed before the answers to later requests, so a notification that arrived while
     // we waited leaves this list current; one that arrives from now on makes it stale.
     const generation = changeCount(pool, name);
     // A cache that cannot be written (read-only checkout, full disk) costs speed next time, not this answer.
-    let written = await writeCacheEntry(cacheDir, key, name, serverInfo, tools).then(
+    let written = await writeCacheEntry(cacheDir, key, name, serverInfo, tools, protocolVersion).then(
       () => true,
       () => false,
     );
@@ -130,7 +139,13 @@ async function loadServer(
       written = false;
     }
     return {
-      server: { serverInfo, cached: false, toolCount: tools.length, ...(written ? { cacheFile } : {}) },
+      server: {
+        serverInfo,
+        protocolVersion,
+        cached: false,
+        toolCount: tools.length,
+        ...(written ? { cacheFile } : {}),
+      },
       tools,
     };
   } catch (error) {
@@ -174,7 +189,14 @@ function watchToolChanges(pool: ClientPool, config: McpConfig, cacheDir: string)
               if (state.count >= MAX_REFRESHES) throw new Error("the server keeps changing its tool list");
               state.count += 1;
               const tools = await pool.listServerTools(server);
-              await writeCacheEntry(cacheDir, key, server, await pool.serverInfo(server), tools);
+              await writeCacheEntry(
+                cacheDir,
+                key,
+                server,
+                await pool.serverInfo(server),
+                tools,
+                await pool.protocolVersion(server),
+              );
             } while (state.again);
           } catch {
             await removeCacheEntryFetchedBefore(cacheDir, key, state.again ? Date.now() : notifiedAt);

@@ -8,7 +8,11 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { McpError, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  LATEST_PROTOCOL_VERSION,
+  McpError,
+  ToolListChangedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { SkillsError } from "../errors.js";
 import { VERSION } from "../version.js";
 import type { McpConfig, ServerConfig } from "./config.js";
@@ -46,6 +50,8 @@ interface Connection {
   transport: Transport;
   stderr: StderrTail;
   serverInfo: ServerInfo;
+  /** The MCP protocol version the server agreed to in its initialize answer. */
+  protocolVersion: string;
 }
 
 export type ToolsChangedListener = (server: string) => void;
@@ -103,6 +109,11 @@ export class ClientPool implements ToolBackend {
 
   async serverInfo(server: string): Promise<ServerInfo> {
     return (await this.connection(server)).serverInfo;
+  }
+
+  /** The MCP protocol version negotiated with the server (tools.lock.json records it). */
+  async protocolVersion(server: string): Promise<string> {
+    return (await this.connection(server)).protocolVersion;
   }
 
   /** Tools of one server, all pages. SERVER_PROTOCOL when the answer does not follow the MCP schema. */
@@ -236,6 +247,14 @@ export class ClientPool implements ToolBackend {
       for (const listener of this.listeners) listener(config.name);
     });
     const timeoutMs = config.timeoutMs ?? this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    // The client tells the transport which protocol version the server agreed to; that is the one place we learn it.
+    let protocolVersion = LATEST_PROTOCOL_VERSION;
+    const wire: Transport = transport;
+    const setProtocolVersion = wire.setProtocolVersion?.bind(wire);
+    wire.setProtocolVersion = (version: string) => {
+      protocolVersion = version;
+      setProtocolVersion?.(version);
+    };
     try {
       await client.connect(transport, { timeout: timeoutMs });
     } catch (error) {
@@ -261,7 +280,7 @@ export class ClientPool implements ToolBackend {
     };
     const version = client.getServerVersion();
     const serverInfo: ServerInfo = { name: version?.name ?? config.name, version: version?.version ?? "0.0.0" };
-    return { config, client, transport, stderr, serverInfo };
+    return { config, client, transport, stderr, serverInfo, protocolVersion };
   }
 
   private async createTransport(config: ServerConfig, stderr: StderrTail): Promise<Transport> {

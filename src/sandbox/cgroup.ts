@@ -208,6 +208,14 @@ export class RunCgroup {
     return text ? Number(text) / 1e6 : null;
   }
 
+  /** Peak memory of the run's processes in bytes (null where the kernel does not report it). */
+  memoryPeakBytes(): number | null {
+    const file =
+      this.version === 2 ? join(this.dirs[0]!, "memory.peak") : this.file("memory", "memory.max_usage_in_bytes");
+    const text = file ? read(file).trim() : "";
+    return /^\d+$/.test(text) ? Number(text) : null;
+  }
+
   /** True when the kernel OOM-killed something in the run. */
   oomKilled(): boolean {
     const events =

@@ -56,22 +56,32 @@ const SYSTEM_DIRS = ["/usr"];
 const ETC_FILES = ["/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group"];
 
 /** Folder to bind so an interpreter outside /usr (pyenv, nvm, ...) works: its prefix (…/bin/x -> …). */
-function interpreterPrefix(path: string): string | null {
+export function interpreterPrefix(path: string): string | null {
   const real = realpathSync(path);
   if (SYSTEM_DIRS.some((d) => real.startsWith(`${d}/`))) return null;
   return dirname(dirname(real));
 }
 
-function bwrapArgs(spec: CommandSpec, interpreter: string): string[] {
+/**
+ * What every bwrap the toolkit starts begins with: new namespaces (no network), no environment, no capabilities,
+ * nobody inside, the system read-only. Runs (below) and one-shot helpers (helperCommand.ts) add their own folders.
+ * `disableUserns`: this bwrap can forbid nested user namespaces (isolation.ts probes it).
+ */
+export function bwrapSystemArgs(disableUserns: boolean): string[] {
   const args = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"];
   // A nested user namespace would give the program a root of its own (mount, tmpfs, ...): forbidden where bwrap can.
-  if (spec.disableUserns) args.push("--unshare-user", "--disable-userns");
+  if (disableUserns) args.push("--unshare-user", "--disable-userns");
   args.push("--uid", "65534", "--gid", "65534", "--hostname", "sandbox");
   for (const dir of SYSTEM_DIRS) args.push("--ro-bind", dir, dir);
   for (const link of ["lib", "lib64", "bin", "sbin"]) {
     if (existsSync(`/${link}`)) args.push("--symlink", `usr/${link}`, `/${link}`);
   }
   for (const file of ETC_FILES) if (existsSync(file)) args.push("--ro-bind", file, file);
+  return args;
+}
+
+function bwrapArgs(spec: CommandSpec, interpreter: string): string[] {
+  const args = bwrapSystemArgs(spec.disableUserns ?? false);
   // /workspace and /tmp are size-capped tmpfs mounts: their pages are also charged to the run's memory cgroup, so
   // many files cannot fill the host disk (RLIMIT_FSIZE only caps one file). Mounted before the binds below, so an
   // interpreter installed under /tmp stays visible.

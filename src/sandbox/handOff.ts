@@ -83,6 +83,7 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
     options.signal?.removeEventListener("abort", abort);
   }
   const cpuAfter = worker.cgroup?.cpuMs() ?? null;
+  const memoryPeak = worker.cgroup?.memoryPeakBytes() ?? null;
   const session = options.keepAlive === true;
   const logs =
     session && reply
@@ -92,7 +93,7 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
     session && reply
       ? { text: reply.stderr ?? "", dropped: reply.stderrDropped ?? 0 }
       : { text: worker.stderr.text(), dropped: worker.stderr.dropped };
-  return buildResult({
+  const result = buildResult({
     reply: worker.killedBy ? (reply?.ok ? reply : null) : reply,
     limits,
     isolation: options.isolation,
@@ -110,4 +111,7 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
     interceptor: options.interceptor,
     warnings: options.warnings,
   });
+  // For the run log; a session's cgroup lives across cells, so its peak is the session's so far.
+  if (memoryPeak !== null) result.memoryPeakBytes = memoryPeak;
+  return result;
 }

@@ -203,6 +203,7 @@ class SandboxRunner implements Runner {
     }
     const language = workerLanguage(request.language);
     let worker = this.take(language, limits);
+    const warm = worker !== null;
     if (worker) {
       try {
         worker.stage(request.skillDir, prepared.sdkDir);
@@ -222,6 +223,7 @@ class SandboxRunner implements Runner {
     }
     try {
       await worker.ready;
+      const startupMs = performance.now() - started;
       const gate = new ToolGate({
         tools: request.tools,
         backend: request.backend,
@@ -252,6 +254,9 @@ class SandboxRunner implements Runner {
           rlimits: language === "python" ? pythonRlimits(limits, report.isolation) : undefined,
         },
       });
+      // For the run log: what the run waited for before its program started, and whether a pooled worker took it.
+      result.startupMs = Math.round(startupMs * 1000) / 1000;
+      result.warm = warm;
       if (!result.error) return result;
       return {
         ...result,

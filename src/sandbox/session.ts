@@ -95,6 +95,8 @@ class SandboxSession implements Session {
 
   private async executeCell(code: string): Promise<RunResult> {
     this.cells += 1;
+    const started = performance.now();
+    const warm = this.worker !== null;
     this.worker ??= this.start();
     const worker = await this.worker;
     const report = await detectIsolation();
@@ -134,6 +136,9 @@ class SandboxSession implements Session {
       },
     });
     if (!worker.alive) await this.close();
+    // For the run log: a cell that started the session's worker was cold, the others ran on a live one.
+    result.warm = warm;
+    result.startupMs = Math.round((performance.now() - started - result.durationMs) * 1000) / 1000;
     if (!result.error) return result;
     return {
       ...result,

@@ -1,6 +1,8 @@
 /**
  * Project configuration: finds the project root from a working directory and reads the optional skills.config.json
- * there, validated by schemas/config.schema.json (problems carry file:line:col).
+ * there, validated by schemas/config.schema.json (problems carry file:line:col). Two environment variables move the
+ * project's state for one process (CI, a test suite): SKILLS_RUN_LOG (`off`, or the run log's path) and
+ * SKILLS_CACHE_DIR; they win over the file.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
@@ -26,8 +28,20 @@ export interface ProjectConfig {
   profile?: ValidationProfile;
   /** Absolute cache folder (default <root>/.skills/cache). */
   cacheDir: string;
+  /** Append a record per run to the run log (default true). */
+  logRuns: boolean;
+  runLog: RunLogSettings;
   /** Absolute path of skills.config.json when one was read. */
   configFile?: string;
+}
+
+export interface RunLogSettings {
+  /** Absolute path of the current log file (default <root>/.skills/runs/runs.jsonl). */
+  path: string;
+  /** Rotate past this size. */
+  maxFileBytes: number;
+  /** Rotated files kept. */
+  maxFiles: number;
 }
 
 export const CONFIG_FILE = "skills.config.json";
@@ -55,10 +69,18 @@ export function defaultConfig(root: string): ProjectConfig {
     pii: "default",
     warmPool: 2,
     cacheDir: join(root, ".skills", "cache"),
+    logRuns: true,
+    runLog: { path: join(root, ".skills", "runs", "runs.jsonl"), maxFileBytes: 10 * 1024 * 1024, maxFiles: 20 },
   };
 }
 
-export async function loadProjectConfig(cwd: string): Promise<ProjectConfig> {
+/** The environment variables that override the file (`env` defaults to the process's). */
+export type ConfigEnvironment = Partial<Record<"SKILLS_RUN_LOG" | "SKILLS_CACHE_DIR", string>>;
+
+export async function loadProjectConfig(
+  cwd: string,
+  env: ConfigEnvironment = process.env as ConfigEnvironment,
+): Promise<ProjectConfig> {
   const root = await findProjectRoot(cwd);
   const config = defaultConfig(root);
   const path = join(root, CONFIG_FILE);
@@ -66,7 +88,7 @@ export async function loadProjectConfig(cwd: string): Promise<ProjectConfig> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return config;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return applyEnvironment(config, env);
     throw new SkillsError("CONFIG_INVALID", `cannot read ${CONFIG_FILE}: ${(error as Error).message}`, { file: path });
   }
   const file = relative(process.cwd(), path) || path;
@@ -94,7 +116,36 @@ export async function loadProjectConfig(cwd: string): Promise<ProjectConfig> {
   if (typeof raw.warmPool === "number") config.warmPool = raw.warmPool;
   if (isValidationProfile(raw.profile)) config.profile = raw.profile;
   if (typeof raw.cacheDir === "string") config.cacheDir = resolve(root, raw.cacheDir);
+  if (typeof raw.logRuns === "boolean") config.logRuns = raw.logRuns;
+  const runLog = (raw.runLog ?? {}) as Record<string, unknown>;
+  if (typeof runLog.path === "string") config.runLog.path = resolve(root, runLog.path);
+  if (typeof runLog.maxFileBytes === "number") config.runLog.maxFileBytes = runLog.maxFileBytes;
+  if (typeof runLog.maxFiles === "number") config.runLog.maxFiles = runLog.maxFiles;
   config.configFile = path;
+  return applyEnvironment(config, env);
+}
+
+/**
+ * SKILLS_RUN_LOG=off turns the run log off; SKILLS_RUN_LOG=<path.jsonl> and SKILLS_CACHE_DIR=<folder> move the log
+ * and the cache (relative paths from the current folder). Empty means unset.
+ */
+function applyEnvironment(config: ProjectConfig, env: ConfigEnvironment): ProjectConfig {
+  const runLog = env.SKILLS_RUN_LOG?.trim();
+  if (runLog === "off") config.logRuns = false;
+  else if (runLog) {
+    if (!runLog.endsWith(".jsonl")) {
+      throw new SkillsError(
+        "CONFIG_INVALID",
+        `SKILLS_RUN_LOG must be "off" or a path ending in .jsonl, got "${runLog}"`,
+        {
+          hint: "e.g. SKILLS_RUN_LOG=/tmp/ci-runs/runs.jsonl, or SKILLS_RUN_LOG=off to record nothing",
+        },
+      );
+    }
+    config.runLog.path = resolve(runLog);
+  }
+  const cacheDir = env.SKILLS_CACHE_DIR?.trim();
+  if (cacheDir) config.cacheDir = resolve(cacheDir);
   return config;
 }
 

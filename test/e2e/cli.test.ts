@@ -50,6 +50,11 @@ describe("skills (help, version, usage errors)", () => {
     ["validate", ["--strict", "--json"]],
     ["new", ["--lang <language>", "--description <text>", "--tools <list>", "--dir <folder>", "--json"]],
     ["list", ["--json", "--strict"]],
+    ["lock", ["--check", "--config <file>", "--refresh", "--json"]],
+    [
+      "compat",
+      ["--against <ref>", "--format <format>", "--fail-on <level>", "--strict", "--fix", "--rules", "--no-typecheck"],
+    ],
   ])("%s --help lists its options", (command, options) => {
     const { code, stdout } = skills([command, "--help"]);
     expect(code).toBe(0);

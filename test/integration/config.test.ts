@@ -1,4 +1,8 @@
-/** loadProjectConfig: root detection, defaults, and skills.config.json problems with file:line:col. */
+/**
+ * loadProjectConfig: root detection, defaults, skills.config.json problems with file:line:col, and the environment
+ * variables that move the run log and the cache. The test run sets those for every test (test/globalSetup.ts), so
+ * these tests pass the environment they mean.
+ */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +22,7 @@ afterEach(async () => {
 
 async function configError(text: string): Promise<SkillsError> {
   await writeFile(join(base, "skills.config.json"), text);
-  const error = await loadProjectConfig(base).catch((e: unknown) => e);
+  const error = await loadProjectConfig(base, {}).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(SkillsError);
   return error as SkillsError;
 }
@@ -26,7 +30,7 @@ async function configError(text: string): Promise<SkillsError> {
 describe("loadProjectConfig", () => {
   it("defaults without a config file", async () => {
     await writeFile(join(base, "package.json"), "{}");
-    const config = await loadProjectConfig(base);
+    const config = await loadProjectConfig(base, {});
     expect(config).toEqual({
       root: base,
       roots: [join(base, "skills")],
@@ -35,6 +39,8 @@ describe("loadProjectConfig", () => {
       pii: "default",
       warmPool: 2,
       cacheDir: join(base, ".skills", "cache"),
+      logRuns: true,
+      runLog: { path: join(base, ".skills", "runs", "runs.jsonl"), maxFileBytes: 10 * 1024 * 1024, maxFiles: 20 },
     });
   });
 
@@ -56,10 +62,12 @@ describe("loadProjectConfig", () => {
         pii: "strict",
         warmPool: 0,
         cacheDir: "tmp/cache",
+        logRuns: false,
+        runLog: { path: "logs/runs.jsonl", maxFileBytes: 65536, maxFiles: 3 },
       }),
     );
     await mkdir(join(base, "sub"));
-    const config = await loadProjectConfig(join(base, "sub"));
+    const config = await loadProjectConfig(join(base, "sub"), {});
     expect(config.root).toBe(base);
     expect(config.roots).toEqual([join(base, "one"), join(base, "two/three")]);
     expect(config).toMatchObject({
@@ -68,6 +76,8 @@ describe("loadProjectConfig", () => {
       pii: "strict",
       warmPool: 0,
       cacheDir: join(base, "tmp/cache"),
+      logRuns: false,
+      runLog: { path: join(base, "logs/runs.jsonl"), maxFileBytes: 65536, maxFiles: 3 },
     });
     expect(config.configFile).toBe(join(base, "skills.config.json"));
   });
@@ -102,5 +112,42 @@ describe("loadProjectConfig", () => {
   it("rejects a config that is not an object", async () => {
     const error = await configError("[1, 2]");
     expect(error.message).toMatch(/must contain a JSON object/);
+  });
+});
+
+describe("SKILLS_RUN_LOG and SKILLS_CACHE_DIR", () => {
+  it("move the run log and the cache, over the file's settings", async () => {
+    await writeFile(join(base, "skills.config.json"), JSON.stringify({ runLog: { path: "logs/runs.jsonl" } }));
+    const config = await loadProjectConfig(base, {
+      SKILLS_RUN_LOG: join(base, "ci", "all-runs.jsonl"),
+      SKILLS_CACHE_DIR: join(base, "ci-cache"),
+    });
+    expect(config).toMatchObject({
+      logRuns: true,
+      runLog: { path: join(base, "ci", "all-runs.jsonl") },
+      cacheDir: join(base, "ci-cache"),
+    });
+  });
+
+  it("SKILLS_RUN_LOG=off turns the log off, with or without a config file", async () => {
+    expect((await loadProjectConfig(base, { SKILLS_RUN_LOG: "off" })).logRuns).toBe(false);
+    await writeFile(join(base, "skills.config.json"), JSON.stringify({ logRuns: true }));
+    expect((await loadProjectConfig(base, { SKILLS_RUN_LOG: "off" })).logRuns).toBe(false);
+  });
+
+  it("a path does not turn on a log the file turned off; empty values are unset", async () => {
+    await writeFile(join(base, "skills.config.json"), JSON.stringify({ logRuns: false }));
+    const config = await loadProjectConfig(base, { SKILLS_RUN_LOG: "/tmp/x/runs.jsonl", SKILLS_CACHE_DIR: " " });
+    expect(config.logRuns).toBe(false);
+    expect(config.cacheDir).toBe(join(base, ".skills", "cache"));
+  });
+
+  it("refuses a SKILLS_RUN_LOG that is neither off nor a .jsonl path", async () => {
+    const error = await loadProjectConfig(base, { SKILLS_RUN_LOG: "/tmp/runs.txt" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SkillsError);
+    expect(error).toMatchObject({
+      code: "CONFIG_INVALID",
+      message: 'SKILLS_RUN_LOG must be "off" or a path ending in .jsonl, got "/tmp/runs.txt"',
+    });
   });
 });

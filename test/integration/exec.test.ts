@@ -102,7 +102,7 @@ export async function run(input: { city: string }) {
   });
 
   test("--all-tools allows every tool of every configured server", async () => {
-    const toolset = await openToolset({ cwd: repo, cacheDir: join(repo, ".skills/cache"), all: true });
+    const toolset = await openToolset({ cwd: repo, cacheDir: join(scratch, "cache-all"), all: true });
     try {
       expect(toolset.servers.sort()).toEqual(["everything", "filesystem", "memory"]);
       const keys = toolset.tools.map((tool) => `${tool.server}/${tool.name}`);

@@ -240,7 +240,12 @@ describe("broken fixtures", () => {
   });
 
   it("covers every problem code at least once", () => {
-    const covered = new Set([...Object.values(COMMITTED), ...Object.values(GENERATED)].map((e) => e.code));
+    // found by `skills validate`'s usage analysis, not by loading the skill: test/integration/pythonUsage.test.ts
+    const elsewhere = ["TOOL_UNDECLARED", "TOOL_UNUSED"] as const;
+    const covered = new Set([
+      ...[...Object.values(COMMITTED), ...Object.values(GENERATED)].map((e) => e.code),
+      ...elsewhere,
+    ]);
     expect([...Object.keys(PROBLEM_CODES)].filter((code) => !covered.has(code as keyof typeof PROBLEM_CODES))).toEqual(
       [],
     );

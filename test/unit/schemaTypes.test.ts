@@ -2,7 +2,7 @@
  * The schemas are the source of truth: the interfaces in src/contracts/skill.ts must name exactly the schema's
  * properties, with the same optionality. Read with the TypeScript compiler API, so a stale interface fails here.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -97,9 +97,29 @@ describe("config.schema.json matches ProjectConfig", () => {
 });
 
 describe("schemas are valid JSON Schema 2020-12", () => {
-  it.each(["manifest", "skill-frontmatter", "config"])("%s compiles in strict mode", async (name) => {
+  // the fileFormat profile does not check our own schemas against the meta-schema at run time: this does, for each
+  const shipped = readdirSync(join(ROOT, "schemas"))
+    .filter((file) => file.endsWith(".schema.json"))
+    .map((file) => file.replace(/\.schema\.json$/, ""));
+
+  it("covers every schema in schemas/", () => {
+    expect(shipped).toEqual(
+      expect.arrayContaining([
+        "manifest",
+        "skill-frontmatter",
+        "config",
+        "mcp-config",
+        "test-case",
+        "cassette",
+        "tools-lock",
+      ]),
+    );
+  });
+
+  it.each(shipped)("%s is valid against the 2020-12 meta-schema and compiles in strict mode", async (name) => {
     const { Ajv2020 } = await import("ajv/dist/2020.js");
-    const ajv = new Ajv2020({ strict: true });
+    const ajv = new Ajv2020({ strict: true, strictRequired: false });
+    expect(ajv.validateSchema(schema(name)), JSON.stringify(ajv.errors)).toBe(true);
     expect(() => ajv.compile(schema(name))).not.toThrow();
     expect(schema(name).$schema).toBe("https://json-schema.org/draft/2020-12/schema");
   });

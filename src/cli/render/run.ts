@@ -28,11 +28,14 @@ export function renderRun(result: RunCommandResult, ctx: CliContext): string {
 }
 
 export function renderExec(result: ExecResult, ctx: CliContext): string {
-  return renderRunResult(result.run, ctx.style, {
+  const text = renderRunResult(result.run, ctx.style, {
     title: `exec ${result.language}`,
     warnings: result.warnings,
     debug: ctx.debug,
   });
+  // Where the run went in the run log, and how it becomes a skill.
+  if (!result.runId || !result.run.ok) return text;
+  return `${text}\n${ctx.style.dim(`logged as ${result.runId} · save it as a skill: skills new <name> --from-run ${result.runId}`)}`;
 }
 
 /** What of a truncated result a terminal shows: the preview's start (--json has all the budget allows). */

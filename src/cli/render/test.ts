@@ -70,6 +70,11 @@ export function renderTest(result: TestResult, ctx: CliContext): string {
   if (warnings.size > 0) out.push("", ...warnings.values());
   const recorded = result.skills.flatMap((s) => s.cases).filter((c) => c.recorded);
   if (recorded.length > 0) out.push("", `recorded ${recorded.length} cassette${recorded.length === 1 ? "" : "s"}`);
+  for (const lock of result.locked ?? []) {
+    if (lock.status === "error")
+      out.push(`${style.yellow("warning")} ${lock.file} was not written: ${safe(lock.message ?? "unknown error")}`);
+    else out.push(`locked ${lock.file}${lock.status === "unchanged" ? style.dim(" (unchanged)") : ""}`);
+  }
   if (result.junit) out.push(`JUnit report: ${result.junit}`);
   out.push(
     "",

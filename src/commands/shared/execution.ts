@@ -1,9 +1,10 @@
 /**
  * The one way a command runs code: project config, the tools it may call (servers started on first call), a PII
  * interceptor per run (a fresh token vault each), a runner or a session, and one place that learns about every
- * finished run. `skills run`, `exec`, `repl` and `test` open an execution; so will `skills serve`.
+ * finished run: `finished()`, which appends the run's record to the run log and tells `onRun`. `skills run`, `exec`,
+ * `repl` and `test` open an execution; so will `skills serve` (with `client`: its runs are logged under that name).
  */
-import type { ManifestPrivacy, SkillLanguage } from "../../contracts/skill.js";
+import type { ManifestPrivacy } from "../../contracts/skill.js";
 import type { PiiMode } from "../../contracts/privacy.js";
 import type {
   RunRequest,
@@ -14,30 +15,19 @@ import type {
   SessionOptions,
   ToolCallInterceptor,
 } from "../../contracts/run.js";
+import type { ExecutionRecord, RunKind } from "../../contracts/runRecord.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
+import { combineRuns } from "../../core/metrics/record.js";
 import { createPiiInterceptor, type PiiInterceptor, policyFromManifest } from "../../core/pii/index.js";
 import { displayPath } from "../../core/paths.js";
 import { createRunner, createSession, DEFAULT_LIMITS } from "../../sandbox/index.js";
+import { isSkillsError } from "../../errors.js";
 import { explainFailure } from "./explain.js";
 import { loadProjectConfig, type ProjectConfig } from "../../store/config.js";
+import { cleanClientName, newRunId, type RecordOutcome, openRunLog } from "./runLog.js";
 import { openToolset, type OpenToolsetOptions, type Toolset } from "./toolset.js";
 
-/** What started a run: the command, or the server's tool. */
-export type RunKind = "run" | "exec" | "repl" | "test" | "serve";
-
-/** One finished run (or session cell), as the run log and other observers see it. */
-export interface ExecutionRecord {
-  kind: RunKind;
-  language: SkillLanguage;
-  /** The skill that ran, when it was one. */
-  skill?: { name: string; version: string };
-  /** The program text of an exec or a cell (observers hash it; it is never stored). */
-  code?: string;
-  /** Epoch milliseconds when the run was handed to the sandbox. */
-  startedAt: number;
-  /** Timings, tool calls, isolation, PII counts (`pii`): everything is in the run's result. */
-  result: RunResult;
-}
+export type { ExecutionRecord, RunKind };
 
 export type RunObserver = (record: ExecutionRecord) => void;
 
@@ -87,14 +77,18 @@ export interface OpenExecutionOptions {
   runner?: Runner;
   /** Told what slow step is under way (the CLI shows it on a terminal). */
   onStatus?: (message: string) => void;
-  /** Told about every finished run and cell. */
+  /** Told about every finished run and cell (after its record is in the run log). */
   onRun?: RunObserver;
+  /** Who the runs are for: `cli` (default), or an MCP client's name (`skills serve`); the run log keeps it. */
+  client?: string;
 }
 
 /** A run as a command asks for it: tools, backend, isolation and interceptor come from the execution. */
 export type ExecutionRequest = Omit<RunRequest, "tools" | "backend" | "requireIsolation" | "interceptor"> & {
   /** The skill that runs (for the record). */
   skill?: { name: string; version: string };
+  /** The test case that runs (for the record). */
+  case?: string;
   /** The skill's privacy block: its mode and detectors (else the command's and the project's). */
   privacy?: ManifestPrivacy;
   /** Tools and backend of this run only (a cassette replay); default: the execution's. */
@@ -110,6 +104,13 @@ export type ExecutionSessionRequest = Pick<
 > & {
   skill?: { name: string; version: string };
   privacy?: ManifestPrivacy;
+  /**
+   * The cells are one run (`skills run --cells`: one run of the skill): one record when the session closes, the cells
+   * added up, whose id and run-log warning go on the last cell's result. Default: a record per cell (`skills repl`).
+   */
+  oneRun?: boolean;
+  /** The input of a `oneRun` session (only the size of its JSON is logged). */
+  input?: unknown;
 };
 
 export interface Execution {
@@ -122,7 +123,7 @@ export interface Execution {
   readonly warnings: string[];
   /** A fresh PII interceptor (its own token vault). Throws SkillsError for a privacy block it cannot apply. */
   interceptor(privacy?: ManifestPrivacy): PiiInterceptor;
-  /** Runs one program in a fresh sandboxed process. */
+  /** Runs one program in a fresh sandboxed process; its record is in the run log when this resolves (`runId`). */
   run(request: ExecutionRequest): Promise<RunResult>;
   /** A session: one live worker that keeps its namespace across executions. The caller closes it. */
   openSession(request: ExecutionSessionRequest): Session;
@@ -148,10 +149,21 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
   let runner = options.runner ?? (options.pool ? newRunner() : undefined);
   const interceptor = (privacy?: ManifestPrivacy) =>
     createPiiInterceptor(policyFromManifest(privacy, options.pii, config.pii));
-  // The single place that sees every run: the run log appends its record here.
-  const finished = (record: ExecutionRecord): void => {
+  const runLog = openRunLog(config);
+  const client = cleanClientName(options.client ?? "cli");
+  // The single place that sees every run: its record goes to the run log (which never throws), then to the observer.
+  const finished = async (record: ExecutionRecord, watched?: ToolCallInterceptor): Promise<RecordOutcome> => {
+    const logged = await runLog.record(record, watched);
     options.onRun?.(record);
+    return logged;
   };
+  const facts = (language: ExecutionRecord["language"], startedAt: number) => ({
+    id: newRunId(),
+    kind: options.kind,
+    client,
+    language,
+    startedAt,
+  });
 
   return {
     config,
@@ -161,37 +173,52 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
     warnings: toolset.warnings,
     interceptor,
     async run(request) {
-      const { skill, privacy, tools, backend, interceptor: given, ...rest } = request;
+      const { skill, privacy, tools, backend, interceptor: given, case: caseName, ...rest } = request;
       runner ??= newRunner();
+      const watched = runLog.watch(given ?? interceptor(privacy));
       const startedAt = Date.now();
+      const record = {
+        ...facts(request.language, startedAt),
+        ...(skill ? { skill } : {}),
+        ...(caseName !== undefined ? { case: caseName } : {}),
+        ...(request.code !== undefined ? { code: request.code } : {}),
+        ...(request.input !== undefined ? { inputBytes: jsonBytes(request.input) } : {}),
+      };
       const runTools = tools ?? toolset.tools;
-      const ran = await runner.run({
-        ...rest,
-        ...displayOf(rest, options.cwd),
-        tools: runTools,
-        backend: backend ?? toolset.backend,
-        requireIsolation,
-        interceptor: given ?? interceptor(privacy),
-      });
+      let result: RunResult;
+      try {
+        result = await runner.run({
+          ...rest,
+          ...displayOf(rest, options.cwd),
+          tools: runTools,
+          backend: backend ?? toolset.backend,
+          requireIsolation,
+          interceptor: watched,
+        });
+      } catch (error) {
+        // Refused or broken before the program ran (no bwrap under requireIsolation, no interpreter): logged too.
+        await finished({ ...record, error: errorOf(error) }, watched);
+        throw error;
+      }
       // A failure says which rule of the sandbox it met and what to change (the manifest line to add, ...).
-      const result = ran.error
-        ? {
-            ...ran,
-            error: await explainFailure(ran.error, {
-              language: request.language,
-              cwd: options.cwd,
-              ...(options.configPath ? { configPath: options.configPath } : {}),
-              cacheDir: config.cacheDir,
-              ...(request.skill && request.skillDir ? { skillDir: request.skillDir } : {}),
-              declared: runTools.map((tool) => `${tool.server}/${tool.name}`),
-              maxToolCalls: request.limits?.maxToolCalls ?? DEFAULT_LIMITS.maxToolCalls,
-            }),
-          }
-        : ran;
-      finished({ kind: options.kind, language: request.language, ...describe(request), startedAt, result });
-      return result;
+      if (result.error) {
+        result = {
+          ...result,
+          error: await explainFailure(result.error, {
+            language: request.language,
+            cwd: options.cwd,
+            ...(options.configPath ? { configPath: options.configPath } : {}),
+            cacheDir: config.cacheDir,
+            ...(skill && request.skillDir ? { skillDir: request.skillDir } : {}),
+            declared: runTools.map((tool) => `${tool.server}/${tool.name}`),
+            maxToolCalls: request.limits?.maxToolCalls ?? DEFAULT_LIMITS.maxToolCalls,
+          }),
+        };
+      }
+      return withLogged(result, await finished({ ...record, result }, watched));
     },
     openSession(request) {
+      const watched = runLog.watch(interceptor(request.privacy));
       const session = createSession({
         language: request.language,
         tools: toolset.tools,
@@ -202,18 +229,18 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
         ...displayOf(request, options.cwd),
         python: config.python,
         requireIsolation,
-        interceptor: interceptor(request.privacy),
+        interceptor: watched,
       });
-      return observeSession(session, (code, startedAt, result) =>
-        finished({
-          kind: options.kind,
-          language: request.language,
-          ...(request.skill ? { skill: request.skill } : {}),
-          code,
-          startedAt,
-          result,
-        }),
-      );
+      const describeCell = (code: string | undefined, startedAt: number) => ({
+        ...facts(request.language, startedAt),
+        ...(request.skill ? { skill: request.skill } : {}),
+        ...(code !== undefined ? { code } : {}),
+        ...(request.oneRun && request.input !== undefined ? { inputBytes: jsonBytes(request.input) } : {}),
+      });
+      return observeSession(session, request.oneRun === true, (cell) => {
+        const record = describeCell(cell.code, cell.startedAt);
+        return finished(cell.result ? { ...record, result: cell.result } : { ...record, error: cell.error }, watched);
+      });
     },
     async close() {
       try {
@@ -234,18 +261,55 @@ function displayOf(
   return request.skillDir ? { display: { skillDir: displayPath(request.skillDir, cwd) } } : {};
 }
 
-function describe(request: ExecutionRequest): Pick<ExecutionRecord, "skill" | "code"> {
-  return {
-    ...(request.skill ? { skill: request.skill } : {}),
-    ...(request.code !== undefined ? { code: request.code } : {}),
-  };
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? "");
 }
 
-/** The session as is, with every execution reported when it finishes. */
+function errorOf(error: unknown): { code: string; message: string } {
+  if (isSkillsError(error)) return { code: error.code, message: error.message };
+  return { code: "INTERNAL", message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The result with where its record went: its id, or the warning that it could not be written. */
+function withLogged(result: RunResult, logged: RecordOutcome): RunResult {
+  if (logged.runId) result.runId = logged.runId;
+  if (logged.warning) {
+    result.runLogWarning = logged.warning;
+    result.warnings = [...(result.warnings ?? []), logged.warning];
+  }
+  return result;
+}
+
+/** A cell as the session reports it: its code (absent for the combined run of a whole session), result or error. */
+type CellReport = { code?: string; startedAt: number } & (
+  | { result: RunResult; error?: undefined }
+  | { result?: undefined; error: { code: string; message: string } }
+);
+
+/**
+ * The session as is, with every execution reported when it finishes; with `oneRun`, the cells are gathered and
+ * reported once, as one run, when the session closes.
+ */
 function observeSession(
   session: Session,
-  report: (code: string, startedAt: number, result: RunResult) => void,
+  oneRun: boolean,
+  report: (cell: CellReport) => Promise<RecordOutcome>,
 ): Session {
+  const cells: RunResult[] = [];
+  let firstStart: number | undefined;
+  let failure: { code: string; message: string } | undefined;
+  let reported = false;
+  const reportWhole = async () => {
+    if (reported || firstStart === undefined) return;
+    reported = true;
+    // A cell the session could not run at all (the sandbox refused it) makes the whole run one that never ran.
+    if (failure) {
+      await report({ startedAt: firstStart, error: failure });
+      return;
+    }
+    const last = cells[cells.length - 1];
+    if (last) withLogged(last, await report({ startedAt: firstStart, result: combineRuns(cells) }));
+  };
   return {
     get id() {
       return session.id;
@@ -258,10 +322,27 @@ function observeSession(
     },
     async execute(code) {
       const startedAt = Date.now();
-      const result = await session.execute(code);
-      report(code, startedAt, result);
-      return result;
+      firstStart ??= startedAt;
+      let result: RunResult;
+      try {
+        result = await session.execute(code);
+      } catch (error) {
+        if (oneRun) failure ??= errorOf(error);
+        else await report({ code, startedAt, error: errorOf(error) });
+        throw error;
+      }
+      if (oneRun) {
+        cells.push(result);
+        return result;
+      }
+      return withLogged(result, await report({ code, startedAt, result }));
     },
-    close: () => session.close(),
+    async close() {
+      try {
+        await session.close();
+      } finally {
+        if (oneRun) await reportWhole();
+      }
+    },
   };
 }

@@ -23,6 +23,8 @@ export interface Executed {
    * or the program never ran.
    */
   scrub: (text: string) => string;
+  /** Why the case's record could not be written to the run log (at most one per test command). */
+  logWarning?: string;
 }
 
 const asIs = (text: string) => text;
@@ -65,6 +67,7 @@ export async function execute(
   timeoutMs: number | undefined,
   tools: ToolInfo[],
   backend: ToolBackend | undefined,
+  caseName?: string,
 ): Promise<Executed> {
   const started = performance.now();
   // PII in tool results is tokenized in the bridge as in every run (DESIGN.md, "PII"); a fresh vault per case.
@@ -86,6 +89,7 @@ export async function execute(
   try {
     run = await execution.run({
       skill: { name: skill.name, version: skill.manifest.version },
+      ...(caseName !== undefined ? { case: caseName } : {}),
       interceptor,
       language: skill.manifest.language,
       skillDir: skill.dir,
@@ -102,6 +106,7 @@ export async function execute(
   }
   const error = run.error ? { code: run.error.code, message: run.error.message } : undefined;
   return {
+    ...(run.runLogWarning ? { logWarning: run.runLogWarning } : {}),
     outcome: {
       ok: run.ok,
       result: run.result,

@@ -123,7 +123,13 @@ export async function runCase(
     return { ...base, status: "error", problems: [problemFromError(error, located.file, located.line)] };
   }
 
-  const outcome = await execute(execution, skill, input.value, testCase.timeout_ms, tools, backend);
+  const outcome = await execute(execution, skill, input.value, testCase.timeout_ms, tools, backend, testCase.name);
+  if (outcome.logWarning) {
+    base.warnings.push({
+      ...problemAt(located.file, "RUN_LOG", outcome.logWarning, located.line),
+      severity: "warning",
+    });
+  }
   if (recorder && (declared.length > 0 || testCase.cassette !== undefined)) {
     const cassette = recorder.cassette({ tools, skill: skill.name, case: testCase.name });
     try {

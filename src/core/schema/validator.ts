@@ -6,6 +6,7 @@ import type { AnySchema, ValidateFunction } from "ajv";
 import type { SchemaError, SchemaValidator } from "../../contracts/schema.js";
 import { ajvFor, type Dialect, type ErrorMode } from "./ajv.js";
 import { toSchemaError } from "./errors.js";
+import { PRECOMPILED } from "./precompiled.js";
 import { PROFILES, type SchemaProfile } from "./profiles.js";
 
 type Schema = Record<string, unknown>;
@@ -28,16 +29,16 @@ export function schemaValidator(profile: SchemaProfile, schema: Schema): SchemaV
   const text = JSON.stringify(schema);
   validator = cache.texts.get(text);
   if (!validator) {
-    validator = createValidator(profile, schema);
+    validator = createValidator(profile, schema, text);
     cache.texts.set(text, validator);
   }
   cache.objects.set(schema, validator);
   return validator;
 }
 
-function createValidator(profile: SchemaProfile, schema: Schema): SchemaValidator {
+function createValidator(profile: SchemaProfile, schema: Schema, text: string): SchemaValidator {
   const settings = PROFILES[profile];
-  const first = compile(profile, schema, settings.errors === "all" ? "all" : "first");
+  const first = compile(profile, schema, text, settings.errors === "all" ? "all" : "first");
   if (settings.errors !== "firstThenAll") {
     return { validate: (value) => (first(value) ? NONE : (first.errors ?? []).map(toSchemaError)) };
   }
@@ -45,7 +46,7 @@ function createValidator(profile: SchemaProfile, schema: Schema): SchemaValidato
   return {
     validate(value) {
       if (first(value)) return NONE;
-      all ??= compile(profile, schema, "all");
+      all ??= compile(profile, schema, text, "all");
       all(value);
       return (all.errors ?? []).map(toSchemaError);
     },
@@ -53,11 +54,16 @@ function createValidator(profile: SchemaProfile, schema: Schema): SchemaValidato
 }
 
 /**
- * Schema -> validate function. The one compile step: a build step can hand a profile precompiled (ajv standalone)
- * functions for the package's own schemas here instead, without changing any caller.
+ * Schema -> validate function. The one compile step: the package's own schemas come precompiled from the build
+ * (precompiled.ts), found by their text; anything else, or a schema changed since the build, is compiled here.
  */
-function compile(profile: SchemaProfile, schema: Schema, mode: ErrorMode): ValidateFunction {
-  if (PROFILES[profile].source === "own") return ajvFor(profile, "2020-12", mode).compile(schema);
+function compile(profile: SchemaProfile, schema: Schema, text: string, mode: ErrorMode): ValidateFunction {
+  if (PROFILES[profile].source === "own") {
+    const precompiled = profile === "fileFormat" ? PRECOMPILED.get(text)?.[mode] : undefined;
+    // The generated code is ajv's own: it reads and sets `errors` exactly as a compiled function does.
+    if (precompiled) return precompiled() as unknown as ValidateFunction;
+    return ajvFor(profile, "2020-12", mode).compile(schema);
+  }
   const { dialect, body } = prepareForeign(schema);
   try {
     return ajvFor(profile, dialect, mode).compile(body);

@@ -5,16 +5,31 @@ import type { JsonObject } from "../../contracts/json.js";
 
 /** JSON with object keys sorted at every depth and no whitespace; `undefined` members are dropped as JSON does. */
 export function canonicalJson(value: unknown): string {
+  // One string built in place: this runs over every tool of a catalog (locks, compat), where the cost of
+  // intermediate arrays showed.
   if (value === null || typeof value !== "object") {
     const text = JSON.stringify(value);
     return text === undefined ? "null" : text;
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.keys(value)
-    .sort()
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-  return `{${entries.join(",")}}`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) out += ",";
+      out += canonicalJson(value[index]);
+    }
+    return `${out}]`;
+  }
+  const object = value as Record<string, unknown>;
+  let out = "{";
+  let first = true;
+  for (const key of Object.keys(object).sort()) {
+    const member = object[key];
+    if (member === undefined) continue;
+    if (!first) out += ",";
+    first = false;
+    out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+  }
+  return `${out}}`;
 }
 
 export function sha256(text: string): string {

@@ -65,6 +65,8 @@ export interface TestResult {
   summary: TestSummary;
   /** Where the JUnit XML went, when asked for. */
   junit?: string;
+  /** --record: the skills' tools.lock.json, locked against the servers the cassettes were recorded from. */
+  locked?: { skill: string; file: string; status: string; message?: string }[];
 }
 
 /** A skill is "error" when any case had bad input, else "failed" when any case failed. */

@@ -50,3 +50,19 @@ export function terminalSafeJson(value: unknown, indent?: number): string {
   const text = JSON.stringify(value, null, indent) ?? "null";
   return text.replace(JSON_RAW_UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
+
+/**
+ * A result object with every string in it made terminalSafe, for renderers that print text other parties wrote (a
+ * server's descriptions and error messages, code from a skill) next to their own styling. Arrays and plain objects
+ * are copied; everything else is returned as it is.
+ */
+export function terminalSafeDeep<T>(value: T): T {
+  if (typeof value === "string") return terminalSafe(value) as T;
+  if (Array.isArray(value)) return value.map((item) => terminalSafeDeep(item)) as T;
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [key, member] of Object.entries(value)) out[terminalSafe(key)] = terminalSafeDeep(member);
+    return out as T;
+  }
+  return value;
+}

@@ -212,6 +212,16 @@ export const PROBLEM_CODES = {
     meaning: "a privacy ignore_fields entry is neither a key name nor a valid JSON pointer pattern",
     fix: "write a key name without /, or a pointer from the root like /rows/*/owner (~0 for ~, ~1 for /)",
   },
+  TOOL_UNDECLARED: {
+    level: "error",
+    meaning: "the code calls a tool of the SDK that manifest.yaml does not declare under `tools`",
+    fix: "declare it (`<server>/<tool>: <range>`) or remove the call; undeclared calls are refused at run time",
+  },
+  TOOL_UNUSED: {
+    level: "warning",
+    meaning: "a tool declared under `tools` is never called by the code",
+    fix: "remove it from `tools`, or call it",
+  },
 } as const satisfies Record<string, ProblemCodeInfo>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

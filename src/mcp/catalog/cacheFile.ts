@@ -4,13 +4,15 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../../store/atomicWrite.js";
 import type { ServerInfo, ToolInfo } from "../../contracts/tools.js";
 
-const FORMAT = 1;
+// 2: entries carry the negotiated protocol version (tools.lock.json records it)
+const FORMAT = 2;
 
 export interface CatalogCacheEntry {
   format: number;
   server: string;
   key: string;
   serverInfo: ServerInfo;
+  protocolVersion: string;
   fetchedAt: string;
   tools: ToolInfo[];
 }
@@ -29,7 +31,7 @@ export async function readCacheEntry(
     const entry = JSON.parse(await readFile(cacheFilePath(cacheDir, key), "utf8")) as CatalogCacheEntry;
     if (entry.format !== FORMAT || entry.key !== key || entry.server !== server || !Array.isArray(entry.tools))
       return undefined;
-    if (typeof entry.serverInfo?.version !== "string") return undefined;
+    if (typeof entry.serverInfo?.version !== "string" || typeof entry.protocolVersion !== "string") return undefined;
     return entry;
   } catch {
     return undefined;
@@ -42,12 +44,14 @@ export async function writeCacheEntry(
   server: string,
   serverInfo: ServerInfo,
   tools: ToolInfo[],
+  protocolVersion: string,
 ): Promise<void> {
   const entry: CatalogCacheEntry = {
     format: FORMAT,
     server,
     key,
     serverInfo,
+    protocolVersion,
     fetchedAt: new Date().toISOString(),
     tools,
   };

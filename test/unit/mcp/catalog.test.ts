@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SkillsError } from "../../../src/errors.js";
 import { type Catalog, defaultCacheDir, findTool, invalidateCatalog, loadCatalog } from "../../../src/mcp/catalog.js";
@@ -46,7 +47,12 @@ describe("loadCatalog", () => {
     expect(files).toHaveLength(2);
     for (const file of files) expect(file).toMatch(/^catalog-[0-9a-f]{16}\.json$/);
     const entry = JSON.parse(await readFile(catalog.servers.b!.cacheFile!, "utf8"));
-    expect(entry).toMatchObject({ format: 1, server: "b", serverInfo: { version: "2.0.0" } });
+    expect(entry).toMatchObject({
+      format: 2,
+      server: "b",
+      serverInfo: { version: "2.0.0" },
+      protocolVersion: LATEST_PROTOCOL_VERSION,
+    });
     expect(entry.tools).toHaveLength(4);
   });
 

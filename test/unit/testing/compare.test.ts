@@ -49,6 +49,20 @@ describe("fingerprint", () => {
       '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
     );
   });
+  it.each([
+    // what JSON.stringify does with undefined: null inside arrays and at the top, dropped as a member
+    [undefined, "null"],
+    [[1, undefined, null], "[1,null,null]"],
+    [{ a: undefined }, "{}"],
+    [[], "[]"],
+    [{}, "{}"],
+    // keys sort as strings, integer-like ones too ("10" before "9"), and are escaped
+    [{ 9: "a", 10: "b", b: 1 }, '{"10":"b","9":"a","b":1}'],
+    [{ 'q"uote': "line\nbreak", é: "ü" }, '{"q\\"uote":"line\\nbreak","é":"ü"}'],
+    [{ n: -0.5, t: true, z: null }, '{"n":-0.5,"t":true,"z":null}'],
+  ])("canonical JSON of %j is %s", (value, text) => {
+    expect(canonicalJson(value)).toBe(text);
+  });
   it("is stable under key order and changes when a schema changes", () => {
     const a = schemaFingerprint({ inputSchema: { type: "object", properties: { p: { type: "string" } } } });
     const b = schemaFingerprint({ inputSchema: { properties: { p: { type: "string" } }, type: "object" } });

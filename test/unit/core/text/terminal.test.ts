@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { hasTerminalControls, terminalSafe, terminalSafeJson } from "../../../../src/core/text/terminal.js";
+import { hasTerminalControls, terminalSafe, terminalSafeDeep, terminalSafeJson } from "../../../../src/core/text/terminal.js";
 
 describe("terminalSafe", () => {
   test.each([
@@ -47,5 +47,29 @@ describe("terminalSafeJson", () => {
     expect(text).toContain("\\u009b");
     expect(text).toContain("\\u202e");
     expect(JSON.parse(text)).toEqual(value);
+  });
+});
+
+describe("terminalSafeDeep", () => {
+  test("escapes every string of a result, keys too, and leaves the rest and the input alone", () => {
+    const input = {
+      name: "a\u001b[2Jb",
+      "k\u009b": [{ hint: "x\ry", count: 3, ok: true, none: null }, "\u202e"],
+      nested: { deeper: ["fine", 1] },
+    };
+    const copy = structuredClone(input);
+    expect(terminalSafeDeep(input)).toEqual({
+      name: "a\\x1b[2Jb",
+      "k\\x9b": [{ hint: "x\\ry", count: 3, ok: true, none: null }, "\\u202e"],
+      nested: { deeper: ["fine", 1] },
+    });
+    expect(input).toEqual(copy);
+  });
+
+  test("passes through what is not a string, array or plain object", () => {
+    const date = new Date(0);
+    expect(terminalSafeDeep(date)).toBe(date);
+    expect(terminalSafeDeep(7)).toBe(7);
+    expect(terminalSafeDeep(undefined)).toBeUndefined();
   });
 });

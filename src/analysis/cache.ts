@@ -1,0 +1,81 @@
+/**
+ * What the analysis found in a file, kept under .skills/cache/analysis.json by a hash of the analyser and the file's
+ * text: a file that did not change is not parsed again (no Python run, no TypeScript compiler to load). Type checks
+ * are kept the same way, by the hash of the sources and of the tools on both sides. A cache that cannot be read is
+ * empty; one that cannot be written costs speed next time, never an answer.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeFileAtomic } from "../store/atomicWrite.js";
+
+/** Bumped when the TypeScript analysis changes what it reports. */
+const TS_ANALYSER = "ts-usage-1";
+const FORMAT = 1;
+const MAX_ENTRIES = 20_000;
+
+let pythonAnalyser: string | undefined;
+
+/** The analyser's identity: its own code, so that an upgraded toolkit never reads an older answer. */
+export function analyserVersion(language: "python" | "typescript"): string {
+  if (language === "typescript") return TS_ANALYSER;
+  pythonAnalyser ??= createHash("sha256")
+    .update(readFileSync(fileURLToPath(new URL("../../runtime/analysis/python_usage.py", import.meta.url))))
+    .digest("hex")
+    .slice(0, 16);
+  return `py-usage-${pythonAnalyser}`;
+}
+
+export function hashKey(...parts: string[]): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(part).update("\u0000");
+  return hash.digest("hex");
+}
+
+export class AnalysisCache {
+  private readonly entries: Map<string, unknown>;
+  private dirty = false;
+
+  private constructor(
+    private readonly file: string | undefined,
+    entries: Map<string, unknown>,
+  ) {
+    this.entries = entries;
+  }
+
+  /** A cache kept in `dir`; `undefined` gives one that only lives as long as the process. */
+  static async open(dir: string | undefined): Promise<AnalysisCache> {
+    if (!dir) return new AnalysisCache(undefined, new Map());
+    const file = join(dir, "analysis.json");
+    try {
+      const parsed = JSON.parse(await readFile(file, "utf8")) as { format?: number; entries?: Record<string, unknown> };
+      if (parsed.format === FORMAT && parsed.entries && typeof parsed.entries === "object") {
+        return new AnalysisCache(file, new Map(Object.entries(parsed.entries)));
+      }
+    } catch {
+      // missing or unreadable: start empty
+    }
+    return new AnalysisCache(file, new Map());
+  }
+
+  get<T>(key: string): T | undefined {
+    return this.entries.get(key) as T | undefined;
+  }
+
+  set(key: string, value: unknown): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    this.dirty = true;
+  }
+
+  async save(): Promise<void> {
+    if (!this.file || !this.dirty) return;
+    // the oldest entries go first when the cache grows past its size
+    const kept = [...this.entries].slice(-MAX_ENTRIES);
+    const text = JSON.stringify({ format: FORMAT, entries: Object.fromEntries(kept) });
+    await writeFileAtomic(this.file, text).catch(() => undefined);
+    this.dirty = false;
+  }
+}

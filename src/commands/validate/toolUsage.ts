@@ -1,0 +1,87 @@
+/**
+ * The tools a skill's code uses against the ones its manifest declares (`skills validate`): a tool called but not
+ * declared is an error (the bridge would refuse the call at run time), a tool declared but never called a warning.
+ * The same usage analysis as `skills compat`, with positions.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { AnalysisCache, analyseSkills } from "../../analysis/index.js";
+import type { Problem } from "../../contracts/problem.js";
+import type { LoadedSkill } from "../../contracts/skill.js";
+import { resolveUsage } from "../../core/compat/usage.js";
+import { makeProblem } from "../../core/validate/codes.js";
+import { parseYaml } from "../../core/yaml/index.js";
+
+export interface UsageCheckInput {
+  skill: LoadedSkill;
+  /** The skill folder as problems name it. */
+  shown: string;
+}
+
+export async function checkToolUsage(
+  inputs: UsageCheckInput[],
+  strict: boolean,
+  options: { python?: string; cacheDir?: string } = {},
+): Promise<Problem[][]> {
+  const cache = await AnalysisCache.open(options.cacheDir);
+  const analyses = await analyseSkills(
+    inputs.map(({ skill }) => ({ dir: skill.dir, language: skill.manifest.language })),
+    { ...(options.python ? { python: options.python } : {}), cache },
+  );
+  await cache.save();
+  return Promise.all(
+    inputs.map(async ({ skill, shown }, index) => {
+      const analysis = analyses[index]!;
+      const declared = Object.keys(skill.manifest.tools ?? {});
+      const usage = resolveUsage(
+        analysis.analyses,
+        declared.map((key) => ({ key })),
+      );
+      const problems: Problem[] = [];
+      for (const use of usage.undeclared) {
+        problems.push(
+          makeProblem(
+            {
+              code: "TOOL_UNDECLARED",
+              message: `the code calls ${use.symbol}, but manifest.yaml does not declare ${use.tool}`,
+              file: join(shown, use.location.file),
+              line: use.location.line,
+              column: use.location.column,
+              hint: `declare it under tools: in manifest.yaml (\`${use.tool}: "*"\`, or a range), or remove the call; undeclared tools are refused at run time`,
+            },
+            strict,
+          ),
+        );
+      }
+      // a file the analysis could not read may hold the calls: only what is certain is reported
+      const blind = usage.diagnostics.some((d) => d.severity === "error");
+      if (blind || declared.length === 0) return problems;
+      const unused = declared.filter(
+        (key) => !usage.tools[key] && !usage.opaqueServers.includes(key.slice(0, key.indexOf("/"))),
+      );
+      if (unused.length === 0) return problems;
+      const manifestFile = join(shown, "manifest.yaml");
+      const text = await readFile(join(skill.dir, "manifest.yaml"), "utf8").catch(() => "");
+      const parsed = parseYaml(text, { file: manifestFile });
+      for (const key of unused) {
+        const pointer = `/tools/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+        const at = parsed.ok ? parsed.locate(pointer, "key") : { line: 1, column: 1 };
+        problems.push(
+          makeProblem(
+            {
+              code: "TOOL_UNUSED",
+              message: `${key} is declared, but the code never calls it`,
+              file: manifestFile,
+              line: at.line,
+              column: at.column,
+              pointer,
+              hint: "remove it from tools: (a declared tool is one more thing `skills compat` checks), or call it",
+            },
+            strict,
+          ),
+        );
+      }
+      return problems;
+    }),
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * Token counts in the o200k_base encoding (GPT-4o and later), from js-tiktoken's own rank table and split pattern.
+ * js-tiktoken's `Tiktoken` constructor takes 0.7-0.9 s on our machines (it decodes all 200,000 ranks to byte arrays
+ * and joins them into string keys) and its encoder re-joins bytes for every lookup; a run log cannot pay that. This
+ * counter merges byte pairs with tiktoken's rule (lowest rank first, leftmost on a tie) over either of two tables of
+ * the same ranks: a map keyed by base64 text, built from js-tiktoken's module in ~0.1-0.3 s (in slices that yield to
+ * the event loop, so a run in flight keeps its bridge moving), or a sorted binary table (tokenTable.ts) read from the
+ * cache in a few milliseconds. Its counts equal `new Tiktoken(o200k_base).encode(text, [], []).length` — a unit test
+ * checks both tables on a corpus. Special tokens (`<|endoftext|>`) count as ordinary text. Nothing is loaded until a
+ * count is needed: CLI start-up never pays for it.
+ */
+
+/** Ranks of byte sequences: the rank of bytes[start, end), or undefined when the sequence is not a token. */
+export interface RankTable {
+  rank(bytes: Buffer, start: number, end: number): number | undefined;
+}
+
+export interface TokenCounter {
+  count(text: string): number;
+}
+
+/** js-tiktoken's rank module: `bpe_ranks` is "<prefix> <first rank> <base64 token> <base64 token> ...". */
+export interface TiktokenRanks {
+  pat_str: string;
+  bpe_ranks: string;
+}
+
+/** Pieces longer than this are merged in slices (bounds the quadratic merge on pathological input). */
+const MAX_PIECE_BYTES = 4096;
+/** Ranks added to the map before yielding to the event loop. */
+const SLICE = 25_000;
+
+let loading: Promise<TokenCounter> | undefined;
+
+/** The shared counter from js-tiktoken's module; the first call starts loading it, later calls share it. */
+export function loadTokenCounter(): Promise<TokenCounter> {
+  loading ??= loadTiktokenRanks()
+    .then(async (ranks) => createCounter(await mapTable(ranks), ranks.pat_str))
+    .catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+  return loading;
+}
+
+export async function loadTiktokenRanks(): Promise<TiktokenRanks> {
+  const module = (await import("js-tiktoken/ranks/o200k_base")) as { default: TiktokenRanks };
+  return module.default;
+}
+
+/** Every token of the rank module with its rank, in rank order (base64 text as js-tiktoken writes it). */
+export function* rankEntries(ranks: TiktokenRanks): Generator<[string, number]> {
+  for (const line of ranks.bpe_ranks.split("\n")) {
+    if (!line) continue;
+    const parts = line.split(" ");
+    let rank = Number.parseInt(parts[1] ?? "0", 10);
+    for (let i = 2; i < parts.length; i++) yield [parts[i] as string, rank++];
+  }
+}
+
+async function mapTable(ranks: TiktokenRanks): Promise<RankTable> {
+  const map = new Map<string, number>();
+  let added = 0;
+  for (const [token, rank] of rankEntries(ranks)) {
+    map.set(token, rank);
+    if (++added % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { rank: (bytes, start, end) => map.get(bytes.toString("base64", start, end)) };
+}
+
+export function createCounter(table: RankTable, pattern: string): TokenCounter {
+  const split = new RegExp(pattern, "gu");
+  return {
+    count(text: string): number {
+      if (text === "") return 0;
+      let total = 0;
+      split.lastIndex = 0;
+      for (let match = split.exec(text); match !== null; match = split.exec(text)) {
+        const piece = Buffer.from(match[0], "utf8");
+        if (table.rank(piece, 0, piece.length) !== undefined) total += 1;
+        else
+          for (let at = 0; at < piece.length; at += MAX_PIECE_BYTES)
+            total += mergeCount(piece.subarray(at, at + MAX_PIECE_BYTES), table);
+      }
+      return total;
+    },
+  };
+}
+
+/**
+ * Byte-pair merging as tiktoken does it: repeatedly merge the adjacent pair whose joined bytes have the lowest rank
+ * (the leftmost on a tie) until no joined pair is in the vocabulary; the parts left are the tokens.
+ */
+function mergeCount(piece: Buffer, table: RankTable): number {
+  if (piece.length <= 1) return piece.length;
+  if (table.rank(piece, 0, piece.length) !== undefined) return 1;
+  const rankOf = (start: number, end: number): number => table.rank(piece, start, end) ?? Number.POSITIVE_INFINITY;
+  // bounds[i] is where part i starts; pair[i] is the rank of part i joined with part i+1.
+  const bounds: number[] = [];
+  for (let i = 0; i <= piece.length; i++) bounds.push(i);
+  const pair: number[] = [];
+  for (let i = 0; i < piece.length - 1; i++) pair.push(rankOf(i, i + 2));
+  while (pair.length > 0) {
+    let best = Number.POSITIVE_INFINITY;
+    let at = -1;
+    for (let i = 0; i < pair.length; i++) {
+      const rank = pair[i] as number;
+      if (rank < best) {
+        best = rank;
+        at = i;
+      }
+    }
+    if (at < 0) break;
+    bounds.splice(at + 1, 1);
+    pair.splice(at, 1);
+    const start = bounds[at] as number;
+    if (at < pair.length) pair[at] = rankOf(start, bounds[at + 2] as number);
+    if (at > 0) pair[at - 1] = rankOf(bounds[at - 1] as number, bounds[at + 1] as number);
+  }
+  return bounds.length - 1;
+}

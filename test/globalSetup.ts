@@ -1,0 +1,53 @@
+/**
+ * The test run's state outside the repository: every run a test makes in the repo itself (its skills, its .mcp.json)
+ * logs to a temporary run log and caches in a temporary folder (SKILLS_RUN_LOG, SKILLS_CACHE_DIR, inherited by every
+ * CLI a test spawns), and the run fails if anything was written to the repository's own .skills/runs or .skills/cache.
+ * Tests of the run log itself work in temporary projects and unset SKILLS_RUN_LOG (test/helpers/project.ts).
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const REPO = resolve(import.meta.dirname, "..");
+const GUARDED = [join(REPO, ".skills", "runs"), join(REPO, ".skills", "cache")];
+
+/** Every file under the folders, with its size and change time. */
+function snapshot(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      const info = statSync(path, { throwIfNoEntry: false });
+      if (!info) continue;
+      if (info.isDirectory()) walk(path);
+      else out.push(`${path} ${info.size} ${info.mtimeMs}`);
+    }
+  };
+  for (const dir of GUARDED) walk(dir);
+  return out.sort();
+}
+
+export default function setup(): () => void {
+  const state = mkdtempSync(join(tmpdir(), "skills-test-state-"));
+  process.env.SKILLS_RUN_LOG = join(state, "runs", "runs.jsonl");
+  process.env.SKILLS_CACHE_DIR = join(state, "cache");
+  const before = snapshot();
+  return () => {
+    rmSync(state, { recursive: true, force: true });
+    const after = snapshot();
+    const changed = after.filter((line) => !before.includes(line));
+    if (changed.length > 0) {
+      // vitest reports an error thrown here but still exits 0: set the exit code too.
+      process.exitCode = 1;
+      throw new Error(
+        `tests wrote into the repository's own .skills/ (use a temporary project or config):\n  ${changed.join("\n  ")}`,
+      );
+    }
+  };
+}
