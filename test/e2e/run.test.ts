@@ -54,7 +54,7 @@ describe("skills run (binary)", () => {
     expect(out.code).toBe(1);
     expect(out.stdout).toMatch(/^✗ failed everything-chain/);
     expect(out.stdout).toMatch(
-      /error TOOL_ARGS_INVALID  ToolError: everything\/get-structured-content: invalid arguments/,
+      /error TOOL_ARGS_INVALID {2}ToolError: everything\/get-structured-content: invalid arguments/,
     );
     expect(out.stdout).toContain("hint:");
   });
