@@ -43,6 +43,7 @@ export const COMMANDS: CommandSpec[] = [
         description: "Make the toolkit's own stricter checks errors too (default: they are warnings)",
       },
       OPTIONS.profile,
+      describe(OPTIONS.config, "Check the declared tools against this .mcp.json instead of the nearest one"),
     ],
     examples: [
       "skills validate",
@@ -299,7 +300,10 @@ result = get_sum(a=1, b=2)'`,
       { flags: "--rules", description: "List the rules (with --json: as data)" },
       OPTIONS.config,
       OPTIONS.refresh,
-      { flags: "--no-typecheck", description: "Do not type-check TypeScript skills against the SDK of the new schemas" },
+      {
+        flags: "--no-typecheck",
+        description: "Do not type-check TypeScript skills against the SDK of the new schemas",
+      },
     ],
     examples: [
       "skills compat",

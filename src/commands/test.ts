@@ -43,7 +43,7 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
   const plans: SkillPlan[] = [];
   const jobs: Job[] = [];
   for (const dir of dirs) {
-    const plan = await planSkill(dir, options);
+    const plan = await planSkill(dir, options, { python: config.python, cacheDir: config.cacheDir });
     for (const located of plan.cases) {
       if (!accept(caseId(plan.plan.name, located.case.name))) continue;
       jobs.push({ skill: plan.plan, located });

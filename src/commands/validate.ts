@@ -12,7 +12,7 @@ import { checkSkill } from "../store/loadSkill.js";
 import { pathExists } from "../store/pathExists.js";
 import type { LoadedSkill } from "../contracts/skill.js";
 import { mapLimited } from "./shared/mapLimited.js";
-import { checkToolUsage } from "./validate/toolUsage.js";
+import { checkRunnableSkills } from "./validate/runnableChecks.js";
 
 export interface ValidateOptions {
   /** Skill folders or folders of skills; empty = the configured roots. */
@@ -20,6 +20,8 @@ export interface ValidateOptions {
   strict?: boolean;
   /** A vendor profile whose rules are added to the specification's (default: skills.config.json's `profile`). */
   profile?: ValidationProfile;
+  /** The .mcp.json to check declared tools against, instead of the nearest one. */
+  configPath?: string;
   cwd: string;
   /** Called after each skill (for a progress display). */
   onProgress?: (done: number, total: number) => void;
@@ -129,18 +131,20 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     if (skill.loaded) loaded.push({ skill: skill.loaded, shown: skill.dir, index });
     delete skill.loaded;
   });
-  // the tools the code uses against the ones the manifest declares (one analysis for all skills)
-  const usage = await checkToolUsage(loaded, strict, { python: config.python, cacheDir: config.cacheDir }).catch(
-    (error: unknown) => {
-      notes.push(
-        `the tools the code calls were not checked: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return loaded.map(() => []);
-    },
-  );
+  // A skill that cannot run does not validate: its tools, its code, its inputs and its cassettes (one analysis).
+  const checked = await checkRunnableSkills(loaded, strict, {
+    cwd: options.cwd,
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+    python: config.python,
+    cacheDir: config.cacheDir,
+  });
+  notes.push(...checked.notes);
   for (const [i, { index }] of loaded.entries()) {
     const skill = skills[index]!;
-    for (const problem of usage[i]!) (problem.severity === "error" ? skill.errors : skill.warnings).push(problem);
+    for (const problem of checked.problems[i]!)
+      (problem.severity === "error" ? skill.errors : skill.warnings).push(problem);
+    skill.errors.sort(compareProblems);
+    skill.warnings.sort(compareProblems);
     skill.ok = skill.errors.length === 0;
   }
   const summary: ValidateSummary = {
@@ -194,4 +198,8 @@ async function validateOne(
     // A runnable skill's code is checked against its manifest too (checkToolUsage).
     ...(check.skill?.kind === "runnable" ? { loaded: check.skill } : {}),
   };
+}
+
+function compareProblems(a: Problem, b: Problem): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
 }

@@ -240,8 +240,19 @@ describe("broken fixtures", () => {
   });
 
   it("covers every problem code at least once", () => {
-    // found by `skills validate`'s usage analysis, not by loading the skill: test/integration/pythonUsage.test.ts
-    const elsewhere = ["TOOL_UNDECLARED", "TOOL_UNUSED"] as const;
+    // found by `skills validate`'s usage analysis, not by loading the skill: test/integration/pythonUsage.test.ts;
+    // and by its checks of runnable skills against servers, code, inputs and cassettes: validateRunnable.test.ts
+    const elsewhere = [
+      "TOOL_UNDECLARED",
+      "TOOL_UNUSED",
+      "TOOL_UNKNOWN",
+      "SERVER_UNKNOWN",
+      "CODE_SYNTAX",
+      "CODE_TYPE",
+      "TEST_INPUT_INVALID",
+      "EXAMPLE_INPUT_INVALID",
+      "CASSETTE_EMPTY",
+    ] as const;
     const covered = new Set([
       ...[...Object.values(COMMITTED), ...Object.values(GENERATED)].map((e) => e.code),
       ...elsewhere,

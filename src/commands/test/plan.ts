@@ -8,6 +8,8 @@ import type { Cassette, LocatedTestCase } from "../../core/testing/types.js";
 import { readCassette } from "../../mcp/cassette/index.js";
 import { loadMcpConfig } from "../../mcp/config.js";
 import { loadSkill } from "../../store/loadSkill.js";
+import { codeCallsTools } from "../shared/emptyCassettes.js";
+import { analyseSkillCode } from "../shared/codeAnalysis.js";
 import { displayPath } from "../../core/paths.js";
 import { errorCase, modeOf, problemAt, type SkillPlan, type TestOptions } from "./types.js";
 
@@ -17,6 +19,7 @@ const TEST_GLOB = /\.ya?ml$/;
 export async function planSkill(
   dir: string,
   options: TestOptions,
+  project: { python?: string; cacheDir?: string } = {},
 ): Promise<{ plan: SkillPlan; cases: LocatedTestCase[] }> {
   const cwd = options.cwd;
   const plan: SkillPlan = {
@@ -54,6 +57,13 @@ export async function planSkill(
   }
   plan.skill = loaded.value;
   plan.name = loaded.value.name;
+  const skill = loaded.value;
+  // Asked only by a case that replays a never-recorded cassette; a broken analysis counts as "calls none".
+  let calls: Promise<boolean> | undefined;
+  plan.callsTools = () =>
+    (calls ??= analyseSkillCode([skill], project)
+      .then(([analysis]) => (analysis ? codeCallsTools(analysis, skill) : false))
+      .catch(() => false));
   const testsDir = join(dir, "tests");
   let files: string[] = [];
   try {

@@ -5,7 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { AnalysisCache, analyseSkills } from "../../analysis/index.js";
+import type { SkillAnalysis } from "../../analysis/index.js";
+import { analyseSkillCode } from "../shared/codeAnalysis.js";
 import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import { resolveUsage } from "../../core/compat/usage.js";
@@ -21,14 +22,14 @@ export interface UsageCheckInput {
 export async function checkToolUsage(
   inputs: UsageCheckInput[],
   strict: boolean,
-  options: { python?: string; cacheDir?: string } = {},
+  options: { python?: string; cacheDir?: string; analyses?: SkillAnalysis[] } = {},
 ): Promise<Problem[][]> {
-  const cache = await AnalysisCache.open(options.cacheDir);
-  const analyses = await analyseSkills(
-    inputs.map(({ skill }) => ({ dir: skill.dir, language: skill.manifest.language })),
-    { ...(options.python ? { python: options.python } : {}), cache },
-  );
-  await cache.save();
+  const analyses =
+    options.analyses ??
+    (await analyseSkillCode(
+      inputs.map(({ skill }) => skill),
+      options,
+    ));
   return Promise.all(
     inputs.map(async ({ skill, shown }, index) => {
       const analysis = analyses[index]!;

@@ -217,6 +217,43 @@ export const PROBLEM_CODES = {
     meaning: "the code calls a tool of the SDK that manifest.yaml does not declare under `tools`",
     fix: "declare it (`<server>/<tool>: <range>`) or remove the call; undeclared calls are refused at run time",
   },
+  TOOL_UNKNOWN: {
+    level: "error",
+    meaning: "a `tools` key names a tool its server does not list (checked against the catalog, cached in .skills/cache)",
+    fix: "fix the tool name (the hint names the closest one); `skills tools list --server <server>` lists them all",
+  },
+  SERVER_UNKNOWN: {
+    level: "error",
+    meaning: "a `tools` key names a server that .mcp.json does not configure",
+    fix: "fix the server name (the hint names the closest one), or add the server to .mcp.json",
+  },
+  CODE_SYNTAX: {
+    level: "error",
+    meaning: "a code file of the skill does not parse (a Python SyntaxError, a TypeScript syntax error)",
+    fix: "fix the code at the position shown",
+  },
+  CODE_TYPE: {
+    level: "error",
+    meaning:
+      "TypeScript code does not type-check against the SDK generated from the declared tools (a misspelt argument, a wrong type, a field the result does not have)",
+    fix: "fix the code at the position shown; `skills tools show <server/tool>` prints the tool's signature",
+  },
+  TEST_INPUT_INVALID: {
+    level: "error",
+    meaning: "a test case's `input` breaks the manifest's `input` schema (the case could never run)",
+    fix: "fix the input, or expect the refusal: `expect: { error: { code: INPUT_INVALID } }`",
+  },
+  EXAMPLE_INPUT_INVALID: {
+    level: "error",
+    meaning: "an example `--input` in SKILL.md breaks the manifest's `input` schema (an agent would copy it)",
+    fix: "fix the example so that it runs as written",
+  },
+  CASSETTE_EMPTY: {
+    level: "error",
+    meaning:
+      "a test case replays a cassette that was never recorded (the empty one `skills new` writes) or none, although the skill's code calls tools: it tests none of them",
+    fix: "record it: `skills test <skill> --record` (or mark the case `live: true`)",
+  },
   TOOL_UNUSED: {
     level: "warning",
     meaning: "a tool declared under `tools` is never called by the code",
