@@ -105,7 +105,11 @@ export const COMMANDS: CommandSpec[] = [
       OPTIONS.requireIsolation,
       describe(OPTIONS.config, "Use this .mcp.json instead of the nearest one (--live, --record)"),
     ],
-    examples: ["skills test skills --junit reports/skills.xml", "skills test skills/find-todos --record"],
+    examples: [
+      "skills test find-todos",
+      "skills test skills --junit reports/skills.xml",
+      "skills test find-todos --record",
+    ],
     load: () => import("./handlers/test.js"),
   },
   {

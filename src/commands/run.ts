@@ -59,7 +59,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
     });
   }
   const config = await loadProjectConfig(options.cwd);
-  const dir = await resolveSkillRef(options.ref, config);
+  const dir = await resolveSkillRef(options.ref, config, options.cwd);
   const skill = await loadValidSkill(dir, options.cwd);
   const manifest = skill.manifest;
 

@@ -9,10 +9,9 @@ import { caseId, compileFilter } from "../core/testing/filter.js";
 import { type SkillTestResult, skillStatus, summarize, type TestResult, toJunitXml } from "../core/testing/results.js";
 import { SkillsError } from "../errors.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
-import { loadProjectConfig } from "../store/config.js";
-import { findSkillDirs } from "../store/findSkills.js";
 import { displayPath } from "../core/paths.js";
 import { openExecution } from "./shared/execution.js";
+import { selectSkills } from "./shared/selectSkills.js";
 import { configSecrets, planSkill } from "./test/plan.js";
 import { runCase } from "./test/runCase.js";
 import type { Job, SkillPlan, TestOptions } from "./test/types.js";
@@ -26,19 +25,8 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
       hint: "--record already runs against the live servers (and writes cassettes); --live runs without cassettes",
     });
   }
-  const config = await loadProjectConfig(options.cwd);
-  const roots =
-    options.paths && options.paths.length > 0 ? options.paths.map((p) => resolve(options.cwd, p)) : config.roots;
-  const dirs = await findSkillDirs(roots);
-  if (dirs.length === 0) {
-    throw new SkillsError(
-      "NOT_FOUND",
-      `no skills found in ${roots.map((r) => displayPath(r, options.cwd)).join(", ")}`,
-      {
-        hint: "pass a skill folder or a folder of skills, or create one with `skills new <name>`",
-      },
-    );
-  }
+  // Skills by folder, folder of skills, or name (as `skills run` takes them); none: the configured roots.
+  const { config, dirs } = await selectSkills(options.cwd, options.paths ?? []);
   const accept = compileFilter(options.filter);
   const plans: SkillPlan[] = [];
   const jobs: Job[] = [];

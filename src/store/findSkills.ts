@@ -90,11 +90,11 @@ async function skillNamesUnderRoots(config: ProjectConfig): Promise<string[]> {
 
 /**
  * A reference is a path (anything with a slash, or an existing skill folder) or a skill name looked up under
- * config.roots. Returns the absolute folder; throws NOT_FOUND with close names as a hint.
+ * config.roots. Returns the absolute folder; throws NOT_FOUND with close names as a hint. Paths are relative to `cwd`.
  */
-export async function resolveSkillRef(ref: string, config: ProjectConfig): Promise<string> {
+export async function resolveSkillRef(ref: string, config: ProjectConfig, cwd = process.cwd()): Promise<string> {
   const looksLikePath = ref.includes("/") || ref.includes("\\") || ref === "." || ref === "..";
-  const asPath = resolve(ref);
+  const asPath = resolve(cwd, ref);
   if (await isSkillDir(asPath)) return asPath;
   if (looksLikePath) {
     throw new SkillsError("NOT_FOUND", `${ref} is not a skill folder`, {
@@ -116,7 +116,7 @@ export async function resolveSkillRef(ref: string, config: ProjectConfig): Promi
   }
   const names = await skillNamesUnderRoots(config);
   const close = closestMatches(ref, names);
-  const rootsShown = config.roots.map((r) => relative(process.cwd(), r) || ".").join(", ");
+  const rootsShown = config.roots.map((r) => relative(cwd, r) || ".").join(", ");
   throw new SkillsError("NOT_FOUND", `no skill named "${ref}" under ${rootsShown}`, {
     hint:
       close.length > 0

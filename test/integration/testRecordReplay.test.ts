@@ -462,6 +462,14 @@ describe("skills test: bad input fails its own case and nothing else", () => {
 });
 
 describe("skills test: usage errors", () => {
+  it("takes a skill by name, as skills run does, and suggests the closest name", async () => {
+    const byName = await runTests({ cwd: project, paths: ["list-files"], filter: "bad-input" });
+    expect(byName.skills.map((skill) => skill.name)).toEqual(["list-files"]);
+    const error = await runTests({ cwd: project, paths: ["list-file"] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "NOT_FOUND", data: { hint: 'did you mean "list-files"?' } });
+    expect((error as Error).message).toBe('no skill named "list-file" under skills');
+  });
+
   it("no skills under the given paths", async () => {
     await mkdir(join(project, "empty"), { recursive: true });
     await expect(runTests({ cwd: project, paths: ["empty"] })).rejects.toMatchObject({
