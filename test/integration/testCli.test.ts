@@ -161,9 +161,10 @@ describe("skills test (CLI)", () => {
       "from servers.files import read_it\n\ndef run(input):\n    return {'ok': callable(read_it)}\n",
     );
     await write("skills/locked/tests/basic.yaml", "name: basic\nexpect: { equals: { ok: true } }\n");
+    // Recorded (the program made no call): a never-recorded one would be refused as CASSETTE_EMPTY first.
     await write(
       "skills/locked/cassettes/basic.json",
-      JSON.stringify({ version: 1, servers: {}, tools: [], calls: [] }),
+      JSON.stringify({ version: 1, recordedAt: "2026-01-01T00:00:00.000Z", servers: {}, tools: [], calls: [] }),
     );
     try {
       const without = await skills(["test", "skills/locked"], project);
