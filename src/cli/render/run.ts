@@ -7,6 +7,7 @@
 import type { CellRun, RunCommandResult } from "../../commands/run.js";
 import type { ExecResult } from "../../commands/exec.js";
 import { terminalSafe as safe } from "../../core/text/terminal.js";
+import { tokenPrefix } from "../../core/pii/index.js";
 import { programFrames } from "../../core/run/programFrames.js";
 import type { RunResult, ToolCallRecord } from "../../contracts/run.js";
 import type { CliContext } from "../context.js";
@@ -24,19 +25,29 @@ export interface RenderRunOptions {
 
 export function renderRun(result: RunCommandResult, ctx: CliContext): string {
   const title = `${result.skill.name} ${result.skill.version}`;
-  if (result.cells) return renderCells(result.cells, title, result.warnings, ctx.style, ctx.debug);
-  return renderRunResult(result.run, ctx.style, { title, warnings: result.warnings, debug: ctx.debug });
+  const text = result.cells
+    ? renderCells(result.cells, title, result.warnings, ctx.style, ctx.debug)
+    : renderRunResult(result.run, ctx.style, { title, warnings: result.warnings, debug: ctx.debug });
+  return withNotes(text, result.notes, ctx.style);
 }
 
 export function renderExec(result: ExecResult, ctx: CliContext): string {
-  const text = renderRunResult(result.run, ctx.style, {
+  let text = renderRunResult(result.run, ctx.style, {
     title: `exec ${result.language}`,
     warnings: result.warnings,
     debug: ctx.debug,
   });
   // Where the run went in the run log, and how it becomes a skill.
-  if (!result.runId || !result.run.ok) return text;
-  return `${text}\n${ctx.style.dim(`logged as ${result.runId} · save it as a skill: skills new <name> --from-run ${result.runId}`)}`;
+  if (result.runId && result.run.ok) {
+    text = `${text}\n${ctx.style.dim(`logged as ${result.runId} · save it as a skill: skills new <name> --from-run ${result.runId}`)}`;
+  }
+  return withNotes(text, result.notes, ctx.style);
+}
+
+/** Notes shown once (the toolkit's own words, not the program's). */
+function withNotes(text: string, notes: string[] | undefined, style: Style): string {
+  if (!notes || notes.length === 0) return text;
+  return [text, ...notes.map((note) => style.cyan(`note: ${note}`))].join("\n");
 }
 
 /** What of a truncated result a terminal shows: the preview's start (--json has all the budget allows). */
@@ -192,7 +203,10 @@ export function shownFrames(stack: string): string {
   return `${text}\n(${hidden} frame${hidden === 1 ? "" : "s"} of the runtime and libraries hidden; --debug shows them)`;
 }
 
-/** "pii (default): 3 values tokenized in tool results, 1 restored in arguments (email 2, phone 1)". */
+/**
+ * "pii (default): the program saw 3 values of tool results as tokens ([EMAIL_1], ...), 1 restored in tool arguments
+ * (email 2, phone 1)": printed whenever tokenization changed what the program saw.
+ */
 export function piiLine(audit: unknown): string | undefined {
   if (!audit || typeof audit !== "object") return undefined;
   const { mode, types } = audit as { mode?: string; types?: Record<string, Partial<Record<string, number>>> };
@@ -209,7 +223,12 @@ export function piiLine(audit: unknown): string | undefined {
     if (total > 0) perType.push(`${type} ${total}`);
   }
   if (tokenized + restored + scrubbed === 0) return undefined;
-  const parts = [`${tokenized} tokenized in tool results`];
+  const first = Object.entries(types).find(([, counts]) => (counts.tokenized ?? 0) > 0)?.[0];
+  const parts = [
+    tokenized > 0
+      ? `the program saw ${tokenized} value${tokenized === 1 ? "" : "s"} of tool results as ${tokenized === 1 ? "a token" : "tokens"}${first ? ` ([${tokenPrefix(first)}_1]…)` : ""}`
+      : "0 tokenized in tool results",
+  ];
   if (restored > 0) parts.push(`${restored} restored in tool arguments`);
   if (scrubbed > 0) parts.push(`${scrubbed} scrubbed from the output`);
   return `pii (${mode ?? "default"}): ${parts.join(", ")}${perType.length ? ` (${perType.join(", ")})` : ""}`;
