@@ -3,7 +3,7 @@
  * specification says, listed as instruction skills, and `run` / `test` say why they cannot run and what would make
  * them runnable. Through the command functions and through the built CLI.
  */
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,5 +74,13 @@ describe("instruction skills", () => {
       "skills/pdf-form-filling/manifest.yaml  SKILL_NOT_RUNNABLE  pdf-form-filling is an instruction skill",
     );
     expect(run.stderr).toContain("hint: to make it runnable, add skills/pdf-form-filling/manifest.yaml");
+  });
+
+  it("through the CLI: a folder named on the command line with no SKILL.md fails (exit 1), and is no kind of skill", async () => {
+    await mkdir(join(project, "empty-folder"));
+    const result = await runCli(["validate", "empty-folder"], { cwd: project });
+    expect(result.code).toBe(1);
+    expect(result.stdout.split("\n")[0]).toBe("✗ empty-folder empty-folder (1 error)");
+    expect(result.stdout).toContain("empty-folder/SKILL.md:1:1  SKILL_MD_MISSING  no SKILL.md in empty-folder");
   });
 });

@@ -12,7 +12,9 @@ export function renderValidate(result: ValidateResult, ctx: CliContext): string 
     const mark = skill.ok ? style.green("✓") : style.red("✗");
     const counts =
       problems.length > 0 ? style.dim(` (${describeCounts(skill.errors.length, skill.warnings.length)})`) : "";
-    const kind = skill.kind === "instruction" ? style.dim(" instruction skill") : "";
+    // A folder without SKILL.md is no skill of any kind: only say "instruction skill" of one that has it.
+    const noSkillMd = skill.errors.some((problem) => problem.code === "SKILL_MD_MISSING");
+    const kind = skill.kind === "instruction" && !noSkillMd ? style.dim(" instruction skill") : "";
     lines.push(`${mark} ${safe(skill.name)} ${style.dim(safe(skill.dir))}${kind}${counts}`);
     for (const problem of problems.sort(
       (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
