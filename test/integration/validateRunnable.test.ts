@@ -94,6 +94,20 @@ beforeAll(async () => {
     "cassettes/basic.json":
       '{"version": 1, "skill": "scaffold", "case": "basic", "servers": {}, "tools": [], "calls": []}\n',
   });
+  // Calls a tool of a server it uses, without declaring it.
+  await skill("undeclared", {
+    "SKILL.md": skillMd("undeclared"),
+    "manifest.yaml":
+      'name: undeclared\nversion: 0.1.0\nlanguage: python\nentry: main.py\ntools:\n  filesystem/list_directory: "^0.2.0"\n',
+    "main.py": [
+      "from servers.filesystem import list_directory, read_text_file",
+      "",
+      "",
+      "def run(input):",
+      '    return [list_directory(path="."), read_text_file(path="x")]',
+      "",
+    ].join("\n"),
+  });
   await skill("fine", {
     "SKILL.md": skillMd("fine", 'Run it: `skills run fine --input \'{"path": "docs"}\'`'),
     "manifest.yaml": [
@@ -189,6 +203,19 @@ describe("skills validate: a skill that cannot run does not validate", () => {
     ]);
   });
 
+  it("a tool the code calls but the manifest does not declare: the line to add, at the version its server has now", () => {
+    expect(problems(result, "undeclared")).toEqual([
+      expect.objectContaining({
+        code: "TOOL_UNDECLARED",
+        severity: "error",
+        file: "skills/undeclared/main.py",
+        line: 1,
+        column: 48,
+        hint: 'declare it under tools: in manifest.yaml (`filesystem/read_text_file: "^0.2.0"` (its version now)), or remove the call; undeclared tools are refused at run time',
+      }),
+    ]);
+  });
+
   it("a skill that can run is valid, with nothing to say", () => {
     expect(problems(result, "fine")).toEqual([]);
     expect(result.skills.find((s) => s.name === "fine")?.ok).toBe(true);
@@ -208,7 +235,9 @@ describe("skills validate without a .mcp.json", () => {
       await writeFile(join(alone, "package.json"), "{}\n");
       await mkdir(join(alone, "skills"));
       const { cp } = await import("node:fs/promises");
-      await cp(join(project, "skills", "py-broken"), join(alone, "skills", "py-broken"), { recursive: true });
+      for (const name of ["py-broken", "undeclared"]) {
+        await cp(join(project, "skills", name), join(alone, "skills", name), { recursive: true });
+      }
       const result = await validate({ paths: [], cwd: alone });
       expect(result.notes).toContain(
         "no .mcp.json: the tools the skills declare were not checked against their servers (pass --config FILE, or add .mcp.json)",
@@ -217,6 +246,10 @@ describe("skills validate without a .mcp.json", () => {
       expect(codes).not.toContain("TOOL_UNKNOWN");
       expect(codes).toContain("CODE_SYNTAX");
       expect(result.summary.warnings).toBe(0);
+      // No server to ask for a version: the line to add takes any.
+      expect(problems(result, "undeclared").map((p) => p.hint)).toEqual([
+        'declare it under tools: in manifest.yaml (`filesystem/read_text_file: "*"`, or a range), or remove the call; undeclared tools are refused at run time',
+      ]);
     } finally {
       await rm(alone, { recursive: true, force: true });
     }

@@ -5,6 +5,7 @@
  * the check is skipped with a note, so a skill folder can be validated on its own.
  */
 import { join } from "node:path";
+import semver from "semver";
 import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import type { ToolInfo } from "../../contracts/tools.js";
@@ -27,6 +28,8 @@ export interface CatalogCheck {
   problems: Problem[][];
   /** The declared tools the catalog knows, by `server/tool` (for the type check). */
   tools: Map<string, ToolInfo>;
+  /** Every tool of the servers asked, by `server/tool`: the caret range of its version now (for hints). */
+  ranges: Map<string, string>;
   notes: string[];
 }
 
@@ -35,7 +38,7 @@ export async function checkDeclaredTools(
   strict: boolean,
   options: { cwd: string; configPath?: string; cacheDir: string },
 ): Promise<CatalogCheck> {
-  const result: CatalogCheck = { problems: inputs.map(() => []), tools: new Map(), notes: [] };
+  const result: CatalogCheck = { problems: inputs.map(() => []), tools: new Map(), ranges: new Map(), notes: [] };
   const servers = [
     ...new Set(inputs.flatMap(({ skill }) => Object.keys(skill.manifest.tools ?? {}).map((key) => serverOf(key)))),
   ].filter((server) => server !== "");
@@ -62,6 +65,11 @@ export async function checkDeclaredTools(
       const server = catalog.servers.get(name);
       if (server?.error && server.error.code !== "SERVER_NOT_FOUND") {
         result.notes.push(`the tools of "${name}" were not checked: ${server.error.message}`);
+      }
+      for (const tool of server?.error ? [] : (server?.tools ?? [])) {
+        const own = tool._meta?.version;
+        const version = semver.valid(typeof own === "string" ? own : tool.serverInfo.version);
+        if (version) result.ranges.set(`${name}/${tool.name}`, `^${version}`);
       }
     }
     await Promise.all(

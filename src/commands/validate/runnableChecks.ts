@@ -48,7 +48,9 @@ export async function checkRunnableSkills(
   });
   const catalog = await checkDeclaredTools(inputs, strict, options);
   notes.push(...catalog.notes);
-  const usage = analyses ? await checkToolUsage(inputs, strict, { analyses }) : inputs.map(() => []);
+  const usage = analyses
+    ? await checkToolUsage(inputs, strict, { analyses, ranges: catalog.ranges })
+    : inputs.map(() => []);
   await Promise.all(
     inputs.map(async ({ skill, shown }, index) => {
       const analysis: SkillAnalysis | undefined = analyses?.[index];

@@ -22,7 +22,13 @@ export interface UsageCheckInput {
 export async function checkToolUsage(
   inputs: UsageCheckInput[],
   strict: boolean,
-  options: { python?: string; cacheDir?: string; analyses?: SkillAnalysis[] } = {},
+  options: {
+    python?: string;
+    cacheDir?: string;
+    analyses?: SkillAnalysis[];
+    /** `server/tool` -> the range its version has now, for the line to add. */
+    ranges?: Map<string, string>;
+  } = {},
 ): Promise<Problem[][]> {
   const analyses =
     options.analyses ??
@@ -40,6 +46,8 @@ export async function checkToolUsage(
       );
       const problems: Problem[] = [];
       for (const use of usage.undeclared) {
+        const range = options.ranges?.get(use.tool);
+        const line = range ? `\`${use.tool}: "${range}"\` (its version now)` : `\`${use.tool}: "*"\`, or a range`;
         problems.push(
           makeProblem(
             {
@@ -48,7 +56,7 @@ export async function checkToolUsage(
               file: join(shown, use.location.file),
               line: use.location.line,
               column: use.location.column,
-              hint: `declare it under tools: in manifest.yaml (\`${use.tool}: "*"\`, or a range), or remove the call; undeclared tools are refused at run time`,
+              hint: `declare it under tools: in manifest.yaml (${line}), or remove the call; undeclared tools are refused at run time`,
             },
             strict,
           ),
