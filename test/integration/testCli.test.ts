@@ -216,7 +216,7 @@ describe("skills test (CLI)", () => {
   it.each([
     [["test", "skills", "--record", "--live"], /--record and --live cannot be used together/],
     [["test", "skills", "--concurrency", "0"], /--concurrency must be a whole number from 1 to 256/],
-    [["test", "nowhere"], /nowhere does not exist/],
+    [["test", "nowhere"], /no skill named "nowhere" under skills\n {2}hint: known skills: doubler/],
     [["test", "skills", "--filter", "/(/"], /--filter \/\(\/ is not a valid regular expression/],
   ])("usage errors exit 2: %j", async (args, message) => {
     const run = await skills(args, project);
