@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   SKILL_TOO_LARGE: "input",
   SKILL_UNREADABLE: "input",
   ENTRY_OUTSIDE: "input",
+  SKILL_NOT_RUNNABLE: "input",
   // checks that failed (exit 1)
   VALIDATION_FAILED: "check",
   TESTS_FAILED: "check",

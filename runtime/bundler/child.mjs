@@ -256,28 +256,55 @@ function confine(request, inputs) {
   };
 }
 
+/** A virtual output path: nothing is written; the source map's paths are relative to its folder. */
+const OUTFILE = "/__skills__/bundle.js";
+const STDIN_SOURCE = "__skills_entry__";
+
 async function bundle(request) {
   const inputs = [];
   const out = await build({
-    stdin: { contents: request.code, loader: request.loader, resolveDir: request.roots[0], sourcefile: request.filename },
+    stdin: { contents: request.code, loader: request.loader, resolveDir: request.roots[0], sourcefile: STDIN_SOURCE },
     bundle: true,
     format: "esm",
     platform: "node",
     target: "node20",
     write: false,
+    outfile: OUTFILE,
+    // The map stays on the host: it turns the stack of a failed run back into the program's own files and lines.
+    sourcemap: "external",
+    sourcesContent: true,
     logLevel: "silent",
     // No tsconfig.json is looked for: the settings are the defaults, wherever the program is.
     tsconfigRaw: "{}",
     plugins: [confine(request, inputs)],
   });
-  const code = out.outputFiles[0].text;
+  const js = out.outputFiles.find((file) => file.path === OUTFILE);
+  const mapFile = out.outputFiles.find((file) => file.path === `${OUTFILE}.map`);
+  const code = js.text.replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, "\n");
   if (Buffer.byteLength(code) > request.maxOutputBytes) {
     return {
       ok: false,
       errors: [{ text: `the bundled program is over the ${mib(request.maxOutputBytes)} limit` }],
     };
   }
-  return { ok: true, code, inputs };
+  return { ok: true, code, inputs, map: mapFile ? sourceMapFor(mapFile.text, request) : undefined };
+}
+
+/**
+ * The source map with each source named as the user knows it: the program itself as `request.filename`, files of
+ * the skill folder relative to it (`lib/util.ts`), the generated SDK as `servers/...`; anything else absolute.
+ */
+function sourceMapFor(text, request) {
+  const map = JSON.parse(text);
+  const root = realpathSync(request.roots[0]);
+  const sdk = realpathSync(request.sdkDir);
+  map.sources = map.sources.map((source) => {
+    if (decodeURIComponent(source).endsWith(STDIN_SOURCE)) return request.filename;
+    const path = source.includes("skills:") ? source.slice(source.indexOf("skills:") + "skills:".length) : resolve(dirname(OUTFILE), source);
+    if (isInside(sdk, path)) return relative(sdk, path);
+    return isInside(root, path) ? relative(root, path) : path;
+  });
+  return JSON.stringify(map);
 }
 
 /** Where an error is: the program itself (esbuild names stdin by a path relative to the cwd), or an imported file. */

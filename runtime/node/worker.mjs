@@ -155,7 +155,11 @@ function formatError(error) {
       .split("\n")
       .filter((line) => !line.includes("worker.mjs"))
       .join("\n");
-    return { code: "PROGRAM_ERROR", message: `${error.name}: ${error.message}`, stack };
+    // `fetch failed` says why only in its cause (getaddrinfo EAI_AGAIN ...): the message carries it.
+    const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
+    // A ToolError names the host's code the way Python's does ("... [TOOL_CALL_LIMIT]").
+    const code = error.name === "ToolError" && typeof error.code === "string" ? ` [${error.code}]` : "";
+    return { code: "PROGRAM_ERROR", message: `${error.name}: ${error.message}${cause}${code}`, stack };
   }
   return { code: "PROGRAM_ERROR", message: `the program threw a non-Error value: ${String(error)}` };
 }
@@ -208,6 +212,8 @@ function encodeResult(value, maxBytes, maxReplyBytes) {
 }
 
 async function runModule(params) {
+  // Top-level code reads the run's input as the global `input` (as run(input) and --cells do).
+  if (!params.session) globalThis.input = params.input ?? null;
   const url = `data:text/javascript;base64,${Buffer.from(params.code).toString("base64")}`;
   const mod = await import(url);
   if (params.session) {

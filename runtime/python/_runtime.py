@@ -5,14 +5,30 @@ is one line of UTF-8 JSON-RPC 2.0. `call_tool` is synchronous and thread-safe: m
 reader thread dispatches responses by id. `call_tool_async` does the same for asyncio code (asyncio is only imported
 when it is used). Stdlib only, and it avoids even `json` and `threading` (which pull in `re`, `enum`,
 `collections`, ...): it uses their C cores `_json` and `_thread` directly, so a worker starts a few ms sooner.
+
+Typed for `mypy --strict`. Annotations naming `typing` are written as strings and `typing` is imported only for the
+type checker (TYPE_CHECKING below is False when the program runs): importing it would cost the start-up time the
+paragraph above saves.
 """
 
 import _thread
 import os
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, NoReturn
+
+    JsonRpcMessage = dict[str, Any]
+    Handler = Callable[[Any, Any], None]
+    Callback = Callable[[JsonRpcMessage], None]
+
 try:
     import _json
+
+    # The encoder's string escaper; typeshed does not declare it, so it is looked up rather than imported by name.
+    _encode_string: "Callable[[str], str]" = getattr(_json, "encode_basestring")
 
     class _DecodeContext:
         strict = True
@@ -21,27 +37,30 @@ try:
         parse_float = float
         parse_int = int
         parse_constant = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__
-        memo = {}
+        memo: "dict[str, Any]" = {}
 
-    _scan = _json.make_scanner(_DecodeContext())
+    _scan: "Callable[[str, int], tuple[Any, int]]" = getattr(_json, "make_scanner")(_DecodeContext())
 
-    def _not_serializable(value):
+    def _not_serializable(value: object) -> "NoReturn":
         raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 
-    # Built once at import so an incompatible _json (other Python) falls back to the json module.
-    _probe = _json.make_encoder(
-        {}, _not_serializable, _json.encode_basestring, None, ":", ",", False, False, False
-    )
+    def _encoder() -> "Callable[[object, int], tuple[str, ...]]":
+        # A fresh markers dict per call: circular references are detected, and calls from threads do not share it.
+        encoder: "Callable[[object, int], tuple[str, ...]]" = getattr(_json, "make_encoder")(
+            {}, _not_serializable, _encode_string, None, ":", ",", False, False, False
+        )
+        return encoder
 
-    def dumps(value):
+    # Built once at import so an incompatible _json (other Python) falls back to the json module.
+    _probe = _encoder()
+
+    def dumps(value: object) -> str:
         """Compact JSON, UTF-8 kept, NaN/Infinity refused (like json.dumps(..., allow_nan=False))."""
         if isinstance(value, str):
-            return _json.encode_basestring(value)
-        # A fresh markers dict per call: circular references are detected, and calls from threads do not share it.
-        encode = _json.make_encoder({}, _not_serializable, _json.encode_basestring, None, ":", ",", False, False, False)
-        return "".join(encode(value, 0))
+            return _encode_string(value)
+        return "".join(_encoder()(value, 0))
 
-    def loads(text):
+    def loads(text: "str | bytes | bytearray") -> "Any":
         if isinstance(text, (bytes, bytearray)):
             text = text.decode()
         start = len(text) - len(text.lstrip())
@@ -56,10 +75,11 @@ try:
 except (ImportError, AttributeError, TypeError):  # an interpreter without the C accelerator
     import json as _json_module
 
-    def dumps(value):
+    def dumps(value: object) -> str:
         return _json_module.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
-    loads = _json_module.loads
+    def loads(text: "str | bytes | bytearray") -> "Any":
+        return _json_module.loads(text)
 
 __all__ = ["ToolError", "call_tool", "call_tool_async", "get_bridge"]
 
@@ -72,7 +92,14 @@ class ToolError(Exception):
     `code` is TOOL_ERROR for an error the tool itself reported, otherwise the host's code (TOOL_NOT_DECLARED,
     TOOL_ARGS_INVALID, TOOL_CALL_LIMIT, TOOL_CALL_FAILED, BRIDGE_CLOSED, ...)."""
 
-    def __init__(self, message, code="TOOL_ERROR", server=None, tool=None, data=None):
+    def __init__(
+        self,
+        message: str,
+        code: str = "TOOL_ERROR",
+        server: "str | None" = None,
+        tool: "str | None" = None,
+        data: "Any" = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -80,7 +107,7 @@ class ToolError(Exception):
         self.tool = tool
         self.data = data
 
-    def __str__(self):
+    def __str__(self) -> str:
         where = f"{self.server}/{self.tool}: " if self.server and self.tool else ""
         # The host's refusals already start with "server/tool: "; say it once.
         if where and self.message.startswith(where):
@@ -91,22 +118,22 @@ class ToolError(Exception):
 class Bridge:
     """NDJSON JSON-RPC 2.0 over one fd. Requests from the host (e.g. "execute") go to registered handlers."""
 
-    def __init__(self, fd):
+    def __init__(self, fd: int) -> None:
         self._fd = fd
         self._write_lock = _thread.allocate_lock()
         self._pending_lock = _thread.allocate_lock()
-        self._pending = {}
+        self._pending: "dict[object, Callback]" = {}
         self._next_id = 0
-        self._handlers = {}
+        self._handlers: "dict[str, Handler]" = {}
         self._closed = False
-        self.on_close = None
+        self.on_close: "Callable[[], None] | None" = None
         _thread.start_new_thread(self._read_loop, ())
 
-    def handle(self, method, handler):
+    def handle(self, method: str, handler: "Handler") -> None:
         """Register handler(params, id) for requests/notifications the host sends (called on the reader thread)."""
         self._handlers[method] = handler
 
-    def send(self, message):
+    def send(self, message: "JsonRpcMessage") -> None:
         data = (dumps(message) + "\n").encode()
         with self._write_lock:
             view = memoryview(data)
@@ -114,18 +141,18 @@ class Bridge:
                 written = os.write(self._fd, view)
                 view = view[written:]
 
-    def respond(self, id, result=None, error=None):
-        message = {"jsonrpc": "2.0", "id": id}
+    def respond(self, id: object, result: object = None, error: "JsonRpcMessage | None" = None) -> None:
+        message: "JsonRpcMessage" = {"jsonrpc": "2.0", "id": id}
         if error is not None:
             message["error"] = error
         else:
             message["result"] = result
         self.send(message)
 
-    def notify(self, method, params):
+    def notify(self, method: str, params: object) -> None:
         self.send({"jsonrpc": "2.0", "method": method, "params": params})
 
-    def request(self, method, params, callback):
+    def request(self, method: str, params: object, callback: "Callback") -> int:
         """Send a request; callback(response) runs on the reader thread when the answer arrives."""
         with self._pending_lock:
             if self._closed:
@@ -141,12 +168,12 @@ class Bridge:
             raise
         return id
 
-    def request_sync(self, method, params):
+    def request_sync(self, method: str, params: object) -> "JsonRpcMessage":
         done = _thread.allocate_lock()
         done.acquire()
-        box = []
+        box: "list[JsonRpcMessage]" = []
 
-        def callback(response):
+        def callback(response: "JsonRpcMessage") -> None:
             box.append(response)
             done.release()
 
@@ -154,7 +181,7 @@ class Bridge:
         done.acquire()
         return box[0]
 
-    def _dispatch(self, message):
+    def _dispatch(self, message: "JsonRpcMessage") -> None:
         if "method" in message:
             handler = self._handlers.get(message["method"])
             if handler is not None:
@@ -167,7 +194,7 @@ class Bridge:
         if callback is not None:
             callback(message)
 
-    def _read_loop(self):
+    def _read_loop(self) -> None:
         buffer = b""
         try:
             while True:
@@ -187,11 +214,11 @@ class Bridge:
         finally:
             self._close()
 
-    def _close(self):
+    def _close(self) -> None:
         with self._pending_lock:
             self._closed = True
             pending, self._pending = self._pending, {}
-        closed = {"error": {"code": -32600, "message": "the bridge to the host is closed", "data": {"code": "BRIDGE_CLOSED"}}}
+        closed: "JsonRpcMessage" = {"error": {"code": -32600, "message": "the bridge to the host is closed", "data": {"code": "BRIDGE_CLOSED"}}}
         for callback in pending.values():
             callback(closed)
         if self.on_close is not None:
@@ -201,23 +228,26 @@ class Bridge:
 _bridge_lock = _thread.allocate_lock()
 
 
-class _ForkedBridge:
+class _ForkedBridge(Bridge):
     """The bridge in a child made by os.fork(): it has no reader thread and would race its parent for answers."""
 
-    def request(self, method, params, callback):
+    def __init__(self) -> None:
+        pass
+
+    def request(self, method: str, params: object, callback: "Callback") -> int:
         raise ToolError("tool calls from a forked child process are not supported; use threads", "BRIDGE_FORKED")
 
-    def request_sync(self, method, params):
-        self.request(method, params, None)
+    def request_sync(self, method: str, params: object) -> "JsonRpcMessage":
+        raise ToolError("tool calls from a forked child process are not supported; use threads", "BRIDGE_FORKED")
 
 
-def _after_fork_in_child():
+def _after_fork_in_child() -> None:
     if getattr(sys, "_skills_bridge", None) is not None:
-        sys._skills_bridge = _ForkedBridge()
+        setattr(sys, "_skills_bridge", _ForkedBridge())
 
 
 if not getattr(sys, "_skills_fork_hook", False):
-    sys._skills_fork_hook = True
+    setattr(sys, "_skills_fork_hook", True)
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
@@ -227,17 +257,17 @@ _NO_BRIDGE = (
 )
 
 
-def _is_socket(fd):
+def _is_socket(fd: int) -> bool:
     try:
         return (os.fstat(fd).st_mode & 0o170000) == 0o140000
     except OSError:
         return False
 
 
-def get_bridge(server=None, tool=None):
+def get_bridge(server: "str | None" = None, tool: "str | None" = None) -> Bridge:
     """The process-wide bridge. Shared through `sys` so that every copy of this module (the worker's and the SDK's
     servers/_runtime.py) talks through one reader."""
-    bridge = getattr(sys, "_skills_bridge", None)
+    bridge: "Bridge | None" = getattr(sys, "_skills_bridge", None)
     if bridge is not None:
         return bridge
     with _bridge_lock:
@@ -247,15 +277,15 @@ def get_bridge(server=None, tool=None):
             if not _is_socket(fd):
                 raise ToolError(_NO_BRIDGE % fd, "BRIDGE_UNAVAILABLE", server, tool)
             bridge = Bridge(fd)
-            sys._skills_bridge = bridge
+            setattr(sys, "_skills_bridge", bridge)
         return bridge
 
 
-def _text_of(content):
+def _text_of(content: "list[Any]") -> str:
     return "\n".join(item.get("text", "") for item in content if isinstance(item, dict) and item.get("type") == "text")
 
 
-def unwrap(server, tool, response):
+def unwrap(server: str, tool: str, response: "JsonRpcMessage") -> "Any":
     """JSON-RPC response -> value: host refusal or isError -> ToolError; structuredContent; all-text content parsed
     as JSON (one item -> the value, several -> a list); else the content list."""
     error = response.get("error")
@@ -277,7 +307,7 @@ def unwrap(server, tool, response):
     return content
 
 
-def _params(server, tool, args):
+def _params(server: str, tool: str, args: "dict[str, Any] | None") -> "dict[str, Any]":
     if args is None:
         args = {}
     if not isinstance(args, dict):
@@ -285,25 +315,25 @@ def _params(server, tool, args):
     return {"server": server, "tool": tool, "arguments": args}
 
 
-def call_tool(server, tool, args=None):
+def call_tool(server: str, tool: str, args: "dict[str, Any] | None" = None) -> "Any":
     """Call `tool` of `server` with `args` (a dict) and return the unwrapped result. Raises ToolError."""
     params = _params(server, tool, args)
     response = get_bridge(server, tool).request_sync("tools/call", params)
     return unwrap(server, tool, response)
 
 
-async def call_tool_async(server, tool, args=None):
+async def call_tool_async(server: str, tool: str, args: "dict[str, Any] | None" = None) -> "Any":
     """Awaitable call_tool: many calls may be in flight at once (asyncio.gather)."""
     import asyncio
 
     loop = asyncio.get_running_loop()
-    future = loop.create_future()
+    future: "asyncio.Future[JsonRpcMessage]" = loop.create_future()
 
-    def settle(response):
+    def settle(response: "JsonRpcMessage") -> None:
         if not future.done():
             future.set_result(response)
 
-    def callback(response):
+    def callback(response: "JsonRpcMessage") -> None:
         loop.call_soon_threadsafe(settle, response)
 
     params = _params(server, tool, args)

@@ -85,9 +85,14 @@ def _apply_rlimits(limits):
         resource.setrlimit(which, (value, new_hard))
 
 
-def _format_error(error):
+def _format_error(error, program=None):
+    import linecache
     import traceback
 
+    if program is not None:
+        # A program given as text has no file: registered here, its traceback shows its lines like a file's.
+        filename, code = program
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename != __file__ and not f.filename.endswith("worker.py")]
     stack = "".join(traceback.format_list(frames)) + "".join(traceback.format_exception_only(type(error), error))
     return {"code": "PROGRAM_ERROR", "message": f"{type(error).__name__}: {error}", "stack": stack}
@@ -120,6 +125,10 @@ def _run_program(params, namespace):
     else:
         body = compile(code, filename, "exec", flags=_TOP_LEVEL_AWAIT)
     before = namespace.get("result", _MISSING)
+    if not session:
+        # Top-level code reads the run's input as `input` (as run(input) and --cells do). The builtin input() could
+        # read nothing here anyway: the sandbox's stdin is closed. builtins.input still names it.
+        namespace["input"] = params.get("input")
     _await(eval(body, namespace))
     if last is not None:
         value = _await(eval(compile(last, filename, "eval", flags=_TOP_LEVEL_AWAIT), namespace))
@@ -185,7 +194,9 @@ def _execute(params, namespace):
     except SystemExit as error:
         reply = {"ok": False, "error": {"code": "PROGRAM_ERROR", "message": f"the program called exit({error.code})"}}
     except BaseException as error:  # noqa: BLE001 - every program failure becomes the run's error
-        reply = {"ok": False, "error": _format_error(error)}
+        filename = params.get("filename") or "<program>"
+        program = (filename, params["code"]) if filename.startswith("<") else None
+        reply = {"ok": False, "error": _format_error(error, program)}
     finally:
         sys.stdout, sys.stderr = saved
     reply["cpuMs"] = round((time.process_time() - started) * 1000, 3)

@@ -19,7 +19,10 @@ export const COMMANDS: CommandSpec[] = [
         description: "Only tools of this server (repeatable, or comma-separated)",
         repeatable: true,
       },
-      { flags: "--stats", description: "Count the tokens of the answer and of the full catalog (o200k_base)" },
+      {
+        flags: "--stats",
+        description: "search, list: count the tokens of the answer and of every tool definition as sent (o200k_base)",
+      },
       OPTIONS.refresh,
       OPTIONS.config,
     ],
@@ -32,15 +35,21 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     command: "validate [...paths]",
-    description: "Check skills (a skill folder, a folder of skills, or the configured roots)",
+    description:
+      "Check skills against the Agent Skills specification (a skill folder, a folder of skills, or the roots)",
     options: [
       {
         flags: "--strict",
-        description:
-          "Treat everything the Agent Skills spec forbids as an error (default: tolerated problems are warnings)",
+        description: "Make the toolkit's own stricter checks errors too (default: they are warnings)",
       },
+      OPTIONS.profile,
+      describe(OPTIONS.config, "Check the declared tools against this .mcp.json instead of the nearest one"),
     ],
-    examples: ["skills validate", "skills validate skills/find-large-files --strict"],
+    examples: [
+      "skills validate",
+      "skills validate skills/find-todos --strict",
+      "skills validate path/to/agent-skill --profile claude",
+    ],
     load: () => import("./handlers/validate.js"),
   },
   {
@@ -75,8 +84,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     command: "list",
-    description: "List skills under the configured roots: name, version, language, tools, validity, description",
-    options: [{ flags: "--strict", description: "Judge validity with --strict rules" }],
+    description: "List skills under the configured roots: name, kind, version, language, tools, validity, description",
+    options: [{ flags: "--strict", description: "Judge validity with --strict rules" }, OPTIONS.profile],
     load: () => import("./handlers/list.js"),
   },
   {
@@ -96,7 +105,11 @@ export const COMMANDS: CommandSpec[] = [
       OPTIONS.requireIsolation,
       describe(OPTIONS.config, "Use this .mcp.json instead of the nearest one (--live, --record)"),
     ],
-    examples: ["skills test skills --junit reports/skills.xml", "skills test skills/find-todos --record"],
+    examples: [
+      "skills test find-todos",
+      "skills test skills --junit reports/skills.xml",
+      "skills test find-todos --record",
+    ],
     load: () => import("./handlers/test.js"),
   },
   {
@@ -324,7 +337,10 @@ result = get_sum(a=1, b=2)'`,
       { flags: "--rules", description: "List the rules (with --json: as data)" },
       OPTIONS.config,
       OPTIONS.refresh,
-      { flags: "--no-typecheck", description: "Do not type-check TypeScript skills against the SDK of the new schemas" },
+      {
+        flags: "--no-typecheck",
+        description: "Do not type-check TypeScript skills against the SDK of the new schemas",
+      },
     ],
     examples: [
       "skills compat",

@@ -9,6 +9,7 @@ import {
   createContext,
   reportError,
 } from "./context.js";
+import { polishHelp } from "./helpText.js";
 import { GLOBAL_OPTIONS } from "./options.js";
 import { type RunAction, registerCommand } from "./registerCommand.js";
 
@@ -28,7 +29,9 @@ export function buildCli(ctx: CliContext) {
       }
     };
   for (const spec of COMMANDS) registerCommand(cli, ctx, spec, run);
-  cli.help();
+  // Listed like the others; main() answers it before cac runs anything (see helpArgv).
+  cli.command("help [command]", "Show this help, or one command's: skills help <command>");
+  cli.help(polishHelp);
   cli.version(VERSION);
   return cli;
 }
@@ -38,14 +41,18 @@ export async function main(argv: string[], options: CreateContextOptions = {}): 
   const ctx = createContext(options);
   const cli = buildCli(ctx);
   try {
-    cli.parse(argv, { run: false });
+    cli.parse(await helpArgv(argv), { run: false });
     if (!cli.matchedCommand) {
       const rest = cli.args;
-      if (rest.length > 0) {
-        throw new SkillsError("USAGE", `unknown command: ${rest[0]}`, {
-          hint: "run `skills --help` to see the commands",
-        });
-      }
+      if (rest.length > 0) throw await unknownCommand(String(rest[0]));
+      // Without a command cac checks no options: `skills --jsn` must not print the help and exit 0. Every option a
+      // command declares is known here (`skills compat --help` parses as no command, with compat's defaults).
+      const known = new Set([
+        "--",
+        ...[cli.globalCommand, ...cli.commands].flatMap((c) => c.options.flatMap((o) => o.names)),
+      ]);
+      const stray = Object.keys(cli.options).find((key) => !known.has(key));
+      if (stray) throw await toUsageError(unknownOptionError(stray), undefined);
       if (!cli.options.help && !cli.options.version) {
         cli.outputHelp();
       }
@@ -54,18 +61,57 @@ export async function main(argv: string[], options: CreateContextOptions = {}): 
     }
   } catch (error) {
     applyGlobalOptions(ctx, cli.options as { json?: boolean; debug?: boolean });
-    reportError(ctx, toUsageError(error));
+    reportError(ctx, await toUsageError(error, cli.matchedCommandName));
   }
   process.exitCode = ctx.exitCode;
   return ctx.exitCode;
 }
 
-/** cac throws CACError for unknown options and missing arguments: those are usage errors (exit 2). */
-function toUsageError(error: unknown): unknown {
-  if (error instanceof Error && error.name === "CACError") {
-    return new SkillsError("USAGE", error.message, { hint: "run the command with --help to see its options" });
-  }
+const commandName = (command: string) => command.split(" ")[0]!;
+
+/** `skills help` is `skills --help`; `skills help <command>` is `skills <command> --help`. */
+async function helpArgv(argv: string[]): Promise<string[]> {
+  const [node = "node", bin = "skills", first, second] = argv;
+  if (first !== "help") return argv;
+  if (second === undefined || second.startsWith("-")) return [node, bin, "--help"];
+  if (!COMMANDS.some((spec) => commandName(spec.command) === second)) throw await unknownCommand(second);
+  return [node, bin, second, "--help"];
+}
+
+/** Did-you-mean is loaded only on this error path: a start that parses fine never reads it. */
+async function unknownCommand(name: string): Promise<SkillsError> {
+  const { closestMatches } = await import("../core/validate/suggest.js");
+  const close = closestMatches(name, [...COMMANDS.map((spec) => commandName(spec.command)), "help"]);
+  return new SkillsError("USAGE", `unknown command: ${name}`, {
+    hint: close.length > 0 ? `did you mean \`skills ${close[0]}\`?` : "run `skills help` to see the commands",
+  });
+}
+
+/** The error cac would throw for an option no command declares. */
+function unknownOptionError(name: string): Error {
+  const error = new Error(`Unknown option \`${name.length > 1 ? `--${name}` : `-${name}`}\``);
+  error.name = "CACError";
   return error;
+}
+
+/** cac throws CACError for unknown options and missing arguments: those are usage errors (exit 2). */
+async function toUsageError(error: unknown, command: string | undefined): Promise<unknown> {
+  if (!(error instanceof Error) || error.name !== "CACError") return error;
+  const help = command ? `skills help ${command}` : "skills help";
+  const unknown = /^Unknown option `(-{1,2})([^`]+)`$/.exec(error.message);
+  if (!unknown) return new SkillsError("USAGE", error.message, { hint: `run \`${help}\` to see its options` });
+  // cac reports the option camelCased (`--requireIsolaton`): compare in that form, suggest the flag as written.
+  const { closestMatches } = await import("../core/validate/suggest.js");
+  const spec = COMMANDS.find((entry) => commandName(entry.command) === command);
+  const flags = [...(spec?.options ?? []), ...GLOBAL_OPTIONS].map((option) => option.flags.split(" ")[0]!);
+  const camel = (flag: string) => flag.replace(/^-+/, "").replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+  const byCamel = new Map(flags.map((flag) => [camel(flag), flag]));
+  const close = closestMatches(unknown[2]!, [...byCamel.keys()]);
+  const written = `${unknown[1]}${unknown[2]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const where = command ? `skills ${command}` : "skills";
+  return new SkillsError("USAGE", `unknown option ${written} for ${where}`, {
+    hint: close.length > 0 ? `did you mean ${byCamel.get(close[0]!)}?` : `run \`${help}\` to see its options`,
+  });
 }
 
 export { EXIT };

@@ -35,6 +35,11 @@ export const OPTIONS = {
     repeatable: true,
   },
   allTools: { flags: "--all-tools", description: "Allow every tool of every server in .mcp.json (starts them all)" },
+  profile: {
+    flags: "--profile <name>",
+    description:
+      'Add a vendor\'s rules to the Agent Skills specification: claude (reserved words, no < >); default: "profile" in skills.config.json',
+  },
   refresh: { flags: "--refresh", description: "Ask the servers again instead of using the catalog cache" },
   since: {
     flags: "--since <when>",

@@ -10,6 +10,7 @@ import { SkillsError } from "../errors.js";
 import type { RunLimits, RunResult } from "../contracts/run.js";
 import { fromSettings, openExecution, type RunSettings } from "./shared/execution.js";
 import { parseInputArgument } from "./shared/input.js";
+import { firstPiiNotice } from "./shared/piiNotice.js";
 
 export interface ExecOptions extends RunSettings {
   language: SkillLanguage;
@@ -34,6 +35,8 @@ export interface ExecResult {
   /** The run's id in the run log (`skills new <name> --from-run <id>` makes a skill of it), when it was logged. */
   runId?: string;
   warnings: string[];
+  /** Things to tell the user once (PII tokenization's first use in the project). */
+  notes?: string[];
 }
 
 export async function execCode(options: ExecOptions): Promise<ExecResult> {
@@ -57,8 +60,11 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
       code,
       input: parsed.value,
       limits,
+      // A traceback names the file the program came from, as the user gave it.
+      ...(options.file !== undefined ? { display: { program: options.file } } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    const notice = await firstPiiNotice(execution.config.cacheDir, [run]);
     return {
       ok: run.ok,
       language: options.language,
@@ -67,6 +73,7 @@ export async function execCode(options: ExecOptions): Promise<ExecResult> {
       run,
       ...(run.runId ? { runId: run.runId } : {}),
       warnings: execution.warnings,
+      ...(notice ? { notes: [notice] } : {}),
     };
   } finally {
     await execution.close();

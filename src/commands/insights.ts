@@ -87,7 +87,7 @@ async function loadLibrary(roots: string[], cwd: string, warnings: string[]): Pr
       continue;
     }
     const skill = loaded.value;
-    if (!skill.manifest) continue;
+    if (skill.kind !== "runnable") continue;
     const code = await readFile(skill.entryPath, "utf8").catch(() => undefined);
     if (code === undefined) continue;
     library.push({

@@ -1,23 +1,27 @@
 /** `skills list`: the skills under the configured roots, with what their manifests say and whether they are valid. */
-import { join, relative } from "node:path";
-import { isPlainObject } from "../core/json/index.js";
-import { parseYaml } from "../core/yaml/parseYaml.js";
+import { stat } from "node:fs/promises";
+import { relative } from "node:path";
+import type { Manifest, SkillFrontmatter, SkillKind } from "../contracts/skill.js";
+import type { ValidationProfile } from "../core/validate/codes.js";
 import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
-import { loadSkill, MANIFEST_FILE } from "../store/loadSkill.js";
-import { readTextFile } from "../store/readTextFile.js";
+import { checkSkill } from "../store/loadSkill.js";
 import { mapLimited } from "./shared/mapLimited.js";
-import { stat } from "node:fs/promises";
 
 export interface ListOptions {
   cwd: string;
   strict?: boolean;
+  /** A vendor profile whose rules decide validity too (default: skills.config.json's `profile`). */
+  profile?: ValidationProfile;
 }
 
 export interface SkillListing {
+  /** The SKILL.md name (else the manifest's, else the folder's). */
   name: string;
   /** Skill folder relative to cwd. */
   dir: string;
+  /** "instruction": SKILL.md only, read by agents; "runnable": with manifest.yaml and an entry. */
+  kind: SkillKind;
   version?: string;
   language?: string;
   /** "server/tool" keys of the manifest's tools. */
@@ -36,6 +40,10 @@ export interface ListResult {
   notes: string[];
 }
 
+function profileOf(profile: ValidationProfile | undefined): { profile?: ValidationProfile } {
+  return profile ? { profile } : {};
+}
+
 export async function listSkills(options: ListOptions): Promise<ListResult> {
   const config = await loadProjectConfig(options.cwd);
   const show = (abs: string) => relative(options.cwd, abs) || ".";
@@ -49,46 +57,37 @@ export async function listSkills(options: ListOptions): Promise<ListResult> {
   }
   const dirs = await findSkillDirs(existing);
   if (dirs.length === 0 && existing.length > 0) notes.push(`no skills found in ${existing.map(show).join(", ")}`);
-  const skills = await mapLimited(dirs, 16, async (dir) => describeSkill(dir, show(dir), options.strict ?? false));
+  const mode = { strict: options.strict ?? false, ...profileOf(options.profile ?? config.profile) };
+  const skills = await mapLimited(dirs, 16, async (dir) => describeSkill(dir, show(dir), mode));
   skills.sort((a, b) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir));
   return { ok: true, roots: config.roots.map(show), skills, notes };
 }
 
-async function describeSkill(dir: string, shown: string, strict: boolean): Promise<SkillListing> {
-  const result = await loadSkill(dir, { strict, displayDir: shown });
-  if (result.ok) {
-    const { manifest, frontmatter } = result.value;
-    return {
-      name: result.value.name,
-      dir: shown,
-      version: manifest.version,
-      language: manifest.language,
-      tools: Object.keys(manifest.tools ?? {}),
-      description: manifest.description ?? frontmatter.description,
-      valid: true,
-      errors: 0,
-      warnings: result.warnings.length,
-    };
-  }
-  // An invalid skill is still listed with whatever its manifest says, so the user can find and fix it.
-  const partial = await readManifestLoosely(dir);
-  const text = (key: string) => (typeof partial[key] === "string" ? (partial[key] as string) : undefined);
+async function describeSkill(
+  dir: string,
+  shown: string,
+  mode: { strict: boolean; profile?: ValidationProfile },
+): Promise<SkillListing> {
+  const check = await checkSkill(dir, { ...mode, displayDir: shown });
+  const { manifest, frontmatter } = check;
+  // An invalid skill is still listed with whatever its files say, so the user can find and fix it.
   return {
-    name: text("name") ?? dir.split(/[\\/]/).pop() ?? shown,
+    name: check.name,
     dir: shown,
-    version: text("version"),
-    language: text("language"),
-    tools: isPlainObject(partial.tools) ? Object.keys(partial.tools) : [],
-    description: text("description"),
-    valid: false,
-    errors: result.errors.length,
-    warnings: result.warnings.length,
+    kind: check.kind,
+    ...(manifest?.version !== undefined ? { version: manifest.version } : {}),
+    ...(manifest?.language !== undefined ? { language: manifest.language } : {}),
+    tools: Object.keys(manifest?.tools ?? {}),
+    ...(description(manifest, frontmatter) !== undefined ? { description: description(manifest, frontmatter) } : {}),
+    valid: check.ok,
+    errors: check.errors.length,
+    warnings: check.warnings.length,
   };
 }
 
-async function readManifestLoosely(dir: string): Promise<Record<string, unknown>> {
-  const read = await readTextFile(join(dir, MANIFEST_FILE), MANIFEST_FILE, false);
-  if (!read.ok) return {};
-  const parsed = parseYaml(read.text, { file: MANIFEST_FILE });
-  return parsed.ok && isPlainObject(parsed.value) ? parsed.value : {};
+function description(
+  manifest: Partial<Manifest> | undefined,
+  frontmatter: Partial<SkillFrontmatter> | undefined,
+): string | undefined {
+  return manifest?.description ?? frontmatter?.description;
 }

@@ -11,9 +11,11 @@ import semver from "semver";
 import { stringify } from "yaml";
 import { assignToolNames, sdkServerName } from "../core/codegen/names.js";
 import { TOOL_KEY_PATTERN } from "../core/validate/manifest.js";
-import { checkSkillName, NAME_RULE, suggestSkillName } from "../core/validate/names.js";
+import { checkReservedName, checkSkillName, NAME_RULE, suggestSkillName } from "../core/validate/names.js";
 import { SkillsError } from "../errors.js";
+import { writeFileAtomic } from "../store/atomicWrite.js";
 import { loadProjectConfig } from "../store/config.js";
+import { readLockFile } from "../store/lockFile.js";
 import { schemaPath } from "../store/schemas.js";
 import { checkDescription } from "./new/description.js";
 import { writeSkillFolder } from "./new/writeSkillFolder.js";
@@ -43,7 +45,15 @@ export interface NewSkillResult {
   tools: string[];
   next: string[];
   /** A skill with tools is locked at once (tools.lock.json); when the servers cannot answer, why not. */
-  lock?: { file: string; status: "written" | "error"; message?: string };
+  lock?: NewSkillLock;
+}
+
+export interface NewSkillLock {
+  file: string;
+  status: "written" | "error";
+  message?: string;
+  /** Tools given without a range, and the range they got from the version their server has now. */
+  ranges?: Record<string, string>;
 }
 
 // handlebars is CommonJS (`export =`): load it through require to keep verbatimModuleSyntax happy.
@@ -53,7 +63,9 @@ const LANGUAGES: Record<NewSkillLanguage, { entry: string; template: string }> =
   python: { entry: "main.py", template: "main.py.hbs" },
   typescript: { entry: "main.ts", template: "main.ts.hbs" },
 };
-const EXAMPLE_INPUT = { name: "world" };
+const EXAMPLE_INPUT = {};
+/** The sandbox's own default, written out so the user sees where to change it. */
+const MAX_TOOL_CALLS = 1000;
 
 export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult> {
   const name = options.name;
@@ -63,17 +75,34 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
       hint: `for example: skills new ${suggestSkillName(name)}`,
     });
   }
+  const config = await loadProjectConfig(options.cwd);
+  // A project that validates with a vendor profile gets names and descriptions that pass it.
+  const claude = config.profile === "claude";
+  const reserved = claude ? checkReservedName(name) : undefined;
+  if (reserved) {
+    throw new SkillsError(
+      "NAME_INVALID",
+      `invalid skill name: ${reserved.message} (profile claude, skills.config.json)`,
+      {
+        hint: `for example: skills new ${suggestSkillName(name, { dropReserved: true })}`,
+      },
+    );
+  }
   const language = parseLanguage(options.lang);
   const tools = parseTools(options.tools ?? []);
-  const description = checkDescription(options.description ?? defaultDescription(name));
+  const description = checkDescription(options.description ?? defaultDescription(name), claude);
 
-  const config = await loadProjectConfig(options.cwd);
   const parent = options.dir !== undefined ? resolve(options.cwd, options.dir) : config.roots[0]!;
   const target = join(parent, name);
   const shown = relative(options.cwd, target) || ".";
-  const files = await renderFiles({ name, language, description, tools, target });
+  const defaulted = [...tools].filter(([, range]) => range === "*").map(([key]) => key);
+  const input: RenderInput = { name, language, description, tools, target };
+  const files = await renderFiles(input);
   await writeSkillFolder(target, files, options.cwd);
   const lock = tools.size > 0 ? await lockNewSkill(target, options.cwd) : undefined;
+  if (lock?.status === "written" && defaulted.length > 0) {
+    lock.ranges = await narrowRanges(input, defaulted);
+  }
   return {
     ok: true,
     name,
@@ -91,7 +120,7 @@ export async function newSkill(options: NewSkillOptions): Promise<NewSkillResult
 }
 
 /** Pins the new skill's tools as the servers list them now; a server that cannot answer leaves the skill unlocked. */
-async function lockNewSkill(target: string, cwd: string): Promise<NonNullable<NewSkillResult["lock"]>> {
+async function lockNewSkill(target: string, cwd: string): Promise<NewSkillLock> {
   const file = relative(cwd, join(target, "tools.lock.json"));
   try {
     const { lockSkillFolders } = await import("./shared/lock.js");
@@ -102,6 +131,26 @@ async function lockNewSkill(target: string, cwd: string): Promise<NonNullable<Ne
   } catch (error) {
     return { file, status: "error", message: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/**
+ * A tool given without a range gets a caret range of the version locked just now (the tool's own, else its
+ * server's), as save_skill does: "*" would accept any future breaking release. The manifest is rewritten whole.
+ */
+async function narrowRanges(input: RenderInput, keys: string[]): Promise<Record<string, string>> {
+  const read = await readLockFile(input.target);
+  if (read.status !== "ok") return {};
+  const ranges: Record<string, string> = {};
+  for (const key of keys) {
+    const version = semver.valid(read.lock.tools[key]?.version ?? "");
+    if (!version) continue;
+    ranges[key] = `^${version}`;
+    input.tools.set(key, ranges[key]);
+  }
+  if (Object.keys(ranges).length > 0) {
+    await writeFileAtomic(join(input.target, "manifest.yaml"), renderManifest(input, await template("manifest.yaml.hbs")));
+  }
+  return ranges;
 }
 
 function parseLanguage(lang: string | undefined): NewSkillLanguage {
@@ -140,7 +189,7 @@ function parseTools(values: string[]): Map<string, string> {
 }
 
 function defaultDescription(name: string): string {
-  return `Greets someone by name (the ${name} starter skill). Use it as the starting point for ${name} and replace this description with what the skill does and when to use it.`;
+  return `The ${name} skill, new from the template. Replace this description with what the skill does and when an agent should use it.`;
 }
 
 function titleOf(name: string): string {
@@ -172,33 +221,15 @@ async function template(file: string): Promise<HandlebarsTemplateDelegate> {
 async function renderFiles(input: RenderInput): Promise<Record<string, string>> {
   const { name, language, description, tools } = input;
   const { entry, template: entryTemplate } = LANGUAGES[language];
-  const manifest: Record<string, unknown> = {
-    name,
-    version: "0.1.0",
-    language,
-    entry,
-    description,
-    input: {
-      type: "object",
-      properties: { name: { type: "string", description: "Who to greet" } },
-      additionalProperties: false,
-    },
-    output: { type: "object", properties: { greeting: { type: "string" } }, required: ["greeting"] },
-  };
-  if (tools.size > 0) manifest.tools = Object.fromEntries(tools);
-  manifest.limits = { timeout_ms: 30000, max_tool_calls: 50 };
-  manifest.tags = [];
   const first = [...tools.keys()][0];
   const firstTool = first ? toolIdentifiers(first) : undefined;
-  const testCase = { name: "basic", input: EXAMPLE_INPUT, expect: { subset: { greeting: "Hello, world!" } } };
+  const testCase = { name: "basic", input: EXAMPLE_INPUT, expect: { equals: {} } };
   const oneLineDescription = description.replace(/\s+/g, " ");
   const view = {
     name,
     title: titleOf(name),
     description,
     frontmatter: stringify({ name, description }, { lineWidth: 0 }).trimEnd(),
-    manifest: stringify(manifest, { lineWidth: 0 }).trimEnd(),
-    schemaPath: relative(input.target, schemaPath("manifest")).split("\\").join("/"),
     exampleInputJson: JSON.stringify(EXAMPLE_INPUT),
     tools: [...tools.keys()].map((key) => ({ key })),
     firstTool: firstTool ?? false,
@@ -208,7 +239,7 @@ async function renderFiles(input: RenderInput): Promise<Record<string, string>> 
   };
   const files: Record<string, string> = {
     "SKILL.md": `${(await template("SKILL.md.hbs"))(view).trimEnd()}\n`,
-    "manifest.yaml": (await template("manifest.yaml.hbs"))(view),
+    "manifest.yaml": renderManifest(input, await template("manifest.yaml.hbs")),
     [entry]: (await template(entryTemplate))(view),
     "tests/basic.yaml": (await template("test-basic.yaml.hbs"))(view),
   };
@@ -219,6 +250,30 @@ async function renderFiles(input: RenderInput): Promise<Record<string, string>> 
     files["cassettes/basic.json"] = `${JSON.stringify(cassette, null, 2)}\n`;
   }
   return files;
+}
+
+/**
+ * The manifest: an input that takes nothing yet and an output of any object, for the user to describe; the tools as
+ * given; max_tool_calls at the sandbox's default, written out so it is easy to find.
+ */
+function renderManifest(input: RenderInput, fill: HandlebarsTemplateDelegate): string {
+  const { name, language, description, tools } = input;
+  const manifest: Record<string, unknown> = {
+    name,
+    version: "0.1.0",
+    language,
+    entry: LANGUAGES[language].entry,
+    description,
+    input: { type: "object", properties: {}, additionalProperties: false },
+    output: { type: "object" },
+  };
+  if (tools.size > 0) manifest.tools = Object.fromEntries(tools);
+  manifest.limits = { timeout_ms: 30000, max_tool_calls: MAX_TOOL_CALLS };
+  manifest.tags = [];
+  return fill({
+    manifest: stringify(manifest, { lineWidth: 0 }).trimEnd(),
+    schemaPath: relative(input.target, schemaPath("manifest")).split("\\").join("/"),
+  });
 }
 
 function toolIdentifiers(key: string): { pyModule: string; pyFunction: string; tsModule: string; tsFunction: string } {

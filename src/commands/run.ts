@@ -14,6 +14,7 @@ import { loadProjectConfig } from "../store/config.js";
 import { resolveSkillRef } from "../store/findSkills.js";
 import { type Execution, fromSettings, openExecution, type RunSettings } from "./shared/execution.js";
 import { type ParsedInput, parseInputArgument, validateInput } from "./shared/input.js";
+import { firstPiiNotice } from "./shared/piiNotice.js";
 import { loadValidSkill } from "./shared/skill.js";
 import { versionedSkillDir } from "./shared/skillVersion.js";
 
@@ -53,13 +54,15 @@ export interface RunCommandResult {
   /** The run's id in the run log (`run.runId`; with --cells, the whole run's), when it was logged. */
   runId?: string;
   warnings: string[];
+  /** Things to tell the user once (PII tokenization's first use in the project). */
+  notes?: string[];
 }
 
 export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
   // `name@version`: the released version, unpacked from its tag (the work tree is never touched)
   const release = await versionedSkillDir(options.cwd, options.ref);
   const config = await loadProjectConfig(options.cwd);
-  const dir = release ? release.dir : await resolveSkillRef(options.ref, config);
+  const dir = release ? release.dir : await resolveSkillRef(options.ref, config, options.cwd);
   const skill = await loadValidSkill(dir, options.cwd);
   const manifest = skill.manifest;
 
@@ -87,6 +90,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
       const last = cells[cells.length - 1];
       if (!last)
         throw new SkillsError("INPUT_INVALID", `${skill.entryPath} has no code to run`, { file: skill.entryPath });
+      const notice = await firstPiiNotice(config.cacheDir, cells.map((cell) => cell.run));
       return {
         ok: cells.every((cell) => cell.run.ok),
         skill: summary,
@@ -95,6 +99,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
         cells,
         ...(last.run.runId ? { runId: last.run.runId } : {}),
         warnings: [...input.warnings, ...execution.warnings],
+        ...(notice ? { notes: [notice] } : {}),
       };
     }
     options.onStatus?.(`running ${skill.name} in the sandbox`);
@@ -109,6 +114,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
       ...(manifest.output ? { outputSchema: manifest.output } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    const notice = await firstPiiNotice(config.cacheDir, [run]);
     return {
       ok: run.ok,
       skill: summary,
@@ -116,6 +122,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
       run,
       ...(run.runId ? { runId: run.runId } : {}),
       warnings: [...input.warnings, ...execution.warnings],
+      ...(notice ? { notes: [notice] } : {}),
     };
   } finally {
     await execution.close();

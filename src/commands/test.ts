@@ -10,9 +10,9 @@ import { type SkillTestResult, skillStatus, summarize, type TestResult, toJunitX
 import { SkillsError } from "../errors.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
 import { loadProjectConfig } from "../store/config.js";
-import { findSkillDirs } from "../store/findSkills.js";
 import { displayPath } from "../core/paths.js";
 import { openExecution } from "./shared/execution.js";
+import { selectSkills } from "./shared/selectSkills.js";
 import { versionedSkillDir } from "./shared/skillVersion.js";
 import { configSecrets, planSkill } from "./test/plan.js";
 import { runCase } from "./test/runCase.js";
@@ -27,24 +27,20 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
       hint: "--record already runs against the live servers (and writes cassettes); --live runs without cassettes",
     });
   }
-  const config = await loadProjectConfig(options.cwd);
-  const roots =
-    options.paths && options.paths.length > 0 ? await resolvePaths(options.paths, options) : config.roots;
-  const dirs = await findSkillDirs(roots);
-  if (dirs.length === 0) {
-    throw new SkillsError(
-      "NOT_FOUND",
-      `no skills found in ${roots.map((r) => displayPath(r, options.cwd)).join(", ")}`,
-      {
-        hint: "pass a skill folder or a folder of skills, or create one with `skills new <name>`",
-      },
-    );
-  }
+  // Skills by folder, folder of skills, or name (as `skills run` takes them), or releases (`name@version`); none:
+  // the configured roots.
+  const { releases, rest } = await splitReleases(options.paths ?? [], options);
+  const selected =
+    releases.length > 0 && rest.length === 0
+      ? { config: await loadProjectConfig(options.cwd), dirs: [] }
+      : await selectSkills(options.cwd, rest);
+  const config = selected.config;
+  const dirs = [...selected.dirs, ...releases];
   const accept = compileFilter(options.filter);
   const plans: SkillPlan[] = [];
   const jobs: Job[] = [];
   for (const dir of dirs) {
-    const plan = await planSkill(dir, options);
+    const plan = await planSkill(dir, options, { python: config.python, cacheDir: config.cacheDir });
     for (const located of plan.cases) {
       if (!accept(caseId(plan.plan.name, located.case.name))) continue;
       jobs.push({ skill: plan.plan, located });
@@ -54,7 +50,7 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
     const selected = plan.plan.pending + plan.plan.results.length;
     // With --filter, skills none of whose cases match are left out; without it, a skill without tests is worth a word.
     if (selected === 0 && options.filter) continue;
-    if (selected === 0) {
+    if (selected === 0 && !plan.plan.instruction) {
       plan.plan.warnings.push({
         severity: "warning",
         code: "NO_TESTS",
@@ -129,8 +125,10 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
 }
 
 /** Paths as given, and `name@version` as the released folder (its cassettes are never re-recorded). */
-async function resolvePaths(paths: string[], options: TestOptions): Promise<string[]> {
-  const dirs: string[] = [];
+/** Splits `name@version` arguments (unpacked releases) from folders and names. */
+async function splitReleases(paths: string[], options: TestOptions): Promise<{ releases: string[]; rest: string[] }> {
+  const releases: string[] = [];
+  const rest: string[] = [];
   for (const path of paths) {
     const release = await versionedSkillDir(options.cwd, path);
     if (release && options.record) {
@@ -138,9 +136,10 @@ async function resolvePaths(paths: string[], options: TestOptions): Promise<stri
         hint: `record the work tree's ${release.name} (\`skills test ${release.name} --record\`), or drop --record to replay ${release.tag}`,
       });
     }
-    dirs.push(release ? release.dir : resolve(options.cwd, path));
+    if (release) releases.push(release.dir);
+    else rest.push(path);
   }
-  return dirs;
+  return { releases, rest };
 }
 
 /** What the cassettes were recorded against is what the skill now depends on: lock it (from the fresh catalog). */

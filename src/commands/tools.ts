@@ -57,6 +57,7 @@ export interface ToolsSearchResult {
 
 export interface ToolsListOptions extends ToolsCommonOptions {
   detail?: Detail;
+  stats?: boolean;
 }
 
 export interface ToolsListResult {
@@ -64,6 +65,7 @@ export interface ToolsListResult {
   detail: Detail;
   tools: ToolView[];
   servers: Record<string, CatalogServer>;
+  stats?: ToolsStats;
 }
 
 export interface ToolsShowOptions extends ToolsCommonOptions {
@@ -158,12 +160,15 @@ export async function toolsList(options: ToolsListOptions): Promise<ToolsListRes
   const detail = options.detail ?? "summary";
   const catalog = await openCatalog(options);
   assertSomeServer(catalog);
-  return {
+  const tools = catalog.tools.map((tool) => viewTool(tool, detail, detail === "full" ? renderSignatures : undefined));
+  const result: ToolsListResult = {
     ok: !Object.values(catalog.servers).some((server) => server.error),
     detail,
-    tools: catalog.tools.map((tool) => viewTool(tool, detail, detail === "full" ? renderSignatures : undefined)),
+    tools,
     servers: catalog.servers,
   };
+  if (options.stats) result.stats = await measureTokens(tools, catalog.tools);
+  return result;
 }
 
 export async function toolsShow(options: ToolsShowOptions): Promise<ToolsShowResult> {
@@ -174,22 +179,19 @@ export async function toolsShow(options: ToolsShowOptions): Promise<ToolsShowRes
   return { ok: true, tool: viewTool(tool, "full", renderSignatures) };
 }
 
-/** The definitions a client would put into a model's context for these tools (what tools/list returns). */
+/**
+ * The tool definitions as the servers sent them in tools/list (what a client puts into a model's context): every
+ * field each server sent, as it sent it, without what the toolkit adds (the server's name and serverInfo).
+ */
 export function catalogAsContext(tools: ToolInfo[]): string {
-  return JSON.stringify(
-    tools.map((tool) => ({
-      name: tool.name,
-      ...(tool.title ? { title: tool.title } : {}),
-      ...(tool.description ? { description: tool.description } : {}),
-      inputSchema: tool.inputSchema,
-      ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
-      ...(tool.annotations ? { annotations: tool.annotations } : {}),
-    })),
-  );
+  return JSON.stringify(tools.map(({ server: _server, serverInfo: _serverInfo, ...sent }) => sent));
 }
 
-export async function measureTokens(results: ToolHit[], tools: ToolInfo[]): Promise<ToolsStats> {
-  const answer = results.map(({ score: _score, match: _match, ...view }) => view);
+export async function measureTokens(results: (ToolView | ToolHit)[], tools: ToolInfo[]): Promise<ToolsStats> {
+  const answer = results.map((result) => {
+    const { score: _score, match: _match, ...view } = result as ToolHit;
+    return view;
+  });
   return {
     tokenizer: TOKENIZER,
     answerTokens: await countTokens(JSON.stringify(answer)),

@@ -57,6 +57,11 @@ export interface RunRequest {
   requireIsolation?: boolean;
   interceptor?: ToolCallInterceptor;
   signal?: AbortSignal;
+  /**
+   * How the user names what runs: the skill folder (`skills/find-todos`) and a program that is not a skill's file
+   * (an exec's `--file`). A failed run's traceback and location use these names, not the sandbox's /skill.
+   */
+  display?: { skillDir?: string; program?: string };
 }
 
 export interface ToolCallRecord {
@@ -72,8 +77,14 @@ export interface RunError {
   code: string;
   message: string;
   pointer?: string;
-  /** Program traceback (sandbox paths only), when the program raised. */
+  /** Program traceback, when the program raised: paths as the user names them (RunRequest.display). */
   stack?: string;
+  /** Where the program failed: the innermost frame in the user's own code (1-based line and column). */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** That line of source, trimmed. */
+  source?: string;
   /** What to do about it, when the failure has a specific remedy (PII_LEAK). */
   hint?: string;
   /** PII_LEAK: which part of the run's output held personal data, and how many values of each type. */
@@ -155,6 +166,8 @@ export interface SessionOptions {
   requireIsolation?: boolean;
   /** Mounted read-only at /skill. */
   skillDir?: string;
+  /** How the user names the skill folder, for tracebacks (as RunRequest.display). */
+  display?: { skillDir?: string; program?: string };
 }
 
 export interface Session {

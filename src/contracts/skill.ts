@@ -50,7 +50,26 @@ export interface SkillFrontmatter {
   "allowed-tools"?: string;
 }
 
+/**
+ * A folder with only SKILL.md is an Agent Skills **instruction skill**: an agent reads it, the toolkit validates and
+ * lists it. manifest.yaml is what makes a skill runnable.
+ */
+export type SkillKind = "instruction" | "runnable";
+
+export interface InstructionSkill {
+  kind: "instruction";
+  /** Absolute path of the skill folder. */
+  dir: string;
+  /** The SKILL.md name. */
+  name: string;
+  frontmatter: SkillFrontmatter;
+  /** SKILL.md body (markdown after the frontmatter). */
+  body: string;
+}
+
+/** A runnable skill: SKILL.md plus manifest.yaml and its entry. */
 export interface LoadedSkill {
+  kind: "runnable";
   /** Absolute path of the skill folder. */
   dir: string;
   name: string;
@@ -61,3 +80,6 @@ export interface LoadedSkill {
   /** Absolute path of the entry file. */
   entryPath: string;
 }
+
+/** Any valid skill folder. */
+export type SkillFolder = InstructionSkill | LoadedSkill;

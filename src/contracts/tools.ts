@@ -15,11 +15,15 @@ export interface ToolInfo {
   server: string;
   serverInfo: ServerInfo;
   name: string;
+  /** The tool's own `title`; a title only inside `annotations` stays there (toolTitle in core/discovery reads both). */
   title?: string;
   description?: string;
+  icons?: JsonObject[];
   inputSchema: JsonObject;
   outputSchema?: JsonObject;
   annotations?: JsonObject;
+  /** How the tool runs (e.g. `taskSupport`), as the server sent it. */
+  execution?: JsonObject;
   _meta?: JsonObject;
 }
 

@@ -63,6 +63,18 @@ function changeCount(pool: ClientPool, server: string): number {
   return changes.get(pool)?.get(server) ?? 0;
 }
 
+/** One server's tools as the cache holds them, without starting it (undefined when the cache has none). */
+export async function cachedServerTools(
+  config: McpConfig,
+  cacheDir: string,
+  server: string,
+): Promise<{ serverInfo: ServerInfo; tools: ToolInfo[] } | undefined> {
+  const serverConfig = config.servers[server];
+  if (!serverConfig) return undefined;
+  const entry = await readCacheEntry(cacheDir, await serverCacheKey(serverConfig), server);
+  return entry ? { serverInfo: entry.serverInfo, tools: entry.tools } : undefined;
+}
+
 export async function loadCatalog(options: LoadCatalogOptions): Promise<Catalog> {
   const { pool, config, cacheDir } = options;
   const names = options.servers ?? pool.serverNames();

@@ -6,6 +6,7 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { displayPath } from "../core/paths.js";
 import { SkillsError } from "../errors.js";
+import { findProjectRoot } from "../store/config.js";
 import { type McpConfig, parseMcpConfig } from "./config/parse.js";
 
 export type { HttpServerConfig, McpConfig, ServerConfig, StdioServerConfig } from "./config/parse.js";
@@ -15,7 +16,7 @@ export const MCP_CONFIG_FILE = ".mcp.json";
 
 export interface LoadMcpConfigOptions {
   cwd: string;
-  /** --config FILE: overrides the search. Relative to cwd. */
+  /** --config FILE: overrides the search. Relative to cwd. ${workspaceFolder} stays the project of `cwd`. */
   configPath?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -38,7 +39,10 @@ export async function loadMcpConfig(options: LoadMcpConfigOptions): Promise<McpC
       { file: displayPath(file, options.cwd), hint: "check the path given to --config" },
     );
   }
-  const result = parseMcpConfig(text, file, options.env ?? process.env);
+  // A file given with --config serves the project the command runs in: using a .mcp.json kept elsewhere must not
+  // move the filesystem server's root (${workspaceFolder}) there. Its relative paths stay relative to itself.
+  const workspace = options.configPath ? await findProjectRoot(options.cwd) : dirname(file);
+  const result = parseMcpConfig(text, file, options.env ?? process.env, { workspace });
   if (result.ok) return result.config;
   const shown = result.errors.map((problem) => ({ ...problem, file: displayPath(problem.file, options.cwd) }));
   const first = shown[0]!;

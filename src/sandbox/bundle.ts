@@ -25,6 +25,8 @@ export interface BundleOptions {
 
 export interface BundledProgram {
   code: string;
+  /** Source map of `code` (JSON): the program's files as the user names them (see runtime/bundler/child.mjs). */
+  map?: string;
   /** The files esbuild read, with their size and mtime when read (the bundle is stale once one changes). */
   inputs: { path: string; size: number; mtimeMs: number }[];
 }
@@ -95,9 +97,12 @@ function failure(error: { errors?: unknown }, filename: string): SkillsError {
   const file = located && located !== "<stdin>" && located !== filename ? located : filename;
   const where = first?.location ? `${file}:${first.location.line}:${first.location.column + 1}` : filename;
   const missing = /\(originally "(servers\/[^"]*)"\)/.exec(first?.text ?? "");
-  const text = missing
-    ? `no generated SDK module "${missing[1]}": is the tool declared (manifest tools, or --tools)?`
-    : (first?.text ?? (error as Error).message);
+  // The SDK's files as the program imports them (servers/...), not the host folder they were generated into.
+  const text = (
+    missing
+      ? `no generated SDK module "${missing[1]}": is the tool declared (manifest tools, or --tools)?`
+      : (first?.text ?? (error as Error).message)
+  ).replace(/skills:[^"\s]*?\/(servers\/)/g, "$1");
   return new SkillsError("PROGRAM_ERROR", `${where}: ${text}`, {
     file,
     line: first?.location?.line,
@@ -107,7 +112,7 @@ function failure(error: { errors?: unknown }, filename: string): SkillsError {
 
 /** The outcome as a bundle, or the SkillsError a run reports (PROGRAM_ERROR with file:line:col, or TIMEOUT). */
 function settle(outcome: BundlerOutcome, options: BundleOptions, timeoutMs: number): BundledProgram {
-  if (outcome.ok) return { code: outcome.code, inputs: outcome.inputs };
+  if (outcome.ok) return { code: outcome.code, inputs: outcome.inputs, ...(outcome.map ? { map: outcome.map } : {}) };
   if ("errors" in outcome) throw failure(outcome, options.filename);
   if (outcome.stopped === "timeout") {
     throw new SkillsError(
@@ -135,12 +140,20 @@ export async function bundleProgram(options: BundleOptions): Promise<BundledProg
   let contents = options.code;
   if (options.session) {
     const started = performance.now();
-    const js = settle(await runBundler({ ...base, kind: "transpile", code: contents, loader }, timeoutMs), options, timeoutMs).code;
+    const js = settle(
+      await runBundler({ ...base, kind: "transpile", code: contents, loader }, timeoutMs),
+      options,
+      timeoutMs,
+    ).code;
     const exported = exportedNames(js);
     const names = topLevelNames(js).filter((n) => !exported.has(n));
     contents = names.length > 0 ? `${js}\nexport { ${names.join(", ")} };\n` : js;
     const left = Math.max(1, timeoutMs - (performance.now() - started));
-    return settle(await runBundler({ ...base, kind: "bundle", code: contents, loader: "js" }, left), options, timeoutMs);
+    return settle(
+      await runBundler({ ...base, kind: "bundle", code: contents, loader: "js" }, left),
+      options,
+      timeoutMs,
+    );
   }
   if (TOP_LEVEL_RESULT.test(contents) && !EXPORTS_RESULT.test(contents)) {
     contents = `${contents}\nexport { result as __skills_result };\n`;

@@ -48,7 +48,7 @@ export interface BundlerMessage {
 }
 
 export type BundlerOutcome =
-  | { ok: true; code: string; inputs: { path: string; size: number; mtimeMs: number }[] }
+  | { ok: true; code: string; inputs: { path: string; size: number; mtimeMs: number }[]; map?: string }
   | { ok: false; errors: BundlerMessage[] }
   | { ok: false; stopped: "timeout" | "memory" | "crashed"; detail: string };
 
@@ -56,6 +56,8 @@ interface Reply {
   id: number;
   ok: boolean;
   code?: string;
+  /** The bundle's source map (JSON), its sources named as the user knows them. */
+  map?: string;
   inputs?: { path: string; size: number; mtimeMs: number }[];
   errors?: BundlerMessage[];
 }
@@ -176,7 +178,12 @@ class BundlerChild {
         resolve(outcome);
       };
       nextId += 1;
-      this.child.send({ id: nextId, ...request, maxInputBytes: MAX_BUNDLE_INPUT_BYTES, maxOutputBytes: MAX_BUNDLE_OUTPUT_BYTES });
+      this.child.send({
+        id: nextId,
+        ...request,
+        maxInputBytes: MAX_BUNDLE_INPUT_BYTES,
+        maxOutputBytes: MAX_BUNDLE_OUTPUT_BYTES,
+      });
     });
   }
 
@@ -208,7 +215,14 @@ function firstLine(text: string): string {
 }
 
 function toOutcome(reply: Reply): BundlerOutcome {
-  if (reply.ok && typeof reply.code === "string") return { ok: true, code: reply.code, inputs: reply.inputs ?? [] };
+  if (reply.ok && typeof reply.code === "string") {
+    return {
+      ok: true,
+      code: reply.code,
+      inputs: reply.inputs ?? [],
+      ...(typeof reply.map === "string" ? { map: reply.map } : {}),
+    };
+  }
   return { ok: false, errors: reply.errors?.length ? reply.errors : [{ text: "bundling failed", location: null }] };
 }
 

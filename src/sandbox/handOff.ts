@@ -111,7 +111,8 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
     isolation: options.isolation,
     toolCalls: gate.records.splice(0),
     durationMs: performance.now() - started,
-    hostCpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+    // A counter that went backwards (a cgroup that was reset or could not be read) is no measure: the worker's is.
+    hostCpuMs: cpuBefore !== null && cpuAfter !== null && cpuAfter >= cpuBefore ? cpuAfter - cpuBefore : null,
     logs,
     stderr,
     killedBy: reply?.ok ? null : worker.killedBy,

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { constants, realpathSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { basename, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { SkillsError } from "../errors.js";
 import type { SkillLanguage } from "../contracts/skill.js";
 import type { ToolInfo } from "../contracts/tools.js";
@@ -22,6 +22,8 @@ export interface PreparedProgram {
   filename: string;
   /** Host folder holding the SDK (its basename is the hash under /sdk). */
   sdkDir: string;
+  /** TS/JS: the bundle's source map, to read a failed run's stack in the program's own files and lines. */
+  sourceMap?: string;
 }
 
 const bundles = new Map<string, BundledProgram>();
@@ -128,15 +130,16 @@ export async function prepareProgram(options: {
       // A program without a skill folder may import nothing but the SDK: its relative imports resolve in an empty
       // folder, never in the caller's working folder.
       resolveDir: options.skillDir ?? emptyFolder(),
+      // The entry as the skill names it (`main.ts`, `src/main.ts`): errors and the source map use this name.
       filename:
         options.filename === "<program>"
           ? `program.${options.language === "javascript" ? "js" : "ts"}`
-          : basename(options.filename),
+          : options.filename,
       session: options.session,
       timeoutMs: options.timeoutMs,
     });
     if (bundles.size >= MAX_CACHED_BUNDLES) bundles.delete(bundles.keys().next().value!);
     bundles.set(key, bundle);
   }
-  return { code: bundle.code, filename: inSandboxName, sdkDir };
+  return { code: bundle.code, filename: inSandboxName, sdkDir, ...(bundle.map ? { sourceMap: bundle.map } : {}) };
 }

@@ -142,7 +142,7 @@ export function buildResult(ctx: ResultContext): RunResult {
     durationMs: round(ctx.durationMs),
     // The host's measure (the cgroup) when it has one: it counts every process of the run, and a program cannot
     // forge it the way it could forge its worker's answer.
-    cpuMs: round(ctx.hostCpuMs ?? reply?.cpuMs ?? 0),
+    cpuMs: round(Math.max(0, ctx.hostCpuMs ?? reply?.cpuMs ?? 0)),
     isolation: ctx.isolation,
     toolCalls: ctx.toolCalls,
     warnings,
@@ -173,11 +173,11 @@ export function buildResult(ctx: ResultContext): RunResult {
   }
   if (logs.dropped > 0) {
     truncated.logs = dropNotice("stdout", logs.dropped, limits.maxLogBytes);
-    out.logs += `\n${truncated.logs}\n`;
+    out.logs += `${out.logs === "" || out.logs.endsWith("\n") ? "" : "\n"}${truncated.logs}\n`;
   }
   if (stderr.dropped > 0) {
     truncated.stderr = dropNotice("stderr", stderr.dropped, limits.maxLogBytes);
-    out.stderr += `\n${truncated.stderr}\n`;
+    out.stderr += `${out.stderr === "" || out.stderr.endsWith("\n") ? "" : "\n"}${truncated.stderr}\n`;
   }
   if (Object.keys(truncated).length > 0) out.truncated = truncated;
   return out;

@@ -8,6 +8,7 @@ import { handOff } from "./handOff.js";
 import { detectIsolation, isRoot } from "./isolation.js";
 import { type RlimitProfile, cpuSeconds, resolveLimits, rlimitProfile } from "./limits.js";
 import { loadSource, prepareProgram } from "./program.js";
+import { readableError } from "./readableError.js";
 import type { ExecuteParams } from "./protocol.js";
 import { buildResult, workerOutputBytes, workerReplyBytes } from "./result.js";
 import { killAtTeardown } from "./teardown.js";
@@ -197,7 +198,7 @@ class SandboxRunner implements Runner {
       });
     } catch (error) {
       if (error instanceof SkillsError && (error.code === "PROGRAM_ERROR" || error.code === "TIMEOUT"))
-        return compileFailure(error, limits, report, warnings, started);
+        return compileFailure(error, limits, report, warnings, started, displayedCompileFile(request, source.filename));
       throw error;
     }
     const language = workerLanguage(request.language);
@@ -256,7 +257,16 @@ class SandboxRunner implements Runner {
       // For the run log: what the run waited for before its program started, and whether a pooled worker took it.
       result.startupMs = Math.round(startupMs * 1000) / 1000;
       result.warm = warm;
-      return result;
+      if (!result.error) return result;
+      return {
+        ...result,
+        error: readableError(result.error, {
+          language: request.language,
+          ...(request.display ? { display: request.display } : {}),
+          ...(prepared.sourceMap ? { sourceMap: prepared.sourceMap } : {}),
+          ...(source.filename === "<program>" ? { programName: programNameOf(request.language, source.filename) } : {}),
+        }),
+      };
     } finally {
       // Refill after the run: spawning blocks the event loop for a moment, which would delay this run's hand-off.
       if (this.target[language] > 0) setImmediate(() => this.refill(language));
@@ -276,6 +286,23 @@ class SandboxRunner implements Runner {
   }
 }
 
+/** The name a program had inside the sandbox when it was not a skill's file (see prepareProgram). */
+export function programNameOf(language: string, filename: string): string {
+  if (filename !== "<program>") return filename;
+  return language === "python" ? "<program>" : `program.${language === "javascript" ? "js" : "ts"}`;
+}
+
+/** How to name the file a compile error is in: the skill folder's file as the user names it, or the exec's file. */
+function displayedCompileFile(request: RunRequest, filename: string): (file: string) => string {
+  const program = filename === "<program>" ? programNameOf(request.language, filename) : undefined;
+  return (file) => {
+    if (program !== undefined && (file === program || file === "<program>")) return request.display?.program ?? file;
+    if (file.startsWith("/")) return file;
+    const dir = request.display?.skillDir;
+    return dir ? `${dir.replace(/\/+$/, "")}/${file}` : file;
+  };
+}
+
 /** A program that did not compile, or whose bundling was stopped (TIMEOUT: over the run's timeout). */
 export function compileFailure(
   error: SkillsError,
@@ -283,9 +310,21 @@ export function compileFailure(
   report: IsolationReport,
   warnings: string[],
   started: number,
+  displayFile: (file: string) => string = (file) => file,
 ): RunResult {
+  const file = typeof error.data.file === "string" ? displayFile(error.data.file) : undefined;
+  const line = typeof error.data.line === "number" ? error.data.line : undefined;
+  const column = typeof error.data.column === "number" ? error.data.column : undefined;
+  // The message starts with `file:line:col: ` as the bundler saw the file: the user's name for it goes there.
+  const message =
+    file !== undefined && typeof error.data.file === "string" && error.message.startsWith(`${error.data.file}:`)
+      ? `${file}${error.message.slice(error.data.file.length)}`
+      : error.message;
+  const located = { ...(file ? { file } : {}), ...(line ? { line } : {}), ...(column ? { column } : {}) };
+  // A compile error has no traceback: it is fixed where it points.
+  const hint = error.code === "PROGRAM_ERROR" && file ? { hint: "fix the code at the position shown" } : {};
   const result = buildResult({
-    reply: { ok: false, error: { code: error.code, message: error.message } },
+    reply: { ok: false, error: { code: error.code, message, ...located, ...hint } },
     limits,
     isolation: report.isolation,
     toolCalls: [],

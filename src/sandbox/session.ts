@@ -8,6 +8,7 @@ import { handOff } from "./handOff.js";
 import { detectIsolation } from "./isolation.js";
 import { resolveLimits, rlimitProfile } from "./limits.js";
 import { prepareProgram } from "./program.js";
+import { readableError } from "./readableError.js";
 import { ensureSdk } from "./sdk.js";
 import { workerOutputBytes, workerReplyBytes } from "./result.js";
 import {
@@ -99,10 +100,11 @@ class SandboxSession implements Session {
     this.worker ??= this.start();
     const worker = await this.worker;
     const report = await detectIsolation();
+    const cellName = this.language === "python" ? `<cell ${this.cells}>` : `cell${this.cells}.ts`;
     const prepared = await prepareProgram({
       language: this.language,
       code,
-      filename: this.language === "python" ? `<cell ${this.cells}>` : `cell${this.cells}.ts`,
+      filename: cellName,
       tools: this.options.tools,
       skillDir: this.options.skillDir,
       session: true,
@@ -137,7 +139,16 @@ class SandboxSession implements Session {
     // For the run log: a cell that started the session's worker was cold, the others ran on a live one.
     result.warm = warm;
     result.startupMs = Math.round((performance.now() - started - result.durationMs) * 1000) / 1000;
-    return result;
+    if (!result.error) return result;
+    return {
+      ...result,
+      error: readableError(result.error, {
+        language: this.language,
+        ...(this.options.display ? { display: this.options.display } : {}),
+        ...(prepared.sourceMap ? { sourceMap: prepared.sourceMap } : {}),
+        programName: cellName,
+      }),
+    };
   }
 
   async close(): Promise<void> {

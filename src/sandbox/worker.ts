@@ -59,6 +59,14 @@ export interface ExitInfo {
  * waiting for the process to exit; the marker is never part of the logs. A program that prints the marker early
  * only cuts its own logs short.
  */
+/** How many bytes at the end of `data` are a proper prefix of `marker` (0 when none). */
+export function markerPrefixAtEnd(data: Buffer, marker: Buffer): number {
+  for (let length = Math.min(data.length, marker.length - 1); length > 0; length--) {
+    if (data.subarray(data.length - length).equals(marker.subarray(0, length))) return length;
+  }
+  return 0;
+}
+
 export class OutputCapture {
   private chunks: Buffer[] = [];
   private kept = 0;
@@ -103,8 +111,8 @@ export class OutputCapture {
       this.resolveComplete();
       return;
     }
-    // Hold back a possible marker prefix split across reads.
-    const hold = Math.min(data.length, this.marker.length - 1);
+    // Hold back the end of the data only when it could be the start of the marker split across reads.
+    const hold = markerPrefixAtEnd(data, this.marker);
     this.keep(data.subarray(0, data.length - hold));
     this.held = Buffer.from(data.subarray(data.length - hold));
   }
@@ -116,9 +124,9 @@ export class OutputCapture {
     this.resolveComplete();
   }
 
+  /** What was kept. A marker still arriving (the start held back) is the toolkit's, never the program's output. */
   text(): string {
-    const held = this.markerSeen ? "" : this.held.toString("utf8");
-    return Buffer.concat(this.chunks).toString("utf8") + held;
+    return Buffer.concat(this.chunks).toString("utf8");
   }
 }
 

@@ -10,6 +10,7 @@ import { isPlainObject, locateIn, type ParsedJson, parseJsonWithPositions } from
 import { toIssue } from "../core/validate/issues.js";
 import { SkillsError } from "../errors.js";
 import type { PiiMode } from "../contracts/privacy.js";
+import { isValidationProfile, type ValidationProfile } from "../core/validate/codes.js";
 import { schemaValidator } from "./schemas.js";
 import { pathExists } from "./pathExists.js";
 
@@ -23,6 +24,8 @@ export interface ProjectConfig {
   requireIsolation: boolean;
   pii: PiiMode;
   warmPool: number;
+  /** A vendor validation profile on top of the Agent Skills specification (`validate`, `list`). */
+  profile?: ValidationProfile;
   /** Absolute cache folder (default <root>/.skills/cache). */
   cacheDir: string;
   /** Append a record per run to the run log (default true). */
@@ -111,6 +114,7 @@ export async function loadProjectConfig(
   if (typeof raw.requireIsolation === "boolean") config.requireIsolation = raw.requireIsolation;
   if (raw.pii === "off" || raw.pii === "default" || raw.pii === "strict") config.pii = raw.pii;
   if (typeof raw.warmPool === "number") config.warmPool = raw.warmPool;
+  if (isValidationProfile(raw.profile)) config.profile = raw.profile;
   if (typeof raw.cacheDir === "string") config.cacheDir = resolve(root, raw.cacheDir);
   if (typeof raw.logRuns === "boolean") config.logRuns = raw.logRuns;
   const runLog = (raw.runLog ?? {}) as Record<string, unknown>;

@@ -24,7 +24,7 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-/** A skill folder has SKILL.md or manifest.yaml. */
+/** A skill folder has SKILL.md (an instruction skill) or manifest.yaml (a runnable one; SKILL.md is then required). */
 export async function isSkillDir(dir: string): Promise<boolean> {
   return (await isFile(join(dir, "SKILL.md"))) || (await isFile(join(dir, "manifest.yaml")));
 }
@@ -42,7 +42,7 @@ export async function findSkillDirs(paths: string[]): Promise<string[]> {
       const what = (await isFile(abs)) ? "is a file, not a folder" : "does not exist";
       throw new SkillsError("NOT_FOUND", `${path} ${what}`, {
         file: path,
-        hint: "pass a skill folder (with SKILL.md and manifest.yaml) or a folder of skills",
+        hint: "pass a skill folder (one with SKILL.md) or a folder of skills",
       });
     }
     await collect(abs, found, 0);
@@ -50,18 +50,27 @@ export async function findSkillDirs(paths: string[]): Promise<string[]> {
   return [...found].sort();
 }
 
+/** Entries that make a folder a skill when searching: SKILL.md (any case, so a misspelt one is reported) or manifest.yaml. */
+function marksSkill(entry: Dirent): boolean {
+  return (
+    (entry.isFile() || entry.isSymbolicLink()) &&
+    (entry.name.toLowerCase() === "skill.md" || entry.name === "manifest.yaml")
+  );
+}
+
 async function collect(dir: string, found: Set<string>, depth: number): Promise<void> {
-  if (await isSkillDir(dir)) {
-    found.add(dir);
-    return;
-  }
-  if (depth > 12) return;
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
+    if (await isSkillDir(dir)) found.add(dir);
     return;
   }
+  if (entries.some(marksSkill)) {
+    found.add(dir);
+    return;
+  }
+  if (depth > 12) return;
   const children = entries
     .filter((e) => e.isDirectory() && !SKIP.has(e.name) && !e.name.startsWith("."))
     .map((e) => join(dir, e.name));
@@ -81,16 +90,18 @@ async function skillNamesUnderRoots(config: ProjectConfig): Promise<string[]> {
 
 /**
  * A reference is a path (anything with a slash, or an existing skill folder) or a skill name looked up under
- * config.roots. Returns the absolute folder; throws NOT_FOUND with close names as a hint.
+ * config.roots. Returns the absolute folder; throws NOT_FOUND with close names as a hint. Paths are relative to `cwd`.
  */
-export async function resolveSkillRef(ref: string, config: ProjectConfig): Promise<string> {
+export async function resolveSkillRef(ref: string, config: ProjectConfig, cwd = process.cwd()): Promise<string> {
   const looksLikePath = ref.includes("/") || ref.includes("\\") || ref === "." || ref === "..";
-  const asPath = resolve(ref);
+  const asPath = resolve(cwd, ref);
   if (await isSkillDir(asPath)) return asPath;
   if (looksLikePath) {
     throw new SkillsError("NOT_FOUND", `${ref} is not a skill folder`, {
       file: ref,
-      hint: (await isDirectory(asPath)) ? "a skill folder contains SKILL.md and manifest.yaml" : "check the path",
+      hint: (await isDirectory(asPath))
+        ? "a skill folder contains SKILL.md (and manifest.yaml to be runnable)"
+        : "check the path",
     });
   }
   for (const root of config.roots) {
@@ -105,7 +116,7 @@ export async function resolveSkillRef(ref: string, config: ProjectConfig): Promi
   }
   const names = await skillNamesUnderRoots(config);
   const close = closestMatches(ref, names);
-  const rootsShown = config.roots.map((r) => relative(process.cwd(), r) || ".").join(", ");
+  const rootsShown = config.roots.map((r) => relative(cwd, r) || ".").join(", ");
   throw new SkillsError("NOT_FOUND", `no skill named "${ref}" under ${rootsShown}`, {
     hint:
       close.length > 0

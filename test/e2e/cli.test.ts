@@ -73,14 +73,14 @@ describe("skills (help, version, usage errors)", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/USAGE\s+unknown command: frobnicate/);
-    expect(stderr).toMatch(/hint: run `skills --help`/);
+    expect(stderr).toMatch(/hint: run `skills help` to see the commands/);
     noStackTrace(stderr);
   });
 
   it("an unknown option exits 2", () => {
     const { code, stderr } = skills(["validate", "--bogus"]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/Unknown option `--bogus`/);
+    expect(stderr).toMatch(/unknown option --bogus for skills validate/);
     noStackTrace(stderr);
   });
 
@@ -126,12 +126,12 @@ describe("skills validate", () => {
   });
 
   it("exits 0 with warnings, 1 with --strict", async () => {
-    await cp(join(FIXTURES, "broken/unknown-key-frontmatter"), join(project, "warn/unknown-key-frontmatter"), {
+    await cp(join(FIXTURES, "broken/entry-no-run"), join(project, "warn/entry-no-run"), {
       recursive: true,
     });
     const loose = skills(["validate", "warn"]);
     expect(loose.code).toBe(0);
-    expect(loose.stdout).toMatch(/FRONTMATTER_UNKNOWN_KEY .*\(warning\)/);
+    expect(loose.stdout).toMatch(/ENTRY_NO_RUN .*\(warning\)/);
     expect(skills(["validate", "warn", "--strict"]).code).toBe(1);
   });
 
@@ -193,7 +193,7 @@ describe("skills new + validate --strict + list", () => {
     const bad = skills(["new", "Bad--Name"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/NAME_INVALID/);
-    expect(bad.stderr).toMatch(/a name must be 1-64 characters of a-z, 0-9 and hyphens/);
+    expect(bad.stderr).toMatch(/a name must be 1-64 lowercase letters \(any script\), digits and hyphens/);
     expect(bad.stderr).toMatch(/hint: for example: skills new bad-name/);
   });
 
@@ -211,8 +211,10 @@ describe("skills new + validate --strict + list", () => {
   it("list shows the skills as a table and as JSON", () => {
     const table = skills(["list"]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/NAME\s+VERSION\s+LANGUAGE\s+TOOLS\s+VALID\s+DESCRIPTION/);
-    expect(table.stdout).toMatch(/demo-typescript\s+0\.1\.0\s+typescript\s+filesystem\/read_text_file\s+yes/);
+    expect(table.stdout).toMatch(/NAME\s+KIND\s+VERSION\s+LANGUAGE\s+TOOLS\s+VALID\s+DESCRIPTION/);
+    expect(table.stdout).toMatch(
+      /demo-typescript\s+runnable\s+0\.1\.0\s+typescript\s+filesystem\/read_text_file\s+yes/,
+    );
     const json = JSON.parse(skills(["list", "--json"]).stdout);
     expect(json.skills.map((s: { name: string }) => s.name)).toEqual(["demo-python", "demo-typescript", "json-skill"]);
   });

@@ -55,6 +55,54 @@ describe("--help", () => {
   );
 });
 
+describe("skills help, and mistakes in a command line", () => {
+  it("skills help is skills --help; skills help <command> is skills <command> --help", () => {
+    expect(skillsSync(["help"], { cwd: scratch })).toEqual(skillsSync(["--help"], { cwd: scratch }));
+    for (const spec of COMMANDS) {
+      const name = nameOf(spec.command);
+      const help = skillsSync(["help", name], { cwd: scratch });
+      expect(help.code).toBe(0);
+      expect(help).toEqual(skillsSync([name, "--help"], { cwd: scratch }));
+    }
+    expect(skillsSync(["--help"], { cwd: scratch }).stdout).toMatch(/^ {2}help \[command\] +Show this help/m);
+  });
+
+  it("help reads cleanly: no (default: true) after --no-color, no trailing spaces, examples as commands", () => {
+    for (const args of [["--help"], ["validate", "--help"], ["run", "--help"]]) {
+      const { stdout } = skillsSync(args, { cwd: scratch });
+      expect(stdout).toMatch(/^ {2}--no-color +Disable colours \(NO_COLOR is honoured too\)$/m);
+      expect(stdout).not.toContain("(default: true)");
+      expect(stdout.split("\n").filter((line) => line !== line.trimEnd())).toEqual([]);
+    }
+    expect(skillsSync(["validate", "--help"], { cwd: scratch }).stdout).toContain("Examples:\n  $ skills validate\n");
+  });
+
+  it.each([
+    [["valdate"], "unknown command: valdate", "did you mean `skills validate`?"],
+    [["help", "tset"], "unknown command: tset", "did you mean `skills test`?"],
+    [["frobnicate"], "unknown command: frobnicate", "run `skills help` to see the commands"],
+    [["validate", "--strct"], "unknown option --strct for skills validate", "did you mean --strict?"],
+    [["test", "--reccord"], "unknown option --reccord for skills test", "did you mean --record?"],
+    [
+      ["run", "x", "--require-isolaton"],
+      "unknown option --require-isolaton for skills run",
+      "did you mean --require-isolation?",
+    ],
+    [["run", "x", "--jsn"], "unknown option --jsn for skills run", "did you mean --json?"],
+    [["--jsn"], "unknown option --jsn for skills", "did you mean --json?"],
+    [
+      ["list", "--frobnicate"],
+      "unknown option --frobnicate for skills list",
+      "run `skills help list` to see its options",
+    ],
+  ])("skills %j: exit 2, %s, %s", (args, message, hint) => {
+    const { code, stdout, stderr } = skillsSync(args, { cwd: scratch });
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(`error USAGE  ${message}\n  hint: ${hint}\n`);
+  });
+});
+
 describe("start-up", () => {
   const loadedBy = async (args: string[]) => {
     const file = join(scratch, `loaded-${args.join("-")}.txt`);
@@ -67,7 +115,7 @@ describe("start-up", () => {
     return (await readFile(file, "utf8")).trim().split("\n");
   };
 
-  it.each([["--help"], ["--version"], ["run", "--help"]])(
+  it.each([["--help"], ["--version"], ["run", "--help"], ["help", "run"]])(
     "skills %s loads the CLI wiring and cac only",
     async (...args) => {
       const files = await loadedBy(args);

@@ -53,7 +53,9 @@ describe("skills run (binary)", () => {
     const out = skills(["run", "everything-chain", "--input", '{"numbers": [1], "cities": ["Atlantis"]}']);
     expect(out.code).toBe(1);
     expect(out.stdout).toMatch(/^✗ failed everything-chain/);
-    expect(out.stdout).toMatch(/error PROGRAM_ERROR .*TOOL_ARGS_INVALID/);
+    expect(out.stdout).toMatch(
+      /error TOOL_ARGS_INVALID {2}ToolError: everything\/get-structured-content: invalid arguments/,
+    );
     expect(out.stdout).toContain("hint:");
   });
 

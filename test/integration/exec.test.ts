@@ -204,7 +204,7 @@ result = seen
     const copy = memory.split("\n").find((line) => line.includes(`PiiCopy ${tag}`));
     expect(copy).toContain(email);
     expect(piiLine(result.run.pii)).toMatch(
-      /^pii \(default\): \d+ tokenized in tool results, 1 restored in tool arguments \(email/,
+      /^pii \(default\): the program saw \d+ values? of tool results as tokens? \(\[EMAIL_1\]…\), 1 restored in tool arguments \(email/,
     );
   });
 

@@ -36,6 +36,7 @@ describe("listSkills", () => {
     expect(result.skills[3]).toEqual({
       name: "zeta",
       dir: "skills/zeta",
+      kind: "runnable",
       version: "0.1.0",
       language: "typescript",
       tools: ["memory/search_nodes"],
@@ -52,21 +53,45 @@ describe("listSkills", () => {
       errors: 1,
     });
     expect(result.skills[1]!.tools).toEqual(["filesystem/read_text_file", "filesystem/list_directory"]);
-    expect(result.skills[0]).toMatchObject({ valid: true, warnings: 1 });
+    // The SKILL.md name, even when the skill is invalid because of it.
+    expect(result.skills[0]).toMatchObject({ dir: "skills/folder-mismatch", valid: false, errors: 1 });
     expect(result.skills[2]!.description).toBe("Finds large files under a folder.");
   });
 
   it("judges validity strictly with strict: true", async () => {
-    await cp(join(FIXTURES, "broken/folder-mismatch"), join(project, "skills/folder-mismatch"), { recursive: true });
+    await cp(join(FIXTURES, "broken/entry-no-run"), join(project, "skills/entry-no-run"), { recursive: true });
+    expect((await listSkills({ cwd: project })).skills[0]).toMatchObject({ valid: true, warnings: 1 });
     const result = await listSkills({ cwd: project, strict: true });
     expect(result.skills[0]).toMatchObject({ valid: false, errors: 1 });
   });
 
-  it("lists an unreadable skill under its folder name", async () => {
-    await cp(join(FIXTURES, "broken/missing-manifest"), join(project, "skills/missing-manifest"), { recursive: true });
+  it("judges validity with a vendor profile", async () => {
+    await cp(join(FIXTURES, "broken/name-reserved-claude"), join(project, "skills/name-reserved-claude"), {
+      recursive: true,
+    });
+    expect((await listSkills({ cwd: project })).skills[0]).toMatchObject({ valid: true, errors: 0 });
+    const result = await listSkills({ cwd: project, profile: "claude" });
+    expect(result.skills[0]).toMatchObject({ valid: false, errors: 1 });
+  });
+
+  it("lists instruction skills (SKILL.md only) as such, with their description", async () => {
+    for (const name of ["pdf-form-filling", "release-notes", "код-ревью"]) {
+      await cp(join(FIXTURES, "agent-skills", name), join(project, "skills", name), { recursive: true });
+    }
     const result = await listSkills({ cwd: project });
-    expect(result.skills[0]).toMatchObject({ name: "missing-manifest", valid: false, tools: [] });
-    expect(result.skills[0]!.version).toBeUndefined();
+    expect(result.skills.map((s) => [s.name, s.kind, s.valid, s.version, s.language, s.tools])).toEqual([
+      ["pdf-form-filling", "instruction", true, undefined, undefined, []],
+      ["release-notes", "instruction", true, undefined, undefined, []],
+      ["код-ревью", "instruction", true, undefined, undefined, []],
+    ]);
+    expect(result.skills[1]!.description).toMatch(/^Drafts release notes/);
+  });
+
+  it("lists a skill without SKILL.md under its manifest's name", async () => {
+    await cp(join(FIXTURES, "broken/missing-skill-md"), join(project, "skills/x"), { recursive: true });
+    const result = await listSkills({ cwd: project });
+    expect(result.skills[0]).toMatchObject({ name: "missing-skill-md", kind: "runnable", valid: false });
+    expect(result.skills[0]!.version).toBe("1.0.0");
   });
 
   it("explains a root that is a file", async () => {

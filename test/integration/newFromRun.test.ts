@@ -40,7 +40,9 @@ describe("skills new --from-run", () => {
     const made = run(["new", "add-and-echo", "--from-run", id, "--input", '{"a": 2, "b": 3}']);
     expect(made.code, made.stderr).toBe(0);
     expect(made.stdout).toContain("created skills/add-and-echo (python, from run");
-    expect(made.stdout).toContain("valid skills validate --strict passes");
+    expect(made.stdout).toContain(
+      "valid its files pass skills validate --strict; the test needs its recording (next) before the whole skill does",
+    );
     const dir = join(p.dir, "skills/add-and-echo");
     const manifest = parse(await readFile(join(dir, "manifest.yaml"), "utf8"));
     expect(manifest).toMatchObject({
@@ -63,12 +65,17 @@ describe("skills new --from-run", () => {
     });
     expect(await readFile(join(dir, "SKILL.md"), "utf8")).toContain("## When to use");
 
-    expect(run(["validate", "--strict", "skills/add-and-echo"]).code).toBe(0);
+    // Until the test is recorded it replays nothing of the calls: validate says so, and what to run.
+    const early = run(["validate", "--strict", "skills/add-and-echo"]);
+    expect(early.code).toBe(1);
+    expect(early.stdout).toContain("CASSETTE_EMPTY");
+    expect(early.stdout).toContain("skills test add-and-echo --record");
     const recorded = run(["test", "--record", "skills/add-and-echo"]);
     expect(recorded.code, recorded.stdout).toBe(0);
     const replayed = run(["test", "skills/add-and-echo"]);
     expect(replayed.code, replayed.stdout).toBe(0);
     expect(replayed.stdout).toContain("1 passed, 0 failed");
+    expect(run(["validate", "--strict", "skills/add-and-echo"]).code).toBe(0);
   }, 180_000);
 
   it("warns when the run had an input the log does not keep, and the test case uses {}", async () => {

@@ -295,14 +295,14 @@ describe("logs, stderr and errors", () => {
   test("default: a log cut mid-address loses the cut line, counted in the notice", async () => {
     const result = await run(CUT_LOG, "default", { maxLogBytes: 300 });
     const notice = `[skills: ${CUT_LOG_BYTES - 9} more bytes of stdout were dropped: over the 300-byte log limit]`;
-    expect(result).toMatchObject({ ok: true, logs: `line one\n\n${notice}\n`, truncated: { logs: notice } });
+    expect(result).toMatchObject({ ok: true, logs: `line one\n${notice}\n`, truncated: { logs: notice } });
     expectNoValue(result);
   });
 
   test("strict: the cut line is dropped before the check, so the run stands", async () => {
     const result = await run(CUT_LOG, "strict", { maxLogBytes: 300 });
     expect(result.ok).toBe(true);
-    expect(result.logs.startsWith("line one\n\n[skills: ")).toBe(true);
+    expect(result.logs.startsWith("line one\n[skills: ")).toBe(true);
     expectNoValue(result);
   });
 
@@ -331,13 +331,13 @@ describe("logs, stderr and errors", () => {
   test("strict: an address in the program's error is refused, with the pointer into the error", async () => {
     const result = await run(`raise ValueError("no such user ${EMAIL}")\n`, "strict");
     expect(result.ok).toBe(false);
-    // Once in the message, once in the traceback's last line.
+    // Once in the message, and in the traceback: in the line of source it shows, and in its last line.
     expect(result.error).toEqual({
       code: "PII_LEAK",
-      message: "the run's error still contains personal data (2 email) at /message",
+      message: "the run's error still contains personal data (3 email) at /message",
       part: "error",
       pointer: "/message",
-      types: { email: 2 },
+      types: { email: 3 },
       hint: strictHint(),
     });
     expectNoValue(result);

@@ -179,7 +179,7 @@ console.log(JSON.stringify({ calls, out }));`,
     const withPy = files.find((file) => file.path === "servers/hostile/with_output.py")!.content;
     expect(withPy).toContain("class WithOutputOutput(TypedDict):");
     const withoutPy = files.find((file) => file.path === "servers/hostile/without_output.py")!.content;
-    expect(withoutPy).toContain("WithoutOutputOutput = Any");
+    expect(withoutPy).toContain("WithoutOutputOutput: TypeAlias = Any");
   });
 
   it("generates the same tree over stdio as in memory", async () => {

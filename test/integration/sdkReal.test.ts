@@ -18,9 +18,11 @@ import {
   checkTsStructure,
   compilePython,
   compileTs,
+  hasMypy,
   runPython,
   runTs,
   tempDir,
+  typecheckPython,
   writeFiles,
 } from "../unit/codegen/helpers.js";
 
@@ -84,6 +86,14 @@ describe("SDK for the real servers", () => {
   it("compiles with py_compile, including the real runtime", async () => {
     expect(await compilePython(dir)).toBe("");
   });
+
+  it.skipIf(!hasMypy())(
+    "passes mypy --strict, including the real runtime",
+    async () => {
+      expect(await typecheckPython(dir, ["servers"])).toBe("");
+    },
+    120_000,
+  );
 
   it("holds nothing but declarations and wrappers", async () => {
     expect(await checkPythonStructure(dir)).toEqual([]);

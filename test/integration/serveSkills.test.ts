@@ -4,7 +4,7 @@
  * a higher version and keeps the files it does not write, and that a bad save changes nothing.
  */
 import { execFileSync } from "node:child_process";
-import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -215,5 +215,56 @@ describe("save_skill and run_skill", () => {
     expect(String((run.structuredContent!.result as { text: string }).text)).toContain("5");
     const resource = await client.readResource({ uri: "skill://add-numbers/SKILL.md" });
     expect((resource.contents[0] as { text: string }).text).toContain("Adds two numbers");
+  });
+
+  test("an instruction skill (SKILL.md only) is listed and read; run_skill and save_skill refuse it", async () => {
+    const dir = join(project, "skills/review-style");
+    await mkdir(dir);
+    const skillMd = [
+      "---",
+      "name: review-style",
+      "description: How to review a change for this project's style. Use it before approving a pull request.",
+      "---",
+      "",
+      "Read STYLE.md, then check each changed file against it.",
+      "",
+    ].join("\n");
+    await writeFile(join(dir, "SKILL.md"), skillMd);
+
+    const listed = await call("list_skills", {});
+    const skills = listed.structuredContent!.skills as Record<string, unknown>[];
+    expect(skills.find((skill) => skill.name === "review-style")).toEqual({
+      name: "review-style",
+      kind: "instruction",
+      description: "How to review a change for this project's style. Use it before approving a pull request.",
+    });
+    expect(skills.find((skill) => skill.name === "count-lines")).toMatchObject({ kind: "runnable" });
+
+    const got = await call("get_skill", { name: "review-style" });
+    expect(got.isError).toBeUndefined();
+    expect(got.structuredContent).toMatchObject({
+      name: "review-style",
+      kind: "instruction",
+      version: "",
+      skill_md: skillMd,
+      manifest: {},
+    });
+
+    const run = await call("run_skill", { name: "review-style", input: {} });
+    expect(run.isError).toBe(true);
+    expect(text(run)).toMatch(/^SKILL_NOT_RUNNABLE: review-style is an instruction skill \(SKILL\.md only/);
+    expect(text(run)).toContain('get_skill {name: "review-style"}');
+
+    const saved = await call("save_skill", {
+      name: "review-style",
+      language: "python",
+      code: "result = 1\n",
+      description: "Would replace the instructions with code, which save_skill must refuse to do.",
+      tools: [],
+    });
+    expect(saved.isError).toBe(true);
+    expect(text(saved)).toMatch(/^SKILL_EXISTS: skill review-style exists as an instruction skill/);
+    expect(await readdir(dir)).toEqual(["SKILL.md"]);
+    expect(await readFile(join(dir, "SKILL.md"), "utf8")).toBe(skillMd);
   });
 });

@@ -170,6 +170,15 @@ describe("skills serve over stdio", () => {
       error: { message: "ZeroDivisionError: division by zero", line: 4 },
     });
     expect(String((raised.structuredContent!.error as { traceback: string }).traceback)).not.toContain("_runtime");
+    // A TypeScript runtime error is mapped back to the program's own line through the bundle's source map.
+    const thrown = await call(served, "execute_code", {
+      language: "typescript",
+      code: "const a = 1;\nfunction f(): number {\n  throw new Error('boom');\n}\nexport const result = f() + a;\n",
+    });
+    expect(thrown.structuredContent).toMatchObject({ ok: false, error: { message: "Error: boom", line: 3 } });
+    expect(String((thrown.structuredContent!.error as { traceback: string }).traceback)).toMatch(
+      /^Error: boom\n {4}at f \(program\.ts:3:9\)/,
+    );
     expect(
       (await call(served, "execute_code", { language: "python", code: "result = 'still here'" })).structuredContent,
     ).toMatchObject({ ok: true, result: "still here" });

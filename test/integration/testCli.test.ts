@@ -161,9 +161,10 @@ describe("skills test (CLI)", () => {
       "from servers.files import read_it\n\ndef run(input):\n    return {'ok': callable(read_it)}\n",
     );
     await write("skills/locked/tests/basic.yaml", "name: basic\nexpect: { equals: { ok: true } }\n");
+    // Recorded (the program made no call): a never-recorded one would be refused as CASSETTE_EMPTY first.
     await write(
       "skills/locked/cassettes/basic.json",
-      JSON.stringify({ version: 1, servers: {}, tools: [], calls: [] }),
+      JSON.stringify({ version: 1, recordedAt: "2026-01-01T00:00:00.000Z", servers: {}, tools: [], calls: [] }),
     );
     try {
       const without = await skills(["test", "skills/locked"], project);
@@ -215,7 +216,7 @@ describe("skills test (CLI)", () => {
   it.each([
     [["test", "skills", "--record", "--live"], /--record and --live cannot be used together/],
     [["test", "skills", "--concurrency", "0"], /--concurrency must be a whole number from 1 to 256/],
-    [["test", "nowhere"], /nowhere does not exist/],
+    [["test", "nowhere"], /no skill named "nowhere" under skills\n {2}hint: known skills: doubler/],
     [["test", "skills", "--filter", "/(/"], /--filter \/\(\/ is not a valid regular expression/],
   ])("usage errors exit 2: %j", async (args, message) => {
     const run = await skills(args, project);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTests } from "../../src/commands/test.js";
 import { parseCassette } from "../../src/core/testing/parseCassette.js";
 import type { TestResult } from "../../src/core/testing/results.js";
+import { WORKSPACE_TOKEN } from "../../src/core/testing/workspacePaths.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const BIN = join(REPO, "node_modules/.bin");
@@ -219,6 +220,25 @@ describe("skills test: record, then replay", () => {
       expect(existsSync(marker)).toBe(false);
     } finally {
       await rename(join(project, "mcp.json.away"), join(project, ".mcp.json"));
+    }
+  }, 60_000);
+
+  it("stores the project's path as the workspace token and replays it in another checkout", async () => {
+    const text = await readFile(join(project, "skills/list-files/cassettes/missing-folder.json"), "utf8");
+    expect(text).not.toContain(project);
+    expect(text).toContain(`${WORKSPACE_TOKEN}/data/nope`);
+    const other = await mkdtemp(join(tmpdir(), "skills-test-checkout-"));
+    try {
+      await chmod(other, 0o755);
+      await writeFile(join(other, "package.json"), "{}\n");
+      await cp(join(project, "skills/list-files"), join(other, "skills/list-files"), { recursive: true });
+      const replayed = await runTests({ cwd: other, paths: ["skills/list-files"], filter: "missing-folder" });
+      const missing = caseOf(replayed, "list-files", "missing-folder");
+      expect(missing.status).toBe("passed");
+      // The recorded error now names this checkout's folder, as the live server would here.
+      expect(missing.run?.error?.message).toContain(`${other}/data/nope`);
+    } finally {
+      await rm(other, { recursive: true, force: true });
     }
   }, 60_000);
 
@@ -442,6 +462,14 @@ describe("skills test: bad input fails its own case and nothing else", () => {
 });
 
 describe("skills test: usage errors", () => {
+  it("takes a skill by name, as skills run does, and suggests the closest name", async () => {
+    const byName = await runTests({ cwd: project, paths: ["list-files"], filter: "bad-input" });
+    expect(byName.skills.map((skill) => skill.name)).toEqual(["list-files"]);
+    const error = await runTests({ cwd: project, paths: ["list-file"] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "NOT_FOUND", data: { hint: 'did you mean "list-files"?' } });
+    expect((error as Error).message).toBe('no skill named "list-file" under skills');
+  });
+
   it("no skills under the given paths", async () => {
     await mkdir(join(project, "empty"), { recursive: true });
     await expect(runTests({ cwd: project, paths: ["empty"] })).rejects.toMatchObject({

@@ -12,7 +12,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { openCatalog } from "../../src/commands/tools.js";
+import { countTokens } from "../../src/core/discovery/tokens.js";
 import { searchTools } from "../../src/core/discovery/search.js";
 import { buildSearchIndex, type SearchIndex } from "../../src/core/discovery/searchIndex.js";
 import { skillsInProcess } from "../helpers/cli.js";
@@ -182,7 +185,33 @@ describe("skills tools search", () => {
     expect(json.stats.answerTokens).toBeGreaterThan(0);
     expect(json.stats.catalogTokens).toBeGreaterThan(20 * json.stats.answerTokens);
     const text = await cli(["tools", "search", "read a file", "--stats"]);
-    expect(text.out).toMatch(/tokens \(o200k_base\): this answer \d+, all \d+ tool definitions \d+ \(\d+\.\d%\)/);
+    expect(text.out).toMatch(
+      /tokens \(o200k_base\): this answer \d+, all \d+ tool definitions as the servers sent them \d+ \(\d+\.\d%\)/,
+    );
+  });
+
+  it("list --stats prints its figures, the catalog's being the tokens of what the server sent", async () => {
+    const json = JSON.parse((await cli(["tools", "list", "--server", "filesystem", "--stats", "--json"])).out);
+    // The server's own tools/list answer, fetched here with the SDK's client and nothing of ours in between.
+    const client = new Client({ name: "stats-test", version: "1.0.0" });
+    await client.connect(
+      new StdioClientTransport({ command: BIN("mcp-server-filesystem"), args: [dir], stderr: "ignore" }),
+    );
+    const sent = (await client.listTools()).tools;
+    await client.close();
+    expect(json.stats).toEqual({
+      tokenizer: "o200k_base",
+      answerTokens: await countTokens(JSON.stringify(json.tools)),
+      catalogTokens: await countTokens(JSON.stringify(sent)),
+      catalogTools: sent.length,
+    });
+    const text = await cli(["tools", "list", "--server", "filesystem", "--stats"]);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(
+      new RegExp(
+        `tokens \\(o200k_base\\): this list ${json.stats.answerTokens}, all ${sent.length} tool definitions as the servers sent them ${json.stats.catalogTokens} \\(\\d+\\.\\d%\\)\\n$`,
+      ),
+    );
   });
 
   it("--server limits the search and starts only that server", async () => {

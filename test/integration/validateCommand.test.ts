@@ -46,7 +46,7 @@ describe("validate()", () => {
   });
 
   it("is ok with warnings by default and fails with --strict", async () => {
-    await addSkill("broken/unknown-key-frontmatter");
+    await addSkill("broken/entry-no-run");
     const loose = await validate({ paths: ["skills"], cwd: project });
     expect(loose.ok).toBe(true);
     expect(loose.summary.warnings).toBe(1);
@@ -115,8 +115,94 @@ describe("validate()", () => {
   });
 
   it("validates the whole broken fixture folder without throwing", async () => {
-    const result = await validate({ paths: [join(FIXTURES, "broken")], strict: true, cwd: project });
+    const result = await validate({ paths: [join(FIXTURES, "broken")], strict: true, profile: "claude", cwd: project });
     expect(result.summary.skills).toBeGreaterThanOrEqual(40);
     expect(result.summary.valid).toBe(0);
+  });
+
+  it("fails a path the user named that holds no skill (exit 1), naming the file to add", async () => {
+    await mkdir(join(project, "somewhere", "deeper"), { recursive: true });
+    const result = await validate({ paths: ["somewhere"], cwd: project });
+    expect(result.ok).toBe(false);
+    expect(result.skills).toEqual([
+      {
+        dir: "somewhere",
+        name: "somewhere",
+        kind: "instruction",
+        ok: false,
+        errors: [
+          expect.objectContaining({
+            code: "SKILL_MD_MISSING",
+            file: "somewhere/SKILL.md",
+            line: 1,
+            message: "no SKILL.md in somewhere or in any folder below it: it holds no skill",
+          }),
+        ],
+        warnings: [],
+      },
+    ]);
+  });
+
+  it("fails a folder with only a lower-case skill.md, given by path or as the file", async () => {
+    await mkdir(join(project, "notes"));
+    await writeFile(join(project, "notes", "skill.md"), "---\nname: notes\ndescription: Notes.\n---\nBody\n");
+    for (const path of ["notes", "notes/skill.md"]) {
+      const result = await validate({ paths: [path], cwd: project });
+      expect(result.ok).toBe(false);
+      expect(result.skills.map((s) => s.errors.map((e) => [e.code, e.file, e.hint]))).toEqual([
+        [["SKILL_MD_MISSING", "notes/SKILL.md", "rename it: mv notes/skill.md notes/SKILL.md"]],
+      ]);
+    }
+  });
+
+  it("validates an instruction skill (SKILL.md only) and says so", async () => {
+    await addSkill("agent-skills/pdf-form-filling");
+    const result = await validate({ paths: [], cwd: project, strict: true });
+    expect(result.ok).toBe(true);
+    expect(result.skills).toEqual([
+      {
+        dir: "skills/pdf-form-filling",
+        name: "pdf-form-filling",
+        kind: "instruction",
+        ok: true,
+        errors: [],
+        warnings: [],
+      },
+    ]);
+  });
+
+  it("reports the SKILL.md name in every mode, valid or not", async () => {
+    await addSkill("broken/name-mismatch");
+    await addSkill("broken/folder-mismatch");
+    await addSkill("broken/bad-range");
+    for (const strict of [false, true]) {
+      const result = await validate({ paths: [], cwd: project, strict });
+      const names = Object.fromEntries(result.skills.map((s) => [s.dir, s.name]));
+      expect(names).toEqual({
+        "skills/bad-range": "bad-range",
+        "skills/folder-mismatch": "another-name",
+        "skills/name-mismatch": "name-mismatch",
+      });
+    }
+  });
+
+  it("adds a vendor profile's rules from --profile or skills.config.json", async () => {
+    await addSkill("broken/name-reserved-claude");
+    const plain = await validate({ paths: [], cwd: project, strict: true });
+    expect(plain.ok).toBe(true);
+    expect(plain.profile).toBeUndefined();
+    const option = await validate({ paths: [], cwd: project, profile: "claude" });
+    expect(option.profile).toBe("claude");
+    expect(option.skills[0]!.errors.map((e) => e.code)).toEqual(["NAME_RESERVED"]);
+    await writeFile(join(project, "skills.config.json"), JSON.stringify({ profile: "claude" }));
+    const configured = await validate({ paths: [], cwd: project });
+    expect(configured.skills[0]!.errors.map((e) => e.code)).toEqual(["NAME_RESERVED"]);
+  });
+
+  it("refuses an unknown profile in skills.config.json with its position", async () => {
+    await writeFile(join(project, "skills.config.json"), '{\n  "profile": "claud"\n}\n');
+    const error = (await validate({ paths: [], cwd: project }).catch((e: unknown) => e)) as SkillsError;
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.data).toMatchObject({ line: 2, column: 14, hint: 'did you mean "claude"?' });
   });
 });

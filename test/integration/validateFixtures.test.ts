@@ -3,7 +3,7 @@
  * the exact problem code, in the exact file and line, and without throwing.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { chmod, cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +22,8 @@ interface Expected {
   column?: number;
   /** Only an error with --strict (a warning by default). */
   strictOnly?: boolean;
+  /** Reported only with this vendor profile (and then as an error); without it the skill is valid. */
+  profile?: "claude";
   /** The link scan's entry limit for this fixture (default: the real one). */
   maxEntries?: number;
 }
@@ -48,7 +50,7 @@ const COMMITTED: Record<string, Expected> = {
   "bad-privacy-detector": { code: "MANIFEST_SCHEMA", file: "manifest.yaml", line: 7, column: 21 },
   "unknown-key-manifest": { code: "MANIFEST_UNKNOWN_KEY", file: "manifest.yaml", line: 6, column: 1 },
   "unknown-key-limits": { code: "MANIFEST_UNKNOWN_KEY", file: "manifest.yaml", line: 7, column: 3 },
-  "unknown-key-frontmatter": { code: "FRONTMATTER_UNKNOWN_KEY", file: "SKILL.md", line: 4, strictOnly: true },
+  "unknown-key-frontmatter": { code: "FRONTMATTER_UNKNOWN_KEY", file: "SKILL.md", line: 4 },
   "bad-semver": { code: "VERSION_INVALID", file: "manifest.yaml", line: 3, column: 10 },
   "bad-semver-prefix": { code: "VERSION_INVALID", file: "manifest.yaml", line: 3 },
   "bad-range": { code: "TOOL_RANGE_INVALID", file: "manifest.yaml", line: 8, column: 30 },
@@ -61,10 +63,10 @@ const COMMITTED: Record<string, Expected> = {
   "name-65-chars": { code: "NAME_TOO_LONG", file: "SKILL.md", line: 2 },
   "name-unicode": { code: "NAME_INVALID", file: "SKILL.md", line: 2 },
   "name-underscore": { code: "NAME_INVALID", file: "manifest.yaml", line: 2 },
-  "name-reserved-claude": { code: "NAME_RESERVED", file: "SKILL.md", line: 2 },
-  "name-reserved-anthropic": { code: "NAME_RESERVED", file: "manifest.yaml", line: 2 },
+  "name-reserved-claude": { code: "NAME_RESERVED", file: "SKILL.md", line: 2, profile: "claude" },
+  "name-reserved-anthropic": { code: "NAME_RESERVED", file: "SKILL.md", line: 2, profile: "claude" },
   "name-mismatch": { code: "NAME_MISMATCH", file: "manifest.yaml", line: 2, column: 7 },
-  "folder-mismatch": { code: "FOLDER_NAME_MISMATCH", file: "SKILL.md", line: 2, strictOnly: true },
+  "folder-mismatch": { code: "FOLDER_NAME_MISMATCH", file: "SKILL.md", line: 2 },
   "missing-entry": { code: "ENTRY_MISSING", file: "manifest.yaml", line: 5, column: 8 },
   "entry-is-folder": { code: "ENTRY_MISSING", file: "manifest.yaml", line: 5 },
   "entry-language-mismatch": { code: "ENTRY_LANGUAGE_MISMATCH", file: "manifest.yaml", line: 5 },
@@ -73,17 +75,23 @@ const COMMITTED: Record<string, Expected> = {
   "empty-skill-md": { code: "SKILL_MD_EMPTY", file: "SKILL.md", line: 1 },
   "whitespace-skill-md": { code: "SKILL_MD_EMPTY", file: "SKILL.md", line: 1 },
   "missing-skill-md": { code: "SKILL_MD_MISSING", file: "SKILL.md", line: 1 },
-  "missing-manifest": { code: "MANIFEST_MISSING", file: "manifest.yaml", line: 1 },
-  "manifest-yml": { code: "MANIFEST_MISSING", file: "manifest.yaml", line: 1 },
+  "missing-manifest": { code: "MANIFEST_MISSING", file: "manifest.yaml", line: 1, strictOnly: true },
+  "manifest-yml": { code: "MANIFEST_MISSING", file: "manifest.yaml", line: 1, strictOnly: true },
   "missing-frontmatter": { code: "FRONTMATTER_MISSING", file: "SKILL.md", line: 1 },
   "unterminated-frontmatter": { code: "FRONTMATTER_UNTERMINATED", file: "SKILL.md", line: 1 },
   "empty-body": { code: "BODY_EMPTY", file: "SKILL.md", line: 5, strictOnly: true },
-  "description-angle-brackets": { code: "DESCRIPTION_ANGLE_BRACKETS", file: "SKILL.md", line: 3, column: 14 },
-  "description-too-long": { code: "DESCRIPTION_TOO_LONG", file: "SKILL.md", line: 3, strictOnly: true },
+  "description-angle-brackets": {
+    code: "DESCRIPTION_ANGLE_BRACKETS",
+    file: "SKILL.md",
+    line: 3,
+    column: 14,
+    profile: "claude",
+  },
+  "description-too-long": { code: "DESCRIPTION_TOO_LONG", file: "SKILL.md", line: 3 },
   "description-missing": { code: "FRONTMATTER_SCHEMA", file: "SKILL.md", line: 2 },
   "description-empty": { code: "FRONTMATTER_SCHEMA", file: "SKILL.md", line: 3 },
   "metadata-not-strings": { code: "FRONTMATTER_SCHEMA", file: "SKILL.md", line: 6, column: 13 },
-  "compatibility-too-long": { code: "COMPATIBILITY_TOO_LONG", file: "SKILL.md", line: 4, strictOnly: true },
+  "compatibility-too-long": { code: "COMPATIBILITY_TOO_LONG", file: "SKILL.md", line: 4 },
   "invalid-input-schema": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 7, column: 9 },
   "invalid-output-schema": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 8 },
   "input-ref-dangling": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 11, column: 17 },
@@ -105,6 +113,8 @@ const GENERATED: Record<string, Expected> = {
   "symlink-dangling": { code: "SYMLINK_ESCAPE", file: "notes.md", line: 1 },
   "symlink-skill-md-escape": { code: "SYMLINK_ESCAPE", file: "SKILL.md", line: 1 },
   "symlink-in-node-modules": { code: "SYMLINK_ESCAPE", file: "node_modules/pkg/link", line: 1 },
+  "skill-md-600-lines": { code: "SKILL_MD_TOO_LONG", file: "SKILL.md", line: 501, strictOnly: true },
+  "lowercase-skill-md": { code: "SKILL_MD_MISSING", file: "SKILL.md", line: 1 },
   // 100,001 files would take seconds to make here: the same scan with a limit of 50 (the default is asserted below).
   "too-many-entries": { code: "SKILL_TOO_LARGE", file: "", line: 1, maxEntries: 50 },
 };
@@ -161,6 +171,13 @@ beforeAll(async () => {
   dir = await generated("symlink-in-node-modules");
   await mkdir(join(dir, "node_modules", "pkg"), { recursive: true });
   await symlink("/etc", join(dir, "node_modules", "pkg", "link"));
+  dir = await generated("skill-md-600-lines");
+  await writeFile(
+    join(dir, "SKILL.md"),
+    `---\nname: skill-md-600-lines\ndescription: Long.\n---\n${"A line of instructions.\n".repeat(596)}`,
+  );
+  dir = await generated("lowercase-skill-md");
+  await rename(join(dir, "SKILL.md"), join(dir, "skill.md"));
   dir = await generated("too-many-entries");
   const many = join(dir, "node_modules", "many");
   mkdirSync(many, { recursive: true });
@@ -173,8 +190,19 @@ afterAll(async () => {
 });
 
 async function check(dir: string, expected: Expected) {
+  if (expected.profile) {
+    // The specification does not have the rule: without the profile the skill is valid in both modes.
+    for (const strict of [true, false]) {
+      const plain = await loadSkill(dir, { strict });
+      expect(plain.ok ? plain.warnings : plain.errors).toEqual([]);
+    }
+  }
   for (const strict of [true, false]) {
-    const result = await loadSkill(dir, { strict, maxEntries: expected.maxEntries });
+    const result = await loadSkill(dir, {
+      strict,
+      maxEntries: expected.maxEntries,
+      ...(expected.profile ? { profile: expected.profile } : {}),
+    });
     const problems = [...(result.ok ? [] : result.errors), ...result.warnings];
     const match = problems.find(
       (p) => p.code === expected.code && p.file === join(dir, expected.file) && p.line === expected.line,
@@ -212,8 +240,19 @@ describe("broken fixtures", () => {
   });
 
   it("covers every problem code at least once", () => {
-    // found by `skills validate`'s usage analysis, not by loading the skill: test/integration/pythonUsage.test.ts
-    const elsewhere = ["TOOL_UNDECLARED", "TOOL_UNUSED"] as const;
+    // found by `skills validate`'s usage analysis, not by loading the skill: test/integration/pythonUsage.test.ts;
+    // and by its checks of runnable skills against servers, code, inputs and cassettes: validateRunnable.test.ts
+    const elsewhere = [
+      "TOOL_UNDECLARED",
+      "TOOL_UNUSED",
+      "TOOL_UNKNOWN",
+      "SERVER_UNKNOWN",
+      "CODE_SYNTAX",
+      "CODE_TYPE",
+      "TEST_INPUT_INVALID",
+      "EXAMPLE_INPUT_INVALID",
+      "CASSETTE_EMPTY",
+    ] as const;
     const covered = new Set([
       ...[...Object.values(COMMITTED), ...Object.values(GENERATED)].map((e) => e.code),
       ...elsewhere,
@@ -245,9 +284,21 @@ describe("broken fixtures", () => {
   });
 
   it("hints at manifest.yml -> manifest.yaml", async () => {
-    const result = await loadSkill(join(BROKEN, "manifest-yml"));
+    const result = await loadSkill(join(BROKEN, "manifest-yml"), { strict: true });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors[0]!.hint).toContain("rename manifest.yml");
+    if (!result.ok) expect(result.errors[0]!.hint).toBe("rename manifest.yml to manifest.yaml");
+  });
+
+  it("names a lower-case skill.md and says how to rename it", async () => {
+    const dir = join(work, "lowercase-skill-md");
+    const result = await loadSkill(dir);
+    expect(result.ok ? [] : result.errors.map((e) => [e.code, e.message, e.hint])).toEqual([
+      [
+        "SKILL_MD_MISSING",
+        "SKILL.md does not exist; there is skill.md, but the file must be named SKILL.md (in capitals)",
+        `rename it: mv ${join(dir, "skill.md")} ${join(dir, "SKILL.md")}`,
+      ],
+    ]);
   });
 
   it("reports an unreadable SKILL.md as missing with the reason", async () => {

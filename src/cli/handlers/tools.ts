@@ -45,7 +45,11 @@ export const handler: CommandHandler = async (ctx, [rawAction, rawArgs], options
     warn(result.servers);
     ctx.exitCode = result.ok ? EXIT.OK : EXIT.CHECK_FAILED;
   } else if (action === "list") {
-    const result = await toolsList({ ...common, detail: parseDetail(lastString(options.detail), "summary") });
+    const result = await toolsList({
+      ...common,
+      detail: parseDetail(lastString(options.detail), "summary"),
+      stats: Boolean(options.stats),
+    });
     emit(ctx, result, renderToolsList);
     warn(result.servers);
     ctx.exitCode = result.ok ? EXIT.OK : EXIT.CHECK_FAILED;
@@ -59,8 +63,12 @@ export const handler: CommandHandler = async (ctx, [rawAction, rawArgs], options
     emit(ctx, result, renderToolsShow);
     ctx.exitCode = EXIT.OK;
   } else {
-    throw new SkillsError("USAGE", action === undefined ? "tools needs an action" : `unknown tools action "${action}"`, {
-      hint: `use one of: ${ACTIONS.join(", ")} (skills tools --help)`,
-    });
+    throw new SkillsError(
+      "USAGE",
+      action === undefined ? "tools needs an action" : `unknown tools action "${action}"`,
+      {
+        hint: `use one of: ${ACTIONS.join(", ")} (skills tools --help)`,
+      },
+    );
   }
 };

@@ -11,7 +11,8 @@ export function renderList(result: ListResult, ctx: CliContext): string {
   const lines: string[] = [];
   if (result.skills.length > 0) {
     const rows = result.skills.map((s) => [
-      s.name,
+      safe(s.name),
+      s.kind,
       s.version ?? "-",
       s.language ?? "-",
       s.tools.length > 0 ? s.tools.join(", ") : "-",
@@ -22,7 +23,7 @@ export function renderList(result: ListResult, ctx: CliContext): string {
         : `no (${plural(s.errors, "error")})`,
       truncate(safe(s.description ?? ""), MAX_DESCRIPTION),
     ]);
-    const header = ["NAME", "VERSION", "LANGUAGE", "TOOLS", "VALID", "DESCRIPTION"];
+    const header = ["NAME", "KIND", "VERSION", "LANGUAGE", "TOOLS", "VALID", "DESCRIPTION"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const format = (cells: string[]) =>
       cells

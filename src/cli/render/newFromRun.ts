@@ -23,7 +23,11 @@ export function renderNewFromRun(result: NewFromRunResult, ctx: CliContext): str
         : "tests/from-run.yaml: input {}; it checks the result's type (the log keeps no inputs or values)",
     ),
   );
-  if (result.validation.ok) lines.push(`${style.green("valid")} skills validate --strict passes`);
+  if (result.validation.ok && result.validation.recordFirst) {
+    lines.push(
+      `${style.green("valid")} its files pass skills validate --strict; the test needs its recording (next) before the whole skill does`,
+    );
+  } else if (result.validation.ok) lines.push(`${style.green("valid")} skills validate --strict passes`);
   else {
     lines.push(style.red(`invalid: ${result.validation.errors.length} problem(s)`));
     for (const problem of result.validation.errors) {

@@ -7,6 +7,7 @@
 import type { CellRun, RunCommandResult } from "../../commands/run.js";
 import type { ExecResult } from "../../commands/exec.js";
 import { terminalSafe as safe } from "../../core/text/terminal.js";
+import { tokenPrefix } from "../../core/pii/index.js";
 import { programFrames } from "../../core/run/programFrames.js";
 import type { RunResult, ToolCallRecord } from "../../contracts/run.js";
 import type { CliContext } from "../context.js";
@@ -24,38 +25,63 @@ export interface RenderRunOptions {
 
 export function renderRun(result: RunCommandResult, ctx: CliContext): string {
   const title = `${result.skill.name} ${result.skill.version}`;
-  if (result.cells) return renderCells(result.cells, title, result.warnings, ctx.style, ctx.debug);
-  return renderRunResult(result.run, ctx.style, { title, warnings: result.warnings, debug: ctx.debug });
+  const text = result.cells
+    ? renderCells(result.cells, title, result.warnings, ctx.style, ctx.debug)
+    : renderRunResult(result.run, ctx.style, { title, warnings: result.warnings, debug: ctx.debug });
+  return withNotes(text, result.notes, ctx.style);
 }
 
 export function renderExec(result: ExecResult, ctx: CliContext): string {
-  const text = renderRunResult(result.run, ctx.style, {
+  let text = renderRunResult(result.run, ctx.style, {
     title: `exec ${result.language}`,
     warnings: result.warnings,
     debug: ctx.debug,
   });
   // Where the run went in the run log, and how it becomes a skill.
-  if (!result.runId || !result.run.ok) return text;
-  return `${text}\n${ctx.style.dim(`logged as ${result.runId} · save it as a skill: skills new <name> --from-run ${result.runId}`)}`;
+  if (result.runId && result.run.ok) {
+    text = `${text}\n${ctx.style.dim(`logged as ${result.runId} · save it as a skill: skills new <name> --from-run ${result.runId}`)}`;
+  }
+  return withNotes(text, result.notes, ctx.style);
 }
+
+/** Notes shown once (the toolkit's own words, not the program's). */
+function withNotes(text: string, notes: string[] | undefined, style: Style): string {
+  if (!notes || notes.length === 0) return text;
+  return [text, ...notes.map((note) => style.cyan(`note: ${note}`))].join("\n");
+}
+
+/** What of a truncated result a terminal shows: the preview's start (--json has all the budget allows). */
+export const TERMINAL_PREVIEW_CHARS = 600;
 
 export function renderRunResult(run: RunResult, style: Style, options: RenderRunOptions): string {
   const out: string[] = [outcomeLine(run, style, options.title)];
-  if (run.ok && options.showResult !== false && run.result !== undefined) {
+  const cut = run.ok ? truncatedPreview(run) : undefined;
+  if (cut !== undefined && options.showResult !== false) {
+    const more = cut.length > TERMINAL_PREVIEW_CHARS ? `… (${cut.length} characters kept; --json prints them)` : "";
+    out.push(style.bold("result (truncated)"), indent(safe(cut.slice(0, TERMINAL_PREVIEW_CHARS) + more)));
+  } else if (run.ok && options.showResult !== false && run.result !== undefined) {
     out.push(style.bold("result"), indent(safe(prettyJson(run.result))));
   }
   if (run.truncated?.result) out.push(style.yellow(`  ! ${safe(run.truncated.result)}`));
+  // A flood's notice ends the logs themselves (the result keeps it there for --json): it is printed once, there.
   if (run.logs) out.push(style.bold("logs"), indent(safe(run.logs.replace(/\n$/, "")), "  │ "));
-  if (run.truncated?.logs) out.push(style.yellow(`  ! ${safe(run.truncated.logs)}`));
   if (run.stderr) out.push(style.bold("stderr"), indent(safe(run.stderr.replace(/\n$/, "")), "  │ "));
-  if (run.truncated?.stderr) out.push(style.yellow(`  ! ${safe(run.truncated.stderr)}`));
   if (run.toolCalls.length > 0) out.push(...toolTable(run.toolCalls, style));
   const pii = piiLine(run.pii);
   if (pii) out.push(style.dim(pii));
   if (!run.ok && run.error) out.push(...errorBlock(run, style, options.debug ?? false));
-  const warnings = [...(options.warnings ?? []), ...runWarnings(run)];
+  const warnings = [...(options.warnings ?? []), ...runWarnings(run)].filter(
+    (warning) => warning !== run.truncated?.result,
+  );
   for (const warning of warnings) out.push(style.yellow(`warning: ${safe(warning)}`));
   return out.join("\n");
+}
+
+/** The kept start of a result over its budget (the run's `result` is then `{ truncated, notice, preview }`). */
+function truncatedPreview(run: RunResult): string | undefined {
+  if (!run.truncated?.result) return undefined;
+  const preview = (run.result as { preview?: unknown } | undefined)?.preview;
+  return typeof preview === "string" ? preview : undefined;
 }
 
 export function renderCells(cells: CellRun[], title: string, warnings: string[], style: Style, debug = false): string {
@@ -78,8 +104,11 @@ export function renderCells(cells: CellRun[], title: string, warnings: string[],
 }
 
 function outcomeLine(run: RunResult, style: Style, title: string): string {
+  // A result over its budget came back in part: not a plain ok.
   const status = run.ok
-    ? style.green("✓ ok")
+    ? run.truncated?.result
+      ? style.yellow("! ok, result truncated")
+      : style.green("✓ ok")
     : style.red(`✗ failed${run.killedBy ? ` (killed: ${run.killedBy})` : ""}`);
   const isolation =
     run.isolation === "bwrap" ? style.dim("isolation bwrap") : style.yellow(`isolation ${run.isolation}`);
@@ -150,6 +179,14 @@ function errorBlock(run: RunResult, style: Style, debug: boolean): string[] {
   const lines = [`${style.red("error")} ${safe(error.code)}  ${safe(error.message)}`];
   const at = `at ${error.pointer || "/"}`;
   if (error.pointer !== undefined && !error.message.endsWith(at)) lines.push(`  ${safe(at)}`);
+  // Where in the user's code, with the line, unless the traceback below shows it already (Python's does).
+  if (error.file && error.line && !error.message.startsWith(`${error.file}:`)) {
+    const shown = error.source !== undefined && error.stack?.includes(error.source);
+    if (!shown) {
+      lines.push(`  at ${safe(`${error.file}:${error.line}:${error.column ?? 1}`)}`);
+      if (error.source) lines.push(`    ${safe(error.source)}`);
+    }
+  }
   if (error.stack) {
     const stack = debug ? error.stack : shownFrames(error.stack);
     lines.push(style.dim(indent(safe(stack.replace(/\n$/, "")), "  ")));
@@ -166,7 +203,10 @@ export function shownFrames(stack: string): string {
   return `${text}\n(${hidden} frame${hidden === 1 ? "" : "s"} of the runtime and libraries hidden; --debug shows them)`;
 }
 
-/** "pii (default): 3 values tokenized in tool results, 1 restored in arguments (email 2, phone 1)". */
+/**
+ * "pii (default): the program saw 3 values of tool results as tokens ([EMAIL_1], ...), 1 restored in tool arguments
+ * (email 2, phone 1)": printed whenever tokenization changed what the program saw.
+ */
 export function piiLine(audit: unknown): string | undefined {
   if (!audit || typeof audit !== "object") return undefined;
   const { mode, types } = audit as { mode?: string; types?: Record<string, Partial<Record<string, number>>> };
@@ -183,7 +223,12 @@ export function piiLine(audit: unknown): string | undefined {
     if (total > 0) perType.push(`${type} ${total}`);
   }
   if (tokenized + restored + scrubbed === 0) return undefined;
-  const parts = [`${tokenized} tokenized in tool results`];
+  const first = Object.entries(types).find(([, counts]) => (counts.tokenized ?? 0) > 0)?.[0];
+  const parts = [
+    tokenized > 0
+      ? `the program saw ${tokenized} value${tokenized === 1 ? "" : "s"} of tool results as ${tokenized === 1 ? "a token" : "tokens"}${first ? ` ([${tokenPrefix(first)}_1]…)` : ""}`
+      : "0 tokenized in tool results",
+  ];
   if (restored > 0) parts.push(`${restored} restored in tool arguments`);
   if (scrubbed > 0) parts.push(`${scrubbed} scrubbed from the output`);
   return `pii (${mode ?? "default"}): ${parts.join(", ")}${perType.length ? ` (${perType.join(", ")})` : ""}`;

@@ -52,13 +52,15 @@ function renderViews(views: ToolView[], style: Style): string {
 export function renderServerWarnings(servers: Record<string, CatalogServer>, style: Style): string[] {
   return Object.entries(servers)
     .filter(([, server]) => server.error)
-    .map(([name, server]) => `${style.yellow("warning")} server "${safe(name)}" is missing: ${safe(server.error ?? "")}`);
+    .map(
+      ([name, server]) => `${style.yellow("warning")} server "${safe(name)}" is missing: ${safe(server.error ?? "")}`,
+    );
 }
 
-function renderStats(stats: ToolsStats, style: Style): string {
+function renderStats(stats: ToolsStats, style: Style, what = "this answer"): string {
   const share = stats.catalogTokens > 0 ? ((100 * stats.answerTokens) / stats.catalogTokens).toFixed(1) : "0";
   return style.dim(
-    `tokens (${stats.tokenizer}): this answer ${stats.answerTokens}, all ${stats.catalogTools} tool definitions ${stats.catalogTokens} (${share}%)`,
+    `tokens (${stats.tokenizer}): ${what} ${stats.answerTokens}, all ${stats.catalogTools} tool definitions as the servers sent them ${stats.catalogTokens} (${share}%)`,
   );
 }
 
@@ -72,8 +74,9 @@ export function renderToolsSearch(result: ToolsSearchResult, ctx: CliContext): s
 }
 
 export function renderToolsList(result: ToolsListResult, ctx: CliContext): string {
-  if (result.tools.length === 0) return "no tools";
-  return renderViews(result.tools, ctx.style);
+  const out = [result.tools.length === 0 ? "no tools" : renderViews(result.tools, ctx.style)];
+  if (result.stats) out.push("", renderStats(result.stats, ctx.style, "this list"));
+  return out.join("\n");
 }
 
 export function renderToolsShow(result: ToolsShowResult, ctx: CliContext): string {

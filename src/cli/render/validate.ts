@@ -1,5 +1,6 @@
 /** Human output of `skills validate`: every problem with its position and hint, then one summary line. */
 import type { ValidateResult } from "../../commands/validate.js";
+import { terminalSafe as safe } from "../../core/text/terminal.js";
 import type { CliContext } from "../context.js";
 import { plural, renderProblem } from "./problems.js";
 
@@ -11,7 +12,10 @@ export function renderValidate(result: ValidateResult, ctx: CliContext): string 
     const mark = skill.ok ? style.green("✓") : style.red("✗");
     const counts =
       problems.length > 0 ? style.dim(` (${describeCounts(skill.errors.length, skill.warnings.length)})`) : "";
-    lines.push(`${mark} ${skill.name} ${style.dim(skill.dir)}${counts}`);
+    // A folder without SKILL.md is no skill of any kind: only say "instruction skill" of one that has it.
+    const noSkillMd = skill.errors.some((problem) => problem.code === "SKILL_MD_MISSING");
+    const kind = skill.kind === "instruction" && !noSkillMd ? style.dim(" instruction skill") : "";
+    lines.push(`${mark} ${safe(skill.name)} ${style.dim(safe(skill.dir))}${kind}${counts}`);
     for (const problem of problems.sort(
       (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
     )) {
@@ -21,7 +25,8 @@ export function renderValidate(result: ValidateResult, ctx: CliContext): string 
   for (const note of result.notes) lines.push(style.dim(note));
   const { summary } = result;
   if (summary.skills > 0) {
-    const mode = result.strict ? " (strict)" : "";
+    const modes = [...(result.strict ? ["strict"] : []), ...(result.profile ? [`profile ${result.profile}`] : [])];
+    const mode = modes.length > 0 ? ` (${modes.join(", ")})` : "";
     const status = result.ok ? style.green("ok") : style.red("failed");
     lines.push(
       `${status}: ${plural(summary.skills, "skill")} checked${mode}, ${summary.valid} valid, ${summary.invalid} invalid` +

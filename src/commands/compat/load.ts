@@ -77,8 +77,10 @@ async function loadState(
     };
     return state;
   }
-  state.skill = loaded.value;
   state.name = loaded.value.name;
+  // An instruction skill (SKILL.md only) runs no code and depends on no tool: nothing to check.
+  if (loaded.value.kind === "instruction") return state;
+  state.skill = loaded.value;
   state.declared = Object.entries(loaded.value.manifest.tools ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   state.manifestLines = await manifestLines(
     dir,

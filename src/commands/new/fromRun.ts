@@ -53,7 +53,11 @@ export interface NewFromRunResult {
   tools: FromRunTool[];
   /** How the test case was made: its input given with --input, or the empty object. */
   testInput: "given" | "empty";
-  validation: { ok: boolean; errors: Problem[]; warnings: Problem[] };
+  /**
+   * The folder checked as `skills validate --strict` checks its files. A skill that calls tools also needs its test
+   * recorded (`recordFirst`) before validate passes: a case that replays nothing tests none of its calls.
+   */
+  validation: { ok: boolean; errors: Problem[]; warnings: Problem[]; recordFirst?: boolean };
   next: string[];
   warnings: string[];
 }
@@ -97,11 +101,17 @@ export async function newSkillFromRun(options: NewFromRunOptions): Promise<NewFr
   const shown = relative(options.cwd, target) || ".";
   // Checked as `skills validate --strict` checks it, with problems named relative to cwd.
   const checked = await loadSkill(target, { strict: true, displayDir: shown });
-  const validation = { ok: checked.ok, errors: checked.ok ? [] : checked.errors, warnings: checked.warnings };
+  const validation = {
+    ok: checked.ok,
+    errors: checked.ok ? [] : checked.errors,
+    warnings: checked.warnings,
+    ...(tools.length > 0 ? { recordFirst: true } : {}),
+  };
   const next = [
     `edit ${shown}/SKILL.md and the schemas in ${shown}/manifest.yaml`,
     ...(tools.length > 0 ? [`skills test --record ${shown}   # records the cassette from the live servers`] : []),
     `skills test ${shown}`,
+    `skills validate --strict ${shown}`,
   ];
   return {
     ok: validation.ok,

@@ -86,17 +86,26 @@ export const EXECUTE_CODE: ToolDefinition = {
   annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
 };
 
+/** A runnable skill has manifest.yaml and code; an instruction skill is SKILL.md only, read and followed. */
+const SKILL_KIND = { enum: ["runnable", "instruction"] };
+
 export const LIST_SKILLS: ToolDefinition = {
   name: "list_skills",
   title: "List skills",
-  description: "List the saved skills (programs that worked, kept for reuse). Reuse one before writing new code.",
+  description:
+    "List the skills: programs kept for reuse (run_skill) and instruction skills to read (get_skill). " +
+    "Reuse one before writing new code.",
   inputSchema: { type: "object", properties: {}, additionalProperties: false },
   outputSchema: {
     type: "object",
     properties: {
       skills: {
         type: "array",
-        items: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+        items: {
+          type: "object",
+          properties: { name: { type: "string" }, kind: SKILL_KIND },
+          required: ["name"],
+        },
       },
     },
     required: ["skills"],
@@ -118,6 +127,7 @@ export const GET_SKILL: ToolDefinition = {
     type: "object",
     properties: {
       name: { type: "string" },
+      kind: SKILL_KIND,
       version: { type: "string" },
       skill_md: { type: "string" },
       manifest: { type: "object" },

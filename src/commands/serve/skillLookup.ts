@@ -4,7 +4,7 @@
  */
 import { basename, join } from "node:path";
 import { statSync } from "node:fs";
-import type { LoadedSkill } from "../../contracts/skill.js";
+import type { SkillFolder } from "../../contracts/skill.js";
 import { checkSkillName, NAME_RULE } from "../../core/validate/names.js";
 import { closestMatches } from "../../core/validate/suggest.js";
 import { SkillsError } from "../../errors.js";
@@ -48,8 +48,8 @@ export async function requireSkillDir(config: ProjectConfig, name: string): Prom
   });
 }
 
-/** Loads a skill for reading (get_skill): its problems are reported, not thrown. */
-export async function readSkill(dir: string): Promise<{ skill?: LoadedSkill; problems: string[] }> {
+/** Loads a skill for reading (list_skills, resources): its problems are reported, not thrown. */
+export async function readSkill(dir: string): Promise<{ skill?: SkillFolder; problems: string[] }> {
   const loaded = await loadSkill(dir, { displayDir: basename(dir) });
   if (loaded.ok) return { skill: loaded.value, problems: [] };
   return {

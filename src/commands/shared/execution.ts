@@ -19,8 +19,10 @@ import type { ExecutionRecord, RunKind } from "../../contracts/runRecord.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 import { combineRuns } from "../../core/metrics/record.js";
 import { createPiiInterceptor, type PiiInterceptor, policyFromManifest } from "../../core/pii/index.js";
-import { createRunner, createSession } from "../../sandbox/index.js";
+import { displayPath } from "../../core/paths.js";
+import { createRunner, createSession, DEFAULT_LIMITS } from "../../sandbox/index.js";
 import { isSkillsError } from "../../errors.js";
+import { explainFailure } from "./explain.js";
 import { loadProjectConfig, type ProjectConfig } from "../../store/config.js";
 import { cleanClientName, newRunId, type RecordOutcome, openRunLog } from "./runLog.js";
 import { openToolset, type OpenToolsetOptions, type Toolset } from "./toolset.js";
@@ -100,7 +102,10 @@ export type ExecutionRequest = Omit<RunRequest, "tools" | "backend" | "requireIs
   client?: string;
 };
 
-export type ExecutionSessionRequest = Pick<SessionOptions, "language" | "limits" | "idleTimeoutMs" | "skillDir"> & {
+export type ExecutionSessionRequest = Pick<
+  SessionOptions,
+  "language" | "limits" | "idleTimeoutMs" | "skillDir" | "display"
+> & {
   skill?: { name: string; version: string };
   privacy?: ManifestPrivacy;
   /** Tools of this session only; default: the execution's. */
@@ -191,11 +196,13 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
         ...(request.code !== undefined ? { code: request.code } : {}),
         ...(request.input !== undefined ? { inputBytes: jsonBytes(request.input) } : {}),
       };
+      const runTools = tools ?? toolset.tools;
       let result: RunResult;
       try {
         result = await runner.run({
           ...rest,
-          tools: tools ?? toolset.tools,
+          ...displayOf(rest, options.cwd),
+          tools: runTools,
           backend: backend ?? toolset.backend,
           requireIsolation,
           interceptor: watched,
@@ -204,6 +211,21 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
         // Refused or broken before the program ran (no bwrap under requireIsolation, no interpreter): logged too.
         await finished({ ...record, error: errorOf(error) }, watched);
         throw error;
+      }
+      // A failure says which rule of the sandbox it met and what to change (the manifest line to add, ...).
+      if (result.error) {
+        result = {
+          ...result,
+          error: await explainFailure(result.error, {
+            language: request.language,
+            cwd: options.cwd,
+            ...(options.configPath ? { configPath: options.configPath } : {}),
+            cacheDir: config.cacheDir,
+            ...(skill && request.skillDir ? { skillDir: request.skillDir } : {}),
+            declared: runTools.map((tool) => `${tool.server}/${tool.name}`),
+            maxToolCalls: request.limits?.maxToolCalls ?? DEFAULT_LIMITS.maxToolCalls,
+          }),
+        };
       }
       return withLogged(result, await finished({ ...record, result }, watched));
     },
@@ -216,6 +238,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
         ...(request.limits ? { limits: request.limits } : {}),
         ...(request.idleTimeoutMs !== undefined ? { idleTimeoutMs: request.idleTimeoutMs } : {}),
         ...(request.skillDir ? { skillDir: request.skillDir } : {}),
+        ...displayOf(request, options.cwd),
         python: config.python,
         requireIsolation,
         interceptor: watched,
@@ -239,6 +262,15 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
       }
     },
   };
+}
+
+/** Errors name the skill folder as the user does (relative to the working folder), unless the caller said. */
+function displayOf(
+  request: { skillDir?: string; display?: RunRequest["display"] },
+  cwd: string,
+): Pick<RunRequest, "display"> {
+  if (request.display) return { display: request.display };
+  return request.skillDir ? { display: { skillDir: displayPath(request.skillDir, cwd) } } : {};
 }
 
 function jsonBytes(value: unknown): number {

@@ -4,6 +4,7 @@
  * start. `skills lock` reports it; `skills new`, `skills test --record` and `save_skill` of `skills serve` lock the
  * skills they touch with it.
  */
+import type { SkillFolder } from "../../contracts/skill.js";
 import { join } from "node:path";
 import type { LockedTool, ToolsLock } from "../../contracts/compat.js";
 import { buildLock, LOCK_FILE, lockDrift, type LockDrift, lockTool } from "../../core/compat/lockfile.js";
@@ -62,7 +63,7 @@ export async function lockSkillFolders(options: LockOptions): Promise<SkillLockR
   const servers = new Set<string>();
   for (const result of loaded) {
     if (!result.ok) continue;
-    for (const key of Object.keys(result.value.manifest.tools ?? {})) servers.add(key.slice(0, key.indexOf("/")));
+    for (const key of declaredTools(result.value)) servers.add(key.slice(0, key.indexOf("/")));
   }
   const live =
     options.catalog ??
@@ -100,14 +101,7 @@ export async function lockSkillFolders(options: LockOptions): Promise<SkillLockR
         continue;
       }
       skills.push(
-        await lockOne(
-          result.value.name,
-          dir,
-          Object.keys(result.value.manifest.tools ?? {}),
-          live,
-          base,
-          options.check ?? false,
-        ),
+        await lockOne(result.value.name, dir, declaredTools(result.value), live, base, options.check ?? false),
       );
     }
   } finally {
@@ -221,4 +215,9 @@ export function lockEntries(
     entries.push([key, lockTool(tool, found.protocolVersion ?? "unknown")]);
   }
   return { entries, problems };
+}
+
+/** The tools a skill declares; an instruction skill (SKILL.md only) declares none. */
+function declaredTools(skill: SkillFolder): string[] {
+  return skill.kind === "runnable" ? Object.keys(skill.manifest.tools ?? {}) : [];
 }

@@ -19,7 +19,7 @@ export async function selectSkills(cwd: string, args: string[]): Promise<{ confi
       if ((await stat(abs).catch(() => undefined))?.isDirectory()) {
         for (const dir of await findSkillDirs([abs])) dirs.add(dir);
       } else {
-        dirs.add(await resolveSkillRef(arg, config));
+        dirs.add(await resolveSkillRef(arg, config, cwd));
       }
     }
   }

@@ -8,6 +8,8 @@ import type { Cassette, LocatedTestCase } from "../../core/testing/types.js";
 import { readCassette } from "../../mcp/cassette/index.js";
 import { loadMcpConfig } from "../../mcp/config.js";
 import { loadSkill } from "../../store/loadSkill.js";
+import { codeCallsTools } from "../shared/emptyCassettes.js";
+import { analyseSkillCode } from "../shared/codeAnalysis.js";
 import { displayPath } from "../../core/paths.js";
 import { errorCase, modeOf, problemAt, type SkillPlan, type TestOptions } from "./types.js";
 
@@ -17,6 +19,7 @@ const TEST_GLOB = /\.ya?ml$/;
 export async function planSkill(
   dir: string,
   options: TestOptions,
+  project: { python?: string; cacheDir?: string } = {},
 ): Promise<{ plan: SkillPlan; cases: LocatedTestCase[] }> {
   const cwd = options.cwd;
   const plan: SkillPlan = {
@@ -36,8 +39,31 @@ export async function planSkill(
     );
     return { plan, cases: [] };
   }
+  if (loaded.value.kind === "instruction") {
+    // Nothing runs in an instruction skill: it is listed with a word, not failed.
+    plan.name = loaded.value.name;
+    plan.instruction = true;
+    plan.warnings.push({
+      ...problemAt(
+        displayPath(join(dir, "manifest.yaml"), cwd),
+        "NOT_RUNNABLE",
+        `${loaded.value.name} is an instruction skill (SKILL.md without manifest.yaml): it has no code to test`,
+        1,
+        "add manifest.yaml and an entry to make it runnable (docs/skill-format.md); `skills validate` checks its SKILL.md",
+      ),
+      severity: "warning",
+    });
+    return { plan, cases: [] };
+  }
   plan.skill = loaded.value;
   plan.name = loaded.value.name;
+  const skill = loaded.value;
+  // Asked only by a case that replays a never-recorded cassette; a broken analysis counts as "calls none".
+  let calls: Promise<boolean> | undefined;
+  plan.callsTools = () =>
+    (calls ??= analyseSkillCode([skill], project)
+      .then(([analysis]) => (analysis ? codeCallsTools(analysis, skill) : false))
+      .catch(() => false));
   const testsDir = join(dir, "tests");
   let files: string[] = [];
   try {

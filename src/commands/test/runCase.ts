@@ -16,6 +16,7 @@ import {
   writeCassette,
 } from "../../mcp/cassette/index.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
+import { emptyCassetteProblem, neverRecorded, replaysCassette } from "../shared/emptyCassettes.js";
 import { maskValue } from "../shared/maskValue.js";
 import { displayPath } from "../../core/paths.js";
 import type { Execution } from "../shared/execution.js";
@@ -74,6 +75,11 @@ export async function runCase(
         const read = await readCassette(cassetteFile, cassetteDisplay);
         if (!read.ok) return { ...base, status: "error", problems: read.errors, cassette: cassetteDisplay };
         cassette = read.value;
+        // The scaffold's placeholder, while the code calls tools: the case would pass without testing any of them.
+        if (neverRecorded(cassette) && replaysCassette(located) && (await job.skill.callsTools?.())) {
+          const problem = emptyCassettePlaceholder(located, cassetteDisplay, job.skill.name);
+          return { ...base, status: "error", problems: [problem], cassette: cassetteDisplay };
+        }
         base.warnings.push(...read.warnings);
         base.warnings.push(...driftWarnings(cassette, job.skill, cassetteDisplay));
         // Declared tools the cassette does not carry take their schemas from tools.lock.json. A cassette without
@@ -101,6 +107,7 @@ export async function runCase(
         args: testCase.args ?? {},
         order: testCase.order ?? "strict",
         file: cassetteDisplay,
+        workspace: execution.config.root,
       });
       tools = [...toolsFromCassette(cassette), ...extra];
       backend = replay;
@@ -110,7 +117,7 @@ export async function runCase(
       tools = toolset.tools;
       backend = toolset.backend;
       if (mode === "record" && backend) {
-        recorder = createRecordingBackend(backend, { secrets });
+        recorder = createRecordingBackend(backend, { secrets, workspace: execution.config.root });
         backend = recorder;
       }
     }
@@ -236,4 +243,8 @@ function problemFromError(error: unknown, file: string, line: number): Problem {
     };
   }
   return problemAt(file, "INTERNAL", error instanceof Error ? error.message : String(error), line);
+}
+
+function emptyCassettePlaceholder(located: LocatedTestCase, cassette: string, skill: string) {
+  return emptyCassetteProblem(located, cassette, false, skill, true);
 }

@@ -41,6 +41,10 @@ export interface SkillPlan {
   dir: string;
   name: string;
   skill?: LoadedSkill;
+  /** An instruction skill: listed, nothing to run. */
+  instruction?: boolean;
+  /** Whether the skill's code calls tools (the usage analysis, run on first need). */
+  callsTools?: () => Promise<boolean>;
   /** Cases that could not even be read (bad YAML etc.), already final. */
   results: CaseResult[];
   pending: number;

@@ -5,7 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { AnalysisCache, analyseSkills } from "../../analysis/index.js";
+import type { SkillAnalysis } from "../../analysis/index.js";
+import { analyseSkillCode } from "../shared/codeAnalysis.js";
 import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import { resolveUsage } from "../../core/compat/usage.js";
@@ -21,14 +22,20 @@ export interface UsageCheckInput {
 export async function checkToolUsage(
   inputs: UsageCheckInput[],
   strict: boolean,
-  options: { python?: string; cacheDir?: string } = {},
+  options: {
+    python?: string;
+    cacheDir?: string;
+    analyses?: SkillAnalysis[];
+    /** `server/tool` -> the range its version has now, for the line to add. */
+    ranges?: Map<string, string>;
+  } = {},
 ): Promise<Problem[][]> {
-  const cache = await AnalysisCache.open(options.cacheDir);
-  const analyses = await analyseSkills(
-    inputs.map(({ skill }) => ({ dir: skill.dir, language: skill.manifest.language })),
-    { ...(options.python ? { python: options.python } : {}), cache },
-  );
-  await cache.save();
+  const analyses =
+    options.analyses ??
+    (await analyseSkillCode(
+      inputs.map(({ skill }) => skill),
+      options,
+    ));
   return Promise.all(
     inputs.map(async ({ skill, shown }, index) => {
       const analysis = analyses[index]!;
@@ -39,6 +46,8 @@ export async function checkToolUsage(
       );
       const problems: Problem[] = [];
       for (const use of usage.undeclared) {
+        const range = options.ranges?.get(use.tool);
+        const line = range ? `\`${use.tool}: "${range}"\` (its version now)` : `\`${use.tool}: "*"\`, or a range`;
         problems.push(
           makeProblem(
             {
@@ -47,7 +56,7 @@ export async function checkToolUsage(
               file: join(shown, use.location.file),
               line: use.location.line,
               column: use.location.column,
-              hint: `declare it under tools: in manifest.yaml (\`${use.tool}: "*"\`, or a range), or remove the call; undeclared tools are refused at run time`,
+              hint: `declare it under tools: in manifest.yaml (${line}), or remove the call; undeclared tools are refused at run time`,
             },
             strict,
           ),

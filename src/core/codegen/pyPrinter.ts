@@ -18,6 +18,8 @@ export class PyModuleTypes {
   readonly lateAliases: string[] = [];
   /** TypedDicts already declared for an object node (params and fields share nodes, so they share the class). */
   private readonly byNode = new Map<TypeNode, string>();
+  /** The object each allOf node merged into. */
+  private readonly merged = new Map<TypeNode, ObjectNode>();
   /** Why parts of the type being printed became `Any` or were simplified; printed as comments. */
   private collected = new Set<string>();
   private readonly named = new Map<string, NamedType>();
@@ -51,7 +53,15 @@ export class PyModuleTypes {
         return `list[${this.type(node.items, owner, `${hint}Item`)}]`;
       case "tuple": {
         const items = node.items.map((item, index) => this.type(item, owner, `${hint}Item${index + 1}`));
-        if (node.rest) items.push(`*tuple[${this.type(node.rest, owner, `${hint}Rest`)}, ...]`);
+        if (node.rest) {
+          // `tuple[str, *tuple[bool, ...]]` is Python 3.11 syntax that type checkers in use (mypy 1.0) reject: a
+          // tuple with a variable rest is typed as a list of the union of its item types.
+          this.collected.add("an array with fixed first items and a variable rest is typed as a list");
+          const rest = this.type(node.rest, owner, `${hint}Rest`);
+          const members = [...new Set([...items, rest])];
+          if (members.includes("Any")) return "list[Any]";
+          return `list[${members.length === 1 ? members[0] : `Union[${members.join(", ")}]`}]`;
+        }
         return items.length === 0 ? "tuple[()]" : `tuple[${items.join(", ")}]`;
       }
       case "object":
@@ -59,7 +69,7 @@ export class PyModuleTypes {
       case "union":
         return this.union(node.members, owner, hint);
       case "intersection":
-        return this.intersection(node.members, owner, hint);
+        return this.intersection(node, owner, hint);
       case "ref":
         return pyString(node.name);
     }
@@ -91,11 +101,20 @@ export class PyModuleTypes {
     return hasNone ? `Optional[${core}]` : core;
   }
 
-  /** allOf: objects merge into one TypedDict; anything else keeps its first precise member (best effort). */
-  private intersection(members: TypeNode[], owner: string, hint: string): string {
+  /**
+   * allOf: objects merge into one TypedDict; anything else keeps its first precise member (best effort). One merge
+   * per allOf node, so an allOf that refers to itself through a property finds its TypedDict instead of merging anew
+   * forever.
+   */
+  private intersection(node: Extract<TypeNode, { kind: "intersection" }>, owner: string, hint: string): string {
+    const members = node.members;
+    const cached = this.merged.get(node);
+    if (cached) return this.object(cached, owner, hint);
     const objects = members.map((member) => this.asObject(member, new Set()));
     if (objects.every((object) => object !== undefined)) {
-      return this.object(mergeObjects(objects as ObjectNode[], "all"), owner, hint);
+      const merged = mergeObjects(objects as ObjectNode[], "all");
+      this.merged.set(node, merged);
+      return this.object(merged, owner, hint);
     }
     const precise = members.find((member) => member.kind !== "unknown");
     this.collected.add("allOf that Python typing cannot express: typed as its first member");
@@ -144,13 +163,14 @@ export class PyModuleTypes {
       return;
     }
     const comment = decl.description ? `# ${pyComment(decl.description)}\n` : "";
+    // Annotated as TypeAlias: `X = None` (a tool whose output is null) would otherwise be a variable to mypy.
     if (node.kind === "ref") {
-      this.lateAliases.push(`${comment}${decl.name} = ${node.name}\n`);
+      this.lateAliases.push(`${comment}${decl.name}: TypeAlias = ${node.name}\n`);
       return;
     }
     const { text, notes } = this.withNotes(() => this.type(node, decl.name, ""));
     const noteLines = notes.map((note) => `# Note: ${pyComment(note)}\n`).join("");
-    this.aliases.push(`${comment}${noteLines}${decl.name} = ${text}\n`);
+    this.aliases.push(`${comment}${noteLines}${decl.name}: TypeAlias = ${text}\n`);
   }
 
   /** Runs a print and returns its text with the notes it collected (nested prints keep their own). */

@@ -3,6 +3,7 @@
  * without serverInfo or with a non-string description must still generate, not crash.
  */
 import type { ToolInfo } from "../../contracts/tools.js";
+import { toolTitle } from "../toolTitle.js";
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value : undefined;
@@ -18,7 +19,8 @@ export function normalizeTool(tool: ToolInfo): ToolInfo {
     name: String(tool.name),
     serverInfo: { name: text(info?.name) ?? server, version: text(info?.version) ?? "unknown version" },
   };
-  const title = text(tool.title);
+  // A title the server put in annotations heads the docstring too.
+  const title = text(toolTitle(tool));
   const description = text(tool.description);
   if (title === undefined) delete normalized.title;
   else normalized.title = title;

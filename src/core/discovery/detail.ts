@@ -4,6 +4,7 @@
  */
 import type { JsonObject } from "../../contracts/json.js";
 import type { ToolInfo } from "../../contracts/tools.js";
+import { toolTitle } from "../toolTitle.js";
 
 export const DETAIL_LEVELS = ["name", "summary", "full"] as const;
 export type Detail = (typeof DETAIL_LEVELS)[number];
@@ -28,6 +29,7 @@ export interface ToolView {
   inputSchema?: JsonObject;
   outputSchema?: JsonObject;
   annotations?: JsonObject;
+  execution?: JsonObject;
   _meta?: JsonObject;
   signatures?: Signatures;
 }
@@ -56,7 +58,8 @@ export function firstSentence(text: string | undefined, max = 160): string {
 export function viewTool(tool: ToolInfo, detail: Detail, renderSignatures?: RenderSignatures): ToolView {
   const view: ToolView = { key: `${tool.server}/${tool.name}`, server: tool.server, name: tool.name };
   if (detail === "name") return view;
-  if (tool.title) view.title = tool.title;
+  const title = toolTitle(tool);
+  if (title) view.title = title;
   view.summary = firstSentence(tool.description);
   if (detail === "summary") return view;
   if (tool.description) view.description = tool.description;
@@ -64,6 +67,7 @@ export function viewTool(tool: ToolInfo, detail: Detail, renderSignatures?: Rend
   view.inputSchema = tool.inputSchema;
   if (tool.outputSchema) view.outputSchema = tool.outputSchema;
   if (tool.annotations) view.annotations = tool.annotations;
+  if (tool.execution) view.execution = tool.execution;
   if (tool._meta) view._meta = tool._meta;
   if (renderSignatures) view.signatures = renderSignatures(tool);
   return view;

@@ -4,6 +4,7 @@
  * counts several times a word in a long description. Pure: the index is built from ToolInfo[] in memory.
  */
 import type { ToolInfo } from "../../contracts/tools.js";
+import { toolTitle } from "../toolTitle.js";
 import { letterCounts } from "./fuzzy.js";
 import { isStopword, normalizeName, splitWords, stem } from "./tokenize.js";
 
@@ -16,7 +17,7 @@ interface FieldSpec {
 
 const FIELDS: FieldSpec[] = [
   { weight: 4, b: 0.3, text: (tool) => tool.name },
-  { weight: 2, b: 0.5, text: (tool) => tool.title ?? "" },
+  { weight: 2, b: 0.5, text: (tool) => toolTitle(tool) ?? "" },
   { weight: 1.5, b: 0.5, text: (tool) => parameterNames(tool.inputSchema).join(" ") },
   { weight: 1, b: 0.75, text: (tool) => tool.description ?? "" },
   { weight: 0.5, b: 0, text: (tool) => tool.server },
@@ -127,7 +128,7 @@ export function buildSearchIndex(tools: ToolInfo[]): SearchIndex {
     surfaces,
     sortedSurfaces: [...surfaces.keys()].sort(),
     surfacesByLength: groupByLength(surfaces.keys()),
-    deprecated: tools.map((tool) => /\bdeprecated\b/i.test(`${tool.title ?? ""} ${firstWords(tool.description)}`)),
+    deprecated: tools.map((tool) => /\bdeprecated\b/i.test(`${toolTitle(tool) ?? ""} ${firstWords(tool.description)}`)),
   };
 }
 

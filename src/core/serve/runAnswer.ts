@@ -65,16 +65,19 @@ function countCalls(run: RunResult): Record<string, number> | undefined {
 }
 
 /**
- * The line of the program the error points at, where the error says so in the program's own terms: the last
- * traceback frame in the program (Python: `<program>`, `<cell N>`, /skill/...), a Python SyntaxError's line, or an
- * esbuild compile error (`program.ts:3:7: ...`). A JavaScript runtime error names a line of the bundle, not of the
- * program, and gets none.
+ * The line of the program the error points at: where the run located it (the innermost frame of the user's code,
+ * mapped through the bundle's source map for TypeScript and JavaScript), else where the error says so in the
+ * program's own terms: the last traceback frame in the program (Python: `<program>`, `<cell N>`, the skill's files),
+ * a Python SyntaxError's line, or an esbuild compile error (`program.ts:3:7: ...`).
  */
-export function errorLine(error: Pick<RunError, "message" | "stack">): number | undefined {
+export function errorLine(error: Pick<RunError, "message" | "stack" | "line">): number | undefined {
+  if (error.line !== undefined) return error.line;
   const compile = /^[\w.-]+\.(?:ts|tsx|js|mjs|mts):(\d+):\d+: /.exec(error.message);
   if (compile) return Number(compile[1]);
   let line: number | undefined;
-  for (const match of (error.stack ?? "").matchAll(/File "(<program>|<cell \d+>|\/skill\/[^"]+)", line (\d+)/g)) {
+  for (const match of (error.stack ?? "").matchAll(
+    /File "(<program>|<cell \d+>|\/skill\/[^"]+|skills\/[^"]+)", line (\d+)/g,
+  )) {
     line = Number(match[2]);
   }
   if (line !== undefined) return line;

@@ -1,29 +1,50 @@
 /**
- * Every problem code `skills validate` can report, with its level. "error" is an error in both modes;
- * "strict" is a warning by default (Agent Skills clients tolerate it) and an error with --strict; "warning" is a
- * warning in both (advice about the skill's own code, not the format).
- * docs/skill-format.md has the same table; a test keeps the two in sync.
+ * Every problem code `skills validate` can report, with its level. "error" is an error in every mode (what the Agent
+ * Skills specification requires, and what stops a skill from running); "strict" is a warning by default and an error
+ * with --strict (our own stricter checks); "warning" is a warning in both (advice); "profile" is reported only when
+ * its vendor profile is on (`--profile claude`), and then as an error: rules one client adds to the specification.
+ * docs/skill-format.md has the same tables; a test keeps them in sync.
  */
 import type { Problem, Severity } from "../../contracts/problem.js";
 
-export type ProblemLevel = "error" | "strict" | "warning";
+export type ProblemLevel = "error" | "strict" | "warning" | "profile";
+
+/** Vendor rule sets on top of the specification, opt-in with `--profile <name>` or `"profile"` in skills.config.json. */
+export const VALIDATION_PROFILES = {
+  claude: "the rules of Claude's skill upload API: no reserved words in the name, no angle brackets in the description",
+} as const;
+
+export type ValidationProfile = keyof typeof VALIDATION_PROFILES;
+
+export function isValidationProfile(value: unknown): value is ValidationProfile {
+  return typeof value === "string" && Object.hasOwn(VALIDATION_PROFILES, value);
+}
 
 export interface ProblemCodeInfo {
   level: ProblemLevel;
+  /** For level "profile": the profile that reports it. */
+  profile?: ValidationProfile;
   meaning: string;
   fix: string;
+}
+
+/** What "valid" means for one check: our stricter checks as errors, and the vendor profile in force. */
+export interface ValidationMode {
+  strict: boolean;
+  profile?: ValidationProfile;
 }
 
 export const PROBLEM_CODES = {
   SKILL_MD_MISSING: {
     level: "error",
-    meaning: "the folder has no SKILL.md",
-    fix: "add SKILL.md with name and description frontmatter (`skills new` writes one)",
+    meaning: "the folder has no SKILL.md (a folder given by path, or one with manifest.yaml or a lower-case skill.md)",
+    fix: "add SKILL.md with name and description frontmatter (`skills new` writes one); rename skill.md to SKILL.md",
   },
   MANIFEST_MISSING: {
-    level: "error",
-    meaning: "the folder has no manifest.yaml",
-    fix: "add manifest.yaml (`skills new` writes one)",
+    level: "strict",
+    meaning:
+      "the folder has an entry file (main.py, main.ts, main.js) or a manifest.yml but no manifest.yaml, so it is read as an instruction skill and cannot run",
+    fix: "add manifest.yaml with name, version, language and entry to make it runnable (`skills new` shows one)",
   },
   FILE_TOO_LARGE: {
     level: "error",
@@ -43,7 +64,8 @@ export const PROBLEM_CODES = {
   },
   SKILL_TOO_LARGE: {
     level: "error",
-    meaning: "the skill folder holds more than 100,000 entries (.git/ and node_modules/ included): not all were checked",
+    meaning:
+      "the skill folder holds more than 100,000 entries (.git/ and node_modules/ included): not all were checked",
     fix: "move data out of the skill folder",
   },
   PATH_ESCAPE: {
@@ -70,6 +92,11 @@ export const PROBLEM_CODES = {
     level: "strict",
     meaning: "SKILL.md has no instructions after the frontmatter",
     fix: "describe when and how an agent should use the skill",
+  },
+  SKILL_MD_TOO_LONG: {
+    level: "strict",
+    meaning: "SKILL.md is over 500 lines; the specification recommends less, since an agent loads all of it at once",
+    fix: "move detailed material to files under references/ and link them from SKILL.md",
   },
   YAML_SYNTAX: { level: "error", meaning: "the YAML cannot be parsed", fix: "fix the syntax at the position shown" },
   YAML_TAB: { level: "error", meaning: "a tab is used for indentation", fix: "indent with spaces" },
@@ -100,18 +127,20 @@ export const PROBLEM_CODES = {
     fix: "see the message and schemas/skill-frontmatter.schema.json",
   },
   FRONTMATTER_UNKNOWN_KEY: {
-    level: "strict",
+    level: "error",
     meaning: "the frontmatter has a key the Agent Skills specification does not define",
     fix: "move it under `metadata:` (string values) or remove it",
   },
   NAME_INVALID: {
     level: "error",
-    meaning: "the name breaks the rule: a-z, 0-9 and single hyphens, no leading or trailing hyphen",
+    meaning:
+      "the name breaks the rule: lowercase letters (any script), digits and single hyphens, no leading or trailing hyphen",
     fix: "rename, e.g. `my-skill`",
   },
   NAME_TOO_LONG: { level: "error", meaning: "the name is longer than 64 characters", fix: "use a shorter name" },
   NAME_RESERVED: {
-    level: "error",
+    level: "profile",
+    profile: "claude",
     meaning: "the name contains a reserved word (anthropic, claude)",
     fix: "choose a name without it",
   },
@@ -121,21 +150,22 @@ export const PROBLEM_CODES = {
     fix: "use the same name in both",
   },
   FOLDER_NAME_MISMATCH: {
-    level: "strict",
+    level: "error",
     meaning: "the folder name differs from the skill name",
     fix: "rename the folder (or the skill) so they are equal",
   },
   DESCRIPTION_TOO_LONG: {
-    level: "strict",
+    level: "error",
     meaning: "the SKILL.md description is over 1024 characters",
     fix: "shorten it; put details in the body",
   },
   DESCRIPTION_ANGLE_BRACKETS: {
-    level: "error",
+    level: "profile",
+    profile: "claude",
     meaning: "the description contains `<` or `>`",
     fix: "remove angle brackets (clients reject XML-like tags)",
   },
-  COMPATIBILITY_TOO_LONG: { level: "strict", meaning: "`compatibility` is over 500 characters", fix: "shorten it" },
+  COMPATIBILITY_TOO_LONG: { level: "error", meaning: "`compatibility` is over 500 characters", fix: "shorten it" },
   VERSION_INVALID: {
     level: "error",
     meaning: "`version` is not a semantic version",
@@ -187,6 +217,43 @@ export const PROBLEM_CODES = {
     meaning: "the code calls a tool of the SDK that manifest.yaml does not declare under `tools`",
     fix: "declare it (`<server>/<tool>: <range>`) or remove the call; undeclared calls are refused at run time",
   },
+  TOOL_UNKNOWN: {
+    level: "error",
+    meaning: "a `tools` key names a tool its server does not list (checked against the catalog, cached in .skills/cache)",
+    fix: "fix the tool name (the hint names the closest one); `skills tools list --server <server>` lists them all",
+  },
+  SERVER_UNKNOWN: {
+    level: "error",
+    meaning: "a `tools` key names a server that .mcp.json does not configure",
+    fix: "fix the server name (the hint names the closest one), or add the server to .mcp.json",
+  },
+  CODE_SYNTAX: {
+    level: "error",
+    meaning: "a code file of the skill does not parse (a Python SyntaxError, a TypeScript syntax error)",
+    fix: "fix the code at the position shown",
+  },
+  CODE_TYPE: {
+    level: "error",
+    meaning:
+      "TypeScript code does not type-check against the SDK generated from the declared tools (a misspelt argument, a wrong type, a field the result does not have)",
+    fix: "fix the code at the position shown; `skills tools show <server/tool>` prints the tool's signature",
+  },
+  TEST_INPUT_INVALID: {
+    level: "error",
+    meaning: "a test case's `input` breaks the manifest's `input` schema (the case could never run)",
+    fix: "fix the input, or expect the refusal: `expect: { error: { code: INPUT_INVALID } }`",
+  },
+  EXAMPLE_INPUT_INVALID: {
+    level: "error",
+    meaning: "an example `--input` in SKILL.md breaks the manifest's `input` schema (an agent would copy it)",
+    fix: "fix the example so that it runs as written",
+  },
+  CASSETTE_EMPTY: {
+    level: "error",
+    meaning:
+      "a test case replays a cassette that was never recorded (the empty one `skills new` writes) or none, although the skill's code calls tools: it tests none of them",
+    fix: "record it: `skills test <skill> --record` (or mark the case `live: true`)",
+  },
   TOOL_UNUSED: {
     level: "warning",
     meaning: "a tool declared under `tools` is never called by the code",
@@ -197,9 +264,15 @@ export const PROBLEM_CODES = {
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
 export function severityFor(code: ProblemCode, strict: boolean): Severity {
-  const level: ProblemLevel = PROBLEM_CODES[code].level;
+  const level = PROBLEM_CODES[code].level as ProblemLevel;
   if (level === "warning") return "warning";
-  return level === "error" || strict ? "error" : "warning";
+  return level === "error" || level === "profile" || strict ? "error" : "warning";
+}
+
+/** Whether a problem with this code is reported in this mode (a profile's rules only with that profile). */
+export function isReported(code: string, mode: ValidationMode): boolean {
+  const info: ProblemCodeInfo | undefined = (PROBLEM_CODES as Record<string, ProblemCodeInfo>)[code];
+  return info?.level !== "profile" || info.profile === mode.profile;
 }
 
 export interface ProblemInput {

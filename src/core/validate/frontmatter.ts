@@ -1,9 +1,12 @@
-/** SKILL.md frontmatter: the Agent Skills specification, with the two levels (default tolerates what clients do). */
+/**
+ * SKILL.md frontmatter: the Agent Skills specification as errors, plus the vendor rules of the profiles (reported
+ * only when their profile is on: see isReported in ./codes.ts).
+ */
 import type { Problem } from "../../contracts/problem.js";
 import { isPlainObject } from "../json/index.js";
 import type { SkillFrontmatter } from "../../contracts/skill.js";
 import { type DocumentContext, issueToProblem, notMappingProblem, problemAt } from "./documentContext.js";
-import { checkSkillName, nameHint } from "./names.js";
+import { checkReservedName, checkSkillName, nameHint, suggestSkillName } from "./names.js";
 import type { SchemaValidator } from "../../contracts/schema.js";
 import { type SchemaIssue, toIssue } from "./issues.js";
 
@@ -49,9 +52,24 @@ export function validateFrontmatter(
     const nameIssue = checkSkillName(value.name);
     if (nameIssue)
       problems.push(problemAt(ctx, nameIssue.code, "/name", nameIssue.message, { hint: nameHint(value.name) }));
+    const reserved = checkReservedName(value.name);
+    if (reserved) {
+      problems.push(
+        problemAt(ctx, reserved.code, "/name", reserved.message, {
+          hint: `the claude profile refuses these words in a name, e.g. ${suggestSkillName(value.name, { dropReserved: true })}`,
+        }),
+      );
+    }
   }
   if (typeof value.description === "string") {
     const description = value.description;
+    if (description.length > 0 && description.trim() === "") {
+      problems.push(
+        problemAt(ctx, "FRONTMATTER_SCHEMA", "/description", "description: must not be empty (it is only whitespace)", {
+          hint: "say what the skill does and when to use it",
+        }),
+      );
+    }
     if (description.length > MAX_DESCRIPTION_LENGTH) {
       problems.push(
         problemAt(
@@ -59,6 +77,7 @@ export function validateFrontmatter(
           "DESCRIPTION_TOO_LONG",
           "/description",
           `description is ${description.length} characters long; the maximum is ${MAX_DESCRIPTION_LENGTH}`,
+          { hint: "shorten it to what the skill does and when to use it; put details in the SKILL.md body" },
         ),
       );
     }
@@ -71,7 +90,7 @@ export function validateFrontmatter(
           "/description",
           `description contains "${bracket[0]}" (at character ${bracket.index + 1})`,
           {
-            hint: "remove < and >: clients reject descriptions that look like XML tags",
+            hint: "remove < and >: the claude profile refuses descriptions that look like XML tags",
           },
         ),
       );

@@ -6,6 +6,7 @@
 
 import { schemaFingerprint } from "../../core/testing/fingerprint.js";
 import { flagPii, redactSecrets } from "../../core/testing/redact.js";
+import { relativizePaths } from "../../core/testing/workspacePaths.js";
 import { CASSETTE_VERSION, type Cassette, type CassetteCall, type CassetteTool } from "../../core/testing/types.js";
 import { isSkillsError } from "../../errors.js";
 import type { CallToolResult, ServerInfo, ToolBackend, ToolInfo } from "../../contracts/tools.js";
@@ -14,6 +15,8 @@ import type { JsonObject } from "../../contracts/json.js";
 export interface RecordingOptions {
   /** Values that must never be written (env values and header values of the server config). */
   secrets?: string[];
+  /** The project's folder: written as `${workspaceFolder}` wherever a call carries it. */
+  workspace?: string;
 }
 
 export interface CassetteMeta {
@@ -89,6 +92,7 @@ export function createRecordingBackend(live: ToolBackend, options: RecordingOpti
       // Tool schemas are the servers' public interface and are not scanned (their fingerprints must stay valid).
       value.tools = draft.tools;
       const kept = redactions.filter((r) => !r.pointer.startsWith("/tools/"));
+      if (options.workspace) value.calls = relativizePaths(value.calls, options.workspace);
       const pii = flagPii(value.calls, "/calls");
       return { ...value, ...(kept.length > 0 ? { redactions: kept } : {}), ...(pii.length > 0 ? { pii } : {}) };
     },

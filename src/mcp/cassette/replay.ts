@@ -6,6 +6,7 @@
 
 import { argsMatch, comparableArgs } from "../../core/testing/argMatch.js";
 import { renderCallDiff } from "../../core/testing/diff.js";
+import { absolutizePaths } from "../../core/testing/workspacePaths.js";
 import type { ArgRules, Cassette, CassetteCall } from "../../core/testing/types.js";
 import { ERROR_CODES, type ErrorCode, SkillsError } from "../../errors.js";
 import type { CallToolResult, ToolBackend, ToolInfo } from "../../contracts/tools.js";
@@ -16,6 +17,8 @@ export interface ReplayOptions {
   order?: "strict" | "any";
   /** Cassette path, for messages. */
   file?: string;
+  /** The project's folder: what `${workspaceFolder}` in the recorded calls stands for. */
+  workspace?: string;
 }
 
 export interface ReplayMismatch {
@@ -48,7 +51,7 @@ function errorCode(code: string): ErrorCode {
 }
 
 export function createReplayBackend(cassette: Cassette, options: ReplayOptions = {}): ReplayBackend {
-  const calls = cassette.calls;
+  const calls = options.workspace ? absolutizePaths(cassette.calls, options.workspace) : cassette.calls;
   const used = new Array<boolean>(calls.length).fill(false);
   const mismatches: ReplayMismatch[] = [];
   let made = 0;

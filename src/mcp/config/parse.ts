@@ -36,7 +36,11 @@ export type ServerConfig = StdioServerConfig | HttpServerConfig;
 export interface McpConfig {
   /** Absolute path of the .mcp.json. */
   file: string;
-  /** Its folder: relative paths and ${workspaceFolder} resolve against it. */
+  /**
+   * The workspace folder: `${workspaceFolder}`, and a server's working folder unless it sets `cwd`. The folder of a
+   * .mcp.json found by search; for a file given with --config, the project the command runs in (not that file's
+   * folder). Relative paths written in the file (`command`, `cwd`) are relative to the file's own folder.
+   */
   dir: string;
   servers: Record<string, ServerConfig>;
   /** Servers with "disabled": true. */
@@ -57,8 +61,15 @@ interface RawServer {
   timeout?: number;
 }
 
-export function parseMcpConfig(text: string, file: string, env: NodeJS.ProcessEnv): ParseMcpConfigResult {
-  const dir = resolve(file, "..");
+export function parseMcpConfig(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  options: { workspace?: string } = {},
+): ParseMcpConfigResult {
+  // The workspace (`${workspaceFolder}`, a server's default cwd) and the folder relative paths in the file start from.
+  const dir = options.workspace ?? resolve(file, "..");
+  const fileDir = resolve(file, "..");
   const parsed = parseJsonWithPositions(text);
   if (!parsed.ok) {
     return {
@@ -112,11 +123,11 @@ export function parseMcpConfig(text: string, file: string, env: NodeJS.ProcessEn
       };
     } else {
       const command = expand(server.command ?? "", `${base}/command`);
-      const cwd = server.cwd === undefined ? dir : resolve(dir, expand(server.cwd, `${base}/cwd`));
+      const cwd = server.cwd === undefined ? dir : resolve(fileDir, expand(server.cwd, `${base}/cwd`));
       servers[name] = {
         type: "stdio",
         name,
-        command: command.includes("/") && !isAbsolute(command) ? resolve(dir, command) : command,
+        command: command.includes("/") && !isAbsolute(command) ? resolve(fileDir, command) : command,
         args: (server.args ?? []).map((arg, index) => expand(arg, `${base}/args/${index}`)),
         env: expandRecord(server.env, "env"),
         cwd,

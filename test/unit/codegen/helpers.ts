@@ -2,7 +2,7 @@
  * Test helpers for generated SDK trees: write, compile (tsc --strict, py_compile), structural checks that nothing a
  * server sent became code, and fake runtimes that record what reaches call_tool / callTool.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -127,7 +127,7 @@ export async function checkPythonStructure(dir: string): Promise<string[]> {
 import ast, json, pathlib, sys
 root = pathlib.Path(sys.argv[1])
 problems = []
-ALLOWED_CALLS = {"TypedDict", "_call_tool", "items"}
+ALLOWED_CALLS = {"TypedDict", "_call_tool", "items", "cast"}
 for path in sorted(root.rglob("*.py")):
     if path.name == "_runtime.py":
         continue
@@ -140,6 +140,8 @@ for path in sorted(root.rglob("*.py")):
             ok = node.module == "typing" or node.level >= 1
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             ok = True
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            ok = ast.unparse(node.annotation) == "TypeAlias"
         elif isinstance(node, ast.ClassDef):
             ok = [ast.unparse(b) for b in node.bases] == ["TypedDict"] and all(
                 isinstance(s, ast.AnnAssign) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in node.body)
@@ -206,4 +208,31 @@ export function toToolInfos(
   tools: { name: string; [key: string]: unknown }[],
 ): ToolInfo[] {
   return tools.map((tool) => ({ ...(tool as unknown as ToolInfo), server, serverInfo }));
+}
+
+let mypyFound: boolean | undefined;
+
+/** Whether `mypy` is on PATH (Debian: the `mypy` package); when it is not, says so once, for the tests that skip. */
+export function hasMypy(): boolean {
+  if (mypyFound === undefined) {
+    mypyFound = spawnSync("mypy", ["--version"], { encoding: "utf8" }).status === 0;
+    if (!mypyFound) {
+      console.warn("mypy is not installed (Debian: apt-get install mypy): the mypy --strict checks of the SDK skip");
+    }
+  }
+  return mypyFound;
+}
+
+/** `mypy --strict` over `files` (relative to dir); returns its output, "" when clean. */
+export async function typecheckPython(dir: string, files: string[]): Promise<string> {
+  try {
+    await run("mypy", ["--strict", "--no-color-output", "--no-error-summary", "--python-version", "3.11", ...files], {
+      cwd: dir,
+      env: { ...process.env, MYPY_CACHE_DIR: join(dir, ".mypy_cache") },
+    });
+    return "";
+  } catch (error) {
+    const failure = error as { stdout?: string; stderr?: string };
+    return `${failure.stdout ?? ""}${failure.stderr ?? ""}` || String(error);
+  }
 }

@@ -60,7 +60,12 @@ describe("schema -> types", () => {
       "[string, number]",
       "tuple[str, float]",
     ],
-    [{ type: "array", prefixItems: [{ type: "string" }] }, "[string, ...unknown[]]", "tuple[str, *tuple[Any, ...]]"],
+    [{ type: "array", prefixItems: [{ type: "string" }] }, "[string, ...unknown[]]", "list[Any]"],
+    [
+      { type: "array", prefixItems: [{ type: "string" }], items: { type: "boolean" } },
+      "[string, ...boolean[]]",
+      "list[Union[str, bool]]",
+    ],
     [{ type: "array", items: [{ type: "string" }], additionalItems: false }, "[string]", "tuple[str]"],
     [{ type: "array", prefixItems: [], items: false }, "[]", "tuple[()]"],
     [{ type: "object" }, "{ [key: string]: unknown; }", "dict[str, Any]"],

@@ -208,6 +208,32 @@ describe("loadMcpConfig", () => {
     expect(Object.keys(config.servers)).toEqual(["b"]);
   });
 
+  it("keeps ${workspaceFolder} at the project with --config elsewhere; relative paths stay the file's", async () => {
+    const elsewhere = join(root, "elsewhere");
+    await mkdir(elsewhere, { recursive: true });
+    await writeFile(
+      join(elsewhere, "try.json"),
+      JSON.stringify({
+        mcpServers: {
+          fs: { command: "node_modules/.bin/srv", args: ["${workspaceFolder}"], env: { F: "${workspaceFolder}/f" } },
+        },
+      }),
+    );
+    // The working folder is inside the project (its .mcp.json marks the root): the copy serves that project.
+    const project = join(root, "project");
+    const config = await loadMcpConfig({ cwd: join(project, "deep"), configPath: "../../elsewhere/try.json" });
+    expect(config.file).toBe(join(elsewhere, "try.json"));
+    expect(config.dir).toBe(project);
+    expect(config.servers.fs).toMatchObject({
+      command: join(elsewhere, "node_modules/.bin/srv"),
+      args: [project],
+      env: { F: `${project}/f` },
+      cwd: project,
+    });
+    // Found by search, the workspace is the folder that holds .mcp.json.
+    expect((await loadMcpConfig({ cwd: join(project, "deep") })).dir).toBe(project);
+  });
+
   it("fails with MCP_CONFIG_NOT_FOUND when there is none, or the --config file is missing", async () => {
     const none = await loadMcpConfig({ cwd: root }).catch((e: unknown) => e);
     expect(none).toBeInstanceOf(SkillsError);

@@ -125,3 +125,14 @@ export function restless(when: "before" | "after"): FakeServer {
     },
   };
 }
+
+/** A server that answers tools/list with exactly these entries (fields the SDK's McpServer would not send). */
+export function rawTools(tools: Record<string, unknown>[], version = "1.0.0"): FakeServer {
+  return {
+    version,
+    setup(server) {
+      server.server.registerCapabilities({ tools: {} });
+      server.server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: tools as never }));
+    },
+  };
+}

@@ -42,6 +42,25 @@ describe("programFrames", () => {
       2,
     ],
     [
+      "Python: the skill's files as the user knows them stay; the generated SDK's and frozen modules go",
+      [
+        "Traceback (most recent call last):",
+        '  File "skills/list-docs/main.py", line 7, in run',
+        "    files = list_directory(path=root)",
+        '  File "servers/filesystem.py", line 40, in list_directory',
+        "    return _runtime.call_tool(...)",
+        '  File "<frozen importlib._bootstrap>", line 1, in _find_and_load',
+        "ToolError: no such directory",
+      ].join("\n"),
+      [
+        "Traceback (most recent call last):",
+        '  File "skills/list-docs/main.py", line 7, in run',
+        "    files = list_directory(path=root)",
+        "ToolError: no such directory",
+      ].join("\n"),
+      2,
+    ],
+    [
       "Python: a session cell's frames stay",
       "  File \"<cell 2>\", line 1, in <module>\nNameError: name 'x' is not defined",
       "  File \"<cell 2>\", line 1, in <module>\nNameError: name 'x' is not defined",

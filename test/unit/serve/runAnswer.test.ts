@@ -39,6 +39,16 @@ describe("errorLine", () => {
       { message: "KeyError: 'path'", stack: '  File "/skill/main.py", line 12, in run\nKeyError' },
       12,
     ],
+    [
+      "a frame in a skill's file as the user names it",
+      { message: "KeyError: 'path'", stack: '  File "skills/count-lines/main.py", line 9, in run\nKeyError' },
+      9,
+    ],
+    [
+      "the line the run located (a JavaScript runtime error through the source map)",
+      { message: "Error: boom", stack: "Error: boom\n    at f (program.ts:2:30)", line: 2 },
+      2,
+    ],
     ["an esbuild error", { message: 'program.ts:3:9: Expected ";" but found "x"' }, 3],
     ["an esbuild error in a cell", { message: "cell2.ts:1:4: Unexpected end of file" }, 1],
     [

@@ -145,18 +145,22 @@ describe("validateFrontmatter", () => {
 
   it.each([
     ["all spec fields", { license: "MIT", compatibility: "Linux", metadata: { a: "b" }, "allowed-tools": "Read" }, []],
-    ["unknown key (default)", { version: "1" }, [["FRONTMATTER_UNKNOWN_KEY", "/version", "warning"]]],
+    ["unknown key (default)", { version: "1" }, [["FRONTMATTER_UNKNOWN_KEY", "/version", "error"]]],
+    // A vendor rule: the check reports it, the mode decides (isReported); as reported, it is an error.
     ["description with >", { description: "a > b" }, [["DESCRIPTION_ANGLE_BRACKETS", "/description", "error"]]],
+    ["reserved word in the name", { name: "claude-notes" }, [["NAME_RESERVED", "/name", "error"]]],
+    ["whitespace description", { description: "   " }, [["FRONTMATTER_SCHEMA", "/description", "error"]]],
     [
       "description too long (default)",
       { description: "d".repeat(1025) },
-      [["DESCRIPTION_TOO_LONG", "/description", "warning"]],
+      [["DESCRIPTION_TOO_LONG", "/description", "error"]],
     ],
     [
       "compatibility too long",
       { compatibility: "c".repeat(501) },
-      [["COMPATIBILITY_TOO_LONG", "/compatibility", "warning"]],
+      [["COMPATIBILITY_TOO_LONG", "/compatibility", "error"]],
     ],
+    ["lowercase Cyrillic name", { name: "навык" }, []],
     ["metadata value not a string", { metadata: { n: 1 } }, [["FRONTMATTER_SCHEMA", "/metadata/n", "error"]]],
     ["allowed-tools as list", { "allowed-tools": ["Read"] }, [["FRONTMATTER_SCHEMA", "/allowed-tools", "error"]]],
     ["name too long", { name: "n".repeat(65) }, [["NAME_TOO_LONG", "/name", "error"]]],

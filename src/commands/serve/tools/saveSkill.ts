@@ -145,6 +145,14 @@ async function currentVersion(dir: string): Promise<Existing> {
     );
   }
   const skill = loaded.value;
+  if (skill.kind === "instruction") {
+    // Its SKILL.md is someone's instructions; code saved over it would change what the skill is.
+    throw new SkillsError(
+      "SKILL_EXISTS",
+      `skill ${skill.name} exists as an instruction skill (SKILL.md only, no manifest.yaml); save_skill does not turn it into code, so nothing was changed`,
+      { hint: "save the code under another name; get_skill shows the instruction skill" },
+    );
+  }
   const read = (file: string) => readFile(join(dir, file), "utf8").catch(() => "");
   return {
     version: skill.manifest.version,

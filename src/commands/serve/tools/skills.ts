@@ -9,8 +9,7 @@ import { runAnswer } from "../../../core/serve/runAnswer.js";
 import { isSkillsError, SkillsError } from "../../../errors.js";
 import type { ServedTool } from "../../../mcp/server/types.js";
 import { limitsFromManifest } from "../../../sandbox/index.js";
-import { MANIFEST_FILE, SKILL_MD } from "../../../store/loadSkill.js";
-import { pathExists } from "../../../store/pathExists.js";
+import { loadSkill, SKILL_MD } from "../../../store/loadSkill.js";
 import { validateInput } from "../../shared/input.js";
 import { loadValidSkill } from "../../shared/skill.js";
 import { resolveSkillVersion } from "../../shared/skillVersion.js";
@@ -30,9 +29,15 @@ export function listSkillsTool(state: ServeState): ServedTool {
           skills.push({ name: basename(dir), valid: false, problem: problems[0] ?? "invalid" });
           continue;
         }
+        if (skill.kind === "instruction") {
+          // Read, not run: get_skill gives an agent its instructions.
+          skills.push({ name: skill.name, kind: "instruction", description: skill.frontmatter.description });
+          continue;
+        }
         const tools = Object.keys(skill.manifest.tools ?? {});
         skills.push({
           name: skill.name,
+          kind: "runnable",
           version: skill.manifest.version,
           language: skill.manifest.language,
           description: skill.manifest.description ?? skill.frontmatter.description,
@@ -50,21 +55,25 @@ export function getSkillTool(state: ServeState): ServedTool {
     async call(args) {
       const dir = await requireSkillDir(state.config, args.name as string);
       const skillMd = await readFile(join(dir, SKILL_MD), "utf8").catch(() => "");
-      if (!(await pathExists(join(dir, MANIFEST_FILE)))) {
+      const loaded = await loadSkill(dir);
+      if (loaded.ok && loaded.value.kind === "instruction") {
         return {
           structured: {
-            name: basename(dir),
+            name: loaded.value.name,
+            kind: "instruction",
             version: "",
             skill_md: skillMd,
             manifest: {},
-            signature: "none: an instruction skill (SKILL.md only) is read, not run",
+            signature: "none: an instruction skill (SKILL.md only) is read and followed, not run",
           },
         };
       }
+      // Invalid or runnable: the shared loader reports every problem, or gives the runnable skill.
       const skill = await loadValidSkill(dir, state.config.root);
       return {
         structured: {
           name: skill.name,
+          kind: "runnable",
           version: skill.manifest.version,
           skill_md: skillMd,
           manifest: skill.manifest as unknown as JsonObject,
@@ -118,19 +127,37 @@ export function runSkillTool(state: ServeState): ServedTool {
  * runs its working copy when `version` is the working copy's own.
  */
 async function skillToRun(state: ServeState, name: string, version: string | undefined): Promise<LoadedSkill> {
-  if (version === undefined) return loadValidSkill(await requireSkillDir(state.config, name), state.config.root);
+  if (version === undefined) return loadRunnable(state, await requireSkillDir(state.config, name));
   try {
     const release = await resolveSkillVersion({ cwd: state.config.root, name, version });
     return await loadValidSkill(release.dir, state.config.root);
   } catch (error) {
     if (!isSkillsError(error) || (error.code !== "VERSION_NOT_FOUND" && error.code !== "NOT_A_REPOSITORY")) throw error;
-    const current = await loadValidSkill(await requireSkillDir(state.config, name), state.config.root);
+    const current = await loadRunnable(state, await requireSkillDir(state.config, name));
     if (current.manifest.version === version) return current;
     const versions = Array.isArray(error.data.versions) ? (error.data.versions as string[]) : [];
     throw new SkillsError(error.code, `version ${version} of ${name} cannot be run: ${error.message}`, {
       hint: `${versions.length > 0 ? `released versions: ${versions.slice(0, 20).join(", ")}, or latest; ` : ""}the working copy is version ${current.manifest.version}: leave out version to run it`,
     });
   }
+}
+
+/** The working copy's skill, refused when it is an instruction skill (nothing to run). */
+async function loadRunnable(state: ServeState, dir: string): Promise<LoadedSkill> {
+  const loaded = await loadSkill(dir);
+  if (loaded.ok && loaded.value.kind === "instruction") throw instructionNotRunnable(loaded.value.name);
+  return loadValidSkill(dir, state.config.root);
+}
+
+/** run_skill on an instruction skill: what it is and what an agent does with it instead. */
+function instructionNotRunnable(name: string): SkillsError {
+  return new SkillsError(
+    "SKILL_NOT_RUNNABLE",
+    `${name} is an instruction skill (SKILL.md only, no manifest.yaml): it has instructions to follow, not a program to run`,
+    {
+      hint: `get_skill {name: "${name}"} returns its SKILL.md; follow it, calling tools with execute_code as it says`,
+    },
+  );
 }
 
 /** How to call the skill, as a typed one-liner: `run_skill {name, input: {...}} -> {...}`. */

@@ -1,0 +1,17 @@
+/** The usage analysis of skills' code, shared by `skills validate` and `skills test` (and cached on disk). */
+import { AnalysisCache, analyseSkills, type SkillAnalysis } from "../../analysis/index.js";
+import type { LoadedSkill } from "../../contracts/skill.js";
+
+/** The code of every skill, analysed once: every file parsed (syntax errors come back with their positions). */
+export async function analyseSkillCode(
+  skills: LoadedSkill[],
+  options: { python?: string; cacheDir?: string } = {},
+): Promise<SkillAnalysis[]> {
+  const cache = await AnalysisCache.open(options.cacheDir);
+  const analyses = await analyseSkills(
+    skills.map((skill) => ({ dir: skill.dir, language: skill.manifest.language })),
+    { ...(options.python ? { python: options.python } : {}), cache, syntax: true },
+  );
+  await cache.save();
+  return analyses;
+}

@@ -1,0 +1,90 @@
+/**
+ * What `skills validate` checks of a runnable skill beyond its files' format, so that a skill that cannot run does
+ * not validate: the declared tools against the servers (catalogCheck), the code against the manifest (toolUsage),
+ * the code itself (syntax, and TypeScript types against the SDK), the inputs it shows (inputCheck), and test cases
+ * that replay nothing although the code calls tools. One usage analysis serves all of them.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { SkillAnalysis } from "../../analysis/index.js";
+import type { Problem } from "../../contracts/problem.js";
+import type { LoadedSkill } from "../../contracts/skill.js";
+import type { ToolInfo } from "../../contracts/tools.js";
+import { lockTools } from "../../core/testing/fingerprintCheck.js";
+import { codeCallsTools, emptyCassetteProblems } from "../shared/emptyCassettes.js";
+import { checkDeclaredTools } from "./catalogCheck.js";
+import { syntaxProblems, typeProblems } from "./codeCheck.js";
+import { exampleInputProblems, testInputProblems } from "./inputCheck.js";
+import { analyseSkillCode } from "../shared/codeAnalysis.js";
+import { checkToolUsage } from "./toolUsage.js";
+
+export interface RunnableInput {
+  skill: LoadedSkill;
+  /** The skill folder as problems name it. */
+  shown: string;
+}
+
+export interface RunnableCheckOptions {
+  cwd: string;
+  configPath?: string;
+  python: string;
+  cacheDir: string;
+}
+
+export async function checkRunnableSkills(
+  inputs: RunnableInput[],
+  strict: boolean,
+  options: RunnableCheckOptions,
+): Promise<{ problems: Problem[][]; notes: string[] }> {
+  const notes: string[] = [];
+  const problems: Problem[][] = inputs.map(() => []);
+  if (inputs.length === 0) return { problems, notes };
+  const analyses = await analyseSkillCode(
+    inputs.map(({ skill }) => skill),
+    { python: options.python, cacheDir: options.cacheDir },
+  ).catch((error: unknown) => {
+    notes.push(`the skills' code was not analysed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  const catalog = await checkDeclaredTools(inputs, strict, options);
+  notes.push(...catalog.notes);
+  const usage = analyses
+    ? await checkToolUsage(inputs, strict, { analyses, ranges: catalog.ranges })
+    : inputs.map(() => []);
+  await Promise.all(
+    inputs.map(async ({ skill, shown }, index) => {
+      const analysis: SkillAnalysis | undefined = analyses?.[index];
+      const found = [
+        ...catalog.problems[index]!,
+        ...usage[index]!,
+        ...(await testInputProblems(skill, shown, strict)),
+        ...(await exampleInputProblems(skill, shown, strict)),
+      ];
+      if (analysis) {
+        found.push(...syntaxProblems(analysis, shown, strict));
+        const tools = await typingTools(skill, catalog.tools);
+        found.push(...typeProblems(skill, analysis, tools, shown, strict));
+        if (codeCallsTools(analysis, skill)) found.push(...(await emptyCassetteProblems(skill, shown, strict)));
+      }
+      problems[index] = found;
+    }),
+  );
+  return { problems, notes };
+}
+
+/** The declared tools' schemas for the type check: the catalog's, else the ones tools.lock.json pins. */
+async function typingTools(skill: LoadedSkill, known: Map<string, ToolInfo>): Promise<ToolInfo[]> {
+  const keys = Object.keys(skill.manifest.tools ?? {});
+  const fromCatalog = keys.map((key) => known.get(key)).filter((tool): tool is ToolInfo => tool !== undefined);
+  if (fromCatalog.length === keys.length) return fromCatalog;
+  const text = await readFile(join(skill.dir, "tools.lock.json"), "utf8").catch(() => undefined);
+  if (text === undefined) return fromCatalog;
+  let locked: ToolInfo[];
+  try {
+    locked = lockTools(JSON.parse(text));
+  } catch {
+    return fromCatalog;
+  }
+  const byKey = new Map(locked.map((tool) => [`${tool.server}/${tool.name}`, tool]));
+  return keys.map((key) => known.get(key) ?? byKey.get(key)).filter((tool): tool is ToolInfo => tool !== undefined);
+}
