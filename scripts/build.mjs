@@ -1,12 +1,16 @@
-// Build: clean dist/ and compile with tsc. Runs from `npm install` (prepare), so it must not need anything but devDependencies.
-// Then the package's own JSON Schemas are compiled to JavaScript (dist/core/schema/precompiled.js), so a command
-// that reads skills does not run ajv's code generator for them.
+// Build: clean dist/ and compile with tsc. Runs from `npm install` (prepare), so it must not need anything but the
+// installed dependencies. Then the package's own JSON Schemas are compiled to JavaScript, one module per schema
+// (dist/core/schema/precompiled/<hash>.cjs), so a command that reads skills neither loads ajv nor runs its code
+// generator for them.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const dist = new URL("../dist/", import.meta.url);
+const distDir = fileURLToPath(dist);
 rmSync(dist, { recursive: true, force: true });
 const tsc = require.resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { stdio: "inherit" });
@@ -21,7 +25,12 @@ const schemas = readdirSync(schemasDir)
 const { TEST_CASE_SCHEMA, CASSETTE_SCHEMA } = await import(new URL("core/testing/schemas.js", dist).href);
 const { TOOLS_LOCK_SCHEMA } = await import(new URL("core/compat/lockSchema.js", dist).href);
 schemas.push(TEST_CASE_SCHEMA, CASSETTE_SCHEMA, TOOLS_LOCK_SCHEMA);
-const { precompiledModule } = await import(new URL("core/schema/precompile.js", dist).href);
-writeFileSync(new URL("core/schema/precompiled.js", dist), precompiledModule(schemas));
-// the source map tsc wrote describes the stub this file replaced
-rmSync(new URL("core/schema/precompiled.js.map", dist), { force: true });
+const { precompiledName, precompiledSchemaModule } = await import(new URL("core/schema/precompile.js", dist).href);
+const precompiledDir = join(distDir, "core/schema/precompiled");
+mkdirSync(precompiledDir, { recursive: true });
+for (const schema of schemas) {
+  const code = precompiledSchemaModule(schema, "fileFormat");
+  if (code === undefined) throw new Error(`a schema of the package does not compile: ${JSON.stringify(schema).slice(0, 200)}`);
+  writeFileSync(join(precompiledDir, `${precompiledName(JSON.stringify(schema)).slice(0, 16)}.cjs`), code);
+}
+
