@@ -1,12 +1,10 @@
 /**
  * The tools a run may call: `server/tool` keys resolved against the project's .mcp.json and the tool catalog.
- * Only the servers of those tools are started. A skill without tools needs no .mcp.json at all.
+ * Only the servers of those tools are started, and they are started at once, not at the program's first call: they
+ * start while the sandbox does. The tools come from the catalog cache when it has them (no listing), with their
+ * argument validators precompiled beside it. A skill without tools needs no .mcp.json, nor the MCP modules at all.
  */
-import semver from "semver";
 import { SkillsError } from "../../errors.js";
-import { loadCatalog } from "../../mcp/catalog.js";
-import { loadMcpConfig } from "../../mcp/config.js";
-import { createClientPool } from "../../mcp/pool.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 
 export interface OpenToolsetOptions {
@@ -40,6 +38,13 @@ export async function openToolset(options: OpenToolsetOptions): Promise<Toolset>
   if (keys.length === 0 && !options.all) {
     return { tools: [], servers: [], warnings: [], close: async () => {} };
   }
+  const [{ loadMcpConfig }, { createClientPool }, { loadCatalog, watchCachedVersions }, { useToolValidators }] =
+    await Promise.all([
+      import("../../mcp/config.js"),
+      import("../../mcp/pool.js"),
+      import("../../mcp/catalog.js"),
+      import("../../mcp/catalog/validators.js"),
+    ]);
   const config = await loadMcpConfig({ cwd: options.cwd, configPath: options.configPath });
   const configured = Object.keys(config.servers);
   const wanted = keys.map((key) => {
@@ -65,9 +70,12 @@ export async function openToolset(options: OpenToolsetOptions): Promise<Toolset>
   }
   const servers = options.all ? configured : [...new Set(wanted.map((item) => item.server))];
   const pool = createClientPool(config, { servers });
+  // Started now: each server spawns while we read the catalog, load the MCP client and start the sandbox.
+  pool.prestart(servers);
   options.onStatus?.(`starting ${servers.join(", ")}`);
   try {
-    const catalog = await loadCatalog({ pool, config, cacheDir: options.cacheDir, servers });
+    // A cached list is used without waiting for its server: a version that turns out different is dealt with below.
+    const catalog = await loadCatalog({ pool, config, cacheDir: options.cacheDir, servers, checkRunning: false });
     for (const server of servers) {
       const error = catalog.servers[server]?.error;
       if (error) {
@@ -79,6 +87,9 @@ export async function openToolset(options: OpenToolsetOptions): Promise<Toolset>
     }
     const tools: ToolInfo[] = [];
     const warnings: string[] = [];
+    // Filled in when a server started early answers with another version than its cached tool list's.
+    watchCachedVersions({ pool, config, cacheDir: options.cacheDir, catalog, servers, onStale: (message) => warnings.push(message) });
+    await useToolValidators(catalog, servers);
     if (options.all) tools.push(...catalog.tools.filter((tool) => servers.includes(tool.server)));
     for (const { key, server, tool } of wanted) {
       const found = catalog.tools.find((info) => info.server === server && info.name === tool);
@@ -93,8 +104,11 @@ export async function openToolset(options: OpenToolsetOptions): Promise<Toolset>
       if (!tools.includes(found)) tools.push(found);
       const range = ranges[key];
       const version = toolVersion(found);
-      if (range && version && semver.valid(version) && !semver.satisfies(version, range, { includePrerelease: true })) {
-        warnings.push(`${key}: the server has version ${version}, outside the declared range ${range}`);
+      if (range && version) {
+        const semver = ((await import("semver")) as unknown as { default: typeof import("semver") }).default;
+        if (semver.valid(version) && !semver.satisfies(version, range, { includePrerelease: true })) {
+          warnings.push(`${key}: the server has version ${version}, outside the declared range ${range}`);
+        }
       }
     }
     return { tools, backend: pool, servers, warnings, close: () => pool.close() };

@@ -33,7 +33,7 @@ function world(fakes: Record<string, FakeServer>) {
 }
 
 describe("loadCatalog", () => {
-  it("returns every server's tools and writes one cache file per server", async () => {
+  it("returns every server's tools and writes one cache file per server, its tools' validators beside it", async () => {
     const w = world({ a: greeter("1.0.0"), b: greeter("2.0.0") });
     const catalog = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
     expect(catalog.tools).toHaveLength(8);
@@ -44,8 +44,11 @@ describe("loadCatalog", () => {
     });
     expect(defaultCacheDir(w.config)).toBe(cacheDir);
     const files = (await readdir(cacheDir)).sort();
-    expect(files).toHaveLength(2);
-    for (const file of files) expect(file).toMatch(/^catalog-[0-9a-f]{16}\.json$/);
+    expect(files).toHaveLength(4);
+    for (const file of files) expect(file).toMatch(/^catalog-[0-9a-f]{16}\.(json|validators\.cjs)$/);
+    expect(files.filter((file) => file.endsWith(".json")).map((file) => file.replace(".json", ".validators.cjs"))).toEqual(
+      files.filter((file) => file.endsWith(".cjs")),
+    );
     const entry = JSON.parse(await readFile(catalog.servers.b!.cacheFile!, "utf8"));
     expect(entry).toMatchObject({
       format: 2,
@@ -77,7 +80,7 @@ describe("loadCatalog", () => {
     pools.push(pool);
     const catalog = await loadCatalog({ pool, config: changed, cacheDir });
     expect(catalog.servers.a!.cached).toBe(false);
-    expect(await readdir(cacheDir)).toHaveLength(2);
+    expect((await readdir(cacheDir)).filter((file) => file.endsWith(".json"))).toHaveLength(2);
   });
 
   it("refetches when a running server reports another version than the cache", async () => {
