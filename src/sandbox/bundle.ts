@@ -38,6 +38,13 @@ export interface BundleFailure {
 const TOP_LEVEL_RESULT = /^(?:let|var|const)\s+result\b/m;
 const EXPORTS_RESULT = /^export\s+(?:let|var|const|async\s+function|function)\s+result\b|export\s*\{[^}]*\bresult\b/m;
 
+/** A notebook-style program's top-level `result`, exported under a name of ours (the worker reads it). */
+export function exportNotebookResult(code: string): string {
+  return TOP_LEVEL_RESULT.test(code) && !EXPORTS_RESULT.test(code)
+    ? `${code}\nexport { result as __skills_result };\n`
+    : code;
+}
+
 /** Top-level names a cell declares or imports (esbuild's output puts top-level statements at column 0). */
 export function topLevelNames(js: string): string[] {
   const names = new Set<string>();
@@ -142,8 +149,6 @@ export async function bundleProgram(options: BundleOptions): Promise<BundledProg
     const left = Math.max(1, timeoutMs - (performance.now() - started));
     return settle(await runBundler({ ...base, kind: "bundle", code: contents, loader: "js" }, left), options, timeoutMs);
   }
-  if (TOP_LEVEL_RESULT.test(contents) && !EXPORTS_RESULT.test(contents)) {
-    contents = `${contents}\nexport { result as __skills_result };\n`;
-  }
+  contents = exportNotebookResult(contents);
   return settle(await runBundler({ ...base, kind: "bundle", code: contents, loader }, timeoutMs), options, timeoutMs);
 }

@@ -5,9 +5,10 @@
 import { SkillsError } from "../errors.js";
 import type { WorkerLanguage } from "./command.js";
 import { handOff } from "./handOff.js";
-import { detectIsolation, isRoot } from "./isolation.js";
+import { detectIsolation, forgetIsolation, isRoot } from "./isolation.js";
 import { type RlimitProfile, cpuSeconds, resolveLimits, rlimitProfile } from "./limits.js";
-import { loadSource, prepareProgram } from "./program.js";
+import { loadSource, prepareProgram, withSdkPath } from "./program.js";
+import { ensureSdk } from "./sdk.js";
 import type { ExecuteParams } from "./protocol.js";
 import { buildResult, workerOutputBytes, workerReplyBytes } from "./result.js";
 import { killAtTeardown } from "./teardown.js";
@@ -186,42 +187,42 @@ class SandboxRunner implements Runner {
     const limits = resolveLimits(request.limits);
     const started = performance.now();
     const source = await loadSource(request);
-    let prepared: Awaited<ReturnType<typeof prepareProgram>>;
-    try {
-      prepared = await prepareProgram({
-        language: request.language,
-        ...source,
-        tools: request.tools,
-        skillDir: request.skillDir,
-        timeoutMs: limits.timeoutMs,
-      });
-    } catch (error) {
-      if (error instanceof SkillsError && (error.code === "PROGRAM_ERROR" || error.code === "TIMEOUT"))
-        return compileFailure(error, limits, report, warnings, started);
-      throw error;
-    }
+    const sdkDir = await ensureSdk(request.tools);
     const language = workerLanguage(request.language);
+    // A cold worker starts now, while the program is prepared (transpiled or bundled): both take a process start.
     let worker = this.take(language, limits);
     const warm = worker !== null;
-    if (worker) {
+    worker ??= startWorker({
+      language,
+      isolation: report.isolation,
+      profile: rlimitProfile(limits),
+      python: this.python,
+      skillDir: request.skillDir,
+      sdkDir,
+    });
+    request.onStarted?.();
+    try {
+      let prepared: Awaited<ReturnType<typeof prepareProgram>>;
       try {
-        worker.stage(request.skillDir, prepared.sdkDir);
+        prepared = await prepareProgram({
+          language: request.language,
+          ...source,
+          tools: request.tools,
+          sdkDir,
+          skillDir: request.skillDir,
+          timeoutMs: limits.timeoutMs,
+        });
       } catch (error) {
-        void worker.dispose();
+        if (error instanceof SkillsError && (error.code === "PROGRAM_ERROR" || error.code === "TIMEOUT"))
+          return compileFailure(error, limits, report, warnings, started);
         throw error;
       }
-    } else {
-      worker = startWorker({
-        language,
-        isolation: report.isolation,
-        profile: rlimitProfile(limits),
-        python: this.python,
-        skillDir: request.skillDir,
-        sdkDir: prepared.sdkDir,
+      if (warm) worker.stage(request.skillDir, sdkDir);
+      await worker.ready.catch((error: unknown) => {
+        // The kept probe may be out of date (the machine changed since): the next run probes again.
+        if (!warm && report.isolation === "bwrap") forgetIsolation();
+        throw error;
       });
-    }
-    try {
-      await worker.ready;
       const startupMs = performance.now() - started;
       const gate = new ToolGate({
         tools: request.tools,
@@ -240,7 +241,7 @@ class SandboxRunner implements Runner {
         interceptor: request.interceptor,
         signal: request.signal,
         params: {
-          code: prepared.code,
+          code: withSdkPath(prepared.code, paths.sdk),
           filename: prepared.filename,
           input: request.input ?? null,
           sdk: paths.sdk,
@@ -253,10 +254,9 @@ class SandboxRunner implements Runner {
           rlimits: language === "python" ? pythonRlimits(limits, report.isolation) : undefined,
         },
       });
-      // For the run log: what the run waited for before its program started, and whether a pooled worker took it.
-      result.startupMs = Math.round(startupMs * 1000) / 1000;
-      result.warm = warm;
-      return result;
+      // The whole run, sandbox start included; and apart: what it waited for before its program started (whether a
+      // pooled worker took it), and the program's own time.
+      return withTimes(result, startupMs, performance.now() - started, warm);
     } finally {
       // Refill after the run: spawning blocks the event loop for a moment, which would delay this run's hand-off.
       if (this.target[language] > 0) setImmediate(() => this.refill(language));
@@ -274,6 +274,20 @@ class SandboxRunner implements Runner {
     await Promise.all(workers.map((w) => w.dispose()));
     while (this.spawning.python + this.spawning.node > 0) await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/**
+ * The run's times from the runner's clock: `durationMs` the whole run (sandbox start included), `startupMs` up to
+ * the hand-off, `programMs` the program's own part (what handOff measured).
+ */
+export function withTimes(result: RunResult, startupMs: number, totalMs: number, warm: boolean): RunResult {
+  result.programMs = result.durationMs;
+  result.startupMs = round(startupMs);
+  result.durationMs = round(Math.max(totalMs, startupMs + result.programMs));
+  result.warm = warm;
+  return result;
 }
 
 /** A program that did not compile, or whose bundling was stopped (TIMEOUT: over the run's timeout). */

@@ -7,7 +7,7 @@ import { SkillsError } from "../errors.js";
 import { handOff } from "./handOff.js";
 import { detectIsolation } from "./isolation.js";
 import { resolveLimits, rlimitProfile } from "./limits.js";
-import { prepareProgram } from "./program.js";
+import { prepareProgram, withSdkPath } from "./program.js";
 import { ensureSdk } from "./sdk.js";
 import { workerOutputBytes, workerReplyBytes } from "./result.js";
 import {
@@ -17,6 +17,7 @@ import {
   processWarning,
   pythonRlimits,
   startWorker,
+  withTimes,
 } from "./runner.js";
 import { ToolGate } from "./toolGate.js";
 import type { RunResult, Session, SessionOptions } from "../contracts/run.js";
@@ -122,7 +123,7 @@ class SandboxSession implements Session {
       interceptor: this.options.interceptor,
       keepAlive: true,
       params: {
-        code: prepared.code,
+        code: withSdkPath(prepared.code, paths.sdk),
         filename: prepared.filename,
         session: true,
         sdk: paths.sdk,
@@ -134,10 +135,10 @@ class SandboxSession implements Session {
       },
     });
     if (!worker.alive) await this.close();
-    // For the run log: a cell that started the session's worker was cold, the others ran on a live one.
-    result.warm = warm;
-    result.startupMs = Math.round((performance.now() - started - result.durationMs) * 1000) / 1000;
-    return result;
+    // For the run log: a cell that started the session's worker was cold, the others ran on a live one; its time
+    // covers the worker's start (for the first cell) and the cell's preparation.
+    const total = performance.now() - started;
+    return withTimes(result, total - result.durationMs, total, warm);
   }
 
   async close(): Promise<void> {
