@@ -19,7 +19,8 @@ import type { ExecutionRecord, RunKind } from "../../contracts/runRecord.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 import { combineRuns } from "../../core/metrics/record.js";
 import { createPiiInterceptor, type PiiInterceptor, policyFromManifest } from "../../core/pii/index.js";
-import { createRunner, createSession } from "../../sandbox/index.js";
+import { createRunner } from "../../sandbox/runner.js";
+import { createSession } from "../../sandbox/session.js";
 import { isSkillsError } from "../../errors.js";
 import { loadProjectConfig, type ProjectConfig } from "../../store/config.js";
 import { cleanClientName, newRunId, type RecordOutcome, openRunLog } from "./runLog.js";
@@ -187,6 +188,10 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
           backend: backend ?? toolset.backend,
           requireIsolation,
           interceptor: watched,
+          onStarted: () => {
+            runLog.prepare();
+            rest.onStarted?.();
+          },
         });
       } catch (error) {
         // Refused or broken before the program ran (no bwrap under requireIsolation, no interpreter): logged too.
@@ -197,6 +202,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
     },
     openSession(request) {
       const watched = runLog.watch(interceptor(request.privacy));
+      runLog.prepare();
       const session = createSession({
         language: request.language,
         tools: toolset.tools,
