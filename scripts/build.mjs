@@ -86,3 +86,5 @@ await build({
     writeFileSync(file.path, file.text.includes("__moduleUrl(") ? helper + file.text : file.text);
   }
 });
+
+await import("./buildTokenTable.mjs");

@@ -153,6 +153,39 @@ result = get_sum(a=1, b=2)'`,
     load: () => import("./handlers/repl.js"),
   },
   {
+    command: "serve",
+    description: "Serve the toolkit to agents as an MCP server (stdio, or streamable HTTP with --http)",
+    options: [
+      {
+        flags: "--http <port>",
+        description: "Serve streamable HTTP at /mcp on this port instead of stdio (0: any free)",
+      },
+      { flags: "--host <address>", description: "Address for --http (default 127.0.0.1; others need --token-env)" },
+      {
+        flags: "--token-env <name>",
+        description: "Require Authorization: Bearer <token>, the token read from this environment variable",
+      },
+      {
+        flags: "--allow-origin <origin>",
+        description: "Let browser pages from this origin call the server (repeatable)",
+        repeatable: true,
+      },
+      { flags: "--stateless", description: "With --http: no MCP sessions, every request stands alone" },
+      {
+        flags: "--idle-timeout <ms>",
+        description: "An execute_code session ends after this long without a call (default 600000)",
+      },
+      OPTIONS.requireIsolation,
+      OPTIONS.config,
+      PII_FOR_SKILLS,
+    ],
+    examples: [
+      "skills serve",
+      "SKILLS_TOKEN=$(openssl rand -hex 32) skills serve --http 8765 --token-env SKILLS_TOKEN",
+    ],
+    load: () => import("./handlers/serve.js"),
+  },
+  {
     command: "doctor",
     description: "Check the sandbox isolation, interpreters and (with --servers) the MCP servers",
     options: [

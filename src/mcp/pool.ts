@@ -38,6 +38,8 @@ export interface ClientPoolOptions {
   closeGraceMs?: number;
   /** Called when a server starts (for progress output). */
   onStart?: (server: string) => void;
+  /** Added to every stdio server's environment (not part of its config, so not of its catalog cache key). */
+  env?: Record<string, string>;
 }
 
 interface Connection {
@@ -51,6 +53,8 @@ interface Connection {
 }
 
 export type ToolsChangedListener = (server: string) => void;
+/** Told when a connected server's transport closes without close() (it crashed or exited). */
+export type ServerClosedListener = (server: string) => void;
 
 /** How long close() lets background work (a catalog refresh) finish. */
 const BACKGROUND_WAIT_MS = 2_000;
@@ -61,6 +65,7 @@ export class ClientPool implements ToolBackend {
   /** Servers started by prestart() whose start no caller has looked at yet (a failure is kept for that caller). */
   private readonly early = new Set<string>();
   private readonly listeners = new Set<ToolsChangedListener>();
+  private readonly closedListeners = new Set<ServerClosedListener>();
   private readonly transports = new Map<string, ProcessStdioTransport>();
   private readonly openTransports = new Set<Transport>();
   private closed = false;
@@ -114,6 +119,12 @@ export class ClientPool implements ToolBackend {
       this.early.add(server);
       started.catch(() => undefined);
     }
+  }
+
+  /** Listens for servers that go away on their own; returns a function that stops listening. */
+  onServerClosed(listener: ServerClosedListener): () => void {
+    this.closedListeners.add(listener);
+    return () => this.closedListeners.delete(listener);
   }
 
   async connect(server: string): Promise<Client> {
@@ -301,11 +312,16 @@ export class ClientPool implements ToolBackend {
     transport.onclose = () => {
       previousOnClose?.();
       const current = this.connections.get(config.name);
-      if (current)
-        current.then(
-          (c) => c.transport === transport && this.connections.delete(config.name),
-          () => undefined,
-        );
+      const forgotten = current
+        ? current.then(
+            (c) => c.transport === transport && this.connections.delete(config.name),
+            () => undefined,
+          )
+        : Promise.resolve();
+      // Listeners hear of it once the next use would start the server afresh.
+      void forgotten.then(() => {
+        if (!this.closed) for (const listener of this.closedListeners) listener(config.name);
+      });
     };
     const version = client.getServerVersion();
     const serverInfo: ServerInfo = { name: version?.name ?? config.name, version: version?.version ?? "0.0.0" };
@@ -324,7 +340,7 @@ export class ClientPool implements ToolBackend {
     return new ProcessStdioTransport({
       command: config.command,
       args: config.args,
-      env: config.env,
+      env: { ...config.env, ...this.options.env },
       cwd: config.cwd,
       ...(this.options.closeGraceMs !== undefined ? { graceMs: this.options.closeGraceMs } : {}),
       onStderr: (text) => {

@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, skillsAsync } from "../helpers/cli.js";
 
 let project: string;
-const run = (args: string[]) => skillsAsync(args, { cwd: project });
+// The project keeps its own cache (.skills/cache), which a test below empties: the test run's shared one would not do.
+const run = (args: string[]) =>
+  skillsAsync(args, { cwd: project, env: { SKILLS_CACHE_DIR: join(project, ".skills/cache") } });
 
 async function mcp(command: string, version = "1.0.0"): Promise<void> {
   const server = {

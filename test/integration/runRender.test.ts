@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 
 describe("rendering tracebacks", () => {
   test("only the program's frames are shown; the rest is counted", async () => {
-    const { programFrames } = await import("../../src/cli/render/run.js");
+    const { shownFrames } = await import("../../src/cli/render/run.js");
     const stack = [
       '  File "/skill/main.py", line 3, in run',
       "    helper()",
@@ -13,7 +13,7 @@ describe("rendering tracebacks", () => {
       "    raise ToolError(...)",
       "ToolError: boom",
     ].join("\n");
-    expect(programFrames(stack)).toBe(
+    expect(shownFrames(stack)).toBe(
       [
         '  File "/skill/main.py", line 3, in run',
         "    helper()",
@@ -21,7 +21,10 @@ describe("rendering tracebacks", () => {
         "(2 frames of the runtime and libraries hidden; --debug shows them)",
       ].join("\n"),
     );
-    expect(programFrames("Error: x\n    at run (file:///skill/main.ts:3:9)\n    at node:internal/x:1:1")).toBe(
+    expect(shownFrames("Error: x\n    at run (file:///skill/main.ts:3:9)\n    at node:internal/x:1:1")).toBe(
+      "Error: x\n    at run (file:///skill/main.ts:3:9)\n(1 frame of the runtime and libraries hidden; --debug shows them)",
+    );
+    expect(shownFrames("Error: x\n    at run (file:///skill/main.ts:3:9)\n")).toBe(
       "Error: x\n    at run (file:///skill/main.ts:3:9)",
     );
   });

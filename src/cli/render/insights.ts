@@ -17,11 +17,13 @@ export function renderInsights(result: InsightsResult, ctx: CliContext): string 
   const { style } = ctx;
   const lines: string[] = [];
   const { considered } = result;
+  // Searches come from `skills serve`; a log without any says nothing about them.
+  const searches = considered.searches > 0 ? `, ${considered.searches} searches` : "";
   if (result.insights.length === 0) {
     lines.push(
-      considered.runs === 0
+      considered.runs === 0 && considered.searches === 0
         ? "nothing to go on yet: the run log has no runs (run skills, then look again)"
-        : `nothing to act on in ${considered.runs} runs and ${considered.skills} skills`,
+        : `nothing to act on in ${considered.runs} runs${searches} and ${considered.skills} skills`,
     );
   }
   result.insights.forEach((insight, index) => {
@@ -41,7 +43,7 @@ export function renderInsights(result: InsightsResult, ctx: CliContext): string 
   });
   lines.push(
     style.dim(
-      `from ${considered.runs} runs${considered.since ? ` since ${considered.since.slice(0, 16).replace("T", " ")}` : ""} and ${considered.skills} skills; failure rates judged from ${result.thresholds.minRuns} runs`,
+      `from ${considered.runs} runs${searches}${considered.since ? ` since ${considered.since.slice(0, 16).replace("T", " ")}` : ""} and ${considered.skills} skills; failure rates judged from ${result.thresholds.minRuns} runs`,
     ),
   );
   for (const warning of result.warnings) lines.push(`${style.yellow("warning")} ${terminalSafe(warning)}`);

@@ -7,6 +7,7 @@
 import type { CellRun, RunCommandResult } from "../../commands/run.js";
 import type { ExecResult } from "../../commands/exec.js";
 import { terminalSafe as safe } from "../../core/text/terminal.js";
+import { programFrames } from "../../core/run/programFrames.js";
 import type { RunResult, ToolCallRecord } from "../../contracts/run.js";
 import type { CliContext } from "../context.js";
 import type { Style } from "../style.js";
@@ -150,7 +151,7 @@ function errorBlock(run: RunResult, style: Style, debug: boolean): string[] {
   const at = `at ${error.pointer || "/"}`;
   if (error.pointer !== undefined && !error.message.endsWith(at)) lines.push(`  ${safe(at)}`);
   if (error.stack) {
-    const stack = debug ? error.stack : programFrames(error.stack);
+    const stack = debug ? error.stack : shownFrames(error.stack);
     lines.push(style.dim(indent(safe(stack.replace(/\n$/, "")), "  ")));
   }
   const hint = error.hint ?? (run.killedBy && KILLED_HINTS[run.killedBy]) ?? HINTS[error.code];
@@ -158,33 +159,11 @@ function errorBlock(run: RunResult, style: Style, debug: boolean): string[] {
   return lines;
 }
 
-/**
- * The frames of the user's program: a Python traceback keeps frames in the skill (/skill/...) or the program text
- * (<program>, <cell..>) and drops the runtime's and the standard library's; a JS stack drops node internals and the
- * runtime. The last line (the exception) always stays.
- */
-export function programFrames(stack: string): string {
-  const lines = stack.replace(/\n$/, "").split("\n");
-  if (lines.some((line) => /^\s*File "/.test(line))) {
-    const kept: string[] = [];
-    let hidden = 0;
-    let keep = true;
-    for (const [index, line] of lines.entries()) {
-      const frame = /^\s*File "([^"]+)"/.exec(line);
-      if (frame) {
-        const file = frame[1] as string;
-        keep = file.startsWith("/skill/") || file.startsWith("<");
-        if (!keep) hidden++;
-      } else if (!/^\s/.test(line) || index === lines.length - 1) {
-        keep = true;
-      }
-      if (keep) kept.push(line);
-    }
-    if (hidden > 0)
-      kept.push(`(${hidden} frame${hidden === 1 ? "" : "s"} of the runtime and libraries hidden; --debug shows them)`);
-    return kept.join("\n");
-  }
-  return lines.filter((line) => !/node:internal|\/runtime\/|worker\.mjs/.test(line)).join("\n");
+/** The program's frames of a traceback, with a note on what was left out (--debug prints the whole stack). */
+export function shownFrames(stack: string): string {
+  const { text, hidden } = programFrames(stack);
+  if (hidden === 0) return text;
+  return `${text}\n(${hidden} frame${hidden === 1 ? "" : "s"} of the runtime and libraries hidden; --debug shows them)`;
 }
 
 /** "pii (default): 3 values tokenized in tool results, 1 restored in arguments (email 2, phone 1)". */

@@ -2,7 +2,7 @@
  * The one way a command runs code: project config, the tools it may call (servers started on first call), a PII
  * interceptor per run (a fresh token vault each), a runner or a session, and one place that learns about every
  * finished run: `finished()`, which appends the run's record to the run log and tells `onRun`. `skills run`, `exec`,
- * `repl` and `test` open an execution; so will `skills serve` (with `client`: its runs are logged under that name).
+ * `repl`, `test` and `skills serve` open an execution (serve with the MCP client's name on each run: `client`).
  */
 import type { ManifestPrivacy } from "../../contracts/skill.js";
 import type { PiiMode } from "../../contracts/privacy.js";
@@ -74,6 +74,8 @@ export interface OpenExecutionOptions {
   pool?: RunnerOptions["pool"];
   /** A runner to use instead of one of our own (benchmarks); close() leaves it open. */
   runner?: Runner;
+  /** Tools the caller opened already (`skills serve` keeps its servers connected); close() leaves them open. */
+  toolset?: Toolset;
   /** Told what slow step is under way (the CLI shows it on a terminal). */
   onStatus?: (message: string) => void;
   /** Told about every finished run and cell (after its record is in the run log). */
@@ -95,11 +97,17 @@ export type ExecutionRequest = Omit<RunRequest, "tools" | "backend" | "requireIs
   backend?: ToolBackend;
   /** An interceptor the caller made with `interceptor()` (to scrub what it prints afterwards). */
   interceptor?: ToolCallInterceptor;
+  /** Who asked (for the record): the MCP client's name in `skills serve`; default: the execution's `client`. */
+  client?: string;
 };
 
 export type ExecutionSessionRequest = Pick<SessionOptions, "language" | "limits" | "idleTimeoutMs" | "skillDir"> & {
   skill?: { name: string; version: string };
   privacy?: ManifestPrivacy;
+  /** Tools of this session only; default: the execution's. */
+  tools?: ToolInfo[];
+  /** Who asked, for the records of its cells; default: the execution's `client`. */
+  client?: string;
   /**
    * The cells are one run (`skills run --cells`: one run of the skill): one record when the session closes, the cells
    * added up, whose id and run-log warning go on the last cell's result. Default: a record per cell (`skills repl`).
@@ -130,15 +138,17 @@ export interface Execution {
 export async function openExecution(options: OpenExecutionOptions): Promise<Execution> {
   const config = options.config ?? (await loadProjectConfig(options.cwd));
   const requireIsolation = options.requireIsolation ?? config.requireIsolation;
-  const toolset: Toolset = options.tools
-    ? await openToolset({
-        ...options.tools,
-        cwd: options.cwd,
-        configPath: options.configPath,
-        cacheDir: config.cacheDir,
-        onStatus: options.onStatus,
-      })
-    : { tools: [], servers: [], warnings: [], close: async () => {} };
+  const toolset: Toolset = options.toolset
+    ? options.toolset
+    : options.tools
+      ? await openToolset({
+          ...options.tools,
+          cwd: options.cwd,
+          configPath: options.configPath,
+          cacheDir: config.cacheDir,
+          onStatus: options.onStatus,
+        })
+      : { tools: [], servers: [], warnings: [], close: async () => {} };
   const newRunner = () =>
     createRunner({ python: config.python, requireIsolation, ...(options.pool ? { pool: options.pool } : {}) });
   // A warm pool starts filling now, while the caller prepares its runs; a plain runner is made on first use.
@@ -147,16 +157,18 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
     createPiiInterceptor(policyFromManifest(privacy, options.pii, config.pii));
   const runLog = openRunLog(config);
   const client = cleanClientName(options.client ?? "cli");
+  // A served execution runs for many clients: each run or session may name its own.
+  const clientOf = (asker: string | undefined) => (asker === undefined ? client : cleanClientName(asker));
   // The single place that sees every run: its record goes to the run log (which never throws), then to the observer.
   const finished = async (record: ExecutionRecord, watched?: ToolCallInterceptor): Promise<RecordOutcome> => {
     const logged = await runLog.record(record, watched);
     options.onRun?.(record);
     return logged;
   };
-  const facts = (language: ExecutionRecord["language"], startedAt: number) => ({
+  const facts = (language: ExecutionRecord["language"], startedAt: number, asker: string | undefined) => ({
     id: newRunId(),
     kind: options.kind,
-    client,
+    client: clientOf(asker),
     language,
     startedAt,
   });
@@ -169,12 +181,12 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
     warnings: toolset.warnings,
     interceptor,
     async run(request) {
-      const { skill, privacy, tools, backend, interceptor: given, case: caseName, ...rest } = request;
+      const { skill, privacy, tools, backend, interceptor: given, case: caseName, client: asker, ...rest } = request;
       runner ??= newRunner();
       const watched = runLog.watch(given ?? interceptor(privacy));
       const startedAt = Date.now();
       const record = {
-        ...facts(request.language, startedAt),
+        ...facts(request.language, startedAt, asker),
         ...(skill ? { skill } : {}),
         ...(caseName !== undefined ? { case: caseName } : {}),
         ...(request.code !== undefined ? { code: request.code } : {}),
@@ -205,7 +217,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
       runLog.prepare();
       const session = createSession({
         language: request.language,
-        tools: toolset.tools,
+        tools: request.tools ?? toolset.tools,
         backend: toolset.backend,
         ...(request.limits ? { limits: request.limits } : {}),
         ...(request.idleTimeoutMs !== undefined ? { idleTimeoutMs: request.idleTimeoutMs } : {}),
@@ -215,7 +227,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
         interceptor: watched,
       });
       const describeCell = (code: string | undefined, startedAt: number) => ({
-        ...facts(request.language, startedAt),
+        ...facts(request.language, startedAt, request.client),
         ...(request.skill ? { skill: request.skill } : {}),
         ...(code !== undefined ? { code } : {}),
         ...(request.oneRun && request.input !== undefined ? { inputBytes: jsonBytes(request.input) } : {}),
@@ -229,7 +241,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
       try {
         if (runner && runner !== options.runner) await runner.close();
       } finally {
-        await toolset.close();
+        if (toolset !== options.toolset) await toolset.close();
       }
     },
   };

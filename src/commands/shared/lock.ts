@@ -1,7 +1,8 @@
 /**
  * Locking skills: what each tool dependency looks like now, pinned in the skill's tools.lock.json (server, versions,
  * the raw tools/list entry, its hashes). The catalog cache answers when it is current, so locking costs no server
- * start. `skills lock` reports it; `skills new` and `skills test --record` lock the skills they touch with it.
+ * start. `skills lock` reports it; `skills new`, `skills test --record` and `save_skill` of `skills serve` lock the
+ * skills they touch with it.
  */
 import { join } from "node:path";
 import type { LockedTool, ToolsLock } from "../../contracts/compat.js";
@@ -22,6 +23,11 @@ export interface LockOptions {
   configPath?: string;
   /** Ask the servers even when the catalog cache is current. */
   refresh?: boolean;
+  /**
+   * The tools to lock from, when the caller has them already (`skills serve` keeps its servers connected): no cache
+   * is read and no server started. The caller keeps it open.
+   */
+  catalog?: LiveCatalog;
   onStatus?: (message: string) => void;
 }
 
@@ -58,14 +64,16 @@ export async function lockSkillFolders(options: LockOptions): Promise<SkillLockR
     if (!result.ok) continue;
     for (const key of Object.keys(result.value.manifest.tools ?? {})) servers.add(key.slice(0, key.indexOf("/")));
   }
-  const live = await openLiveCatalog({
-    cwd: options.cwd,
-    cacheDir: config.cacheDir,
-    servers: [...servers],
-    ...(options.configPath ? { configPath: options.configPath } : {}),
-    ...(options.refresh ? { refresh: true } : {}),
-    ...(options.onStatus ? { onStatus: options.onStatus } : {}),
-  });
+  const live =
+    options.catalog ??
+    (await openLiveCatalog({
+      cwd: options.cwd,
+      cacheDir: config.cacheDir,
+      servers: [...servers],
+      ...(options.configPath ? { configPath: options.configPath } : {}),
+      ...(options.refresh ? { refresh: true } : {}),
+      ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+    }));
   const skills: SkillLockResult[] = [];
   try {
     for (const [index, dir] of dirs.entries()) {
@@ -103,7 +111,7 @@ export async function lockSkillFolders(options: LockOptions): Promise<SkillLockR
       );
     }
   } finally {
-    await live.close();
+    if (live !== options.catalog) await live.close();
   }
   return skills;
 }

@@ -4,6 +4,7 @@
  * start while the sandbox does. The tools come from the catalog cache when it has them (no listing), with their
  * argument validators precompiled beside it. A skill without tools needs no .mcp.json, nor the MCP modules at all.
  */
+import { createRequire } from "node:module";
 import { SkillsError } from "../../errors.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 
@@ -85,37 +86,72 @@ export async function openToolset(options: OpenToolsetOptions): Promise<Toolset>
         });
       }
     }
-    const tools: ToolInfo[] = [];
-    const warnings: string[] = [];
-    // Filled in when a server started early answers with another version than its cached tool list's.
-    watchCachedVersions({ pool, config, cacheDir: options.cacheDir, catalog, servers, onStale: (message) => warnings.push(message) });
+    const picked = selectTools(catalog.tools, keys, ranges);
+    const warnings = [...picked.warnings];
+    // Added to later when a server started early answers with another version than its cached tool list's: the
+    // caller reads the warnings after the run.
+    watchCachedVersions({
+      pool,
+      config,
+      cacheDir: options.cacheDir,
+      catalog,
+      servers,
+      onStale: (message) => warnings.push(message),
+    });
     await useToolValidators(catalog, servers);
-    if (options.all) tools.push(...catalog.tools.filter((tool) => servers.includes(tool.server)));
-    for (const { key, server, tool } of wanted) {
-      const found = catalog.tools.find((info) => info.server === server && info.name === tool);
-      if (!found) {
-        const names = catalog.tools.filter((info) => info.server === server).map((info) => info.name);
-        throw new SkillsError("TOOL_NOT_FOUND", `server "${server}" has no tool "${tool}" (needed as ${key})`, {
-          hint: names.length
-            ? `${closest(tool, names)}tools of ${server}: ${names.join(", ")}`
-            : `server "${server}" lists no tools`,
-        });
-      }
-      if (!tools.includes(found)) tools.push(found);
-      const range = ranges[key];
-      const version = toolVersion(found);
-      if (range && version) {
-        const semver = ((await import("semver")) as unknown as { default: typeof import("semver") }).default;
-        if (semver.valid(version) && !semver.satisfies(version, range, { includePrerelease: true })) {
-          warnings.push(`${key}: the server has version ${version}, outside the declared range ${range}`);
-        }
-      }
-    }
-    return { tools, backend: pool, servers, warnings, close: () => pool.close() };
+    const tools = options.all
+      ? [...catalog.tools.filter((tool) => servers.includes(tool.server)), ...picked.tools]
+      : picked.tools;
+    return { tools: [...new Set(tools)], backend: pool, servers, warnings, close: () => pool.close() };
   } catch (error) {
     await pool.close();
     throw error;
   }
+}
+
+/**
+ * The catalog's entries for `server/tool` keys: TOOL_NOT_FOUND (with the closest names) for a key it lacks, and a
+ * warning for each tool whose version is outside the range declared for it.
+ */
+export function selectTools(
+  catalog: ToolInfo[],
+  keys: string[],
+  ranges: Record<string, string> = {},
+): { tools: ToolInfo[]; warnings: string[] } {
+  const tools: ToolInfo[] = [];
+  const warnings: string[] = [];
+  for (const key of keys) {
+    const match = KEY.exec(key);
+    if (!match) {
+      throw new SkillsError("INVALID_ARGUMENT", `"${key}" is not a tool key`, { hint: "name tools as server/tool" });
+    }
+    const server = match[1] as string;
+    const tool = match[2] as string;
+    const found = catalog.find((info) => info.server === server && info.name === tool);
+    if (!found) {
+      const names = catalog.filter((info) => info.server === server).map((info) => info.name);
+      throw new SkillsError("TOOL_NOT_FOUND", `server "${server}" has no tool "${tool}" (needed as ${key})`, {
+        hint: names.length
+          ? `${closest(tool, names)}tools of ${server}: ${names.join(", ")}`
+          : `server "${server}" lists no tools`,
+      });
+    }
+    if (!tools.includes(found)) tools.push(found);
+    const range = ranges[key];
+    const version = toolVersion(found);
+    if (range && version) {
+      const semver = loadSemver();
+      if (semver.valid(version) && !semver.satisfies(version, range, { includePrerelease: true })) {
+        warnings.push(`${key}: the server has version ${version}, outside the declared range ${range}`);
+      }
+    }
+  }
+  return { tools, warnings };
+}
+
+/** semver, loaded (synchronously, it is CommonJS) only when a range is checked. */
+function loadSemver(): typeof import("semver") {
+  return createRequire(import.meta.url)("semver") as typeof import("semver");
 }
 
 function toolVersion(tool: ToolInfo): string | undefined {

@@ -1,29 +1,35 @@
 /**
- * The token counter for the run log, from the binary rank table cached under the project's cache folder
- * (`<cacheDir>/tokens/o200k_base.skt`) when it is there and whole; else from js-tiktoken's module, after which
- * `persistTokenTable` writes the table for the next process (once per project, about half a second).
+ * The token counter for the run log, from a binary rank table: the one the build ships
+ * (`dist/data/tokens/o200k_base.skt`, scripts/buildTokenTable.mjs), else the one cached under the project's cache
+ * folder (`<cacheDir>/tokens/o200k_base.skt`) when it is there and whole; else from js-tiktoken's module, after which
+ * `persistTokenTable` writes the table for the next process (about a second, once per project). Only a checkout run
+ * from its sources (the tests' unit runs) or a damaged install takes the slow way.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { decodeRankTable, encodeRankTable } from "../../core/metrics/tokenTable.js";
 import { createCounter, loadTiktokenRanks, loadTokenCounter, type TokenCounter } from "../../core/metrics/tokens.js";
 
 const FILE = join("tokens", "o200k_base.skt");
+/** Where the build puts the table, seen from this module's place under dist/ (absent under src/). */
+export const SHIPPED_TABLE = fileURLToPath(new URL("../../data/tokens/o200k_base.skt", import.meta.url));
 
 const cached = new Map<string, Promise<TokenCounter>>();
 const missing = new Set<string>();
 
-export function loadCachedTokenCounter(cacheDir: string): Promise<TokenCounter> {
-  let counter = cached.get(cacheDir);
+export function loadCachedTokenCounter(cacheDir: string, shipped = SHIPPED_TABLE): Promise<TokenCounter> {
+  const key = `${shipped}\0${cacheDir}`;
+  let counter = cached.get(key);
   if (!counter) {
     counter = Promise.resolve().then(() => {
-      const decoded = readTable(join(cacheDir, FILE));
+      const decoded = readTable(shipped) ?? readTable(join(cacheDir, FILE));
       if (decoded) return createCounter(decoded.table, decoded.pattern);
       missing.add(cacheDir);
       return loadTokenCounter();
     });
-    cached.set(cacheDir, counter);
+    cached.set(key, counter);
   }
   return counter;
 }

@@ -1,0 +1,135 @@
+/** list_skills, get_skill and run_skill: the project's skills for an agent, run through the server's execution. */
+import { readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import type { JsonObject } from "../../../contracts/json.js";
+import type { RunLimits } from "../../../contracts/run.js";
+import type { LoadedSkill } from "../../../contracts/skill.js";
+import { renderSignatures } from "../../../core/codegen/index.js";
+import { runAnswer } from "../../../core/serve/runAnswer.js";
+import { SkillsError } from "../../../errors.js";
+import type { ServedTool } from "../../../mcp/server/types.js";
+import { limitsFromManifest } from "../../../sandbox/index.js";
+import { MANIFEST_FILE, SKILL_MD } from "../../../store/loadSkill.js";
+import { pathExists } from "../../../store/pathExists.js";
+import { validateInput } from "../../shared/input.js";
+import { loadValidSkill } from "../../shared/skill.js";
+import { GET_SKILL, LIST_SKILLS, RUN_SKILL } from "../definitions.js";
+import { pickTools } from "../pickTools.js";
+import { readSkill, requireSkillDir, skillDirs } from "../skillLookup.js";
+import type { ServeState } from "../state.js";
+
+export function listSkillsTool(state: ServeState): ServedTool {
+  return {
+    ...LIST_SKILLS,
+    async call() {
+      const skills: JsonObject[] = [];
+      for (const dir of await skillDirs(state.config)) {
+        const { skill, problems } = await readSkill(dir);
+        if (!skill) {
+          skills.push({ name: basename(dir), valid: false, problem: problems[0] ?? "invalid" });
+          continue;
+        }
+        const tools = Object.keys(skill.manifest.tools ?? {});
+        skills.push({
+          name: skill.name,
+          version: skill.manifest.version,
+          language: skill.manifest.language,
+          description: skill.manifest.description ?? skill.frontmatter.description,
+          ...(tools.length > 0 ? { tools } : {}),
+        });
+      }
+      return { structured: { skills } };
+    },
+  };
+}
+
+export function getSkillTool(state: ServeState): ServedTool {
+  return {
+    ...GET_SKILL,
+    async call(args) {
+      const dir = await requireSkillDir(state.config, args.name as string);
+      const skillMd = await readFile(join(dir, SKILL_MD), "utf8").catch(() => "");
+      if (!(await pathExists(join(dir, MANIFEST_FILE)))) {
+        return {
+          structured: {
+            name: basename(dir),
+            version: "",
+            skill_md: skillMd,
+            manifest: {},
+            signature: "none: an instruction skill (SKILL.md only) is read, not run",
+          },
+        };
+      }
+      const skill = await loadValidSkill(dir, state.config.root);
+      return {
+        structured: {
+          name: skill.name,
+          version: skill.manifest.version,
+          skill_md: skillMd,
+          manifest: skill.manifest as unknown as JsonObject,
+          signature: skillSignature(skill),
+        },
+      };
+    },
+  };
+}
+
+export function runSkillTool(state: ServeState): ServedTool {
+  return {
+    ...RUN_SKILL,
+    async call(args, context) {
+      const name = args.name as string;
+      const dir = await requireSkillDir(state.config, name);
+      const skill = await loadValidSkill(dir, state.config.root);
+      const manifest = skill.manifest;
+      if (typeof args.version === "string" && args.version !== manifest.version) {
+        throw new SkillsError(
+          "USAGE",
+          `version ${args.version} of ${name} cannot be run: tagged versions (\`skills release\`, ` +
+            "`skills run name@version`) are not part of this toolkit yet",
+          { hint: `the working copy is version ${manifest.version}; leave out version to run it` },
+        );
+      }
+      const input = validateInput(
+        manifest.input,
+        { value: args.input ?? {}, source: "input" },
+        `${name}/manifest.yaml`,
+      );
+      const { tools, warnings } = await pickTools(state.live, Object.keys(manifest.tools ?? {}), manifest.tools);
+      const limits: Partial<RunLimits> = { ...limitsFromManifest(manifest.limits) };
+      if (typeof args.timeout_ms === "number") limits.timeoutMs = args.timeout_ms;
+      const run = await state.limiter.run(() =>
+        state.execution.run({
+          skill: { name: skill.name, version: manifest.version },
+          privacy: manifest.privacy,
+          language: manifest.language,
+          skillDir: skill.dir,
+          entryFile: manifest.entry,
+          input: input.value,
+          limits,
+          tools,
+          ...(manifest.output ? { outputSchema: manifest.output } : {}),
+          signal: AbortSignal.any([context.signal, state.shutdown]),
+          client: context.client.name,
+        }),
+      );
+      const structured = runAnswer(run, { warnings: [...input.warnings, ...warnings] });
+      structured.skill = { name: skill.name, version: manifest.version };
+      return { structured, ...(run.ok ? {} : { isError: true }) };
+    },
+  };
+}
+
+/** How to call the skill, as a typed one-liner: `run_skill {name, input: {...}} -> {...}`. */
+export function skillSignature(skill: LoadedSkill): string {
+  const ts = renderSignatures({
+    server: "skills",
+    serverInfo: { name: "skills", version: skill.manifest.version },
+    name: skill.name,
+    inputSchema: skill.manifest.input ?? { type: "object" },
+    ...(skill.manifest.output ? { outputSchema: skill.manifest.output } : {}),
+  }).ts;
+  const parts = /^[^(]*\(input: ([\s\S]*)\): Promise<([\s\S]*)>$/.exec(ts);
+  if (!parts) return ts;
+  return `run_skill {name: "${skill.name}", input: ${parts[1]}} -> ${parts[2]}`;
+}

@@ -1,0 +1,62 @@
+/**
+ * Where the run log's token table comes from: the one the build ships, else the project's cache, else built from
+ * js-tiktoken's module and cached for the next process. A damaged table at either place is passed over.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeRankTable } from "../../../src/core/metrics/tokenTable.js";
+import { loadTiktokenRanks } from "../../../src/core/metrics/tokens.js";
+import { loadCachedTokenCounter, persistTokenTable, SHIPPED_TABLE } from "../../../src/store/runLog/tokenCache.js";
+
+let work: string;
+let table: Buffer;
+const TEXT = JSON.stringify({ greeting: "hello world" });
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "skills-tokens-"));
+  table = encodeRankTable(await loadTiktokenRanks());
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("the token table's sources", () => {
+  it("is looked for under dist/, next to where the build writes it", () => {
+    expect(SHIPPED_TABLE.endsWith(join("data", "tokens", "o200k_base.skt"))).toBe(true);
+  });
+
+  it("uses a shipped table and writes nothing to the project's cache", async () => {
+    const shipped = join(work, "shipped.skt");
+    await writeFile(shipped, table);
+    const cacheDir = join(work, "cache-shipped");
+    const counter = await loadCachedTokenCounter(cacheDir, shipped);
+    expect(counter.count(TEXT)).toBe(7);
+    await persistTokenTable(cacheDir);
+    await expect(readdir(cacheDir)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("without one, builds the counter, then caches the table for the next process", async () => {
+    const cacheDir = join(work, "cache-built");
+    const counter = await loadCachedTokenCounter(cacheDir, join(work, "absent.skt"));
+    expect(counter.count(TEXT)).toBe(7);
+    await persistTokenTable(cacheDir);
+    expect(await readFile(join(cacheDir, "tokens/o200k_base.skt"))).toEqual(table);
+    await expect(readdir(join(cacheDir, "tokens"))).resolves.toEqual(["o200k_base.skt"]);
+  });
+
+  it("passes over a damaged shipped table for a whole cached one", async () => {
+    const damaged = join(work, "damaged.skt");
+    await writeFile(damaged, table.subarray(0, 1000));
+    const cacheDir = join(work, "cache-whole");
+    await mkdir(join(cacheDir, "tokens"), { recursive: true });
+    await writeFile(join(cacheDir, "tokens/o200k_base.skt"), table);
+    const counter = await loadCachedTokenCounter(cacheDir, damaged);
+    expect(counter.count(TEXT)).toBe(7);
+    // It did not have to build one, so it writes none.
+    await writeFile(join(cacheDir, "tokens/o200k_base.skt"), "sentinel");
+    await persistTokenTable(cacheDir);
+    expect(await readFile(join(cacheDir, "tokens/o200k_base.skt"), "utf8")).toBe("sentinel");
+  });
+});
