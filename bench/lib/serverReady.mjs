@@ -37,18 +37,5 @@ export function serverReadyMs(command, args, { cwd, env }) {
   });
 }
 
-/** The wall time of a run's tool calls: the length of the union of their [start, end] intervals. */
-export function callsWallMs(calls) {
-  const spans = calls
-    .filter((call) => typeof call.startMs === "number")
-    .map((call) => [call.startMs, call.startMs + call.ms])
-    .sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const [from, to] of spans) {
-    if (to <= end) continue;
-    total += to - Math.max(from, end);
-    end = to;
-  }
-  return total;
-}
+/** The wall time of a run's tool calls (the union of their intervals), as the CLI's calls table shows it. */
+export { callsWallMs } from "../../dist/core/metrics/callsWall.js";
