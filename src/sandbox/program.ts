@@ -145,6 +145,7 @@ export async function prepareProgram(options: {
     .update(options.code)
     .digest("hex");
   let bundle = bundles.get(key);
+  let spentMs = 0;
   if (bundle === undefined && !options.session) {
     const started = performance.now();
     const direct = await transpileProgram(options.code, options.language, sdkDir, options.timeoutMs ?? 30_000);
@@ -155,9 +156,7 @@ export async function prepareProgram(options: {
       return { code: bundle.code, filename: inSandboxName, sdkDir };
     }
     // the bundler gets what is left of the run's timeout
-    if (options.timeoutMs !== undefined) {
-      options = { ...options, timeoutMs: Math.max(1, options.timeoutMs - (performance.now() - started)) };
-    }
+    spentMs = performance.now() - started;
   }
   if (bundle === undefined || !fresh(bundle)) {
     bundle = await bundleProgram({
@@ -173,6 +172,7 @@ export async function prepareProgram(options: {
           : basename(options.filename),
       session: options.session,
       timeoutMs: options.timeoutMs,
+      spentMs,
     });
     if (bundles.size >= MAX_CACHED_BUNDLES) bundles.delete(bundles.keys().next().value!);
     bundles.set(key, bundle);
@@ -195,8 +195,13 @@ async function transpileProgram(
   sdkDir: string,
   timeoutMs: number,
 ): Promise<string | undefined> {
-  // A program that will need the bundler gets it started now (a guess: the transpiled module decides).
-  if (NEEDS_BUNDLER.test(code)) warmBundler();
+  // A program that imports anything but the SDK and built-ins (or may load modules some other way) is the
+  // bundler's: started now, no transpiling first. The check is on the source, so it may send a program to the bundler
+  // that did not need it (an import in a comment); never the other way: the transpiled module is checked again.
+  if (NEEDS_BUNDLER.test(code)) {
+    warmBundler();
+    return undefined;
+  }
   const source = exportNotebookResult(code);
   const outcome = await transpileDirect(source, { loader: language === "javascript" ? "js" : "ts", timeoutMs });
   if (!outcome.ok) {

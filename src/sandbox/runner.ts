@@ -190,16 +190,26 @@ class SandboxRunner implements Runner {
     const sdkDir = await ensureSdk(request.tools);
     const language = workerLanguage(request.language);
     // A cold worker starts now, while the program is prepared (transpiled or bundled): both take a process start.
-    let worker = this.take(language, limits);
-    const warm = worker !== null;
-    worker ??= startWorker({
-      language,
-      isolation: report.isolation,
-      profile: rlimitProfile(limits),
-      python: this.python,
-      skillDir: request.skillDir,
-      sdkDir,
-    });
+    const taken = this.take(language, limits);
+    const warm = taken !== null;
+    let worker: SandboxWorker | undefined = taken ?? undefined;
+    // A skill folder that cannot be staged (a FIFO, a link out of it) stops the start; the program is prepared
+    // anyway, so that what the bundler finds wrong with it is reported as it was before the worker started first.
+    let stageError: unknown;
+    if (!worker) {
+      try {
+        worker = startWorker({
+          language,
+          isolation: report.isolation,
+          profile: rlimitProfile(limits),
+          python: this.python,
+          skillDir: request.skillDir,
+          sdkDir,
+        });
+      } catch (error) {
+        stageError = error;
+      }
+    }
     request.onStarted?.();
     try {
       let prepared: Awaited<ReturnType<typeof prepareProgram>>;
@@ -217,6 +227,7 @@ class SandboxRunner implements Runner {
           return compileFailure(error, limits, report, warnings, started);
         throw error;
       }
+      if (!worker) throw stageError;
       if (warm) worker.stage(request.skillDir, sdkDir);
       await worker.ready.catch((error: unknown) => {
         // The kept probe may be out of date (the machine changed since): the next run probes again.
@@ -261,8 +272,8 @@ class SandboxRunner implements Runner {
       // Refill after the run: spawning blocks the event loop for a moment, which would delay this run's hand-off.
       if (this.target[language] > 0) setImmediate(() => this.refill(language));
       // Nothing of the run may outlive it: SIGKILL whatever is left now; reaping and cleanup continue in the background.
-      worker.cgroup?.killAll();
-      void worker.dispose();
+      worker?.cgroup?.killAll();
+      void worker?.dispose();
     }
   }
 
