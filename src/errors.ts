@@ -57,6 +57,12 @@ export const ERROR_CODES = {
   REPLAY_MISMATCH: "runtime",
   PII_LEAK: "runtime",
   OUTPUT_WRITE_FAILED: "runtime",
+  // skills versioned in git (release, log, diff, review, name@version)
+  NOT_A_REPOSITORY: "input",
+  REF_NOT_FOUND: "input",
+  VERSION_NOT_FOUND: "input",
+  RELEASE_REFUSED: "check",
+  GIT_FAILED: "runtime",
   // bugs (exit 3)
   INTERNAL: "internal",
 } as const satisfies Record<string, ErrorKind>;

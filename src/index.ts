@@ -99,3 +99,24 @@ export type {
   ToolCallInterceptor,
   ToolCallRecord,
 } from "./contracts/run.js";
+export { initProject, type InitOptions, type InitResult } from "./commands/init.js";
+export { release, type ReleaseOptions, type ReleaseResult } from "./commands/release.js";
+export { log, type LogOptions, type LogResult, type LogRelease } from "./commands/log.js";
+export { diff, type DiffOptions, type DiffResult, type DiffSide } from "./commands/diff.js";
+export { review, type ReviewOptions, type ReviewResult, type ReviewedSkill } from "./commands/review.js";
+export { reviewJson } from "./core/review/report.js";
+export {
+  resolveSkillVersion,
+  type ResolveSkillVersionOptions,
+  type SkillVersion,
+} from "./commands/shared/skillVersion.js";
+export { diffSkillInterface, requiredBump, skillInterface } from "./core/versioning/index.js";
+export type {
+  Bump,
+  InterfaceChange,
+  ReviewFinding,
+  ReviewReport,
+  ReviewSkill,
+  SkillInterface,
+  SkillRelease,
+} from "./contracts/versioning.js";

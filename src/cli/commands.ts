@@ -333,4 +333,56 @@ result = get_sum(a=1, b=2)'`,
     ],
     load: () => import("./handlers/compat.js"),
   },
+  {
+    command: "release <skill>",
+    description: "Tag a release <name>@<version> after validation, tests, compat and a bump check against the last one",
+    options: [
+      {
+        flags: "--bump <level>",
+        description: "major | minor | patch: write the last release's version bumped by this and commit it",
+      },
+      { flags: "--dry-run", description: "Check everything, write nothing: no commit, no tag" },
+    ],
+    examples: ["skills release find-todos", "skills release find-todos --bump minor"],
+    load: () => import("./handlers/release.js"),
+  },
+  {
+    command: "log <skill>",
+    description: "A skill's releases with dates and interface changes, and the commits since the last one",
+    options: [],
+    examples: ["skills log find-todos"],
+    load: () => import("./handlers/log.js"),
+  },
+  {
+    command: "diff <skill> [range]",
+    description: "A skill's interface diff between versions: <a>..<b> (versions or git refs; default last release..)",
+    options: [],
+    examples: ["skills diff find-todos", "skills diff find-todos 1.0.0..2.0.0", "skills diff find-todos main.."],
+    load: () => import("./handlers/diff.js"),
+  },
+  {
+    command: "review",
+    description: "Review the skills a branch changes: validation, tests, compat, interface diff and version bumps",
+    options: [
+      { flags: "--base <ref>", description: "The branch the change goes into (the merge base with it is compared)" },
+      {
+        flags: "--head <ref>",
+        description: "A commit to review (default: the work tree, uncommitted changes included)",
+      },
+      { flags: "--format <format>", description: "text | json | md (a pull-request comment) | github (annotations)" },
+      {
+        flags: "--allow-breaking",
+        description: "A removed skill that is still referenced, and compat at or above migration-needed, do not block",
+      },
+    ],
+    examples: ["skills review --base main", "skills review --base origin/main --format md > review.md"],
+    load: () => import("./handlers/review.js"),
+  },
+  {
+    command: "init [dir]",
+    description: "Start a skills project: config, .mcp.json, an example skill, .gitignore and the CI workflows",
+    options: [],
+    examples: ["skills init", "skills init my-skills"],
+    load: () => import("./handlers/init.js"),
+  },
 ];

@@ -50,7 +50,7 @@ export async function compat(options: CompatOptions): Promise<CompatResult> {
   const against = options.against ?? "live";
   const { dirs, config } = await selectSkills(options.cwd, options.paths ?? []);
   const tree = against === "live" ? undefined : await openGitRef(options.cwd, against);
-  const states = await loadStates(dirs, options.cwd, tree, against);
+  const states = await loadStates(dirs, options.cwd, tree, against, options.baseDirs);
   let live: LiveCatalog | undefined;
   if (!tree) {
     const servers = states

@@ -15,9 +15,10 @@ import { resolveSkillRef } from "../store/findSkills.js";
 import { type Execution, fromSettings, openExecution, type RunSettings } from "./shared/execution.js";
 import { type ParsedInput, parseInputArgument, validateInput } from "./shared/input.js";
 import { loadValidSkill } from "./shared/skill.js";
+import { versionedSkillDir } from "./shared/skillVersion.js";
 
 export interface RunOptions extends RunSettings {
-  /** A skill folder, or a skill name looked up under the project's roots. `name@version` is not supported yet. */
+  /** A skill folder, a skill name looked up under the project's roots, or `name@version` (a release; @latest). */
   ref: string;
   /** JSON text, or `@file` (JSON or YAML). Defaults to `{}`. */
   input?: string;
@@ -31,6 +32,8 @@ export interface SkillSummary {
   version: string;
   language: string;
   dir: string;
+  /** The release that ran (`name@version`): its tag and commit. */
+  release?: { tag: string; commit: string };
 }
 
 export interface CellRun {
@@ -53,13 +56,10 @@ export interface RunCommandResult {
 }
 
 export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
-  if (/^[^/\\]+@[^/\\]+$/.test(options.ref) && !options.ref.startsWith(".")) {
-    throw new SkillsError("USAGE", `running a tagged version (${options.ref}) is not yet supported`, {
-      hint: "run the working copy by name or folder (drop the @version), or check the tag out into a folder and run that",
-    });
-  }
+  // `name@version`: the released version, unpacked from its tag (the work tree is never touched)
+  const release = await versionedSkillDir(options.cwd, options.ref);
   const config = await loadProjectConfig(options.cwd);
-  const dir = await resolveSkillRef(options.ref, config);
+  const dir = release ? release.dir : await resolveSkillRef(options.ref, config);
   const skill = await loadValidSkill(dir, options.cwd);
   const manifest = skill.manifest;
 
@@ -79,6 +79,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
       version: manifest.version,
       language: manifest.language,
       dir: skill.dir,
+      ...(release ? { release: { tag: release.tag, commit: release.commit } } : {}),
     };
     if (options.cells) {
       options.onStatus?.(`running ${skill.name} cell by cell`);

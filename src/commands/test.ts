@@ -13,6 +13,7 @@ import { loadProjectConfig } from "../store/config.js";
 import { findSkillDirs } from "../store/findSkills.js";
 import { displayPath } from "../core/paths.js";
 import { openExecution } from "./shared/execution.js";
+import { versionedSkillDir } from "./shared/skillVersion.js";
 import { configSecrets, planSkill } from "./test/plan.js";
 import { runCase } from "./test/runCase.js";
 import type { Job, SkillPlan, TestOptions } from "./test/types.js";
@@ -28,7 +29,7 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
   }
   const config = await loadProjectConfig(options.cwd);
   const roots =
-    options.paths && options.paths.length > 0 ? options.paths.map((p) => resolve(options.cwd, p)) : config.roots;
+    options.paths && options.paths.length > 0 ? await resolvePaths(options.paths, options) : config.roots;
   const dirs = await findSkillDirs(roots);
   if (dirs.length === 0) {
     throw new SkillsError(
@@ -125,6 +126,21 @@ export async function runTests(options: TestOptions): Promise<TestResult> {
     result.junit = displayPath(path, options.cwd);
   }
   return result;
+}
+
+/** Paths as given, and `name@version` as the released folder (its cassettes are never re-recorded). */
+async function resolvePaths(paths: string[], options: TestOptions): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const path of paths) {
+    const release = await versionedSkillDir(options.cwd, path);
+    if (release && options.record) {
+      throw new SkillsError("USAGE", `${path} is a release: its cassettes are as released and are never re-recorded`, {
+        hint: `record the work tree's ${release.name} (\`skills test ${release.name} --record\`), or drop --record to replay ${release.tag}`,
+      });
+    }
+    dirs.push(release ? release.dir : resolve(options.cwd, path));
+  }
+  return dirs;
 }
 
 /** What the cassettes were recorded against is what the skill now depends on: lock it (from the fresh catalog). */

@@ -23,7 +23,19 @@ export interface HandOffOptions {
   keepAlive?: boolean;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+/**
+ * Waits for `promise`, at most `ms`. The timer is not unref'd: while a run waits here it may be the only thing left
+ * in node's event loop (the worker gone, its pipes closed), and an unref'd one would let the process end mid-wait
+ * (exit code 13 under a top-level await). It is cleared as soon as the promise settles.
+ */
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Memory the cgroup allows: node's heap flag handles the heap, the cgroup adds room for the runtime itself. */
 export function cgroupMemoryBytes(limits: RunLimits, language: "python" | "node"): number {
@@ -72,12 +84,12 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
       // After an answer the worker has written its end marker to stdout and stderr: the logs are complete once both
       // arrive (no need to wait for the process to exit). Without an answer, wait for the exit.
       const logsComplete = Promise.all([worker.stdout.complete, worker.stderr.complete]);
-      await Promise.race([reply ? logsComplete : worker.exited, sleep(reply ? 1000 : 5000)]);
+      await waitAtMost(reply ? logsComplete : worker.exited, reply ? 1000 : 5000);
     }
     if (!reply && worker.exit === null) {
       // No answer, the bridge is gone, yet the process lives on (it closed its end of the bridge): end it.
       worker.kill("bridge", "the program closed the bridge without answering");
-      await Promise.race([worker.exited, sleep(2000)]);
+      await waitAtMost(worker.exited, 2000);
     }
   } finally {
     clearTimeout(timer);

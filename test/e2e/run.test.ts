@@ -57,10 +57,10 @@ describe("skills run (binary)", () => {
     expect(out.stdout).toContain("hint:");
   });
 
-  test("name@version is a usage error (exit 2)", () => {
-    const out = skills(["run", "find-todos@1.0.0"]);
+  test("name@version that is not a release is an input error (exit 2)", () => {
+    const out = skills(["run", "find-todos@99.0.0"]);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain("not yet supported");
+    expect(out.stderr).toMatch(/VERSION_NOT_FOUND\s+find-todos/);
   });
 
   test("a bad --timeout is a usage error", () => {

@@ -278,9 +278,9 @@ describe("input", () => {
 });
 
 describe("skills and tools that cannot run", () => {
-  test("name@version is not supported yet (usage error)", async () => {
-    const error = await expectError(runSkill({ ref: "find-todos@1.0.0", cwd: repo }), "USAGE");
-    expect(error.message).toMatch(/not yet supported/);
+  test("name@version that is not a release is VERSION_NOT_FOUND (input error)", async () => {
+    const error = await expectError(runSkill({ ref: "find-todos@99.0.0", cwd: repo }), "VERSION_NOT_FOUND");
+    expect(error.message).toMatch(/^find-todos(@99\.0\.0 is not a release of find-todos| has no releases)/);
   });
 
   test("an unknown skill name is NOT_FOUND", async () => {

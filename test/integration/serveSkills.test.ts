@@ -116,6 +116,8 @@ describe("save_skill and run_skill", () => {
     const lower = await call("save_skill", { ...args, version: "0.0.9" });
     expect(text(lower)).toContain("0.0.9 is not higher");
 
+    // 0.1.0 is released (a tag) before 0.2.0 is saved: run_skill can still run it
+    git("tag", "-a", "-m", "count-lines 0.1.0", "count-lines@0.1.0");
     const saved = await call("save_skill", { ...args, version: "0.2.0", commit: true });
     // The same tool, unchanged on its server: the lock stays as it was.
     expect(saved.structuredContent).toMatchObject({ version: "0.2.0", replaced: "0.1.0", lock: "unchanged" });
@@ -128,6 +130,22 @@ describe("save_skill and run_skill", () => {
     expect(git("log", "-1", "--format=%s")).toBe("Update skill count-lines 0.2.0");
     const run = await call("run_skill", { name: "count-lines", input: { path: "notes.txt" } });
     expect(run.structuredContent).toMatchObject({ ok: true, result: { lines: 3, chars: 34 } });
+
+    const released = await call("run_skill", { name: "count-lines", version: "0.1.0", input: { path: "notes.txt" } });
+    expect(released.structuredContent).toMatchObject({ ok: true, skill: { version: "0.1.0" } });
+    expect(released.structuredContent!.result).toEqual({ lines: 3 });
+    const latest = await call("run_skill", { name: "count-lines", version: "latest", input: { path: "notes.txt" } });
+    expect(latest.structuredContent).toMatchObject({ ok: true, skill: { version: "0.1.0" } });
+    // the working copy's own version, not released: the working copy runs
+    const current = await call("run_skill", { name: "count-lines", version: "0.2.0", input: { path: "notes.txt" } });
+    expect(current.structuredContent).toMatchObject({ ok: true, result: { lines: 3, chars: 34 } });
+    const missing = await call("run_skill", { name: "count-lines", version: "0.0.5", input: { path: "notes.txt" } });
+    expect(missing.isError).toBe(true);
+    expect(text(missing)).toMatch(
+      /^VERSION_NOT_FOUND: version 0\.0\.5 of count-lines cannot be run: count-lines@0\.0\.5 is not a release/,
+    );
+    expect(text(missing)).toContain("released versions: 0.1.0, or latest; the working copy is version 0.2.0");
+    expect(git("status", "--porcelain")).toBe("");
   });
 
   test("code that would not validate is refused with the problems, and nothing is written", async () => {

@@ -283,7 +283,18 @@ describe("skills serve over stdio", () => {
     expect(badInput.isError).toBe(true);
     expect((badInput.content as { text: string }[])[0]!.text).toMatch(/^INPUT_INVALID/);
     const tagged = await call(served, "run_skill", { name: "summarize-directory", version: "0.9.0" });
-    expect((tagged.content as { text: string }[])[0]!.text).toContain("tagged versions (`skills release`");
+    expect(tagged.isError).toBe(true);
+    const taggedText = (tagged.content as { text: string }[])[0]!.text;
+    expect(taggedText).toMatch(
+      /^(NOT_A_REPOSITORY|VERSION_NOT_FOUND): version 0\.9\.0 of summarize-directory cannot be run: /,
+    );
+    expect(taggedText).toContain("the working copy is version 1.0.0: leave out version to run it");
+    const current = await call(served, "run_skill", {
+      name: "summarize-directory",
+      version: "1.0.0",
+      input: { path: "src/core/serve", top: 1 },
+    });
+    expect(current.structuredContent).toMatchObject({ ok: true, skill: { version: "1.0.0" } });
     const missing = await call(served, "get_skill", { name: "summarise-directory" });
     expect((missing.content as { text: string }[])[0]!.text).toContain('did you mean "summarize-directory"?');
     const path = await call(served, "get_skill", { name: "../etc" });

@@ -7,7 +7,7 @@ import { lastString } from "./values.js";
 export const COMPAT_FORMATS = ["text", "json", "md", "junit", "github"] as const;
 export type CompatFormat = (typeof COMPAT_FORMATS)[number];
 
-function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new SkillsError("USAGE", `${option} must be one of ${allowed.join(", ")}, not "${value}"`, {

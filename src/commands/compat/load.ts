@@ -43,11 +43,18 @@ export async function loadStates(
   cwd: string,
   tree: GitTree | undefined,
   ref: string,
+  baseDirs: Record<string, string> = {},
 ): Promise<SkillState[]> {
-  return Promise.all(dirs.map((dir) => loadState(dir, cwd, tree, ref)));
+  return Promise.all(dirs.map((dir) => loadState(dir, cwd, tree, ref, baseDirs[dir] ?? dir)));
 }
 
-async function loadState(dir: string, cwd: string, tree: GitTree | undefined, ref: string): Promise<SkillState> {
+async function loadState(
+  dir: string,
+  cwd: string,
+  tree: GitTree | undefined,
+  ref: string,
+  baseDir: string,
+): Promise<SkillState> {
   const shown = displayPath(dir, cwd);
   const manifestFile = displayPath(join(dir, "manifest.yaml"), cwd);
   const state: SkillState = {
@@ -107,7 +114,7 @@ async function loadState(dir: string, cwd: string, tree: GitTree | undefined, re
     return state;
   }
   state.after = work.lock;
-  const old = await tree.read(join(dir, LOCK_FILE));
+  const old = await tree.read(join(baseDir, LOCK_FILE));
   if (old === undefined) {
     state.before = null;
     state.notes.push(`${lockShown} does not exist at ${ref}: every dependency is new there`);

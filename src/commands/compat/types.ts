@@ -14,6 +14,9 @@ export interface CompatOptions {
   /** `live` (default): the servers in .mcp.json now; anything else: a git ref whose locks are compared with the
    * work tree's (no server is started). */
   against?: string;
+  /** With --against <ref>: where a skill folder (absolute, as selected) was at the ref when not where it is now —
+   * a renamed skill, or one unpacked from another commit (`skills review --head`). Absolute paths in the work tree. */
+  baseDirs?: Record<string, string>;
   /** Ignore usage: every change counts as used. */
   strict?: boolean;
   /** Apply the mechanical migrations (renames) to the code and the manifests. */

@@ -137,7 +137,7 @@ export const RUN_SKILL: ToolDefinition = {
     properties: {
       name: { type: "string", minLength: 1 },
       input: { type: "object" },
-      version: { type: "string", description: "Default: the current version" },
+      version: { type: "string", description: "A release (exact, latest or a range); default: the working copy" },
       timeout_ms: TIMEOUT,
     },
     required: ["name"],

@@ -208,7 +208,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       // Stop taking calls, then end what runs: its sandboxes are killed, its answers go nowhere.
       await transport.close().catch(() => undefined);
       shutdown.abort();
-      await Promise.race([state.limiter.drain(), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
+      // A ref'd timer, cleared after the race: with stdin closed it may be all that keeps the event loop alive.
+      let drainTimer: NodeJS.Timeout | undefined;
+      await Promise.race([state.limiter.drain(), new Promise((resolve) => (drainTimer = setTimeout(resolve, DRAIN_MS)))]);
+      clearTimeout(drainTimer);
       await state.sessions.closeAll();
       try {
         await execution.close();

@@ -145,11 +145,19 @@ export class ProcessStdioTransport implements Transport {
     const child = this.child;
     if (!child || !this.exited || child.pid === undefined) return;
     const grace = graceMs ?? this.options.graceMs ?? 1000;
-    const exitedWithin = (ms: number) =>
-      Promise.race([
-        this.exited!.then(() => true),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
-      ]);
+    // A ref'd timer, cleared when the race settles: while a server is being ended it may be all that keeps node's
+    // event loop alive, and an unref'd one would let the process end mid-close.
+    const exitedWithin = async (ms: number) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        return await Promise.race([
+          this.exited!.then(() => true),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     if (!this.exitStatus) {
       child.stdin?.end();
       if (!(await exitedWithin(grace))) {

@@ -6,13 +6,14 @@ import type { RunLimits } from "../../../contracts/run.js";
 import type { LoadedSkill } from "../../../contracts/skill.js";
 import { renderSignatures } from "../../../core/codegen/index.js";
 import { runAnswer } from "../../../core/serve/runAnswer.js";
-import { SkillsError } from "../../../errors.js";
+import { isSkillsError, SkillsError } from "../../../errors.js";
 import type { ServedTool } from "../../../mcp/server/types.js";
 import { limitsFromManifest } from "../../../sandbox/index.js";
 import { MANIFEST_FILE, SKILL_MD } from "../../../store/loadSkill.js";
 import { pathExists } from "../../../store/pathExists.js";
 import { validateInput } from "../../shared/input.js";
 import { loadValidSkill } from "../../shared/skill.js";
+import { resolveSkillVersion } from "../../shared/skillVersion.js";
 import { GET_SKILL, LIST_SKILLS, RUN_SKILL } from "../definitions.js";
 import { pickTools } from "../pickTools.js";
 import { readSkill, requireSkillDir, skillDirs } from "../skillLookup.js";
@@ -79,17 +80,8 @@ export function runSkillTool(state: ServeState): ServedTool {
     ...RUN_SKILL,
     async call(args, context) {
       const name = args.name as string;
-      const dir = await requireSkillDir(state.config, name);
-      const skill = await loadValidSkill(dir, state.config.root);
+      const skill = await skillToRun(state, name, typeof args.version === "string" ? args.version : undefined);
       const manifest = skill.manifest;
-      if (typeof args.version === "string" && args.version !== manifest.version) {
-        throw new SkillsError(
-          "USAGE",
-          `version ${args.version} of ${name} cannot be run: tagged versions (\`skills release\`, ` +
-            "`skills run name@version`) are not part of this toolkit yet",
-          { hint: `the working copy is version ${manifest.version}; leave out version to run it` },
-        );
-      }
       const input = validateInput(
         manifest.input,
         { value: args.input ?? {}, source: "input" },
@@ -118,6 +110,27 @@ export function runSkillTool(state: ServeState): ServedTool {
       return { structured, ...(run.ok ? {} : { isError: true }) };
     },
   };
+}
+
+/**
+ * The skill run_skill runs: the working copy, or with `version` the release (tag `<name>@<version>`, `latest`, or a
+ * range) unpacked from git as `skills run name@version` does. A project without that release (or without git) still
+ * runs its working copy when `version` is the working copy's own.
+ */
+async function skillToRun(state: ServeState, name: string, version: string | undefined): Promise<LoadedSkill> {
+  if (version === undefined) return loadValidSkill(await requireSkillDir(state.config, name), state.config.root);
+  try {
+    const release = await resolveSkillVersion({ cwd: state.config.root, name, version });
+    return await loadValidSkill(release.dir, state.config.root);
+  } catch (error) {
+    if (!isSkillsError(error) || (error.code !== "VERSION_NOT_FOUND" && error.code !== "NOT_A_REPOSITORY")) throw error;
+    const current = await loadValidSkill(await requireSkillDir(state.config, name), state.config.root);
+    if (current.manifest.version === version) return current;
+    const versions = Array.isArray(error.data.versions) ? (error.data.versions as string[]) : [];
+    throw new SkillsError(error.code, `version ${version} of ${name} cannot be run: ${error.message}`, {
+      hint: `${versions.length > 0 ? `released versions: ${versions.slice(0, 20).join(", ")}, or latest; ` : ""}the working copy is version ${current.manifest.version}: leave out version to run it`,
+    });
+  }
 }
 
 /** How to call the skill, as a typed one-liner: `run_skill {name, input: {...}} -> {...}`. */

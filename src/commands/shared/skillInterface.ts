@@ -1,0 +1,54 @@
+/**
+ * A skill's interface (name, description, input, output, tools) read from its manifest.yaml and SKILL.md, on disk or
+ * at a git tree, for the interface diff (src/core/versioning). Only the two files are parsed; a file that does not
+ * parse leaves its part of the interface empty and says so.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { SkillInterface } from "../../contracts/versioning.js";
+import { splitSkillMd } from "../../core/skill/splitSkillMd.js";
+import { skillInterface } from "../../core/versioning/interface.js";
+import { parseYaml } from "../../core/yaml/index.js";
+import { readAt, type Repo } from "../../git/repo.js";
+
+export interface ReadInterface {
+  value: SkillInterface;
+  /** Why part of it could not be read (a YAML error), when that happened. */
+  problems: string[];
+}
+
+function parseParts(manifestText: string | undefined, skillMdText: string | undefined, name: string): ReadInterface {
+  const problems: string[] = [];
+  let manifest: unknown;
+  if (manifestText !== undefined) {
+    const parsed = parseYaml(manifestText, { file: "manifest.yaml" });
+    if (parsed.ok) manifest = parsed.value;
+    else problems.push(`manifest.yaml: ${parsed.errors[0]?.message ?? "does not parse"}`);
+  }
+  let frontmatter: unknown;
+  if (skillMdText !== undefined) {
+    const split = splitSkillMd(skillMdText, "SKILL.md", false);
+    if (split.ok) {
+      const parsed = parseYaml(split.parts.frontmatter, { file: "SKILL.md" });
+      if (parsed.ok) frontmatter = parsed.value;
+      else problems.push(`SKILL.md: ${parsed.errors[0]?.message ?? "the frontmatter does not parse"}`);
+    } else problems.push(`SKILL.md: ${split.errors[0]?.message ?? "no frontmatter"}`);
+  }
+  return { value: skillInterface(manifest, frontmatter, name), problems };
+}
+
+/** The interface of the skill folder `path` (repo-relative) at a commit or tree. */
+export async function interfaceAt(repo: Repo, treeish: string, path: string, name: string): Promise<ReadInterface> {
+  const [manifest, skillMd] = await Promise.all([
+    readAt(repo, treeish, `${path}/manifest.yaml`),
+    readAt(repo, treeish, `${path}/SKILL.md`),
+  ]);
+  return parseParts(manifest, skillMd, name);
+}
+
+/** The interface of a skill folder on disk. */
+export async function interfaceOnDisk(dir: string, name: string): Promise<ReadInterface> {
+  const read = (file: string) => readFile(join(dir, file), "utf8").catch(() => undefined);
+  const [manifest, skillMd] = await Promise.all([read("manifest.yaml"), read("SKILL.md")]);
+  return parseParts(manifest, skillMd, name);
+}

@@ -1,0 +1,201 @@
+/**
+ * The repository of a project, through simple-git: resolving refs, reading trees and blobs, history and tags. Reads
+ * never touch the work tree or the index; the few writes (`skills release`: a commit, a tag) are explicit below.
+ */
+import { simpleGit, type SimpleGit } from "simple-git";
+import { SkillsError } from "../errors.js";
+
+export interface TreeEntry {
+  /** `100644`, `100755`, `120000` (a link), `040000` (a folder), `160000` (a submodule). */
+  mode: string;
+  type: "blob" | "tree" | "commit";
+  hash: string;
+  /** Relative to the listed folder, `/`-separated. */
+  path: string;
+}
+
+export interface CommitInfo {
+  hash: string;
+  /** ISO 8601, the committer's date. */
+  date: string;
+  author: string;
+  subject: string;
+}
+
+export interface Repo {
+  /** The work tree's top folder (absolute). */
+  root: string;
+  /** `git <args>` in the root; stdout. Throws GIT_FAILED with git's own words. */
+  run(args: string[], env?: Record<string, string>): Promise<string>;
+  /** `git <args>`; undefined instead of an error when git exits non-zero (a ref or path that is not there). */
+  tryRun(args: string[]): Promise<string | undefined>;
+}
+
+/** What git gets of our environment: where it finds itself and its config, the locale, who commits. */
+const PASSED =
+  /^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_\w+|TZ|TMPDIR|XDG_CONFIG_HOME|GIT_(AUTHOR|COMMITTER)_(NAME|EMAIL|DATE))$/;
+
+/**
+ * git's environment: only what it needs (not a hook's GIT_DIR, not an EDITOR or PAGER to start), never prompting for
+ * a password, plus `extra` (a temp index).
+ */
+export function gitEnvironment(extra?: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && PASSED.test(key)) out[key] = value;
+  return { ...out, GIT_TERMINAL_PROMPT: "0", ...extra };
+}
+
+function gitIn(dir: string, extra?: Record<string, string>): SimpleGit {
+  const env = gitEnvironment(extra);
+  // simple-git refuses variables it thinks risky unless allowed by name: these are exactly the ones we chose
+  return simpleGit({ baseDir: dir, maxConcurrentProcesses: 6, trimmed: false, allowEnvironment: Object.keys(env) }).env(
+    env,
+  );
+}
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.trim().split("\n").slice(0, 4).join("; ");
+}
+
+/** The repository that holds `cwd`; NOT_A_REPOSITORY when there is none (or git is missing). */
+export async function openRepo(cwd: string, why: string): Promise<Repo> {
+  let root: string;
+  try {
+    root = (await gitIn(cwd).raw(["rev-parse", "--show-toplevel"])).trim();
+  } catch (error) {
+    const missing = /ENOENT|spawn git/.test(messageOf(error));
+    throw new SkillsError(
+      "NOT_A_REPOSITORY",
+      missing ? `${why} needs git, which is not installed` : `${why} needs a git repository, and ${cwd} is not in one`,
+      {
+        hint: missing
+          ? "install git and run it again"
+          : "run it inside the repository of your skills (`skills init` makes one, or `git init`)",
+      },
+    );
+  }
+  const git = gitIn(root);
+  return {
+    root,
+    async run(args, env) {
+      try {
+        return await (env ? gitIn(root, env) : git).raw(args);
+      } catch (error) {
+        throw new SkillsError("GIT_FAILED", `git ${args[0]} failed: ${messageOf(error)}`, {
+          hint: "run the same git command yourself to see why (`git status`, `git log`)",
+        });
+      }
+    },
+    async tryRun(args) {
+      try {
+        return await git.raw(args);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** The commit a ref names (branch, tag, sha, `HEAD~2`); undefined when git knows none. */
+export async function commitOf(repo: Repo, ref: string): Promise<string | undefined> {
+  if (ref.startsWith("-")) return undefined;
+  const out = await repo.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
+  return out?.trim() || undefined;
+}
+
+export async function isShallow(repo: Repo): Promise<boolean> {
+  return (await repo.tryRun(["rev-parse", "--is-shallow-repository"]))?.trim() === "true";
+}
+
+export async function mergeBase(repo: Repo, a: string, b: string): Promise<string | undefined> {
+  return (await repo.tryRun(["merge-base", a, b]))?.trim() || undefined;
+}
+
+/** The tree (object id) of `path` (repo-relative; "" for the root) at a commit or tree; undefined when absent. */
+export async function treeAt(repo: Repo, treeish: string, path: string): Promise<string | undefined> {
+  const spec = path === "" ? `${treeish}^{tree}` : `${treeish}:${path}`;
+  const out = (await repo.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", spec]))?.trim();
+  if (!out) return undefined;
+  const type = (await repo.tryRun(["cat-file", "-t", out]))?.trim();
+  return type === "tree" ? out : undefined;
+}
+
+/** Every file below `path` at a tree-ish (recursive), relative to `path`; with `trees`, the folders too. */
+export async function listFiles(repo: Repo, treeish: string, path = "", trees = false): Promise<TreeEntry[]> {
+  const spec = path === "" ? treeish : `${treeish}:${path}`;
+  const out = await repo.tryRun(["ls-tree", "-r", ...(trees ? ["-t"] : []), "-z", spec]);
+  if (out === undefined) return [];
+  const entries: TreeEntry[] = [];
+  for (const record of out.split("\0")) {
+    if (!record) continue;
+    const tab = record.indexOf("\t");
+    const [mode, type, hash] = record.slice(0, tab).split(" ");
+    entries.push({ mode: mode!, type: type as TreeEntry["type"], hash: hash!, path: record.slice(tab + 1) });
+  }
+  return entries;
+}
+
+/** The text of a file at a tree-ish; undefined when it is not there. */
+export async function readAt(repo: Repo, treeish: string, path: string): Promise<string | undefined> {
+  return repo.tryRun(["cat-file", "blob", `${treeish}:${path}`]);
+}
+
+/** Commits that touched `paths`, newest first, in `range` (`a..b`, or a single ref for its whole history). */
+export async function commitsTouching(repo: Repo, range: string, paths: string[]): Promise<CommitInfo[]> {
+  const out = await repo.run(["log", "--format=%H%x1f%cI%x1f%an%x1f%s%x1e", range, "--", ...paths]);
+  return out
+    .split("\x1e")
+    .map((record) => record.trim())
+    .filter(Boolean)
+    .map((record) => {
+      const [hash, date, author, subject] = record.split("\x1f");
+      return { hash: hash!, date: date!, author: author!, subject: subject ?? "" };
+    });
+}
+
+/** Uncommitted changes (staged, unstaged, untracked; not ignored) below `path`, as `git status --porcelain` lines. */
+export async function uncommitted(repo: Repo, path: string): Promise<string[]> {
+  const out = await repo.run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", path]);
+  return out.split("\0").filter(Boolean);
+}
+
+export interface TagRecord {
+  tag: string;
+  /** The commit the tag points at (peeled). */
+  commit: string;
+  annotated: boolean;
+  /** ISO 8601: the tagger's date, else the commit's. */
+  date: string;
+  message: string;
+}
+
+/** Tags matching a `git for-each-ref` pattern (`find-todos@*`). */
+export async function listTags(repo: Repo, pattern: string): Promise<TagRecord[]> {
+  const format =
+    "%(refname:strip=2)%1f%(objecttype)%1f%(objectname)%1f%(*objectname)%1f%(creatordate:iso-strict)%1f%(contents)%1e";
+  const out = await repo.run(["for-each-ref", `--format=${format}`, `refs/tags/${pattern}`]);
+  return out
+    .split("\x1e")
+    .map((record) => record.replace(/^\n/, ""))
+    .filter(Boolean)
+    .map((record) => {
+      const [tag, type, object, peeled, date, message] = record.split("\x1f");
+      const annotated = type === "tag";
+      return { tag: tag!, commit: annotated ? peeled! : object!, annotated, date: date!, message: message ?? "" };
+    });
+}
+
+/** Lines of files in a tree that contain `text` (fixed string): [path, line, line text]. */
+export async function grepTree(repo: Repo, treeish: string, text: string): Promise<[string, number, string][]> {
+  const out = await repo.tryRun(["grep", "-n", "-I", "-F", "--no-color", "-e", text, treeish, "--"]);
+  if (!out) return [];
+  const hits: [string, number, string][] = [];
+  for (const line of out.split("\n")) {
+    // <treeish>:<path>:<line>:<text>
+    const rest = line.startsWith(`${treeish}:`) ? line.slice(treeish.length + 1) : undefined;
+    const match = rest === undefined ? null : /^(.*?):(\d+):(.*)$/.exec(rest);
+    if (match) hits.push([match[1]!, Number(match[2]), match[3]!]);
+  }
+  return hits;
+}

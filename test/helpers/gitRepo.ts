@@ -1,0 +1,94 @@
+/**
+ * Real git repositories in temp folders for the tests of versions, releases and reviews: a project with skills/,
+ * skills written from a few fields, commits and tags made with the git binary.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { stringify } from "yaml";
+
+export const GIT_ENV = {
+  GIT_AUTHOR_NAME: "skills test",
+  GIT_AUTHOR_EMAIL: "test@skills.invalid",
+  GIT_COMMITTER_NAME: "skills test",
+  GIT_COMMITTER_EMAIL: "test@skills.invalid",
+};
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, ...GIT_ENV } });
+}
+
+export interface SkillSpec {
+  version?: string;
+  description?: string;
+  input?: Record<string, unknown>;
+  output?: Record<string, unknown>;
+  tools?: Record<string, string>;
+  /** Python source of main.py (default: returns {"value": <version>}). */
+  code?: string;
+  /** tests/<name>.yaml files; default one case that expects the default code's result. */
+  tests?: Record<string, unknown> | null;
+  /** Other files, relative to the skill folder. */
+  files?: Record<string, string>;
+}
+
+/** A temp project: `git init`, a committer identity in its config, skills/ made on first write. */
+export async function makeRepo(prefix = "skills-git-"): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  git(dir, "init", "-q", "-b", "main");
+  git(dir, "config", "user.name", GIT_ENV.GIT_AUTHOR_NAME);
+  git(dir, "config", "user.email", GIT_ENV.GIT_AUTHOR_EMAIL);
+  git(dir, "config", "commit.gpgsign", "false");
+  git(dir, "config", "tag.gpgsign", "false");
+  await writeFile(join(dir, ".gitignore"), ".skills/\n");
+  return dir;
+}
+
+export async function removeRepo(dir: string | undefined): Promise<void> {
+  if (dir) await rm(dir, { recursive: true, force: true });
+}
+
+/** Writes (or rewrites) skills/<name>: SKILL.md, manifest.yaml, main.py, tests. */
+export async function writeSkill(repo: string, name: string, spec: SkillSpec = {}): Promise<string> {
+  const dir = join(repo, "skills", name);
+  const version = spec.version ?? "1.0.0";
+  const description = spec.description ?? `The ${name} test skill. Use it in tests of versions.`;
+  const manifest: Record<string, unknown> = {
+    name,
+    version,
+    language: "python",
+    entry: "main.py",
+    input: spec.input ?? { type: "object", properties: { n: { type: "integer" } } },
+    output: spec.output ?? { type: "object", properties: { value: { type: "string" } }, required: ["value"] },
+  };
+  if (spec.tools) manifest.tools = spec.tools;
+  const files: Record<string, string> = {
+    "SKILL.md": `---\nname: ${name}\ndescription: ${description}\n---\n\n# ${name}\n\nRun it.\n`,
+    "manifest.yaml": stringify(manifest),
+    "main.py": spec.code ?? `def run(input):\n    return {"value": "${version}"}\n`,
+    ...spec.files,
+  };
+  const tests =
+    spec.tests === null
+      ? {}
+      : (spec.tests ?? { basic: { name: "basic", input: {}, expect: { subset: { value: version } } } });
+  for (const [file, body] of Object.entries(tests)) files[`tests/${file}.yaml`] = stringify(body);
+  await rm(join(dir, "tests"), { recursive: true, force: true });
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, file)), { recursive: true });
+    await writeFile(join(dir, file), text);
+  }
+  return dir;
+}
+
+/** Commits everything (or only `paths`). */
+export function commitAll(repo: string, message: string, paths: string[] = ["-A"]): string {
+  git(repo, "add", ...paths);
+  git(repo, "commit", "-q", "-m", message);
+  return git(repo, "rev-parse", "HEAD").trim();
+}
+
+export function tagRelease(repo: string, name: string, version: string): void {
+  git(repo, "tag", "-a", `${name}@${version}`, "-m", `${name} ${version}`);
+}
