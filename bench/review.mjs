@@ -6,7 +6,8 @@
 // with the load average, because on a shared machine wall time includes waiting for a CPU. Also: `--head <branch>`
 // (the 5 skills unpacked from git), `--format md`, and a second review in the same checkout, where the run log's
 // token table is cached (a cold project builds it). A missed target prints MISSED and the bench exits 1.
-// Usage: npm run build && node bench/review.mjs   -> bench/results/review.json
+// Usage: npm run build && node bench/review.mjs   -> bench/results/latest/review.json
+// (--save: bench/results/)
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
@@ -14,6 +15,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { finish, writeResults } from "./lib/results.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "bin/skills.js");
@@ -162,8 +164,6 @@ try {
     cliVersionMs: version,
     ok,
   };
-  await mkdir(join(ROOT, "bench/results"), { recursive: true });
-  await writeFile(join(ROOT, "bench/results/review.json"), `${JSON.stringify(figures, null, 2)}\n`);
   const row = (label, m) => `| ${label} | ${m.wall} ms | ${m.cpu ?? "-"} ms | ${m.runs.join(", ")} |`;
   console.log(
     [
@@ -183,7 +183,9 @@ try {
       `target: review < ${TARGET_MS} ms, the ${FAILING_UNCHANGED.length} unchanged skills with failing tests not re-tested: ${ok ? "ok" : "MISSED"}`,
     ].join("\n"),
   );
-  process.exitCode = ok ? 0 : 1;
+  const missed = ok ? [] : [`review --base main (work tree): ${workTree.wall} ms, target < ${TARGET_MS} ms`];
+  writeResults("review", figures, missed);
+  finish(missed);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

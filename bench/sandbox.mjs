@@ -1,15 +1,16 @@
 // Sandbox benchmark, all figures measured side by side in one run. Run after `npm run build`:
-//   node bench/sandbox.mjs            (writes bench/results/sandbox.json)
+//   node bench/sandbox.mjs [--save]   (writes bench/results/latest/sandbox.json; --save: bench/results/)
 // 1. cold sandboxed run of a trivial program vs the bare interpreter start (python3 -S -I -c pass, node -e 0): <= 3x
 // 2. warm-pool run of the same program: median < 5 ms
 // 3. bridge throughput from one program to an in-memory MCP server: >= 5,000 calls/s
 // 4. a program pulls 10,000 items from a tool and returns a 10-line summary: < 150 ms end to end, tokens in vs out
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { getEncoding } from "js-tiktoken";
 import { createRunner, runProgram } from "../dist/sandbox/index.js";
 import { SUMMARISE_PROGRAM, startBenchBackend } from "./lib/itemsWorkload.mjs";
+import { finish, writeResults } from "./lib/results.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const TARGETS = { coldRatio: 3, warmMedianMs: 5, bridgeCallsPerSec: 5000, pullMs: 150 };
@@ -241,8 +242,6 @@ try {
   await backend.close();
 }
 
-mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(new URL("./results/sandbox.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 
 const ok = (flag) => (flag ? "ok" : "MISSED");
 const rows = [
@@ -314,3 +313,7 @@ console.log(
 );
 for (const [name, value, target, status] of rows)
   console.log(`  ${name.padEnd(width)}  ${value.padEnd(34)} ${target.padEnd(10)} ${status}`);
+// Every row with a target: what it measured, for MISSED lines and the JSON.
+const missed = rows.filter((row) => row[3] === "MISSED").map(([name, value, target]) => `${name.trim()}: ${value}, target ${target}`);
+writeResults("sandbox", results, missed);
+finish(missed);

@@ -1,8 +1,7 @@
 // Discovery benchmark: BM25 index build and query time over a synthetic catalog of 1,000 tools, and the token
 // cost of the real servers' full catalog against `name` and `summary` answers. Run after `npm run build`:
 //   node bench/search.mjs
-// Writes bench/results/search.json.
-import { mkdirSync, writeFileSync } from "node:fs";
+// Writes bench/results/latest/search.json (--save: bench/results/search.json); exits 1 on a missed target.
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +11,7 @@ import { countTokens } from "../dist/core/discovery/tokens.js";
 import { viewTool } from "../dist/core/discovery/detail.js";
 import { searchTools } from "../dist/core/discovery/search.js";
 import { buildSearchIndex } from "../dist/core/discovery/searchIndex.js";
+import { finish, writeResults } from "./lib/results.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOOLS = 1000;
@@ -153,15 +153,15 @@ const results = {
   },
   tokens: { tokenizer: "o200k_base", ...tokens },
 };
-mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
-writeFileSync(join(ROOT, "bench", "results", "search.json"), `${JSON.stringify(results, null, 2)}\n`);
 
 const row = (label, value, target = "") => console.log(`${label.padEnd(44)} ${String(value).padStart(10)} ${target}`);
 console.log(`search over ${TOOLS} synthetic tools (${index.postings.size} terms), ${QUERIES} queries`);
 console.log(`load average ${results.loadAverage.join(" ")} on ${results.cpus} cpus`);
-row("index build, median ms", results.synthetic.indexBuildMs.median, "(target < 50)");
+const buildMet = results.synthetic.indexBuildMs.median < 50;
+const queryMet = results.synthetic.queryMs.median < 2;
+row("index build, median ms", results.synthetic.indexBuildMs.median, `(target < 50) ${buildMet ? "met" : "MISSED"}`);
 row("index build, min ms", results.synthetic.indexBuildMs.min);
-row("query, median ms", results.synthetic.queryMs.median, "(target < 2)");
+row("query, median ms", results.synthetic.queryMs.median, `(target < 2) ${queryMet ? "met" : "MISSED"}`);
 row("query, p95 ms", results.synthetic.queryMs.p95);
 console.log(`\ntokens (o200k_base), real servers: ${tokens.servers.join(", ")} (${tokens.tools} tools)`);
 row("full catalog (tools/list definitions)", tokens.fullCatalog);
@@ -170,4 +170,9 @@ row("all tools, detail=summary", tokens.allSummaries);
 row('search "read a file" top 10, name', tokens.searchTop10Names);
 row('search "read a file" top 10, summary', tokens.searchTop10Summaries);
 row('search "read a file" top 10, full', tokens.searchTop10Full);
-console.log("\nwrote bench/results/search.json");
+const missed = [
+  !buildMet && `index build ${results.synthetic.indexBuildMs.median} ms (median), target < 50 ms`,
+  !queryMet && `query ${results.synthetic.queryMs.median} ms (median), target < 2 ms`,
+].filter(Boolean);
+writeResults("search", results, missed);
+finish(missed);

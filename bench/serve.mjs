@@ -1,5 +1,5 @@
 // `skills serve` benchmark, all figures measured side by side in one run. Run after `npm run build`:
-//   node bench/serve.mjs            (writes bench/results/serve.json)
+//   node bench/serve.mjs [--save]   (writes bench/results/latest/serve.json; --save: bench/results/)
 // 1. a trivial execute_code through MCP (the built binary over stdio, the repository's real servers, the real
 //    sandbox) vs the same program through an in-process warm execution (openExecution, warm pool, servers connected):
 //    median < 15 ms through MCP; p95 reported
@@ -9,7 +9,7 @@
 //    `skills tools search --detail full` (both) vs the raw tools/list entries of the same hits
 // Both sides write a run log, as they do for a user (served calls under the client's name), into a temporary one:
 // a benchmark's hundreds of trivial runs do not belong in the repository's own log.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +19,7 @@ import { catalogAsContext, openCatalog, toolsSearch } from "../dist/commands/too
 import { openExecution } from "../dist/commands/shared/execution.js";
 import { countTokens } from "../dist/core/discovery/index.js";
 import { loadSkill } from "../dist/store/loadSkill.js";
+import { finish, writeResults } from "./lib/results.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
@@ -244,8 +245,6 @@ results.pass = {
   tokensThousand: results.tokens.thousandTools.servedListTokens <= TARGETS.toolListTokens,
 };
 
-mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(new URL("./results/serve.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 
 const ok = (flag) => (flag ? "ok" : "MISSED");
 const { execute, runSkill, tokens, search } = results;
@@ -313,4 +312,6 @@ console.log(
 );
 for (const [name, value, target, status] of rows)
   console.log(`  ${name.padEnd(width)}  ${value.padEnd(40)} ${target.padEnd(10)} ${status}`);
-process.exitCode = Object.values(results.pass).every(Boolean) ? 0 : 1;
+const missed = rows.filter((row) => row[3] === "MISSED").map(([name, value, target]) => `${name.trim()}: ${value}, target ${target}`);
+writeResults("serve", results, missed);
+finish(missed);

@@ -1,16 +1,20 @@
 // Benchmark: `skills test` replaying 200 cases across 20 generated skills (15 Python, 5 TypeScript), each case with a
 // cassette of 3 tool calls, through the real sandbox with the warm pool. Target: < 10 s on a 2-core machine.
-// Usage: npm run build && node bench/testReplay.mjs [skills] [casesPerSkill]   -> bench/results/testReplay.json
+// Usage: npm run build && node bench/testReplay.mjs [skills] [casesPerSkill]   -> bench/results/latest/testReplay.json
+// (--save: bench/results/)
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { finish, writeResults } from "./lib/results.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = process.env.SKILLS_DIST ?? join(ROOT, "dist");
-const SKILLS = Number(process.argv[2] ?? 20);
-const CASES = Number(process.argv[3] ?? 10);
+/** Positional arguments (`--save` is the results helper's). */
+const ARGS = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const SKILLS = Number(ARGS[0] ?? 20);
+const CASES = Number(ARGS[1] ?? 10);
 const TARGET_MS = 10_000;
 // Defaults are the command's own (concurrency: CPUs, at least 4; warm pool: as many workers as cases at once).
 const CONCURRENCY = process.env.CONCURRENCY ? Number(process.env.CONCURRENCY) : undefined;
@@ -179,7 +183,6 @@ try {
     node: process.version,
     date: new Date().toISOString(),
   };
-  await writeFileAtomic(join(ROOT, "bench/results/testReplay.json"), `${JSON.stringify(figures, null, 2)}\n`);
   console.log("skills test replay benchmark");
   console.log(`  skills x cases        ${SKILLS} x ${CASES} = ${cases} (3 replayed tool calls each)`);
   console.log(
@@ -195,7 +198,13 @@ try {
     `  isolation             ${isolation.join(", ")}; concurrency ${CONCURRENCY ?? "default"}, warm pool ${WARM_POOL ?? "default"}`,
   );
   if (failed.length > 0) console.log(`  FAILED (${failed.length}):\n    ${failed.slice(0, 10).join("\n    ")}`);
-  process.exitCode = figures.pass ? 0 : 1;
+  const missed = figures.pass
+    ? []
+    : [
+        `${cases} replayed cases: ${figures.totalMs} ms, target < ${TARGET_MS} ms${result.summary.failed ? `; ${result.summary.failed} failed` : ""}`,
+      ];
+  writeResults("testReplay", figures, missed);
+  finish(missed);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

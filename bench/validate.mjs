@@ -1,5 +1,6 @@
 // Benchmark: `skills validate` on 1,000 generated skills (target < 2 s), as a library call and as one CLI process.
-// Usage: npm run build && node bench/validate.mjs [count]   -> bench/results/validate.json
+// Usage: npm run build && node bench/validate.mjs [count]   -> bench/results/latest/validate.json
+// (--save: bench/results/); exits 1 on a missed target.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -7,9 +8,12 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { finish, writeResults } from "./lib/results.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const COUNT = Number(process.argv[2] ?? 1000);
+/** Positional arguments (`--save` is the results helper's). */
+const ARGS = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const COUNT = Number(ARGS[0] ?? 1000);
 const TARGET_MS = 2000;
 
 async function generate(dir, count) {
@@ -137,8 +141,6 @@ try {
     targetMs: TARGET_MS,
     meetsTarget: libraryRuns[0] < TARGET_MS && cliMs < TARGET_MS,
   };
-  await mkdir(join(ROOT, "bench/results"), { recursive: true });
-  await writeFile(join(ROOT, "bench/results/validate.json"), `${JSON.stringify(figures, null, 2)}\n`);
   console.log(`validate: ${COUNT} skills (strict), ${figures.cpus} cpus, load average ${figures.loadAverage1m}`);
   console.log("  measure                      wall ms    cpu ms");
   const row = (label, wall, cpu) =>
@@ -148,6 +150,11 @@ try {
   row("CLI process (whole run)", figures.cliProcessMs, figures.cliProcessCpuMs);
   row("CLI startup (--version)", figures.cliStartupMs, null);
   console.log(`  target < ${TARGET_MS} ms wall time: ${figures.meetsTarget ? "met" : "MISSED"}`);
+  const missed = figures.meetsTarget
+    ? []
+    : [`validate ${COUNT} skills: library ${figures.libraryFirstMs} ms, CLI ${figures.cliProcessMs} ms, target < ${TARGET_MS} ms`];
+  writeResults("validate", figures, missed);
+  finish(missed);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -1,12 +1,24 @@
-// Build: clean dist/ and compile with tsc. Runs from `npm install` (prepare), so it must not need anything but devDependencies.
-// Then the package's own JSON Schemas are compiled to JavaScript (dist/core/schema/precompiled.js), so a command
-// that reads skills does not run ajv's code generator for them.
+// Build: clean dist/ and compile with tsc. Runs from `npm install` (prepare), so it must not need anything but the
+// installed dependencies. Then, for start-up speed:
+//   1. the package's own JSON Schemas are compiled to JavaScript, one module per schema
+//      (dist/core/schema/precompiled/<hash>.cjs), so a command that reads skills neither loads ajv nor runs its code
+//      generator for them;
+//   2. the CLI is bundled (dist/bundle/, what bin/skills.js runs): the command table and one file per command
+//      handler, with the code they share in a few chunks, instead of ~100 modules for node to resolve and load one by
+//      one. Packages stay outside (they load from node_modules when a command needs them). Each module keeps its own
+//      import.meta.url (the path it has under dist/), so what it finds next to itself (runtime/, schemas/, the
+//      precompiled schemas, the packages it requires) is found as from dist/. dist/ itself stays as tsc wrote it:
+//      it is the library (`import { run } from "skillsmith"`) and what the tests compare the bundle with.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const dist = new URL("../dist/", import.meta.url);
+const distDir = fileURLToPath(dist);
 rmSync(dist, { recursive: true, force: true });
 const tsc = require.resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { stdio: "inherit" });
@@ -21,9 +33,58 @@ const schemas = readdirSync(schemasDir)
 const { TEST_CASE_SCHEMA, CASSETTE_SCHEMA } = await import(new URL("core/testing/schemas.js", dist).href);
 const { TOOLS_LOCK_SCHEMA } = await import(new URL("core/compat/lockSchema.js", dist).href);
 schemas.push(TEST_CASE_SCHEMA, CASSETTE_SCHEMA, TOOLS_LOCK_SCHEMA);
-const { precompiledModule } = await import(new URL("core/schema/precompile.js", dist).href);
-writeFileSync(new URL("core/schema/precompiled.js", dist), precompiledModule(schemas));
-// the source map tsc wrote describes the stub this file replaced
-rmSync(new URL("core/schema/precompiled.js.map", dist), { force: true });
+const { precompiledName, precompiledSchemaModule } = await import(new URL("core/schema/precompile.js", dist).href);
+const precompiledDir = join(distDir, "core/schema/precompiled");
+mkdirSync(precompiledDir, { recursive: true });
+for (const schema of schemas) {
+  const code = precompiledSchemaModule(schema, "fileFormat");
+  if (code === undefined) throw new Error(`a schema of the package does not compile: ${JSON.stringify(schema).slice(0, 200)}`);
+  writeFileSync(join(precompiledDir, `${precompiledName(JSON.stringify(schema)).slice(0, 16)}.cjs`), code);
+}
+
+const bundleDir = join(distDir, "bundle");
+const handlers = readdirSync(join(distDir, "cli/handlers")).filter((file) => file.endsWith(".js"));
+const { build } = require("esbuild");
+await build({
+  entryPoints: [join(distDir, "cli/main.js"), ...handlers.map((file) => join(distDir, "cli/handlers", file))],
+  outbase: distDir,
+  outdir: bundleDir,
+  entryNames: "[dir]/[name]",
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  logLevel: "warning",
+  plugins: [
+    {
+      name: "keep-module-url",
+      setup(on) {
+        on.onLoad({ filter: /\.js$/ }, async (args) => {
+          const text = await readFile(args.path, "utf8");
+          if (!text.includes("import.meta.url")) return { contents: text, loader: "js" };
+          // The module's URL as tsc placed it, computed from wherever its code ends up in the bundle.
+          const own = (chunk) => JSON.stringify(relative(chunk, args.path));
+          return {
+            contents: text.replaceAll("import.meta.url", () => `__moduleUrl(${own(bundleDir)})`),
+            loader: "js",
+          };
+        });
+      },
+    },
+  ],
+  write: false,
+}).then((result) => {
+  // Each file that needs it gets the helper, resolving from the bundle folder wherever the file sits inside it.
+  for (const file of result.outputFiles) {
+    const depth = relative(bundleDir, dirname(file.path)).split("/").filter(Boolean).length;
+    const up = depth === 0 ? "./" : "../".repeat(depth);
+    const helper = `const __moduleUrl = (path) => new URL(${JSON.stringify(up)} + path, import.meta.url).href;\n`;
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.text.includes("__moduleUrl(") ? helper + file.text : file.text);
+  }
+});
 
 await import("./buildTokenTable.mjs");

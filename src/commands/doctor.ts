@@ -57,7 +57,7 @@ export interface DoctorResult {
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const config = await loadProjectConfig(options.cwd);
-  const [isolation, python] = await Promise.all([detectIsolation(), checkPython(config.python)]);
+  const [isolation, python] = await Promise.all([detectIsolation(true), checkPython(config.python)]);
   const node: InterpreterCheck = { name: "node", path: process.execPath, version: process.versions.node, ok: true };
   const problems: string[] = [];
   const warnings: string[] = [];

@@ -62,10 +62,14 @@ export interface RunRequest {
    * (an exec's `--file`). A failed run's traceback and location use these names, not the sandbox's /skill.
    */
   display?: { skillDir?: string; program?: string };
+  /** Told once the program's process is starting (or a pooled one taken): work that can overlap it goes here. */
+  onStarted?: () => void;
 }
 
 export interface ToolCallRecord {
   tool: string;
+  /** When the call started, in ms after the program was handed the run (calls of one program may overlap). */
+  startMs?: number;
   ms: number;
   ok: boolean;
   bytesIn: number;
@@ -104,6 +108,7 @@ export interface RunResult {
   stderr: string;
   timedOut: boolean;
   killedBy: KilledBy;
+  /** The whole run: sandbox start, program preparation and the program (startupMs + programMs). */
   durationMs: number;
   cpuMs: number;
   isolation: Isolation;
@@ -114,6 +119,8 @@ export interface RunResult {
   pii?: PiiAudit;
   /** Start of the run to the hand-off to a ready worker (program preparation, interpreter start when cold). */
   startupMs?: number;
+  /** The program's own time: hand-off to its answer. */
+  programMs?: number;
   /** True when a pre-spawned worker (or a session's live one) took the run. */
   warm?: boolean;
   /** Peak memory of the run's processes, where the host reports it (a memory cgroup). */

@@ -3,6 +3,8 @@
  * executable) has not changed. `refresh` and notifications/tools/list_changed invalidate it. A server that fails is
  * reported in `servers[name].error`; the other servers' tools are still returned.
  */
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { editDistance } from "../core/discovery/fuzzy.js";
 import { SkillsError, isSkillsError } from "../errors.js";
@@ -14,6 +16,7 @@ import {
   writeCacheEntry,
 } from "./catalog/cacheFile.js";
 import { serverCacheKey } from "./catalog/cacheKey.js";
+import { validatorsPath, writeToolValidators } from "./catalog/validators.js";
 import type { McpConfig } from "./config.js";
 import type { ClientPool } from "./pool.js";
 import type { ServerInfo, ToolInfo } from "../contracts/tools.js";
@@ -46,6 +49,11 @@ export interface LoadCatalogOptions {
   refresh?: boolean;
   /** Only these servers (default: all the pool may use). */
   servers?: string[];
+  /**
+   * Compare a cached list with its server's version when the server is running (default true). A run that started
+   * its servers early passes false, to use the cache without waiting for them, and calls watchCachedVersions.
+   */
+  checkRunning?: boolean;
 }
 
 export function defaultCacheDir(config: McpConfig): string {
@@ -109,7 +117,8 @@ async function loadServer(
     if (!options.refresh) {
       const entry = await readCacheEntry(cacheDir, key, name);
       // A server that is running anyway tells us its version: a different one means the cache is stale.
-      const live = entry && pool.startedServers().includes(name) ? await pool.serverInfo(name) : undefined;
+      const running = options.checkRunning !== false && pool.startedServers().includes(name);
+      const live = entry && running ? await pool.serverInfo(name) : undefined;
       if (entry && (!live || live.version === entry.serverInfo.version)) {
         return {
           server: {
@@ -137,6 +146,13 @@ async function loadServer(
     if (written && changeCount(pool, name) !== generation) {
       await removeCacheEntry(cacheDir, key).catch(() => undefined);
       written = false;
+    }
+    // The tools' argument validators, compiled once for this list: runs load them instead of compiling. A change
+    // notification may drop the list while they compile: then they go too (a file of another list is never used,
+    // its first line names the schemas it was made from, so this only keeps the folder clean).
+    if (written) {
+      await writeToolValidators(cacheFile, tools).catch(() => undefined);
+      if (!existsSync(cacheFile)) await rm(validatorsPath(cacheFile), { force: true }).catch(() => undefined);
     }
     return {
       server: {
@@ -207,6 +223,36 @@ function watchToolChanges(pool: ClientPool, config: McpConfig, cacheDir: string)
         }),
     );
   });
+}
+
+/**
+ * For servers whose tools came from the cache while the server was starting: when it answers with another version,
+ * the cached list is dropped (the next command lists the tools again) and `onStale` says so. Never waits: a server
+ * that fails to start is reported by the call that needed it.
+ */
+export function watchCachedVersions(options: {
+  pool: ClientPool;
+  config: McpConfig;
+  cacheDir: string;
+  catalog: Catalog;
+  servers: string[];
+  onStale: (message: string) => void;
+}): void {
+  for (const name of options.servers) {
+    const cached = options.catalog.servers[name];
+    if (!cached?.cached || !cached.serverInfo) continue;
+    const expected = cached.serverInfo.version;
+    options.pool.serverInfo(name).then(
+      async (live) => {
+        if (live.version === expected) return;
+        options.onStale(
+          `${name}: the server is now version ${live.version}, its cached tool list was for ${expected}; this run used the cached schemas, the next one lists the tools again`,
+        );
+        await invalidateCatalog(options.config, options.cacheDir, name).catch(() => undefined);
+      },
+      () => undefined,
+    );
+  }
 }
 
 /** Removes the cached tool list of a server (what a tools/list_changed notification does). */

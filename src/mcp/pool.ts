@@ -1,22 +1,18 @@
 /**
- * The client pool: one MCP client per configured server, started on first use (several in parallel), with a
- * connect timeout. A server that fails gives SERVER_START_FAILED and the others keep working. close() ends every
- * server process group; exit and signal handlers do the same if our process goes down first.
+ * The client pool: one MCP client per configured server, started on first use (several in parallel) or ahead of it
+ * (prestart: a run starts its servers while the sandbox starts), with a connect timeout. A server that fails gives
+ * SERVER_START_FAILED and the others keep working. close() ends every server process group; exit and signal
+ * handlers do the same if our process goes down first. The MCP SDK is loaded only when a server is started.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import {
-  LATEST_PROTOCOL_VERSION,
-  McpError,
-  ToolListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
 import { SkillsError } from "../errors.js";
 import { VERSION } from "../version.js";
 import type { McpConfig, ServerConfig } from "./config.js";
 import { callFailed, describeCommand, protocolError, startFailed } from "./pool/errors.js";
+import { MCP_ERROR, isMcpError, loadMcpSdk } from "./pool/sdk.js";
 import { StderrTail } from "./pool/stderrTail.js";
 import { ProcessStdioTransport } from "./pool/stdioTransport.js";
 import { toToolInfo } from "./pool/toolInfo.js";
@@ -66,6 +62,8 @@ const BACKGROUND_WAIT_MS = 2_000;
 export class ClientPool implements ToolBackend {
   private readonly connections = new Map<string, Promise<Connection>>();
   private readonly started = new Set<string>();
+  /** Servers started by prestart() whose start no caller has looked at yet (a failure is kept for that caller). */
+  private readonly early = new Set<string>();
   private readonly listeners = new Set<ToolsChangedListener>();
   private readonly closedListeners = new Set<ServerClosedListener>();
   private readonly transports = new Map<string, ProcessStdioTransport>();
@@ -108,6 +106,21 @@ export class ClientPool implements ToolBackend {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Starts these servers now, without waiting: a stdio server is spawned at once, the client loads and shakes hands
+   * while the caller does other work. The first use of each sees how its start went (a failure is reported then,
+   * not retried: the next use after that tries again).
+   */
+  prestart(servers: string[]): void {
+    for (const server of servers) {
+      if (this.connections.has(server)) continue;
+      const started = this.connection(server);
+      if (this.connections.get(server) !== started) continue;
+      this.early.add(server);
+      started.catch(() => undefined);
+    }
+  }
+
   /** Listens for servers that go away on their own; returns a function that stops listening. */
   onServerClosed(listener: ServerClosedListener): () => void {
     this.closedListeners.add(listener);
@@ -143,7 +156,7 @@ export class ClientPool implements ToolBackend {
         if (cursor !== undefined) seen.add(cursor);
       } while (cursor);
     } catch (error) {
-      if (error instanceof McpError)
+      if (error instanceof Error && error.name === "McpError")
         throw callFailed(connection.config, "tools/list", error, connection.stderr.lines());
       throw protocolError(connection.config, "tools/list", error);
     }
@@ -225,7 +238,15 @@ export class ClientPool implements ToolBackend {
       return Promise.reject(new SkillsError("INTERNAL", `cannot start "${server}": the client pool is closed`));
     }
     const existing = this.connections.get(server);
-    if (existing) return existing;
+    if (existing) {
+      // The first use of a server started early: a failed start is forgotten once this caller has seen it.
+      if (this.early.delete(server)) {
+        existing.catch(() => {
+          if (this.connections.get(server) === existing) this.connections.delete(server);
+        });
+      }
+      return existing;
+    }
     let config: ServerConfig;
     try {
       config = this.serverConfig(server);
@@ -234,9 +255,9 @@ export class ClientPool implements ToolBackend {
     }
     const promise = this.start(config);
     this.connections.set(server, promise);
-    // A failed start is not remembered: the next use tries again.
+    // A failed start is not remembered: the next use tries again (after a prestart: the use after the first).
     promise.catch(() => {
-      if (this.connections.get(server) === promise) this.connections.delete(server);
+      if (!this.early.has(server) && this.connections.get(server) === promise) this.connections.delete(server);
     });
     return promise;
   }
@@ -253,13 +274,21 @@ export class ClientPool implements ToolBackend {
     }
     if (transport instanceof ProcessStdioTransport) this.transports.set(config.name, transport);
     this.openTransports.add(transport);
-    const client = new Client({ name: "skills", version: VERSION }, { capabilities: {} });
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    // A stdio server is spawned before the MCP client is loaded: its own start-up overlaps ours.
+    const spawned = transport instanceof ProcessStdioTransport ? transport.start() : undefined;
+    spawned?.catch(() => undefined);
+    const sdk = await loadMcpSdk();
+    if (this.closed) {
+      await transport.close().catch(() => undefined);
+      throw startFailed(config, "the client pool was closed while the server started", stderr.lines());
+    }
+    const client = new sdk.Client({ name: "skills", version: VERSION }, { capabilities: {} });
+    client.setNotificationHandler(sdk.ToolListChangedNotificationSchema, () => {
       for (const listener of this.listeners) listener(config.name);
     });
     const timeoutMs = config.timeoutMs ?? this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     // The client tells the transport which protocol version the server agreed to; that is the one place we learn it.
-    let protocolVersion = LATEST_PROTOCOL_VERSION;
+    let protocolVersion = sdk.LATEST_PROTOCOL_VERSION;
     const wire: Transport = transport;
     const setProtocolVersion = wire.setProtocolVersion?.bind(wire);
     wire.setProtocolVersion = (version: string) => {
@@ -274,7 +303,7 @@ export class ClientPool implements ToolBackend {
       await client.close().catch(() => undefined);
       await transport.close().catch(() => undefined);
       throw startFailed(config, startFailureReason(error, transport, timeoutMs), stderr.lines(), {
-        timeout: error instanceof McpError && error.code === -32001,
+        timeout: isMcpError(error, MCP_ERROR.requestTimeout),
         cause: error,
       });
     }
@@ -302,6 +331,7 @@ export class ClientPool implements ToolBackend {
   private async createTransport(config: ServerConfig, stderr: StderrTail): Promise<Transport> {
     if (this.options.createTransport) return this.options.createTransport(config);
     if (config.type === "http") {
+      const { StreamableHTTPClientTransport } = await loadMcpSdk();
       return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
     }
     // The toolkit's state folder, where the default config keeps the memory server's file.
@@ -323,7 +353,7 @@ export class ClientPool implements ToolBackend {
 }
 
 function startFailureReason(error: unknown, transport: Transport, timeoutMs: number): string {
-  if (error instanceof McpError && error.code === -32001) return `no answer to initialize within ${timeoutMs} ms`;
+  if (isMcpError(error, MCP_ERROR.requestTimeout)) return `no answer to initialize within ${timeoutMs} ms`;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "ENOENT") return "command not found";
   if (code === "EACCES") return "command is not executable";

@@ -21,6 +21,8 @@ export interface BundleOptions {
   session?: boolean;
   /** The run's timeout: bundling that takes longer is stopped (default 30 s). */
   timeoutMs?: number;
+  /** Of that timeout, what the run's preparation already spent (the bundler gets the rest; errors name the whole). */
+  spentMs?: number;
 }
 
 export interface BundledProgram {
@@ -39,6 +41,13 @@ export interface BundleFailure {
 
 const TOP_LEVEL_RESULT = /^(?:let|var|const)\s+result\b/m;
 const EXPORTS_RESULT = /^export\s+(?:let|var|const|async\s+function|function)\s+result\b|export\s*\{[^}]*\bresult\b/m;
+
+/** A notebook-style program's top-level `result`, exported under a name of ours (the worker reads it). */
+export function exportNotebookResult(code: string): string {
+  return TOP_LEVEL_RESULT.test(code) && !EXPORTS_RESULT.test(code)
+    ? `${code}\nexport { result as __skills_result };\n`
+    : code;
+}
 
 /** Top-level names a cell declares or imports (esbuild's output puts top-level statements at column 0). */
 export function topLevelNames(js: string): string[] {
@@ -136,27 +145,18 @@ function settle(outcome: BundlerOutcome, options: BundleOptions, timeoutMs: numb
 export async function bundleProgram(options: BundleOptions): Promise<BundledProgram> {
   const loader = options.language === "javascript" ? "js" : "ts";
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const budgetMs = Math.max(1, timeoutMs - (options.spentMs ?? 0));
   const base = { filename: options.filename, roots: [options.resolveDir], sdkDir: options.sdkDir };
   let contents = options.code;
   if (options.session) {
     const started = performance.now();
-    const js = settle(
-      await runBundler({ ...base, kind: "transpile", code: contents, loader }, timeoutMs),
-      options,
-      timeoutMs,
-    ).code;
+    const js = settle(await runBundler({ ...base, kind: "transpile", code: contents, loader }, budgetMs), options, timeoutMs).code;
     const exported = exportedNames(js);
     const names = topLevelNames(js).filter((n) => !exported.has(n));
     contents = names.length > 0 ? `${js}\nexport { ${names.join(", ")} };\n` : js;
-    const left = Math.max(1, timeoutMs - (performance.now() - started));
-    return settle(
-      await runBundler({ ...base, kind: "bundle", code: contents, loader: "js" }, left),
-      options,
-      timeoutMs,
-    );
+    const left = Math.max(1, budgetMs - (performance.now() - started));
+    return settle(await runBundler({ ...base, kind: "bundle", code: contents, loader: "js" }, left), options, timeoutMs);
   }
-  if (TOP_LEVEL_RESULT.test(contents) && !EXPORTS_RESULT.test(contents)) {
-    contents = `${contents}\nexport { result as __skills_result };\n`;
-  }
-  return settle(await runBundler({ ...base, kind: "bundle", code: contents, loader }, timeoutMs), options, timeoutMs);
+  contents = exportNotebookResult(contents);
+  return settle(await runBundler({ ...base, kind: "bundle", code: contents, loader }, budgetMs), options, timeoutMs);
 }

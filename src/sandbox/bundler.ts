@@ -64,7 +64,8 @@ interface Reply {
 
 let nextId = 0;
 
-function residentBytes(pid: number): number {
+/** Resident memory of a process and its descendants (where no memory cgroup can hold them). */
+export function residentBytes(pid: number): number {
   let total = 0;
   for (const p of descendants(pid)) {
     try {

@@ -52,6 +52,7 @@ export async function handOff(options: HandOffOptions): Promise<RunResult> {
   worker.cgroup?.setLimits(cgroupMemoryBytes(limits, worker.spec.language), limits.maxProcesses + 16);
   const cpuBefore = worker.cgroup?.cpuMs() ?? null;
   gate.onAbuse = (reason) => worker.kill("bridge", reason);
+  gate.begin();
   worker.bridge.startRun();
   worker.bridge.attach({
     onRequest: async (method, params) =>

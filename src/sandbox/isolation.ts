@@ -1,12 +1,14 @@
 /**
  * What isolation this machine gives: bwrap with user namespaces (probed by really starting one), setpriv, prlimit
- * and cgroups. Detected once per process; SKILLS_FORCE_ISOLATION=process forces the fallback.
+ * and cgroups. Detected once per process; what the bwrap probe found is kept for later processes while the machine
+ * stays as it was (isolationCache.ts). SKILLS_FORCE_ISOLATION=process forces the fallback.
  */
 import { execFile } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { detectCgroup } from "./cgroup.js";
+import { type BwrapFacts, factsFile, forgetFacts, readFacts, writeFacts } from "./isolationCache.js";
 import type { IsolationReport } from "../contracts/run.js";
 
 const run = promisify(execFile);
@@ -74,32 +76,79 @@ async function probeBwrap(bwrap: string, setpriv: string | null, noUserns: boole
 }
 
 let cached: Promise<IsolationReport> | undefined;
+let cachedFile: string | null = null;
 
-/** The isolation report (cached; pass fresh=true to probe again). */
+/**
+ * The isolation report (cached in the process, and the bwrap probe's findings on disk; fresh=true probes again and
+ * replaces both).
+ */
 export function detectIsolation(fresh = false): Promise<IsolationReport> {
-  if (!cached || fresh) cached = probe();
+  if (!cached || fresh) cached = probe(fresh);
   return cached;
 }
 
-async function probe(): Promise<IsolationReport> {
-  const reasons: string[] = [];
+/**
+ * A sandbox failed to start although the kept probe said bwrap works here: the machine changed. The next
+ * detectIsolation() probes again.
+ */
+export function forgetIsolation(): void {
+  forgetFacts(cachedFile);
+  cached = undefined;
+}
+
+async function probe(fresh: boolean): Promise<IsolationReport> {
   const bwrapPath = findExecutable("bwrap");
   const setpriv = findExecutable("setpriv");
   const prlimit = findExecutable("prlimit");
   const cgroup = detectCgroup();
+  const file = factsFile(bwrapPath, setpriv);
+  cachedFile = file;
+  let facts = !fresh && file ? readFacts(file) : undefined;
+  if (!facts) {
+    facts = await probeFacts(bwrapPath, setpriv);
+    if (file) writeFacts(file, facts);
+  }
+  disableUserns = facts.disableUserns;
+  const { bwrap, userns } = facts;
+  const reasons = [...facts.reasons];
+  if (isRoot() && !setpriv) reasons.push("setpriv is missing, so runs cannot drop root (util-linux)");
+  if (!prlimit)
+    reasons.push("prlimit is missing: CPU, file size, open files and process limits are not set (util-linux)");
+  if (!cgroup.memory) reasons.push("no memory cgroup can be created: memory is limited only by the interpreter flags");
+  if (!cgroup.pids) reasons.push("no pids cgroup can be created: processes are limited only by RLIMIT_NPROC");
+  let isolation: IsolationReport["isolation"] = userns && (!isRoot() || setpriv) ? "bwrap" : "process";
+  const forced = process.env[FORCE_ISOLATION_ENV];
+  if (forced === "process") {
+    isolation = "process";
+    reasons.push(`${FORCE_ISOLATION_ENV}=process forces process isolation`);
+  }
+  if (isolation === "bwrap") {
+    reasons.unshift(
+      `bwrap ${bwrap?.version} with user namespaces: own mount, pid, net, ipc, uts and user namespace per run${disableUserns ? " (no nested ones)" : ""}; nobody inside, a uid of its own outside`,
+    );
+  }
+  return { isolation, bwrap, userns, setpriv: setpriv !== null, prlimit: prlimit !== null, cgroup, reasons };
+}
+
+/** What only starting bwrap tells: its version, whether it can sandbox here, and forbid nested user namespaces. */
+async function probeFacts(bwrapPath: string | null, setpriv: string | null): Promise<BwrapFacts> {
+  const reasons: string[] = [];
   let bwrap: IsolationReport["bwrap"] = null;
   let userns = false;
+  let disableUserns = false;
   if (bwrapPath) {
-    const version = await run(bwrapPath, ["--version"]).then(
-      (out) => out.stdout.trim().replace(/^bubblewrap\s+/, ""),
-      () => "unknown",
-    );
+    const [version, help] = await Promise.all([
+      run(bwrapPath, ["--version"]).then(
+        (out) => out.stdout.trim().replace(/^bubblewrap\s+/, ""),
+        () => "unknown",
+      ),
+      run(bwrapPath, ["--help"]).then(
+        (out) => out.stdout,
+        () => "",
+      ),
+    ]);
     bwrap = { path: bwrapPath, version };
     // The probe starts the sandbox the runs get, --disable-userns included where this bwrap has it.
-    const help = await run(bwrapPath, ["--help"]).then(
-      (out) => out.stdout,
-      () => "",
-    );
     const noUserns = help.includes("--disable-userns");
     let failure = await probeBwrap(bwrapPath, setpriv, noUserns);
     if (failure && noUserns && (await probeBwrap(bwrapPath, setpriv, false)) === null) {
@@ -119,21 +168,5 @@ async function probe(): Promise<IsolationReport> {
   } else {
     reasons.push("bwrap (bubblewrap) is not installed: apt-get install bubblewrap");
   }
-  if (isRoot() && !setpriv) reasons.push("setpriv is missing, so runs cannot drop root (util-linux)");
-  if (!prlimit)
-    reasons.push("prlimit is missing: CPU, file size, open files and process limits are not set (util-linux)");
-  if (!cgroup.memory) reasons.push("no memory cgroup can be created: memory is limited only by the interpreter flags");
-  if (!cgroup.pids) reasons.push("no pids cgroup can be created: processes are limited only by RLIMIT_NPROC");
-  let isolation: IsolationReport["isolation"] = userns && (!isRoot() || setpriv) ? "bwrap" : "process";
-  const forced = process.env[FORCE_ISOLATION_ENV];
-  if (forced === "process") {
-    isolation = "process";
-    reasons.push(`${FORCE_ISOLATION_ENV}=process forces process isolation`);
-  }
-  if (isolation === "bwrap") {
-    reasons.unshift(
-      `bwrap ${bwrap?.version} with user namespaces: own mount, pid, net, ipc, uts and user namespace per run${disableUserns ? " (no nested ones)" : ""}; nobody inside, a uid of its own outside`,
-    );
-  }
-  return { isolation, bwrap, userns, setpriv: setpriv !== null, prlimit: prlimit !== null, cgroup, reasons };
+  return { bwrap, userns, disableUserns, reasons };
 }

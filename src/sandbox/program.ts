@@ -1,22 +1,31 @@
-/** Turns a RunRequest into what a worker executes: source text (Python) or one bundled module (TS/JS). */
-import { createHash } from "node:crypto";
+/**
+ * Turns a RunRequest into what a worker executes: source text (Python) or one ES module (TS/JS). A TS/JS program
+ * whose imports are node built-ins and the generated SDK only is transpiled by the esbuild executable (transpile.ts:
+ * no file read, no node process to start) and imports the SDK's JavaScript at run time; any other program is
+ * bundled by the bundler child (bundle.ts), which reads its imports inside the skill folder only.
+ */
+import { createHash, randomBytes } from "node:crypto";
 import { constants, realpathSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { SkillsError } from "../errors.js";
 import type { SkillLanguage } from "../contracts/skill.js";
 import type { ToolInfo } from "../contracts/tools.js";
-import { type BundledProgram, bundleProgram } from "./bundle.js";
+import { type BundledProgram, bundleProgram, exportNotebookResult } from "./bundle.js";
 import { warmBundler } from "./bundler.js";
 import { emptyFolder } from "./cacheDir.js";
 import { ensureSdk } from "./sdk.js";
 import { openedPath } from "./linkTree.js";
+import { pointImports, staticImports } from "./moduleImports.js";
 import { entryInside } from "./skillStage.js";
+import { transpileDirect } from "./transpile.js";
 
 /** Largest program source a run reads (the whole text travels to the worker in one message). */
 export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
 export interface PreparedProgram {
+  /** The program; a transpiled one names SDK modules by SDK_MARKER until the worker's SDK folder is known. */
   code: string;
   /** File name for tracebacks, as the program sees it. */
   filename: string;
@@ -27,6 +36,20 @@ export interface PreparedProgram {
 }
 
 const bundles = new Map<string, BundledProgram>();
+
+/**
+ * Stands for the SDK folder in the import specifiers of a transpiled program, until hand-off says where the worker
+ * sees it (/sdk, or the staged host folder under process isolation). NULs never occur in esbuild's output.
+ */
+export const SDK_MARKER = `\u0000skills-sdk-${randomBytes(6).toString("hex")}\u0000`;
+const MARKED = new RegExp(`"${SDK_MARKER}/([^"]*)"`, "g");
+
+/** The program's code with its SDK imports pointing into `sdkPath`, the SDK folder as the worker sees it. */
+export function withSdkPath(code: string, sdkPath: string): string {
+  if (!code.includes(SDK_MARKER)) return code;
+  const base = pathToFileURL(sdkPath.endsWith("/") ? sdkPath : `${sdkPath}/`);
+  return code.replace(MARKED, (_match, file: string) => JSON.stringify(new URL(file, base).href));
+}
 const MAX_CACHED_BUNDLES = 256;
 
 export async function loadSource(request: {
@@ -104,14 +127,16 @@ export async function prepareProgram(options: {
   code: string;
   filename: string;
   tools: ToolInfo[];
+  /** The SDK tree of `tools`, when the caller has it already. */
+  sdkDir?: string;
   skillDir?: string;
   session?: boolean;
   /** The run's timeout, which bundling must keep to as well. */
   timeoutMs?: number;
 }): Promise<PreparedProgram> {
-  // The bundler child starts while the SDK is found or generated.
-  if (options.language !== "python") warmBundler();
-  const sdkDir = await ensureSdk(options.tools);
+  // Session cells always go through the bundler child: it starts while the SDK is found or generated.
+  if (options.language !== "python" && options.session) warmBundler();
+  const sdkDir = options.sdkDir ?? (await ensureSdk(options.tools));
   const inSandboxName =
     options.skillDir && options.filename !== "<program>" ? join("/skill", options.filename) : options.filename;
   if (options.language === "python") return { code: options.code, filename: inSandboxName, sdkDir };
@@ -122,6 +147,19 @@ export async function prepareProgram(options: {
     .update(options.code)
     .digest("hex");
   let bundle = bundles.get(key);
+  let spentMs = 0;
+  if (bundle === undefined && !options.session) {
+    const started = performance.now();
+    const direct = await transpileProgram(options.code, options.language, sdkDir, options.timeoutMs ?? 30_000);
+    if (direct) {
+      bundle = { code: direct, inputs: [] };
+      if (bundles.size >= MAX_CACHED_BUNDLES) bundles.delete(bundles.keys().next().value!);
+      bundles.set(key, bundle);
+      return { code: bundle.code, filename: inSandboxName, sdkDir };
+    }
+    // the bundler gets what is left of the run's timeout
+    spentMs = performance.now() - started;
+  }
   if (bundle === undefined || !fresh(bundle)) {
     bundle = await bundleProgram({
       code: options.code,
@@ -137,9 +175,46 @@ export async function prepareProgram(options: {
           : options.filename,
       session: options.session,
       timeoutMs: options.timeoutMs,
+      spentMs,
     });
     if (bundles.size >= MAX_CACHED_BUNDLES) bundles.delete(bundles.keys().next().value!);
     bundles.set(key, bundle);
   }
   return { code: bundle.code, filename: inSandboxName, sdkDir, ...(bundle.map ? { sourceMap: bundle.map } : {}) };
+}
+
+/** Imports that are neither built-ins nor the SDK, or dynamic ones: the program will need the bundler child. */
+const NEEDS_BUNDLER = /\bfrom\s*["'](?!servers[/"']|node:)|\bimport\s*\(|\brequire\s*\(|\bimport\s*["'](?!servers[/"']|node:)/;
+
+/**
+ * The fast path: the program transpiled by the esbuild executable, its SDK imports marked (SDK_MARKER), when all it
+ * imports is node built-ins and the SDK; undefined when the bundler must do it (other imports, a syntax error whose
+ * position the bundler reports, an SDK tree without JavaScript). A program that took the run's whole timeout to
+ * transpile is a TIMEOUT, as it would be in the bundler.
+ */
+async function transpileProgram(
+  code: string,
+  language: SkillLanguage,
+  sdkDir: string,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  // A program that imports anything but the SDK and built-ins (or may load modules some other way) is the
+  // bundler's: started now, no transpiling first. The check is on the source, so it may send a program to the bundler
+  // that did not need it (an import in a comment); never the other way: the transpiled module is checked again.
+  if (NEEDS_BUNDLER.test(code)) {
+    warmBundler();
+    return undefined;
+  }
+  const source = exportNotebookResult(code);
+  const outcome = await transpileDirect(source, { loader: language === "javascript" ? "js" : "ts", timeoutMs });
+  if (!outcome.ok) {
+    if (outcome.stopped === "timeout") {
+      throw new SkillsError("TIMEOUT", `transpiling the program took longer than the run's timeout (${timeoutMs} ms) and was stopped`, {
+        hint: "raise --timeout or limits.timeout_ms",
+      });
+    }
+    return undefined;
+  }
+  const imports = staticImports(outcome.code);
+  return imports ? (pointImports(outcome.code, imports, sdkDir, SDK_MARKER) ?? undefined) : undefined;
 }

@@ -5,10 +5,11 @@
 import { SkillsError } from "../errors.js";
 import type { WorkerLanguage } from "./command.js";
 import { handOff } from "./handOff.js";
-import { detectIsolation, isRoot } from "./isolation.js";
+import { detectIsolation, forgetIsolation, isRoot } from "./isolation.js";
 import { type RlimitProfile, cpuSeconds, resolveLimits, rlimitProfile } from "./limits.js";
-import { loadSource, prepareProgram } from "./program.js";
+import { loadSource, prepareProgram, withSdkPath } from "./program.js";
 import { readableError } from "./readableError.js";
+import { ensureSdk } from "./sdk.js";
 import type { ExecuteParams } from "./protocol.js";
 import { buildResult, workerOutputBytes, workerReplyBytes } from "./result.js";
 import { killAtTeardown } from "./teardown.js";
@@ -187,42 +188,53 @@ class SandboxRunner implements Runner {
     const limits = resolveLimits(request.limits);
     const started = performance.now();
     const source = await loadSource(request);
-    let prepared: Awaited<ReturnType<typeof prepareProgram>>;
-    try {
-      prepared = await prepareProgram({
-        language: request.language,
-        ...source,
-        tools: request.tools,
-        skillDir: request.skillDir,
-        timeoutMs: limits.timeoutMs,
-      });
-    } catch (error) {
-      if (error instanceof SkillsError && (error.code === "PROGRAM_ERROR" || error.code === "TIMEOUT"))
-        return compileFailure(error, limits, report, warnings, started, displayedCompileFile(request, source.filename));
-      throw error;
-    }
+    const sdkDir = await ensureSdk(request.tools);
     const language = workerLanguage(request.language);
-    let worker = this.take(language, limits);
-    const warm = worker !== null;
-    if (worker) {
+    // A cold worker starts now, while the program is prepared (transpiled or bundled): both take a process start.
+    const taken = this.take(language, limits);
+    const warm = taken !== null;
+    let worker: SandboxWorker | undefined = taken ?? undefined;
+    // A skill folder that cannot be staged (a FIFO, a link out of it) stops the start; the program is prepared
+    // anyway, so that what the bundler finds wrong with it is reported as it was before the worker started first.
+    let stageError: unknown;
+    if (!worker) {
       try {
-        worker.stage(request.skillDir, prepared.sdkDir);
+        worker = startWorker({
+          language,
+          isolation: report.isolation,
+          profile: rlimitProfile(limits),
+          python: this.python,
+          skillDir: request.skillDir,
+          sdkDir,
+        });
       } catch (error) {
-        void worker.dispose();
+        stageError = error;
+      }
+    }
+    request.onStarted?.();
+    try {
+      let prepared: Awaited<ReturnType<typeof prepareProgram>>;
+      try {
+        prepared = await prepareProgram({
+          language: request.language,
+          ...source,
+          tools: request.tools,
+          sdkDir,
+          skillDir: request.skillDir,
+          timeoutMs: limits.timeoutMs,
+        });
+      } catch (error) {
+        if (error instanceof SkillsError && (error.code === "PROGRAM_ERROR" || error.code === "TIMEOUT"))
+          return compileFailure(error, limits, report, warnings, started, displayedCompileFile(request, source.filename));
         throw error;
       }
-    } else {
-      worker = startWorker({
-        language,
-        isolation: report.isolation,
-        profile: rlimitProfile(limits),
-        python: this.python,
-        skillDir: request.skillDir,
-        sdkDir: prepared.sdkDir,
+      if (!worker) throw stageError;
+      if (warm) worker.stage(request.skillDir, sdkDir);
+      await worker.ready.catch((error: unknown) => {
+        // The kept probe may be out of date (the machine changed since): the next run probes again.
+        if (!warm && report.isolation === "bwrap") forgetIsolation();
+        throw error;
       });
-    }
-    try {
-      await worker.ready;
       const startupMs = performance.now() - started;
       const gate = new ToolGate({
         tools: request.tools,
@@ -241,7 +253,7 @@ class SandboxRunner implements Runner {
         interceptor: request.interceptor,
         signal: request.signal,
         params: {
-          code: prepared.code,
+          code: withSdkPath(prepared.code, paths.sdk),
           filename: prepared.filename,
           input: request.input ?? null,
           sdk: paths.sdk,
@@ -254,13 +266,13 @@ class SandboxRunner implements Runner {
           rlimits: language === "python" ? pythonRlimits(limits, report.isolation) : undefined,
         },
       });
-      // For the run log: what the run waited for before its program started, and whether a pooled worker took it.
-      result.startupMs = Math.round(startupMs * 1000) / 1000;
-      result.warm = warm;
-      if (!result.error) return result;
+      // The whole run, sandbox start included; and apart: what it waited for before its program started (whether a
+      // pooled worker took it), and the program's own time.
+      const timed = withTimes(result, startupMs, performance.now() - started, warm);
+      if (!timed.error) return timed;
       return {
-        ...result,
-        error: readableError(result.error, {
+        ...timed,
+        error: readableError(timed.error, {
           language: request.language,
           ...(request.display ? { display: request.display } : {}),
           ...(prepared.sourceMap ? { sourceMap: prepared.sourceMap } : {}),
@@ -271,8 +283,8 @@ class SandboxRunner implements Runner {
       // Refill after the run: spawning blocks the event loop for a moment, which would delay this run's hand-off.
       if (this.target[language] > 0) setImmediate(() => this.refill(language));
       // Nothing of the run may outlive it: SIGKILL whatever is left now; reaping and cleanup continue in the background.
-      worker.cgroup?.killAll();
-      void worker.dispose();
+      worker?.cgroup?.killAll();
+      void worker?.dispose();
     }
   }
 
@@ -301,6 +313,20 @@ function displayedCompileFile(request: RunRequest, filename: string): (file: str
     const dir = request.display?.skillDir;
     return dir ? `${dir.replace(/\/+$/, "")}/${file}` : file;
   };
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/**
+ * The run's times from the runner's clock: `durationMs` the whole run (sandbox start included), `startupMs` up to
+ * the hand-off, `programMs` the program's own part (what handOff measured).
+ */
+export function withTimes(result: RunResult, startupMs: number, totalMs: number, warm: boolean): RunResult {
+  result.programMs = result.durationMs;
+  result.startupMs = round(startupMs);
+  result.durationMs = round(Math.max(totalMs, startupMs + result.programMs));
+  result.warm = warm;
+  return result;
 }
 
 /** A program that did not compile, or whose bundling was stopped (TIMEOUT: over the run's timeout). */

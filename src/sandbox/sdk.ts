@@ -10,6 +10,13 @@ import type { ToolInfo } from "../contracts/tools.js";
 import { fillOnce, ownedCacheDir } from "./cacheDir.js";
 import { loadRuntimeSources } from "./runtimeFiles.js";
 import { SDK_FORMAT_VERSION } from "../core/codegen/version.js";
+import { transpileDirect } from "./transpile.js";
+
+/**
+ * The layout of the trees kept here, beyond the generated files: 2 adds each TypeScript module's JavaScript beside it
+ * (and servers/package.json saying they are ES modules), which transpiled programs import at run time.
+ */
+const TREE_FORMAT = 2;
 
 /** Codegen is loaded on first use: a run whose SDK tree is cached never pays for it. */
 let codegen: Promise<typeof import("../core/codegen/index.js")> | undefined;
@@ -37,7 +44,7 @@ export function toolsHash(tools: ToolInfo[]): string {
       t.serverInfo?.version ?? "",
     ]);
   runtimeHash ??= createHash("sha256")
-    .update(`sdk-format:${SDK_FORMAT_VERSION}\n`)
+    .update(`sdk-format:${SDK_FORMAT_VERSION}\ntree-format:${TREE_FORMAT}\n`)
     .update(loadRuntimeSources().python)
     .update(loadRuntimeSources().ts)
     .digest("hex");
@@ -76,10 +83,33 @@ function compilePython(dir: string): void {
   }
 }
 
+/**
+ * Each TypeScript module of the tree as JavaScript (`x.ts` -> `x.js`), or none at all when one cannot be made (no
+ * esbuild executable): then programs that import the SDK are bundled instead.
+ */
+async function javascriptOf(files: { path: string; content: string }[]): Promise<{ path: string; content: string }[]> {
+  const modules = files.filter((file) => file.path.endsWith(".ts"));
+  const out: { path: string; content: string }[] = [];
+  for (let i = 0; i < modules.length; i += 4) {
+    const batch = await Promise.all(
+      modules.slice(i, i + 4).map(async (file) => {
+        const outcome = await transpileDirect(file.content, { loader: "ts", timeoutMs: 20_000 });
+        return outcome.ok ? { path: file.path.replace(/\.ts$/, ".js"), content: outcome.code } : undefined;
+      }),
+    );
+    for (const item of batch) {
+      if (!item) return [];
+      out.push(item);
+    }
+  }
+  return out.length > 0 ? [...out, { path: "servers/package.json", content: '{ "type": "module" }\n' }] : [];
+}
+
 async function writeTree(root: string, dir: string, tools: ToolInfo[]): Promise<string> {
   codegen ??= import("../core/codegen/index.js");
   const { generateSdk } = await codegen;
-  const files = generateSdk(tools, { lang: "both", runtime: loadRuntimeSources() });
+  const generated = generateSdk(tools, { lang: "both", runtime: loadRuntimeSources() });
+  const files = [...generated, ...(await javascriptOf(generated))];
   return fillOnce(root, dir, (temp) => {
     for (const file of files) {
       const target = join(temp, file.path);

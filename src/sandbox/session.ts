@@ -7,7 +7,7 @@ import { SkillsError } from "../errors.js";
 import { handOff } from "./handOff.js";
 import { detectIsolation } from "./isolation.js";
 import { resolveLimits, rlimitProfile } from "./limits.js";
-import { prepareProgram } from "./program.js";
+import { prepareProgram, withSdkPath } from "./program.js";
 import { readableError } from "./readableError.js";
 import { ensureSdk } from "./sdk.js";
 import { workerOutputBytes, workerReplyBytes } from "./result.js";
@@ -18,6 +18,7 @@ import {
   processWarning,
   pythonRlimits,
   startWorker,
+  withTimes,
 } from "./runner.js";
 import { ToolGate } from "./toolGate.js";
 import type { RunResult, Session, SessionOptions } from "../contracts/run.js";
@@ -124,7 +125,7 @@ class SandboxSession implements Session {
       interceptor: this.options.interceptor,
       keepAlive: true,
       params: {
-        code: prepared.code,
+        code: withSdkPath(prepared.code, paths.sdk),
         filename: prepared.filename,
         session: true,
         sdk: paths.sdk,
@@ -136,13 +137,14 @@ class SandboxSession implements Session {
       },
     });
     if (!worker.alive) await this.close();
-    // For the run log: a cell that started the session's worker was cold, the others ran on a live one.
-    result.warm = warm;
-    result.startupMs = Math.round((performance.now() - started - result.durationMs) * 1000) / 1000;
-    if (!result.error) return result;
+    // For the run log: a cell that started the session's worker was cold, the others ran on a live one; its time
+    // covers the worker's start (for the first cell) and the cell's preparation.
+    const total = performance.now() - started;
+    const timed = withTimes(result, total - result.durationMs, total, warm);
+    if (!timed.error) return timed;
     return {
-      ...result,
-      error: readableError(result.error, {
+      ...timed,
+      error: readableError(timed.error, {
         language: this.language,
         ...(this.options.display ? { display: this.options.display } : {}),
         ...(prepared.sourceMap ? { sourceMap: prepared.sourceMap } : {}),

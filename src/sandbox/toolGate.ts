@@ -33,6 +33,8 @@ export class ToolGate {
   private readonly declared: Map<string, ToolInfo>;
   private calls = 0;
   private refused = 0;
+  /** When the current program was handed its run: calls are timed from it. */
+  private base = performance.now();
 
   /** Set by whoever runs the worker; defaults to options.onAbuse. */
   onAbuse: ((reason: string) => void) | undefined;
@@ -40,6 +42,11 @@ export class ToolGate {
   constructor(private readonly options: ToolGateOptions) {
     this.onAbuse = options.onAbuse;
     this.declared = new Map(options.tools.map((tool) => [toolKey(tool.server, tool.name), tool]));
+  }
+
+  /** A program is handed its run now (a session's gate sees one per cell): its calls' startMs count from here. */
+  begin(): void {
+    this.base = performance.now();
   }
 
   /** Answers one "tools/call" request: a result, or a JSON-RPC error the runtime raises as ToolError. */
@@ -65,6 +72,7 @@ export class ToolGate {
       }
       this.records.push({
         tool: key,
+        startMs: Math.round((started - this.base) * 1000) / 1000,
         ms: Math.round((performance.now() - started) * 1000) / 1000,
         ok,
         bytesIn,

@@ -1,11 +1,13 @@
 /**
- * The package's own schemas come precompiled in the build (dist/core/schema/precompiled.js, written by
- * scripts/build.mjs): every one of them is there and current, and each precompiled validator answers exactly as the
- * schema compiled at run time does (the tests run from source, where nothing is precompiled).
+ * The package's own schemas come precompiled in the build (dist/core/schema/precompiled/<hash>.cjs, one module per
+ * schema, written by scripts/build.mjs): every one of them is there and current, and each precompiled validator
+ * answers exactly as the schema compiled at run time does (the tests run from source, where nothing is precompiled).
  */
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { TOOLS_LOCK_SCHEMA } from "../../src/core/compat/lockSchema.js";
-import { PRECOMPILED as FROM_SOURCE } from "../../src/core/schema/precompiled.js";
+import { precompiledName } from "../../src/core/schema/precompile.js";
+import { builtSchema } from "../../src/core/schema/precompiled.js";
 import { schemaValidator } from "../../src/core/schema/index.js";
 import { toSchemaError } from "../../src/core/schema/errors.js";
 import { CASSETTE_SCHEMA, TEST_CASE_SCHEMA } from "../../src/core/testing/schemas.js";
@@ -13,8 +15,13 @@ import { loadSchema, type SchemaName } from "../../src/store/schemas.js";
 import { REPO } from "../helpers/cli.js";
 
 type Validate = ((value: unknown) => boolean) & { errors?: Parameters<typeof toSchemaError>[0][] | null };
-type Entry = { first: () => Validate; all: () => Validate };
-const built = (await import(`${REPO}/dist/core/schema/precompiled.js`)) as { PRECOMPILED: Map<string, Entry> };
+type Entry = { first: () => Validate; all: () => Validate; sha256: string };
+const load = createRequire(import.meta.url);
+/** The build's module of a schema, where precompiled.ts looks for it. */
+const builtModule = (schema: Record<string, unknown>): Entry => {
+  const name = precompiledName(JSON.stringify(schema));
+  return load(`${REPO}/dist/core/schema/precompiled/${name.slice(0, 16)}.cjs`) as Entry;
+};
 
 const FILES: SchemaName[] = ["manifest", "skill-frontmatter", "config", "mcp-config"];
 const OWN: [string, Record<string, unknown>][] = [
@@ -44,15 +51,15 @@ const DOCUMENTS: Record<string, unknown[]> = {
 
 describe("precompiled schemas", () => {
   it("come from the build only: from source every schema compiles on use", () => {
-    expect(FROM_SOURCE.size).toBe(0);
+    for (const [, schema] of OWN) expect(builtSchema(JSON.stringify(schema))).toBeUndefined();
   });
 
   it.each(OWN)("the build has %s, current", (_name, schema) => {
-    expect(built.PRECOMPILED.has(JSON.stringify(schema))).toBe(true);
+    expect(builtModule(schema).sha256).toBe(precompiledName(JSON.stringify(schema)));
   });
 
   it.each(OWN)("%s validates as the schema compiled at run time does", (name, schema) => {
-    const entry = built.PRECOMPILED.get(JSON.stringify(schema))!;
+    const entry = builtModule(schema);
     const runtime = schemaValidator("fileFormat", schema);
     for (const document of DOCUMENTS[name]!) {
       const expected = runtime.validate(structuredClone(document));

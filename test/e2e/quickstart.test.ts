@@ -1,6 +1,6 @@
 /**
  * docs/quickstart.md and the README's tour, run verbatim against the built CLI in a copy of the repository (as a
- * fresh clone has it): every `npx skills` command must exit 0, and the examples must show something. The quick
+ * fresh clone has it): every `./bin/skills.js` command must exit 0, and the examples must show something. The quick
  * start's file edits are made as its text says (replace the file, or replace `input:` and `output:`).
  */
 import { spawnSync } from "node:child_process";
@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse, stringify } from "yaml";
-import { CLI, REPO } from "../helpers/cli.js";
+import { REPO } from "../helpers/cli.js";
 
 let clone: string;
 
@@ -19,6 +19,8 @@ beforeAll(async () => {
     await cp(join(REPO, entry), join(clone, entry), { recursive: true });
   }
   await symlink(join(REPO, "node_modules"), join(clone, "node_modules"));
+  // ./bin/skills.js as the docs type it: node follows the link to the repository's bin/ and its built dist/.
+  await symlink(join(REPO, "bin"), join(clone, "bin"));
 });
 
 afterAll(async () => {
@@ -45,11 +47,10 @@ function blocks(markdown: string): Block[] {
   return found;
 }
 
-/** Runs a shell block as a user pastes it, with `npx skills` being the built CLI; `npm install` is the clone's setup. */
+/** Runs a shell block as a user pastes it (`./bin/skills.js` is the built CLI); `npm install` is the clone's setup. */
 function runShell(text: string): { code: number | null; stdout: string; stderr: string } {
   const script = [
     "set -e",
-    `npx() { if [ "$1" = skills ]; then shift; "${process.execPath}" "${CLI}" "$@"; else command npx "$@"; fi; }`,
     text
       .split("\n")
       .filter((line) => !line.startsWith("npm install"))

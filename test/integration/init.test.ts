@@ -61,6 +61,7 @@ describe("skills init", () => {
     expect(result.linked).toContain("node_modules/.bin/mcp-server-everything");
     const pkg = JSON.parse(await readFile(join(project, "package.json"), "utf8"));
     expect(pkg.devDependencies).toMatchObject({
+      skillsmith: expect.stringMatching(/^\^/),
       "@modelcontextprotocol/server-everything": expect.stringMatching(/^\^/),
     });
     expect(Object.keys(pkg.devDependencies)).toHaveLength(4);
@@ -139,15 +140,15 @@ describe("the workflow", () => {
       with: { "fetch-depth": 0, "persist-credentials": false },
     });
     const runs = steps.map((s) => s.run ?? "").join("\n");
-    expect(runs).toContain("npx skills validate");
-    expect(runs).toContain("npx skills test");
-    expect(runs).toContain("npx skills compat --format github");
-    expect(runs).toContain('npx skills review --base "origin/$BASE_REF" --format md > review.md');
+    expect(runs).toContain("npx skillsmith validate");
+    expect(runs).toContain("npx skillsmith test");
+    expect(runs).toContain("npx skillsmith compat --format github");
+    expect(runs).toContain('npx skillsmith review --base "origin/$BASE_REF" --format md > review.md');
     expect(runs).toContain('cat review.md >> "$GITHUB_STEP_SUMMARY"');
     const upload = steps.find((s) => s.uses?.startsWith("actions/upload-artifact"));
     expect(upload?.with).toMatchObject({ name: "skills-review" });
     // every check runs even when one before it failed, so the review always reaches the summary
-    for (const step of steps.filter((s) => /npx skills (test|compat|review)/.test(s.run ?? ""))) {
+    for (const step of steps.filter((s) => /npx skillsmith (test|compat|review)/.test(s.run ?? ""))) {
       expect(step.if).toBe(`\${{ !cancelled() }}`);
     }
   });
@@ -206,7 +207,7 @@ describe("the workflow", () => {
   });
 });
 
-/** Runs each step of skills.yml that runs `npx skills`, as written, with `npx skills` being the built CLI. */
+/** Runs each step of skills.yml that runs `npx skillsmith`, as written, with `npx skillsmith` being the built CLI. */
 async function runWorkflow(
   base: string,
 ): Promise<{ failed: string[]; review: string; summary: string; prNumber: string }> {
@@ -214,14 +215,14 @@ async function runWorkflow(
   const bin = await mkdtemp(join(scratch, "bin-"));
   await writeFile(
     join(bin, "npx"),
-    `#!/bin/sh\nif [ "$1" = skills ]; then shift; exec "${process.execPath}" "${CLI}" "$@"; fi\necho "npx $*: not in this test" >&2; exit 127\n`,
+    `#!/bin/sh\nif [ "$1" = skillsmith ]; then shift; exec "${process.execPath}" "${CLI}" "$@"; fi\necho "npx $*: not in this test" >&2; exit 127\n`,
   );
   await chmod(join(bin, "npx"), 0o755);
   const summary = join(bin, "summary.md");
   await writeFile(summary, "");
   const failed: string[] = [];
   for (const step of wf.jobs.check.steps as { name?: string; run?: string; env?: Record<string, string> }[]) {
-    if (!step.run?.includes("npx skills")) continue;
+    if (!step.run?.includes("npx skillsmith")) continue;
     const env: Record<string, string | undefined> = {
       ...process.env,
       ...GIT_ENV,

@@ -168,7 +168,7 @@ describe("the repo's .mcp.json with the three real servers", () => {
 
     // The servers answer calls: the filesystem server is scoped to the repo folder.
     const read = await p.callTool("filesystem", "read_text_file", { path: join(ROOT, "package.json") });
-    expect(JSON.stringify(read.content)).toContain('\\"name\\": \\"skills\\"');
+    expect(JSON.stringify(read.content)).toContain('\\"name\\": \\"skillsmith\\"');
     const outside = await p.callTool("filesystem", "read_text_file", { path: "/etc/hostname" });
     expect(outside.isError).toBe(true);
     const sum = await p.callTool("everything", "get-sum", { a: 2, b: 40 });

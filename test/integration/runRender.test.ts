@@ -69,3 +69,39 @@ describe("status line", () => {
     }
   });
 });
+
+describe("rendering a run's times and calls", () => {
+  const call = (tool: string, startMs: number, ms: number) => ({ tool, startMs, ms, ok: true, bytesIn: 10, bytesOut: 20 });
+  const run = {
+    ok: true,
+    result: 1,
+    logs: "",
+    stderr: "",
+    timedOut: false,
+    killedBy: null,
+    durationMs: 300,
+    startupMs: 120,
+    programMs: 180,
+    cpuMs: 20,
+    isolation: "bwrap",
+    toolCalls: [call("fs/a", 0, 100), call("fs/a", 0, 100), call("fs/a", 0, 100), call("fs/b", 100, 50)],
+  };
+
+  test("the outcome line shows the whole run and its start-up and program parts", async () => {
+    const { renderRunResult } = await import("../../src/cli/render/run.js");
+    const { createStyle } = await import("../../src/cli/style.js");
+    const text = renderRunResult(run as never, createStyle(false), { title: "x" });
+    expect(text.split("\n")[0]).toContain("300 ms (start-up 120 ms, program 180 ms, cpu 20 ms, 4 tool calls)");
+  });
+
+  test("parallel calls count once in the wall column; a row for all calls under several tools", async () => {
+    const { renderRunResult } = await import("../../src/cli/render/run.js");
+    const { createStyle } = await import("../../src/cli/style.js");
+    const lines = renderRunResult(run as never, createStyle(false), { title: "x" }).split("\n");
+    const row = (name: string) => lines.find((line) => line.trimStart().startsWith(`${name} `))!.trim().split(/\s{2,}/);
+    expect(lines.find((line) => line.includes("calls") && line.includes("wall"))).toBeTruthy();
+    expect(row("fs/a")).toEqual(["fs/a", "3", "0", "100 ms", "100 ms", "30 B", "60 B"]);
+    expect(row("fs/b")).toEqual(["fs/b", "1", "0", "50 ms", "50 ms", "10 B", "20 B"]);
+    expect(row("all")).toEqual(["all", "4", "0", "150 ms", "100 ms", "40 B", "80 B"]);
+  });
+});

@@ -285,8 +285,12 @@ describe("after the bundles", () => {
   test("stopping the bundlers leaves no bundler or esbuild process and no bundler cgroup", async () => {
     const mine = () =>
       descendantsOf(process.pid).filter((proc) => /bundler\/child\.mjs|esbuild/.test(proc.cmdline));
-    // one bundle leaves its child idle for the next one
-    expect((await run({ code: "export async function run() { return 1; }\n" })).result).toBe(1);
+    // one bundle leaves its child idle for the next one (a program with a relative import needs the bundler)
+    const dir = skill({
+      "main.ts": 'import { one } from "./one";\nexport async function run() { return one; }\n',
+      "one.ts": "export const one = 1;\n",
+    });
+    expect((await run({ skillDir: dir, entryFile: "main.ts" })).result).toBe(1);
     expect(mine().length).toBeGreaterThan(0);
     stopBundlers();
     expect((await settle(mine, 5000)).map((proc) => proc.cmdline)).toEqual([]);
@@ -296,5 +300,15 @@ describe("after the bundles", () => {
         return existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith(`bundler-${process.pid}-`)) : [];
       });
     expect(await settle(cgroups, 5000)).toEqual([]);
+  });
+
+  test("a program that imports only the SDK and built-ins is transpiled without starting a bundler", async () => {
+    stopBundlers();
+    const mine = () =>
+      descendantsOf(process.pid).filter((proc) => /bundler\/child\.mjs/.test(proc.cmdline));
+    await settle(mine, 5000);
+    const code = 'import { join } from "node:path";\nexport async function run() { return join("a", "b"); }\n';
+    expect((await run({ code })).result).toBe("a/b");
+    expect(mine()).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { CellRun, RunCommandResult } from "../../commands/run.js";
 import type { ExecResult } from "../../commands/exec.js";
+import { callsWallMs } from "../../core/metrics/callsWall.js";
 import { terminalSafe as safe } from "../../core/text/terminal.js";
 import { tokenPrefix } from "../../core/pii/index.js";
 import { programFrames } from "../../core/run/programFrames.js";
@@ -114,23 +115,30 @@ function outcomeLine(run: RunResult, style: Style, title: string): string {
     run.isolation === "bwrap" ? style.dim("isolation bwrap") : style.yellow(`isolation ${run.isolation}`);
   const calls =
     run.toolCalls.length > 0 ? `, ${run.toolCalls.length} tool call${run.toolCalls.length === 1 ? "" : "s"}` : "";
-  return `${status} ${style.bold(safe(title))}  ${formatMs(run.durationMs)} ${style.dim(`(cpu ${formatMs(run.cpuMs)}${calls})`)}  ${isolation}`;
+  // durationMs is the whole run; its two parts apart: sandbox start and program preparation, then the program.
+  const parts =
+    run.startupMs !== undefined && run.programMs !== undefined
+      ? `start-up ${formatMs(run.startupMs)}, program ${formatMs(run.programMs)}, `
+      : "";
+  return `${status} ${style.bold(safe(title))}  ${formatMs(run.durationMs)} ${style.dim(`(${parts}cpu ${formatMs(run.cpuMs)}${calls})`)}  ${isolation}`;
 }
 
-/** One row per tool: calls, failures, total and slowest time, bytes in and out. */
+/**
+ * One row per tool: calls, failures, wall time (calls made in parallel count once: the union of their intervals),
+ * slowest call, bytes in and out; under several tools, a row for all calls together.
+ */
 function toolTable(calls: ToolCallRecord[], style: Style): string[] {
   const rows = new Map<
     string,
-    { calls: number; failed: number; ms: number; max: number; bytesIn: number; bytesOut: number; error?: string }
+    { calls: ToolCallRecord[]; failed: number; max: number; bytesIn: number; bytesOut: number; error?: string }
   >();
   for (const call of calls) {
-    const row = rows.get(call.tool) ?? { calls: 0, failed: 0, ms: 0, max: 0, bytesIn: 0, bytesOut: 0 };
-    row.calls++;
+    const row = rows.get(call.tool) ?? { calls: [], failed: 0, max: 0, bytesIn: 0, bytesOut: 0 };
+    row.calls.push(call);
     if (!call.ok) {
       row.failed++;
       row.error ??= call.error;
     }
-    row.ms += call.ms;
     row.max = Math.max(row.max, call.ms);
     row.bytesIn += call.bytesIn;
     row.bytesOut += call.bytesOut;
@@ -138,14 +146,30 @@ function toolTable(calls: ToolCallRecord[], style: Style): string[] {
   }
   // Tool names come from the program (a refused call names whatever it asked for).
   const width = Math.max(4, ...[...rows.keys()].map((tool) => safe(tool).length));
-  const header = `  ${"tool".padEnd(width)}  ${"calls".padStart(5)}  ${"failed".padStart(6)}  ${"total".padStart(8)}  ${"max".padStart(8)}  ${"in".padStart(8)}  ${"out".padStart(8)}`;
+  const header = `  ${"tool".padEnd(width)}  ${"calls".padStart(5)}  ${"failed".padStart(6)}  ${"wall".padStart(8)}  ${"max".padStart(8)}  ${"in".padStart(8)}  ${"out".padStart(8)}`;
   const lines = [style.bold("tool calls"), style.dim(header)];
+  const line = (name: string, count: number, failed: number, wall: number, max: number, bytesIn: number, bytesOut: number) =>
+    `  ${name.padEnd(width)}  ${String(count).padStart(5)}  ${failed > 0 ? style.red(String(failed).padStart(6)) : "0".padStart(6)}  ${formatMs(wall).padStart(8)}  ${formatMs(max).padStart(8)}  ${formatBytes(bytesIn).padStart(8)}  ${formatBytes(bytesOut).padStart(8)}`;
   for (const [tool, row] of rows) {
-    const failed = row.failed > 0 ? style.red(String(row.failed).padStart(6)) : "0".padStart(6);
-    lines.push(
-      `  ${safe(tool).padEnd(width)}  ${String(row.calls).padStart(5)}  ${failed}  ${formatMs(row.ms).padStart(8)}  ${formatMs(row.max).padStart(8)}  ${formatBytes(row.bytesIn).padStart(8)}  ${formatBytes(row.bytesOut).padStart(8)}`,
-    );
+    lines.push(line(safe(tool), row.calls.length, row.failed, callsWallMs(row.calls), row.max, row.bytesIn, row.bytesOut));
     if (row.error) lines.push(style.dim(`    first error: ${oneLine(safe(row.error))}`));
+  }
+  if (rows.size > 1) {
+    const all = [...rows.values()];
+    const sum = (pick: (row: (typeof all)[number]) => number) => all.reduce((total, row) => total + pick(row), 0);
+    lines.push(
+      style.dim(
+        line(
+          "all",
+          calls.length,
+          sum((row) => row.failed),
+          callsWallMs(calls),
+          Math.max(...all.map((row) => row.max)),
+          sum((row) => row.bytesIn),
+          sum((row) => row.bytesOut),
+        ),
+      ),
+    );
   }
   return lines;
 }

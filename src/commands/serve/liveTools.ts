@@ -9,6 +9,7 @@ import { buildSearchIndex, type SearchIndex } from "../../core/discovery/index.j
 import { isSkillsServe } from "../../core/serve/selfEntry.js";
 import { isSkillsError } from "../../errors.js";
 import { loadCatalog } from "../../mcp/catalog.js";
+import { useToolValidators } from "../../mcp/catalog/validators.js";
 import type { LiveCatalog, LiveServer } from "../../mcp/liveCatalog.js";
 import { loadMcpConfig, type McpConfig } from "../../mcp/config.js";
 import { type ClientPool, createClientPool } from "../../mcp/pool.js";
@@ -116,6 +117,8 @@ export async function openLiveTools(options: LiveToolsOptions): Promise<LiveTool
     }
     loaded = true;
     rebuild();
+    // The tools' argument validators from beside the catalog: the first call of each tool compiles nothing.
+    await useToolValidators(catalog, names);
   })();
   // A failure here is reported through `missing`; nobody must see an unhandled rejection.
   ready.catch(() => undefined);

@@ -20,7 +20,9 @@ import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 import { combineRuns } from "../../core/metrics/record.js";
 import { createPiiInterceptor, type PiiInterceptor, policyFromManifest } from "../../core/pii/index.js";
 import { displayPath } from "../../core/paths.js";
-import { createRunner, createSession, DEFAULT_LIMITS } from "../../sandbox/index.js";
+import { DEFAULT_LIMITS } from "../../sandbox/limits.js";
+import { createRunner } from "../../sandbox/runner.js";
+import { createSession } from "../../sandbox/session.js";
 import { isSkillsError } from "../../errors.js";
 import { explainFailure } from "./explain.js";
 import { loadProjectConfig, type ProjectConfig } from "../../store/config.js";
@@ -206,6 +208,10 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
           backend: backend ?? toolset.backend,
           requireIsolation,
           interceptor: watched,
+          onStarted: () => {
+            runLog.prepare();
+            rest.onStarted?.();
+          },
         });
       } catch (error) {
         // Refused or broken before the program ran (no bwrap under requireIsolation, no interpreter): logged too.
@@ -231,6 +237,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
     },
     openSession(request) {
       const watched = runLog.watch(interceptor(request.privacy));
+      runLog.prepare();
       const session = createSession({
         language: request.language,
         tools: request.tools ?? toolset.tools,

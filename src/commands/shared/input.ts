@@ -6,7 +6,6 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SchemaError, SchemaValidator } from "../../contracts/schema.js";
 import { schemaValidator } from "../../core/schema/index.js";
-import { parseYaml } from "../../core/yaml/index.js";
 import { SkillsError } from "../../errors.js";
 import { joinPointer, parseJsonWithPositions } from "../../core/json/index.js";
 import type { JsonObject } from "../../contracts/json.js";
@@ -28,7 +27,7 @@ const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 export async function parseInputArgument(raw: string | undefined, cwd: string): Promise<ParsedInput> {
   if (raw === undefined || raw === "") return { value: {}, source: "--input" };
-  if (!raw.startsWith("@")) return parseInputText(raw, "--input", false);
+  if (!raw.startsWith("@")) return parseInputText(raw, "--input");
   const file = resolve(cwd, raw.slice(1));
   if (raw.length === 1) {
     throw new SkillsError("USAGE", "--input @ needs a file name", { hint: "write --input @input.json" });
@@ -51,27 +50,35 @@ export async function parseInputArgument(raw: string | undefined, cwd: string): 
       hint: "check the path after @ (it is relative to the current folder)",
     });
   }
-  return parseInputText(text, raw.slice(1), /\.ya?ml$/i.test(file));
+  if (/\.ya?ml$/i.test(file)) {
+    // The YAML parser is loaded for YAML input only: most input is JSON on the command line.
+    const { parseYaml } = await import("../../core/yaml/index.js");
+    return parseYamlInput(text, raw.slice(1), parseYaml);
+  }
+  return parseInputText(text, raw.slice(1));
 }
 
-/** Parses input text: JSON (or YAML when `yaml`), keeping positions for later error messages. */
-export function parseInputText(text: string, source: string, yaml: boolean): ParsedInput {
-  if (!yaml) {
-    const parsed = parseJsonWithPositions(text);
-    if (!parsed.ok) {
-      throw new SkillsError("INPUT_INVALID", `input is not valid JSON: ${parsed.message}`, {
-        file: source,
-        line: parsed.position.line,
-        column: parsed.position.column,
-        hint:
-          source === "--input"
-            ? `quote the JSON for your shell, e.g. --input '{"path": "src"}'`
-            : "fix the JSON at this position (or use a .yaml file for YAML input)",
-      });
-    }
-    const positions = parsed.positions;
-    return { value: parsed.value, source, locate: (pointer) => positions.get(pointer) };
+/** Parses JSON input text, keeping positions for later error messages. */
+export function parseInputText(text: string, source: string): ParsedInput {
+  const parsed = parseJsonWithPositions(text);
+  if (!parsed.ok) {
+    throw new SkillsError("INPUT_INVALID", `input is not valid JSON: ${parsed.message}`, {
+      file: source,
+      line: parsed.position.line,
+      column: parsed.position.column,
+      hint:
+        source === "--input"
+          ? `quote the JSON for your shell, e.g. --input '{"path": "src"}'`
+          : "fix the JSON at this position (or use a .yaml file for YAML input)",
+    });
   }
+  const positions = parsed.positions;
+  return { value: parsed.value, source, locate: (pointer) => positions.get(pointer) };
+}
+
+type YamlParser = typeof import("../../core/yaml/index.js").parseYaml;
+
+function parseYamlInput(text: string, source: string, parseYaml: YamlParser): ParsedInput {
   const parsed = parseYaml(text, { file: source });
   if (!parsed.ok) {
     const first = parsed.errors[0];

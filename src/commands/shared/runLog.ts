@@ -14,7 +14,6 @@ import { detectInString, policyFromManifest } from "../../core/pii/index.js";
 import type { ProjectConfig } from "../../store/config.js";
 import { appendRecordLine, asciiJson } from "../../store/runLog/append.js";
 import { codeSha256, storeRunCode } from "../../store/runLog/code.js";
-import { loadCachedTokenCounter, persistTokenTable } from "../../store/runLog/tokenCache.js";
 
 export interface RecordOutcome {
   /** The run's id in the log; absent when nothing was written. */
@@ -27,6 +26,11 @@ export interface RunLogger {
   readonly enabled: boolean;
   /** Lets the logger see what each tool call returned to the program (after PII tokenization). Returns it. */
   watch<T extends ToolCallInterceptor | undefined>(interceptor: T): T;
+  /**
+   * Gets the token counter ready (its table read, its split pattern compiled): called while the sandbox starts, when
+   * the host has nothing else to do. record() does it otherwise.
+   */
+  prepare(): void;
   /** Appends the run's record; never rejects. `interceptor`: the one watched for this run (its tool results). */
   record(record: ExecutionRecord, interceptor?: ToolCallInterceptor): Promise<RecordOutcome>;
 }
@@ -34,6 +38,7 @@ export interface RunLogger {
 const DISABLED: RunLogger = {
   enabled: false,
   watch: (interceptor) => interceptor,
+  prepare: () => undefined,
   record: async () => ({}),
 };
 
@@ -48,7 +53,9 @@ export function openRunLog(config: ProjectConfig): RunLogger {
   // project) it is built in slices while the sandbox starts, and cached after the record is written.
   let counter: Promise<TokenCounter | undefined> | undefined;
   const tokens = () => {
-    counter ??= loadCachedTokenCounter(config.cacheDir).catch(() => undefined);
+    counter ??= import("../../store/runLog/tokenCache.js")
+      .then(({ loadCachedTokenCounter }) => loadCachedTokenCounter(config.cacheDir))
+      .catch(() => undefined);
     return counter;
   };
   // Tool results each watched interceptor passed to its program since its last record.
@@ -61,9 +68,12 @@ export function openRunLog(config: ProjectConfig): RunLogger {
   };
   return {
     enabled: true,
+    prepare() {
+      // After the current turn of the event loop: the caller is starting a process, which comes first.
+      setImmediate(() => void tokens().then((ready) => ready?.count("warm up")));
+    },
     watch(interceptor) {
       if (!interceptor || seen.has(interceptor)) return interceptor;
-      void tokens();
       const afterCall = interceptor.afterCall.bind(interceptor);
       const results: unknown[] = [];
       seen.set(interceptor, results);
@@ -108,6 +118,7 @@ export function openRunLog(config: ProjectConfig): RunLogger {
           ...(record.inputBytes !== undefined ? { inputBytes: record.inputBytes } : {}),
         });
         appendRecordLine(settings, asciiJson(line));
+        const { persistTokenTable } = await import("../../store/runLog/tokenCache.js");
         await persistTokenTable(config.cacheDir);
         const warning = codeProblem ? warnOnce(codeProblem) : undefined;
         return { runId: record.id, ...(warning ? { warning } : {}) };

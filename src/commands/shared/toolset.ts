@@ -1,12 +1,11 @@
 /**
  * The tools a run may call: `server/tool` keys resolved against the project's .mcp.json and the tool catalog.
- * Only the servers of those tools are started. A skill without tools needs no .mcp.json at all.
+ * Only the servers of those tools are started, and they are started at once, not at the program's first call: they
+ * start while the sandbox does. The tools come from the catalog cache when it has them (no listing), with their
+ * argument validators precompiled beside it. A skill without tools needs no .mcp.json, nor the MCP modules at all.
  */
-import semver from "semver";
+import { createRequire } from "node:module";
 import { SkillsError } from "../../errors.js";
-import { loadCatalog } from "../../mcp/catalog.js";
-import { loadMcpConfig } from "../../mcp/config.js";
-import { createClientPool } from "../../mcp/pool.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 
 export interface OpenToolsetOptions {
@@ -40,6 +39,13 @@ export async function openToolset(options: OpenToolsetOptions): Promise<Toolset>
   if (keys.length === 0 && !options.all) {
     return { tools: [], servers: [], warnings: [], close: async () => {} };
   }
+  const [{ loadMcpConfig }, { createClientPool }, { loadCatalog, watchCachedVersions }, { useToolValidators }] =
+    await Promise.all([
+      import("../../mcp/config.js"),
+      import("../../mcp/pool.js"),
+      import("../../mcp/catalog.js"),
+      import("../../mcp/catalog/validators.js"),
+    ]);
   const config = await loadMcpConfig({ cwd: options.cwd, configPath: options.configPath });
   const configured = Object.keys(config.servers);
   const wanted = keys.map((key) => {
@@ -65,9 +71,12 @@ export async function openToolset(options: OpenToolsetOptions): Promise<Toolset>
   }
   const servers = options.all ? configured : [...new Set(wanted.map((item) => item.server))];
   const pool = createClientPool(config, { servers });
+  // Started now: each server spawns while we read the catalog, load the MCP client and start the sandbox.
+  pool.prestart(servers);
   options.onStatus?.(`starting ${servers.join(", ")}`);
   try {
-    const catalog = await loadCatalog({ pool, config, cacheDir: options.cacheDir, servers });
+    // A cached list is used without waiting for its server: a version that turns out different is dealt with below.
+    const catalog = await loadCatalog({ pool, config, cacheDir: options.cacheDir, servers, checkRunning: false });
     for (const server of servers) {
       const error = catalog.servers[server]?.error;
       if (error) {
@@ -78,10 +87,21 @@ export async function openToolset(options: OpenToolsetOptions): Promise<Toolset>
       }
     }
     const picked = selectTools(catalog.tools, keys, ranges);
+    const warnings = [...picked.warnings];
+    // Added to later when a server started early answers with another version than its cached tool list's: the
+    // caller reads the warnings after the run.
+    watchCachedVersions({
+      pool,
+      config,
+      cacheDir: options.cacheDir,
+      catalog,
+      servers,
+      onStale: (message) => warnings.push(message),
+    });
+    await useToolValidators(catalog, servers);
     const tools = options.all
       ? [...catalog.tools.filter((tool) => servers.includes(tool.server)), ...picked.tools]
       : picked.tools;
-    const warnings = picked.warnings;
     return { tools: [...new Set(tools)], backend: pool, servers, warnings, close: () => pool.close() };
   } catch (error) {
     await pool.close();
@@ -119,11 +139,19 @@ export function selectTools(
     if (!tools.includes(found)) tools.push(found);
     const range = ranges[key];
     const version = toolVersion(found);
-    if (range && version && semver.valid(version) && !semver.satisfies(version, range, { includePrerelease: true })) {
-      warnings.push(`${key}: the server has version ${version}, outside the declared range ${range}`);
+    if (range && version) {
+      const semver = loadSemver();
+      if (semver.valid(version) && !semver.satisfies(version, range, { includePrerelease: true })) {
+        warnings.push(`${key}: the server has version ${version}, outside the declared range ${range}`);
+      }
     }
   }
   return { tools, warnings };
+}
+
+/** semver, loaded (synchronously, it is CommonJS) only when a range is checked. */
+function loadSemver(): typeof import("semver") {
+  return createRequire(import.meta.url)("semver") as typeof import("semver");
 }
 
 function toolVersion(tool: ToolInfo): string | undefined {

@@ -1,21 +1,38 @@
 /**
  * The one place that constructs ajv: one instance per (profile, dialect, error mode), made on first use. Nothing is
- * compiled at import time.
+ * compiled at import time, and ajv itself (~90 modules) is loaded only when a schema has to be compiled: a command
+ * whose schemas all come precompiled (precompiled.ts) never loads it.
  */
-import { Ajv, type Options } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import type { Ajv, Options } from "ajv";
+import { createRequire } from "node:module";
 import { PROFILES, type SchemaProfile } from "./profiles.js";
 
 export type Dialect = "draft-07" | "2020-12";
 export type ErrorMode = "first" | "all";
 
-// ajv-formats is CommonJS; under NodeNext its default export may arrive wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv,
-) => Ajv;
+// A synchronous load on first use (ajv and ajv-formats are CommonJS): the validator factory answers synchronously.
+const load = createRequire(import.meta.url);
 
-const CLASSES: Record<Dialect, typeof Ajv> = { "draft-07": Ajv, "2020-12": Ajv2020 as unknown as typeof Ajv };
+interface AjvModules {
+  classes: Record<Dialect, typeof Ajv>;
+  addFormats: (ajv: Ajv) => Ajv;
+}
+
+let modules: AjvModules | undefined;
+
+function ajvModules(): AjvModules {
+  if (!modules) {
+    const draft07 = load("ajv") as { Ajv: typeof Ajv };
+    const draft2020 = load("ajv/dist/2020.js") as { Ajv2020: typeof Ajv };
+    const formats = load("ajv-formats") as { default?: unknown };
+    modules = {
+      classes: { "draft-07": draft07.Ajv, "2020-12": draft2020.Ajv2020 },
+      addFormats: (formats.default ?? formats) as (ajv: Ajv) => Ajv,
+    };
+  }
+  return modules;
+}
+
 const instances = new Map<string, Ajv>();
 
 export function ajvFor(profile: SchemaProfile, dialect: Dialect, mode: ErrorMode): Ajv {
@@ -29,8 +46,8 @@ export function ajvFor(profile: SchemaProfile, dialect: Dialect, mode: ErrorMode
 }
 
 /**
- * A fresh instance that keeps the source of what it compiles, for precompiling at build time (precompile.ts): the
- * same options as at run time, so precompiled code validates exactly as a compiled schema would.
+ * A fresh instance that keeps the source of what it compiles, for precompiling (precompile.ts): the same options as
+ * at run time, so precompiled code validates exactly as a compiled schema would.
  */
 export function sourceAjv(profile: SchemaProfile, dialect: Dialect, mode: ErrorMode): Ajv {
   return createAjv(profile, dialect, mode, true);
@@ -39,7 +56,7 @@ export function sourceAjv(profile: SchemaProfile, dialect: Dialect, mode: ErrorM
 function createAjv(profile: SchemaProfile, dialect: Dialect, mode: ErrorMode, source: boolean): Ajv {
   const settings = PROFILES[profile];
   // The first pass of firstThenAll only answers "valid?" for documents read once: compile it lean (precompiled code
-  // is compiled once, at build time, so it may as well be optimised; optimising never changes what is valid).
+  // is compiled once, ahead of use, so it may as well be optimised; optimising never changes what is valid).
   const lean = settings.errors === "firstThenAll" && mode === "first" && !source;
   const options: Options = {
     allErrors: mode === "all",
@@ -55,7 +72,8 @@ function createAjv(profile: SchemaProfile, dialect: Dialect, mode: ErrorMode, so
     // start: compiling the meta-schema costs a command that reads skills ~50 ms. Foreign schemas are checked always.
     ...(settings.source === "own" ? { validateSchema: false } : {}),
   };
-  const AjvForDialect = CLASSES[dialect];
+  const { classes, addFormats } = ajvModules();
+  const AjvForDialect = classes[dialect];
   const ajv = new AjvForDialect(options);
   if (settings.formats) addFormats(ajv);
   return ajv;

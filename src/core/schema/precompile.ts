@@ -1,37 +1,102 @@
 /**
- * Build-time compilation of the package's own schemas into JavaScript (ajv's standalone code), with the options the
- * `fileFormat` profile uses at run time. A command that reads skills then pays no code generation for them: ajv's
- * compiler costs ~100 ms on the first schemas of a process. The result is the text of
- * dist/core/schema/precompiled.js (see precompiled.ts); scripts/build.mjs writes it.
+ * Compilation of schemas into JavaScript ahead of use (ajv's standalone code), with exactly the options their
+ * profile uses at run time: the package's own schemas at build time (scripts/build.mjs), the tool argument schemas
+ * of a catalog once per catalog (src/mcp/catalog/validators.ts). ajv's code generator costs ~100 ms on the first
+ * schemas of a process; loading the generated code costs about a millisecond. precompiled.ts loads the result.
  */
-import standaloneCode from "ajv/dist/standalone/index.js";
-import { type ErrorMode, sourceAjv } from "./ajv.js";
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import type { Ajv, AnySchema } from "ajv";
+import { type Dialect, type ErrorMode, sourceAjv } from "./ajv.js";
+import { prepareForeign } from "./dialect.js";
+import { PROFILES, type SchemaProfile } from "./profiles.js";
 
-const MODES: readonly ErrorMode[] = ["first", "all"];
+type Schema = Record<string, unknown>;
+type StandaloneCode = (ajv: Ajv, validate: ReturnType<Ajv["compile"]>) => string;
 
-// ajv's standalone module is CommonJS; under NodeNext its default export may arrive wrapped.
-const toCode = ((standaloneCode as unknown as { default?: unknown }).default ?? standaloneCode) as (
-  ajv: ReturnType<typeof sourceAjv>,
-  validate: ReturnType<ReturnType<typeof sourceAjv>["compile"]>,
-) => string;
+const load = createRequire(import.meta.url);
 
-/** The module text: one entry per distinct schema, each mode compiled by its own instance, built on first use. */
-export function precompiledModule(schemas: readonly Record<string, unknown>[]): string {
+/** The error modes a profile compiles (firstThenAll: both, each on first use). */
+function modesOf(profile: SchemaProfile): ErrorMode[] {
+  const errors = PROFILES[profile].errors;
+  return errors === "firstThenAll" ? ["first", "all"] : [errors];
+}
+
+/** The dialects to try, as the factory does: a foreign schema without `$schema` that only compiles as draft-07 is one. */
+function candidates(profile: SchemaProfile, schema: Schema): { dialect: Dialect; body: AnySchema }[] {
+  if (PROFILES[profile].source === "own") return [{ dialect: "2020-12", body: schema }];
+  const prepared = prepareForeign(schema);
+  const fallback = schema.$schema === undefined && prepared.dialect === "2020-12";
+  return fallback ? [prepared, { dialect: "draft-07", body: prepared.body }] : [prepared];
+}
+
+/** One mode of one schema as the body of a CommonJS module, or undefined when it does not compile (it fails at use). */
+function compileToCode(profile: SchemaProfile, schema: Schema, mode: ErrorMode, toCode: StandaloneCode): string | undefined {
+  for (const { dialect, body } of candidates(profile, schema)) {
+    const ajv = sourceAjv(profile, dialect, mode);
+    try {
+      return toCode(ajv, ajv.compile(body));
+    } catch {
+      // the next dialect, or none: the factory compiles it at run time and reports the error there
+    }
+  }
+  return undefined;
+}
+
+function standaloneCode(): StandaloneCode {
+  const exported = load("ajv/dist/standalone/index.js") as { default?: StandaloneCode } & StandaloneCode;
+  return exported.default ?? exported;
+}
+
+/** The entry of one schema: `{ first: once(...), all: once(...) }` with the modes of its profile that compile. */
+function entryOf(profile: SchemaProfile, schema: Schema, toCode: StandaloneCode): string | undefined {
+  const modes: string[] = [];
+  for (const mode of modesOf(profile)) {
+    const code = compileToCode(profile, schema, mode, toCode);
+    if (code !== undefined) modes.push(`  ${mode}: once(function (module, exports, require) {\n${code}\n  }),`);
+  }
+  return modes.length > 0 ? `{\n${modes.join("\n")}\n}` : undefined;
+}
+
+/** The name precompiled.ts looks a schema's own module up by: a hash of its JSON text. */
+export function precompiledName(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * The text of a CommonJS module of one schema's validate functions (`sha256` of its text, then one function per
+ * error mode of `profile`, each built on first use), or undefined when the schema does not compile. The build
+ * writes one per schema of the package (loading one costs only that schema), precompiled.ts finds them by hash.
+ */
+export function precompiledSchemaModule(schema: Schema, profile: SchemaProfile = "fileFormat"): string | undefined {
+  const text = JSON.stringify(schema);
+  const entry = entryOf(profile, schema, standaloneCode());
+  if (entry === undefined) return undefined;
+  return [...prelude(profile), `module.exports = ${entry};`, `module.exports.sha256 = "${precompiledName(text)}";`, ""].join(
+    "\n",
+  );
+}
+
+/**
+ * The text of a CommonJS module whose `PRECOMPILED` maps each schema's JSON text to its validate functions, one per
+ * error mode of `profile`, each built on first use: the tool argument schemas of a catalog. precompiled.ts loads it
+ * (evaluatePrecompiled).
+ */
+export function precompiledModule(schemas: readonly Schema[], profile: SchemaProfile = "fileFormat"): string {
+  const toCode = standaloneCode();
   const texts = [...new Set(schemas.map((schema) => JSON.stringify(schema)))];
-  const entries = texts.map((text) => {
-    const modes = MODES.map((mode) => {
-      const ajv = sourceAjv("fileFormat", "2020-12", mode);
-      const code = toCode(ajv, ajv.compile(JSON.parse(text) as Record<string, unknown>));
-      return `    ${mode}: once((module, exports, require) => {\n${code}\n    }),`;
-    });
-    return `  [\n    ${JSON.stringify(text)},\n    {\n${modes.join("\n")}\n    },\n  ],`;
-  });
+  const entries: string[] = [];
+  for (const text of texts) {
+    const entry = entryOf(profile, JSON.parse(text) as Schema, toCode);
+    if (entry !== undefined) entries.push(`  [${JSON.stringify(text)}, ${entry}],`);
+  }
+  return [...prelude(profile), "module.exports.PRECOMPILED = new Map([", ...entries, "]);", ""].join("\n");
+}
+
+function prelude(profile: SchemaProfile): string[] {
   return [
-    "// Generated by scripts/build.mjs from the package's own schemas (src/core/schema/precompile.ts). Do not edit.",
-    'import { createRequire } from "node:module";',
-    "",
-    "// ajv's generated code requires its small runtime helpers (ajv/dist/runtime/...)",
-    "const require = createRequire(import.meta.url);",
+    '"use strict";',
+    `// Validators of the ${profile} profile, generated by src/core/schema/precompile.ts. Do not edit.`,
     "function once(body) {",
     "  let validate;",
     "  return () => {",
@@ -44,9 +109,5 @@ export function precompiledModule(schemas: readonly Record<string, unknown>[]): 
     "  };",
     "}",
     "",
-    "export const PRECOMPILED = new Map([",
-    ...entries,
-    "]);",
-    "",
-  ].join("\n");
+  ];
 }

@@ -2,12 +2,15 @@
  * The validator factory: `schemaValidator(profile, schema)` compiles once per profile and schema (found by object
  * identity, then by JSON text, so equal schemas from fresh objects share one compilation) and hides ajv.
  */
-import type { AnySchema, ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
 import type { SchemaError, SchemaValidator } from "../../contracts/schema.js";
-import { ajvFor, type Dialect, type ErrorMode } from "./ajv.js";
+import { ajvFor, type ErrorMode } from "./ajv.js";
+import { dialectOf, prepareForeign } from "./dialect.js";
 import { toSchemaError } from "./errors.js";
-import { PRECOMPILED } from "./precompiled.js";
+import { findPrecompiled } from "./precompiled.js";
 import { PROFILES, type SchemaProfile } from "./profiles.js";
+
+export { dialectOf };
 
 type Schema = Record<string, unknown>;
 const NONE: readonly SchemaError[] = Object.freeze([]);
@@ -54,16 +57,15 @@ function createValidator(profile: SchemaProfile, schema: Schema, text: string): 
 }
 
 /**
- * Schema -> validate function. The one compile step: the package's own schemas come precompiled from the build
- * (precompiled.ts), found by their text; anything else, or a schema changed since the build, is compiled here.
+ * Schema -> validate function. The one compile step: the package's own schemas come precompiled from the build, a
+ * catalog's tool schemas from the catalog cache (precompiled.ts), found by their text; anything else, or a schema
+ * changed since, is compiled here.
  */
 function compile(profile: SchemaProfile, schema: Schema, text: string, mode: ErrorMode): ValidateFunction {
-  if (PROFILES[profile].source === "own") {
-    const precompiled = profile === "fileFormat" ? PRECOMPILED.get(text)?.[mode] : undefined;
-    // The generated code is ajv's own: it reads and sets `errors` exactly as a compiled function does.
-    if (precompiled) return precompiled() as unknown as ValidateFunction;
-    return ajvFor(profile, "2020-12", mode).compile(schema);
-  }
+  const precompiled = findPrecompiled(profile, text, mode);
+  // The generated code is ajv's own: it reads and sets `errors` exactly as a compiled function does.
+  if (precompiled) return precompiled as unknown as ValidateFunction;
+  if (PROFILES[profile].source === "own") return ajvFor(profile, "2020-12", mode).compile(schema);
   const { dialect, body } = prepareForeign(schema);
   try {
     return ajvFor(profile, dialect, mode).compile(body);
@@ -76,21 +78,6 @@ function compile(profile: SchemaProfile, schema: Schema, text: string, mode: Err
       throw error;
     }
   }
-}
-
-const DRAFT_07_OR_OLDER = /json-schema\.org\/draft-0[4-7]\/schema/;
-
-/** The dialect a foreign schema asks for (2020-12 unless `$schema` names draft-07 or older). */
-export function dialectOf(schema: Schema): Dialect {
-  return typeof schema.$schema === "string" && DRAFT_07_OR_OLDER.test(schema.$schema) ? "draft-07" : "2020-12";
-}
-
-/** The dialect, and the schema without `$schema` and top-level `$id` (one cache holds schemas of every source). */
-function prepareForeign(schema: Schema): { dialect: Dialect; body: AnySchema } {
-  const dialect = dialectOf(schema);
-  if (!("$schema" in schema) && !("$id" in schema)) return { dialect, body: schema };
-  const { $schema: _schema, $id: _id, ...body } = schema;
-  return { dialect, body };
 }
 
 /**

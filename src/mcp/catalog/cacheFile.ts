@@ -59,7 +59,10 @@ export async function writeCacheEntry(
 }
 
 export async function removeCacheEntry(cacheDir: string, key: string): Promise<void> {
-  await rm(cacheFilePath(cacheDir, key), { force: true });
+  const file = cacheFilePath(cacheDir, key);
+  await rm(file, { force: true });
+  // its tools' validators (validators.ts) go with it
+  await rm(file.replace(/\.json$/, ".validators.cjs"), { force: true });
 }
 
 /** Removes the entry if it was fetched at or before `time` (ms since epoch): what a change notification makes stale.

@@ -1,7 +1,7 @@
 /** SkillsErrors for server failures, each naming the server, the command and the end of its stderr. */
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { SkillsError } from "../../errors.js";
 import type { ServerConfig } from "../config.js";
+import { MCP_ERROR, isMcpError } from "./sdk.js";
 
 export function describeCommand(config: ServerConfig): string {
   if (config.type === "http") return config.url;
@@ -35,7 +35,7 @@ export function startFailed(
 
 export function callFailed(config: ServerConfig, tool: string, error: unknown, stderr: string[]): SkillsError {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+  if (isMcpError(error, MCP_ERROR.requestTimeout)) {
     return new SkillsError(
       "SERVER_TIMEOUT",
       withStderr(`server "${config.name}" did not answer ${tool} in time: ${message}`, stderr),
@@ -43,7 +43,7 @@ export function callFailed(config: ServerConfig, tool: string, error: unknown, s
       { cause: error },
     );
   }
-  const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
+  const closed = isMcpError(error, MCP_ERROR.connectionClosed);
   return new SkillsError(
     "TOOL_CALL_FAILED",
     withStderr(

@@ -4,11 +4,10 @@
  * here close() ends the whole group: stdin closed, then SIGTERM, then SIGKILL.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { killGroup, registerGroup, unregisterGroup } from "./processRegistry.js";
+import { LineBuffer, defaultEnvironment } from "./lineBuffer.js";
 
 export interface ProcessStdioOptions {
   command: string;
@@ -27,8 +26,11 @@ export class ProcessStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child: ChildProcess | undefined;
-  private readonly buffer = new ReadBuffer();
+  private readonly buffer = new LineBuffer();
   private exited: Promise<void> | undefined;
+  private started: Promise<void> | undefined;
+  /** Messages that arrived before the client listened (a server started early may log before the handshake). */
+  private early: JSONRPCMessage[] = [];
   /** Exit code or signal once the process has exited. */
   exitStatus: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
@@ -38,12 +40,27 @@ export class ProcessStdioTransport implements Transport {
     return this.child?.pid;
   }
 
+  /**
+   * Spawns the server. The pool calls it before it loads the MCP client, so the server starts while the client
+   * loads; the client's own start() then finds it running (and gets what the server said meanwhile).
+   */
   start(): Promise<void> {
-    if (this.child) throw new Error("transport already started");
+    if (this.started) {
+      return this.started.then(() => {
+        const early = this.early;
+        this.early = [];
+        for (const message of early) this.onmessage?.(message);
+      });
+    }
+    this.started = this.spawn();
+    return this.started;
+  }
+
+  private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.options.command, this.options.args, {
         cwd: this.options.cwd,
-        env: { ...getDefaultEnvironment(), ...this.options.env },
+        env: { ...defaultEnvironment(), ...this.options.env },
         stdio: ["pipe", "pipe", "pipe"],
         detached: true,
         windowsHide: true,
@@ -73,7 +90,12 @@ export class ProcessStdioTransport implements Transport {
         resolve();
       });
       child.stdout?.on("data", (chunk: Buffer) => {
-        this.buffer.append(chunk);
+        try {
+          this.buffer.append(chunk);
+        } catch (error) {
+          this.onerror?.(error as Error);
+          return;
+        }
         for (;;) {
           let message: JSONRPCMessage | null;
           try {
@@ -83,7 +105,8 @@ export class ProcessStdioTransport implements Transport {
             continue;
           }
           if (message === null) break;
-          this.onmessage?.(message);
+          if (this.onmessage) this.onmessage(message);
+          else this.early.push(message);
         }
       });
       child.stderr?.on("data", (chunk: Buffer) => this.options.onStderr?.(chunk.toString("utf8")));
@@ -94,12 +117,26 @@ export class ProcessStdioTransport implements Transport {
   send(message: JSONRPCMessage): Promise<void> {
     return new Promise((resolve, reject) => {
       const stdin = this.child?.stdin;
-      if (!stdin || this.exitStatus) {
+      // Closing (stdin ended) counts as gone: a write now would wait for a drain that never comes, and the client
+      // awaits its `initialized` notification, so a server closed in its handshake would hold the client forever.
+      if (!stdin || this.exitStatus || stdin.writableEnded || stdin.destroyed) {
         reject(new Error("not connected"));
         return;
       }
-      if (stdin.write(serializeMessage(message))) resolve();
-      else stdin.once("drain", resolve);
+      if (stdin.write(`${JSON.stringify(message)}\n`)) {
+        resolve();
+        return;
+      }
+      const drained = () => {
+        stdin.off("close", gone);
+        resolve();
+      };
+      const gone = () => {
+        stdin.off("drain", drained);
+        reject(new Error("not connected"));
+      };
+      stdin.once("drain", drained);
+      stdin.once("close", gone);
     });
   }
 

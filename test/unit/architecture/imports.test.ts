@@ -90,6 +90,8 @@ const CORE_NODE: Record<string, string[] | "all"> = {
   "node:path/posix": "all",
   "node:crypto": ["createHash"],
   "node:net": ["isIP"],
+  // loading a package on first use, synchronously (ajv behind the validator factory): not IO of core's own
+  "node:module": ["createRequire"],
 };
 
 /**

@@ -5,7 +5,14 @@ import { join } from "node:path";
 import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SkillsError } from "../../../src/errors.js";
-import { type Catalog, defaultCacheDir, findTool, invalidateCatalog, loadCatalog } from "../../../src/mcp/catalog.js";
+import {
+  type Catalog,
+  defaultCacheDir,
+  findTool,
+  invalidateCatalog,
+  loadCatalog,
+  watchCachedVersions,
+} from "../../../src/mcp/catalog.js";
 import { type ClientPool, createClientPool } from "../../../src/mcp/pool.js";
 import { type FakeServer, greeter, inMemoryWorld, restless } from "./inMemory.js";
 
@@ -33,7 +40,7 @@ function world(fakes: Record<string, FakeServer>) {
 }
 
 describe("loadCatalog", () => {
-  it("returns every server's tools and writes one cache file per server", async () => {
+  it("returns every server's tools and writes one cache file per server, its tools' validators beside it", async () => {
     const w = world({ a: greeter("1.0.0"), b: greeter("2.0.0") });
     const catalog = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
     expect(catalog.tools).toHaveLength(8);
@@ -44,8 +51,11 @@ describe("loadCatalog", () => {
     });
     expect(defaultCacheDir(w.config)).toBe(cacheDir);
     const files = (await readdir(cacheDir)).sort();
-    expect(files).toHaveLength(2);
-    for (const file of files) expect(file).toMatch(/^catalog-[0-9a-f]{16}\.json$/);
+    expect(files).toHaveLength(4);
+    for (const file of files) expect(file).toMatch(/^catalog-[0-9a-f]{16}\.(json|validators\.cjs)$/);
+    expect(
+      files.filter((file) => file.endsWith(".json")).map((file) => file.replace(".json", ".validators.cjs")),
+    ).toEqual(files.filter((file) => file.endsWith(".cjs")));
     const entry = JSON.parse(await readFile(catalog.servers.b!.cacheFile!, "utf8"));
     expect(entry).toMatchObject({
       format: 2,
@@ -77,7 +87,7 @@ describe("loadCatalog", () => {
     pools.push(pool);
     const catalog = await loadCatalog({ pool, config: changed, cacheDir });
     expect(catalog.servers.a!.cached).toBe(false);
-    expect(await readdir(cacheDir)).toHaveLength(2);
+    expect((await readdir(cacheDir)).filter((file) => file.endsWith(".json"))).toHaveLength(2);
   });
 
   it("refetches when a running server reports another version than the cache", async () => {
@@ -90,6 +100,44 @@ describe("loadCatalog", () => {
     const catalog = await loadCatalog({ pool, config: w.config, cacheDir });
     expect(catalog.servers.a).toMatchObject({ cached: false, serverInfo: { version: "1.1.0" } });
     expect(catalog.tools[0]!.serverInfo.version).toBe("1.1.0");
+  });
+
+  it("a run that started its server early uses the cache at once; another version drops it for next time", async () => {
+    const fakes = { a: greeter("1.0.0") };
+    const w = world(fakes);
+    const first = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
+    const file = first.servers.a!.cacheFile!;
+    fakes.a = greeter("1.1.0");
+    const pool = w.newPool();
+    pool.prestart(["a"]);
+    const catalog = await loadCatalog({ pool, config: w.config, cacheDir, checkRunning: false });
+    expect(catalog.servers.a).toMatchObject({ cached: true, serverInfo: { version: "1.0.0" } });
+    const stale: string[] = [];
+    watchCachedVersions({ pool, config: w.config, cacheDir, catalog, servers: ["a"], onStale: (m) => stale.push(m) });
+    for (let i = 0; i < 100 && (stale.length === 0 || existsSync(file)); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(stale).toEqual([
+      "a: the server is now version 1.1.0, its cached tool list was for 1.0.0; this run used the cached schemas, the next one lists the tools again",
+    ]);
+    expect(existsSync(file)).toBe(false);
+    // the same version says nothing and keeps the cache
+    const again = await loadCatalog({ pool: w.newPool(), config: w.config, cacheDir });
+    const quiet: string[] = [];
+    const next = w.newPool();
+    next.prestart(["a"]);
+    const cached = await loadCatalog({ pool: next, config: w.config, cacheDir, checkRunning: false });
+    watchCachedVersions({
+      pool: next,
+      config: w.config,
+      cacheDir,
+      catalog: cached,
+      servers: ["a"],
+      onStale: (m) => quiet.push(m),
+    });
+    await next.serverInfo("a");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(quiet).toEqual([]);
+    expect(existsSync(again.servers.a!.cacheFile!)).toBe(true);
   });
 
   it("ignores a broken cache file and rewrites it", async () => {

@@ -103,6 +103,9 @@ describe("isSkillsServe: the .mcp.json entry that starts skills serve itself", (
   it.each([
     ["skills", ["serve"], true],
     ["npx", ["-y", "skills", "serve", "--http", "8765"], true],
+    ["npx", ["-y", "skillsmith", "serve"], true],
+    ["/usr/lib/node_modules/skillsmith/node_modules/.bin/skillsmith", ["serve"], true],
+    ["npx", ["skillsmith", "run", "serve"], false],
     ["node", ["/repo/bin/skills.js", "serve"], true],
     ["/repo/node_modules/.bin/skills", ["serve"], true],
     ["skills", ["--debug", "serve"], true],
