@@ -5,13 +5,15 @@
  * Anything else that could load a module (a dynamic `import()`, `require`, an import or re-export further down, even
  * the words inside a string) makes the answer null: the bundler child handles that program, as it always did.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { join } from "node:path";
 
 /** One static import or re-export at the top of the module: the quoted specifier's place in the text. */
 export interface StaticImport {
   specifier: string;
+  /** The statement up to the specifier (`import { a, b as c } from `): which names it takes. */
+  clause: string;
   /** Offsets of the string literal, quotes included. */
   start: number;
   end: number;
@@ -33,7 +35,12 @@ export function staticImports(js: string): StaticImport[] | null {
     if (!match) break;
     const literal = match[1]!;
     const start = match.index + match[0].lastIndexOf(literal);
-    imports.push({ specifier: JSON.parse(literal) as string, start, end: start + literal.length });
+    imports.push({
+      specifier: JSON.parse(literal) as string,
+      clause: js.slice(match.index, start),
+      start,
+      end: start + literal.length,
+    });
     at = skipSpace(js, STATEMENT.lastIndex);
   }
   return LOADS_A_MODULE.test(js.slice(at)) ? null : imports;
@@ -67,9 +74,45 @@ export function pointImports(js: string, imports: StaticImport[], sdkDir: string
     if (isBuiltin(item.specifier)) continue;
     const file = sdkModule(sdkDir, item.specifier);
     if (!file) return null;
+    // A name the SDK module does not export (a tool the run does not declare) is the bundler's to report: it names
+    // the import's file, line and column, and the error becomes TOOL_NOT_DECLARED with the manifest line to add.
+    if (!exportsAll(join(sdkDir, file), item.clause)) return null;
     // `file` is made of [\w./-] only (sdkModule): it needs no escaping; the marker is replaced at hand-off.
     out += `${js.slice(last, item.start)}"${marker}/${file}"`;
     last = item.end;
   }
   return out + js.slice(last);
+}
+
+/**
+ * Whether the module at `path` (generated SDK JavaScript: `export { a, b };`, `export async function a`) exports every
+ * name the statement takes. A default import, or an SDK file whose exports cannot be read this way, is a no.
+ */
+function exportsAll(path: string, clause: string): boolean {
+  if (/^import\s*[\w$]/.test(clause)) return false;
+  const braces = /\{([^}]*)\}/.exec(clause);
+  if (!braces) return true; // `import * as sdk from`, `import "x"`, `export * from` (checked elsewhere)
+  const wanted = braces[1]!
+    .split(",")
+    .map((part) => part.trim().split(/\s+as\s+/)[0]!.trim())
+    .filter(Boolean);
+  if (wanted.length === 0) return true;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return false;
+  }
+  if (/\bexport\s*\*/.test(text)) return false;
+  const exported = new Set<string>();
+  for (const block of text.matchAll(/\bexport\s*\{([^}]*)\}/g)) {
+    for (const part of block[1]!.split(",")) {
+      const name = part.trim().split(/\s+as\s+/).pop()?.trim();
+      if (name) exported.add(name);
+    }
+  }
+  for (const declared of text.matchAll(/\bexport\s+(?:async\s+)?(?:function\*?|const|let|var|class)\s+([\w$]+)/g)) {
+    exported.add(declared[1]!);
+  }
+  return wanted.every((name) => exported.has(name));
 }

@@ -150,12 +150,18 @@ export async function prepareProgram(options: {
   let spentMs = 0;
   if (bundle === undefined && !options.session) {
     const started = performance.now();
-    const direct = await transpileProgram(options.code, options.language, sdkDir, options.timeoutMs ?? 30_000);
+    const direct = await transpileProgram(
+      options.code,
+      options.language,
+      sdkDir,
+      options.timeoutMs ?? 30_000,
+      shownName(options.language, options.filename),
+    );
     if (direct) {
-      bundle = { code: direct, inputs: [] };
+      bundle = { code: direct.code, inputs: [], ...(direct.map ? { map: direct.map } : {}) };
       if (bundles.size >= MAX_CACHED_BUNDLES) bundles.delete(bundles.keys().next().value!);
       bundles.set(key, bundle);
-      return { code: bundle.code, filename: inSandboxName, sdkDir };
+      return { code: bundle.code, filename: inSandboxName, sdkDir, ...(bundle.map ? { sourceMap: bundle.map } : {}) };
     }
     // the bundler gets what is left of the run's timeout
     spentMs = performance.now() - started;
@@ -169,10 +175,7 @@ export async function prepareProgram(options: {
       // folder, never in the caller's working folder.
       resolveDir: options.skillDir ?? emptyFolder(),
       // The entry as the skill names it (`main.ts`, `src/main.ts`): errors and the source map use this name.
-      filename:
-        options.filename === "<program>"
-          ? `program.${options.language === "javascript" ? "js" : "ts"}`
-          : options.filename,
+      filename: shownName(options.language, options.filename),
       session: options.session,
       timeoutMs: options.timeoutMs,
       spentMs,
@@ -181,6 +184,11 @@ export async function prepareProgram(options: {
     bundles.set(key, bundle);
   }
   return { code: bundle.code, filename: inSandboxName, sdkDir, ...(bundle.map ? { sourceMap: bundle.map } : {}) };
+}
+
+/** The entry as the skill names it (`main.ts`, `src/main.ts`), or `program.ts` for code given inline. */
+function shownName(language: SkillLanguage, filename: string): string {
+  return filename === "<program>" ? `program.${language === "javascript" ? "js" : "ts"}` : filename;
 }
 
 /** Imports that are neither built-ins nor the SDK, or dynamic ones: the program will need the bundler child. */
@@ -197,7 +205,8 @@ async function transpileProgram(
   language: SkillLanguage,
   sdkDir: string,
   timeoutMs: number,
-): Promise<string | undefined> {
+  sourcefile: string,
+): Promise<{ code: string; map?: string } | undefined> {
   // A program that imports anything but the SDK and built-ins (or may load modules some other way) is the
   // bundler's: started now, no transpiling first. The check is on the source, so it may send a program to the bundler
   // that did not need it (an import in a comment); never the other way: the transpiled module is checked again.
@@ -206,7 +215,11 @@ async function transpileProgram(
     return undefined;
   }
   const source = exportNotebookResult(code);
-  const outcome = await transpileDirect(source, { loader: language === "javascript" ? "js" : "ts", timeoutMs });
+  const outcome = await transpileDirect(source, {
+    loader: language === "javascript" ? "js" : "ts",
+    timeoutMs,
+    sourcefile,
+  });
   if (!outcome.ok) {
     if (outcome.stopped === "timeout") {
       throw new SkillsError("TIMEOUT", `transpiling the program took longer than the run's timeout (${timeoutMs} ms) and was stopped`, {
@@ -216,5 +229,7 @@ async function transpileProgram(
     return undefined;
   }
   const imports = staticImports(outcome.code);
-  return imports ? (pointImports(outcome.code, imports, sdkDir, SDK_MARKER) ?? undefined) : undefined;
+  const pointed = imports ? pointImports(outcome.code, imports, sdkDir, SDK_MARKER) : null;
+  if (pointed === null) return undefined;
+  return { code: pointed, ...(outcome.map ? { map: outcome.map } : {}) };
 }

@@ -26,7 +26,7 @@ import { findExecutable } from "./isolation.js";
 import { killAtTeardown } from "./teardown.js";
 
 export type TranspileOutcome =
-  | { ok: true; code: string }
+  | { ok: true; code: string; /** Source map (JSON) of `code`, its one source named `sourcefile`. */ map?: string }
   | { ok: false; stopped?: "timeout" | "memory"; detail: string };
 
 let binary: string | null | undefined;
@@ -63,7 +63,7 @@ let teardownSet = false;
 /** The program as one ES module (TS types removed, syntax for node 20), or why not. */
 export function transpileDirect(
   code: string,
-  options: { loader: "ts" | "js"; timeoutMs: number },
+  options: { loader: "ts" | "js"; timeoutMs: number; /** The program's name in the source map (`main.ts`). */ sourcefile?: string },
 ): Promise<TranspileOutcome> {
   const esbuild = esbuildBinary();
   if (!esbuild) return Promise.resolve({ ok: false, detail: "no esbuild executable" });
@@ -81,6 +81,9 @@ export function transpileDirect(
     "--tsconfig-raw={}",
     "--log-level=error",
     "--color=false",
+    // The map turns a failed run's stack back into the program's own lines, as the bundler's does.
+    "--sourcemap=inline",
+    ...(options.sourcefile ? [`--sourcefile=${options.sourcefile}`] : []),
   ];
   const prlimit = findExecutable("prlimit");
   const argv = prlimit
@@ -149,10 +152,23 @@ export function transpileDirect(
       if (stopped === "timeout") finish({ ok: false, stopped: "timeout", detail: "" });
       else if (stopped === "memory" || oom) finish({ ok: false, stopped: "memory", detail: firstLine(stderr) });
       else if (overOutput) finish({ ok: false, detail: "the output is over the limit" });
-      else if (status === 0 && signal === null) finish({ ok: true, code: Buffer.concat(out).toString("utf8") });
+      else if (status === 0 && signal === null) finish(withMap(Buffer.concat(out).toString("utf8")));
       else finish({ ok: false, detail: firstLine(stderr) || `exit ${status ?? signal}` });
     });
   });
+}
+
+const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\n?$/;
+
+/** esbuild's output without its inline source map comment, and the map apart (it stays on the host). */
+function withMap(output: string): TranspileOutcome {
+  const inline = INLINE_MAP.exec(output);
+  if (!inline) return { ok: true, code: output };
+  return {
+    ok: true,
+    code: `${output.slice(0, inline.index)}\n`,
+    map: Buffer.from(inline[1]!, "base64").toString("utf8"),
+  };
 }
 
 function firstLine(text: string): string {

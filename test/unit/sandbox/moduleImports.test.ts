@@ -12,7 +12,12 @@ let sdk: string;
 beforeAll(async () => {
   sdk = await mkdtemp(join(tmpdir(), "skills-imports-"));
   await mkdir(join(sdk, "servers", "everything"), { recursive: true });
-  await writeFile(join(sdk, "servers", "everything", "index.js"), "export {};\n");
+  // As the generated SDK writes it: one module per tool, re-exported by the server's index.
+  await writeFile(
+    join(sdk, "servers", "everything", "index.js"),
+    'import { getSum } from "./get_sum.js";\nexport {\n  getSum\n};\n',
+  );
+  await writeFile(join(sdk, "servers", "everything", "get_sum.js"), "export async function getSum(args) {}\n");
   await writeFile(join(sdk, "servers", "index.js"), "export {};\n");
 });
 afterAll(async () => {
@@ -69,5 +74,15 @@ describe("sdkModule and pointImports", () => {
     expect(pointImports(other, staticImports(other)!, sdk, "@SDK@")).toBeNull();
     const relative = 'import x from "./helper.js";\n';
     expect(pointImports(relative, staticImports(relative)!, sdk, "@SDK@")).toBeNull();
+  });
+
+  it.each([
+    ["a renamed import", 'import { getSum as add } from "servers/everything";\n', true],
+    ["a namespace import", 'import * as everything from "servers/everything";\n', true],
+    ["a tool module itself", 'import { getSum } from "servers/everything/get_sum.js";\n', true],
+    ["a name the SDK does not export (an undeclared tool)", 'import { getSum, echo } from "servers/everything";\n', false],
+    ["a default import", 'import everything from "servers/everything";\n', false],
+  ])("%s: fast path %s", (_name, js, fast) => {
+    expect(pointImports(js, staticImports(js)!, sdk, "@SDK@") !== null).toBe(fast);
   });
 });
