@@ -102,6 +102,15 @@ describe("serve reads only the skill's own files", () => {
     await expect(client.readResource({ uri: "skill://piped/SKILL.md" })).rejects.toThrow(/not a regular file/);
   }, 20_000);
 
+  test("list_skills with a FIFO as SKILL.md answers, naming that skill invalid (the read never blocks)", async () => {
+    const listed = await call("list_skills", {});
+    const skills = listed.structuredContent!.skills as { name: string; valid?: boolean; problem?: string }[];
+    expect(skills.find((skill) => skill.name === "piped")).toMatchObject({
+      valid: false,
+      problem: expect.stringContaining("SKILL.md"),
+    });
+  }, 20_000);
+
   test("a link to a file inside the folder is read", async () => {
     const answer = await call("get_skill", { name: "linked-inside" });
     expect(answer.isError).toBeUndefined();
@@ -109,4 +118,5 @@ describe("serve reads only the skill's own files", () => {
     const resource = await client.readResource({ uri: "skill://linked-inside/SKILL.md" });
     expect((resource.contents[0] as { text: string }).text).toBe(await skillMd("linked-inside"));
   });
+
 });
