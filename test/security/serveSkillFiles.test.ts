@@ -119,4 +119,19 @@ describe("serve reads only the skill's own files", () => {
     expect((resource.contents[0] as { text: string }).text).toBe(await skillMd("linked-inside"));
   });
 
+  test("save_skill refuses an input pattern that backtracks exponentially, so run_skill cannot stall the server", async () => {
+    const answer = await call("save_skill", {
+      name: "slow-pattern",
+      language: "python",
+      code: "def run(input):\n    return {}\n",
+      description: "Checks a string against a pattern. Use it in the tests of what serve accepts.",
+      tools: [],
+      input_schema: { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } },
+    });
+    expect(answer.isError).toBe(true);
+    expect(text(answer)).toMatch(/^MANIFEST_INVALID: the skill slow-pattern would not pass/);
+    expect(text(answer)).toContain("pattern can take exponential time");
+    const listed = await call("list_skills", {});
+    expect(JSON.stringify(listed.structuredContent)).not.toContain("slow-pattern");
+  });
 });

@@ -208,6 +208,29 @@ describe("checkJsonSchema", () => {
   ])("%j -> %j", (input, pointers) => {
     expect(checkJsonSchema(input).map((issue) => issue.pointer)).toEqual(pointers);
   });
+
+  // a quantified group that repeats a quantifier backtracks exponentially on a near-miss: the host that validates an
+  // input against it (skills serve for every client) would stop for minutes on 35 characters
+  it.each([
+    ["^(a+)+$", true],
+    ["^(a*)*b", true],
+    ["(\\d+\\s?)+x", true],
+    ["^((ab)+c)*$", false],
+    ["^([a-z0-9-]+\\.)+[a-z]{2,}$", false],
+    ["^(a+b?)+$", true],
+    ["^(?=(x+)+)y$", true],
+    ["^(?:[a-z]+,?){2,}$", true],
+    ["^([a-z]+)$", false],
+    ["^(ab)+$", false],
+    ["^[a-z+]+$", false],
+    ["^(\\(+)$", false],
+    ["^E-\\d{6}(-\\d+)?$", false],
+    ["^(a{2})+$", false],
+  ])("pattern %s is refused as exponential: %s", (pattern, refused) => {
+    const issues = checkJsonSchema({ type: "string", pattern });
+    expect(issues.map((issue) => issue.pointer)).toEqual(refused ? ["/pattern"] : []);
+    if (refused) expect(issues[0]!.message).toMatch(/^pattern can take exponential time: /);
+  });
 });
 
 describe("isStrictSemver", () => {
