@@ -60,6 +60,11 @@ describe("validateManifest", () => {
       [["PRIVACY_REGEX_INVALID", "/privacy/patterns/0/regex"]],
     ],
     [
+      "privacy regex that backtracks exponentially on a tool result",
+      { privacy: { patterns: [{ name: "x", regex: "E-(\\d+-?)+$" }] } },
+      [["PRIVACY_REGEX_INVALID", "/privacy/patterns/0/regex"]],
+    ],
+    [
       "privacy pattern without regex",
       { privacy: { patterns: [{ name: "x" }] } },
       [["MANIFEST_SCHEMA", "/privacy/patterns/0"]],
