@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   SANDBOX_UNAVAILABLE: "runtime",
   SANDBOX_FAILED: "runtime",
   BRIDGE_PROTOCOL: "runtime",
+  SESSION_LIMIT: "runtime",
   TIMEOUT: "runtime",
   OUTPUT_INVALID: "runtime",
   PROGRAM_ERROR: "runtime",

@@ -35,7 +35,9 @@ export async function extractTree(repo: Repo, tree: string, cacheRoot: string, f
 function unpack(root: string, tree: string, into: string): Promise<void> {
   return new Promise((done, fail) => {
     const env = gitEnvironment();
-    const archive = spawn("git", ["archive", "--format=tar", tree], {
+    // git writes 0664/0775 into the archive (tar.umask 0002) and tar run by root keeps an archive's modes: 022
+    // leaves the unpacked release writable by its owner only, with the x bit git keeps
+    const archive = spawn("git", ["-c", "tar.umask=022", "archive", "--format=tar", tree], {
       cwd: root,
       env,
       stdio: ["ignore", "pipe", "pipe"],

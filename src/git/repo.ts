@@ -143,15 +143,26 @@ export async function readAt(repo: Repo, treeish: string, path: string): Promise
 
 /** Commits that touched `paths`, newest first, in `range` (`a..b`, or a single ref for its whole history). */
 export async function commitsTouching(repo: Repo, range: string, paths: string[]): Promise<CommitInfo[]> {
-  const out = await repo.run(["log", "--format=%H%x1f%cI%x1f%an%x1f%s%x1e", range, "--", ...paths]);
-  return out
-    .split("\x1e")
-    .map((record) => record.trim())
-    .filter(Boolean)
-    .map((record) => {
-      const [hash, date, author, subject] = record.split("\x1f");
-      return { hash: hash!, date: date!, author: author!, subject: subject ?? "" };
-    });
+  // NUL between fields and (-z) between commits: the one byte a subject or an author's name cannot hold
+  const out = await repo.run(["log", "-z", "--format=%H%x00%cI%x00%an%x00%s", range, "--", ...paths]);
+  return nulRecords(out, 4).map(([hash, date, author, subject]) => ({
+    hash: hash!,
+    date: date!,
+    author: author!,
+    subject: subject ?? "",
+  }));
+}
+
+/** `count` NUL-separated fields per record; a newline git puts between records is dropped. */
+function nulRecords(out: string, count: number): string[][] {
+  const fields = out.split("\0");
+  const records: string[][] = [];
+  for (let at = 0; at + count <= fields.length; at += count) {
+    const record = fields.slice(at, at + count);
+    record[0] = record[0]!.replace(/^\n/, "");
+    if (record[0]) records.push(record);
+  }
+  return records;
 }
 
 /** Uncommitted changes (staged, unstaged, untracked; not ignored) below `path`, as `git status --porcelain` lines. */
@@ -172,18 +183,14 @@ export interface TagRecord {
 
 /** Tags matching a `git for-each-ref` pattern (`find-todos@*`). */
 export async function listTags(repo: Repo, pattern: string): Promise<TagRecord[]> {
+  // NUL after every field: a tag message is free text and may hold any other byte (a forged record included)
   const format =
-    "%(refname:strip=2)%1f%(objecttype)%1f%(objectname)%1f%(*objectname)%1f%(creatordate:iso-strict)%1f%(contents)%1e";
+    "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(creatordate:iso-strict)%00%(contents)%00";
   const out = await repo.run(["for-each-ref", `--format=${format}`, `refs/tags/${pattern}`]);
-  return out
-    .split("\x1e")
-    .map((record) => record.replace(/^\n/, ""))
-    .filter(Boolean)
-    .map((record) => {
-      const [tag, type, object, peeled, date, message] = record.split("\x1f");
-      const annotated = type === "tag";
-      return { tag: tag!, commit: annotated ? peeled! : object!, annotated, date: date!, message: message ?? "" };
-    });
+  return nulRecords(out, 6).map(([tag, type, object, peeled, date, message]) => {
+    const annotated = type === "tag";
+    return { tag: tag!, commit: annotated ? peeled! : object!, annotated, date: date!, message: message ?? "" };
+  });
 }
 
 /** Lines of files in a tree that contain `text` (fixed string): [path, line, line text]. */

@@ -10,7 +10,7 @@ import { findProjectRoot } from "../store/config.js";
 import { type McpConfig, parseMcpConfig } from "./config/parse.js";
 
 export type { HttpServerConfig, McpConfig, ServerConfig, StdioServerConfig } from "./config/parse.js";
-export { parseMcpConfig } from "./config/parse.js";
+export { commandLine, parseMcpConfig } from "./config/parse.js";
 
 export const MCP_CONFIG_FILE = ".mcp.json";
 

@@ -60,10 +60,7 @@ export async function openLiveCatalog(options: OpenLiveOptions): Promise<LiveCat
     return { servers, configFile: config.file, close: async () => {} };
   }
   // Loaded on use: a run served from the cache never pays for the MCP client.
-  const [{ loadCatalog }, { createClientPool }] = await Promise.all([
-    import("./catalog.js"),
-    import("./pool.js"),
-  ]);
+  const [{ loadCatalog }, { createClientPool }] = await Promise.all([import("./catalog.js"), import("./pool.js")]);
   const pool = createClientPool(config, { servers: configured });
   try {
     options.onStatus?.(`reading the tools of ${configured.join(", ")}`);

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { constants, realpathSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { basename, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SkillsError } from "../errors.js";
 import type { SkillLanguage } from "../contracts/skill.js";

@@ -2,7 +2,7 @@
  * Reads a small text file for validation: refuses files over the size cap without reading them, and reports binary
  * content (NUL bytes, invalid UTF-8) at the position of the first bad byte.
  */
-import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { makeProblem } from "../core/validate/codes.js";
 import type { Problem } from "../contracts/problem.js";
 
@@ -24,7 +24,8 @@ export async function readTextFile(path: string, file: string, strict: boolean):
 export function readTextFileSync(path: string, file: string, strict: boolean): ReadTextResult {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, and this open is synchronous
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, missing: true, reason: code === "ENOENT" ? "does not exist" : `cannot be read (${code})` };

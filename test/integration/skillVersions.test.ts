@@ -3,7 +3,7 @@
  * with the work tree and the index untouched. Real git repositories, real sandboxed runs.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { chmodSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -103,6 +103,30 @@ describe("skills run name@version", () => {
     } finally {
       process.env.SKILLS_CACHE_DIR = moved;
     }
+  });
+
+  test("unpacks with the modes git keeps, never writable by group or others (root's tar keeps the archive's)", async () => {
+    const dir = await writeSkill(repo, "modes", { version: "1.0.0", files: { "bin/tool.sh": "#!/bin/sh\necho hi\n" } });
+    chmodSync(join(dir, "bin/tool.sh"), 0o755);
+    git(repo, "add", "skills/modes");
+    git(repo, "commit", "-q", "-m", "modes 1.0.0", "--", "skills/modes");
+    tagRelease(repo, "modes", "1.0.0");
+    const release = await resolveSkillVersion({ cwd: repo, name: "modes", version: "1.0.0" });
+    const modes: Record<string, number> = {};
+    const walk = (at: string, rel: string): void => {
+      for (const entry of readdirSync(at, { withFileTypes: true })) {
+        const path = join(at, entry.name);
+        modes[`${rel}${entry.name}`] = lstatSync(path).mode & 0o7777;
+        if (entry.isDirectory()) walk(path, `${rel}${entry.name}/`);
+      }
+    };
+    walk(release.dir, "");
+    expect(Object.keys(modes).sort()).toEqual(
+      ["SKILL.md", "bin", "bin/tool.sh", "main.py", "manifest.yaml", "tests", "tests/basic.yaml"].sort(),
+    );
+    for (const [path, mode] of Object.entries(modes)) expect([path, mode & 0o022]).toEqual([path, 0]);
+    expect(modes["bin/tool.sh"]).toBe(0o755);
+    expect(modes["main.py"]).toBe(0o644);
   });
 
   test("SKILLS_CACHE_DIR moves the unpacked releases with the rest of the cache", async () => {

@@ -70,21 +70,29 @@ function findingLine(finding: ReviewFinding, style: Style): string {
   return `${level} ${at ? `${at}  ` : ""}${finding.code}  ${finding.message}`;
 }
 
-/** Text from the pull request, safe in a table cell or a list item: no HTML, no line breaks, no table pipes. */
+/**
+ * Text from the pull request, safe in a table cell or a list item: no HTML, no line breaks, no table pipes, no links
+ * or images (a bot's comment must not carry the pull request's "click here").
+ */
 function md(text: string): string {
   return text
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/\|/g, "\\|")
+    .replace(/[[\]]/g, "\\$&")
     .replace(/\s*\n\s*/g, " ");
 }
 
-/** Inline code that cannot be closed early by a backtick in the text. */
+/**
+ * Inline code that no backtick in the text can close early: the fence is one backtick longer than the longest run
+ * inside (CommonMark ends a code span only at a run of the same length).
+ */
 function code(text: string): string {
   const clean = text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
-  const fence = clean.includes("`") ? "``" : "`";
-  return `${fence}${fence === "``" ? ` ${clean} ` : clean}${fence}`;
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return longest === 0 ? `${fence}${clean}${fence}` : `${fence} ${clean} ${fence}`;
 }
 
 const ICON = { error: "❌", warning: "⚠️", info: "ℹ️" } as const;

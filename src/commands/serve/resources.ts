@@ -1,15 +1,13 @@
 /** Skills as MCP resources: `skill://<name>/SKILL.md` for each skill under the project's roots. */
-import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { SkillsError } from "../../errors.js";
 import type { ServedResource, ServedResources } from "../../mcp/server/types.js";
 import { SKILL_MD } from "../../store/loadSkill.js";
 import { pathExists } from "../../store/pathExists.js";
-import { readSkill, requireSkillDir, skillDirs } from "./skillLookup.js";
+import { readSkill, readSkillFile, requireSkillDir, skillDirs } from "./skillLookup.js";
 import type { ServeState } from "./state.js";
 
 const URI = /^skill:\/\/([^/]+)\/SKILL\.md$/;
-const MAX_BYTES = 1024 * 1024;
 
 export function skillResources(state: ServeState): ServedResources {
   return {
@@ -42,10 +40,9 @@ export function skillResources(state: ServeState): ServedResources {
         throw new SkillsError("NOT_FOUND", `no resource ${uri}: skills are served as skill://<name>/SKILL.md`);
       }
       const dir = await requireSkillDir(state.config, decodeURIComponent(match[1] as string));
-      const text = await readFile(join(dir, SKILL_MD)).catch(() => undefined);
-      if (!text) throw new SkillsError("NOT_FOUND", `skill ${match[1]} has no SKILL.md`);
-      if (text.byteLength > MAX_BYTES) throw new SkillsError("INPUT_INVALID", `${uri} is over ${MAX_BYTES} bytes`);
-      return { uri, mimeType: "text/markdown", text: text.toString("utf8") };
+      const text = await readSkillFile(dir, SKILL_MD);
+      if (text === undefined) throw new SkillsError("NOT_FOUND", `skill ${match[1]} has no SKILL.md`);
+      return { uri, mimeType: "text/markdown", text };
     },
   };
 }

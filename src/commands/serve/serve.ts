@@ -48,6 +48,8 @@ export interface ServeOptions extends RunSettings {
   maxConcurrentRuns?: number;
   /** Sessions one connection may keep (default 8). */
   sessionsPerConnection?: number;
+  /** execute_code sessions of all connections together (default 32): each is a live worker. */
+  maxSessions?: number;
   /** Streams of the stdio transport (tests). */
   stdio?: Parameters<typeof serveStdio>[1];
   /** Told about every finished run and cell, with the client's name, after its record is in the run log. */
@@ -95,6 +97,7 @@ export interface ServeHandle {
 
 const DEFAULT_MAX_RUNS = 16;
 const DEFAULT_SESSIONS_PER_CONNECTION = 8;
+const DEFAULT_MAX_SESSIONS = 32;
 /** How long close() waits for cancelled runs to report before it ends their processes' servers anyway. */
 const DRAIN_MS = 5_000;
 
@@ -132,6 +135,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     execution,
     sessions: new SessionRegistry({
       perConnection: options.sessionsPerConnection ?? DEFAULT_SESSIONS_PER_CONNECTION,
+      total: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
       idleTimeoutMs,
     }),
     limiter: new RunLimiter(options.maxConcurrentRuns ?? DEFAULT_MAX_RUNS),

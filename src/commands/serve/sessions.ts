@@ -2,6 +2,8 @@
  * The notebook-style sessions of execute_code, by id. A session belongs to the connection that opened it (another
  * client cannot use it, even knowing the id) and ends when that connection ends, after its idle timeout, or when a
  * run kills its worker. A connection keeps at most `perConnection` sessions: a new one ends its least recently used.
+ * The server keeps at most `total` (each is a live worker; over HTTP the clients are many): past it a client that has
+ * no session of its own to give up is refused, so one client cannot end another's sessions either.
  */
 import type { Session } from "../../contracts/run.js";
 import type { SkillLanguage } from "../../contracts/skill.js";
@@ -18,6 +20,8 @@ export interface SessionEntry {
 
 export interface SessionLimits {
   perConnection: number;
+  /** Sessions of all connections together. */
+  total: number;
   /** Idle time after which the sandbox ends a session (for the message when one is gone). */
   idleTimeoutMs: number;
 }
@@ -31,6 +35,24 @@ export class SessionRegistry {
   private readonly ended = new Map<string, string | undefined>();
 
   constructor(private readonly limits: SessionLimits) {}
+
+  /**
+   * SESSION_LIMIT when a new session of `owner` would take the server past its total: checked before a worker is
+   * started for it (then add() follows in the same tick).
+   */
+  ensureRoom(owner: string | undefined): void {
+    this.prune();
+    if (this.entries.size < this.limits.total) return;
+    const mine = [...this.entries.values()].filter((entry) => entry.owner === owner).length;
+    if (mine >= this.limits.perConnection) return; // its own least recently used one makes room
+    throw new SkillsError(
+      "SESSION_LIMIT",
+      `this server keeps at most ${this.limits.total} execute_code sessions open, and all ${this.entries.size} are in use`,
+      {
+        hint: `run without session_id (a fresh sandbox for each call), or try again when a session ends (after ${Math.round(this.limits.idleTimeoutMs / 60_000)} min without a call)`,
+      },
+    );
+  }
 
   /** Adds a session; returns the id of a session it had to end to stay within the connection's limit. */
   add(session: Session, owner: string | undefined): { entry: SessionEntry; evicted?: string } {

@@ -204,7 +204,7 @@ export const PROBLEM_CODES = {
   },
   PRIVACY_REGEX_INVALID: {
     level: "error",
-    meaning: "a privacy pattern's regex does not compile",
+    meaning: "a privacy pattern's regex does not compile, matches the empty string, or can take exponential time",
     fix: "fix the JavaScript regular expression (remember to escape backslashes in YAML double quotes)",
   },
   PRIVACY_IGNORE_INVALID: {

@@ -5,6 +5,7 @@
 import { decodeFragment, escapePointerToken, valueAtPointer } from "../json/index.js";
 import { metaSchemaErrors } from "../schema/index.js";
 import { type SchemaIssue, toIssue } from "./issues.js";
+import { hasExponentialBacktracking } from "./regexRisk.js";
 
 const DRAFT_07 = "http://json-schema.org/draft-07/schema";
 const KNOWN_DIALECTS = ["https://json-schema.org/draft/2020-12/schema", DRAFT_07];
@@ -128,6 +129,17 @@ function checkRegex(source: string, pointer: string, issues: SchemaIssue[]): voi
       keyword: "pattern",
       message: `pattern does not compile: ${reason}`,
       hint: "fix the regular expression",
+      target: "value",
+    });
+    return;
+  }
+  if (hasExponentialBacktracking(source)) {
+    issues.push({
+      pointer,
+      keyword: "pattern",
+      message:
+        "pattern can take exponential time: a group repeated without bound holds only parts that repeat or may be absent, so a near-miss input is tried every way it can be split",
+      hint: "give the repeated group a mandatory separator, e.g. ^(\\d+,)*\\d+$ instead of ^(\\d+,?)+$",
       target: "value",
     });
   }

@@ -1,15 +1,17 @@
 /** manifest.yaml: schema validation plus the semantic checks a schema cannot express. */
+
 import { isAbsolute, normalize } from "node:path/posix";
 import semver from "semver";
-import { checkIgnoreField } from "./ignoreField.js";
 import type { Problem } from "../../contracts/problem.js";
+import type { SchemaValidator } from "../../contracts/schema.js";
 import type { Manifest } from "../../contracts/skill.js";
 import { isPlainObject, joinPointer } from "../json/index.js";
 import { type DocumentContext, issueToProblem, notMappingProblem, problemAt } from "./documentContext.js";
+import { checkIgnoreField } from "./ignoreField.js";
+import { type SchemaIssue, toIssue } from "./issues.js";
 import { checkJsonSchema } from "./jsonSchema.js";
 import { checkSkillName, nameHint } from "./names.js";
-import type { SchemaValidator } from "../../contracts/schema.js";
-import { type SchemaIssue, toIssue } from "./issues.js";
+import { hasExponentialBacktracking } from "./regexRisk.js";
 
 export const TOOL_KEY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
@@ -219,6 +221,13 @@ function checkPrivacyPatterns(privacy: unknown, ctx: DocumentContext): Problem[]
       problems.push(
         problemAt(ctx, "PRIVACY_REGEX_INVALID", pointer, `privacy pattern ${label} matches the empty string`, {
           hint: "make the pattern require at least one character (use + instead of *)",
+        }),
+      );
+    } else if (hasExponentialBacktracking(pattern.regex)) {
+      // it runs in the host over every tool result, which a server (or what it read) controls
+      problems.push(
+        problemAt(ctx, "PRIVACY_REGEX_INVALID", pointer, `privacy pattern ${label} can take exponential time`, {
+          hint: "a group repeated without bound holds only repeated or optional parts: give it a mandatory separator, e.g. (\\d+-)*\\d+ instead of (\\d+-?)+",
         }),
       );
     }

@@ -22,3 +22,12 @@ export function expandVariables(
   });
   return missing === undefined ? { ok: true, value } : { ok: false, variable: missing };
 }
+
+/**
+ * `input` as errors may show it: only the builtins (`${workspaceFolder}`) expanded, every other `${VAR}` kept as
+ * written. A variable usually holds a secret (an API key in an argument, a URL or a header), and messages reach
+ * terminals, CI logs, `/healthz` and agents.
+ */
+export function showVariables(input: string, builtins: Record<string, string> = {}): string {
+  return input.replace(PATTERN, (match, name: string) => builtins[name] ?? match);
+}

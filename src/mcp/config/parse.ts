@@ -1,7 +1,7 @@
 /** Turns the text of a .mcp.json into resolved server configs, or Problems with positions. No IO. */
 import { isAbsolute, resolve } from "node:path";
 import type { Problem } from "../../contracts/problem.js";
-import { expandVariables } from "./expand.js";
+import { expandVariables, showVariables } from "./expand.js";
 import {
   escapePointerToken,
   type JsonPosition,
@@ -21,6 +21,8 @@ export interface StdioServerConfig {
   cwd: string;
   /** Connect timeout from the config, in milliseconds. */
   timeoutMs?: number;
+  /** The command line as messages show it: `${VAR}` not expanded (see showVariables). */
+  shown?: string;
 }
 
 export interface HttpServerConfig {
@@ -29,6 +31,8 @@ export interface HttpServerConfig {
   url: string;
   headers: Record<string, string>;
   timeoutMs?: number;
+  /** The URL as messages show it: `${VAR}` not expanded (see showVariables). */
+  shown?: string;
 }
 
 export type ServerConfig = StdioServerConfig | HttpServerConfig;
@@ -120,18 +124,25 @@ export function parseMcpConfig(
         url: expand(server.url ?? "", `${base}/url`),
         headers: expandRecord(server.headers, "headers"),
         ...(timeoutMs ? { timeoutMs } : {}),
+        shown: showVariables(server.url ?? "", builtins),
       };
     } else {
       const command = expand(server.command ?? "", `${base}/command`);
+      const shownCommand = showVariables(server.command ?? "", builtins);
+      // Relative paths are relative to the .mcp.json file (which --config may put elsewhere than the project).
       const cwd = server.cwd === undefined ? dir : resolve(fileDir, expand(server.cwd, `${base}/cwd`));
       servers[name] = {
         type: "stdio",
         name,
-        command: command.includes("/") && !isAbsolute(command) ? resolve(fileDir, command) : command,
+        command: resolveCommand(command, fileDir),
         args: (server.args ?? []).map((arg, index) => expand(arg, `${base}/args/${index}`)),
         env: expandRecord(server.env, "env"),
         cwd,
         ...(timeoutMs ? { timeoutMs } : {}),
+        shown: commandLine([
+          resolveCommand(shownCommand, fileDir),
+          ...(server.args ?? []).map((arg) => showVariables(arg, builtins)),
+        ]),
       };
     }
   }
@@ -156,4 +167,14 @@ function unsetVariableProblem(
     pointer,
     hint: `set ${variable}, or give a default with \${${variable}:-value}`,
   };
+}
+
+/** A command with a slash is a path relative to the config's folder; without one it is looked up on PATH. */
+function resolveCommand(command: string, dir: string): string {
+  return command.includes("/") && !isAbsolute(command) ? resolve(dir, command) : command;
+}
+
+/** A command and its arguments as one line, quoting the parts a shell would split. */
+export function commandLine(parts: string[]): string {
+  return parts.map((part) => (/[\s"']/.test(part) ? JSON.stringify(part) : part)).join(" ");
 }

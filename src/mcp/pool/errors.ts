@@ -1,11 +1,12 @@
 /** SkillsErrors for server failures, each naming the server, the command and the end of its stderr. */
 import { SkillsError } from "../../errors.js";
-import type { ServerConfig } from "../config.js";
+import { commandLine, type ServerConfig } from "../config.js";
 import { MCP_ERROR, isMcpError } from "./sdk.js";
 
+/** The command line or URL as written in .mcp.json, `${VAR}` unexpanded: a variable's value may be a secret. */
 export function describeCommand(config: ServerConfig): string {
-  if (config.type === "http") return config.url;
-  return [config.command, ...config.args].map((part) => (/[\s"']/.test(part) ? JSON.stringify(part) : part)).join(" ");
+  if (config.shown !== undefined) return config.shown;
+  return config.type === "http" ? config.url : commandLine([config.command, ...config.args]);
 }
 
 function withStderr(message: string, stderr: string[]): string {
@@ -24,7 +25,7 @@ export function startFailed(
     ? `the server did not finish the MCP handshake; check that \`${command}\` speaks MCP on stdio, or raise "timeout" in .mcp.json`
     : config.type === "stdio"
       ? `run \`${command}\` by hand to see why it fails; check "command" and "args" of "${config.name}" in .mcp.json`
-      : `check that ${config.url} is an MCP endpoint (Streamable HTTP) and that the headers are right`;
+      : `check that ${command} is an MCP endpoint (Streamable HTTP) and that the headers are right`;
   return new SkillsError(
     "SERVER_START_FAILED",
     withStderr(`server "${config.name}" failed to start (${command}): ${reason}`, stderr),

@@ -68,6 +68,8 @@ describe("parseMcpConfig", () => {
       args: ["/project", "--token=t0k"],
       env: { KEY: "dev" },
       cwd: "/project",
+      // what messages show: the variable's name, not its value
+      shown: "/project/node_modules/.bin/server /project --token=${TOKEN}",
     });
     expect(result.config.servers.onPath).toMatchObject({ command: "python3", cwd: "/project/sub" });
     expect(result.config.servers.abs).toMatchObject({ command: "/usr/bin/env", args: [] });
@@ -95,6 +97,7 @@ describe("parseMcpConfig", () => {
         url: "https://mcp.example.com/mcp",
         headers: { Authorization: "Bearer secret" },
         timeoutMs: 5000,
+        shown: "https://mcp.example.com/mcp",
       },
     });
     expect(result.ok && result.config.disabled).toEqual(["off"]);

@@ -160,6 +160,29 @@ describe("--format md", () => {
     expect(text.split("\n").filter((line) => line.startsWith("## "))).toHaveLength(1);
   });
 
+  it("a file name with a run of backticks cannot close its code span; links from the pull request stay text", () => {
+    const file = "skills/e/a``b <img src=x> ```c";
+    const text = renderReviewMarkdown(
+      result([
+        skill({
+          findings: [
+            {
+              ...finding(
+                "SYMLINK_ESCAPE",
+                "error",
+                "see [the fix](https://evil.example) ![x](https://evil.example/p.png)",
+              ),
+              file,
+            },
+          ],
+        }),
+      ]),
+    );
+    // the fence is longer than any run of backticks inside, so the whole name stays code
+    expect(text).toContain("**SYMLINK_ESCAPE** ```` skills/e/a``b <img src=x> ```c:3 ```` ");
+    expect(text).toContain("see \\[the fix\\](https://evil.example) !\\[x\\](https://evil.example/p.png)");
+  });
+
   it("says so when nothing changed", () => {
     const text = renderReviewMarkdown(result([]));
     expect(text.split("\n")[1]).toBe("## ✅ Skills review: no skill changed");

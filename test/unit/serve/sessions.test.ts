@@ -19,7 +19,7 @@ function fakeSession(language: "python" | "typescript" = "python"): Session & { 
   return session;
 }
 
-const registry = () => new SessionRegistry({ perConnection: 2, idleTimeoutMs: 600_000 });
+const registry = () => new SessionRegistry({ perConnection: 2, total: 100, idleTimeoutMs: 600_000 });
 
 describe("SessionRegistry", () => {
   it("gives a session back to the connection that opened it, and to no other", () => {

@@ -60,6 +60,11 @@ describe("validateManifest", () => {
       [["PRIVACY_REGEX_INVALID", "/privacy/patterns/0/regex"]],
     ],
     [
+      "privacy regex that backtracks exponentially on a tool result",
+      { privacy: { patterns: [{ name: "x", regex: "E-(\\d+-?)+$" }] } },
+      [["PRIVACY_REGEX_INVALID", "/privacy/patterns/0/regex"]],
+    ],
+    [
       "privacy pattern without regex",
       { privacy: { patterns: [{ name: "x" }] } },
       [["MANIFEST_SCHEMA", "/privacy/patterns/0"]],
@@ -211,6 +216,29 @@ describe("checkJsonSchema", () => {
     [{ properties: { $ref: { type: "string" } } }, []],
   ])("%j -> %j", (input, pointers) => {
     expect(checkJsonSchema(input).map((issue) => issue.pointer)).toEqual(pointers);
+  });
+
+  // a quantified group that repeats a quantifier backtracks exponentially on a near-miss: the host that validates an
+  // input against it (skills serve for every client) would stop for minutes on 35 characters
+  it.each([
+    ["^(a+)+$", true],
+    ["^(a*)*b", true],
+    ["(\\d+\\s?)+x", true],
+    ["^((ab)+c)*$", false],
+    ["^([a-z0-9-]+\\.)+[a-z]{2,}$", false],
+    ["^(a+b?)+$", true],
+    ["^(?=(x+)+)y$", true],
+    ["^(?:[a-z]+,?){2,}$", true],
+    ["^([a-z]+)$", false],
+    ["^(ab)+$", false],
+    ["^[a-z+]+$", false],
+    ["^(\\(+)$", false],
+    ["^E-\\d{6}(-\\d+)?$", false],
+    ["^(a{2})+$", false],
+  ])("pattern %s is refused as exponential: %s", (pattern, refused) => {
+    const issues = checkJsonSchema({ type: "string", pattern });
+    expect(issues.map((issue) => issue.pointer)).toEqual(refused ? ["/pattern"] : []);
+    if (refused) expect(issues[0]!.message).toMatch(/^pattern can take exponential time: /);
   });
 });
 

@@ -31,6 +31,7 @@ export function executeCodeTool(state: ServeState): ServedTool {
       const tools = await toolsFor(state, args.tools as string[] | undefined);
       const signal = AbortSignal.any([context.signal, state.shutdown]);
       if (sessionId === NEW_SESSION) {
+        state.sessions.ensureRoom(context.connection);
         const session = state.execution.openSession({
           language,
           tools,

@@ -1,6 +1,5 @@
 /** list_skills, get_skill and run_skill: the project's skills for an agent, run through the server's execution. */
-import { readFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import type { JsonObject } from "../../../contracts/json.js";
 import type { RunLimits } from "../../../contracts/run.js";
 import type { LoadedSkill } from "../../../contracts/skill.js";
@@ -15,7 +14,7 @@ import { loadValidSkill } from "../../shared/skill.js";
 import { resolveSkillVersion } from "../../shared/skillVersion.js";
 import { GET_SKILL, LIST_SKILLS, RUN_SKILL } from "../definitions.js";
 import { pickTools } from "../pickTools.js";
-import { readSkill, requireSkillDir, skillDirs } from "../skillLookup.js";
+import { readSkill, readSkillFile, requireSkillDir, skillDirs } from "../skillLookup.js";
 import type { ServeState } from "../state.js";
 
 export function listSkillsTool(state: ServeState): ServedTool {
@@ -54,7 +53,7 @@ export function getSkillTool(state: ServeState): ServedTool {
     ...GET_SKILL,
     async call(args) {
       const dir = await requireSkillDir(state.config, args.name as string);
-      const skillMd = await readFile(join(dir, SKILL_MD), "utf8").catch(() => "");
+      const skillMd = (await readSkillFile(dir, SKILL_MD)) ?? "";
       const loaded = await loadSkill(dir);
       if (loaded.ok && loaded.value.kind === "instruction") {
         return {
