@@ -15,7 +15,7 @@ import { resolveSkillRef } from "../store/findSkills.js";
 import { type Execution, fromSettings, openExecution, type RunSettings } from "./shared/execution.js";
 import { type ParsedInput, parseInputArgument, validateInput } from "./shared/input.js";
 import { firstPiiNotice } from "./shared/piiNotice.js";
-import { loadValidSkill } from "./shared/skill.js";
+import { loadValidSkill, skillRunRequest } from "./shared/skill.js";
 import { versionedSkillDir } from "./shared/skillVersion.js";
 
 export interface RunOptions extends RunSettings {
@@ -104,14 +104,7 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
     }
     options.onStatus?.(`running ${skill.name} in the sandbox`);
     const run = await execution.run({
-      skill: { name: skill.name, version: manifest.version },
-      privacy: manifest.privacy,
-      language: manifest.language,
-      skillDir: skill.dir,
-      entryFile: manifest.entry,
-      input: input.value,
-      limits,
-      ...(manifest.output ? { outputSchema: manifest.output } : {}),
+      ...skillRunRequest(skill, input.value, limits),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const notice = await firstPiiNotice(config.cacheDir, [run]);

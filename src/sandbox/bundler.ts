@@ -206,7 +206,8 @@ class BundlerChild {
   }
 }
 
-function firstLine(text: string): string {
+/** The first non-empty line of a tool's stderr, trimmed: what an error message quotes of it. */
+export function firstLine(text: string): string {
   return (
     text
       .split("\n")

@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import {
   BUNDLER_ADDRESS_SPACE_BYTES,
   BUNDLER_MEMORY_BYTES,
+  firstLine,
   MAX_BUNDLE_OUTPUT_BYTES,
   residentBytes,
 } from "./bundler.js";
@@ -169,13 +170,4 @@ function withMap(output: string): TranspileOutcome {
     code: `${output.slice(0, inline.index)}\n`,
     map: Buffer.from(inline[1]!, "base64").toString("utf8"),
   };
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split("\n")
-      .map((line) => line.trim())
-      .find(Boolean) ?? ""
-  );
 }

@@ -4,17 +4,16 @@
  * hold no calls: a program whose first call the host refused, say.) Whether the code calls tools comes from the usage
  * analysis (the same as `skills compat`'s); a case that runs live, or expects its input to be refused, needs none.
  */
-import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { SkillAnalysis } from "../../analysis/index.js";
 import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import { resolveUsage } from "../../core/compat/usage.js";
-import { cassetteNameOf, parseTestFile } from "../../core/testing/parseTestFile.js";
+import { cassetteNameOf } from "../../core/testing/parseTestFile.js";
 import type { LocatedTestCase } from "../../core/testing/types.js";
 import { makeProblem } from "../../core/validate/codes.js";
 import { readCassette } from "../../mcp/cassette/index.js";
-import { readTextFile } from "../../store/readTextFile.js";
+import { readTestFiles } from "./testFiles.js";
 
 /** Whether the skill's code calls any tool (declared or not) through the SDK or the runtime. */
 export function codeCallsTools(analysis: SkillAnalysis, skill: LoadedSkill): boolean {
@@ -63,17 +62,9 @@ export function neverRecorded(cassette: { calls: unknown[]; recordedAt?: string 
 
 /** Every replayed case of the skill whose cassette is missing or was never recorded (`skills validate`). */
 export async function emptyCassetteProblems(skill: LoadedSkill, shown: string, strict: boolean): Promise<Problem[]> {
-  const names = (await readdir(join(skill.dir, "tests")).catch(() => [] as string[])).filter((name) =>
-    /\.ya?ml$/.test(name),
-  );
   const problems: Problem[] = [];
-  for (const name of names.sort()) {
-    const file = join(shown, "tests", name);
-    const read = await readTextFile(join(skill.dir, "tests", name), file, strict);
-    if (!read.ok) continue;
-    const cases = parseTestFile(read.text, file);
-    if (!cases.ok) continue;
-    for (const located of cases.value) {
+  for (const { cases } of await readTestFiles(skill, shown, strict)) {
+    for (const located of cases) {
       if (!replaysCassette(located)) continue;
       const cassetteName = cassetteNameOf(located.case);
       const shownCassette = join(shown, "cassettes", cassetteName);

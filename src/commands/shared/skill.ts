@@ -1,9 +1,26 @@
 /** Loading a skill for a command that runs it. */
 import type { Problem } from "../../contracts/problem.js";
+import type { RunLimits } from "../../contracts/run.js";
 import type { InstructionSkill, LoadedSkill } from "../../contracts/skill.js";
 import { displayPath } from "../../core/paths.js";
 import { SkillsError } from "../../errors.js";
 import { loadSkill } from "../../store/loadSkill.js";
+import type { ExecutionRequest } from "./execution.js";
+
+/** What running a skill asks of the execution, from its manifest: `skills run` and served `run_skill` alike. */
+export function skillRunRequest(skill: LoadedSkill, input: unknown, limits: Partial<RunLimits>): ExecutionRequest {
+  const manifest = skill.manifest;
+  return {
+    skill: { name: skill.name, version: manifest.version },
+    privacy: manifest.privacy,
+    language: manifest.language,
+    skillDir: skill.dir,
+    entryFile: manifest.entry,
+    input,
+    limits,
+    ...(manifest.output ? { outputSchema: manifest.output } : {}),
+  };
+}
 
 /**
  * Loads a skill that can run; an invalid skill is an input error (exit 2) that lists every problem with its

@@ -3,17 +3,16 @@
  * unless the case expects INPUT_INVALID) and each `skills run <skill> --input '<json>'` example in SKILL.md
  * (EXAMPLE_INPUT_INVALID): an agent copies the examples, and a case whose input is refused never runs the program.
  */
-import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import { isPlainObject, parseJsonWithPositions } from "../../core/json/index.js";
-import { parseTestFile } from "../../core/testing/parseTestFile.js";
 import { makeProblem } from "../../core/validate/codes.js";
 import { parseYaml } from "../../core/yaml/index.js";
 import { isSkillsError } from "../../errors.js";
 import { readTextFile } from "../../store/readTextFile.js";
 import { type ParsedInput, validateInput } from "../shared/input.js";
+import { readTestFiles } from "../shared/testFiles.js";
 
 interface Refusal {
   message: string;
@@ -42,19 +41,11 @@ function refusal(skill: LoadedSkill, input: ParsedInput): Refusal | undefined {
 
 export async function testInputProblems(skill: LoadedSkill, shown: string, strict: boolean): Promise<Problem[]> {
   if (!skill.manifest.input) return [];
-  const names = (await readdir(join(skill.dir, "tests")).catch(() => [] as string[])).filter((name) =>
-    /\.ya?ml$/.test(name),
-  );
   const problems: Problem[] = [];
-  for (const name of names.sort()) {
-    const file = join(shown, "tests", name);
-    const read = await readTextFile(join(skill.dir, "tests", name), file, strict);
-    if (!read.ok) continue;
-    // A file that does not parse is `skills test`'s to report, with its own code.
-    const cases = parseTestFile(read.text, file);
-    const parsed = parseYaml(read.text, { file });
-    if (!cases.ok || !parsed.ok) continue;
-    for (const located of cases.value) {
+  for (const { file, text, cases } of await readTestFiles(skill, shown, strict)) {
+    const parsed = parseYaml(text, { file });
+    if (!parsed.ok) continue;
+    for (const located of cases) {
       if (located.case.expect?.error?.code === "INPUT_INVALID") continue;
       const base = isPlainObject(parsed.value) && Array.isArray(parsed.value.cases) ? `/cases/${located.index}` : "";
       const at = (pointer: string) => {

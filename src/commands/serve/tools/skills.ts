@@ -10,7 +10,7 @@ import type { ServedTool } from "../../../mcp/server/types.js";
 import { limitsFromManifest } from "../../../sandbox/index.js";
 import { loadSkill, SKILL_MD } from "../../../store/loadSkill.js";
 import { validateInput } from "../../shared/input.js";
-import { loadValidSkill } from "../../shared/skill.js";
+import { loadValidSkill, skillRunRequest } from "../../shared/skill.js";
 import { resolveSkillVersion } from "../../shared/skillVersion.js";
 import { GET_SKILL, LIST_SKILLS, RUN_SKILL } from "../definitions.js";
 import { pickTools } from "../pickTools.js";
@@ -100,15 +100,8 @@ export function runSkillTool(state: ServeState): ServedTool {
       if (typeof args.timeout_ms === "number") limits.timeoutMs = args.timeout_ms;
       const run = await state.limiter.run(() =>
         state.execution.run({
-          skill: { name: skill.name, version: manifest.version },
-          privacy: manifest.privacy,
-          language: manifest.language,
-          skillDir: skill.dir,
-          entryFile: manifest.entry,
-          input: input.value,
-          limits,
+          ...skillRunRequest(skill, input.value, limits),
           tools,
-          ...(manifest.output ? { outputSchema: manifest.output } : {}),
           signal: AbortSignal.any([context.signal, state.shutdown]),
           client: context.client.name,
         }),
