@@ -189,6 +189,12 @@ describe("the workflow", () => {
       join(project, "skills/sum-numbers/tests/basic.yaml"),
       "name: basic\ninput: { numbers: [2, 3, 5], label: x }\nexpect:\n  subset: { total: 10, calls: 2 }\n",
     );
+    // SKILL.md's example input must match the schema too (validate checks it)
+    const skillMd = join(project, "skills/sum-numbers/SKILL.md");
+    await writeFile(
+      skillMd,
+      (await readFile(skillMd, "utf8")).replace('{"numbers": [2, 3, 5]}', '{"numbers": [2, 3, 5], "label": "x"}'),
+    );
     git(project, "commit", "-qam", "label is required");
 
     const blocked = await runWorkflow(branch);

@@ -166,6 +166,8 @@ describe("refusals: each with a clear line, nothing tagged or committed", () => 
     await writeSkill(repo, "greet", {
       version: "1.0.0",
       input: { type: "object", properties: { n: { type: "integer" }, units: { type: "string" } }, required: ["units"] },
+      // the test case gives the new required input (validate checks test inputs against the schema)
+      tests: { basic: { name: "basic", input: { units: "m" }, expect: { subset: { value: "1.0.0" } } } },
     });
     commitAll(repo, "units");
     const error = await expectUntouched(() => refused(release({ cwd: repo, skill: "greet", bump: "patch" })));
