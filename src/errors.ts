@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   VERSION_NOT_FOUND: "input",
   RELEASE_REFUSED: "check",
   GIT_FAILED: "runtime",
+  RELEASE_CACHE_MISMATCH: "runtime",
   // bugs (exit 3)
   INTERNAL: "internal",
 } as const satisfies Record<string, ErrorKind>;

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { chmodSync, lstatSync, readdirSync, readFileSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runSkill } from "../../src/commands/run.js";
@@ -135,6 +135,39 @@ describe("skills run name@version", () => {
     const release = await resolveSkillVersion({ cwd: repo, name: "greet", version: "1.1.0" });
     expect(release.dir).toBe(join(cache as string, "versions", release.tree, "greet"));
     expect(await readFile(join(release.dir, "main.py"), "utf8")).toContain('"1.1.0"');
+  });
+
+  test("a cached folder that is not the release byte for byte is refused, never run", async () => {
+    // A branch can commit a folder into .skills/cache under a released tree's id (git add -f); CI would run it as
+    // the release. Here: the real one unpacked, then changed; and one planted before the first unpack.
+    const release = await resolveSkillVersion({ cwd: repo, name: "greet", version: "1.1.0" });
+    const main = join(release.dir, "main.py");
+    const original = await readFile(main, "utf8");
+    await writeFile(main, 'def run(input):\n    return {"value": "forged"}\n');
+    const changed = await failure(runSkill({ ref: "greet@1.1.0", cwd: repo }));
+    expect(changed.code).toBe("RELEASE_CACHE_MISMATCH");
+    expect(changed.message).toContain(`is not what git has for tree ${release.tree.slice(0, 12)}`);
+    expect(changed.data.hint).toContain(`rm -rf '${release.dir}'`);
+    // an extra file is a difference too
+    await writeFile(main, original);
+    await writeFile(join(release.dir, "extra.py"), "x = 1\n");
+    expect((await failure(runSkill({ ref: "greet@1.1.0", cwd: repo }))).code).toBe("RELEASE_CACHE_MISMATCH");
+    await rm(join(release.dir, "extra.py"));
+    const ran = await runSkill({ ref: "greet@1.1.0", cwd: repo });
+    expect(ran.run.result).toEqual({ value: "1.1.0" });
+
+    // planted: a folder at the id of a tree that was never unpacked here
+    const tree = git(repo, "rev-parse", "greet@2.0.0^{commit}:skills/greet").trim();
+    const planted = join(process.env.SKILLS_CACHE_DIR as string, "versions", tree, "greet");
+    await mkdir(planted, { recursive: true });
+    for (const file of ["SKILL.md", "manifest.yaml", "tests/basic.yaml"]) {
+      await mkdir(join(planted, file, ".."), { recursive: true });
+      await writeFile(join(planted, file), await readFile(join(repo, "skills/greet", file)));
+    }
+    await writeFile(join(planted, "main.py"), 'def run(input):\n    return {"value": "2.0.0"}\n# planted\n');
+    expect((await failure(runSkill({ ref: "greet@2.0.0", cwd: repo }))).code).toBe("RELEASE_CACHE_MISMATCH");
+    await rm(planted, { recursive: true });
+    expect((await runSkill({ ref: "greet@2.0.0", cwd: repo })).run.result).toEqual({ value: "2.0.0" });
   });
 
   test("a version that does not exist lists the ones that do", async () => {
