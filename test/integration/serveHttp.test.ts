@@ -4,6 +4,7 @@
  * once, a client that goes away mid-run, an upstream server that crashes mid-session, stateless mode.
  */
 import { request } from "node:http";
+import { connect as connectSocket, type Socket } from "node:net";
 import { rm } from "node:fs/promises";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -314,6 +315,50 @@ describe("stateless mode", () => {
       expect(get.status).toBe(405);
     } finally {
       await stateless.close();
+    }
+  });
+});
+
+describe("clients that hold sockets (slowloris)", () => {
+  /** A raw TCP connection that sends `text` and waits for the server to end it; resolves with how long that took. */
+  function heldOpen(port: number, text: string): { closed: Promise<number>; socket: Socket } {
+    const socket = connectSocket(port, "127.0.0.1");
+    const started = Date.now();
+    socket.on("error", () => undefined);
+    socket.resume(); // read what the server says (a 408), or "close" never comes
+    socket.write(text);
+    const closed = new Promise<number>((resolve) => socket.once("close", () => resolve(Date.now() - started)));
+    return { closed, socket };
+  }
+
+  test("headers or a body trickled too slowly end the connection; past maxConnections a connection is refused", async () => {
+    const guarded = await startServe({
+      cwd: project,
+      http: { port: 0, host: "127.0.0.1", headersTimeoutMs: 400, requestTimeoutMs: 800, maxConnections: 3 },
+    });
+    try {
+      const port = guarded.port!;
+      // headers that never end
+      const headers = heldOpen(port, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+      // complete headers, then 10 of 100 promised bytes
+      const body = heldOpen(
+        port,
+        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"jsonrpc\"",
+      );
+      // a third holds the last free connection; a fourth is over the cap and closed at once
+      const third = heldOpen(port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const fourth = heldOpen(port, "");
+      expect(await fourth.closed).toBeLessThan(400);
+      expect(await headers.closed).toBeLessThan(3_000);
+      expect(await body.closed).toBeLessThan(3_000);
+      expect(await third.closed).toBeLessThan(3_000);
+      // and the server still answers
+      const client = await connect("after-slowloris", guarded.url, null);
+      expect((await client.listTools()).tools).toHaveLength(6);
+      await client.close();
+    } finally {
+      await guarded.close();
     }
   });
 });

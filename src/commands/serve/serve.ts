@@ -37,6 +37,11 @@ export interface ServeHttpOptions {
   token?: string;
   allowedOrigins?: string[];
   stateless?: boolean;
+  /** How long a client may take to send a request's headers / the whole request (defaults 10 s / 60 s). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Connections open at once (default 256). */
+  maxConnections?: number;
 }
 
 export interface ServeOptions extends RunSettings {

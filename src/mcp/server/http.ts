@@ -23,6 +23,10 @@ export const CLIENT_HEADER = "x-skills-client";
 const DEFAULT_SESSION_IDLE_MS = 30 * 60 * 1000;
 const DEFAULT_MAX_SESSIONS = 100;
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** A client that trickles its request (slowloris) holds a socket this long at the most. */
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_CONNECTIONS = 256;
 
 export interface HttpServeOptions {
   host: string;
@@ -43,6 +47,11 @@ export interface HttpServeOptions {
   sessionIdleMs?: number;
   maxSessions?: number;
   maxBodyBytes?: number;
+  /** Time to receive a request's headers, and the whole request (its body); then the connection is closed. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Connections open at once; more are refused at accept. */
+  maxConnections?: number;
 }
 
 export interface HttpServer {
@@ -172,7 +181,11 @@ export async function serveHttp(app: ServedApp, options: HttpServeOptions): Prom
     await transport.handleRequest(withDisconnect(req, res), res, body);
   };
 
-  const http: NodeServer = createServer((req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, headersTimeout);
+  // Node checks the two timeouts every connectionsCheckingInterval (30 s by default): often enough to keep to them.
+  const checkEvery = Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 2)));
+  const http: NodeServer = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
     route(req, res).catch((error: unknown) => {
       app.onInternalError?.(error);
       if (!res.headersSent) refuse(res, 500, "internal error", true, -32603);
@@ -181,6 +194,9 @@ export async function serveHttp(app: ServedApp, options: HttpServeOptions): Prom
   });
   // Keep-alive connections of clients that went quiet must not hold close() up.
   http.keepAliveTimeout = 5_000;
+  http.headersTimeout = headersTimeout;
+  http.requestTimeout = requestTimeout;
+  http.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen(options.port, options.host, () => {
