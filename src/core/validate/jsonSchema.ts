@@ -32,6 +32,7 @@ export function checkJsonSchema(schema: Record<string, unknown>): SchemaIssue[] 
   }
   collectPatternIssues(schema, "", issues);
   collectRefIssues(schema, schema, "", issues);
+  if (!issues.some((issue) => issue.keyword === "$ref")) collectLoopIssues(schema, issues);
   return dedupe(simplify(issues));
 }
 
@@ -117,6 +118,76 @@ function refProblem(root: unknown, ref: string): string | undefined {
   const found = valueAtPointer(root, decodeFragment(ref));
   if (found.found) return undefined;
   return `$ref ${JSON.stringify(ref)} does not resolve: there is no ${JSON.stringify(found.missing)} in the schema`;
+}
+
+/** Keywords that apply a subschema to the same value: following only these never reads further into the data. */
+const IN_PLACE_LISTS = ["allOf", "anyOf", "oneOf"];
+const IN_PLACE_SINGLE = ["not", "if", "then", "else"];
+const DATA_KEYWORDS = ["enum", "const", "default", "examples"];
+
+/**
+ * A `$ref` that comes back to where it started through in-place keywords only (`a: {$ref: a}`, or through allOf) would
+ * make validation recurse forever: ajv overflows its stack compiling it, so the skill would pass validation and fail
+ * on every run. Each loop is reported once, at the `$ref` that closes it.
+ */
+function collectLoopIssues(root: Record<string, unknown>, issues: SchemaIssue[]): void {
+  const state = new Map<string, "open" | "done">();
+  const visit = (pointer: string, path: string[]): void => {
+    if (state.get(pointer) === "done") return;
+    if (state.get(pointer) === "open") {
+      const from = path[path.length - 1] ?? pointer;
+      const loop = [...path.slice(path.indexOf(pointer)), pointer].map((p) => `#${p}`).join(" → ");
+      issues.push({
+        pointer: typeof schemaAt(root, from)?.$ref === "string" ? `${from}/$ref` : from,
+        keyword: "$ref",
+        message: `$ref loops back without reading any data (${loop}): validating would recurse forever`,
+        hint: "point the $ref at a schema that describes the value, or nest it under properties or items",
+        target: "value",
+      });
+      return;
+    }
+    const node = schemaAt(root, pointer);
+    if (!node) {
+      state.set(pointer, "done");
+      return;
+    }
+    state.set(pointer, "open");
+    for (const next of inPlace(node, pointer)) visit(next, [...path, pointer]);
+    state.set(pointer, "done");
+  };
+  const walk = (node: unknown, pointer: string): void => {
+    if (node === null || typeof node !== "object") return;
+    if (!Array.isArray(node)) visit(pointer, []);
+    for (const [key, value] of Object.entries(node)) {
+      // values, not schemas
+      if (!Array.isArray(node) && DATA_KEYWORDS.includes(key)) continue;
+      walk(value, `${pointer}/${escapePointerToken(key)}`);
+    }
+  };
+  walk(root, "");
+}
+
+/** The object at `pointer` in the schema, if it is one. */
+function schemaAt(root: Record<string, unknown>, pointer: string): Record<string, unknown> | undefined {
+  const found = pointer === "" ? { found: true, value: root } : valueAtPointer(root, pointer);
+  const value = found.found ? found.value : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** The schemas `node` applies to the same value: its local `$ref`'s target and its in-place subschemas. */
+function inPlace(node: Record<string, unknown>, pointer: string): string[] {
+  const next: string[] = [];
+  if (typeof node.$ref === "string" && (node.$ref === "#" || node.$ref.startsWith("#/"))) {
+    next.push(decodeFragment(node.$ref));
+  }
+  for (const key of IN_PLACE_LISTS) {
+    const list = node[key];
+    if (Array.isArray(list)) list.forEach((_, i) => next.push(`${pointer}/${key}/${i}`));
+  }
+  for (const key of IN_PLACE_SINGLE) if (node[key] && typeof node[key] === "object") next.push(`${pointer}/${key}`);
+  return next;
 }
 
 function checkRegex(source: string, pointer: string, issues: SchemaIssue[]): void {

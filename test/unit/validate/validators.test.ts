@@ -218,6 +218,32 @@ describe("checkJsonSchema", () => {
     expect(checkJsonSchema(input).map((issue) => issue.pointer)).toEqual(pointers);
   });
 
+  // a $ref that comes back to itself without reading data: ajv overflows its stack compiling it, on every run
+  it.each([
+    [{ properties: { x: { $ref: "#/$defs/a" } }, $defs: { a: { $ref: "#/$defs/a" } } }, ["/$defs/a/$ref"]],
+    [{ $defs: { a: { $ref: "#/$defs/b" }, b: { $ref: "#/$defs/a" } } }, ["/$defs/b/$ref"]],
+    [{ $defs: { a: { allOf: [{ $ref: "#/$defs/a" }] } } }, ["/$defs/a/allOf/0/$ref"]],
+    [{ $ref: "#" }, ["/$ref"]],
+    // recursion through properties or items reads deeper into the data each time: a tree is fine
+    [
+      {
+        $defs: { node: { type: "object", properties: { children: { type: "array", items: { $ref: "#/$defs/node" } } } } },
+        $ref: "#/$defs/node",
+      },
+      [],
+    ],
+    [{ default: { $ref: "#/default" }, type: "object" }, []],
+  ])("$ref loop %j -> %j", (input, pointers) => {
+    const issues = checkJsonSchema(input);
+    expect(issues.map((issue) => issue.pointer)).toEqual(pointers);
+    for (const issue of issues) expect(issue.message).toMatch(/^\$ref loops back without reading any data \(#/);
+  });
+
+  it("a loop that passes would overflow the validator: the check is what keeps it out", () => {
+    const looping = { type: "object", properties: { x: { $ref: "#/$defs/a" } }, $defs: { a: { $ref: "#/$defs/a" } } };
+    expect(() => schemaValidator("skillInput", looping)).toThrow(RangeError);
+  });
+
   // a quantified group that repeats a quantifier backtracks exponentially on a near-miss: the host that validates an
   // input against it (skills serve for every client) would stop for minutes on 35 characters
   it.each([
