@@ -28,6 +28,8 @@ export function renderServerEvent(event: ServerEvent, style: Style): string {
 
 /** A bug in a handler: the call got an INTERNAL error, the operator gets the message. */
 export function renderInternalError(error: unknown, style: Style): string {
+  // A client that broke the protocol's limits is said as such; anything else is a bug of the server.
+  if (error instanceof Error && error.name === "ClientError") return style.red(`skills serve: ${safe(error.message)}`);
   return style.red(`skills serve: internal error: ${safe(error instanceof Error ? error.message : String(error))}`);
 }
 
