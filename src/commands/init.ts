@@ -65,8 +65,23 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   }
   const written: string[] = [];
   const kept: string[] = [];
+  // A folder of the project that is a link (`.github` -> somewhere else) is not written through: init writes into
+  // the project only.
+  const linkedFolder = async (file: string): Promise<string | undefined> => {
+    const parts = file.split("/").slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+      const folder = parts.slice(0, i).join("/");
+      if ((await lstat(join(root, folder)).catch(() => undefined))?.isSymbolicLink()) return folder;
+    }
+    return undefined;
+  };
   const write = async (file: string, text: string) => {
     const path = join(root, file);
+    const link = await linkedFolder(file);
+    if (link) {
+      kept.push(`${file} (not written: ${link}/ is a link)`);
+      return;
+    }
     if (await lstat(path).catch(() => undefined)) {
       kept.push(file);
       return;
@@ -104,7 +119,9 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
 
   const skillDir = join(root, "skills", EXAMPLE);
   let lock: InitResult["lock"] = { status: "kept" };
-  if (await lstat(skillDir).catch(() => undefined)) kept.push(`skills/${EXAMPLE}/`);
+  const skillsLink = await linkedFolder(`skills/${EXAMPLE}/SKILL.md`);
+  if (skillsLink) kept.push(`skills/${EXAMPLE}/ (not written: ${skillsLink}/ is a link)`);
+  else if (await lstat(skillDir).catch(() => undefined)) kept.push(`skills/${EXAMPLE}/`);
   else {
     const files = await writeExample(skillDir);
     written.push(...files.map((file) => `skills/${EXAMPLE}/${file}`));

@@ -6,7 +6,7 @@
  * `npm run build` first.
  */
 import { spawnSync } from "node:child_process";
-import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -110,6 +110,23 @@ describe("skills init", () => {
       join(project, ".gitignore"),
       await readFile(join(import.meta.dirname, "../../templates/init/gitignore"), "utf8"),
     );
+  });
+
+  test("a folder of the project that is a link is not written through", async () => {
+    const linkedProject = join(scratch, "linked");
+    const elsewhere = join(scratch, "elsewhere");
+    await mkdir(linkedProject);
+    await mkdir(elsewhere);
+    await symlink(elsewhere, join(linkedProject, ".github"));
+    await symlink(elsewhere, join(linkedProject, "skills"));
+    const result = await initProject({ cwd: linkedProject });
+    expect(result.kept).toEqual([
+      ".github/workflows/skills-comment.yml (not written: .github/ is a link)",
+      ".github/workflows/skills.yml (not written: .github/ is a link)",
+      "skills/sum-numbers/ (not written: skills/ is a link)",
+    ]);
+    expect(result.written).toContain("skills.config.json");
+    expect(await readdir(elsewhere)).toEqual([]);
   });
 
   test("inside an existing repository, no git init; a file where the folder should be is refused", async () => {
