@@ -163,6 +163,20 @@ describe("skills exec / repl / doctor (binary)", () => {
     expect(lines[0].result).toBe(2);
   });
 
+  test("repl --json escapes the controls a program printed (C1, bidi) that JSON leaves raw, and parses back", () => {
+    // JSON.stringify escapes C0 controls itself; U+009B (CSI) and U+202E (right-to-left override) it writes raw
+    const out = skills(["repl", "--lang", "python", "--json"], { input: "print('\\u009b2Jred\\u202e')\n'\\u009b0m'\n" });
+    expect(out.code).toBe(0);
+    expect(out.stdout).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(out.stdout).toContain("\\u009b2Jred\\u202e");
+    const [block] = out.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(block.logs).toBe("\u009b2Jred\u202e\n");
+    expect(block.result).toBe("\u009b0m");
+  });
+
   test("doctor says isolation: bwrap on this machine", () => {
     const out = skills(["doctor"]);
     expect(out.code).toBe(0);

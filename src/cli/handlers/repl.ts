@@ -6,6 +6,7 @@ import { createInterface } from "node:readline";
 import { BlockReader, openRepl } from "../../commands/repl.js";
 import type { RunResult } from "../../contracts/run.js";
 import { EXIT } from "../../errors.js";
+import { terminalSafeJson } from "../../core/text/terminal.js";
 import type { CommandHandler } from "../commandSpec.js";
 import { print, printErr } from "../context.js";
 import { parseLanguage, parseNamedTools, parseRunSettings } from "../parse/execution.js";
@@ -28,7 +29,8 @@ export const handler: CommandHandler = async (ctx, _args, options) => {
   const show = (run: RunResult) => {
     count++;
     if (!run.ok) failed++;
-    if (ctx.json) print(ctx, JSON.stringify({ block: count, ...run }));
+    // One line per block, control characters a program printed escaped as everywhere else in --json output.
+    if (ctx.json) print(ctx, terminalSafeJson({ block: count, ...run }));
     else {
       const showResult = run.result !== undefined && run.result !== null;
       print(ctx, renderRunResult(run, ctx.style, { title: `[${count}]`, showResult, debug: ctx.debug }));
