@@ -10,6 +10,7 @@ import type { RunRecord } from "../../src/contracts/runRecord.js";
 import { loadProjectConfig } from "../../src/store/config.js";
 import { readRunLog } from "../../src/store/runLog/read.js";
 import { REPO, skillsAsync, skillsSync } from "../helpers/cli.js";
+import { copyPackage } from "../helpers/packageCopy.js";
 import { type TempProject, tempProject } from "../helpers/project.js";
 
 const projects: TempProject[] = [];
@@ -166,6 +167,10 @@ describe("a log that cannot be written", () => {
     await mkdir(join(p.dir, ".skills/runs"), { recursive: true });
     await chmod(join(p.dir, ".skills"), 0o755);
     await chmod(join(p.dir, ".skills/runs"), 0o755);
+    // the CLI from a copy uid 1000 can read (the repository may sit in a folder only root can enter)
+    const cli = join(p.dir, "package");
+    await mkdir(cli);
+    copyPackage(cli);
     const result = spawnSync(
       "setpriv",
       [
@@ -173,7 +178,7 @@ describe("a log that cannot be written", () => {
         "--regid=1000",
         "--init-groups",
         process.execPath,
-        join(REPO, "bin/skills.js"),
+        join(cli, "bin/skills.js"),
         "exec",
         "--lang",
         "python",

@@ -1,17 +1,18 @@
 /**
  * A checkout under a private folder (root's 0700 /root, a 0700 or 0750 home) works: the run's own uid cannot pass
  * through the checkout's parents, so nothing a run binds may come from there. A fresh copy of the package (bin,
- * dist, runtime, skills, .mcp.json; node_modules linked to this one) is made under a 0700 folder, and the real CLI
+ * dist, runtime, skills, .mcp.json; node_modules hard-linked from this one) is made under a 0700 folder, and the real CLI
  * runs a Python skill, a TypeScript skill (both with real MCP servers) and an exec there: as root, and as the normal
  * user cloudsdk (uid 1000) with the checkout in a 0700 home-like folder it owns. `skills doctor` checks exactly the
  * paths a run binds, and says so.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { REPO } from "../helpers/cli.js";
+import { copyPackage, linkModules } from "../helpers/packageCopy.js";
 
 const NORMAL_USER = 1000;
 const temps: string[] = [];
@@ -19,19 +20,16 @@ afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
-const PACKAGE = ["bin", "dist", "runtime", "schemas", "templates", "skills", "package.json", ".mcp.json"];
-
 /** A fresh copy of the package in `<private 0700 folder>/fresh`, owned by `uid`. */
 function privateCheckout(uid: number, mode: number): string {
   const parent = mkdtempSync(join(tmpdir(), "skills-private-"));
   temps.push(parent);
   const checkout = join(parent, "home", "fresh");
   mkdirSync(checkout, { recursive: true });
-  for (const entry of PACKAGE) {
-    cpSync(join(REPO, entry), join(checkout, entry), { recursive: true });
-  }
-  symlinkSync(join(REPO, "node_modules"), join(checkout, "node_modules"));
+  copyPackage(checkout, { modules: false });
   if (uid !== 0) spawnSync("chown", ["-R", `${uid}:${uid}`, parent]);
+  // after the chown: the links share their files with this repository's node_modules, which stays root's
+  linkModules(checkout);
   chownSync(join(parent, "home"), uid, uid);
   chmodSync(join(parent, "home"), mode);
   chmodSync(parent, 0o700);

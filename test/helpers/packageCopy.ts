@@ -1,0 +1,27 @@
+/**
+ * A copy of the package a normal user can run: the repository may sit under a folder only root can enter (a private
+ * home, CI's 0700 clone), where uid 1000 can neither read bin/skills.js nor reach node_modules through a link. The
+ * package's files are copied; node_modules is hard-linked file by file (`cp -al`: no data copied, and the new folders
+ * are root's with their usual 0755), or copied where hard links cannot cross file systems.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync } from "node:fs";
+import { join } from "node:path";
+import { REPO } from "./cli.js";
+
+export const PACKAGE_FILES = ["bin", "dist", "runtime", "schemas", "templates", "skills", "package.json", ".mcp.json"];
+
+/** Copies the package into `dir` (which must exist); node_modules too unless `modules` is false. */
+export function copyPackage(dir: string, options: { modules?: boolean } = {}): void {
+  for (const entry of PACKAGE_FILES) cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
+  if (options.modules !== false) linkModules(dir);
+}
+
+/** `dir/node_modules`: hard links to this repository's (a real copy when they cannot be made). */
+export function linkModules(dir: string): void {
+  const target = join(dir, "node_modules");
+  const linked = spawnSync("cp", ["-al", join(REPO, "node_modules"), target], { encoding: "utf8" });
+  if (linked.status === 0) return;
+  const copied = spawnSync("cp", ["-a", join(REPO, "node_modules"), target], { encoding: "utf8" });
+  if (copied.status !== 0) throw new Error(`cannot copy node_modules: ${linked.stderr}${copied.stderr}`);
+}
