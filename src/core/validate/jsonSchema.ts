@@ -184,7 +184,7 @@ function inPlace(node: Record<string, unknown>, pointer: string): string[] {
   }
   for (const key of IN_PLACE_LISTS) {
     const list = node[key];
-    if (Array.isArray(list)) list.forEach((_, i) => next.push(`${pointer}/${key}/${i}`));
+    if (Array.isArray(list)) for (let i = 0; i < list.length; i++) next.push(`${pointer}/${key}/${i}`);
   }
   for (const key of IN_PLACE_SINGLE) if (node[key] && typeof node[key] === "object") next.push(`${pointer}/${key}`);
   return next;
