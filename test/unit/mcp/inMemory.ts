@@ -116,8 +116,11 @@ export function restless(when: "before" | "after"): FakeServer {
     version: "1.0.0",
     setup(server) {
       server.server.registerCapabilities({ tools: { listChanged: true } });
+      let listed = 0;
       server.server.setRequestHandler(ListToolsRequestSchema, async () => {
-        if (when === "before") await server.server.sendToolListChanged();
+        // "before": a change announced once, right after the handshake (server-everything adds tools then), ahead of
+        // the answer to the first list; the lists fetched after it are current
+        if (when === "before" && listed++ === 0) await server.server.sendToolListChanged();
         // the pool may have closed by then: a notification nobody can receive is not an error of the test
         else setTimeout(() => server.server.sendToolListChanged().catch(() => undefined), 5);
         return { tools: [{ name: "moving_target", inputSchema: { type: "object" as const } }] };
