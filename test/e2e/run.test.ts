@@ -240,17 +240,17 @@ if pid == 0:
     os.environ["NO_COLOR"] = "1"
     os.execv(sys.argv[1], [sys.argv[1], sys.argv[2], "repl", "--lang", "python"])
 out = b""
-def until(token, seconds=40):
+def until(token, seconds=40, start=0):
     global out
     end = time.time() + seconds
-    while token not in out and time.time() < end:
+    while token not in out[start:] and time.time() < end:
         ready, _, _ = select.select([fd], [], [], 0.2)
         if ready:
             try:
                 out += os.read(fd, 4096)
             except OSError:
                 break
-    if token not in out:
+    if token not in out[start:]:
         sys.stdout.write(out.decode("utf8", "replace"))
         sys.exit("timed out waiting for %r" % token)
 until(b">>> ")
@@ -260,7 +260,7 @@ os.write(fd, b"\\n")
 until(b"[1]")
 os.write(fd, b"x * 2\\n\\n")
 until(b"42")
-until(b">>> ")
+until(b">>> ", start=out.index(b"42"))
 os.write(fd, b"\\x04")
 _, status = os.waitpid(pid, 0)
 try:
@@ -281,5 +281,52 @@ sys.exit(os.waitstatus_to_exitcode(status))
     expect(result.stdout).toContain(">>> ");
     expect(result.stdout).toContain("... ");
     expect(result.stdout).toMatch(/✓ ok \[2\][\s\S]*42/);
+  });
+
+  test("Ctrl-D while a block runs: the block finishes, then the REPL exits (one Ctrl-D is enough)", () => {
+    const driver = `
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["NO_COLOR"] = "1"
+    os.execv(sys.argv[1], [sys.argv[1], sys.argv[2], "repl", "--lang", "python"])
+out = b""
+open_fd = True
+def read(seconds):
+    global out, open_fd
+    end = time.time() + seconds
+    while time.time() < end:
+        if open_fd:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:
+                    open_fd = False
+        else:
+            time.sleep(0.05)
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+while b">>> " not in out:
+    read(0.2)
+os.write(fd, b"import time\\ntime.sleep(1)\\n6 * 7\\n\\n")
+time.sleep(0.3)
+os.write(fd, b"\\x04")
+status = read(20)
+sys.stdout.write(out.decode("utf8", "replace"))
+if status is None:
+    os.kill(pid, 9)
+    sys.exit("still running 20 s after Ctrl-D")
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+    const result = spawnSync("/usr/bin/python3", ["-c", driver, process.execPath, bin], {
+      cwd: repo,
+      encoding: "utf8",
+      timeout: 90_000,
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/✓ ok \[1\][\s\S]*42/);
   });
 });

@@ -53,8 +53,14 @@ export const handler: CommandHandler = async (ctx, _args, options) => {
       terminal: interactive,
       output: interactive ? process.stderr : undefined,
     });
+    // Ctrl-D while a block runs closes the interface before the loop asks for the next line: a prompt() after that
+    // would put the terminal back in raw mode and keep stdin open, and the REPL would wait for a second Ctrl-D.
+    let closed = false;
+    lines.once("close", () => {
+      closed = true;
+    });
     const prompt = () => {
-      if (interactive) {
+      if (interactive && !closed) {
         lines.setPrompt(reader.pending ? "... " : ">>> ");
         lines.prompt();
       }
