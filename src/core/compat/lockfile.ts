@@ -5,7 +5,7 @@
 import { LOCKFILE_VERSION, type LockedTool, type LockedToolEntry, type ToolsLock } from "../../contracts/compat.js";
 import type { Problem, ValidationResult } from "../../contracts/problem.js";
 import type { ToolInfo } from "../../contracts/tools.js";
-import { escapePointerToken, locateIn, type ParseJsonResult, parseJsonWithPositions } from "../json/index.js";
+import { escapePointerToken, parseJsonLazily } from "../json/index.js";
 import { schemaValidator } from "../schema/index.js";
 import { canonicalJson, schemaFingerprint, sha256 } from "../testing/fingerprint.js";
 import { toIssue } from "../validate/issues.js";
@@ -78,21 +78,11 @@ const HINT = "run `skills lock` to write it again";
 
 /** `verify`: check each entry's sha256 against its text (a lock edited by hand is a warning). */
 export function parseLock(text: string, file: string, verify = true): ValidationResult<ToolsLock> {
-  let value: unknown;
-  // JSON.parse first (a lock can be large); the reader with positions only when a problem needs a line.
-  let parsed: ParseJsonResult | undefined;
-  const locate = (pointer: string, target?: "key" | "value") => {
-    parsed ??= parseJsonWithPositions(text);
-    return parsed.ok ? locateIn(parsed, pointer, target) : { line: 1, column: 1 };
-  };
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    parsed = parseJsonWithPositions(text);
-    const at = parsed.ok ? { line: 1, column: 1 } : parsed.position;
-    const message = parsed.ok ? (error as Error).message : parsed.message;
-    return { ok: false, errors: [problem(`not valid JSON: ${message}`, file, at, "")], warnings: [] };
+  const json = parseJsonLazily(text);
+  if (!json.ok) {
+    return { ok: false, errors: [problem(`not valid JSON: ${json.message}`, file, json.position, "")], warnings: [] };
   }
+  const { value, locate } = json;
   const issues = schemaValidator("fileFormat", TOOLS_LOCK_SCHEMA).validate(value).map(toIssue);
   if (issues.length > 0) {
     const errors = issues.map((issue) => {

@@ -1,4 +1,5 @@
 /** The JSON toolkit every layer uses: a strict reader that keeps positions, pointers, line/column lookup. */
+export { type LazyJson, parseJsonLazily } from "./lazy.js";
 export { type ParsedJson, type ParseJsonResult, parseJsonWithPositions } from "./parse.js";
 export {
   decodeFragment,

@@ -1,6 +1,6 @@
 /** Reads a cassette: strict JSON, schema validation with line:col, and a fingerprint self-check per tool. */
 import type { Problem, ValidationResult } from "../../contracts/problem.js";
-import { locateIn, type ParseJsonResult, parseJsonWithPositions } from "../json/index.js";
+import { parseJsonLazily } from "../json/index.js";
 import { schemaFingerprint } from "./fingerprint.js";
 import { issuesToProblems, problem } from "./problems.js";
 import { schemaValidator } from "../schema/index.js";
@@ -11,21 +11,11 @@ const CODE = "CASSETTE_INVALID";
 const HINT = "re-record it with `skills test --record`";
 
 export function parseCassette(text: string, file: string): ValidationResult<Cassette> {
-  let value: unknown;
-  // Cassettes hold recorded results and can be large: JSON.parse first, the reader with positions only when needed.
-  let parsed: ParseJsonResult | undefined;
-  const locate = (pointer: string, target?: "key" | "value") => {
-    parsed ??= parseJsonWithPositions(text);
-    return parsed.ok ? locateIn(parsed, pointer, target) : { line: 1, column: 1 };
-  };
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    parsed = parseJsonWithPositions(text);
-    const at = parsed.ok ? { line: 1, column: 1 } : parsed.position;
-    const message = parsed.ok ? (error as Error).message : parsed.message;
-    return { ok: false, errors: [problem(CODE, `not valid JSON: ${message}`, file, at, "", HINT)], warnings: [] };
+  const json = parseJsonLazily(text);
+  if (!json.ok) {
+    return { ok: false, errors: [problem(CODE, `not valid JSON: ${json.message}`, file, json.position, "", HINT)], warnings: [] };
   }
+  const { value, locate } = json;
   const issues = schemaValidator("fileFormat", CASSETTE_SCHEMA).validate(value);
   if (issues.length > 0) {
     const errors = issuesToProblems(issues, CODE, file, locate, "the cassette").map((p) => ({
