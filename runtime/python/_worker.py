@@ -7,6 +7,7 @@ one namespace across executions like a kernel. The program's result travels back
 
 import _thread
 import os
+import resource  # every run sets its rlimits: imported while the worker starts, not while a run waits
 import sys
 import time
 
@@ -64,8 +65,6 @@ class _CappedWriter:
 def _apply_rlimits(limits):
     if not limits:
         return
-    import resource
-
     names = {
         "cpuSeconds": resource.RLIMIT_CPU,
         "fileBytes": resource.RLIMIT_FSIZE,

@@ -4,7 +4,7 @@
  * best-effort: a missing controller means the limit is not applied, never a failed run.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { rmdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { IsolationReport } from "../contracts/run.js";
 
@@ -234,10 +234,15 @@ export class RunCgroup {
 
   /** SIGKILLs every process in the run's cgroups. */
   killAll(): void {
+    // Again while new processes show up (forked while the kill was on its way); one already sent SIGKILL cannot fork
+    // again, so it is not sent another while the kernel ends it.
+    const killed = new Set<number>();
     for (let round = 0; round < 5; round += 1) {
       const pids = this.dirs.flatMap((d) => read(join(d, "cgroup.procs")).split("\n").filter(Boolean).map(Number));
-      if (pids.length === 0) return;
-      for (const pid of new Set(pids)) {
+      const fresh = pids.filter((pid) => !killed.has(pid));
+      if (fresh.length === 0) return;
+      for (const pid of fresh) {
+        killed.add(pid);
         try {
           process.kill(pid, "SIGKILL");
         } catch {
@@ -247,12 +252,15 @@ export class RunCgroup {
     }
   }
 
-  /** Removes the cgroups; retries while the last processes are being reaped. */
+  /**
+   * Removes the cgroups; retries while the last processes are being reaped. Off the event loop: the kernel can take
+   * milliseconds to take a memory cgroup offline, and a host serving runs must not stall its other runs meanwhile.
+   */
   async remove(): Promise<void> {
     for (const dir of this.dirs) {
       for (let attempt = 0; attempt < 50; attempt += 1) {
         try {
-          rmdirSync(dir);
+          await rmdir(dir);
           break;
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code === "ENOENT") break;

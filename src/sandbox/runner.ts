@@ -98,6 +98,8 @@ class SandboxRunner implements Runner {
   private readonly failures: Record<WorkerLanguage, number> = { python: 0, node: 0 };
   private readonly target: Record<WorkerLanguage, number>;
   private readonly poolProfile = rlimitProfile(resolveLimits());
+  /** The SDK tree the last run of each language used: pooled workers are started with it staged. */
+  private readonly lastSdk: Record<WorkerLanguage, string | undefined> = { python: undefined, node: undefined };
   private readonly python: string;
   private closed = false;
 
@@ -130,14 +132,23 @@ class SandboxRunner implements Runner {
   private async spawnPooled(language: WorkerLanguage): Promise<void> {
     const report = await detectIsolation();
     let worker: SandboxWorker;
+    const spec = {
+      language,
+      isolation: report.isolation,
+      profile: this.poolProfile,
+      python: this.python,
+      pooled: true,
+    };
     try {
-      worker = startWorker({
-        language,
-        isolation: report.isolation,
-        profile: this.poolProfile,
-        python: this.python,
-        pooled: true,
-      });
+      const sdkDir = this.lastSdk[language];
+      try {
+        worker = startWorker(sdkDir !== undefined ? { ...spec, sdkDir } : spec);
+      } catch (error) {
+        // The last run's SDK tree may be gone from the cache since: the worker starts without one.
+        if (sdkDir === undefined) throw error;
+        if (this.lastSdk[language] === sdkDir) this.lastSdk[language] = undefined;
+        worker = startWorker(spec);
+      }
     } catch {
       // e.g. no such interpreter: runs start cold and report the error themselves
       this.failures[language] = 3;
@@ -168,14 +179,17 @@ class SandboxRunner implements Runner {
     });
   }
 
-  private take(language: WorkerLanguage, limits: RunLimits): SandboxWorker | null {
+  private take(language: WorkerLanguage, limits: RunLimits, sdkDir: string): SandboxWorker | null {
     if (!compatible(language, this.poolProfile, rlimitProfile(limits))) return null;
+    this.lastSdk[language] = sdkDir;
     const list = this.idle[language];
-    while (list.length > 0) {
-      const worker = list.shift()!;
-      if (worker.alive) return worker;
+    for (const worker of list.filter((w) => !w.alive)) {
+      list.splice(list.indexOf(worker), 1);
       void worker.dispose();
     }
+    // One with this SDK already staged if there is one (nothing to link at hand-off), else the oldest.
+    const staged = list.findIndex((w) => w.stagedSdk === sdkDir);
+    if (list.length > 0) return list.splice(Math.max(staged, 0), 1)[0]!;
     this.refill(language);
     return null;
   }
@@ -191,7 +205,7 @@ class SandboxRunner implements Runner {
     const sdkDir = await ensureSdk(request.tools);
     const language = workerLanguage(request.language);
     // A cold worker starts now, while the program is prepared (transpiled or bundled): both take a process start.
-    const taken = this.take(language, limits);
+    const taken = this.take(language, limits, sdkDir);
     const warm = taken !== null;
     let worker: SandboxWorker | undefined = taken ?? undefined;
     // A skill folder that cannot be staged (a FIFO, a link out of it) stops the start; the program is prepared
@@ -225,7 +239,14 @@ class SandboxRunner implements Runner {
         });
       } catch (error) {
         if (error instanceof SkillsError && (error.code === "PROGRAM_ERROR" || error.code === "TIMEOUT"))
-          return compileFailure(error, limits, report, warnings, started, displayedCompileFile(request, source.filename));
+          return compileFailure(
+            error,
+            limits,
+            report,
+            warnings,
+            started,
+            displayedCompileFile(request, source.filename),
+          );
         throw error;
       }
       if (!worker) throw stageError;
@@ -282,8 +303,9 @@ class SandboxRunner implements Runner {
     } finally {
       // Refill after the run: spawning blocks the event loop for a moment, which would delay this run's hand-off.
       if (this.target[language] > 0) setImmediate(() => this.refill(language));
-      // Nothing of the run may outlive it: SIGKILL whatever is left now; reaping and cleanup continue in the background.
-      worker?.cgroup?.killAll();
+      // Nothing of the run may outlive it: SIGKILL whatever is left now (dispose does so at once while the worker
+      // lives; after its exit, its stray children may not); reaping and cleanup continue in the background.
+      if (worker?.exit !== null) worker?.cgroup?.killAll();
       void worker?.dispose();
     }
   }

@@ -16,6 +16,7 @@ import {
   readdirSync,
   rmSync,
 } from "node:fs";
+import { rm } from "node:fs/promises";
 import type { Socket } from "node:net";
 import { join } from "node:path";
 import { SkillsError } from "../errors.js";
@@ -39,7 +40,7 @@ export interface WorkerSpec {
   python: string;
   /** Stage this skill folder at /skill (cold runs); pooled workers get an empty folder filled at hand-off. */
   skillDir?: string;
-  /** Stage this SDK tree at /sdk (cold runs and sessions); pooled workers get it at hand-off. */
+  /** Stage this SDK tree at /sdk (cold runs and sessions; pooled workers: the one the last run used, if any). */
   sdkDir?: string;
   maxMessageBytes?: number;
   /** Pre-spawned for a pool: gets a skill folder of its own, filled at hand-off. */
@@ -224,7 +225,7 @@ export class SandboxWorker {
   /** The staged skill folder and SDK tree (bound at /skill and /sdk). */
   readonly hostSkill: string;
   readonly hostSdk: string;
-  private staged = { skill: false, sdk: false };
+  private staged: { skill: boolean; sdk: string | null } = { skill: false, sdk: null };
   readonly spawnedAt = performance.now();
   killedBy: KilledBy = null;
   exit: ExitInfo | null = null;
@@ -342,7 +343,7 @@ export class SandboxWorker {
   }
 
   /**
-   * Fills the worker's skill and SDK folders (each at most once): at spawn for cold runs, at hand-off for pooled
+   * Fills the worker's skill and SDK folders: at spawn for cold runs, at hand-off for pooled
    * workers. The sandbox sees them at once: they are bound as folders, their content is added afterwards.
    */
   stage(skillDir?: string, sdkDir?: string): void {
@@ -350,10 +351,23 @@ export class SandboxWorker {
       stageSkill(skillDir, this.hostSkill);
       this.staged.skill = true;
     }
-    if (sdkDir !== undefined && !this.staged.sdk) {
+    if (sdkDir !== undefined && this.staged.sdk !== sdkDir) {
+      // A pooled worker may have been given the SDK its language's last run used (so the next run of the same tools
+      // links nothing); another run's tools replace it. No program has run in the worker yet, so nothing of the
+      // first tree was imported.
+      if (this.staged.sdk !== null) {
+        for (const name of readdirSync(this.hostSdk))
+          rmSync(join(this.hostSdk, name), { recursive: true, force: true });
+      }
+      this.staged.sdk = null;
       linkTree(sdkDir, this.hostSdk);
-      this.staged.sdk = true;
+      this.staged.sdk = sdkDir;
     }
+  }
+
+  /** The SDK tree staged at /sdk so far (null: none yet). */
+  get stagedSdk(): string | null {
+    return this.staged.sdk;
   }
 
   get alive(): boolean {
@@ -391,6 +405,7 @@ export class SandboxWorker {
     clearTimeout(timer);
     this.bridge.close();
     await this.cgroup?.remove();
-    rmSync(this.dir, { recursive: true, force: true });
+    // Off the event loop too (a staged skill can be many files); the host's teardown removes what is left at exit.
+    await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -126,6 +126,39 @@ test("stricter limits still apply to a warm Python worker (it lowers its own rli
   expect(killed).toMatchObject({ timedOut: true, killedBy: "timeout" });
 });
 
+test("a pooled worker starts with the last run's SDK staged, and a run with other tools sees only its own", async () => {
+  const listing = "import os\nresult = sorted(os.listdir('/sdk/servers'))";
+  // What a run of each toolset sees at /sdk without a pool (a cold start stages its own tree).
+  const cold = createRunner();
+  const coldWith = (await cold.run({ language: "python", code: listing, tools: backend.tools })).result;
+  const coldWithout = (await cold.run({ language: "python", code: listing, tools: [] })).result;
+  await cold.close();
+  expect(coldWith).toContain("demo");
+  expect(coldWithout).not.toContain("demo");
+  // A run without tools: the pool refills with that tree; then a run with tools takes one of those workers.
+  await waitForPool({ python: 2, typescript: 0 });
+  expect(await runner.run({ language: "python", code: listing, tools: [] })).toMatchObject({ warm: true });
+  await waitForPool({ python: 2, typescript: 0 });
+  const withTools = await runner.run({ language: "python", code: listing, tools: backend.tools });
+  expect(withTools).toMatchObject({ ok: true, warm: true });
+  expect(withTools.result).toEqual(coldWith);
+  const call = await runner.run({
+    language: "python",
+    code: "from servers.demo import add\nresult = add(a=5, b=6)",
+    tools: backend.tools,
+    backend,
+  });
+  expect(call).toMatchObject({ ok: true, warm: true, result: { sum: 11 } });
+  // Workers now start with the demo tree; a run without tools must not find it.
+  await waitForPool({ python: 2, typescript: 0 });
+  const without = await runner.run({ language: "python", code: listing, tools: [] });
+  expect(without).toMatchObject({ ok: true, warm: true });
+  expect(without.result).toEqual(coldWithout);
+  const refused = await runner.run({ language: "python", code: "import servers.demo\nresult = 1", tools: [] });
+  expect(refused).toMatchObject({ ok: false, warm: true });
+  expect(refused.error?.message).toMatch(/No module named 'servers\.demo'/);
+});
+
 test("concurrent runs share the pool safely: each gets its own worker and its own answer", async () => {
   await waitForPool({ python: 2, typescript: 1 });
   const runs = await Promise.all(
