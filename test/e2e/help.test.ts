@@ -130,6 +130,13 @@ describe("start-up", () => {
     },
   );
 
+  it("a Python exec with no tools loads no package but cac (no YAML parser, MCP SDK, ajv or esbuild)", async () => {
+    const files = await loadedBy(["exec", "--lang", "python", "--code", "result = 1", "--json"]);
+    const packages = new Set(files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean));
+    expect([...packages]).toEqual(["cac"]);
+    expect(files).toContain(join(REPO, "dist/bundle/cli/handlers/exec.js"));
+  });
+
   it("a command loads its handler when it runs", async () => {
     const files = await loadedBy(["list", "--json"]);
     expect(files).toContain(join(REPO, "dist/bundle/cli/handlers/list.js"));

@@ -15,7 +15,6 @@ import {
   explainRunError,
   undeclaredImport,
 } from "../../core/run/explainError.js";
-import { parseYaml } from "../../core/yaml/parseYaml.js";
 import { cachedServerTools } from "../../mcp/catalog.js";
 import { loadMcpConfig, type McpConfig } from "../../mcp/config.js";
 
@@ -60,6 +59,8 @@ async function manifestLines(skillDir: string, cwd: string): Promise<NonNullable
   const file = displayPath(path, cwd);
   const text = await readFile(path, "utf8").catch(() => undefined);
   if (text === undefined) return { file };
+  // Only a failed run gets here: the YAML parser (a large module) is not loaded by runs that succeed.
+  const { parseYaml } = await import("../../core/yaml/parseYaml.js");
   const parsed = parseYaml(text, { file });
   if (!parsed.ok) return { file };
   const value = parsed.value as Record<string, unknown> | null;

@@ -10,6 +10,8 @@
  * count is needed: CLI start-up never pays for it.
  */
 
+import { isAscii, O200K_PATTERN, splitAscii } from "./asciiSplit.js";
+
 /** Ranks of byte sequences: the rank of bytes[start, end), or undefined when the sequence is not a token. */
 export interface RankTable {
   rank(bytes: Buffer, start: number, end: number): number | undefined;
@@ -27,6 +29,9 @@ export interface TiktokenRanks {
 
 /** Pieces longer than this are merged in slices (bounds the quadratic merge on pathological input). */
 const MAX_PIECE_BYTES = 4096;
+/** Pieces remembered with their counts (at most this many, of at most this many characters each). */
+const KNOWN_PIECES = 50_000;
+const KNOWN_PIECE_CHARS = 64;
 /** Ranks added to the map before yielding to the event loop. */
 const SLICE = 25_000;
 
@@ -70,17 +75,40 @@ async function mapTable(ranks: TiktokenRanks): Promise<RankTable> {
 
 export function createCounter(table: RankTable, pattern: string): TokenCounter {
   const split = new RegExp(pattern, "gu");
+  // Tool results repeat their pieces (keys, words, paths' parts): each distinct piece is merged once.
+  const known = new Map<string, number>();
+  const countPiece = (text: string): number => {
+    const piece = Buffer.from(text, "utf8");
+    if (table.rank(piece, 0, piece.length) !== undefined) return 1;
+    let total = 0;
+    for (let at = 0; at < piece.length; at += MAX_PIECE_BYTES)
+      total += mergeCount(piece.subarray(at, at + MAX_PIECE_BYTES), table);
+    return total;
+  };
+  const counted = (piece: string): number => {
+    if (piece.length > KNOWN_PIECE_CHARS) return countPiece(piece);
+    let tokens = known.get(piece);
+    if (tokens === undefined) {
+      tokens = countPiece(piece);
+      if (known.size >= KNOWN_PIECES) known.clear();
+      known.set(piece, tokens);
+    }
+    return tokens;
+  };
+  const scanner = pattern === O200K_PATTERN;
   return {
     count(text: string): number {
       if (text === "") return 0;
       let total = 0;
+      if (scanner && isAscii(text)) {
+        splitAscii(text, (start, end) => {
+          total += counted(text.slice(start, end));
+        });
+        return total;
+      }
       split.lastIndex = 0;
       for (let match = split.exec(text); match !== null; match = split.exec(text)) {
-        const piece = Buffer.from(match[0], "utf8");
-        if (table.rank(piece, 0, piece.length) !== undefined) total += 1;
-        else
-          for (let at = 0; at < piece.length; at += MAX_PIECE_BYTES)
-            total += mergeCount(piece.subarray(at, at + MAX_PIECE_BYTES), table);
+        total += counted(match[0]);
       }
       return total;
     },

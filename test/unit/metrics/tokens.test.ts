@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Tiktoken } from "js-tiktoken/lite";
 import o200k from "js-tiktoken/ranks/o200k_base";
 import { beforeAll, describe, expect, it } from "vitest";
+import { O200K_PATTERN, isAscii, splitAscii } from "../../../src/core/metrics/asciiSplit.js";
 import { decodeRankTable, encodeRankTable } from "../../../src/core/metrics/tokenTable.js";
 import {
   createCounter,
@@ -69,7 +70,58 @@ describe("o200k_base token counts", () => {
     expect(decodeRankTable(shifted)?.table.rank(Buffer.from("hello"), 0, 5)).toBe(24912);
   });
 
+  it("equal js-tiktoken's on ASCII JSON with repeated pieces, counted twice (the second time from known pieces)", () => {
+    const text = JSON.stringify(
+      Array.from({ length: 400 }, (_, i) => ({ name: `src/dir${i % 7}/File_${i}.TS`, size: i * 37, "it's": "ALL'S well" })),
+    );
+    const expected = reference.encode(text, [], []).length;
+    expect(fromTable.count(text)).toBe(expected);
+    expect(fromTable.count(text)).toBe(expected);
+    expect(counter.count(text)).toBe(expected);
+  });
+
   it("loads the map once", async () => {
     expect(await loadTokenCounter()).toBe(counter);
+  });
+});
+
+describe("the ASCII scanner", () => {
+  const pieces = (text: string): string[] => {
+    const out: string[] = [];
+    splitAscii(text, (start, end) => out.push(text.slice(start, end)));
+    return out;
+  };
+  const byPattern = (text: string): string[] => text.match(new RegExp(O200K_PATTERN, "gu")) ?? [];
+
+  it("stands for js-tiktoken's o200k_base pattern", () => {
+    expect(O200K_PATTERN).toBe(o200k.pat_str);
+  });
+
+  it("splits as the pattern does, piece for piece, on the texts above and the corpus", () => {
+    const ascii = [...TEXTS, ...corpus.map((item) => item.input)].filter(isAscii);
+    expect(ascii.length).toBeGreaterThan(20);
+    for (const text of ascii) expect(pieces(text), text.slice(0, 40)).toEqual(byPattern(text));
+  });
+
+  it("splits as the pattern does on random ASCII heavy in the pattern's edge cases", () => {
+    // Letters of both cases, the contractions' letters and quotes, digits, every kind of space, slashes, other marks.
+    const alphabet = "aAsStTrReEvVlLmMdDxZ09'''  \t\r\n\v\f//-_.,:\"{}[]#\u0000\u007f";
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let round = 0; round < 3000; round++) {
+      const length = 1 + random(40);
+      let text = "";
+      for (let i = 0; i < length; i++) text += alphabet[random(alphabet.length)];
+      expect(pieces(text), JSON.stringify(text)).toEqual(byPattern(text));
+    }
+  });
+
+  it("tells ASCII from other text", () => {
+    expect(isAscii("plain {json: 1}\r\n")).toBe(true);
+    expect(isAscii("naïve")).toBe(false);
+    expect(isAscii("emoji 🚀")).toBe(false);
   });
 });

@@ -1,0 +1,113 @@
+/**
+ * o200k_base's split pattern, for text that is all ASCII, without the regular expression: V8 runs that pattern (nine
+ * alternatives over Unicode property classes) at 1-5 MB/s, and a run log counts every tool result a program received.
+ * Tool results are JSON, nearly always ASCII: this scanner finds the same pieces at several times the speed. Text with
+ * any other character goes through the pattern itself. A unit test checks both agree, piece for piece, on a corpus
+ * and on random ASCII.
+ *
+ * For ASCII the pattern's classes are: letters A-Z (upper) and a-z (lower), digits, whitespace (\t \n \v \f \r and
+ * space) and everything else ("other"). Its alternatives, tried in order at each position:
+ *   1. an optional prefix (neither letter, digit, \r nor \n), upper*, lower+, an optional contraction ('s 're ...)
+ *   2. an optional prefix, upper+, lower*, an optional contraction
+ *   3. one to three digits
+ *   4. an optional space, other+, then [\r\n/]*
+ *   5. whitespace* then [\r\n]+   6. whitespace+ not followed by a non-space   7. whitespace+
+ */
+
+/** The pattern this scanner stands for (js-tiktoken's `o200k_base.pat_str`). */
+export const O200K_PATTERN =
+  "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+('s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*('s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+const UPPER = 1;
+const LOWER = 2;
+const DIGIT = 3;
+const SPACE = 4;
+const OTHER = 5;
+
+const KIND = new Uint8Array(128).fill(OTHER);
+for (let c = 65; c <= 90; c++) KIND[c] = UPPER;
+for (let c = 97; c <= 122; c++) KIND[c] = LOWER;
+for (let c = 48; c <= 57; c++) KIND[c] = DIGIT;
+for (const c of [9, 10, 11, 12, 13, 32]) KIND[c] = SPACE;
+
+const CR = 13;
+const LF = 10;
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
+/** Calls `piece(start, end)` for each piece of `text` (all ASCII) in order, as the pattern splits it. */
+export function splitAscii(text: string, piece: (start: number, end: number) => void): void {
+  const length = text.length;
+  const kind = (at: number): number => (at < length ? (KIND[text.charCodeAt(at)] as number) : 0);
+  /** The prefix of alternatives 1 and 2: one character that is neither a letter nor a digit nor \r or \n. */
+  const prefix = (at: number): boolean => {
+    const k = kind(at);
+    if (k === OTHER) return true;
+    if (k !== SPACE) return false;
+    const c = text.charCodeAt(at);
+    return c !== CR && c !== LF;
+  };
+  const run = (from: number, want: number): number => {
+    let at = from;
+    while (kind(at) === want) at++;
+    return at;
+  };
+  /** The end of an optional contraction at `at` ('s 't 'm 'd, 're 've 'll in any case), else `at`. */
+  const contraction = (at: number): number => {
+    if (text.charCodeAt(at) !== 39) return at;
+    const a = text.charCodeAt(at + 1) | 32;
+    if (a === 115 || a === 116 || a === 109 || a === 100) return at + 2;
+    const b = text.charCodeAt(at + 2) | 32;
+    if ((a === 114 && b === 101) || (a === 118 && b === 101) || (a === 108 && b === 108)) return at + 3;
+    return at;
+  };
+  /** Alternative 1 from `at` (after any prefix): upper*, lower+, contraction; -1 when there is no lower-case letter. */
+  const upperLower = (at: number): number => {
+    const lower = run(at, UPPER);
+    const end = run(lower, LOWER);
+    return end > lower ? contraction(end) : -1;
+  };
+  /** Alternative 2 from `at`: upper+, lower*, contraction; -1 when there is no upper-case letter. */
+  const upperFirst = (at: number): number => {
+    const upper = run(at, UPPER);
+    return upper > at ? contraction(run(upper, LOWER)) : -1;
+  };
+
+  let at = 0;
+  while (at < length) {
+    const start = at;
+    const k = kind(at);
+    const hasPrefix = prefix(at);
+    let end = upperLower(hasPrefix ? at + 1 : at);
+    if (end < 0) end = upperFirst(hasPrefix ? at + 1 : at);
+    if (end < 0) {
+      if (k === DIGIT) end = Math.min(run(at, DIGIT), at + 3);
+      else if (k === OTHER || (text.charCodeAt(at) === 32 && kind(at + 1) === OTHER)) {
+        end = run(k === OTHER ? at : at + 1, OTHER);
+        for (let c = text.charCodeAt(end); end < length && (c === CR || c === LF || c === 47); c = text.charCodeAt(end))
+          end++;
+      } else {
+        // Whitespace: up to its last \r or \n (5), else all of it when it ends the text, else all but its last
+        // character (6) when that leaves one, else all of it (7).
+        const stop = run(at, SPACE);
+        let newline = -1;
+        for (let i = stop - 1; i >= at; i--) {
+          const c = text.charCodeAt(i);
+          if (c === CR || c === LF) {
+            newline = i;
+            break;
+          }
+        }
+        if (newline >= 0) end = newline + 1;
+        else if (stop === length || stop - 1 === at) end = stop;
+        else end = stop - 1;
+      }
+    }
+    at = end;
+    piece(start, end);
+  }
+}
