@@ -33,7 +33,9 @@ const schemas = readdirSync(schemasDir)
 const { TEST_CASE_SCHEMA, CASSETTE_SCHEMA } = await import(new URL("core/testing/schemas.js", dist).href);
 const { TOOLS_LOCK_SCHEMA } = await import(new URL("core/compat/lockSchema.js", dist).href);
 schemas.push(TEST_CASE_SCHEMA, CASSETTE_SCHEMA, TOOLS_LOCK_SCHEMA);
-const { precompiledName, precompiledSchemaModule } = await import(new URL("core/schema/precompile.js", dist).href);
+const { precompiledName, precompiledSchemaModule, precompiledMetaSchemaModule, metaSchemaModuleName } = await import(
+  new URL("core/schema/precompile.js", dist).href
+);
 const precompiledDir = join(distDir, "core/schema/precompiled");
 mkdirSync(precompiledDir, { recursive: true });
 for (const schema of schemas) {
@@ -41,12 +43,23 @@ for (const schema of schemas) {
   if (code === undefined) throw new Error(`a schema of the package does not compile: ${JSON.stringify(schema).slice(0, 200)}`);
   writeFileSync(join(precompiledDir, `${precompiledName(JSON.stringify(schema)).slice(0, 16)}.cjs`), code);
 }
+// The meta-schema checks of skill authors' and servers' schemas (core/schema/validator.ts).
+for (const dialect of ["2020-12", "draft-07"]) {
+  for (const formats of [false, true]) {
+    const file = join(precompiledDir, metaSchemaModuleName(dialect, formats));
+    writeFileSync(file, precompiledMetaSchemaModule(dialect, formats));
+  }
+}
 
 const bundleDir = join(distDir, "bundle");
-const handlers = readdirSync(join(distDir, "cli/handlers")).filter((file) => file.endsWith(".js"));
+const entriesIn = (folder) =>
+  readdirSync(join(distDir, folder))
+    .filter((file) => file.endsWith(".js"))
+    .map((file) => join(distDir, folder, file));
 const { build } = require("esbuild");
 await build({
-  entryPoints: [join(distDir, "cli/main.js"), ...handlers.map((file) => join(distDir, "cli/handlers", file))],
+  // The handlers and what a command starts before its handler loads (cli/early) are imported when they are needed.
+  entryPoints: [join(distDir, "cli/main.js"), ...entriesIn("cli/handlers"), ...entriesIn("cli/early")],
   outbase: distDir,
   outdir: bundleDir,
   entryNames: "[dir]/[name]",

@@ -32,4 +32,15 @@ export interface CommandSpec {
   examples?: string[];
   /** The handler's module, imported when the command runs. */
   load: () => Promise<{ handler: CommandHandler }>;
+  /**
+   * What the command can start before its handler is loaded (skills run: its skill's servers); imported and awaited
+   * first. It returns what ends whatever the command did not use, called when the command ends.
+   */
+  early?: () => Promise<{ early: EarlyStart }>;
 }
+
+export type EarlyStart = (
+  ctx: CliContext,
+  args: unknown[],
+  options: Record<string, unknown>,
+) => Promise<() => Promise<void>>;

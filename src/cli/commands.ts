@@ -128,6 +128,7 @@ export const COMMANDS: CommandSpec[] = [
     ],
     examples: ['skills run summarize-directory --input \'{"path": "src"}\''],
     load: () => import("./handlers/run.js"),
+    early: () => import("./early/run.js"),
   },
   {
     command: "exec [file]",

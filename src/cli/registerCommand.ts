@@ -1,6 +1,6 @@
 /** Wires one command spec to cac: its options, examples and an action that loads the handler when it runs. */
 import type { CAC } from "cac";
-import type { CommandSpec } from "./commandSpec.js";
+import type { CommandSpec, EarlyStart } from "./commandSpec.js";
 import type { CliContext } from "./context.js";
 
 /** Wraps an action: applies the global options, catches errors and maps them to exit codes (main.ts). */
@@ -17,8 +17,28 @@ export function registerCommand(cli: CAC, ctx: CliContext, spec: CommandSpec, ru
     run(async (...args) => {
       // cac passes the positional arguments, then the options object.
       const options = (args.pop() ?? {}) as Record<string, unknown>;
-      const { handler } = await spec.load();
-      await handler(ctx, args, options);
+      const end = spec.early ? await startEarly(spec.early, ctx, args, options) : undefined;
+      try {
+        const { handler } = await spec.load();
+        await handler(ctx, args, options);
+      } finally {
+        await end?.();
+      }
     }),
   );
+}
+
+/** An early start never fails the command: what it could not start, the command starts itself. */
+async function startEarly(
+  load: () => Promise<{ early: EarlyStart }>,
+  ctx: CliContext,
+  args: unknown[],
+  options: Record<string, unknown>,
+): Promise<(() => Promise<void>) | undefined> {
+  try {
+    const { early } = await load();
+    return await early(ctx, args, options);
+  } catch {
+    return undefined;
+  }
 }

@@ -14,6 +14,7 @@ import type { McpConfig, ServerConfig } from "./config.js";
 import { callFailed, describeCommand, protocolError, startFailed } from "./pool/errors.js";
 import { MCP_ERROR, isMcpError, loadMcpSdk } from "./pool/sdk.js";
 import { StderrTail } from "./pool/stderrTail.js";
+import { takeEarlyTransport } from "./pool/earlyTransports.js";
 import { ProcessStdioTransport } from "./pool/stdioTransport.js";
 import { toToolInfo } from "./pool/toolInfo.js";
 import type { CallToolOptions, CallToolResult, ServerInfo, ToolBackend, ToolInfo } from "../contracts/tools.js";
@@ -337,18 +338,20 @@ export class ClientPool implements ToolBackend {
     // The toolkit's state folder, where the default config keeps the memory server's file.
     await mkdir(join(this.config.dir, ".skills"), { recursive: true }).catch(() => undefined);
     const mode = this.options.stderr ?? "capture";
-    return new ProcessStdioTransport({
+    const spec = {
       command: config.command,
       args: config.args,
       env: { ...config.env, ...this.options.env },
       cwd: config.cwd,
       ...(this.options.closeGraceMs !== undefined ? { graceMs: this.options.closeGraceMs } : {}),
-      onStderr: (text) => {
-        stderr.append(text);
-        if (mode === "inherit") process.stderr.write(text);
-        else if (typeof mode === "function") mode(config.name, text);
-      },
-    });
+    };
+    const onStderr = (text: string) => {
+      stderr.append(text);
+      if (mode === "inherit") process.stderr.write(text);
+      else if (typeof mode === "function") mode(config.name, text);
+    };
+    // The same server spawned before this pool existed (skills run starts its skill's servers while it loads).
+    return takeEarlyTransport(spec, onStderr) ?? new ProcessStdioTransport({ ...spec, onStderr });
   }
 }
 

@@ -1,0 +1,78 @@
+/**
+ * `skills run <skill>` starts its skill's MCP servers before it loads the code that runs the skill: a node server
+ * takes a few hundred ms to answer, and that now overlaps the CLI's own start instead of following it. The servers are
+ * read from the manifest's `tools:` keys with a line scan (the YAML parser is a large module to load first): a miss
+ * only means a server starts at its usual time, and one started for nothing is ended when the command ends. The run
+ * itself still reads the manifest properly; its client pool takes the processes started here (earlyTransports.ts).
+ */
+import { mkdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { loadMcpConfig } from "../../mcp/config.js";
+import { closeEarlyTransports, startEarlyTransport } from "../../mcp/pool/earlyTransports.js";
+import { loadProjectConfig } from "../../store/config.js";
+
+export interface EarlyServersOptions {
+  cwd: string;
+  /** The skill as the user named it: a name under the configured roots, or a folder. */
+  ref: string;
+  configPath?: string;
+}
+
+/** Starts the servers the skill's manifest names; returns what ends those no run took. Never throws. */
+export async function startSkillServersEarly(options: EarlyServersOptions): Promise<() => Promise<void>> {
+  try {
+    const servers = await manifestServers(options);
+    if (servers.length === 0) return closeEarlyTransports;
+    const config = await loadMcpConfig({
+      cwd: options.cwd,
+      ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
+    });
+    for (const name of servers) {
+      const server = config.servers[name];
+      if (!server || server.type === "http") continue;
+      // As the pool does before it spawns: the default config keeps the memory server's file there.
+      await mkdir(join(config.dir, ".skills"), { recursive: true }).catch(() => undefined);
+      startEarlyTransport({ command: server.command, args: server.args, env: { ...server.env }, cwd: server.cwd });
+    }
+  } catch {
+    // Nothing is started early; the run starts its servers itself and reports what goes wrong.
+  }
+  return closeEarlyTransports;
+}
+
+/** The servers named by the manifest of the skill `ref` points at (none when it cannot be found cheaply). */
+async function manifestServers(options: EarlyServersOptions): Promise<string[]> {
+  // name@version is unpacked from a release tag by the run: not looked for here.
+  if (options.ref.includes("@")) return [];
+  const looksLikePath = /[/\\]/.test(options.ref) || options.ref === "." || options.ref === "..";
+  const folders = looksLikePath
+    ? [resolve(options.cwd, options.ref)]
+    : (await loadProjectConfig(options.cwd)).roots.map((root) => join(root, options.ref));
+  for (const folder of folders) {
+    const text = await readFile(join(folder, "manifest.yaml"), "utf8").catch(() => undefined);
+    if (text !== undefined) return serversOfTools(text);
+  }
+  return [];
+}
+
+const SERVER_OF_KEY = /^\s+["']?([A-Za-z0-9_.-]+)\//;
+
+/** The servers of the tool keys under a manifest's top-level `tools:` (block or flow mapping), in order. */
+export function serversOfTools(manifest: string): string[] {
+  const lines = manifest.split(/\r?\n/);
+  const at = lines.findIndex((line) => /^tools:/.test(line));
+  if (at < 0) return [];
+  const found = new Set<string>();
+  const inline = lines[at]!.slice("tools:".length).replace(/#.*$/, "").trim();
+  if (inline.startsWith("{")) {
+    for (const match of inline.matchAll(/["']?([A-Za-z0-9_.-]+)\/[^:,}]+:/g)) found.add(match[1]!);
+    return [...found];
+  }
+  for (const line of lines.slice(at + 1)) {
+    if (line.trim() === "" || /^\s*#/.test(line)) continue;
+    if (!/^\s/.test(line)) break;
+    const match = SERVER_OF_KEY.exec(line);
+    if (match) found.add(match[1]!);
+  }
+  return [...found];
+}

@@ -1,0 +1,89 @@
+/**
+ * `skills run` starts its skill's servers before it loads the run's code (commands/shared/earlyServers.ts), through
+ * the built CLI and a real MCP server that logs every start: the run takes the process started early (one start,
+ * not two), and a server started for a run that then stops early (bad input) is ended, not left behind.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO, skillsSync } from "../helpers/cli.js";
+import { survivors } from "../helpers/processes.js";
+import { type TempProject, tempProject } from "../helpers/project.js";
+
+let project: TempProject;
+let startLog: string;
+
+const starts = async (): Promise<number[]> =>
+  (await readFile(startLog, "utf8").catch(() => "")).split("\n").filter(Boolean).map(Number);
+
+beforeAll(async () => {
+  project = await tempProject();
+  startLog = join(project.dir, "starts.log");
+  const server = {
+    command: process.execPath,
+    args: [join(REPO, "test/fixtures/servers/countedStarts.mjs")],
+    env: { START_LOG: startLog },
+  };
+  await writeFile(join(project.dir, ".mcp.json"), JSON.stringify({ mcpServers: { weather: server } }, null, 2));
+  const skill = join(project.dir, "skills", "forecast");
+  await mkdir(skill, { recursive: true });
+  await writeFile(
+    join(skill, "SKILL.md"),
+    "---\nname: forecast\ndescription: The forecast for a city. Use it to test servers started early.\n---\n\n# forecast\n",
+  );
+  await writeFile(
+    join(skill, "manifest.yaml"),
+    [
+      "name: forecast",
+      "version: 1.0.0",
+      "language: python",
+      "entry: main.py",
+      "description: The forecast for a city",
+      "input: { type: object, properties: { city: { type: string } }, required: [city] }",
+      "tools:",
+      "  # the one server it needs",
+      '  "weather/get_forecast": "*"',
+      "",
+    ].join("\n"),
+  );
+  await writeFile(
+    join(skill, "main.py"),
+    "from servers.weather import get_forecast\n\ndef run(input):\n    return get_forecast(city=input['city'])\n",
+  );
+}, 60_000);
+
+afterAll(() => project.remove());
+
+describe("servers started early by skills run", () => {
+  it("the run uses the server started before its code loaded: one start, and it ends with the run", async () => {
+    await writeFile(startLog, "");
+    const run = skillsSync(["run", "forecast", "--input", '{"city": "Oslo"}', "--json"], { cwd: project.dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).run).toMatchObject({
+      ok: true,
+      toolCalls: [{ tool: "weather/get_forecast", ok: true }],
+    });
+    const pids = await starts();
+    expect(pids).toHaveLength(1);
+    expect(await survivors(pids)).toEqual([]);
+  });
+
+  it("a run refused before it needs its server (bad input) ends the server it started early", async () => {
+    await writeFile(startLog, "");
+    const run = skillsSync(["run", "forecast", "--input", '{"town": "Oslo"}', "--json"], { cwd: project.dir });
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "INPUT_INVALID" } });
+    // Started before the input was read, and ended when the command ended.
+    const pids = await starts();
+    expect(pids).toHaveLength(1);
+    expect(await survivors(pids)).toEqual([]);
+  });
+
+  it("a skill that is not there starts nothing and fails as before", async () => {
+    await writeFile(startLog, "");
+    const run = skillsSync(["run", "forcast", "--json"], { cwd: project.dir });
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(await starts()).toEqual([]);
+  });
+});
