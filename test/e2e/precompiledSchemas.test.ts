@@ -73,3 +73,62 @@ describe("precompiled schemas", () => {
     expect(DOCUMENTS[name]!.some((document) => runtime.validate(structuredClone(document)).length > 0)).toBe(true);
   });
 });
+
+/**
+ * The meta-schema checks come from the build too (dist/core/schema/precompiled/meta-*.cjs): ajv would compile the
+ * 2020-12 meta-schema (150-200 ms) in every process that checks or compiles a skill author's or a server's schema.
+ * Each answers as ajv's own check with the same options; compiled through the build, a bad schema fails as before.
+ */
+describe("precompiled meta-schema checks", () => {
+  const SCHEMAS: unknown[] = [
+    { type: "object", properties: { path: { type: "string", minLength: 1 } }, required: ["path"] },
+    { type: "objectx" },
+    { properties: { a: { $ref: "#/$defs/x", minLength: "3" } }, $defs: { x: { type: "string" } } },
+    { type: "array", items: [{ type: "string" }, { type: "number" }] },
+    { type: "string", pattern: "([unclosed" },
+    { $id: "not a uri reference with spaces", type: "string" },
+    { enum: [], required: "x", additionalProperties: 5 },
+    true,
+  ];
+  const cases = (["2020-12", "draft-07"] as const).flatMap((dialect) =>
+    [false, true].map((formats): [string, boolean] => [dialect, formats]),
+  );
+
+  it.each(cases)("%s (formats checked: %s) answers as ajv does, errors included", async (dialect, formats) => {
+    const { ajvFor } = await import("../../src/core/schema/ajv.js");
+    const { metaSchemaModuleName } = await import("../../src/core/schema/precompile.js");
+    const entry = load(`${REPO}/dist/core/schema/precompiled/${metaSchemaModuleName(dialect, formats)}`) as Entry;
+    const profile = formats ? "toolArguments" : "metaSchema";
+    let failed = 0;
+    for (const mode of ["first", "all"] as const) {
+      const ajv = ajvFor(profile, dialect, mode);
+      const built = entry[mode]();
+      for (const schema of SCHEMAS) {
+        const expected = ajv.validateSchema(structuredClone(schema) as object) === true;
+        expect(built(structuredClone(schema)), JSON.stringify(schema)).toBe(expected);
+        // (ajv answers a boolean schema without touching `errors`: those of the schema before are still there.)
+        expect((built.errors ?? []).map(toSchemaError)).toEqual(expected ? [] : (ajv.errors ?? []).map(toSchemaError));
+        if (!expected) failed += 1;
+      }
+    }
+    expect(failed).toBeGreaterThan(4);
+  });
+
+  it("a schema the check refuses fails to compile from the build with ajv's own message", async () => {
+    const bad = { type: "object", properties: { a: { type: "text" } } };
+    const fromSource = (() => {
+      try {
+        schemaValidator("skillInput", structuredClone(bad));
+        return "compiled";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(fromSource).toMatch(/^schema is invalid: data\/properties\/a\/type must be/);
+    const built = (await import(`${REPO}/dist/core/schema/index.js`)) as typeof import("../../src/core/schema/index.js");
+    expect(() => built.schemaValidator("skillInput", structuredClone(bad))).toThrow(fromSource);
+    // A good one compiles from the build and validates.
+    const good = built.schemaValidator("skillInput", { type: "object", properties: { a: { type: "string" } } });
+    expect(good.validate({ a: 1 }).map((problem) => problem.pointer)).toEqual(["/a"]);
+  });
+});

@@ -33,7 +33,8 @@ for (const c of [9, 10, 11, 12, 13, 32]) KIND[c] = SPACE;
 const CR = 13;
 const LF = 10;
 
-const NON_ASCII = /[^\x00-\x7f]/;
+/** Any UTF-16 code unit above ASCII (surrogates included). */
+const NON_ASCII = /[\u0080-\uffff]/;
 
 export function isAscii(text: string): boolean {
   return !NON_ASCII.test(text);

@@ -35,11 +35,15 @@ function ajvModules(): AjvModules {
 
 const instances = new Map<string, Ajv>();
 
-export function ajvFor(profile: SchemaProfile, dialect: Dialect, mode: ErrorMode): Ajv {
-  const key = `${profile}|${dialect}|${mode}`;
+/**
+ * `schemasChecked`: the caller has checked each schema against its meta-schema itself (validator.ts, with the
+ * build's compiled check), so this instance does not (it would compile the meta-schema first).
+ */
+export function ajvFor(profile: SchemaProfile, dialect: Dialect, mode: ErrorMode, schemasChecked = false): Ajv {
+  const key = `${profile}|${dialect}|${mode}|${schemasChecked}`;
   let ajv = instances.get(key);
   if (!ajv) {
-    ajv = createAjv(profile, dialect, mode, false);
+    ajv = createAjv(profile, dialect, mode, false, schemasChecked);
     instances.set(key, ajv);
   }
   return ajv;
@@ -53,7 +57,13 @@ export function sourceAjv(profile: SchemaProfile, dialect: Dialect, mode: ErrorM
   return createAjv(profile, dialect, mode, true);
 }
 
-function createAjv(profile: SchemaProfile, dialect: Dialect, mode: ErrorMode, source: boolean): Ajv {
+function createAjv(
+  profile: SchemaProfile,
+  dialect: Dialect,
+  mode: ErrorMode,
+  source: boolean,
+  schemasChecked = false,
+): Ajv {
   const settings = PROFILES[profile];
   // The first pass of firstThenAll only answers "valid?" for documents read once: compile it lean (precompiled code
   // is compiled once, ahead of use, so it may as well be optimised; optimising never changes what is valid).
@@ -70,7 +80,7 @@ function createAjv(profile: SchemaProfile, dialect: Dialect, mode: ErrorMode, so
     ...(source ? { code: { source: true } } : lean ? { code: { optimize: false } } : {}),
     // Our own schemas are checked against the meta-schema by a test (test/unit/schemaTypes.test.ts), not on every
     // start: compiling the meta-schema costs a command that reads skills ~50 ms. Foreign schemas are checked always.
-    ...(settings.source === "own" ? { validateSchema: false } : {}),
+    ...(settings.source === "own" || schemasChecked ? { validateSchema: false } : {}),
   };
   const { classes, addFormats } = ajvModules();
   const AjvForDialect = classes[dialect];

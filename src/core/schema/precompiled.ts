@@ -7,8 +7,8 @@
  * before; from source (the tests) there are no built modules.
  */
 import { createRequire } from "node:module";
-import { precompiledName } from "./precompile.js";
-import type { ErrorMode } from "./ajv.js";
+import { metaSchemaModuleName, precompiledName } from "./precompile.js";
+import type { Dialect, ErrorMode } from "./ajv.js";
 import type { SchemaProfile } from "./profiles.js";
 
 /** A compiled validate function: true or false, and its errors (ajv's error objects) when false. */
@@ -39,6 +39,24 @@ export function builtSchema(text: string): PrecompiledSchema | undefined {
       entry = null;
     }
     built.set(text, entry);
+  }
+  return entry ?? undefined;
+}
+
+const builtMeta = new Map<string, PrecompiledSchema | null>();
+
+/** The build's meta-schema check of a dialect (precompiledMetaSchemaModule), or undefined without one. */
+export function builtMetaSchema(dialect: Dialect, formats: boolean): PrecompiledSchema | undefined {
+  const name = metaSchemaModuleName(dialect, formats);
+  let entry = builtMeta.get(name);
+  if (entry === undefined) {
+    try {
+      entry = load(`./precompiled/${name}`) as PrecompiledSchema;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
+      entry = null;
+    }
+    builtMeta.set(name, entry);
   }
   return entry ?? undefined;
 }
