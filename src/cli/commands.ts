@@ -150,6 +150,7 @@ export const COMMANDS: CommandSpec[] = [
 result = get_sum(a=1, b=2)'`,
     ],
     load: () => import("./handlers/exec.js"),
+    early: () => import("./early/exec.js"),
   },
   {
     command: "repl",

@@ -265,7 +265,8 @@ export class RunCgroup {
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code === "ENOENT") break;
           this.killAll();
-          await new Promise((resolve) => setTimeout(resolve, 10));
+          // The last processes are usually reaped within a few ms: check again soon, then every 10 ms.
+          await new Promise((resolve) => setTimeout(resolve, Math.min(10, 1 + attempt * 3)));
         }
       }
     }

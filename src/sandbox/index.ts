@@ -1,5 +1,5 @@
 /** The sandbox API: run programs in fresh sandboxed processes, warm pools, sessions, isolation report. */
-export { runProgram, createRunner } from "./runner.js";
+export { runProgram, createRunner, prestartWorker } from "./runner.js";
 export { createSession, DEFAULT_IDLE_TIMEOUT_MS } from "./session.js";
 export { detectIsolation, FORCE_ISOLATION_ENV } from "./isolation.js";
 export { splitCells, type Cell } from "./cells.js";

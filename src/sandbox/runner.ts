@@ -79,6 +79,52 @@ export function pythonRlimits(limits: RunLimits, isolation: Isolation): NonNulla
 const workerLanguage = (language: RunRequest["language"]): WorkerLanguage =>
   language === "python" ? "python" : "node";
 
+/**
+ * Workers started before any runner asked for one: `skills exec` starts its program's interpreter while the CLI
+ * loads the code that will run it (cli/early/exec.ts). The first runner that needs a worker of that language and
+ * interpreter takes it; it is still this run's own cold start (not reported warm).
+ */
+const prestarted: SandboxWorker[] = [];
+const early = new WeakSet<SandboxWorker>();
+
+/** Starts a worker for a run to come; returns what disposes it if no run took it. */
+export async function prestartWorker(
+  language: RunRequest["language"],
+  options: { python?: string; requireIsolation?: boolean } = {},
+): Promise<() => Promise<void>> {
+  const report = await detectIsolation();
+  // The run would be refused before it needed a worker.
+  if (options.requireIsolation && report.isolation !== "bwrap") return async () => {};
+  const worker = startWorker({
+    language: workerLanguage(language),
+    isolation: report.isolation,
+    profile: rlimitProfile(resolveLimits()),
+    python: options.python ?? DEFAULT_PYTHON,
+    pooled: true,
+  });
+  worker.ready.catch(() => undefined);
+  early.add(worker);
+  prestarted.push(worker);
+  return async () => {
+    const at = prestarted.indexOf(worker);
+    if (at >= 0) {
+      prestarted.splice(at, 1);
+      await worker.dispose();
+    }
+  };
+}
+
+/** How many workers started early no run has taken (yet). */
+export function prestartedCount(): number {
+  return prestarted.length;
+}
+
+/** A worker started early for this language and interpreter, if one is there and alive. */
+function takePrestarted(language: WorkerLanguage, python: string): SandboxWorker | null {
+  const at = prestarted.findIndex((w) => w.spec.language === language && w.spec.python === python && w.alive);
+  return at >= 0 ? prestarted.splice(at, 1)[0]! : null;
+}
+
 /** Can a pooled worker started with `pool` limits serve a run with `want` limits? */
 function compatible(language: WorkerLanguage, pool: RlimitProfile, want: RlimitProfile): boolean {
   // A Python worker starts without rlimits and sets the run's own before running the program.
@@ -191,7 +237,7 @@ class SandboxRunner implements Runner {
     const staged = list.findIndex((w) => w.stagedSdk === sdkDir);
     if (list.length > 0) return list.splice(Math.max(staged, 0), 1)[0]!;
     this.refill(language);
-    return null;
+    return takePrestarted(language, this.python);
   }
 
   async run(request: RunRequest): Promise<RunResult> {
@@ -206,7 +252,7 @@ class SandboxRunner implements Runner {
     const language = workerLanguage(request.language);
     // A cold worker starts now, while the program is prepared (transpiled or bundled): both take a process start.
     const taken = this.take(language, limits, sdkDir);
-    const warm = taken !== null;
+    const warm = taken !== null && !early.has(taken);
     let worker: SandboxWorker | undefined = taken ?? undefined;
     // A skill folder that cannot be staged (a FIFO, a link out of it) stops the start; the program is prepared
     // anyway, so that what the bundler finds wrong with it is reported as it was before the worker started first.
@@ -250,10 +296,10 @@ class SandboxRunner implements Runner {
         throw error;
       }
       if (!worker) throw stageError;
-      if (warm) worker.stage(request.skillDir, sdkDir);
+      if (taken) worker.stage(request.skillDir, sdkDir);
       await worker.ready.catch((error: unknown) => {
         // The kept probe may be out of date (the machine changed since): the next run probes again.
-        if (!warm && report.isolation === "bwrap") forgetIsolation();
+        if (!taken && report.isolation === "bwrap") forgetIsolation();
         throw error;
       });
       const startupMs = performance.now() - started;

@@ -404,8 +404,8 @@ export class SandboxWorker {
     await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
     clearTimeout(timer);
     this.bridge.close();
-    await this.cgroup?.remove();
-    // Off the event loop too (a staged skill can be many files); the host's teardown removes what is left at exit.
-    await rm(this.dir, { recursive: true, force: true });
+    // Both off the event loop and side by side (a staged skill can be many files); the host's teardown removes what
+    // is left of the folder at exit.
+    await Promise.all([this.cgroup?.remove(), rm(this.dir, { recursive: true, force: true })]);
   }
 }

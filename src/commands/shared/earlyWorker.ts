@@ -1,0 +1,30 @@
+/**
+ * `skills exec` starts its program's sandboxed interpreter before it loads the code that runs the program: bwrap and
+ * the interpreter start in their own process while the CLI loads, and the run takes the worker when it gets there
+ * (sandbox/runner.ts prestartWorker). The interpreter is the project's (skills.config.json `python`).
+ */
+import type { RunRequest } from "../../contracts/run.js";
+import { loadProjectConfig } from "../../store/config.js";
+
+export interface EarlyWorkerOptions {
+  cwd: string;
+  language: RunRequest["language"];
+  requireIsolation?: boolean;
+}
+
+/** Starts the worker; returns what disposes it if the run did not take it. Never throws. */
+export async function startWorkerEarly(options: EarlyWorkerOptions): Promise<() => Promise<void>> {
+  try {
+    const [config, { prestartWorker }] = await Promise.all([
+      loadProjectConfig(options.cwd),
+      import("../../sandbox/runner.js"),
+    ]);
+    return await prestartWorker(options.language, {
+      python: config.python,
+      ...(options.requireIsolation ? { requireIsolation: true } : {}),
+    });
+  } catch {
+    // The run starts its own worker and reports what goes wrong.
+    return async () => {};
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * A sandbox worker started before the run that needs it (skills exec starts one while its handler loads): the run
+ * takes it (still a cold start of its own, not reported warm) and stages its SDK into it; a worker of another language
+ * or interpreter is left alone and disposed by the early start's end; nothing outlives it. Then the same through the
+ * built CLI.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { createRunner, prestartWorker } from "../../src/sandbox/index.js";
+import { prestartedCount } from "../../src/sandbox/runner.js";
+import { skillsSync } from "../helpers/cli.js";
+import { type TempProject, tempProject } from "../helpers/project.js";
+import {
+  type TestBackend,
+  createTestBackend,
+  leftoverCgroups,
+  settledSandboxProcesses,
+} from "../unit/sandbox/helpers.js";
+
+let project: TempProject | undefined;
+let backend: TestBackend | undefined;
+
+afterAll(async () => {
+  await backend?.close();
+  await project?.remove();
+});
+
+describe("a worker started early", () => {
+  it("is taken by the next run of its language, with the run's SDK staged, and reported cold", async () => {
+    backend = await createTestBackend();
+    const end = await prestartWorker("python");
+    expect(prestartedCount()).toBe(1);
+    const runner = createRunner();
+    try {
+      const run = await runner.run({
+        language: "python",
+        code: "from servers.demo import add\nresult = add(a=2, b=3)",
+        tools: backend.tools,
+        backend,
+      });
+      expect(run).toMatchObject({ ok: true, result: { sum: 5 }, warm: false });
+      expect(prestartedCount()).toBe(0);
+      await end();
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it("of another language is not taken, and its end disposes it: no process or cgroup is left", async () => {
+    const end = await prestartWorker("typescript");
+    const runner = createRunner();
+    try {
+      const run = await runner.run({ language: "python", code: "result = 7", tools: [] });
+      expect(run).toMatchObject({ ok: true, result: 7 });
+      expect(prestartedCount()).toBe(1);
+    } finally {
+      await runner.close();
+    }
+    await end();
+    expect(prestartedCount()).toBe(0);
+    expect(await settledSandboxProcesses()).toEqual([]);
+    for (let i = 0; i < 40 && leftoverCgroups().length > 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(leftoverCgroups()).toEqual([]);
+  });
+
+  it("of another interpreter is not taken", async () => {
+    const end = await prestartWorker("python", { python: "/usr/bin/python3.11" });
+    const runner = createRunner({ python: "/usr/bin/python3" });
+    try {
+      expect(await runner.run({ language: "python", code: "result = 1", tools: [] })).toMatchObject({ ok: true });
+      expect(prestartedCount()).toBe(1);
+    } finally {
+      await runner.close();
+      await end();
+    }
+    expect(prestartedCount()).toBe(0);
+  });
+});
+
+describe("skills exec starts its sandbox while it loads", () => {
+  it("runs the program in it; a refused exec (input that is not JSON) leaves no sandbox behind", async () => {
+    project = await tempProject();
+    const ok = skillsSync(["exec", "--lang", "py", "--code", "result = 6 * 7", "--json"], { cwd: project.dir });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).run).toMatchObject({ ok: true, result: 42, warm: false, isolation: "bwrap" });
+    const refused = skillsSync(["exec", "--lang", "python", "--code", "result = input", "--input", "{nope", "--json"], {
+      cwd: project.dir,
+    });
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: "INPUT_INVALID" } });
+    const unknown = skillsSync(["exec", "--lang", "cobol", "--code", "x", "--json"], { cwd: project.dir });
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: false, error: { code: "INVALID_ARGUMENT" } });
+    expect(await settledSandboxProcesses()).toEqual([]);
+  });
+});
