@@ -10,7 +10,8 @@
 //      precompiled schemas, the packages it requires) is found as from dist/. dist/ itself stays as tsc wrote it:
 //      it is the library (`import { run } from "skillsmith"`) and what the tests compare the bundle with.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
@@ -48,6 +49,31 @@ for (const dialect of ["2020-12", "draft-07"]) {
   for (const formats of [false, true]) {
     const file = join(precompiledDir, metaSchemaModuleName(dialect, formats));
     writeFileSync(file, precompiledMetaSchemaModule(dialect, formats));
+  }
+}
+
+// The Python worker's bytecode for the default interpreter, so a new user's first run does not compile it
+// (src/sandbox/runtimeFiles.ts copies it into the runtime a run binds). checked-hash: valid in any copy of the same
+// sources, ignored (compiled in memory) for any other. Skipped where there is no /usr/bin/python3.
+{
+  const { runtimeHash, RUNTIME_DIR } = await import(new URL("sandbox/runtimeFiles.js", dist).href);
+  const out = join(distDir, "runtime-bytecode");
+  rmSync(out, { recursive: true, force: true });
+  if (existsSync("/usr/bin/python3")) {
+    const work = mkdtempSync(join(tmpdir(), "skills-build-pyc-"));
+    try {
+      for (const name of ["_worker.py", "_runtime.py"]) cpSync(join(RUNTIME_DIR, "python", name), join(work, name));
+      execFileSync(
+        "/usr/bin/python3",
+        ["-I", "-m", "compileall", "-q", "--invalidation-mode", "checked-hash", "-d", "/runtime/python", work],
+        { stdio: "inherit" },
+      );
+      const target = join(out, runtimeHash());
+      mkdirSync(target, { recursive: true });
+      for (const file of readdirSync(join(work, "__pycache__"))) cpSync(join(work, "__pycache__", file), join(target, file));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
 }
 

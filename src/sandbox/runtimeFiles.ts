@@ -30,6 +30,20 @@ export function loadRuntimeSources(): { python: string; ts: string } {
 
 let staged: string | undefined;
 
+/** What names a staged copy: a hash of the files a worker needs (their names and contents). */
+export function runtimeHash(contents = SANDBOX_RUNTIME_FILES.map((file) => [file, readFileSync(join(RUNTIME_DIR, file))] as const)): string {
+  const hash = createHash("sha256");
+  for (const [file, content] of contents) hash.update(file).update("\0").update(content).update("\0");
+  return hash.digest("hex").slice(0, 24);
+}
+
+/**
+ * The Python worker's bytecode the build compiled (scripts/build.mjs: checked-hash .pyc files, which stay valid in
+ * a copy, for the default interpreter), in a folder named by the runtimeHash of the sources it was compiled from.
+ * Under src/ (the tests) there is none.
+ */
+export const BUILT_BYTECODE_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "runtime-bytecode");
+
 /**
  * The runtime folder a run binds at /runtime (and reads from under process isolation): a copy of
  * SANDBOX_RUNTIME_FILES in the runtime cache, named by a hash of their content, readable by every uid.
@@ -37,13 +51,20 @@ let staged: string | undefined;
 export function stagedRuntime(): string {
   if (staged && existsSync(staged)) return staged;
   const contents = SANDBOX_RUNTIME_FILES.map((file) => [file, readFileSync(join(RUNTIME_DIR, file))] as const);
-  const hash = createHash("sha256");
-  for (const [file, content] of contents) hash.update(file).update("\0").update(content).update("\0");
+  const hash = runtimeHash(contents);
   const root = ownedCacheDir("skills-runtime");
-  staged = fillOnce(root, join(root, hash.digest("hex").slice(0, 24)), (temp) => {
+  staged = fillOnce(root, join(root, hash), (temp) => {
     for (const [file, content] of contents) {
       mkdirSync(dirname(join(temp, file)), { recursive: true, mode: 0o755 });
       writeFileSync(join(temp, file), content, { mode: 0o644 });
+    }
+    // The build's bytecode of these very sources, if it made some: the first worker need not run compileall.
+    const built = join(BUILT_BYTECODE_DIR, hash);
+    if (existsSync(built)) {
+      mkdirSync(join(temp, "python", "__pycache__"), { mode: 0o755 });
+      for (const file of readdirSync(built).filter((name) => name.endsWith(".pyc"))) {
+        writeFileSync(join(temp, "python", "__pycache__", file), readFileSync(join(built, file)), { mode: 0o644 });
+      }
     }
   });
   return staged;
