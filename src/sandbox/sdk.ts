@@ -2,12 +2,15 @@
  * The generated SDK a program imports (`from servers.<server> import <tool>`, `import { x } from "servers/<server>"`),
  * written once per distinct tool set under a content hash and reused by every later run.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmod, cp, mkdtemp, rename, rm } from "node:fs/promises";
+import { promisify } from "node:util";
 import { dirname, join } from "node:path";
 import type { ToolInfo } from "../contracts/tools.js";
 import { fillOnce, ownedCacheDir } from "./cacheDir.js";
+import { removeAtTeardown } from "./teardown.js";
 import { loadRuntimeSources } from "./runtimeFiles.js";
 import { SDK_FORMAT_VERSION } from "../core/codegen/version.js";
 import { transpileDirect } from "./transpile.js";
@@ -52,6 +55,7 @@ export function toolsHash(tools: ToolInfo[]): string {
 }
 
 const DEFAULT_PYTHON = "/usr/bin/python3";
+const run = promisify(execFile);
 const inflight = new Map<string, Promise<string>>();
 
 /** Absolute host path of the SDK tree for these tools (the folder that contains `servers/`). */
@@ -59,28 +63,55 @@ export function ensureSdk(tools: ToolInfo[]): Promise<string> {
   const hash = toolsHash(tools);
   const root = sdkRoot();
   const dir = join(root, hash);
-  if (existsSync(join(dir, "servers"))) return Promise.resolve(dir);
+  // The tree with the Python modules' bytecode, once it is made; until then the tree without it.
+  const compiled = `${dir}${COMPILED}`;
+  if (existsSync(join(compiled, "servers"))) return Promise.resolve(compiled);
+  if (existsSync(join(dir, "servers"))) {
+    compileSoon(root, dir);
+    return Promise.resolve(dir);
+  }
   let pending = inflight.get(hash);
   if (!pending) {
-    pending = writeTree(root, dir, tools).finally(() => inflight.delete(hash));
+    pending = writeTree(root, dir, tools)
+      .then((written) => {
+        compileSoon(root, written);
+        return written;
+      })
+      .finally(() => inflight.delete(hash));
     inflight.set(hash, pending);
   }
   return pending;
 }
 
-/** Bytecode for the generated Python modules, named as the sandbox sees them (/sdk/...), so runs do not compile them. */
-function compilePython(dir: string): void {
-  if (!existsSync(DEFAULT_PYTHON)) return;
-  try {
-    execFileSync(DEFAULT_PYTHON, ["-I", "-m", "compileall", "-q", "-d", "/sdk", dir], {
-      stdio: "ignore",
-      timeout: 20_000,
-    });
-    // compileall makes __pycache__ folders with the umask; the sandbox uid must read them.
-    execFileSync("chmod", ["-R", "a+rX", dir], { stdio: "ignore" });
-  } catch {
-    // the runs compile in memory instead
-  }
+const COMPILED = "-py";
+const compiling = new Set<string>();
+
+/**
+ * Makes `<tree>-py`: a copy of the tree with bytecode for its Python modules, named as the sandbox sees them (/sdk/...),
+ * so runs do not compile them. In the background (compileall takes ~0.1 s): the run that made the tree does not wait
+ * for it, later runs use the copy. Built in a temp folder and renamed into place, so a run never links a tree that is
+ * half compiled. Best-effort: without it runs compile in memory.
+ */
+function compileSoon(root: string, dir: string): void {
+  if (compiling.has(dir) || !existsSync(DEFAULT_PYTHON)) return;
+  compiling.add(dir);
+  void (async () => {
+    const temp = await mkdtemp(join(root, ".tmp-"));
+    const forget = removeAtTeardown(temp);
+    try {
+      await cp(dir, temp, { recursive: true });
+      await run(DEFAULT_PYTHON, ["-I", "-m", "compileall", "-q", "-d", "/sdk", temp], { timeout: 20_000 });
+      // compileall makes __pycache__ folders with the umask; the sandbox uid must read them.
+      await run("chmod", ["-R", "a+rX", temp]);
+      await chmod(temp, 0o755);
+      await rename(temp, `${dir}${COMPILED}`).catch((error: unknown) => {
+        if (!existsSync(`${dir}${COMPILED}`)) throw error;
+      });
+    } finally {
+      await rm(temp, { recursive: true, force: true });
+      forget();
+    }
+  })().catch(() => undefined);
 }
 
 /**
@@ -117,6 +148,5 @@ async function writeTree(root: string, dir: string, tools: ToolInfo[]): Promise<
       writeFileSync(target, file.content, { mode: 0o644 });
     }
     if (!existsSync(join(temp, "servers", "__init__.py"))) writeFileSync(join(temp, "servers", "__init__.py"), "");
-    compilePython(temp);
   });
 }
