@@ -58,8 +58,11 @@ export function openRunLog(config: ProjectConfig): RunLogger {
       .catch(() => undefined);
     return counter;
   };
-  // Tool results each watched interceptor passed to its program since its last record.
-  const seen = new WeakMap<ToolCallInterceptor, unknown[]>();
+  // The counter once it has loaded: tool results are counted as they pass, while the run goes on.
+  let ready: TokenCounter | undefined;
+  // Tool results each watched interceptor passed to its program since its last record: those not counted yet, and
+  // the tokens of those that were.
+  const seen = new WeakMap<ToolCallInterceptor, Seen>();
   let warned = false;
   const warnOnce = (message: string): string | undefined => {
     if (warned) return undefined;
@@ -70,23 +73,42 @@ export function openRunLog(config: ProjectConfig): RunLogger {
     enabled: true,
     prepare() {
       // After the current turn of the event loop: the caller is starting a process, which comes first.
-      setImmediate(() => void tokens().then((ready) => ready?.count("warm up")));
+      setImmediate(
+        () =>
+          void tokens().then((counter) => {
+            counter?.count("warm up");
+            ready = counter;
+          }),
+      );
     },
     watch(interceptor) {
       if (!interceptor || seen.has(interceptor)) return interceptor;
       const afterCall = interceptor.afterCall.bind(interceptor);
-      const results: unknown[] = [];
-      seen.set(interceptor, results);
+      const entry: Seen = { pending: [], tokens: 0, scheduled: false };
+      seen.set(interceptor, entry);
+      // Counted after the result has gone on to the program (the next turn of the event loop), while the program and
+      // the servers work: a run with many results does not wait for all of them to be counted at its end.
+      const drain = () => {
+        entry.scheduled = false;
+        if (ready) entry.tokens += countAll(ready, entry.pending.splice(0));
+      };
       // The same object keeps its other hooks and fields (the sandbox reads the PII policy off it).
       interceptor.afterCall = (server, tool, result, args) => {
         const out = afterCall(server, tool, result, args);
-        results.push(out);
+        entry.pending.push(out);
+        if (ready && !entry.scheduled) {
+          entry.scheduled = true;
+          setImmediate(drain);
+        }
         return out;
       };
       return interceptor;
     },
     async record(record, interceptor) {
-      const results = interceptor ? (seen.get(interceptor)?.splice(0) ?? []) : [];
+      const entry = interceptor ? seen.get(interceptor) : undefined;
+      const results = entry?.pending.splice(0) ?? [];
+      const countedBefore = entry?.tokens ?? 0;
+      if (entry) entry.tokens = 0;
       try {
         const counter = await tokens();
         const run: RunFigures = record.result ?? notStarted(record);
@@ -112,7 +134,7 @@ export function openRunLog(config: ProjectConfig): RunLogger {
           ...(sha ? { codeSha256: sha } : {}),
           warm: run.warm === true,
           startupMs: run.startupMs ?? 0,
-          tokensIn: countAll(counter, results),
+          tokensIn: countedBefore + countAll(counter, results),
           tokensOut: counter && resultText ? counter.count(resultText) : 0,
           resultBytes: Buffer.byteLength(resultText),
           ...(record.inputBytes !== undefined ? { inputBytes: record.inputBytes } : {}),
@@ -149,6 +171,12 @@ function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as NodeJS.ErrnoException).code;
   return code && !message.startsWith(code) ? `${code}: ${message}` : message;
+}
+
+interface Seen {
+  pending: unknown[];
+  tokens: number;
+  scheduled: boolean;
 }
 
 function countAll(counter: TokenCounter | undefined, results: unknown[]): number {

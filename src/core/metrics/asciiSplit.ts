@@ -40,75 +40,68 @@ export function isAscii(text: string): boolean {
   return !NON_ASCII.test(text);
 }
 
+/** The class of each character of the text being split (reused; grown as needed), with three zeros after it. */
+let kinds = new Uint8Array(4096);
+
+/** The end of an optional contraction at `at` ('s 't 'm 'd, 're 've 'll in any case), else `at`. */
+function contraction(text: string, at: number): number {
+  if (text.charCodeAt(at) !== 39) return at;
+  const a = text.charCodeAt(at + 1) | 32;
+  if (a === 115 || a === 116 || a === 109 || a === 100) return at + 2;
+  const b = text.charCodeAt(at + 2) | 32;
+  if ((a === 114 && b === 101) || (a === 118 && b === 101) || (a === 108 && b === 108)) return at + 3;
+  return at;
+}
+
 /** Calls `piece(start, end)` for each piece of `text` (all ASCII) in order, as the pattern splits it. */
 export function splitAscii(text: string, piece: (start: number, end: number) => void): void {
   const length = text.length;
-  const kind = (at: number): number => (at < length ? (KIND[text.charCodeAt(at)] as number) : 0);
-  /** The prefix of alternatives 1 and 2: one character that is neither a letter nor a digit nor \r or \n. */
-  const prefix = (at: number): boolean => {
-    const k = kind(at);
-    if (k === OTHER) return true;
-    if (k !== SPACE) return false;
-    const c = text.charCodeAt(at);
-    return c !== CR && c !== LF;
-  };
-  const run = (from: number, want: number): number => {
-    let at = from;
-    while (kind(at) === want) at++;
-    return at;
-  };
-  /** The end of an optional contraction at `at` ('s 't 'm 'd, 're 've 'll in any case), else `at`. */
-  const contraction = (at: number): number => {
-    if (text.charCodeAt(at) !== 39) return at;
-    const a = text.charCodeAt(at + 1) | 32;
-    if (a === 115 || a === 116 || a === 109 || a === 100) return at + 2;
-    const b = text.charCodeAt(at + 2) | 32;
-    if ((a === 114 && b === 101) || (a === 118 && b === 101) || (a === 108 && b === 108)) return at + 3;
-    return at;
-  };
-  /** Alternative 1 from `at` (after any prefix): upper*, lower+, contraction; -1 when there is no lower-case letter. */
-  const upperLower = (at: number): number => {
-    const lower = run(at, UPPER);
-    const end = run(lower, LOWER);
-    return end > lower ? contraction(end) : -1;
-  };
-  /** Alternative 2 from `at`: upper+, lower*, contraction; -1 when there is no upper-case letter. */
-  const upperFirst = (at: number): number => {
-    const upper = run(at, UPPER);
-    return upper > at ? contraction(run(upper, LOWER)) : -1;
-  };
-
+  if (kinds.length < length + 3) kinds = new Uint8Array(Math.max(length + 3, kinds.length * 2));
+  const kind = kinds;
+  for (let i = 0; i < length; i++) kind[i] = KIND[text.charCodeAt(i)] as number;
+  kind[length] = 0;
+  kind[length + 1] = 0;
+  kind[length + 2] = 0;
   let at = 0;
   while (at < length) {
-    const start = at;
-    const k = kind(at);
-    const hasPrefix = prefix(at);
-    let end = upperLower(hasPrefix ? at + 1 : at);
-    if (end < 0) end = upperFirst(hasPrefix ? at + 1 : at);
-    if (end < 0) {
-      if (k === DIGIT) end = Math.min(run(at, DIGIT), at + 3);
-      else if (k === OTHER || (text.charCodeAt(at) === 32 && kind(at + 1) === OTHER)) {
-        end = run(k === OTHER ? at : at + 1, OTHER);
-        for (let c = text.charCodeAt(end); end < length && (c === CR || c === LF || c === 47); c = text.charCodeAt(end))
-          end++;
-      } else {
-        // Whitespace: up to its last \r or \n (5), else all of it when it ends the text, else all but its last
-        // character (6) when that leaves one, else all of it (7).
-        const stop = run(at, SPACE);
-        let newline = -1;
-        for (let i = stop - 1; i >= at; i--) {
-          const c = text.charCodeAt(i);
-          if (c === CR || c === LF) {
-            newline = i;
-            break;
-          }
+    const first = kind[at] as number;
+    const code = text.charCodeAt(at);
+    // Alternatives 1 and 2 may start with one character that is neither a letter nor a digit nor \r or \n; without
+    // it they cannot match at such a character either, so only one start is tried.
+    const from = first === OTHER || (first === SPACE && code !== CR && code !== LF) ? at + 1 : at;
+    let upper = from;
+    while (kind[upper] === UPPER) upper++;
+    let lower = upper;
+    while (kind[lower] === LOWER) lower++;
+    let end: number;
+    if (lower > upper) end = contraction(text, lower); // 1: upper*, lower+
+    else if (upper > from) end = contraction(text, upper); // 2: upper+ (no lower follows)
+    else if (first === DIGIT) {
+      end = at + 1; // 3: one to three digits
+      while (end < at + 3 && kind[end] === DIGIT) end++;
+    } else if (first === OTHER || (code === 32 && kind[at + 1] === OTHER)) {
+      end = first === OTHER ? at + 1 : at + 2; // 4: a space, other+, then [\r\n/]*
+      while (kind[end] === OTHER) end++;
+      for (let c = text.charCodeAt(end); end < length && (c === CR || c === LF || c === 47); c = text.charCodeAt(end))
+        end++;
+    } else {
+      // Whitespace: up to its last \r or \n (5), else all of it when it ends the text, else all but its last
+      // character (6) when that leaves one, else all of it (7).
+      let stop = at + 1;
+      while (kind[stop] === SPACE) stop++;
+      let newline = -1;
+      for (let i = stop - 1; i >= at; i--) {
+        const c = text.charCodeAt(i);
+        if (c === CR || c === LF) {
+          newline = i;
+          break;
         }
-        if (newline >= 0) end = newline + 1;
-        else if (stop === length || stop - 1 === at) end = stop;
-        else end = stop - 1;
       }
+      if (newline >= 0) end = newline + 1;
+      else if (stop === length || stop - 1 === at) end = stop;
+      else end = stop - 1;
     }
+    piece(at, end);
     at = end;
-    piece(start, end);
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * The run log counts the tool results a program received while the run goes on (each after it has gone to the
+ * program), and whatever is left when the record is written: the record's tokens_in is exactly js-tiktoken's count
+ * of every result of that run, whichever way each was counted, and a result after a record belongs to the next one.
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Tiktoken } from "js-tiktoken/lite";
+import o200k from "js-tiktoken/ranks/o200k_base";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { openRunLog } from "../../../src/commands/shared/runLog.js";
+import type { ToolCallInterceptor } from "../../../src/contracts/run.js";
+import type { RunResult } from "../../../src/contracts/run.js";
+import { loadProjectConfig } from "../../../src/store/config.js";
+
+let dir: string;
+const reference = new Tiktoken(o200k);
+const tokensOf = (values: unknown[]) =>
+  values.reduce<number>((sum, v) => sum + reference.encode(JSON.stringify(v), [], []).length, 0);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "skills-runlog-count-"));
+  await writeFile(join(dir, "skills.config.json"), "{}\n");
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const result = (): RunResult =>
+  ({
+    ok: true,
+    result: 1,
+    logs: "",
+    stderr: "",
+    timedOut: false,
+    killedBy: null,
+    durationMs: 5,
+    cpuMs: 1,
+    isolation: "bwrap",
+    toolCalls: [],
+    warnings: [],
+  }) as unknown as RunResult;
+
+it("counts results as they pass and the rest at the record, exactly", async () => {
+  const config = await loadProjectConfig(dir, {});
+  const log = openRunLog(config);
+  const passthrough: ToolCallInterceptor = { beforeCall: (_s, _t, args) => args, afterCall: (_s, _t, value) => value };
+  const watched = log.watch(passthrough)!;
+  const first = Array.from({ length: 60 }, (_, i) => ({
+    path: `src/file_${i}.ts`,
+    text: `export const value${i} = ${i * 7};\n// It's here`,
+  }));
+  // Before the counter is loaded: left for the record.
+  watched.afterCall("fs", "read", first[0]);
+  log.prepare();
+  // The counter loads from the table in milliseconds (while a run's sandbox starts); the results after it are
+  // counted as they pass.
+  await new Promise((r) => setTimeout(r, 300));
+  for (const value of first.slice(1)) {
+    watched.afterCall("fs", "read", value);
+    if (value.path.endsWith("0.ts")) await new Promise((r) => setImmediate(r));
+  }
+  await log.record(
+    {
+      id: "r_0000000000000001",
+      kind: "exec",
+      client: "cli",
+      language: "python",
+      startedAt: Date.now(),
+      result: result(),
+    },
+    watched,
+  );
+  const second = [{ more: "text for the next run, naïve unicode too" }];
+  watched.afterCall("fs", "read", second[0]);
+  await new Promise((r) => setImmediate(r));
+  await log.record(
+    {
+      id: "r_0000000000000002",
+      kind: "exec",
+      client: "cli",
+      language: "python",
+      startedAt: Date.now(),
+      result: result(),
+    },
+    watched,
+  );
+  const records = (await readFile(config.runLog.path, "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { tokens_in: number });
+  expect(records.map((r) => r.tokens_in)).toEqual([tokensOf(first), tokensOf(second)]);
+});
