@@ -30,14 +30,38 @@ function candidates(profile: SchemaProfile, schema: Schema): { dialect: Dialect;
   return fallback ? [prepared, { dialect: "draft-07", body: prepared.body }] : [prepared];
 }
 
+/**
+ * The instances one module is compiled with, by profile, dialect and mode: a fresh one per schema would compile
+ * the meta-schema again for each (a catalog of 14 tools took half a second).
+ */
+type Instances = Map<string, Ajv>;
+
 /** One mode of one schema as the body of a CommonJS module, or undefined when it does not compile (it fails at use). */
-function compileToCode(profile: SchemaProfile, schema: Schema, mode: ErrorMode, toCode: StandaloneCode): string | undefined {
+function compileToCode(
+  profile: SchemaProfile,
+  schema: Schema,
+  mode: ErrorMode,
+  toCode: StandaloneCode,
+  instances: Instances = new Map(),
+): string | undefined {
   for (const { dialect, body } of candidates(profile, schema)) {
-    const ajv = sourceAjv(profile, dialect, mode);
+    const key = `${profile}|${dialect}|${mode}`;
+    let ajv = instances.get(key);
+    if (!ajv) {
+      ajv = sourceAjv(profile, dialect, mode);
+      instances.set(key, ajv);
+    }
     try {
       return toCode(ajv, ajv.compile(body));
     } catch {
       // the next dialect, or none: the factory compiles it at run time and reports the error there
+    } finally {
+      // The next schema starts from a clean instance (ids inside one schema must not clash with another's).
+      try {
+        ajv.removeSchema(body);
+      } catch {
+        // not added
+      }
     }
   }
   return undefined;
@@ -49,10 +73,15 @@ function standaloneCode(): StandaloneCode {
 }
 
 /** The entry of one schema: `{ first: once(...), all: once(...) }` with the modes of its profile that compile. */
-function entryOf(profile: SchemaProfile, schema: Schema, toCode: StandaloneCode): string | undefined {
+function entryOf(
+  profile: SchemaProfile,
+  schema: Schema,
+  toCode: StandaloneCode,
+  instances?: Instances,
+): string | undefined {
   const modes: string[] = [];
   for (const mode of modesOf(profile)) {
-    const code = compileToCode(profile, schema, mode, toCode);
+    const code = compileToCode(profile, schema, mode, toCode, instances);
     if (code !== undefined) modes.push(`  ${mode}: once(function (module, exports, require) {\n${code}\n  }),`);
   }
   return modes.length > 0 ? `{\n${modes.join("\n")}\n}` : undefined;
@@ -116,8 +145,9 @@ export function precompiledModule(schemas: readonly Schema[], profile: SchemaPro
   const toCode = standaloneCode();
   const texts = [...new Set(schemas.map((schema) => JSON.stringify(schema)))];
   const entries: string[] = [];
+  const instances: Instances = new Map();
   for (const text of texts) {
-    const entry = entryOf(profile, JSON.parse(text) as Schema, toCode);
+    const entry = entryOf(profile, JSON.parse(text) as Schema, toCode, instances);
     if (entry !== undefined) entries.push(`  [${JSON.stringify(text)}, ${entry}],`);
   }
   return [...prelude(profile), "module.exports.PRECOMPILED = new Map([", ...entries, "]);", ""].join("\n");
