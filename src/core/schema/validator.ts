@@ -1,13 +1,15 @@
 /**
  * The validator factory: `schemaValidator(profile, schema)` compiles once per profile and schema (found by object
- * identity, then by JSON text, so equal schemas from fresh objects share one compilation) and hides ajv.
+ * identity, then by JSON text, so equal schemas from fresh objects share one compilation) and hides ajv. A plain
+ * foreign schema is checked without compiling until a value needs ajv's answer (quickCheck.ts).
  */
 import type { ValidateFunction } from "ajv";
 import type { SchemaError, SchemaValidator } from "../../contracts/schema.js";
 import { ajvFor, type ErrorMode } from "./ajv.js";
 import { dialectOf, prepareForeign } from "./dialect.js";
 import { toSchemaError } from "./errors.js";
-import { findPrecompiled } from "./precompiled.js";
+import { findPrecompiled, hasPrecompiled } from "./precompiled.js";
+import { quickCheck, quickCheckable } from "./quickCheck.js";
 import { PROFILES, type SchemaProfile } from "./profiles.js";
 
 export { dialectOf };
@@ -40,6 +42,29 @@ export function schemaValidator(profile: SchemaProfile, schema: Schema): SchemaV
 }
 
 function createValidator(profile: SchemaProfile, schema: Schema, text: string): SchemaValidator {
+  const settings = PROFILES[profile];
+  // A foreign schema in the plain subset (quickCheck.ts) is compiled only once a value is not plainly valid: for the
+  // one check per schema `skills validate` makes, compiling would cost a thousand times the answer. The subset only
+  // holds schemas ajv compiles, so no compile error is put off; a build's or a catalog's compiled code comes first.
+  if (
+    settings.source === "foreign" &&
+    !hasPrecompiled(profile, text, settings.errors === "all" ? "all" : "first") &&
+    quickCheckable(schema)
+  ) {
+    const { body } = prepareForeign(schema);
+    let compiled: SchemaValidator | undefined;
+    return {
+      validate(value) {
+        if (quickCheck(body, value, settings.useDefaults)) return NONE;
+        compiled ??= compiledValidator(profile, schema, text);
+        return compiled.validate(value);
+      },
+    };
+  }
+  return compiledValidator(profile, schema, text);
+}
+
+function compiledValidator(profile: SchemaProfile, schema: Schema, text: string): SchemaValidator {
   const settings = PROFILES[profile];
   const first = compile(profile, schema, text, settings.errors === "all" ? "all" : "first");
   if (settings.errors !== "firstThenAll") {
@@ -85,6 +110,8 @@ function compile(profile: SchemaProfile, schema: Schema, text: string, mode: Err
  * `input`/`output`. First a lean check; every error only for a schema that fails it.
  */
 export function metaSchemaErrors(schema: Schema): readonly SchemaError[] {
+  // the plain subset is valid in both dialects by construction: no need to load ajv and its meta-schemas
+  if (quickCheckable(schema)) return NONE;
   const dialect = dialectOf(schema);
   if (ajvFor("metaSchema", dialect, "first").validateSchema(schema) === true) return NONE;
   const thorough = ajvFor("metaSchema", dialect, "all");
