@@ -68,7 +68,18 @@ export async function analysePython(
   sources: PythonSource[],
   options: PythonAnalysisOptions = {},
 ): Promise<SourceAnalysis[]> {
-  if (sources.length === 0) return [];
+  return (await startPythonAnalysis(sources, options)).result;
+}
+
+/**
+ * Starts the analysis of every file in one interpreter and resolves once it runs (or failed to start), with the
+ * promise of its answer: the caller can work on other things (TypeScript) while Python parses.
+ */
+export async function startPythonAnalysis(
+  sources: PythonSource[],
+  options: PythonAnalysisOptions = {},
+): Promise<{ result: Promise<SourceAnalysis[]> }> {
+  if (sources.length === 0) return { result: Promise.resolve([]) };
   script ??= readFileSync(SCRIPT, "utf8");
   const python = options.python ?? "/usr/bin/python3";
   const command = await helperCommand(python, ["-S", "-I", "-c", script], {
@@ -76,12 +87,20 @@ export async function analysePython(
     hint: HINT,
   });
   const input = JSON.stringify({ files: sources });
-  const output = await run(command, input, options.timeoutMs ?? 20_000);
+  // run() spawns the interpreter before it returns
+  const output = run(command, input, options.timeoutMs ?? 20_000);
+  return { result: output.then((text) => answers(text, sources)) };
+}
+
+function answers(output: string, sources: PythonSource[]): SourceAnalysis[] {
   let parsed: { files: PyFile[] };
   try {
     parsed = JSON.parse(output) as { files: PyFile[] };
   } catch {
     throw new SkillsError("INTERNAL", "the Python usage analysis gave no readable answer");
+  }
+  if (!Array.isArray(parsed.files) || parsed.files.length !== sources.length) {
+    throw new SkillsError("INTERNAL", "the Python usage analysis answered for other files than it was given");
   }
   return parsed.files.map((file, index) => convert(file, sources[index]!.source));
 }
