@@ -4,7 +4,7 @@
  * the code itself (syntax, and TypeScript types against the SDK), the inputs it shows (inputCheck), and test cases
  * that replay nothing although the code calls tools. One usage analysis serves all of them.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SkillAnalysis } from "../../analysis/index.js";
 import type { Problem } from "../../contracts/problem.js";
@@ -17,11 +17,15 @@ import { syntaxProblems, typeProblems } from "./codeCheck.js";
 import { exampleInputProblems, testInputProblems } from "./inputCheck.js";
 import { analyseSkillCode } from "../shared/codeAnalysis.js";
 import { checkToolUsage } from "./toolUsage.js";
+import { readTestFiles } from "../shared/testFiles.js";
+import type { Position } from "../../core/yaml/index.js";
 
 export interface RunnableInput {
   skill: LoadedSkill;
   /** The skill folder as problems name it. */
   shown: string;
+  /** Where each declared tool's key is in manifest.yaml, from the parse that loaded the skill. */
+  toolPositions?: ReadonlyMap<string, Position>;
 }
 
 export interface RunnableCheckOptions {
@@ -54,17 +58,21 @@ export async function checkRunnableSkills(
   await Promise.all(
     inputs.map(async ({ skill, shown }, index) => {
       const analysis: SkillAnalysis | undefined = analyses?.[index];
+      // one read and parse of the test files serves the input check and the cassette check
+      const tests = await readTestFiles(skill, shown, strict);
       const found = [
         ...catalog.problems[index]!,
         ...usage[index]!,
-        ...(await testInputProblems(skill, shown, strict)),
+        ...(await testInputProblems(skill, shown, strict, tests)),
         ...(await exampleInputProblems(skill, shown, strict)),
       ];
       if (analysis) {
         found.push(...syntaxProblems(analysis, shown, strict));
-        const tools = await typingTools(skill, catalog.tools);
-        found.push(...typeProblems(skill, analysis, tools, shown, strict));
-        if (codeCallsTools(analysis, skill)) found.push(...(await emptyCassetteProblems(skill, shown, strict)));
+        // only TypeScript is type-checked: the others need no tool schemas (nor a look for tools.lock.json)
+        if (skill.manifest.language === "typescript") {
+          found.push(...typeProblems(skill, analysis, await typingTools(skill, catalog.tools), shown, strict));
+        }
+        if (codeCallsTools(analysis, skill)) found.push(...(await emptyCassetteProblems(skill, shown, strict, tests)));
       }
       problems[index] = found;
     }),
@@ -77,8 +85,13 @@ async function typingTools(skill: LoadedSkill, known: Map<string, ToolInfo>): Pr
   const keys = Object.keys(skill.manifest.tools ?? {});
   const fromCatalog = keys.map((key) => known.get(key)).filter((tool): tool is ToolInfo => tool !== undefined);
   if (fromCatalog.length === keys.length) return fromCatalog;
-  const text = await readFile(join(skill.dir, "tools.lock.json"), "utf8").catch(() => undefined);
-  if (text === undefined) return fromCatalog;
+  let text: string;
+  try {
+    // synchronous: a small file, looked for once per TypeScript skill (and mostly absent)
+    text = readFileSync(join(skill.dir, "tools.lock.json"), "utf8");
+  } catch {
+    return fromCatalog;
+  }
   let locked: ToolInfo[];
   try {
     locked = lockTools(JSON.parse(text));
