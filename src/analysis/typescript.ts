@@ -136,6 +136,8 @@ function scriptKind(ts: typeof TS, name: string): TS.ScriptKind {
 
 class FileAnalysis {
   private readonly bindings = new Map<TS.Symbol, Binding>();
+  /** The local names the bindings were made under. */
+  private readonly boundNames = new Set<string>();
   private readonly calls: RawCall[] = [];
   private readonly imports: RawImport[] = [];
   private readonly opaque = new Set<string>();
@@ -237,11 +239,15 @@ class FileAnalysis {
 
   private bind(name: TS.Identifier, binding: Binding): void {
     const symbol = this.checker().getSymbolAtLocation(name);
-    if (symbol) this.bindings.set(symbol, binding);
+    if (!symbol) return;
+    this.bindings.set(symbol, binding);
+    this.boundNames.add(name.text);
   }
 
   private bindingOf(node: TS.Node): Binding | undefined {
-    if (!this.ts.isIdentifier(node)) return undefined;
+    // a name can only refer to a bound import if it is spelled the same: the checker (which types the expression
+    // around it to answer) is asked only then
+    if (!this.ts.isIdentifier(node) || !this.boundNames.has(node.text)) return undefined;
     const symbol = this.symbolOf(node);
     return symbol ? this.bindings.get(symbol) : undefined;
   }
