@@ -2,7 +2,7 @@
  * What the analysis found in a file, kept under .skills/cache/analysis.json by a hash of the analyser and the file's
  * text: a file that did not change is not parsed again (no Python run, no TypeScript compiler to load). Type checks
  * are kept the same way, by the hash of the sources and of the tools on both sides. A cache that cannot be read is
- * empty; one that cannot be written costs speed next time, never an answer.
+ * empty, an entry of the wrong shape is no answer; one that cannot be written costs speed next time, never an answer.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -60,8 +60,10 @@ export class AnalysisCache {
     return new AnalysisCache(file, new Map());
   }
 
-  get<T>(key: string): T | undefined {
-    return this.entries.get(key) as T | undefined;
+  /** The answer kept under `key`, when there is one of the shape `valid` expects (a damaged entry is no answer). */
+  get<T>(key: string, valid: (value: unknown) => value is T): T | undefined {
+    const value = this.entries.get(key);
+    return value !== undefined && valid(value) ? value : undefined;
   }
 
   set(key: string, value: unknown): void {

@@ -8,6 +8,7 @@ import { join, relative } from "node:path";
 import type { SourceAnalysis, SourceDiagnostic } from "../contracts/compat.js";
 import type { SkillLanguage } from "../contracts/skill.js";
 import { type AnalysisCache, analyserVersion, hashKey } from "./cache.js";
+import { isSourceAnalysis } from "./cacheShapes.js";
 import { startPythonAnalysis } from "./python.js";
 import { analyseTypeScript } from "./typescript.js";
 
@@ -15,7 +16,7 @@ export { AnalysisCache } from "./cache.js";
 
 export { analysePython } from "./python.js";
 export { analyseTypeScript } from "./typescript.js";
-export { typecheckAgainstSdk } from "./typecheck.js";
+export { type TypecheckJob, typecheckAgainstSdk, typecheckSkills } from "./typecheck.js";
 
 export interface SkillToAnalyse {
   /** Absolute skill folder. */
@@ -101,7 +102,7 @@ async function analyse(skills: SkillToAnalyse[], options: AnalyseOptions): Promi
         continue;
       }
       const key = hashKey(analyserVersion(skill.language === "python" ? "python" : "typescript"), file, source);
-      const cached = options.cache?.get<SourceAnalysis>(key);
+      const cached = options.cache?.get(key, isSourceAnalysis);
       if (cached) result.analyses.push(cached);
       else (skill.language === "python" ? python : typescript).push({ skill: index, file, source, key });
     }

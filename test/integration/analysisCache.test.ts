@@ -1,5 +1,5 @@
 /** The analysis cache: an unchanged file is answered from .skills/cache/analysis.json, a changed one is parsed again. */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -54,6 +54,25 @@ describe("analysis cache", () => {
     expect(changed.analyses[0]!.calls[0]!.args[0]!.path).toEqual(["location"]);
     const stored = JSON.parse(await readFile(join(cacheDir(), "analysis.json"), "utf8"));
     expect(Object.keys(stored.entries)).toHaveLength(2);
+  });
+
+  it("an entry of the wrong shape is no answer: the file is parsed again", async () => {
+    const stored = JSON.parse(await readFile(join(cacheDir(), "analysis.json"), "utf8"));
+    for (const key of Object.keys(stored.entries)) stored.entries[key] = { file: "main.ts", calls: "broken" };
+    await writeFile(join(cacheDir(), "analysis.json"), JSON.stringify(stored));
+    const result = await run();
+    expect(result.analyses[0]!.calls[0]!.args[0]!.path).toEqual(["location"]);
+  });
+
+  it("a cache that cannot be read or written costs time, never the answer", async () => {
+    const blocked = join(work, "blocked");
+    // a folder where the cache file should be: it cannot be read, and the atomic rename over it fails
+    await mkdir(join(blocked, "analysis.json"), { recursive: true });
+    const cache = await AnalysisCache.open(blocked);
+    const [result] = await analyseSkills([{ dir: join(work, "skill"), language: "typescript" }], { cache });
+    await cache.save();
+    expect(result!.analyses[0]!.calls[0]!.args[0]!.path).toEqual(["location"]);
+    expect((await readdir(blocked)).sort()).toEqual(["analysis.json"]);
   });
 
   it("a cache file that is not JSON is an empty cache", async () => {

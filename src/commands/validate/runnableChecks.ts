@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SkillAnalysis } from "../../analysis/index.js";
+import { AnalysisCache, type SkillAnalysis } from "../../analysis/index.js";
 import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import type { ToolInfo } from "../../contracts/tools.js";
@@ -43,15 +43,33 @@ export async function checkRunnableSkills(
   const notes: string[] = [];
   const problems: Problem[][] = inputs.map(() => []);
   if (inputs.length === 0) return { problems, notes };
-  const analyses = await analyseSkillCode(
-    inputs.map(({ skill }) => skill),
-    { python: options.python, cacheDir: options.cacheDir },
-  ).catch((error: unknown) => {
-    notes.push(`the skills' code was not analysed: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  });
-  const catalog = await checkDeclaredTools(inputs, strict, options);
+  const cache = await AnalysisCache.open(options.cacheDir);
+  // the catalog may have to start servers: they start while the code is analysed
+  const [analyses, catalog] = await Promise.all([
+    analyseSkillCode(
+      inputs.map(({ skill }) => skill),
+      { python: options.python, cache },
+    ).catch((error: unknown) => {
+      notes.push(`the skills' code was not analysed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }),
+    checkDeclaredTools(inputs, strict, options),
+  ]);
   notes.push(...catalog.notes);
+  // every TypeScript skill in the same two programs (only TypeScript is type-checked: the others need no schemas)
+  const types = analyses
+    ? typeProblems(
+        inputs.map(({ skill, shown }, index) => ({
+          skill,
+          shown,
+          analysis: analyses[index]!,
+          tools: skill.manifest.language === "typescript" ? typingTools(skill, catalog.tools) : [],
+        })),
+        strict,
+        cache,
+      )
+    : inputs.map(() => []);
+  await cache.save();
   const usage = analyses
     ? await checkToolUsage(inputs, strict, { analyses, ranges: catalog.ranges })
     : inputs.map(() => []);
@@ -67,11 +85,7 @@ export async function checkRunnableSkills(
         ...(await exampleInputProblems(skill, shown, strict)),
       ];
       if (analysis) {
-        found.push(...syntaxProblems(analysis, shown, strict));
-        // only TypeScript is type-checked: the others need no tool schemas (nor a look for tools.lock.json)
-        if (skill.manifest.language === "typescript") {
-          found.push(...typeProblems(skill, analysis, await typingTools(skill, catalog.tools), shown, strict));
-        }
+        found.push(...syntaxProblems(analysis, shown, strict), ...types[index]!);
         if (codeCallsTools(analysis, skill)) found.push(...(await emptyCassetteProblems(skill, shown, strict, tests)));
       }
       problems[index] = found;
@@ -81,7 +95,7 @@ export async function checkRunnableSkills(
 }
 
 /** The declared tools' schemas for the type check: the catalog's, else the ones tools.lock.json pins. */
-async function typingTools(skill: LoadedSkill, known: Map<string, ToolInfo>): Promise<ToolInfo[]> {
+function typingTools(skill: LoadedSkill, known: Map<string, ToolInfo>): ToolInfo[] {
   const keys = Object.keys(skill.manifest.tools ?? {});
   const fromCatalog = keys.map((key) => known.get(key)).filter((tool): tool is ToolInfo => tool !== undefined);
   if (fromCatalog.length === keys.length) return fromCatalog;
