@@ -85,7 +85,8 @@ export async function exampleInputProblems(skill: LoadedSkill, shown: string, st
   if (!skill.manifest.input) return [];
   const file = join(shown, "SKILL.md");
   const read = await readTextFile(join(skill.dir, "SKILL.md"), file, strict);
-  if (!read.ok) return [];
+  // most SKILL.md files show no `--input`: no line to look at
+  if (!read.ok || !read.text.includes("--input")) return [];
   const problems: Problem[] = [];
   const lines = read.text.split(/\r?\n/);
   lines.forEach((text, index) => {

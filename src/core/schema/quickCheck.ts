@@ -36,7 +36,20 @@ const MAX_UNIQUE_ITEMS = 200;
  * Whether a schema lies in the subset, with every keyword's value one its meta-schema accepts: such a schema is valid
  * in 2020-12 and in draft-07, and ajv compiles it.
  */
-export function quickCheckable(schema: unknown, top = true): boolean {
+export function quickCheckable(schema: unknown): boolean {
+  if (typeof schema !== "object" || schema === null) return subsetHolds(schema, true);
+  // a manifest's input schema is asked about more than once (meta-schema check, then its validator)
+  let known = checked.get(schema);
+  if (known === undefined) {
+    known = subsetHolds(schema, true);
+    checked.set(schema, known);
+  }
+  return known;
+}
+
+const checked = new WeakMap<object, boolean>();
+
+function subsetHolds(schema: unknown, top: boolean): boolean {
   if (typeof schema === "boolean") return true;
   if (!isPlain(schema)) return false;
   for (const [keyword, value] of Object.entries(schema)) {
@@ -85,13 +98,13 @@ function keywordOk(keyword: string, value: unknown, top: boolean): boolean {
       return typeof value === "string" && patternOk(value);
     case "items":
     case "additionalProperties":
-      return quickCheckable(value, false);
+      return subsetHolds(value, false);
     case "properties":
       // ajv leaves a property named __proto__ out of `properties` (and counts it as additional)
       return (
         isPlain(value) &&
         !Object.hasOwn(value, "__proto__") &&
-        Object.values(value).every((sub) => quickCheckable(sub, false))
+        Object.values(value).every((sub) => subsetHolds(sub, false))
       );
     case "required":
       return (
