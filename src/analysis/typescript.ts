@@ -1,8 +1,8 @@
 /**
  * TypeScript (and JavaScript) usage analysis with the TypeScript compiler API, in process: the files that import the
  * SDK are parsed into one program without the standard library (names resolve through the checker; no types are
- * checked here), and every call of a function imported from `servers/<server>` is followed: the keys of the argument object
- * (with literal values), and the fields of the result that are read. Syntax errors come back as diagnostics.
+ * checked here), and every call of a function imported from `servers/<server>` is followed: the keys of the argument
+ * object (with literal values), and the fields of the result that are read. Syntax errors come back as diagnostics.
  */
 import type * as TS from "typescript";
 import type {
