@@ -3,6 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { analyserVersion } from "../../src/analysis/cache.js";
 import { AnalysisCache, analyseSkills } from "../../src/analysis/index.js";
 
 let work: string;
@@ -60,6 +62,26 @@ describe("analysis cache", () => {
     const stored = JSON.parse(await readFile(join(cacheDir(), "analysis.json"), "utf8"));
     for (const key of Object.keys(stored.entries)) stored.entries[key] = { file: "main.ts", calls: "broken" };
     await writeFile(join(cacheDir(), "analysis.json"), JSON.stringify(stored));
+    const result = await run();
+    expect(result.analyses[0]!.calls[0]!.args[0]!.path).toEqual(["location"]);
+  });
+
+  it("an answer planted under the plain hash of the code (a committed cache) is not used", async () => {
+    const source = await readFile(join(work, "skill/main.ts"), "utf8");
+    const plain = createHash("sha256");
+    for (const part of [analyserVersion("typescript"), "main.ts", source]) plain.update(part).update("\u0000");
+    const planted = {
+      file: "main.ts",
+      language: "typescript",
+      diagnostics: [],
+      calls: [],
+      imports: [],
+      opaqueModules: [],
+    };
+    await writeFile(
+      join(cacheDir(), "analysis.json"),
+      JSON.stringify({ format: 1, entries: { [plain.digest("hex")]: planted } }),
+    );
     const result = await run();
     expect(result.analyses[0]!.calls[0]!.args[0]!.path).toEqual(["location"]);
   });
