@@ -2,13 +2,14 @@
  * What the analysis found in a file, kept under .skills/cache/analysis.json by a hash of the analyser and the file's
  * text: a file that did not change is not parsed again (no Python run, no TypeScript compiler to load). Type checks
  * are kept the same way, by the hash of the sources and of the tools on both sides. A cache that cannot be read is
- * empty; one that cannot be written costs speed next time, never an answer.
+ * empty, an entry of the wrong shape is no answer; one that cannot be written costs speed next time, never an answer.
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ownedCacheDir } from "../sandbox/cacheDir.js";
 import { writeFileAtomic } from "../store/atomicWrite.js";
 
 /** Bumped when the TypeScript analysis changes what it reports. */
@@ -28,10 +29,47 @@ export function analyserVersion(language: "python" | "typescript"): string {
   return `py-usage-${pythonAnalyser}`;
 }
 
+/**
+ * The key of an answer: a hash of its inputs, keyed with a secret only this user's processes know. The cache is a file
+ * in the project, which a change under review may bring along (a committed .skills/cache): answers it planted under
+ * the plain hash of some code ("no errors") never match a key here.
+ */
 export function hashKey(...parts: string[]): string {
-  const hash = createHash("sha256");
+  const hash = createHmac("sha256", cacheSecret());
   for (const part of parts) hash.update(part).update("\u0000");
   return hash.digest("hex");
+}
+
+let secret: Buffer | undefined;
+const SECRET_BYTES = 32;
+
+/** This user's key, kept in the user's own runtime folder; a process that cannot keep one uses its own. */
+function cacheSecret(): Buffer {
+  if (secret) return secret;
+  try {
+    const file = join(ownedCacheDir("skills-runtime"), "analysis-cache.key");
+    secret = readSecret(file);
+    if (!secret) {
+      const temp = `${file}.${process.pid}.tmp`;
+      writeFileSync(temp, randomBytes(SECRET_BYTES), { mode: 0o600 });
+      // whoever renames last wins; every process then reads the same key
+      renameSync(temp, file);
+      secret = readSecret(file);
+    }
+  } catch {
+    // no folder of our own: answers are kept for this process only
+  }
+  secret ??= randomBytes(SECRET_BYTES);
+  return secret;
+}
+
+function readSecret(file: string): Buffer | undefined {
+  try {
+    const data = readFileSync(file);
+    return data.length === SECRET_BYTES ? data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class AnalysisCache {
@@ -60,8 +98,10 @@ export class AnalysisCache {
     return new AnalysisCache(file, new Map());
   }
 
-  get<T>(key: string): T | undefined {
-    return this.entries.get(key) as T | undefined;
+  /** The answer kept under `key`, when there is one of the shape `valid` expects (a damaged entry is no answer). */
+  get<T>(key: string, valid: (value: unknown) => value is T): T | undefined {
+    const value = this.entries.get(key);
+    return value !== undefined && valid(value) ? value : undefined;
   }
 
   set(key: string, value: unknown): void {

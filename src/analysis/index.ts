@@ -3,19 +3,20 @@
  * of every skill go to one `ast` run; TypeScript and JavaScript files are parsed in process. `skills compat` and
  * `skills validate` share it; syntax errors are returned with their positions (the same parse), never thrown.
  */
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { type Dirent, lstatSync, readdirSync, readFileSync, type Stats } from "node:fs";
 import { join, relative } from "node:path";
 import type { SourceAnalysis, SourceDiagnostic } from "../contracts/compat.js";
 import type { SkillLanguage } from "../contracts/skill.js";
 import { type AnalysisCache, analyserVersion, hashKey } from "./cache.js";
-import { analysePython } from "./python.js";
+import { isSourceAnalysis } from "./cacheShapes.js";
+import { startPythonAnalysis } from "./python.js";
 import { analyseTypeScript } from "./typescript.js";
 
 export { AnalysisCache } from "./cache.js";
 
 export { analysePython } from "./python.js";
 export { analyseTypeScript } from "./typescript.js";
-export { typecheckAgainstSdk } from "./typecheck.js";
+export { type TypecheckJob, typecheckAgainstSdk, typecheckSkills } from "./typecheck.js";
 
 export interface SkillToAnalyse {
   /** Absolute skill folder. */
@@ -50,22 +51,28 @@ function extensionsFor(language: SkillLanguage): RegExp {
 }
 
 /** The code files of a skill (not tests, cassettes, generated SDKs or dot-folders), relative, sorted. */
-export async function skillSourceFiles(dir: string, language: SkillLanguage): Promise<string[]> {
+export function skillSourceFiles(dir: string, language: SkillLanguage): string[] {
   const pattern = extensionsFor(language);
   const found: string[] = [];
-  const walk = async (folder: string, depth: number): Promise<void> => {
+  const walk = (folder: string, depth: number): void => {
     if (depth > 8 || found.length >= MAX_FILES) return;
-    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    let entries: Dirent[];
+    try {
+      // synchronous, like the skill loader's scan: one small folder per skill
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (entry.name.startsWith(".")) continue;
       const path = join(folder, entry.name);
       // links are not followed: a skill's code is what is in its folder
       if (entry.isDirectory()) {
-        if (!(depth === 0 && SKIP_DIRS.has(entry.name))) await walk(path, depth + 1);
+        if (!(depth === 0 && SKIP_DIRS.has(entry.name))) walk(path, depth + 1);
       } else if (entry.isFile() && pattern.test(entry.name)) found.push(relative(dir, path).split("\\").join("/"));
     }
   };
-  await walk(dir, 0);
+  walk(dir, 0);
   return found.slice(0, MAX_FILES);
 }
 
@@ -81,57 +88,78 @@ export async function analyseSkills(skills: SkillToAnalyse[], options: AnalyseOp
 
 async function analyse(skills: SkillToAnalyse[], options: AnalyseOptions): Promise<SkillAnalysis[]> {
   const results: SkillAnalysis[] = [];
-  const python: { skill: number; file: string; source: string; key: string }[] = [];
+  const python: Pending[] = [];
+  const typescript: Pending[] = [];
   for (const [index, skill] of skills.entries()) {
     const result: SkillAnalysis = { analyses: [], sources: new Map(), skipped: [] };
-    const typescript: { file: string; source: string; key: string }[] = [];
     results.push(result);
-    for (const file of await skillSourceFiles(skill.dir, skill.language)) {
-      const path = join(skill.dir, file);
-      const info = await lstat(path).catch(() => undefined);
-      if (!info?.isFile()) continue;
-      if (info.size > MAX_FILE_BYTES) {
-        result.skipped.push(skipped(file, `${file} is over 1 MiB and was not analysed`));
-        continue;
-      }
-      const source = await readFile(path, "utf8").catch(() => undefined);
-      if (source === undefined) {
-        result.skipped.push(skipped(file, `${file} cannot be read`));
-        continue;
-      }
+    for (const file of skillSourceFiles(skill.dir, skill.language)) {
+      const source = readSource(join(skill.dir, file), file, result);
+      if (source === undefined) continue;
       result.sources.set(file, source);
       if (!options.syntax && !source.includes("servers")) {
         result.analyses.push(empty(file, skill.language));
         continue;
       }
       const key = hashKey(analyserVersion(skill.language === "python" ? "python" : "typescript"), file, source);
-      const cached = options.cache?.get<SourceAnalysis>(key);
-      if (cached) {
-        result.analyses.push(cached);
-        continue;
-      }
-      if (skill.language === "python") python.push({ skill: index, file, source, key });
-      else typescript.push({ file, source, key });
-    }
-    if (typescript.length > 0) {
-      const analysed = analyseTypeScript(typescript.map(({ file, source }) => ({ file, source })));
-      for (const [i, analysis] of analysed.entries()) {
-        options.cache?.set(typescript[i]!.key, analysis);
-        result.analyses.push(analysis);
-      }
+      const cached = options.cache?.get(key, isSourceAnalysis);
+      if (cached) result.analyses.push(cached);
+      else (skill.language === "python" ? python : typescript).push({ skill: index, file, source, key });
     }
   }
-  if (python.length > 0) {
-    const analysed = await analysePython(
-      python.map(({ file, source }) => ({ file, source })),
-      options.python ? { python: options.python } : {},
-    );
-    for (const [i, analysis] of analysed.entries()) {
-      options.cache?.set(python[i]!.key, analysis);
-      results[python[i]!.skill]!.analyses.push(analysis);
-    }
-  }
+  // Python runs in its own process: started first, it parses while this one analyses the TypeScript.
+  const started =
+    python.length > 0
+      ? await startPythonAnalysis(
+          python.map(({ file, source }) => ({ file, source })),
+          options.python ? { python: options.python } : {},
+        )
+      : undefined;
+  started?.result.catch(() => undefined);
+  // One program for the TypeScript of every skill (each skill's files in a folder of their own).
+  const analysed = analyseTypeScript(
+    typescript.map(({ skill, file, source }) => ({ file, source, unit: String(skill) })),
+  );
+  keep(typescript, analysed, results, options.cache);
+  if (started) keep(python, await started.result, results, options.cache);
   return results;
+}
+
+interface Pending {
+  skill: number;
+  file: string;
+  source: string;
+  key: string;
+}
+
+function keep(pending: Pending[], analysed: SourceAnalysis[], results: SkillAnalysis[], cache?: AnalysisCache): void {
+  for (const [i, analysis] of analysed.entries()) {
+    cache?.set(pending[i]!.key, analysis);
+    results[pending[i]!.skill]!.analyses.push(analysis);
+  }
+}
+
+/** A code file's text, or undefined (with a warning) when it is too large or cannot be read. */
+function readSource(path: string, file: string, result: SkillAnalysis): string | undefined {
+  // Synchronous: a skill's code files are small and local, and a thousand of them read faster without a thread-pool
+  // hop per stat and read (as the skill loader does).
+  let info: Stats;
+  try {
+    info = lstatSync(path);
+  } catch {
+    return undefined;
+  }
+  if (!info.isFile()) return undefined;
+  if (info.size > MAX_FILE_BYTES) {
+    result.skipped.push(skipped(file, `${file} is over 1 MiB and was not analysed`));
+    return undefined;
+  }
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    result.skipped.push(skipped(file, `${file} cannot be read`));
+    return undefined;
+  }
 }
 
 function empty(file: string, language: SkillLanguage): SourceAnalysis {

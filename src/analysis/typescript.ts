@@ -1,8 +1,8 @@
 /**
- * TypeScript (and JavaScript) usage analysis with the TypeScript compiler API, in process: the files of a skill are
- * parsed into one program without the standard library (names resolve through the checker; no types are checked
- * here), and every call of a function imported from `servers/<server>` is followed: the keys of the argument object
- * (with literal values), and the fields of the result that are read. Syntax errors come back as diagnostics.
+ * TypeScript (and JavaScript) usage analysis with the TypeScript compiler API, in process: the files that import the
+ * SDK are parsed into one program without the standard library (names resolve through the checker; no types are
+ * checked here), and every call of a function imported from `servers/<server>` is followed: the keys of the argument
+ * object (with literal values), and the fields of the result that are read. Syntax errors come back as diagnostics.
  */
 import type * as TS from "typescript";
 import type {
@@ -23,6 +23,8 @@ export interface TsSource {
   /** Relative to the skill folder. */
   file: string;
   source: string;
+  /** Which skill the file belongs to, when one call analyses the files of several (any string unique per skill). */
+  unit?: string;
 }
 
 const SDK_MODULE = /^servers\/([^/]+)(?:\/[^/]+?)?(?:\.(?:js|ts|mjs))?$/;
@@ -49,10 +51,14 @@ type Binding =
   | { kind: "module"; module: string }
   | { kind: "generic" };
 
+/**
+ * Every file is parsed on its own; a program (for the checker that resolves names) is built only when a file imports
+ * from `servers/`, once for all files of the call: each skill's files sit in a folder of their own, and with
+ * `noResolve` no file sees another's imports.
+ */
 export function analyseTypeScript(sources: TsSource[]): SourceAnalysis[] {
   if (sources.length === 0) return [];
   const ts = loadTypeScript();
-  const files = new Map(sources.map((s) => [`/skill/${s.file}`, s]));
   const options: TS.CompilerOptions = {
     noLib: true,
     noResolve: true,
@@ -62,26 +68,64 @@ export function analyseTypeScript(sources: TsSource[]): SourceAnalysis[] {
     module: ts.ModuleKind.ESNext,
     noEmit: true,
   };
-  const host: TS.CompilerHost = {
-    getSourceFile: (name, version) => {
-      const found = files.get(name);
-      return found ? ts.createSourceFile(name, found.source, version, true, scriptKind(ts, name)) : undefined;
-    },
-    getDefaultLibFileName: () => "/lib.d.ts",
-    writeFile: () => undefined,
-    getCurrentDirectory: () => "/skill",
-    getCanonicalFileName: (name) => name,
-    useCaseSensitiveFileNames: () => true,
-    getNewLine: () => "\n",
-    fileExists: (name) => files.has(name),
-    readFile: (name) => files.get(name)?.source,
+  const pathOf = (source: TsSource) => `/skill/${source.unit === undefined ? "" : `${source.unit}/`}${source.file}`;
+  // A .ts file that never names `servers` imports no SDK: its parse is all there is to its analysis, parsed as a
+  // program would (for .ts, the module detection of a plain parse is the program's). Every other file goes to one
+  // program: JavaScript gets more syntax checks there (type annotations in a .js file), .mts/.cts are modules by
+  // their extension, and SDK imports need the checker to resolve names.
+  const alone = new Map<TsSource, TS.SourceFile>();
+  for (const source of sources) {
+    if (!/\.ts$/.test(source.file) || source.source.includes("servers")) continue;
+    const parsed = ts.createSourceFile(pathOf(source), source.source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    if (Array.isArray(parseDiagnostics(parsed))) alone.set(source, parsed);
+  }
+  const files = new Map(sources.filter((source) => !alone.has(source)).map((source) => [pathOf(source), source]));
+  let program: TS.Program | undefined;
+  const programOf = (): TS.Program => {
+    if (program) return program;
+    const host: TS.CompilerHost = {
+      getSourceFile: (name, version) => {
+        const found = files.get(name);
+        return found ? ts.createSourceFile(name, found.source, version, true, scriptKind(ts, name)) : undefined;
+      },
+      getDefaultLibFileName: () => "/lib.d.ts",
+      writeFile: () => undefined,
+      getCurrentDirectory: () => "/skill",
+      getCanonicalFileName: (name) => name,
+      useCaseSensitiveFileNames: () => true,
+      getNewLine: () => "\n",
+      fileExists: (name) => files.has(name),
+      readFile: (name) => files.get(name)?.source,
+    };
+    program = ts.createProgram([...files.keys()], options, host);
+    return program;
   };
-  const program = ts.createProgram([...files.keys()], options, host);
-  const checker = program.getTypeChecker();
   return sources.map((source) => {
-    const sourceFile = program.getSourceFile(`/skill/${source.file}`)!;
-    return new FileAnalysis(ts, checker, sourceFile, source.file, program.getSyntacticDiagnostics(sourceFile)).run();
+    const parsed = alone.get(source);
+    if (parsed) return new FileAnalysis(ts, noChecker, parsed, source.file, parseDiagnostics(parsed)!).run();
+    const current = programOf();
+    const sourceFile = current.getSourceFile(pathOf(source))!;
+    return new FileAnalysis(
+      ts,
+      () => current.getTypeChecker(),
+      sourceFile,
+      source.file,
+      current.getSyntacticDiagnostics(sourceFile),
+    ).run();
   });
+}
+
+/** A file without an SDK import binds no name: the checker is never asked. */
+function noChecker(): TS.TypeChecker {
+  throw new Error("the usage analysis asked for names in a file that imports no SDK");
+}
+
+/**
+ * What a program's getSyntacticDiagnostics gives for a TypeScript file: the parser's own diagnostics (a field the
+ * compiler keeps on every source file; where a version lacks it, the file goes to the program instead).
+ */
+function parseDiagnostics(sourceFile: TS.SourceFile): readonly TS.DiagnosticWithLocation[] | undefined {
+  return (sourceFile as TS.SourceFile & { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics;
 }
 
 function scriptKind(ts: typeof TS, name: string): TS.ScriptKind {
@@ -92,6 +136,8 @@ function scriptKind(ts: typeof TS, name: string): TS.ScriptKind {
 
 class FileAnalysis {
   private readonly bindings = new Map<TS.Symbol, Binding>();
+  /** The local names the bindings were made under. */
+  private readonly boundNames = new Set<string>();
   private readonly calls: RawCall[] = [];
   private readonly imports: RawImport[] = [];
   private readonly opaque = new Set<string>();
@@ -102,11 +148,15 @@ class FileAnalysis {
 
   constructor(
     private readonly ts: typeof TS,
-    private readonly checker: TS.TypeChecker,
+    private readonly checkerOf: () => TS.TypeChecker,
     private readonly sf: TS.SourceFile,
     private readonly file: string,
     private readonly syntax: readonly TS.DiagnosticWithLocation[],
   ) {}
+
+  private checker(): TS.TypeChecker {
+    return this.checkerOf();
+  }
 
   run(): SourceAnalysis {
     const diagnostics = this.syntax.map((d) => this.diagnostic(d));
@@ -188,12 +238,16 @@ class FileAnalysis {
   }
 
   private bind(name: TS.Identifier, binding: Binding): void {
-    const symbol = this.checker.getSymbolAtLocation(name);
-    if (symbol) this.bindings.set(symbol, binding);
+    const symbol = this.checker().getSymbolAtLocation(name);
+    if (!symbol) return;
+    this.bindings.set(symbol, binding);
+    this.boundNames.add(name.text);
   }
 
   private bindingOf(node: TS.Node): Binding | undefined {
-    if (!this.ts.isIdentifier(node)) return undefined;
+    // a name can only refer to a bound import if it is spelled the same: the checker (which types the expression
+    // around it to answer) is asked only then
+    if (!this.ts.isIdentifier(node) || !this.boundNames.has(node.text)) return undefined;
     const symbol = this.symbolOf(node);
     return symbol ? this.bindings.get(symbol) : undefined;
   }
@@ -201,9 +255,9 @@ class FileAnalysis {
   private symbolOf(id: TS.Identifier): TS.Symbol | undefined {
     const parent = id.parent;
     if (parent && this.ts.isShorthandPropertyAssignment(parent) && parent.name === id) {
-      return this.checker.getShorthandAssignmentValueSymbol(parent);
+      return this.checker().getShorthandAssignmentValueSymbol(parent);
     }
-    return this.checker.getSymbolAtLocation(id);
+    return this.checker().getSymbolAtLocation(id);
   }
 
   // ---- calls ------------------------------------------------------------------------------------------------
@@ -547,7 +601,7 @@ class FileAnalysis {
   private bindName(name: TS.BindingName, call: RawCall, path: DataPath): void {
     const ts = this.ts;
     if (ts.isIdentifier(name)) {
-      const symbol = this.checker.getSymbolAtLocation(name);
+      const symbol = this.checker().getSymbolAtLocation(name);
       if (!symbol) return;
       for (const ref of this.references(symbol, name)) this.follow(ref, call, path);
       return;

@@ -11,8 +11,9 @@ import { findSkillDirs } from "../store/findSkills.js";
 import { checkSkill } from "../store/loadSkill.js";
 import { pathExists } from "../store/pathExists.js";
 import type { LoadedSkill } from "../contracts/skill.js";
+import type { Position } from "../core/yaml/index.js";
 import { mapLimited } from "./shared/mapLimited.js";
-import { checkRunnableSkills } from "./validate/runnableChecks.js";
+import { checkRunnableSkills, type RunnableInput } from "./validate/runnableChecks.js";
 
 export interface ValidateOptions {
   /** Skill folders or folders of skills; empty = the configured roots. */
@@ -120,7 +121,8 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     notes.push(`no skills found in ${searchPaths.map(show).join(", ")} (a skill folder has a SKILL.md)`);
   }
   let done = 0;
-  const loaded: { skill: LoadedSkill; shown: string; index: number }[] = [];
+  const loaded: RunnableInput[] = [];
+  const indexes: number[] = [];
   const skills = await mapLimited(dirs, CONCURRENCY, async (dir) => {
     const result = await validateOne(dir, show(dir), strict, profile);
     options.onProgress?.(++done, dirs.length);
@@ -128,8 +130,13 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   });
   skills.push(...empty);
   skills.forEach((skill, index) => {
-    if (skill.loaded) loaded.push({ skill: skill.loaded, shown: skill.dir, index });
+    if (skill.loaded) {
+      const { toolPositions } = skill;
+      loaded.push({ skill: skill.loaded, shown: skill.dir, ...(toolPositions ? { toolPositions } : {}) });
+      indexes.push(index);
+    }
     delete skill.loaded;
+    delete skill.toolPositions;
   });
   // A skill that cannot run does not validate: its tools, its code, its inputs and its cassettes (one analysis).
   const checked = await checkRunnableSkills(loaded, strict, {
@@ -139,7 +146,7 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
     cacheDir: config.cacheDir,
   });
   notes.push(...checked.notes);
-  for (const [i, { index }] of loaded.entries()) {
+  for (const [i, index] of indexes.entries()) {
     const skill = skills[index]!;
     for (const problem of checked.problems[i]!)
       (problem.severity === "error" ? skill.errors : skill.warnings).push(problem);
@@ -185,7 +192,7 @@ async function validateOne(
   shown: string,
   strict: boolean,
   profile: ValidationProfile | undefined,
-): Promise<SkillValidation & { loaded?: LoadedSkill }> {
+): Promise<SkillValidation & { loaded?: LoadedSkill; toolPositions?: ReadonlyMap<string, Position> }> {
   // Problems name files relative to the working directory, as the user typed them.
   const check = await checkSkill(absDir, { strict, ...(profile ? { profile } : {}), displayDir: shown });
   return {
@@ -197,6 +204,7 @@ async function validateOne(
     warnings: check.warnings,
     // A runnable skill's code is checked against its manifest too (checkToolUsage).
     ...(check.skill?.kind === "runnable" ? { loaded: check.skill } : {}),
+    ...(check.toolPositions ? { toolPositions: check.toolPositions } : {}),
   };
 }
 

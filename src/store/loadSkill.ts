@@ -7,6 +7,8 @@
 import { basename, join, resolve } from "node:path";
 import type { Problem, ValidationResult } from "../contracts/problem.js";
 import type { LoadedSkill, Manifest, SkillFolder, SkillFrontmatter, SkillKind } from "../contracts/skill.js";
+import { escapePointerToken } from "../core/json/index.js";
+import type { Locate, Position } from "../core/yaml/index.js";
 import { isReported, makeProblem, type ValidationProfile } from "../core/validate/codes.js";
 import { problemAt } from "../core/validate/documentContext.js";
 import { sameSkillName } from "../core/validate/names.js";
@@ -49,6 +51,11 @@ export interface SkillCheck {
   manifest?: Partial<Manifest>;
   errors: Problem[];
   warnings: Problem[];
+  /**
+   * Where each key under `tools:` is in manifest.yaml (when it parsed): later checks of the declared tools point at
+   * them without parsing the file again, and without keeping its whole parse alive.
+   */
+  toolPositions?: ReadonlyMap<string, Position>;
 }
 
 export async function loadSkill(dir: string, options: LoadSkillOptions = {}): Promise<ValidationResult<SkillFolder>> {
@@ -127,6 +134,7 @@ export async function checkSkill(dir: string, options: LoadSkillOptions = {}): P
     warnings,
     ...(skillMd.frontmatter ? { frontmatter: skillMd.frontmatter } : {}),
     ...(manifest.value ? { manifest: manifest.value } : {}),
+    ...(manifest.ctx && manifest.value ? { toolPositions: toolPositions(manifest.value, manifest.ctx.locate) } : {}),
   };
   if (errors.length > 0 || !skillMd.frontmatter) return { ok: false, ...partial };
   const frontmatter = skillMd.frontmatter;
@@ -145,6 +153,12 @@ export async function checkSkill(dir: string, options: LoadSkillOptions = {}): P
     entryPath,
   };
   return { ok: true, ...partial, skill };
+}
+
+function toolPositions(manifest: Manifest, locate: Locate): Map<string, Position> {
+  return new Map(
+    Object.keys(manifest.tools ?? {}).map((key) => [key, locate(`/tools/${escapePointerToken(key)}`, "key")]),
+  );
 }
 
 /** Links that leave the folder are problems; the files behind them are not read. Returns their shown paths. */

@@ -1,8 +1,10 @@
 /** The analysis cache: an unchanged file is answered from .skills/cache/analysis.json, a changed one is parsed again. */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { analyserVersion } from "../../src/analysis/cache.js";
 import { AnalysisCache, analyseSkills } from "../../src/analysis/index.js";
 
 let work: string;
@@ -54,6 +56,45 @@ describe("analysis cache", () => {
     expect(changed.analyses[0]!.calls[0]!.args[0]!.path).toEqual(["location"]);
     const stored = JSON.parse(await readFile(join(cacheDir(), "analysis.json"), "utf8"));
     expect(Object.keys(stored.entries)).toHaveLength(2);
+  });
+
+  it("an entry of the wrong shape is no answer: the file is parsed again", async () => {
+    const stored = JSON.parse(await readFile(join(cacheDir(), "analysis.json"), "utf8"));
+    for (const key of Object.keys(stored.entries)) stored.entries[key] = { file: "main.ts", calls: "broken" };
+    await writeFile(join(cacheDir(), "analysis.json"), JSON.stringify(stored));
+    const result = await run();
+    expect(result.analyses[0]!.calls[0]!.args[0]!.path).toEqual(["location"]);
+  });
+
+  it("an answer planted under the plain hash of the code (a committed cache) is not used", async () => {
+    const source = await readFile(join(work, "skill/main.ts"), "utf8");
+    const plain = createHash("sha256");
+    for (const part of [analyserVersion("typescript"), "main.ts", source]) plain.update(part).update("\u0000");
+    const planted = {
+      file: "main.ts",
+      language: "typescript",
+      diagnostics: [],
+      calls: [],
+      imports: [],
+      opaqueModules: [],
+    };
+    await writeFile(
+      join(cacheDir(), "analysis.json"),
+      JSON.stringify({ format: 1, entries: { [plain.digest("hex")]: planted } }),
+    );
+    const result = await run();
+    expect(result.analyses[0]!.calls[0]!.args[0]!.path).toEqual(["location"]);
+  });
+
+  it("a cache that cannot be read or written costs time, never the answer", async () => {
+    const blocked = join(work, "blocked");
+    // a folder where the cache file should be: it cannot be read, and the atomic rename over it fails
+    await mkdir(join(blocked, "analysis.json"), { recursive: true });
+    const cache = await AnalysisCache.open(blocked);
+    const [result] = await analyseSkills([{ dir: join(work, "skill"), language: "typescript" }], { cache });
+    await cache.save();
+    expect(result!.analyses[0]!.calls[0]!.args[0]!.path).toEqual(["location"]);
+    expect((await readdir(blocked)).sort()).toEqual(["analysis.json"]);
   });
 
   it("a cache file that is not JSON is an empty cache", async () => {

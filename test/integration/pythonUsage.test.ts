@@ -8,7 +8,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analysePython } from "../../src/analysis/python.js";
+import { analysePython, startPythonAnalysis } from "../../src/analysis/python.js";
 import { validate } from "../../src/commands/validate.js";
 import { REPO } from "../helpers/cli.js";
 
@@ -101,6 +101,19 @@ describe("analysePython", () => {
     expect(good!.calls).toHaveLength(1);
   });
 
+  it("answers when this thread was busy past the time limit while the interpreter ran", async () => {
+    const started = await startPythonAnalysis([{ file: "a.py", source: "from servers.x import y\ny(a=1)\n" }], {
+      timeoutMs: 300,
+    });
+    // what the TypeScript analysis does meanwhile: the event loop sees nothing until it is done
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      // busy
+    }
+    const [answer] = await started.result;
+    expect(answer!.calls).toHaveLength(1);
+  });
+
   it("the interpreter gets no environment of ours", async () => {
     const bin = join(work, "fake", "bin");
     await mkdir(bin, { recursive: true });
@@ -128,7 +141,10 @@ describe("analysePython without bwrap", () => {
     const bin = join(work, "fake-process", "bin");
     await mkdir(bin, { recursive: true });
     const fake = join(bin, "python3");
-    await writeFile(fake, "#!/bin/sh\necho \"CWD: $(pwd) UID: $(id -u) ENV: $(env | cut -d= -f1 | sort | tr '\\n' ' ')\" >&2\nexit 3\n");
+    await writeFile(
+      fake,
+      "#!/bin/sh\necho \"CWD: $(pwd) UID: $(id -u) ENV: $(env | cut -d= -f1 | sort | tr '\\n' ' ')\" >&2\nexit 3\n",
+    );
     await chmod(fake, 0o755);
     await chmod(join(work, "fake-process"), 0o755);
     // isolation is detected once per process: a fresh node, on the built toolkit, with bwrap ruled out

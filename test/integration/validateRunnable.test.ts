@@ -83,6 +83,21 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   });
+  // A TypeScript syntax error beside skills that parse: each file of the batch keeps its own answer.
+  await skill("ts-syntax", {
+    "SKILL.md": skillMd("ts-syntax"),
+    "manifest.yaml":
+      'name: ts-syntax\nversion: 0.1.0\nlanguage: typescript\nentry: main.ts\ntools:\n  filesystem/list_directory: "*"\n',
+    "main.ts": [
+      'import { listDirectory } from "servers/filesystem";',
+      "",
+      "export async function run(input: { path: string }) {",
+      "  return listDirectory({ path: input.path );",
+      "}",
+      "",
+    ].join("\n"),
+    "util.ts": "export const twice = (n: number) => n * ;\n",
+  });
   // The scaffold after its code started calling a tool: its test still replays the empty, never-recorded cassette.
   await skill("scaffold", {
     "SKILL.md": skillMd("scaffold"),
@@ -161,6 +176,18 @@ describe("skills validate: a skill that cannot run does not validate", () => {
       line: 1,
       column: 15,
     });
+  });
+
+  it("TypeScript syntax errors of every file, at their line and column, next to skills that parse", () => {
+    expect(
+      problems(result, "ts-syntax")
+        .filter((p) => p.code === "CODE_SYNTAX")
+        .map((p) => [...where(p), p.message]),
+    ).toEqual([
+      ["CODE_SYNTAX", "skills/ts-syntax/main.ts:4:43", "TS1005: ',' expected."],
+      ["CODE_SYNTAX", "skills/ts-syntax/util.ts:1:41", "TS1109: Expression expected."],
+    ]);
+    expect(problems(result, "fine")).toEqual([]);
   });
 
   it("a test input and a SKILL.md example that break the input schema; a case expecting the refusal is fine", () => {

@@ -4,9 +4,7 @@
  * the analysis did not explain into `typescript-type-error` changes.
  */
 import { join } from "node:path";
-import { type AnalysisCache, type SkillAnalysis, analyseSkills, typecheckAgainstSdk } from "../../analysis/index.js";
-import { hashKey } from "../../analysis/cache.js";
-import { canonicalJson } from "../../core/testing/fingerprint.js";
+import { type AnalysisCache, type SkillAnalysis, analyseSkills, typecheckSkills } from "../../analysis/index.js";
 import type { SkillUsage, SourceDiagnostic } from "../../contracts/compat.js";
 import type { ToolInfo } from "../../contracts/tools.js";
 import type { JudgedChange } from "../../core/compat/judge.js";
@@ -57,12 +55,7 @@ export function typeErrors(
 ): { key: string; diagnostic: SourceDiagnostic }[] {
   const files = [...sources].filter(([file]) => /\.(m|c)?ts$/.test(file)).map(([file, source]) => ({ file, source }));
   if (files.length === 0) return [];
-  const key = hashKey("typecheck-1", canonicalJson(files), canonicalJson(before), canonicalJson(after));
-  let diagnostics = cache.get<SourceDiagnostic[]>(key);
-  if (!diagnostics) {
-    diagnostics = typecheckAgainstSdk(files, before, after);
-    cache.set(key, diagnostics);
-  }
+  const diagnostics = typecheckSkills([{ sources: files, before, after }], cache)[0] ?? [];
   const out: { key: string; diagnostic: SourceDiagnostic }[] = [];
   for (const diagnostic of diagnostics) {
     const line = `${diagnostic.file}:${diagnostic.line}`;

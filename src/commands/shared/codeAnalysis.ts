@@ -5,13 +5,14 @@ import type { LoadedSkill } from "../../contracts/skill.js";
 /** The code of every skill, analysed once: every file parsed (syntax errors come back with their positions). */
 export async function analyseSkillCode(
   skills: LoadedSkill[],
-  options: { python?: string; cacheDir?: string } = {},
+  options: { python?: string; cacheDir?: string; cache?: AnalysisCache } = {},
 ): Promise<SkillAnalysis[]> {
-  const cache = await AnalysisCache.open(options.cacheDir);
+  // a caller that brings its cache keeps more in it (type checks), and saves it
+  const cache = options.cache ?? (await AnalysisCache.open(options.cacheDir));
   const analyses = await analyseSkills(
     skills.map((skill) => ({ dir: skill.dir, language: skill.manifest.language })),
     { ...(options.python ? { python: options.python } : {}), cache, syntax: true },
   );
-  await cache.save();
+  if (!options.cache) await cache.save();
   return analyses;
 }

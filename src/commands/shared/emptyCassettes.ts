@@ -13,7 +13,7 @@ import { cassetteNameOf } from "../../core/testing/parseTestFile.js";
 import type { LocatedTestCase } from "../../core/testing/types.js";
 import { makeProblem } from "../../core/validate/codes.js";
 import { readCassette } from "../../mcp/cassette/index.js";
-import { readTestFiles } from "./testFiles.js";
+import { type ReadTestFile, readTestFiles } from "./testFiles.js";
 
 /** Whether the skill's code calls any tool (declared or not) through the SDK or the runtime. */
 export function codeCallsTools(analysis: SkillAnalysis, skill: LoadedSkill): boolean {
@@ -60,10 +60,18 @@ export function neverRecorded(cassette: { calls: unknown[]; recordedAt?: string 
   return cassette.calls.length === 0 && cassette.recordedAt === undefined;
 }
 
-/** Every replayed case of the skill whose cassette is missing or was never recorded (`skills validate`). */
-export async function emptyCassetteProblems(skill: LoadedSkill, shown: string, strict: boolean): Promise<Problem[]> {
+/**
+ * Every replayed case of the skill whose cassette is missing or was never recorded (`skills validate`). `files`: the
+ * skill's test files when the caller has read them already.
+ */
+export async function emptyCassetteProblems(
+  skill: LoadedSkill,
+  shown: string,
+  strict: boolean,
+  files?: ReadTestFile[],
+): Promise<Problem[]> {
   const problems: Problem[] = [];
-  for (const { cases } of await readTestFiles(skill, shown, strict)) {
+  for (const { cases } of files ?? (await readTestFiles(skill, shown, strict))) {
     for (const located of cases) {
       if (!replaysCassette(located)) continue;
       const cassetteName = cassetteNameOf(located.case);

@@ -5,7 +5,8 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { LoadedSkill } from "../../contracts/skill.js";
-import { parseTestFile } from "../../core/testing/parseTestFile.js";
+import { parseTestDocument } from "../../core/testing/parseTestFile.js";
+import type { Locate } from "../../core/yaml/index.js";
 import type { LocatedTestCase } from "../../core/testing/types.js";
 import { readTextFile } from "../../store/readTextFile.js";
 
@@ -14,6 +15,10 @@ export interface ReadTestFile {
   file: string;
   text: string;
   cases: LocatedTestCase[];
+  /** Positions in the file (the same parse as the cases). */
+  locate: Locate;
+  /** Whether the cases are under `cases:`: a case's pointer is then `/cases/<index>`. */
+  listed: boolean;
 }
 
 export async function readTestFiles(skill: LoadedSkill, shown: string, strict: boolean): Promise<ReadTestFile[]> {
@@ -25,8 +30,10 @@ export async function readTestFiles(skill: LoadedSkill, shown: string, strict: b
     const file = join(shown, "tests", name);
     const read = await readTextFile(join(skill.dir, "tests", name), file, strict);
     if (!read.ok) continue;
-    const cases = parseTestFile(read.text, file);
-    if (cases.ok) files.push({ file, text: read.text, cases: cases.value });
+    const parsed = parseTestDocument(read.text, file);
+    if (parsed.result.ok && parsed.locate) {
+      files.push({ file, text: read.text, cases: parsed.result.value, locate: parsed.locate, listed: parsed.listed });
+    }
   }
   return files;
 }

@@ -12,15 +12,17 @@ import type { ToolInfo } from "../../contracts/tools.js";
 import { escapePointerToken } from "../../core/json/index.js";
 import { makeProblem } from "../../core/validate/codes.js";
 import { closestMatches } from "../../core/validate/suggest.js";
-import { parseYaml } from "../../core/yaml/index.js";
+import type { Position } from "../../core/yaml/index.js";
 import { isSkillsError } from "../../errors.js";
 import { type LiveCatalog, openLiveCatalog } from "../../mcp/liveCatalog.js";
-import { readTextFile } from "../../store/readTextFile.js";
+import { manifestPositions } from "./manifestPositions.js";
 
 export interface CatalogCheckInput {
   skill: LoadedSkill;
   /** The skill folder as problems name it. */
   shown: string;
+  /** Where each declared tool's key is in manifest.yaml, from the parse that loaded the skill. */
+  toolPositions?: ReadonlyMap<string, Position>;
 }
 
 export interface CatalogCheck {
@@ -89,7 +91,7 @@ function serverOf(key: string): string {
 }
 
 async function problemsOf(
-  { skill, shown }: CatalogCheckInput,
+  { skill, shown, toolPositions }: CatalogCheckInput,
   catalog: LiveCatalog,
   strict: boolean,
   known: Map<string, ToolInfo>,
@@ -97,16 +99,14 @@ async function problemsOf(
   const keys = Object.keys(skill.manifest.tools ?? {});
   if (keys.length === 0) return [];
   const file = join(shown, "manifest.yaml");
-  const read = await readTextFile(join(skill.dir, "manifest.yaml"), file, strict);
-  const parsed = read.ok ? parseYaml(read.text, { file }) : undefined;
-  const at = (pointer: string) => (parsed?.ok ? parsed.locate(pointer, "key") : { line: 1, column: 1 });
+  const at = await manifestPositions(skill, file, strict, toolPositions);
   const problems: Problem[] = [];
   for (const key of keys) {
     const server = serverOf(key);
     const tool = key.slice(server.length + 1);
     const entry = catalog.servers.get(server);
     const pointer = `/tools/${escapePointerToken(key)}`;
-    const { line, column } = at(pointer);
+    const { line, column } = at(key);
     if (entry?.error?.code === "SERVER_NOT_FOUND") {
       problems.push(
         makeProblem(

@@ -6,13 +6,12 @@
 import { join } from "node:path";
 import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
-import { isPlainObject, parseJsonWithPositions } from "../../core/json/index.js";
+import { parseJsonWithPositions } from "../../core/json/index.js";
 import { makeProblem } from "../../core/validate/codes.js";
-import { parseYaml } from "../../core/yaml/index.js";
 import { isSkillsError } from "../../errors.js";
 import { readTextFile } from "../../store/readTextFile.js";
 import { type ParsedInput, validateInput } from "../shared/input.js";
-import { readTestFiles } from "../shared/testFiles.js";
+import { type ReadTestFile, readTestFiles } from "../shared/testFiles.js";
 
 interface Refusal {
   message: string;
@@ -39,18 +38,22 @@ function refusal(skill: LoadedSkill, input: ParsedInput): Refusal | undefined {
   }
 }
 
-export async function testInputProblems(skill: LoadedSkill, shown: string, strict: boolean): Promise<Problem[]> {
+/** `files`: the skill's test files when the caller has read them already (they are read here otherwise). */
+export async function testInputProblems(
+  skill: LoadedSkill,
+  shown: string,
+  strict: boolean,
+  files?: ReadTestFile[],
+): Promise<Problem[]> {
   if (!skill.manifest.input) return [];
   const problems: Problem[] = [];
-  for (const { file, text, cases } of await readTestFiles(skill, shown, strict)) {
-    const parsed = parseYaml(text, { file });
-    if (!parsed.ok) continue;
+  for (const { file, cases, locate, listed } of files ?? (await readTestFiles(skill, shown, strict))) {
     for (const located of cases) {
       if (located.case.expect?.error?.code === "INPUT_INVALID") continue;
-      const base = isPlainObject(parsed.value) && Array.isArray(parsed.value.cases) ? `/cases/${located.index}` : "";
+      const base = listed ? `/cases/${located.index}` : "";
       const at = (pointer: string) => {
         try {
-          return parsed.locate(`${base}/input${pointer}`);
+          return locate(`${base}/input${pointer}`);
         } catch {
           return undefined;
         }
@@ -82,7 +85,8 @@ export async function exampleInputProblems(skill: LoadedSkill, shown: string, st
   if (!skill.manifest.input) return [];
   const file = join(shown, "SKILL.md");
   const read = await readTextFile(join(skill.dir, "SKILL.md"), file, strict);
-  if (!read.ok) return [];
+  // most SKILL.md files show no `--input`: no line to look at
+  if (!read.ok || !read.text.includes("--input")) return [];
   const problems: Problem[] = [];
   const lines = read.text.split(/\r?\n/);
   lines.forEach((text, index) => {

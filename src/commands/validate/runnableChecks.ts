@@ -4,9 +4,9 @@
  * the code itself (syntax, and TypeScript types against the SDK), the inputs it shows (inputCheck), and test cases
  * that replay nothing although the code calls tools. One usage analysis serves all of them.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SkillAnalysis } from "../../analysis/index.js";
+import { AnalysisCache, type SkillAnalysis } from "../../analysis/index.js";
 import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import type { ToolInfo } from "../../contracts/tools.js";
@@ -17,11 +17,15 @@ import { syntaxProblems, typeProblems } from "./codeCheck.js";
 import { exampleInputProblems, testInputProblems } from "./inputCheck.js";
 import { analyseSkillCode } from "../shared/codeAnalysis.js";
 import { checkToolUsage } from "./toolUsage.js";
+import { readTestFiles } from "../shared/testFiles.js";
+import type { Position } from "../../core/yaml/index.js";
 
 export interface RunnableInput {
   skill: LoadedSkill;
   /** The skill folder as problems name it. */
   shown: string;
+  /** Where each declared tool's key is in manifest.yaml, from the parse that loaded the skill. */
+  toolPositions?: ReadonlyMap<string, Position>;
 }
 
 export interface RunnableCheckOptions {
@@ -39,32 +43,50 @@ export async function checkRunnableSkills(
   const notes: string[] = [];
   const problems: Problem[][] = inputs.map(() => []);
   if (inputs.length === 0) return { problems, notes };
-  const analyses = await analyseSkillCode(
-    inputs.map(({ skill }) => skill),
-    { python: options.python, cacheDir: options.cacheDir },
-  ).catch((error: unknown) => {
-    notes.push(`the skills' code was not analysed: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  });
-  const catalog = await checkDeclaredTools(inputs, strict, options);
+  const cache = await AnalysisCache.open(options.cacheDir);
+  // the catalog may have to start servers: they start while the code is analysed
+  const [analyses, catalog] = await Promise.all([
+    analyseSkillCode(
+      inputs.map(({ skill }) => skill),
+      { python: options.python, cache },
+    ).catch((error: unknown) => {
+      notes.push(`the skills' code was not analysed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }),
+    checkDeclaredTools(inputs, strict, options),
+  ]);
   notes.push(...catalog.notes);
+  // every TypeScript skill in the same two programs (only TypeScript is type-checked: the others need no schemas)
+  const types = analyses
+    ? typeProblems(
+        inputs.map(({ skill, shown }, index) => ({
+          skill,
+          shown,
+          analysis: analyses[index]!,
+          tools: skill.manifest.language === "typescript" ? typingTools(skill, catalog.tools) : [],
+        })),
+        strict,
+        cache,
+      )
+    : inputs.map(() => []);
+  await cache.save();
   const usage = analyses
     ? await checkToolUsage(inputs, strict, { analyses, ranges: catalog.ranges })
     : inputs.map(() => []);
   await Promise.all(
     inputs.map(async ({ skill, shown }, index) => {
       const analysis: SkillAnalysis | undefined = analyses?.[index];
+      // one read and parse of the test files serves the input check and the cassette check
+      const tests = await readTestFiles(skill, shown, strict);
       const found = [
         ...catalog.problems[index]!,
         ...usage[index]!,
-        ...(await testInputProblems(skill, shown, strict)),
+        ...(await testInputProblems(skill, shown, strict, tests)),
         ...(await exampleInputProblems(skill, shown, strict)),
       ];
       if (analysis) {
-        found.push(...syntaxProblems(analysis, shown, strict));
-        const tools = await typingTools(skill, catalog.tools);
-        found.push(...typeProblems(skill, analysis, tools, shown, strict));
-        if (codeCallsTools(analysis, skill)) found.push(...(await emptyCassetteProblems(skill, shown, strict)));
+        found.push(...syntaxProblems(analysis, shown, strict), ...types[index]!);
+        if (codeCallsTools(analysis, skill)) found.push(...(await emptyCassetteProblems(skill, shown, strict, tests)));
       }
       problems[index] = found;
     }),
@@ -73,12 +95,17 @@ export async function checkRunnableSkills(
 }
 
 /** The declared tools' schemas for the type check: the catalog's, else the ones tools.lock.json pins. */
-async function typingTools(skill: LoadedSkill, known: Map<string, ToolInfo>): Promise<ToolInfo[]> {
+function typingTools(skill: LoadedSkill, known: Map<string, ToolInfo>): ToolInfo[] {
   const keys = Object.keys(skill.manifest.tools ?? {});
   const fromCatalog = keys.map((key) => known.get(key)).filter((tool): tool is ToolInfo => tool !== undefined);
   if (fromCatalog.length === keys.length) return fromCatalog;
-  const text = await readFile(join(skill.dir, "tools.lock.json"), "utf8").catch(() => undefined);
-  if (text === undefined) return fromCatalog;
+  let text: string;
+  try {
+    // synchronous: a small file, looked for once per TypeScript skill (and mostly absent)
+    text = readFileSync(join(skill.dir, "tools.lock.json"), "utf8");
+  } catch {
+    return fromCatalog;
+  }
   let locked: ToolInfo[];
   try {
     locked = lockTools(JSON.parse(text));

@@ -3,7 +3,6 @@
  * declared is an error (the bridge would refuse the call at run time), a tool declared but never called a warning.
  * The same usage analysis as `skills compat`, with positions.
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SkillAnalysis } from "../../analysis/index.js";
 import { analyseSkillCode } from "../shared/codeAnalysis.js";
@@ -11,12 +10,15 @@ import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import { resolveUsage } from "../../core/compat/usage.js";
 import { makeProblem } from "../../core/validate/codes.js";
-import { parseYaml } from "../../core/yaml/index.js";
+import type { Position } from "../../core/yaml/index.js";
+import { manifestPositions } from "./manifestPositions.js";
 
 export interface UsageCheckInput {
   skill: LoadedSkill;
   /** The skill folder as problems name it. */
   shown: string;
+  /** Where each declared tool's key is in manifest.yaml, from the parse that loaded the skill. */
+  toolPositions?: ReadonlyMap<string, Position>;
 }
 
 export async function checkToolUsage(
@@ -37,7 +39,7 @@ export async function checkToolUsage(
       options,
     ));
   return Promise.all(
-    inputs.map(async ({ skill, shown }, index) => {
+    inputs.map(async ({ skill, shown, toolPositions }, index) => {
       const analysis = analyses[index]!;
       const declared = Object.keys(skill.manifest.tools ?? {});
       const usage = resolveUsage(
@@ -70,11 +72,10 @@ export async function checkToolUsage(
       );
       if (unused.length === 0) return problems;
       const manifestFile = join(shown, "manifest.yaml");
-      const text = await readFile(join(skill.dir, "manifest.yaml"), "utf8").catch(() => "");
-      const parsed = parseYaml(text, { file: manifestFile });
+      const locate = await manifestPositions(skill, manifestFile, strict, toolPositions);
       for (const key of unused) {
         const pointer = `/tools/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-        const at = parsed.ok ? parsed.locate(pointer, "key") : { line: 1, column: 1 };
+        const at = locate(key);
         problems.push(
           makeProblem(
             {

@@ -62,8 +62,28 @@ function sdkTable(declared: DeclaredTool[]): {
   return { python, ts, folders: folderToServer };
 }
 
+type SdkTable = ReturnType<typeof sdkTable>;
+
+/** Tables of declared tools without schemas, by their keys: many skills declare the same tools. */
+const tables = new Map<string, SdkTable>();
+const MAX_TABLES = 256;
+
+function tableOf(declared: DeclaredTool[]): SdkTable {
+  if (declared.some((tool) => tool.info)) return sdkTable(declared);
+  const key = declared.map((tool) => tool.key).join("\n");
+  let table = tables.get(key);
+  if (!table) {
+    if (tables.size >= MAX_TABLES) tables.clear();
+    table = sdkTable(declared);
+    tables.set(key, table);
+  }
+  return table;
+}
+
 export function resolveUsage(analyses: SourceAnalysis[], declared: DeclaredTool[]): SkillUsage {
-  const table = sdkTable(declared);
+  // code that imports and calls nothing needs no names
+  const used = analyses.some((a) => a.imports.length > 0 || a.calls.length > 0 || a.opaqueModules.length > 0);
+  const table = used ? tableOf(declared) : { python: new Map(), ts: new Map(), folders: new Map() };
   const tools: Record<string, ToolUsage> = {};
   const undeclared: UndeclaredToolUse[] = [];
   const usageOf = (key: string): ToolUsage => {

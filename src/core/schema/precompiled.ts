@@ -71,8 +71,18 @@ export function registerPrecompiled(profile: SchemaProfile, table: PrecompiledTa
   for (const [text, entry] of table) known.set(text, entry);
 }
 
+/** Whether a schema (by its JSON text) has precompiled code in this profile and mode, without building it. */
+export function hasPrecompiled(profile: SchemaProfile, text: string, mode: ErrorMode): boolean {
+  const entry = registered.get(profile)?.get(text) ?? (profile === "fileFormat" ? builtSchema(text) : undefined);
+  return entry?.[mode] !== undefined;
+}
+
 /** The precompiled validate function of a schema (by its JSON text) in this profile and mode, if there is one. */
-export function findPrecompiled(profile: SchemaProfile, text: string, mode: ErrorMode): PrecompiledFunction | undefined {
+export function findPrecompiled(
+  profile: SchemaProfile,
+  text: string,
+  mode: ErrorMode,
+): PrecompiledFunction | undefined {
   const entry = registered.get(profile)?.get(text) ?? (profile === "fileFormat" ? builtSchema(text) : undefined);
   return entry?.[mode]?.();
 }

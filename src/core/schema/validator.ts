@@ -1,6 +1,7 @@
 /**
  * The validator factory: `schemaValidator(profile, schema)` compiles once per profile and schema (found by object
- * identity, then by JSON text, so equal schemas from fresh objects share one compilation) and hides ajv.
+ * identity, then by JSON text, so equal schemas from fresh objects share one compilation) and hides ajv. A plain
+ * foreign schema is checked without compiling until a value needs ajv's answer (quickCheck.ts).
  */
 import type { AnySchema, ErrorObject, ValidateFunction } from "ajv";
 import type { SchemaError, SchemaValidator } from "../../contracts/schema.js";
@@ -8,7 +9,8 @@ import { ajvFor, type Dialect, type ErrorMode } from "./ajv.js";
 import { dialectOf, prepareForeign } from "./dialect.js";
 import { toSchemaError } from "./errors.js";
 import { DEFAULT_META } from "./precompile.js";
-import { builtMetaSchema, findPrecompiled } from "./precompiled.js";
+import { builtMetaSchema, findPrecompiled, hasPrecompiled } from "./precompiled.js";
+import { quickCheck, quickCheckable } from "./quickCheck.js";
 import { PROFILES, type SchemaProfile } from "./profiles.js";
 
 export { dialectOf };
@@ -41,6 +43,29 @@ export function schemaValidator(profile: SchemaProfile, schema: Schema): SchemaV
 }
 
 function createValidator(profile: SchemaProfile, schema: Schema, text: string): SchemaValidator {
+  const settings = PROFILES[profile];
+  // A foreign schema in the plain subset (quickCheck.ts) is compiled only once a value is not plainly valid: for the
+  // one check per schema `skills validate` makes, compiling would cost a thousand times the answer. The subset only
+  // holds schemas ajv compiles, so no compile error is put off; a build's or a catalog's compiled code comes first.
+  if (
+    settings.source === "foreign" &&
+    !hasPrecompiled(profile, text, settings.errors === "all" ? "all" : "first") &&
+    quickCheckable(schema)
+  ) {
+    const { body } = prepareForeign(schema);
+    let compiled: SchemaValidator | undefined;
+    return {
+      validate(value) {
+        if (quickCheck(body, value, settings.useDefaults)) return NONE;
+        compiled ??= compiledValidator(profile, schema, text);
+        return compiled.validate(value);
+      },
+    };
+  }
+  return compiledValidator(profile, schema, text);
+}
+
+function compiledValidator(profile: SchemaProfile, schema: Schema, text: string): SchemaValidator {
   const settings = PROFILES[profile];
   const first = compile(profile, schema, text, settings.errors === "all" ? "all" : "first");
   if (settings.errors !== "firstThenAll") {
@@ -101,6 +126,8 @@ function compileForeign(profile: SchemaProfile, dialect: Dialect, body: AnySchem
  * `input`/`output`. First a lean check; every error only for a schema that fails it.
  */
 export function metaSchemaErrors(schema: Schema): readonly SchemaError[] {
+  // the plain subset is valid in both dialects by construction: no need to load ajv and its meta-schemas
+  if (quickCheckable(schema)) return NONE;
   const dialect = dialectOf(schema);
   // The build's compiled check, for a schema that names no meta-schema or its dialect's own (as validateSchema
   // would use); any other `$schema` goes through ajv as before.

@@ -99,14 +99,35 @@ function semanticProblems(testCase: TestCase, base: string, file: string, locate
 
 /** Parses one test file into its cases; never throws for bad input. */
 export function parseTestFile(text: string, file: string): ValidationResult<LocatedTestCase[]> {
+  return parseTestDocument(text, file).result;
+}
+
+/** The cases of a test file, and where each pointer of the file is (for checks that point into a case's input). */
+export interface TestDocument {
+  result: ValidationResult<LocatedTestCase[]>;
+  /** Set when the YAML parsed. */
+  locate?: Locate;
+  /** Whether the cases are under `cases:` (their pointers are `/cases/<index>`), not the file itself. */
+  listed: boolean;
+}
+
+/** parseTestFile with the positions kept: one YAML parse serves the cases and every later check of the file. */
+export function parseTestDocument(text: string, file: string): TestDocument {
   const parsed = parseYaml(text, { file });
-  if (!parsed.ok)
-    return {
-      ok: false,
-      errors: parsed.errors.map((e) => ({ ...e, code: CODE, message: `YAML: ${e.message}` })),
-      warnings: [],
-    };
-  const { value, locate } = parsed;
+  if (!parsed.ok) return { result: parseFailure(parsed.errors), listed: false };
+  const listed = isPlainObject(parsed.value) && Array.isArray(parsed.value.cases);
+  return { result: casesOf(parsed.value, file, parsed.locate), locate: parsed.locate, listed };
+}
+
+function parseFailure(errors: Problem[]): ValidationResult<LocatedTestCase[]> {
+  return {
+    ok: false,
+    errors: errors.map((e) => ({ ...e, code: CODE, message: `YAML: ${e.message}` })),
+    warnings: [],
+  };
+}
+
+function casesOf(value: unknown, file: string, locate: Locate): ValidationResult<LocatedTestCase[]> {
   if (!isPlainObject(value)) {
     return {
       ok: false,

@@ -31,8 +31,9 @@ export function checkJsonSchema(schema: Record<string, unknown>): SchemaIssue[] 
     issues.push({ ...issue, message: `not a valid JSON Schema: ${issue.message}` });
   }
   collectPatternIssues(schema, "", issues);
-  collectRefIssues(schema, schema, "", issues);
-  if (!issues.some((issue) => issue.keyword === "$ref")) collectLoopIssues(schema, issues);
+  const refs = collectRefIssues(schema, schema, "", issues);
+  // a loop needs a $ref: most schemas have none, and the loop search is the costly part
+  if (refs > 0 && !issues.some((issue) => issue.keyword === "$ref")) collectLoopIssues(schema, issues);
   return dedupe(simplify(issues));
 }
 
@@ -83,19 +84,22 @@ function collectPatternIssues(node: unknown, pointer: string, issues: SchemaIssu
 /**
  * Every `$ref` must resolve inside the schema: runs are offline, so the runner cannot fetch remote schemas, and a
  * dangling local reference fails only when the skill runs. Plain-name anchors (`#name`) and `$id`-relative
- * references are left to the runner.
+ * references are left to the runner. Returns how many `$ref`s there are.
  */
-function collectRefIssues(root: unknown, node: unknown, pointer: string, issues: SchemaIssue[]): void {
+function collectRefIssues(root: unknown, node: unknown, pointer: string, issues: SchemaIssue[]): number {
   if (Array.isArray(node)) {
+    let count = 0;
     node.forEach((item, i) => {
-      collectRefIssues(root, item, `${pointer}/${i}`, issues);
+      count += collectRefIssues(root, item, `${pointer}/${i}`, issues);
     });
-    return;
+    return count;
   }
-  if (node === null || typeof node !== "object") return;
+  if (node === null || typeof node !== "object") return 0;
+  let count = 0;
   for (const [key, value] of Object.entries(node)) {
     const child = `${pointer}/${escapePointerToken(key)}`;
     if (key === "$ref" && typeof value === "string") {
+      count++;
       const problem = refProblem(root, value);
       if (problem)
         issues.push({
@@ -107,8 +111,9 @@ function collectRefIssues(root: unknown, node: unknown, pointer: string, issues:
         });
       continue;
     }
-    if (typeof value === "object") collectRefIssues(root, value, child, issues);
+    if (typeof value === "object") count += collectRefIssues(root, value, child, issues);
   }
+  return count;
 }
 
 function refProblem(root: unknown, ref: string): string | undefined {

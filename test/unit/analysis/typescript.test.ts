@@ -80,3 +80,44 @@ describe("analyseTypeScript", () => {
     expect(a.calls.map((c) => c.location.line)).toEqual([3]);
   });
 });
+
+describe("analyseTypeScript on the files of many skills at once", () => {
+  const sources = [
+    {
+      unit: "0",
+      file: "main.ts",
+      source: 'import { getForecast } from "servers/weather";\ngetForecast({ city: "x" });\n',
+    },
+    // the same file name in another skill, which shadows the name: not a call of the tool
+    {
+      unit: "1",
+      file: "main.ts",
+      source: 'import { getForecast } from "servers/weather";\nconst f = (getForecast: () => void) => getForecast();\n',
+    },
+    // a script that declares the imported name globally changes nothing for the others
+    { unit: "2", file: "main.ts", source: "var getForecast = () => 1;\ngetForecast();\n" },
+    { unit: "2", file: "broken.ts", source: "const y = ;\nlet z: = 1;\n" },
+    { unit: "3", file: "main.mts", source: "await Promise.resolve(1);\nconst y = ;\n" },
+    { unit: "3", file: "main.js", source: "let x: number = 1;\n" },
+  ];
+
+  it("answers for each file as if its skill were analysed alone", () => {
+    const together = analyseTypeScript(sources);
+    const alone = sources.map(({ file, source }) => analyseTypeScript([{ file, source }])[0]!);
+    expect(together).toEqual(alone);
+    expect(together[0]!.calls.map((c) => c.args.map((a) => a.path[0]))).toEqual([["city"]]);
+    expect(together[1]!.calls).toEqual([]);
+    expect(together[2]!.calls).toEqual([]);
+  });
+
+  it("reports the parser's errors of a file without the SDK as a program would", () => {
+    const [broken, mts, js] = analyseTypeScript(sources.slice(3));
+    expect(broken!.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(["1:11 TS1109", "2:8 TS1110"]);
+    expect(mts!.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(["2:11 TS1109"]);
+    // the same file through the program (a file that names `servers` goes there) has the same errors
+    const viaProgram = analyseTypeScript([{ file: "broken.ts", source: `${sources[3]!.source}// servers\n` }])[0]!;
+    expect(viaProgram.diagnostics).toEqual(broken!.diagnostics);
+    // type annotations in a .js file: a syntax error only a program reports
+    expect(js!.diagnostics.map((d) => d.code)).toEqual(["TS8010"]);
+  });
+});
