@@ -89,13 +89,21 @@ const NONE: PiiMatch[] = [];
 /** Detectors push into one scratch array; most strings find nothing, and then nothing is allocated. */
 const scratch: PiiMatch[] = [];
 
-/** All matches in one string. `ctx` is the context of the field the string sits in. */
-export function detectInString(text: string, policy: PiiPolicy, ctx: KeyContext = NO_CONTEXT): PiiMatch[] {
+/**
+ * All matches in one string. `ctx` is the context of the field the string sits in. `known`: the string's features
+ * when the caller has them in hand already (the JSON reader's pre-filter computed them on the same characters).
+ */
+export function detectInString(
+  text: string,
+  policy: PiiPolicy,
+  ctx: KeyContext = NO_CONTEXT,
+  known?: TextFeatures,
+): PiiMatch[] {
   if (text.length < 3) return NONE;
   const out = scratch;
   if (out.length !== 0) out.length = 0;
   const types = policy.types;
-  const f = textFeatures(text);
+  const f = known ?? textFeatures(text);
   if (!mayContainPii(f, ctx, policy)) return NONE;
   if (f.at && types.has("email")) detectEmail(text, ctx, f, out);
   if (f.digits > 0) {
