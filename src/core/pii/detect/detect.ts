@@ -85,6 +85,24 @@ export function mayContainPii(f: TextFeatures, ctx: KeyContext, policy: PiiPolic
   return false;
 }
 
+/**
+ * For a string mayContainPii let through: whether that was only because it is long enough to hold a secret with a
+ * well-known prefix (which any sentence is). Then only the prefix test can still find something in it: when that
+ * fails, no detector would (the other detectors' conditions are the ones mayContainPii found false).
+ */
+export function onlyPrefixedSecretPossible(f: TextFeatures, ctx: KeyContext, policy: PiiPolicy): boolean {
+  if (ctx.hint !== undefined || policy.patterns.length > 0) return false;
+  const types = policy.types;
+  if (f.at && (types.has("email") || types.has("secret"))) return false; // an address, or URL credentials
+  if (f.maxRun >= 7) return false;
+  if (types.has("ip") && ((f.dots >= 3 && f.digits >= 4) || f.colons >= 7 || (f.colons >= 2 && f.doubleColon))) {
+    return false;
+  }
+  if (f.ibanStart && types.has("iban")) return false;
+  const secret = secretPossible(f);
+  return types.has("secret") && secret.prefixed && !secret.assignment;
+}
+
 const NONE: PiiMatch[] = [];
 /** Detectors push into one scratch array; most strings find nothing, and then nothing is allocated. */
 const scratch: PiiMatch[] = [];

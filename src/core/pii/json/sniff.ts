@@ -1,5 +1,6 @@
 /** Cheap looks at text before any reading: could it be JSON, and which literals can the reader skip. */
-import { mayContainPii } from "../detect/detect.js";
+import { mayContainPii, onlyPrefixedSecretPossible } from "../detect/detect.js";
+import { PREFIX_FILTER } from "../detect/detectors/secrets.js";
 import { featuresStamp, type TextFeatures, textFeatures } from "../detect/detectors/text.js";
 import { type KeyContext, keyContext, NO_CONTEXT } from "../detect/keyContext.js";
 import type { PiiPolicy } from "../types.js";
@@ -77,6 +78,9 @@ export function piiLiteralReader(text: string, policy: PiiPolicy, rootCtx: KeyCo
       if (to - from < 3) return true;
       const features = textFeatures(text, from, to);
       if (!mayContainPii(features, ctx, policy)) return true;
+      // Prose passes the character test (any long string with letters could hold `sk-...`): one native search for
+      // the prefixes decides it here, instead of cutting it out and running every detector on it.
+      if (onlyPrefixedSecretPossible(features, ctx, policy) && !PREFIX_FILTER.test(text.slice(from, to))) return true;
       passed = features;
       passedFrom = from;
       passedStamp = featuresStamp();
