@@ -1,8 +1,10 @@
 // PII benchmark (run after `npm run build`:  node bench/pii.mjs [--save]  → bench/results/latest/pii.json, or
 // bench/results/ with --save)
 //  1. scanning throughput on JSON (target >= 50 MB/s), plus text, parsed values and tokenization as the bridge does it.
-//     Figures are MB per second of CPU time of this single-threaded process (process.cpuUsage), which other work on
-//     a shared machine does not distort; wall-clock figures are recorded next to them.
+//     Figures are MB per second of CPU time of this single-threaded process (process.cpuUsage); wall-clock figures
+//     are recorded next to them. CPU time leaves out the time other processes hold the cores, but not their effect on
+//     caches and shared cores: on a fully loaded machine every figure drops, JSON.parse's included (about half at a
+//     load of 6 on 2 cores). Compare two trees side by side in the same run, not with figures saved on another day.
 //  2. PII on vs off for the 10,000-item pull-and-summarise program of bench/sandbox.mjs (same items, same program),
 //     target: PII costs at most 5% of the run's time. Runs come in off/on pairs (alternating which goes first); the
 //     overhead is the median of the per-pair differences over the median PII-off run, so load drifts cancel out.

@@ -3,7 +3,7 @@ import { detectInString } from "./detect/detect.js";
 import { JsonSyntaxError, lexJson, rawOffset } from "./json/lexer.js";
 import { NO_CONTEXT, keyContext } from "./detect/keyContext.js";
 import { toPointer } from "./json/pointer.js";
-import { looksLikeJson, piiLiteralFilter } from "./json/sniff.js";
+import { looksLikeJson, piiLiteralReader } from "./json/sniff.js";
 import type { PiiFinding, PiiPolicy } from "./types.js";
 import { hintTakesNumbers, walkJson } from "./json/walk.js";
 
@@ -52,28 +52,28 @@ export function scanValue(value: unknown, policy: PiiPolicy): PiiFinding[] {
 /** Findings in JSON text with offsets into the raw text. Throws JsonSyntaxError when the text is not JSON. */
 export function scanJsonText(text: string, policy: PiiPolicy): PiiFinding[] {
   const findings: PiiFinding[] = [];
+  const reader = piiLiteralReader(text, policy);
   lexJson(
     text,
     policy,
     (lit) => {
       const ctx = lit.kind === "key" ? NO_CONTEXT : keyContext(lit.field);
       if (lit.kind === "number" && !hintTakesNumbers(ctx)) return;
-      const matches = detectInString(lit.value, policy, ctx);
+      // An unescaped literal's value is its raw characters: the features the pre-filter computed on them hold.
+      const known = lit.kind === "number" || lit.escaped ? undefined : reader.featuresOf(lit.start + 1);
+      const matches = detectInString(lit.value, policy, ctx, known);
       if (matches.length === 0) return;
       const raw = lit.escaped ? text.slice(lit.start, lit.end) : "";
       const base = lit.kind === "number" ? 0 : 1;
       const at = (index: number) => lit.start + (lit.escaped ? rawOffset(raw, index) : base + index);
+      const path = toPointer(lit.segments);
       for (const m of matches) {
-        findings.push({
-          ...m,
-          start: at(m.start),
-          end: at(m.end),
-          path: toPointer(lit.segments),
-          ...(lit.kind === "key" ? { inKey: true } : {}),
-        });
+        const finding: PiiFinding = { ...m, start: at(m.start), end: at(m.end), path };
+        if (lit.kind === "key") finding.inKey = true;
+        findings.push(finding);
       }
     },
-    piiLiteralFilter(text, policy),
+    reader.skip,
   );
   return findings;
 }

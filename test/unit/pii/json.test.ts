@@ -7,7 +7,9 @@ import {
   tokenizeJsonText,
   tokenizeTextOrJson,
 } from "../../../src/core/pii/index.js";
+import { textFeatures } from "../../../src/core/pii/detect/detectors/text.js";
 import { lexJson, rawOffset } from "../../../src/core/pii/json/lexer.js";
+import { piiLiteralReader } from "../../../src/core/pii/json/sniff.js";
 import { SkillsError } from "../../../src/errors.js";
 
 const policy = policyFromManifest();
@@ -106,6 +108,69 @@ describe("JSON lexer and scanning", () => {
 
   it("finds nothing in off mode", () => {
     expect(scanPii("alice@example.com", policyFromManifest(undefined, "off"))).toEqual([]);
+  });
+
+  // The JSON text reader decides about most literals before cutting them out (prose by a search for secret prefixes)
+  // and hands the detectors the character features it computed: it must find what the detectors find in each value.
+  it("finds in JSON text what the detectors find in each parsed value, prose and secrets in prose included", () => {
+    const texts = [
+      "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor",
+      "use the key sk-proj-abcdefghijklmnopqrstuvwx12 for the api",
+      "Authorization: Bearer abcDEF123456ghiJKL789mno",
+      "header basic YWxpY2U6c2VjcmV0cGFzcw== was sent",
+      "connect to postgres://admin:s3cretPass99@db.example.internal/app",
+      "token eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0",
+      "AKIAIOSFODNN7EXAMPLE was in the logs",
+      "github token ghp_abcdefghijklmnopqrstuvwxyz0123456789 leaked",
+      "the config said password=Tr0ub4dor&3x yesterday",
+      "call me at +1 415 555 2671 tonight, or write to alice@example.com",
+      "seen from 10.0.0.7 and fe80::1ff:fe23:4567:890a",
+      "paid with card 4111 1111 1111 1111 and iban DE89370400440532013000",
+      "ssn 078-05-1120 on file",
+      "short",
+      "0123456789abcdef0123456789abcdef01234567",
+    ];
+    const withoutEmail = policyFromManifest({ tokenize: ["secret", "phone", "ip"] });
+    for (const used of [policy, withoutEmail]) {
+      const value = {
+        rows: texts.map((text, i) => ({ note: text, [`k${i}`]: i, api_key: i === 3 ? "abcd1234efgh5678ijkl" : "n/a" })),
+        "bob@example.org": "a\tb carol@example.com",
+      };
+      const text = JSON.stringify(value);
+      const inText = scanPii(text, used, { format: "json" });
+      const inValues = scanPii(value, used);
+      const valueAt = (path: string) =>
+        path
+          .split("/")
+          .slice(1)
+          .reduce<unknown>((v, step) => (v as Record<string, unknown>)[step], value) as string;
+      expect(inValues.length).toBeGreaterThanOrEqual(12);
+      expect(inText.map((f) => [f.type, f.path, f.inKey ?? false])).toEqual(
+        inValues.map((f) => [f.type, f.path, f.inKey ?? false]),
+      );
+      // same spans: the raw text of each finding is the value's (none of these matches spans an escape)
+      expect(inText.map((f) => text.slice(f.start, f.end))).toEqual(
+        inValues.map((f) => (f.inKey ? f.path.split("/").pop()! : valueAt(f.path)).slice(f.start, f.end)),
+      );
+    }
+  });
+
+  it("hands the detectors a literal's features only while they are still the ones computed for it", () => {
+    const text = '["call +1 415 555 2671 now", "2024-05-01", "alice@example.com"]';
+    const reader = piiLiteralReader(text, policy);
+    const phoneFrom = text.indexOf("call");
+    const phoneTo = text.indexOf('"', phoneFrom);
+    expect(reader.skip(phoneFrom, phoneTo, undefined, "string")).toBe(false);
+    expect(reader.featuresOf(phoneFrom)?.maxRun).toBe(11);
+    expect(reader.featuresOf(phoneFrom + 1)).toBeUndefined();
+    // a literal it skips does not replace the one it let through, but the shared features it overwrote are gone
+    const plainFrom = text.indexOf("2024");
+    expect(reader.skip(plainFrom, text.indexOf('"', plainFrom), undefined, "string")).toBe(true);
+    expect(reader.featuresOf(plainFrom)).toBeUndefined();
+    expect(reader.featuresOf(phoneFrom)).toBeUndefined();
+    expect(reader.skip(phoneFrom, phoneTo, undefined, "string")).toBe(false);
+    textFeatures("something else");
+    expect(reader.featuresOf(phoneFrom)).toBeUndefined();
   });
 });
 

@@ -85,17 +85,43 @@ export function mayContainPii(f: TextFeatures, ctx: KeyContext, policy: PiiPolic
   return false;
 }
 
+/**
+ * For a string mayContainPii let through: whether that was only because it is long enough to hold a secret with a
+ * well-known prefix (which any sentence is). Then only the prefix test can still find something in it: when that
+ * fails, no detector would (the other detectors' conditions are the ones mayContainPii found false).
+ */
+export function onlyPrefixedSecretPossible(f: TextFeatures, ctx: KeyContext, policy: PiiPolicy): boolean {
+  if (ctx.hint !== undefined || policy.patterns.length > 0) return false;
+  const types = policy.types;
+  if (f.at && (types.has("email") || types.has("secret"))) return false; // an address, or URL credentials
+  if (f.maxRun >= 7) return false;
+  if (types.has("ip") && ((f.dots >= 3 && f.digits >= 4) || f.colons >= 7 || (f.colons >= 2 && f.doubleColon))) {
+    return false;
+  }
+  if (f.ibanStart && types.has("iban")) return false;
+  const secret = secretPossible(f);
+  return types.has("secret") && secret.prefixed && !secret.assignment;
+}
+
 const NONE: PiiMatch[] = [];
 /** Detectors push into one scratch array; most strings find nothing, and then nothing is allocated. */
 const scratch: PiiMatch[] = [];
 
-/** All matches in one string. `ctx` is the context of the field the string sits in. */
-export function detectInString(text: string, policy: PiiPolicy, ctx: KeyContext = NO_CONTEXT): PiiMatch[] {
+/**
+ * All matches in one string. `ctx` is the context of the field the string sits in. `known`: the string's features
+ * when the caller has them in hand already (the JSON reader's pre-filter computed them on the same characters).
+ */
+export function detectInString(
+  text: string,
+  policy: PiiPolicy,
+  ctx: KeyContext = NO_CONTEXT,
+  known?: TextFeatures,
+): PiiMatch[] {
   if (text.length < 3) return NONE;
   const out = scratch;
   if (out.length !== 0) out.length = 0;
   const types = policy.types;
-  const f = textFeatures(text);
+  const f = known ?? textFeatures(text);
   if (!mayContainPii(f, ctx, policy)) return NONE;
   if (f.at && types.has("email")) detectEmail(text, ctx, f, out);
   if (f.digits > 0) {

@@ -1,6 +1,7 @@
 /** Cheap looks at text before any reading: could it be JSON, and which literals can the reader skip. */
-import { mayContainPii } from "../detect/detect.js";
-import { textFeatures } from "../detect/detectors/text.js";
+import { mayContainPii, onlyPrefixedSecretPossible } from "../detect/detect.js";
+import { PREFIX_FILTER } from "../detect/detectors/secrets.js";
+import { featuresStamp, type TextFeatures, textFeatures } from "../detect/detectors/text.js";
 import { type KeyContext, keyContext, NO_CONTEXT } from "../detect/keyContext.js";
 import type { PiiPolicy } from "../types.js";
 import type { LiteralFilter } from "./lexer.js";
@@ -53,9 +54,38 @@ export function plausibleJson(text: string): boolean {
 
 /** The reader's pre-filter: numbers outside phone/ssn/card fields, and strings no detector could match. */
 export function piiLiteralFilter(text: string, policy: PiiPolicy, rootCtx: KeyContext = NO_CONTEXT): LiteralFilter {
-  return (from, to, field, kind) => {
-    const ctx = field === undefined ? rootCtx : keyContext(field);
-    if (kind === "number") return !hintTakesNumbers(ctx);
-    return to - from < 3 || !mayContainPii(textFeatures(text, from, to), ctx, policy);
+  return piiLiteralReader(text, policy, rootCtx).skip;
+}
+
+export interface PiiLiteralReader {
+  /** The pre-filter, as piiLiteralFilter. */
+  skip: LiteralFilter;
+  /**
+   * The features `skip` computed for the string or key whose content starts at `from`, when it let that literal
+   * through and no features have been computed since (so the detectors need not go over its characters again).
+   */
+  featuresOf(from: number): TextFeatures | undefined;
+}
+
+export function piiLiteralReader(text: string, policy: PiiPolicy, rootCtx: KeyContext = NO_CONTEXT): PiiLiteralReader {
+  let passedFrom = -1;
+  let passedStamp = -1;
+  let passed: TextFeatures | undefined;
+  return {
+    skip: (from, to, field, kind) => {
+      const ctx = field === undefined ? rootCtx : keyContext(field);
+      if (kind === "number") return !hintTakesNumbers(ctx);
+      if (to - from < 3) return true;
+      const features = textFeatures(text, from, to);
+      if (!mayContainPii(features, ctx, policy)) return true;
+      // Prose passes the character test (any long string with letters could hold `sk-...`): one native search for
+      // the prefixes decides it here, instead of cutting it out and running every detector on it.
+      if (onlyPrefixedSecretPossible(features, ctx, policy) && !PREFIX_FILTER.test(text.slice(from, to))) return true;
+      passed = features;
+      passedFrom = from;
+      passedStamp = featuresStamp();
+      return false;
+    },
+    featuresOf: (from) => (from === passedFrom && passedStamp === featuresStamp() ? passed : undefined),
   };
 }

@@ -7,7 +7,8 @@ import type { PiiMatch } from "../../types.js";
 import { jwtHeaderValid, shannonEntropy } from "../validators.js";
 import { TOKEN_SHAPE, type TextFeatures, secretPossible } from "./text.js";
 
-const PREFIX_FILTER =
+/** What every secret found by its prefix (below) holds: without it, none of them is looked for. */
+export const PREFIX_FILTER =
   /sk-|[sr]k_|gh[pousr]_|github_pat_|A[SK]IA|xox[abpr]-|eyJ|[Bb]earer|BEARER|[Bb]asic |BASIC |BEGIN/;
 const ASSIGN_FILTER = /pass|pwd|secret|key|token/i;
 

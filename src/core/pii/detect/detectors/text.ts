@@ -46,11 +46,23 @@ const features: TextFeatures = {
   letterRun: 0,
 };
 
+/** How many times the shared object has been filled: see featuresStamp. */
+let filled = 0;
+
+/**
+ * Changes with every textFeatures call. A caller that keeps the object textFeatures returned, and notes the stamp
+ * right after, knows the object still holds those features as long as the stamp has not changed.
+ */
+export function featuresStamp(): number {
+  return filled;
+}
+
 /**
  * Fills and returns one shared object (the scan is synchronous; callers use it before the next call). Works on a
  * range of `text`, so the JSON reader can decide about a string literal without cutting it out first.
  */
 export function textFeatures(text: string, from = 0, to = text.length): TextFeatures {
+  filled++;
   let digits = 0;
   let at = false;
   let plus = false;
