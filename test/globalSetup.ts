@@ -3,6 +3,10 @@
  * logs to a temporary run log and caches in a temporary folder (SKILLS_RUN_LOG, SKILLS_CACHE_DIR, inherited by every
  * CLI a test spawns), and the run fails if anything was written to the repository's own .skills/runs or .skills/cache.
  * Tests of the run log itself work in temporary projects and unset SKILLS_RUN_LOG (test/helpers/project.ts).
+ *
+ * NODE_EXTRA_CA_CERTS is dropped for the same inheritance: Node reads and parses the bundle at every start (about
+ * 50 ms of CPU, more than `node -e 0` itself), the run starts hundreds of node processes (the CLI, MCP servers,
+ * fixtures), and none of them makes a TLS connection.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,6 +41,7 @@ export default function setup(): () => void {
   const state = mkdtempSync(join(tmpdir(), "skills-test-state-"));
   process.env.SKILLS_RUN_LOG = join(state, "runs", "runs.jsonl");
   process.env.SKILLS_CACHE_DIR = join(state, "cache");
+  delete process.env.NODE_EXTRA_CA_CERTS;
   const before = snapshot();
   return () => {
     rmSync(state, { recursive: true, force: true });

@@ -184,12 +184,14 @@ function watchToolChanges(pool: ClientPool, config: McpConfig, cacheDir: string)
   // server-everything add tools right after the handshake; dropping the entry would leave them never cached). A
   // server that keeps changing gets MAX_REFRESHES re-fetches per pool, then its entry is only dropped. When the list
   // cannot be fetched (the pool is closing, the server died), the stale entry is removed instead.
-  const refreshes = new Map<string, { running: boolean; again: boolean; count: number }>();
+  // `notifiedAt` is the latest notification's time: one that lands while a list is being written makes that list
+  // stale too, so an entry given up on is dropped when it was fetched before it.
+  const refreshes = new Map<string, { running: boolean; again: boolean; count: number; notifiedAt: number }>();
   pool.onToolsChanged((server) => {
     const serverConfig = config.servers[server];
     if (!serverConfig) return;
-    const notifiedAt = Date.now();
-    const state = refreshes.get(server) ?? { running: false, again: false, count: 0 };
+    const state = refreshes.get(server) ?? { running: false, again: false, count: 0, notifiedAt: 0 };
+    state.notifiedAt = Date.now();
     refreshes.set(server, state);
     if (state.running) {
       state.again = true;
@@ -215,7 +217,7 @@ function watchToolChanges(pool: ClientPool, config: McpConfig, cacheDir: string)
               );
             } while (state.again);
           } catch {
-            await removeCacheEntryFetchedBefore(cacheDir, key, state.again ? Date.now() : notifiedAt);
+            await removeCacheEntryFetchedBefore(cacheDir, key, state.again ? Date.now() : state.notifiedAt);
           }
         })
         .finally(() => {

@@ -57,7 +57,43 @@ export async function listFiles(dir: string, ext: string): Promise<string[]> {
     .sort();
 }
 
-/** `tsc --noEmit --strict` over every .ts under dir; returns tsc's output ("" when clean). */
+/**
+ * The declaration files every compile reads (lib.*.d.ts, @types/node), parsed once per test process: they are most
+ * of a small compile's time, and a source file is the same whichever program reads it. Keyed by the options that
+ * change how a file is parsed.
+ */
+const libFiles = new Map<string, ts.SourceFile | undefined>();
+
+/** `tsc -p dir` run through the compiler API in this process; returns its diagnostics as tsc prints them. */
+function compileProject(dir: string): string {
+  const format: ts.FormatDiagnosticsHost = {
+    getCanonicalFileName: (name) => name,
+    getCurrentDirectory: () => dir,
+    getNewLine: () => "\n",
+  };
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(dir, "tsconfig.json"), undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: () => undefined,
+  });
+  if (!parsed) return `cannot read ${join(dir, "tsconfig.json")}`;
+  if (parsed.errors.length > 0) return ts.formatDiagnostics(parsed.errors, format);
+  const host = ts.createCompilerHost(parsed.options);
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    if (!fileName.includes("/node_modules/")) return read(fileName, languageVersion, onError, shouldCreate);
+    const key = `${fileName}\0${JSON.stringify(languageVersion)}`;
+    if (!libFiles.has(key)) libFiles.set(key, read(fileName, languageVersion, onError, shouldCreate));
+    return libFiles.get(key);
+  };
+  const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
+  return ts.formatDiagnostics(ts.getPreEmitDiagnostics(program), format);
+}
+
+/**
+ * `tsc --noEmit --strict` over every .ts under dir; returns tsc's output ("" when clean). The compiler runs in this
+ * process (the same compiler and tsconfig.json as `tsc -p dir`): a tsc process per tree spent seconds re-reading
+ * the same declaration files.
+ */
 export async function compileTs(dir: string): Promise<string> {
   const config = {
     compilerOptions: {
@@ -76,13 +112,7 @@ export async function compileTs(dir: string): Promise<string> {
     include: ["**/*.ts"],
   };
   await writeFile(join(dir, "tsconfig.json"), JSON.stringify(config));
-  try {
-    await run(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", dir], { cwd: dir });
-    return "";
-  } catch (error) {
-    const failure = error as { stdout?: string; stderr?: string };
-    return `${failure.stdout ?? ""}${failure.stderr ?? ""}` || String(error);
-  }
+  return compileProject(dir);
 }
 
 /** `python3 -m py_compile` on every .py under dir; returns its stderr ("" when clean). */
@@ -223,12 +253,22 @@ export function hasMypy(): boolean {
   return mypyFound;
 }
 
+/**
+ * mypy's cache, one per test worker for the whole run (under the run's state folder, test/globalSetup.ts): the
+ * standard library's stubs are analysed once instead of at every check, a second of CPU each. The trees checked are
+ * re-analysed whenever their files differ, as mypy checks each cached module against its source.
+ */
+const MYPY_CACHE = join(
+  process.env.SKILLS_CACHE_DIR ?? join(tmpdir(), "skills-test-cache"),
+  `mypy-${process.env.VITEST_POOL_ID ?? process.pid}`,
+);
+
 /** `mypy --strict` over `files` (relative to dir); returns its output, "" when clean. */
 export async function typecheckPython(dir: string, files: string[]): Promise<string> {
   try {
     await run("mypy", ["--strict", "--no-color-output", "--no-error-summary", "--python-version", "3.11", ...files], {
       cwd: dir,
-      env: { ...process.env, MYPY_CACHE_DIR: join(dir, ".mypy_cache") },
+      env: { ...process.env, MYPY_CACHE_DIR: MYPY_CACHE },
     });
     return "";
   } catch (error) {

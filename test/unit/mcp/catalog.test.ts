@@ -177,6 +177,18 @@ describe("loadCatalog", () => {
     await pool.close();
   });
 
+  it("drops a cached list when tools/list_changed lands while that list is being written", async () => {
+    // The last re-fetch's list is stale as well: it was fetched before the change that came during its write.
+    const w = world({ r: restless("at once") });
+    const pool = w.newPool();
+    await loadCatalog({ pool, config: w.config, cacheDir });
+    const files = async () => (existsSync(cacheDir) ? await readdir(cacheDir) : []);
+    for (let i = 0; i < 250 && (await files()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    // Writes of the earlier lists may still be in flight when the folder is first empty: close() waits for them.
+    await pool.close();
+    expect(await files()).toEqual([]);
+  });
+
   it("still answers when the cache cannot be written", async () => {
     const w = world({ a: greeter() });
     const blocked = join(root, "not-a-folder");

@@ -109,9 +109,10 @@ export function paged(count: number, endless = false): FakeServer {
   };
 }
 
-/** A server that sends tools/list_changed while it answers tools/list: `before` the answer (the list it sends is
- * already the new one, as the everything server does after initialize) or `after` it (the list it sent is stale). */
-export function restless(when: "before" | "after"): FakeServer {
+/** A server that sends tools/list_changed while it answers tools/list: once, `before` the first answer (the list it
+ * sends is already the new one, as the everything server does after initialize), or after every answer (the list it
+ * sent is stale): 5 ms `after` it, or `at once` (while the client still writes that list to its cache). */
+export function restless(when: "before" | "after" | "at once"): FakeServer {
   return {
     version: "1.0.0",
     setup(server) {
@@ -120,7 +121,11 @@ export function restless(when: "before" | "after"): FakeServer {
       server.server.setRequestHandler(ListToolsRequestSchema, async () => {
         // "before": a change announced once, right after the handshake (server-everything adds tools then), ahead of
         // the answer to the first list; the lists fetched after it are current
-        if (when === "before" && listed++ === 0) await server.server.sendToolListChanged();
+        if (when === "before") {
+          if (listed++ === 0) await server.server.sendToolListChanged();
+        }
+        // "at once": the change lands while the client is still writing the list it just got to the cache
+        else if (when === "at once") setImmediate(() => server.server.sendToolListChanged().catch(() => undefined));
         // the pool may have closed by then: a notification nobody can receive is not an error of the test
         else setTimeout(() => server.server.sendToolListChanged().catch(() => undefined), 5);
         return { tools: [{ name: "moving_target", inputSchema: { type: "object" as const } }] };
