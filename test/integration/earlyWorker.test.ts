@@ -7,7 +7,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createRunner, prestartWorker } from "../../src/sandbox/index.js";
 import { prestartedCount } from "../../src/sandbox/runner.js";
-import { skillsSync } from "../helpers/cli.js";
+import { spawnSync } from "node:child_process";
+import { CLI, skillsSync } from "../helpers/cli.js";
 import { type TempProject, tempProject } from "../helpers/project.js";
 import {
   type TestBackend,
@@ -17,6 +18,17 @@ import {
 } from "../unit/sandbox/helpers.js";
 
 let project: TempProject | undefined;
+
+/** Live processes running as one of the uids a host process with this pid gives its sandboxed runs. */
+function runsOf(pid: number): string[] {
+  const first = 200_000 + (pid % 800) * 1000;
+  return spawnSync("ps", ["-eo", "uid=,stat=,args="], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter((line) => {
+      const [uid, stat] = line.trim().split(/\s+/);
+      return Number(uid) >= first && Number(uid) < first + 1000 && !stat?.startsWith("Z");
+    });
+}
 let backend: TestBackend | undefined;
 
 afterAll(async () => {
@@ -82,11 +94,20 @@ describe("skills exec starts its sandbox while it loads", () => {
     const ok = skillsSync(["exec", "--lang", "py", "--code", "result = 6 * 7", "--json"], { cwd: project.dir });
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).run).toMatchObject({ ok: true, result: 42, warm: false, isolation: "bwrap" });
-    const refused = skillsSync(["exec", "--lang", "python", "--code", "result = input", "--input", "{nope", "--json"], {
-      cwd: project.dir,
-    });
-    expect(refused.code).toBe(2);
+    // Refused after its worker was started early: the CLI ends that worker (processes of its runs' uids, from its
+    // pid) before it exits.
+    const refused = spawnSync(
+      process.execPath,
+      [CLI, "exec", "--lang", "python", "--code", "result = input", "--input", "{nope", "--json"],
+      {
+        cwd: project.dir,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1" },
+      },
+    );
+    expect(refused.status).toBe(2);
     expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: "INPUT_INVALID" } });
+    expect(runsOf(refused.pid)).toEqual([]);
     const unknown = skillsSync(["exec", "--lang", "cobol", "--code", "x", "--json"], { cwd: project.dir });
     expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: false, error: { code: "INVALID_ARGUMENT" } });
     expect(await settledSandboxProcesses()).toEqual([]);
