@@ -45,6 +45,18 @@ it("counts results as they pass and the rest at the record, exactly", async () =
   const log = openRunLog(config);
   const passthrough: ToolCallInterceptor = { beforeCall: (_s, _t, args) => args, afterCall: (_s, _t, value) => value };
   const watched = log.watch(passthrough)!;
+  const recordRun = (n: number) =>
+    log.record(
+      {
+        id: `r_${String(n).padStart(16, "0")}`,
+        kind: "exec",
+        client: "cli",
+        language: "python",
+        startedAt: Date.now(),
+        result: result(),
+      },
+      watched,
+    );
   const first = Array.from({ length: 60 }, (_, i) => ({
     path: `src/file_${i}.ts`,
     text: `export const value${i} = ${i * 7};\n// It's here`,
@@ -59,31 +71,11 @@ it("counts results as they pass and the rest at the record, exactly", async () =
     watched.afterCall("fs", "read", value);
     if (value.path.endsWith("0.ts")) await new Promise((r) => setImmediate(r));
   }
-  await log.record(
-    {
-      id: "r_0000000000000001",
-      kind: "exec",
-      client: "cli",
-      language: "python",
-      startedAt: Date.now(),
-      result: result(),
-    },
-    watched,
-  );
+  await recordRun(1);
   const second = [{ more: "text for the next run, naïve unicode too" }];
   watched.afterCall("fs", "read", second[0]);
   await new Promise((r) => setImmediate(r));
-  await log.record(
-    {
-      id: "r_0000000000000002",
-      kind: "exec",
-      client: "cli",
-      language: "python",
-      startedAt: Date.now(),
-      result: result(),
-    },
-    watched,
-  );
+  await recordRun(2);
   const records = (await readFile(config.runLog.path, "utf8"))
     .trim()
     .split("\n")
