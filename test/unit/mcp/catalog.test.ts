@@ -171,10 +171,12 @@ describe("loadCatalog", () => {
     expect(catalog.tools.map((tool) => tool.name)).toEqual(["moving_target"]);
     const files = async () => (existsSync(cacheDir) ? await readdir(cacheDir) : []);
     // The notification comes 5 ms after the answer and each re-fetch brings another: the entry goes once the server
-    // has changed MAX_REFRESHES times. Under load that takes a while: wait for it, bounded.
+    // has changed MAX_REFRESHES times. Under load that takes a while: wait for it, bounded. The first write may still
+    // be in flight when the folder is first looked at (empty): close() waits for the pool's work, then it is judged.
+    for (let i = 0; i < 250 && (await files()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await pool.close();
     for (let i = 0; i < 250 && (await files()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await files()).toEqual([]);
-    await pool.close();
   });
 
   it("drops a cached list when tools/list_changed lands while that list is being written", async () => {
