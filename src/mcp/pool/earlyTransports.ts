@@ -60,11 +60,6 @@ export function takeEarlyTransport(
   return entry.transport;
 }
 
-/** How many early processes no pool has taken (yet). */
-export function earlyTransportCount(): number {
-  return waiting.size;
-}
-
 /** Ends the early processes no pool took. */
 export async function closeEarlyTransports(): Promise<void> {
   const left = [...waiting.values()];
