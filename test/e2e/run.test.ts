@@ -10,6 +10,14 @@ import { skillsSync } from "../helpers/cli.js";
 const repo = resolve(import.meta.dirname, "../..");
 const bin = resolve(repo, "bin/skills.js");
 
+/** Runs a Python pty driver (`driver` gets node and the CLI as its arguments): the REPL in a real terminal. */
+const inTerminal = (driver: string) =>
+  spawnSync("/usr/bin/python3", ["-c", driver, process.execPath, bin], {
+    cwd: repo,
+    encoding: "utf8",
+    timeout: 90_000,
+  });
+
 const skills = (args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) =>
   skillsSync(args, { cwd: repo, ...options });
 
@@ -270,11 +278,7 @@ except OSError:
 sys.stdout.write(out.decode("utf8", "replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
 `;
-    const result = spawnSync("/usr/bin/python3", ["-c", driver, process.execPath, bin], {
-      cwd: repo,
-      encoding: "utf8",
-      timeout: 90_000,
-    });
+    const result = inTerminal(driver);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("skills repl (python)");
@@ -320,11 +324,7 @@ if status is None:
     sys.exit("still running 20 s after Ctrl-D")
 sys.exit(os.waitstatus_to_exitcode(status))
 `;
-    const result = spawnSync("/usr/bin/python3", ["-c", driver, process.execPath, bin], {
-      cwd: repo,
-      encoding: "utf8",
-      timeout: 90_000,
-    });
+    const result = inTerminal(driver);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/✓ ok \[1\][\s\S]*42/);
