@@ -114,11 +114,10 @@ function compile(profile: SchemaProfile, schema: Schema, text: string, mode: Err
 function compileForeign(profile: SchemaProfile, dialect: Dialect, body: AnySchema, mode: ErrorMode): ValidateFunction {
   const check = builtMetaSchema(dialect, PROFILES[profile].formats)?.[mode]?.();
   if (!check) return ajvFor(profile, dialect, mode).compile(body);
-  if (!check(body)) {
-    const errors = (check.errors ?? []) as ErrorObject[];
-    throw new Error(`schema is invalid: ${errors.map((e) => `data${e.instancePath} ${e.message}`).join(", ")}`);
-  }
-  return ajvFor(profile, dialect, mode, true).compile(body);
+  const ajv = ajvFor(profile, dialect, mode, true);
+  // ajv's own wording of the refusal (errorsText), as its own check would throw it.
+  if (!check(body)) throw new Error(`schema is invalid: ${ajv.errorsText(check.errors as ErrorObject[])}`);
+  return ajv.compile(body);
 }
 
 /**
