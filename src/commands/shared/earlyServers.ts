@@ -6,10 +6,11 @@
  * itself still reads the manifest properly; its client pool takes the processes started here (earlyTransports.ts).
  */
 import { mkdir, readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { loadMcpConfig } from "../../mcp/config.js";
 import { closeEarlyTransports, startEarlyTransport } from "../../mcp/pool/earlyTransports.js";
 import { loadProjectConfig } from "../../store/config.js";
+import { resolveSkillRef } from "../../store/findSkills.js";
 
 export interface EarlyServersOptions {
   cwd: string;
@@ -40,19 +41,17 @@ export async function startSkillServersEarly(options: EarlyServersOptions): Prom
   return closeEarlyTransports;
 }
 
-/** The servers named by the manifest of the skill `ref` points at (none when it cannot be found cheaply). */
+/** The servers named by the manifest of the skill `ref` points at (none when there is no such skill). */
 async function manifestServers(options: EarlyServersOptions): Promise<string[]> {
   // name@version is unpacked from a release tag by the run: not looked for here.
   if (options.ref.includes("@")) return [];
-  const looksLikePath = /[/\\]/.test(options.ref) || options.ref === "." || options.ref === "..";
-  const folders = looksLikePath
-    ? [resolve(options.cwd, options.ref)]
-    : (await loadProjectConfig(options.cwd)).roots.map((root) => join(root, options.ref));
-  for (const folder of folders) {
-    const text = await readFile(join(folder, "manifest.yaml"), "utf8").catch(() => undefined);
-    if (text !== undefined) return serversOfTools(text);
-  }
-  return [];
+  // Found as the run finds it; a skill that is not there (the run reports it) starts nothing.
+  const folder = await resolveSkillRef(options.ref, await loadProjectConfig(options.cwd), options.cwd).catch(
+    () => undefined,
+  );
+  if (folder === undefined) return [];
+  const text = await readFile(join(folder, "manifest.yaml"), "utf8").catch(() => undefined);
+  return text === undefined ? [] : serversOfTools(text);
 }
 
 const SERVER_OF_KEY = /^\s+["']?([A-Za-z0-9_.-]+)\//;
