@@ -9,8 +9,10 @@ export interface OptionSpec {
   /** cac's flags text: `--timeout <ms>`, `--strict`. */
   flags: string;
   description: string;
-  /** Collected as a list when given more than once (cac `type: [String]`); parsers take the last or all values. */
+  /** Collected as a list when given more than once (cac `type: []`); parsers take the last or all values. */
   repeatable?: boolean;
+  /** What to say when the option is given without its value (else cac's "option `--x <v>` value is missing"). */
+  missing?: { message: string; hint: string };
 }
 
 /** What the argv parser hands a handler: option names in camelCase, values not yet checked. */

@@ -10,6 +10,7 @@ import {
   reportError,
 } from "./context.js";
 import { polishHelp } from "./helpText.js";
+import { parseKeepingStrings } from "./parse/argvStrings.js";
 import { GLOBAL_OPTIONS } from "./options.js";
 import { type RunAction, registerCommand } from "./registerCommand.js";
 
@@ -41,7 +42,7 @@ export async function main(argv: string[], options: CreateContextOptions = {}): 
   const ctx = createContext(options);
   const cli = buildCli(ctx);
   try {
-    cli.parse(await helpArgv(argv), { run: false });
+    parseKeepingStrings(cli, await helpArgv(argv), (name) => missingValue(cli.matchedCommandName, name));
     if (!cli.matchedCommand) {
       const rest = cli.args;
       if (rest.length > 0) throw await unknownCommand(String(rest[0]));
@@ -78,6 +79,20 @@ async function helpArgv(argv: string[]): Promise<string[]> {
   return [node, bin, second, "--help"];
 }
 
+/** The error a command's option declares for a missing value (`OptionSpec.missing`), if it declares one. */
+function missingValue(command: string | undefined, option: string): SkillsError | undefined {
+  const spec = COMMANDS.find((entry) => commandName(entry.command) === command);
+  const declared = spec?.options.find((entry) => camelName(entry.flags) === option)?.missing;
+  return declared && new SkillsError("INVALID_ARGUMENT", declared.message, { hint: declared.hint });
+}
+
+/** `--require-isolation <x>` -> `requireIsolation`, as cac names an option. */
+const camelName = (flags: string) =>
+  flags
+    .split(" ")[0]!
+    .replace(/^-+/, "")
+    .replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
 /** Did-you-mean is loaded only on this error path: a start that parses fine never reads it. */
 async function unknownCommand(name: string): Promise<SkillsError> {
   const { closestMatches } = await import("../core/validate/suggest.js");
@@ -104,8 +119,7 @@ async function toUsageError(error: unknown, command: string | undefined): Promis
   const { closestMatches } = await import("../core/validate/suggest.js");
   const spec = COMMANDS.find((entry) => commandName(entry.command) === command);
   const flags = [...(spec?.options ?? []), ...GLOBAL_OPTIONS].map((option) => option.flags.split(" ")[0]!);
-  const camel = (flag: string) => flag.replace(/^-+/, "").replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-  const byCamel = new Map(flags.map((flag) => [camel(flag), flag]));
+  const byCamel = new Map(flags.map((flag) => [camelName(flag), flag]));
   const close = closestMatches(unknown[2]!, [...byCamel.keys()]);
   const written = `${unknown[1]}${unknown[2]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   const where = command ? `skills ${command}` : "skills";

@@ -14,6 +14,12 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
 const PII_MODES_TEXT = "PII tokenization: off | default | strict";
 const PII_STRICT_TEXT = "strict refuses output that still holds personal data";
 
+/** `--pii` given without a mode (or an empty one). */
+export const PII_MODE_MISSING = {
+  message: "--pii needs a mode: off, default, strict",
+  hint: 'e.g. --pii strict; without --pii the mode is the manifest\'s privacy.mode, else skills.config.json "pii", else default',
+};
+
 export const OPTIONS = {
   config: {
     flags: "--config <file>",
@@ -26,6 +32,7 @@ export const OPTIONS = {
     flags: "--pii <mode>",
     description: `${PII_MODES_TEXT} (default: "pii" in skills.config.json, else default); ${PII_STRICT_TEXT}`,
     repeatable: true,
+    missing: PII_MODE_MISSING,
   },
   input: { flags: "--input <json>", description: "Input as JSON text, or @file (.json, .yaml)", repeatable: true },
   lang: { flags: "--lang <language>", description: "python | typescript | javascript", repeatable: true },

@@ -10,7 +10,8 @@ export function registerCommand(cli: CAC, ctx: CliContext, spec: CommandSpec, ru
   const command = cli.command(spec.command, spec.description);
   if (spec.usage) command.usage(spec.usage);
   for (const option of spec.options) {
-    command.option(option.flags, option.description, option.repeatable ? { type: [String] } : undefined);
+    // `type: []` collects every value in an array and keeps a missing one as `true` (see parse/argvStrings.ts).
+    command.option(option.flags, option.description, option.repeatable ? { type: [] } : undefined);
   }
   for (const example of spec.examples ?? []) command.example(example);
   command.action(

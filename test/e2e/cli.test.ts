@@ -90,6 +90,19 @@ describe("skills (help, version, usage errors)", () => {
     expect(stderr).toMatch(/missing required args/i);
   });
 
+  it("option values reach the command as typed: a blank program is refused, not run as the number 0", () => {
+    for (const code of [" ", ""]) {
+      const { code: exit, stderr } = skills(["exec", "--lang", "python", "--code", code]);
+      expect(exit).toBe(2);
+      expect(stderr).toMatch(/^error USAGE {2}the program from --code is empty\n/);
+    }
+    const missing = skills(["exec", "--lang", "python", "--code"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      "error USAGE  option `--code <source>` value is missing\n  hint: run `skills help exec` to see its options\n",
+    );
+  });
+
   it("usage errors are JSON with --json", () => {
     const { code, stdout } = skills(["frobnicate", "--json"]);
     expect(code).toBe(2);

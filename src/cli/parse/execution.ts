@@ -5,6 +5,7 @@ import type { RunSettings } from "../../commands/shared/execution.js";
 import { SkillsError } from "../../errors.js";
 import type { CliContext } from "../context.js";
 import type { RawOptions } from "../commandSpec.js";
+import { PII_MODE_MISSING } from "../options.js";
 import { allStrings, lastString } from "./values.js";
 
 const LANGUAGES: Record<string, SkillLanguage> = {
@@ -50,12 +51,7 @@ export function parseTimeout(value: unknown): number | undefined {
 export function parsePiiMode(value: unknown): PiiMode | undefined {
   if (value === undefined) return undefined;
   if (isPiiMode(value)) return value;
-  // The argv parser hands over a bare `--pii` as "true" and `--pii ''` as "0".
-  if (value === "true" || value === "0" || value === "") {
-    throw new SkillsError("INVALID_ARGUMENT", `--pii needs a mode: ${PII_MODES.join(", ")}`, {
-      hint: 'e.g. --pii strict; without --pii the mode is the manifest\'s privacy.mode, else skills.config.json "pii", else default',
-    });
-  }
+  if (value === "") throw new SkillsError("INVALID_ARGUMENT", PII_MODE_MISSING.message, { hint: PII_MODE_MISSING.hint });
   throw new SkillsError("INVALID_ARGUMENT", `unknown --pii mode "${String(value)}"`, {
     hint: `use one of: ${PII_MODES.join(", ")}`,
   });

@@ -29,9 +29,7 @@ export function parseScanFormat(value: unknown): PiiScanFormat | undefined {
 
 /** `--tokenize email,phone`: the detector names; `--tokenize ''` is an empty list (the scan says what is missing). */
 export function parseTokenize(value: unknown): string[] | undefined {
-  // The argv parser turns `--tokenize ''` into the number 0: that is an empty list, not a detector named "0".
-  const raw = Array.isArray(value) ? value.at(-1) : value;
-  return (raw === 0 ? "" : lastString(raw))
+  return lastString(value)
     ?.split(",")
     .map((t) => t.trim())
     .filter((t) => t.length > 0);
