@@ -83,6 +83,7 @@ const entriesIn = (folder) =>
     .filter((file) => file.endsWith(".js"))
     .map((file) => join(distDir, folder, file));
 const { build } = require("esbuild");
+const EXTERNAL_PACKAGES = ["esbuild", "typescript", "handlebars", "js-tiktoken", "prom-client"];
 await build({
   // The handlers and what a command starts before its handler loads (cli/early) are imported when they are needed.
   entryPoints: [join(distDir, "cli/main.js"), ...entriesIn("cli/handlers"), ...entriesIn("cli/early")],
@@ -95,7 +96,12 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  packages: "external",
+  // Packages on the commands' paths are bundled too: the MCP SDK alone is ~150 modules (zod, ajv) that node would
+  // resolve and load one by one, ~3x the time of one bundled chunk. What stays outside is large and loaded rarely
+  // (typescript, esbuild with its binary), or reads files beside itself (handlebars, js-tiktoken's ranks).
+  external: EXTERNAL_PACKAGES.flatMap((name) => [name, `${name}/*`]),
+  // Bundled CommonJS packages require node's built-in modules: give the ESM chunks a `require`.
+  banner: { js: 'import { createRequire as __bundleRequire } from "node:module";\nconst require = __bundleRequire(import.meta.url);' },
   logLevel: "warning",
   plugins: [
     {

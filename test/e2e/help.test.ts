@@ -105,10 +105,10 @@ describe("skills help, and mistakes in a command line", () => {
 });
 
 describe("start-up", () => {
-  const loadedBy = async (args: string[]) => {
-    const file = join(scratch, `loaded-${args.join("-")}.txt`);
+  const loadedBy = async (args: string[], cwd = scratch) => {
+    const file = join(scratch, `loaded-${args[0]}-${args.length}.txt`);
     const run = spawnSync(process.execPath, ["--import", join(REPO, "test/helpers/loadedModules.mjs"), CLI, ...args], {
-      cwd: scratch,
+      cwd,
       encoding: "utf8",
       env: { ...process.env, LOADED_MODULES_FILE: file, NODE_EXTRA_CA_CERTS: undefined },
     });
@@ -116,12 +116,28 @@ describe("start-up", () => {
     return (await readFile(file, "utf8")).trim().split("\n");
   };
 
+  /**
+   * The packages whose code a process ran: loaded from node_modules, or bundled into a chunk it loaded (esbuild
+   * starts each bundled module with a `// node_modules/<package>/<file>` comment).
+   */
+  const packagesIn = async (files: string[]) => {
+    const packages = new Set<string>();
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//g;
+    for (const file of files) {
+      for (const match of file.matchAll(name)) packages.add(match[1]!);
+      if (!file.startsWith(join(REPO, "dist/bundle/"))) continue;
+      for (const match of (await readFile(file, "utf8")).matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) {
+        packages.add(match[1]!);
+      }
+    }
+    return [...packages].sort();
+  };
+
   it.each([["--help"], ["--version"], ["run", "--help"], ["help", "run"]])(
     "skills %s loads the CLI wiring and cac only",
     async (...args) => {
       const files = await loadedBy(args);
-      const packages = new Set(files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean));
-      expect([...packages]).toEqual(["cac"]);
+      expect(await packagesIn(files)).toEqual(["cac"]);
       const own = files.filter((f) => f.startsWith(join(REPO, "dist/"))).map((f) => f.slice(REPO.length + 1));
       // The bundle's entry and the chunks of code it shares with the handlers; never a handler, never dist/ itself.
       expect(own).toContain("dist/bundle/cli/main.js");
@@ -132,8 +148,7 @@ describe("start-up", () => {
 
   it("a Python exec with no tools loads no package but cac (no YAML parser, MCP SDK, ajv or esbuild)", async () => {
     const files = await loadedBy(["exec", "--lang", "python", "--code", "result = 1", "--json"]);
-    const packages = new Set(files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean));
-    expect([...packages]).toEqual(["cac"]);
+    expect(await packagesIn(files)).toEqual(["cac"]);
     expect(files).toContain(join(REPO, "dist/bundle/cli/handlers/exec.js"));
   });
 
@@ -142,5 +157,13 @@ describe("start-up", () => {
     expect(files).toContain(join(REPO, "dist/bundle/cli/handlers/list.js"));
     expect(files).not.toContain(join(REPO, "dist/bundle/cli/handlers/run.js"));
     expect(files.some((f) => f.includes("node_modules/esbuild/"))).toBe(false);
+  });
+
+  it("a run loads the MCP SDK bundled, not its ~150 modules from node_modules", async () => {
+    const input = '{"path": "skills/find-todos/tests/fixture"}';
+    const files = await loadedBy(["run", "summarize-directory", "--input", input, "--json"], REPO);
+    expect(await packagesIn(files)).toContain("@modelcontextprotocol/sdk");
+    expect(files.filter((f) => f.includes("/node_modules/@modelcontextprotocol/sdk/"))).toEqual([]);
+    expect(files.filter((f) => f.includes("/node_modules/zod/"))).toEqual([]);
   });
 });
