@@ -4,7 +4,7 @@
  * start while the sandbox does. The tools come from the catalog cache when it has them (no listing), with their
  * argument validators precompiled beside it. A skill without tools needs no .mcp.json, nor the MCP modules at all.
  */
-import { createRequire } from "node:module";
+import semver from "semver";
 import { SkillsError } from "../../errors.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 
@@ -140,7 +140,6 @@ export function selectTools(
     const range = ranges[key];
     const version = toolVersion(found);
     if (range && version) {
-      const semver = loadSemver();
       if (semver.valid(version) && !semver.satisfies(version, range, { includePrerelease: true })) {
         warnings.push(`${key}: the server has version ${version}, outside the declared range ${range}`);
       }
@@ -149,10 +148,6 @@ export function selectTools(
   return { tools, warnings };
 }
 
-/** semver, loaded (synchronously, it is CommonJS) only when a range is checked. */
-function loadSemver(): typeof import("semver") {
-  return createRequire(import.meta.url)("semver") as typeof import("semver");
-}
 
 function toolVersion(tool: ToolInfo): string | undefined {
   const meta = tool._meta?.version;
