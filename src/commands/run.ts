@@ -10,9 +10,10 @@ import type { LoadedSkill } from "../contracts/skill.js";
 import { displayPath } from "../core/paths.js";
 import { SkillsError } from "../errors.js";
 import { limitsFromManifest, splitCells } from "../sandbox/index.js";
-import { loadProjectConfig } from "../store/config.js";
+import { loadProjectConfig, type ProjectConfig } from "../store/config.js";
 import { resolveSkillRef } from "../store/findSkills.js";
 import { type Execution, fromSettings, openExecution, type RunSettings } from "./shared/execution.js";
+import { startWorkerEarly } from "./shared/earlyWorker.js";
 import { type ParsedInput, parseInputArgument, validateInput } from "./shared/input.js";
 import { firstPiiNotice } from "./shared/piiNotice.js";
 import { loadValidSkill, skillRunRequest } from "./shared/skill.js";
@@ -65,12 +66,36 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
   const dir = release ? release.dir : await resolveSkillRef(options.ref, config, options.cwd);
   const skill = await loadValidSkill(dir, options.cwd);
   const manifest = skill.manifest;
-
-  const parsed = await parseInputArgument(options.input, options.cwd);
-  const input = validateInput(manifest.input, parsed, `${displayPath(skill.dir, options.cwd)}/manifest.yaml`);
-
   const limits: Partial<RunLimits> = { ...limitsFromManifest(manifest.limits) };
   if (options.timeoutMs !== undefined) limits.timeoutMs = options.timeoutMs;
+  // The sandbox starts while the input is checked and the servers connect; the run takes it (earlyWorker.ts). A
+  // run cell by cell opens a session of its own.
+  const disposeEarly = options.cells
+    ? undefined
+    : await startWorkerEarly({
+        cwd: options.cwd,
+        language: manifest.language,
+        python: config.python,
+        limits,
+        requireIsolation: options.requireIsolation ?? config.requireIsolation,
+      });
+  try {
+    return await runLoaded(options, config, release, skill, limits);
+  } finally {
+    await disposeEarly?.();
+  }
+}
+
+async function runLoaded(
+  options: RunOptions,
+  config: ProjectConfig,
+  release: Awaited<ReturnType<typeof versionedSkillDir>>,
+  skill: LoadedSkill,
+  limits: Partial<RunLimits>,
+): Promise<RunCommandResult> {
+  const manifest = skill.manifest;
+  const parsed = await parseInputArgument(options.input, options.cwd);
+  const input = validateInput(manifest.input, parsed, `${displayPath(skill.dir, options.cwd)}/manifest.yaml`);
   const execution = await openExecution({
     ...fromSettings("run", options),
     config,
@@ -90,7 +115,10 @@ export async function runSkill(options: RunOptions): Promise<RunCommandResult> {
       const last = cells[cells.length - 1];
       if (!last)
         throw new SkillsError("INPUT_INVALID", `${skill.entryPath} has no code to run`, { file: skill.entryPath });
-      const notice = await firstPiiNotice(config.cacheDir, cells.map((cell) => cell.run));
+      const notice = await firstPiiNotice(
+        config.cacheDir,
+        cells.map((cell) => cell.run),
+      );
       return {
         ok: cells.every((cell) => cell.run.ok),
         skill: summary,

@@ -90,7 +90,7 @@ const early = new WeakSet<SandboxWorker>();
 /** Starts a worker for a run to come; returns what disposes it if no run took it. */
 export async function prestartWorker(
   language: RunRequest["language"],
-  options: { python?: string; requireIsolation?: boolean } = {},
+  options: { python?: string; requireIsolation?: boolean; limits?: Partial<RunLimits> } = {},
 ): Promise<() => Promise<void>> {
   const report = await detectIsolation();
   // The run would be refused before it needed a worker.
@@ -98,7 +98,8 @@ export async function prestartWorker(
   const worker = startWorker({
     language: workerLanguage(language),
     isolation: report.isolation,
-    profile: rlimitProfile(resolveLimits()),
+    // The limits of the run to come (a node worker starts with its rlimits; a Python one sets the run's itself).
+    profile: rlimitProfile(resolveLimits(options.limits)),
     python: options.python ?? DEFAULT_PYTHON,
     pooled: true,
   });
@@ -119,9 +120,12 @@ export function prestartedCount(): number {
   return prestarted.length;
 }
 
-/** A worker started early for this language and interpreter, if one is there and alive. */
-function takePrestarted(language: WorkerLanguage, python: string): SandboxWorker | null {
-  const at = prestarted.findIndex((w) => w.spec.language === language && w.spec.python === python && w.alive);
+/** A worker started early for this language, interpreter and rlimits, if one is there and alive. */
+function takePrestarted(language: WorkerLanguage, python: string, want: RlimitProfile): SandboxWorker | null {
+  const at = prestarted.findIndex(
+    (w) =>
+      w.spec.language === language && w.spec.python === python && w.alive && compatible(language, w.spec.profile, want),
+  );
   return at >= 0 ? prestarted.splice(at, 1)[0]! : null;
 }
 
@@ -226,7 +230,8 @@ class SandboxRunner implements Runner {
   }
 
   private take(language: WorkerLanguage, limits: RunLimits, sdkDir: string): SandboxWorker | null {
-    if (!compatible(language, this.poolProfile, rlimitProfile(limits))) return null;
+    const want = rlimitProfile(limits);
+    if (!compatible(language, this.poolProfile, want)) return takePrestarted(language, this.python, want);
     this.lastSdk[language] = sdkDir;
     const list = this.idle[language];
     for (const worker of list.filter((w) => !w.alive)) {
@@ -237,7 +242,7 @@ class SandboxRunner implements Runner {
     const staged = list.findIndex((w) => w.stagedSdk === sdkDir);
     if (list.length > 0) return list.splice(Math.max(staged, 0), 1)[0]!;
     this.refill(language);
-    return takePrestarted(language, this.python);
+    return takePrestarted(language, this.python, want);
   }
 
   async run(request: RunRequest): Promise<RunResult> {

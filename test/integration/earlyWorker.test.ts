@@ -9,6 +9,7 @@ import { createRunner, prestartWorker } from "../../src/sandbox/index.js";
 import { prestartedCount } from "../../src/sandbox/runner.js";
 import { spawnSync } from "node:child_process";
 import { CLI, skillsSync } from "../helpers/cli.js";
+import { writeSkill } from "../helpers/gitRepo.js";
 import { type TempProject, tempProject } from "../helpers/project.js";
 import {
   type TestBackend,
@@ -74,6 +75,23 @@ describe("a worker started early", () => {
     expect(leftoverCgroups()).toEqual([]);
   });
 
+  it("for a node run is taken only by a run with the same rlimits (a node worker starts with them)", async () => {
+    const limits = { timeoutMs: 20_000, maxProcesses: 40 };
+    const end = await prestartWorker("typescript", { limits });
+    const runner = createRunner();
+    try {
+      const other = await runner.run({ language: "typescript", code: "export const result = 1", tools: [] });
+      expect(other).toMatchObject({ ok: true, result: 1 });
+      expect(prestartedCount()).toBe(1);
+      const same = await runner.run({ language: "typescript", code: "export const result = 2", tools: [], limits });
+      expect(same).toMatchObject({ ok: true, result: 2, warm: false });
+      expect(prestartedCount()).toBe(0);
+    } finally {
+      await runner.close();
+      await end();
+    }
+  });
+
   it("of another interpreter is not taken", async () => {
     const end = await prestartWorker("python", { python: "/usr/bin/python3.11" });
     const runner = createRunner({ python: "/usr/bin/python3" });
@@ -88,9 +106,30 @@ describe("a worker started early", () => {
   });
 });
 
+describe("skills run starts its sandbox while it checks the input and connects the servers", () => {
+  it("runs the skill in it; a run refused for its input leaves no sandbox behind", async () => {
+    project ??= await tempProject();
+    await writeSkill(project.dir, "early-run", {
+      code: "def run(input):\n    return {'value': str(input['n'] * 2)}\n",
+    });
+    const ok = skillsSync(["run", "early-run", "--input", '{"n": 21}', "--json"], { cwd: project.dir });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).run).toMatchObject({ ok: true, result: { value: "42" }, isolation: "bwrap" });
+    const refused = spawnSync(process.execPath, [CLI, "run", "early-run", "--input", '{"n": "x"}', "--json"], {
+      cwd: project.dir,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    expect(refused.status).toBe(2);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: "INPUT_INVALID" } });
+    expect(runsOf(refused.pid)).toEqual([]);
+    expect(await settledSandboxProcesses()).toEqual([]);
+  });
+});
+
 describe("skills exec starts its sandbox while it loads", () => {
   it("runs the program in it; a refused exec (input that is not JSON) leaves no sandbox behind", async () => {
-    project = await tempProject();
+    project ??= await tempProject();
     const ok = skillsSync(["exec", "--lang", "py", "--code", "result = 6 * 7", "--json"], { cwd: project.dir });
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).run).toMatchObject({ ok: true, result: 42, warm: false, isolation: "bwrap" });
