@@ -59,36 +59,55 @@ export function decodeRankTable(buffer: Buffer): { table: RankTable; pattern: st
   if (offsets[count] !== tokenBytes) return undefined;
   const pattern = aligned.toString("utf8", HEADER, HEADER + patternLength);
   // Where the tokens with each first two bytes lie (the table is sorted by bytes, so they are side by side), and the
-  // one-byte tokens' ranks: a lookup searches a handful of tokens, not 200,000. Built at the first lookup (~1 ms).
-  let index: { single: Int32Array; from: Uint32Array; to: Uint32Array } | undefined;
-  const buildIndex = () => {
-    const single = new Int32Array(256).fill(-1);
-    const from = new Uint32Array(65536);
-    const to = new Uint32Array(65536);
-    for (let i = 0; i < count; i++) {
-      const at = offsets[i] as number;
-      const length = (offsets[i + 1] as number) - at;
-      if (length === 1) single[bytes[at] as number] = ranks[i] as number;
-      else if (length > 1) {
-        const key = ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
-        if (to[key] === 0) from[key] = i;
-        to[key] = i + 1;
-      }
+  // one-byte tokens' ranks: a lookup searches a handful of tokens, not 200,000. Each range is found by binary search
+  // the first time its two bytes are asked about, so a short text (a run's small result) costs a few searches, not a
+  // pass over the whole table.
+  const from = new Int32Array(65536).fill(-1);
+  const to = new Int32Array(65536);
+  const single = new Int32Array(256).fill(-2);
+  /** The first two bytes of token i as one number; a one-byte token sorts before every longer one it starts. */
+  const prefix = (i: number): number => {
+    const at = offsets[i] as number;
+    const first = (bytes[at] as number) << 8;
+    return (offsets[i + 1] as number) - at >= 2 ? first | (bytes[at + 1] as number) : first - 0.5;
+  };
+  /** The first token whose prefix is at least `key`. */
+  const lowerBound = (key: number): number => {
+    let low = 0;
+    let high = count;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (prefix(mid) < key) low = mid + 1;
+      else high = mid;
     }
-    return { single, from, to };
+    return low;
+  };
+  const rangeOf = (key: number): void => {
+    from[key] = lowerBound(key);
+    to[key] = lowerBound(key + 1);
+  };
+  const singleRank = (byte: number): number => {
+    let rank = single[byte] as number;
+    if (rank === -2) {
+      const at = lowerBound((byte << 8) - 0.5);
+      const found = at < count && prefix(at) === (byte << 8) - 0.5;
+      rank = found ? (ranks[at] as number) : -1;
+      single[byte] = rank;
+    }
+    return rank;
   };
   return {
     pattern,
     table: {
       rank(query, start, end) {
-        index ??= buildIndex();
         if (end - start < 2) {
-          const rank = end - start === 1 ? (index.single[query[start] as number] as number) : -1;
+          const rank = end - start === 1 ? singleRank(query[start] as number) : -1;
           return rank >= 0 ? rank : undefined;
         }
         const key = ((query[start] as number) << 8) | (query[start + 1] as number);
-        let low = index.from[key] as number;
-        let high = (index.to[key] as number) - 1;
+        if ((from[key] as number) < 0) rangeOf(key);
+        let low = from[key] as number;
+        let high = (to[key] as number) - 1;
         while (low <= high) {
           const mid = (low + high) >>> 1;
           const order = compare(bytes, offsets[mid] as number, offsets[mid + 1] as number, query, start, end);

@@ -60,6 +60,27 @@ describe("o200k_base token counts", () => {
     expect(corpus.map((item) => fromTable.count(item.input))).toEqual(theirs);
   });
 
+  it("finds every token of the table at its rank, and no byte string that is not one", () => {
+    const decoded = decodeRankTable(table);
+    const wrong: number[] = [];
+    // Every (bytes, rank) pair, read back from the table's own layout through the same lookup a count makes.
+    const count = table.readUInt32LE(4);
+    const patternPadded = Math.ceil(table.readUInt32LE(8) / 4) * 4;
+    const offsetsAt = 16 + patternPadded;
+    const ranksAt = offsetsAt + 4 * (count + 1);
+    const bytesAt = ranksAt + 4 * count;
+    for (let i = 0; i < count; i += 1) {
+      const start = bytesAt + table.readUInt32LE(offsetsAt + 4 * i);
+      const end = bytesAt + table.readUInt32LE(offsetsAt + 4 * (i + 1));
+      if (decoded?.table.rank(table, start, end) !== table.readUInt32LE(ranksAt + 4 * i)) wrong.push(i);
+    }
+    expect(wrong).toEqual([]);
+    expect(count).toBeGreaterThan(199_000);
+    // Byte strings that are no token: a lone byte of a multi-byte character, and an unlikely pair.
+    expect(decoded?.table.rank(Buffer.from([0xff, 0xfe, 0xfd]), 0, 3)).toBeUndefined();
+    expect(decoded?.table.rank(Buffer.from("zqxj\u0001"), 0, 5)).toBeUndefined();
+  });
+
   it("refuses a table that is cut, padded or not one", () => {
     expect(decodeRankTable(table.subarray(0, table.length - 1))).toBeUndefined();
     expect(decodeRankTable(Buffer.concat([table, Buffer.from([0])]))).toBeUndefined();
