@@ -257,17 +257,20 @@ export class RunCgroup {
    * milliseconds to take a memory cgroup offline, and a host serving runs must not stall its other runs meanwhile.
    */
   async remove(): Promise<void> {
-    for (const dir of this.dirs) {
-      for (let attempt = 0; attempt < 50; attempt += 1) {
-        try {
-          await rmdir(dir);
-          break;
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === "ENOENT") break;
-          this.killAll();
-          // The last processes are usually reaped within a few ms: check again soon, then every 10 ms.
-          await new Promise((resolve) => setTimeout(resolve, Math.min(10, 1 + attempt * 3)));
-        }
+    // The hierarchies side by side: each rmdir waits for the kernel to take its cgroup offline.
+    await Promise.all(this.dirs.map((dir) => this.removeDir(dir)));
+  }
+
+  private async removeDir(dir: string): Promise<void> {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      try {
+        await rmdir(dir);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+        this.killAll();
+        // The last processes are usually reaped within a few ms: check again soon, then every 10 ms.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10, 1 + attempt * 3)));
       }
     }
   }

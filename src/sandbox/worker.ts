@@ -269,9 +269,6 @@ export class SandboxWorker {
       disableUserns: canDisableUserns(),
       host: { workspace, skill: this.hostSkill, sdk: this.hostSdk, runtime: stagedRuntime() },
     });
-    this.cgroup = RunCgroup.create();
-    // Generous while starting; the run's own limits are set at hand-off.
-    this.cgroup?.setLimits((spec.profile.memoryMb + 128) * 1024 * 1024, spec.profile.processes + 32);
     this.child = spawn(this.command.file, this.command.args, {
       cwd: this.command.cwd,
       env: this.command.env,
@@ -279,6 +276,11 @@ export class SandboxWorker {
       detached: true,
       ...(this.command.uid !== undefined ? { uid: this.command.uid, gid: this.command.gid } : {}),
     });
+    // Made while the interpreter starts (creating one takes a few ms per hierarchy). Until the process joins it runs
+    // only the worker's own start-up; "ready" waits for it and all its descendants to be inside, so no program does.
+    this.cgroup = RunCgroup.create();
+    // Generous while starting; the run's own limits are set at hand-off.
+    this.cgroup?.setLimits((spec.profile.memoryMb + 128) * 1024 * 1024, spec.profile.processes + 32);
     const joined = this.child.pid !== undefined ? this.cgroup?.add(this.child.pid) : undefined;
     this.child.stdout?.on("data", (chunk: Buffer) => this.stdout.push(chunk));
     this.child.stderr?.on("data", (chunk: Buffer) => this.stderr.push(chunk));
