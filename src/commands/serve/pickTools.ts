@@ -14,7 +14,7 @@ export async function pickTools(
 ): Promise<{ tools: ToolInfo[]; warnings: string[] }> {
   await live.ready;
   try {
-    return selectTools(live.tools, [...new Set(keys)], ranges);
+    return await selectTools(live.tools, [...new Set(keys)], ranges);
   } catch (error) {
     if (!isSkillsError(error) || error.code !== "TOOL_NOT_FOUND") throw error;
     const servers = new Set(keys.map((key) => key.split("/")[0]));

@@ -4,7 +4,6 @@
  * start while the sandbox does. The tools come from the catalog cache when it has them (no listing), with their
  * argument validators precompiled beside it. A skill without tools needs no .mcp.json, nor the MCP modules at all.
  */
-import semver from "semver";
 import { SkillsError } from "../../errors.js";
 import type { ToolBackend, ToolInfo } from "../../contracts/tools.js";
 
@@ -86,7 +85,7 @@ export async function openToolset(options: OpenToolsetOptions): Promise<Toolset>
         });
       }
     }
-    const picked = selectTools(catalog.tools, keys, ranges);
+    const picked = await selectTools(catalog.tools, keys, ranges);
     const warnings = [...picked.warnings];
     // Added to later when a server started early answers with another version than its cached tool list's: the
     // caller reads the warnings after the run.
@@ -113,11 +112,13 @@ export async function openToolset(options: OpenToolsetOptions): Promise<Toolset>
  * The catalog's entries for `server/tool` keys: TOOL_NOT_FOUND (with the closest names) for a key it lacks, and a
  * warning for each tool whose version is outside the range declared for it.
  */
-export function selectTools(
+export async function selectTools(
   catalog: ToolInfo[],
   keys: string[],
   ranges: Record<string, string> = {},
-): { tools: ToolInfo[]; warnings: string[] } {
+): Promise<{ tools: ToolInfo[]; warnings: string[] }> {
+  // semver only where a range is declared (a skill's manifest): `skills exec --tools` has none.
+  const semver = Object.keys(ranges).length > 0 ? await loadSemver() : undefined;
   const tools: ToolInfo[] = [];
   const warnings: string[] = [];
   for (const key of keys) {
@@ -139,7 +140,7 @@ export function selectTools(
     if (!tools.includes(found)) tools.push(found);
     const range = ranges[key];
     const version = toolVersion(found);
-    if (range && version) {
+    if (range && version && semver) {
       if (semver.valid(version) && !semver.satisfies(version, range, { includePrerelease: true })) {
         warnings.push(`${key}: the server has version ${version}, outside the declared range ${range}`);
       }
@@ -148,6 +149,12 @@ export function selectTools(
   return { tools, warnings };
 }
 
+
+/** semver is CommonJS: bundled, its functions are the module's default export; under node, named exports too. */
+async function loadSemver(): Promise<typeof import("semver")> {
+  const loaded = (await import("semver")) as typeof import("semver") & { default?: typeof import("semver") };
+  return loaded.default ?? loaded;
+}
 
 function toolVersion(tool: ToolInfo): string | undefined {
   const meta = tool._meta?.version;
