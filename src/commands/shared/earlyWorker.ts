@@ -4,7 +4,6 @@
  * (sandbox/runner.ts prestartWorker). The interpreter is the project's (skills.config.json `python`).
  */
 import type { RunLimits, RunRequest } from "../../contracts/run.js";
-import { loadProjectConfig } from "../../store/config.js";
 
 export interface EarlyWorkerOptions {
   cwd: string;
@@ -19,8 +18,12 @@ export interface EarlyWorkerOptions {
 /** Starts the worker; returns what disposes it if the run did not take it. Never throws. */
 export async function startWorkerEarly(options: EarlyWorkerOptions): Promise<() => Promise<void>> {
   try {
+    // The config (with its schema checks) and the sandbox's code load side by side: the worker waits for both.
     const [python, { prestartWorker }] = await Promise.all([
-      options.python ?? loadProjectConfig(options.cwd).then((config) => config.python),
+      options.python ??
+        import("../../store/config.js").then(
+          async ({ loadProjectConfig }) => (await loadProjectConfig(options.cwd)).python,
+        ),
       import("../../sandbox/runner.js"),
     ]);
     return await prestartWorker(options.language, {
