@@ -96,6 +96,13 @@ const COMMITTED: Record<string, Expected> = {
   "invalid-output-schema": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 8 },
   "input-ref-dangling": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 11, column: 17 },
   "invalid-input-pattern": { code: "JSON_SCHEMA_INVALID", file: "manifest.yaml", line: 11 },
+  "input-schema-unknown-keyword": {
+    code: "JSON_SCHEMA_UNKNOWN_KEYWORD",
+    file: "manifest.yaml",
+    line: 9,
+    column: 56,
+    strictOnly: true,
+  },
   "privacy-pattern-builtin-name": { code: "PRIVACY_PATTERN_NAME", file: "manifest.yaml", line: 10, column: 13 },
   "privacy-regex-empty-match": { code: "PRIVACY_REGEX_INVALID", file: "manifest.yaml", line: 9, column: 14 },
   "bad-privacy-regex": { code: "PRIVACY_REGEX_INVALID", file: "manifest.yaml", line: 10, column: 14 },

@@ -197,6 +197,11 @@ export const PROBLEM_CODES = {
     meaning: "`input` or `output` is not a valid JSON Schema",
     fix: "fix the keyword shown (see json-schema.org)",
   },
+  JSON_SCHEMA_UNKNOWN_KEYWORD: {
+    level: "strict",
+    meaning: "a key of `input` or `output` is no JSON Schema keyword, so it checks nothing (a typo, or a YAML comma)",
+    fix: "use the keyword meant, quote a value with a comma in a `{ }` mapping, or prefix your own annotation with x-",
+  },
   PRIVACY_PATTERN_NAME: {
     level: "error",
     meaning: "a privacy pattern's name is not snake_case, or repeats another pattern or a built-in detector",
@@ -219,7 +224,8 @@ export const PROBLEM_CODES = {
   },
   TOOL_UNKNOWN: {
     level: "error",
-    meaning: "a `tools` key names a tool its server does not list (checked against the catalog, cached in .skills/cache)",
+    meaning:
+      "a `tools` key names a tool its server does not list (checked against the catalog, cached in .skills/cache)",
     fix: "fix the tool name (the hint names the closest one); `skills tools list --server <server>` lists them all",
   },
   SERVER_UNKNOWN: {

@@ -10,6 +10,7 @@ import { type DocumentContext, issueToProblem, notMappingProblem, problemAt } fr
 import { checkIgnoreField } from "./ignoreField.js";
 import { type SchemaIssue, toIssue } from "./issues.js";
 import { checkJsonSchema } from "./jsonSchema.js";
+import { unknownKeywords } from "./schemaKeywords.js";
 import { checkSkillName, nameHint } from "./names.js";
 import { hasExponentialBacktracking } from "./regexRisk.js";
 
@@ -81,11 +82,15 @@ export function validateManifest(
   for (const key of ["input", "output"] as const) {
     const schema = value[key];
     if (!isPlainObject(schema)) continue;
-    for (const issue of checkJsonSchema(schema)) {
+    const issues = [
+      ...checkJsonSchema(schema).map((issue) => ({ code: "JSON_SCHEMA_INVALID" as const, issue })),
+      ...unknownKeywords(schema).map((issue) => ({ code: "JSON_SCHEMA_UNKNOWN_KEYWORD" as const, issue })),
+    ];
+    for (const { code, issue } of issues) {
       problems.push(
         problemAt(
           ctx,
-          "JSON_SCHEMA_INVALID",
+          code,
           `/${key}${issue.pointer}`,
           `${key}${issue.pointer.replace(/\//g, ".")}: ${issue.message}`,
           {

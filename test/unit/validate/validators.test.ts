@@ -82,6 +82,67 @@ describe("validateManifest", () => {
     expect(checkManifest({ ...BASE, ...patch })).toEqual(expected);
   });
 
+  it("warns about schema keys that are no keyword (an error with --strict), at the key, with the fix", () => {
+    const text = [
+      "name: demo",
+      "version: 1.0.0",
+      "language: python",
+      "entry: main.py",
+      "input:",
+      "  type: object",
+      "  properties:",
+      "    path: { type: string, description: Folder to read, relative to the root }",
+      "    top: { type: integer, minimun: 1, x-ui: slider }",
+      "    minimun: { type: integer }",
+      "  $defs:",
+      "    item: { type: string, nullable: true, enum: [{ minimun: 1 }] }",
+      "output:",
+      "  type: array",
+      "  items: { type: object, additionalProperties: { type: string, maxLenght: 3 } }",
+      "",
+    ].join("\n");
+    const parsed = parseYaml(text, { file: "m.yaml" });
+    if (!parsed.ok) throw new Error();
+    const ctx = { file: "m.yaml", locate: parsed.locate, strict: false };
+    const problems = validateManifest(parsed.value, manifestValidator, ctx).problems.sort((a, b) => a.line - b.line);
+    expect(problems.map((p) => [p.code, p.severity, p.line, p.column, p.message, p.hint])).toEqual([
+      [
+        "JSON_SCHEMA_UNKNOWN_KEYWORD",
+        "warning",
+        8,
+        56,
+        'input.properties.path.relative to the root: "relative to the root" is not a JSON Schema keyword: it is ignored, and checks nothing',
+        'in a YAML flow mapping `{ ... }` a comma ends a plain value: quote the value before it, e.g. description: "a, b"',
+      ],
+      [
+        "JSON_SCHEMA_UNKNOWN_KEYWORD",
+        "warning",
+        9,
+        27,
+        'input.properties.top.minimun: "minimun" is not a JSON Schema keyword: it is ignored, and checks nothing',
+        'did you mean "minimum"?',
+      ],
+      [
+        "JSON_SCHEMA_UNKNOWN_KEYWORD",
+        "warning",
+        12,
+        27,
+        'input.$defs.item.nullable: "nullable" is not a JSON Schema keyword: it is ignored, and checks nothing',
+        "use a keyword of json-schema.org, or name your own annotation x-nullable",
+      ],
+      [
+        "JSON_SCHEMA_UNKNOWN_KEYWORD",
+        "warning",
+        15,
+        64,
+        'output.items.additionalProperties.maxLenght: "maxLenght" is not a JSON Schema keyword: it is ignored, and checks nothing',
+        'did you mean "maxLength"?',
+      ],
+    ]);
+    const strict = validateManifest(parsed.value, manifestValidator, { ...ctx, strict: true }).problems;
+    expect(strict.map((p) => p.severity)).toEqual(["error", "error", "error", "error"]);
+  });
+
   it("accepts $schema, description and a property called pattern", () => {
     expect(
       checkManifest({
@@ -227,7 +288,9 @@ describe("checkJsonSchema", () => {
     // recursion through properties or items reads deeper into the data each time: a tree is fine
     [
       {
-        $defs: { node: { type: "object", properties: { children: { type: "array", items: { $ref: "#/$defs/node" } } } } },
+        $defs: {
+          node: { type: "object", properties: { children: { type: "array", items: { $ref: "#/$defs/node" } } } },
+        },
         $ref: "#/$defs/node",
       },
       [],
