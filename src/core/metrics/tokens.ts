@@ -74,7 +74,8 @@ async function mapTable(ranks: TiktokenRanks): Promise<RankTable> {
 }
 
 export function createCounter(table: RankTable, pattern: string): TokenCounter {
-  const split = new RegExp(pattern, "gu");
+  // The pattern (Unicode property classes) costs milliseconds to compile: only text that is not all ASCII needs it.
+  let split: RegExp | undefined;
   // Tool results repeat their pieces (keys, words, paths' parts): each distinct piece is merged once.
   const known = new Map<string, number>();
   const countPiece = (text: string): number => {
@@ -106,6 +107,7 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
         });
         return total;
       }
+      split ??= new RegExp(pattern, "gu");
       split.lastIndex = 0;
       for (let match = split.exec(text); match !== null; match = split.exec(text)) {
         total += counted(match[0]);
