@@ -5,7 +5,8 @@
 //      generator for them;
 //   2. the CLI is bundled (dist/bundle/, what bin/skills.js runs): the command table and one file per command
 //      handler, with the code they share in a few chunks, instead of ~100 modules for node to resolve and load one by
-//      one. Packages stay outside (they load from node_modules when a command needs them). Each module keeps its own
+//      one. The packages on the commands' paths are bundled too (the MCP SDK with zod and ajv, yaml, semver, cac);
+//      the large or file-reading ones stay in node_modules (EXTERNAL_PACKAGES). Each module keeps its own
 //      import.meta.url (the path it has under dist/), so what it finds next to itself (runtime/, schemas/, the
 //      precompiled schemas, the packages it requires) is found as from dist/. dist/ itself stays as tsc wrote it:
 //      it is the library (`import { run } from "skillsmith"`) and what the tests compare the bundle with.
