@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { SlowFirstSequencer } from "./test/slowFirstSequencer.js";
 
 /**
  * Files that look at the test process's own children (the bundler and sandbox processes it started must be gone at
@@ -16,6 +17,7 @@ export default defineConfig({
     // than cores keeps the cores busy (vitest's default is one fewer, a single worker on a 2-core machine).
     maxWorkers: availableParallelism() + 1,
     globalSetup: ["./test/globalSetup.ts"],
+    sequence: { sequencer: SlowFirstSequencer },
     reporters: ["default", "./test/summaryReporter.ts"],
     projects: [
       {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.js";
 import { GLOBAL_OPTIONS } from "../../src/cli/options.js";
-import { CLI, REPO, skillsSync } from "../helpers/cli.js";
+import { CLI, type CliResult, REPO, skillsSync } from "../helpers/cli.js";
 
 let scratch: string;
 beforeAll(async () => {
@@ -21,6 +21,22 @@ afterAll(async () => {
 });
 
 const nameOf = (command: string) => command.split(" ")[0]!;
+
+/**
+ * A help text (or a usage error) is the same at every start: each distinct command line runs the binary once, and
+ * the tests that compare or re-read one get that run's output.
+ */
+const runs = new Map<string, CliResult>();
+function skills(args: string[]): CliResult {
+  const key = JSON.stringify(args);
+  let result = runs.get(key);
+  if (!result) {
+    result = skillsSync(args, { cwd: scratch });
+    runs.set(key, result);
+  }
+  return result;
+}
+
 /** Lines of the Options: section, as `--flag <arg>`. */
 function optionLines(help: string): string[] {
   const section = help.split("\nOptions:\n")[1]?.split("\n\n")[0] ?? "";
@@ -32,7 +48,7 @@ function optionLines(help: string): string[] {
 
 describe("--help", () => {
   it("skills --help lists every command once, and the global options once", () => {
-    const { code, stdout } = skillsSync(["--help"], { cwd: scratch });
+    const { code, stdout } = skills(["--help"]);
     expect(code).toBe(0);
     for (const spec of COMMANDS) {
       expect(stdout.split("\n").filter((line) => line.startsWith(`  ${spec.command} `))).toHaveLength(1);
@@ -43,7 +59,7 @@ describe("--help", () => {
   it.each(COMMANDS.map((spec) => [nameOf(spec.command), spec] as const))(
     "skills %s --help lists each of its options once, then the global ones",
     (name, spec) => {
-      const { code, stdout } = skillsSync([name, "--help"], { cwd: scratch });
+      const { code, stdout } = skills([name, "--help"]);
       expect(code).toBe(0);
       expect(stdout).toContain(`$ skills ${spec.usage ?? spec.command}`);
       expect(optionLines(stdout)).toEqual([
@@ -58,24 +74,24 @@ describe("--help", () => {
 
 describe("skills help, and mistakes in a command line", () => {
   it("skills help is skills --help; skills help <command> is skills <command> --help", () => {
-    expect(skillsSync(["help"], { cwd: scratch })).toEqual(skillsSync(["--help"], { cwd: scratch }));
+    expect(skills(["help"])).toEqual(skills(["--help"]));
     for (const spec of COMMANDS) {
       const name = nameOf(spec.command);
-      const help = skillsSync(["help", name], { cwd: scratch });
+      const help = skills(["help", name]);
       expect(help.code).toBe(0);
-      expect(help).toEqual(skillsSync([name, "--help"], { cwd: scratch }));
+      expect(help).toEqual(skills([name, "--help"]));
     }
-    expect(skillsSync(["--help"], { cwd: scratch }).stdout).toMatch(/^ {2}help \[command\] +Show this help/m);
+    expect(skills(["--help"]).stdout).toMatch(/^ {2}help \[command\] +Show this help/m);
   });
 
   it("help reads cleanly: no (default: true) after --no-color, no trailing spaces, examples as commands", () => {
     for (const args of [["--help"], ["validate", "--help"], ["run", "--help"]]) {
-      const { stdout } = skillsSync(args, { cwd: scratch });
+      const { stdout } = skills(args);
       expect(stdout).toMatch(/^ {2}--no-color +Disable colours \(NO_COLOR is honoured too\)$/m);
       expect(stdout).not.toContain("(default: true)");
       expect(stdout.split("\n").filter((line) => line !== line.trimEnd())).toEqual([]);
     }
-    expect(skillsSync(["validate", "--help"], { cwd: scratch }).stdout).toContain("Examples:\n  $ skills validate\n");
+    expect(skills(["validate", "--help"]).stdout).toContain("Examples:\n  $ skills validate\n");
   });
 
   it.each([
@@ -97,7 +113,7 @@ describe("skills help, and mistakes in a command line", () => {
       "run `skills help list` to see its options",
     ],
   ])("skills %j: exit 2, %s, %s", (args, message, hint) => {
-    const { code, stdout, stderr } = skillsSync(args, { cwd: scratch });
+    const { code, stdout, stderr } = skills(args);
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toBe(`error USAGE  ${message}\n  hint: ${hint}\n`);

@@ -79,3 +79,26 @@ export async function skillsInProcess(
   process.exitCode = 0;
   return { code, out, err };
 }
+
+/**
+ * `skillsInProcess` with the result shaped as the binary's (`skillsSync`, `skillsAsync`), for files that run one
+ * command many times: the binary once per command, the other runs here. `env` is set on this process for the run
+ * (code below the CLI reads process.env too) and put back after it.
+ */
+export async function skillsMain(args: string[], options: Omit<CliOptions, "input" | "timeout">): Promise<CliResult> {
+  const saved = new Map<string, string | undefined>();
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    saved.set(key, process.env[key]);
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  try {
+    const { code, out, err } = await skillsInProcess(args, options.cwd);
+    return { code, stdout: out, stderr: err };
+  } finally {
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}

@@ -1,18 +1,21 @@
 /**
  * `skills lock` and `skills compat` on skills in both languages that use different parts of the same tools, against
- * the releases of a real fixture server (test/fixtures/servers/weather.mjs), through the built CLI: recording locks
- * the skills, verdicts follow usage, every output format, and the --fix round trip ends with tests replaying green.
- * The steps run in order: each moves the server to the next release.
+ * the releases of a real fixture server (test/fixtures/servers/weather.mjs), through the CLI: recording locks the
+ * skills, verdicts follow usage, every output format, and the --fix round trip ends with tests replaying green.
+ * The steps run in order: each moves the server to the next release. Each command runs once as the built binary
+ * (`spawned`); the other steps run the same CLI (registration, rendering, exit codes) in this process, where the
+ * modules a start loads are loaded once instead of at every step.
  */
 import { cp, chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateXML } from "xmllint-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO, skillsAsync } from "../helpers/cli.js";
+import { REPO, skillsAsync, skillsMain } from "../helpers/cli.js";
 
 let project: string;
-const run = (args: string[]) => skillsAsync(args, { cwd: project });
+const run = (args: string[]) => skillsMain(args, { cwd: project });
+const spawned = (args: string[]) => skillsAsync(args, { cwd: project });
 
 async function release(version: string): Promise<void> {
   const server = {
@@ -45,8 +48,11 @@ interface Report {
   summary: Record<string, number>;
 }
 
-async function compatJson(args: string[] = []): Promise<{ code: number | null; report: Report }> {
-  const result = await run(["compat", ...args, "--json"]);
+async function compatJson(
+  args: string[] = [],
+  cli: typeof run = run,
+): Promise<{ code: number | null; report: Report }> {
+  const result = await cli(["compat", ...args, "--json"]);
   expect(result.stderr).toBe("");
   return { code: result.code, report: JSON.parse(result.stdout) as Report };
 }
@@ -73,7 +79,7 @@ afterAll(async () => {
 
 describe("skills lock / skills compat with a real server", () => {
   it("`skills test --record` records the cassettes and locks every skill", async () => {
-    const recorded = await run(["test", "--record"]);
+    const recorded = await spawned(["test", "--record"]);
     expect(recorded.code, recorded.stdout + recorded.stderr).toBe(0);
     for (const skill of ["alert-digest", "forecast-brief", "forecast-card", "forecast-report", "station-info"]) {
       expect(recorded.stdout).toContain(`locked skills/${skill}/tools.lock.json`);
@@ -94,7 +100,7 @@ describe("skills lock / skills compat with a real server", () => {
 
   it("re-locking an unchanged server changes no byte; --check passes", async () => {
     const before = await readFile(join(project, "skills/forecast-report/tools.lock.json"), "utf8");
-    const again = await run(["lock"]);
+    const again = await spawned(["lock"]);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(
       /^✓ forecast-report unchanged skills\/forecast-report\/tools\.lock\.json \(1 tool\)$/m,
@@ -106,7 +112,7 @@ describe("skills lock / skills compat with a real server", () => {
   });
 
   it("against the locked release every skill is compatible (exit 0), in the documented JSON shape", async () => {
-    const { code, report } = await compatJson();
+    const { code, report } = await compatJson([], spawned);
     expect(code).toBe(0);
     expect(Object.keys(report)).toEqual(["skills", "summary"]);
     expect(report.summary).toEqual({ compatible: 5, warning: 0, "migration-needed": 0, incompatible: 0 });
@@ -222,7 +228,7 @@ describe("skills lock / skills compat with a real server", () => {
   });
 
   it("text output says what broke, where and what to do", async () => {
-    const text = await run(["compat", "skills/forecast-report"]);
+    const text = await spawned(["compat", "skills/forecast-report"]);
     expect(text.code).toBe(1);
     const lines = text.stdout.split("\n");
     expect(lines[0]).toBe("✗ forecast-report  incompatible  skills/forecast-report");
@@ -283,7 +289,7 @@ describe("skills lock / skills compat with a real server", () => {
     expect(await readFile(join(project, "skills/forecast-brief/manifest.yaml"), "utf8")).toContain(
       "weather/get_forecast: ^2.0.0",
     );
-    const validate = await run(["validate", "skills/forecast-brief", "skills/alert-digest"]);
+    const validate = await spawned(["validate", "skills/forecast-brief", "skills/alert-digest"]);
     expect(validate.code, validate.stdout).toBe(0);
 
     const record = await run(["test", "--record", "skills/forecast-brief", "skills/alert-digest"]);

@@ -1,20 +1,22 @@
 /**
- * What goes wrong around `skills lock` and `skills compat`, through the built CLI: a skill without a lock, a lock
+ * What goes wrong around `skills lock` and `skills compat`, through the CLI: a skill without a lock, a lock
  * that is not JSON, a skill that does not load, a server that does not start (a clear line each, the other skills
  * still checked), bad usage (exit 2); `--against <ref>` reading locks from git without starting any server; and
- * `skills new` locking a new skill.
+ * `skills new` locking a new skill. Each command runs as the built binary at least once (`spawned`); the other runs use
+ * the same CLI through main() in this process, which loads the modules a start needs once instead of at every run.
  */
 import { execFileSync } from "node:child_process";
 import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO, skillsAsync } from "../helpers/cli.js";
+import { REPO, skillsAsync, skillsMain } from "../helpers/cli.js";
 
 let project: string;
 // The project keeps its own cache (.skills/cache), which a test below empties: the test run's shared one would not do.
-const run = (args: string[]) =>
-  skillsAsync(args, { cwd: project, env: { SKILLS_CACHE_DIR: join(project, ".skills/cache") } });
+const cacheEnv = () => ({ SKILLS_CACHE_DIR: join(project, ".skills/cache") });
+const run = (args: string[]) => skillsMain(args, { cwd: project, env: cacheEnv() });
+const spawned = (args: string[]) => skillsAsync(args, { cwd: project, env: cacheEnv() });
 
 async function mcp(command: string, version = "1.0.0"): Promise<void> {
   const server = {
@@ -45,7 +47,7 @@ beforeAll(async () => {
   await write("skills/plain/manifest.yaml", "name: plain\nversion: 1.0.0\nlanguage: python\nentry: main.py\n");
   await write("skills/plain/main.py", "def run(input):\n    return {'hello': 'world'}\n");
   await mcp(process.execPath);
-  const locked = await run(["lock"]);
+  const locked = await spawned(["lock"]);
   expect(locked.code, locked.stdout + locked.stderr).toBe(0);
 }, 60_000);
 
@@ -66,7 +68,7 @@ describe("compat: one line per problem, the other skills still checked", () => {
     await writeFile(lockOf("alert-digest"), '{\n  "lockfileVersion": 1,\n  "tools": { oops }\n}\n');
     await writeFile(manifest, savedManifest.replace("version: 1.0.0", "version: one"));
     try {
-      const text = await run(["compat"]);
+      const text = await spawned(["compat"]);
       expect(text.code).toBe(1);
       const lines = text.stdout.split("\n");
       expect(lines).toContain("✗ station-info  error  skills/station-info");
@@ -138,7 +140,7 @@ describe("compat: one line per problem, the other skills still checked", () => {
   });
 
   it("bad usage exits 2 with a hint", async () => {
-    const format = await run(["compat", "--format", "xml"]);
+    const format = await spawned(["compat", "--format", "xml"]);
     expect(format.code).toBe(2);
     expect(format.stderr).toContain('USAGE  --format must be one of text, json, md, junit, github, not "xml"');
     const failOn = await run(["compat", "--fail-on", "never"]);
@@ -175,7 +177,7 @@ describe("compat --against <git ref>", () => {
   }, 60_000);
 
   it("compares the locks at the ref with the work tree's, without starting a server", async () => {
-    const result = await run(["compat", "--against", "HEAD", "--json"]);
+    const result = await spawned(["compat", "--against", "HEAD", "--json"]);
     expect(result.code).toBe(1);
     const json = JSON.parse(result.stdout);
     const status = Object.fromEntries(json.skills.map((s: { name: string; status: string }) => [s.name, s.status]));
@@ -230,7 +232,7 @@ describe("compat --against <git ref>", () => {
 describe("skills new locks the new skill", () => {
   it("writes tools.lock.json when the servers answer, and says why not when they do not", async () => {
     await mcp(process.execPath, "1.0.0");
-    const made = await run(["new", "weather-now", "--tools", "weather/get_forecast@^1.0.0", "--json"]);
+    const made = await spawned(["new", "weather-now", "--tools", "weather/get_forecast@^1.0.0", "--json"]);
     expect(made.code, made.stderr).toBe(0);
     const result = JSON.parse(made.stdout);
     expect(result.files).toContain("tools.lock.json");
@@ -254,7 +256,13 @@ describe("a hostile server", () => {
     await writeFile(join(project, ".mcp.json"), JSON.stringify({ mcpServers: { weather: server } }, null, 2));
     try {
       for (const format of ["text", "md", "github", "junit"]) {
-        const shown = await run(["compat", "skills/forecast-brief", "--format", format]);
+        // the text a terminal gets comes from the binary's own stdout
+        const shown = await (format === "text" ? spawned : run)([
+          "compat",
+          "skills/forecast-brief",
+          "--format",
+          format,
+        ]);
         expect(shown.code, shown.stderr).toBe(0);
         // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
         expect(shown.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);

@@ -1,6 +1,8 @@
 /**
  * `skills metrics` and `skills insights` through the built CLI over a generated log: every format, promtool on the
- * Prometheus text, the HTML file, the filters, a torn and a foreign line, and every error a user can hit.
+ * Prometheus text, the HTML file, the filters, a torn and a foreign line, and every error a user can hit. The text
+ * outputs (metrics, Prometheus, insights, the hostile log) and one usage error come from the binary; the other runs
+ * use the same CLI through main() in this process, which loads what a start needs once instead of at every run.
  */
 import { spawnSync } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -8,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunRecord } from "../../src/contracts/runRecord.js";
 import { syntheticRecords, toJsonl } from "../../bench/lib/runRecords.mjs";
-import { skillsSync } from "../helpers/cli.js";
+import { skillsMain, skillsSync } from "../helpers/cli.js";
 import { PROJECT_PATHS, type TempProject, tempProject } from "../helpers/project.js";
 import { parseExposition, sampleValue } from "../helpers/promText.js";
 
@@ -33,6 +35,7 @@ afterAll(async () => {
 });
 
 const run = (args: string[], cwd = p.dir) => skillsSync(args, { cwd, env: PROJECT_PATHS });
+const inProcess = (args: string[], cwd = p.dir) => skillsMain(args, { cwd, env: PROJECT_PATHS });
 
 describe("skills metrics", () => {
   it("reads every file of the log, skips the foreign line with one warning, and recovers the glued record", () => {
@@ -47,9 +50,9 @@ describe("skills metrics", () => {
     for (const skill of ["import-contacts", "summarize-directory", "(exec)"]) expect(result.stdout).toContain(skill);
   });
 
-  it("--json and --format json give the same summary", () => {
-    const json = JSON.parse(run(["metrics", "--json"]).stdout);
-    const format = JSON.parse(run(["metrics", "--format", "json"]).stdout);
+  it("--json and --format json give the same summary", async () => {
+    const json = JSON.parse((await inProcess(["metrics", "--json"])).stdout);
+    const format = JSON.parse((await inProcess(["metrics", "--format", "json"])).stdout);
     expect(format).toEqual({ ...json, format: "json" });
     expect(json.summary.totals.runs).toBe(1500);
     expect(json.log).toEqual({
@@ -64,12 +67,12 @@ describe("skills metrics", () => {
     expect(contacts.failed).toBe(expected.filter((r) => r.outcome !== "ok").length);
   });
 
-  it("--since and --skill narrow the window", () => {
-    const since = JSON.parse(run(["metrics", "--since", "2025-01-30", "--json"]).stdout);
+  it("--since and --skill narrow the window", async () => {
+    const since = JSON.parse((await inProcess(["metrics", "--since", "2025-01-30", "--json"])).stdout);
     expect(since.summary.totals.runs).toBe(records.filter((r) => r.time >= "2025-01-30").length);
-    const skill = JSON.parse(run(["metrics", "--skill", "weekly-report", "--json"]).stdout);
+    const skill = JSON.parse((await inProcess(["metrics", "--skill", "weekly-report", "--json"])).stdout);
     expect(skill.summary.skills.map((s: { skill: string }) => s.skill)).toEqual(["weekly-report"]);
-    const none = run(["metrics", "--skill", "nope"]);
+    const none = await inProcess(["metrics", "--skill", "nope"]);
     expect(none.stdout).toContain('warning no runs of "nope" in this window; the log has: (exec), find-large-files');
   });
 
@@ -89,15 +92,15 @@ describe("skills metrics", () => {
     expect(result.stderr).toContain("warning skipped 1 line");
   });
 
-  it("OpenMetrics text parses, ends in # EOF", () => {
-    const result = run(["metrics", "--format", "openmetrics", "--since", "2025-01-29"]);
+  it("OpenMetrics text parses, ends in # EOF", async () => {
+    const result = await inProcess(["metrics", "--format", "openmetrics", "--since", "2025-01-29"]);
     expect(result.stdout.endsWith("# EOF\n")).toBe(true);
     const expected = records.filter((r) => r.time >= "2025-01-29").length;
     expect(sampleValue(parseExposition(result.stdout, "openmetrics"), "skills_runs_total")).toBe(expected);
   });
 
   it("--html writes one self-contained report", async () => {
-    const result = run(["metrics", "--html", "out/report.html"]);
+    const result = await inProcess(["metrics", "--html", "out/report.html"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("wrote out/report.html");
     const html = await readFile(join(p.dir, "out/report.html"), "utf8");
@@ -109,15 +112,15 @@ describe("skills metrics", () => {
     [["metrics", "--since", "last week"], 'INVALID_ARGUMENT  --since "last week" is neither a duration nor a date'],
     [["metrics", "--format", "xml"], 'INVALID_ARGUMENT  unknown --format "xml"'],
     [["metrics", "--html", "skills.config.json/report.html"], "INVALID_ARGUMENT  cannot write the HTML report"],
-  ])("%j is a usage error", (args, message) => {
-    const result = run(args);
+  ])("%j is a usage error", async (args, message) => {
+    const result = args.includes("xml") ? run(args) : await inProcess(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain("hint:");
   });
 
-  it("says where the log will be when there is none yet", () => {
-    const result = run(["metrics"], empty.dir);
+  it("says where the log will be when there is none yet", async () => {
+    const result = await inProcess(["metrics"], empty.dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("no run log yet at .skills/runs/runs.jsonl");
   });
@@ -171,7 +174,7 @@ describe("skills insights", () => {
         `from servers.filesystem import list_directory_with_sizes\n\ndef run(input):\n    listing = list_directory_with_sizes(path=input["${name === "big-files" ? "root" : "dir"}"])\n    lines = [l for l in listing.split("\\n") if "[FILE]" in l]\n    return {"count": len(lines), "files": lines[:10]}\n`,
       );
     }
-    const result = run(["insights", "--json"]);
+    const result = await inProcess(["insights", "--json"]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as {
       insights: { kind: string; subject: string; command?: string }[];
@@ -190,14 +193,14 @@ describe("skills insights", () => {
     );
   });
 
-  it("--min-runs must be a whole number", () => {
-    const result = run(["insights", "--min-runs", "0"]);
+  it("--min-runs must be a whole number", async () => {
+    const result = await inProcess(["insights", "--min-runs", "0"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--min-runs must be a whole number of at least 1");
   });
 
-  it("says there is nothing to go on in a project without runs", () => {
-    const result = run(["insights"], empty.dir);
+  it("says there is nothing to go on in a project without runs", async () => {
+    const result = await inProcess(["insights"], empty.dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("nothing to go on yet: the run log has no runs");
   });

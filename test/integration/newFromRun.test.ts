@@ -1,12 +1,14 @@
 /**
  * `skills new --from-run` end to end with the real CLI and MCP servers: an exec run becomes a skill that validates
- * strictly, records its cassette, and passes its test offline; and every way it can be refused.
+ * strictly, records its cassette, and passes its test offline; and every way it can be refused. The whole way from a
+ * run to a skill, and one refusal, run the built binary; the other cases run the same CLI through main() in this
+ * process, which loads what a start needs once instead of at every run.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { skillsSync } from "../helpers/cli.js";
+import { type CliResult, skillsMain, skillsSync } from "../helpers/cli.js";
 import { type TempProject, tempProject } from "../helpers/project.js";
 
 let p: TempProject;
@@ -18,6 +20,7 @@ afterAll(async () => {
 });
 
 const run = (args: string[]) => skillsSync(args, { cwd: p.dir, env: p.env, timeout: 120_000 });
+const inProcess = (args: string[]) => skillsMain(args, { cwd: p.dir, env: p.env });
 
 const PROGRAM = `from servers.everything import get_sum, echo
 
@@ -27,11 +30,14 @@ def run(input):
     return {"total": total, "said": said}
 `;
 
-function execRun(code: string, extra: string[] = []): string {
-  const result = run(["exec", "--lang", "python", "--code", code, "--json", ...extra]);
+function runId(result: CliResult): string {
   expect(result.code, result.stdout + result.stderr).toBe(result.stdout.includes('"ok": false') ? 1 : 0);
   return (JSON.parse(result.stdout) as { runId: string }).runId;
 }
+const execArgs = (code: string, extra: string[]) => ["exec", "--lang", "python", "--code", code, "--json", ...extra];
+const execRun = (code: string, extra: string[] = []): string => runId(run(execArgs(code, extra)));
+const execInProcess = async (code: string, extra: string[] = []): Promise<string> =>
+  runId(await inProcess(execArgs(code, extra)));
 
 describe("skills new --from-run", () => {
   it("turns an exec run into a skill that validates, records and passes its test", async () => {
@@ -79,8 +85,8 @@ describe("skills new --from-run", () => {
   }, 180_000);
 
   it("warns when the run had an input the log does not keep, and the test case uses {}", async () => {
-    const id = execRun("def run(input):\n    return [input.get('x', 0)]\n", ["--input", '{"x": 5}']);
-    const made = run(["new", "echo-x", "--from-run", id, "--json"]);
+    const id = await execInProcess("def run(input):\n    return [input.get('x', 0)]\n", ["--input", '{"x": 5}']);
+    const made = await inProcess(["new", "echo-x", "--from-run", id, "--json"]);
     expect(made.code).toBe(0);
     const result = JSON.parse(made.stdout);
     expect(result).toMatchObject({
@@ -92,7 +98,7 @@ describe("skills new --from-run", () => {
     expect(result.warnings).toEqual([
       `run ${id} had an input (7 bytes of JSON) that the run log does not keep: the test case uses {} — pass the same input with --input`,
     ]);
-    expect(run(["test", "skills/echo-x"]).code).toBe(0);
+    expect((await inProcess(["test", "skills/echo-x"])).code).toBe(0);
   }, 60_000);
 
   it.each([
@@ -109,8 +115,8 @@ describe("skills new --from-run", () => {
     ],
     [["new", "Bad_Name", "--from-run", "r_1234"], 2, "NAME_INVALID"],
     [["new", "x-skill", "--input", "{}"], 2, "USAGE  --input and --config go with --from-run"],
-  ])("%j is refused", (args, code, message) => {
-    const result = run(args);
+  ])("%j is refused", async (args, code, message) => {
+    const result = args.includes("nope") ? run(args) : await inProcess(args);
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain("hint:");
@@ -118,23 +124,23 @@ describe("skills new --from-run", () => {
 
   it("refuses a run that is not an exec run, and one whose code was not kept", async () => {
     // A skill run: its code is a skill already.
-    const made = run(["new", "greeter"]);
+    const made = await inProcess(["new", "greeter"]);
     expect(made.code).toBe(0);
-    const ran = JSON.parse(run(["run", "greeter", "--json"]).stdout) as { runId: string };
-    const notExec = run(["new", "copy-of-greeter", "--from-run", ran.runId]);
+    const ran = JSON.parse((await inProcess(["run", "greeter", "--json"])).stdout) as { runId: string };
+    const notExec = await inProcess(["new", "copy-of-greeter", "--from-run", ran.runId]);
     expect(notExec.code).toBe(2);
     expect(notExec.stderr).toContain(`run ${ran.runId} is a run run; --from-run takes exec runs`);
     // A program with personal data in its text is never kept beside the log.
-    const id = execRun('OWNER = "ada.lovelace@example.com"\nresult = len(OWNER)\n');
-    const missing = run(["new", "owner-length", "--from-run", id]);
+    const id = await execInProcess('OWNER = "ada.lovelace@example.com"\nresult = len(OWNER)\n');
+    const missing = await inProcess(["new", "owner-length", "--from-run", id]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`RUN_CODE_MISSING  the code of run ${id} is not beside the run log`);
   }, 120_000);
 
   it("never overwrites a folder", async () => {
-    const id = execRun("result = 1\n");
+    const id = await execInProcess("result = 1\n");
     await writeFile(join(p.dir, "skills", "taken"), "a file in the way\n").catch(() => undefined);
-    const result = run(["new", "greeter", "--from-run", id]);
+    const result = await inProcess(["new", "greeter", "--from-run", id]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("SKILL_EXISTS  skills/greeter already exists; nothing was changed");
   }, 60_000);

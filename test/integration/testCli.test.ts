@@ -1,18 +1,21 @@
 /**
- * The built `skills test` binary: exit codes, the `N passed, N failed` line CI reads, --json, --junit, --filter,
- * usage errors; and `skills test skills` over the repo's example skills, offline (replay).
+ * `skills test` from the command line: exit codes, the `N passed, N failed` line CI reads, --json, --junit, --filter,
+ * usage errors; and `skills test skills` over the repo's example skills, offline (replay). A pass, a failure, a usage
+ * error, --json, --help and the examples run the built binary (`spawned`); the other cases run the same CLI through
+ * main() in this process, which loads what a start needs once instead of at every run.
  */
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { skillsAsync } from "../helpers/cli.js";
+import { skillsAsync, skillsMain } from "../helpers/cli.js";
 import { validateXML } from "xmllint-wasm";
 
 const REPO = resolve(import.meta.dirname, "../..");
 
-const skills = (args: string[], cwd: string) => skillsAsync(args, { cwd });
+const skills = (args: string[], cwd: string) => skillsMain(args, { cwd });
+const spawned = (args: string[], cwd: string) => skillsAsync(args, { cwd });
 
 let project: string;
 
@@ -58,7 +61,7 @@ afterAll(async () => {
 
 describe("skills test (CLI)", () => {
   it("passes: a progress line per skill, and `N passed, N failed` as the last line; exit 0", async () => {
-    const run = await skills(["test", "skills"], project);
+    const run = await spawned(["test", "skills"], project);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split("\n");
@@ -74,7 +77,7 @@ describe("skills test (CLI)", () => {
   it("fails with exit 1 and a diff when an expectation fails; writes JUnit XML", async () => {
     await write("skills/doubler/tests/wrong.yaml", "name: wrong\ninput: { n: 3 }\nexpect: { equals: { double: 7 } }\n");
     try {
-      const run = await skills(["test", "skills", "--junit", "reports/junit.xml"], project);
+      const run = await spawned(["test", "skills", "--junit", "reports/junit.xml"], project);
       expect(run.code).toBe(1);
       expect(run.stdout).toContain("FAIL doubler › wrong  skills/doubler/tests/wrong.yaml:1  [replay]");
       expect(run.stdout).toContain('-   "double": 7');
@@ -199,7 +202,7 @@ describe("skills test (CLI)", () => {
   });
 
   it("--json prints the result object only", async () => {
-    const run = await skills(["test", "skills", "--json"], project);
+    const run = await spawned(["test", "skills", "--json"], project);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result.ok).toBe(true);
@@ -219,14 +222,14 @@ describe("skills test (CLI)", () => {
     [["test", "nowhere"], /no skill named "nowhere" under skills\n {2}hint: known skills: doubler/],
     [["test", "skills", "--filter", "/(/"], /--filter \/\(\/ is not a valid regular expression/],
   ])("usage errors exit 2: %j", async (args, message) => {
-    const run = await skills(args, project);
+    const run = await (args[1] === "nowhere" ? spawned : skills)(args, project);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("--help lists the options", async () => {
-    const run = await skills(["test", "--help"], project);
+    const run = await spawned(["test", "--help"], project);
     for (const option of ["--record", "--live", "--filter", "--json", "--junit", "--concurrency", "--strict"]) {
       expect(run.stdout).toContain(option);
     }
@@ -235,7 +238,7 @@ describe("skills test (CLI)", () => {
 
 describe("skills test skills (the repo's examples, offline)", () => {
   it("replays every example skill's cases green", async () => {
-    const run = await skills(["test", "skills", "--json"], REPO);
+    const run = await spawned(["test", "skills", "--json"], REPO);
     const result = JSON.parse(run.stdout);
     const failed = result.skills.flatMap((s: { cases: { status: string }[] }) =>
       s.cases.filter((c) => c.status !== "passed"),
