@@ -79,6 +79,18 @@ describe("servers started early by skills run", () => {
     expect(await survivors(pids)).toEqual([]);
   });
 
+  it.each([
+    [["--timeout", "soon"], "INVALID_ARGUMENT"],
+    [["--pii", "loud"], "INVALID_ARGUMENT"],
+    [["--input", "{town: Oslo"], "INPUT_INVALID"],
+  ])("a run refused for its options (%j) starts nothing", async (args, code) => {
+    await writeFile(startLog, "");
+    const run = skillsSync(["run", "forecast", ...args, "--json"], { cwd: project.dir });
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code } });
+    expect(await starts()).toEqual([]);
+  });
+
   it("a skill that is not there starts nothing and fails as before", async () => {
     await writeFile(startLog, "");
     const run = skillsSync(["run", "forcast", "--json"], { cwd: project.dir });
