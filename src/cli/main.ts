@@ -1,3 +1,4 @@
+import { formatWithOptions } from "node:util";
 import { cac } from "cac";
 import { EXIT, SkillsError } from "../errors.js";
 import { VERSION } from "../version.js";
@@ -42,7 +43,8 @@ export async function main(argv: string[], options: CreateContextOptions = {}): 
   const ctx = createContext(options);
   const cli = buildCli(ctx);
   try {
-    parseKeepingStrings(cli, await helpArgv(argv), (name) => missingValue(cli.matchedCommandName, name));
+    const args = await helpArgv(argv);
+    printingTo(ctx, () => parseKeepingStrings(cli, args, (name) => missingValue(cli.matchedCommandName, name)));
     if (!cli.matchedCommand) {
       const rest = cli.args;
       if (rest.length > 0) throw await unknownCommand(String(rest[0]));
@@ -55,7 +57,7 @@ export async function main(argv: string[], options: CreateContextOptions = {}): 
       const stray = Object.keys(cli.options).find((key) => !known.has(key));
       if (stray) throw await toUsageError(unknownOptionError(stray), undefined);
       if (!cli.options.help && !cli.options.version) {
-        cli.outputHelp();
+        printingTo(ctx, () => cli.outputHelp());
       }
     } else {
       await cli.runMatchedCommand();
@@ -69,6 +71,19 @@ export async function main(argv: string[], options: CreateContextOptions = {}): 
 }
 
 const commandName = (command: string) => command.split(" ")[0]!;
+
+/** cac prints the help and the version with console.info: they go to the context's stdout (main's `stdout`). */
+function printingTo(ctx: CliContext, print: () => void): void {
+  const saved = console.info;
+  console.info = (...parts: unknown[]) => {
+    ctx.stdout.write(`${formatWithOptions({ colors: false }, ...parts)}\n`);
+  };
+  try {
+    print();
+  } finally {
+    console.info = saved;
+  }
+}
 
 /** `skills help` is `skills --help`; `skills help <command>` is `skills <command> --help`. */
 async function helpArgv(argv: string[]): Promise<string[]> {
