@@ -10,7 +10,7 @@ import type { SkillLanguage } from "../contracts/skill.js";
 import { type AnalysisCache, analyserVersion, hashKey } from "./cache.js";
 import { isSourceAnalysis } from "./cacheShapes.js";
 import { startPythonAnalysis } from "./python.js";
-import { analyseTypeScript } from "./typescript.js";
+import { analyseTypeScriptOffThread } from "./typescriptThread.js";
 
 export { AnalysisCache } from "./cache.js";
 
@@ -107,7 +107,7 @@ async function analyse(skills: SkillToAnalyse[], options: AnalyseOptions): Promi
       else (skill.language === "python" ? python : typescript).push({ skill: index, file, source, key });
     }
   }
-  // Python runs in its own process: started first, it parses while this one analyses the TypeScript.
+  // Python runs in its own process: started first, it parses while the TypeScript is analysed.
   const started =
     python.length > 0
       ? await startPythonAnalysis(
@@ -116,10 +116,14 @@ async function analyse(skills: SkillToAnalyse[], options: AnalyseOptions): Promi
         )
       : undefined;
   started?.result.catch(() => undefined);
-  // One program for the TypeScript of every skill (each skill's files in a folder of their own).
-  const analysed = analyseTypeScript(
-    typescript.map(({ skill, file, source }) => ({ file, source, unit: String(skill) })),
-  );
+  // One program for the TypeScript of every skill (each skill's files in a folder of their own); many files are
+  // analysed on a thread of their own, and this one goes on meanwhile.
+  const analysed =
+    typescript.length > 0
+      ? await analyseTypeScriptOffThread(
+          typescript.map(({ skill, file, source }) => ({ file, source, unit: String(skill) })),
+        )
+      : [];
   keep(typescript, analysed, results, options.cache);
   if (started) keep(python, await started.result, results, options.cache);
   return results;
