@@ -46,12 +46,15 @@ function inNode(body: string, workerClass?: string): unknown {
       ? `wt.Worker = ${workerClass};`
       : "wt.Worker = class extends Original { constructor(...args) { globalThis.started++; super(...args); } };",
     "syncBuiltinESMExports();",
-    `const { analyseTypeScriptOffThread } = await import(${JSON.stringify(join(REPO, "dist/analysis/typescriptThread.js"))});`,
+    `const { analyseTypeScriptOffThread, TypeScriptThread } = await import(${JSON.stringify(join(REPO, "dist/analysis/typescriptThread.js"))});`,
     `const { analyseTypeScript } = await import(${JSON.stringify(join(REPO, "dist/analysis/typescript.js"))});`,
     `const sources = ${JSON.stringify(SOURCES)};`,
     body,
   ].join("\n");
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   expect(child.stderr).toBe("");
   return JSON.parse(child.stdout);
 }
@@ -75,6 +78,23 @@ describe("analyseTypeScriptOffThread", () => {
     ]);
   });
 
+  it("loads the compiler on a thread started before its batch, and answers the same", () => {
+    const answer = inNode(
+      "const thread = TypeScriptThread.start();\n" +
+        "await new Promise((resolve) => setTimeout(resolve, 100));\n" +
+        "const there = await thread.analyse(sources);\n" +
+        "console.log(JSON.stringify({ started: globalThis.started, same: JSON.stringify(analyseTypeScript(sources)) === JSON.stringify(there) }));",
+    );
+    expect(answer).toEqual({ started: 1, same: true });
+  });
+
+  it("does not keep the process alive when a started thread gets no batch", () => {
+    const started = Date.now();
+    const answer = inNode("TypeScriptThread.start();\nconsole.log(JSON.stringify({ exiting: true }));");
+    expect(answer).toEqual({ exiting: true });
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it("stays in this thread for a small batch", () => {
     const answer = inNode(
       "const there = await analyseTypeScriptOffThread(sources);\n" +
@@ -85,7 +105,7 @@ describe("analyseTypeScriptOffThread", () => {
 
   it("analyses in this thread when the worker fails to start or exits without an answer", () => {
     for (const event of ["error", "exit"]) {
-      const failing = `class extends (await import("node:events")).EventEmitter { constructor() { super(); globalThis.started++; setImmediate(() => this.emit(${JSON.stringify(event)}, ${event === "error" ? 'new Error("no thread")' : "1"})); } terminate() { return Promise.resolve(0); } }`;
+      const failing = `class extends (await import("node:events")).EventEmitter { constructor() { super(); globalThis.started++; setImmediate(() => this.emit(${JSON.stringify(event)}, ${event === "error" ? 'new Error("no thread")' : "1"})); } terminate() { return Promise.resolve(0); } ref() {} unref() {} postMessage() {} }`;
       const answer = inNode(
         "const there = await analyseTypeScriptOffThread(sources, 1);\n" +
           "console.log(JSON.stringify({ started: globalThis.started, same: JSON.stringify(analyseTypeScript(sources)) === JSON.stringify(there) }));",

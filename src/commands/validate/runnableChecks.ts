@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AnalysisCache, type SkillAnalysis } from "../../analysis/index.js";
+import { AnalysisCache, type SkillAnalysis, type TypeScriptThread } from "../../analysis/index.js";
 import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import type { ToolInfo } from "../../contracts/tools.js";
@@ -33,6 +33,10 @@ export interface RunnableCheckOptions {
   configPath?: string;
   python: string;
   cacheDir: string;
+  /** The analysis cache, when the caller opened it already. */
+  cache?: AnalysisCache;
+  /** A thread the caller started for the TypeScript analysis (the caller ends it). */
+  typescriptThread?: TypeScriptThread;
 }
 
 export async function checkRunnableSkills(
@@ -43,12 +47,16 @@ export async function checkRunnableSkills(
   const notes: string[] = [];
   const problems: Problem[][] = inputs.map(() => []);
   if (inputs.length === 0) return { problems, notes };
-  const cache = await AnalysisCache.open(options.cacheDir);
+  const cache = options.cache ?? (await AnalysisCache.open(options.cacheDir));
   // the catalog may have to start servers, and the code is parsed in other processes and threads: meanwhile this
   // thread checks what needs neither, the test files and the inputs the skills show
   const analysing = analyseSkillCode(
     inputs.map(({ skill }) => skill),
-    { python: options.python, cache },
+    {
+      python: options.python,
+      cache,
+      ...(options.typescriptThread ? { typescriptThread: options.typescriptThread } : {}),
+    },
   ).catch((error: unknown) => {
     notes.push(`the skills' code was not analysed: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
