@@ -43,6 +43,8 @@ function isSpecial(code: number): boolean {
 }
 /** Plain keys: words joined by the characters keys are made of (no indicator, no `: `, no ` #`). */
 const PLAIN_KEY = /^[\p{L}\p{N}_$][\p{L}\p{N}_$./@+-]*(?: [\p{L}\p{N}_$./@+-]+)*$/u;
+/** Keys longer than this are left to the package (it refuses implicit keys past 1024 characters). */
+const MAX_KEY_LENGTH = 1000;
 /** Characters that may not start a plain scalar (they start something else, or are reserved). */
 const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
 
@@ -165,6 +167,8 @@ class SubsetParser {
       const quoted = this.quoted(start, end);
       const colon = quoted.end;
       if (text[colon] !== ":" || (colon + 1 < end && text[colon + 1] !== " ")) return undefined;
+      // the package refuses an implicit key that runs past 1024 characters
+      if (colon - start > MAX_KEY_LENGTH) return undefined;
       if (typeof quoted.value !== "string" || quoted.value === "__proto__") return undefined;
       return { name: quoted.value, colon };
     }
@@ -173,7 +177,7 @@ class SubsetParser {
       colon = text.indexOf(":", colon + 1);
     if (colon === -1 || colon >= end) return undefined;
     const name = text.slice(start, colon);
-    if (name.length > 1000 || !PLAIN_KEY.test(name) || name === "__proto__") return undefined;
+    if (name.length > MAX_KEY_LENGTH || !PLAIN_KEY.test(name) || name === "__proto__") return undefined;
     return typeof resolvePlain(name) === "string" ? { name, colon } : undefined;
   }
 

@@ -330,6 +330,8 @@ describe("parseYamlSubset", () => {
     ["an unclosed quote", 'a: "x\nb: 1\n'],
     ["bad indentation", "a:\n  b: 1\n c: 2\n"],
     ["a compact nested mapping", "a: b: c\n"],
+    ["a quoted key over 1024 characters", `"${"k".repeat(1100)}": 1\n`],
+    ["a plain key over 1024 characters", `${"k".repeat(1100)}: 1\n`],
   ])("leaves %s to the yaml package", (_name, text) => {
     expect(parseYamlSubset(text)).toBeUndefined();
   });
