@@ -50,6 +50,8 @@ const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
 
 /** The YAML 1.2 core schema's plain scalars, in the package's order and with its own conversions. */
 function resolvePlain(source: string): unknown {
+  // most scalars start with a character no null, boolean or number starts with: a string, without nine regexes
+  if (source !== "" && !/^[~nNtTfF0-9+\-.]/.test(source)) return source;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(source)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(source)) return source[0] === "t" || source[0] === "T";
   if (/^0o[0-7]+$/.test(source)) return Number.parseInt(source.substring(2), 8);
