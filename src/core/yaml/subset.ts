@@ -8,6 +8,8 @@
  * text against the package: values, and the position of every node.
  */
 
+import { hasUnusualCharacter, OutsideSubset, outsideSubset, readQuoted, resolvePlain } from "./subsetScalars.js";
+
 /** A node with the offsets the `yaml` package gives it (`range[0]`; for scalars also `range[1]`). */
 export type SubsetNode =
   | { kind: "map"; start: number; keys: string[]; keyStarts: number[]; values: SubsetNode[] }
@@ -21,70 +23,14 @@ export interface SubsetDocument {
   lineStarts: number[];
 }
 
-/** Thrown (and caught below) when the text leaves the subset. */
-class OutsideSubset extends Error {}
+const out = outsideSubset;
 
-const out = (): never => {
-  throw new OutsideSubset();
-};
-
-/** Tabs, carriage returns, a BOM, control and special characters: the package's rules for them are not repeated. */
-function hasUnusualCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 ? code !== 0x0a : code >= 0x7f && (code <= 0x9f || isSpecial(code))) return true;
-  }
-  return false;
-}
-
-/** Line and paragraph separators, surrogates (characters beyond the BMP), the BOM and the few forms after it. */
-function isSpecial(code: number): boolean {
-  return code === 0x2028 || code === 0x2029 || (code >= 0xd800 && code <= 0xdfff) || code >= 0xfeff;
-}
 /** Plain keys: words joined by the characters keys are made of (no indicator, no `: `, no ` #`). */
 const PLAIN_KEY = /^[\p{L}\p{N}_$][\p{L}\p{N}_$./@+-]*(?: [\p{L}\p{N}_$./@+-]+)*$/u;
 /** Keys longer than this are left to the package (it refuses implicit keys past 1024 characters). */
 const MAX_KEY_LENGTH = 1000;
 /** Characters that may not start a plain scalar (they start something else, or are reserved). */
 const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
-
-/** The YAML 1.2 core schema's plain scalars, in the package's order and with its own conversions. */
-function resolvePlain(source: string): unknown {
-  // most scalars start with a character no null, boolean or number starts with: a string, without nine regexes
-  if (source !== "" && !/^[~nNtTfF0-9+\-.]/.test(source)) return source;
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(source)) return null;
-  if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(source)) return source[0] === "t" || source[0] === "T";
-  if (/^0o[0-7]+$/.test(source)) return Number.parseInt(source.substring(2), 8);
-  if (/^[-+]?[0-9]+$/.test(source)) return Number.parseInt(source, 10);
-  if (/^0x[0-9a-fA-F]+$/.test(source)) return Number.parseInt(source.substring(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(source)) {
-    if (source.slice(-3).toLowerCase() === "nan") return Number.NaN;
-    return source[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  }
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(source)) return Number.parseFloat(source);
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(source)) return Number.parseFloat(source);
-  return source;
-}
-
-const ESCAPES: Record<string, string> = {
-  "0": "\0",
-  a: "\x07",
-  b: "\b",
-  e: "\x1b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "\t",
-  v: "\v",
-  N: "\u0085",
-  _: "\u00a0",
-  L: "\u2028",
-  P: "\u2029",
-  " ": " ",
-  '"': '"',
-  "/": "/",
-  "\\": "\\",
-};
 
 interface Parsed {
   node: SubsetNode;
@@ -166,7 +112,7 @@ class SubsetParser {
     const text = this.text;
     const first = text[start];
     if (first === '"' || first === "'") {
-      const quoted = this.quoted(start, end);
+      const quoted = readQuoted(this.text, start, end);
       const colon = quoted.end;
       if (text[colon] !== ":" || (colon + 1 < end && text[colon + 1] !== " ")) return undefined;
       // the package refuses an implicit key that runs past 1024 characters
@@ -249,7 +195,7 @@ class SubsetParser {
       parsed = flow.parsed;
       after = flow.end;
     } else if (first === '"' || first === "'") {
-      const quoted = this.quoted(start, end);
+      const quoted = readQuoted(this.text, start, end);
       parsed = { node: { kind: "scalar", start, end: quoted.end }, value: quoted.value };
       after = quoted.end;
     } else {
@@ -307,7 +253,7 @@ class SubsetParser {
   private flowKey(start: number, lineEnd: number): { name: string; colon: number } {
     const text = this.text;
     if (text[start] === '"' || text[start] === "'") {
-      const quoted = this.quoted(start, lineEnd);
+      const quoted = readQuoted(this.text, start, lineEnd);
       if (text[quoted.end] !== ":" || text[quoted.end + 1] !== " ") out();
       if (quoted.value === "__proto__") out();
       return { name: quoted.value, colon: quoted.end };
@@ -324,7 +270,7 @@ class SubsetParser {
     const first = text[start];
     if (first === "[" || first === "{") return this.flow(start, lineEnd);
     if (first === '"' || first === "'") {
-      const quoted = this.quoted(start, lineEnd);
+      const quoted = readQuoted(this.text, start, lineEnd);
       return { parsed: { node: { kind: "scalar", start, end: quoted.end }, value: quoted.value }, end: quoted.end };
     }
     let stop = start;
@@ -335,46 +281,6 @@ class SubsetParser {
     if (source === "" || /[:#[{'"]/.test(source)) out();
     if (INDICATOR_START.test(source) && !/^-[\p{L}\p{N}.]/u.test(source)) out();
     return { parsed: { node: { kind: "scalar", start, end: valueEnd }, value: resolvePlain(source) }, end: valueEnd };
-  }
-
-  /** A quoted scalar that closes on its line: its value and the offset after the closing quote. */
-  private quoted(start: number, lineEnd: number): { value: string; end: number } {
-    const text = this.text;
-    const quote = text[start];
-    let value = "";
-    let at = start + 1;
-    for (;;) {
-      if (at >= lineEnd) return out();
-      const char = text[at]!;
-      if (char === quote) {
-        if (quote === "'" && text[at + 1] === "'") {
-          value += "'";
-          at += 2;
-          continue;
-        }
-        return { value, end: at + 1 };
-      }
-      if (char === "\\" && quote === '"') {
-        const next = text[at + 1];
-        if (next === undefined || at + 1 >= lineEnd) return out();
-        const known = ESCAPES[next];
-        if (known !== undefined) {
-          value += known;
-          at += 2;
-          continue;
-        }
-        const length = next === "x" ? 2 : next === "u" ? 4 : next === "U" ? 8 : 0;
-        const hex = text.substr(at + 2, length);
-        if (length === 0 || hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) return out();
-        const code = Number.parseInt(hex, 16);
-        if (code > 0x10ffff) return out();
-        value += String.fromCodePoint(code);
-        at += 2 + length;
-        continue;
-      }
-      value += char;
-      at++;
-    }
   }
 
   private skipSpaces(at: number, end: number): number {
