@@ -78,6 +78,13 @@ for (const dialect of ["2020-12", "draft-07"]) {
   }
 }
 
+// V8's compiled code of the TypeScript compiler, next to the module that loads it (src/analysis/tsLoader.ts): the
+// first analysis or type check of a process then loads the compiler in about a third of the time.
+{
+  const { writeTypeScriptCodeCache } = await import(new URL("analysis/tsLoader.js", dist).href);
+  writeTypeScriptCodeCache(join(distDir, "analysis"));
+}
+
 const bundleDir = join(distDir, "bundle");
 const entriesIn = (folder) =>
   readdirSync(join(distDir, folder))

@@ -10,13 +10,14 @@ import type { SkillLanguage } from "../contracts/skill.js";
 import { type AnalysisCache, analyserVersion, hashKey } from "./cache.js";
 import { isSourceAnalysis } from "./cacheShapes.js";
 import { startPythonAnalysis } from "./python.js";
-import { analyseTypeScript } from "./typescript.js";
+import { analyseTypeScriptOffThread, type TypeScriptThread, WORKER_MIN_FILES } from "./typescriptThread.js";
 
 export { AnalysisCache } from "./cache.js";
 
 export { analysePython } from "./python.js";
 export { analyseTypeScript } from "./typescript.js";
 export { type TypecheckJob, typecheckAgainstSdk, typecheckSkills } from "./typecheck.js";
+export { TypeScriptThread, WORKER_MIN_FILES } from "./typescriptThread.js";
 
 export interface SkillToAnalyse {
   /** Absolute skill folder. */
@@ -39,6 +40,8 @@ export interface AnalyseOptions {
   syntax?: boolean;
   /** Answers kept from earlier runs, by the hash of the file (and filled with the new ones). */
   cache?: AnalysisCache;
+  /** A thread started earlier for the TypeScript (see typescriptAnalysisMissing); ended here when not needed. */
+  typescriptThread?: TypeScriptThread;
 }
 
 /** Folders of a skill that hold no code of the skill. */
@@ -107,7 +110,7 @@ async function analyse(skills: SkillToAnalyse[], options: AnalyseOptions): Promi
       else (skill.language === "python" ? python : typescript).push({ skill: index, file, source, key });
     }
   }
-  // Python runs in its own process: started first, it parses while this one analyses the TypeScript.
+  // Python runs in its own process: started first, it parses while the TypeScript is analysed.
   const started =
     python.length > 0
       ? await startPythonAnalysis(
@@ -116,13 +119,32 @@ async function analyse(skills: SkillToAnalyse[], options: AnalyseOptions): Promi
         )
       : undefined;
   started?.result.catch(() => undefined);
-  // One program for the TypeScript of every skill (each skill's files in a folder of their own).
-  const analysed = analyseTypeScript(
-    typescript.map(({ skill, file, source }) => ({ file, source, unit: String(skill) })),
-  );
+  // One program for the TypeScript of every skill (each skill's files in a folder of their own); many files are
+  // analysed on a thread of their own, and this one goes on meanwhile.
+  if (typescript.length === 0) options.typescriptThread?.close();
+  const analysed =
+    typescript.length > 0
+      ? await analyseTypeScriptOffThread(
+          typescript.map(({ skill, file, source }) => ({ file, source, unit: String(skill) })),
+          WORKER_MIN_FILES,
+          options.typescriptThread,
+        )
+      : [];
   keep(typescript, analysed, results, options.cache);
   if (started) keep(python, await started.result, results, options.cache);
   return results;
+}
+
+/**
+ * Whether the first code file of a TypeScript skill has no kept answer: the compiler is then likely to be needed,
+ * and a caller with many skills can start its thread (TypeScriptThread) before it has read them all.
+ */
+export function typescriptAnalysisMissing(skill: SkillToAnalyse, cache: AnalysisCache): boolean {
+  const file = skillSourceFiles(skill.dir, skill.language)[0];
+  if (file === undefined) return false;
+  const source = readSource(join(skill.dir, file), file, { analyses: [], sources: new Map(), skipped: [] });
+  if (source === undefined) return false;
+  return cache.get(hashKey(analyserVersion("typescript"), file, source), isSourceAnalysis) === undefined;
 }
 
 interface Pending {

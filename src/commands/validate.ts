@@ -12,6 +12,7 @@ import { checkSkill } from "../store/loadSkill.js";
 import { pathExists } from "../store/pathExists.js";
 import type { LoadedSkill } from "../contracts/skill.js";
 import type { Position } from "../core/yaml/index.js";
+import { AnalysisCache, TypeScriptThread, typescriptAnalysisMissing, WORKER_MIN_FILES } from "../analysis/index.js";
 import { mapLimited } from "./shared/mapLimited.js";
 import { checkRunnableSkills, type RunnableInput } from "./validate/runnableChecks.js";
 
@@ -123,37 +124,63 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   let done = 0;
   const loaded: RunnableInput[] = [];
   const indexes: number[] = [];
-  const skills = await mapLimited(dirs, CONCURRENCY, async (dir) => {
-    const result = await validateOne(dir, show(dir), strict, profile);
-    options.onProgress?.(++done, dirs.length);
-    return result;
-  });
-  skills.push(...empty);
-  skills.forEach((skill, index) => {
-    if (skill.loaded) {
-      const { toolPositions } = skill;
-      loaded.push({ skill: skill.loaded, shown: skill.dir, ...(toolPositions ? { toolPositions } : {}) });
-      indexes.push(index);
+  // Many skills, and a TypeScript one whose code has no kept analysis: the compiler loads on another thread while
+  // the rest are read (the first such skill decides, with one file read and hashed).
+  let decided = dirs.length < WORKER_MIN_FILES;
+  let cache: AnalysisCache | undefined;
+  let typescriptThread: TypeScriptThread | undefined;
+  try {
+    const skills = await mapLimited(dirs, CONCURRENCY, async (dir) => {
+      const result = await validateOne(dir, show(dir), strict, profile);
+      if (!decided && result.loaded?.manifest.language === "typescript") {
+        decided = true;
+        cache = await AnalysisCache.open(config.cacheDir);
+        if (typescriptAnalysisMissing({ dir: result.loaded.dir, language: "typescript" }, cache))
+          typescriptThread = TypeScriptThread.start();
+      }
+      options.onProgress?.(++done, dirs.length);
+      return result;
+    });
+    skills.push(...empty);
+    skills.forEach((skill, index) => {
+      if (skill.loaded) {
+        const { toolPositions } = skill;
+        loaded.push({ skill: skill.loaded, shown: skill.dir, ...(toolPositions ? { toolPositions } : {}) });
+        indexes.push(index);
+      }
+      delete skill.loaded;
+      delete skill.toolPositions;
+    });
+    // A skill that cannot run does not validate: its tools, its code, its inputs and its cassettes (one analysis).
+    const checked = await checkRunnableSkills(loaded, strict, {
+      cwd: options.cwd,
+      ...(options.configPath ? { configPath: options.configPath } : {}),
+      python: config.python,
+      cacheDir: config.cacheDir,
+      ...(cache ? { cache } : {}),
+      ...(typescriptThread ? { typescriptThread } : {}),
+    });
+    notes.push(...checked.notes);
+    for (const [i, index] of indexes.entries()) {
+      const skill = skills[index]!;
+      for (const problem of checked.problems[i]!)
+        (problem.severity === "error" ? skill.errors : skill.warnings).push(problem);
+      skill.errors.sort(compareProblems);
+      skill.warnings.sort(compareProblems);
+      skill.ok = skill.errors.length === 0;
     }
-    delete skill.loaded;
-    delete skill.toolPositions;
-  });
-  // A skill that cannot run does not validate: its tools, its code, its inputs and its cassettes (one analysis).
-  const checked = await checkRunnableSkills(loaded, strict, {
-    cwd: options.cwd,
-    ...(options.configPath ? { configPath: options.configPath } : {}),
-    python: config.python,
-    cacheDir: config.cacheDir,
-  });
-  notes.push(...checked.notes);
-  for (const [i, index] of indexes.entries()) {
-    const skill = skills[index]!;
-    for (const problem of checked.problems[i]!)
-      (problem.severity === "error" ? skill.errors : skill.warnings).push(problem);
-    skill.errors.sort(compareProblems);
-    skill.warnings.sort(compareProblems);
-    skill.ok = skill.errors.length === 0;
+    return summarise(skills, strict, profile, notes);
+  } finally {
+    typescriptThread?.close();
   }
+}
+
+function summarise(
+  skills: SkillValidation[],
+  strict: boolean,
+  profile: ValidationProfile | undefined,
+  notes: string[],
+): ValidateResult {
   const summary: ValidateSummary = {
     skills: skills.length,
     valid: skills.filter((s) => s.ok).length,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { analyserVersion } from "../../src/analysis/cache.js";
-import { AnalysisCache, analyseSkills } from "../../src/analysis/index.js";
+import { AnalysisCache, analyseSkills, typescriptAnalysisMissing } from "../../src/analysis/index.js";
 
 let work: string;
 const cacheDir = () => join(work, ".skills/cache");
@@ -45,6 +45,21 @@ describe("analysis cache", () => {
     await writeFile(join(cacheDir(), "analysis.json"), JSON.stringify(stored));
     const second = await run();
     expect(second.analyses[0]!.calls[0]!.args[0]!.path).toEqual(["from-the-cache"]);
+  });
+
+  it("tells a caller whether a TypeScript skill's first file has a kept answer (to start the compiler early)", async () => {
+    const skill = { dir: join(work, "skill"), language: "typescript" as const };
+    expect(typescriptAnalysisMissing(skill, await AnalysisCache.open(join(work, "other-cache")))).toBe(true);
+    await run();
+    expect(typescriptAnalysisMissing(skill, await AnalysisCache.open(cacheDir()))).toBe(false);
+    // a skill without code files needs no compiler
+    await mkdir(join(work, "empty-skill"), { recursive: true });
+    expect(
+      typescriptAnalysisMissing(
+        { dir: join(work, "empty-skill"), language: "typescript" },
+        await AnalysisCache.open(cacheDir()),
+      ),
+    ).toBe(false);
   });
 
   it("parses a file again when its text changed, and keeps both answers", async () => {

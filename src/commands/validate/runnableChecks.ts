@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AnalysisCache, type SkillAnalysis } from "../../analysis/index.js";
+import { AnalysisCache, type SkillAnalysis, type TypeScriptThread } from "../../analysis/index.js";
 import type { Problem } from "../../contracts/problem.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import type { ToolInfo } from "../../contracts/tools.js";
@@ -33,6 +33,10 @@ export interface RunnableCheckOptions {
   configPath?: string;
   python: string;
   cacheDir: string;
+  /** The analysis cache, when the caller opened it already. */
+  cache?: AnalysisCache;
+  /** A thread the caller started for the TypeScript analysis (the caller ends it). */
+  typescriptThread?: TypeScriptThread;
 }
 
 export async function checkRunnableSkills(
@@ -43,18 +47,32 @@ export async function checkRunnableSkills(
   const notes: string[] = [];
   const problems: Problem[][] = inputs.map(() => []);
   if (inputs.length === 0) return { problems, notes };
-  const cache = await AnalysisCache.open(options.cacheDir);
-  // the catalog may have to start servers: they start while the code is analysed
-  const [analyses, catalog] = await Promise.all([
-    analyseSkillCode(
-      inputs.map(({ skill }) => skill),
-      { python: options.python, cache },
-    ).catch((error: unknown) => {
-      notes.push(`the skills' code was not analysed: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
+  const cache = options.cache ?? (await AnalysisCache.open(options.cacheDir));
+  // the catalog may have to start servers, and the code is parsed in other processes and threads: meanwhile this
+  // thread checks what needs neither, the test files and the inputs the skills show
+  const analysing = analyseSkillCode(
+    inputs.map(({ skill }) => skill),
+    {
+      python: options.python,
+      cache,
+      ...(options.typescriptThread ? { typescriptThread: options.typescriptThread } : {}),
+    },
+  ).catch((error: unknown) => {
+    notes.push(`the skills' code was not analysed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  const cataloguing = checkDeclaredTools(inputs, strict, options);
+  // awaited below; a failure of the checks in between must not leave its rejection unhandled
+  cataloguing.catch(() => undefined);
+  const early = await Promise.all(
+    inputs.map(async ({ skill, shown }) => {
+      // one read and parse of the test files serves the input check and the cassette check
+      const tests = await readTestFiles(skill, shown, strict);
+      const testInputs = await testInputProblems(skill, shown, strict, tests);
+      return { tests, testInputs, exampleInputs: await exampleInputProblems(skill, shown, strict) };
     }),
-    checkDeclaredTools(inputs, strict, options),
-  ]);
+  );
+  const [analyses, catalog] = await Promise.all([analysing, cataloguing]);
   notes.push(...catalog.notes);
   // every TypeScript skill in the same two programs (only TypeScript is type-checked: the others need no schemas)
   const types = analyses
@@ -76,14 +94,8 @@ export async function checkRunnableSkills(
   await Promise.all(
     inputs.map(async ({ skill, shown }, index) => {
       const analysis: SkillAnalysis | undefined = analyses?.[index];
-      // one read and parse of the test files serves the input check and the cassette check
-      const tests = await readTestFiles(skill, shown, strict);
-      const found = [
-        ...catalog.problems[index]!,
-        ...usage[index]!,
-        ...(await testInputProblems(skill, shown, strict, tests)),
-        ...(await exampleInputProblems(skill, shown, strict)),
-      ];
+      const { tests, testInputs, exampleInputs } = early[index]!;
+      const found = [...catalog.problems[index]!, ...usage[index]!, ...testInputs, ...exampleInputs];
       if (analysis) {
         found.push(...syntaxProblems(analysis, shown, strict), ...types[index]!);
         if (codeCallsTools(analysis, skill)) found.push(...(await emptyCassetteProblems(skill, shown, strict, tests)));
