@@ -71,6 +71,11 @@ export interface ToolCallRecord {
   /** When the call started, in ms after the program was handed the run (calls of one program may overlap). */
   startMs?: number;
   ms: number;
+  /**
+   * Of `ms`, how long the call waited for its server to start and connect before the request went out (only when it
+   * did: a program may make its first call while the server is still starting).
+   */
+  waitMs?: number;
   ok: boolean;
   bytesIn: number;
   bytesOut: number;

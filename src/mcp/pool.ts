@@ -176,6 +176,7 @@ export class ClientPool implements ToolBackend {
     options: CallToolOptions = {},
   ): Promise<CallToolResult> {
     const connection = await this.connection(server);
+    options.onSent?.();
     try {
       const result = await connection.client.callTool({ name: tool, arguments: args }, undefined, {
         timeout: options.timeoutMs ?? this.callTimeout(),

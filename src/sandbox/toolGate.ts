@@ -60,6 +60,9 @@ export class ToolGate {
     const args = params.arguments ?? {};
     const bytesIn = byteLength(args);
     const started = performance.now();
+    // When the backend was asked, and when it sent the request: the gap is the wait for the server to connect.
+    let askedAt: number | undefined;
+    let sentAt: number | undefined;
     const record = (ok: boolean, bytesOut: number, error?: string): void => {
       if (!ok && error !== "TOOL_ERROR") {
         this.refused += 1;
@@ -74,6 +77,7 @@ export class ToolGate {
         tool: key,
         startMs: Math.round((started - this.base) * 1000) / 1000,
         ms: Math.round((performance.now() - started) * 1000) / 1000,
+        ...waited(askedAt, sentAt),
         ok,
         bytesIn,
         bytesOut,
@@ -116,7 +120,12 @@ export class ToolGate {
     try {
       const interceptor = this.options.interceptor;
       const sent = interceptor ? interceptor.beforeCall(server, tool, args as JsonObject) : (args as JsonObject);
-      const raw = await this.options.backend.callTool(server, tool, sent);
+      askedAt = performance.now();
+      const raw = await this.options.backend.callTool(server, tool, sent, {
+        onSent: () => {
+          sentAt = performance.now();
+        },
+      });
       const result = interceptor ? interceptor.afterCall(server, tool, raw, args as JsonObject) : raw;
       const isError = (result as { isError?: unknown } | null)?.isError === true;
       // Serialized once: the size for the record and the text the bridge sends.
@@ -133,6 +142,12 @@ export class ToolGate {
       return { error: refuse("TOOL_CALL_FAILED", `${key}: ${message}`, { cause: code }).error };
     }
   }
+}
+
+/** A call's wait for its server (`waitMs`), when it waited a millisecond or more; a connected server answers at once. */
+function waited(askedAt: number | undefined, sentAt: number | undefined): { waitMs?: number } {
+  if (askedAt === undefined || sentAt === undefined || sentAt - askedAt < 1) return {};
+  return { waitMs: Math.round((sentAt - askedAt) * 1000) / 1000 };
 }
 
 export function assertToolsUnique(tools: ToolInfo[]): void {

@@ -91,6 +91,41 @@ describe("servers started early by skills run", () => {
     expect(await starts()).toEqual([]);
   });
 
+  it("a call made while its server still starts records the wait (waitMs); one made after does not", async () => {
+    const slow = {
+      command: process.execPath,
+      args: [join(REPO, "test/fixtures/servers/countedStarts.mjs")],
+      env: { START_LOG: startLog, START_DELAY_MS: "1500" },
+    };
+    const config = join(project.dir, "slow.mcp.json");
+    await writeFile(config, JSON.stringify({ mcpServers: { weather: slow } }));
+    const skill = join(project.dir, "skills", "forecast-twice");
+    await mkdir(skill, { recursive: true });
+    await writeFile(
+      join(skill, "SKILL.md"),
+      "---\nname: forecast-twice\ndescription: Two forecasts in a row.\n---\n\n# x\n",
+    );
+    await writeFile(
+      join(skill, "manifest.yaml"),
+      'name: forecast-twice\nversion: 1.0.0\nlanguage: python\nentry: main.py\ntools:\n  "weather/get_forecast": "*"\n',
+    );
+    await writeFile(
+      join(skill, "main.py"),
+      "from servers.weather import get_forecast\n\nresult = [get_forecast(city='Oslo'), get_forecast(city='Rome')]\n",
+    );
+    // The first run lists the server's tools (and waits for it before the program starts); the second takes them
+    // from the catalog cache, so its program starts while the server is still starting.
+    const listing = skillsSync(["run", "forecast-twice", "--config", config, "--json"], { cwd: project.dir });
+    expect(listing.code, listing.stderr).toBe(0);
+    const run = skillsSync(["run", "forecast-twice", "--config", config, "--json"], { cwd: project.dir });
+    expect(run.code, run.stderr).toBe(0);
+    const [first, second] = JSON.parse(run.stdout).run.toolCalls;
+    // The server sleeps 1.5 s before it answers initialize; the program calls it long before that.
+    expect(first.waitMs).toBeGreaterThan(300);
+    expect(first.waitMs).toBeLessThanOrEqual(first.ms);
+    expect(second).not.toHaveProperty("waitMs");
+  });
+
   it("a skill that is not there starts nothing and fails as before", async () => {
     await writeFile(startLog, "");
     const run = skillsSync(["run", "forcast", "--json"], { cwd: project.dir });
