@@ -32,6 +32,21 @@ function runsOf(pid: number): string[] {
 }
 let backend: TestBackend | undefined;
 
+/**
+ * A command refused after its worker was started early (exit 2, `code`): the CLI ends that worker before it exits,
+ * so no process of its runs' uids (found from its pid) is left.
+ */
+function refusedLeavingNoRun(args: string[], code: string): void {
+  const refused = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: project?.dir,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  expect(refused.status).toBe(2);
+  expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code } });
+  expect(runsOf(refused.pid)).toEqual([]);
+}
+
 afterAll(async () => {
   await backend?.close();
   await project?.remove();
@@ -115,14 +130,7 @@ describe("skills run starts its sandbox while it checks the input and connects t
     const ok = skillsSync(["run", "early-run", "--input", '{"n": 21}', "--json"], { cwd: project.dir });
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).run).toMatchObject({ ok: true, result: { value: "42" }, isolation: "bwrap" });
-    const refused = spawnSync(process.execPath, [CLI, "run", "early-run", "--input", '{"n": "x"}', "--json"], {
-      cwd: project.dir,
-      encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    expect(refused.status).toBe(2);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: "INPUT_INVALID" } });
-    expect(runsOf(refused.pid)).toEqual([]);
+    refusedLeavingNoRun(["run", "early-run", "--input", '{"n": "x"}', "--json"], "INPUT_INVALID");
     expect(await settledSandboxProcesses()).toEqual([]);
   });
 });
@@ -133,20 +141,10 @@ describe("skills exec starts its sandbox while it loads", () => {
     const ok = skillsSync(["exec", "--lang", "py", "--code", "result = 6 * 7", "--json"], { cwd: project.dir });
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).run).toMatchObject({ ok: true, result: 42, warm: false, isolation: "bwrap" });
-    // Refused after its worker was started early: the CLI ends that worker (processes of its runs' uids, from its
-    // pid) before it exits.
-    const refused = spawnSync(
-      process.execPath,
-      [CLI, "exec", "--lang", "python", "--code", "result = input", "--input", "{nope", "--json"],
-      {
-        cwd: project.dir,
-        encoding: "utf8",
-        env: { ...process.env, NO_COLOR: "1" },
-      },
+    refusedLeavingNoRun(
+      ["exec", "--lang", "python", "--code", "result = input", "--input", "{nope", "--json"],
+      "INPUT_INVALID",
     );
-    expect(refused.status).toBe(2);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: "INPUT_INVALID" } });
-    expect(runsOf(refused.pid)).toEqual([]);
     const unknown = skillsSync(["exec", "--lang", "cobol", "--code", "x", "--json"], { cwd: project.dir });
     expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: false, error: { code: "INVALID_ARGUMENT" } });
     expect(await settledSandboxProcesses()).toEqual([]);

@@ -5,74 +5,19 @@
  * reason when the key reads like the rest of a sentence. Keys starting with `x-` are the usual room for one's own
  * annotations and are left alone.
  */
+import { KEYWORDS as COMPAT_KEYWORDS } from "../compat/keywords.js";
 import { escapePointerToken } from "../json/index.js";
 import type { SchemaIssue } from "./issues.js";
 import { closestMatches } from "./suggest.js";
 
-/** The keywords of 2020-12 (core, applicator, validation, unevaluated, format, content, meta-data) and draft-07. */
+/**
+ * The keywords of 2020-12 and draft-07: the compat diff's table of every keyword, less the OpenAPI word it knows
+ * because servers send it (`nullable`, which no JSON Schema validator reads), plus 2019-09's recursive references.
+ */
 const KEYWORDS = [
-  "$schema",
-  "$id",
-  "$ref",
-  "$anchor",
-  "$dynamicRef",
-  "$dynamicAnchor",
+  ...Object.keys(COMPAT_KEYWORDS).filter((keyword) => keyword !== "nullable"),
   "$recursiveRef",
   "$recursiveAnchor",
-  "$vocabulary",
-  "$comment",
-  "$defs",
-  "definitions",
-  "allOf",
-  "anyOf",
-  "oneOf",
-  "not",
-  "if",
-  "then",
-  "else",
-  "dependentSchemas",
-  "dependencies",
-  "prefixItems",
-  "items",
-  "additionalItems",
-  "contains",
-  "properties",
-  "patternProperties",
-  "additionalProperties",
-  "propertyNames",
-  "unevaluatedItems",
-  "unevaluatedProperties",
-  "type",
-  "enum",
-  "const",
-  "multipleOf",
-  "maximum",
-  "exclusiveMaximum",
-  "minimum",
-  "exclusiveMinimum",
-  "maxLength",
-  "minLength",
-  "pattern",
-  "maxItems",
-  "minItems",
-  "uniqueItems",
-  "maxContains",
-  "minContains",
-  "maxProperties",
-  "minProperties",
-  "required",
-  "dependentRequired",
-  "format",
-  "contentEncoding",
-  "contentMediaType",
-  "contentSchema",
-  "title",
-  "description",
-  "default",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-  "examples",
 ];
 const KNOWN = new Set(KEYWORDS);
 
