@@ -17,7 +17,7 @@ import { startWorkerEarly } from "./shared/earlyWorker.js";
 import { type ParsedInput, parseInputArgument, validateInput } from "./shared/input.js";
 import { firstPiiNotice } from "./shared/piiNotice.js";
 import { loadValidSkill, skillRunRequest } from "./shared/skill.js";
-import { versionedSkillDir } from "./shared/skillVersion.js";
+import { versionedSkillDir } from "./shared/versionedRef.js";
 
 export interface RunOptions extends RunSettings {
   /** A skill folder, a skill name looked up under the project's roots, or `name@version` (a release; @latest). */

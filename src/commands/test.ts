@@ -13,7 +13,7 @@ import { loadProjectConfig } from "../store/config.js";
 import { displayPath } from "../core/paths.js";
 import { openExecution } from "./shared/execution.js";
 import { selectSkills } from "./shared/selectSkills.js";
-import { versionedSkillDir } from "./shared/skillVersion.js";
+import { versionedSkillDir } from "./shared/versionedRef.js";
 import { configSecrets, planSkill } from "./test/plan.js";
 import { runCase } from "./test/runCase.js";
 import type { Job, SkillPlan, TestOptions } from "./test/types.js";

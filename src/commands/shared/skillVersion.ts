@@ -5,10 +5,9 @@
  * test of an old version sees exactly what was released, whatever is checked out. `skills run`, `skills test` and
  * `skills serve` (run_skill's `version`) use it.
  */
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { SkillRelease } from "../../contracts/versioning.js";
-import { parseVersionedRef, pickVersion } from "../../core/versioning/tags.js";
+import { pickVersion } from "../../core/versioning/tags.js";
 import { SkillsError } from "../../errors.js";
 import { extractTree } from "../../git/extract.js";
 import { releasesOf } from "../../git/releases.js";
@@ -101,14 +100,4 @@ export async function findSkillFolder(
   }
   const all = await skillFoldersAt(repo, commit, roots);
   return all.find((folder) => folder.name === name)?.path;
-}
-
-/**
- * A skill argument that names a released version (`name@version`) as the folder to use; undefined for anything
- * else (a name, a path — an existing folder called `x@1` stays a path).
- */
-export async function versionedSkillDir(cwd: string, ref: string): Promise<SkillVersion | undefined> {
-  const parsed = parseVersionedRef(ref);
-  if (!parsed || existsSync(resolve(cwd, ref))) return undefined;
-  return resolveSkillVersion({ cwd, name: parsed.name, version: parsed.spec });
 }
