@@ -12,7 +12,7 @@ import { SkillsError } from "../errors.js";
 import { VERSION } from "../version.js";
 import type { McpConfig, ServerConfig } from "./config.js";
 import { callFailed, describeCommand, protocolError, startFailed } from "./pool/errors.js";
-import { MCP_ERROR, isMcpError, loadMcpSdk } from "./pool/sdk.js";
+import { MCP_ERROR, isMcpError, loadHttpTransport, loadMcpSdk } from "./pool/sdk.js";
 import { StderrTail } from "./pool/stderrTail.js";
 import { takeEarlyTransport } from "./pool/earlyTransports.js";
 import { ProcessStdioTransport } from "./pool/stdioTransport.js";
@@ -333,7 +333,7 @@ export class ClientPool implements ToolBackend {
   private async createTransport(config: ServerConfig, stderr: StderrTail): Promise<Transport> {
     if (this.options.createTransport) return this.options.createTransport(config);
     if (config.type === "http") {
-      const { StreamableHTTPClientTransport } = await loadMcpSdk();
+      const StreamableHTTPClientTransport = await loadHttpTransport();
       return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
     }
     // The toolkit's state folder, where the default config keeps the memory server's file.

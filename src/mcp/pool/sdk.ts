@@ -5,7 +5,6 @@
  */
 export type McpSdk = {
   Client: typeof import("@modelcontextprotocol/sdk/client/index.js").Client;
-  StreamableHTTPClientTransport: typeof import("@modelcontextprotocol/sdk/client/streamableHttp.js").StreamableHTTPClientTransport;
   McpError: typeof import("@modelcontextprotocol/sdk/types.js").McpError;
   ToolListChangedNotificationSchema: typeof import("@modelcontextprotocol/sdk/types.js").ToolListChangedNotificationSchema;
   LATEST_PROTOCOL_VERSION: string;
@@ -16,16 +15,21 @@ let loading: Promise<McpSdk> | undefined;
 export function loadMcpSdk(): Promise<McpSdk> {
   loading ??= Promise.all([
     import("@modelcontextprotocol/sdk/client/index.js"),
-    import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
     import("@modelcontextprotocol/sdk/types.js"),
-  ]).then(([client, http, types]) => ({
+  ]).then(([client, types]) => ({
     Client: client.Client,
-    StreamableHTTPClientTransport: http.StreamableHTTPClientTransport,
     McpError: types.McpError,
     ToolListChangedNotificationSchema: types.ToolListChangedNotificationSchema,
     LATEST_PROTOCOL_VERSION: types.LATEST_PROTOCOL_VERSION,
   }));
   return loading;
+}
+
+/** The SDK's HTTP client transport, only for servers reached over HTTP (it brings an event-stream parser and OAuth). */
+export async function loadHttpTransport(): Promise<
+  typeof import("@modelcontextprotocol/sdk/client/streamableHttp.js").StreamableHTTPClientTransport
+> {
+  return (await import("@modelcontextprotocol/sdk/client/streamableHttp.js")).StreamableHTTPClientTransport;
 }
 
 /** JSON-RPC error codes of the SDK's McpError (its ErrorCode enum), for errors read before or without the SDK. */
