@@ -175,10 +175,14 @@ describe("start-up", () => {
     expect(files.some((f) => f.includes("node_modules/esbuild/"))).toBe(false);
   });
 
-  it("a run loads the MCP SDK bundled, not its ~150 modules from node_modules", async () => {
+  it("a run loads the MCP SDK bundled, not its ~150 modules from node_modules, and no more than it needs", async () => {
     const input = '{"path": "skills/find-todos/tests/fixture"}';
     const files = await loadedBy(["run", "summarize-directory", "--input", input, "--json"], REPO);
-    expect(await packagesIn(files)).toContain("@modelcontextprotocol/sdk");
+    const packages = await packagesIn(files);
+    expect(packages).toContain("@modelcontextprotocol/sdk");
+    // Not on a plain run's path: the YAML package (the manifest is plain YAML), git (no name@version), and the SDK's
+    // HTTP transport (a stdio server).
+    expect(packages.filter((name) => ["yaml", "simple-git", "eventsource-parser"].includes(name))).toEqual([]);
     expect(files.filter((f) => f.includes("/node_modules/@modelcontextprotocol/sdk/"))).toEqual([]);
     expect(files.filter((f) => f.includes("/node_modules/zod/"))).toEqual([]);
   });

@@ -1,6 +1,7 @@
 /** Maps a JSON pointer to the line:column of a key or value in a parsed YAML document. */
-import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
 import { splitPointer } from "../json/index.js";
+import { yamlPackage } from "./yamlPackage.js";
 
 export interface Position {
   line: number;
@@ -26,6 +27,7 @@ export function locatePointer(
   target: LocateTarget = "value",
   lineOffset = 0,
 ): Position {
+  const { isMap, isPair, isScalar, isSeq } = yamlPackage();
   let node: unknown = doc.contents;
   let keyNode: Node | null = null;
   for (const segment of splitPointer(pointer)) {

@@ -2,12 +2,13 @@
  * YAML parsing that keeps positions. Syntax problems (tabs, unclosed quotes, duplicate keys, ...) are reported with
  * their own line:column; a successful parse returns the plain value and a `locate` function for later validators.
  */
-import { type Document, isScalar, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
+import type { Document, LineCounter, YAMLError } from "yaml";
 import type { Problem } from "../../contracts/problem.js";
 import { type LocateTarget, locatePointer, offsetToPosition, type Position } from "./locate.js";
 import { splitPointer } from "../json/index.js";
 import { parseYamlSubset } from "./subset.js";
 import { locateInSubset, sourceInSubset } from "./subsetLocate.js";
+import { yamlPackage } from "./yamlPackage.js";
 
 export interface ParseYamlOptions {
   /** File name put into problems. */
@@ -59,7 +60,8 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParseYamlRes
       sourceAt: (pointer) => sourceInSubset(subset, text, pointer),
     };
   }
-  const lineCounter = new LineCounter();
+  const { LineCounter: Lines, parseDocument, isScalar } = yamlPackage();
+  const lineCounter = new Lines();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   if (doc.errors.length > 0) {
     // The parser often reports follow-up errors after the first real one: the first of each line is enough, and
@@ -143,6 +145,7 @@ function yamlErrorToProblem(
 }
 
 function openingQuoteOffset(doc: Document, text: string, errorOffset: number): number | undefined {
+  const { visit, isScalar } = yamlPackage();
   let found: number | undefined;
   visit(doc, {
     Scalar(_key, node) {
