@@ -2,7 +2,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePiiMode } from "../../src/cli/parse/execution.js";
 import { parsePatternOption } from "../../src/cli/parse/pii.js";
 import { piiScan } from "../../src/commands/pii.js";
@@ -501,13 +501,7 @@ describe("review fixes: option errors name the option", () => {
         'PII tokenization: off | default | strict (default: "pii" in skills.config.json, else default); strict refuses output that still holds personal data',
       ],
     ] as const) {
-      // cac prints help with console.info.
-      const lines: string[] = [];
-      const log = vi.spyOn(console, "info").mockImplementation((line: unknown) => {
-        lines.push(String(line));
-      });
-      const { code } = await cli([command, "--help"]).finally(() => log.mockRestore());
-      const out = `${lines.join("\n")}\n`;
+      const { code, out } = await cli([command, "--help"]);
       expect(code).toBe(0);
       // cac pads the description column and ends each line with a space.
       const line = out.split("\n").find((l) => l.includes("--pii <mode>"));
