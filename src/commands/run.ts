@@ -135,7 +135,10 @@ async function runLoaded(
       ...skillRunRequest(skill, input.value, limits),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    // The servers and the sandbox end while the notice is looked up (closing again in `finally` is a no-op).
+    const closing = execution.close();
     const notice = await firstPiiNotice(config.cacheDir, [run]);
+    await closing;
     return {
       ok: run.ok,
       skill: summary,

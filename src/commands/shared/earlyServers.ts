@@ -22,12 +22,15 @@ export interface EarlyServersOptions {
 /** Starts the servers the skill's manifest names; returns what ends those no run took. Never throws. */
 export async function startSkillServersEarly(options: EarlyServersOptions): Promise<() => Promise<void>> {
   try {
-    const servers = await manifestServers(options);
-    if (servers.length === 0) return closeEarlyTransports;
-    const config = await loadMcpConfig({
-      cwd: options.cwd,
-      ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
-    });
+    // The skill and .mcp.json are read side by side; a config that cannot be read starts nothing either way.
+    const [servers, config] = await Promise.all([
+      manifestServers(options),
+      loadMcpConfig({
+        cwd: options.cwd,
+        ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
+      }).catch(() => undefined),
+    ]);
+    if (servers.length === 0 || config === undefined) return closeEarlyTransports;
     for (const name of servers) {
       const server = config.servers[name];
       if (!server || server.type === "http") continue;

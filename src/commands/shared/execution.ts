@@ -262,11 +262,13 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Exec
       });
     },
     async close() {
-      try {
-        if (runner && runner !== options.runner) await runner.close();
-      } finally {
-        if (toolset !== options.toolset) await toolset.close();
-      }
+      // The sandbox and the servers end side by side (each waits for processes to exit); the first failure is thrown.
+      const [sandbox, servers] = await Promise.allSettled([
+        runner && runner !== options.runner ? runner.close() : undefined,
+        toolset !== options.toolset ? toolset.close() : undefined,
+      ]);
+      if (sandbox.status === "rejected") throw sandbox.reason;
+      if (servers.status === "rejected") throw servers.reason;
     },
   };
 }
