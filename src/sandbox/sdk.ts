@@ -35,9 +35,16 @@ export function sdkRoot(): string {
 
 let runtimeHash: string | undefined;
 
+/** Code-unit order: the same on every machine (localeCompare follows the locale, and its first call costs ~10 ms). */
+const byKey = (a: ToolInfo, b: ToolInfo): number => {
+  const x = `${a.server}/${a.name}`;
+  const y = `${b.server}/${b.name}`;
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
 export function toolsHash(tools: ToolInfo[]): string {
   const canonical = [...tools]
-    .sort((a, b) => `${a.server}/${a.name}`.localeCompare(`${b.server}/${b.name}`))
+    .sort(byKey)
     .map((t) => [
       t.server,
       t.name,
