@@ -29,6 +29,11 @@ const out = outsideSubset;
 const PLAIN_KEY = /^[\p{L}\p{N}_$][\p{L}\p{N}_$./@+-]*(?: [\p{L}\p{N}_$./@+-]+)*$/u;
 /** Keys longer than this are left to the package (it refuses implicit keys past 1024 characters). */
 const MAX_KEY_LENGTH = 1000;
+/**
+ * Collections nested deeper than this are left to the package: skill files nest a handful of levels, and each level
+ * is a call here (a hostile file thousands deep would overflow the stack).
+ */
+const MAX_DEPTH = 64;
 /** Characters that may not start a plain scalar (they start something else, or are reserved). */
 const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
 
@@ -42,6 +47,8 @@ class SubsetParser {
   private readonly lineEnds: number[] = [];
   /** Leading spaces of each line; -1 for a blank or comment-only line. */
   private readonly indents: number[] = [];
+  /** Collections open around the one being read. */
+  private depth = 0;
 
   constructor(private readonly text: string) {
     let start = 0;
@@ -85,6 +92,10 @@ class SubsetParser {
 
   /** The map whose first key starts at `start` on `line`; its keys are all at that column. */
   private blockMap(line: number, start: number): { parsed: Parsed; next: number } {
+    return this.nested(() => this.blockMapInner(line, start));
+  }
+
+  private blockMapInner(line: number, start: number): { parsed: Parsed; next: number } {
     const column = start - this.lineStarts[line]!;
     const node: SubsetNode = { kind: "map", start, keys: [], keyStarts: [], values: [] };
     const value: Record<string, unknown> = {};
@@ -152,6 +163,10 @@ class SubsetParser {
 
   /** A block sequence whose first `-` is at `start` on `line`. */
   private blockSeq(line: number, start: number): { parsed: Parsed; next: number } {
+    return this.nested(() => this.blockSeqInner(line, start));
+  }
+
+  private blockSeqInner(line: number, start: number): { parsed: Parsed; next: number } {
     const column = start - this.lineStarts[line]!;
     const node: SubsetNode = { kind: "seq", start, items: [] };
     const value: unknown[] = [];
@@ -215,6 +230,10 @@ class SubsetParser {
 
   /** A one-line flow collection at `start`; `end` is where the collection closed. */
   private flow(start: number, lineEnd: number): { parsed: Parsed; end: number } {
+    return this.nested(() => this.flowInner(start, lineEnd));
+  }
+
+  private flowInner(start: number, lineEnd: number): { parsed: Parsed; end: number } {
     const text = this.text;
     const isMap = text[start] === "{";
     const close = isMap ? "}" : "]";
@@ -281,6 +300,17 @@ class SubsetParser {
     if (source === "" || /[:#[{'"]/.test(source)) out();
     if (INDICATOR_START.test(source) && !/^-[\p{L}\p{N}.]/u.test(source)) out();
     return { parsed: { node: { kind: "scalar", start, end: valueEnd }, value: resolvePlain(source) }, end: valueEnd };
+  }
+
+  /** Reads one collection, one level deeper; past MAX_DEPTH the text is the package's. */
+  private nested<T>(read: () => T): T {
+    if (this.depth >= MAX_DEPTH) return out();
+    this.depth += 1;
+    try {
+      return read();
+    } finally {
+      this.depth -= 1;
+    }
   }
 
   private skipSpaces(at: number, end: number): number {

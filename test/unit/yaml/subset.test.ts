@@ -346,6 +346,23 @@ describe("parseYamlSubset", () => {
     expect(accepted).toBeLessThan(total);
   });
 
+  it("leaves collections nested past 64 levels to the package, even thousands deep (no stack overflow)", () => {
+    const block = (depth: number) =>
+      `${Array.from({ length: depth }, (_, i) => `${" ".repeat(i)}k${i}:\n`).join("")}${" ".repeat(depth)}v: 1\n`;
+    const flow = (depth: number) => `a: ${"[".repeat(depth)}${"]".repeat(depth)}\n`;
+    // 60 levels: still this reader's, and the package's value
+    for (const text of [block(60), flow(60)]) {
+      expect(parseYamlSubset(text)).toBeDefined();
+      expect(compare(text)).toBe(true);
+    }
+    for (const text of [block(66), flow(66), block(3000), flow(3000)]) {
+      expect(parseYamlSubset(text)).toBeUndefined();
+      const parsed = parseYaml(text, { file: "m.yaml" });
+      const doc = parseDocument(text, { uniqueKeys: true, strict: true });
+      expect(parsed.ok).toBe(doc.errors.length === 0);
+    }
+  });
+
   it("leaves parseYaml's answers unchanged: value, positions with a line offset, source text", () => {
     const text = 'name: a\ntools:\n  fs/read: "^1.0.0"\n  mem/x: ">=1 <2"\n';
     const parsed = parseYaml(text, { file: "f.yaml", lineOffset: 1 });
