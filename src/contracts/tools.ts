@@ -38,8 +38,8 @@ export interface CallToolResult {
 export interface CallToolOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
-  /** Called when the request goes to the server: after the server has started and connected, if it had not yet. */
-  onSent?: () => void;
+  /** Called when the call had to wait for its server to start and connect, as the request then goes out. */
+  onWaited?: () => void;
 }
 
 /** Where the bridge sends tool calls: live servers, a cassette, or a recorder wrapping live servers. */

@@ -62,6 +62,8 @@ const BACKGROUND_WAIT_MS = 2_000;
 
 export class ClientPool implements ToolBackend {
   private readonly connections = new Map<string, Promise<Connection>>();
+  /** Connections that have been made (a call on one does not wait for its server). */
+  private readonly connected = new WeakSet<Promise<Connection>>();
   private readonly started = new Set<string>();
   /** Servers started by prestart() whose start no caller has looked at yet (a failure is kept for that caller). */
   private readonly early = new Set<string>();
@@ -175,8 +177,10 @@ export class ClientPool implements ToolBackend {
     args: JsonObject,
     options: CallToolOptions = {},
   ): Promise<CallToolResult> {
-    const connection = await this.connection(server);
-    options.onSent?.();
+    const pending = this.connection(server);
+    const waits = !this.connected.has(pending);
+    const connection = await pending;
+    if (waits) options.onWaited?.();
     try {
       const result = await connection.client.callTool({ name: tool, arguments: args }, undefined, {
         timeout: options.timeoutMs ?? this.callTimeout(),
@@ -257,6 +261,10 @@ export class ClientPool implements ToolBackend {
     }
     const promise = this.start(config);
     this.connections.set(server, promise);
+    promise.then(
+      () => this.connected.add(promise),
+      () => undefined,
+    );
     // A failed start is not remembered: the next use tries again (after a prestart: the use after the first).
     promise.catch(() => {
       if (!this.early.has(server) && this.connections.get(server) === promise) this.connections.delete(server);

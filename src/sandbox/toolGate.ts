@@ -60,7 +60,7 @@ export class ToolGate {
     const args = params.arguments ?? {};
     const bytesIn = byteLength(args);
     const started = performance.now();
-    // When the backend was asked, and when it sent the request: the gap is the wait for the server to connect.
+    // When the backend was asked, and (for a call that waited for its server to connect) when it sent the request.
     let askedAt: number | undefined;
     let sentAt: number | undefined;
     const record = (ok: boolean, bytesOut: number, error?: string): void => {
@@ -122,7 +122,7 @@ export class ToolGate {
       const sent = interceptor ? interceptor.beforeCall(server, tool, args as JsonObject) : (args as JsonObject);
       askedAt = performance.now();
       const raw = await this.options.backend.callTool(server, tool, sent, {
-        onSent: () => {
+        onWaited: () => {
           sentAt = performance.now();
         },
       });
@@ -144,9 +144,9 @@ export class ToolGate {
   }
 }
 
-/** A call's wait for its server (`waitMs`), when it waited a millisecond or more; a connected server answers at once. */
+/** A call's wait for its server to start and connect (`waitMs`), for a call that had to wait. */
 function waited(askedAt: number | undefined, sentAt: number | undefined): { waitMs?: number } {
-  if (askedAt === undefined || sentAt === undefined || sentAt - askedAt < 1) return {};
+  if (askedAt === undefined || sentAt === undefined) return {};
   return { waitMs: Math.round((sentAt - askedAt) * 1000) / 1000 };
 }
 
