@@ -71,7 +71,14 @@ describe("status line", () => {
 });
 
 describe("rendering a run's times and calls", () => {
-  const call = (tool: string, startMs: number, ms: number) => ({ tool, startMs, ms, ok: true, bytesIn: 10, bytesOut: 20 });
+  const call = (tool: string, startMs: number, ms: number) => ({
+    tool,
+    startMs,
+    ms,
+    ok: true,
+    bytesIn: 10,
+    bytesOut: 20,
+  });
   const run = {
     ok: true,
     result: 1,
@@ -98,10 +105,28 @@ describe("rendering a run's times and calls", () => {
     const { renderRunResult } = await import("../../src/cli/render/run.js");
     const { createStyle } = await import("../../src/cli/style.js");
     const lines = renderRunResult(run as never, createStyle(false), { title: "x" }).split("\n");
-    const row = (name: string) => lines.find((line) => line.trimStart().startsWith(`${name} `))!.trim().split(/\s{2,}/);
+    const row = (name: string) =>
+      lines
+        .find((line) => line.trimStart().startsWith(`${name} `))!
+        .trim()
+        .split(/\s{2,}/);
     expect(lines.find((line) => line.includes("calls") && line.includes("wall"))).toBeTruthy();
     expect(row("fs/a")).toEqual(["fs/a", "3", "0", "100 ms", "100 ms", "30 B", "60 B"]);
     expect(row("fs/b")).toEqual(["fs/b", "1", "0", "50 ms", "50 ms", "10 B", "20 B"]);
     expect(row("all")).toEqual(["all", "4", "0", "150 ms", "100 ms", "40 B", "80 B"]);
+    expect(lines.some((line) => line.includes("waited"))).toBe(false);
+  });
+
+  test("calls made while their server started say how long they waited for it", async () => {
+    const { renderRunResult } = await import("../../src/cli/render/run.js");
+    const { createStyle } = await import("../../src/cli/style.js");
+    const waiting = (startMs: number, ms: number, waitMs: number) => ({ ...call("fs/a", startMs, ms), waitMs });
+    const one = { ...run, toolCalls: [waiting(0, 100, 80), call("fs/a", 100, 10)] };
+    const lines = renderRunResult(one as never, createStyle(false), { title: "x" }).split("\n");
+    expect(lines).toContain("  1 call waited 80 ms for a server to start (included above)");
+    // Two calls that waited side by side waited once.
+    const two = { ...run, toolCalls: [waiting(0, 100, 80), waiting(5, 100, 75), call("fs/b", 100, 10)] };
+    const both = renderRunResult(two as never, createStyle(false), { title: "x" }).split("\n");
+    expect(both).toContain("  2 calls waited 80 ms for a server to start (included above)");
   });
 });

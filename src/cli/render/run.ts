@@ -171,6 +171,13 @@ function toolTable(calls: ToolCallRecord[], style: Style): string[] {
       ),
     );
   }
+  // Calls made while their server was still starting: part of their time is the server's start-up, not the tool's.
+  const waits = calls.filter((call) => call.waitMs !== undefined);
+  if (waits.length > 0) {
+    const waited = callsWallMs(waits.map((call) => ({ ...call, ms: call.waitMs ?? 0 })));
+    const what = waits.length === 1 ? "1 call" : `${waits.length} calls`;
+    lines.push(style.dim(`  ${what} waited ${formatMs(waited)} for a server to start (included above)`));
+  }
   return lines;
 }
 
