@@ -82,7 +82,11 @@ for (const dialect of ["2020-12", "draft-07"]) {
 // first analysis or type check of a process then loads the compiler in about a third of the time.
 {
   const { writeTypeScriptCodeCache } = await import(new URL("analysis/tsLoader.js", dist).href);
-  writeTypeScriptCodeCache(join(distDir, "analysis"));
+  const { analyseTypeScript } = await import(new URL("analysis/typescript.js", dist).href);
+  // A program that imports the SDK, so the checker runs as in a skill's analysis.
+  const source =
+    'import { f } from "servers/x";\nexport async function run(i: { a: number[] }) {\n  return f({ a: i.a.map((n) => n + 1) });\n}\n';
+  writeTypeScriptCodeCache(join(distDir, "analysis"), () => analyseTypeScript([{ file: "main.ts", source }]));
 }
 
 const bundleDir = join(distDir, "bundle");

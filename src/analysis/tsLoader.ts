@@ -73,35 +73,15 @@ function loadWithCodeCache(): TypeScript | undefined {
 }
 
 /**
- * For the build: compiles the compiler, lets it parse and bind a small program (so that the functions an analysis
- * runs are compiled too), and writes V8's code cache and what it was made from into `dir`.
+ * For the build: compiles the compiler, makes it this process's compiler, runs `warmUp` with it (an analysis of a
+ * small program, so that the functions a real analysis runs are compiled too), and writes V8's code cache and what it
+ * was made from into `dir`.
  */
-export function writeTypeScriptCodeCache(dir: string): void {
+export function writeTypeScriptCodeCache(dir: string, warmUp: () => void): void {
   const { file, version } = compilerFile();
   const { ts, script } = evaluate(file, undefined);
-  const files = new Map([
-    [
-      "/a.ts",
-      'import { f } from "servers/x";\nexport async function run(i: { a: number[] }) {\n  return f({ a: i.a.map((n) => n + 1) });\n}\n',
-    ],
-  ]);
-  const host: import("typescript").CompilerHost = {
-    getSourceFile: (name, target) => {
-      const text = files.get(name);
-      return text === undefined ? undefined : ts.createSourceFile(name, text, target, true);
-    },
-    getDefaultLibFileName: () => "/lib.d.ts",
-    writeFile: () => undefined,
-    getCurrentDirectory: () => "/",
-    getCanonicalFileName: (name) => name,
-    useCaseSensitiveFileNames: () => true,
-    getNewLine: () => "\n",
-    fileExists: (name) => files.has(name),
-    readFile: (name) => files.get(name),
-  };
-  const program = ts.createProgram(["/a.ts"], { noLib: true, noResolve: true, noEmit: true }, host);
-  program.getSyntacticDiagnostics();
-  program.getTypeChecker();
+  loaded = ts;
+  warmUp();
   writeFileSync(join(dir, "typescript.codecache"), script.createCachedData());
   const meta: CodeCacheMeta = { version, size: statSync(file).size };
   writeFileSync(join(dir, "typescript.codecache.json"), `${JSON.stringify(meta)}\n`);
