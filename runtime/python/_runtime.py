@@ -12,6 +12,7 @@ paragraph above saves.
 """
 
 import _thread
+import errno
 import os
 import sys
 
@@ -196,6 +197,7 @@ class Bridge:
 
     def _read_loop(self) -> None:
         buffer = b""
+        host_gone = True
         try:
             while True:
                 chunk = os.read(self._fd, 1 << 16)
@@ -209,19 +211,23 @@ class Bridge:
                     line, buffer = buffer[:end], buffer[end + 1 :]
                     if line.strip():
                         self._dispatch(loads(line))
-        except OSError:
-            pass
+        except OSError as error:
+            # EBADF: the program closed the bridge's fd itself, and the host is still there. Pending calls fail, and
+            # the worker meets the closed fd when it answers and says so on stderr. Only the end of the stream (the
+            # host gone) ends the worker at once: were it ended here too, which one happened first would decide
+            # whether the run's error says why.
+            host_gone = error.errno != errno.EBADF
         finally:
-            self._close()
+            self._close(host_gone)
 
-    def _close(self) -> None:
+    def _close(self, host_gone: bool) -> None:
         with self._pending_lock:
             self._closed = True
             pending, self._pending = self._pending, {}
         closed: "JsonRpcMessage" = {"error": {"code": -32600, "message": "the bridge to the host is closed", "data": {"code": "BRIDGE_CLOSED"}}}
         for callback in pending.values():
             callback(closed)
-        if self.on_close is not None:
+        if host_gone and self.on_close is not None:
             self.on_close()
 
 
