@@ -25,6 +25,14 @@ afterEach(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Waits until `ready()` holds (data crossing a socket takes a moment; a loaded machine can make it many ms). */
+async function until(ready: () => boolean, ms = 5000): Promise<void> {
+  for (const end = Date.now() + ms; !ready(); ) {
+    if (Date.now() > end) throw new Error("timed out waiting for the socket");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 function collect() {
   const events: string[] = [];
   return {
@@ -41,8 +49,10 @@ describe("BridgeConnection", () => {
   test("answers requests, delivers notifications (also ones sent before handlers attach), matches responses", async () => {
     const [host, worker] = await pair();
     const bridge = new BridgeConnection(host, 1024);
+    // The notification reaches the host before any handler is attached.
+    const arrived = new Promise((resolve) => host.once("data", resolve));
     worker.write('{"jsonrpc":"2.0","method":"ready","params":{}}\n');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await arrived;
     const { events, handlers } = collect();
     bridge.attach(handlers);
     expect(events).toEqual(["notify ready"]);
@@ -50,7 +60,7 @@ describe("BridgeConnection", () => {
     worker.on("data", (d) => lines.push(...d.toString().split("\n").filter(Boolean)));
     worker.write('{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"x":1}}\n');
     const response = bridge.request("execute", { code: "x" });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => lines.length >= 2);
     const sent = lines.map((l) => JSON.parse(l));
     expect(sent).toContainEqual({ jsonrpc: "2.0", id: 7, result: { method: "tools/call", params: { x: 1 } } });
     const execute = sent.find((m) => m.method === "execute");
@@ -96,7 +106,7 @@ describe("BridgeConnection", () => {
     const lines: string[] = [];
     worker.on("data", (d) => lines.push(...d.toString().split("\n").filter(Boolean)));
     const response = bridge.request("execute", {});
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => lines.length >= 1);
     const id = JSON.parse(lines[0]!).id as string;
     expect(id).toMatch(/^h[0-9a-f]{32}$/);
     for (const guess of [1, 0, "1", null]) {
