@@ -5,17 +5,19 @@
 //      generator for them;
 //   2. the CLI is bundled (dist/bundle/, what bin/skills.js runs): the command table and one file per command
 //      handler, with the code they share in a few chunks, instead of ~100 modules for node to resolve and load one by
-//      one. The packages on the commands' paths are bundled too (the MCP SDK with zod and ajv, yaml, semver, cac);
-//      the large or file-reading ones stay in node_modules (EXTERNAL_PACKAGES). Each module keeps its own
-//      import.meta.url (the path it has under dist/), so what it finds next to itself (runtime/, schemas/, the
-//      precompiled schemas, the packages it requires) is found as from dist/. dist/ itself stays as tsc wrote it:
-//      it is the library (`import { run } from "skillsmith"`) and what the tests compare the bundle with.
+//      one; and the commands a user waits on most (exec, run) each get a program of their own, one file. The packages
+//      on the commands' paths are bundled too (the MCP SDK with zod and ajv, yaml, semver, cac); the large or
+//      file-reading ones stay in node_modules (EXTERNAL_PACKAGES). Each module keeps its own import.meta.url (the
+//      path it has under dist/), so what it finds next to itself (runtime/, schemas/, the precompiled schemas, the
+//      packages it requires) is found as from dist/. dist/ itself stays as tsc wrote it: it is the library
+//      (`import { run } from "skillsmith"`) and what the tests compare the bundle with.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
@@ -96,15 +98,8 @@ const entriesIn = (folder) =>
     .map((file) => join(distDir, folder, file));
 const { build } = require("esbuild");
 const EXTERNAL_PACKAGES = ["esbuild", "typescript", "handlebars", "js-tiktoken", "prom-client"];
-await build({
-  // The handlers and what a command starts before its handler loads (cli/early) are imported when they are needed.
-  entryPoints: [join(distDir, "cli/main.js"), ...entriesIn("cli/handlers"), ...entriesIn("cli/early")],
-  outbase: distDir,
-  outdir: bundleDir,
-  entryNames: "[dir]/[name]",
-  chunkNames: "chunks/[name]-[hash]",
+const common = {
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "node",
   target: "node20",
@@ -112,36 +107,120 @@ await build({
   // resolve and load one by one, ~3x the time of one bundled chunk. What stays outside is large and loaded rarely
   // (typescript, esbuild with its binary), or reads files beside itself (handlebars, js-tiktoken's ranks).
   external: EXTERNAL_PACKAGES.flatMap((name) => [name, `${name}/*`]),
-  // Bundled CommonJS packages require node's built-in modules: give the ESM chunks a `require`.
-  banner: { js: 'import { createRequire as __bundleRequire } from "node:module";\nconst require = __bundleRequire(import.meta.url);' },
   logLevel: "warning",
-  plugins: [
-    {
-      name: "keep-module-url",
-      setup(on) {
-        on.onLoad({ filter: /\.js$/ }, async (args) => {
-          const text = await readFile(args.path, "utf8");
-          if (!text.includes("import.meta.url")) return { contents: text, loader: "js" };
-          // The module's URL as tsc placed it, computed from wherever its code ends up in the bundle.
-          const own = (chunk) => JSON.stringify(relative(chunk, args.path));
-          return {
-            contents: text.replaceAll("import.meta.url", () => `__moduleUrl(${own(bundleDir)})`),
-            loader: "js",
-          };
-        });
-      },
-    },
-  ],
   write: false,
-}).then((result) => {
-  // Each file that needs it gets the helper, resolving from the bundle folder wherever the file sits inside it.
+};
+const keepModuleUrl = {
+  name: "keep-module-url",
+  setup(on) {
+    on.onLoad({ filter: /\.js$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      if (!text.includes("import.meta.url")) return { contents: text, loader: "js" };
+      // The module's URL as tsc placed it, computed from wherever its code ends up in the bundle.
+      const own = (chunk) => JSON.stringify(relative(chunk, args.path));
+      return {
+        contents: text.replaceAll("import.meta.url", () => `__moduleUrl(${own(bundleDir)})`),
+        loader: "js",
+      };
+    });
+  },
+};
+/**
+ * Writes esbuild's files, each with the helpers it uses: `__moduleUrl` (resolving from the bundle folder wherever the
+ * file sits inside it) and, in an ES module, a `require` for bundled CommonJS code that requires node's built-ins.
+ */
+function writeBundle(result, { commonjs = false } = {}) {
   for (const file of result.outputFiles) {
     const depth = relative(bundleDir, dirname(file.path)).split("/").filter(Boolean).length;
     const up = depth === 0 ? "./" : "../".repeat(depth);
-    const helper = `const __moduleUrl = (path) => new URL(${JSON.stringify(up)} + path, import.meta.url).href;\n`;
+    const base = commonjs ? 'require("node:url").pathToFileURL(__filename)' : "import.meta.url";
+    const helpers = [
+      !commonjs &&
+        /\brequire\b/.test(file.text) &&
+        'import { createRequire as __bundleRequire } from "node:module";\nconst require = __bundleRequire(import.meta.url);\n',
+      file.text.includes("__moduleUrl(") &&
+        `const __moduleUrl = (path) => new URL(${JSON.stringify(up)} + path, ${base}).href;\n`,
+    ].filter(Boolean);
+    let text = helpers.join("") + file.text;
+    // A program's first line names its build: its code cache is kept under that name (src/cli/program.ts). Strict
+    // mode, as the ES modules it was built from, comes before the helpers.
+    if (commonjs) {
+      text = `"use strict";\n${text}`;
+      text = `// skills program ${createHash("sha256").update(text).digest("hex").slice(0, 20)}\n${text}`;
+    }
     mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, file.text.includes("__moduleUrl(") ? helper + file.text : file.text);
+    writeFileSync(file.path, text);
   }
-});
+}
+
+// The CLI: the command table (cli/main.js), one file per handler and per early module, imported when a command
+// needs it, and the code they share in chunks.
+writeBundle(
+  await build({
+    ...common,
+    entryPoints: [join(distDir, "cli/main.js"), ...entriesIn("cli/handlers"), ...entriesIn("cli/early")],
+    outbase: distDir,
+    outdir: bundleDir,
+    entryNames: "[dir]/[name]",
+    chunkNames: "chunks/[name]-[hash]",
+    splitting: true,
+    plugins: [keepModuleUrl],
+  }),
+);
+
+// The programs of the commands a user waits on most (bin/skills.js starts `skills exec` and `skills run` from them,
+// src/cli/program.ts): the command table with that one command's early module and handler, and all the code they can
+// reach, in one CommonJS file that node compiles with V8's code cache. Split, a cold `skills exec` loaded ~45 files,
+// and node's ESM loader spent about as long per file as on compiling the code. Code that runs only on some paths stays
+// lazy (esbuild wraps it in an init function). The other commands' handlers are the CLI's own (bin/skills.js never
+// starts them from a program). What a program imports when it needs it and does not contain (the MCP SDK with zod
+// and ajv, ~0.8 MB, from vendor/, which the programs share; EXTERNAL_PACKAGES) it loads with require(): code compiled
+// from V8's cache cannot call import() on node 20, and require() loads an ES module there since 20.19.
+const PROGRAMS = ["exec", "run"];
+const VENDORED = /^@modelcontextprotocol\/sdk(\/|$)/;
+const vendorName = (specifier) => specifier.replace(/^@/, "").replace(/\.js$/, "").replace(/[^A-Za-z0-9]+/g, "-");
+const vendored = new Set();
+for (const command of PROGRAMS) {
+  const ownCommand = {
+    name: "own-command",
+    setup(on) {
+      on.onResolve({ filter: /^\.\/(handlers|early)\// }, (args) => {
+        if (!args.importer.endsWith(`${sep}cli${sep}commands.js`) || args.path.endsWith(`/${command}.js`)) return;
+        return { path: `../cli/${args.path.slice(2)}`, external: true };
+      });
+      on.onResolve({ filter: VENDORED }, (args) => {
+        if (args.kind !== "dynamic-import") {
+          return { errors: [{ text: `${args.path} is imported statically: the ${command} program loads it only when used` }] };
+        }
+        vendored.add(args.path);
+        return { path: `../vendor/${vendorName(args.path)}.js`, external: true };
+      });
+    },
+  };
+  const result = await build({
+    ...common,
+    entryPoints: [join(distDir, "cli/main.js")],
+    outfile: join(bundleDir, "programs", `${command}.cjs`),
+    format: "cjs",
+    supported: { "dynamic-import": false },
+    plugins: [ownCommand, keepModuleUrl],
+  });
+  for (const file of result.outputFiles) {
+    if (/\bimport\s*\(/.test(file.text)) throw new Error(`${file.path} calls import(): its code cache would break it`);
+  }
+  writeBundle(result, { commonjs: true });
+}
+writeBundle(
+  await build({
+    ...common,
+    entryPoints: Object.fromEntries(
+      [...vendored].map((specifier) => [vendorName(specifier), fileURLToPath(import.meta.resolve(specifier))]),
+    ),
+    outdir: join(bundleDir, "vendor"),
+    chunkNames: "chunks/[name]-[hash]",
+    splitting: true,
+    plugins: [keepModuleUrl],
+  }),
+);
 
 await import("./buildTokenTable.mjs");

@@ -4,7 +4,7 @@
  * the bundle scripts/build.mjs makes (dist/bundle/): the command table in one file and a few shared chunks.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -149,7 +149,7 @@ describe("start-up", () => {
     return [...packages].sort();
   };
 
-  it.each([["--help"], ["--version"], ["run", "--help"], ["help", "run"]])(
+  it.each([["--help"], ["--version"], ["help", "run"]])(
     "skills %s loads the CLI wiring and cac only",
     async (...args) => {
       const files = await loadedBy(args);
@@ -162,10 +162,20 @@ describe("start-up", () => {
     },
   );
 
-  it("a Python exec with no tools loads no package but cac (no YAML parser, MCP SDK, ajv or esbuild)", async () => {
-    const files = await loadedBy(["exec", "--lang", "python", "--code", "result = 1", "--json"]);
-    expect(await packagesIn(files)).toEqual(["cac"]);
-    expect(files).toContain(join(REPO, "dist/bundle/cli/handlers/exec.js"));
+  /**
+   * exec and run start from their program (dist/bundle/programs/<command>.cjs), which src/cli/program.ts compiles
+   * itself: the hook sees the loader, and whatever the program loads besides (a package, the vendored MCP SDK).
+   */
+  it.each([
+    ["run", "--help"],
+    ["exec", "--lang", "python", "--code", "result = 1", "--json"],
+  ])("skills %s starts from its program and loads no package, no chunk and no handler of the CLI", async (...args) => {
+    const files = await loadedBy(args);
+    const own = files.filter((f) => f.startsWith(join(REPO, "dist/"))).map((f) => f.slice(REPO.length + 1));
+    expect(own.filter((f) => !f.startsWith("dist/core/schema/precompiled/"))).toEqual(["dist/cli/program.js"]);
+    expect(files.filter((f) => f.includes("/node_modules/") && !f.includes("/node_modules/ajv/dist/runtime/"))).toEqual(
+      [],
+    );
   });
 
   it("a command loads its handler when it runs", async () => {
@@ -178,12 +188,36 @@ describe("start-up", () => {
   it("a run loads the MCP SDK bundled, not its ~150 modules from node_modules, and no more than it needs", async () => {
     const input = '{"path": "skills/find-todos/tests/fixture"}';
     const files = await loadedBy(["run", "summarize-directory", "--input", input, "--json"], REPO);
-    const packages = await packagesIn(files);
-    expect(packages).toContain("@modelcontextprotocol/sdk");
-    // Not on a plain run's path: the YAML package (the manifest is plain YAML), git (no name@version), and the SDK's
-    // HTTP transport (a stdio server).
-    expect(packages.filter((name) => ["yaml", "simple-git", "eventsource-parser"].includes(name))).toEqual([]);
+    const vendor = files.filter((f) => f.startsWith(join(REPO, "dist/bundle/vendor/")));
+    expect(await packagesIn(vendor)).toContain("@modelcontextprotocol/sdk");
+    // Not on a plain run's path: the SDK's HTTP transport (a stdio server). The YAML package and git are inside the
+    // program, run only for a manifest the small reader declines and for name@version.
+    expect(vendor.filter((f) => f.includes("streamableHttp"))).toEqual([]);
     expect(files.filter((f) => f.includes("/node_modules/@modelcontextprotocol/sdk/"))).toEqual([]);
     expect(files.filter((f) => f.includes("/node_modules/zod/"))).toEqual([]);
+    expect(files.filter((f) => /\/node_modules\/(yaml|simple-git)\//.test(f))).toEqual([]);
+  });
+
+  it("an exec with tools loads the vendored MCP SDK from the code cache's second start on", async () => {
+    const tmp = join(scratch, "tmp-tools");
+    await mkdir(tmp, { mode: 0o700 });
+    const code = "from servers.everything import get_sum\nresult = get_sum(a=1, b=2)";
+    const args = ["exec", "--lang", "python", "--tools", "everything/get-sum", "--code", code, "--json"];
+    // The first start writes the program's code cache; the second runs from it (src/cli/program.ts), and code
+    // compiled from the cache must still load what the program loads when it needs it.
+    for (const round of [1, 2]) {
+      const run = spawnSync(process.execPath, [CLI, ...args], {
+        cwd: REPO,
+        encoding: "utf8",
+        env: { ...process.env, TMPDIR: tmp, NODE_EXTRA_CA_CERTS: undefined, NO_COLOR: "1" },
+      });
+      expect({ round, status: run.status, stderr: run.stderr }).toEqual({ round, status: 0, stderr: "" });
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        run: { ok: true, result: [{ type: "text", text: "The sum of 1 and 2 is 3." }] },
+      });
+      expect(
+        (await readdir(join(tmp, `skills-code-cache-${process.getuid!()}`))).filter((f) => f.endsWith(".v8")),
+      ).toHaveLength(1);
+    }
   });
 });

@@ -7,7 +7,7 @@
  * paths a run binds, and says so.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -122,6 +122,8 @@ describe("a root host with a private TMPDIR", () => {
     );
     expect(out.stderr).toBe("");
     expect(JSON.parse(out.stdout)).toMatchObject({ run: { ok: true, isolation: "bwrap", result: 42 } });
-    expect(readdirSync(tmp)).toEqual([]);
+    // Only the CLI's code cache stays (src/cli/program.ts), private to root; no run folder.
+    expect(readdirSync(tmp)).toEqual(["skills-code-cache-0"]);
+    expect(statSync(join(tmp, "skills-code-cache-0")).mode & 0o777).toBe(0o700);
   }, 60_000);
 });
