@@ -173,14 +173,15 @@ writeBundle(
 // reach, in one CommonJS file that node compiles with V8's code cache. Split, a cold `skills exec` loaded ~45 files,
 // and node's ESM loader spent about as long per file as on compiling the code. Code that runs only on some paths stays
 // lazy (esbuild wraps it in an init function). The other commands' handlers are the CLI's own (bin/skills.js never
-// starts them from a program). What a program imports when it needs it and does not contain (the MCP SDK with zod
-// and ajv, ~0.8 MB, from vendor/, which the programs share; EXTERNAL_PACKAGES) it loads with require(): code compiled
-// from V8's cache cannot call import() on node 20, and require() loads an ES module there since 20.19.
-const PROGRAMS = ["exec", "run"];
-const VENDORED = /^@modelcontextprotocol\/sdk(\/|$)/;
+// starts them from a program). A run starts its skill's servers, so the MCP SDK (with zod and ajv, ~0.8 MB) is inside
+// its program, compiled from the cache too; an exec needs it only with --tools, and loads it then from vendor/. What a
+// program imports when it needs it and does not contain it loads with require(): code compiled from V8's cache cannot
+// call import() on node 20, and require() loads an ES module there since 20.19.
+// Each program, with the packages it loads from vendor/ when it needs them (null: none).
+const PROGRAMS = { exec: /^@modelcontextprotocol\/sdk(\/|$)/, run: null };
 const vendorName = (specifier) => specifier.replace(/^@/, "").replace(/\.js$/, "").replace(/[^A-Za-z0-9]+/g, "-");
 const vendored = new Set();
-for (const command of PROGRAMS) {
+for (const [command, fromVendor] of Object.entries(PROGRAMS)) {
   const ownCommand = {
     name: "own-command",
     setup(on) {
@@ -188,7 +189,8 @@ for (const command of PROGRAMS) {
         if (!args.importer.endsWith(`${sep}cli${sep}commands.js`) || args.path.endsWith(`/${command}.js`)) return;
         return { path: `../cli/${args.path.slice(2)}`, external: true };
       });
-      on.onResolve({ filter: VENDORED }, (args) => {
+      if (!fromVendor) return;
+      on.onResolve({ filter: fromVendor }, (args) => {
         if (args.kind !== "dynamic-import") {
           return { errors: [{ text: `${args.path} is imported statically: the ${command} program loads it only when used` }] };
         }

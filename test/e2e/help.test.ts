@@ -185,17 +185,15 @@ describe("start-up", () => {
     expect(files.some((f) => f.includes("node_modules/esbuild/"))).toBe(false);
   });
 
-  it("a run loads the MCP SDK bundled, not its ~150 modules from node_modules, and no more than it needs", async () => {
+  it("a run carries the MCP SDK in its program: no SDK, zod, yaml or git from node_modules, no file of the split CLI", async () => {
     const input = '{"path": "skills/find-todos/tests/fixture"}';
     const files = await loadedBy(["run", "summarize-directory", "--input", input, "--json"], REPO);
-    const vendor = files.filter((f) => f.startsWith(join(REPO, "dist/bundle/vendor/")));
-    expect(await packagesIn(vendor)).toContain("@modelcontextprotocol/sdk");
-    // Not on a plain run's path: the SDK's HTTP transport (a stdio server). The YAML package and git are inside the
-    // program, run only for a manifest the small reader declines and for name@version.
-    expect(vendor.filter((f) => f.includes("streamableHttp"))).toEqual([]);
-    expect(files.filter((f) => f.includes("/node_modules/@modelcontextprotocol/sdk/"))).toEqual([]);
-    expect(files.filter((f) => f.includes("/node_modules/zod/"))).toEqual([]);
-    expect(files.filter((f) => /\/node_modules\/(yaml|simple-git)\//.test(f))).toEqual([]);
+    const program = await readFile(join(REPO, "dist/bundle/programs/run.cjs"), "utf8");
+    expect(program).toMatch(/^\/\/ node_modules\/@modelcontextprotocol\/sdk\/dist\/esm\/client\/index\.js$/m);
+    expect(files.filter((f) => /\/node_modules\/(@modelcontextprotocol\/sdk|zod|yaml|simple-git)\//.test(f))).toEqual(
+      [],
+    );
+    expect(files.filter((f) => f.startsWith(join(REPO, "dist/bundle/")))).toEqual([]);
   });
 
   it("an exec with tools loads the vendored MCP SDK from the code cache's second start on", async () => {
