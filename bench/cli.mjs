@@ -14,6 +14,8 @@
 //   the README's quick-start run                           <= 1.3x (the filesystem server's own spawn-to-ready time
 //                                                                   + the wall time of the run's tool calls)
 //   the same command as a new user's first, in a fresh copy of the repository (no caches anywhere): about a second
+// exec and run start from programs compiled with V8's code cache (src/cli/program.ts), written by the first start of a
+// build; the exec row without it is shown for comparison (no target), and the fresh copy has none.
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -54,10 +56,10 @@ const skills = (...args) => [join(ROOT, "bin/skills.js"), ...args];
  * `command` against the sum of `baselines`, in pairs run alternately after two warm-up runs of each. Returns the
  * medians of both sides and the median of the pairs' ratios.
  */
-function pairs(command, baselines) {
+function pairs(command, baselines, env = ENV) {
   const side = () => baselines.reduce((sum, argv) => sum + timed(argv).ms, 0);
   for (let i = 0; i < 2; i++) {
-    timed(command);
+    timed(command, { env });
     side();
   }
   const a = [];
@@ -67,11 +69,11 @@ function pairs(command, baselines) {
     let x;
     let y;
     if (round % 2 === 0) {
-      x = timed(command).ms;
+      x = timed(command, { env }).ms;
       y = side();
     } else {
       y = side();
-      x = timed(command).ms;
+      x = timed(command, { env }).ms;
     }
     a.push(x);
     b.push(y);
@@ -179,6 +181,12 @@ const figures = {
   version: pairs(skills("--version"), [NODE]),
   execPython: pairs(skills("exec", "--lang", "python", "--code", "result = 1"), [NODE, PY]),
   execTypescript: pairs(skills("exec", "--lang", "typescript", "--code", "export const result = 1"), [NODE, NODE]),
+  // For comparison, no target: exec and run start from programs compiled with V8's code cache, which the first start
+  // of a build writes (src/cli/program.ts); this is a start that has none.
+  execPythonNoCodeCache: pairs(skills("exec", "--lang", "python", "--code", "result = 1"), [NODE, PY], {
+    ...ENV,
+    SKILLS_CODE_CACHE: "off",
+  }),
   toolsSearch: pairs(skills("tools", "search", "read a file"), [NODE]),
   quickStart: await quickStart(),
   firstRun: firstRun(),
@@ -189,6 +197,7 @@ const rows = [
   ["skills --version", figures.version, "node -e 0", TARGETS.version],
   ["exec --lang python 'result = 1' (cold)", figures.execPython, "node + python3 -S -I", TARGETS.execPython],
   ["exec --lang typescript (cold)", figures.execTypescript, "2 x node -e 0", TARGETS.execTypescript],
+  ["exec python, no code cache (no target)", figures.execPythonNoCodeCache, "node + python3 -S -I", null],
   ['tools search "read a file" (cached)', figures.toolsSearch, "node -e 0", TARGETS.toolsSearch],
   ["quick-start run", figures.quickStart, "server ready + calls", TARGETS.quickStart],
 ];
@@ -200,10 +209,10 @@ console.log(
 );
 console.log(`  ${"command".padEnd(40)} ${"skills".padStart(9)}  ${"baseline".padEnd(22)} ${"ratio".padStart(6)}  target`);
 for (const [name, figure, baseline, target] of rows) {
-  const met = figure.ratio <= target;
+  const met = target === null || figure.ratio <= target;
   if (!met) missed.push(`${name}: ${figure.ratio}x of ${baseline} (${figure.medianMs} ms vs ${figure.baselineMs} ms), target <= ${target}x`);
   console.log(
-    `  ${name.padEnd(40)} ${`${figure.medianMs} ms`.padStart(9)}  ${`${baseline} ${figure.baselineMs} ms`.padEnd(22)} ${`${figure.ratio}x`.padStart(6)}  <= ${target}x ${met ? "met" : "MISSED"}`,
+    `  ${name.padEnd(40)} ${`${figure.medianMs} ms`.padStart(9)}  ${`${baseline} ${figure.baselineMs} ms`.padEnd(22)} ${`${figure.ratio}x`.padStart(6)}  ${target === null ? "-" : `<= ${target}x ${met ? "met" : "MISSED"}`}`,
   );
 }
 const q = figures.quickStart;
