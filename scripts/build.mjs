@@ -5,7 +5,7 @@
 //      generator for them;
 //   2. the CLI is bundled (dist/bundle/, what bin/skills.js runs): the command table and one file per command
 //      handler, with the code they share in a few chunks, instead of ~100 modules for node to resolve and load one by
-//      one; and the commands a user waits on most (exec, run) each get a program of their own, one file. The packages
+//      one; and each command gets a program of its own, one file compiled with V8's code cache. The packages
 //      on the commands' paths are bundled too (the MCP SDK with zod and ajv, yaml, semver, cac); the large or
 //      file-reading ones stay in node_modules (EXTERNAL_PACKAGES). Each module keeps its own import.meta.url (the
 //      path it has under dist/), so what it finds next to itself (runtime/, schemas/, the precompiled schemas, the
@@ -17,7 +17,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, relative, sep } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
@@ -168,20 +168,21 @@ writeBundle(
   }),
 );
 
-// The programs of the commands a user waits on most (bin/skills.js starts `skills exec` and `skills run` from them,
-// src/cli/program.ts): the command table with that one command's early module and handler, and all the code they can
-// reach, in one CommonJS file that node compiles with V8's code cache. Split, a cold `skills exec` loaded ~45 files,
-// and node's ESM loader spent about as long per file as on compiling the code. Code that runs only on some paths stays
-// lazy (esbuild wraps it in an init function). The other commands' handlers are the CLI's own (bin/skills.js never
-// starts them from a program). A run starts its skill's servers, so the MCP SDK (with zod and ajv, ~0.8 MB) is inside
-// its program, compiled from the cache too; an exec needs it only with --tools, and loads it then from vendor/. What a
-// program imports when it needs it and does not contain it loads with require(): code compiled from V8's cache cannot
-// call import() on node 20, and require() loads an ES module there since 20.19.
-// Each program, with the packages it loads from vendor/ when it needs them (null: none).
-const PROGRAMS = { exec: /^@modelcontextprotocol\/sdk(\/|$)/, run: null };
+// Each command's program (bin/skills.js starts `skills <command>` from it, src/cli/program.ts): the command table
+// with that one command's early module and handler, and all the code they can reach, in one CommonJS file that node
+// compiles with V8's code cache. Split, a cold `skills exec` loaded ~45 files, and node's ESM loader spent about as
+// long per file as on compiling the code. Code that runs only on some paths stays lazy (esbuild wraps it in an init
+// function). The other commands' handlers are the split CLI's (bin/skills.js never starts them from a program).
+// Packages come inside a program, compiled from the cache too (a run always starts its skill's servers, so the MCP
+// SDK with zod and ajv, ~0.8 MB, is in its program), except where a program needs one only sometimes: an exec needs
+// the SDK only with --tools, and loads it then from vendor/. What a program imports when it needs it and does not
+// contain it loads with require(): code compiled from V8's cache cannot call import() on node 20, and require()
+// loads an ES module there since 20.19.
+const FROM_VENDOR = { exec: /^@modelcontextprotocol\/sdk(\/|$)/ };
 const vendorName = (specifier) => specifier.replace(/^@/, "").replace(/\.js$/, "").replace(/[^A-Za-z0-9]+/g, "-");
 const vendored = new Set();
-for (const [command, fromVendor] of Object.entries(PROGRAMS)) {
+async function buildProgram(command) {
+  const fromVendor = FROM_VENDOR[command];
   const ownCommand = {
     name: "own-command",
     setup(on) {
@@ -212,6 +213,7 @@ for (const [command, fromVendor] of Object.entries(PROGRAMS)) {
   }
   writeBundle(result, { commonjs: true });
 }
+await Promise.all(entriesIn("cli/handlers").map((file) => buildProgram(basename(file, ".js"))));
 writeBundle(
   await build({
     ...common,

@@ -1,7 +1,7 @@
 /**
- * Starts a command's program: `skills exec` and `skills run` each have one (dist/bundle/programs/<command>.cjs, made
- * by scripts/build.mjs), the CLI with that command's code in one CommonJS file. node compiles it here with V8's code
- * cache: the bytecode of the functions the last start of the same build ran, so a start compiles almost nothing.
+ * Starts a command's program: every command has one (dist/bundle/programs/<command>.cjs, made by scripts/build.mjs),
+ * the CLI with that command's code in one CommonJS file. node compiles it here with V8's code cache: the bytecode of
+ * the functions the last start of the same build ran, so a start compiles almost nothing.
  *
  * The cache is a file per build (the program's first line names it), node version and V8 flags, in a folder of the
  * temp folder that only this user can write (`skills-code-cache-<uid>`, mode 0700). A cache is code: one that anybody
