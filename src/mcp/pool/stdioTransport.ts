@@ -26,6 +26,8 @@ export class ProcessStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child: ChildProcess | undefined;
+  /** True while the messages of this tick are held for one write (send). */
+  private corked = false;
   private readonly buffer = new LineBuffer();
   private exited: Promise<void> | undefined;
   private started: Promise<void> | undefined;
@@ -122,6 +124,15 @@ export class ProcessStdioTransport implements Transport {
       if (!stdin || this.exitStatus || stdin.writableEnded || stdin.destroyed) {
         reject(new Error("not connected"));
         return;
+      }
+      // Messages sent in the same tick (a program's concurrent calls) leave in one write.
+      if (!this.corked) {
+        this.corked = true;
+        stdin.cork();
+        process.nextTick(() => {
+          this.corked = false;
+          stdin.uncork();
+        });
       }
       if (stdin.write(`${JSON.stringify(message)}\n`)) {
         resolve();

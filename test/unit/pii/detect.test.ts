@@ -466,6 +466,20 @@ describe("detectors", () => {
     expect(found("peer ::ffff:192.0.2.128 left")).toEqual([["ip", "::ffff:192.0.2.128"]]);
   });
 
+  it("finds IPv6 addresses with and without ::, and not times or colon-separated counts", () => {
+    for (const address of [
+      "2001:db8:85a3:0:0:8a2e:370:7334",
+      "fe80::1",
+      "2001:db8::8a2e:370:7334",
+      "::1",
+      "0:0:0:0:0:ffff:192.0.2.1",
+    ]) {
+      expect(found(`peer ${address} left`)).toEqual([["ip", address]]);
+    }
+    const times = "created: Sun Dec 06 2026 19:04:05 GMT+0000\nmodified: 12:30:45.123\nratio 1:2:3:4:5";
+    expect(found(times).filter(([type]) => type === "ip")).toEqual([]);
+  });
+
   it("runs only the detectors the policy turns on, plus custom patterns", () => {
     const only = policyFromManifest({ tokenize: ["email"], patterns: [{ name: "employee_id", regex: "E-\\d{6}" }] });
     const text = "alice@example.com 415-555-2671 E-123456";

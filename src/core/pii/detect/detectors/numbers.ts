@@ -86,7 +86,7 @@ export function detectIp(text: string, ctx: KeyContext, f: TextFeatures, out: Pi
       out.push({ type: "ip", start: m.index, end, confidence });
     }
   }
-  if (f.colons >= 7 || (f.colons >= 2 && f.doubleColon)) {
+  if (f.colons >= 6 || (f.colons >= 2 && f.doubleColon)) {
     // Each colon grows into the widest run of hex digits, colons and dots around it; runs are tried once.
     let covered = -1;
     for (let colon = text.indexOf(":"); colon !== -1; colon = text.indexOf(":", colon + 1)) {
@@ -99,6 +99,9 @@ export function detectIp(text: string, ctx: KeyContext, f: TextFeatures, out: Pi
       let value = text.slice(start, end);
       if (value.indexOf(":") === value.lastIndexOf(":")) continue;
       if (start > 0 && isAlnumCode(text.charCodeAt(start - 1))) continue;
+      // An IPv6 address has "::" or at least six colons (six before an IPv4 tail, else seven): times such as
+      // 19:04:05, common in tool results, are not worth isIP's two calls.
+      if (!value.includes("::") && value.split(":").length < 7) continue;
       if (isIP(value) !== 6) value = value.replace(/[.:]+$/, "");
       if (isIP(value) !== 6 || !/\d/.test(value) || (value.length < 6 && value !== "::1")) continue;
       out.push({ type: "ip", start, end: start + value.length + zoneLength(text, start + value.length), confidence });
