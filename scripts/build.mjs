@@ -129,7 +129,7 @@ const keepModuleUrl = {
  * Writes esbuild's files, each with the helpers it uses: `__moduleUrl` (resolving from the bundle folder wherever the
  * file sits inside it) and, in an ES module, a `require` for bundled CommonJS code that requires node's built-ins.
  */
-function writeBundle(result, { commonjs = false } = {}) {
+function writeBundle(result, { commonjs = false, program = false } = {}) {
   for (const file of result.outputFiles) {
     const depth = relative(bundleDir, dirname(file.path)).split("/").filter(Boolean).length;
     const up = depth === 0 ? "./" : "../".repeat(depth);
@@ -142,12 +142,10 @@ function writeBundle(result, { commonjs = false } = {}) {
         `const __moduleUrl = (path) => new URL(${JSON.stringify(up)} + path, ${base}).href;\n`,
     ].filter(Boolean);
     let text = helpers.join("") + file.text;
-    // A program's first line names its build: its code cache is kept under that name (src/cli/program.ts). Strict
-    // mode, as the ES modules it was built from, comes before the helpers.
-    if (commonjs) {
-      text = `"use strict";\n${text}`;
-      text = `// skills program ${createHash("sha256").update(text).digest("hex").slice(0, 20)}\n${text}`;
-    }
+    // CommonJS keeps the strict mode of the ES modules it was built from (before the helpers); a program's first
+    // line names its build, which names its code cache (src/cli/program.ts).
+    if (commonjs) text = `"use strict";\n${text}`;
+    if (program) text = `// skills program ${createHash("sha256").update(text).digest("hex").slice(0, 20)}\n${text}`;
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, text);
   }
@@ -176,8 +174,7 @@ writeBundle(
 // Packages come inside a program, compiled from the cache too (a run always starts its skill's servers, so the MCP
 // SDK with zod and ajv, ~0.8 MB, is in its program), except where a program needs one only sometimes: an exec needs
 // the SDK only with --tools, and loads it then from vendor/. What a program imports when it needs it and does not
-// contain it loads with require(): code compiled from V8's cache cannot call import() on node 20, and require()
-// loads an ES module there since 20.19.
+// contain it loads with require(): code compiled from V8's cache cannot call import() on node 20.
 const FROM_VENDOR = { exec: /^@modelcontextprotocol\/sdk(\/|$)/ };
 const vendorName = (specifier) => specifier.replace(/^@/, "").replace(/\.js$/, "").replace(/[^A-Za-z0-9]+/g, "-");
 const vendored = new Set();
@@ -196,7 +193,7 @@ async function buildProgram(command) {
           return { errors: [{ text: `${args.path} is imported statically: the ${command} program loads it only when used` }] };
         }
         vendored.add(args.path);
-        return { path: `../vendor/${vendorName(args.path)}.js`, external: true };
+        return { path: `../vendor/${vendorName(args.path)}.cjs`, external: true };
       });
     },
   };
@@ -211,20 +208,35 @@ async function buildProgram(command) {
   for (const file of result.outputFiles) {
     if (/\bimport\s*\(/.test(file.text)) throw new Error(`${file.path} calls import(): its code cache would break it`);
   }
-  writeBundle(result, { commonjs: true });
+  writeBundle(result, { commonjs: true, program: true });
 }
 await Promise.all(entriesIn("cli/handlers").map((file) => buildProgram(basename(file, ".js"))));
+// vendor/: the packages the programs load only when they need them, in one CommonJS file (one instance of each, as
+// in an ES module graph), and a file per specifier a program requires, which hands over that specifier's exports.
+const specifiers = [...vendored].sort();
+const vendorDir = join(bundleDir, "vendor");
 writeBundle(
   await build({
     ...common,
-    entryPoints: Object.fromEntries(
-      [...vendored].map((specifier) => [vendorName(specifier), fileURLToPath(import.meta.resolve(specifier))]),
-    ),
-    outdir: join(bundleDir, "vendor"),
-    chunkNames: "chunks/[name]-[hash]",
-    splitting: true,
+    stdin: {
+      contents: specifiers
+        .map((specifier, i) => `export * as m${i} from ${JSON.stringify(fileURLToPath(import.meta.resolve(specifier)))};`)
+        .join("\n"),
+      resolveDir: distDir,
+      sourcefile: "vendor.js",
+      loader: "js",
+    },
+    outfile: join(vendorDir, "packages.cjs"),
+    format: "cjs",
     plugins: [keepModuleUrl],
   }),
+  { commonjs: true },
 );
+specifiers.forEach((specifier, i) => {
+  writeFileSync(
+    join(vendorDir, `${vendorName(specifier)}.cjs`),
+    `"use strict";\n// ${specifier}\nmodule.exports = require("./packages.cjs").m${i};\n`,
+  );
+});
 
 await import("./buildTokenTable.mjs");

@@ -1,32 +1,60 @@
 /**
  * Starts a command's program: every command has one (dist/bundle/programs/<command>.cjs, made by scripts/build.mjs),
  * the CLI with that command's code in one CommonJS file. node compiles it here with V8's code cache: the bytecode of
- * the functions the last start of the same build ran, so a start compiles almost nothing.
+ * the functions the last start of the same program ran, so a start compiles almost nothing.
  *
- * The cache is a file per build (the program's first line names it), node version and V8 flags, in a folder of the
- * temp folder that only this user can write (`skills-code-cache-<uid>`, mode 0700). A cache is code: one that anybody
- * else could have written is never read, so a folder that is a link, someone else's, or writable by others is not
- * used. V8 checks what it reads (its version, its flags, the source's length) and rejects what does not fit; the
- * first start after a rejection, or with no cache, writes a new one once the command is done (a temp file renamed
- * over, so a start never reads half a file). SKILLS_CODE_CACHE=off starts without one.
+ * A cache is code, so it is read only where nobody but this user (and root) can have written it: a folder of the temp
+ * folder (`skills-code-cache-<uid>`, mode 0700), used only when it is a real folder of this user that nobody else can
+ * write, and every folder above it is root's or this user's and writable by nobody else (or sticky, as /tmp is), so
+ * that no one can swap it meanwhile. The file itself must be a regular file of this user with one link, opened
+ * without following a link. It is named after the program's build (its first line), the program file's size, change
+ * time and inode (an edited program never meets an old cache), the node version and the V8 flags; it carries a CRC of
+ * what V8 gets (V8 itself checks only versions, flags and the source's length, and crashes on a damaged cache).
+ *
+ * Without a cache, or with one V8 rejects, a start writes one once the command is done (a temp file renamed over: a
+ * start never reads half a file), unless it only printed help or refused its arguments. SKILLS_CODE_CACHE=off starts
+ * without one.
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { Script } from "node:vm";
+import { crc32 } from "node:zlib";
 
-/** What became of the code cache: read and used, read and rejected by V8, none to read, or not used at all. */
+/** What became of the code cache: read and used, read and rejected, none to read, or not used at all. */
 export type CodeCacheState = "accepted" | "rejected" | "missing" | "off";
 
 export interface LoadedProgram {
   exports: Record<string, unknown>;
   cache: CodeCacheState;
-  /** Writes the cache when there was none or V8 rejected it; never throws (a start without one still works). */
+  /** Writes the cache when there was none or it was rejected; never throws (a start without one still works). */
   saveCache(): void;
 }
 
 const HEADER = /^\/\/ skills program ([0-9a-f]{16,64})\n/;
+/** A cache file: MAGIC, the CRC-32 of the rest (4 bytes, little-endian), then V8's cached data. */
+const MAGIC = Buffer.from("skillsV8");
+const PREFIX = MAGIC.length + 4;
+/** Each program keeps its KEPT_CACHES newest caches (other installs and builds may use them). */
+const KEPT_CACHES = 4;
+/** A temp file this old was left by a start that died while writing it. */
+const STALE_TEMP_MS = 10 * 60_000;
+
+const uid = (): number => (typeof process.getuid === "function" ? process.getuid() : 0);
 
 /**
  * Loads the program at `file` (CommonJS, no import() calls: V8 cannot run those from cached code on node 20) and
@@ -34,31 +62,34 @@ const HEADER = /^\/\/ skills program ([0-9a-f]{16,64})\n/;
  * the temp folder, or none when SKILLS_CODE_CACHE is "off".
  */
 export function loadProgram(file: string, options: { cacheDir?: string | null } = {}): LoadedProgram {
-  const source = readFileSync(file, "utf8");
-  const build = HEADER.exec(source)?.[1];
-  const dir = options.cacheDir !== undefined ? options.cacheDir : defaultCacheDir();
-  const cacheFile =
-    build !== undefined && dir !== null && ownedPrivateFolder(dir)
-      ? join(dir, `${basename(file).replace(/\.cjs$/, "")}-${build}-${runtimeKey()}.v8`)
-      : null;
-  let cachedData: Buffer | undefined;
-  if (cacheFile) {
-    try {
-      cachedData = readFileSync(cacheFile);
-    } catch {
-      // no cache yet: this start writes one
-    }
+  const fd = openSync(file, "r");
+  let source: string;
+  let stat: ReturnType<typeof fstatSync>;
+  try {
+    stat = fstatSync(fd);
+    source = readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
   }
+  const build = HEADER.exec(source)?.[1];
+  const requested = options.cacheDir !== undefined ? options.cacheDir : defaultCacheDir();
+  const dir = build !== undefined && requested !== null ? trustedFolder(requested) : null;
+  const name = basename(file).replace(/\.cjs$/, "");
+  const cacheFile =
+    dir === null
+      ? null
+      : join(dir, `${name}-${build}-${hex(`${stat.size}:${stat.ctimeMs}:${stat.ino}`)}-${runtimeKey()}.v8`);
+  const stored = cacheFile === null ? undefined : readCache(cacheFile);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
-    ...(cachedData ? { cachedData } : {}),
+    ...(stored?.data ? { cachedData: stored.data } : {}),
   });
   const cache: CodeCacheState =
     cacheFile === null
       ? "off"
-      : cachedData === undefined
+      : stored === undefined
         ? "missing"
-        : script.cachedDataRejected
+        : stored.data === undefined || script.cachedDataRejected
           ? "rejected"
           : "accepted";
   const module = { exports: {} as Record<string, unknown> };
@@ -67,12 +98,17 @@ export function loadProgram(file: string, options: { cacheDir?: string | null } 
     exports: module.exports,
     cache,
     saveCache() {
-      if (cacheFile === null || cache === "accepted") return;
+      // The folder is checked again: a command may have run for long.
+      if (cacheFile === null || cache === "accepted" || trustedFolder(dirname(cacheFile)) === null) return;
       const temp = `${cacheFile}.${process.pid}.tmp`;
       try {
-        writeFileSync(temp, script.createCachedData(), { mode: 0o600, flag: "wx" });
+        const data = script.createCachedData();
+        const header = Buffer.alloc(PREFIX);
+        MAGIC.copy(header);
+        header.writeUInt32LE(crc32(data), MAGIC.length);
+        writeFileSync(temp, Buffer.concat([header, data]), { mode: 0o600, flag: "wx" });
         renameSync(temp, cacheFile);
-        pruneOlderBuilds(cacheFile);
+        prune(dirname(cacheFile), name, cacheFile);
       } catch {
         try {
           unlinkSync(temp);
@@ -87,50 +123,101 @@ export function loadProgram(file: string, options: { cacheDir?: string | null } 
 /** Runs `skills <argv>` from the program at `file`, then keeps its code cache for the next start. */
 export async function startProgram(file: string, argv: string[]): Promise<void> {
   const program = loadProgram(file);
-  await (program.exports.main as (argv: string[]) => Promise<number>)(argv);
-  program.saveCache();
+  const code = await (program.exports.main as (argv: string[]) => Promise<number>)(argv);
+  // A start that printed help or refused its arguments ran little of the command: its cache would hold little.
+  const helpOnly = argv.slice(2).some((arg) => arg === "--help" || arg === "-h");
+  if (code !== 2 && !helpOnly) program.saveCache();
+}
+
+/** The cache file's V8 data (undefined data: damaged or not ours), or undefined when there is none to read. */
+function readCache(file: string): { data: Buffer | undefined } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.uid !== uid() || stat.nlink !== 1 || (stat.mode & 0o022) !== 0) {
+      return { data: undefined };
+    }
+    const bytes = readFileSync(fd);
+    const data = bytes.subarray(PREFIX);
+    const intact =
+      bytes.length > PREFIX &&
+      bytes.subarray(0, MAGIC.length).equals(MAGIC) &&
+      bytes.readUInt32LE(MAGIC.length) === crc32(data);
+    return { data: intact ? data : undefined };
+  } catch {
+    return { data: undefined };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function defaultCacheDir(): string | null {
   if (process.env.SKILLS_CODE_CACHE?.trim() === "off") return null;
-  const uid = typeof process.getuid === "function" ? process.getuid() : 0;
-  const dir = join(tmpdir(), `skills-code-cache-${uid}`);
+  const dir = join(tmpdir(), `skills-code-cache-${uid()}`);
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch {
-    // there already (checked below), or the temp folder cannot take it: no cache
+    // there already (checked next), or the temp folder cannot take it: no cache
   }
   return dir;
 }
 
-/** Each build leaves its own cache: of one program's, the KEPT_CACHES newest stay (other installs may use them). */
-const KEPT_CACHES = 4;
-
-function pruneOlderBuilds(cacheFile: string): void {
-  const dir = dirname(cacheFile);
-  const program = `${basename(cacheFile).split("-")[0]}-`;
-  const caches = readdirSync(dir)
-    .filter((name) => name.startsWith(program) && name.endsWith(".v8"))
-    .map((name) => ({ path: join(dir, name), mtime: lstatSync(join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  for (const old of caches.slice(KEPT_CACHES)) if (old.path !== cacheFile) unlinkSync(old.path);
+/**
+ * The folder's real path when nobody but this user and root can change what is in it: a real folder of this user
+ * that nobody else can write, reached through folders and links of root's or this user's, the folders writable by
+ * nobody else unless they are sticky (like /tmp, where nobody can rename another's entries); else null.
+ */
+function trustedFolder(dir: string): string | null {
+  try {
+    const given = resolve(dir);
+    if (lstatSync(given).isSymbolicLink()) return null;
+    const real = realpathSync(given);
+    const own = lstatSync(real);
+    if (!own.isDirectory() || own.uid !== uid() || (own.mode & 0o022) !== 0) return null;
+    return trustedAbove(given) && trustedAbove(real) ? real : null;
+  } catch {
+    return null;
+  }
 }
 
-/** A real folder (not a link) of this user that nobody else can write to. */
-function ownedPrivateFolder(dir: string): boolean {
-  try {
-    const stat = lstatSync(dir);
-    const uid = typeof process.getuid === "function" ? process.getuid() : stat.uid;
-    return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0;
-  } catch {
-    return false;
+/** Every folder or link above `path` is root's or this user's, and no folder is writable by others unless sticky. */
+function trustedAbove(path: string): boolean {
+  for (let parent = dirname(path); ; parent = dirname(parent)) {
+    const stat = lstatSync(parent);
+    if (stat.uid !== 0 && stat.uid !== uid()) return false;
+    if (!stat.isSymbolicLink() && (stat.mode & 0o022) !== 0 && (stat.mode & 0o1000) === 0) return false;
+    if (dirname(parent) === parent) return true;
   }
+}
+
+/** Of one program's caches, the newest KEPT_CACHES stay; temp files of starts that died writing go. */
+function prune(dir: string, name: string, kept: string): void {
+  const now = Date.now();
+  const caches: { path: string; mtime: number }[] = [];
+  for (const entry of readdirSync(dir)) {
+    if (!entry.startsWith(`${name}-`)) continue;
+    const path = join(dir, entry);
+    const mtime = lstatSync(path).mtimeMs;
+    if (entry.endsWith(".v8")) caches.push({ path, mtime });
+    else if (entry.endsWith(".tmp") && now - mtime > STALE_TEMP_MS) unlinkSync(path);
+  }
+  caches.sort((a, b) => b.mtime - a.mtime);
+  for (const old of caches.slice(KEPT_CACHES)) if (old.path !== kept) unlinkSync(old.path);
 }
 
 /** The node that compiles it and the flags it was started with: a cache from another is useless here. */
 function runtimeKey(): string {
-  const flags = `${process.execArgv.join(" ")}\0${process.env.NODE_OPTIONS ?? ""}`;
+  return `${process.version}-${process.arch}-${hex(`${process.execArgv.join(" ")}\0${process.env.NODE_OPTIONS ?? ""}`)}`;
+}
+
+/** FNV-1a of a short string, as hex: part of a file name, not a defence (the folder's checks are). */
+function hex(text: string): string {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < flags.length; i += 1) hash = Math.imul(hash ^ flags.charCodeAt(i), 0x01000193) >>> 0;
-  return `${process.version}-${process.arch}-${hash.toString(16)}`;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16);
 }

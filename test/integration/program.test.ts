@@ -1,16 +1,19 @@
 /**
- * loadProgram (src/cli/program.ts): a program compiled with V8's code cache, the cache kept only where nobody else
- * can write it. Real files in temp folders; the programs are small CommonJS files shaped like the build's.
- * A load that may read a cache runs in a new node process, with the built loader (dist/).
+ * loadProgram and startProgram (src/cli/program.ts): a program compiled with V8's code cache, the cache read only
+ * where nobody but this user and root can have written it, and only when it is intact and made for this very file.
+ * Real files in temp folders; the programs are small CommonJS files shaped like the build's. A load that may read a
+ * cache runs in a new node process (V8 keeps what it compiled in memory), with the built loader (dist/).
  */
 import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   chownSync,
   copyFileSync,
-  lstatSync,
+  linkSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -18,8 +21,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { REPO } from "../helpers/cli.js";
 import { loadProgram } from "../../src/cli/program.js";
+import { REPO } from "../helpers/cli.js";
 
 let scratch: string;
 let cacheDir: string;
@@ -46,12 +49,13 @@ exports.main = async (argv) => argv.map(Number).map(square);
 exports.where = basename(__filename);
 exports.strict = (function () { return this === undefined; })();
 `;
+const BUILD = "0123456789abcdef0123";
 
 const cacheFiles = (dir = cacheDir) => readdirSync(dir).filter((name) => name.endsWith(".v8"));
 
 /**
- * Loads the program in a new node process (V8 keeps what it compiled in memory: a second load in this process would
- * never read the cache), runs main(["7"]) and saves the cache, as bin/skills.js does. The built loader, dist/.
+ * Loads the program in a new node process, runs main(["7"]) and saves the cache, as bin/skills.js does; returns what
+ * became of the cache and what main returned.
  */
 function loadInNewProcess(file: string, dir: string): { cache: string; result: number[] } {
   const script = `
@@ -68,60 +72,82 @@ function loadInNewProcess(file: string, dir: string): { cache: string; result: n
 
 describe("loadProgram", () => {
   it("runs the program as a CommonJS module, in strict mode, with its own require and __filename", async () => {
-    const program = loadProgram(writeProgram("exec", "0123456789abcdef0123", BODY), { cacheDir });
+    const program = loadProgram(writeProgram("exec", BUILD, BODY), { cacheDir });
     expect(await (program.exports.main as (a: string[]) => Promise<number[]>)(["2", "3"])).toEqual([4, 9]);
     expect(program.exports.where).toBe("exec.cjs");
     expect(program.exports.strict).toBe(true);
   });
 
   it("writes the cache once the program ran, private to this user, and uses it at the next start", () => {
-    const file = writeProgram("exec", "0123456789abcdef0123", BODY);
+    const file = writeProgram("exec", BUILD, BODY);
     expect(loadInNewProcess(file, cacheDir)).toEqual({ cache: "missing", result: [49] });
     const [written] = cacheFiles();
-    expect(written).toMatch(
-      new RegExp(`^exec-0123456789abcdef0123-${process.version}-${process.arch}-[0-9a-f]+\\.v8$`),
-    );
-    expect(lstatSync(join(cacheDir, written!)).mode & 0o777).toBe(0o600);
+    expect(written).toMatch(new RegExp(`^exec-${BUILD}-[0-9a-f]+-${process.version}-${process.arch}-[0-9a-f]+\\.v8$`));
+    expect(statSync(join(cacheDir, written!)).mode & 0o777).toBe(0o600);
     expect(readdirSync(cacheDir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
-    const mtime = lstatSync(join(cacheDir, written!)).mtimeMs;
+    const mtime = statSync(join(cacheDir, written!)).mtimeMs;
 
     expect(loadInNewProcess(file, cacheDir)).toEqual({ cache: "accepted", result: [49] });
     // An accepted cache is not written again.
-    expect(lstatSync(join(cacheDir, written!)).mtimeMs).toBe(mtime);
+    expect(statSync(join(cacheDir, written!)).mtimeMs).toBe(mtime);
   });
 
-  it("replaces a cache V8 rejects (a damaged file) and runs the program all the same", () => {
+  it.each([
+    ["a file that is not a cache at all", () => Buffer.from("not V8's code cache at all")],
+    ["a cache cut short", (cache: Buffer) => cache.subarray(0, cache.length >> 1)],
+    [
+      "a cache damaged in the middle (V8 would accept it, then crash)",
+      (cache: Buffer) => {
+        const damaged = Buffer.from(cache);
+        for (let i = damaged.length >> 1; i < (damaged.length >> 1) + 64; i++) damaged[i]! ^= 0x40;
+        return damaged;
+      },
+    ],
+  ])("does not use %s: runs the program all the same and writes a good one", (_, damage) => {
     const file = writeProgram("run", "fedcba9876543210fedc", BODY);
     loadInNewProcess(file, cacheDir);
-    const [written] = cacheFiles();
-    writeFileSync(join(cacheDir, written!), "not V8's code cache at all");
+    const path = join(cacheDir, cacheFiles()[0]!);
+    writeFileSync(path, damage(readFileSync(path)));
     expect(loadInNewProcess(file, cacheDir)).toEqual({ cache: "rejected", result: [49] });
     expect(loadInNewProcess(file, cacheDir)).toEqual({ cache: "accepted", result: [49] });
   });
 
-  it("keeps one cache per build: a rebuilt program does not read the last build's", () => {
-    loadProgram(writeProgram("exec", "aaaaaaaaaaaaaaaaaaaa", BODY), { cacheDir }).saveCache();
-    const rebuilt = loadProgram(writeProgram("exec", "bbbbbbbbbbbbbbbbbbbb", `${BODY}\nexports.more = 1;`), {
-      cacheDir,
-    });
-    expect(rebuilt.cache).toBe("missing");
-    rebuilt.saveCache();
-    expect(cacheFiles().map((name) => name.split("-")[1])).toEqual(
-      expect.arrayContaining(["aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb"]),
-    );
+  it("does not use the cache of a program file that was edited since, even to the same length", () => {
+    const file = writeProgram("list", BUILD, `${BODY}\nexports.word = "old";`);
+    loadInNewProcess(file, cacheDir);
+    writeProgram("list", BUILD, `${BODY}\nexports.word = "new";`);
+    const script = `
+      import { loadProgram } from ${JSON.stringify(join(REPO, "dist/cli/program.js"))};
+      const program = loadProgram(${JSON.stringify(file)}, { cacheDir: ${JSON.stringify(cacheDir)} });
+      console.log(JSON.stringify({ cache: program.cache, word: program.exports.word }));
+    `;
+    const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(JSON.parse(out.stdout)).toEqual({ cache: "missing", word: "new" });
   });
 
-  it("keeps the four newest caches of a program, whatever the other programs keep", () => {
+  it("does not read a cache file with a second link (somebody else's name for it)", () => {
+    const file = writeProgram("exec", BUILD, BODY);
+    loadInNewProcess(file, cacheDir);
+    linkSync(join(cacheDir, cacheFiles()[0]!), join(scratch, "elsewhere.v8"));
+    expect(loadInNewProcess(file, cacheDir).cache).toBe("rejected");
+  });
+
+  it("keeps the four newest caches of a program, whatever the other programs keep, and no stale temp file", () => {
+    writeFileSync(join(cacheDir, "exec-left-by-a-killed-start.v8.123.tmp"), "x");
+    const old = new Date(Date.now() - 3_600_000);
+    spawnSync("touch", ["-d", old.toISOString(), join(cacheDir, "exec-left-by-a-killed-start.v8.123.tmp")]);
     for (const build of ["a", "b", "c", "d", "e", "f"]) {
       loadProgram(writeProgram("exec", build.repeat(20), `${BODY}\nexports.build = "${build}";`), {
         cacheDir,
       }).saveCache();
     }
     loadProgram(writeProgram("run", "9".repeat(20), BODY), { cacheDir }).saveCache();
-    const kept = cacheFiles()
-      .map((name) => name.split("-").slice(0, 2).join("-"))
-      .sort();
-    expect(kept).toEqual([
+    expect(readdirSync(cacheDir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    expect(
+      cacheFiles()
+        .map((name) => name.split("-").slice(0, 2).join("-"))
+        .sort(),
+    ).toEqual([
       "exec-cccccccccccccccccccc",
       "exec-dddddddddddddddddddd",
       "exec-eeeeeeeeeeeeeeeeeeee",
@@ -137,14 +163,18 @@ describe("loadProgram", () => {
     expect(readdirSync(cacheDir)).toEqual([]);
   });
 
-  describe("never reads or writes a cache somebody else could have written", () => {
+  describe("never reads or writes a cache somebody else could have written or swapped", () => {
+    const folder = (mode: number, parent = scratch) => {
+      const dir = join(parent, `other-${mode.toString(8)}`);
+      mkdirSync(dir);
+      chmodSync(dir, mode);
+      return dir;
+    };
     const cases: [string, () => string][] = [
       [
         "a link to a private folder",
         () => {
-          const target = join(scratch, "target");
-          mkdirSync(target, { mode: 0o700 });
-          symlinkSync(target, join(scratch, "link"));
+          symlinkSync(folder(0o700), join(scratch, "link"));
           return join(scratch, "link");
         },
       ],
@@ -158,21 +188,25 @@ describe("loadProgram", () => {
           return dir;
         },
       ],
+      // Whoever can write the folder above can swap the cache folder for one of theirs between a check and a read.
+      ["a private folder in a folder anybody can write (not sticky)", () => folder(0o700, folder(0o777))],
+      [
+        "a private folder in another user's folder",
+        () => {
+          const parent = folder(0o755);
+          chownSync(parent, 1000, 1000);
+          return folder(0o700, parent);
+        },
+      ],
       ["a folder that is not there", () => join(scratch, "missing")],
     ];
-    const folder = (mode: number) => {
-      const dir = join(scratch, "other");
-      mkdirSync(dir);
-      chmodSync(dir, mode);
-      return dir;
-    };
     it.each(cases)("%s", async (_, make) => {
-      const file = writeProgram("exec", "0123456789abcdef0123", BODY);
+      const file = writeProgram("exec", BUILD, BODY);
       loadProgram(file, { cacheDir }).saveCache();
       const valid = cacheFiles()[0]!;
       const dir = make();
       // A cache that would fit this very program, planted there: it must not be read.
-      if (lstatSync(dir, { throwIfNoEntry: false })) copyFileSync(join(cacheDir, valid), join(dir, valid));
+      if (statSync(dir, { throwIfNoEntry: false })) copyFileSync(join(cacheDir, valid), join(dir, valid));
       const program = loadProgram(file, { cacheDir: dir });
       expect(program.cache).toBe("off");
       expect(await (program.exports.main as (a: string[]) => Promise<number[]>)(["6"])).toEqual([36]);
@@ -186,10 +220,43 @@ describe("loadProgram", () => {
     const saved = process.env.SKILLS_CODE_CACHE;
     process.env.SKILLS_CODE_CACHE = "off";
     try {
-      expect(loadProgram(writeProgram("exec", "0123456789abcdef0123", BODY)).cache).toBe("off");
+      expect(loadProgram(writeProgram("exec", BUILD, BODY)).cache).toBe("off");
     } finally {
       if (saved === undefined) delete process.env.SKILLS_CODE_CACHE;
       else process.env.SKILLS_CODE_CACHE = saved;
     }
+  });
+});
+
+describe("startProgram", () => {
+  /** Runs `skills <args>` from a program whose main returns `code`, with a temp folder of its own. */
+  let starts = 0;
+  const start = (code: number, args: string[]) => {
+    starts += 1;
+    const tmp = join(scratch, `tmp-${starts}`);
+    mkdirSync(tmp, { mode: 0o700 });
+    const file = writeProgram("test", BUILD, `${BODY}\nexports.main = async () => ${code};`);
+    const script = `
+      import { startProgram } from ${JSON.stringify(join(REPO, "dist/cli/program.js"))};
+      await startProgram(${JSON.stringify(file)}, ["node", "skills", "test", ...${JSON.stringify(args)}]);
+    `;
+    const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      env: { ...process.env, TMPDIR: tmp, SKILLS_CODE_CACHE: undefined },
+    });
+    expect(out.stderr).toBe("");
+    const dir = join(tmp, `skills-code-cache-${process.getuid!()}`);
+    return readdirSync(dir).filter((name) => name.endsWith(".v8"));
+  };
+
+  it("keeps the cache of a command that ran (exit 0 or 1)", () => {
+    expect(start(0, ["--json"])).toHaveLength(1);
+    expect(start(1, [])).toHaveLength(1);
+  });
+
+  it("keeps none after help or a usage error: the next start, which runs the command, writes it", () => {
+    expect(start(0, ["--help"])).toEqual([]);
+    expect(start(0, ["-h"])).toEqual([]);
+    expect(start(2, ["--frobnicate"])).toEqual([]);
   });
 });
