@@ -211,6 +211,11 @@ async function buildProgram(command) {
   writeBundle(result, { commonjs: true, program: true });
 }
 await Promise.all(entriesIn("cli/handlers").map((file) => buildProgram(basename(file, ".js"))));
+// What bin/skills.js (CommonJS) starts a program with: an ES module entry would cost node its ESM loader (~9 ms).
+writeBundle(
+  await build({ ...common, entryPoints: [join(distDir, "cli/program.js")], outfile: join(bundleDir, "start.cjs"), format: "cjs" }),
+  { commonjs: true },
+);
 // vendor/: the packages the programs load only when they need them, in one CommonJS file (one instance of each, as
 // in an ES module graph), and a file per specifier a program requires, which hands over that specifier's exports.
 const specifiers = [...vendored].sort();

@@ -173,7 +173,7 @@ describe("start-up", () => {
   ])("skills %s starts from its program and loads no package, no chunk and no handler of the CLI", async (...args) => {
     const files = await loadedBy(args);
     const own = files.filter((f) => f.startsWith(join(REPO, "dist/"))).map((f) => f.slice(REPO.length + 1));
-    expect(own.filter((f) => !f.startsWith("dist/core/schema/precompiled/"))).toEqual(["dist/cli/program.js"]);
+    expect(own.filter((f) => !f.startsWith("dist/core/schema/precompiled/"))).toEqual(["dist/bundle/start.cjs"]);
     expect(files.filter((f) => f.includes("/node_modules/") && !f.includes("/node_modules/ajv/dist/runtime/"))).toEqual(
       [],
     );
@@ -194,7 +194,9 @@ describe("start-up", () => {
     expect(files.filter((f) => /\/node_modules\/(@modelcontextprotocol\/sdk|zod|yaml|simple-git)\//.test(f))).toEqual(
       [],
     );
-    expect(files.filter((f) => f.startsWith(join(REPO, "dist/bundle/")))).toEqual([]);
+    expect(files.filter((f) => f.startsWith(join(REPO, "dist/bundle/")))).toEqual([
+      join(REPO, "dist/bundle/start.cjs"),
+    ]);
   });
 
   it("an exec with tools loads the vendored MCP SDK from the code cache's second start on", async () => {

@@ -2,7 +2,8 @@
  * loadProgram and startProgram (src/cli/program.ts): a program compiled with V8's code cache, the cache read only
  * where nobody but this user and root can have written it, and only when it is intact and made for this very file.
  * Real files in temp folders; the programs are small CommonJS files shaped like the build's. A load that may read a
- * cache runs in a new node process (V8 keeps what it compiled in memory), with the built loader (dist/).
+ * cache runs in a new node process (V8 keeps what it compiled in memory), with the loader bin/skills.js uses
+ * (dist/bundle/start.cjs).
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -59,7 +60,7 @@ const cacheFiles = (dir = cacheDir) => readdirSync(dir).filter((name) => name.en
  */
 function loadInNewProcess(file: string, dir: string): { cache: string; result: number[] } {
   const script = `
-    import { loadProgram } from ${JSON.stringify(join(REPO, "dist/cli/program.js"))};
+    import { loadProgram } from ${JSON.stringify(join(REPO, "dist/bundle/start.cjs"))};
     const program = loadProgram(${JSON.stringify(file)}, { cacheDir: ${JSON.stringify(dir)} });
     const result = await program.exports.main(["7"]);
     program.saveCache();
@@ -117,7 +118,7 @@ describe("loadProgram", () => {
     loadInNewProcess(file, cacheDir);
     writeProgram("list", BUILD, `${BODY}\nexports.word = "new";`);
     const script = `
-      import { loadProgram } from ${JSON.stringify(join(REPO, "dist/cli/program.js"))};
+      import { loadProgram } from ${JSON.stringify(join(REPO, "dist/bundle/start.cjs"))};
       const program = loadProgram(${JSON.stringify(file)}, { cacheDir: ${JSON.stringify(cacheDir)} });
       console.log(JSON.stringify({ cache: program.cache, word: program.exports.word }));
     `;
@@ -237,7 +238,7 @@ describe("startProgram", () => {
     mkdirSync(tmp, { mode: 0o700 });
     const file = writeProgram("test", BUILD, `${BODY}\nexports.main = async () => ${code};`);
     const script = `
-      import { startProgram } from ${JSON.stringify(join(REPO, "dist/cli/program.js"))};
+      import { startProgram } from ${JSON.stringify(join(REPO, "dist/bundle/start.cjs"))};
       await startProgram(${JSON.stringify(file)}, ["node", "skills", "test", ...${JSON.stringify(args)}]);
     `;
     const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
