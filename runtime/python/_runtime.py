@@ -121,6 +121,10 @@ class Bridge:
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
+        stat = os.fstat(fd)
+        # What the fd is: a program may close it, and the next file it opens (a traceback opens the source it quotes)
+        # then gets the same number.
+        self._fd_identity = (stat.st_dev, stat.st_ino)
         self._write_lock = _thread.allocate_lock()
         self._pending_lock = _thread.allocate_lock()
         self._pending: "dict[object, Callback]" = {}
@@ -201,6 +205,11 @@ class Bridge:
         try:
             while True:
                 chunk = os.read(self._fd, 1 << 16)
+                if not self._still_bridge():
+                    # The program closed the fd (it may name another file now): what was read is not the host's,
+                    # and the host is still there. As for EBADF below.
+                    host_gone = False
+                    break
                 if not chunk:
                     break
                 buffer += chunk
@@ -219,6 +228,13 @@ class Bridge:
             host_gone = error.errno != errno.EBADF
         finally:
             self._close(host_gone)
+
+    def _still_bridge(self) -> bool:
+        try:
+            stat = os.fstat(self._fd)
+        except OSError:
+            return False
+        return (stat.st_dev, stat.st_ino) == self._fd_identity
 
     def _close(self, host_gone: bool) -> None:
         with self._pending_lock:
