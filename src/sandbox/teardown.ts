@@ -25,8 +25,24 @@ function teardown(): void {
       // keep going: the folders must go too
     }
   }
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  for (const folder of folders) removeFolder(folder);
   folders.clear();
+}
+
+/**
+ * Removes a folder that work still in flight may be writing to (an SDK tree being generated when Ctrl-C comes):
+ * rmSync then fails with ENOTEMPTY, so it tries again a few times. It never throws: a throw here, in a signal
+ * handler, would end the process with exit code 1 instead of the signal, and leave the other folders behind.
+ */
+function removeFolder(folder: string): void {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    try {
+      rmSync(folder, { recursive: true, force: true });
+      return;
+    } catch {
+      // something wrote into it meanwhile: again
+    }
+  }
 }
 
 /** True when a listener other than a cleanup handles the signal (then it decides whether the process ends). */
