@@ -1,7 +1,8 @@
 /**
- * `--help` of the built binary: every command and every option, each once; and a start that loads only the CLI's
- * own wiring (no handler, no ajv, yaml, MCP SDK or esbuild), measured with a module-loading hook. bin/skills.js runs
- * the bundle scripts/build.mjs makes (dist/bundle/): the command table in one file and a few shared chunks.
+ * `--help` of the built binary: every command and every option, each once; and what a start loads, measured with a
+ * module-loading hook. bin/skills.js starts a command from its program (dist/bundle/programs/, one file each) and
+ * --help, --version and `skills help` from the split bundle (dist/bundle/cli/main.js and a few shared chunks), which
+ * loads only the CLI's own wiring: no handler, no ajv, yaml, MCP SDK or esbuild.
  */
 import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
