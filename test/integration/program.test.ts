@@ -24,6 +24,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadProgram } from "../../src/cli/program.js";
 import { REPO } from "../helpers/cli.js";
+import { runNodeScript } from "../helpers/nodeScript.js";
 
 let scratch: string;
 let cacheDir: string;
@@ -66,9 +67,7 @@ function loadInNewProcess(file: string, dir: string): { cache: string; result: n
     program.saveCache();
     console.log(JSON.stringify({ cache: program.cache, result }));
   `;
-  const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
-  expect(out.stderr).toBe("");
-  return JSON.parse(out.stdout) as { cache: string; result: number[] };
+  return JSON.parse(runNodeScript(script)) as { cache: string; result: number[] };
 }
 
 describe("loadProgram", () => {
@@ -122,8 +121,7 @@ describe("loadProgram", () => {
       const program = loadProgram(${JSON.stringify(file)}, { cacheDir: ${JSON.stringify(cacheDir)} });
       console.log(JSON.stringify({ cache: program.cache, word: program.exports.word }));
     `;
-    const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
-    expect(JSON.parse(out.stdout)).toEqual({ cache: "missing", word: "new" });
+    expect(JSON.parse(runNodeScript(script))).toEqual({ cache: "missing", word: "new" });
   });
 
   it("does not read a cache file with a second link (somebody else's name for it)", () => {
@@ -241,11 +239,7 @@ describe("startProgram", () => {
       import { startProgram } from ${JSON.stringify(join(REPO, "dist/bundle/start.cjs"))};
       await startProgram(${JSON.stringify(file)}, ["node", "skills", "test", ...${JSON.stringify(args)}]);
     `;
-    const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-      encoding: "utf8",
-      env: { ...process.env, TMPDIR: tmp, SKILLS_CODE_CACHE: undefined },
-    });
-    expect(out.stderr).toBe("");
+    runNodeScript(script, { env: { ...process.env, TMPDIR: tmp, SKILLS_CODE_CACHE: undefined } });
     const dir = join(tmp, `skills-code-cache-${process.getuid!()}`);
     return readdirSync(dir).filter((name) => name.endsWith(".v8"));
   };

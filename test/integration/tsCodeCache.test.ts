@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "../helpers/cli.js";
+import { runNodeScript } from "../helpers/nodeScript.js";
 
 let work: string;
 
@@ -28,12 +29,7 @@ function load(analysisDir: string): { fromCache: boolean; version: string; diagn
     'const file = ts.createSourceFile("/a.ts", "const a = [1, 2;\\n", ts.ScriptTarget.ES2022, true);',
     "console.log(JSON.stringify({ fromCache: typeScriptFromCodeCache(), version: ts.version, diagnostics: file.parseDiagnostics.length }));",
   ].join("\n");
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  expect(child.stderr).toBe("");
-  return JSON.parse(child.stdout);
+  return JSON.parse(runNodeScript(script));
 }
 
 /** A copy of the built loader with its own cache files, resolving `typescript` from the repository. */

@@ -3,12 +3,12 @@
  * answer as in this thread — syntax errors with positions, SDK calls with their arguments and reads — also when the
  * thread cannot start; and `skills validate` on a batch large enough for the thread, reporting a broken file.
  */
-import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, skillsSync } from "../helpers/cli.js";
+import { runNodeScript } from "../helpers/nodeScript.js";
 
 let work: string;
 
@@ -51,12 +51,7 @@ function inNode(body: string, workerClass?: string): unknown {
     `const sources = ${JSON.stringify(SOURCES)};`,
     body,
   ].join("\n");
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-    encoding: "utf8",
-    timeout: 30_000,
-  });
-  expect(child.stderr).toBe("");
-  return JSON.parse(child.stdout);
+  return JSON.parse(runNodeScript(script, { timeout: 30_000 }));
 }
 
 describe("analyseTypeScriptOffThread", () => {
