@@ -47,7 +47,9 @@ export async function main(argv: string[], options: CreateContextOptions = {}): 
     printingTo(ctx, () => parseKeepingStrings(cli, args, (name) => missingValue(cli.matchedCommandName, name)));
     if (!cli.matchedCommand) {
       const rest = cli.args;
-      if (rest.length > 0) throw await unknownCommand(String(rest[0]));
+      // `skills run my-skill --help`: cac printed run's help and let go of the command, keeping its arguments.
+      const helped = cli.options.help && COMMANDS.some((spec) => commandName(spec.command) === args[2]);
+      if (rest.length > 0 && !helped) throw await unknownCommand(String(rest[0]));
       // Without a command cac checks no options: `skills --jsn` must not print the help and exit 0. Every option a
       // command declares is known here (`skills compat --help` parses as no command, with compat's defaults).
       const known = new Set([

@@ -85,6 +85,13 @@ describe("skills help, and mistakes in a command line", () => {
     expect(skills(["--help"]).stdout).toMatch(/^ {2}help \[command\] +Show this help/m);
   });
 
+  it("--help after a command's arguments is that command's help: exit 0, nothing else", () => {
+    expect(skills(["run", "summarize-directory", "--help"])).toEqual({ ...skills(["run", "--help"]), stderr: "" });
+    expect(skills(["exec", "main.py", "--lang", "python", "-h"])).toEqual({ ...skills(["exec", "--help"]), stderr: "" });
+    // An unknown command is still one, with or without --help.
+    expect(skills(["frobnicate", "x", "--help"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command: frobnicate/) });
+  });
+
   it("help reads cleanly: no (default: true) after --no-color, no trailing spaces, examples as commands", () => {
     for (const args of [["--help"], ["validate", "--help"], ["run", "--help"]]) {
       const { stdout } = skills(args);
