@@ -178,15 +178,60 @@ writeBundle(
 const FROM_VENDOR = { exec: /^@modelcontextprotocol\/sdk(\/|$)/ };
 const vendorName = (specifier) => specifier.replace(/^@/, "").replace(/\.js$/, "").replace(/[^A-Za-z0-9]+/g, "-");
 const vendored = new Set();
+/** The command table's handlers and early modules other than `command`'s (every one for a lead) stay out. */
+const onlyCommand = (command) => ({
+  name: "only-command",
+  setup(on) {
+    on.onResolve({ filter: /^\.\/(handlers|early)\// }, (args) => {
+      if (!args.importer.endsWith(`${sep}cli${sep}commands.js`)) return;
+      if (command !== undefined && args.path.endsWith(`/${command}.js`)) return;
+      return { path: `../cli/${args.path.slice(2)}`, external: true };
+    });
+  },
+});
+// A command's lead (src/cli/lead.ts): a small program that the command's program runs before loading the rest of
+// itself. The modules a lead re-exports (`export * from`) are the program's from the lead: one instance of each.
+const LEADS = new Map(
+  entriesIn("cli/leads").map((file) => {
+    const shared = [...readFileSync(file, "utf8").matchAll(/^export \* from "(.+)";$/gm)].map((match) =>
+      join(dirname(file), match[1]),
+    );
+    return [basename(file, ".js"), { file, shared }];
+  }),
+);
+async function buildLead(command, { file }) {
+  const result = await build({
+    ...common,
+    entryPoints: [file],
+    outfile: join(bundleDir, "programs", `${command}.lead.cjs`),
+    format: "cjs",
+    supported: { "dynamic-import": false },
+    plugins: [onlyCommand(undefined), keepModuleUrl],
+  });
+  refuseImportCalls(result);
+  writeBundle(result, { commonjs: true, program: true });
+}
+function refuseImportCalls(result) {
+  for (const file of result.outputFiles) {
+    if (/\bimport\s*\(/.test(file.text)) throw new Error(`${file.path} calls import(): its code cache would break it`);
+  }
+}
 async function buildProgram(command) {
   const fromVendor = FROM_VENDOR[command];
-  const ownCommand = {
-    name: "own-command",
+  const lead = LEADS.get(command);
+  const fromLead = {
+    name: "from-lead",
     setup(on) {
-      on.onResolve({ filter: /^\.\/(handlers|early)\// }, (args) => {
-        if (!args.importer.endsWith(`${sep}cli${sep}commands.js`) || args.path.endsWith(`/${command}.js`)) return;
-        return { path: `../cli/${args.path.slice(2)}`, external: true };
+      if (!lead) return;
+      on.onResolve({ filter: /\.js$/ }, (args) => {
+        if (!lead.shared.includes(join(args.resolveDir, args.path))) return;
+        return { path: `./${command}.lead.cjs`, external: true };
       });
+    },
+  };
+  const vendorPackages = {
+    name: "vendor-packages",
+    setup(on) {
       if (!fromVendor) return;
       on.onResolve({ filter: fromVendor }, (args) => {
         if (args.kind !== "dynamic-import") {
@@ -203,14 +248,15 @@ async function buildProgram(command) {
     outfile: join(bundleDir, "programs", `${command}.cjs`),
     format: "cjs",
     supported: { "dynamic-import": false },
-    plugins: [ownCommand, keepModuleUrl],
+    plugins: [onlyCommand(command), fromLead, vendorPackages, keepModuleUrl],
   });
-  for (const file of result.outputFiles) {
-    if (/\bimport\s*\(/.test(file.text)) throw new Error(`${file.path} calls import(): its code cache would break it`);
-  }
+  refuseImportCalls(result);
   writeBundle(result, { commonjs: true, program: true });
 }
-await Promise.all(entriesIn("cli/handlers").map((file) => buildProgram(basename(file, ".js"))));
+await Promise.all([
+  ...entriesIn("cli/handlers").map((file) => buildProgram(basename(file, ".js"))),
+  ...[...LEADS].map(([command, lead]) => buildLead(command, lead)),
+]);
 // What bin/skills.js (CommonJS) starts a program with: an ES module entry would cost node its ESM loader (~9 ms).
 writeBundle(
   await build({ ...common, entryPoints: [join(distDir, "cli/program.js")], outfile: join(bundleDir, "start.cjs"), format: "cjs" }),

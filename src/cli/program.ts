@@ -18,6 +18,7 @@
 import {
   closeSync,
   constants,
+  existsSync,
   fstatSync,
   lstatSync,
   mkdirSync,
@@ -29,7 +30,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, Module } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { Script } from "node:vm";
@@ -93,7 +94,11 @@ export function loadProgram(file: string, options: { cacheDir?: string | null } 
           ? "rejected"
           : "accepted";
   const module = { exports: {} as Record<string, unknown> };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  const require = createRequire(file);
+  script.runInThisContext()(module.exports, require, module, file, dirname(file));
+  // A program that requires this file by its path (a program takes modules from its lead) gets these exports, not a
+  // second copy of the modules.
+  require.cache[file] = Object.assign(new Module(file), { filename: file, loaded: true, exports: module.exports });
   return {
     exports: module.exports,
     cache,
@@ -120,13 +125,46 @@ export function loadProgram(file: string, options: { cacheDir?: string | null } 
   };
 }
 
-/** Runs `skills <argv>` from the program at `file`, then keeps its code cache for the next start. */
+/** A lead's exports (src/cli/lead.ts): `lead` starts its early work for argv, `end` ends what the command left. */
+interface Lead {
+  lead(argv: string[]): Promise<void>;
+  end(): Promise<void>;
+}
+
+/**
+ * Runs `skills <argv>` from the program at `file`, then keeps its code cache for the next start. A program with a lead
+ * (`<name>.lead.cjs` beside it, src/cli/lead.ts) runs the lead first and loads the rest once the lead's early work has
+ * started; a lead that fails only means the command starts that work itself. Whatever the lead started and the
+ * command did not take (a command that failed before it got there) is ended when the command ends.
+ */
 export async function startProgram(file: string, argv: string[]): Promise<void> {
+  const leadFile = file.replace(/\.cjs$/, ".lead.cjs");
+  let lead: LoadedProgram | undefined;
+  if (existsSync(leadFile)) {
+    try {
+      lead = loadProgram(leadFile);
+      await (lead.exports as Partial<Lead>).lead?.(argv);
+    } catch {
+      // the program still runs; it starts what the lead would have
+    }
+  }
   const program = loadProgram(file);
-  const code = await (program.exports.main as (argv: string[]) => Promise<number>)(argv);
+  let code: number;
+  try {
+    code = await (program.exports.main as (argv: string[]) => Promise<number>)(argv);
+  } finally {
+    try {
+      await (lead?.exports as Partial<Lead> | undefined)?.end?.();
+    } catch {
+      // what is still running ends with the process (src/mcp/pool/processRegistry.ts)
+    }
+  }
   // A start that printed help or refused its arguments ran little of the command: its cache would hold little.
   const helpOnly = argv.slice(2).some((arg) => arg === "--help" || arg === "-h");
-  if (code !== 2 && !helpOnly) program.saveCache();
+  if (code !== 2 && !helpOnly) {
+    lead?.saveCache();
+    program.saveCache();
+  }
 }
 
 /** The cache file's V8 data (undefined data: damaged or not ours), or undefined when there is none to read. */

@@ -1,5 +1,5 @@
 /** Wires one command spec to cac: its options, examples and an action that loads the handler when it runs. */
-import type { CAC } from "cac";
+import type { CAC, Command } from "cac";
 import type { CommandSpec, EarlyStart } from "./commandSpec.js";
 import type { CliContext } from "./context.js";
 
@@ -7,14 +7,7 @@ import type { CliContext } from "./context.js";
 export type RunAction = (action: (...args: unknown[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
 export function registerCommand(cli: CAC, ctx: CliContext, spec: CommandSpec, run: RunAction): void {
-  const command = cli.command(spec.command, spec.description);
-  if (spec.usage) command.usage(spec.usage);
-  for (const option of spec.options) {
-    // `type: []` collects every value in an array and keeps a missing one as `true` (see parse/argvStrings.ts).
-    command.option(option.flags, option.description, option.repeatable ? { type: [] } : undefined);
-  }
-  for (const example of spec.examples ?? []) command.example(example);
-  command.action(
+  declareCommand(cli, spec).action(
     run(async (...args) => {
       // cac passes the positional arguments, then the options object.
       const options = (args.pop() ?? {}) as Record<string, unknown>;
@@ -27,6 +20,18 @@ export function registerCommand(cli: CAC, ctx: CliContext, spec: CommandSpec, ru
       }
     }),
   );
+}
+
+/** The command, its options, usage and examples, as `--help` shows them and the parser reads them; no action yet. */
+export function declareCommand(cli: CAC, spec: CommandSpec): Command {
+  const command = cli.command(spec.command, spec.description);
+  if (spec.usage) command.usage(spec.usage);
+  for (const option of spec.options) {
+    // `type: []` collects every value in an array and keeps a missing one as `true` (see parse/argvStrings.ts).
+    command.option(option.flags, option.description, option.repeatable ? { type: [] } : undefined);
+  }
+  for (const example of spec.examples ?? []) command.example(example);
+  return command;
 }
 
 /** An early start never fails the command: what it could not start, the command starts itself. */

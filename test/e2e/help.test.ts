@@ -5,6 +5,7 @@
  * loads only the CLI's own wiring: no handler, no ajv, yaml, MCP SDK or esbuild.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -202,9 +203,49 @@ describe("start-up", () => {
     expect(files.filter((f) => /\/node_modules\/(@modelcontextprotocol\/sdk|zod|yaml|simple-git)\//.test(f))).toEqual(
       [],
     );
+    // The programs themselves are compiled by start.cjs, not loaded as modules; the run's program takes the modules
+    // its lead shares from the lead, through require().
     expect(files.filter((f) => f.startsWith(join(REPO, "dist/bundle/")))).toEqual([
+      join(REPO, "dist/bundle/programs/run.lead.cjs"),
       join(REPO, "dist/bundle/start.cjs"),
     ]);
+  });
+
+  /** What a start compiled and spawned, in order (test/helpers/startOrder.cjs). */
+  const startOrder = (args: string[]) => {
+    const file = join(scratch, `order-${args.length}-${Math.random().toString(36).slice(2)}.txt`);
+    const run = spawnSync(process.execPath, ["--require", join(REPO, "test/helpers/startOrder.cjs"), CLI, ...args], {
+      cwd: REPO,
+      encoding: "utf8",
+      env: { ...process.env, START_ORDER_FILE: file, NODE_EXTRA_CA_CERTS: undefined, NO_COLOR: "1" },
+    });
+    const events = readFileSync(file, "utf8").trim().split("\n");
+    // Spawns other than the skill's servers (the sandbox, git) are left out.
+    return { run, events: events.filter((event) => /^compile |^spawn \S*mcp-server-/.test(event)) };
+  };
+
+  it("a run starts its skill's server from the program's lead, before the rest of the program loads", () => {
+    const input = '{"path": "skills/find-todos/tests/fixture"}';
+    const { run, events } = startOrder(["run", "summarize-directory", "--input", input, "--json"]);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, run: { ok: true, result: { files: 2, directories: 1, total_bytes: 351 } } });
+    expect(events).toEqual([
+      `compile ${join(REPO, "dist/bundle/programs/run.lead.cjs")}`,
+      `spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`,
+      `compile ${join(REPO, "dist/bundle/programs/run.cjs")}`,
+    ]);
+  });
+
+  it.each([
+    [["run", "summarize-directory", "--inptu", "{}"], 2],
+    [["run", "summarize-directory", "--input", "{not json"], 2],
+    [["run", "summarize-directory", "--input"], 2],
+    [["run", "summarize-directory", "--help"], 0],
+    [["run", "no-such-skill"], 2],
+  ])("skills %j starts no server, from the lead or later (exit %i)", (args, code) => {
+    const { run, events } = startOrder(args);
+    expect(run.status).toBe(code);
+    expect(events.filter((event) => event.startsWith("spawn "))).toEqual([]);
   });
 
   it("an exec with tools loads the vendored MCP SDK from the code cache's second start on", async () => {

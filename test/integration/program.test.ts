@@ -255,3 +255,103 @@ describe("startProgram", () => {
     expect(start(2, ["--frobnicate"])).toEqual([]);
   });
 });
+
+describe("startProgram with a lead (<name>.lead.cjs beside the program)", () => {
+  /** Starts `skills lead-test a b` from a program and its lead; returns what the process printed and its exit status. */
+  const startWithLead = (lead: string, program: string, timeout = 20_000) => {
+    const file = writeProgram("lead-test", BUILD, program);
+    writeFileSync(
+      join(scratch, "lead-test.lead.cjs"),
+      `// skills program ${BUILD.replace(/0/g, "1")}\n"use strict";\n${lead}\n`,
+    );
+    const tmp = join(scratch, "tmp");
+    mkdirSync(tmp, { mode: 0o700, recursive: true });
+    const script = `
+      import { startProgram } from ${JSON.stringify(join(REPO, "dist/bundle/start.cjs"))};
+      process.on("exit", () => console.log(JSON.stringify(globalThis.startEvents ?? [])));
+      await startProgram(${JSON.stringify(file)}, ["node", "skills", "lead-test", "a", "b"]);
+    `;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout,
+      env: { ...process.env, TMPDIR: tmp, SKILLS_CODE_CACHE: undefined },
+    });
+    const caches = readdirSync(join(tmp, `skills-code-cache-${process.getuid!()}`)).filter((n) => n.endsWith(".v8"));
+    return {
+      status: child.status,
+      signal: child.signal,
+      stderr: child.stderr,
+      events: JSON.parse(child.stdout || "null"),
+      caches,
+    };
+  };
+  const LEAD = `
+    (globalThis.startEvents ??= []).push("lead evaluated");
+    exports.shared = { from: "lead" };
+    exports.lead = async (argv) => { await new Promise((r) => setTimeout(r, 20)); globalThis.startEvents.push(\`lead \${argv.slice(2).join(" ")}\`); };
+    exports.end = async () => { globalThis.startEvents.push("end"); };
+  `;
+  const PROGRAM = `
+    const lead = require("./lead-test.lead.cjs");
+    globalThis.startEvents.push(\`program loaded, shares the lead's module: \${lead.shared.from}\`);
+    exports.main = async () => { globalThis.startEvents.push("main"); return 0; };
+  `;
+
+  it("runs the lead and waits for it before loading the program, which gets the lead's module instance", () => {
+    const run = startWithLead(LEAD, PROGRAM);
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.events).toEqual([
+      "lead evaluated",
+      "lead lead-test a b",
+      "program loaded, shares the lead's module: lead",
+      "main",
+      "end",
+    ]);
+    // both compiled with V8's code cache: each keeps its own
+    expect(run.caches.map((name) => name.replace(/-[0-9a-f]{20}-.*$/, "")).sort()).toEqual([
+      "lead-test",
+      "lead-test.lead",
+    ]);
+  });
+
+  it("runs the program when the lead throws or rejects", () => {
+    for (const failing of [
+      `exports.lead = () => { throw new Error("lead broke"); };`,
+      `exports.lead = async () => { throw new Error("lead broke"); };`,
+      `throw new Error("lead does not even load");`,
+    ]) {
+      const program = `exports.main = async () => { (globalThis.startEvents ??= []).push("main"); process.exitCode = 1; return 1; };`;
+      const run = startWithLead(failing, program);
+      expect({ failing, status: run.status, stderr: run.stderr, events: run.events }).toEqual({
+        failing,
+        status: 1,
+        stderr: "",
+        events: ["main"],
+      });
+    }
+  });
+
+  it("ends what the lead started when the command fails before taking it: the process exits, nothing is left", () => {
+    // The lead starts a long process that holds the event loop; the command refuses its arguments before it
+    // gets to it. Without the lead's end() the start would never exit.
+    const lead = `
+      const { spawn } = require("node:child_process");
+      let child;
+      exports.lead = async () => { child = spawn("sleep", ["30"], { stdio: "ignore" }); globalThis.startEvents = [\`started \${child.pid}\`]; };
+      exports.end = async () => { child.kill("SIGKILL"); await new Promise((r) => child.once("exit", r)); globalThis.startEvents.push("ended"); };
+    `;
+    const program = `exports.main = async () => { process.exitCode = 2; return 2; };`;
+    const started = Date.now();
+    const run = startWithLead(lead, program, 10_000);
+    expect({ status: run.status, signal: run.signal, stderr: run.stderr }).toEqual({
+      status: 2,
+      signal: null,
+      stderr: "",
+    });
+    expect(Date.now() - started).toBeLessThan(8_000);
+    const [first, last] = run.events as string[];
+    expect(last).toBe("ended");
+    const pid = Number(first!.split(" ")[1]);
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
