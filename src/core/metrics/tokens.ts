@@ -32,6 +32,8 @@ const MAX_PIECE_BYTES = 4096;
 /** Pieces remembered with their counts (at most this many, of at most this many characters each). */
 const KNOWN_PIECES = 50_000;
 const KNOWN_PIECE_CHARS = 64;
+/** ASCII pieces up to this long are remembered by a number (3 bits of length, then 7 bits per character). */
+const SHORT_PIECE_CHARS = 4;
 /** Ranks added to the map before yielding to the event loop. */
 const SLICE = 25_000;
 
@@ -78,6 +80,8 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
   let split: RegExp | undefined;
   // Tool results repeat their pieces (keys, words, paths' parts): each distinct piece is merged once.
   const known = new Map<string, number>();
+  /** Counts of ASCII pieces of two to four characters, by their characters as one number (at most 2^31 of them). */
+  const short = new Map<number, number>();
   const countPiece = (text: string): number => {
     const piece = Buffer.from(text, "utf8");
     if (table.rank(piece, 0, piece.length) !== undefined) return 1;
@@ -103,7 +107,20 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
       let total = 0;
       if (scanner && isAscii(text)) {
         splitAscii(text, (start, end) => {
-          total += counted(text.slice(start, end));
+          const length = end - start;
+          // Every byte is a token; a piece of up to four characters is found by a number made of them, without
+          // cutting it out of the text (most pieces of JSON are this short).
+          if (length === 1) total += 1;
+          else if (length <= SHORT_PIECE_CHARS) {
+            let key = length;
+            for (let i = start; i < end; i++) key = (key << 7) | text.charCodeAt(i);
+            let tokens = short.get(key);
+            if (tokens === undefined) {
+              tokens = countPiece(text.slice(start, end));
+              short.set(key, tokens);
+            }
+            total += tokens;
+          } else total += counted(text.slice(start, end));
         });
         return total;
       }
