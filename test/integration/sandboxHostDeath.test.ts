@@ -14,19 +14,28 @@ const outDir = join(root, "node_modules", ".cache", `sandbox-host-death-${proces
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-/** A tiny host program built from src/: starts a sleeping run, prints the uids of its workers, then waits. */
+/** A tiny host program built from src/: starts a sleeping run, prints the uids of its workers once one runs, then waits. */
 async function buildHost(): Promise<string> {
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, "host.mjs");
   await build({
     stdin: {
       contents: `
+        import { readdirSync, readFileSync } from "node:fs";
         import { runProgram } from "./src/sandbox/index.js";
         import { workerUidBlock } from "./src/sandbox/worker.js";
         const language = process.argv[2];
         const code = language === "python" ? "import time\\ntime.sleep(300)" : "while (true) {}";
         void runProgram({ language, code, tools: [], limits: { timeoutMs: 600000, cpuMs: 600000 } });
-        setTimeout(() => console.log(String(workerUidBlock())), 1500);
+        // Says the uid block once a process of it runs (the run's worker).
+        const first = workerUidBlock();
+        const uidOf = (pid) => { try { return Number(/^Uid:\\s+(\\d+)/m.exec(readFileSync(\`/proc/\${pid}/status\`, "utf8"))[1]); } catch { return -1; } };
+        const running = setInterval(() => {
+          const pids = readdirSync("/proc").filter((entry) => /^\\d+$/.test(entry));
+          if (!pids.some((pid) => uidOf(pid) >= first && uidOf(pid) < first + 1000)) return;
+          clearInterval(running);
+          console.log(String(first));
+        }, 20);
       `,
       resolveDir: root,
       loader: "ts",

@@ -21,9 +21,11 @@ let host: string;
 
 const PROGRAMS: Record<string, { language: "python" | "typescript"; code: string; limits?: object }> = {
   // Many large tool calls, written raw, answers never read: the worker's own reader thread is stalled first (it
-  // would otherwise read and drop them).
+  // would otherwise read and drop them). 180 MB of calls: a host that kept reading them would let the program finish
+  // (or spend more than the budget's CPU parsing them) well before the timeout.
   unread: {
     language: "python",
+    limits: { timeoutMs: 4000 },
     code: `
 import json, os, sys, time
 def run(input):
