@@ -97,8 +97,12 @@ export function loadProgram(file: string, options: { cacheDir?: string | null } 
   const require = createRequire(file);
   script.runInThisContext()(module.exports, require, module, file, dirname(file));
   // A program that requires this file by its path (a program takes modules from its lead) gets these exports, not a
-  // second copy of the modules.
-  require.cache[file] = Object.assign(new Module(file), { filename: file, loaded: true, exports: module.exports });
+  // second copy of the modules. require() keys a module by its real path (by the path as given with
+  // --preserve-symlinks): `file` may reach it through a link (an install whose dist/ is one), and a miss would load a
+  // second instance of every module the two share.
+  for (const key of new Set([file, realpathSync(file)])) {
+    require.cache[key] = Object.assign(new Module(key), { filename: key, loaded: true, exports: module.exports });
+  }
   return {
     exports: module.exports,
     cache,

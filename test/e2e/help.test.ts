@@ -5,7 +5,7 @@
  * loads only the CLI's own wiring: no handler, no ajv, yaml, MCP SDK or esbuild.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync, symlinkSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -212,9 +212,9 @@ describe("start-up", () => {
   });
 
   /** What a start compiled and spawned, in order (test/helpers/startOrder.cjs). */
-  const startOrder = (args: string[]) => {
+  const startOrder = (args: string[], cli = CLI) => {
     const file = join(scratch, `order-${args.length}-${Math.random().toString(36).slice(2)}.txt`);
-    const run = spawnSync(process.execPath, ["--require", join(REPO, "test/helpers/startOrder.cjs"), CLI, ...args], {
+    const run = spawnSync(process.execPath, ["--require", join(REPO, "test/helpers/startOrder.cjs"), cli, ...args], {
       cwd: REPO,
       encoding: "utf8",
       env: { ...process.env, START_ORDER_FILE: file, NODE_EXTRA_CA_CERTS: undefined, NO_COLOR: "1" },
@@ -233,6 +233,27 @@ describe("start-up", () => {
       `compile ${join(REPO, "dist/bundle/programs/run.lead.cjs")}`,
       `spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`,
       `compile ${join(REPO, "dist/bundle/programs/run.cjs")}`,
+    ]);
+  });
+
+  it("a run from an install whose dist/ is a symlink spawns its skill's server once, from the lead", async () => {
+    // node's require() keys a module by its real path: the program must still find the lead's instance of the early
+    // transports, or it spawns a second copy of every server and the lead's copy is ended unused.
+    const install = join(scratch, "linked-install");
+    await mkdir(install);
+    cpSync(join(REPO, "bin"), join(install, "bin"), { recursive: true });
+    for (const entry of ["dist", "runtime", "schemas", "templates", "node_modules", "package.json"]) {
+      symlinkSync(join(REPO, entry), join(install, entry));
+    }
+    const input = '{"path": "skills/find-todos/tests/fixture"}';
+    const cli = join(install, "bin/skills.js");
+    const { run, events } = startOrder(["run", "summarize-directory", "--input", input, "--json"], cli);
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, run: { ok: true, result: { files: 2 } } });
+    expect(events).toEqual([
+      `compile ${join(install, "dist/bundle/programs/run.lead.cjs")}`,
+      `spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`,
+      `compile ${join(install, "dist/bundle/programs/run.cjs")}`,
     ]);
   });
 
