@@ -3,6 +3,7 @@
  * the built CLI and a real MCP server that logs every start: the run takes the process started early (one start,
  * not two), and a server started for a run that then stops early (bad input) is ended, not left behind.
  */
+import { execFileSync } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -124,6 +125,29 @@ describe("servers started early by skills run", () => {
     expect(first.waitMs).toBeGreaterThan(300);
     expect(first.waitMs).toBeLessThanOrEqual(first.ms);
     expect(second).not.toHaveProperty("waitMs");
+  });
+
+  it("a skill whose manifest.yaml is a FIFO starts nothing and fails at once (no wait for a writer)", async () => {
+    // The early start reads the manifest before the run's program loads; a blocking open of a FIFO would wait for a
+    // writer forever, and the run (which refuses such a manifest) would never start.
+    const skill = join(project.dir, "skills", "fifo-manifest");
+    await mkdir(skill, { recursive: true });
+    await writeFile(
+      join(skill, "SKILL.md"),
+      "---\nname: fifo-manifest\ndescription: A manifest that is a FIFO.\n---\n",
+    );
+    execFileSync("mkfifo", [join(skill, "manifest.yaml")]);
+    await writeFile(startLog, "");
+    const started = Date.now();
+    const run = skillsSync(["run", "fifo-manifest", "--json"], { cwd: project.dir, timeout: 15_000 });
+    // null: still waiting when the timeout killed it
+    expect(run.code).toBe(2);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: false,
+      error: { file: expect.stringMatching(/manifest\.yaml$/) },
+    });
+    expect(await starts()).toEqual([]);
   });
 
   it("a skill that is not there starts nothing and fails as before", async () => {

@@ -5,11 +5,13 @@
  * only means a server starts at its usual time, and one started for nothing is ended when the command ends. The run
  * itself still reads the manifest properly; its client pool takes the processes started here (earlyTransports.ts).
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
 import { loadMcpConfig } from "../../mcp/config.js";
 import { closeEarlyTransports, startEarlyTransport } from "../../mcp/pool/earlyTransports.js";
 import { loadProjectConfig } from "../../store/config.js";
+import { MAX_TEXT_FILE_BYTES } from "../../store/readTextFile.js";
 import { resolveSkillRef } from "../../store/findSkills.js";
 
 export interface EarlyServersOptions {
@@ -53,8 +55,23 @@ async function manifestServers(options: EarlyServersOptions): Promise<string[]> 
     () => undefined,
   );
   if (folder === undefined) return [];
-  const text = await readFile(join(folder, "manifest.yaml"), "utf8").catch(() => undefined);
+  const text = await readManifest(join(folder, "manifest.yaml")).catch(() => undefined);
   return text === undefined ? [] : serversOfTools(text);
+}
+
+/**
+ * The manifest's text when it is a regular file the run would read (readTextFile's cap), else undefined. Opened
+ * without blocking: a FIFO would otherwise hold the start until someone writes to it, before the run even loads.
+ */
+async function readManifest(path: string): Promise<string | undefined> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile() || info.size > MAX_TEXT_FILE_BYTES) return undefined;
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
 }
 
 const SERVER_OF_KEY = /^\s+["']?([A-Za-z0-9_.-]+)\//;
