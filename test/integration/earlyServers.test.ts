@@ -3,11 +3,11 @@
  * the built CLI and a real MCP server that logs every start: the run takes the process started early (one start,
  * not two), and a server started for a run that then stops early (bad input) is ended, not left behind.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO, skillsSync } from "../helpers/cli.js";
+import { CLI, REPO, skillsSync } from "../helpers/cli.js";
 import { survivors } from "../helpers/processes.js";
 import { type TempProject, tempProject } from "../helpers/project.js";
 
@@ -149,6 +149,34 @@ describe("servers started early by skills run", () => {
     });
     expect(await starts()).toEqual([]);
   });
+
+  it.each(["SIGINT", "SIGTERM", "SIGHUP"] as const)(
+    "%s right after the early spawn, while the run's program loads, ends the server and the CLI dies of it",
+    async (signal) => {
+      // The server signals the CLI as soon as it runs (its parent: the CLI spawned it), which lands while the run's
+      // program still loads, and then neither reads stdin nor answers: only a kill of its group ends it.
+      const config = join(project.dir, "interrupt.mcp.json");
+      const script = `echo $$ >> "$0"; kill -${signal.slice(3)} $PPID; exec sleep 60`;
+      await writeFile(
+        config,
+        JSON.stringify({ mcpServers: { weather: { command: "sh", args: ["-c", script, startLog] } } }),
+      );
+      await writeFile(startLog, "");
+      const run = spawnSync(
+        process.execPath,
+        [CLI, "run", "forecast", "--config", config, "--input", '{"city": "Oslo"}'],
+        {
+          cwd: project.dir,
+          env: { ...process.env, NO_COLOR: "1" },
+          timeout: 30_000,
+        },
+      );
+      expect({ status: run.status, signal: run.signal }).toEqual({ status: null, signal });
+      const pids = await starts();
+      expect(pids).toHaveLength(1);
+      expect(await survivors(pids)).toEqual([]);
+    },
+  );
 
   it("a skill that is not there starts nothing and fails as before", async () => {
     await writeFile(startLog, "");

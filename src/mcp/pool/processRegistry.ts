@@ -56,6 +56,9 @@ function uninstall(): void {
   for (const signal of SIGNALS) process.off(signal, onSignal);
 }
 
+/** Spawns under way (spawnRegistered): the handlers stay while one is. */
+let spawning = 0;
+
 export function registerGroup(pgid: number): void {
   liveGroups.add(pgid);
   install();
@@ -63,7 +66,26 @@ export function registerGroup(pgid: number): void {
 
 export function unregisterGroup(pgid: number): void {
   liveGroups.delete(pgid);
-  if (liveGroups.size === 0) uninstall();
+  if (liveGroups.size === 0 && spawning === 0) uninstall();
+}
+
+/**
+ * Runs `start` (which spawns a process group leader) with the handlers installed first, and registers the group it
+ * returns. A signal that comes between the fork and the registration (the new process may signal us at once, and a
+ * lead loads the run's program synchronously right after its spawn) then waits for its handler, which finds the group,
+ * instead of killing us by default and leaving the group behind.
+ */
+export function spawnRegistered<T extends { pid?: number | undefined }>(start: () => T): T {
+  spawning += 1;
+  install();
+  try {
+    const child = start();
+    if (child.pid !== undefined) registerGroup(child.pid);
+    return child;
+  } finally {
+    spawning -= 1;
+    if (liveGroups.size === 0 && spawning === 0) uninstall();
+  }
 }
 
 /** For tests: the process groups still registered. */

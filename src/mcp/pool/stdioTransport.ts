@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { killGroup, registerGroup, unregisterGroup } from "./processRegistry.js";
+import { killGroup, spawnRegistered, unregisterGroup } from "./processRegistry.js";
 import { LineBuffer, defaultEnvironment } from "./lineBuffer.js";
 
 export interface ProcessStdioOptions {
@@ -60,13 +60,18 @@ export class ProcessStdioTransport implements Transport {
 
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.options.command, this.options.args, {
-        cwd: this.options.cwd,
-        env: { ...defaultEnvironment(), ...this.options.env },
-        stdio: ["pipe", "pipe", "pipe"],
-        detached: true,
-        windowsHide: true,
-      });
+      // Registered as it is spawned, not at the 'spawn' event: that comes on a later tick, and a lead
+      // (src/cli/lead.ts) spawns a server and then loads the run's program synchronously; a Ctrl-C meanwhile would
+      // find no handler, kill the CLI at once and leave the server running. A failed spawn has no pid.
+      const child = spawnRegistered(() =>
+        spawn(this.options.command, this.options.args, {
+          cwd: this.options.cwd,
+          env: { ...defaultEnvironment(), ...this.options.env },
+          stdio: ["pipe", "pipe", "pipe"],
+          detached: true,
+          windowsHide: true,
+        }),
+      );
       this.child = child;
       this.exited = new Promise((done) => {
         child.once("exit", () => {
@@ -87,10 +92,7 @@ export class ProcessStdioTransport implements Transport {
           reject(error);
         } else this.onerror?.(error);
       });
-      child.once("spawn", () => {
-        if (child.pid !== undefined) registerGroup(child.pid);
-        resolve();
-      });
+      child.once("spawn", () => resolve());
       child.stdout?.on("data", (chunk: Buffer) => {
         try {
           this.buffer.append(chunk);
