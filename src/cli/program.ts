@@ -138,7 +138,9 @@ interface Lead {
 /**
  * Runs `skills <argv>` from the program at `file`, then keeps its code cache for the next start. A program with a lead
  * (`<name>.lead.cjs` beside it, src/cli/lead.ts) runs the lead first and loads the rest once the lead's early work has
- * started; a lead that fails only means the command starts that work itself. Whatever the lead started and the
+ * started; a lead whose work fails only means the command starts that work itself. A program that takes modules from
+ * its lead (run's does) cannot run without the lead file, though: a missing or damaged one is a damaged install, and
+ * the command reports it as an internal error when it first needs those modules. Whatever the lead started and the
  * command did not take (a command that failed before it got there) is ended when the command ends.
  */
 export async function startProgram(file: string, argv: string[]): Promise<void> {
