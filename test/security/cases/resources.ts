@@ -1,4 +1,8 @@
-/** Hostile programs: exhausting the machine: processes, threads, memory, CPU, time, disk, output; escaping children. */
+/**
+ * Hostile programs: exhausting the machine: processes, threads, memory, CPU, time, disk, output; escaping children.
+ * A bomb or a flood runs until its limit stops it: the limits take effect at once (a process cap, a log cap), so a
+ * few seconds of timeout show the run contained as well as more would; the rest of the suite waits meanwhile.
+ */
 import { expect } from "vitest";
 import { MARKER } from "../helpers.js";
 import { type HostileCase, PY_MARK, expectStopped } from "./common.js";
@@ -7,7 +11,7 @@ export const resources: HostileCase[] = [
   {
     name: "py: fork bomb",
     language: "python",
-    limits: { maxProcesses: 32, timeoutMs: 4000 },
+    limits: { maxProcesses: 32, timeoutMs: 2500 },
     code: () => `${PY_MARK}
 import os, time
 def run(input):
@@ -23,7 +27,7 @@ def run(input):
   {
     name: "ts: shell fork bomb",
     language: "typescript",
-    limits: { maxProcesses: 32, timeoutMs: 4000 },
+    limits: { maxProcesses: 32, timeoutMs: 2500 },
     code: () => `
 import { spawnSync } from "node:child_process";
 export async function run() {
@@ -36,7 +40,7 @@ export async function run() {
   {
     name: "py: thread bomb",
     language: "python",
-    limits: { maxProcesses: 32, timeoutMs: 4000 },
+    limits: { maxProcesses: 32, timeoutMs: 2500 },
     code: () => `${PY_MARK}
 import threading, time
 def run(input):
@@ -235,7 +239,7 @@ export async function run() {
   {
     name: "py: flood stdout",
     language: "python",
-    limits: { maxLogBytes: 64 * 1024, timeoutMs: 5000 },
+    limits: { maxLogBytes: 64 * 1024, timeoutMs: 3000 },
     code: () => `
 import sys
 def run(input):
@@ -253,7 +257,7 @@ def run(input):
   {
     name: "ts: flood stdout and stderr",
     language: "typescript",
-    limits: { maxLogBytes: 64 * 1024, timeoutMs: 5000 },
+    limits: { maxLogBytes: 64 * 1024, timeoutMs: 3000 },
     code: () => `
 import { writeSync } from "node:fs";
 export async function run() {
