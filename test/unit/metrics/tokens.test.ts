@@ -25,7 +25,8 @@ const TEXTS = [
   "日本語のテキストと English mixed, 123456789 numbers.",
   "emoji 👩‍💻🚀 and\r\n\r\nnewlines\n\n\n   spaces   \t tabs",
   "<|endoftext|> is ordinary text here",
-  "x".repeat(5000),
+  // one piece just over MAX_PIECE_BYTES (4096), merged in slices (js-tiktoken merges it whole, in quadratic time)
+  "x".repeat(4100),
   "aGVsbG8gd29ybGQ=".repeat(300),
   "def run(input):\n    return {'count': len(input['items'])}\n",
   "Don't stop; we're here, they'll see. I'M LOUD. O'Neil's",
