@@ -321,9 +321,15 @@ describe("no orphaned processes", () => {
     expect(["SIGINT", "SIGTERM", "SIGHUP", "exit"].map((event) => process.listenerCount(event))).toEqual(baseline);
   });
 
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    it(`ends every server when our process gets ${signal}`, async () => {
-      const config = await fixtureConfig({ dynamic: fixture("dynamicTools.mjs") });
+  for (const [signal, stubborn] of [
+    ["SIGINT", false],
+    ["SIGTERM", false],
+    ["SIGINT", true],
+    ["SIGHUP", true],
+  ] as const) {
+    it(`ends every server when our process gets ${signal}${stubborn ? ", one that ignores SIGTERM too" : ""}`, async () => {
+      const server = { ...fixture("dynamicTools.mjs"), ...(stubborn ? { env: { IGNORE_SIGTERM: "1" } } : {}) };
+      const config = await fixtureConfig({ dynamic: server });
       const child = spawn(NODE, [await bundledPoolInChild(), JSON.stringify(config)], {
         cwd: config.dir,
         stdio: ["ignore", "pipe", "pipe"],
@@ -343,8 +349,11 @@ describe("no orphaned processes", () => {
       expect(pids).toHaveLength(2);
       expect(pids.every(alive)).toBe(true);
       const exited = new Promise<NodeJS.Signals | null>((r) => child.once("exit", (_code, sig) => r(sig)));
+      const signalled = Date.now();
       child.kill(signal);
       expect(await exited).toBe(signal);
+      // A server that ignores SIGTERM gets half a second, then SIGKILL: we still die of the signal, soon.
+      expect(Date.now() - signalled).toBeLessThan(stubborn ? 3000 : 2000);
       expect(await waitDead(pids)).toEqual([]);
     });
   }

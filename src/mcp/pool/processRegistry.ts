@@ -1,7 +1,9 @@
 /**
  * Every server process group we started and have not reaped yet. Exit and signal handlers are installed once,
- * while at least one group is alive, so that Ctrl-C or a crash of our process never leaves servers behind.
+ * while at least one group is alive, so that Ctrl-C or a crash of our process never leaves servers behind: on a
+ * signal the groups get SIGTERM and half a second to end, then SIGKILL; at exit, SIGKILL.
  */
+import { existsSync, readFileSync } from "node:fs";
 
 const liveGroups = new Set<number>();
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -27,6 +29,9 @@ function onExit(): void {
   killAll("SIGKILL");
 }
 
+/** How long the servers get to end after SIGTERM when our process dies of a signal; then SIGKILL. */
+const SIGNAL_GRACE_MS = 500;
+
 const onSignal = Object.assign(
   (signal: NodeJS.Signals): void => {
     killAll("SIGTERM");
@@ -34,13 +39,39 @@ const onSignal = Object.assign(
     const ownerListens = process
       .listeners(signal)
       .some((listener) => !(listener as { [CLEANUP_LISTENER]?: boolean })[CLEANUP_LISTENER]);
-    if (!ownerListens) {
-      uninstall();
-      process.kill(process.pid, signal);
-    }
+    if (ownerListens) return;
+    // A server that ignores SIGTERM would outlive us: the servers get a short grace, waited for here (the command
+    // must not go on meanwhile: we are about to die of the signal), then every group gets SIGKILL, stragglers too.
+    waitForLeaders(SIGNAL_GRACE_MS);
+    killAll("SIGKILL");
+    uninstall();
+    process.kill(process.pid, signal);
   },
   { [CLEANUP_LISTENER]: true },
 );
+
+/** Blocks until every group's leader has ended (a zombie: nobody reaps it while we block) or `ms` have passed. */
+function waitForLeaders(ms: number): void {
+  const deadline = Date.now() + ms;
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  while ([...liveGroups].some(running) && Date.now() < deadline) Atomics.wait(cell, 0, 0, 5);
+}
+
+/** Whether the process still runs; without /proc, whether it can be signalled (then a zombie counts as running). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat[stat.lastIndexOf(")") + 2] !== "Z";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" && existsSync("/proc/self/stat")) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
 
 function install(): void {
   if (installed) return;
