@@ -90,7 +90,10 @@ describe("skills help, and mistakes in a command line", () => {
     expect(skills(["run", "summarize-directory", "--help"])).toEqual({ ...skills(["run", "--help"]), stderr: "" });
     expect(skills(["exec", "main.py", "--lang", "python", "-h"])).toEqual({ ...skills(["exec", "--help"]), stderr: "" });
     // An unknown command is still one, with or without --help.
-    expect(skills(["frobnicate", "x", "--help"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command: frobnicate/) });
+    expect(skills(["frobnicate", "x", "--help"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/unknown command: frobnicate/),
+    });
   });
 
   it("help reads cleanly: no (default: true) after --no-color, no trailing spaces, examples as commands", () => {
@@ -228,7 +231,10 @@ describe("start-up", () => {
     const input = '{"path": "skills/find-todos/tests/fixture"}';
     const { run, events } = startOrder(["run", "summarize-directory", "--input", input, "--json"]);
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, run: { ok: true, result: { files: 2, directories: 1, total_bytes: 351 } } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: true,
+      run: { ok: true, result: { files: 2, directories: 1, total_bytes: 351 } },
+    });
     expect(events).toEqual([
       `compile ${join(REPO, "dist/bundle/programs/run.lead.cjs")}`,
       `spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`,
