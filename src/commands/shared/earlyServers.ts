@@ -5,14 +5,13 @@
  * only means a server starts at its usual time, and one started for nothing is ended when the command ends. The run
  * itself still reads the manifest properly; its client pool takes the processes started here (earlyTransports.ts).
  */
-import { constants } from "node:fs";
-import { mkdir, open } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { loadMcpConfig } from "../../mcp/config.js";
 import { closeEarlyTransports, startEarlyTransport } from "../../mcp/pool/earlyTransports.js";
 import { loadProjectConfig } from "../../store/config.js";
-import { MAX_TEXT_FILE_BYTES } from "../../store/readTextFile.js";
 import { resolveSkillRef } from "../../store/findSkills.js";
+import { readTextFileSync } from "../../store/readTextFile.js";
 
 export interface EarlyServersOptions {
   cwd: string;
@@ -55,23 +54,10 @@ async function manifestServers(options: EarlyServersOptions): Promise<string[]> 
     () => undefined,
   );
   if (folder === undefined) return [];
-  const text = await readManifest(join(folder, "manifest.yaml")).catch(() => undefined);
-  return text === undefined ? [] : serversOfTools(text);
-}
-
-/**
- * The manifest's text when it is a regular file the run would read (readTextFile's cap), else undefined. Opened
- * without blocking: a FIFO would otherwise hold the start until someone writes to it, before the run even loads.
- */
-async function readManifest(path: string): Promise<string | undefined> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const info = await handle.stat();
-    if (!info.isFile() || info.size > MAX_TEXT_FILE_BYTES) return undefined;
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
-  }
+  // As the run reads it: a regular file under the cap, opened without blocking (a FIFO would hold the start until
+  // someone writes to it, before the run even loads).
+  const manifest = readTextFileSync(join(folder, "manifest.yaml"), "manifest.yaml", false);
+  return manifest.ok ? serversOfTools(manifest.text) : [];
 }
 
 const SERVER_OF_KEY = /^\s+["']?([A-Za-z0-9_.-]+)\//;
