@@ -41,6 +41,9 @@ export interface CommandSpec {
   early?: () => Promise<{ early: EarlyStart }>;
 }
 
+/** The command's name, as typed: `run` of `run <skill>`. */
+export const commandName = (command: string): string => command.split(" ")[0]!;
+
 export type EarlyStart = (
   ctx: CliContext,
   args: unknown[],

@@ -10,7 +10,7 @@
  * help, starts nothing.
  */
 import { cac } from "cac";
-import type { EarlyStart } from "./commandSpec.js";
+import { commandName, type EarlyStart } from "./commandSpec.js";
 import { COMMANDS } from "./commands.js";
 import { createContext } from "./context.js";
 import { GLOBAL_OPTIONS } from "./options.js";
@@ -20,7 +20,7 @@ import { declareCommand } from "./registerCommand.js";
 /** Runs `early` for argv when argv runs the command `name`; resolves when it has started what it starts. Never throws. */
 export async function startLead(name: string, early: EarlyStart, argv: readonly string[]): Promise<void> {
   try {
-    const spec = COMMANDS.find((entry) => entry.command.split(" ")[0] === name);
+    const spec = COMMANDS.find((entry) => commandName(entry.command) === name);
     if (!spec) return;
     const cli = cac("skills");
     for (const option of GLOBAL_OPTIONS) cli.option(option.flags, option.description);

@@ -2,6 +2,7 @@ import { formatWithOptions } from "node:util";
 import { cac } from "cac";
 import { EXIT, SkillsError } from "../errors.js";
 import { VERSION } from "../version.js";
+import { commandName } from "./commandSpec.js";
 import { COMMANDS } from "./commands.js";
 import {
   type CliContext,
@@ -72,7 +73,6 @@ export async function main(argv: string[], options: CreateContextOptions = {}): 
   return ctx.exitCode;
 }
 
-const commandName = (command: string) => command.split(" ")[0]!;
 
 /** cac prints the help and the version with console.info: they go to the context's stdout (main's `stdout`). */
 function printingTo(ctx: CliContext, print: () => void): void {
