@@ -97,6 +97,11 @@ export function registerGroup(pgid: number): void {
 
 export function unregisterGroup(pgid: number): void {
   liveGroups.delete(pgid);
+  uninstallWhenIdle();
+}
+
+/** The handlers go once no group is alive and none is being spawned. */
+function uninstallWhenIdle(): void {
   if (liveGroups.size === 0 && spawning === 0) uninstall();
 }
 
@@ -115,7 +120,7 @@ export function spawnRegistered<T extends { pid?: number | undefined }>(start: (
     return child;
   } finally {
     spawning -= 1;
-    if (liveGroups.size === 0 && spawning === 0) uninstall();
+    uninstallWhenIdle();
   }
 }
 
