@@ -1,5 +1,6 @@
-// Build: clean dist/ and compile with tsc. Runs from `npm install` (prepare), so it must not need anything but the
-// installed dependencies. Then, for start-up speed:
+// Build: clean dist/ and compile with tsc, unless dist/ is already what this build makes (scripts/buildStamp.mjs).
+// Runs from `npm install` (prepare), so it must not need anything but the installed dependencies. Then, for start-up
+// speed:
 //   1. the package's own JSON Schemas are compiled to JavaScript, one module per schema
 //      (dist/core/schema/precompiled/<hash>.cjs), so a command that reads skills neither loads ajv nor runs its code
 //      generator for them;
@@ -19,10 +20,37 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildInputs, staleReason, writeStamp } from "./buildStamp.mjs";
 
 const require = createRequire(import.meta.url);
 const dist = new URL("../dist/", import.meta.url);
 const distDir = fileURLToPath(dist);
+
+// Skipped when dist/ is already what this build makes (scripts/buildStamp.mjs): `--force` builds anyway, `--check`
+// only says whether it is (exit 1 when not).
+const USAGE = "usage: node scripts/build.mjs [--force | --check]";
+const flags = process.argv.slice(2);
+for (const flag of flags) {
+  if (flag !== "--force" && flag !== "--check") {
+    console.error(`build: unknown option ${JSON.stringify(flag)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+if (flags.length > 1) {
+  console.error(`build: --force and --check are one or the other\n${USAGE}`);
+  process.exit(2);
+}
+const inputs = buildInputs(fileURLToPath(new URL("..", import.meta.url)));
+const stale = staleReason(distDir, inputs);
+if (flags[0] === "--check") {
+  console.log(stale === undefined ? "build: dist/ is up to date" : `build: dist/ is out of date: ${stale}`);
+  process.exit(stale === undefined ? 0 : 1);
+}
+if (stale === undefined && flags[0] !== "--force") {
+  console.log("build: dist/ is up to date with its sources, skipped (`node scripts/build.mjs --force` rebuilds it)");
+  process.exit(0);
+}
+if (stale !== undefined) console.log(`build: ${stale}`);
 rmSync(dist, { recursive: true, force: true });
 const tsc = require.resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { stdio: "inherit" });
@@ -291,3 +319,6 @@ specifiers.forEach((specifier, i) => {
 });
 
 await import("./buildTokenTable.mjs");
+
+// Last: a build that stopped before here leaves no stamp, and the next one runs in full.
+writeStamp(distDir, inputs);
