@@ -2,8 +2,9 @@
  * The token counter for the run log, from a binary rank table: the one the build ships
  * (`dist/data/tokens/o200k_base.skt`, scripts/buildTokenTable.mjs), else the one cached under the project's cache
  * folder (`<cacheDir>/tokens/o200k_base.skt`) when it is there and whole; else from js-tiktoken's module, after which
- * `persistTokenTable` writes the table for the next process (about a second, once per project). Only a checkout run
- * from its sources (the tests' unit runs) or a damaged install takes the slow way.
+ * `persistTokenTable` writes the table for the next process (about a second to encode, once per process; another
+ * project's folder then costs a write). Only a checkout run from its sources (the tests' unit runs) or a damaged
+ * install takes the slow way.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
@@ -18,6 +19,8 @@ export const SHIPPED_TABLE = fileURLToPath(new URL("../../data/tokens/o200k_base
 
 const cached = new Map<string, Promise<TokenCounter>>();
 const missing = new Set<string>();
+/** The binary table this process encoded, for every cache folder it writes one to (a second folder costs a write). */
+let encoded: Promise<Buffer> | undefined;
 
 export function loadCachedTokenCounter(cacheDir: string, shipped = SHIPPED_TABLE): Promise<TokenCounter> {
   const key = `${shipped}\0${cacheDir}`;
@@ -40,7 +43,11 @@ export async function persistTokenTable(cacheDir: string): Promise<void> {
   const path = join(cacheDir, FILE);
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    const table = encodeRankTable(await loadTiktokenRanks());
+    encoded ??= loadTiktokenRanks().then(encodeRankTable);
+    const table = await encoded.catch((error: unknown) => {
+      encoded = undefined;
+      throw error;
+    });
     mkdirSync(join(cacheDir, "tokens"), { recursive: true });
     writeFileSync(temp, table);
     renameSync(temp, path);

@@ -49,6 +49,21 @@ describe("the token table's sources", () => {
     await expect(readdir(join(cacheDir, "tokens"))).resolves.toEqual(["o200k_base.skt"]);
   });
 
+  it("caches the same table for a second project of the same process", async () => {
+    const first = join(work, "cache-first");
+    const second = join(work, "cache-second");
+    for (const cacheDir of [first, second]) {
+      const counter = await loadCachedTokenCounter(cacheDir, join(work, "absent.skt"));
+      expect(counter.count(TEXT)).toBe(7);
+      await persistTokenTable(cacheDir);
+    }
+    for (const cacheDir of [first, second]) {
+      const written = await readFile(join(cacheDir, "tokens/o200k_base.skt"));
+      expect(written.equals(table)).toBe(true);
+      await expect(readdir(join(cacheDir, "tokens"))).resolves.toEqual(["o200k_base.skt"]);
+    }
+  });
+
   it("passes over a damaged shipped table for a whole cached one", async () => {
     const damaged = join(work, "damaged.skt");
     await writeFile(damaged, table.subarray(0, 1000));
