@@ -25,8 +25,12 @@ export interface SubsetDocument {
 
 const out = outsideSubset;
 
-/** Plain keys: words joined by the characters keys are made of (no indicator, no `: `, no ` #`). */
-const PLAIN_KEY = /^[\p{L}\p{N}_$][\p{L}\p{N}_$./@+-]*(?: [\p{L}\p{N}_$./@+-]+)*$/u;
+/**
+ * Plain keys: words joined by the characters keys are made of (no indicator, no `: `, no ` #`); a key may start with
+ * a dot (`.md`, file extensions), but not with `...` (a document's end). Keys the core schema reads as something
+ * other than a string (`.inf`, `.nan`, `1`, `true`) are left to the package.
+ */
+const PLAIN_KEY = /^(?!\.\.\.)[\p{L}\p{N}_$.][\p{L}\p{N}_$./@+-]*(?: [\p{L}\p{N}_$./@+-]+)*$/u;
 /** Keys longer than this are left to the package (it refuses implicit keys past 1024 characters). */
 const MAX_KEY_LENGTH = 1000;
 /**

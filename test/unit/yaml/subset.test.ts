@@ -112,6 +112,13 @@ const KEYS = [
   "Yes",
   "constructor",
   "toString",
+  ".md",
+  ".gitignore",
+  ".inf",
+  ".NaN",
+  ".",
+  "...",
+  "....x",
 ];
 const SCALARS = [
   "plain",
@@ -304,8 +311,13 @@ describe("parseYamlSubset", () => {
       "cases:\n  - name: a\n    input: {}\n  - name: b\n    input:\n      x: 1\n    expect:\n      error: { code: INPUT_INVALID }\n",
       "a:\n- 1\n- x: y\n  z:\n  w: ~\nb:   # c\n  # inside\n  c: d   \ne:\nf:   # hi\n",
       "list:\n  - a\n  -   b: 1\n      c: 2\n  - [x, {y: z}]\n",
+      // a test case keyed by file extensions (skills/summarize-directory/tests/basic.yaml)
+      "expect:\n  subset:\n    by_extension:\n      .md: { files: 1 }\n      .py: { .x: 1 }\n",
     ];
     for (const text of texts) expect(compare(text), JSON.stringify(text)).toBe(true);
+    expect(parseYamlSubset(texts.at(-1)!)?.value).toEqual({
+      expect: { subset: { by_extension: { ".md": { files: 1 }, ".py": { ".x": 1 } } } },
+    });
   });
 
   it.each([
@@ -321,6 +333,9 @@ describe("parseYamlSubset", () => {
     ["a merge key", "<<: {a: 1}\n"],
     ["a __proto__ key", "__proto__: {a: 1}\n"],
     ["a key read as a number", "1: a\n"],
+    ["a key read as infinity", ".inf: a\n"],
+    ["a key read as NaN, in a flow", "a: {.NaN: 1}\n"],
+    ["a document end", "a: 1\n...\n"],
     ["a tab", "a:\n\tb: 1\n"],
     ["CRLF line ends", "a: 1\r\nb: 2\r\n"],
     ["a sequence at the root", "- a\n"],
