@@ -42,6 +42,9 @@ export function isAscii(text: string): boolean {
 
 /** The class of each character of the text being split (reused; grown as needed), with three zeros after it. */
 let kinds = new Uint8Array(4096);
+/** The text whose classes `kinds` holds, from `classifiedFrom` on. */
+let classified: string | undefined;
+let classifiedFrom = 0;
 
 /** The end of an optional contraction at `at` ('s 't 'm 'd, 're 've 'll in any case), else `at`. */
 function contraction(text: string, at: number): number {
@@ -53,17 +56,38 @@ function contraction(text: string, at: number): number {
   return at;
 }
 
-/** Calls `piece(start, end)` for each piece of `text` (all ASCII) in order, as the pattern splits it. */
-export function splitAscii(text: string, piece: (start: number, end: number) => void): void {
+/** Pieces split between two questions to `stop`. */
+export const PIECES_PER_CHECK = 256;
+
+/**
+ * Calls `piece(start, end)` for each piece of `text` (all ASCII) in order, as the pattern splits it, from `from` (0,
+ * or a position this returned: the pattern finds the same pieces after any piece's end). `stop` is asked every few
+ * hundred pieces; when it says yes, splitting ends before the next piece. Returns where it ended: the start of the
+ * next piece, or the text's length.
+ */
+export function splitAscii(
+  text: string,
+  piece: (start: number, end: number) => void,
+  from = 0,
+  stop?: () => boolean,
+): number {
   const length = text.length;
-  if (kinds.length < length + 3) kinds = new Uint8Array(Math.max(length + 3, kinds.length * 2));
+  // The next slice of the same text reads the classes the first one wrote: a text counted in many slices is
+  // classified once, not once per slice.
+  if (classified !== text || from < classifiedFrom) {
+    if (kinds.length < length + 3) kinds = new Uint8Array(Math.max(length + 3, kinds.length * 2));
+    for (let i = from; i < length; i++) kinds[i] = KIND[text.charCodeAt(i)] as number;
+    kinds[length] = 0;
+    kinds[length + 1] = 0;
+    kinds[length + 2] = 0;
+    classified = text;
+    classifiedFrom = from;
+  }
   const kind = kinds;
-  for (let i = 0; i < length; i++) kind[i] = KIND[text.charCodeAt(i)] as number;
-  kind[length] = 0;
-  kind[length + 1] = 0;
-  kind[length + 2] = 0;
-  let at = 0;
+  let at = from;
+  let pieces = 0;
   while (at < length) {
+    if (stop !== undefined && ++pieces % PIECES_PER_CHECK === 0 && stop()) return at;
     const first = kind[at] as number;
     const code = text.charCodeAt(at);
     // Alternatives 1 and 2 may start with one character that is neither a letter nor a digit nor \r or \n; without
@@ -74,8 +98,10 @@ export function splitAscii(text: string, piece: (start: number, end: number) => 
     let lower = upper;
     while (kind[lower] === LOWER) lower++;
     let end: number;
-    if (lower > upper) end = contraction(text, lower); // 1: upper*, lower+
-    else if (upper > from) end = contraction(text, upper); // 2: upper+ (no lower follows)
+    if (lower > upper)
+      end = contraction(text, lower); // 1: upper*, lower+
+    else if (upper > from)
+      end = contraction(text, upper); // 2: upper+ (no lower follows)
     else if (first === DIGIT) {
       end = at + 1; // 3: one to three digits
       while (end < at + 3 && kind[end] === DIGIT) end++;
@@ -104,4 +130,5 @@ export function splitAscii(text: string, piece: (start: number, end: number) => 
     piece(at, end);
     at = end;
   }
+  return length;
 }

@@ -10,7 +10,7 @@
  * count is needed: CLI start-up never pays for it.
  */
 
-import { isAscii, O200K_PATTERN, splitAscii } from "./asciiSplit.js";
+import { isAscii, O200K_PATTERN, PIECES_PER_CHECK, splitAscii } from "./asciiSplit.js";
 
 /** Ranks of byte sequences: the rank of bytes[start, end), or undefined when the sequence is not a token. */
 export interface RankTable {
@@ -19,6 +19,12 @@ export interface RankTable {
 
 export interface TokenCounter {
   count(text: string): number;
+  /**
+   * Counts `text` from `from` (0, or a `next` this returned) until `stop` says so (asked every few hundred pieces), so
+   * a long text can be counted in slices between other work: `next` is where it stopped, the text's length when it
+   * counted to the end. The slices' tokens add up to count(text).
+   */
+  countFrom(text: string, from: number, stop: () => boolean): { tokens: number; next: number };
 }
 
 /** js-tiktoken's rank module: `bpe_ranks` is "<prefix> <first rank> <base64 token> <base64 token> ...". */
@@ -101,12 +107,20 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
     return tokens;
   };
   const scanner = pattern === O200K_PATTERN;
-  return {
-    count(text: string): number {
-      if (text === "") return 0;
-      let total = 0;
-      if (scanner && isAscii(text)) {
-        splitAscii(text, (start, end) => {
+  // Whether the last text was all ASCII, kept for the next slice of the same text (the test reads all of it).
+  let lastText: string | undefined;
+  let lastAscii = false;
+  const countFrom = (text: string, from: number, stop?: () => boolean): { tokens: number; next: number } => {
+    if (from >= text.length) return { tokens: 0, next: text.length };
+    let total = 0;
+    if (lastText !== text || from === 0) {
+      lastText = text;
+      lastAscii = isAscii(text);
+    }
+    if (scanner && lastAscii) {
+      const next = splitAscii(
+        text,
+        (start, end) => {
           const length = end - start;
           // Every byte is a token; a piece of up to four characters is found by a number made of them, without
           // cutting it out of the text (most pieces of JSON are this short).
@@ -121,16 +135,27 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
             }
             total += tokens;
           } else total += counted(text.slice(start, end));
-        });
-        return total;
-      }
-      split ??= new RegExp(pattern, "gu");
-      split.lastIndex = 0;
-      for (let match = split.exec(text); match !== null; match = split.exec(text)) {
-        total += counted(match[0]);
-      }
-      return total;
-    },
+        },
+        from,
+        stop,
+      );
+      return { tokens: total, next };
+    }
+    split ??= new RegExp(pattern, "gu");
+    // The pattern matches from any piece's end as it did in one pass (it looks ahead, never behind).
+    split.lastIndex = from;
+    for (let pieces = 1; ; pieces++) {
+      const at = split.lastIndex;
+      if (stop !== undefined && pieces % PIECES_PER_CHECK === 0 && stop()) return { tokens: total, next: at };
+      const match = split.exec(text);
+      if (match === null) break;
+      total += counted(match[0]);
+    }
+    return { tokens: total, next: text.length };
+  };
+  return {
+    count: (text) => countFrom(text, 0).tokens,
+    countFrom,
   };
 }
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { openRunLog } from "../../../src/commands/shared/runLog.js";
 import type { ToolCallInterceptor } from "../../../src/contracts/run.js";
 import type { RunResult } from "../../../src/contracts/run.js";
+import { loadTokenCounter } from "../../../src/core/metrics/tokens.js";
 import { loadProjectConfig } from "../../../src/store/config.js";
 
 let dir: string;
@@ -81,4 +82,62 @@ it("counts results as they pass and the rest at the record, exactly", async () =
     .split("\n")
     .map((line) => JSON.parse(line) as { tokens_in: number });
   expect(records.map((r) => r.tokens_in)).toEqual([tokensOf(first), tokensOf(second)]);
+});
+
+it("counts a long result in slices of a few milliseconds, and the rest of it at the record, exactly", async () => {
+  const own = await mkdtemp(join(tmpdir(), "skills-runlog-slices-"));
+  try {
+    await writeFile(join(own, "skills.config.json"), "{}\n");
+    const config = await loadProjectConfig(own, {});
+    const log = openRunLog(config);
+    const passthrough: ToolCallInterceptor = {
+      beforeCall: (_s, _t, args) => args,
+      afterCall: (_s, _t, value) => value,
+    };
+    const watched = log.watch(passthrough)!;
+    log.prepare();
+    await new Promise((r) => setTimeout(r, 300));
+    // ~1.8 MB of JSON: tens of milliseconds to count in one go, even warm.
+    const big = Array.from({ length: 20_000 }, (_, i) => ({
+      path: `src/dir_${i % 97}/file_${i}.ts`,
+      size: i * 37,
+      kind: i % 3 ? "file" : "directory",
+      note: `word${i % 1013} another${i % 311}`,
+    }));
+    const text = JSON.stringify(big);
+    const reference = await loadTokenCounter();
+    reference.count(text);
+    const oneGo = performance.now();
+    const expected = reference.count(text);
+    const oneGoMs = performance.now() - oneGo;
+
+    watched.afterCall("fs", "read", big);
+    // The event loop turns while the result is counted: no turn waits for the whole count.
+    const gaps: number[] = [];
+    for (let turn = 0; turn < 8; turn++) {
+      const before = performance.now();
+      await new Promise((r) => setImmediate(r));
+      gaps.push(performance.now() - before);
+    }
+    expect(Math.max(...gaps)).toBeLessThan(oneGoMs / 3);
+
+    await log.record(
+      {
+        id: "r_0000000000000001",
+        kind: "exec",
+        client: "cli",
+        language: "python",
+        startedAt: Date.now(),
+        result: result(),
+      },
+      watched,
+    );
+    const [record] = (await readFile(config.runLog.path, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { tokens_in: number });
+    expect(record?.tokens_in).toBe(expected);
+  } finally {
+    await rm(own, { recursive: true, force: true });
+  }
 });
