@@ -21,7 +21,12 @@ const TEXTS = [
   "",
   "a",
   "hello world",
-  JSON.stringify({ files: [{ name: "report.pdf", size: 12_345 }, { name: "ünïcödé.txt", size: 7 }] }),
+  JSON.stringify({
+    files: [
+      { name: "report.pdf", size: 12_345 },
+      { name: "ünïcödé.txt", size: 7 },
+    ],
+  }),
   "日本語のテキストと English mixed, 123456789 numbers.",
   "emoji 👩‍💻🚀 and\r\n\r\nnewlines\n\n\n   spaces   \t tabs",
   "<|endoftext|> is ordinary text here",
@@ -53,6 +58,33 @@ describe("o200k_base token counts", () => {
       expect(counter.count(text), text.slice(0, 40)).toBe(expected);
       expect(fromTable.count(text), text.slice(0, 40)).toBe(expected);
     }
+  });
+
+  it("add up to the same count when a text is counted in slices, ASCII or not, interleaved with other texts", () => {
+    const long = [
+      JSON.stringify(corpus.map((item) => item.input)),
+      JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ path: `src/f_${i}.ts`, size: i * 31 }))),
+      TEXTS.join(" ").repeat(40),
+    ];
+    for (const text of long) {
+      const expected = fromTable.count(text);
+      let from = 0;
+      let total = 0;
+      let slices = 0;
+      while (from < text.length) {
+        // stops at its first question (every 256 pieces), and counts another text in between
+        const { tokens, next } = fromTable.countFrom(text, from, () => true);
+        expect(next).toBeGreaterThan(from);
+        total += tokens;
+        from = next;
+        slices++;
+        expect(fromTable.count("between the slices")).toBe(3);
+      }
+      expect(from).toBe(text.length);
+      expect(slices).toBeGreaterThan(5);
+      expect(total, text.slice(0, 40)).toBe(expected);
+    }
+    expect(fromTable.countFrom("abc", 3, () => true)).toEqual({ tokens: 0, next: 3 });
   });
 
   it("equal js-tiktoken's on every PII corpus input", () => {
@@ -94,7 +126,11 @@ describe("o200k_base token counts", () => {
 
   it("equal js-tiktoken's on ASCII JSON with repeated pieces, counted twice (the second time from known pieces)", () => {
     const text = JSON.stringify(
-      Array.from({ length: 400 }, (_, i) => ({ name: `src/dir${i % 7}/File_${i}.TS`, size: i * 37, "it's": "ALL'S well" })),
+      Array.from({ length: 400 }, (_, i) => ({
+        name: `src/dir${i % 7}/File_${i}.TS`,
+        size: i * 37,
+        "it's": "ALL'S well",
+      })),
     );
     const expected = reference.encode(text, [], []).length;
     expect(fromTable.count(text)).toBe(expected);
