@@ -105,21 +105,21 @@ it("counts a long result in slices of a few milliseconds, and the rest of it at 
       note: `word${i % 1013} another${i % 311}`,
     }));
     const text = JSON.stringify(big);
-    const reference = await loadTokenCounter();
-    reference.count(text);
-    const oneGo = performance.now();
-    const expected = reference.count(text);
-    const oneGoMs = performance.now() - oneGo;
+    const expected = (await loadTokenCounter()).count(text);
 
     watched.afterCall("fs", "read", big);
-    // The event loop turns while the result is counted: no turn waits for the whole count.
+    // The event loop turns while the result is counted, each turn counting for a few milliseconds while some is left:
+    // counted in one go, the first turn would take it all and the others none. (Counted by turns, not by time: a
+    // garbage collection or a busy machine can stretch any turn.)
     const gaps: number[] = [];
     for (let turn = 0; turn < 8; turn++) {
       const before = performance.now();
       await new Promise((r) => setImmediate(r));
       gaps.push(performance.now() - before);
     }
-    expect(Math.max(...gaps)).toBeLessThan(oneGoMs / 3);
+    expect(gaps.filter((gap) => gap >= 1).length, gaps.map((gap) => gap.toFixed(1)).join(" ")).toBeGreaterThanOrEqual(
+      4,
+    );
 
     await log.record(
       {
