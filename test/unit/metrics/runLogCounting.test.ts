@@ -41,8 +41,9 @@ const result = (): RunResult =>
     warnings: [],
   }) as unknown as RunResult;
 
-it("counts results as they pass and the rest at the record, exactly", async () => {
-  const config = await loadProjectConfig(dir, {});
+/** The run log of the project in `folder`, watching a passthrough interceptor; `recordRun(n)` writes run n's record. */
+async function watchedLog(folder: string) {
+  const config = await loadProjectConfig(folder, {});
   const log = openRunLog(config);
   const passthrough: ToolCallInterceptor = { beforeCall: (_s, _t, args) => args, afterCall: (_s, _t, value) => value };
   const watched = log.watch(passthrough)!;
@@ -58,6 +59,17 @@ it("counts results as they pass and the rest at the record, exactly", async () =
       },
       watched,
     );
+  /** tokens_in of each record written, in order. */
+  const tokensIn = async () =>
+    (await readFile(config.runLog.path, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { tokens_in: number }).tokens_in);
+  return { log, watched, recordRun, tokensIn };
+}
+
+it("counts results as they pass and the rest at the record, exactly", async () => {
+  const { log, watched, recordRun, tokensIn } = await watchedLog(dir);
   const first = Array.from({ length: 60 }, (_, i) => ({
     path: `src/file_${i}.ts`,
     text: `export const value${i} = ${i * 7};\n// It's here`,
@@ -77,24 +89,14 @@ it("counts results as they pass and the rest at the record, exactly", async () =
   watched.afterCall("fs", "read", second[0]);
   await new Promise((r) => setImmediate(r));
   await recordRun(2);
-  const records = (await readFile(config.runLog.path, "utf8"))
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line) as { tokens_in: number });
-  expect(records.map((r) => r.tokens_in)).toEqual([tokensOf(first), tokensOf(second)]);
+  expect(await tokensIn()).toEqual([tokensOf(first), tokensOf(second)]);
 });
 
 it("counts a long result in slices of a few milliseconds, and the rest of it at the record, exactly", async () => {
   const own = await mkdtemp(join(tmpdir(), "skills-runlog-slices-"));
   try {
     await writeFile(join(own, "skills.config.json"), "{}\n");
-    const config = await loadProjectConfig(own, {});
-    const log = openRunLog(config);
-    const passthrough: ToolCallInterceptor = {
-      beforeCall: (_s, _t, args) => args,
-      afterCall: (_s, _t, value) => value,
-    };
-    const watched = log.watch(passthrough)!;
+    const { log, watched, recordRun, tokensIn } = await watchedLog(own);
     log.prepare();
     await new Promise((r) => setTimeout(r, 300));
     // ~1.8 MB of JSON: tens of milliseconds to count in one go, even warm.
@@ -121,22 +123,8 @@ it("counts a long result in slices of a few milliseconds, and the rest of it at 
       4,
     );
 
-    await log.record(
-      {
-        id: "r_0000000000000001",
-        kind: "exec",
-        client: "cli",
-        language: "python",
-        startedAt: Date.now(),
-        result: result(),
-      },
-      watched,
-    );
-    const [record] = (await readFile(config.runLog.path, "utf8"))
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { tokens_in: number });
-    expect(record?.tokens_in).toBe(expected);
+    await recordRun(1);
+    expect(await tokensIn()).toEqual([expected]);
   } finally {
     await rm(own, { recursive: true, force: true });
   }
