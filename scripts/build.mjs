@@ -29,7 +29,7 @@ const distDir = fileURLToPath(dist);
 // Skipped when dist/ is already what this build makes (scripts/buildStamp.mjs): `--force` builds anyway, `--check`
 // only says whether it is (exit 1 when not).
 const USAGE = "usage: node scripts/build.mjs [--force | --check]";
-const flags = process.argv.slice(2);
+const flags = [...new Set(process.argv.slice(2))];
 for (const flag of flags) {
   if (flag !== "--force" && flag !== "--check") {
     console.error(`build: unknown option ${JSON.stringify(flag)}\n${USAGE}`);

@@ -200,6 +200,11 @@ describe("node scripts/build.mjs on a copy of this repository's build", () => {
       2,
       "build: --force and --check are one or the other\nusage: node scripts/build.mjs [--force | --check]\n",
     ]);
+    // the same option twice is that option
+    expect([build(root, "--check", "--check").status, build(root, "--check", "--check").stdout]).toEqual([
+      0,
+      "build: dist/ is up to date\n",
+    ]);
     // the refused runs changed nothing
     expect(build(root, "--check").status).toBe(0);
   });
