@@ -42,7 +42,7 @@ export function isAscii(text: string): boolean {
 
 /** The class of each character of the text being split (reused; grown as needed), with three zeros after it. */
 let kinds = new Uint8Array(4096);
-/** The text whose classes `kinds` holds, from `classifiedFrom` on. */
+/** The text whose classes `kinds` holds, from `classifiedFrom` on, while it is split in slices. */
 let classified: string | undefined;
 let classifiedFrom = 0;
 
@@ -60,7 +60,7 @@ function contraction(text: string, at: number): number {
 export const PIECES_PER_CHECK = 256;
 
 /**
- * Calls `piece(start, end)` for each piece of `text` (all ASCII) in order, as the pattern splits it, from `from` (0,
+ * Calls `piece(start, end)` for each piece of `text` (all ASCII) in order, as the pattern splits it, from `offset` (0,
  * or a position this returned: the pattern finds the same pieces after any piece's end). `stop` is asked every few
  * hundred pieces; when it says yes, splitting ends before the next piece. Returns where it ended: the start of the
  * next piece, or the text's length.
@@ -68,23 +68,23 @@ export const PIECES_PER_CHECK = 256;
 export function splitAscii(
   text: string,
   piece: (start: number, end: number) => void,
-  from = 0,
+  offset = 0,
   stop?: () => boolean,
 ): number {
   const length = text.length;
   // The next slice of the same text reads the classes the first one wrote: a text counted in many slices is
   // classified once, not once per slice.
-  if (classified !== text || from < classifiedFrom) {
+  if (classified !== text || offset < classifiedFrom) {
     if (kinds.length < length + 3) kinds = new Uint8Array(Math.max(length + 3, kinds.length * 2));
-    for (let i = from; i < length; i++) kinds[i] = KIND[text.charCodeAt(i)] as number;
+    for (let i = offset; i < length; i++) kinds[i] = KIND[text.charCodeAt(i)] as number;
     kinds[length] = 0;
     kinds[length + 1] = 0;
     kinds[length + 2] = 0;
     classified = text;
-    classifiedFrom = from;
+    classifiedFrom = offset;
   }
   const kind = kinds;
-  let at = from;
+  let at = offset;
   let pieces = 0;
   while (at < length) {
     if (stop !== undefined && ++pieces % PIECES_PER_CHECK === 0 && stop()) return at;
@@ -98,10 +98,8 @@ export function splitAscii(
     let lower = upper;
     while (kind[lower] === LOWER) lower++;
     let end: number;
-    if (lower > upper)
-      end = contraction(text, lower); // 1: upper*, lower+
-    else if (upper > from)
-      end = contraction(text, upper); // 2: upper+ (no lower follows)
+    if (lower > upper) end = contraction(text, lower); // 1: upper*, lower+
+    else if (upper > from) end = contraction(text, upper); // 2: upper+ (no lower follows)
     else if (first === DIGIT) {
       end = at + 1; // 3: one to three digits
       while (end < at + 3 && kind[end] === DIGIT) end++;
@@ -130,5 +128,7 @@ export function splitAscii(
     piece(at, end);
     at = end;
   }
+  // Split to its end: nothing to resume, and a long text is not kept alive here until the next one.
+  classified = undefined;
   return length;
 }

@@ -107,7 +107,7 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
     return tokens;
   };
   const scanner = pattern === O200K_PATTERN;
-  // Whether the last text was all ASCII, kept for the next slice of the same text (the test reads all of it).
+  // Whether the text being counted in slices is all ASCII, kept for its next slice (the test reads all of it).
   let lastText: string | undefined;
   let lastAscii = false;
   const countFrom = (text: string, from: number, stop?: () => boolean): { tokens: number; next: number } => {
@@ -139,6 +139,7 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
         from,
         stop,
       );
+      if (next === text.length) lastText = undefined;
       return { tokens: total, next };
     }
     split ??= new RegExp(pattern, "gu");
@@ -151,6 +152,7 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
       if (match === null) break;
       total += counted(match[0]);
     }
+    lastText = undefined;
     return { tokens: total, next: text.length };
   };
   return {
