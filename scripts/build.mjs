@@ -157,7 +157,7 @@ const keepModuleUrl = {
  * Writes esbuild's files, each with the helpers it uses: `__moduleUrl` (resolving from the bundle folder wherever the
  * file sits inside it) and, in an ES module, a `require` for bundled CommonJS code that requires node's built-ins.
  */
-function writeBundle(result, { commonjs = false, program = false } = {}) {
+function writeBundle(result, { commonjs = false, program = false, needs } = {}) {
   for (const file of result.outputFiles) {
     const depth = relative(bundleDir, dirname(file.path)).split("/").filter(Boolean).length;
     const up = depth === 0 ? "./" : "../".repeat(depth);
@@ -173,7 +173,12 @@ function writeBundle(result, { commonjs = false, program = false } = {}) {
     // CommonJS keeps the strict mode of the ES modules it was built from (before the helpers); a program's first
     // line names its build, which names its code cache (src/cli/program.ts).
     if (commonjs) text = `"use strict";\n${text}`;
-    if (program) text = `// skills program ${createHash("sha256").update(text).digest("hex").slice(0, 20)}\n${text}`;
+    // A program that takes modules from its lead says so on that line: without the lead it cannot run, and the CLI
+    // starts the command from the split bundle instead (src/cli/program.ts).
+    if (program) {
+      const build = createHash("sha256").update(text).digest("hex").slice(0, 20);
+      text = `// skills program ${build}${needs ? ` needs ${needs}` : ""}\n${text}`;
+    }
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, text);
   }
@@ -279,7 +284,7 @@ async function buildProgram(command) {
     plugins: [onlyCommand(command), fromLead, vendorPackages, keepModuleUrl],
   });
   refuseImportCalls(result);
-  writeBundle(result, { commonjs: true, program: true });
+  writeBundle(result, { commonjs: true, program: true, ...(lead ? { needs: `${command}.lead.cjs` } : {}) });
 }
 await Promise.all([
   ...entriesIn("cli/handlers").map((file) => buildProgram(basename(file, ".js"))),

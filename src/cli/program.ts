@@ -25,6 +25,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   realpathSync,
   renameSync,
   unlinkSync,
@@ -46,7 +47,8 @@ export interface LoadedProgram {
   saveCache(): void;
 }
 
-const HEADER = /^\/\/ skills program ([0-9a-f]{16,64})\n/;
+/** A program's first line: its build, and the lead it cannot run without (`needs run.lead.cjs`), if any. */
+const HEADER = /^\/\/ skills program ([0-9a-f]{16,64})(?: needs ([a-z][a-z-]*\.lead\.cjs))?\n/;
 /** A cache file: MAGIC, the CRC-32 of the rest (4 bytes, little-endian), then V8's cached data. */
 const MAGIC = Buffer.from("skillsV8");
 const PREFIX = MAGIC.length + 4;
@@ -139,11 +141,12 @@ interface Lead {
  * Runs `skills <argv>` from the program at `file`, then keeps its code cache for the next start. A program with a lead
  * (`<name>.lead.cjs` beside it, src/cli/lead.ts) runs the lead first and loads the rest once the lead's early work has
  * started; a lead whose work fails only means the command starts that work itself. A program that takes modules from
- * its lead (run's does) cannot run without the lead file, though: a missing or damaged one is a damaged install, and
- * the command reports it as an internal error when it first needs those modules. Whatever the lead started and the
- * command did not take (a command that failed before it got there) is ended when the command ends.
+ * its lead (run's does: its first line says `needs run.lead.cjs`) cannot run without it: when the lead file is missing
+ * or does not load, nothing runs and this returns false, and bin/skills.js starts the command from the split bundle.
+ * Whatever the lead started and the command did not take (a command that failed before it got there) is ended when
+ * the command ends.
  */
-export async function startProgram(file: string, argv: string[]): Promise<void> {
+export async function startProgram(file: string, argv: string[]): Promise<boolean> {
   const leadFile = file.replace(/\.cjs$/, ".lead.cjs");
   let lead: LoadedProgram | undefined;
   if (existsSync(leadFile)) {
@@ -154,6 +157,7 @@ export async function startProgram(file: string, argv: string[]): Promise<void> 
       // the program still runs; it starts what the lead would have
     }
   }
+  if (lead === undefined && needsLead(file)) return false;
   const program = loadProgram(file);
   let code: number;
   try {
@@ -170,6 +174,26 @@ export async function startProgram(file: string, argv: string[]): Promise<void> 
   if (code !== 2 && !helpOnly) {
     lead?.saveCache();
     program.saveCache();
+  }
+  return true;
+}
+
+/** Whether the program's first line says it needs its lead (a file that cannot be read will fail to load anyway). */
+function needsLead(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(160);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return HEADER.exec(head.subarray(0, read).toString("utf8"))?.[2] !== undefined;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
   }
 }
 

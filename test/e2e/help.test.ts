@@ -5,7 +5,7 @@
  * loads only the CLI's own wiring: no handler, no ajv, yaml, MCP SDK or esbuild.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, readFileSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,7 +88,10 @@ describe("skills help, and mistakes in a command line", () => {
 
   it("--help after a command's arguments is that command's help: exit 0, nothing else", () => {
     expect(skills(["run", "summarize-directory", "--help"])).toEqual({ ...skills(["run", "--help"]), stderr: "" });
-    expect(skills(["exec", "main.py", "--lang", "python", "-h"])).toEqual({ ...skills(["exec", "--help"]), stderr: "" });
+    expect(skills(["exec", "main.py", "--lang", "python", "-h"])).toEqual({
+      ...skills(["exec", "--help"]),
+      stderr: "",
+    });
     // An unknown command is still one, with or without --help.
     expect(skills(["frobnicate", "x", "--help"])).toMatchObject({
       code: 2,
@@ -261,6 +264,32 @@ describe("start-up", () => {
       `spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`,
       `compile ${join(install, "dist/bundle/programs/run.cjs")}`,
     ]);
+  });
+
+  it("a run from an install missing the lead its program needs starts from the split bundle, the server spawned once", async () => {
+    // dist/ as links to this build's files, but for programs/run.lead.cjs: run.cjs takes modules from it, so the
+    // program cannot run, and bin/skills.js starts the command as it does without a program.
+    const install = join(scratch, "leadless-install");
+    const linkAllBut = (from: string, to: string, except: string) => {
+      mkdirSync(to);
+      for (const entry of readdirSync(from)) if (entry !== except) symlinkSync(join(from, entry), join(to, entry));
+    };
+    await mkdir(install);
+    cpSync(join(REPO, "bin"), join(install, "bin"), { recursive: true });
+    for (const entry of ["runtime", "schemas", "templates", "node_modules", "package.json"]) {
+      symlinkSync(join(REPO, entry), join(install, entry));
+    }
+    linkAllBut(join(REPO, "dist"), join(install, "dist"), "bundle");
+    linkAllBut(join(REPO, "dist/bundle"), join(install, "dist/bundle"), "programs");
+    linkAllBut(join(REPO, "dist/bundle/programs"), join(install, "dist/bundle/programs"), "run.lead.cjs");
+    const input = '{"path": "skills/find-todos/tests/fixture"}';
+    const { run, events } = startOrder(
+      ["run", "summarize-directory", "--input", input, "--json"],
+      join(install, "bin/skills.js"),
+    );
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, run: { ok: true, result: { files: 2 } } });
+    expect(events).toEqual([`spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`]);
   });
 
   it.each([

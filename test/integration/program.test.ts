@@ -10,10 +10,12 @@ import {
   chmodSync,
   chownSync,
   copyFileSync,
+  existsSync,
   linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -258,25 +260,31 @@ describe("startProgram", () => {
 
 describe("startProgram with a lead (<name>.lead.cjs beside the program)", () => {
   /** Starts `skills lead-test a b` from a program and its lead; returns what the process printed and its exit status. */
-  const startWithLead = (lead: string, program: string, timeout = 20_000) => {
-    const file = writeProgram("lead-test", BUILD, program);
-    writeFileSync(
-      join(scratch, "lead-test.lead.cjs"),
-      `// skills program ${BUILD.replace(/0/g, "1")}\n"use strict";\n${lead}\n`,
-    );
+  const startWithLead = (lead: string | null, program: string, timeout = 20_000, header = BUILD) => {
+    const file = writeProgram("lead-test", header, program);
+    rmSync(join(scratch, "lead-test.lead.cjs"), { force: true });
+    if (lead !== null) {
+      writeFileSync(
+        join(scratch, "lead-test.lead.cjs"),
+        `// skills program ${BUILD.replace(/0/g, "1")}\n"use strict";\n${lead}\n`,
+      );
+    }
     const tmp = join(scratch, "tmp");
     mkdirSync(tmp, { mode: 0o700, recursive: true });
     const script = `
       import { startProgram } from ${JSON.stringify(join(REPO, "dist/bundle/start.cjs"))};
       process.on("exit", () => console.log(JSON.stringify(globalThis.startEvents ?? [])));
-      await startProgram(${JSON.stringify(file)}, ["node", "skills", "lead-test", "a", "b"]);
+      const ran = await startProgram(${JSON.stringify(file)}, ["node", "skills", "lead-test", "a", "b"]);
+      (globalThis.startEvents ??= []).push(\`ran: \${ran}\`);
     `;
     const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
       encoding: "utf8",
       timeout,
       env: { ...process.env, TMPDIR: tmp, SKILLS_CODE_CACHE: undefined },
     });
-    const caches = readdirSync(join(tmp, `skills-code-cache-${process.getuid!()}`)).filter((n) => n.endsWith(".v8"));
+    const cacheDir = join(tmp, `skills-code-cache-${process.getuid!()}`);
+    // no folder: nothing was loaded
+    const caches = existsSync(cacheDir) ? readdirSync(cacheDir).filter((n) => n.endsWith(".v8")) : [];
     return {
       status: child.status,
       signal: child.signal,
@@ -306,6 +314,7 @@ describe("startProgram with a lead (<name>.lead.cjs beside the program)", () => 
       "program loaded, shares the lead's module: lead",
       "main",
       "end",
+      "ran: true",
     ]);
     // both compiled with V8's code cache: each keeps its own
     expect(run.caches.map((name) => name.replace(/-[0-9a-f]{20}-.*$/, "")).sort()).toEqual([
@@ -326,9 +335,34 @@ describe("startProgram with a lead (<name>.lead.cjs beside the program)", () => 
         failing,
         status: 1,
         stderr: "",
-        events: ["main"],
+        events: ["main", "ran: true"],
       });
     }
+  });
+
+  it("runs nothing and answers false when the program needs its lead and the lead is missing or does not load", () => {
+    // bin/skills.js then starts the command from the split bundle (test/e2e/help.test.ts runs that).
+    const needing = `${BUILD} needs lead-test.lead.cjs`;
+    const program = `(globalThis.startEvents ??= []).push("program loaded"); ${PROGRAM}`;
+    for (const lead of [null, `(globalThis.startEvents ??= []).push("lead evaluated"); throw new Error("damaged");`]) {
+      const run = startWithLead(lead, program, 20_000, needing);
+      expect({ lead, status: run.status, stderr: run.stderr }).toEqual({ lead, status: 0, stderr: "" });
+      expect(run.events).toEqual(lead === null ? ["ran: false"] : ["lead evaluated", "ran: false"]);
+      expect(run.caches).toEqual([]);
+    }
+    // A lead whose work fails still gives the program its modules: it runs.
+    const working = startWithLead(
+      `exports.shared = { from: "lead" }; exports.lead = async () => { throw new Error("no server"); };`,
+      program,
+      20_000,
+      needing,
+    );
+    expect(working.events).toEqual([
+      "program loaded",
+      "program loaded, shares the lead's module: lead",
+      "main",
+      "ran: true",
+    ]);
   });
 
   it("ends what the lead started when the command fails before taking it: the process exits, nothing is left", () => {
