@@ -135,6 +135,24 @@ export async function readManifest(
       problems.push(read.problem);
       return { present: true };
     }
+    // There, but not a file this can read (a folder, a FIFO, no permission): a broken runnable skill, not a missing
+    // manifest.
+    if (read.reason !== undefined && read.reason !== "does not exist") {
+      problems.push(
+        makeProblem(
+          {
+            code: "FILE_UNREADABLE",
+            message: `manifest.yaml ${read.reason}`,
+            file,
+            line: 1,
+            column: 1,
+            hint: "make manifest.yaml a regular file that the user running skills can read",
+          },
+          strict,
+        ),
+      );
+      return { present: true };
+    }
     // No manifest.yaml: an instruction skill. Said out loud only when the folder looks meant to run.
     const hint = RUNNABLE_HINTS.find((entry) => existsSync(join(absDir, entry)));
     if (hint) {

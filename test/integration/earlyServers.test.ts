@@ -145,7 +145,11 @@ describe("servers started early by skills run", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(JSON.parse(run.stdout)).toMatchObject({
       ok: false,
-      error: { file: expect.stringMatching(/manifest\.yaml$/) },
+      error: {
+        code: "MANIFEST_INVALID",
+        message: expect.stringMatching(/manifest\.yaml:1:1 {2}FILE_UNREADABLE {2}manifest\.yaml is not a regular file/),
+        file: expect.stringMatching(/manifest\.yaml$/),
+      },
     });
     expect(await starts()).toEqual([]);
   });

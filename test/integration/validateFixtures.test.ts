@@ -2,6 +2,7 @@
  * Every broken skill under test/fixtures/broken (plus the ones built here: huge, binary, symlinked) must fail with
  * the exact problem code, in the exact file and line, and without throwing.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -122,6 +123,8 @@ const GENERATED: Record<string, Expected> = {
   "symlink-in-node-modules": { code: "SYMLINK_ESCAPE", file: "node_modules/pkg/link", line: 1 },
   "skill-md-600-lines": { code: "SKILL_MD_TOO_LONG", file: "SKILL.md", line: 501, strictOnly: true },
   "lowercase-skill-md": { code: "SKILL_MD_MISSING", file: "SKILL.md", line: 1 },
+  "manifest-folder": { code: "FILE_UNREADABLE", file: "manifest.yaml", line: 1, column: 1 },
+  "manifest-fifo": { code: "FILE_UNREADABLE", file: "manifest.yaml", line: 1, column: 1 },
   // 100,001 files would take seconds to make here: the same scan with a limit of 50 (the default is asserted below).
   "too-many-entries": { code: "SKILL_TOO_LARGE", file: "", line: 1, maxEntries: 50 },
 };
@@ -185,6 +188,13 @@ beforeAll(async () => {
   );
   dir = await generated("lowercase-skill-md");
   await rename(join(dir, "SKILL.md"), join(dir, "skill.md"));
+  // There but not a file: a broken runnable skill, not an instruction skill without a manifest.
+  dir = await generated("manifest-folder");
+  await rm(join(dir, "manifest.yaml"));
+  await mkdir(join(dir, "manifest.yaml"));
+  dir = await generated("manifest-fifo");
+  await rm(join(dir, "manifest.yaml"));
+  execFileSync("mkfifo", [join(dir, "manifest.yaml")]);
   dir = await generated("too-many-entries");
   const many = join(dir, "node_modules", "many");
   mkdirSync(many, { recursive: true });

@@ -56,6 +56,11 @@ export const PROBLEM_CODES = {
     meaning: "the file is not UTF-8 text (NUL bytes or invalid UTF-8)",
     fix: "save the file as UTF-8 text",
   },
+  FILE_UNREADABLE: {
+    level: "error",
+    meaning: "manifest.yaml is there but is not a regular file (a folder, a FIFO, a device) or cannot be read",
+    fix: "make manifest.yaml a regular file that the user running skills can read",
+  },
   SYMLINK_ESCAPE: {
     level: "error",
     meaning:
