@@ -42,9 +42,14 @@ export function isAscii(text: string): boolean {
 
 /** The class of each character of the text being split (reused; grown as needed), with three zeros after it. */
 let kinds = new Uint8Array(4096);
-/** The text whose classes `kinds` holds, from `classifiedFrom` on, while it is split in slices. */
-let classified: string | undefined;
-let classifiedFrom = 0;
+/**
+ * The classes of the texts whose split stopped before their end, from `from` on, each kept until it is split to its
+ * end. Several at once: run logs count several results in turns (one per run going on), and a text classified again
+ * at each of its slices costs its whole rest each time, more than a slice's budget for a text of a few MB.
+ */
+const stopped = new Map<string, { kinds: Uint8Array; from: number }>();
+/** Texts kept at most; the oldest goes first (one that nothing resumes). */
+const STOPPED_TEXTS = 8;
 
 /** The end of an optional contraction at `at` ('s 't 'm 'd, 're 've 'll in any case), else `at`. */
 function contraction(text: string, at: number): number {
@@ -72,22 +77,32 @@ export function splitAscii(
   stop?: () => boolean,
 ): number {
   const length = text.length;
-  // The next slice of the same text reads the classes the first one wrote: a text counted in many slices is
-  // classified once, not once per slice.
-  if (classified !== text || offset < classifiedFrom) {
+  // The next slice of a text reads the classes its first one wrote: a text counted in many slices is classified once,
+  // not once per slice, whatever else is split between them.
+  const kept = offset > 0 && stopped.size > 0 ? stopped.get(text) : undefined;
+  let kind: Uint8Array;
+  if (kept !== undefined && offset >= kept.from) kind = kept.kinds;
+  else {
     if (kinds.length < length + 3) kinds = new Uint8Array(Math.max(length + 3, kinds.length * 2));
-    for (let i = offset; i < length; i++) kinds[i] = KIND[text.charCodeAt(i)] as number;
-    kinds[length] = 0;
-    kinds[length + 1] = 0;
-    kinds[length + 2] = 0;
-    classified = text;
-    classifiedFrom = offset;
+    kind = kinds;
+    for (let i = offset; i < length; i++) kind[i] = KIND[text.charCodeAt(i)] as number;
+    kind[length] = 0;
+    kind[length + 1] = 0;
+    kind[length + 2] = 0;
   }
-  const kind = kinds;
   let at = offset;
   let pieces = 0;
   while (at < length) {
-    if (stop !== undefined && ++pieces % PIECES_PER_CHECK === 0 && stop()) return at;
+    if (stop !== undefined && ++pieces % PIECES_PER_CHECK === 0 && stop()) {
+      if (kept === undefined || kept.kinds !== kind) {
+        // the shared array goes with the text; the next text gets a new one
+        if (kind === kinds) kinds = new Uint8Array(4096);
+        stopped.delete(text);
+        stopped.set(text, { kinds: kind, from: offset });
+        if (stopped.size > STOPPED_TEXTS) stopped.delete(stopped.keys().next().value as string);
+      }
+      return at;
+    }
     const first = kind[at] as number;
     const code = text.charCodeAt(at);
     // Alternatives 1 and 2 may start with one character that is neither a letter nor a digit nor \r or \n; without
@@ -129,6 +144,6 @@ export function splitAscii(
     at = end;
   }
   // Split to its end: nothing to resume, and a long text is not kept alive here until the next one.
-  classified = undefined;
+  if (kept !== undefined) stopped.delete(text);
   return length;
 }

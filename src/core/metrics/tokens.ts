@@ -107,17 +107,22 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
     return tokens;
   };
   const scanner = pattern === O200K_PATTERN;
-  // Whether the text being counted in slices is all ASCII, kept for its next slice (the test reads all of it).
-  let lastText: string | undefined;
-  let lastAscii = false;
+  // Whether each text stopped before its end is all ASCII, kept for its next slice (the test reads all of it); a few
+  // at once, as splitAscii keeps their classes: several results are counted in turns.
+  const asciiOf = new Map<string, boolean>();
+  const stoppedAt = (text: string, ascii: boolean, tokens: number, next: number): { tokens: number; next: number } => {
+    asciiOf.delete(text);
+    asciiOf.set(text, ascii);
+    if (asciiOf.size > 8) asciiOf.delete(asciiOf.keys().next().value as string);
+    return { tokens, next };
+  };
   const countFrom = (text: string, from: number, stop?: () => boolean): { tokens: number; next: number } => {
     if (from >= text.length) return { tokens: 0, next: text.length };
     let total = 0;
-    if (lastText !== text || from === 0) {
-      lastText = text;
-      lastAscii = isAscii(text);
-    }
-    if (scanner && lastAscii) {
+    const known = from > 0 && asciiOf.size > 0 ? asciiOf.get(text) : undefined;
+    if (known !== undefined) asciiOf.delete(text);
+    const ascii = known ?? isAscii(text);
+    if (scanner && ascii) {
       const next = splitAscii(
         text,
         (start, end) => {
@@ -139,20 +144,18 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
         from,
         stop,
       );
-      if (next === text.length) lastText = undefined;
-      return { tokens: total, next };
+      return next === text.length ? { tokens: total, next } : stoppedAt(text, ascii, total, next);
     }
     split ??= new RegExp(pattern, "gu");
     // The pattern matches from any piece's end as it did in one pass (it looks ahead, never behind).
     split.lastIndex = from;
     for (let pieces = 1; ; pieces++) {
       const at = split.lastIndex;
-      if (stop !== undefined && pieces % PIECES_PER_CHECK === 0 && stop()) return { tokens: total, next: at };
+      if (stop !== undefined && pieces % PIECES_PER_CHECK === 0 && stop()) return stoppedAt(text, ascii, total, at);
       const match = split.exec(text);
       if (match === null) break;
       total += counted(match[0]);
     }
-    lastText = undefined;
     return { tokens: total, next: text.length };
   };
   return {

@@ -129,3 +129,55 @@ it("counts a long result in slices of a few milliseconds, and the rest of it at 
     await rm(own, { recursive: true, force: true });
   }
 });
+
+it("counts two long results of two runs going on at once in turns, each slice resuming where it stopped", async () => {
+  const own = await mkdtemp(join(tmpdir(), "skills-runlog-two-"));
+  try {
+    await writeFile(join(own, "skills.config.json"), "{}\n");
+    const first = await watchedLog(own);
+    const log = first.log;
+    const second = log.watch({ beforeCall: (_s, _t, args) => args, afterCall: (_s, _t, value) => value })!;
+    log.prepare();
+    await new Promise((r) => setTimeout(r, 300));
+    // ~2 MB of JSON each: two runs' drains take turns, each turn a slice of one of them.
+    const big = (run: number) =>
+      Array.from({ length: 30_000 }, (_, i) => ({
+        path: `src/dir_${i % 97}/file_${i}_${run}.ts`,
+        size: i * 37,
+        kind: "file",
+      }));
+    const results = [big(1), big(2)];
+    const counter = await loadTokenCounter();
+    const expected = results.map((value) => counter.count(JSON.stringify(value)));
+    first.watched.afterCall("fs", "read", results[0]);
+    second.afterCall("fs", "read", results[1]);
+    // Each slice goes on from its text's classes: classified again at every turn (the other text's slice in between
+    // replaced them), a slice costs the text's whole rest, more than its budget, and the two take thousands of turns
+    // of 256 pieces each instead of a few dozen. Counted by turns, not by time.
+    let busy = 0;
+    for (let quiet = 0, turns = 0; quiet < 10 && turns < 2000; turns++) {
+      const before = performance.now();
+      await new Promise((r) => setImmediate(r));
+      if (performance.now() - before >= 0.5) {
+        busy++;
+        quiet = 0;
+      } else quiet++;
+    }
+    expect(busy).toBeLessThan(150);
+    await first.recordRun(1);
+    await log.record(
+      {
+        id: `r_${"2".padStart(16, "0")}`,
+        kind: "exec",
+        client: "cli",
+        language: "python",
+        startedAt: Date.now(),
+        result: result(),
+      },
+      second,
+    );
+    expect(await first.tokensIn()).toEqual(expected);
+  } finally {
+    await rm(own, { recursive: true, force: true });
+  }
+});
