@@ -245,43 +245,32 @@ describe("start-up", () => {
     ]);
   });
 
-  it("a run from an install whose dist/ is a symlink spawns its skill's server once, from the lead", async () => {
-    // node's require() keys a module by its real path: the program must still find the lead's instance of the early
-    // transports, or it spawns a second copy of every server and the lead's copy is ended unused.
-    const install = join(scratch, "linked-install");
-    await mkdir(install);
-    cpSync(join(REPO, "bin"), join(install, "bin"), { recursive: true });
-    for (const entry of ["dist", "runtime", "schemas", "templates", "node_modules", "package.json"]) {
-      symlinkSync(join(REPO, entry), join(install, entry));
-    }
-    const input = '{"path": "skills/find-todos/tests/fixture"}';
-    const cli = join(install, "bin/skills.js");
-    const { run, events } = startOrder(["run", "summarize-directory", "--input", input, "--json"], cli);
-    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, run: { ok: true, result: { files: 2 } } });
-    expect(events).toEqual([
-      `compile ${join(install, "dist/bundle/programs/run.lead.cjs")}`,
-      `spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`,
-      `compile ${join(install, "dist/bundle/programs/run.cjs")}`,
-    ]);
-  });
-
-  it("a run from an install missing the lead its program needs starts from the split bundle, the server spawned once", async () => {
-    // dist/ as links to this build's files, but for programs/run.lead.cjs: run.cjs takes modules from it, so the
-    // program cannot run, and bin/skills.js starts the command as it does without a program.
-    const install = join(scratch, "leadless-install");
-    const linkAllBut = (from: string, to: string, except: string) => {
-      mkdirSync(to);
-      for (const entry of readdirSync(from)) if (entry !== except) symlinkSync(join(from, entry), join(to, entry));
-    };
+  /**
+   * An install in scratch/<name>: bin/ copied, the rest links to this repository's. With `missing` (a path under
+   * dist/), dist/ and the folders above that file are folders of links to the build's entries, that one left out.
+   */
+  const linkedInstall = async (name: string, missing?: string): Promise<string> => {
+    const install = join(scratch, name);
     await mkdir(install);
     cpSync(join(REPO, "bin"), join(install, "bin"), { recursive: true });
     for (const entry of ["runtime", "schemas", "templates", "node_modules", "package.json"]) {
       symlinkSync(join(REPO, entry), join(install, entry));
     }
-    linkAllBut(join(REPO, "dist"), join(install, "dist"), "bundle");
-    linkAllBut(join(REPO, "dist/bundle"), join(install, "dist/bundle"), "programs");
-    linkAllBut(join(REPO, "dist/bundle/programs"), join(install, "dist/bundle/programs"), "run.lead.cjs");
+    if (missing === undefined) symlinkSync(join(REPO, "dist"), join(install, "dist"));
+    else {
+      const parts = missing.split("/");
+      for (let depth = 0; depth < parts.length; depth++) {
+        const folder = join("dist", ...parts.slice(0, depth));
+        mkdirSync(join(install, folder));
+        for (const entry of readdirSync(join(REPO, folder))) {
+          if (entry !== parts[depth]) symlinkSync(join(REPO, folder, entry), join(install, folder, entry));
+        }
+      }
+    }
+    return install;
+  };
+  /** The quick start from `install`'s bin/skills.js, which must succeed; what it compiled and spawned, in order. */
+  const quickStartFrom = (install: string): string[] => {
     const input = '{"path": "skills/find-todos/tests/fixture"}';
     const { run, events } = startOrder(
       ["run", "summarize-directory", "--input", input, "--json"],
@@ -289,7 +278,25 @@ describe("start-up", () => {
     );
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, run: { ok: true, result: { files: 2 } } });
-    expect(events).toEqual([`spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`]);
+    return events;
+  };
+
+  it("a run from an install whose dist/ is a symlink spawns its skill's server once, from the lead", async () => {
+    // node's require() keys a module by its real path: the program must still find the lead's instance of the early
+    // transports, or it spawns a second copy of every server and the lead's copy is ended unused.
+    const install = await linkedInstall("linked-install");
+    expect(quickStartFrom(install)).toEqual([
+      `compile ${join(install, "dist/bundle/programs/run.lead.cjs")}`,
+      `spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`,
+      `compile ${join(install, "dist/bundle/programs/run.cjs")}`,
+    ]);
+  });
+
+  it("a run from an install missing the lead its program needs starts from the split bundle, the server spawned once", async () => {
+    // run.cjs takes modules from run.lead.cjs, so without it the program cannot run, and bin/skills.js starts the
+    // command as it does without a program.
+    const install = await linkedInstall("leadless-install", "bundle/programs/run.lead.cjs");
+    expect(quickStartFrom(install)).toEqual([`spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`]);
   });
 
   it.each([

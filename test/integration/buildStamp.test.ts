@@ -62,6 +62,13 @@ describe("whether dist/ is up to date", () => {
     expect(reasonOf(dist, inputsOf(root, { python }))).toBeUndefined();
   });
 
+  /** Why a freshly built tree is out of date once `edit` changed it (the tree's root and dist/ given). */
+  const reasonAfter = (edit: (root: string, dist: string) => void): string | undefined => {
+    const { root, dist, python } = builtTree();
+    edit(root, dist);
+    return reasonOf(dist, inputsOf(root, { python }));
+  };
+
   it("is not when a source, a schema, the runtime, a build script or the installed packages changed", () => {
     for (const path of [
       "src/cli/b.ts",
@@ -72,41 +79,25 @@ describe("whether dist/ is up to date", () => {
       "package-lock.json",
       "node_modules/.package-lock.json",
     ]) {
-      const { root, dist, python } = builtTree();
-      appendFileSync(join(root, path), " ");
-      expect(reasonOf(dist, inputsOf(root, { python }))).toBe(`${path} changed since the build`);
+      expect(reasonAfter((root) => appendFileSync(join(root, path), " "))).toBe(`${path} changed since the build`);
     }
   });
 
   it("is not when a source is added or removed", () => {
-    const added = builtTree();
-    writeFileSync(join(added.root, "src/c.ts"), "export {};\n");
-    expect(reasonOf(added.dist, inputsOf(added.root, { python: added.python }))).toBe(
+    expect(reasonAfter((root) => writeFileSync(join(root, "src/c.ts"), "export {};\n"))).toBe(
       "src/c.ts is new since the build",
     );
-    const removed = builtTree();
-    unlinkSync(join(removed.root, "src/a.ts"));
-    expect(reasonOf(removed.dist, inputsOf(removed.root, { python: removed.python }))).toBe(
-      "src/a.ts is gone since the build",
-    );
+    expect(reasonAfter((root) => unlinkSync(join(root, "src/a.ts")))).toBe("src/a.ts is gone since the build");
   });
 
   it("is not when a file of the build was changed, added or removed", () => {
-    const changed = builtTree();
-    appendFileSync(join(changed.dist, "bundle/main.js"), "// edited by hand\n");
-    expect(reasonOf(changed.dist, inputsOf(changed.root, { python: changed.python }))).toBe(
+    expect(reasonAfter((_root, dist) => appendFileSync(join(dist, "bundle/main.js"), "// edited by hand\n"))).toBe(
       "dist/bundle/main.js changed since the build",
     );
-    const added = builtTree();
-    writeFileSync(join(added.dist, "stray.js"), "");
-    expect(reasonOf(added.dist, inputsOf(added.root, { python: added.python }))).toBe(
+    expect(reasonAfter((_root, dist) => writeFileSync(join(dist, "stray.js"), ""))).toBe(
       "dist/stray.js is new since the build",
     );
-    const removed = builtTree();
-    unlinkSync(join(removed.dist, "a.js"));
-    expect(reasonOf(removed.dist, inputsOf(removed.root, { python: removed.python }))).toBe(
-      "dist/a.js is gone since the build",
-    );
+    expect(reasonAfter((_root, dist) => unlinkSync(join(dist, "a.js")))).toBe("dist/a.js is gone since the build");
   });
 
   it("is not with another node or another python", () => {
