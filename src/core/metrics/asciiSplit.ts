@@ -51,6 +51,13 @@ const stopped = new Map<string, { kinds: Uint8Array; from: number }>();
 /** Texts kept at most; the oldest goes first (one that nothing resumes). */
 const STOPPED_TEXTS = 8;
 
+/** Keeps `value` for a text stopped before its end, as its newest entry, among at most STOPPED_TEXTS of them. */
+export function keepStopped<T>(map: Map<string, T>, text: string, value: T): void {
+  map.delete(text);
+  map.set(text, value);
+  if (map.size > STOPPED_TEXTS) map.delete(map.keys().next().value as string);
+}
+
 /** The end of an optional contraction at `at` ('s 't 'm 'd, 're 've 'll in any case), else `at`. */
 function contraction(text: string, at: number): number {
   if (text.charCodeAt(at) !== 39) return at;
@@ -97,9 +104,7 @@ export function splitAscii(
       if (kept === undefined || kept.kinds !== kind) {
         // the shared array goes with the text; the next text gets a new one
         if (kind === kinds) kinds = new Uint8Array(4096);
-        stopped.delete(text);
-        stopped.set(text, { kinds: kind, from: offset });
-        if (stopped.size > STOPPED_TEXTS) stopped.delete(stopped.keys().next().value as string);
+        keepStopped(stopped, text, { kinds: kind, from: offset });
       }
       return at;
     }

@@ -10,7 +10,7 @@
  * count is needed: CLI start-up never pays for it.
  */
 
-import { isAscii, O200K_PATTERN, PIECES_PER_CHECK, splitAscii } from "./asciiSplit.js";
+import { isAscii, keepStopped, O200K_PATTERN, PIECES_PER_CHECK, splitAscii } from "./asciiSplit.js";
 
 /** Ranks of byte sequences: the rank of bytes[start, end), or undefined when the sequence is not a token. */
 export interface RankTable {
@@ -111,9 +111,7 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
   // at once, as splitAscii keeps their classes: several results are counted in turns.
   const asciiOf = new Map<string, boolean>();
   const stoppedAt = (text: string, ascii: boolean, tokens: number, next: number): { tokens: number; next: number } => {
-    asciiOf.delete(text);
-    asciiOf.set(text, ascii);
-    if (asciiOf.size > 8) asciiOf.delete(asciiOf.keys().next().value as string);
+    keepStopped(asciiOf, text, ascii);
     return { tokens, next };
   };
   const countFrom = (text: string, from: number, stop?: () => boolean): { tokens: number; next: number } => {
