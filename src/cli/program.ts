@@ -3,13 +3,12 @@
  * the CLI with that command's code in one CommonJS file. node compiles it here with V8's code cache: the bytecode of
  * the functions the last start of the same program ran, so a start compiles almost nothing.
  *
- * A cache is code, so it is read only where nobody but this user (and root) can have written it: a folder of the temp
- * folder (`skills-code-cache-<uid>`, mode 0700), used only when it is a real folder of this user that nobody else can
- * write, and every folder above it is root's or this user's and writable by nobody else (or sticky, as /tmp is), so
- * that no one can swap it meanwhile. The file itself must be a regular file of this user with one link, opened
- * without following a link. It is named after the program's build (its first line), the program file's size, change
- * time and inode (an edited program never meets an old cache), the node version and the V8 flags; it carries a CRC of
- * what V8 gets (V8 itself checks only versions, flags and the source's length, and crashes on a damaged cache).
+ * A cache is code, so it is read only from a folder nobody but this user (and root) can have written to
+ * (src/store/codeCacheFolder.ts: by default `skills-code-cache-<uid>` of the temp folder, mode 0700; `skills doctor`
+ * says when it is refused, and why). The file itself must be a regular file of this user with one link, opened without
+ * following a link. It is named after the program's build (its first line), the program file's size, change time and
+ * inode (an edited program never meets an old cache), the node version and the V8 flags; it carries a CRC of what V8
+ * gets (V8 itself checks only versions, flags and the source's length, and crashes on a damaged cache).
  *
  * Without a cache, or with one V8 rejects, a start writes one once the command is done (a temp file renamed over: a
  * start never reads half a file), unless it only printed help or refused its arguments. SKILLS_CODE_CACHE=off starts
@@ -21,7 +20,6 @@ import {
   existsSync,
   fstatSync,
   lstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -32,10 +30,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire, Module } from "node:module";
-import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
 import { crc32 } from "node:zlib";
+import { checkCodeCacheFolder, defaultCodeCacheDir, uid } from "../store/codeCacheFolder.js";
 
 /** What became of the code cache: read and used, read and rejected, none to read, or not used at all. */
 export type CodeCacheState = "accepted" | "rejected" | "missing" | "off";
@@ -57,8 +55,6 @@ const KEPT_CACHES = 4;
 /** A temp file this old was left by a start that died while writing it. */
 const STALE_TEMP_MS = 10 * 60_000;
 
-const uid = (): number => (typeof process.getuid === "function" ? process.getuid() : 0);
-
 /**
  * Loads the program at `file` (CommonJS, no import() calls: V8 cannot run those from cached code on node 20) and
  * returns its exports. `cacheDir`: where its code cache goes; null for none. The default is the user's folder in
@@ -75,7 +71,7 @@ export function loadProgram(file: string, options: { cacheDir?: string | null } 
     closeSync(fd);
   }
   const build = HEADER.exec(source)?.[1];
-  const requested = options.cacheDir !== undefined ? options.cacheDir : defaultCacheDir();
+  const requested = options.cacheDir !== undefined ? options.cacheDir : defaultCodeCacheDir();
   const dir = build !== undefined && requested !== null ? trustedFolder(requested) : null;
   const name = basename(file).replace(/\.cjs$/, "");
   const cacheFile =
@@ -224,43 +220,10 @@ function readCache(file: string): { data: Buffer | undefined } | undefined {
   }
 }
 
-function defaultCacheDir(): string | null {
-  if (process.env.SKILLS_CODE_CACHE?.trim() === "off") return null;
-  const dir = join(tmpdir(), `skills-code-cache-${uid()}`);
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch {
-    // there already (checked next), or the temp folder cannot take it: no cache
-  }
-  return dir;
-}
-
-/**
- * The folder's real path when nobody but this user and root can change what is in it: a real folder of this user
- * that nobody else can write, reached through folders and links of root's or this user's, the folders writable by
- * nobody else unless they are sticky (like /tmp, where nobody can rename another's entries); else null.
- */
+/** The folder's real path when nobody but this user and root can change what is in it (codeCacheFolder.ts). */
 function trustedFolder(dir: string): string | null {
-  try {
-    const given = resolve(dir);
-    if (lstatSync(given).isSymbolicLink()) return null;
-    const real = realpathSync(given);
-    const own = lstatSync(real);
-    if (!own.isDirectory() || own.uid !== uid() || (own.mode & 0o022) !== 0) return null;
-    return trustedAbove(given) && trustedAbove(real) ? real : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Every folder or link above `path` is root's or this user's, and no folder is writable by others unless sticky. */
-function trustedAbove(path: string): boolean {
-  for (let parent = dirname(path); ; parent = dirname(parent)) {
-    const stat = lstatSync(parent);
-    if (stat.uid !== 0 && stat.uid !== uid()) return false;
-    if (!stat.isSymbolicLink() && (stat.mode & 0o022) !== 0 && (stat.mode & 0o1000) === 0) return false;
-    if (dirname(parent) === parent) return true;
-  }
+  const check = checkCodeCacheFolder(dir);
+  return check.ok ? check.real : null;
 }
 
 /** Of one program's caches, the newest KEPT_CACHES stay; temp files of starts that died writing go. */

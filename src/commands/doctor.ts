@@ -1,12 +1,14 @@
 /**
  * `skills doctor`: what this machine gives the sandbox (bwrap, user namespaces, setpriv, prlimit, cgroups), the
- * interpreters, and with `servers: true` whether every server of the project's .mcp.json starts and lists tools.
+ * interpreters, whether the CLI can keep its code cache, and with `servers: true` whether every server of the
+ * project's .mcp.json starts and lists tools.
  */
 import { execFile } from "node:child_process";
 import { SkillsError } from "../errors.js";
 import { loadMcpConfig } from "../mcp/config.js";
 import { createClientPool } from "../mcp/pool.js";
 import { type BindCheck, type TrialRun, checkBinds, detectIsolation, trialRuns } from "../sandbox/index.js";
+import { type CodeCacheFolder, codeCacheFolder } from "../store/codeCacheFolder.js";
 import { loadProjectConfig } from "../store/config.js";
 
 export interface DoctorOptions {
@@ -47,6 +49,8 @@ export interface DoctorResult {
   binds: BindCheck[];
   /** One trivial program per language through the real sandbox. */
   trial: TrialRun[];
+  /** The folder of the CLI's code cache: in use, refused (each command then compiles all its code), or off. */
+  codeCache: CodeCacheFolder;
   servers?: ServerCheck[];
   /** Where the servers came from, when checked. */
   mcpConfig?: string;
@@ -77,6 +81,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   for (const bind of binds) if (!bind.ok) problems.push(`a run binds ${bind.path}, but ${bind.problem}`);
   const trial = python.ok ? await trialRuns(config.python) : [];
   for (const run of trial) if (!run.ok) problems.push(`a trial ${run.language} run failed: ${run.error}`);
+  const codeCache = codeCacheFolder();
+  if (codeCache.state === "refused") {
+    warnings.push(
+      `the code cache folder ${codeCache.path} is not used: ${codeCache.reason}. Every command compiles all its code at ` +
+        "start; remove the folder (a command makes it again, private to you), or point TMPDIR at a folder of your own",
+    );
+  }
   const result: DoctorResult = {
     ok: true,
     isolation,
@@ -84,6 +95,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
     interpreters: [node, python],
     binds,
     trial,
+    codeCache,
     problems,
     warnings,
   };

@@ -1,4 +1,5 @@
 /** `skills doctor`: the isolation report on this machine, interpreters, and starting every configured server. */
+import { realpathSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -26,6 +27,11 @@ describe("doctor", () => {
       ["python", true],
       ["typescript", true],
     ]);
+    // the CLI's code cache folder, private to this user (test/integration/codeCacheFolder.test.ts: the others)
+    expect(result.codeCache).toEqual({
+      state: "usable",
+      path: realpathSync(join(tmpdir(), `skills-code-cache-${process.getuid?.() ?? 0}`)),
+    });
     expect(result.ok).toBe(true);
   });
 

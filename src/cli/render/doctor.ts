@@ -42,6 +42,16 @@ export function renderDoctor(result: DoctorResult, ctx: CliContext): string {
     );
     for (const run of result.trial) if (!run.ok) out.push(`  ${style.red("✗")} ${run.language}: ${run.error}`);
   }
+  const cache = result.codeCache;
+  out.push(
+    `code cache: ${
+      cache.state === "usable"
+        ? style.dim(cache.path)
+        : cache.state === "off"
+          ? "off (SKILLS_CODE_CACHE=off)"
+          : style.yellow(`not used: ${cache.path} (${cache.reason})`)
+    }`,
+  );
   if (result.servers) {
     out.push(`servers${result.mcpConfig ? style.dim(` (${result.mcpConfig})`) : ""}:`);
     const width = Math.max(...result.servers.map((server) => server.name.length), 4);
