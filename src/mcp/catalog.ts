@@ -16,7 +16,7 @@ import {
   writeCacheEntry,
 } from "./catalog/cacheFile.js";
 import { serverCacheKey } from "./catalog/cacheKey.js";
-import { validatorsPath, writeToolValidators } from "./catalog/validators.js";
+import { validatorsPath, warmToolValidators, writeToolValidators } from "./catalog/validators.js";
 import type { McpConfig } from "./config.js";
 import type { ClientPool } from "./pool.js";
 import type { ServerInfo, ToolInfo } from "../contracts/tools.js";
@@ -132,6 +132,7 @@ async function loadServer(
         };
       }
     }
+    warmToolValidators();
     const tools = await pool.listServerTools(name);
     const serverInfo = await pool.serverInfo(name);
     const protocolVersion = await pool.protocolVersion(name);

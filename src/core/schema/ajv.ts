@@ -20,6 +20,11 @@ interface AjvModules {
 
 let modules: AjvModules | undefined;
 
+/** Loads ajv's modules now (they load on first use otherwise): for a caller with time to spare before it compiles. */
+export function loadAjv(): void {
+  ajvModules();
+}
+
 function ajvModules(): AjvModules {
   if (!modules) {
     const draft07 = load("ajv") as { Ajv: typeof Ajv };

@@ -12,7 +12,12 @@ import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import type { ToolInfo } from "../../contracts/tools.js";
-import { evaluatePrecompiled, precompiledModule, registerPrecompiled } from "../../core/schema/index.js";
+import {
+  evaluatePrecompiled,
+  precompiledModule,
+  registerPrecompiled,
+  warmPrecompiler,
+} from "../../core/schema/index.js";
 import { writeFileAtomic } from "../../store/atomicWrite.js";
 import { VERSION } from "../../version.js";
 
@@ -37,6 +42,21 @@ function fingerprint(tools: ToolInfo[]): string {
   return hash.digest("hex");
 }
 
+/**
+ * Loads the compiler writeToolValidators uses, on the next turn of the event loop: for a caller about to wait for a
+ * server's tool list, whose validators it then writes (the first run in a project, where nothing is cached yet). The
+ * compiler loads while the server starts, not after it answered.
+ */
+export function warmToolValidators(): void {
+  setImmediate(() => {
+    try {
+      warmPrecompiler();
+    } catch {
+      // loaded again, and reported, where it is used
+    }
+  });
+}
+
 /** Compiles the tools' argument schemas and writes them beside the catalog file (temp + rename). */
 export async function writeToolValidators(cacheFile: string, tools: ToolInfo[]): Promise<void> {
   const code = precompiledModule(
@@ -53,7 +73,10 @@ export async function writeToolValidators(cacheFile: string, tools: ToolInfo[]):
 export async function loadToolValidators(cacheFile: string, tools: ToolInfo[]): Promise<boolean> {
   let text: string;
   try {
-    const handle = await open(validatorsPath(cacheFile), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const handle = await open(
+      validatorsPath(cacheFile),
+      constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+    );
     try {
       const stat = await handle.stat();
       const uid = typeof process.getuid === "function" ? process.getuid() : stat.uid;
