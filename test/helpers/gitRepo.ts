@@ -3,7 +3,7 @@
  * skills written from a few fields, commits and tags made with the git binary.
  */
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
@@ -37,10 +37,12 @@ export interface SkillSpec {
 export async function makeRepo(prefix = "skills-git-"): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   git(dir, "init", "-q", "-b", "main");
-  git(dir, "config", "user.name", GIT_ENV.GIT_AUTHOR_NAME);
-  git(dir, "config", "user.email", GIT_ENV.GIT_AUTHOR_EMAIL);
-  git(dir, "config", "commit.gpgsign", "false");
-  git(dir, "config", "tag.gpgsign", "false");
+  // What four `git config` calls would add, in git's own syntax: one process less per setting.
+  await appendFile(
+    join(dir, ".git", "config"),
+    `[user]\n\tname = ${GIT_ENV.GIT_AUTHOR_NAME}\n\temail = ${GIT_ENV.GIT_AUTHOR_EMAIL}\n` +
+      "[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n",
+  );
   await writeFile(join(dir, ".gitignore"), ".skills/\n");
   return dir;
 }
@@ -83,9 +85,13 @@ export async function writeSkill(repo: string, name: string, spec: SkillSpec = {
 }
 
 /** Commits everything (or only `paths`). */
-export function commitAll(repo: string, message: string, paths: string[] = ["-A"]): string {
+export function commitAll(repo: string, message: string, paths: string[] = ["-A"]): void {
   git(repo, "add", ...paths);
   git(repo, "commit", "-q", "-m", message);
+}
+
+/** The commit HEAD names. */
+export function headCommit(repo: string): string {
   return git(repo, "rev-parse", "HEAD").trim();
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { resolveSkillVersion } from "../../src/commands/shared/skillVersion.js";
 import { releasesOf } from "../../src/git/releases.js";
 import { commitsTouching, openRepo } from "../../src/git/repo.js";
-import { commitAll, git, makeRepo, removeRepo, writeSkill } from "../helpers/gitRepo.js";
+import { commitAll, git, headCommit, makeRepo, removeRepo, writeSkill } from "../helpers/gitRepo.js";
 
 let repo: string;
 let evil: string;
@@ -15,9 +15,11 @@ let evil: string;
 beforeAll(async () => {
   repo = await makeRepo();
   await writeSkill(repo, "greet", { version: "1.0.0" });
-  const good = commitAll(repo, "greet 1.0.0");
+  commitAll(repo, "greet 1.0.0");
+  const good = headCommit(repo);
   await writeSkill(repo, "greet", { version: "6.6.6", code: 'def run(input):\n    return {"value": "evil"}\n' });
-  evil = commitAll(repo, "not released");
+  commitAll(repo, "not released");
+  evil = headCommit(repo);
   git(repo, "reset", "-q", "--hard", good);
   // the message holds what a naive reader of `for-each-ref` output would take for a second record
   const forged = `\x1egreet@9.9.9\x1fcommit\x1f${evil}\x1f\x1f2026-01-01T00:00:00+00:00\x1fforged\n`;
@@ -41,7 +43,8 @@ describe("release tag messages", () => {
   test("a commit subject with the same separators is one commit of the log", async () => {
     const forged = `fix\x1e${"f".repeat(40)}\x1f2026-01-01T00:00:00+00:00\x1fsomeone else\x1fforged commit`;
     await writeSkill(repo, "greet", { version: "1.0.1" });
-    const hash = commitAll(repo, forged);
+    commitAll(repo, forged);
+    const hash = headCommit(repo);
     const commits = await commitsTouching(await openRepo(repo, "test"), "greet@1.0.0..HEAD", ["skills/greet"]);
     expect(commits.map((c) => [c.hash, c.subject])).toEqual([[hash, forged]]);
     expect(commits[0]!.author).toBe("skills test");
