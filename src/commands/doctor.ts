@@ -83,9 +83,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   for (const run of trial) if (!run.ok) problems.push(`a trial ${run.language} run failed: ${run.error}`);
   const codeCache = codeCacheFolder();
   if (codeCache.state === "refused") {
+    const fix = codeCache.removable
+      ? "remove it (the next command makes it again, private to you), or point TMPDIR at a folder of your own"
+      : "point TMPDIR at a folder of your own";
     warnings.push(
       `the code cache folder ${codeCache.path} is not used: ${codeCache.reason}. Every command compiles all its code at ` +
-        "start; remove the folder (a command makes it again, private to you), or point TMPDIR at a folder of your own",
+        `start; ${fix}`,
     );
   }
   const result: DoctorResult = {

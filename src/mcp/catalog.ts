@@ -132,8 +132,10 @@ async function loadServer(
         };
       }
     }
-    warmToolValidators();
-    const tools = await pool.listServerTools(name);
+    const listing = pool.listServerTools(name);
+    // The compiler of the validators written below loads while the server starts up: after its spawn, not before.
+    void pool.spawned(name).then(warmToolValidators);
+    const tools = await listing;
     const serverInfo = await pool.serverInfo(name);
     const protocolVersion = await pool.protocolVersion(name);
     // A server sends tools/list_changed before the answers to later requests, so a notification that arrived while

@@ -65,6 +65,8 @@ export class ClientPool implements ToolBackend {
   /** Connections that have been made (a call on one does not wait for its server). */
   private readonly connected = new WeakSet<Promise<Connection>>();
   private readonly started = new Set<string>();
+  /** Per server being started, settled once its process is spawned (spawned()). */
+  private readonly spawns = new Map<string, Promise<void>>();
   /** Servers started by prestart() whose start no caller has looked at yet (a failure is kept for that caller). */
   private readonly early = new Set<string>();
   private readonly listeners = new Set<ToolsChangedListener>();
@@ -87,6 +89,14 @@ export class ClientPool implements ToolBackend {
   serverNames(): string[] {
     const all = Object.keys(this.config.servers);
     return this.options.servers ? all.filter((name) => this.options.servers!.includes(name)) : all;
+  }
+
+  /**
+   * Settles once the server's process is spawned (or its start failed before that), at once when its start is not
+   * under way: work meant to overlap the server's own start-up waits for it, so that it does not delay the spawn.
+   */
+  spawned(server: string): Promise<void> {
+    return this.spawns.get(server) ?? Promise.resolve();
   }
 
   /** Servers whose start was attempted (connected, connecting, or failed). */
@@ -275,17 +285,26 @@ export class ClientPool implements ToolBackend {
   private async start(config: ServerConfig): Promise<Connection> {
     this.started.add(config.name);
     this.options.onStart?.(config.name);
+    let markSpawned: () => void = () => undefined;
+    this.spawns.set(
+      config.name,
+      new Promise<void>((resolve) => {
+        markSpawned = resolve;
+      }),
+    );
     const stderr = new StderrTail();
     let transport: Transport;
     try {
       transport = await this.createTransport(config, stderr);
     } catch (error) {
+      markSpawned();
       throw startFailed(config, error instanceof Error ? error.message : String(error), [], { cause: error });
     }
     if (transport instanceof ProcessStdioTransport) this.transports.set(config.name, transport);
     this.openTransports.add(transport);
     // A stdio server is spawned before the MCP client is loaded: its own start-up overlaps ours.
     const spawned = transport instanceof ProcessStdioTransport ? transport.start() : undefined;
+    markSpawned();
     spawned?.catch(() => undefined);
     const sdk = await loadMcpSdk();
     if (this.closed) {

@@ -10,14 +10,17 @@ import { lstatSync, mkdirSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
-/** The verdict on a cache folder: its real path, or why it is not used. */
-export type FolderCheck = { ok: true; real: string } | { ok: false; reason: string };
+/**
+ * The verdict on a cache folder: its real path, or why it is not used; `removable` when the trouble is the folder
+ * itself and it is this user's (removing it lets the next command make it again, private).
+ */
+export type FolderCheck = { ok: true; real: string } | { ok: false; reason: string; removable: boolean };
 
 /** The code cache as a start finds it: not wanted, in use, or refused (and why). */
 export type CodeCacheFolder =
   | { state: "off" }
   | { state: "usable"; path: string }
-  | { state: "refused"; path: string; reason: string };
+  | { state: "refused"; path: string; reason: string; removable: boolean };
 
 export const uid = (): number => (typeof process.getuid === "function" ? process.getuid() : 0);
 
@@ -43,7 +46,7 @@ export function codeCacheFolder(): CodeCacheFolder {
   if (check.ok) return { state: "usable", path: check.real };
   // defaultCodeCacheDir tried to make it
   const reason = check.reason === MISSING ? `${MISSING}, and ${dirname(dir)} cannot take it` : check.reason;
-  return { state: "refused", path: dir, reason };
+  return { state: "refused", path: dir, reason, removable: check.removable };
 }
 
 /**
@@ -52,22 +55,23 @@ export function codeCacheFolder(): CodeCacheFolder {
  * they are sticky (like /tmp, where nobody can rename another's entries).
  */
 export function checkCodeCacheFolder(dir: string): FolderCheck {
-  const given = resolve(dir);
   const me = uid();
+  const refused = (reason: string, removable = false): FolderCheck => ({ ok: false, reason, removable });
   try {
+    const given = resolve(dir);
     const link = lstatSync(given, { throwIfNoEntry: false });
-    if (link === undefined) return { ok: false, reason: MISSING };
-    if (link.isSymbolicLink()) return { ok: false, reason: "it is a symbolic link" };
+    if (link === undefined) return refused(MISSING);
+    if (link.isSymbolicLink()) return refused("it is a symbolic link", link.uid === me);
     const real = realpathSync(given);
     const own = lstatSync(real);
-    if (!own.isDirectory()) return { ok: false, reason: "it is not a folder" };
-    if (own.uid !== me) return { ok: false, reason: `it belongs to uid ${own.uid}, not to this user (uid ${me})` };
-    if ((own.mode & 0o022) !== 0)
-      return { ok: false, reason: `${writers(own.mode)} can write it (mode ${octal(own.mode)})` };
+    if (!own.isDirectory()) return refused("it is not a folder", own.uid === me);
+    if (own.uid !== me) return refused(`it belongs to uid ${own.uid}, not to this user (uid ${me})`);
+    if ((own.mode & 0o022) !== 0) return refused(`${writers(own.mode)} can write it (mode ${octal(own.mode)})`, true);
     const above = untrustedAbove(given) ?? untrustedAbove(real);
-    return above === undefined ? { ok: true, real } : { ok: false, reason: above };
+    return above === undefined ? { ok: true, real } : refused(above);
   } catch (error) {
-    return { ok: false, reason: `it cannot be checked (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    const { code, path } = error as NodeJS.ErrnoException;
+    return refused(`it cannot be checked: ${code ?? String(error)}${path ? ` on ${path}` : ""}`);
   }
 }
 

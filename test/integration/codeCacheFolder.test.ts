@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkCodeCacheFolder } from "../../src/store/codeCacheFolder.js";
 import { REPO, skillsSync } from "../helpers/cli.js";
@@ -46,6 +46,13 @@ describe("checkCodeCacheFolder", () => {
     expect(checkCodeCacheFolder(dir)).toEqual({ ok: true, real: realpathSync(dir) });
     // under a sticky folder anybody can write, as /tmp is
     expect(checkCodeCacheFolder(folder(0o700, folder(0o1777)))).toMatchObject({ ok: true });
+    // through a link above it (a link's own mode is 0777, and says nothing): the folder it leads to
+    const safe = folder(0o755);
+    const cache = folder(0o700, safe);
+    symlinkSync(safe, join(scratch, "to-safe"));
+    const through = join(scratch, "to-safe", basename(cache));
+    expect(checkCodeCacheFolder(through)).toEqual({ ok: true, real: realpathSync(cache) });
+    expect(realpathSync(cache)).not.toBe(through);
   });
 
   it("refuses a folder somebody else could write or swap, and says why", () => {
@@ -54,16 +61,31 @@ describe("checkCodeCacheFolder", () => {
     const file = join(scratch, "file");
     writeFileSync(file, "");
     const open = folder(0o777);
-    const cases: [string, string][] = [
-      [link, "it is a symbolic link"],
-      [file, "it is not a folder"],
-      [join(scratch, "missing"), "it does not exist"],
-      [folder(0o770), "its group can write it (mode 0770)"],
-      [folder(0o702), "others can write it (mode 0702)"],
-      [folder(0o1777), "its group and others can write it (mode 01777)"],
-      [folder(0o700, open), `its group and others can write ${open} above it, which is not sticky (mode 0777)`],
+    // Through a link of a folder anybody can write (who can swap the link), to a folder nobody else can write.
+    const swappable = folder(0o777);
+    const safe = folder(0o755);
+    const safeCache = folder(0o700, safe);
+    symlinkSync(safe, join(swappable, "link"));
+    // Through a safe link, to a private folder in a folder anybody can write.
+    const openCache = folder(0o700, folder(0o777));
+    symlinkSync(dirname(openCache), join(scratch, "to-open"));
+    const unsafe = (path: string, mode = "0777") =>
+      `its group and others can write ${path} above it, which is not sticky (mode ${mode})`;
+    const cases: [string, string, boolean][] = [
+      [link, "it is a symbolic link", true],
+      [file, "it is not a folder", true],
+      [join(scratch, "missing"), "it does not exist", false],
+      [join(file, "below"), `it cannot be checked: ENOTDIR on ${join(file, "below")}`, false],
+      [folder(0o770), "its group can write it (mode 0770)", true],
+      [folder(0o702), "others can write it (mode 0702)", true],
+      [folder(0o1777), "its group and others can write it (mode 01777)", true],
+      [folder(0o700, open), unsafe(open), false],
+      [join(swappable, "link", basename(safeCache)), unsafe(swappable), false],
+      [join(scratch, "to-open", basename(openCache)), unsafe(dirname(openCache)), false],
     ];
-    for (const [dir, reason] of cases) expect(checkCodeCacheFolder(dir), dir).toEqual({ ok: false, reason });
+    for (const [dir, reason, removable] of cases) {
+      expect(checkCodeCacheFolder(dir), dir).toEqual({ ok: false, reason, removable });
+    }
   });
 
   it.runIf(asRoot)("refuses another user's folder, and a private folder inside another user's folder", () => {
@@ -72,12 +94,14 @@ describe("checkCodeCacheFolder", () => {
     expect(checkCodeCacheFolder(theirs)).toEqual({
       ok: false,
       reason: "it belongs to uid 1000, not to this user (uid 0)",
+      removable: false,
     });
     const parent = folder(0o755);
     chownSync(parent, 1000, 1000);
     expect(checkCodeCacheFolder(folder(0o700, parent))).toEqual({
       ok: false,
       reason: `${parent} above it belongs to uid 1000`,
+      removable: false,
     });
   });
 });
@@ -114,10 +138,10 @@ describe("skills doctor on the code cache", () => {
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
     const reason = "its group and others can write it (mode 0777)";
-    expect(report.codeCache).toEqual({ state: "refused", path: cacheOf(tmp), reason });
+    expect(report.codeCache).toEqual({ state: "refused", path: cacheOf(tmp), reason, removable: true });
     expect(report.warnings).toEqual([
       `the code cache folder ${cacheOf(tmp)} is not used: ${reason}. Every command compiles all its code at start; ` +
-        "remove the folder (a command makes it again, private to you), or point TMPDIR at a folder of your own",
+        "remove it (the next command makes it again, private to you), or point TMPDIR at a folder of your own",
     ]);
     expect(text).toContain(`code cache: not used: ${cacheOf(tmp)} (${reason})\n`);
     expect(text).not.toContain("everything looks fine");
@@ -127,11 +151,13 @@ describe("skills doctor on the code cache", () => {
     const missing = join(scratch, "no-such-tmp");
     // (the trial runs may fail too: nothing can be staged in a temp folder that is not there)
     const { report } = doctor(missing, {}, false);
-    expect(report.codeCache).toEqual({
-      state: "refused",
-      path: cacheOf(missing),
-      reason: `it does not exist, and ${missing} cannot take it`,
-    });
+    const reason = `it does not exist, and ${missing} cannot take it`;
+    expect(report.codeCache).toEqual({ state: "refused", path: cacheOf(missing), reason, removable: false });
+    // nothing to remove: only another temp folder helps
+    expect(report.warnings).toContain(
+      `the code cache folder ${cacheOf(missing)} is not used: ${reason}. Every command compiles all its code at start; ` +
+        "point TMPDIR at a folder of your own",
+    );
   });
 
   it("says off under SKILLS_CODE_CACHE=off, without a warning", () => {

@@ -43,16 +43,16 @@ function fingerprint(tools: ToolInfo[]): string {
 }
 
 /**
- * Loads the compiler writeToolValidators uses, on the next turn of the event loop: for a caller about to wait for a
- * server's tool list, whose validators it then writes (the first run in a project, where nothing is cached yet). The
- * compiler loads while the server starts, not after it answered.
+ * Loads the compiler writeToolValidators uses, on the next turn of the event loop: for a caller that waits for a
+ * server's tool list and then writes its validators (the first run in a project, where nothing is cached yet), once
+ * the server is spawned. The compiler loads while the server starts up, not after it answered.
  */
 export function warmToolValidators(): void {
   setImmediate(() => {
     try {
       warmPrecompiler();
     } catch {
-      // loaded again, and reported, where it is used
+      // writeToolValidators meets it again; its failure costs speed only (the validators compile on use)
     }
   });
 }
