@@ -133,8 +133,8 @@ async function loadServer(
       }
     }
     const listing = pool.listServerTools(name);
-    // The compiler of the validators written below loads while the server starts up: after its spawn, not before.
-    void pool.spawned(name).then(warmToolValidators);
+    // The compiler of the validators written below loads while the servers start up: after their spawns, not before.
+    void pool.spawned().then(warmToolValidators);
     const tools = await listing;
     const serverInfo = await pool.serverInfo(name);
     const protocolVersion = await pool.protocolVersion(name);

@@ -93,9 +93,11 @@ export class ClientPool implements ToolBackend {
 
   /**
    * Settles once the server's process is spawned (or its start failed before that), at once when its start is not
-   * under way: work meant to overlap the server's own start-up waits for it, so that it does not delay the spawn.
+   * under way; without a name, once every server whose start is under way is: work meant to overlap the servers' own
+   * start-up waits for it, so that it does not delay a spawn.
    */
-  spawned(server: string): Promise<void> {
+  spawned(server?: string): Promise<void> {
+    if (server === undefined) return Promise.all(this.spawns.values()).then(() => undefined);
     return this.spawns.get(server) ?? Promise.resolve();
   }
 

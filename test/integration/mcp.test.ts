@@ -235,6 +235,31 @@ describe("servers that fail", () => {
     expect(await waitDead([pid])).toEqual([]);
   });
 
+  it("spawned() settles once a server's process exists, before its handshake; at once when none is starting", async () => {
+    const config = await fixtureConfig({
+      silent: fixture("neverAnswers.mjs"),
+      other: fixture("neverAnswers.mjs"),
+      missing: { command: "/nonexistent/mcp-server" },
+    });
+    const p = pool(config, { connectTimeoutMs: 30_000 });
+    await p.spawned("silent");
+    await p.spawned();
+    expect(p.processIds()).toEqual({});
+    const connecting = [caught(p.connect("silent"))];
+    await p.spawned("silent");
+    expect(Object.keys(p.processIds())).toEqual(["silent"]);
+    // without a name: every server being started
+    connecting.push(caught(p.connect("other")));
+    await p.spawned();
+    expect(Object.keys(p.processIds()).sort()).toEqual(["other", "silent"]);
+    // a start that fails settles it too
+    const failing = caught(p.connect("missing"));
+    await p.spawned("missing");
+    expect((await failing).code).toBe("SERVER_START_FAILED");
+    await p.close();
+    for (const started of connecting) expect((await started).code).toBe("SERVER_START_FAILED");
+  });
+
   it("close() does not wait for a server that is still in its handshake", async () => {
     const config = await fixtureConfig({ silent: fixture("neverAnswers.mjs") });
     const p = createClientPool(config, { connectTimeoutMs: 30_000, closeGraceMs: 200 });
