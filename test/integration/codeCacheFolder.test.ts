@@ -69,8 +69,7 @@ describe("checkCodeCacheFolder", () => {
     // Through a safe link, to a private folder in a folder anybody can write.
     const openCache = folder(0o700, folder(0o777));
     symlinkSync(dirname(openCache), join(scratch, "to-open"));
-    const unsafe = (path: string, mode = "0777") =>
-      `its group and others can write ${path} above it, which is not sticky (mode ${mode})`;
+    const unsafe = (path: string) => `its group and others can write ${path} above it, which is not sticky (mode 0777)`;
     const cases: [string, string, boolean][] = [
       [link, "it is a symbolic link", true],
       [file, "it is not a folder", true],
