@@ -5,7 +5,7 @@ import type { Problem } from "../contracts/problem.js";
 import type { Manifest, SkillFrontmatter, SkillLanguage } from "../contracts/skill.js";
 import { entryHasRunOrResult, expectedEntryShape } from "../core/skill/entryShape.js";
 import { splitSkillMd } from "../core/skill/splitSkillMd.js";
-import { makeProblem, PROBLEM_CODES } from "../core/validate/codes.js";
+import { makeProblem } from "../core/validate/codes.js";
 import { type DocumentContext, problemAt } from "../core/validate/documentContext.js";
 import { validateFrontmatter } from "../core/validate/frontmatter.js";
 import { validateManifest } from "../core/validate/manifest.js";
@@ -146,7 +146,6 @@ export async function readManifest(
             file,
             line: 1,
             column: 1,
-            hint: PROBLEM_CODES.FILE_UNREADABLE.fix,
           },
           strict,
         ),

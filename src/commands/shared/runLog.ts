@@ -136,7 +136,7 @@ export function openRunLog(config: ProjectConfig): RunLogger {
       try {
         const counter = await tokens();
         const run: RunFigures = record.result ?? notStarted(record);
-        const resultText = run.ok ? (JSON.stringify(run.result ?? null) ?? "null") : "";
+        const resultText = run.ok ? resultJson(run.result) : "";
         const sha = record.code !== undefined ? codeSha256(record.code) : undefined;
         // The record is worth writing even when the code cannot be kept (a read-only code/ folder).
         let codeProblem: string | undefined;
