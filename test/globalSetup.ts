@@ -7,10 +7,13 @@
  * NODE_EXTRA_CA_CERTS is dropped for the same inheritance: Node reads and parses the bundle at every start (about
  * 50 ms of CPU, more than `node -e 0` itself), the run starts hundreds of node processes (the CLI, MCP servers,
  * fixtures), and none of them makes a TLS connection.
+ *
+ * The MCP servers most tests spawn are bundled here, once per run (test/helpers/testServers.ts).
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { buildTestServers, TEST_SERVERS_ENV } from "./helpers/testServers.js";
 
 const REPO = resolve(import.meta.dirname, "..");
 const GUARDED = [join(REPO, ".skills", "runs"), join(REPO, ".skills", "cache")];
@@ -37,14 +40,25 @@ function snapshot(): string[] {
   return out.sort();
 }
 
-export default function setup(): () => void {
+export default async function setup(): Promise<() => void> {
   const state = mkdtempSync(join(tmpdir(), "skills-test-state-"));
   process.env.SKILLS_RUN_LOG = join(state, "runs", "runs.jsonl");
   process.env.SKILLS_CACHE_DIR = join(state, "cache");
   delete process.env.NODE_EXTRA_CA_CERTS;
+  // outside `state`: runs of a normal user spawn these servers too, and `state` is private
+  const servers = mkdtempSync(join(tmpdir(), "skills-test-servers-"));
+  process.env[TEST_SERVERS_ENV] = servers;
+  try {
+    await buildTestServers(servers);
+  } catch (error) {
+    rmSync(servers, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true });
+    throw error;
+  }
   const before = snapshot();
   return () => {
     rmSync(state, { recursive: true, force: true });
+    rmSync(servers, { recursive: true, force: true });
     const after = snapshot();
     const changed = after.filter((line) => !before.includes(line));
     if (changed.length > 0) {

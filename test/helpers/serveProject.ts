@@ -6,20 +6,20 @@ import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO } from "./cli.js";
+import { fixtureServer, npmServer } from "./testServers.js";
 
 /** `${workspaceFolder}` is .mcp.json's own variable (the project folder), written literally. */
 const WORKSPACE = "$" + "{workspaceFolder}";
 
 export const SERVERS = {
-  everything: { command: join(REPO, "node_modules/.bin/mcp-server-everything"), args: ["stdio"] },
+  everything: { command: npmServer("everything"), args: ["stdio"] },
   memory: {
-    command: join(REPO, "node_modules/.bin/mcp-server-memory"),
+    command: npmServer("memory"),
     env: { MEMORY_FILE_PATH: `${WORKSPACE}/.skills/memory.jsonl` },
   },
-  filesystem: { command: join(REPO, "node_modules/.bin/mcp-server-filesystem"), args: [WORKSPACE] },
-  crashy: { command: process.execPath, args: [join(REPO, "test/fixtures/servers/crashy.mjs")] },
-  many: { command: process.execPath, args: [join(REPO, "test/fixtures/servers/manyTools.mjs")] },
+  filesystem: { command: npmServer("filesystem"), args: [WORKSPACE] },
+  crashy: { command: process.execPath, args: [fixtureServer("crashy.mjs")] },
+  many: { command: process.execPath, args: [fixtureServer("manyTools.mjs")] },
   broken: { command: "/nonexistent/mcp-server", args: [] },
 } as const;
 

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { validateXML } from "xmllint-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, skillsAsync, skillsMain } from "../helpers/cli.js";
+import { fixtureServer } from "../helpers/testServers.js";
 
 let project: string;
 const run = (args: string[]) => skillsMain(args, { cwd: project });
@@ -20,7 +21,7 @@ const spawned = (args: string[]) => skillsAsync(args, { cwd: project });
 async function release(version: string): Promise<void> {
   const server = {
     command: process.execPath,
-    args: [join(REPO, "test/fixtures/servers/weather.mjs")],
+    args: [fixtureServer("weather.mjs")],
     env: { WEATHER_RELEASE: version },
   };
   await writeFile(join(project, ".mcp.json"), JSON.stringify({ mcpServers: { weather: server } }, null, 2));

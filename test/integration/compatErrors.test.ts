@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, skillsAsync, skillsMain } from "../helpers/cli.js";
+import { fixtureServer } from "../helpers/testServers.js";
 
 let project: string;
 // The project keeps its own cache (.skills/cache), which a test below empties: the test run's shared one would not do.
@@ -21,7 +22,7 @@ const spawned = (args: string[]) => skillsAsync(args, { cwd: project, env: cache
 async function mcp(command: string, version = "1.0.0"): Promise<void> {
   const server = {
     command,
-    args: [join(REPO, "test/fixtures/servers/weather.mjs")],
+    args: [fixtureServer("weather.mjs")],
     env: { WEATHER_RELEASE: version },
   };
   await writeFile(join(project, ".mcp.json"), JSON.stringify({ mcpServers: { weather: server } }, null, 2));
@@ -250,7 +251,7 @@ describe("a hostile server", () => {
   it("a server's control characters are shown escaped, never sent to the terminal; JSON keeps the exact text", async () => {
     const server = {
       command: process.execPath,
-      args: [join(REPO, "test/fixtures/servers/weather.mjs")],
+      args: [fixtureServer("weather.mjs")],
       env: { WEATHER_RELEASE: "1.0.0", WEATHER_HOSTILE: "1" },
     };
     await writeFile(join(project, ".mcp.json"), JSON.stringify({ mcpServers: { weather: server } }, null, 2));

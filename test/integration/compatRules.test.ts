@@ -9,14 +9,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULES } from "../../src/core/compat/rules.js";
 import { CASES, ELSEWHERE } from "../fixtures/compat/ruleCases.mjs";
-import { REPO, skillsAsync } from "../helpers/cli.js";
+import { skillsAsync } from "../helpers/cli.js";
+import { fixtureServer } from "../helpers/testServers.js";
 
 let project: string;
 
 async function mcp(release: number): Promise<void> {
   const server = {
     command: process.execPath,
-    args: [join(REPO, "test/fixtures/servers/ruleServer.mjs")],
+    args: [fixtureServer("ruleServer.mjs")],
     env: { RULE_RELEASE: String(release) },
   };
   await writeFile(join(project, ".mcp.json"), JSON.stringify({ mcpServers: { rules: server } }, null, 2));

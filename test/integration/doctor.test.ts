@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { runDoctor } from "../../src/commands/doctor.js";
+import { npmServer } from "../helpers/testServers.js";
 
 const repo = resolve(import.meta.dirname, "../..");
 
@@ -81,7 +82,7 @@ describe("doctor", () => {
           mcpServers: {
             broken: { command: join(dir, "no-such-server") },
             memory: {
-              command: join(repo, "node_modules/.bin/mcp-server-memory"),
+              command: npmServer("memory"),
               env: { MEMORY_FILE_PATH: join(dir, "m.jsonl") },
             },
           },

@@ -7,9 +7,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, REPO, skillsSync } from "../helpers/cli.js";
+import { CLI, skillsSync } from "../helpers/cli.js";
 import { survivors } from "../helpers/processes.js";
 import { type TempProject, tempProject } from "../helpers/project.js";
+import { fixtureServer } from "../helpers/testServers.js";
 
 let project: TempProject;
 let startLog: string;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   startLog = join(project.dir, "starts.log");
   const server = {
     command: process.execPath,
-    args: [join(REPO, "test/fixtures/servers/countedStarts.mjs")],
+    args: [fixtureServer("countedStarts.mjs")],
     env: { START_LOG: startLog },
   };
   await writeFile(join(project.dir, ".mcp.json"), JSON.stringify({ mcpServers: { weather: server } }, null, 2));
@@ -95,7 +96,7 @@ describe("servers started early by skills run", () => {
   it("a call made while its server still starts records the wait (waitMs); one made after does not", async () => {
     const slow = {
       command: process.execPath,
-      args: [join(REPO, "test/fixtures/servers/countedStarts.mjs")],
+      args: [fixtureServer("countedStarts.mjs")],
       env: { START_LOG: startLog, START_DELAY_MS: "1500" },
     };
     const config = join(project.dir, "slow.mcp.json");

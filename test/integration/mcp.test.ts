@@ -16,6 +16,7 @@ import { loadCatalog } from "../../src/mcp/catalog.js";
 import { type McpConfig, loadMcpConfig } from "../../src/mcp/config.js";
 import { type ClientPool, createClientPool } from "../../src/mcp/pool.js";
 import { liveProcessGroups } from "../../src/mcp/pool/processRegistry.js";
+import { fixtureServer } from "../helpers/testServers.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 const FIXTURES = join(ROOT, "test/fixtures/servers");
@@ -70,7 +71,7 @@ function bundledPoolInChild(): Promise<string> {
   return bundled;
 }
 
-const fixture = (file: string) => ({ command: NODE, args: [join(FIXTURES, file)] });
+const fixture = (file: string) => ({ command: NODE, args: [fixtureServer(file)] });
 
 let tmp: string;
 const pools: ClientPool[] = [];

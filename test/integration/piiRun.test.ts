@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { skillsSync } from "../helpers/cli.js";
+import { npmServer } from "../helpers/testServers.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const PEOPLE = [
@@ -26,13 +27,12 @@ beforeAll(async () => {
   await cp(join(ROOT, "test/fixtures/pii/skills/export-contacts"), join(project, "skills/export-contacts"), {
     recursive: true,
   });
-  const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
   await writeFile(
     join(project, ".mcp.json"),
     JSON.stringify({
       mcpServers: {
-        memory: { command: bin("mcp-server-memory"), env: { MEMORY_FILE_PATH: join(project, "memory.jsonl") } },
-        filesystem: { command: bin("mcp-server-filesystem"), args: [join(project, "out")] },
+        memory: { command: npmServer("memory"), env: { MEMORY_FILE_PATH: join(project, "memory.jsonl") } },
+        filesystem: { command: npmServer("filesystem"), args: [join(project, "out")] },
       },
     }),
   );

@@ -8,11 +8,11 @@
  */
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { skillsInProcess } from "../helpers/cli.js";
+import { npmServer } from "../helpers/testServers.js";
 
-const REPO = resolve(import.meta.dirname, "../..");
 let project: string;
 
 async function skill(name: string, language: "python" | "typescript", code: string, extra = ""): Promise<void> {
@@ -40,7 +40,7 @@ beforeAll(async () => {
     join(project, ".mcp.json"),
     JSON.stringify({
       mcpServers: {
-        filesystem: { command: join(REPO, "node_modules/.bin/mcp-server-filesystem"), args: ["${workspaceFolder}"] },
+        filesystem: { command: npmServer("filesystem"), args: ["${workspaceFolder}"] },
       },
     }),
   );

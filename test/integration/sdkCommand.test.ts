@@ -13,6 +13,7 @@ import { parseSdkLanguage } from "../../src/cli/parse/sdk.js";
 import { SDK_MARKER, sdk, writeTree } from "../../src/commands/sdk.js";
 import { SkillsError } from "../../src/errors.js";
 import { REPO, compilePython, compileTs, tempDir } from "../unit/codegen/helpers.js";
+import { npmServer } from "../helpers/testServers.js";
 
 const exec = promisify(execFile);
 
@@ -110,7 +111,7 @@ describe("skills sdk (command)", () => {
         JSON.stringify({
           mcpServers: {
             memory: {
-              command: join(REPO, "node_modules", ".bin", "mcp-server-memory"),
+              command: npmServer("memory"),
               env: { MEMORY_FILE_PATH: join(configDir, "m.jsonl") },
             },
             broken: { command: process.execPath, args: [join(REPO, "test", "fixtures", "servers", "exitAtOnce.mjs")] },

@@ -6,15 +6,14 @@
 import { existsSync } from "node:fs";
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTests } from "../../src/commands/test.js";
 import { parseCassette } from "../../src/core/testing/parseCassette.js";
 import type { TestResult } from "../../src/core/testing/results.js";
 import { WORKSPACE_TOKEN } from "../../src/core/testing/workspacePaths.js";
+import { npmServer } from "../helpers/testServers.js";
 
-const REPO = resolve(import.meta.dirname, "../..");
-const BIN = join(REPO, "node_modules/.bin");
 const SECRET = "canary-Zq8v4Lw2Rk9x";
 
 let project: string;
@@ -106,14 +105,18 @@ beforeAll(async () => {
   marker = join(project, "servers-started.log");
   // Every server start appends a line to the marker file, then execs the real server.
   const wrapper = join(project, "start-server.sh");
-  await writeFile(wrapper, `#!/bin/sh\necho "$1" >> "${marker}"\nbin="$1"\nshift\nexec "${BIN}/$bin" "$@"\n`);
+  await writeFile(wrapper, `#!/bin/sh\necho "$1" >> "${marker}"\nshift\nexec "$@"\n`);
   await chmod(wrapper, 0o755);
   await writeFile(
     join(project, ".mcp.json"),
     JSON.stringify({
       mcpServers: {
-        filesystem: { command: wrapper, args: ["mcp-server-filesystem", project] },
-        everything: { command: wrapper, args: ["mcp-server-everything", "stdio"], env: { SKILLS_TEST_SECRET: SECRET } },
+        filesystem: { command: wrapper, args: ["mcp-server-filesystem", npmServer("filesystem"), project] },
+        everything: {
+          command: wrapper,
+          args: ["mcp-server-everything", npmServer("everything"), "stdio"],
+          env: { SKILLS_TEST_SECRET: SECRET },
+        },
       },
     }),
   );

@@ -19,9 +19,9 @@ import { countTokens } from "../../src/core/discovery/tokens.js";
 import { searchTools } from "../../src/core/discovery/search.js";
 import { buildSearchIndex, type SearchIndex } from "../../src/core/discovery/searchIndex.js";
 import { skillsInProcess } from "../helpers/cli.js";
+import { npmServer } from "../helpers/testServers.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
-const BIN = (name: string) => join(ROOT, "node_modules", ".bin", name);
 const FIXTURES = join(ROOT, "test/fixtures/servers");
 
 let dir: string;
@@ -36,9 +36,9 @@ async function project(servers: Record<string, unknown>): Promise<string> {
 }
 
 const REAL_SERVERS = {
-  filesystem: { command: BIN("mcp-server-filesystem"), args: ["${workspaceFolder}"] },
-  memory: { command: BIN("mcp-server-memory"), env: { MEMORY_FILE_PATH: "${workspaceFolder}/.skills/memory.jsonl" } },
-  everything: { command: BIN("mcp-server-everything"), args: ["stdio"] },
+  filesystem: { command: npmServer("filesystem"), args: ["${workspaceFolder}"] },
+  memory: { command: npmServer("memory"), env: { MEMORY_FILE_PATH: "${workspaceFolder}/.skills/memory.jsonl" } },
+  everything: { command: npmServer("everything"), args: ["stdio"] },
 };
 
 beforeAll(async () => {
@@ -194,9 +194,7 @@ describe("skills tools search", () => {
     const json = JSON.parse((await cli(["tools", "list", "--server", "filesystem", "--stats", "--json"])).out);
     // The server's own tools/list answer, fetched here with the SDK's client and nothing of ours in between.
     const client = new Client({ name: "stats-test", version: "1.0.0" });
-    await client.connect(
-      new StdioClientTransport({ command: BIN("mcp-server-filesystem"), args: [dir], stderr: "ignore" }),
-    );
+    await client.connect(new StdioClientTransport({ command: npmServer("filesystem"), args: [dir], stderr: "ignore" }));
     const sent = (await client.listTools()).tools;
     await client.close();
     expect(json.stats).toEqual({
@@ -250,7 +248,7 @@ describe("skills tools search", () => {
   it("leaves no server running after the command", async () => {
     await cli(["tools", "search", "echo", "--refresh"]);
     const ps = await promisify(execFile)("ps", ["-eo", "args"]);
-    expect(ps.stdout).not.toContain(`mcp-server-filesystem ${dir}`);
+    expect(ps.stdout).not.toContain(`${npmServer("filesystem")} ${dir}`);
   });
 });
 

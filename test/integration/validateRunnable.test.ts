@@ -7,14 +7,14 @@
  */
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTests } from "../../src/commands/test.js";
 import { type SkillValidation, validate } from "../../src/commands/validate.js";
 import type { Problem } from "../../src/contracts/problem.js";
 import { skillsInProcess } from "../helpers/cli.js";
+import { npmServer } from "../helpers/testServers.js";
 
-const REPO = resolve(import.meta.dirname, "../..");
 let project: string;
 
 async function skill(dir: string, files: Record<string, string>): Promise<void> {
@@ -43,7 +43,7 @@ beforeAll(async () => {
     join(project, ".mcp.json"),
     JSON.stringify({
       mcpServers: {
-        filesystem: { command: join(REPO, "node_modules/.bin/mcp-server-filesystem"), args: ["${workspaceFolder}"] },
+        filesystem: { command: npmServer("filesystem"), args: ["${workspaceFolder}"] },
       },
     }),
   );
