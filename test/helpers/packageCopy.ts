@@ -11,9 +11,17 @@ import { REPO } from "./cli.js";
 
 export const PACKAGE_FILES = ["bin", "dist", "runtime", "schemas", "templates", "skills", "package.json", ".mcp.json"];
 
-/** Copies the package into `dir` (which must exist); node_modules too unless `modules` is false. */
-export function copyPackage(dir: string, options: { modules?: boolean } = {}): void {
-  for (const entry of PACKAGE_FILES) cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
+/**
+ * Copies the package into `dir` (which must exist); node_modules too unless `modules` is false. With `link`, its
+ * files are hard-linked as node_modules' are (40 MB of dist/ not copied): for a copy whose files nobody chowns or
+ * writes in place (the CLI writes its files through a temporary file renamed over).
+ */
+export function copyPackage(dir: string, options: { modules?: boolean; link?: boolean } = {}): void {
+  const linked =
+    options.link === true &&
+    spawnSync("cp", ["-al", ...PACKAGE_FILES.map((entry) => join(REPO, entry)), dir], { encoding: "utf8" }).status ===
+      0;
+  if (!linked) for (const entry of PACKAGE_FILES) cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
   if (options.modules !== false) linkModules(dir);
 }
 

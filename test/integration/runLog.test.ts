@@ -170,7 +170,7 @@ describe("a log that cannot be written", () => {
     // the CLI from a copy uid 1000 can read (the repository may sit in a folder only root can enter)
     const cli = join(p.dir, "package");
     await mkdir(cli);
-    copyPackage(cli);
+    copyPackage(cli, { link: true });
     const result = spawnSync(
       "setpriv",
       [

@@ -1,8 +1,8 @@
 /**
  * A checkout under a private folder (root's 0700 /root, a 0700 or 0750 home) works: the run's own uid cannot pass
  * through the checkout's parents, so nothing a run binds may come from there. A fresh copy of the package (bin,
- * dist, runtime, skills, .mcp.json; node_modules hard-linked from this one) is made under a 0700 folder, and the real CLI
- * runs a Python skill, a TypeScript skill (both with real MCP servers) and an exec there: as root, and as the normal
+ * dist, runtime, skills, .mcp.json: hard-linked from this one for root, copied for a normal user; node_modules
+ * hard-linked) is made under a 0700 folder, and the real CLI runs a Python skill, a TypeScript skill (both with real MCP servers) and an exec there: as root, and as the normal
  * user cloudsdk (uid 1000) with the checkout in a 0700 home-like folder it owns. `skills doctor` checks exactly the
  * paths a run binds, and says so.
  */
@@ -26,7 +26,8 @@ function privateCheckout(uid: number, mode: number): string {
   temps.push(parent);
   const checkout = join(parent, "home", "fresh");
   mkdirSync(checkout, { recursive: true });
-  copyPackage(checkout, { modules: false });
+  // a normal user's checkout is that user's (chowned below): copied; root's is root's like the repository: linked
+  copyPackage(checkout, { modules: false, link: uid === 0 });
   if (uid !== 0) spawnSync("chown", ["-R", `${uid}:${uid}`, parent]);
   // after the chown: the links share their files with this repository's node_modules, which stays root's
   linkModules(checkout);
