@@ -1,8 +1,10 @@
 /**
  * The test run's state outside the repository: every run a test makes in the repo itself (its skills, its .mcp.json)
  * logs to a temporary run log and caches in a temporary folder (SKILLS_RUN_LOG, SKILLS_CACHE_DIR, inherited by every
- * CLI a test spawns), and the run fails if anything was written to the repository's own .skills/runs or .skills/cache.
- * Tests of the run log itself work in temporary projects and unset SKILLS_RUN_LOG (test/helpers/project.ts).
+ * CLI a test spawns), and the run fails if anything was written to the repository's own .skills/runs or .skills/cache,
+ * or to the memory server's graph there (.skills/memory.jsonl: tests keep theirs in a temporary folder,
+ * test/helpers/testServers.ts). Tests of the run log itself work in temporary projects and unset SKILLS_RUN_LOG
+ * (test/helpers/project.ts).
  *
  * NODE_EXTRA_CA_CERTS is dropped for the same inheritance: Node reads and parses the bundle at every start (about
  * 50 ms of CPU, more than `node -e 0` itself), the run starts hundreds of node processes (the CLI, MCP servers,
@@ -16,27 +18,27 @@ import { join, resolve } from "node:path";
 import { buildTestServers, TEST_SERVERS_ENV } from "./helpers/testServers.js";
 
 const REPO = resolve(import.meta.dirname, "..");
-const GUARDED = [join(REPO, ".skills", "runs"), join(REPO, ".skills", "cache")];
+const GUARDED = [join(REPO, ".skills", "runs"), join(REPO, ".skills", "cache"), join(REPO, ".skills", "memory.jsonl")];
 
-/** Every file under the folders, with its size and change time. */
+/** Every file under the folders (or the file itself), with its size and change time. */
 function snapshot(): string[] {
   const out: string[] = [];
-  const walk = (dir: string) => {
+  const walk = (path: string) => {
+    const info = statSync(path, { throwIfNoEntry: false });
+    if (!info) return;
+    if (!info.isDirectory()) {
+      out.push(`${path} ${info.size} ${info.mtimeMs}`);
+      return;
+    }
     let names: string[];
     try {
-      names = readdirSync(dir);
+      names = readdirSync(path);
     } catch {
       return;
     }
-    for (const name of names) {
-      const path = join(dir, name);
-      const info = statSync(path, { throwIfNoEntry: false });
-      if (!info) continue;
-      if (info.isDirectory()) walk(path);
-      else out.push(`${path} ${info.size} ${info.mtimeMs}`);
-    }
+    for (const name of names) walk(join(path, name));
   };
-  for (const dir of GUARDED) walk(dir);
+  for (const path of GUARDED) walk(path);
   return out.sort();
 }
 

@@ -12,7 +12,7 @@
  * What still starts node_modules/.bin: every run in this repository (its own .mcp.json: the quick start, the README,
  * the examples), the temporary projects that copy that .mcp.json, and the tests of the spawn path itself.
  */
-import { chmod, cp, mkdir } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { REPO } from "./cli.js";
 
@@ -53,6 +53,35 @@ export function fixtureServer(file: string): string {
 /** The bundled npm server: an executable file with the package's `#!/usr/bin/env node`, like its bin. */
 export function npmServer(name: NpmServer): string {
   return join(folder(), NPM[name].pkg, NPM[name].at);
+}
+
+/**
+ * A .mcp.json in `dir` with the repository's own servers (its .mcp.json), bundled, for a run in the repository
+ * (`configPath`): the filesystem server serves the repository as there, and the memory server keeps its graph in
+ * `dir` (made if missing), not in the repository's .skills/memory.jsonl (a test's entities would pile up there).
+ * Returns its path.
+ */
+export async function repoServersConfig(dir: string): Promise<string> {
+  const { mcpServers } = JSON.parse(await readFile(join(REPO, ".mcp.json"), "utf8")) as {
+    mcpServers: Record<string, { command: string; args?: string[]; env?: Record<string, string> }>;
+  };
+  const workspace = "$" + "{workspaceFolder}";
+  const servers = Object.fromEntries(
+    Object.entries(mcpServers).map(([name, server]) => {
+      const npm = /^node_modules\/\.bin\/mcp-server-(\w+)$/.exec(server.command)?.[1];
+      if (!npm || !(npm in NPM))
+        throw new Error(`the repository's .mcp.json has a server tests do not bundle: ${name}`);
+      const env = Object.fromEntries(
+        Object.entries(server.env ?? {}).map(([key, value]) => [key, value.replace(`${workspace}/.skills`, dir)]),
+      );
+      const args = (server.args ?? []).map((arg) => arg.replaceAll(workspace, REPO));
+      return [name, { command: npmServer(npm as NpmServer), args, env }];
+    }),
+  );
+  const path = join(dir, ".mcp.json");
+  await mkdir(dir, { recursive: true });
+  await writeFile(path, `${JSON.stringify({ mcpServers: servers }, null, 2)}\n`);
+  return path;
 }
 
 /** Bundles every server into `dir` (made readable by every user, as the runs of a normal user spawn them too). */

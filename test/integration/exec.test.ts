@@ -1,6 +1,7 @@
 /**
  * `skills exec` through its command function: programs in both languages with tools from the repo's .mcp.json
- * (only their servers start), --all-tools, stdin/file sources, and every usage error.
+ * (only their servers start), --all-tools, stdin/file sources, and every usage error. The servers are the repo's,
+ * bundled, with the memory server's graph in a temporary folder (test/helpers/testServers.ts: repoServersConfig).
  */
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -12,13 +13,18 @@ import { parseLanguage, parsePiiMode, parseTimeout, parseToolKeys } from "../../
 import { execCode } from "../../src/commands/exec.js";
 import { openToolset } from "../../src/commands/shared/toolset.js";
 import { SkillsError } from "../../src/errors.js";
+import { repoServersConfig } from "../helpers/testServers.js";
 
 const repo = resolve(import.meta.dirname, "../..");
 let scratch: string;
+/** The repo's servers, for runs in the repo (`configPath`). */
+let servers: string;
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "skills-exec-test-"));
   await chmod(scratch, 0o755);
+  // in a folder of its own: a run in the scratch folder finds no .mcp.json above it
+  servers = await repoServersConfig(join(scratch, "servers"));
 });
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
@@ -40,6 +46,7 @@ describe("exec", () => {
       code: "from servers.everything import get_sum\nprint('adding')\nresult = get_sum(a=20, b=22)[0]['text']\n",
       tools: ["everything/get-sum"],
       cwd: repo,
+      configPath: servers,
     });
     expect(result.ok).toBe(true);
     expect(result.run.result).toBe("The sum of 20 and 22 is 42.");
@@ -59,6 +66,7 @@ export async function run(input: { city: string }) {
       tools: ["everything/get-structured-content"],
       input: '{"city": "Chicago"}',
       cwd: repo,
+      configPath: servers,
     });
     expect(result.ok).toBe(true);
     expect(result.run.result).toMatchObject({ city: "Chicago", hot: expect.any(Boolean) });
@@ -67,7 +75,7 @@ export async function run(input: { city: string }) {
   test("a program read from a file", async () => {
     const file = join(scratch, "prog.py");
     await writeFile(file, "def run(input):\n    return sum(range(input['n'] + 1))\n");
-    const result = await execCode({ language: "python", file, input: '{"n": 100}', cwd: repo });
+    const result = await execCode({ language: "python", file, input: '{"n": 100}', cwd: repo, configPath: servers });
     expect(result.source).toBe(file);
     expect(result.run.result).toBe(5050);
   });
@@ -78,12 +86,18 @@ export async function run(input: { city: string }) {
       code: "from servers._runtime import call_tool, ToolError\ntry:\n    call_tool('everything', 'echo', {'message': 'x'})\n    result = 'called'\nexcept ToolError as e:\n    result = e.code\n",
       tools: ["everything/get-sum"],
       cwd: repo,
+      configPath: servers,
     });
     expect(result.run.result).toBe("TOOL_NOT_DECLARED");
   });
 
   test("a program that raises is a failed run with the traceback", async () => {
-    const result = await execCode({ language: "python", code: "def run(input):\n    return 1 / 0\n", cwd: repo });
+    const result = await execCode({
+      language: "python",
+      code: "def run(input):\n    return 1 / 0\n",
+      cwd: repo,
+      configPath: servers,
+    });
     expect(result.ok).toBe(false);
     expect(result.run.error?.code).toBe("PROGRAM_ERROR");
     expect(result.run.error?.message).toContain("ZeroDivisionError");
@@ -91,9 +105,12 @@ export async function run(input: { city: string }) {
   });
 
   test("a TypeScript compile error names the line", async () => {
-    const result = await execCode({ language: "typescript", code: "export const result = ;\n", cwd: repo }).catch(
-      (error: unknown) => error,
-    );
+    const result = await execCode({
+      language: "typescript",
+      code: "export const result = ;\n",
+      cwd: repo,
+      configPath: servers,
+    }).catch((error: unknown) => error);
     const message =
       result instanceof SkillsError
         ? result.message
@@ -102,7 +119,12 @@ export async function run(input: { city: string }) {
   });
 
   test("--all-tools allows every tool of every configured server", async () => {
-    const toolset = await openToolset({ cwd: repo, cacheDir: join(scratch, "cache-all"), all: true });
+    const toolset = await openToolset({
+      cwd: repo,
+      configPath: servers,
+      cacheDir: join(scratch, "cache-all"),
+      all: true,
+    });
     try {
       expect(toolset.servers.sort()).toEqual(["everything", "filesystem", "memory"]);
       const keys = toolset.tools.map((tool) => `${tool.server}/${tool.name}`);
@@ -115,7 +137,12 @@ export async function run(input: { city: string }) {
   });
 
   test("only the servers of the allowed tools are started", async () => {
-    const toolset = await openToolset({ cwd: repo, cacheDir: join(scratch, "cache"), keys: ["memory/read_graph"] });
+    const toolset = await openToolset({
+      cwd: repo,
+      configPath: servers,
+      cacheDir: join(scratch, "cache"),
+      keys: ["memory/read_graph"],
+    });
     try {
       expect(toolset.servers).toEqual(["memory"]);
       const pool = toolset.backend as unknown as { startedServers(): string[] };
@@ -128,18 +155,24 @@ export async function run(input: { city: string }) {
 
 describe("exec usage errors", () => {
   test("no code, or code given twice", async () => {
-    expect((await caught(execCode({ language: "python", cwd: repo }))).code).toBe("USAGE");
-    expect((await caught(execCode({ language: "python", code: "1", file: "x.py", cwd: repo }))).code).toBe("USAGE");
+    expect((await caught(execCode({ language: "python", cwd: repo, configPath: servers }))).code).toBe("USAGE");
+    expect(
+      (await caught(execCode({ language: "python", code: "1", file: "x.py", cwd: repo, configPath: servers }))).code,
+    ).toBe("USAGE");
   });
 
   test("a --file that does not exist", async () => {
-    const error = await caught(execCode({ language: "python", file: "no/such/prog.py", cwd: repo }));
+    const error = await caught(
+      execCode({ language: "python", file: "no/such/prog.py", cwd: repo, configPath: servers }),
+    );
     expect(error.code).toBe("NOT_FOUND");
     expect(error.data.file).toBe("no/such/prog.py");
   });
 
   test("bad --input JSON", async () => {
-    const error = await caught(execCode({ language: "python", code: "result = 1", input: "{nope}", cwd: repo }));
+    const error = await caught(
+      execCode({ language: "python", code: "result = 1", input: "{nope}", cwd: repo, configPath: servers }),
+    );
     expect(error.code).toBe("INPUT_INVALID");
     expect(error.data).toMatchObject({ line: 1, column: 2 });
   });
@@ -168,11 +201,19 @@ describe("exec usage errors", () => {
 
   test("a tool key whose tool does not exist, and an unknown server", async () => {
     const missing = await caught(
-      execCode({ language: "python", code: "result = 1", tools: ["everything/get_sum"], cwd: repo }),
+      execCode({
+        language: "python",
+        code: "result = 1",
+        tools: ["everything/get_sum"],
+        cwd: repo,
+        configPath: servers,
+      }),
     );
     expect(missing.code).toBe("TOOL_NOT_FOUND");
     expect(missing.data.hint).toContain('did you mean "get-sum"');
-    const server = await caught(execCode({ language: "python", code: "result = 1", tools: ["slack/post"], cwd: repo }));
+    const server = await caught(
+      execCode({ language: "python", code: "result = 1", tools: ["slack/post"], cwd: repo, configPath: servers }),
+    );
     expect(server.code).toBe("SERVER_NOT_FOUND");
   });
 
@@ -196,11 +237,12 @@ create_entities(entities=[{"name": "PiiCopy ${tag}", "entityType": "person", "ob
 result = seen
 `,
       cwd: repo,
+      configPath: servers,
     });
     expect(result.ok).toBe(true);
     expect(JSON.stringify(result.run.result)).toMatch(/^\["mail \[EMAIL_\d+\]"\]$/);
     // the real value reached the tool: the memory server stored it under the copy
-    const memory = await readFile(join(repo, ".skills/memory.jsonl"), "utf8");
+    const memory = await readFile(join(scratch, "servers", "memory.jsonl"), "utf8");
     const copy = memory.split("\n").find((line) => line.includes(`PiiCopy ${tag}`));
     expect(copy).toContain(email);
     expect(piiLine(result.run.pii)).toMatch(
@@ -215,6 +257,7 @@ result = seen
       code: 'from servers.everything import echo\nresult = echo(message="bob@example.com")[0]["text"]\n',
       pii: "off",
       cwd: repo,
+      configPath: servers,
     });
     expect(result.run.result).toBe("Echo: bob@example.com");
   });

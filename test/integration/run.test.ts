@@ -1,7 +1,8 @@
 /**
  * `skills run` through its command function: the example skills against the real servers of the repo's .mcp.json,
  * input parsing and validation with positions, invalid skills, missing tools and servers, failed runs, output
- * schema, timeouts, and --cells.
+ * schema, timeouts, and --cells. The servers are the repo's, bundled, with the memory server's graph in a temporary
+ * folder (test/helpers/testServers.ts: repoServersConfig); test/e2e runs the repo's own .mcp.json.
  */
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -10,10 +11,12 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runSkill } from "../../src/commands/run.js";
 import { SkillsError } from "../../src/errors.js";
+import { repoServersConfig } from "../helpers/testServers.js";
 
 const repo = resolve(import.meta.dirname, "../..");
-const mcpConfig = join(repo, ".mcp.json");
 let scratch: string;
+/** The repo's servers, for runs in the repo and in the scratch folder (`configPath`). */
+let mcpConfig: string;
 
 /** Writes a skill folder (SKILL.md, manifest.yaml, entry) and returns its path. */
 async function makeSkill(
@@ -49,6 +52,8 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "skills-run-test-"));
   // the sandbox's uid (65534) must be able to reach the skill folder it mounts
   await chmod(scratch, 0o755);
+  // in a folder of its own: a run in the scratch folder finds no .mcp.json above it
+  mcpConfig = await repoServersConfig(join(scratch, "servers"));
 });
 
 afterAll(async () => {
@@ -61,6 +66,7 @@ describe("example skills against the real servers", () => {
       ref: "summarize-directory",
       input: JSON.stringify({ path: "skills/find-todos/tests/fixture", top: 1 }),
       cwd: repo,
+      configPath: mcpConfig,
     });
     expect(result.ok).toBe(true);
     expect(result.run.isolation).toBe("bwrap");
@@ -86,6 +92,7 @@ describe("example skills against the real servers", () => {
       ref: join(repo, "skills/find-todos"),
       input: '{"path": "skills/find-todos/tests/fixture", "limit": 2}',
       cwd: repo,
+      configPath: mcpConfig,
     });
     expect(result.ok).toBe(true);
     expect(result.run.result).toMatchObject({
@@ -117,6 +124,7 @@ describe("example skills against the real servers", () => {
         query: `${tag} Compiler`,
       }),
       cwd: repo,
+      configPath: mcpConfig,
     });
     expect(result.ok).toBe(true);
     expect(result.run.result).toEqual({
@@ -141,11 +149,11 @@ describe("example skills against the real servers", () => {
       entities: [{ name: `${tag} Contact`, type: "person", observations: [`reach at ${email}`] }],
       query: `${tag} Contact`,
     });
-    const result = await runSkill({ ref: "knowledge-graph", input, cwd: repo });
+    const result = await runSkill({ ref: "knowledge-graph", input, cwd: repo, configPath: mcpConfig });
     expect(result.ok).toBe(true);
     expect(JSON.stringify(result.run.result)).not.toContain(email);
     expect(JSON.stringify(result.run.result)).toMatch(/reach at \[EMAIL_\d+\]/);
-    const off = await runSkill({ ref: "knowledge-graph", input, cwd: repo, pii: "off" });
+    const off = await runSkill({ ref: "knowledge-graph", input, cwd: repo, configPath: mcpConfig, pii: "off" });
     expect(JSON.stringify(off.run.result)).toContain(email);
   });
 
@@ -161,6 +169,7 @@ describe("example skills against the real servers", () => {
         ref: "import-contacts",
         input: JSON.stringify({ path: `.skills/contacts-${tag}.json` }),
         cwd: repo,
+        configPath: mcpConfig,
       });
       expect(result.ok).toBe(true);
       expect(result.run.result).toEqual({
@@ -171,7 +180,7 @@ describe("example skills against the real servers", () => {
       const everything = JSON.stringify(result);
       expect(everything).not.toContain(email);
       expect(everything).not.toContain("202-555-0143");
-      const memory = await readFile(join(repo, ".skills", "memory.jsonl"), "utf8");
+      const memory = await readFile(join(scratch, "servers", "memory.jsonl"), "utf8");
       const stored = memory.split("\n").find((line) => line.includes(`"Ada ${tag}"`));
       expect(stored).toContain(`email: ${email}`);
       expect(stored).toContain(`phone: ${phone}`);
@@ -185,6 +194,7 @@ describe("example skills against the real servers", () => {
       ref: "everything-chain",
       input: JSON.stringify({ numbers: [4, 5, 6.5], cities: ["Chicago", "Los Angeles"] }),
       cwd: repo,
+      configPath: mcpConfig,
     });
     expect(result.ok).toBe(true);
     const value = result.run.result as { total: number; additions: number; warmest: string; report: string };
@@ -195,7 +205,12 @@ describe("example skills against the real servers", () => {
   });
 
   test("a failing run (path outside the server's roots) is ok=false with the server's message", async () => {
-    const result = await runSkill({ ref: "summarize-directory", input: '{"path": "/etc"}', cwd: repo });
+    const result = await runSkill({
+      ref: "summarize-directory",
+      input: '{"path": "/etc"}',
+      cwd: repo,
+      configPath: mcpConfig,
+    });
     expect(result.ok).toBe(false);
     expect(result.run.error?.code).toBe("PROGRAM_ERROR");
     expect(result.run.error?.message).toMatch(/Access denied|outside allowed/i);
@@ -207,6 +222,7 @@ describe("example skills against the real servers", () => {
       input: '{"path": "skills/find-todos/tests/fixture"}',
       cells: true,
       cwd: repo,
+      configPath: mcpConfig,
     });
     expect(result.ok).toBe(true);
     expect(result.cells?.map((cell) => cell.line)).toEqual([1, 11, 37, 0]);
@@ -219,6 +235,7 @@ describe("example skills against the real servers", () => {
       input: '{"path": "skills/find-todos/tests/fixture", "limit": 0}',
       cells: true,
       cwd: repo,
+      configPath: mcpConfig,
     });
     expect(result.ok).toBe(true);
     expect(result.run.result).toMatchObject({ total: 5, items: [] });
@@ -228,7 +245,7 @@ describe("example skills against the real servers", () => {
 describe("input", () => {
   test("invalid JSON names the line and column", async () => {
     const error = await expectError(
-      runSkill({ ref: "find-todos", input: '{"path": "src",\n  "limit": }', cwd: repo }),
+      runSkill({ ref: "find-todos", input: '{"path": "src",\n  "limit": }', cwd: repo, configPath: mcpConfig }),
       "INPUT_INVALID",
     );
     expect(error.message).toMatch(/not valid JSON/);
@@ -239,7 +256,7 @@ describe("input", () => {
     const file = join(scratch, "bad-input.json");
     await writeFile(file, '{\n  "path": "src",\n  "top": 500\n}\n');
     const error = await expectError(
-      runSkill({ ref: "summarize-directory", input: `@${file}`, cwd: repo }),
+      runSkill({ ref: "summarize-directory", input: `@${file}`, cwd: repo, configPath: mcpConfig }),
       "INPUT_INVALID",
     );
     expect(error.data).toMatchObject({ pointer: "/top", line: 3 });
@@ -249,7 +266,7 @@ describe("input", () => {
 
   test("a missing required property and an unknown one are both reported", async () => {
     const error = await expectError(
-      runSkill({ ref: "summarize-directory", input: '{"paht": "src"}', cwd: repo }),
+      runSkill({ ref: "summarize-directory", input: '{"paht": "src"}', cwd: repo, configPath: mcpConfig }),
       "INPUT_INVALID",
     );
     expect(error.message).toContain('required property "path" is missing');
@@ -259,32 +276,35 @@ describe("input", () => {
   test("YAML input files are accepted", async () => {
     const file = join(scratch, "input.yaml");
     await writeFile(file, "numbers: [1, 2]\ncities:\n  - Chicago\n");
-    const result = await runSkill({ ref: "everything-chain", input: `@${file}`, cwd: repo });
+    const result = await runSkill({ ref: "everything-chain", input: `@${file}`, cwd: repo, configPath: mcpConfig });
     expect(result.ok).toBe(true);
     expect((result.run.result as { total: number }).total).toBe(3);
   });
 
   test("an @file that does not exist is NOT_FOUND", async () => {
     const error = await expectError(
-      runSkill({ ref: "find-todos", input: "@no/such/input.json", cwd: repo }),
+      runSkill({ ref: "find-todos", input: "@no/such/input.json", cwd: repo, configPath: mcpConfig }),
       "NOT_FOUND",
     );
     expect(error.data.hint).toMatch(/path after @/);
   });
 
   test("a bare @ is a usage error", async () => {
-    await expectError(runSkill({ ref: "find-todos", input: "@", cwd: repo }), "USAGE");
+    await expectError(runSkill({ ref: "find-todos", input: "@", cwd: repo, configPath: mcpConfig }), "USAGE");
   });
 });
 
 describe("skills and tools that cannot run", () => {
   test("name@version that is not a release is VERSION_NOT_FOUND (input error)", async () => {
-    const error = await expectError(runSkill({ ref: "find-todos@99.0.0", cwd: repo }), "VERSION_NOT_FOUND");
+    const error = await expectError(
+      runSkill({ ref: "find-todos@99.0.0", cwd: repo, configPath: mcpConfig }),
+      "VERSION_NOT_FOUND",
+    );
     expect(error.message).toMatch(/^find-todos(@99\.0\.0 is not a release of find-todos| has no releases)/);
   });
 
   test("an unknown skill name is NOT_FOUND", async () => {
-    await expectError(runSkill({ ref: "no-such-skill-anywhere", cwd: repo }), "NOT_FOUND");
+    await expectError(runSkill({ ref: "no-such-skill-anywhere", cwd: repo, configPath: mcpConfig }), "NOT_FOUND");
   });
 
   test("an invalid skill lists its problems with positions (exit 2)", async () => {
