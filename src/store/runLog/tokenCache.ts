@@ -3,8 +3,8 @@
  * (`dist/data/tokens/o200k_base.skt`, scripts/buildTokenTable.mjs), else the one cached under the project's cache
  * folder (`<cacheDir>/tokens/o200k_base.skt`) when it is there and whole; else from js-tiktoken's module, after which
  * `persistTokenTable` writes the table for the next process (about a second to encode, once per process; another
- * project's folder then costs a write). Only a checkout run from its sources (the tests' unit runs) or a damaged
- * install takes the slow way.
+ * project's folder then costs a write). Only a damaged install, or a checkout run from its sources before its first
+ * build (the tests' runs use the build's table), takes the slow way.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
@@ -14,8 +14,11 @@ import { decodeRankTable, encodeRankTable } from "../../core/metrics/tokenTable.
 import { createCounter, loadTiktokenRanks, loadTokenCounter, type TokenCounter } from "../../core/metrics/tokens.js";
 
 const FILE = join("tokens", "o200k_base.skt");
-/** Where the build puts the table, seen from this module's place under dist/ (absent under src/). */
-export const SHIPPED_TABLE = fileURLToPath(new URL("../../data/tokens/o200k_base.skt", import.meta.url));
+/**
+ * Where the build puts the table: the package's dist/data, seen from this module's place two folders down, under
+ * dist/ (and under src/, where a checkout runs from its sources: the same file, once built).
+ */
+export const SHIPPED_TABLE = fileURLToPath(new URL("../../../dist/data/tokens/o200k_base.skt", import.meta.url));
 
 const cached = new Map<string, Promise<TokenCounter>>();
 const missing = new Set<string>();
