@@ -5,7 +5,7 @@
  * are root's with their usual 0755), or copied where hard links cannot cross file systems.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "./cli.js";
 
@@ -21,7 +21,13 @@ export function copyPackage(dir: string, options: { modules?: boolean; link?: bo
     options.link === true &&
     spawnSync("cp", ["-al", ...PACKAGE_FILES.map((entry) => join(REPO, entry)), dir], { encoding: "utf8" }).status ===
       0;
-  if (!linked) for (const entry of PACKAGE_FILES) cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
+  if (!linked) {
+    for (const entry of PACKAGE_FILES) {
+      // what a failed cp -al linked, removed first: a copy over a link would write into this repository's file
+      rmSync(join(dir, entry), { recursive: true, force: true });
+      cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
+    }
+  }
   if (options.modules !== false) linkModules(dir);
 }
 

@@ -9,8 +9,9 @@
  * as they are, and the servers answer the same protocol over the same stdio. The npm bundles keep their package's
  * layout (dist/, its docs), so that the paths a server finds from its own file are the same.
  *
- * What still starts node_modules/.bin: every run in this repository (its own .mcp.json: the quick start, the README,
- * the examples), the temporary projects that copy that .mcp.json, and the tests of the spawn path itself.
+ * What still starts node_modules/.bin: every run that reads this repository's own .mcp.json (the quick start, the
+ * README, the e2e tests, the examples), the temporary projects that copy it, and the tests of the spawn path itself.
+ * exec.test and run.test run in the repository with `repoServersConfig` instead.
  */
 import { chmod, cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
