@@ -42,12 +42,19 @@ function snapshot(): string[] {
   return out.sort();
 }
 
+/** Set by the first setup of the run: vitest calls a global setup once per project (the root and each of its own). */
+const DONE = Symbol.for("skills.test.globalSetup");
+
 export default async function setup(): Promise<() => void> {
+  // each project loads this file anew: the mark lives on globalThis, shared by them all
+  const run = globalThis as { [DONE]?: true };
+  if (run[DONE]) return () => {};
+  run[DONE] = true;
   const state = mkdtempSync(join(tmpdir(), "skills-test-state-"));
   process.env.SKILLS_RUN_LOG = join(state, "runs", "runs.jsonl");
   process.env.SKILLS_CACHE_DIR = join(state, "cache");
   delete process.env.NODE_EXTRA_CA_CERTS;
-  // outside `state`: runs of a normal user spawn these servers too, and `state` is private
+  // outside `state`, which is private: readable by a run as a normal user, should a test start one with them
   const servers = mkdtempSync(join(tmpdir(), "skills-test-servers-"));
   process.env[TEST_SERVERS_ENV] = servers;
   try {

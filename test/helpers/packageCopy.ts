@@ -36,6 +36,8 @@ export function linkModules(dir: string): void {
   const target = join(dir, "node_modules");
   const linked = spawnSync("cp", ["-al", join(REPO, "node_modules"), target], { encoding: "utf8" });
   if (linked.status === 0) return;
+  // what the failed cp -al linked, removed first: cp -a would copy into it (target/node_modules), over the links
+  rmSync(target, { recursive: true, force: true });
   const copied = spawnSync("cp", ["-a", join(REPO, "node_modules"), target], { encoding: "utf8" });
   if (copied.status !== 0) throw new Error(`cannot copy node_modules: ${linked.stderr}${copied.stderr}`);
 }

@@ -12,6 +12,8 @@
  * What still starts node_modules/.bin: every run that reads this repository's own .mcp.json (the quick start, the
  * README, the e2e tests, the examples), the temporary projects that copy it, and the tests of the spawn path itself.
  * exec.test and run.test run in the repository with `repoServersConfig` instead.
+ *
+ * The bundles are made when the run starts: in watch mode, an edit of a fixture server takes a new run.
  */
 import { chmod, cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -14,7 +14,7 @@ import { fixtureServer, type NpmServer, npmServer } from "../helpers/testServers
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "skills-test-servers-"));
+  dir = await mkdtemp(join(tmpdir(), "skills-test-servers-check-"));
   await writeFile(join(dir, "a.txt"), "alpha\n");
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
