@@ -17,27 +17,27 @@ export const PACKAGE_FILES = ["bin", "dist", "runtime", "schemas", "templates", 
  * writes in place (the CLI writes its files through a temporary file renamed over).
  */
 export function copyPackage(dir: string, options: { modules?: boolean; link?: boolean } = {}): void {
-  const linked =
-    options.link === true &&
-    spawnSync("cp", ["-al", ...PACKAGE_FILES.map((entry) => join(REPO, entry)), dir], { encoding: "utf8" }).status ===
-      0;
-  if (!linked) {
-    for (const entry of PACKAGE_FILES) {
-      // what a failed cp -al linked, removed first: a copy over a link would write into this repository's file
-      rmSync(join(dir, entry), { recursive: true, force: true });
-      cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
-    }
+  if (options.link !== true || hardLink(PACKAGE_FILES, dir) !== undefined) {
+    for (const entry of PACKAGE_FILES) cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
   }
   if (options.modules !== false) linkModules(dir);
 }
 
 /** `dir/node_modules`: hard links to this repository's (a real copy when they cannot be made). */
 export function linkModules(dir: string): void {
-  const target = join(dir, "node_modules");
-  const linked = spawnSync("cp", ["-al", join(REPO, "node_modules"), target], { encoding: "utf8" });
-  if (linked.status === 0) return;
-  // what the failed cp -al linked, removed first: cp -a would copy into it (target/node_modules), over the links
-  rmSync(target, { recursive: true, force: true });
-  const copied = spawnSync("cp", ["-a", join(REPO, "node_modules"), target], { encoding: "utf8" });
-  if (copied.status !== 0) throw new Error(`cannot copy node_modules: ${linked.stderr}${copied.stderr}`);
+  const failed = hardLink(["node_modules"], dir);
+  if (failed === undefined) return;
+  const copied = spawnSync("cp", ["-a", join(REPO, "node_modules"), join(dir, "node_modules")], { encoding: "utf8" });
+  if (copied.status !== 0) throw new Error(`cannot copy node_modules: ${failed}${copied.stderr}`);
+}
+
+/**
+ * Hard-links these entries of this repository into `dir` (`cp -al`); undefined when it did, else cp's complaint,
+ * with what it linked before it failed removed: a copy over a link would write into this repository's file.
+ */
+function hardLink(entries: string[], dir: string): string | undefined {
+  const linked = spawnSync("cp", ["-al", ...entries.map((entry) => join(REPO, entry)), dir], { encoding: "utf8" });
+  if (linked.status === 0) return undefined;
+  for (const entry of entries) rmSync(join(dir, entry), { recursive: true, force: true });
+  return linked.stderr;
 }

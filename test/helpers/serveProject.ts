@@ -6,10 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fixtureServer, npmServer } from "./testServers.js";
-
-/** `${workspaceFolder}` is .mcp.json's own variable (the project folder), written literally. */
-const WORKSPACE = "$" + "{workspaceFolder}";
+import { fixtureServer, npmServer, WORKSPACE } from "./testServers.js";
 
 export const SERVERS = {
   everything: { command: npmServer("everything"), args: ["stdio"] },

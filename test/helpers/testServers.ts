@@ -21,6 +21,9 @@ import { REPO } from "./cli.js";
 
 const ENV = "SKILLS_TEST_SERVERS";
 
+/** `${workspaceFolder}` is .mcp.json's own variable (the project folder), written literally. */
+export const WORKSPACE = "$" + "{workspaceFolder}";
+
 /** The fixture servers that load the SDK (the others are a few lines of node and start as fast as they are). */
 const FIXTURES = [
   "weather.mjs",
@@ -68,16 +71,15 @@ export async function repoServersConfig(dir: string): Promise<string> {
   const { mcpServers } = JSON.parse(await readFile(join(REPO, ".mcp.json"), "utf8")) as {
     mcpServers: Record<string, { command: string; args?: string[]; env?: Record<string, string> }>;
   };
-  const workspace = "$" + "{workspaceFolder}";
   const servers = Object.fromEntries(
     Object.entries(mcpServers).map(([name, server]) => {
       const npm = /^node_modules\/\.bin\/mcp-server-(\w+)$/.exec(server.command)?.[1];
       if (!npm || !(npm in NPM))
         throw new Error(`the repository's .mcp.json has a server tests do not bundle: ${name}`);
       const env = Object.fromEntries(
-        Object.entries(server.env ?? {}).map(([key, value]) => [key, value.replace(`${workspace}/.skills`, dir)]),
+        Object.entries(server.env ?? {}).map(([key, value]) => [key, value.replace(`${WORKSPACE}/.skills`, dir)]),
       );
-      const args = (server.args ?? []).map((arg) => arg.replaceAll(workspace, REPO));
+      const args = (server.args ?? []).map((arg) => arg.replaceAll(WORKSPACE, REPO));
       return [name, { command: npmServer(npm as NpmServer), args, env }];
     }),
   );
