@@ -246,19 +246,20 @@ describe("start-up", () => {
   });
 
   /**
-   * An install in scratch/<name>: bin/ copied, the rest links to this repository's. With `missing` (a path under
-   * dist/), dist/ and the folders above that file are folders of links to the build's entries, that one left out.
+   * An install in scratch/<name>: bin/ copied, the rest links to this repository's. With `own` (a path under dist/),
+   * dist/ and the folders above that entry are folders of links to the build's entries, and that entry is left out
+   * ("missing") or a copy of its own ("copied").
    */
-  const linkedInstall = async (name: string, missing?: string): Promise<string> => {
+  const linkedInstall = async (name: string, own?: { path: string; as: "missing" | "copied" }): Promise<string> => {
     const install = join(scratch, name);
     await mkdir(install);
     cpSync(join(REPO, "bin"), join(install, "bin"), { recursive: true });
     for (const entry of ["runtime", "schemas", "templates", "node_modules", "package.json"]) {
       symlinkSync(join(REPO, entry), join(install, entry));
     }
-    if (missing === undefined) symlinkSync(join(REPO, "dist"), join(install, "dist"));
+    if (own === undefined) symlinkSync(join(REPO, "dist"), join(install, "dist"));
     else {
-      const parts = missing.split("/");
+      const parts = own.path.split("/");
       for (let depth = 0; depth < parts.length; depth++) {
         const folder = join("dist", ...parts.slice(0, depth));
         mkdirSync(join(install, folder));
@@ -266,6 +267,8 @@ describe("start-up", () => {
           if (entry !== parts[depth]) symlinkSync(join(REPO, folder, entry), join(install, folder, entry));
         }
       }
+      if (own.as === "copied")
+        cpSync(join(REPO, "dist", own.path), join(install, "dist", own.path), { recursive: true });
     }
     return install;
   };
@@ -295,7 +298,7 @@ describe("start-up", () => {
   it("a run from an install missing the lead its program needs starts from the split bundle, the server spawned once", async () => {
     // run.cjs takes modules from run.lead.cjs, so without it the program cannot run, and bin/skills.js starts the
     // command as it does without a program.
-    const install = await linkedInstall("leadless-install", "bundle/programs/run.lead.cjs");
+    const install = await linkedInstall("leadless-install", { path: "bundle/programs/run.lead.cjs", as: "missing" });
     expect(quickStartFrom(install)).toEqual([`spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`]);
   });
 
@@ -316,10 +319,13 @@ describe("start-up", () => {
     await mkdir(tmp, { mode: 0o700 });
     const code = "from servers.everything import get_sum\nresult = get_sum(a=1, b=2)";
     const args = ["exec", "--lang", "python", "--tools", "everything/get-sum", "--code", code, "--json"];
+    // The programs are this install's own copies: a cache is keyed by its program's inode change time, which other
+    // files' hard-link copies of this repository's dist/ (test/helpers/packageCopy.ts) change meanwhile.
+    const install = await linkedInstall("cached-install", { path: "bundle/programs", as: "copied" });
     // The first start writes the program's code cache; the second runs from it (src/cli/program.ts), and code
     // compiled from the cache must still load what the program loads when it needs it.
     for (const round of [1, 2]) {
-      const run = spawnSync(process.execPath, [CLI, ...args], {
+      const run = spawnSync(process.execPath, [join(install, "bin/skills.js"), ...args], {
         cwd: REPO,
         encoding: "utf8",
         env: { ...process.env, TMPDIR: tmp, NODE_EXTRA_CA_CERTS: undefined, NO_COLOR: "1" },

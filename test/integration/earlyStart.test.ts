@@ -13,30 +13,54 @@ import { ProcessStdioTransport } from "../../src/mcp/pool/stdioTransport.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 
-/** A process that prints one JSON-RPC notification at once, then reads stdin until it ends. */
-function chatty(): ProcessStdioTransport {
+/**
+ * A process that prints one JSON-RPC notification at once, then reads stdin until it ends. Once the notification is
+ * written it says "written" on stderr, and `written` settles when that arrives.
+ */
+function chatty(): { transport: ProcessStdioTransport; written: Promise<void> } {
   const script =
-    'process.stdout.write(JSON.stringify({jsonrpc:"2.0",method:"notifications/message",params:{level:"info",data:"up"}})+"\\n");' +
+    'process.stdout.write(JSON.stringify({jsonrpc:"2.0",method:"notifications/message",params:{level:"info",data:"up"}})+"\\n",' +
+    '()=>process.stderr.write("written"));' +
     "process.stdin.resume();process.stdin.on('end',()=>process.exit(0));";
-  return new ProcessStdioTransport({ command: process.execPath, args: ["-e", script], env: {}, cwd: ROOT });
+  let said = "";
+  let markWritten: () => void = () => undefined;
+  const written = new Promise<void>((resolve) => (markWritten = resolve));
+  const onStderr = (text: string) => {
+    said += text;
+    if (said.includes("written")) markWritten();
+  };
+  const transport = new ProcessStdioTransport({
+    command: process.execPath,
+    args: ["-e", script],
+    env: {},
+    cwd: ROOT,
+    onStderr,
+  });
+  return { transport, written };
 }
 
 describe("servers started early", () => {
   it("messages sent before the client listens are handed over when it starts", async () => {
-    const transport = chatty();
-    await transport.start();
-    await new Promise((done) => setTimeout(done, 300));
-    const seen: unknown[] = [];
-    transport.onmessage = (message) => seen.push(message);
-    await transport.start();
-    expect(seen).toEqual([
-      { jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "up" } },
-    ]);
-    await transport.close();
+    const { transport, written } = chatty();
+    try {
+      await transport.start();
+      // The notification is in the pipe before "written" is on stderr; a little longer and it has been read (a
+      // start under load can take longer than any fixed wait).
+      await written;
+      await new Promise((done) => setTimeout(done, 50));
+      const seen: unknown[] = [];
+      transport.onmessage = (message) => seen.push(message);
+      await transport.start();
+      expect(seen).toEqual([
+        { jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "up" } },
+      ]);
+    } finally {
+      await transport.close();
+    }
   });
 
   it("a write to a server that is closing fails at once", async () => {
-    const transport = chatty();
+    const { transport } = chatty();
     await transport.start();
     const closing = transport.close();
     await expect(transport.send({ jsonrpc: "2.0", method: "notifications/initialized" })).rejects.toThrow(
