@@ -2,6 +2,7 @@
  * The repository of a project, through simple-git: resolving refs, reading trees and blobs, history and tags. Reads
  * never touch the work tree or the index; the few writes (`skills release`: a commit, a tag) are explicit below.
  */
+import { posix } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { SkillsError } from "../errors.js";
 
@@ -114,11 +115,21 @@ export async function mergeBase(repo: Repo, a: string, b: string): Promise<strin
 
 /** The tree (object id) of `path` (repo-relative; "" for the root) at a commit or tree; undefined when absent. */
 export async function treeAt(repo: Repo, treeish: string, path: string): Promise<string | undefined> {
-  const spec = path === "" ? `${treeish}^{tree}` : `${treeish}:${path}`;
-  const out = (await repo.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", spec]))?.trim();
-  if (!out) return undefined;
-  const type = (await repo.tryRun(["cat-file", "-t", out]))?.trim();
-  return type === "tree" ? out : undefined;
+  if (treeish.startsWith("-")) return undefined;
+  const folder = posix.normalize(path || ".").replace(/\/+$/, "");
+  if (folder === "." || folder === "") {
+    const out = await repo.tryRun(["rev-parse", "--verify", "--quiet", "--end-of-options", `${treeish}^{tree}`]);
+    return out?.trim() || undefined;
+  }
+  // One process (a review or a release asks this for every skill at every version): the path's own entry in its
+  // parent tree, with its type. Literal: a folder named `x*` is that folder, not a pattern.
+  const out = await repo.tryRun(["--literal-pathspecs", "ls-tree", "--full-tree", "-z", treeish, "--", folder]);
+  for (const record of out?.split("\0") ?? []) {
+    const tab = record.indexOf("\t");
+    const [, type, hash] = record.slice(0, tab).split(" ");
+    if (record.slice(tab + 1) === folder && type === "tree") return hash;
+  }
+  return undefined;
 }
 
 /** Every file below `path` at a tree-ish (recursive), relative to `path`; with `trees`, the folders too. */

@@ -1,11 +1,11 @@
 /** Skill folders in a git tree, the work-tree snapshot and unpacking a tree: the git adapter on a real repository. */
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { diffTrees } from "../../src/git/diffTrees.js";
 import { extractTree } from "../../src/git/extract.js";
-import { openRepo, type Repo } from "../../src/git/repo.js";
+import { openRepo, type Repo, treeAt } from "../../src/git/repo.js";
 import { changedFiles, skillFoldersAt } from "../../src/git/skillFolders.js";
 import { snapshotWorkTree } from "../../src/git/snapshot.js";
 import { commitAll, git, makeRepo, removeRepo, writeSkill } from "../helpers/gitRepo.js";
@@ -53,6 +53,35 @@ describe("skillFoldersAt", () => {
     expect((await skillFoldersAt(repo, "HEAD", ["skills/alpha", "nowhere"])).map((f) => f.path)).toEqual([
       "skills/alpha",
     ]);
+  });
+});
+
+describe("treeAt", () => {
+  test("gives the tree of a folder at a commit or tree, and nothing for a file, a link, a missing path or ref", async () => {
+    // names a pattern or a shell would read otherwise
+    for (const odd of ["odd/x*", "odd/a b", "odd/x?"]) {
+      await mkdir(join(dir, odd), { recursive: true });
+      await writeFile(join(dir, odd, "f"), odd);
+    }
+    await symlink("x*", join(dir, "odd/link"));
+    commitAll(dir, "odd names");
+    const tree = (path: string) => git(dir, "rev-parse", `HEAD:${path}`).trim();
+    expect(await treeAt(repo, "HEAD", "skills/alpha")).toBe(tree("skills/alpha"));
+    expect(await treeAt(repo, "HEAD", "skills/alpha/")).toBe(tree("skills/alpha"));
+    expect(await treeAt(repo, "HEAD", "./skills/group/beta")).toBe(tree("skills/group/beta"));
+    expect(await treeAt(repo, "HEAD", "odd/x*")).toBe(tree("odd/x*"));
+    expect(await treeAt(repo, "HEAD", "odd/a b")).toBe(tree("odd/a b"));
+    expect(await treeAt(repo, "HEAD", "")).toBe(git(dir, "rev-parse", "HEAD^{tree}").trim());
+    // from a tree id, and from the commit before: the folder as it was
+    expect(await treeAt(repo, tree("skills"), "alpha")).toBe(tree("skills/alpha"));
+    expect(await treeAt(repo, "HEAD~1", "skills/alpha")).toBe(tree("skills/alpha"));
+    expect(await treeAt(repo, "HEAD~1", "odd/x*")).toBeUndefined();
+    expect(await treeAt(repo, "HEAD", "odd")).toBe(tree("odd"));
+    for (const none of ["skills/alpha/main.py", "odd/link", "odd/x", "nowhere", "skills/alph", "../x"]) {
+      expect({ none, tree: await treeAt(repo, "HEAD", none) }).toEqual({ none, tree: undefined });
+    }
+    expect(await treeAt(repo, "no-such-ref", "skills")).toBeUndefined();
+    expect(await treeAt(repo, "--output=x", "skills")).toBeUndefined();
   });
 });
 
