@@ -10,6 +10,7 @@ import {
   tsCommentText,
   tsString,
 } from "../../../src/core/codegen/escape.js";
+import { PYTHON } from "../../helpers/python.js";
 
 // biome-ignore lint/complexity/useRegexLiterals: a literal would hold raw control characters
 const BREAKS = new RegExp("[\\n\\r\\u2028\\u2029\\u0000\\u202e\\u000b\\u000c]");
@@ -47,7 +48,7 @@ describe("pyString", () => {
       expect(literal).not.toMatch(BREAKS);
     }
     const script = `import ast, json, sys\nprint(json.dumps([ast.literal_eval(line) for line in sys.stdin.read().split("\\n")]))`;
-    const out = execFileSync("python3", ["-I", "-c", script], { input: literals.join("\n") }).toString();
+    const out = execFileSync(PYTHON, ["-I", "-c", script], { input: literals.join("\n") }).toString();
     // JSON from Python escapes lone surrogates the same way JSON.parse reads them back.
     expect(JSON.parse(out)).toEqual(NASTY);
   });
@@ -67,7 +68,7 @@ describe("pyDocstring", () => {
   it("cannot be closed or turned into an escape by the text, and keeps the text readable", () => {
     const script = `import ast, json, sys\nsrc = sys.stdin.read()\nmod = ast.parse(src)\nprint(json.dumps([ast.get_docstring(f, clean=False) for f in mod.body]))`;
     const source = NASTY.map((text, index) => `def f${index}():\n${pyDocstring(text || "x", "    ")}\n`).join("\n");
-    const out = JSON.parse(execFileSync("python3", ["-I", "-c", script], { input: source }).toString()) as string[];
+    const out = JSON.parse(execFileSync(PYTHON, ["-I", "-c", script], { input: source }).toString()) as string[];
     expect(out).toHaveLength(NASTY.length);
     expect(out[2]).toBe('double " quote');
     expect(out[4]).toBe('"""');

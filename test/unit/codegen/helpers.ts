@@ -11,6 +11,7 @@ import { build } from "esbuild";
 import ts from "typescript";
 import type { GeneratedFile } from "../../../src/core/codegen/index.js";
 import type { ToolInfo } from "../../../src/contracts/tools.js";
+import { PYTHON } from "../../helpers/python.js";
 
 const run = promisify(execFile);
 export const REPO = resolve(import.meta.dirname, "..", "..", "..");
@@ -119,7 +120,7 @@ export async function compileTs(dir: string): Promise<string> {
 export async function compilePython(dir: string): Promise<string> {
   const files = await listFiles(dir, ".py");
   try {
-    await run("python3", ["-m", "py_compile", ...files], { cwd: dir });
+    await run(PYTHON, ["-m", "py_compile", ...files], { cwd: dir });
     return "";
   } catch (error) {
     return (error as { stderr?: string }).stderr ?? String(error);
@@ -129,7 +130,7 @@ export async function compilePython(dir: string): Promise<string> {
 /** Runs Python code with `dir` on sys.path; returns the JSON it prints. */
 export async function runPython(dir: string, code: string): Promise<unknown> {
   const { stdout } = await run(
-    "python3",
+    PYTHON,
     ["-I", "-c", `import sys; sys.path.insert(0, ${JSON.stringify(dir)})\n${code}`],
     {
       cwd: dir,
@@ -188,7 +189,7 @@ for path in sorted(root.rglob("*.py")):
                 problems.append(f"{path.relative_to(root)}:{node.lineno}: unexpected call {name}")
 print(json.dumps(problems))
 `;
-  const { stdout } = await run("python3", ["-I", "-c", script, dir]);
+  const { stdout } = await run(PYTHON, ["-I", "-c", script, dir]);
   return JSON.parse(stdout) as string[];
 }
 
