@@ -11,11 +11,15 @@
  * fixtures), and none of them makes a TLS connection.
  *
  * The MCP servers most tests spawn are bundled here, once per run (test/helpers/testServers.ts).
+ *
+ * TMPDIR moves to a folder of the run's own on a RAM file system, when there is one with room (test/helpers/tmp.ts:
+ * why, and the tests that keep to the disk's temporary folder). It is removed at the end, with what was left in it.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildTestServers, TEST_SERVERS_ENV } from "./helpers/testServers.js";
+import { DISK_TMP_ENV, ramTmpdir } from "./helpers/tmp.js";
 
 const REPO = resolve(import.meta.dirname, "..");
 const GUARDED = [join(REPO, ".skills", "runs"), join(REPO, ".skills", "cache"), join(REPO, ".skills", "memory.jsonl")];
@@ -50,6 +54,13 @@ export default async function setup(): Promise<() => void> {
   const run = globalThis as { [DONE]?: true };
   if (run[DONE]) return () => {};
   run[DONE] = true;
+  // first: every folder made from here on (and by the workers, which inherit TMPDIR) goes there; a TMPDIR set by
+  // whoever runs the tests is theirs to choose
+  const ram = process.env.TMPDIR ? undefined : ramTmpdir();
+  if (ram) {
+    process.env[DISK_TMP_ENV] = tmpdir();
+    process.env.TMPDIR = ram;
+  }
   const state = mkdtempSync(join(tmpdir(), "skills-test-state-"));
   process.env.SKILLS_RUN_LOG = join(state, "runs", "runs.jsonl");
   process.env.SKILLS_CACHE_DIR = join(state, "cache");
@@ -57,17 +68,20 @@ export default async function setup(): Promise<() => void> {
   // outside `state`, which is private: readable by a run as a normal user, should a test start one with them
   const servers = mkdtempSync(join(tmpdir(), "skills-test-servers-"));
   process.env[TEST_SERVERS_ENV] = servers;
+  const removeAll = () => {
+    rmSync(state, { recursive: true, force: true });
+    rmSync(servers, { recursive: true, force: true });
+    if (ram) rmSync(ram, { recursive: true, force: true });
+  };
   try {
     await buildTestServers(servers);
   } catch (error) {
-    rmSync(servers, { recursive: true, force: true });
-    rmSync(state, { recursive: true, force: true });
+    removeAll();
     throw error;
   }
   const before = snapshot();
   return () => {
-    rmSync(state, { recursive: true, force: true });
-    rmSync(servers, { recursive: true, force: true });
+    removeAll();
     const after = snapshot();
     const changed = after.filter((line) => !before.includes(line));
     if (changed.length > 0) {

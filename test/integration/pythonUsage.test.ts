@@ -5,17 +5,18 @@
  */
 import { spawnSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analysePython, startPythonAnalysis } from "../../src/analysis/python.js";
 import { validate } from "../../src/commands/validate.js";
 import { REPO } from "../helpers/cli.js";
+import { diskTmpdir } from "../helpers/tmp.js";
 
 let work: string;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), "skills-pyusage-"));
+  // on the disk: a sandbox runs the fake interpreter below by its host path, and hides /dev/shm
+  work = await mkdtemp(join(diskTmpdir(), "skills-pyusage-"));
   await chmod(work, 0o755);
 });
 

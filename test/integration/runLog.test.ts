@@ -3,7 +3,7 @@
  * nothing, a full disk or a read-only folder costs one warning and never the run, `logRuns: false` writes nothing.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmod, mkdir, readFile, readdir, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RunRecord } from "../../src/contracts/runRecord.js";
@@ -12,6 +12,7 @@ import { readRunLog } from "../../src/store/runLog/read.js";
 import { REPO, skillsAsync, skillsSync } from "../helpers/cli.js";
 import { copyPackage } from "../helpers/packageCopy.js";
 import { type TempProject, tempProject } from "../helpers/project.js";
+import { diskTmpdir } from "../helpers/tmp.js";
 
 const projects: TempProject[] = [];
 async function project(config: Record<string, unknown> = {}): Promise<TempProject> {
@@ -19,8 +20,9 @@ async function project(config: Record<string, unknown> = {}): Promise<TempProjec
   projects.push(made);
   return made;
 }
+const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
-  await Promise.all(projects.map((p) => p.remove()));
+  await Promise.all([...projects.map((p) => p.remove()), ...cleanups.map((cleanup) => cleanup())]);
 });
 
 async function lines(path: string): Promise<string[]> {
@@ -167,9 +169,11 @@ describe("a log that cannot be written", () => {
     await mkdir(join(p.dir, ".skills/runs"), { recursive: true });
     await chmod(join(p.dir, ".skills"), 0o755);
     await chmod(join(p.dir, ".skills/runs"), 0o755);
-    // the CLI from a copy uid 1000 can read (the repository may sit in a folder only root can enter)
-    const cli = join(p.dir, "package");
-    await mkdir(cli);
+    // the CLI from a copy uid 1000 can read (the repository may sit in a folder only root can enter); on the disk,
+    // as its files are hard links to this repository's
+    const cli = await mkdtemp(join(diskTmpdir(), "skills-runlog-cli-"));
+    cleanups.push(() => rm(cli, { recursive: true, force: true }));
+    await chmod(cli, 0o755);
     copyPackage(cli, { link: true });
     const result = spawnSync(
       "setpriv",

@@ -1,13 +1,14 @@
 /** SandboxWorker edge cases: an interpreter that never gets ready is killed, not waited on forever. */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { resolveLimits, rlimitProfile } from "../../src/sandbox/limits.js";
 import { SandboxWorker } from "../../src/sandbox/worker.js";
+import { diskTmpdir } from "../helpers/tmp.js";
 import { settledSandboxProcesses } from "../unit/sandbox/helpers.js";
 
-const root = mkdtempSync(join(tmpdir(), "fake-python-"));
+// on the disk: a sandbox runs the fake interpreter by its host path, and hides /dev/shm
+const root = mkdtempSync(join(diskTmpdir(), "fake-python-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 test.each(["bwrap", "process"] as const)(

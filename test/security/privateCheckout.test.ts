@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { REPO } from "../helpers/cli.js";
 import { copyPackage, linkModules } from "../helpers/packageCopy.js";
+import { diskTmpdir } from "../helpers/tmp.js";
 
 const NORMAL_USER = 1000;
 const temps: string[] = [];
@@ -22,7 +23,8 @@ afterAll(() => {
 
 /** A fresh copy of the package in `<private 0700 folder>/fresh`, owned by `uid`. */
 function privateCheckout(uid: number, mode: number): string {
-  const parent = mkdtempSync(join(tmpdir(), "skills-private-"));
+  // on the disk: root's copy and node_modules are hard links to this repository's files
+  const parent = mkdtempSync(join(diskTmpdir(), "skills-private-"));
   temps.push(parent);
   const checkout = join(parent, "home", "fresh");
   mkdirSync(checkout, { recursive: true });
