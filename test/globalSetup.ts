@@ -68,11 +68,18 @@ export default async function setup(): Promise<() => void> {
   // outside `state`, which is private: readable by a run as a normal user, should a test start one with them
   const servers = mkdtempSync(join(tmpdir(), "skills-test-servers-"));
   process.env[TEST_SERVERS_ENV] = servers;
+  // the workers may still be writing (Ctrl-C): a folder that fills again as it is removed is tried a few times more
   const removeAll = () => {
-    rmSync(state, { recursive: true, force: true });
-    rmSync(servers, { recursive: true, force: true });
-    if (ram) rmSync(ram, { recursive: true, force: true });
+    for (const dir of [state, servers, ...(ram ? [ram] : [])]) {
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+      } catch {
+        // the next folder still goes
+      }
+    }
   };
+  // vitest stopped by Ctrl-C exits without calling the teardown below
+  process.once("exit", removeAll);
   try {
     await buildTestServers(servers);
   } catch (error) {
