@@ -1,11 +1,13 @@
 /**
- * A temporary project for tests that run the CLI for real: the repo's .mcp.json (real MCP servers from npm, the
- * filesystem one scoped to the project) and its node_modules, readable by a normal user too.
+ * A temporary project for tests that run the CLI for real: the repo's .mcp.json (its MCP servers from npm, bundled
+ * once per test run: test/helpers/testServers.ts; the filesystem one scoped to the project) and its node_modules,
+ * readable by a normal user too.
  */
-import { chmod, copyFile, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO } from "./cli.js";
+import { projectServersConfig } from "./testServers.js";
 
 export interface TempProject {
   dir: string;
@@ -27,7 +29,7 @@ export async function tempProject(
 ): Promise<TempProject> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   await chmod(dir, 0o755);
-  await copyFile(join(REPO, ".mcp.json"), join(dir, ".mcp.json"));
+  await projectServersConfig(dir);
   await symlink(join(REPO, "node_modules"), join(dir, "node_modules"));
   await writeFile(join(dir, "skills.config.json"), `${JSON.stringify(config, null, 2)}\n`);
   return {

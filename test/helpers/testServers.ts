@@ -10,8 +10,9 @@
  * layout (dist/, its docs), so that the paths a server finds from its own file are the same.
  *
  * What still starts node_modules/.bin: every run that reads this repository's own .mcp.json (the quick start, the
- * README, the e2e tests, the examples), the temporary projects that copy it, and the tests of the spawn path itself.
- * exec.test and run.test run in the repository with `repoServersConfig` instead.
+ * README, the e2e tests, the examples, `skills serve` as a client starts it) and the tests of the spawn path itself.
+ * exec.test and run.test run in the repository with `repoServersConfig` instead; the temporary projects
+ * (test/helpers/project.ts) get the same servers with `projectServersConfig`.
  *
  * The bundles are made when the run starts: in watch mode, an edit of a fixture server takes a new run.
  */
@@ -61,6 +62,41 @@ export function npmServer(name: NpmServer): string {
   return join(folder(), NPM[name].pkg, NPM[name].at);
 }
 
+interface RepoServer {
+  command: string;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * The repository's .mcp.json with each server's command replaced by its bundle (every other field as it is), and
+ * `arg` and `env` applied to its arguments and environment values.
+ */
+async function bundledRepoServers(
+  arg: (value: string) => string,
+  env: (value: string) => string,
+): Promise<Record<string, RepoServer>> {
+  const { mcpServers } = JSON.parse(await readFile(join(REPO, ".mcp.json"), "utf8")) as {
+    mcpServers: Record<string, RepoServer>;
+  };
+  return Object.fromEntries(
+    Object.entries(mcpServers).map(([name, server]) => {
+      const npm = /^node_modules\/\.bin\/mcp-server-(\w+)$/.exec(server.command)?.[1];
+      if (!npm || !(npm in NPM))
+        throw new Error(`the repository's .mcp.json has a server tests do not bundle: ${name}`);
+      const bundled: RepoServer = { ...server, command: npmServer(npm as NpmServer) };
+      if (server.args) bundled.args = server.args.map(arg);
+      if (server.env) bundled.env = Object.fromEntries(Object.entries(server.env).map(([k, v]) => [k, env(v)]));
+      return [name, bundled];
+    }),
+  );
+}
+
+async function writeConfig(path: string, servers: Record<string, RepoServer>): Promise<string> {
+  await writeFile(path, `${JSON.stringify({ mcpServers: servers }, null, 2)}\n`);
+  return path;
+}
+
 /**
  * A .mcp.json in `dir` with the repository's own servers (its .mcp.json), bundled, for a run in the repository
  * (`configPath`): the filesystem server serves the repository as there, and the memory server keeps its graph in
@@ -68,25 +104,22 @@ export function npmServer(name: NpmServer): string {
  * Returns its path.
  */
 export async function repoServersConfig(dir: string): Promise<string> {
-  const { mcpServers } = JSON.parse(await readFile(join(REPO, ".mcp.json"), "utf8")) as {
-    mcpServers: Record<string, { command: string; args?: string[]; env?: Record<string, string> }>;
-  };
-  const servers = Object.fromEntries(
-    Object.entries(mcpServers).map(([name, server]) => {
-      const npm = /^node_modules\/\.bin\/mcp-server-(\w+)$/.exec(server.command)?.[1];
-      if (!npm || !(npm in NPM))
-        throw new Error(`the repository's .mcp.json has a server tests do not bundle: ${name}`);
-      const env = Object.fromEntries(
-        Object.entries(server.env ?? {}).map(([key, value]) => [key, value.replace(`${WORKSPACE}/.skills`, dir)]),
-      );
-      const args = (server.args ?? []).map((arg) => arg.replaceAll(WORKSPACE, REPO));
-      return [name, { command: npmServer(npm as NpmServer), args, env }];
-    }),
+  const servers = await bundledRepoServers(
+    (value) => value.replaceAll(WORKSPACE, REPO),
+    (value) => value.replace(`${WORKSPACE}/.skills`, dir),
   );
-  const path = join(dir, ".mcp.json");
   await mkdir(dir, { recursive: true });
-  await writeFile(path, `${JSON.stringify({ mcpServers: servers }, null, 2)}\n`);
-  return path;
+  return writeConfig(join(dir, ".mcp.json"), servers);
+}
+
+/**
+ * The repository's .mcp.json for a project of its own in `dir` (dir/.mcp.json), its servers bundled: as in the
+ * repository, the filesystem server serves the project's folder and the memory server keeps its graph in the
+ * project's .skills/ (`${workspaceFolder}`, left for the CLI to fill in). Returns its path.
+ */
+export async function projectServersConfig(dir: string): Promise<string> {
+  const same = (value: string) => value;
+  return writeConfig(join(dir, ".mcp.json"), await bundledRepoServers(same, same));
 }
 
 /** Bundles every server into `dir` (made readable by every user, as the runs of a normal user spawn them too). */
