@@ -16,6 +16,7 @@
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statfsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isAlive } from "./processes.js";
 
 /** The temporary folder of the machine, as the test run found it (set by the global setup when it moved TMPDIR). */
 export const DISK_TMP_ENV = "SKILLS_TEST_DISK_TMP";
@@ -55,20 +56,11 @@ const PREFIX = "skills-test-tmp-";
 function removeStale(): void {
   for (const name of readdirSync(RAM)) {
     const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
     try {
       rmSync(join(RAM, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     } catch {
       // another user's: theirs to remove
     }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
