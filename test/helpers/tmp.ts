@@ -13,7 +13,7 @@
  * files (a link cannot cross file systems), and a program a sandbox runs by its host path (a sandbox mounts a /dev
  * of its own, which hides /dev/shm).
  */
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statfsSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isAlive } from "./processes.js";
@@ -31,14 +31,14 @@ export function diskTmpdir(): string {
 
 /**
  * A new folder on the RAM file system for the run's temporary files, open to every user like /tmp (1777: tests run
- * the CLI as a normal user too); undefined when there is none with room. Its name carries the run's process id; the
- * folders of runs that are gone are removed first.
+ * the CLI as a normal user too); undefined when there is none with room, or it is mounted noexec. Its name carries
+ * the run's process id; the folders of runs that are gone are removed first.
  */
 export function ramTmpdir(): string | undefined {
   try {
     removeStale();
     const fs = statfsSync(RAM);
-    if (fs.bavail * fs.bsize < ROOM) return undefined;
+    if (fs.bavail * fs.bsize < ROOM || noexec()) return undefined;
     const dir = mkdtempSync(join(RAM, `${PREFIX}${process.pid}-`));
     chmodSync(dir, 0o1777);
     return dir;
@@ -48,6 +48,22 @@ export function ramTmpdir(): string | undefined {
 }
 
 const PREFIX = "skills-test-tmp-";
+
+/** Whether the RAM file system is mounted noexec (a container's often is): tests run scripts from TMPDIR. */
+function noexec(): boolean {
+  let mounts: string;
+  try {
+    mounts = readFileSync("/proc/self/mounts", "utf8");
+  } catch {
+    return false;
+  }
+  const options = mounts
+    .split("\n")
+    .map((line) => line.split(" "))
+    .filter((fields) => fields[1] === RAM)
+    .at(-1)?.[3];
+  return options?.split(",").includes("noexec") ?? false;
+}
 
 /**
  * A run stopped by Ctrl-C leaves its folder: vitest exits without its teardown, and the workers it leaves behind may
