@@ -71,13 +71,16 @@ export function stagedRuntime(): string {
 }
 
 const compiled = new Set<string>();
+const COMPILE_TIMEOUT_MS = 10_000;
 
 /**
  * Caches the bytecode of the Python worker and runtime next to the staged copy (python/__pycache__), so a worker
  * does not compile them at every start. Best-effort and once per interpreter: a failure just skips it. The code
- * objects are named as the sandbox sees them (/runtime/python/...), not by their cache path.
+ * objects are named as the sandbox sees them (/runtime/python/...), not by their cache path. It is part of a
+ * worker's start, so it gets no longer than the start may take (`withinMs`), and never more than 10 s: an interpreter
+ * that hangs must not hold the start past its timeout.
  */
-export function ensureRuntimeBytecode(python: string): void {
+export function ensureRuntimeBytecode(python: string, withinMs: number): void {
   if (compiled.has(python)) return;
   compiled.add(python);
   try {
@@ -92,7 +95,7 @@ export function ensureRuntimeBytecode(python: string): void {
     if (!fresh) {
       execFileSync(python, ["-I", "-m", "compileall", "-q", "-d", "/runtime/python", dir], {
         stdio: "ignore",
-        timeout: 10_000,
+        timeout: Math.min(COMPILE_TIMEOUT_MS, withinMs),
       });
       // compileall makes __pycache__ with the umask; the run's uid must read it.
       execFileSync("chmod", ["-R", "a+rX", cache], { stdio: "ignore" });

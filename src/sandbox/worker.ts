@@ -255,7 +255,8 @@ export class SandboxWorker {
       rmSync(this.dir, { recursive: true, force: true });
       throw error;
     }
-    if (spec.language === "python") ensureRuntimeBytecode(spec.python);
+    const startTimeoutMs = spec.startTimeoutMs ?? START_TIMEOUT_MS;
+    if (spec.language === "python") ensureRuntimeBytecode(spec.python, startTimeoutMs);
     this.command = buildCommand({
       language: spec.language,
       isolation: spec.isolation,
@@ -303,7 +304,7 @@ export class SandboxWorker {
     const startTimer = setTimeout(() => {
       startTimedOut = true;
       this.kill(null);
-    }, spec.startTimeoutMs ?? START_TIMEOUT_MS);
+    }, startTimeoutMs);
     startTimer.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       this.readyHandler = () => {
@@ -315,7 +316,7 @@ export class SandboxWorker {
           new SkillsError(
             "SANDBOX_FAILED",
             startTimedOut
-              ? `the ${spec.language} worker did not start within ${spec.startTimeoutMs ?? START_TIMEOUT_MS} ms and was killed`
+              ? `the ${spec.language} worker did not start within ${startTimeoutMs} ms and was killed`
               : `the ${spec.language} worker exited before it was ready: ${this.stderr.text().trim().split("\n").slice(-3).join(" / ") || `exit ${this.exit?.code ?? this.exit?.signal}`}`,
             {
               stderr: this.stderr.text().slice(-2000),
