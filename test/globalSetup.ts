@@ -15,11 +15,11 @@
  * TMPDIR moves to a folder of the run's own on a RAM file system, when there is one with room (test/helpers/tmp.ts:
  * why, and the tests that keep to the disk's temporary folder). It is removed at the end, with what was left in it.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildTestServers, TEST_SERVERS_ENV } from "./helpers/testServers.js";
-import { DISK_TMP_ENV, ramTmpdir } from "./helpers/tmp.js";
+import { DISK_TMP_ENV, ramTmpdir, removeRunFolder } from "./helpers/tmp.js";
 
 const REPO = resolve(import.meta.dirname, "..");
 const GUARDED = [join(REPO, ".skills", "runs"), join(REPO, ".skills", "cache"), join(REPO, ".skills", "memory.jsonl")];
@@ -68,15 +68,8 @@ export default async function setup(): Promise<() => void> {
   // outside `state`, which is private: readable by a run as a normal user, should a test start one with them
   const servers = mkdtempSync(join(tmpdir(), "skills-test-servers-"));
   process.env[TEST_SERVERS_ENV] = servers;
-  // the workers may still be writing (Ctrl-C): a folder that fills again as it is removed is tried a few times more
   const removeAll = () => {
-    for (const dir of [state, servers, ...(ram ? [ram] : [])]) {
-      try {
-        rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
-      } catch {
-        // the next folder still goes
-      }
-    }
+    for (const dir of [state, servers, ...(ram ? [ram] : [])]) removeRunFolder(dir);
   };
   // vitest stopped by Ctrl-C exits without calling the teardown below
   process.once("exit", removeAll);
@@ -88,6 +81,7 @@ export default async function setup(): Promise<() => void> {
   }
   const before = snapshot();
   return () => {
+    process.off("exit", removeAll);
     removeAll();
     const after = snapshot();
     const changed = after.filter((line) => !before.includes(line));

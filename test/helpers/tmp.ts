@@ -48,6 +48,8 @@ export function ramTmpdir(): string | undefined {
 }
 
 const PREFIX = "skills-test-tmp-";
+/** A folder's name: the prefix, the pid of the run that made it, mkdtemp's letters. */
+const NAME = new RegExp(`^${PREFIX}(\\d+)-`);
 
 /** Whether the RAM file system is mounted noexec (a container's often is): tests run scripts from TMPDIR. */
 function noexec(): boolean {
@@ -71,12 +73,20 @@ function noexec(): boolean {
  */
 function removeStale(): void {
   for (const name of readdirSync(RAM)) {
-    const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1]);
+    const pid = Number(NAME.exec(name)?.[1]);
     if (!pid || pid === process.pid || isAlive(pid)) continue;
-    try {
-      rmSync(join(RAM, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
-    } catch {
-      // another user's: theirs to remove
-    }
+    removeRunFolder(join(RAM, name)); // another user's stays: theirs to remove
+  }
+}
+
+/**
+ * Removes a folder of the test run's, trying again when it fills as it goes (workers left by a stopped run may still
+ * be writing); one that cannot be removed stays, silently.
+ */
+export function removeRunFolder(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+  } catch {
+    // left as it is
   }
 }
