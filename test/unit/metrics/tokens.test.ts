@@ -87,6 +87,35 @@ describe("o200k_base token counts", () => {
     expect(fromTable.countFrom("abc", 3, () => true)).toEqual({ tokens: 0, next: 3 });
   });
 
+  it("equal js-tiktoken's on long pieces (merged with a heap) and on either side of the scan's limit", () => {
+    let seed = 2024;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    // Runs of letters are one piece each (the pattern's words): lowercase ASCII, and letters outside ASCII (the
+    // pattern's path), in few letters (many equal pairs, so many ties on a rank) and in many.
+    const word = (letters: string, length: number): string => {
+      const chars = [...letters];
+      return Array.from({ length }, () => chars[random(chars.length)]).join("");
+    };
+    const pieces = [
+      ...[46, 47, 48, 49, 50, 64].map((length) => word("ab", length)),
+      ...[49, 120, 333, 700].map((length) => word("abcdefghijklmnopqrstuvwxyz", length)),
+      ...[49, 200, 500].map((length) => word("xy", length)),
+      ...[60, 250].map((length) => word("éàüßøñ", length)),
+      ...[80, 300].map((length) => word("abcdéfghïjklmnöpqrstüvwxyz", length)),
+      "ab".repeat(300),
+      "abc".repeat(200),
+      "z".repeat(49),
+    ];
+    for (const piece of pieces) {
+      const expected = reference.encode(piece, [], []).length;
+      expect(counter.count(piece), piece.slice(0, 40)).toBe(expected);
+      expect(fromTable.count(piece), piece.slice(0, 40)).toBe(expected);
+    }
+  });
+
   it("equal js-tiktoken's on every PII corpus input", () => {
     const theirs = corpus.map((item) => reference.encode(item.input, [], []).length);
     expect(corpus.map((item) => counter.count(item.input))).toEqual(theirs);
