@@ -4,7 +4,7 @@
  */
 import { relative } from "node:path";
 import { renderSignatures } from "../core/codegen/index.js";
-import { type Detail, type ToolView, countTokens, viewTool } from "../core/discovery/index.js";
+import { type Detail, type ToolView, viewTool } from "../core/discovery/index.js";
 import { TOKENIZER } from "../core/discovery/tokens.js";
 import { DEFAULT_LIMIT, searchTools } from "../core/discovery/search.js";
 import { buildSearchIndex } from "../core/discovery/searchIndex.js";
@@ -13,6 +13,7 @@ import { type Catalog, type CatalogServer, findTool, loadCatalog } from "../mcp/
 import { loadMcpConfig } from "../mcp/config.js";
 import { createClientPool } from "../mcp/pool.js";
 import { loadProjectConfig } from "../store/config.js";
+import { loadShippedTokenCounter } from "../store/runLog/tokenCache.js";
 import type { ToolInfo } from "../contracts/tools.js";
 
 export interface ToolsCommonOptions {
@@ -192,10 +193,12 @@ export async function measureTokens(results: (ToolView | ToolHit)[], tools: Tool
     const { score: _score, match: _match, ...view } = result as ToolHit;
     return view;
   });
+  // The run log's counter, from the table the build ships (core/discovery's countTokens builds js-tiktoken's map).
+  const counter = await loadShippedTokenCounter();
   return {
     tokenizer: TOKENIZER,
-    answerTokens: await countTokens(JSON.stringify(answer)),
-    catalogTokens: await countTokens(catalogAsContext(tools)),
+    answerTokens: counter.count(JSON.stringify(answer)),
+    catalogTokens: counter.count(catalogAsContext(tools)),
     catalogTools: tools.length,
   };
 }

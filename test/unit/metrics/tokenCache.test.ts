@@ -7,8 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeRankTable } from "../../../src/core/metrics/tokenTable.js";
-import { loadTiktokenRanks } from "../../../src/core/metrics/tokens.js";
-import { loadCachedTokenCounter, persistTokenTable, SHIPPED_TABLE } from "../../../src/store/runLog/tokenCache.js";
+import { loadTiktokenRanks, loadTokenCounter } from "../../../src/core/metrics/tokens.js";
+import {
+  loadCachedTokenCounter,
+  loadShippedTokenCounter,
+  persistTokenTable,
+  SHIPPED_TABLE,
+} from "../../../src/store/runLog/tokenCache.js";
 
 let work: string;
 let table: Buffer;
@@ -77,5 +82,25 @@ describe("the token table's sources", () => {
     await writeFile(join(cacheDir, "tokens/o200k_base.skt"), "sentinel");
     await persistTokenTable(cacheDir);
     expect(await readFile(join(cacheDir, "tokens/o200k_base.skt"), "utf8")).toBe("sentinel");
+  });
+});
+
+describe("the counter outside the run log (skills tools --stats)", () => {
+  it("comes from the shipped table, once per process, and counts as the map does", async () => {
+    const shipped = join(work, "shipped-for-stats.skt");
+    await writeFile(shipped, table);
+    const counter = await loadShippedTokenCounter(shipped);
+    expect(counter).not.toBe(await loadTokenCounter());
+    expect(await loadShippedTokenCounter(shipped)).toBe(counter);
+    const text = JSON.stringify({ tools: [{ name: "read_text_file", description: "Read a file's text, naïvely" }] });
+    expect(counter.count(text)).toBe((await loadTokenCounter()).count(text));
+    expect(counter.count(TEXT)).toBe(7);
+  });
+
+  it("without a whole shipped table (a damaged install), is js-tiktoken's map", async () => {
+    const damaged = join(work, "damaged-for-stats.skt");
+    await writeFile(damaged, table.subarray(0, 1000));
+    expect(await loadShippedTokenCounter(damaged)).toBe(await loadTokenCounter());
+    expect(await loadShippedTokenCounter(join(work, "absent-for-stats.skt"))).toBe(await loadTokenCounter());
   });
 });
