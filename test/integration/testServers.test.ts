@@ -3,7 +3,7 @@
  * serverInfo, instructions and tools (schemas, annotations, descriptions) as node_modules/.bin's, the same answer to a
  * call that reads the files beside the bundle, and the same fixture servers.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -103,6 +103,40 @@ describe("a bundled fixture server is the fixture", () => {
     };
     const [real, bundled] = await Promise.all([see(original), see(fixtureServer(file))]);
     expect(bundled).toEqual(real);
+  });
+
+  test("a bundle starts from its code cache, which its first start writes beside it", async () => {
+    // a fixture of its own: the shared bundles' caches may have been written by other files' starts already
+    const copy = await mkdtemp(join(tmpdir(), "skills-test-servers-cache-"));
+    try {
+      const launcher = join(copy, "weather.cjs");
+      await cp(fixtureServer("weather.mjs"), launcher);
+      await cp(fixtureServer("weather.mjs").replace(/\.cjs$/, ".body.cjs"), join(copy, "weather.body.cjs"));
+      const see = async () => {
+        const client = await connect(process.execPath, [launcher]);
+        try {
+          const tools = (await client.listTools()).tools.map((tool) => tool.name);
+          // the cache is written 0.2 s into a start
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          return tools;
+        } finally {
+          await client.close();
+        }
+      };
+      const first = await see();
+      const cache = await readFile(join(copy, "weather.body.cjs.v8"));
+      expect(cache.length).toBeGreaterThan(10_000);
+      // the second start takes it (a start writes one only when it had none, or V8 refused it)
+      expect(await see()).toEqual(first);
+      expect((await readFile(join(copy, "weather.body.cjs.v8"))).equals(cache)).toBe(true);
+      // a cache V8 refuses (another source's) is replaced, and the server starts all the same
+      await writeFile(join(copy, "weather.body.cjs.v8"), cache.subarray(0, 64));
+      expect(await see()).toEqual(first);
+      expect((await readFile(join(copy, "weather.body.cjs.v8"))).length).toBeGreaterThan(10_000);
+      expect(first).toContain("get_forecast");
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 
   test("a fixture that loads no SDK is not bundled: its own file", () => {
