@@ -60,7 +60,7 @@ function folder(): string {
   return dir;
 }
 
-/** The bundled copy of test/fixtures/servers/<file> (same file name): run it with node. */
+/** The launcher of the bundled copy of test/fixtures/servers/<file> (its name with .cjs): run it with node. */
 export function fixtureServer(file: string): string {
   if (!FIXTURES.includes(file)) return join(FIXTURE_DIR, file);
   return join(folder(), "fixtures", launcherOf(file));
