@@ -26,34 +26,29 @@ const missing = new Set<string>();
 let encoded: Promise<Buffer> | undefined;
 
 export function loadCachedTokenCounter(cacheDir: string, shipped = SHIPPED_TABLE): Promise<TokenCounter> {
-  const key = `${shipped}\0${cacheDir}`;
-  let counter = cached.get(key);
-  if (!counter) {
-    counter = Promise.resolve().then(() => {
-      const decoded = readTable(shipped) ?? readTable(join(cacheDir, FILE));
-      if (decoded) return createCounter(decoded.table, decoded.pattern);
-      missing.add(cacheDir);
-      return loadTokenCounter();
-    });
-    cached.set(key, counter);
-  }
-  return counter;
+  return counterFrom(shipped, cacheDir);
 }
-
-const shippedCounters = new Map<string, Promise<TokenCounter>>();
 
 /**
  * The counter from the table the build ships, for counts outside the run log (`skills tools --stats`): the
  * milliseconds of a read instead of the ~0.3 s of building js-tiktoken's map, which only a damaged install takes.
  */
 export function loadShippedTokenCounter(shipped = SHIPPED_TABLE): Promise<TokenCounter> {
-  let counter = shippedCounters.get(shipped);
+  return counterFrom(shipped);
+}
+
+/** Once per process for each shipped table and cache folder: the first whole table of the two, else the map. */
+function counterFrom(shipped: string, cacheDir?: string): Promise<TokenCounter> {
+  const key = cacheDir === undefined ? shipped : `${shipped}\0${cacheDir}`;
+  let counter = cached.get(key);
   if (!counter) {
     counter = Promise.resolve().then(() => {
-      const decoded = readTable(shipped);
-      return decoded ? createCounter(decoded.table, decoded.pattern) : loadTokenCounter();
+      const decoded = readTable(shipped) ?? (cacheDir === undefined ? undefined : readTable(join(cacheDir, FILE)));
+      if (decoded) return createCounter(decoded.table, decoded.pattern);
+      if (cacheDir !== undefined) missing.add(cacheDir);
+      return loadTokenCounter();
     });
-    shippedCounters.set(shipped, counter);
+    cached.set(key, counter);
   }
   return counter;
 }
