@@ -32,7 +32,7 @@ import {
 import { removedSkillFindings } from "./review/removed.js";
 import { openGitProject } from "./shared/gitProject.js";
 import { compareSkillPoints } from "./shared/skillChanges.js";
-import { interfaceAt } from "./shared/skillInterface.js";
+import { interfacesAt } from "./shared/skillInterface.js";
 import { runTests } from "./test.js";
 import { validate } from "./validate.js";
 
@@ -94,6 +94,14 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
   ]);
   const touched = touchedSkills(files, baseFolders, headFolders);
   const reviewed = touched.filter((t) => t.head);
+  // every interface the review compares (each skill at its head and at the merge base), read by one git process
+  const points = touched.flatMap((t) => [
+    ...(t.head ? [{ treeish: headTree, path: t.head.path, name: t.head.name }] : []),
+    ...(t.base ? [{ treeish: merged, path: t.base.path, name: t.base.name }] : []),
+  ]);
+  const read = await interfacesAt(repo, points);
+  const interfaces = new Map(points.map((point, index) => [`${point.treeish}:${point.path}`, read[index]!]));
+  const interfaceOf = (treeish: string, folder: SkillFolder) => interfaces.get(`${treeish}:${folder.path}`)!;
 
   // the head's folders on disk: the work tree's own, or unpacked from the commit (once per tree)
   const disk = new Map<SkillFolder, string>();
@@ -153,7 +161,7 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
   for (const target of touched) {
     if (!target.head) {
       const old = target.base!;
-      const oldInterface = await interfaceAt(repo, merged, old.path, old.name);
+      const oldInterface = interfaceOf(merged, old);
       const findings = await removedSkillFindings(repo, headTree, old.name, old.path, await releasesOf(repo, old.name));
       skills.push(
         finish(options, {
@@ -177,7 +185,7 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
     const dir = disk.get(folder)!;
     const manifestText = await readFile(join(dir, "manifest.yaml"), "utf8").catch(() => undefined);
     const skillMdText = await readFile(join(dir, "SKILL.md"), "utf8").catch(() => undefined);
-    const headInterface = await interfaceAt(repo, headTree, folder.path, folder.name);
+    const headInterface = interfaceOf(headTree, folder);
     const findings: ReviewFinding[] = [...(validByDir.get(dir)?.findings ?? [])];
     const testResult = testsByDir.get(dir);
     if (testResult) findings.push(...testFindings(testResult, repoFile));
@@ -203,7 +211,7 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
         label: "merge base",
         treeish: merged,
         folder: target.base,
-        iface: await interfaceAt(repo, merged, target.base.path, target.base.name),
+        iface: interfaceOf(merged, target.base),
       };
       const after = { label: "head", treeish: headTree, folder, iface: headInterface };
       const compared = compareSkillPoints(before, after);

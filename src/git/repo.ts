@@ -2,6 +2,7 @@
  * The repository of a project, through simple-git: resolving refs, reading trees and blobs, history and tags. Reads
  * never touch the work tree or the index; the few writes (`skills release`: a commit, a tag) are explicit below.
  */
+import { spawn } from "node:child_process";
 import { posix } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { SkillsError } from "../errors.js";
@@ -30,6 +31,8 @@ export interface Repo {
   run(args: string[], env?: Record<string, string>): Promise<string>;
   /** `git <args>`; undefined instead of an error when git exits non-zero (a ref or path that is not there). */
   tryRun(args: string[]): Promise<string | undefined>;
+  /** `git <args>` in the root with `input` on its stdin; its stdout as bytes, undefined when git exits non-zero. */
+  pipe(args: string[], input: string): Promise<Buffer | undefined>;
 }
 
 /** What git gets of our environment: where it finds itself and its config, the locale, who commits. */
@@ -95,7 +98,21 @@ export async function openRepo(cwd: string, why: string): Promise<Repo> {
         return undefined;
       }
     },
+    pipe: (args, input) => pipeGit(root, args, input),
   };
+}
+
+function pipeGit(root: string, args: string[], input: string): Promise<Buffer | undefined> {
+  return new Promise((done) => {
+    const child = spawn("git", args, { cwd: root, env: gitEnvironment(), stdio: ["pipe", "pipe", "ignore"] });
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.on("error", () => done(undefined));
+    child.on("close", (code) => done(code === 0 ? Buffer.concat(chunks) : undefined));
+    // git gone before it read everything: its exit status says so
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(input);
+  });
 }
 
 /** The commit a ref names (branch, tag, sha, `HEAD~2`); undefined when git knows none. */
@@ -150,6 +167,57 @@ export async function listFiles(repo: Repo, treeish: string, path = "", trees = 
 /** The text of a file at a tree-ish; undefined when it is not there. */
 export async function readAt(repo: Repo, treeish: string, path: string): Promise<string | undefined> {
   return repo.tryRun(["cat-file", "blob", `${treeish}:${path}`]);
+}
+
+/**
+ * The text of each file `[treeish, path]`, as readAt gives it, from one git process (`git cat-file --batch`) where
+ * readAt starts one a file: a review reads two files of every skill it compares, at both ends. A name git would not
+ * read back as it is (a line break in it: git 2.39's --batch reads lines), or an answer that does not parse, is read
+ * with readAt.
+ */
+export async function readManyAt(
+  repo: Repo,
+  files: ReadonlyArray<readonly [treeish: string, path: string]>,
+): Promise<(string | undefined)[]> {
+  const names = files.map(([treeish, path]) => `${treeish}:${path}`);
+  const batched = [...new Set(names.filter((name) => !/[\r\n]/.test(name)))];
+  const texts = new Map<string, string | undefined>();
+  if (batched.length > 1) {
+    const out = await repo.pipe(["cat-file", "--batch", "--buffer"], batched.map((name) => `${name}\n`).join(""));
+    const parsed = out && parseBatch(out, batched.length);
+    if (parsed) for (const [index, name] of batched.entries()) texts.set(name, parsed[index]);
+  }
+  return Promise.all(
+    files.map(([treeish, path], index) =>
+      texts.has(names[index]!) ? texts.get(names[index]!) : readAt(repo, treeish, path),
+    ),
+  );
+}
+
+/**
+ * `count` answers of `git cat-file --batch`: `<id> <type> <size>`, a line, then the object and a line break; or
+ * `<name> missing` (or `ambiguous`). A file's text for a blob, undefined for anything else; undefined for the whole
+ * answer when it is not `count` of these, exactly.
+ */
+function parseBatch(out: Buffer, count: number): (string | undefined)[] | undefined {
+  const texts: (string | undefined)[] = [];
+  let at = 0;
+  for (let index = 0; index < count; index++) {
+    const end = out.indexOf(0x0a, at);
+    if (end < 0) return undefined;
+    // a name holds `:` (treeish:path), which no object id does: a name git says is missing cannot pass for a header
+    const header = /^[0-9a-f]{40,64} ([a-z]+) (\d+)$/.exec(out.toString("latin1", at, end));
+    at = end + 1;
+    if (!header) {
+      texts.push(undefined);
+      continue;
+    }
+    const size = Number(header[2]);
+    if (at + size >= out.length || out[at + size] !== 0x0a) return undefined;
+    texts.push(header[1] === "blob" ? out.toString("utf8", at, at + size) : undefined);
+    at += size + 1;
+  }
+  return at === out.length ? texts : undefined;
 }
 
 /** Commits that touched `paths`, newest first, in `range` (`a..b`, or a single ref for its whole history). */

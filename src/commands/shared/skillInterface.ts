@@ -9,7 +9,7 @@ import type { SkillInterface } from "../../contracts/versioning.js";
 import { splitSkillMd } from "../../core/skill/splitSkillMd.js";
 import { skillInterface } from "../../core/versioning/interface.js";
 import { parseYaml } from "../../core/yaml/index.js";
-import { readAt, type Repo } from "../../git/repo.js";
+import { readManyAt, type Repo } from "../../git/repo.js";
 
 export interface ReadInterface {
   value: SkillInterface;
@@ -39,11 +39,22 @@ function parseParts(manifestText: string | undefined, skillMdText: string | unde
 
 /** The interface of the skill folder `path` (repo-relative) at a commit or tree. */
 export async function interfaceAt(repo: Repo, treeish: string, path: string, name: string): Promise<ReadInterface> {
-  const [manifest, skillMd] = await Promise.all([
-    readAt(repo, treeish, `${path}/manifest.yaml`),
-    readAt(repo, treeish, `${path}/SKILL.md`),
-  ]);
-  return parseParts(manifest, skillMd, name);
+  return (await interfacesAt(repo, [{ treeish, path, name }]))[0]!;
+}
+
+/** The interfaces of skill folders at commits or trees, their files read by one git process. */
+export async function interfacesAt(
+  repo: Repo,
+  points: ReadonlyArray<{ treeish: string; path: string; name: string }>,
+): Promise<ReadInterface[]> {
+  const texts = await readManyAt(
+    repo,
+    points.flatMap(({ treeish, path }) => [
+      [treeish, `${path}/manifest.yaml`] as const,
+      [treeish, `${path}/SKILL.md`] as const,
+    ]),
+  );
+  return points.map((point, index) => parseParts(texts[2 * index], texts[2 * index + 1], point.name));
 }
 
 /** The interface of a skill folder on disk. */
