@@ -1,19 +1,24 @@
 /**
- * Files as they are at a git ref (`skills compat --against <ref>`): `git show <ref>:<path>`, with no checkout and
- * no server started. A ref git does not know is a usage error.
+ * Files as they are at a git ref (`skills compat --against <ref>`): `<commit>:<path>` from git's object store (one
+ * `git cat-file --batch` for all of them), with no checkout and no server started. A ref git does not know is a usage
+ * error.
  */
 import { execFile } from "node:child_process";
-import { relative } from "node:path";
+import { isAbsolute, relative } from "node:path";
 import { promisify } from "node:util";
 import { SkillsError } from "../errors.js";
+import { readManyAt, repoAt } from "./repo.js";
 
 const run = promisify(execFile);
 
 export interface GitTree {
   /** The resolved commit. */
   commit: string;
-  /** The text of `path` (absolute, inside the work tree) at the ref; undefined when it did not exist there. */
-  read(path: string): Promise<string | undefined>;
+  /**
+   * The text of each path (absolute, inside the work tree) at the ref, read by one git process; undefined for one
+   * that did not exist there (or is not a file).
+   */
+  readMany(paths: string[]): Promise<(string | undefined)[]>;
 }
 
 async function git(cwd: string, args: string[]): Promise<string> {
@@ -46,16 +51,18 @@ export async function openGitRef(cwd: string, ref: string): Promise<GitTree> {
       hint: "name a branch, tag or commit (`git log --oneline` lists them); fetch it first in a shallow CI checkout",
     });
   }
+  const repo = repoAt(root);
   return {
     commit,
-    async read(path) {
-      const inside = relative(root, path).split("\\").join("/");
-      if (inside.startsWith("..")) return undefined;
-      try {
-        return await git(root, ["show", `${commit}:${inside}`]);
-      } catch {
-        return undefined;
-      }
+    async readMany(paths) {
+      const inside = paths.map((path) => relative(root, path).split("\\").join("/"));
+      const outside = (path: string) => path.startsWith("..") || isAbsolute(path);
+      const texts = await readManyAt(
+        repo,
+        inside.filter((path) => !outside(path)).map((path) => [commit, path] as const),
+      );
+      let next = 0;
+      return inside.map((path) => (outside(path) ? undefined : texts[next++]));
     },
   };
 }

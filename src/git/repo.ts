@@ -79,6 +79,11 @@ export async function openRepo(cwd: string, why: string): Promise<Repo> {
       },
     );
   }
+  return repoAt(root);
+}
+
+/** The repository whose work tree's top folder is `root`, known already (no git process to find it). */
+export function repoAt(root: string): Repo {
   const git = gitIn(root);
   return {
     root,

@@ -3,7 +3,8 @@
  * skills written from a few fields, commits and tags made with the git binary.
  */
 import { execFileSync } from "node:child_process";
-import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { appendFile, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
@@ -97,4 +98,32 @@ export function headCommit(repo: string): string {
 
 export function tagRelease(repo: string, name: string, version: string): void {
   git(repo, "tag", "-a", `${name}@${version}`, "-m", `${name} ${version}`);
+}
+
+export interface GitLog {
+  /** Put first on PATH: its `git` writes each call's arguments (a line a call) and runs the real git. */
+  dir: string;
+  /** The calls since the last `clear()`, as `cat-file --batch --buffer`. */
+  calls(): Promise<string[]>;
+  clear(): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/** A `git` that logs its calls, for tests of how many git processes a command starts (and which). */
+export async function loggingGit(): Promise<GitLog> {
+  const dir = await mkdtemp(join(tmpdir(), "skills-git-log-"));
+  const log = join(dir, "calls.log");
+  const real = (process.env.PATH ?? "")
+    .split(":")
+    .map((folder) => join(folder, "git"))
+    .find((path) => existsSync(path));
+  if (!real) throw new Error("no git on PATH");
+  await writeFile(join(dir, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+  await chmod(join(dir, "git"), 0o755);
+  return {
+    dir,
+    calls: async () => (await readFile(log, "utf8").catch(() => "")).split("\n").filter(Boolean),
+    clear: () => rm(log, { force: true }),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
 }

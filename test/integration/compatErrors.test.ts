@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, skillsAsync, skillsMain } from "../helpers/cli.js";
+import { loggingGit } from "../helpers/gitRepo.js";
 import { fixtureServer } from "../helpers/testServers.js";
 
 let project: string;
@@ -178,7 +179,19 @@ describe("compat --against <git ref>", () => {
   }, 60_000);
 
   it("compares the locks at the ref with the work tree's, without starting a server", async () => {
-    const result = await spawned(["compat", "--against", "HEAD", "--json"]);
+    const gitLog = await loggingGit();
+    let result: Awaited<ReturnType<typeof spawned>>;
+    try {
+      result = await skillsAsync(["compat", "--against", "HEAD", "--json"], {
+        cwd: project,
+        env: { ...cacheEnv(), PATH: `${gitLog.dir}:${process.env.PATH}` },
+      });
+      // the locks at HEAD of the six skills with one in the work tree: one git process reads them, not one each
+      const reads = (await gitLog.calls()).filter((call) => /^(cat-file|show)\b/.test(call));
+      expect(reads).toEqual(["cat-file --batch --buffer"]);
+    } finally {
+      await gitLog.remove();
+    }
     expect(result.code).toBe(1);
     const json = JSON.parse(result.stdout);
     const status = Object.fromEntries(json.skills.map((s: { name: string; status: string }) => [s.name, s.status]));

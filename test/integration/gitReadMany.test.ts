@@ -2,22 +2,19 @@
  * Reading many files at tree-ishes with one git process (`git cat-file --batch`), on a real repository: the same
  * texts as one `git cat-file blob` a file, whatever the files hold; and `skills review` reads its interfaces so.
  */
-import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { interfaceAt, interfacesAt } from "../../src/commands/shared/skillInterface.js";
 import { openRepo, type Repo, readAt, readManyAt } from "../../src/git/repo.js";
 import { skillsSync } from "../helpers/cli.js";
-import { commitAll, git, makeRepo, removeRepo, writeSkill } from "../helpers/gitRepo.js";
+import { commitAll, type GitLog, git, loggingGit, makeRepo, removeRepo, writeSkill } from "../helpers/gitRepo.js";
 
 let dir: string;
 let repo: Repo;
 let first: string;
 let second: string;
-/** A folder with a `git` that logs its arguments (one line a call) before it runs the real one. */
-let wrapper: string;
+let gitLog: GitLog;
 
 /** Files whose text could be mistaken for the batch protocol itself, or lost by a careless reader. */
 const TRICKY: Record<string, string> = {
@@ -42,21 +39,12 @@ beforeAll(async () => {
   commitAll(dir, "second");
   second = git(dir, "rev-parse", "HEAD").trim();
   repo = await openRepo(dir, "test");
-  wrapper = await mkdtemp(join(tmpdir(), "skills-git-log-"));
-  const real = (process.env.PATH ?? "")
-    .split(":")
-    .map((folder) => join(folder, "git"))
-    .find((path) => existsSync(path));
-  await writeFile(
-    join(wrapper, "git"),
-    `#!/bin/sh\nprintf '%s\\n' "$*" >> "${join(wrapper, "calls.log")}"\nexec ${real} "$@"\n`,
-  );
-  await chmod(join(wrapper, "git"), 0o755);
+  gitLog = await loggingGit();
 });
 
 afterAll(async () => {
   await removeRepo(dir);
-  await rm(wrapper, { recursive: true, force: true });
+  await gitLog.remove();
 });
 
 /** `repo` with every git process it starts counted. */
@@ -181,10 +169,10 @@ describe("skills review", () => {
       git(project, "checkout", "-q", "-b", "change");
       for (const name of ["one", "two", "three"]) await writeSkill(project, name, { version: "1.0.1" });
       commitAll(project, "patch them all");
-      await rm(join(wrapper, "calls.log"), { force: true });
+      await gitLog.clear();
       const out = skillsSync(["review", "--base", "main", "--json"], {
         cwd: project,
-        env: { PATH: `${wrapper}:${process.env.PATH}` },
+        env: { PATH: `${gitLog.dir}:${process.env.PATH}` },
       });
       expect(out.stderr).toBe("");
       expect(out.code).toBe(0);
@@ -194,7 +182,7 @@ describe("skills review", () => {
         ["three", "1.0.0", "1.0.1"],
         ["two", "1.0.0", "1.0.1"],
       ]);
-      const calls = (await readFile(join(wrapper, "calls.log"), "utf8")).trim().split("\n");
+      const calls = await gitLog.calls();
       expect(calls.filter((call) => call.startsWith("cat-file"))).toEqual(["cat-file --batch --buffer"]);
     } finally {
       await removeRepo(project);

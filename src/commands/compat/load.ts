@@ -45,16 +45,17 @@ export async function loadStates(
   ref: string,
   baseDirs: Record<string, string> = {},
 ): Promise<SkillState[]> {
-  return Promise.all(dirs.map((dir) => loadState(dir, cwd, tree, ref, baseDirs[dir] ?? dir)));
+  const states = await Promise.all(dirs.map((dir) => loadState(dir, cwd, tree !== undefined)));
+  if (!tree) return states;
+  // the lock at the ref of every skill whose work-tree lock is there to compare, read by one git process
+  const comparing = states.filter((state) => state.after !== undefined);
+  const texts = await tree.readMany(comparing.map((state) => join(baseDirs[state.dir] ?? state.dir, LOCK_FILE)));
+  for (const [index, state] of comparing.entries()) compareFrom(state, texts[index], cwd, ref);
+  return states;
 }
 
-async function loadState(
-  dir: string,
-  cwd: string,
-  tree: GitTree | undefined,
-  ref: string,
-  baseDir: string,
-): Promise<SkillState> {
+/** A skill's state as the work tree has it; with `against` (a ref), its lock is `after`, to compare with the ref's. */
+async function loadState(dir: string, cwd: string, against: boolean): Promise<SkillState> {
   const shown = displayPath(dir, cwd);
   const manifestFile = displayPath(join(dir, "manifest.yaml"), cwd);
   const state: SkillState = {
@@ -111,16 +112,18 @@ async function loadState(
   }
   for (const warning of work.warnings)
     state.notes.push(`${warning.file}:${warning.line}:${warning.column} ${warning.message}`);
-  if (!tree) {
-    state.before = work.lock;
-    return state;
-  }
-  state.after = work.lock;
-  const old = await tree.read(join(baseDir, LOCK_FILE));
+  if (against) state.after = work.lock;
+  else state.before = work.lock;
+  return state;
+}
+
+/** What the skill's lock at `ref` (`old`, its text; undefined when it has none there) gives it to compare from. */
+function compareFrom(state: SkillState, old: string | undefined, cwd: string, ref: string): void {
+  const lockShown = displayPath(join(state.dir, LOCK_FILE), cwd);
   if (old === undefined) {
     state.before = null;
     state.notes.push(`${lockShown} does not exist at ${ref}: every dependency is new there`);
-    return state;
+    return;
   }
   const parsed = lockFromText(old, `${ref}:${lockShown}`);
   if (parsed.status !== "ok") {
@@ -133,10 +136,9 @@ async function loadState(
       file: lockShown,
       hint: `the lock committed at ${ref} is broken: compare against another ref, or with the servers (--against live)`,
     };
-    return state;
+    return;
   }
   state.before = parsed.lock;
-  return state;
 }
 
 /** The line of each `tools:` key in manifest.yaml (annotations point there); a plain scan, the YAML was parsed once. */
