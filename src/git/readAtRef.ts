@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { isAbsolute, relative } from "node:path";
 import { promisify } from "node:util";
 import { SkillsError } from "../errors.js";
-import { readManyAt, repoAt } from "./repo.js";
+import { readManyAt, repoAt, type TextAt } from "./repo.js";
 
 const run = promisify(execFile);
 
@@ -15,10 +15,10 @@ export interface GitTree {
   /** The resolved commit. */
   commit: string;
   /**
-   * The text of each path (absolute, inside the work tree) at the ref, read by one git process; undefined for one
-   * that did not exist there (or is not a file).
+   * Each path (absolute, inside the work tree) at the ref, read by one git process: its text, undefined when it did not
+   * exist there (or is not a file), its size when over `maxBytes` (not read).
    */
-  readMany(paths: string[]): Promise<(string | undefined)[]>;
+  readMany(paths: string[], maxBytes: number): Promise<TextAt[]>;
 }
 
 async function git(cwd: string, args: string[]): Promise<string> {
@@ -54,12 +54,13 @@ export async function openGitRef(cwd: string, ref: string): Promise<GitTree> {
   const repo = repoAt(root);
   return {
     commit,
-    async readMany(paths) {
+    async readMany(paths, maxBytes) {
       const inside = paths.map((path) => relative(root, path).split("\\").join("/"));
       const outside = (path: string) => path.startsWith("..") || isAbsolute(path);
       const texts = await readManyAt(
         repo,
         inside.filter((path) => !outside(path)).map((path) => [commit, path] as const),
+        maxBytes,
       );
       let next = 0;
       return inside.map((path) => (outside(path) ? undefined : texts[next++]));

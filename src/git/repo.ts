@@ -2,10 +2,12 @@
  * The repository of a project, through simple-git: resolving refs, reading trees and blobs, history and tags. Reads
  * never touch the work tree or the index; the few writes (`skills release`: a commit, a tag) are explicit below.
  */
-import { spawn } from "node:child_process";
 import { posix } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { SkillsError } from "../errors.js";
+import { catFiles, type TextAt } from "./catFiles.js";
+
+export type { TextAt } from "./catFiles.js";
 
 export interface TreeEntry {
   /** `100644`, `100755`, `120000` (a link), `040000` (a folder), `160000` (a submodule). */
@@ -31,8 +33,8 @@ export interface Repo {
   run(args: string[], env?: Record<string, string>): Promise<string>;
   /** `git <args>`; undefined instead of an error when git exits non-zero (a ref or path that is not there). */
   tryRun(args: string[]): Promise<string | undefined>;
-  /** `git <args>` in the root with `input` on its stdin; its stdout as bytes, undefined when git exits non-zero. */
-  pipe(args: string[], input: string): Promise<Buffer | undefined>;
+  /** Each `<treeish>:<path>` by one `git cat-file --batch` (src/git/catFiles.ts); undefined when that fails. */
+  catFiles(names: string[], maxBytes: number): Promise<TextAt[] | undefined>;
 }
 
 /** What git gets of our environment: where it finds itself and its config, the locale, who commits. */
@@ -103,21 +105,8 @@ export function repoAt(root: string): Repo {
         return undefined;
       }
     },
-    pipe: (args, input) => pipeGit(root, args, input),
+    catFiles: (names, maxBytes) => catFiles(root, gitEnvironment(), names, maxBytes),
   };
-}
-
-function pipeGit(root: string, args: string[], input: string): Promise<Buffer | undefined> {
-  return new Promise((done) => {
-    const child = spawn("git", args, { cwd: root, env: gitEnvironment(), stdio: ["pipe", "pipe", "ignore"] });
-    const chunks: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.on("error", () => done(undefined));
-    child.on("close", (code) => done(code === 0 ? Buffer.concat(chunks) : undefined));
-    // git gone before it read everything: its exit status says so
-    child.stdin.on("error", () => undefined);
-    child.stdin.end(input);
-  });
 }
 
 /** The commit a ref names (branch, tag, sha, `HEAD~2`); undefined when git knows none. */
@@ -175,54 +164,30 @@ export async function readAt(repo: Repo, treeish: string, path: string): Promise
 }
 
 /**
- * The text of each file `[treeish, path]`, as readAt gives it, from one git process (`git cat-file --batch`) where
- * readAt starts one a file: a review reads two files of every skill it compares, at both ends. A name git would not
- * read back as it is (a line break in it: git 2.39's --batch reads lines), or an answer that does not parse, is read
- * with readAt.
+ * Each file `[treeish, path]` as readAt gives it, but for one over `maxBytes` (its size instead: nothing of it is
+ * held), from one git process (`git cat-file --batch`) where readAt starts one a file: a review reads two files of
+ * every skill it compares, at both ends. A name git would not read back as it is (a line break in it: git 2.39's
+ * --batch reads names by line) is read alone, as is every file when the batch fails.
  */
 export async function readManyAt(
   repo: Repo,
   files: ReadonlyArray<readonly [treeish: string, path: string]>,
-): Promise<(string | undefined)[]> {
+  maxBytes: number,
+): Promise<TextAt[]> {
   const names = files.map(([treeish, path]) => `${treeish}:${path}`);
   const batched = [...new Set(names.filter((name) => !/[\r\n]/.test(name)))];
-  const texts = new Map<string, string | undefined>();
-  if (batched.length > 1) {
-    const out = await repo.pipe(["cat-file", "--batch", "--buffer"], batched.map((name) => `${name}\n`).join(""));
-    const parsed = out && parseBatch(out, batched.length);
-    if (parsed) for (const [index, name] of batched.entries()) texts.set(name, parsed[index]);
-  }
-  return Promise.all(
-    files.map(([treeish, path], index) =>
-      texts.has(names[index]!) ? texts.get(names[index]!) : readAt(repo, treeish, path),
-    ),
-  );
+  const read = batched.length > 0 ? await repo.catFiles(batched, maxBytes) : undefined;
+  const texts = new Map<string, TextAt>(read ? batched.map((name, index) => [name, read[index]]) : []);
+  return Promise.all(names.map((name) => (texts.has(name) ? texts.get(name) : readOneAt(repo, name, maxBytes))));
 }
 
-/**
- * `count` answers of `git cat-file --batch`: `<id> <type> <size>`, a line, then the object and a line break; or
- * `<name> missing` (or `ambiguous`). A file's text for a blob, undefined for anything else; undefined for the whole
- * answer when it is not `count` of these, exactly.
- */
-function parseBatch(out: Buffer, count: number): (string | undefined)[] | undefined {
-  const texts: (string | undefined)[] = [];
-  let at = 0;
-  for (let index = 0; index < count; index++) {
-    const end = out.indexOf(0x0a, at);
-    if (end < 0) return undefined;
-    // a name holds `:` (treeish:path), which no object id does: a name git says is missing cannot pass for a header
-    const header = /^[0-9a-f]{40,64} ([a-z]+) (\d+)$/.exec(out.toString("latin1", at, end));
-    at = end + 1;
-    if (!header) {
-      texts.push(undefined);
-      continue;
-    }
-    const size = Number(header[2]);
-    if (at + size >= out.length || out[at + size] !== 0x0a) return undefined;
-    texts.push(header[1] === "blob" ? out.toString("utf8", at, at + size) : undefined);
-    at += size + 1;
-  }
-  return at === out.length ? texts : undefined;
+/** One `<treeish>:<path>` as readManyAt gives it: its size first, then its text when that is within `maxBytes`. */
+async function readOneAt(repo: Repo, name: string, maxBytes: number): Promise<TextAt> {
+  const size = Number((await repo.tryRun(["cat-file", "-s", name]))?.trim() ?? Number.NaN);
+  if (!Number.isSafeInteger(size)) return undefined;
+  if (size > maxBytes)
+    return (await repo.tryRun(["cat-file", "-t", name]))?.trim() === "blob" ? { tooLarge: size } : undefined;
+  return repo.tryRun(["cat-file", "blob", name]);
 }
 
 /** Commits that touched `paths`, newest first, in `range` (`a..b`, or a single ref for its whole history). */

@@ -2,12 +2,16 @@
  * Reading many files at tree-ishes with one git process (`git cat-file --batch`), on a real repository: the same
  * texts as one `git cat-file blob` a file, whatever the files hold; and `skills review` reads its interfaces so.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { loadStates } from "../../src/commands/compat/load.js";
+import { review } from "../../src/commands/review.js";
 import { interfaceAt, interfacesAt } from "../../src/commands/shared/skillInterface.js";
+import { BatchParser } from "../../src/git/catFiles.js";
+import type { GitTree } from "../../src/git/readAtRef.js";
 import { openRepo, type Repo, readAt, readManyAt } from "../../src/git/repo.js";
-import { skillsSync } from "../helpers/cli.js";
+import { REPO, skillsSync } from "../helpers/cli.js";
 import { commitAll, type GitLog, git, loggingGit, makeRepo, removeRepo, writeSkill } from "../helpers/gitRepo.js";
 
 let dir: string;
@@ -47,7 +51,10 @@ afterAll(async () => {
   await gitLog.remove();
 });
 
-/** `repo` with every git process it starts counted. */
+/** A limit no file of the repository reaches (the tests of the limit set their own). */
+const MIB = 1024 * 1024;
+
+/** `repo` with every git process it starts counted (a batch as `cat-file --batch <names>`). */
 function counting(of: Repo): { repo: Repo; calls: string[][] } {
   const calls: string[][] = [];
   return {
@@ -62,9 +69,9 @@ function counting(of: Repo): { repo: Repo; calls: string[][] } {
         calls.push(args);
         return of.tryRun(args);
       },
-      pipe(args, input) {
-        calls.push(args);
-        return of.pipe(args, input);
+      catFiles(names, maxBytes) {
+        calls.push(["cat-file", "--batch", ...names]);
+        return of.catFiles(names, maxBytes);
       },
     },
   };
@@ -83,8 +90,9 @@ describe("readManyAt", () => {
       [first, "data/empty.txt"], // asked twice
     ];
     const { repo: counted, calls } = counting(repo);
-    const many = await readManyAt(counted, files);
-    expect(calls).toEqual([["cat-file", "--batch", "--buffer"]]);
+    const many = await readManyAt(counted, files, MIB);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.slice(0, 2)).toEqual(["cat-file", "--batch"]);
     const one = await Promise.all(files.map(([treeish, path]) => readAt(repo, treeish, path)));
     expect(many).toEqual(one);
     // and what the files hold, not only what readAt says
@@ -100,46 +108,119 @@ describe("readManyAt", () => {
     ]);
   });
 
+  test("a file over the limit gives its size, not its bytes, and the files after it are read", async () => {
+    const big = "0123456789abcdef".repeat(256 * 1024); // 4 MiB: many chunks of git's answer to read past
+    await writeFile(join(dir, "data", "big.txt"), big);
+    commitAll(dir, "a big file");
+    const files: [string, string][] = [
+      ["HEAD", "data/unicode.txt"],
+      ["HEAD", "data/big.txt"],
+      ["HEAD", "data/crlf.txt"],
+      ["HEAD", "data"], // a folder, not a file
+    ];
+    expect(await readManyAt(repo, files, 1000)).toEqual([
+      "changed\n",
+      { tooLarge: big.length },
+      "one\r\ntwo\r\n",
+      undefined,
+    ]);
+    expect((await readManyAt(repo, files, big.length))[1]).toBe(big);
+    // read alone (a name with a line break, or a failed batch), the limit holds too
+    const alone = counting({ ...repo, catFiles: async () => undefined });
+    expect(await readManyAt(alone.repo, files, 1000)).toEqual([
+      "changed\n",
+      { tooLarge: big.length },
+      "one\r\ntwo\r\n",
+      undefined,
+    ]);
+    // the big file's size was asked, never its bytes
+    expect(
+      alone.calls
+        .filter((args) => args[1] === "blob")
+        .map((args) => args[2])
+        .sort(),
+    ).toEqual(["HEAD:data", "HEAD:data/crlf.txt", "HEAD:data/unicode.txt"]);
+  });
+
   test("a name with a line break, which --batch cannot read, is read alone", async () => {
     const { repo: counted, calls } = counting(repo);
-    const texts = await readManyAt(counted, [
-      [first, "data/line\nbreak.txt"],
-      [first, "data/crlf.txt"],
-      [first, "data/empty.txt"],
-    ]);
+    const texts = await readManyAt(
+      counted,
+      [
+        [first, "data/line\nbreak.txt"],
+        [first, "data/crlf.txt"],
+        [first, "data/empty.txt"],
+      ],
+      MIB,
+    );
     expect(texts).toEqual(["a name with a line break\n", "one\r\ntwo\r\n", ""]);
     expect(calls).toEqual([
-      ["cat-file", "--batch", "--buffer"],
+      ["cat-file", "--batch", `${first}:data/crlf.txt`, `${first}:data/empty.txt`],
+      ["cat-file", "-s", `${first}:data/line\nbreak.txt`],
       ["cat-file", "blob", `${first}:data/line\nbreak.txt`],
     ]);
   });
 
-  test("an answer that is not the batch protocol, or a git that failed, falls back to one process a file", async () => {
+  test("a batch that failed: each file read alone, with the same answers", async () => {
     const files: [string, string][] = [
       [first, "data/empty.txt"],
       [first, "data/unicode.txt"],
       [first, "data/not-there.txt"],
     ];
-    const expected = ["", TRICKY["unicode.txt"], undefined];
-    const answers: (Buffer | undefined)[] = [
-      undefined, // git exited non-zero
-      Buffer.from(`${"c".repeat(40)} blob 99\nshort\n`), // a size past the end
-      Buffer.from(`${"c".repeat(40)} blob 1\nxy missing\nz missing\n`), // no line break after the object
-      Buffer.from(`${"c".repeat(40)} blob 0\n\n`), // fewer answers than names
-      Buffer.from(`${"c".repeat(40)} blob 0\n\nx missing\ny missing\ntrailing`), // more than the answers
-    ];
-    for (const answer of answers) {
-      const { repo: counted, calls } = counting({ ...repo, pipe: async () => answer });
-      expect(await readManyAt(counted, files)).toEqual(expected);
-      expect(calls.filter((args) => args[1] === "blob")).toHaveLength(3);
-    }
+    const { repo: counted, calls } = counting({ ...repo, catFiles: async () => undefined });
+    expect(await readManyAt(counted, files, MIB)).toEqual(["", TRICKY["unicode.txt"], undefined]);
+    // the size of each, then the text of those that are there
+    expect(calls.map((args) => args[1])).toEqual(["--batch", "-s", "-s", "-s", "blob", "blob"]);
   });
 
-  test("one file starts no batch", async () => {
+  test("one file is one process; none, none", async () => {
     const { repo: counted, calls } = counting(repo);
-    expect(await readManyAt(counted, [[second, "data/unicode.txt"]])).toEqual(["changed\n"]);
-    expect(await readManyAt(counted, [])).toEqual([]);
-    expect(calls).toEqual([["cat-file", "blob", `${second}:data/unicode.txt`]]);
+    expect(await readManyAt(counted, [[second, "data/unicode.txt"]], MIB)).toEqual(["changed\n"]);
+    expect(await readManyAt(counted, [], MIB)).toEqual([]);
+    expect(calls).toEqual([["cat-file", "--batch", `${second}:data/unicode.txt`]]);
+  });
+});
+
+describe("BatchParser (git's answer as it streams in)", () => {
+  const id = "c".repeat(40);
+  const names = ["HEAD:a", "HEAD:b", "HEAD:c", "HEAD:d"];
+  const answer = Buffer.from(
+    `${id} blob 5\nhello\n` + // a file
+      "HEAD:b missing\n" +
+      `${id} tree 30\n${"t".repeat(30)}\n` + // a folder: not a file
+      `${id} blob 12\n${"x".repeat(11)}\n\n`, // over a limit of 10, its bytes end in a line break
+  );
+  const expected = ["hello", undefined, undefined, { tooLarge: 12 }];
+
+  /** The answer fed in pieces of `size` bytes. */
+  function parse(bytes: Buffer, size: number, of = names): (string | undefined | { tooLarge: number })[] | undefined {
+    const parser = new BatchParser(of, 10);
+    for (let at = 0; at < bytes.length; at += size) if (!parser.feed(bytes.subarray(at, at + size))) return undefined;
+    return parser.finish();
+  }
+
+  test("gives the same answers however the bytes are split", () => {
+    for (const size of [1, 2, 3, 7, 16, answer.length]) expect(parse(answer, size)).toEqual(expected);
+    // a character split between two chunks
+    const utf8 = Buffer.from(`${id} blob 4\n✓x\n`);
+    expect(parse(utf8, 1, ["HEAD:a"])).toEqual(["✓x"]);
+  });
+
+  test("refuses what git does not send for these names", () => {
+    const broken: [string, Buffer][] = [
+      ["a size past the end", Buffer.from(`${id} blob 99\nshort\n`)],
+      ["no line break after an object", Buffer.from(`${id} blob 1\nxyHEAD:b missing\n`)],
+      ["fewer answers than names", answer.subarray(0, answer.indexOf("HEAD:b"))],
+      ["more answers than names", Buffer.concat([answer, Buffer.from("HEAD:e missing\n")])],
+      ["an answer cut in its header", Buffer.concat([answer, Buffer.from(id)])],
+      ["another name said missing", Buffer.from(`${id} blob 5\nhello\nHEAD:z missing\n`)],
+      ["a header that is not one", Buffer.from(`${"g".repeat(40)} blob 5\nhello\n`)],
+      ["a line longer than any answer", Buffer.from("x".repeat(1000))],
+    ];
+    for (const [why, bytes] of broken) {
+      for (const size of [1, 5, bytes.length])
+        expect(parse(bytes, size), `${why}, in pieces of ${size}`).toBeUndefined();
+    }
   });
 });
 
@@ -187,5 +268,53 @@ describe("skills review", () => {
     } finally {
       await removeRepo(project);
     }
+  });
+});
+
+describe("files over the limit at a ref", () => {
+  test("review: a SKILL.md over 1 MiB at the head is not read; the review says so and blocks", async () => {
+    const project = await makeRepo();
+    try {
+      await writeSkill(project, "big", { version: "1.0.0" });
+      commitAll(project, "main");
+      git(project, "checkout", "-q", "-b", "change");
+      await writeSkill(project, "big", { version: "1.0.1" });
+      const skillMd = join(project, "skills/big/SKILL.md");
+      await writeFile(skillMd, `${await readFile(skillMd, "utf8")}\n${"padding ".repeat(256 * 1024)}\n`); // 2 MiB
+      commitAll(project, "a big SKILL.md");
+      const result = await review({ cwd: project, base: "main" });
+      const big = result.skills.find((skill) => skill.name === "big")!;
+      expect(big.status).toBe("blocking");
+      const codes = big.findings.map((finding) => [finding.code, finding.message]);
+      expect(codes).toContainEqual([
+        "INTERFACE_UNREADABLE",
+        "head: SKILL.md: 2.0 MiB, over the 1 MiB a skill file may have: not read",
+      ]);
+      expect(codes.map(([code]) => code)).toContain("FILE_TOO_LARGE");
+    } finally {
+      await removeRepo(project);
+    }
+  });
+
+  test("compat --against: a lock over the limit at the ref is LOCK_INVALID with its size, not read", async () => {
+    const skill = join(REPO, "skills/find-todos");
+    const paths: string[] = [];
+    const tree: GitTree = {
+      commit: "c".repeat(40),
+      async readMany(asked, maxBytes) {
+        paths.push(...asked);
+        expect(maxBytes).toBe(64 * MIB);
+        return asked.map(() => ({ tooLarge: 70 * MIB }));
+      },
+    };
+    const [state] = await loadStates([skill], REPO, tree, "main");
+    expect(paths).toEqual([join(skill, "tools.lock.json")]);
+    expect(state!.error).toEqual({
+      code: "LOCK_INVALID",
+      message: "the lock at main is 70.0 MiB, over the 64 MiB compat reads: not read",
+      file: "skills/find-todos/tools.lock.json",
+      hint: "compare against another ref, or with the servers (--against live)",
+    });
+    expect(state!.before).toBeUndefined();
   });
 });

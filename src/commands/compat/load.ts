@@ -9,6 +9,7 @@ import type { ToolsLock } from "../../contracts/compat.js";
 import type { LoadedSkill } from "../../contracts/skill.js";
 import { LOCK_FILE } from "../../core/compat/lockfile.js";
 import type { GitTree } from "../../git/readAtRef.js";
+import type { TextAt } from "../../git/repo.js";
 import { loadSkill } from "../../store/loadSkill.js";
 import { lockFromText, readLockFile } from "../../store/lockFile.js";
 import { displayPath } from "../../core/paths.js";
@@ -38,6 +39,9 @@ export interface SkillState {
   notes: string[];
 }
 
+/** The largest lock compat reads at a ref (a lock holds the schemas of the tools a skill uses: kilobytes, usually). */
+const MAX_LOCK_AT_REF_BYTES = 64 * 1024 * 1024;
+
 export async function loadStates(
   dirs: string[],
   cwd: string,
@@ -49,7 +53,10 @@ export async function loadStates(
   if (!tree) return states;
   // the lock at the ref of every skill whose work-tree lock is there to compare, read by one git process
   const comparing = states.filter((state) => state.after !== undefined);
-  const texts = await tree.readMany(comparing.map((state) => join(baseDirs[state.dir] ?? state.dir, LOCK_FILE)));
+  const texts = await tree.readMany(
+    comparing.map((state) => join(baseDirs[state.dir] ?? state.dir, LOCK_FILE)),
+    MAX_LOCK_AT_REF_BYTES,
+  );
   for (const [index, state] of comparing.entries()) compareFrom(state, texts[index], cwd, ref);
   return states;
 }
@@ -117,9 +124,19 @@ async function loadState(dir: string, cwd: string, against: boolean): Promise<Sk
   return state;
 }
 
-/** What the skill's lock at `ref` (`old`, its text; undefined when it has none there) gives it to compare from. */
-function compareFrom(state: SkillState, old: string | undefined, cwd: string, ref: string): void {
+/** What the skill's lock at `ref` (`old`: its text, undefined when it has none there) gives it to compare from. */
+function compareFrom(state: SkillState, old: TextAt, cwd: string, ref: string): void {
   const lockShown = displayPath(join(state.dir, LOCK_FILE), cwd);
+  if (typeof old === "object") {
+    const size = (old.tooLarge / 1024 / 1024).toFixed(1);
+    state.error = {
+      code: "LOCK_INVALID",
+      message: `the lock at ${ref} is ${size} MiB, over the ${MAX_LOCK_AT_REF_BYTES / 1024 / 1024} MiB compat reads: not read`,
+      file: lockShown,
+      hint: "compare against another ref, or with the servers (--against live)",
+    };
+    return;
+  }
   if (old === undefined) {
     state.before = null;
     state.notes.push(`${lockShown} does not exist at ${ref}: every dependency is new there`);

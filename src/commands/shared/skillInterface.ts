@@ -9,7 +9,8 @@ import type { SkillInterface } from "../../contracts/versioning.js";
 import { splitSkillMd } from "../../core/skill/splitSkillMd.js";
 import { skillInterface } from "../../core/versioning/interface.js";
 import { parseYaml } from "../../core/yaml/index.js";
-import { readManyAt, type Repo } from "../../git/repo.js";
+import { readManyAt, type Repo, type TextAt } from "../../git/repo.js";
+import { MAX_TEXT_FILE_BYTES } from "../../store/readTextFile.js";
 
 export interface ReadInterface {
   value: SkillInterface;
@@ -17,8 +18,20 @@ export interface ReadInterface {
   problems: string[];
 }
 
-function parseParts(manifestText: string | undefined, skillMdText: string | undefined, name: string): ReadInterface {
+/** A file of the interface over MAX_TEXT_FILE_BYTES at a tree-ish: not read (validation refuses it on disk too). */
+function tooLarge(file: string, size: number): string {
+  const limit = MAX_TEXT_FILE_BYTES / 1024 / 1024;
+  return `${file}: ${(size / 1024 / 1024).toFixed(1)} MiB, over the ${limit} MiB a skill file may have: not read`;
+}
+
+function parseParts(manifestAt: TextAt, skillMdAt: TextAt, name: string): ReadInterface {
   const problems: string[] = [];
+  const text = (file: string, at: TextAt) => {
+    if (typeof at === "object") problems.push(tooLarge(file, at.tooLarge));
+    return typeof at === "string" ? at : undefined;
+  };
+  const manifestText = text("manifest.yaml", manifestAt);
+  const skillMdText = text("SKILL.md", skillMdAt);
   let manifest: unknown;
   if (manifestText !== undefined) {
     const parsed = parseYaml(manifestText, { file: "manifest.yaml" });
@@ -53,6 +66,7 @@ export async function interfacesAt(
       [treeish, `${path}/manifest.yaml`] as const,
       [treeish, `${path}/SKILL.md`] as const,
     ]),
+    MAX_TEXT_FILE_BYTES,
   );
   return points.map((point, index) => parseParts(texts[2 * index], texts[2 * index + 1], point.name));
 }
