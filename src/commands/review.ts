@@ -94,7 +94,7 @@ export async function review(options: ReviewOptions): Promise<ReviewResult> {
   ]);
   const touched = touchedSkills(files, baseFolders, headFolders);
   const reviewed = touched.filter((t) => t.head);
-  // every interface the review compares (each skill at its head and at the merge base), read by one git process
+  // every interface the review compares (each skill at its head and at the merge base), read in batches
   const points = touched.flatMap((t) => [
     ...(t.head ? [{ treeish: headTree, path: t.head.path, name: t.head.name }] : []),
     ...(t.base ? [{ treeish: merged, path: t.base.path, name: t.base.name }] : []),

@@ -33,7 +33,13 @@ export function catFiles(
     child.on("close", (code) => done(code === 0 ? parser.finish() : undefined));
     // git gone before it read every name: its exit status says so
     child.stdin.on("error", () => undefined);
-    child.stdin.end(names.map((name) => `${name}\n`).join(""));
+    try {
+      child.stdin.end(names.map((name) => `${name}\n`).join(""));
+    } catch {
+      // more names than the longest string JavaScript holds: the caller reads the files one by one
+      child.kill();
+      done(undefined);
+    }
   });
 }
 
@@ -57,7 +63,9 @@ export class BatchParser {
     private readonly maxBytes: number,
   ) {
     // the longest line git can send back: a name of ours and a word, or an id, a type and a size
-    this.maxLine = Math.max(0, ...names.map((name) => Buffer.byteLength(name))) + 128;
+    let longest = 0;
+    for (const name of names) longest = Math.max(longest, Buffer.byteLength(name));
+    this.maxLine = longest + 128;
   }
 
   /** Takes the next bytes of the answer; false once they cannot be part of it. */

@@ -166,8 +166,8 @@ export async function readAt(repo: Repo, treeish: string, path: string): Promise
 /**
  * Each file `[treeish, path]` as readAt gives it, but for one over `maxBytes` (its size instead: nothing of it is
  * held), from one git process (`git cat-file --batch`) where readAt starts one a file: a review reads two files of
- * every skill it compares, at both ends. A name git would not read back as it is (a line break in it: git 2.39's
- * --batch reads names by line) is read alone, as is every file when the batch fails.
+ * every skill it compares, at both ends. A name the batch would not read as `cat-file blob` does (`batchable`) is
+ * read alone, as is every file when the batch fails.
  */
 export async function readManyAt(
   repo: Repo,
@@ -175,10 +175,19 @@ export async function readManyAt(
   maxBytes: number,
 ): Promise<TextAt[]> {
   const names = files.map(([treeish, path]) => `${treeish}:${path}`);
-  const batched = [...new Set(names.filter((name) => !/[\r\n]/.test(name)))];
+  const batched = [...new Set(names.filter((name, index) => batchable(name, files[index]![1])))];
   const read = batched.length > 0 ? await repo.catFiles(batched, maxBytes) : undefined;
   const texts = new Map<string, TextAt>(read ? batched.map((name, index) => [name, read[index]]) : []);
   return Promise.all(names.map((name) => (texts.has(name) ? texts.get(name) : readOneAt(repo, name, maxBytes))));
+}
+
+/**
+ * Whether git's --batch reads the name back as `cat-file blob` does. Not with a line break (a name a line; a carriage
+ * return before it is dropped), nor with a `.` or `..` component in the path: git resolves those from the working
+ * folder, and one outside the repository ends the whole batch (`fatal: ... is outside repository`).
+ */
+function batchable(name: string, path: string): boolean {
+  return !/[\r\n]/.test(name) && !/(^|\/)\.\.?(\/|$)/.test(path);
 }
 
 /** One `<treeish>:<path>` as readManyAt gives it: its size first, then its text when that is within `maxBytes`. */

@@ -2,15 +2,16 @@
  * Reading many files at tree-ishes with one git process (`git cat-file --batch`), on a real repository: the same
  * texts as one `git cat-file blob` a file, whatever the files hold; and `skills review` reads its interfaces so.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadStates } from "../../src/commands/compat/load.js";
 import { review } from "../../src/commands/review.js";
-import { interfaceAt, interfacesAt } from "../../src/commands/shared/skillInterface.js";
-import { BatchParser } from "../../src/git/catFiles.js";
-import type { GitTree } from "../../src/git/readAtRef.js";
-import { openRepo, type Repo, readAt, readManyAt } from "../../src/git/repo.js";
+import { interfaceAt, interfacesAt, POINTS_A_BATCH } from "../../src/commands/shared/skillInterface.js";
+import { BatchParser, catFiles } from "../../src/git/catFiles.js";
+import { type GitTree, openGitRef } from "../../src/git/readAtRef.js";
+import { openRepo, type Repo, readAt, readManyAt, type TextAt } from "../../src/git/repo.js";
 import { REPO, skillsSync } from "../helpers/cli.js";
 import { commitAll, type GitLog, git, loggingGit, makeRepo, removeRepo, writeSkill } from "../helpers/gitRepo.js";
 
@@ -36,6 +37,9 @@ beforeAll(async () => {
   await mkdir(join(dir, "data"), { recursive: true });
   for (const [name, text] of Object.entries(TRICKY)) await writeFile(join(dir, "data", name), text);
   await writeFile(join(dir, "data", "line\nbreak.txt"), "a name with a line break\n");
+  // git drops a carriage return at the end of a line it reads: in a batch, "carriage\r" would be read as "carriage"
+  await writeFile(join(dir, "data", "carriage\r"), "the name ends in a carriage return\n");
+  await writeFile(join(dir, "data", "carriage"), "the name does not\n");
   commitAll(dir, "first");
   first = git(dir, "rev-parse", "HEAD").trim();
   await writeSkill(dir, "alpha", { version: "1.1.0" });
@@ -93,6 +97,10 @@ describe("readManyAt", () => {
     const many = await readManyAt(counted, files, MIB);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.slice(0, 2)).toEqual(["cat-file", "--batch"]);
+    // a name asked twice is sent once
+    const sent = calls[0]!.slice(2);
+    expect(sent).toHaveLength(new Set(sent).size);
+    expect(sent).toHaveLength(files.length - 1);
     const one = await Promise.all(files.map(([treeish, path]) => readAt(repo, treeish, path)));
     expect(many).toEqual(one);
     // and what the files hold, not only what readAt says
@@ -142,23 +150,52 @@ describe("readManyAt", () => {
     ).toEqual(["HEAD:data", "HEAD:data/crlf.txt", "HEAD:data/unicode.txt"]);
   });
 
-  test("a name with a line break, which --batch cannot read, is read alone", async () => {
+  test("a name --batch would read otherwise (a line break, a carriage return, . or ..) is read alone", async () => {
     const { repo: counted, calls } = counting(repo);
     const texts = await readManyAt(
       counted,
       [
         [first, "data/line\nbreak.txt"],
-        [first, "data/crlf.txt"],
+        [first, "data/carriage\r"],
+        [first, "data/carriage"],
+        [first, "./data/crlf.txt"], // git resolves a ./ path from its working folder
+        [first, "data/../../outside"], // in a batch, git would end it: `outside repository`
         [first, "data/empty.txt"],
       ],
       MIB,
     );
-    expect(texts).toEqual(["a name with a line break\n", "one\r\ntwo\r\n", ""]);
-    expect(calls).toEqual([
-      ["cat-file", "--batch", `${first}:data/crlf.txt`, `${first}:data/empty.txt`],
-      ["cat-file", "-s", `${first}:data/line\nbreak.txt`],
-      ["cat-file", "blob", `${first}:data/line\nbreak.txt`],
+    expect(texts).toEqual([
+      "a name with a line break\n",
+      "the name ends in a carriage return\n",
+      "the name does not\n",
+      "one\r\ntwo\r\n",
+      undefined,
+      "",
     ]);
+    expect(calls[0]).toEqual(["cat-file", "--batch", `${first}:data/carriage`, `${first}:data/empty.txt`]);
+    expect(
+      calls
+        .slice(1)
+        .filter((args) => args[1] === "-s")
+        .map((args) => args[2]),
+    ).toEqual([
+      `${first}:data/line\nbreak.txt`,
+      `${first}:data/carriage\r`,
+      `${first}:./data/crlf.txt`,
+      `${first}:data/../../outside`,
+    ]);
+  });
+
+  test("read alone, a folder over the limit is not a file, and a file of exactly the limit is read", async () => {
+    const alone = counting({ ...repo, catFiles: async () => undefined });
+    const crlf = Buffer.byteLength(TRICKY["crlf.txt"]!);
+    expect(await readManyAt(alone.repo, [[first, "data"]], 10)).toEqual([undefined]);
+    expect(await readManyAt(alone.repo, [[first, "data/crlf.txt"]], crlf)).toEqual([TRICKY["crlf.txt"]]);
+    expect(await readManyAt(alone.repo, [[first, "data/crlf.txt"]], crlf - 1)).toEqual([{ tooLarge: crlf }]);
+    // the same through the batch
+    expect(await readManyAt(repo, [[first, "data"]], 10)).toEqual([undefined]);
+    expect(await readManyAt(repo, [[first, "data/crlf.txt"]], crlf)).toEqual([TRICKY["crlf.txt"]]);
+    expect(await readManyAt(repo, [[first, "data/crlf.txt"]], crlf - 1)).toEqual([{ tooLarge: crlf }]);
   });
 
   test("a batch that failed: each file read alone, with the same answers", async () => {
@@ -206,21 +243,77 @@ describe("BatchParser (git's answer as it streams in)", () => {
     expect(parse(utf8, 1, ["HEAD:a"])).toEqual(["✓x"]);
   });
 
+  test("takes `ambiguous` as not there", () => {
+    expect(parse(Buffer.from(`HEAD:a ambiguous\n${id} blob 2\nok\n`), 3, ["HEAD:a", "HEAD:b"])).toEqual([
+      undefined,
+      "ok",
+    ]);
+  });
+
   test("refuses what git does not send for these names", () => {
-    const broken: [string, Buffer][] = [
-      ["a size past the end", Buffer.from(`${id} blob 99\nshort\n`)],
-      ["no line break after an object", Buffer.from(`${id} blob 1\nxyHEAD:b missing\n`)],
-      ["fewer answers than names", answer.subarray(0, answer.indexOf("HEAD:b"))],
-      ["more answers than names", Buffer.concat([answer, Buffer.from("HEAD:e missing\n")])],
-      ["an answer cut in its header", Buffer.concat([answer, Buffer.from(id)])],
-      ["another name said missing", Buffer.from(`${id} blob 5\nhello\nHEAD:z missing\n`)],
-      ["a header that is not one", Buffer.from(`${"g".repeat(40)} blob 5\nhello\n`)],
-      ["a line longer than any answer", Buffer.from("x".repeat(1000))],
+    const broken: [string, Buffer, string[]][] = [
+      ["a size past the end", Buffer.from(`${id} blob 99\nshort\n`), ["HEAD:a"]],
+      ["no line break after an object", Buffer.from(`${id} blob 1\nxyHEAD:b missing\n`), ["HEAD:a", "HEAD:b"]],
+      ["fewer answers than names", answer.subarray(0, answer.indexOf("HEAD:b")), names],
+      ["more answers than names", Buffer.concat([answer, Buffer.from("HEAD:e missing\n")]), names],
+      ["an answer cut in its header", Buffer.concat([answer, Buffer.from(id)]), names],
+      ["another name said missing", Buffer.from(`${id} blob 5\nhello\nHEAD:z missing\n`), ["HEAD:a", "HEAD:b"]],
+      ["a header that is not one", Buffer.from(`${"g".repeat(40)} blob 5\nhello\n`), ["HEAD:a"]],
+      ["a line longer than any answer", Buffer.from("x".repeat(1000)), ["HEAD:a"]],
     ];
-    for (const [why, bytes] of broken) {
-      for (const size of [1, 5, bytes.length])
-        expect(parse(bytes, size), `${why}, in pieces of ${size}`).toBeUndefined();
+    for (const [why, bytes, of] of broken) {
+      for (const size of [1, 5, bytes.length]) {
+        expect(parse(bytes, size, of), `${why}, in pieces of ${size}`).toBeUndefined();
+      }
     }
+    // a line past any answer's length is refused as it comes, not held until it ends
+    expect(new BatchParser(["HEAD:a"], 10).feed(Buffer.from("x".repeat(1000)))).toBe(false);
+  });
+});
+
+describe("catFiles", () => {
+  test("an answer git ends with a failure is not taken, whole as it may look", async () => {
+    const fake = await mkdtemp(join(tmpdir(), "skills-fake-git-"));
+    try {
+      const id = "c".repeat(40);
+      for (const [name, status] of [
+        ["ok", 0],
+        ["fails", 1],
+      ] as const) {
+        await mkdir(join(fake, name));
+        await writeFile(
+          join(fake, name, "git"),
+          `#!/bin/sh\ncat > /dev/null\nprintf '${id} blob 5\\nhello\\n'\nexit ${status}\n`,
+          { mode: 0o755 },
+        );
+      }
+      expect(await catFiles(dir, { PATH: join(fake, "ok") }, ["HEAD:a"], MIB)).toEqual(["hello"]);
+      expect(await catFiles(dir, { PATH: join(fake, "fails") }, ["HEAD:a"], MIB)).toBeUndefined();
+      expect(await catFiles(dir, { PATH: join(fake, "none") }, ["HEAD:a"], MIB)).toBeUndefined(); // no git at all
+    } finally {
+      await rm(fake, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("GitTree.readMany (compat --against)", () => {
+  test("reads the paths inside the work tree with one process; a path outside it is not asked", async () => {
+    // the git environment is taken when the tree is opened: the logging git goes first on PATH before that
+    const path = process.env.PATH;
+    process.env.PATH = `${gitLog.dir}:${path}`;
+    let texts: TextAt[];
+    try {
+      const tree = await openGitRef(dir, first);
+      await gitLog.clear();
+      texts = await tree.readMany(
+        [join(dir, "data/crlf.txt"), "/etc/hostname", join(dir, "../x"), join(dir, "data/empty.txt")],
+        MIB,
+      );
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(texts).toEqual(["one\r\ntwo\r\n", undefined, undefined, ""]);
+    expect(await gitLog.calls()).toEqual(["cat-file --batch --buffer"]);
   });
 });
 
@@ -238,6 +331,19 @@ describe("interfacesAt", () => {
     for (const [index, point] of points.entries()) {
       expect(read[index]).toEqual(await interfaceAt(repo, point.treeish, point.path, point.name));
     }
+  });
+
+  test("reads POINTS_A_BATCH points a process, so thousands of skills are never all held at once", async () => {
+    const points = Array.from({ length: POINTS_A_BATCH + 3 }, (_, index) => ({
+      treeish: index % 2 ? first : second,
+      path: "skills/alpha",
+      name: "alpha",
+    }));
+    const { repo: counted, calls } = counting(repo);
+    const read = await interfacesAt(counted, points);
+    // the folder's two files at each end: four names, each sent once a batch
+    expect(calls.map((args) => args.length - 2)).toEqual([4, 4]);
+    expect(read.map((one) => one.value.version)).toEqual(points.map((_, index) => (index % 2 ? "1.0.0" : "1.1.0")));
   });
 });
 

@@ -55,20 +55,31 @@ export async function interfaceAt(repo: Repo, treeish: string, path: string, nam
   return (await interfacesAt(repo, [{ treeish, path, name }]))[0]!;
 }
 
-/** The interfaces of skill folders at commits or trees, their files read by one git process. */
+/**
+ * Points whose files one git process reads: each file is held (up to MAX_TEXT_FILE_BYTES) until its batch is parsed,
+ * so a change that touches thousands of skills costs a few dozen megabytes at most, not all of their files at once.
+ */
+export const POINTS_A_BATCH = 32;
+
+/** The interfaces of skill folders at commits or trees, their files read by one git process a POINTS_A_BATCH. */
 export async function interfacesAt(
   repo: Repo,
   points: ReadonlyArray<{ treeish: string; path: string; name: string }>,
 ): Promise<ReadInterface[]> {
-  const texts = await readManyAt(
-    repo,
-    points.flatMap(({ treeish, path }) => [
-      [treeish, `${path}/manifest.yaml`] as const,
-      [treeish, `${path}/SKILL.md`] as const,
-    ]),
-    MAX_TEXT_FILE_BYTES,
-  );
-  return points.map((point, index) => parseParts(texts[2 * index], texts[2 * index + 1], point.name));
+  const read: ReadInterface[] = [];
+  for (let at = 0; at < points.length; at += POINTS_A_BATCH) {
+    const batch = points.slice(at, at + POINTS_A_BATCH);
+    const texts = await readManyAt(
+      repo,
+      batch.flatMap(({ treeish, path }) => [
+        [treeish, `${path}/manifest.yaml`] as const,
+        [treeish, `${path}/SKILL.md`] as const,
+      ]),
+      MAX_TEXT_FILE_BYTES,
+    );
+    read.push(...batch.map((point, index) => parseParts(texts[2 * index], texts[2 * index + 1], point.name)));
+  }
+  return read;
 }
 
 /** The interface of a skill folder on disk. */
