@@ -158,16 +158,12 @@ export async function listFiles(repo: Repo, treeish: string, path = "", trees = 
   return entries;
 }
 
-/** The text of a file at a tree-ish; undefined when it is not there. */
-export async function readAt(repo: Repo, treeish: string, path: string): Promise<string | undefined> {
-  return repo.tryRun(["cat-file", "blob", `${treeish}:${path}`]);
-}
-
 /**
- * Each file `[treeish, path]` as readAt gives it, but for one over `maxBytes` (its size instead: nothing of it is
- * held), from one git process (`git cat-file --batch`) where readAt starts one a file: a review reads two files of
- * every skill it compares, at both ends. A name the batch would not read as `cat-file blob` does (`batchable`) is
- * read alone, as is every file when the batch fails.
+ * Each file `[treeish, path]` as `git cat-file blob` gives it (its text; undefined when it is not there or not a
+ * file), but for one over `maxBytes` (its size instead: nothing of it is held), all from one git process
+ * (`git cat-file --batch`), where one a file was started before: a review reads two files of every skill it compares,
+ * at both ends. A name the batch would not read as `cat-file blob` does (`batchable`) is read alone, as is every file
+ * when the batch fails.
  */
 export async function readManyAt(
   repo: Repo,
