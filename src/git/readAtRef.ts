@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { isAbsolute, relative } from "node:path";
 import { promisify } from "node:util";
 import { SkillsError } from "../errors.js";
-import { readManyAt, repoAt, type TextAt } from "./repo.js";
+import { commitOf, readManyAt, repoAt, type TextAt } from "./repo.js";
 
 const run = promisify(execFile);
 
@@ -40,18 +40,13 @@ export async function openGitRef(cwd: string, ref: string): Promise<GitTree> {
       hint: "run it in the repository of the skills, or use --against live",
     });
   }
-  let commit: string;
-  try {
-    commit = (await git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
-  } catch {
-    commit = "";
-  }
+  const repo = repoAt(root);
+  const commit = await commitOf(repo, ref);
   if (!commit) {
     throw new SkillsError("INVALID_ARGUMENT", `--against: git knows no commit "${ref}"`, {
       hint: "name a branch, tag or commit (`git log --oneline` lists them); fetch it first in a shallow CI checkout",
     });
   }
-  const repo = repoAt(root);
   return {
     commit,
     async readMany(paths, maxBytes) {

@@ -3,11 +3,11 @@
  * skills written from a few fields, commits and tags made with the git binary.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { appendFile, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
+import { findExecutable } from "../../src/sandbox/isolation.js";
 
 export const GIT_ENV = {
   GIT_AUTHOR_NAME: "skills test",
@@ -113,10 +113,7 @@ export interface GitLog {
 export async function loggingGit(): Promise<GitLog> {
   const dir = await mkdtemp(join(tmpdir(), "skills-git-log-"));
   const log = join(dir, "calls.log");
-  const real = (process.env.PATH ?? "")
-    .split(":")
-    .map((folder) => join(folder, "git"))
-    .find((path) => existsSync(path));
+  const real = findExecutable("git");
   if (!real) throw new Error("no git on PATH");
   await writeFile(join(dir, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
   await chmod(join(dir, "git"), 0o755);
