@@ -10,7 +10,7 @@
  * count is needed: CLI start-up never pays for it.
  */
 
-import { isAscii, keepStopped, O200K_PATTERN, PIECES_PER_CHECK, splitAscii } from "./asciiSplit.js";
+import { ASCII_PIECE, isAscii, keepStopped, O200K_PATTERN, PIECES_PER_CHECK } from "./asciiSplit.js";
 
 /** Ranks of byte sequences: the rank of bytes[start, end), or undefined when the sequence is not a token. */
 export interface RankTable {
@@ -38,8 +38,6 @@ const MAX_PIECE_BYTES = 4096;
 /** Pieces remembered with their counts (at most this many, of at most this many characters each). */
 const KNOWN_PIECES = 50_000;
 const KNOWN_PIECE_CHARS = 64;
-/** ASCII pieces up to this long are remembered by a number (3 bits of length, then 7 bits per character). */
-const SHORT_PIECE_CHARS = 4;
 /** Ranks added to the map before yielding to the event loop. */
 const SLICE = 25_000;
 
@@ -86,8 +84,6 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
   let split: RegExp | undefined;
   // Tool results repeat their pieces (keys, words, paths' parts): each distinct piece is merged once.
   const known = new Map<string, number>();
-  /** Counts of ASCII pieces of two to four characters, by their characters as one number (at most 2^31 of them). */
-  const short = new Map<number, number>();
   const countPiece = (text: string): number => {
     const piece = Buffer.from(text, "utf8");
     if (table.rank(piece, 0, piece.length) !== undefined) return 1;
@@ -108,7 +104,7 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
   };
   const scanner = pattern === O200K_PATTERN;
   // Whether each text stopped before its end is all ASCII, kept for its next slice (the test reads all of it); a few
-  // at once, as splitAscii keeps their classes: several results are counted in turns.
+  // at once: several results are counted in turns.
   const asciiOf = new Map<string, boolean>();
   const stoppedAt = (text: string, ascii: boolean, tokens: number, next: number): { tokens: number; next: number } => {
     keepStopped(asciiOf, text, ascii);
@@ -121,28 +117,21 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
     if (known !== undefined) asciiOf.delete(text);
     const ascii = known ?? isAscii(text);
     if (scanner && ascii) {
-      const next = splitAscii(
-        text,
-        (start, end) => {
-          const length = end - start;
-          // Every byte is a token; a piece of up to four characters is found by a number made of them, without
-          // cutting it out of the text (most pieces of JSON are this short).
-          if (length === 1) total += 1;
-          else if (length <= SHORT_PIECE_CHARS) {
-            let key = length;
-            for (let i = start; i < end; i++) key = (key << 7) | text.charCodeAt(i);
-            let tokens = short.get(key);
-            if (tokens === undefined) {
-              tokens = countPiece(text.slice(start, end));
-              short.set(key, tokens);
-            }
-            total += tokens;
-          } else total += counted(text.slice(start, end));
-        },
-        from,
-        stop,
-      );
-      return next === text.length ? { tokens: total, next } : stoppedAt(text, ascii, total, next);
+      // As splitAscii, inline: a call per piece costs a cold process more than the piece's count.
+      const length = text.length;
+      let at = from;
+      // Nothing else uses the expression between two pieces: each test starts where the last one ended.
+      ASCII_PIECE.lastIndex = at;
+      for (let pieces = 1; at < length; pieces++) {
+        if (stop !== undefined && pieces % PIECES_PER_CHECK === 0 && stop()) return stoppedAt(text, ascii, total, at);
+        ASCII_PIECE.test(text);
+        const end = ASCII_PIECE.lastIndex;
+        if (end <= at) throw new Error(`the ASCII split found no piece at ${at}`);
+        // Every byte is a token.
+        total += end - at === 1 ? 1 : counted(text.slice(at, end));
+        at = end;
+      }
+      return { tokens: total, next: length };
     }
     split ??= new RegExp(pattern, "gu");
     // The pattern matches from any piece's end as it did in one pass (it looks ahead, never behind).
