@@ -32,6 +32,8 @@ export interface ToolCallInterceptor {
   beforeCall(server: string, tool: string, args: JsonObject): JsonObject;
   /** `args`: the arguments as the program sent them (before beforeCall), for the call this result answers. */
   afterCall(server: string, tool: string, result: unknown, args?: JsonObject): unknown;
+  /** Told each result as the program receives it: the JSON text the bridge sends (afterCall's value, serialized). */
+  delivered?(server: string, tool: string, resultJson: string): void;
   /** Scrub or check text that leaves the run (result, logs, errors). Throws SkillsError PII_LEAK to refuse. */
   checkOutput?(value: unknown): unknown;
   /** Replace known or detected values in text the host itself sends to the program (tool error messages). */

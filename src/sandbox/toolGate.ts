@@ -131,6 +131,7 @@ export class ToolGate {
       // Serialized once: the size for the record and the text the bridge sends.
       const resultJson = JSON.stringify(result ?? null);
       record(!isError, Buffer.byteLength(resultJson), isError ? "TOOL_ERROR" : undefined);
+      interceptor?.delivered?.(server, tool, resultJson);
       return { result, resultJson };
     } catch (error) {
       const code = isSkillsError(error) ? error.code : "TOOL_CALL_FAILED";

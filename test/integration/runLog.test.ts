@@ -1,10 +1,15 @@
 /**
  * The run log through the real CLI: concurrent runs append whole lines, rotation under concurrent writers loses
- * nothing, a full disk or a read-only folder costs one warning and never the run, `logRuns: false` writes nothing.
+ * nothing, a full disk or a read-only folder costs one warning and never the run, `logRuns: false` writes nothing,
+ * tokens_in counts exactly what the program received.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Tiktoken } from "js-tiktoken/lite";
+import o200k from "js-tiktoken/ranks/o200k_base";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RunRecord } from "../../src/contracts/runRecord.js";
 import { loadProjectConfig } from "../../src/store/config.js";
@@ -12,6 +17,7 @@ import { readRunLog } from "../../src/store/runLog/read.js";
 import { REPO, skillsAsync, skillsSync } from "../helpers/cli.js";
 import { copyPackage } from "../helpers/packageCopy.js";
 import { type TempProject, tempProject } from "../helpers/project.js";
+import { npmServer } from "../helpers/testServers.js";
 import { diskTmpdir } from "../helpers/tmp.js";
 
 const projects: TempProject[] = [];
@@ -114,6 +120,39 @@ describe("the token table", () => {
     // {"greeting":"hello world"} is 7 tokens (js-tiktoken says so too).
     const records = (await lines(p.log)).map((line) => JSON.parse(line) as RunRecord);
     expect(records.map((r) => r.tokens_out)).toEqual([7, 7]);
+  }, 60_000);
+
+  it("tokens_in is exactly the tokens of the results the program received, from the real server", async () => {
+    const p = await project();
+    // Long enough to be counted in several slices of the event loop, ASCII and not, and read three times.
+    const text = Array.from({ length: 3000 }, (_, i) => `line ${i}: naïve café ${"x".repeat(i % 40)} don't\n`).join("");
+    await writeFile(join(p.dir, "notes.txt"), text);
+    const ran = skillsSync(
+      [
+        "exec",
+        "--lang",
+        "python",
+        "--pii",
+        "off",
+        "--tools",
+        "filesystem/read_text_file",
+        "--code",
+        "from servers.filesystem import read_text_file\nresult = [len(str(read_text_file(path='notes.txt'))) for _ in range(3)]",
+      ],
+      { cwd: p.dir, env: p.env, timeout: 60_000 },
+    );
+    expect(ran.code, ran.stderr).toBe(0);
+    // The same call made straight to the same server, as its MCP client parses the answer.
+    const client = new Client({ name: "runlog-test", version: "1.0.0" });
+    await client.connect(
+      new StdioClientTransport({ command: npmServer("filesystem"), args: [p.dir], stderr: "ignore" }),
+    );
+    const answer = await client.callTool({ name: "read_text_file", arguments: { path: join(p.dir, "notes.txt") } });
+    await client.close();
+    const expected = new Tiktoken(o200k).encode(JSON.stringify(answer), [], []).length;
+    expect(expected).toBeGreaterThan(20_000);
+    const [record] = (await lines(p.log)).map((line) => JSON.parse(line) as RunRecord);
+    expect(record!.tokens_in).toBe(3 * expected);
   }, 60_000);
 });
 

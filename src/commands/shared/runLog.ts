@@ -83,7 +83,7 @@ export function openRunLog(config: ProjectConfig): RunLogger {
     },
     watch(interceptor) {
       if (!interceptor || seen.has(interceptor)) return interceptor;
-      const afterCall = interceptor.afterCall.bind(interceptor);
+      const delivered = interceptor.delivered?.bind(interceptor);
       const entry: Seen = { pending: [], tokens: 0, scheduled: false };
       seen.set(interceptor, entry);
       // Counted after the result has gone on to the program (the next turn of the event loop), while the program and
@@ -99,7 +99,7 @@ export function openRunLog(config: ProjectConfig): RunLogger {
           if (!entry.counting) {
             const next = entry.pending.shift();
             if (next === undefined) return;
-            entry.counting = { text: resultJson(next.result), next: 0 };
+            entry.counting = { text: next, next: 0 };
           }
           const { tokens, next } = ready.countFrom(entry.counting.text, entry.counting.next, stop);
           entry.tokens += tokens;
@@ -112,21 +112,21 @@ export function openRunLog(config: ProjectConfig): RunLogger {
           setImmediate(drain);
         }
       };
-      // The same object keeps its other hooks and fields (the sandbox reads the PII policy off it).
-      interceptor.afterCall = (server, tool, result, args) => {
-        const out = afterCall(server, tool, result, args);
-        entry.pending.push({ result: out });
+      // The same object keeps its other hooks and fields (the sandbox reads the PII policy off it). The text the
+      // bridge sends is counted as the gate serialized it, not serialized again.
+      interceptor.delivered = (server, tool, text) => {
+        delivered?.(server, tool, text);
+        entry.pending.push(text);
         if (ready && !entry.scheduled) {
           entry.scheduled = true;
           setImmediate(drain);
         }
-        return out;
       };
       return interceptor;
     },
     async record(record, interceptor) {
       const entry = interceptor ? seen.get(interceptor) : undefined;
-      const results = entry?.pending.splice(0).map((item) => item.result) ?? [];
+      const results = entry?.pending.splice(0) ?? [];
       const partly = entry?.counting;
       const countedBefore = entry?.tokens ?? 0;
       if (entry) {
@@ -204,8 +204,8 @@ function describe(error: unknown): string {
 const SLICE_MS = 3;
 
 interface Seen {
-  /** Results not counted yet (boxed: a result may be undefined). */
-  pending: { result: unknown }[];
+  /** Results not counted yet, as the bridge sent them. */
+  pending: string[];
   /** The result being counted, as text, and where its count stopped. */
   counting?: { text: string; next: number };
   tokens: number;
@@ -214,10 +214,10 @@ interface Seen {
 
 const resultJson = (result: unknown): string => JSON.stringify(result ?? null) ?? "null";
 
-function countAll(counter: TokenCounter | undefined, results: unknown[]): number {
+function countAll(counter: TokenCounter | undefined, results: string[]): number {
   if (!counter) return 0;
   let total = 0;
-  for (const result of results) total += counter.count(resultJson(result));
+  for (const text of results) total += counter.count(text);
   return total;
 }
 

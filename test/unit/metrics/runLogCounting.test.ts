@@ -1,6 +1,6 @@
 /**
  * The run log counts the tool results a program received while the run goes on (each after it has gone to the
- * program), and whatever is left when the record is written: the record's tokens_in is exactly js-tiktoken's count
+ * program, as the text the bridge sent it), and whatever is left when the record is written: the record's tokens_in is exactly js-tiktoken's count
  * of every result of that run, whichever way each was counted, and a result after a record belongs to the next one.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -75,18 +75,18 @@ it("counts results as they pass and the rest at the record, exactly", async () =
     text: `export const value${i} = ${i * 7};\n// It's here`,
   }));
   // Before the counter is loaded: left for the record.
-  watched.afterCall("fs", "read", first[0]);
+  watched.delivered!("fs", "read", JSON.stringify(first[0]));
   log.prepare();
   // The counter loads from the table in milliseconds (while a run's sandbox starts); the results after it are
   // counted as they pass.
   await new Promise((r) => setTimeout(r, 300));
   for (const value of first.slice(1)) {
-    watched.afterCall("fs", "read", value);
+    watched.delivered!("fs", "read", JSON.stringify(value));
     if (value.path.endsWith("0.ts")) await new Promise((r) => setImmediate(r));
   }
   await recordRun(1);
   const second = [{ more: "text for the next run, naïve unicode too" }];
-  watched.afterCall("fs", "read", second[0]);
+  watched.delivered!("fs", "read", JSON.stringify(second[0]));
   await new Promise((r) => setImmediate(r));
   await recordRun(2);
   expect(await tokensIn()).toEqual([tokensOf(first), tokensOf(second)]);
@@ -109,7 +109,7 @@ it("counts a long result in slices of a few milliseconds, and the rest of it at 
     const text = JSON.stringify(big);
     const expected = (await loadTokenCounter()).count(text);
 
-    watched.afterCall("fs", "read", big);
+    watched.delivered!("fs", "read", JSON.stringify(big));
     // The event loop turns while the result is counted, each turn counting for a few milliseconds while some is left:
     // counted in one go, the first turn would take it all and the others none. (Counted by turns, not by time: a
     // garbage collection or a busy machine can stretch any turn.)
@@ -149,8 +149,8 @@ it("counts two long results of two runs going on at once in turns, each slice re
     const results = [big(1), big(2)];
     const counter = await loadTokenCounter();
     const expected = results.map((value) => counter.count(JSON.stringify(value)));
-    first.watched.afterCall("fs", "read", results[0]);
-    second.afterCall("fs", "read", results[1]);
+    first.watched.delivered!("fs", "read", JSON.stringify(results[0]));
+    second.delivered!("fs", "read", JSON.stringify(results[1]));
     // Each slice goes on from its text's classes: classified again at every turn (the other text's slice in between
     // replaced them), a slice costs the text's whole rest, more than its budget, and the two take thousands of turns
     // of 256 pieces each instead of a few dozen. Counted by turns, not by time.

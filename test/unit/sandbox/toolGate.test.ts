@@ -118,6 +118,23 @@ describe("ToolGate", () => {
     expect(seen).toEqual(["before demo/add", "after demo/add"]);
   });
 
+  test("the interceptor is told each result as the text the bridge sends, tool errors too, refusals not", async () => {
+    const told: string[] = [];
+    const g = gate({
+      interceptor: {
+        beforeCall: (_s, _t, args) => args,
+        afterCall: (_s, _t, result) => ({ ...(result as object), tagged: true }),
+        delivered: (s, t, text) => told.push(`${s}/${t} ${text}`),
+      },
+    });
+    const added = await g.call({ server: "demo", tool: "add", arguments: { a: 1, b: 2 } });
+    const failed = await g.call({ server: "demo", tool: "fail", arguments: {} });
+    await g.call({ server: "demo", tool: "add", arguments: { a: "one" } });
+    await g.call({ server: "demo", tool: "missing", arguments: {} });
+    expect(told).toEqual([`demo/add ${added.resultJson}`, `demo/fail ${failed.resultJson}`]);
+    expect(JSON.parse(added.resultJson!)).toMatchObject({ structuredContent: { sum: 3 }, tagged: true });
+  });
+
   test("a transport failure's message goes through the interceptor's scrub before the program sees it", async () => {
     const leaking: ToolBackend = {
       listTools: async () => backend.tools,
