@@ -183,6 +183,64 @@ describe("servers started early by skills run", () => {
     },
   );
 
+  // The early start does not check the two files against their schemas (the run does, after): what it can read may
+  // start a server, which the run then refuses and ends; what it cannot read starts nothing.
+  it.each([
+    [
+      "an .mcp.json with a key the schema does not know",
+      (log: string) => ({
+        mcpServers: {
+          weather: {
+            command: process.execPath,
+            args: [fixtureServer("countedStarts.mjs")],
+            env: { START_LOG: log },
+            colour: 1,
+          },
+        },
+      }),
+      1,
+    ],
+    ["an .mcp.json whose servers are a list", () => ({ mcpServers: [{ command: process.execPath }] }), 0],
+    [
+      "an .mcp.json whose args are a string",
+      () => ({ mcpServers: { weather: { command: process.execPath, args: "x" } } }),
+      0,
+    ],
+  ])("%s: the run refuses it (MCP_CONFIG_INVALID) and leaves no server behind", async (_name, config, started) => {
+    const file = join(project.dir, "refused.mcp.json");
+    await writeFile(file, JSON.stringify(config(startLog)));
+    await writeFile(startLog, "");
+    const run = skillsSync(["run", "forecast", "--config", file, "--input", '{"city": "Oslo"}', "--json"], {
+      cwd: project.dir,
+    });
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: false,
+      error: { code: "MCP_CONFIG_INVALID", file: expect.stringMatching(/refused\.mcp\.json$/) },
+    });
+    const pids = await starts();
+    expect(pids).toHaveLength(started);
+    expect(await survivors(pids)).toEqual([]);
+  });
+
+  it("a skills.config.json the run refuses for its schema: refused (CONFIG_INVALID), no server left behind", async () => {
+    const settings = join(project.dir, "skills.config.json");
+    const before = await readFile(settings, "utf8");
+    // The early start ignores a value of the wrong type (its default roots still find the skill)
+    await writeFile(settings, JSON.stringify({ roots: "skills", warmPool: "two" }));
+    await writeFile(startLog, "");
+    try {
+      const run = skillsSync(["run", "forecast", "--input", '{"city": "Oslo"}', "--json"], { cwd: project.dir });
+      expect(run.code).toBe(2);
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "CONFIG_INVALID" } });
+      const pids = await starts();
+      expect(pids).toHaveLength(1);
+      expect(await survivors(pids)).toEqual([]);
+    } finally {
+      await writeFile(settings, before);
+    }
+  });
+
   it("a skill that is not there starts nothing and fails as before", async () => {
     await writeFile(startLog, "");
     const run = skillsSync(["run", "forcast", "--json"], { cwd: project.dir });
