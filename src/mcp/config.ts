@@ -19,8 +19,6 @@ export interface LoadMcpConfigOptions {
   /** --config FILE: overrides the search. Relative to cwd. ${workspaceFolder} stays the project of `cwd`. */
   configPath?: string;
   env?: NodeJS.ProcessEnv;
-  /** false: no schema check of the file's shape (a command's early work guesses; the command checks). */
-  checkShape?: boolean;
 }
 
 export async function loadMcpConfig(options: LoadMcpConfigOptions): Promise<McpConfig> {
@@ -44,10 +42,7 @@ export async function loadMcpConfig(options: LoadMcpConfigOptions): Promise<McpC
   // A file given with --config serves the project the command runs in: using a .mcp.json kept elsewhere must not
   // move the filesystem server's root (${workspaceFolder}) there. Its relative paths stay relative to itself.
   const workspace = options.configPath ? await findProjectRoot(options.cwd) : dirname(file);
-  const result = parseMcpConfig(text, file, options.env ?? process.env, {
-    workspace,
-    ...(options.checkShape === false ? { checkShape: false } : {}),
-  });
+  const result = parseMcpConfig(text, file, options.env ?? process.env, { workspace });
   if (result.ok) return result.config;
   const shown = result.errors.map((problem) => ({ ...problem, file: displayPath(problem.file, options.cwd) }));
   const first = shown[0]!;

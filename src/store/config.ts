@@ -77,14 +77,9 @@ export function defaultConfig(root: string): ProjectConfig {
 /** The environment variables that override the file (`env` defaults to the process's). */
 export type ConfigEnvironment = Partial<Record<"SKILLS_RUN_LOG" | "SKILLS_CACHE_DIR", string>>;
 
-/**
- * `check: false` reads the file without its schema check: each value is still taken only when it has the right type.
- * For a command's early work (src/cli/lead.ts), which only guesses: the command itself checks the file.
- */
 export async function loadProjectConfig(
   cwd: string,
   env: ConfigEnvironment = process.env as ConfigEnvironment,
-  options: { check?: boolean } = {},
 ): Promise<ProjectConfig> {
   const root = await findProjectRoot(cwd);
   const config = defaultConfig(root);
@@ -99,7 +94,7 @@ export async function loadProjectConfig(
   const file = relative(process.cwd(), path) || path;
   const parsed = parseConfigJson(text, file);
   const value = parsed.value;
-  const issues = options.check === false ? [] : schemaValidator("config").validate(value).map(toIssue);
+  const issues = schemaValidator("config").validate(value).map(toIssue);
   if (issues.length > 0) {
     const first = issues[0]!;
     const position = locateIn(parsed, first.pointer, first.target);

@@ -4,8 +4,6 @@
  * read from the manifest's `tools:` keys with a line scan (the YAML parser is a large module to load first): a miss
  * only means a server starts at its usual time, and one started for nothing is ended when the command ends. The run
  * itself still reads the manifest properly; its client pool takes the processes started here (earlyTransports.ts).
- * Nor are skills.config.json and .mcp.json checked against their schemas here (loading the checks costs ~3 ms before
- * the servers start): the run checks both, and ends a server started from a file it refuses.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -31,7 +29,6 @@ export async function startSkillServersEarly(options: EarlyServersOptions): Prom
       loadMcpConfig({
         cwd: options.cwd,
         ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
-        checkShape: false,
       }).catch(() => undefined),
     ]);
     if (servers.length === 0 || config === undefined) return closeEarlyTransports;
@@ -53,8 +50,9 @@ async function manifestServers(options: EarlyServersOptions): Promise<string[]> 
   // name@version is unpacked from a release tag by the run: not looked for here.
   if (options.ref.includes("@")) return [];
   // Found as the run finds it; a skill that is not there (the run reports it) starts nothing.
-  const config = await loadProjectConfig(options.cwd, process.env, { check: false });
-  const folder = await resolveSkillRef(options.ref, config, options.cwd).catch(() => undefined);
+  const folder = await resolveSkillRef(options.ref, await loadProjectConfig(options.cwd), options.cwd).catch(
+    () => undefined,
+  );
   if (folder === undefined) return [];
   // As the run reads it: a regular file under the cap, opened without blocking (a FIFO would hold the start until
   // someone writes to it, before the run even loads).

@@ -4,6 +4,7 @@
  * of a catalog once per catalog (src/mcp/catalog/validators.ts). ajv's code generator costs ~100 ms on the first
  * schemas of a process; loading the generated code costs about a millisecond. precompiled.ts loads the result.
  */
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { Ajv, AnySchema } from "ajv";
 import { type Dialect, type ErrorMode, loadAjv, sourceAjv } from "./ajv.js";
@@ -95,13 +96,9 @@ function entryOf(
   return modes.length > 0 ? `{\n${modes.join("\n")}\n}` : undefined;
 }
 
-/**
- * The name precompiled.ts looks a schema's own module up by: a hash of its JSON text. node:crypto is loaded on the
- * first call (~1 ms): a program that loads this module and checks no schema before it starts a server (a lead,
- * src/cli/lead.ts) does not pay for it.
- */
+/** The name precompiled.ts looks a schema's own module up by: a hash of its JSON text. */
 export function precompiledName(text: string): string {
-  return (load("node:crypto") as typeof import("node:crypto")).createHash("sha256").update(text).digest("hex");
+  return createHash("sha256").update(text).digest("hex");
 }
 
 /**

@@ -69,7 +69,7 @@ export function parseMcpConfig(
   text: string,
   file: string,
   env: NodeJS.ProcessEnv,
-  options: { workspace?: string; checkShape?: boolean } = {},
+  options: { workspace?: string } = {},
 ): ParseMcpConfigResult {
   // The workspace (`${workspaceFolder}`, a server's default cwd) and the folder relative paths in the file start from.
   const dir = options.workspace ?? resolve(file, "..");
@@ -92,8 +92,7 @@ export function parseMcpConfig(
       ],
     };
   }
-  // Without the check a file of another shape throws below (a TypeError): only a guess skips it.
-  const shape = options.checkShape === false ? [] : validateMcpConfigShape(parsed.value, file, parsed.positions);
+  const shape = validateMcpConfigShape(parsed.value, file, parsed.positions);
   if (shape.length > 0) return { ok: false, errors: shape };
 
   const raw = (parsed.value as { mcpServers: Record<string, RawServer> }).mcpServers;
