@@ -6,7 +6,9 @@
  * the same ranks: a map keyed by base64 text, built from js-tiktoken's module in ~0.1-0.3 s (in slices that yield to
  * the event loop, so a run in flight keeps its bridge moving), or a sorted binary table (tokenTable.ts) read from the
  * cache in a few milliseconds. Its counts equal `new Tiktoken(o200k_base).encode(text, [], []).length` — a unit test
- * checks both tables on a corpus. Special tokens (`<|endoftext|>`) count as ordinary text. Nothing is loaded until a
+ * checks both tables on a corpus — except in a piece of over 4 KB (one run of letters; pieces are words, numbers,
+ * runs of marks or of spaces), merged in 4 KB parts: each part boundary may change its count by a few tokens (0-2 in
+ * the tests' pieces of 4.2-4.5 KB). Special tokens (`<|endoftext|>`) count as ordinary text. Nothing is loaded until a
  * count is needed: CLI start-up never pays for it.
  */
 
@@ -33,7 +35,11 @@ export interface TiktokenRanks {
   bpe_ranks: string;
 }
 
-/** Pieces longer than this are merged in slices (bounds the quadratic merge on pathological input). */
+/**
+ * Pieces longer than this are merged in parts of this many bytes: the merge holds ~36 bytes of arrays per byte and
+ * cannot stop for the event loop within a piece, so one 1 MB run of letters would take ~36 MB and block for ~0.4 s.
+ * The price: a part boundary splits what the whole piece would have merged across it (a few tokens per boundary).
+ */
 const MAX_PIECE_BYTES = 4096;
 /** Pieces remembered with their counts (at most this many, of at most this many characters each). */
 const KNOWN_PIECES = 50_000;
