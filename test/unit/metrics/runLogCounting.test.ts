@@ -151,9 +151,10 @@ it("counts two long results of two runs going on at once in turns, each slice re
     const expected = results.map((value) => counter.count(JSON.stringify(value)));
     first.watched.delivered!("fs", "read", JSON.stringify(results[0]));
     second.delivered!("fs", "read", JSON.stringify(results[1]));
-    // Each slice goes on from its text's classes: classified again at every turn (the other text's slice in between
-    // replaced them), a slice costs the text's whole rest, more than its budget, and the two take thousands of turns
-    // of 256 pieces each instead of a few dozen. Counted by turns, not by time.
+    // Each slice goes on where its text stopped, with what it knew of it (whether it is all ASCII): were the text's
+    // whole rest read again at every turn (the other text's slice in between), a slice would cost more than its
+    // budget, and the two would take thousands of turns of 256 pieces each instead of a few dozen. Counted by turns,
+    // not by time.
     let busy = 0;
     for (let quiet = 0, turns = 0; quiet < 10 && turns < 2000; turns++) {
       const before = performance.now();
