@@ -36,6 +36,13 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 const round = (value, digits = 1) => Number(value.toFixed(digits));
+/** The q-quantile of values, interpolated between the two nearest (q = 0.5 is the median). */
+const quantile = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
+};
 
 /** Runs argv (spawn to exit) and returns its wall time; a failure stops the bench. */
 function timed(argv, { cwd = ROOT, env = ENV } = {}) {
@@ -137,6 +144,8 @@ async function quickStart() {
     callsWallMs: round(median(calls)),
     baselineMs: round(median(ready) + median(calls)),
     ratio: round(median(ratios), 2),
+    // How far the pairs spread: a median near the target is a verdict either way.
+    ratioQuartiles: [round(quantile(ratios, 0.25), 2), round(quantile(ratios, 0.75), 2)],
   };
 }
 
@@ -220,7 +229,7 @@ for (const [name, figure, baseline, target] of rows) {
 }
 const q = figures.quickStart;
 console.log(
-  `    quick start: \`${q.command}\`: server spawn-to-ready ${q.serverReadyMs} ms + tool calls ${q.callsWallMs} ms (wall); medians of ${q.runs} pairs`,
+  `    quick start: \`${q.command}\`: server spawn-to-ready ${q.serverReadyMs} ms + tool calls ${q.callsWallMs} ms (wall); medians of ${q.runs} pairs, their ratios ${q.ratioQuartiles[0]}-${q.ratioQuartiles[1]} between the quartiles`,
 );
 const first = figures.firstRun;
 const firstMet = first.medianMs <= TARGETS.firstRunMs;
