@@ -6,10 +6,10 @@
  * the same ranks: a map keyed by base64 text, built from js-tiktoken's module in ~0.1-0.3 s (in slices that yield to
  * the event loop, so a run in flight keeps its bridge moving), or a sorted binary table (tokenTable.ts) read from the
  * cache in a few milliseconds. Its counts equal `new Tiktoken(o200k_base).encode(text, [], []).length` — a unit test
- * checks both tables on a corpus — except in a piece of over 4 KB (one run of letters; pieces are words, numbers,
- * runs of marks or of spaces), merged in 4 KB parts: each part boundary may change its count by a few tokens (0-2 in
- * the tests' pieces of 4.2-4.5 KB). Special tokens (`<|endoftext|>`) count as ordinary text. Nothing is loaded until a
- * count is needed: CLI start-up never pays for it.
+ * checks both tables on a corpus — except in a piece of over 4 KB (pieces are words, numbers of up to three digits,
+ * runs of marks or of spaces: such a piece is a long run of letters, marks or spaces), merged in 4 KB parts: each part
+ * boundary may change its count by a few tokens (0-2 in the tests' pieces of 4.2-4.5 KB). Special tokens
+ * (`<|endoftext|>`) count as ordinary text. Nothing is loaded until a count is needed: CLI start-up never pays for it.
  */
 
 import { ASCII_PIECE, isAscii, keepStopped, O200K_PATTERN, PIECES_PER_CHECK } from "./asciiSplit.js";
