@@ -29,7 +29,7 @@ const CONTRACTION = "(?:'[sStTmMdD]|'[rR][eE]|'[vV][eE]|'[lL][lL])?";
  * piece (alternatives 4 and 7 take any character the others do not), so a test at a piece's end always matches, and
  * the pattern finds the same pieces after any piece's end as in one pass (it looks ahead, never behind).
  */
-export const ASCII_PIECE = new RegExp(
+const ASCII_PIECE = new RegExp(
   `[^\\r\\nA-Za-z0-9]?[A-Z]*[a-z]+${CONTRACTION}|[^\\r\\nA-Za-z0-9]?[A-Z]+[a-z]*${CONTRACTION}|[0-9]{1,3}| ?[^\\sA-Za-z0-9]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+`,
   "y",
 );
@@ -39,16 +39,6 @@ const NON_ASCII = /[\u0080-\uffff]/;
 
 export function isAscii(text: string): boolean {
   return !NON_ASCII.test(text);
-}
-
-/** Texts kept at most by keepStopped; the oldest goes first (one that nothing resumes). */
-const STOPPED_TEXTS = 8;
-
-/** Keeps `value` for a text stopped before its end, as its newest entry, among at most STOPPED_TEXTS of them. */
-export function keepStopped<T>(map: Map<string, T>, text: string, value: T): void {
-  map.delete(text);
-  map.set(text, value);
-  if (map.size > STOPPED_TEXTS) map.delete(map.keys().next().value as string);
 }
 
 /** Pieces split between two questions to `stop`. */

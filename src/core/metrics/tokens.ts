@@ -12,7 +12,7 @@
  * (`<|endoftext|>`) count as ordinary text. Nothing is loaded until a count is needed: CLI start-up never pays for it.
  */
 
-import { ASCII_PIECE, isAscii, keepStopped, O200K_PATTERN, PIECES_PER_CHECK } from "./asciiSplit.js";
+import { isAscii, O200K_PATTERN, PIECES_PER_CHECK, splitAscii } from "./asciiSplit.js";
 
 /** Ranks of byte sequences: the rank of bytes[start, end), or undefined when the sequence is not a token. */
 export interface RankTable {
@@ -46,6 +46,16 @@ const KNOWN_PIECES = 50_000;
 const KNOWN_PIECE_CHARS = 64;
 /** Ranks added to the map before yielding to the event loop. */
 const SLICE = 25_000;
+
+/** Texts stopped before their end that keepStopped keeps at most; the oldest goes first (one nothing resumes). */
+const STOPPED_TEXTS = 8;
+
+/** Keeps `value` for a text stopped before its end, as its newest entry, among at most STOPPED_TEXTS of them. */
+function keepStopped<T>(map: Map<string, T>, text: string, value: T): void {
+  map.delete(text);
+  map.set(text, value);
+  if (map.size > STOPPED_TEXTS) map.delete(map.keys().next().value as string);
+}
 
 let loading: Promise<TokenCounter> | undefined;
 
@@ -123,21 +133,16 @@ export function createCounter(table: RankTable, pattern: string): TokenCounter {
     if (known !== undefined) asciiOf.delete(text);
     const ascii = known ?? isAscii(text);
     if (scanner && ascii) {
-      // As splitAscii, inline: a call per piece costs a cold process more than the piece's count.
-      const length = text.length;
-      let at = from;
-      // Nothing else uses the expression between two pieces: each test starts where the last one ended.
-      ASCII_PIECE.lastIndex = at;
-      for (let pieces = 1; at < length; pieces++) {
-        if (stop !== undefined && pieces % PIECES_PER_CHECK === 0 && stop()) return stoppedAt(text, ascii, total, at);
-        ASCII_PIECE.test(text);
-        const end = ASCII_PIECE.lastIndex;
-        if (end <= at) throw new Error(`the ASCII split found no piece at ${at}`);
+      const next = splitAscii(
+        text,
         // Every byte is a token.
-        total += end - at === 1 ? 1 : counted(text.slice(at, end));
-        at = end;
-      }
-      return { tokens: total, next: length };
+        (start, end) => {
+          total += end - start === 1 ? 1 : counted(text.slice(start, end));
+        },
+        from,
+        stop,
+      );
+      return next === text.length ? { tokens: total, next } : stoppedAt(text, ascii, total, next);
     }
     split ??= new RegExp(pattern, "gu");
     // The pattern matches from any piece's end as it did in one pass (it looks ahead, never behind).
