@@ -30,19 +30,16 @@ const ENV = { ...process.env, NO_COLOR: "1" };
 delete ENV.NODE_EXTRA_CA_CERTS;
 const TARGETS = { help: 3, version: 3, execPython: 3, execTypescript: 3, toolsSearch: 4, quickStart: 1.3, firstRunMs: 1500 };
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const round = (value, digits = 1) => Number(value.toFixed(digits));
-/** The q-quantile of values, interpolated between the two nearest (q = 0.5 is the median). */
+/** The q-quantile of values, interpolated between the two nearest. */
 const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (sorted.length - 1) * q;
   const low = Math.floor(at);
   return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
 };
+/** The middle value, or the mean of the two middle ones. */
+const median = (values) => quantile(values, 0.5);
+const round = (value, digits = 1) => Number(value.toFixed(digits));
 
 /** Runs argv (spawn to exit) and returns its wall time; a failure stops the bench. */
 function timed(argv, { cwd = ROOT, env = ENV } = {}) {
