@@ -33,7 +33,10 @@ import { createRequire, Module } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
 import { crc32 } from "node:zlib";
+import type { StartChoice } from "../contracts/startPlan.js";
+import type { StartedServer } from "../mcp/pool/earlyTransports.js";
 import { checkCodeCacheFolder, defaultCodeCacheDir, uid } from "../store/codeCacheFolder.js";
+import { currentPlan, type PlanStart, planText, startPlanned } from "./startPlan.js";
 
 /** What became of the code cache: read and used, read and rejected, none to read, or not used at all. */
 export type CodeCacheState = "accepted" | "rejected" | "missing" | "off";
@@ -107,30 +110,31 @@ export function loadProgram(file: string, options: { cacheDir?: string | null } 
     saveCache() {
       // The folder is checked again: a command may have run for long.
       if (cacheFile === null || cache === "accepted" || trustedFolder(dirname(cacheFile)) === null) return;
-      const temp = `${cacheFile}.${process.pid}.tmp`;
+      let data: Buffer;
       try {
-        const data = script.createCachedData();
-        const header = Buffer.alloc(PREFIX);
-        MAGIC.copy(header);
-        header.writeUInt32LE(crc32(data), MAGIC.length);
-        writeFileSync(temp, Buffer.concat([header, data]), { mode: 0o600, flag: "wx" });
-        renameSync(temp, cacheFile);
-        prune(dirname(cacheFile), name, cacheFile);
+        data = script.createCachedData();
       } catch {
-        try {
-          unlinkSync(temp);
-        } catch {
-          // never written
-        }
+        return;
+      }
+      const header = Buffer.alloc(PREFIX);
+      MAGIC.copy(header);
+      header.writeUInt32LE(crc32(data), MAGIC.length);
+      if (writeOwnFile(cacheFile, Buffer.concat([header, data]))) {
+        prune(dirname(cacheFile), `${name}-`, ".v8", cacheFile, KEPT_CACHES);
       }
     },
   };
 }
 
-/** A lead's exports (src/cli/lead.ts): `lead` starts its early work for argv, `end` ends what the command left. */
+/**
+ * A lead's exports (src/cli/lead.ts): `lead` starts its early work for argv (taking over what a start plan started),
+ * `end` ends what the command left, `plan` is its choice for the next start of the same command line, if any
+ * (startPlan.ts).
+ */
 interface Lead {
-  lead(argv: string[]): Promise<void>;
+  lead(argv: string[], started: readonly StartedServer[]): Promise<void>;
   end(): Promise<void>;
+  plan(): StartChoice | undefined;
 }
 
 /**
@@ -145,13 +149,17 @@ interface Lead {
 export async function startProgram(file: string, argv: string[]): Promise<boolean> {
   const leadFile = file.replace(/\.cjs$/, ".lead.cjs");
   let lead: LoadedProgram | undefined;
+  let plan: PlanFile | undefined;
   if (existsSync(leadFile)) {
+    plan = readPlan(file, argv);
+    const started = plan?.text === undefined ? undefined : startFromPlan(plan.text, argv);
     try {
       lead = loadProgram(leadFile);
-      await (lead.exports as Partial<Lead>).lead?.(argv);
+      await (lead.exports as Partial<Lead>).lead?.(argv, started?.servers ?? []);
     } catch {
       // the program still runs; it starts what the lead would have
     }
+    started?.endUntaken();
   }
   if (lead === undefined && needsLead(file)) return false;
   const program = loadProgram(file);
@@ -165,6 +173,7 @@ export async function startProgram(file: string, argv: string[]): Promise<boolea
       // what is still running ends with the process (src/mcp/pool/processRegistry.ts)
     }
   }
+  if (plan !== undefined && lead !== undefined) savePlan(plan, lead, argv, leadFile);
   // A start that printed help or refused its arguments ran little of the command: its cache would hold little.
   const helpOnly = argv.slice(2).some((arg) => arg === "--help" || arg === "-h");
   if (code !== 2 && !helpOnly) {
@@ -172,6 +181,56 @@ export async function startProgram(file: string, argv: string[]): Promise<boolea
     program.saveCache();
   }
   return true;
+}
+
+/** Plans kept per program (one per command line and folder): the newest KEPT_PLANS. */
+const KEPT_PLANS = 16;
+const MAX_PLAN_BYTES = 256 * 1024;
+
+/** A program's start plan for one command line and folder: its file, the names all its plans share, its text. */
+interface PlanFile {
+  file: string;
+  prefix: string;
+  text: string | undefined;
+}
+
+/** The start plan's file for argv in this folder, and its text when there is one to trust; undefined: no cache folder. */
+function readPlan(file: string, argv: string[]): PlanFile | undefined {
+  const requested = defaultCodeCacheDir();
+  const dir = requested === null ? null : trustedFolder(requested);
+  if (dir === null) return undefined;
+  const prefix = `${basename(file).replace(/\.cjs$/, "")}-plan-`;
+  const planFile = join(dir, `${prefix}${hex(JSON.stringify([argv.slice(2), process.cwd()]))}.json`);
+  const bytes = readOwnFile(planFile, MAX_PLAN_BYTES);
+  return { file: planFile, prefix, text: bytes ? bytes.toString("utf8") : undefined };
+}
+
+/** Starts what the plan in `text` names, when it is one for argv here and nothing it went by has changed. */
+function startFromPlan(text: string, argv: string[]): PlanStart | undefined {
+  const plan = currentPlan(text, argv.slice(2), process.cwd());
+  return plan === undefined ? undefined : startPlanned(plan);
+}
+
+/** Keeps the lead's choice for the next start of the same command line: written when it changed, removed when none. */
+function savePlan(plan: PlanFile, lead: LoadedProgram, argv: string[], leadFile: string): void {
+  let text: string | undefined;
+  try {
+    const choice = (lead.exports as Partial<Lead>).plan?.();
+    text = choice === undefined ? undefined : planText(choice, argv.slice(2), process.cwd(), leadFile);
+  } catch {
+    text = undefined;
+  }
+  if (text === plan.text || trustedFolder(dirname(plan.file)) === null) return;
+  if (text === undefined) {
+    try {
+      unlinkSync(plan.file);
+    } catch {
+      // gone already
+    }
+    return;
+  }
+  if (writeOwnFile(plan.file, Buffer.from(text)))
+    prune(dirname(plan.file), plan.prefix, ".json", plan.file, KEPT_PLANS);
 }
 
 /** Whether the program's first line says it needs its lead (a file that cannot be read will fail to load anyway). */
@@ -195,28 +254,55 @@ function needsLead(file: string): boolean {
 
 /** The cache file's V8 data (undefined data: damaged or not ours), or undefined when there is none to read. */
 function readCache(file: string): { data: Buffer | undefined } | undefined {
+  const bytes = readOwnFile(file);
+  if (bytes === undefined) return undefined;
+  const data = bytes?.subarray(PREFIX);
+  const intact =
+    bytes !== null &&
+    data !== undefined &&
+    bytes.length > PREFIX &&
+    bytes.subarray(0, MAGIC.length).equals(MAGIC) &&
+    bytes.readUInt32LE(MAGIC.length) === crc32(data);
+  return { data: intact ? data : undefined };
+}
+
+/**
+ * A file of the cache folder as it may be trusted: a regular file of this user with one link that nobody else can
+ * write, opened without following a link, at most `maxBytes` long. undefined: there is none; null: there is one,
+ * but not one to trust (or it could not be read).
+ */
+function readOwnFile(file: string, maxBytes = Number.POSITIVE_INFINITY): Buffer | undefined | null {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? undefined : null;
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.uid !== uid() || stat.nlink !== 1 || (stat.mode & 0o022) !== 0) {
-      return { data: undefined };
-    }
-    const bytes = readFileSync(fd);
-    const data = bytes.subarray(PREFIX);
-    const intact =
-      bytes.length > PREFIX &&
-      bytes.subarray(0, MAGIC.length).equals(MAGIC) &&
-      bytes.readUInt32LE(MAGIC.length) === crc32(data);
-    return { data: intact ? data : undefined };
+    const ours = stat.isFile() && stat.uid === uid() && stat.nlink === 1 && (stat.mode & 0o022) === 0;
+    return ours && stat.size <= maxBytes ? readFileSync(fd) : null;
   } catch {
-    return { data: undefined };
+    return null;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Writes a file of the cache folder (private, through a temp file renamed over it); false when it could not. */
+function writeOwnFile(file: string, data: Buffer): boolean {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, data, { mode: 0o600, flag: "wx" });
+    renameSync(temp, file);
+    return true;
+  } catch {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never written
+    }
+    return false;
   }
 }
 
@@ -226,19 +312,23 @@ function trustedFolder(dir: string): string | null {
   return check.ok ? check.real : null;
 }
 
-/** Of one program's caches, the newest KEPT_CACHES stay; temp files of starts that died writing go. */
-function prune(dir: string, name: string, kept: string): void {
+/** Of the files `prefix`*`suffix` (one program's caches, or its plans), the newest `keep` stay; temp files of starts that died writing go. */
+function prune(dir: string, prefix: string, suffix: string, kept: string, keep: number): void {
   const now = Date.now();
-  const caches: { path: string; mtime: number }[] = [];
-  for (const entry of readdirSync(dir)) {
-    if (!entry.startsWith(`${name}-`)) continue;
-    const path = join(dir, entry);
-    const mtime = lstatSync(path).mtimeMs;
-    if (entry.endsWith(".v8")) caches.push({ path, mtime });
-    else if (entry.endsWith(".tmp") && now - mtime > STALE_TEMP_MS) unlinkSync(path);
+  const files: { path: string; mtime: number }[] = [];
+  try {
+    for (const entry of readdirSync(dir)) {
+      if (!entry.startsWith(prefix)) continue;
+      const path = join(dir, entry);
+      const mtime = lstatSync(path).mtimeMs;
+      if (entry.endsWith(suffix)) files.push({ path, mtime });
+      else if (entry.endsWith(".tmp") && now - mtime > STALE_TEMP_MS) unlinkSync(path);
+    }
+    files.sort((a, b) => b.mtime - a.mtime);
+    for (const old of files.slice(keep)) if (old.path !== kept) unlinkSync(old.path);
+  } catch {
+    // another start pruned the same files meanwhile
   }
-  caches.sort((a, b) => b.mtime - a.mtime);
-  for (const old of caches.slice(KEPT_CACHES)) if (old.path !== kept) unlinkSync(old.path);
 }
 
 /** The node that compiles it and the flags it was started with: a cache from another is useless here. */

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { displayPath } from "../core/paths.js";
 import { SkillsError } from "../errors.js";
 import { findProjectRoot } from "../store/config.js";
+import { failureSignature, notePath, noteSignature, signatureOf } from "../store/observedFiles.js";
 import { type McpConfig, parseMcpConfig } from "./config/parse.js";
 
 export type { HttpServerConfig, McpConfig, ServerConfig, StdioServerConfig } from "./config/parse.js";
@@ -30,6 +31,7 @@ export async function loadMcpConfig(options: LoadMcpConfigOptions): Promise<McpC
   }
   let text: string;
   try {
+    notePath(file);
     text = await readFile(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -63,8 +65,11 @@ export async function findMcpConfig(cwd: string): Promise<string | undefined> {
   for (;;) {
     const candidate = join(dir, MCP_CONFIG_FILE);
     try {
-      if ((await stat(candidate)).isFile()) return candidate;
-    } catch {
+      const stats = await stat(candidate);
+      noteSignature(candidate, signatureOf(stats));
+      if (stats.isFile()) return candidate;
+    } catch (error) {
+      noteSignature(candidate, failureSignature(error));
       // not here: go up
     }
     const parent = dirname(dir);

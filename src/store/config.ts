@@ -12,6 +12,7 @@ import { SkillsError } from "../errors.js";
 import type { PiiMode } from "../contracts/privacy.js";
 import { isValidationProfile, type ValidationProfile } from "../core/validate/codes.js";
 import { schemaValidator } from "./schemas.js";
+import { notePath } from "./observedFiles.js";
 import { pathExists } from "./pathExists.js";
 
 export interface ProjectConfig {
@@ -86,6 +87,7 @@ export async function loadProjectConfig(
   const path = join(root, CONFIG_FILE);
   let text: string;
   try {
+    notePath(path);
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return applyEnvironment(config, env);

@@ -1,27 +1,32 @@
 /** Finding skill folders on disk, and resolving a skill reference (path or name) to its folder. */
-import { type Dirent, readdirSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, type Stats, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { closestMatches } from "../core/validate/suggest.js";
 import { SkillsError } from "../errors.js";
 import type { ProjectConfig } from "./config.js";
+import { failureSignature, noteSignature, noteUnrepeatable, signatureOf } from "./observedFiles.js";
 
 const SKIP = new Set(["node_modules", ".git"]);
 
 // Synchronous stats: cheap for local folders and much faster than a thread-pool hop each when there are thousands.
-async function isFile(path: string): Promise<boolean> {
+// Each look is reported to observedFiles.ts (what `skills run`'s early start looked at to find the skill).
+function statOf(path: string): Stats | undefined {
   try {
-    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch {
-    return false;
+    const stats = statSync(path, { throwIfNoEntry: false });
+    noteSignature(path, signatureOf(stats));
+    return stats;
+  } catch (error) {
+    noteSignature(path, failureSignature(error));
+    return undefined;
   }
 }
 
+async function isFile(path: string): Promise<boolean> {
+  return statOf(path)?.isFile() ?? false;
+}
+
 async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    return false;
-  }
+  return statOf(path)?.isDirectory() ?? false;
 }
 
 /** A skill folder has SKILL.md (an instruction skill) or manifest.yaml (a runnable one; SKILL.md is then required). */
@@ -59,6 +64,8 @@ function marksSkill(entry: Dirent): boolean {
 }
 
 async function collect(dir: string, found: Set<string>, depth: number): Promise<void> {
+  // What a listing found is not in the signatures of the folders it went through.
+  noteUnrepeatable(`it listed ${dir}`);
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });

@@ -1,11 +1,13 @@
 import { stat } from "node:fs/promises";
+import { failureSignature, noteSignature, signatureOf } from "./observedFiles.js";
 
 /** True when something (file, folder, or a link's target) is at `path`. */
 export async function pathExists(path: string): Promise<boolean> {
   try {
-    await stat(path);
+    noteSignature(path, signatureOf(await stat(path)));
     return true;
-  } catch {
+  } catch (error) {
+    noteSignature(path, failureSignature(error));
     return false;
   }
 }

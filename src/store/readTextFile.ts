@@ -4,6 +4,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { makeProblem } from "../core/validate/codes.js";
+import { failureSignature, noteSignature, signatureOf } from "./observedFiles.js";
 import type { Problem } from "../contracts/problem.js";
 
 export const MAX_TEXT_FILE_BYTES = 1024 * 1024;
@@ -27,12 +28,15 @@ export function readTextFileSync(path: string, file: string, strict: boolean): R
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, and this open is synchronous
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
+    noteSignature(path, failureSignature(error));
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, missing: true, reason: code === "ENOENT" ? "does not exist" : `cannot be read (${code})` };
   }
   let buffer: Buffer;
   try {
     const info = fstatSync(fd);
+    // what an early start looked at (observedFiles.ts): the file this descriptor reads
+    noteSignature(path, signatureOf(info));
     if (!info.isFile()) return { ok: false, missing: true, reason: "is not a regular file" };
     if (info.size > MAX_TEXT_FILE_BYTES) {
       const problem = makeProblem(

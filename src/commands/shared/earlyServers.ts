@@ -4,13 +4,19 @@
  * read from the manifest's `tools:` keys with a line scan (the YAML parser is a large module to load first): a miss
  * only means a server starts at its usual time, and one started for nothing is ended when the command ends. The run
  * itself still reads the manifest properly; its client pool takes the processes started here (earlyTransports.ts).
+ *
+ * The choice is also kept as a start plan's content (startChoice): the files and variables it went by, and the
+ * servers it started. The next start of the same command line starts those servers before it loads the lead, when
+ * every one of those files and variables is as it was (src/cli/startPlan.ts).
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import type { PlannedServer, StartChoice } from "../../contracts/startPlan.js";
 import { loadMcpConfig } from "../../mcp/config.js";
 import { closeEarlyTransports, startEarlyTransport } from "../../mcp/pool/earlyTransports.js";
 import { loadProjectConfig } from "../../store/config.js";
 import { resolveSkillRef } from "../../store/findSkills.js";
+import { type Observations, observe, observedEnv } from "../../store/observedFiles.js";
 import { readTextFileSync } from "../../store/readTextFile.js";
 
 export interface EarlyServersOptions {
@@ -20,24 +26,50 @@ export interface EarlyServersOptions {
   configPath?: string;
 }
 
+let choice: StartChoice | undefined;
+
+/**
+ * The last choice as a start plan's content, or undefined when there is none to keep: nothing was started, or the
+ * choice went by something a plan cannot check (a folder listed, a variable other than a SKILLS_ setting: the plan
+ * would keep a secret's value in a file). A server with variables of its own in .mcp.json is left out of it, for the
+ * same reason: the lead starts it, as before.
+ */
+export function startChoice(): StartChoice | undefined {
+  return choice;
+}
+
 /** Starts the servers the skill's manifest names; returns what ends those no run took. Never throws. */
 export async function startSkillServersEarly(options: EarlyServersOptions): Promise<() => Promise<void>> {
+  choice = undefined;
   try {
     // The skill and .mcp.json are read side by side; a config that cannot be read starts nothing either way.
-    const [servers, config] = await Promise.all([
-      manifestServers(options),
-      loadMcpConfig({
-        cwd: options.cwd,
-        ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
-      }).catch(() => undefined),
-    ]);
+    const { value, seen } = await observe(() => {
+      const env = observedEnv(process.env);
+      return Promise.all([
+        manifestServers(options, env),
+        loadMcpConfig({
+          cwd: options.cwd,
+          env,
+          ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
+        }).catch(() => undefined),
+      ]);
+    });
+    const [servers, config] = value;
     if (servers.length === 0 || config === undefined) return closeEarlyTransports;
+    const planned: PlannedServer[] = [];
     for (const name of servers) {
       const server = config.servers[name];
       if (!server || server.type === "http") continue;
       // As the pool does before it spawns: the default config keeps the memory server's file there.
-      await mkdir(join(config.dir, ".skills"), { recursive: true }).catch(() => undefined);
+      const dotSkills = join(config.dir, ".skills");
+      await mkdir(dotSkills, { recursive: true }).catch(() => undefined);
       startEarlyTransport({ command: server.command, args: server.args, env: { ...server.env }, cwd: server.cwd });
+      if (Object.keys(server.env).length === 0) {
+        planned.push({ command: server.command, args: [...server.args], cwd: server.cwd, mkdir: dotSkills });
+      }
+    }
+    if (planned.length > 0 && repeatable(seen)) {
+      choice = { files: [...seen.files], env: [...seen.env], servers: planned };
     }
   } catch {
     // Nothing is started early; the run starts its servers itself and reports what goes wrong.
@@ -45,12 +77,17 @@ export async function startSkillServersEarly(options: EarlyServersOptions): Prom
   return closeEarlyTransports;
 }
 
+/** Whether a plan can check everything the choice went by, and keep it without a secret. */
+function repeatable(seen: Observations): boolean {
+  return seen.unrepeatable === undefined && [...seen.env.keys()].every((name) => name.startsWith("SKILLS_"));
+}
+
 /** The servers named by the manifest of the skill `ref` points at (none when there is no such skill). */
-async function manifestServers(options: EarlyServersOptions): Promise<string[]> {
+async function manifestServers(options: EarlyServersOptions, env: NodeJS.ProcessEnv): Promise<string[]> {
   // name@version is unpacked from a release tag by the run: not looked for here.
   if (options.ref.includes("@")) return [];
   // Found as the run finds it; a skill that is not there (the run reports it) starts nothing.
-  const folder = await resolveSkillRef(options.ref, await loadProjectConfig(options.cwd), options.cwd).catch(
+  const folder = await resolveSkillRef(options.ref, await loadProjectConfig(options.cwd, env), options.cwd).catch(
     () => undefined,
   );
   if (folder === undefined) return [];

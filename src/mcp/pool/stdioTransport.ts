@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { killGroup, spawnRegistered, unregisterGroup } from "./processRegistry.js";
+import { killGroup, registerGroup, spawnRegistered, unregisterGroup } from "./processRegistry.js";
 import { LineBuffer, defaultEnvironment } from "./lineBuffer.js";
 
 export interface ProcessStdioOptions {
@@ -18,6 +18,12 @@ export interface ProcessStdioOptions {
   onStderr?: (text: string) => void;
   /** How long close() waits after closing stdin, and again after SIGTERM. */
   graceMs?: number;
+  /**
+   * A process already spawned with these options (with pipes for all three streams, in its own group), to take over
+   * instead of spawning one: a start plan's (src/cli/startPlan.ts). `release` is called once this transport has it
+   * registered, so the registry that held it until then lets go of it.
+   */
+  adopt?: { child: ChildProcess; release(): void };
 }
 
 export class ProcessStdioTransport implements Transport {
@@ -63,15 +69,28 @@ export class ProcessStdioTransport implements Transport {
       // Registered as it is spawned, not at the 'spawn' event: that comes on a later tick, and a lead
       // (src/cli/lead.ts) spawns a server and then loads the run's program synchronously; a Ctrl-C meanwhile would
       // find no handler, kill the CLI at once and leave the server running. A failed spawn has no pid.
-      const child = spawnRegistered(() =>
-        spawn(this.options.command, this.options.args, {
-          cwd: this.options.cwd,
-          env: { ...defaultEnvironment(), ...this.options.env },
-          stdio: ["pipe", "pipe", "pipe"],
-          detached: true,
-          windowsHide: true,
-        }),
-      );
+      const adopted = this.options.adopt;
+      const child =
+        adopted?.child ??
+        spawnRegistered(() =>
+          spawn(this.options.command, this.options.args, {
+            cwd: this.options.cwd,
+            env: { ...defaultEnvironment(), ...this.options.env },
+            stdio: ["pipe", "pipe", "pipe"],
+            detached: true,
+            windowsHide: true,
+          }),
+        );
+      if (adopted) {
+        // Its 'spawn' event may have gone already, with nobody listening: a process with a pid has spawned.
+        if (child.pid !== undefined) registerGroup(child.pid);
+        adopted.release();
+        if (child.pid === undefined) {
+          this.exitStatus = { code: null, signal: null };
+          reject(new Error(`${this.options.command} did not start`));
+          return;
+        }
+      }
       this.child = child;
       this.exited = new Promise((done) => {
         child.once("exit", () => {
@@ -92,7 +111,8 @@ export class ProcessStdioTransport implements Transport {
           reject(error);
         } else this.onerror?.(error);
       });
-      child.once("spawn", () => resolve());
+      if (adopted) resolve();
+      else child.once("spawn", () => resolve());
       child.stdout?.on("data", (chunk: Buffer) => {
         try {
           this.buffer.append(chunk);

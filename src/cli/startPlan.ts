@@ -1,0 +1,170 @@
+/**
+ * Start plans. `skills run`'s lead (src/cli/lead.ts) starts the skill's MCP servers before the run loads; but node
+ * needs ~10 ms to load the lead and choose them (read both config files, find the skill, read its manifest), and a
+ * server's start is the longest part of a run. So the lead's choice is kept, with what it went by
+ * (src/commands/shared/earlyServers.ts): the files it looked at, as stat saw them, and the SKILLS_ variables it read.
+ * The next start of the same command line in the same folder starts those servers first thing, when every one of
+ * those files and variables is as it was, the lead file included (a new build chooses anew). The lead then makes its
+ * choice as always and takes the processes over; one it does not choose (a change no signature shows) is ended at
+ * once, and the plan is written again.
+ *
+ * A plan names commands to run, so it is kept only where the code cache is, read only as the cache is read
+ * (src/cli/program.ts), and never holds a value from the environment: a choice that read a variable other than a
+ * SKILLS_ setting (a `${TOKEN}` in .mcp.json) has no plan, and a server with variables of its own is left out of it.
+ */
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { PlannedServer, StartChoice } from "../contracts/startPlan.js";
+import type { StartedServer } from "../mcp/pool/earlyTransports.js";
+import { defaultEnvironment } from "../mcp/pool/lineBuffer.js";
+import { killGroup, spawnRegistered, unregisterGroup } from "../mcp/pool/processRegistry.js";
+import { fileSignature } from "../store/observedFiles.js";
+
+/** A plan as its file holds it: the choice, the command line and folder it was made for. */
+export interface StartPlan extends StartChoice {
+  plan: 1;
+  argv: string[];
+  cwd: string;
+}
+
+/** The servers a plan started, and what ends those nobody took over. */
+export interface PlanStart {
+  servers: StartedServer[];
+  /** Ends the processes the lead did not take over (it did not load, or failed first). */
+  endUntaken(): void;
+}
+
+/** The plan's text for `choice`, made for `argv` (without node and the script) in `cwd` by the lead at `leadFile`. */
+export function planText(choice: StartChoice, argv: readonly string[], cwd: string, leadFile: string): string {
+  const plan: StartPlan = {
+    plan: 1,
+    argv: [...argv],
+    cwd,
+    files: [[leadFile, fileSignature(leadFile)], ...choice.files],
+    env: choice.env,
+    servers: choice.servers,
+  };
+  return `${JSON.stringify(plan)}\n`;
+}
+
+/** The plan in `text` when it is one for `argv` in `cwd` and everything it went by is as it was; else undefined. */
+export function currentPlan(text: string, argv: readonly string[], cwd: string): StartPlan | undefined {
+  let plan: unknown;
+  try {
+    plan = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isPlan(plan) || plan.cwd !== cwd || plan.argv.length !== argv.length) return undefined;
+  if (plan.argv.some((arg, index) => arg !== argv[index])) return undefined;
+  for (const [name, value] of plan.env) if ((process.env[name] ?? null) !== value) return undefined;
+  for (const [path, signature] of plan.files) if (fileSignature(path) !== signature) return undefined;
+  return plan;
+}
+
+// child_process is loaded only when a plan starts something: ~1-2 ms that most starts of a program do not need.
+const requireBuiltin = createRequire(process.execPath);
+
+/** Spawns the plan's servers as the client pool would (src/mcp/pool/stdioTransport.ts); never throws. */
+export function startPlanned(plan: StartPlan): PlanStart {
+  const servers: (StartedServer & { held: boolean })[] = [];
+  let spawn: typeof import("node:child_process").spawn;
+  try {
+    spawn = (requireBuiltin("node:child_process") as typeof import("node:child_process")).spawn;
+  } catch {
+    return { servers: [], endUntaken: () => undefined };
+  }
+  for (const server of plan.servers) {
+    try {
+      mkdirSync(server.mkdir, { recursive: true });
+    } catch {
+      // the lead tries again, and the server says what it misses
+    }
+    let child: ChildProcess;
+    try {
+      child = spawnRegistered(() =>
+        spawn(server.command, server.args, {
+          cwd: server.cwd,
+          env: defaultEnvironment(),
+          stdio: ["pipe", "pipe", "pipe"],
+          detached: true,
+          windowsHide: true,
+        }),
+      );
+    } catch {
+      continue;
+    }
+    const pid = child.pid;
+    if (pid === undefined) {
+      // Not started (the command is gone): the lead spawns it again and the run reports why it cannot.
+      child.on("error", () => undefined);
+      continue;
+    }
+    const entry = {
+      spec: { command: server.command, args: server.args, env: {}, cwd: server.cwd },
+      child,
+      held: true,
+      release() {
+        if (!entry.held) return;
+        entry.held = false;
+        unregisterGroup(pid);
+      },
+    };
+    servers.push(entry);
+  }
+  return {
+    servers,
+    endUntaken() {
+      for (const entry of servers) {
+        if (!entry.held) continue;
+        const pid = entry.child.pid!;
+        entry.child.once("exit", () => {
+          killGroup(pid, "SIGKILL");
+          entry.release();
+        });
+        entry.child.stdin?.end();
+        killGroup(pid, "SIGTERM");
+      }
+    },
+  };
+}
+
+function isPlan(value: unknown): value is StartPlan {
+  if (typeof value !== "object" || value === null) return false;
+  const plan = value as Record<string, unknown>;
+  return (
+    plan.plan === 1 &&
+    typeof plan.cwd === "string" &&
+    isStrings(plan.argv) &&
+    Array.isArray(plan.files) &&
+    plan.files.every((entry) => isStrings(entry) && entry.length === 2) &&
+    Array.isArray(plan.env) &&
+    plan.env.every(
+      (entry) =>
+        Array.isArray(entry) &&
+        entry.length === 2 &&
+        typeof entry[0] === "string" &&
+        entry[0].startsWith("SKILLS_") &&
+        (typeof entry[1] === "string" || entry[1] === null),
+    ) &&
+    Array.isArray(plan.servers) &&
+    plan.servers.length > 0 &&
+    plan.servers.every(isPlannedServer)
+  );
+}
+
+function isPlannedServer(value: unknown): value is PlannedServer {
+  if (typeof value !== "object" || value === null) return false;
+  const server = value as Record<string, unknown>;
+  return (
+    typeof server.command === "string" &&
+    isStrings(server.args) &&
+    typeof server.cwd === "string" &&
+    typeof server.mkdir === "string"
+  );
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
+}

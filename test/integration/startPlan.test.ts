@@ -1,0 +1,272 @@
+/**
+ * Start plans (src/cli/startPlan.ts), through the built CLI and a real MCP server that logs every start: a second run
+ * of the same command line starts its server before the lead loads and the run takes it over; a plan the lead no
+ * longer agrees with costs one start that is ended at once; a plan is not used when a file or a SKILLS_ variable the
+ * choice went by changed, is never written for a choice that read another variable, and is read only from a private
+ * cache folder, as a private file.
+ */
+import { spawnSync } from "node:child_process";
+import { chmod, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CLI, type CliResult, skillsSync } from "../helpers/cli.js";
+import { survivors } from "../helpers/processes.js";
+import { type TempProject, tempProject } from "../helpers/project.js";
+import { fixtureServer } from "../helpers/testServers.js";
+
+let project: TempProject;
+/** The CLI's temp folder (TMPDIR): its code cache folder, and so its plans, are this test's own. */
+let temp: string;
+let startLog: string;
+const uid = process.getuid?.() ?? 0;
+const cacheDir = () => join(temp, `skills-code-cache-${uid}`);
+const INPUT = '{"city": "Oslo"}';
+
+const starts = async (): Promise<number[]> =>
+  (await readFile(startLog, "utf8").catch(() => "")).split("\n").filter(Boolean).map(Number);
+
+/**
+ * The weather server as .mcp.json names it: no variables of its own. A shell logs its pid before node even loads, so
+ * a start is logged even when the process is ended a few ms later (a plan's process the lead did not take over).
+ */
+const weather = () => ({
+  command: "sh",
+  args: ["-c", 'echo $$ >> "$0"; exec "$1" "$2"', startLog, process.execPath, fixtureServer("countedStarts.mjs")],
+});
+
+async function writeConfig(servers: Record<string, unknown>): Promise<void> {
+  await writeFile(join(project.dir, ".mcp.json"), JSON.stringify({ mcpServers: servers }, null, 2));
+}
+
+async function writeManifest(tools: string): Promise<void> {
+  await writeFile(
+    join(project.dir, "skills", "forecast", "manifest.yaml"),
+    `name: forecast\nversion: 1.0.0\nlanguage: python\nentry: main.py\n${tools}`,
+  );
+}
+
+function run(env: Record<string, string | undefined> = {}, input = INPUT): CliResult {
+  return skillsSync(["run", "forecast", "--input", input, "--json"], {
+    cwd: project.dir,
+    env: { TMPDIR: temp, ...env },
+  });
+}
+
+async function plans(): Promise<string[]> {
+  return (await readdir(cacheDir()).catch(() => [])).filter((name) => /^run-plan-[0-9a-f]+\.json$/.test(name));
+}
+
+/** The only plan's path and content. */
+async function thePlan(): Promise<{ path: string; plan: Record<string, unknown> & { servers: { args: string[] }[] } }> {
+  const found = await plans();
+  expect(found).toHaveLength(1);
+  const path = join(cacheDir(), found[0]!);
+  return { path, plan: JSON.parse(await readFile(path, "utf8")) };
+}
+
+/** Rewrites the plan so that it starts the weather server with one more argument: still current, but not the lead's. */
+async function makeStale(path: string): Promise<void> {
+  const plan = JSON.parse(await readFile(path, "utf8"));
+  plan.servers[0].args.push("stale");
+  await writeFile(path, JSON.stringify(plan));
+}
+
+async function expectOk(result: CliResult): Promise<void> {
+  expect(result.code, result.stderr).toBe(0);
+  expect(JSON.parse(result.stdout).run).toMatchObject({ ok: true, toolCalls: [{ tool: "weather/get_forecast" }] });
+}
+
+beforeAll(async () => {
+  project = await tempProject();
+  temp = await mkdtemp(join(tmpdir(), "skills-plan-tmp-"));
+  await chmod(temp, 0o755);
+  startLog = join(project.dir, "starts.log");
+  const skill = join(project.dir, "skills", "forecast");
+  await mkdir(skill, { recursive: true });
+  await writeFile(
+    join(skill, "SKILL.md"),
+    "---\nname: forecast\ndescription: The forecast for a city. Use it to test start plans.\n---\n\n# forecast\n",
+  );
+  await writeFile(
+    join(skill, "main.py"),
+    "from servers.weather import get_forecast\n\ndef run(input):\n    return get_forecast(city=input['city'])\n",
+  );
+}, 60_000);
+
+beforeEach(async () => {
+  await rm(cacheDir(), { recursive: true, force: true });
+  await writeConfig({ weather: weather() });
+  await writeManifest('tools:\n  "weather/get_forecast": "*"\n');
+  await writeFile(startLog, "");
+});
+
+afterAll(async () => {
+  await project.remove();
+  await rm(temp, { recursive: true, force: true });
+});
+
+describe("start plans", () => {
+  it("a run keeps its choice; the next run of the same command line starts from it and takes the server over", async () => {
+    await expectOk(run());
+    const { path, plan } = await thePlan();
+    expect(plan).toMatchObject({
+      plan: 1,
+      argv: ["run", "forecast", "--input", INPUT, "--json"],
+      cwd: project.dir,
+      servers: [{ command: "sh", args: weather().args, cwd: project.dir, mkdir: join(project.dir, ".skills") }],
+    });
+    // What the choice went by: the lead itself, both config files and the skill's manifest, and SKILLS_ settings only.
+    const files = (plan.files as [string, string][]).map(([file]) => file);
+    expect(files[0]).toMatch(/dist\/bundle\/programs\/run\.lead\.cjs$/);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        join(project.dir, "skills.config.json"),
+        join(project.dir, ".mcp.json"),
+        join(project.dir, "skills", "forecast", "manifest.yaml"),
+      ]),
+    );
+    for (const [name] of plan.env as [string, unknown][]) expect(name).toMatch(/^SKILLS_/);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    const written = await readFile(path, "utf8");
+    const firstStarts = await starts();
+    expect(firstStarts).toHaveLength(1);
+
+    await expectOk(run());
+    // One more start (the plan's, taken over: not a second one), all ended, and the plan left as it was.
+    const all = await starts();
+    expect(all).toHaveLength(2);
+    expect(await survivors(all)).toEqual([]);
+    expect(await readFile(path, "utf8")).toBe(written);
+  });
+
+  it("a plan the lead no longer agrees with: what it started is ended, the lead starts its own, the plan is rewritten", async () => {
+    await expectOk(run());
+    const { path } = await thePlan();
+    await makeStale(path);
+    await writeFile(startLog, "");
+    await expectOk(run());
+    // The stale plan's server (it ran: it logged its start) and the lead's own; neither outlives the run.
+    const pids = await starts();
+    expect(pids).toHaveLength(2);
+    expect(await survivors(pids)).toEqual([]);
+    expect((await thePlan()).plan.servers[0]!.args).toEqual(weather().args);
+  });
+
+  it("an edit to a file the choice went by: the plan is not used, and a choice of nothing removes it", async () => {
+    await expectOk(run());
+    const { path } = await thePlan();
+    await makeStale(path);
+    // The skill now names no tools: the lead starts nothing, and neither may the plan.
+    await writeManifest("");
+    await writeFile(startLog, "");
+    const result = run();
+    expect(result.code).not.toBe(0);
+    expect(await starts()).toEqual([]);
+    expect(await plans()).toEqual([]);
+  });
+
+  it("a config edited to drop the server: the plan is not used", async () => {
+    await expectOk(run());
+    await makeStale((await thePlan()).path);
+    await writeConfig({ other: weather() });
+    await writeFile(startLog, "");
+    const result = run();
+    expect(result.code).not.toBe(0);
+    expect(await starts()).toEqual([]);
+  });
+
+  it("a SKILLS_ variable the choice read has another value: the plan is not used", async () => {
+    await expectOk(run());
+    await makeStale((await thePlan()).path);
+    await writeFile(startLog, "");
+    // A run log path the config refuses: the lead starts nothing, and neither may the plan.
+    const result = run({ SKILLS_RUN_LOG: join(project.dir, "runs.txt") });
+    expect(result.code).not.toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: "CONFIG_INVALID" } });
+    expect(await starts()).toEqual([]);
+  });
+
+  it("another command line has a plan of its own", async () => {
+    await expectOk(run());
+    await expectOk(run({}, '{"city": "Rome"}'));
+    expect(await plans()).toHaveLength(2);
+  });
+
+  it.each([
+    [
+      "a value from the environment in .mcp.json",
+      () => ({ args: [fixtureServer("countedStarts.mjs"), `$\{FORECAST_LOG}`] }),
+    ],
+    [
+      "a server with variables of its own",
+      () => ({ args: [fixtureServer("countedStarts.mjs")], env: { START_LOG: startLog } }),
+    ],
+  ])("%s: no plan is written (it would keep the value in a file)", async (_, server) => {
+    await writeConfig({ weather: { command: process.execPath, ...server() } });
+    await expectOk(run({ FORECAST_LOG: startLog }));
+    expect(await starts()).toHaveLength(1);
+    expect(await plans()).toEqual([]);
+  });
+
+  it.each([
+    ["writable by others", (path: string) => chmod(path, 0o666)],
+    [
+      "a link",
+      async (path: string) => {
+        await writeFile(`${path}.real`, await readFile(path), { mode: 0o600 });
+        await rm(path);
+        await symlink(`${path}.real`, path);
+      },
+    ],
+    ["one of two hard links", (path: string) => link(path, `${path}.second`)],
+    ["in a folder others can write", () => chmod(cacheDir(), 0o777)],
+  ])("a plan file %s is not read", async (_, spoil) => {
+    await expectOk(run());
+    const { path } = await thePlan();
+    await makeStale(path);
+    await spoil(path);
+    await writeFile(startLog, "");
+    await expectOk(run());
+    // Only the lead's start: the stale plan's server never ran.
+    expect(await starts()).toHaveLength(1);
+    await chmod(cacheDir(), 0o700);
+  });
+
+  it("SKILLS_CODE_CACHE=off neither reads nor writes a plan", async () => {
+    await expectOk(run({ SKILLS_CODE_CACHE: "off" }));
+    expect(await plans()).toEqual([]);
+    await expectOk(run());
+    await makeStale((await thePlan()).path);
+    await writeFile(startLog, "");
+    await expectOk(run({ SKILLS_CODE_CACHE: "off" }));
+    expect(await starts()).toHaveLength(1);
+  });
+
+  it("SIGINT from a server the plan started, while the lead loads, ends the server and the CLI dies of it", async () => {
+    // The server signals the CLI as soon as it runs once `marker` exists: after the plan is written, so the signal
+    // lands while the plan's start is followed by the lead's load.
+    const marker = join(project.dir, "marker");
+    const script = `echo $$ >> "$0"; if [ -e "$1" ]; then kill -INT $PPID; exec sleep 60; fi; exec "$2" "$3" "$0"`;
+    await writeConfig({
+      weather: {
+        command: "sh",
+        args: ["-c", script, startLog, marker, process.execPath, fixtureServer("countedStarts.mjs")],
+      },
+    });
+    await expectOk(run());
+    expect(await plans()).toHaveLength(1);
+    await writeFile(marker, "");
+    await writeFile(startLog, "");
+    const result = spawnSync(process.execPath, [CLI, "run", "forecast", "--input", INPUT, "--json"], {
+      cwd: project.dir,
+      env: { ...process.env, NO_COLOR: "1", TMPDIR: temp },
+      timeout: 30_000,
+    });
+    expect({ status: result.status, signal: result.signal }).toEqual({ status: null, signal: "SIGINT" });
+    const pids = await starts();
+    expect(pids.length).toBeGreaterThanOrEqual(1);
+    expect(await survivors(pids)).toEqual([]);
+    await rm(marker);
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * What a start plan goes by (src/store/observedFiles.ts) and when a plan is current (src/cli/startPlan.ts), on real
+ * files in a temp folder; and that a plan's processes the lead did not take over are ended.
+ */
+import { link, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { currentPlan, planText, type StartPlan, startPlanned } from "../../../src/cli/startPlan.js";
+import { liveProcessGroups } from "../../../src/mcp/pool/processRegistry.js";
+import { fileSignature, noteSignature, observe, observedEnv } from "../../../src/store/observedFiles.js";
+import { survivors } from "../../helpers/processes.js";
+
+let dir: string;
+let file: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "skills-start-plan-"));
+  file = join(dir, "manifest.yaml");
+  await writeFile(file, "tools: {}\n");
+});
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe("file signatures", () => {
+  it("a missing path, and a path through a file, read as missing", () => {
+    expect(fileSignature(join(dir, "none"))).toBe("-");
+    expect(fileSignature(join(file, "below"))).toBe("-");
+  });
+
+  it("an edit changes a file's signature; a hard link made and removed (as a run's stage does) does not", async () => {
+    const before = fileSignature(file);
+    expect(before).toMatch(/^f:/);
+    await link(file, `${file}.staged`);
+    await unlink(`${file}.staged`);
+    expect(fileSignature(file)).toBe(before);
+    await writeFile(file, "tools: { a/b: '*' }\n");
+    expect(fileSignature(file)).not.toBe(before);
+  });
+
+  it("a folder and a file differ", () => {
+    expect(fileSignature(dir)).toMatch(/^d:/);
+  });
+});
+
+describe("observe", () => {
+  it("records the variables read, with their values, and nothing outside the observed work", async () => {
+    const env = { SKILLS_RUN_LOG: "off", HOME: "/home/someone" } as NodeJS.ProcessEnv;
+    expect(observedEnv(env)).toBe(env);
+    const { seen } = await observe(async () => {
+      const watched = observedEnv(env);
+      return [watched.SKILLS_RUN_LOG, watched.SKILLS_CACHE_DIR, "SKILLS_X" in watched];
+    });
+    expect([...seen.env]).toEqual([
+      ["SKILLS_RUN_LOG", "off"],
+      ["SKILLS_CACHE_DIR", null],
+      ["SKILLS_X", null],
+    ]);
+    expect(seen.unrepeatable).toBeUndefined();
+  });
+
+  it("listing the environment, or a path found two ways, makes the work unrepeatable", async () => {
+    const listed = await observe(async () => Object.keys(observedEnv({ A: "1" })));
+    expect(listed.seen.unrepeatable).toBe("it listed the environment");
+    const changed = await observe(async () => {
+      noteSignature(file, "f:1");
+      noteSignature(file, "f:2");
+    });
+    expect(changed.seen.unrepeatable).toBe(`${file} changed while it was read`);
+  });
+});
+
+describe("currentPlan", () => {
+  const argv = ["run", "forecast", "--input", "{}"];
+  const lead = () => file;
+  const choice = () => ({
+    files: [[join(dir, "skills.config.json"), "-"]] as [string, string][],
+    env: [["SKILLS_RUN_TEST_VALUE", null]] as [string, string | null][],
+    servers: [{ command: "node", args: ["server.js"], cwd: dir, mkdir: join(dir, ".skills") }],
+  });
+  const text = () => planText(choice(), argv, dir, lead());
+
+  it("is the plan when it is for this command line and folder and nothing it went by changed", () => {
+    const plan = currentPlan(text(), argv, dir);
+    expect(plan).toMatchObject({ plan: 1, argv, cwd: dir, servers: choice().servers });
+    // The lead comes first among the files: a new build chooses anew.
+    expect(plan?.files[0]).toEqual([file, fileSignature(file)]);
+  });
+
+  it.each([
+    ["another command line", (plan: string) => currentPlan(plan, [...argv, "--json"], dir)],
+    ["another folder", (plan: string) => currentPlan(plan, argv, join(dir, "sub"))],
+    ["a file that appeared", (plan: string) => currentPlan(plan.replace('"-"', '"f:1:2:3:4:5"'), argv, dir)],
+    ["a variable that was set", (plan: string) => currentPlan(plan.replace("null", '"x"'), argv, dir)],
+    ["half a file", (plan: string) => currentPlan(plan.slice(0, plan.length / 2), argv, dir)],
+    [
+      "a variable that is not a setting",
+      (plan: string) => currentPlan(plan.replace("SKILLS_RUN_TEST_VALUE", "HOME"), argv, dir),
+    ],
+    ["no servers", (plan: string) => currentPlan(plan.replace(/"servers":\[.*\]/, '"servers":[]'), argv, dir)],
+    ["a server without its folder", (plan: string) => currentPlan(plan.replace(/,"mkdir":"[^"]*"/, ""), argv, dir)],
+    ["another version", (plan: string) => currentPlan(plan.replace('"plan":1', '"plan":2'), argv, dir)],
+  ])("is undefined for %s", (_, check) => {
+    expect(check(text())).toBeUndefined();
+  });
+
+  it("is undefined once the lead is rebuilt", async () => {
+    const planned = text();
+    await writeFile(file, "rebuilt: true\n");
+    expect(currentPlan(planned, argv, dir)).toBeUndefined();
+  });
+});
+
+describe("startPlanned", () => {
+  const plan = (command: string, args: string[]): StartPlan => ({
+    plan: 1,
+    argv: [],
+    cwd: dir,
+    files: [],
+    env: [],
+    servers: [{ command, args, cwd: dir, mkdir: join(dir, ".skills") }],
+  });
+
+  it("spawns each server in a group of its own, held until it is released, and ends those not taken", async () => {
+    const started = startPlanned(plan(process.execPath, ["-e", "setInterval(() => {}, 1000)"]));
+    expect(started.servers).toHaveLength(1);
+    const [server] = started.servers;
+    const pid = server!.child.pid!;
+    expect(server!.spec).toEqual({
+      command: process.execPath,
+      args: ["-e", "setInterval(() => {}, 1000)"],
+      env: {},
+      cwd: dir,
+    });
+    expect(liveProcessGroups()).toContain(pid);
+    const exited = new Promise((done) => server!.child.once("exit", done));
+    started.endUntaken();
+    await exited;
+    expect(await survivors([pid])).toEqual([]);
+    expect(liveProcessGroups()).not.toContain(pid);
+  });
+
+  it("a server whose command is gone is left to the lead, without an error of its own", async () => {
+    const started = startPlanned(plan(join(dir, "no-such-server"), []));
+    expect(started.servers).toEqual([]);
+    await new Promise((done) => setTimeout(done, 50));
+    started.endUntaken();
+  });
+});
