@@ -32,7 +32,6 @@ import {
 import { createRequire, Module } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
-import { crc32 } from "node:zlib";
 import type { StartChoice } from "../contracts/startPlan.js";
 import type { StartedServer } from "../mcp/pool/earlyTransports.js";
 import { checkCodeCacheFolder, defaultCodeCacheDir, uid } from "../store/codeCacheFolder.js";
@@ -47,6 +46,13 @@ export interface LoadedProgram {
   /** Writes the cache when there was none or it was rejected; never throws (a start without one still works). */
   saveCache(): void;
 }
+
+/**
+ * node:zlib (for its CRC-32) takes ~1 ms to load: loaded when the first cache is read, after a start plan's servers
+ * are spawned (startProgram), not with this file.
+ */
+const crc32 = (data: Buffer): number =>
+  (createRequire(process.execPath)("node:zlib") as typeof import("node:zlib")).crc32(data);
 
 /** A program's first line: its build, and the lead it cannot run without (`needs run.lead.cjs`), if any. */
 const HEADER = /^\/\/ skills program ([0-9a-f]{16,64})(?: needs ([a-z][a-z-]*\.lead\.cjs))?\n/;
