@@ -157,8 +157,8 @@ export async function startProgram(file: string, argv: string[]): Promise<boolea
   let lead: LoadedProgram | undefined;
   let plan: PlanFile | undefined;
   if (existsSync(leadFile)) {
-    plan = readPlan(file, argv);
-    const started = plan?.text === undefined ? undefined : startFromPlan(plan.text, argv);
+    plan = readPlan(file, leadFile, argv);
+    const started = plan === undefined ? undefined : startFromPlan(plan, leadFile, argv);
     try {
       lead = loadProgram(leadFile);
       await (lead.exports as Partial<Lead>).lead?.(argv, started?.servers ?? []);
@@ -197,24 +197,36 @@ const MAX_PLAN_BYTES = 256 * 1024;
 interface PlanFile {
   file: string;
   prefix: string;
+  /** The folder the command runs in, as the plan is keyed. */
+  cwd: string;
   text: string | undefined;
 }
 
-/** The start plan's file for argv in this folder, and its text when there is one to trust; undefined: no cache folder. */
-function readPlan(file: string, argv: string[]): PlanFile | undefined {
+/**
+ * The start plan's file for argv in this folder and this install's lead, and its text when there is one to trust;
+ * undefined when there is no cache folder to keep one in.
+ */
+function readPlan(file: string, leadFile: string, argv: string[]): PlanFile | undefined {
   const requested = defaultCodeCacheDir();
   const dir = requested === null ? null : trustedFolder(requested);
   if (dir === null) return undefined;
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch {
+    // the current folder was removed: the command says so, if it needs one
+    return undefined;
+  }
   const prefix = `${basename(file).replace(/\.cjs$/, "")}-plan-`;
-  const planFile = join(dir, `${prefix}${hex(JSON.stringify([argv.slice(2), process.cwd()]))}.json`);
+  const planFile = join(dir, `${prefix}${hex(JSON.stringify([argv.slice(2), cwd, leadFile]))}.json`);
   const bytes = readOwnFile(planFile, MAX_PLAN_BYTES);
-  return { file: planFile, prefix, text: bytes ? bytes.toString("utf8") : undefined };
+  return { file: planFile, prefix, cwd, text: bytes ? bytes.toString("utf8") : undefined };
 }
 
 /** Starts what the plan in `text` names, when it is one for argv here and nothing it went by has changed. */
-function startFromPlan(text: string, argv: string[]): PlanStart | undefined {
-  const plan = currentPlan(text, argv.slice(2), process.cwd());
-  return plan === undefined ? undefined : startPlanned(plan);
+function startFromPlan(plan: PlanFile, leadFile: string, argv: string[]): PlanStart | undefined {
+  const current = plan.text === undefined ? undefined : currentPlan(plan.text, argv.slice(2), plan.cwd, leadFile);
+  return current === undefined ? undefined : startPlanned(current);
 }
 
 /** Keeps the lead's choice for the next start of the same command line: written when it changed, removed when none. */
@@ -222,7 +234,7 @@ function savePlan(plan: PlanFile, lead: LoadedProgram, argv: string[], leadFile:
   let text: string | undefined;
   try {
     const choice = (lead.exports as Partial<Lead>).plan?.();
-    text = choice === undefined ? undefined : planText(choice, argv.slice(2), process.cwd(), leadFile);
+    text = choice === undefined ? undefined : planText(choice, argv.slice(2), plan.cwd, leadFile);
   } catch {
     text = undefined;
   }

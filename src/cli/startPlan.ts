@@ -48,15 +48,24 @@ export function planText(choice: StartChoice, argv: readonly string[], cwd: stri
   return `${JSON.stringify(plan)}\n`;
 }
 
-/** The plan in `text` when it is one for `argv` in `cwd` and everything it went by is as it was; else undefined. */
-export function currentPlan(text: string, argv: readonly string[], cwd: string): StartPlan | undefined {
+/**
+ * The plan in `text` when it is one for `argv` in `cwd`, made by the lead at `leadFile` (another install's plan is
+ * not this one's), and everything it went by is as it was; else undefined.
+ */
+export function currentPlan(
+  text: string,
+  argv: readonly string[],
+  cwd: string,
+  leadFile: string,
+): StartPlan | undefined {
   let plan: unknown;
   try {
     plan = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (!isPlan(plan) || plan.cwd !== cwd || plan.argv.length !== argv.length) return undefined;
+  if (!isPlan(plan) || plan.cwd !== cwd || plan.files[0]?.[0] !== leadFile) return undefined;
+  if (plan.argv.length !== argv.length) return undefined;
   if (plan.argv.some((arg, index) => arg !== argv[index])) return undefined;
   for (const [name, value] of plan.env) if ((process.env[name] ?? null) !== value) return undefined;
   for (const [path, signature] of plan.files) if (fileSignature(path) !== signature) return undefined;

@@ -217,22 +217,39 @@ describe("start-up", () => {
     ]);
   });
 
-  /** What a start compiled and spawned, in order (test/helpers/startOrder.cjs). */
-  const startOrder = (args: string[], cli = CLI) => {
+  /**
+   * What a start compiled and spawned, in order (test/helpers/startOrder.cjs). `tmp`: the CLI's temp folder, and so
+   * its code cache and start plans (src/cli/startPlan.ts); by default the user's, where a plan may be waiting.
+   */
+  const startOrder = (args: string[], cli = CLI, tmp?: string) => {
     const file = join(scratch, `order-${args.length}-${Math.random().toString(36).slice(2)}.txt`);
     const run = spawnSync(process.execPath, ["--require", join(REPO, "test/helpers/startOrder.cjs"), cli, ...args], {
       cwd: REPO,
       encoding: "utf8",
-      env: { ...process.env, START_ORDER_FILE: file, NODE_EXTRA_CA_CERTS: undefined, NO_COLOR: "1" },
+      env: {
+        ...process.env,
+        START_ORDER_FILE: file,
+        NODE_EXTRA_CA_CERTS: undefined,
+        NO_COLOR: "1",
+        ...(tmp !== undefined ? { TMPDIR: tmp } : {}),
+      },
     });
     const events = readFileSync(file, "utf8").trim().split("\n");
     // Spawns other than the skill's servers (the sandbox, git) are left out.
     return { run, events: events.filter((event) => /^compile |^spawn \S*mcp-server-/.test(event)) };
   };
 
-  it("a run starts its skill's server from the program's lead, before the rest of the program loads", () => {
+  /** A temp folder of the CLI's own (mode 0700, as its code cache folder's parent may be): no plan in it yet. */
+  const freshTmp = async (name: string): Promise<string> => {
+    const dir = join(scratch, name);
+    await mkdir(dir, { mode: 0o700 });
+    return dir;
+  };
+
+  it("a run starts its skill's server from the program's lead, before the rest of the program loads", async () => {
     const input = '{"path": "skills/find-todos/tests/fixture"}';
-    const { run, events } = startOrder(["run", "summarize-directory", "--input", input, "--json"]);
+    const tmp = await freshTmp("tmp-lead-order");
+    const { run, events } = startOrder(["run", "summarize-directory", "--input", input, "--json"], CLI, tmp);
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
       ok: true,
@@ -243,6 +260,19 @@ describe("start-up", () => {
       `spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`,
       `compile ${join(REPO, "dist/bundle/programs/run.cjs")}`,
     ]);
+  });
+
+  it("the next run of the same command line spawns the server from its start plan, before the lead loads", async () => {
+    const args = ["run", "summarize-directory", "--input", '{"path": "skills/find-todos/tests/fixture"}', "--json"];
+    const tmp = await freshTmp("tmp-plan-order");
+    const spawn = `spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`;
+    const lead = `compile ${join(REPO, "dist/bundle/programs/run.lead.cjs")}`;
+    const program = `compile ${join(REPO, "dist/bundle/programs/run.cjs")}`;
+    expect(startOrder(args, CLI, tmp).events).toEqual([lead, spawn, program]);
+    const { run, events } = startOrder(args, CLI, tmp);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, run: { ok: true, result: { files: 2 } } });
+    // Spawned once: the lead takes the plan's process over.
+    expect(events).toEqual([spawn, lead, program]);
   });
 
   /**
@@ -273,11 +303,12 @@ describe("start-up", () => {
     return install;
   };
   /** The quick start from `install`'s bin/skills.js, which must succeed; what it compiled and spawned, in order. */
-  const quickStartFrom = (install: string): string[] => {
+  const quickStartFrom = (install: string, tmp?: string): string[] => {
     const input = '{"path": "skills/find-todos/tests/fixture"}';
     const { run, events } = startOrder(
       ["run", "summarize-directory", "--input", input, "--json"],
       join(install, "bin/skills.js"),
+      tmp,
     );
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, run: { ok: true, result: { files: 2 } } });
@@ -288,7 +319,7 @@ describe("start-up", () => {
     // node's require() keys a module by its real path: the program must still find the lead's instance of the early
     // transports, or it spawns a second copy of every server and the lead's copy is ended unused.
     const install = await linkedInstall("linked-install");
-    expect(quickStartFrom(install)).toEqual([
+    expect(quickStartFrom(install, await freshTmp("tmp-linked-install"))).toEqual([
       `compile ${join(install, "dist/bundle/programs/run.lead.cjs")}`,
       `spawn ${join(REPO, "node_modules/.bin/mcp-server-filesystem")} ${REPO}`,
       `compile ${join(install, "dist/bundle/programs/run.cjs")}`,

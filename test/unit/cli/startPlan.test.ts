@@ -81,25 +81,29 @@ describe("currentPlan", () => {
   const text = () => planText(choice(), argv, dir, lead());
 
   it("is the plan when it is for this command line and folder and nothing it went by changed", () => {
-    const plan = currentPlan(text(), argv, dir);
+    const plan = currentPlan(text(), argv, dir, file);
     expect(plan).toMatchObject({ plan: 1, argv, cwd: dir, servers: choice().servers });
     // The lead comes first among the files: a new build chooses anew.
     expect(plan?.files[0]).toEqual([file, fileSignature(file)]);
   });
 
   it.each([
-    ["another command line", (plan: string) => currentPlan(plan, [...argv, "--json"], dir)],
-    ["another folder", (plan: string) => currentPlan(plan, argv, join(dir, "sub"))],
-    ["a file that appeared", (plan: string) => currentPlan(plan.replace('"-"', '"f:1:2:3:4:5"'), argv, dir)],
-    ["a variable that was set", (plan: string) => currentPlan(plan.replace("null", '"x"'), argv, dir)],
-    ["half a file", (plan: string) => currentPlan(plan.slice(0, plan.length / 2), argv, dir)],
+    ["another command line", (plan: string) => currentPlan(plan, [...argv, "--json"], dir, file)],
+    ["another folder", (plan: string) => currentPlan(plan, argv, join(dir, "sub"), file)],
+    ["another install's lead", (plan: string) => currentPlan(plan, argv, dir, join(dir, "run.lead.cjs"))],
+    ["a file that appeared", (plan: string) => currentPlan(plan.replace('"-"', '"f:1:2:3:4:5"'), argv, dir, file)],
+    ["a variable that was set", (plan: string) => currentPlan(plan.replace("null", '"x"'), argv, dir, file)],
+    ["half a file", (plan: string) => currentPlan(plan.slice(0, plan.length / 2), argv, dir, file)],
     [
       "a variable that is not a setting",
-      (plan: string) => currentPlan(plan.replace("SKILLS_RUN_TEST_VALUE", "HOME"), argv, dir),
+      (plan: string) => currentPlan(plan.replace("SKILLS_RUN_TEST_VALUE", "HOME"), argv, dir, file),
     ],
-    ["no servers", (plan: string) => currentPlan(plan.replace(/"servers":\[.*\]/, '"servers":[]'), argv, dir)],
-    ["a server without its folder", (plan: string) => currentPlan(plan.replace(/,"mkdir":"[^"]*"/, ""), argv, dir)],
-    ["another version", (plan: string) => currentPlan(plan.replace('"plan":1', '"plan":2'), argv, dir)],
+    ["no servers", (plan: string) => currentPlan(plan.replace(/"servers":\[.*\]/, '"servers":[]'), argv, dir, file)],
+    [
+      "a server without its folder",
+      (plan: string) => currentPlan(plan.replace(/,"mkdir":"[^"]*"/, ""), argv, dir, file),
+    ],
+    ["another version", (plan: string) => currentPlan(plan.replace('"plan":1', '"plan":2'), argv, dir, file)],
   ])("is undefined for %s", (_, check) => {
     expect(check(text())).toBeUndefined();
   });
@@ -107,7 +111,7 @@ describe("currentPlan", () => {
   it("is undefined once the lead is rebuilt", async () => {
     const planned = text();
     await writeFile(file, "rebuilt: true\n");
-    expect(currentPlan(planned, argv, dir)).toBeUndefined();
+    expect(currentPlan(planned, argv, dir, file)).toBeUndefined();
   });
 });
 
