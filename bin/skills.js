@@ -8,6 +8,13 @@
 const { existsSync } = require("node:fs");
 const { join } = require("node:path");
 
+// Every start reads the current folder (the CLI's context keeps it): a removed one would end in a stack trace.
+try {
+  process.cwd();
+} catch (error) {
+  process.stderr.write(`skills: the current folder cannot be read (${error.code}): cd to a folder that exists\n`);
+  process.exit(2);
+}
 const command = process.argv[2];
 const program = /^[a-z]+$/.test(command ?? "") ? join(__dirname, "../dist/bundle/programs", `${command}.cjs`) : undefined;
 const split = () => import("../dist/bundle/cli/main.js").then(({ main }) => main(process.argv));

@@ -133,6 +133,28 @@ describe("skills help, and mistakes in a command line", () => {
     expect(stdout).toBe("");
     expect(stderr).toBe(`error USAGE  ${message}\n  hint: ${hint}\n`);
   });
+
+  it.each([["run", "summarize-directory"], ["--version"], ["--json", "list"]])(
+    "skills %j in a folder that was removed: exit 2 and what to do, no stack trace",
+    async (...args) => {
+      const gone = join(scratch, `gone-${args.length}-${args[0]}`);
+      await mkdir(gone);
+      // The shell enters the folder and removes it, then runs the CLI there.
+      const run = spawnSync(
+        "sh",
+        ["-c", 'cd "$1" && rmdir "$1" && shift && exec "$@"', "sh", gone, process.execPath, CLI, ...args],
+        {
+          encoding: "utf8",
+          env: { ...process.env, NO_COLOR: "1" },
+        },
+      );
+      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        status: 2,
+        stdout: "",
+        stderr: "skills: the current folder cannot be read (ENOENT): cd to a folder that exists\n",
+      });
+    },
+  );
 });
 
 describe("start-up", () => {
