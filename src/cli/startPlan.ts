@@ -2,7 +2,8 @@
  * Start plans. `skills run`'s lead (src/cli/lead.ts) starts the skill's MCP servers before the run loads; but node
  * needs ~10 ms to load the lead and choose them (read both config files, find the skill, read its manifest), and a
  * server's start is the longest part of a run. So the lead's choice is kept, with what it went by
- * (src/commands/shared/earlyServers.ts): the files it looked at, as stat saw them, and the SKILLS_ variables it read.
+ * (src/commands/shared/earlyServers.ts): the files it looked at (src/store/observedFiles.ts: for the files it read,
+ * their text too), and the settings it read from the environment (SKILLS_RUN_LOG, SKILLS_CACHE_DIR).
  * The next start of the same command line in the same folder starts those servers first thing, when every one of
  * those files and variables is as it was, the lead file included (a new build chooses anew). The lead then makes its
  * choice as always and takes the processes over; one it does not choose (a change no signature shows) is ended at
@@ -10,16 +11,17 @@
  *
  * A plan names commands to run, so it is kept only where the code cache is, read only as the cache is read
  * (src/cli/program.ts), and never holds a value from the environment: a choice that read a variable other than a
- * SKILLS_ setting (a `${TOKEN}` in .mcp.json) has no plan, and a server with variables of its own is left out of it.
+ * setting (a `${TOKEN}` in .mcp.json, even `${SKILLS_TOKEN}`) has no plan, and a server with variables of its own is
+ * left out of it.
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { PlannedServer, StartChoice } from "../contracts/startPlan.js";
+import { type PlannedServer, SETTING_VARIABLES, type StartChoice } from "../contracts/startPlan.js";
 import type { StartedServer } from "../mcp/pool/earlyTransports.js";
 import { defaultEnvironment } from "../mcp/pool/lineBuffer.js";
 import { killGroup, spawnRegistered, unregisterGroup } from "../mcp/pool/processRegistry.js";
-import { fileSignature } from "../store/observedFiles.js";
+import { fileSignature, lookAgain } from "../store/observedFiles.js";
 
 /** A plan as its file holds it: the choice, the command line and folder it was made for. */
 export interface StartPlan extends StartChoice {
@@ -68,7 +70,7 @@ export function currentPlan(
   if (plan.argv.length !== argv.length) return undefined;
   if (plan.argv.some((arg, index) => arg !== argv[index])) return undefined;
   for (const [name, value] of plan.env) if ((process.env[name] ?? null) !== value) return undefined;
-  for (const [path, signature] of plan.files) if (fileSignature(path) !== signature) return undefined;
+  for (const [path, found] of plan.files) if (lookAgain(path, found) !== found) return undefined;
   return plan;
 }
 
@@ -139,6 +141,8 @@ export function startPlanned(plan: StartPlan): PlanStart {
   };
 }
 
+const settings: readonly string[] = SETTING_VARIABLES;
+
 function isPlan(value: unknown): value is StartPlan {
   if (typeof value !== "object" || value === null) return false;
   const plan = value as Record<string, unknown>;
@@ -154,7 +158,7 @@ function isPlan(value: unknown): value is StartPlan {
         Array.isArray(entry) &&
         entry.length === 2 &&
         typeof entry[0] === "string" &&
-        entry[0].startsWith("SKILLS_") &&
+        settings.includes(entry[0]) &&
         (typeof entry[1] === "string" || entry[1] === null),
     ) &&
     Array.isArray(plan.servers) &&

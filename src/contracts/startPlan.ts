@@ -3,6 +3,12 @@
  * that the next start of the same command line can start them before it loads the lead (src/cli/startPlan.ts).
  */
 
+/**
+ * The variables a choice may read and a plan may keep: the settings of skills.config.json the environment overrides
+ * (src/store/config.ts). A value read from any other (a `${TOKEN}` in .mcp.json) may be a secret: no plan then.
+ */
+export const SETTING_VARIABLES = ["SKILLS_RUN_LOG", "SKILLS_CACHE_DIR"] as const;
+
 /** A server a start plan starts: spawned as the client pool spawns it, with no variables of its own. */
 export interface PlannedServer {
   command: string;
@@ -16,7 +22,7 @@ export interface PlannedServer {
 export interface StartChoice {
   /** Each path looked at, with its signature then (src/store/observedFiles.ts). */
   files: [string, string][];
-  /** Each variable read (SKILLS_ settings only), with its value (null: not set). */
+  /** Each variable read (SETTING_VARIABLES only), with its value (null: not set). */
   env: [string, string | null][];
   servers: PlannedServer[];
 }

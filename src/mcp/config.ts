@@ -2,12 +2,12 @@
  * Finds and loads .mcp.json: the nearest one in cwd or an ancestor, or the file given with --config.
  * Throws MCP_CONFIG_NOT_FOUND / MCP_CONFIG_INVALID (with file:line:column and all problems in data.problems).
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { displayPath } from "../core/paths.js";
 import { SkillsError } from "../errors.js";
 import { findProjectRoot } from "../store/config.js";
-import { failureSignature, notePath, noteSignature, signatureOf } from "../store/observedFiles.js";
+import { noteFailure, noteKind, readTextObserved } from "../store/observedFiles.js";
 import { type McpConfig, parseMcpConfig } from "./config/parse.js";
 
 export type { HttpServerConfig, McpConfig, ServerConfig, StdioServerConfig } from "./config/parse.js";
@@ -31,8 +31,7 @@ export async function loadMcpConfig(options: LoadMcpConfigOptions): Promise<McpC
   }
   let text: string;
   try {
-    notePath(file);
-    text = await readFile(file, "utf8");
+    text = await readTextObserved(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SkillsError(
@@ -66,10 +65,10 @@ export async function findMcpConfig(cwd: string): Promise<string | undefined> {
     const candidate = join(dir, MCP_CONFIG_FILE);
     try {
       const stats = await stat(candidate);
-      noteSignature(candidate, signatureOf(stats));
+      noteKind(candidate, stats);
       if (stats.isFile()) return candidate;
     } catch (error) {
-      noteSignature(candidate, failureSignature(error));
+      noteFailure(candidate, error);
       // not here: go up
     }
     const parent = dirname(dir);

@@ -4,15 +4,15 @@
  * project's state for one process (CI, a test suite): SKILLS_RUN_LOG (`off`, or the run log's path) and
  * SKILLS_CACHE_DIR; they win over the file.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { isPlainObject, locateIn, type ParsedJson, parseJsonWithPositions } from "../core/json/index.js";
 import { toIssue } from "../core/validate/issues.js";
 import { SkillsError } from "../errors.js";
 import type { PiiMode } from "../contracts/privacy.js";
+import type { SETTING_VARIABLES } from "../contracts/startPlan.js";
 import { isValidationProfile, type ValidationProfile } from "../core/validate/codes.js";
 import { schemaValidator } from "./schemas.js";
-import { notePath } from "./observedFiles.js";
+import { readTextObserved } from "./observedFiles.js";
 import { pathExists } from "./pathExists.js";
 
 export interface ProjectConfig {
@@ -76,7 +76,8 @@ export function defaultConfig(root: string): ProjectConfig {
 }
 
 /** The environment variables that override the file (`env` defaults to the process's). */
-export type ConfigEnvironment = Partial<Record<"SKILLS_RUN_LOG" | "SKILLS_CACHE_DIR", string>>;
+/** The settings the environment overrides (a start plan may keep their values: src/cli/startPlan.ts). */
+export type ConfigEnvironment = Partial<Record<(typeof SETTING_VARIABLES)[number], string>>;
 
 export async function loadProjectConfig(
   cwd: string,
@@ -87,8 +88,7 @@ export async function loadProjectConfig(
   const path = join(root, CONFIG_FILE);
   let text: string;
   try {
-    notePath(path);
-    text = await readFile(path, "utf8");
+    text = await readTextObserved(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return applyEnvironment(config, env);
     throw new SkillsError("CONFIG_INVALID", `cannot read ${CONFIG_FILE}: ${(error as Error).message}`, { file: path });

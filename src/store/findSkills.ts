@@ -4,7 +4,7 @@ import { basename, join, relative, resolve } from "node:path";
 import { closestMatches } from "../core/validate/suggest.js";
 import { SkillsError } from "../errors.js";
 import type { ProjectConfig } from "./config.js";
-import { failureSignature, noteSignature, noteUnrepeatable, signatureOf } from "./observedFiles.js";
+import { noteFailure, noteKind, noteUnrepeatable } from "./observedFiles.js";
 
 const SKIP = new Set(["node_modules", ".git"]);
 
@@ -13,10 +13,10 @@ const SKIP = new Set(["node_modules", ".git"]);
 function statOf(path: string): Stats | undefined {
   try {
     const stats = statSync(path, { throwIfNoEntry: false });
-    noteSignature(path, signatureOf(stats));
+    noteKind(path, stats);
     return stats;
   } catch (error) {
-    noteSignature(path, failureSignature(error));
+    noteFailure(path, error);
     return undefined;
   }
 }

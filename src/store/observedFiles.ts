@@ -4,34 +4,42 @@
  * files (src/commands/shared/earlyServers.ts), and a later start of the same command line starts them at once when
  * every file the choice looked at is as it was and every variable it read has the same value (src/cli/startPlan.ts).
  *
- * A path is known by what stat says of it (kind, device, inode, size, mode, and modification time to the fraction of
- * a microsecond the float holds): an edit, a replaced file or a new link changes it, and a path that was missing must
- * still be missing. Not the change time: every run changes it, as the sandbox links the skill's files into its stage
- * (src/sandbox/linkTree.ts). A content change that keeps the size and puts the old time back (`touch -r`) goes
- * unseen: the lead still chooses anew and ends what it did not choose. A look the signatures cannot stand for (a folder listed) makes the work unrepeatable. The
- * helpers that read the files the choice depends on (findSkills.ts, config.ts, ../mcp/config.ts, readTextFile.ts,
- * pathExists.ts) report each look here; outside `observe` that costs a comparison.
+ * Each look is kept at the level the work went by, so that what it did not look at cannot stop a plan:
+ *   - "e": something is there (pathExists: a root marker such as `.git`, whose own times change with every commit);
+ *   - "f", "d", "o": a file, a folder, or something else is there (isFile, isDirectory: SKILL.md is a file);
+ *   - "f:dev:ino:size:mode:mtime": what stat says of it (the lead file itself);
+ *   - that, then "#" and a hash of the text: a file the work read (both config files, the manifest). The content
+ *     counts: `cp -p` and unpacking an archive can give a changed file its old size and time. Not the change time:
+ *     every run changes it, as the sandbox links the skill's files into its stage (src/sandbox/linkTree.ts);
+ *   - "-": nothing there, "!CODE": the look failed otherwise.
+ * A look the signatures cannot stand for (a folder listed) makes the work unrepeatable. The helpers that read the
+ * files the choice depends on (findSkills.ts, config.ts, ../mcp/config.ts, readTextFile.ts, pathExists.ts) report
+ * each look here; outside `observe` that costs a comparison.
  */
-import { type Stats, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 
 export interface Observations {
-  /** Each path looked at, with its signature when it was first looked at. */
-  files: Map<string, string>;
+  /** Each look: the path, and what it found (one per path and level, in the order made). */
+  files: [string, string][];
   /** Each environment variable read, with its value (null: not set). */
   env: Map<string, string | null>;
   /** Why the work cannot be judged by these alone, when it cannot. */
   unrepeatable?: string;
 }
 
-let current: Observations | undefined;
+/** The looks being recorded, with what each path was found at each level. */
+let current: (Observations & { found: Map<string, string> }) | undefined;
 
 /** Runs `work`, recording what it looks at meanwhile (other work running at the same time only adds to it). */
 export async function observe<T>(work: () => Promise<T>): Promise<{ value: T; seen: Observations }> {
   const outer = current;
-  const seen: Observations = outer ?? { files: new Map(), env: new Map() };
+  const seen = outer ?? { files: [], env: new Map(), found: new Map() };
   current = seen;
   try {
-    return { value: await work(), seen };
+    const value = await work();
+    const { found: _, ...observations } = seen;
+    return { value, seen: observations };
   } finally {
     current = outer;
   }
@@ -49,8 +57,7 @@ export function fileSignature(path: string): string {
 /** The signature of stat's answer (undefined: nothing there). */
 export function signatureOf(stats: Stats | undefined): string {
   if (stats === undefined) return "-";
-  const kind = stats.isFile() ? "f" : stats.isDirectory() ? "d" : "o";
-  return `${kind}:${stats.dev}:${stats.ino}:${stats.size}:${stats.mode}:${stats.mtimeMs}`;
+  return `${kindOf(stats)}:${stats.dev}:${stats.ino}:${stats.size}:${stats.mode}:${stats.mtimeMs}`;
 }
 
 /** The signature of a stat or open that failed. */
@@ -59,18 +66,107 @@ export function failureSignature(error: unknown): string {
   return code === "ENOENT" || code === "ENOTDIR" ? "-" : `!${code ?? "error"}`;
 }
 
-/** Records what a look at `path` found (signatureOf, failureSignature), when work is being observed. */
-export function noteSignature(path: string, signature: string): void {
-  if (current === undefined) return;
-  const before = current.files.get(path);
-  if (before === undefined) current.files.set(path, signature);
-  // Read twice and found different: which one the work went by cannot be told.
-  else if (before !== signature) current.unrepeatable ??= `${path} changed while it was read`;
+const kindOf = (stats: Stats): string => (stats.isFile() ? "f" : stats.isDirectory() ? "d" : "o");
+
+/** Records that something is, or is not, at `path` (stats undefined: nothing there). */
+export function noteExists(path: string, stats: Stats | undefined): void {
+  note(path, stats === undefined ? "-" : "e");
 }
 
-/** Records `path` as it is now, when work is being observed: before the work reads it, so a later edit shows. */
-export function notePath(path: string): void {
-  if (current !== undefined) noteSignature(path, fileSignature(path));
+/** Records what kind of thing is at `path` (stats undefined: nothing there). */
+export function noteKind(path: string, stats: Stats | undefined): void {
+  note(path, stats === undefined ? "-" : kindOf(stats));
+}
+
+/** Records a look at `path` that failed (a missing path is "-"). */
+export function noteFailure(path: string, error: unknown): void {
+  note(path, failureSignature(error));
+}
+
+/** Records a file read: what stat said of it before the read, and the text read (undefined: not read). */
+export function noteRead(path: string, stats: Stats, text: string | undefined): void {
+  note(path, text === undefined ? signatureOf(stats) : `${signatureOf(stats)}#${hashText(text)}`);
+}
+
+/** readFile(path, "utf8"), recorded when work is being observed. */
+export async function readTextObserved(path: string): Promise<string> {
+  if (current === undefined) return readFile(path, "utf8");
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    noteFailure(path, error);
+    throw error;
+  }
+  try {
+    const text = await readFile(path, "utf8");
+    noteRead(path, stats, text);
+    return text;
+  } catch (error) {
+    noteRead(path, stats, undefined);
+    throw error;
+  }
+}
+
+/** What the same look at `path` finds now, at the level of `found` (see above): equal when nothing it saw changed. */
+export function lookAgain(path: string, found: string): string {
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    return failureSignature(error);
+  }
+  if (found === "e") return stats === undefined ? "-" : "e";
+  if (!found.includes(":")) return stats === undefined ? "-" : kindOf(stats);
+  const signature = signatureOf(stats);
+  const hashAt = found.indexOf("#");
+  if (hashAt < 0 || signature !== found.slice(0, hashAt)) return signature;
+  return `${signature}#${hashText(readSame(path, signature) ?? "")}`;
+}
+
+/** The text of the regular file at `path` when it still has `signature` (opened without blocking: it may be a FIFO now). */
+function readSame(path: string, signature: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    return signatureOf(fstatSync(fd)) === signature ? readFileSync(fd, "utf8") : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A 53-bit hash of the text (cyrb53), in base 36: node's crypto takes ~1 ms to load, and this is no defence. */
+function hashText(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** Records what a look found, when work is being observed; one entry per path and level. */
+function note(path: string, found: string): void {
+  if (current === undefined) return;
+  const level = found === "e" ? "exists" : found.includes(":") ? "stat" : "kind";
+  const key = `${level}\0${path}`;
+  const before = current.found.get(key);
+  if (before === undefined) {
+    current.found.set(key, found);
+    current.files.push([path, found]);
+  }
+  // Found different at the same level: which one the work went by cannot be told.
+  else if (before !== found) current.unrepeatable ??= `${path} changed while it was read`;
 }
 
 /** Marks the work as one its observations cannot stand for. */

@@ -2,9 +2,9 @@
  * Reads a small text file for validation: refuses files over the size cap without reading them, and reports binary
  * content (NUL bytes, invalid UTF-8) at the position of the first bad byte.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from "node:fs";
 import { makeProblem } from "../core/validate/codes.js";
-import { failureSignature, noteSignature, signatureOf } from "./observedFiles.js";
+import { noteFailure, noteRead } from "./observedFiles.js";
 import type { Problem } from "../contracts/problem.js";
 
 export const MAX_TEXT_FILE_BYTES = 1024 * 1024;
@@ -28,17 +28,21 @@ export function readTextFileSync(path: string, file: string, strict: boolean): R
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, and this open is synchronous
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    noteSignature(path, failureSignature(error));
+    noteFailure(path, error);
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, missing: true, reason: code === "ENOENT" ? "does not exist" : `cannot be read (${code})` };
   }
   let buffer: Buffer;
+  // What an early start went by (observedFiles.ts): the file this descriptor reads, and its text when it was read.
+  let info: Stats | undefined;
   try {
-    const info = fstatSync(fd);
-    // what an early start looked at (observedFiles.ts): the file this descriptor reads
-    noteSignature(path, signatureOf(info));
-    if (!info.isFile()) return { ok: false, missing: true, reason: "is not a regular file" };
+    info = fstatSync(fd);
+    if (!info.isFile()) {
+      noteRead(path, info, undefined);
+      return { ok: false, missing: true, reason: "is not a regular file" };
+    }
     if (info.size > MAX_TEXT_FILE_BYTES) {
+      noteRead(path, info, undefined);
       const problem = makeProblem(
         {
           code: "FILE_TOO_LARGE",
@@ -53,6 +57,8 @@ export function readTextFileSync(path: string, file: string, strict: boolean): R
     }
     buffer = readFileSync(fd);
   } catch (error) {
+    if (info === undefined) noteFailure(path, error);
+    else noteRead(path, info, undefined);
     const code = (error as NodeJS.ErrnoException).code;
     return {
       ok: false,
@@ -62,6 +68,8 @@ export function readTextFileSync(path: string, file: string, strict: boolean): R
   } finally {
     closeSync(fd);
   }
+  const text = buffer.toString("utf8");
+  noteRead(path, info, text);
   const bad = firstBinaryByte(buffer);
   if (bad !== undefined) {
     const { line, column } = bytePosition(buffer, bad.offset);
@@ -77,7 +85,7 @@ export function readTextFileSync(path: string, file: string, strict: boolean): R
     );
     return { ok: false, missing: false, problem };
   }
-  return { ok: true, text: buffer.toString("utf8") };
+  return { ok: true, text };
 }
 
 function firstBinaryByte(buffer: Buffer): { offset: number; reason: string } | undefined {

@@ -5,7 +5,7 @@
  * choice went by changed, is never written for a choice that read another variable, and is read only from a private
  * cache folder, as a private file.
  */
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmod, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -166,6 +166,48 @@ describe("start plans", () => {
     expect(await plans()).toEqual([]);
   });
 
+  it("an edit that keeps the config's size and time (as cp -p may): the plan is not used", async () => {
+    await writeConfig({ weather: { ...weather(), args: [...weather().args, "variant-A"] } });
+    await expectOk(run());
+    const { path } = await thePlan();
+    expect(JSON.parse(await readFile(path, "utf8")).servers[0].args.at(-1)).toBe("variant-A");
+    const config = join(project.dir, ".mcp.json");
+    const before = await stat(config);
+    // The old times to the nanosecond, as cp -p keeps them (utimes from node rounds them).
+    execFileSync("cp", ["-p", config, `${config}.times`]);
+    await writeConfig({ weather: { ...weather(), args: [...weather().args, "variant-B"] } });
+    execFileSync("touch", ["-r", `${config}.times`, config]);
+    expect(await stat(config)).toMatchObject({ size: before.size, mtimeMs: before.mtimeMs, ino: before.ino });
+    await writeFile(startLog, "");
+    await expectOk(run());
+    // Only the lead's variant-B started: variant-A is in no config any more.
+    expect(await starts()).toHaveLength(1);
+    expect(JSON.parse(await readFile(path, "utf8")).servers[0].args.at(-1)).toBe("variant-B");
+  });
+
+  it("an edit to SKILL.md, which the choice only saw is a file: the plan stays", async () => {
+    await expectOk(run());
+    const { path } = await thePlan();
+    const written = await readFile(path, "utf8");
+    const skillMd = join(project.dir, "skills", "forecast", "SKILL.md");
+    await writeFile(skillMd, `${await readFile(skillMd, "utf8")}\nMore words.\n`);
+    await writeFile(startLog, "");
+    await expectOk(run());
+    expect(await starts()).toHaveLength(1);
+    expect(await readFile(path, "utf8")).toBe(written);
+  });
+
+  it("two server names for one command: the plan starts it once, as the lead does", async () => {
+    await writeConfig({ weather: weather(), weather2: weather() });
+    await writeManifest('tools:\n  "weather/get_forecast": "*"\n  "weather2/get_forecast": "*"\n');
+    await expectOk(run());
+    const first = (await starts()).length;
+    expect((await thePlan()).plan.servers).toHaveLength(1);
+    await writeFile(startLog, "");
+    await expectOk(run());
+    expect(await starts()).toHaveLength(first);
+  });
+
   it("a config edited to drop the server: the plan is not used", async () => {
     await expectOk(run());
     await makeStale((await thePlan()).path);
@@ -199,12 +241,16 @@ describe("start plans", () => {
       () => ({ args: [fixtureServer("countedStarts.mjs"), `$\{FORECAST_LOG}`] }),
     ],
     [
+      "a SKILLS_ value from the environment in .mcp.json",
+      () => ({ args: [fixtureServer("countedStarts.mjs"), `$\{SKILLS_FORECAST_LOG}`] }),
+    ],
+    [
       "a server with variables of its own",
       () => ({ args: [fixtureServer("countedStarts.mjs")], env: { START_LOG: startLog } }),
     ],
   ])("%s: no plan is written (it would keep the value in a file)", async (_, server) => {
     await writeConfig({ weather: { command: process.execPath, ...server() } });
-    await expectOk(run({ FORECAST_LOG: startLog }));
+    await expectOk(run({ FORECAST_LOG: startLog, SKILLS_FORECAST_LOG: startLog }));
     expect(await starts()).toHaveLength(1);
     expect(await plans()).toEqual([]);
   });
@@ -225,12 +271,15 @@ describe("start plans", () => {
     await expectOk(run());
     const { path } = await thePlan();
     await makeStale(path);
-    await spoil(path);
-    await writeFile(startLog, "");
-    await expectOk(run());
-    // Only the lead's start: the stale plan's server never ran.
-    expect(await starts()).toHaveLength(1);
-    await chmod(cacheDir(), 0o700);
+    try {
+      await spoil(path);
+      await writeFile(startLog, "");
+      await expectOk(run());
+      // Only the lead's start: the stale plan's server never ran.
+      expect(await starts()).toHaveLength(1);
+    } finally {
+      await chmod(cacheDir(), 0o700);
+    }
   });
 
   it("SKILLS_CODE_CACHE=off neither reads nor writes a plan", async () => {

@@ -11,7 +11,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { PlannedServer, StartChoice } from "../../contracts/startPlan.js";
+import { type PlannedServer, SETTING_VARIABLES, type StartChoice } from "../../contracts/startPlan.js";
 import { loadMcpConfig } from "../../mcp/config.js";
 import { closeEarlyTransports, startEarlyTransport } from "../../mcp/pool/earlyTransports.js";
 import { loadProjectConfig } from "../../store/config.js";
@@ -30,7 +30,7 @@ let choice: StartChoice | undefined;
 
 /**
  * The last choice as a start plan's content, or undefined when there is none to keep: nothing was started, or the
- * choice went by something a plan cannot check (a folder listed, a variable other than a SKILLS_ setting: the plan
+ * choice went by something a plan cannot check (a folder listed, a variable other than a setting: the plan
  * would keep a secret's value in a file). A server with variables of its own in .mcp.json is left out of it, for the
  * same reason: the lead starts it, as before.
  */
@@ -64,12 +64,15 @@ export async function startSkillServersEarly(options: EarlyServersOptions): Prom
       const dotSkills = join(config.dir, ".skills");
       await mkdir(dotSkills, { recursive: true }).catch(() => undefined);
       startEarlyTransport({ command: server.command, args: server.args, env: { ...server.env }, cwd: server.cwd });
-      if (Object.keys(server.env).length === 0) {
+      // Two names for one command start one process (earlyTransports.ts): the plan starts it once too.
+      const same = (other: PlannedServer) =>
+        other.command === server.command && other.cwd === server.cwd && sameStrings(other.args, server.args);
+      if (Object.keys(server.env).length === 0 && !planned.some(same)) {
         planned.push({ command: server.command, args: [...server.args], cwd: server.cwd, mkdir: dotSkills });
       }
     }
     if (planned.length > 0 && repeatable(seen)) {
-      choice = { files: [...seen.files], env: [...seen.env], servers: planned };
+      choice = { files: seen.files, env: [...seen.env], servers: planned };
     }
   } catch {
     // Nothing is started early; the run starts its servers itself and reports what goes wrong.
@@ -79,8 +82,12 @@ export async function startSkillServersEarly(options: EarlyServersOptions): Prom
 
 /** Whether a plan can check everything the choice went by, and keep it without a secret. */
 function repeatable(seen: Observations): boolean {
-  return seen.unrepeatable === undefined && [...seen.env.keys()].every((name) => name.startsWith("SKILLS_"));
+  const settings: readonly string[] = SETTING_VARIABLES;
+  return seen.unrepeatable === undefined && [...seen.env.keys()].every((name) => settings.includes(name));
 }
+
+const sameStrings = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((item, index) => item === b[index]);
 
 /** The servers named by the manifest of the skill `ref` points at (none when there is no such skill). */
 async function manifestServers(options: EarlyServersOptions, env: NodeJS.ProcessEnv): Promise<string[]> {

@@ -2,13 +2,23 @@
  * What a start plan goes by (src/store/observedFiles.ts) and when a plan is current (src/cli/startPlan.ts), on real
  * files in a temp folder; and that a plan's processes the lead did not take over are ended.
  */
-import { link, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { link, mkdir, mkdtemp, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currentPlan, planText, type StartPlan, startPlanned } from "../../../src/cli/startPlan.js";
 import { liveProcessGroups } from "../../../src/mcp/pool/processRegistry.js";
-import { fileSignature, noteSignature, observe, observedEnv } from "../../../src/store/observedFiles.js";
+import {
+  fileSignature,
+  lookAgain,
+  noteExists,
+  noteKind,
+  noteRead,
+  observe,
+  observedEnv,
+} from "../../../src/store/observedFiles.js";
+import { readTextObserved } from "../../../src/store/observedFiles.js";
 import { survivors } from "../../helpers/processes.js";
 
 let dir: string;
@@ -63,10 +73,76 @@ describe("observe", () => {
     const listed = await observe(async () => Object.keys(observedEnv({ A: "1" })));
     expect(listed.seen.unrepeatable).toBe("it listed the environment");
     const changed = await observe(async () => {
-      noteSignature(file, "f:1");
-      noteSignature(file, "f:2");
+      noteKind(file, await stat(file));
+      noteKind(file, undefined);
     });
     expect(changed.seen.unrepeatable).toBe(`${file} changed while it was read`);
+  });
+
+  it("keeps one look per path and level, each at the level it was made", async () => {
+    const { seen } = await observe(async () => {
+      const stats = await stat(file);
+      noteExists(dir, await stat(dir));
+      noteKind(file, stats);
+      noteKind(file, stats);
+      await readTextObserved(file);
+      noteExists(join(dir, "none"), undefined);
+    });
+    expect(seen.files.map(([path, found]) => [path, found.replace(/:.*#/, ":…#")])).toEqual([
+      [dir, "e"],
+      [file, "f"],
+      [file, expect.stringMatching(/^f:…#[0-9a-z]+$/)],
+      [join(dir, "none"), "-"],
+    ]);
+    expect(seen.unrepeatable).toBeUndefined();
+  });
+});
+
+describe("lookAgain", () => {
+  const looked = async (work: () => Promise<unknown>) => (await observe(work)).seen.files;
+
+  it("a marker that exists still does when its folder's times change (as .git's do with each commit)", async () => {
+    const marker = join(dir, ".git");
+    await mkdir(marker, { recursive: true });
+    const [[path, found]] = (await looked(async () => noteExists(marker, await stat(marker)))) as [[string, string]];
+    await writeFile(join(marker, "index"), "changed");
+    expect(lookAgain(path, found)).toBe("e");
+    await rm(marker, { recursive: true });
+    expect(lookAgain(path, found)).toBe("-");
+  });
+
+  it("a file looked at for its kind stays a file when edited; a folder in its place does not", async () => {
+    const skillMd = join(dir, "SKILL.md");
+    await writeFile(skillMd, "one\n");
+    const [[path, found]] = (await looked(async () => noteKind(skillMd, await stat(skillMd)))) as [[string, string]];
+    await writeFile(skillMd, "two, longer\n");
+    expect(lookAgain(path, found)).toBe(found);
+    await rm(skillMd);
+    await mkdir(skillMd);
+    expect(lookAgain(path, found)).toBe("d");
+    await rm(skillMd, { recursive: true });
+  });
+
+  it("a file read: an edit that keeps its size and time is still seen (cp -p), a link made and removed is not", async () => {
+    const config = join(dir, ".mcp.json");
+    await writeFile(config, '{"args": ["variant-A"]}');
+    const [[path, found]] = (await looked(() => readTextObserved(config))) as [[string, string]];
+    await link(config, `${config}.staged`);
+    await unlink(`${config}.staged`);
+    expect(lookAgain(path, found)).toBe(found);
+    execFileSync("cp", ["-p", config, `${config}.times`]);
+    await writeFile(config, '{"args": ["variant-B"]}');
+    // The old times to the nanosecond, as cp -p keeps them (utimes from node rounds them).
+    execFileSync("touch", ["-r", `${config}.times`, config]);
+    expect(fileSignature(config)).toBe(found.slice(0, found.indexOf("#")));
+    expect(lookAgain(path, found)).not.toBe(found);
+  });
+
+  it("a read noted with its text matches only that text", async () => {
+    const stats = await stat(file);
+    const { seen } = await observe(async () => noteRead(file, stats, "not what the file holds"));
+    const [[path, found]] = seen.files as [[string, string]];
+    expect(lookAgain(path, found)).not.toBe(found);
   });
 });
 
@@ -75,7 +151,7 @@ describe("currentPlan", () => {
   const lead = () => file;
   const choice = () => ({
     files: [[join(dir, "skills.config.json"), "-"]] as [string, string][],
-    env: [["SKILLS_RUN_TEST_VALUE", null]] as [string, string | null][],
+    env: [["SKILLS_CACHE_DIR", process.env.SKILLS_CACHE_DIR ?? null]] as [string, string | null][],
     servers: [{ command: "node", args: ["server.js"], cwd: dir, mkdir: join(dir, ".skills") }],
   });
   const text = () => planText(choice(), argv, dir, lead());
@@ -91,12 +167,15 @@ describe("currentPlan", () => {
     ["another command line", (plan: string) => currentPlan(plan, [...argv, "--json"], dir, file)],
     ["another folder", (plan: string) => currentPlan(plan, argv, join(dir, "sub"), file)],
     ["another install's lead", (plan: string) => currentPlan(plan, argv, dir, join(dir, "run.lead.cjs"))],
-    ["a file that appeared", (plan: string) => currentPlan(plan.replace('"-"', '"f:1:2:3:4:5"'), argv, dir, file)],
-    ["a variable that was set", (plan: string) => currentPlan(plan.replace("null", '"x"'), argv, dir, file)],
+    ["a file that appeared", (plan: string) => currentPlan(plan.replace('"-"', '"f"'), argv, dir, file)],
+    [
+      "a setting with another value",
+      (plan: string) => currentPlan(plan.replace(/("SKILLS_CACHE_DIR",)[^\]]*/, '$1"/elsewhere"'), argv, dir, file),
+    ],
     ["half a file", (plan: string) => currentPlan(plan.slice(0, plan.length / 2), argv, dir, file)],
     [
       "a variable that is not a setting",
-      (plan: string) => currentPlan(plan.replace("SKILLS_RUN_TEST_VALUE", "HOME"), argv, dir, file),
+      (plan: string) => currentPlan(plan.replace("SKILLS_CACHE_DIR", "SKILLS_TOKEN"), argv, dir, file),
     ],
     ["no servers", (plan: string) => currentPlan(plan.replace(/"servers":\[.*\]/, '"servers":[]'), argv, dir, file)],
     [
