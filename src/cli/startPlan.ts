@@ -10,9 +10,9 @@
  * once, and the plan is written again.
  *
  * A plan names commands to run, so it is kept only where the code cache is, read only as the cache is read
- * (src/cli/program.ts), and never holds a value from the environment: a choice that read a variable other than a
- * setting (a `${TOKEN}` in .mcp.json, even `${SKILLS_TOKEN}`) has no plan, and a server with variables of its own is
- * left out of it.
+ * (src/cli/program.ts), and never holds a value from the environment but the two settings: of a `${TOKEN}` in
+ * .mcp.json (even `${SKILLS_TOKEN}`) it keeps only whether it is set, and a server whose command line takes one, or
+ * with variables of its own, is left out of it.
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -21,7 +21,7 @@ import { type PlannedServer, SETTING_VARIABLES, type StartChoice } from "../cont
 import type { StartedServer } from "../mcp/pool/earlyTransports.js";
 import { defaultEnvironment } from "../mcp/pool/lineBuffer.js";
 import { killGroup, spawnRegistered, unregisterGroup } from "../mcp/pool/processRegistry.js";
-import { fileSignature, lookAgain } from "../store/observedFiles.js";
+import { fileSignature, isSet, lookAgain } from "../store/observedFiles.js";
 
 /** A plan as its file holds it: the choice, the command line and folder it was made for. */
 export interface StartPlan extends StartChoice {
@@ -45,6 +45,7 @@ export function planText(choice: StartChoice, argv: readonly string[], cwd: stri
     cwd,
     files: [[leadFile, fileSignature(leadFile)], ...choice.files],
     env: choice.env,
+    present: choice.present,
     servers: choice.servers,
   };
   return `${JSON.stringify(plan)}\n`;
@@ -70,6 +71,7 @@ export function currentPlan(
   if (plan.argv.length !== argv.length) return undefined;
   if (plan.argv.some((arg, index) => arg !== argv[index])) return undefined;
   for (const [name, value] of plan.env) if ((process.env[name] ?? null) !== value) return undefined;
+  for (const [name, set] of plan.present) if (isSet(process.env[name]) !== set) return undefined;
   for (const [path, found] of plan.files) if (lookAgain(path, found) !== found) return undefined;
   return plan;
 }
@@ -160,6 +162,11 @@ function isPlan(value: unknown): value is StartPlan {
         typeof entry[0] === "string" &&
         settings.includes(entry[0]) &&
         (typeof entry[1] === "string" || entry[1] === null),
+    ) &&
+    Array.isArray(plan.present) &&
+    plan.present.every(
+      (entry) =>
+        Array.isArray(entry) && entry.length === 2 && typeof entry[0] === "string" && typeof entry[1] === "boolean",
     ) &&
     Array.isArray(plan.servers) &&
     plan.servers.length > 0 &&

@@ -5,7 +5,8 @@
 
 /**
  * The variables a choice may read and a plan may keep: the settings of skills.config.json the environment overrides
- * (src/store/config.ts). A value read from any other (a `${TOKEN}` in .mcp.json) may be a secret: no plan then.
+ * (src/store/config.ts). Of any other (a `${TOKEN}` in .mcp.json) a plan keeps only whether it is set: its value may
+ * be a secret, and a server whose command line takes one is left out.
  */
 export const SETTING_VARIABLES = ["SKILLS_RUN_LOG", "SKILLS_CACHE_DIR"] as const;
 
@@ -22,7 +23,9 @@ export interface PlannedServer {
 export interface StartChoice {
   /** Each path looked at, with its signature then (src/store/observedFiles.ts). */
   files: [string, string][];
-  /** Each variable read (SETTING_VARIABLES only), with its value (null: not set). */
+  /** Each variable read for its value (SETTING_VARIABLES only), with its value (null: not set). */
   env: [string, string | null][];
+  /** Each variable .mcp.json takes, with whether it was set (not empty): all a config's validity depends on. */
+  present: [string, boolean][];
   servers: PlannedServer[];
 }

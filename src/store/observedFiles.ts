@@ -22,8 +22,10 @@ import { readFile } from "node:fs/promises";
 export interface Observations {
   /** Each look: the path, and what it found (one per path and level, in the order made). */
   files: [string, string][];
-  /** Each environment variable read, with its value (null: not set). */
+  /** Each environment variable read for its value, with its value (null: not set). */
   env: Map<string, string | null>;
+  /** Each environment variable read only for whether it is set (not empty): its value may be a secret. */
+  present: Map<string, boolean>;
   /** Why the work cannot be judged by these alone, when it cannot. */
   unrepeatable?: string;
 }
@@ -34,7 +36,7 @@ let current: (Observations & { found: Map<string, string> }) | undefined;
 /** Runs `work`, recording what it looks at meanwhile (other work running at the same time only adds to it). */
 export async function observe<T>(work: () => Promise<T>): Promise<{ value: T; seen: Observations }> {
   const outer = current;
-  const seen = outer ?? { files: [], env: new Map(), found: new Map() };
+  const seen = outer ?? { files: [], env: new Map(), present: new Map(), found: new Map() };
   current = seen;
   try {
     const value = await work();
@@ -169,17 +171,27 @@ function note(path: string, found: string): void {
   else if (before !== found) current.unrepeatable ??= `${path} changed while it was read`;
 }
 
+/** Whether a variable counts as set where .mcp.json takes it (src/mcp/config/expand.ts): set and not empty. */
+export const isSet = (value: string | undefined): boolean => value !== undefined && value !== "";
+
 /** Marks the work as one its observations cannot stand for. */
 export function noteUnrepeatable(reason: string): void {
   if (current !== undefined) current.unrepeatable ??= reason;
 }
 
-/** `env` with every variable the observed work reads from it recorded (enumerating it makes the work unrepeatable). */
-export function observedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/**
+ * `env` with every variable the observed work reads from it recorded (enumerating it makes the work unrepeatable):
+ * with its value, or with `only: "presence"` only whether it is set and not empty, for work whose outcome depends on
+ * no more than that (.mcp.json's `${VAR}`: the values go into the servers' command lines, which a plan leaves out).
+ */
+export function observedEnv(env: NodeJS.ProcessEnv, only?: "presence"): NodeJS.ProcessEnv {
   const seen = current;
   if (seen === undefined) return env;
   const note = (name: string | symbol): void => {
-    if (typeof name === "string" && !seen.env.has(name)) seen.env.set(name, env[name] ?? null);
+    if (typeof name !== "string") return;
+    if (only === "presence") {
+      if (!seen.present.has(name)) seen.present.set(name, isSet(env[name]));
+    } else if (!seen.env.has(name)) seen.env.set(name, env[name] ?? null);
   };
   return new Proxy(env, {
     get(target, name) {

@@ -229,6 +229,24 @@ describe("start plans", () => {
     expect(await starts()).toEqual([]);
   });
 
+  it("a token another server takes: the plan keeps only whether it is set, and is not used once it is not", async () => {
+    const token = "token-0123456789-secret";
+    await writeConfig({
+      weather: weather(),
+      github: { type: "http", url: "https://example.invalid/mcp", headers: { Authorization: `Bearer $\{GH_TOKEN}` } },
+    });
+    await expectOk(run({ GH_TOKEN: token }));
+    const { path, plan } = await thePlan();
+    expect(plan.present).toEqual([["GH_TOKEN", true]]);
+    expect(await readFile(path, "utf8")).not.toContain(token);
+    await makeStale(path);
+    await writeFile(startLog, "");
+    // Unset, the config is invalid and the lead starts nothing: neither may the plan.
+    const result = run({ GH_TOKEN: undefined });
+    expect(result.code).not.toBe(0);
+    expect(await starts()).toEqual([]);
+  });
+
   it("another command line has a plan of its own", async () => {
     await expectOk(run());
     await expectOk(run({}, '{"city": "Rome"}'));

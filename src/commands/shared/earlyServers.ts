@@ -30,9 +30,9 @@ let choice: StartChoice | undefined;
 
 /**
  * The last choice as a start plan's content, or undefined when there is none to keep: nothing was started, or the
- * choice went by something a plan cannot check (a folder listed, a variable other than a setting: the plan
- * would keep a secret's value in a file). A server with variables of its own in .mcp.json is left out of it, for the
- * same reason: the lead starts it, as before.
+ * choice went by something a plan cannot check (a folder listed, a variable other than a setting read for its value:
+ * the plan would keep a secret in a file). A server with variables of its own in .mcp.json, or whose command line
+ * takes one (`${TOKEN}`), is left out of it for the same reason: the lead starts it, as before.
  */
 export function startChoice(): StartChoice | undefined {
   return choice;
@@ -43,17 +43,18 @@ export async function startSkillServersEarly(options: EarlyServersOptions): Prom
   choice = undefined;
   try {
     // The skill and .mcp.json are read side by side; a config that cannot be read starts nothing either way.
-    const { value, seen } = await observe(() => {
-      const env = observedEnv(process.env);
-      return Promise.all([
-        manifestServers(options, env),
+    const { value, seen } = await observe(() =>
+      Promise.all([
+        manifestServers(options, observedEnv(process.env)),
         loadMcpConfig({
           cwd: options.cwd,
-          env,
+          // Whether each variable is set decides whether the config is valid; the values go only into the command
+          // lines of servers that take them, which the plan leaves out.
+          env: observedEnv(process.env, "presence"),
           ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
         }).catch(() => undefined),
-      ]);
-    });
+      ]),
+    );
     const [servers, config] = value;
     if (servers.length === 0 || config === undefined) return closeEarlyTransports;
     const planned: PlannedServer[] = [];
@@ -67,12 +68,13 @@ export async function startSkillServersEarly(options: EarlyServersOptions): Prom
       // Two names for one command start one process (earlyTransports.ts): the plan starts it once too.
       const same = (other: PlannedServer) =>
         other.command === server.command && other.cwd === server.cwd && sameStrings(other.args, server.args);
-      if (Object.keys(server.env).length === 0 && !planned.some(same)) {
+      const own = Object.keys(server.env).length > 0 || (server.variables?.length ?? 0) > 0;
+      if (!own && !planned.some(same)) {
         planned.push({ command: server.command, args: [...server.args], cwd: server.cwd, mkdir: dotSkills });
       }
     }
     if (planned.length > 0 && repeatable(seen)) {
-      choice = { files: seen.files, env: [...seen.env], servers: planned };
+      choice = { files: seen.files, env: [...seen.env], present: [...seen.present], servers: planned };
     }
   } catch {
     // Nothing is started early; the run starts its servers itself and reports what goes wrong.

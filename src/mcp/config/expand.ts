@@ -23,6 +23,12 @@ export function expandVariables(
   return missing === undefined ? { ok: true, value } : { ok: false, variable: missing };
 }
 
+/** The environment variables `input` takes (the builtins are not), in order, once each. */
+export function variablesIn(input: string, builtins: Record<string, string> = {}): string[] {
+  const names = [...input.matchAll(PATTERN)].map((match) => match[1]!).filter((name) => !Object.hasOwn(builtins, name));
+  return [...new Set(names)];
+}
+
 /**
  * `input` as errors may show it: only the builtins (`${workspaceFolder}`) expanded, every other `${VAR}` kept as
  * written. A variable usually holds a secret (an API key in an argument, a URL or a header), and messages reach

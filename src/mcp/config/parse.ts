@@ -1,7 +1,7 @@
 /** Turns the text of a .mcp.json into resolved server configs, or Problems with positions. No IO. */
 import { isAbsolute, resolve } from "node:path";
 import type { Problem } from "../../contracts/problem.js";
-import { expandVariables, showVariables } from "./expand.js";
+import { expandVariables, showVariables, variablesIn } from "./expand.js";
 import {
   escapePointerToken,
   type JsonPosition,
@@ -23,6 +23,8 @@ export interface StdioServerConfig {
   timeoutMs?: number;
   /** The command line as messages show it: `${VAR}` not expanded (see showVariables). */
   shown?: string;
+  /** The environment variables its command, args, env and cwd take (names only), if any. */
+  variables?: string[];
 }
 
 export interface HttpServerConfig {
@@ -127,6 +129,12 @@ export function parseMcpConfig(
         shown: showVariables(server.url ?? "", builtins),
       };
     } else {
+      const variables = [
+        server.command ?? "",
+        ...(server.args ?? []),
+        ...Object.values(server.env ?? {}),
+        server.cwd ?? "",
+      ].flatMap((value) => variablesIn(value, builtins));
       const command = expand(server.command ?? "", `${base}/command`);
       const shownCommand = showVariables(server.command ?? "", builtins);
       // Relative paths are relative to the .mcp.json file (which --config may put elsewhere than the project).
@@ -139,6 +147,7 @@ export function parseMcpConfig(
         env: expandRecord(server.env, "env"),
         cwd,
         ...(timeoutMs ? { timeoutMs } : {}),
+        ...(variables.length > 0 ? { variables: [...new Set(variables)] } : {}),
         shown: commandLine([
           resolveCommand(shownCommand, fileDir),
           ...(server.args ?? []).map((arg) => showVariables(arg, builtins)),

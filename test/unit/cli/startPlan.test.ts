@@ -69,6 +69,21 @@ describe("observe", () => {
     expect(seen.unrepeatable).toBeUndefined();
   });
 
+  it("a variable read for whether it is set keeps no value: set and not empty, or not", async () => {
+    const env = { TOKEN: "secret-value", EMPTY: "" } as NodeJS.ProcessEnv;
+    const { seen } = await observe(async () => {
+      const watched = observedEnv(env, "presence");
+      return [watched.TOKEN, watched.EMPTY, watched.UNSET];
+    });
+    expect([...seen.present]).toEqual([
+      ["TOKEN", true],
+      ["EMPTY", false],
+      ["UNSET", false],
+    ]);
+    expect([...seen.env]).toEqual([]);
+    expect(JSON.stringify([...seen.present])).not.toContain("secret-value");
+  });
+
   it("listing the environment, or a path found two ways, makes the work unrepeatable", async () => {
     const listed = await observe(async () => Object.keys(observedEnv({ A: "1" })));
     expect(listed.seen.unrepeatable).toBe("it listed the environment");
@@ -152,6 +167,7 @@ describe("currentPlan", () => {
   const choice = () => ({
     files: [[join(dir, "skills.config.json"), "-"]] as [string, string][],
     env: [["SKILLS_CACHE_DIR", process.env.SKILLS_CACHE_DIR ?? null]] as [string, string | null][],
+    present: [["SKILLS_TEST_TOKEN_NOT_SET", false]] as [string, boolean][],
     servers: [{ command: "node", args: ["server.js"], cwd: dir, mkdir: join(dir, ".skills") }],
   });
   const text = () => planText(choice(), argv, dir, lead());
@@ -172,6 +188,7 @@ describe("currentPlan", () => {
       "a setting with another value",
       (plan: string) => currentPlan(plan.replace(/("SKILLS_CACHE_DIR",)[^\]]*/, '$1"/elsewhere"'), argv, dir, file),
     ],
+    ["a token that is set now", (plan: string) => currentPlan(plan.replace("false", "true"), argv, dir, file)],
     ["half a file", (plan: string) => currentPlan(plan.slice(0, plan.length / 2), argv, dir, file)],
     [
       "a variable that is not a setting",

@@ -70,8 +70,11 @@ describe("parseMcpConfig", () => {
       cwd: "/project",
       // what messages show: the variable's name, not its value
       shown: "/project/node_modules/.bin/server /project --token=${TOKEN}",
+      // the variables it takes, by name (a start plan leaves such a server out: src/cli/startPlan.ts)
+      variables: ["TOKEN", "KEY"],
     });
     expect(result.config.servers.onPath).toMatchObject({ command: "python3", cwd: "/project/sub" });
+    expect(result.config.servers.onPath).not.toHaveProperty("variables");
     expect(result.config.servers.abs).toMatchObject({ command: "/usr/bin/env", args: [] });
   });
 
