@@ -74,7 +74,15 @@ export async function startSkillServersEarly(options: EarlyServersOptions): Prom
       }
     }
     if (planned.length > 0 && repeatable(seen)) {
-      choice = { files: seen.files, env: [...seen.env], present: [...seen.present], servers: planned };
+      // In one order whatever order the side-by-side reads finished in: a plan is written again only when it changed.
+      const sorted = <T extends [string, unknown]>(entries: T[]): T[] =>
+        entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : String(a[1]) < String(b[1]) ? -1 : 1));
+      choice = {
+        files: sorted([...seen.files]),
+        env: sorted([...seen.env]),
+        present: sorted([...seen.present]),
+        servers: planned,
+      };
     }
   } catch {
     // Nothing is started early; the run starts its servers itself and reports what goes wrong.
