@@ -14,7 +14,10 @@ export function expandVariables(
 ): ExpandResult {
   let missing: string | undefined;
   const value = input.replace(PATTERN, (_match, name: string, fallback: string | undefined) => {
-    const fromEnv = builtins[name] ?? env[name];
+    // Own names and string values only: `${constructor}` or `${toString}` is no builtin and no variable (a plain
+    // object's prototype, process.env's included, has functions under those names).
+    const raw = Object.hasOwn(builtins, name) ? builtins[name] : env[name];
+    const fromEnv = typeof raw === "string" ? raw : undefined;
     if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
     if (fallback !== undefined) return fallback;
     missing ??= name;
@@ -35,5 +38,5 @@ export function variablesIn(input: string, builtins: Record<string, string> = {}
  * terminals, CI logs, `/healthz` and agents.
  */
 export function showVariables(input: string, builtins: Record<string, string> = {}): string {
-  return input.replace(PATTERN, (match, name: string) => builtins[name] ?? match);
+  return input.replace(PATTERN, (match, name: string) => (Object.hasOwn(builtins, name) ? builtins[name]! : match));
 }

@@ -8,7 +8,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SkillsError } from "../../../src/errors.js";
 import { findMcpConfig, loadMcpConfig, parseMcpConfig } from "../../../src/mcp/config.js";
-import { expandVariables } from "../../../src/mcp/config/expand.js";
+import { expandVariables, showVariables } from "../../../src/mcp/config/expand.js";
 import { MCP_CONFIG_SCHEMA_PATH } from "../../../src/mcp/config/schema.js";
 
 const FILE = "/project/.mcp.json";
@@ -39,6 +39,17 @@ describe("expandVariables", () => {
   it("names the first unset variable", () => {
     expect(expandVariables("${A}${B}", {})).toEqual({ ok: false, variable: "A" });
   });
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
+    "${%s} is a variable like any other, not a property every object has",
+    (name) => {
+      expect(expandVariables(`$\{${name}}`, process.env, { workspaceFolder: "/ws" })).toEqual({
+        ok: false,
+        variable: name,
+      });
+      expect(expandVariables(`$\{${name}:-x}`, {}, { workspaceFolder: "/ws" })).toEqual({ ok: true, value: "x" });
+      expect(showVariables(`$\{${name}}`, { workspaceFolder: "/ws" })).toBe(`$\{${name}}`);
+    },
+  );
 });
 
 describe("parseMcpConfig", () => {
