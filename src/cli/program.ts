@@ -26,6 +26,7 @@ import {
   readSync,
   realpathSync,
   renameSync,
+  type Stats,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -42,6 +43,8 @@ export type CodeCacheState = "accepted" | "rejected" | "missing" | "off";
 
 export interface LoadedProgram {
   exports: Record<string, unknown>;
+  /** What fstat said of the file that was compiled. */
+  stats: Stats;
   cache: CodeCacheState;
   /** Writes the cache when there was none or it was rejected; never throws (a start without one still works). */
   saveCache(): void;
@@ -72,7 +75,7 @@ const STALE_TEMP_MS = 10 * 60_000;
 export function loadProgram(file: string, options: { cacheDir?: string | null } = {}): LoadedProgram {
   const fd = openSync(file, "r");
   let source: string;
-  let stat: ReturnType<typeof fstatSync>;
+  let stat: Stats;
   try {
     stat = fstatSync(fd);
     source = readFileSync(fd, "utf8");
@@ -112,6 +115,7 @@ export function loadProgram(file: string, options: { cacheDir?: string | null } 
   }
   return {
     exports: module.exports,
+    stats: stat,
     cache,
     saveCache() {
       // The folder is checked again: a command may have run for long.
@@ -179,7 +183,7 @@ export async function startProgram(file: string, argv: string[]): Promise<boolea
       // what is still running ends with the process (src/mcp/pool/processRegistry.ts)
     }
   }
-  if (plan !== undefined && lead !== undefined) savePlan(plan, lead, argv, leadFile);
+  if (plan !== undefined && lead !== undefined) savePlan(plan, lead, argv, { file: leadFile, stats: lead.stats });
   // A start that printed help or refused its arguments ran little of the command: its cache would hold little.
   const helpOnly = argv.slice(2).some((arg) => arg === "--help" || arg === "-h");
   if (code !== 2 && !helpOnly) {
@@ -230,11 +234,11 @@ function startFromPlan(plan: PlanFile, leadFile: string, argv: string[]): PlanSt
 }
 
 /** Keeps the lead's choice for the next start of the same command line: written when it changed, removed when none. */
-function savePlan(plan: PlanFile, lead: LoadedProgram, argv: string[], leadFile: string): void {
+function savePlan(plan: PlanFile, lead: LoadedProgram, argv: string[], made: { file: string; stats: Stats }): void {
   let text: string | undefined;
   try {
     const choice = (lead.exports as Partial<Lead>).plan?.();
-    text = choice === undefined ? undefined : planText(choice, argv.slice(2), plan.cwd, leadFile);
+    text = choice === undefined ? undefined : planText(choice, argv.slice(2), plan.cwd, made);
   } catch {
     text = undefined;
   }

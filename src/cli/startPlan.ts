@@ -15,19 +15,29 @@
  * with variables of its own, is left out of it.
  */
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, type Stats, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { type PlannedServer, SETTING_VARIABLES, type StartChoice } from "../contracts/startPlan.js";
+import { isSettingVariable, type PlannedServer, type StartChoice } from "../contracts/startPlan.js";
 import type { StartedServer } from "../mcp/pool/earlyTransports.js";
 import { defaultEnvironment } from "../mcp/pool/lineBuffer.js";
 import { killGroup, spawnRegistered, unregisterGroup } from "../mcp/pool/processRegistry.js";
-import { fileSignature, isSet, lookAgain } from "../store/observedFiles.js";
+import { isSet, lookAgain } from "../store/observedFiles.js";
 
-/** A plan as its file holds it: the choice, the command line and folder it was made for. */
+/** A plan as its file holds it: the choice, the command line and folder it was made for, and the lead that made it. */
 export interface StartPlan extends StartChoice {
-  plan: 1;
+  plan: 2;
   argv: string[];
   cwd: string;
+  /** The lead's path, and its signature as loaded (leadSignature). */
+  lead: [string, string];
+}
+
+/**
+ * What a lead file is known by: device, inode, size, modification and change times. The change time counts here (a
+ * copy that keeps the other four is another build); nothing links the lead as the sandbox links a skill's files.
+ */
+export function leadSignature(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
 }
 
 /** The servers a plan started, and what ends those nobody took over. */
@@ -37,13 +47,23 @@ export interface PlanStart {
   endUntaken(): void;
 }
 
-/** The plan's text for `choice`, made for `argv` (without node and the script) in `cwd` by the lead at `leadFile`. */
-export function planText(choice: StartChoice, argv: readonly string[], cwd: string, leadFile: string): string {
+/**
+ * The plan's text for `choice`, made for `argv` (without node and the script) in `cwd` by the lead at `lead.file`;
+ * `lead.stats`: what fstat said of the file that was compiled, not of the one there now (a build may have replaced it
+ * while the command ran, and its choice may differ).
+ */
+export function planText(
+  choice: StartChoice,
+  argv: readonly string[],
+  cwd: string,
+  lead: { file: string; stats: Stats },
+): string {
   const plan: StartPlan = {
-    plan: 1,
+    plan: 2,
     argv: [...argv],
     cwd,
-    files: [[leadFile, fileSignature(leadFile)], ...choice.files],
+    lead: [lead.file, leadSignature(lead.stats)],
+    files: choice.files,
     env: choice.env,
     present: choice.present,
     servers: choice.servers,
@@ -67,7 +87,14 @@ export function currentPlan(
   } catch {
     return undefined;
   }
-  if (!isPlan(plan) || plan.cwd !== cwd || plan.files[0]?.[0] !== leadFile) return undefined;
+  if (!isPlan(plan) || plan.cwd !== cwd || plan.lead[0] !== leadFile) return undefined;
+  let lead: Stats | undefined;
+  try {
+    lead = statSync(leadFile);
+  } catch {
+    return undefined;
+  }
+  if (leadSignature(lead) !== plan.lead[1]) return undefined;
   if (plan.argv.length !== argv.length) return undefined;
   if (plan.argv.some((arg, index) => arg !== argv[index])) return undefined;
   for (const [name, value] of plan.env) if ((process.env[name] ?? null) !== value) return undefined;
@@ -143,14 +170,14 @@ export function startPlanned(plan: StartPlan): PlanStart {
   };
 }
 
-const settings: readonly string[] = SETTING_VARIABLES;
-
 function isPlan(value: unknown): value is StartPlan {
   if (typeof value !== "object" || value === null) return false;
   const plan = value as Record<string, unknown>;
   return (
-    plan.plan === 1 &&
+    plan.plan === 2 &&
     typeof plan.cwd === "string" &&
+    isStrings(plan.lead) &&
+    plan.lead.length === 2 &&
     isStrings(plan.argv) &&
     Array.isArray(plan.files) &&
     plan.files.every((entry) => isStrings(entry) && entry.length === 2) &&
@@ -160,7 +187,7 @@ function isPlan(value: unknown): value is StartPlan {
         Array.isArray(entry) &&
         entry.length === 2 &&
         typeof entry[0] === "string" &&
-        settings.includes(entry[0]) &&
+        isSettingVariable(entry[0]) &&
         (typeof entry[1] === "string" || entry[1] === null),
     ) &&
     Array.isArray(plan.present) &&

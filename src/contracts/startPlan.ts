@@ -10,6 +10,8 @@
  */
 export const SETTING_VARIABLES = ["SKILLS_RUN_LOG", "SKILLS_CACHE_DIR"] as const;
 
+export const isSettingVariable = (name: string): boolean => (SETTING_VARIABLES as readonly string[]).includes(name);
+
 /** A server a start plan starts: spawned as the client pool spawns it, with no variables of its own. */
 export interface PlannedServer {
   command: string;
@@ -21,7 +23,7 @@ export interface PlannedServer {
 
 /** What the lead's choice of servers went by, and what it started (src/commands/shared/earlyServers.ts). */
 export interface StartChoice {
-  /** Each path looked at, with its signature then (src/store/observedFiles.ts). */
+  /** Each path looked at, with what the look found (src/store/observedFiles.ts), sorted. */
   files: [string, string][];
   /** Each variable read for its value (SETTING_VARIABLES only), with its value (null: not set). */
   env: [string, string | null][];

@@ -75,8 +75,10 @@ export function defaultConfig(root: string): ProjectConfig {
   };
 }
 
-/** The environment variables that override the file (`env` defaults to the process's). */
-/** The settings the environment overrides (a start plan may keep their values: src/cli/startPlan.ts). */
+/**
+ * The environment variables that override the file (`env` defaults to the process's): settings, whose values a start
+ * plan may keep (src/cli/startPlan.ts).
+ */
 export type ConfigEnvironment = Partial<Record<(typeof SETTING_VARIABLES)[number], string>>;
 
 export async function loadProjectConfig(

@@ -2,7 +2,8 @@
  * What a piece of work looked at on disk and in the environment, so that a later start can tell, without doing the
  * work again, whether it would find the same: `skills run`'s lead chooses the servers to start from the project's
  * files (src/commands/shared/earlyServers.ts), and a later start of the same command line starts them at once when
- * every file the choice looked at is as it was and every variable it read has the same value (src/cli/startPlan.ts).
+ * every file the choice looked at is as it was, each setting it read has the same value, and each variable .mcp.json
+ * takes is still set or unset (src/cli/startPlan.ts).
  *
  * Each look is kept at the level the work went by, so that what it did not look at cannot stop a plan:
  *   - "e": something is there (pathExists: a root marker such as `.git`, whose own times change with every commit);
@@ -57,13 +58,13 @@ export function fileSignature(path: string): string {
 }
 
 /** The signature of stat's answer (undefined: nothing there). */
-export function signatureOf(stats: Stats | undefined): string {
+function signatureOf(stats: Stats | undefined): string {
   if (stats === undefined) return "-";
   return `${kindOf(stats)}:${stats.dev}:${stats.ino}:${stats.size}:${stats.mode}:${stats.mtimeMs}`;
 }
 
 /** The signature of a stat or open that failed. */
-export function failureSignature(error: unknown): string {
+function failureSignature(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === "ENOENT" || code === "ENOTDIR" ? "-" : `!${code ?? "error"}`;
 }
@@ -118,8 +119,9 @@ export function lookAgain(path: string, found: string): string {
   } catch (error) {
     return failureSignature(error);
   }
-  if (found === "e") return stats === undefined ? "-" : "e";
-  if (!found.includes(":")) return stats === undefined ? "-" : kindOf(stats);
+  const level = levelOf(found);
+  if (level === "exists") return stats === undefined ? "-" : "e";
+  if (level === "kind") return stats === undefined ? "-" : kindOf(stats);
   const signature = signatureOf(stats);
   const hashAt = found.indexOf("#");
   if (hashAt < 0 || signature !== found.slice(0, hashAt)) return signature;
@@ -157,11 +159,15 @@ function hashText(text: string): string {
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
 
+/** The level a look was made at, from what it found (see above): "-" and "!CODE" count as a look at the kind. */
+function levelOf(found: string): "exists" | "kind" | "stat" {
+  return found === "e" ? "exists" : found.includes(":") ? "stat" : "kind";
+}
+
 /** Records what a look found, when work is being observed; one entry per path and level. */
 function note(path: string, found: string): void {
   if (current === undefined) return;
-  const level = found === "e" ? "exists" : found.includes(":") ? "stat" : "kind";
-  const key = `${level}\0${path}`;
+  const key = `${levelOf(found)}\0${path}`;
   const before = current.found.get(key);
   if (before === undefined) {
     current.found.set(key, found);

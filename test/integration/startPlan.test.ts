@@ -1,9 +1,9 @@
 /**
  * Start plans (src/cli/startPlan.ts), through the built CLI and a real MCP server that logs every start: a second run
  * of the same command line starts its server before the lead loads and the run takes it over; a plan the lead no
- * longer agrees with costs one start that is ended at once; a plan is not used when a file or a SKILLS_ variable the
- * choice went by changed, is never written for a choice that read another variable, and is read only from a private
- * cache folder, as a private file.
+ * longer agrees with costs one start that is ended at once; a plan is not used when a file the choice went by, a
+ * setting, or whether a variable .mcp.json takes is set, changed; it never holds a variable's value (a server that
+ * takes one is left out); and it is read only from a private cache folder, as a private file.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmod, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
@@ -111,14 +111,14 @@ describe("start plans", () => {
     await expectOk(run());
     const { path, plan } = await thePlan();
     expect(plan).toMatchObject({
-      plan: 1,
+      plan: 2,
       argv: ["run", "forecast", "--input", INPUT, "--json"],
       cwd: project.dir,
       servers: [{ command: "sh", args: weather().args, cwd: project.dir, mkdir: join(project.dir, ".skills") }],
     });
-    // What the choice went by: the lead itself, both config files and the skill's manifest, and SKILLS_ settings only.
+    // The lead that chose; what the choice went by: both config files and the skill's manifest, and settings only.
+    expect((plan.lead as string[])[0]).toMatch(/dist\/bundle\/programs\/run\.lead\.cjs$/);
     const files = (plan.files as [string, string][]).map(([file]) => file);
-    expect(files[0]).toMatch(/dist\/bundle\/programs\/run\.lead\.cjs$/);
     expect(files).toEqual(
       expect.arrayContaining([
         join(project.dir, "skills.config.json"),
@@ -126,7 +126,8 @@ describe("start plans", () => {
         join(project.dir, "skills", "forecast", "manifest.yaml"),
       ]),
     );
-    for (const [name] of plan.env as [string, unknown][]) expect(name).toMatch(/^SKILLS_/);
+    for (const [name] of plan.env as [string, unknown][])
+      expect(["SKILLS_RUN_LOG", "SKILLS_CACHE_DIR"]).toContain(name);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     const written = await readFile(path, "utf8");
     const firstStarts = await starts();
@@ -151,6 +152,30 @@ describe("start plans", () => {
     expect(pids).toHaveLength(2);
     expect(await survivors(pids)).toEqual([]);
     expect((await thePlan()).plan.servers[0]!.args).toEqual(weather().args);
+  });
+
+  it("a stale plan's server that ignores SIGTERM is killed within a fraction of a second: it was never asked for", async () => {
+    await expectOk(run());
+    const { path } = await thePlan();
+    // A run as it takes here now (a loaded machine is slower), with its plan.
+    let started = performance.now();
+    await expectOk(run());
+    const usual = performance.now() - started;
+    const plan = JSON.parse(await readFile(path, "utf8"));
+    plan.servers[0] = {
+      ...plan.servers[0],
+      args: ["-c", `trap '' TERM; echo $$ >> "$0"; while :; do sleep 0.05; done`, startLog],
+    };
+    await writeFile(path, JSON.stringify(plan));
+    await writeFile(startLog, "");
+    started = performance.now();
+    await expectOk(run());
+    const ms = performance.now() - started;
+    const pids = await starts();
+    expect(pids).toHaveLength(2);
+    expect(await survivors(pids)).toEqual([]);
+    // Full graces (stdin closed, 1 s, SIGTERM, 1 s, SIGKILL) would hold the run for two seconds more.
+    expect(ms - usual).toBeLessThan(1200);
   });
 
   it("an edit to a file the choice went by: the plan is not used, and a choice of nothing removes it", async () => {
@@ -247,6 +272,20 @@ describe("start plans", () => {
     expect(await starts()).toEqual([]);
   });
 
+  it("a --config read from a pipe is left to the run (it can be read once), and no plan is written", async () => {
+    const config = JSON.stringify({ mcpServers: { weather: weather() } });
+    // A shell's pipe (node's own stdin "pipe" is a socket, which /dev/stdin cannot open).
+    const args = ["run", "forecast", "--input", INPUT, "--config", "/dev/stdin", "--json"];
+    const piped = spawnSync("sh", ["-c", 'printf %s "$0" | exec "$@"', config, process.execPath, CLI, ...args], {
+      cwd: project.dir,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1", TMPDIR: temp },
+    });
+    await expectOk({ code: piped.status, stdout: piped.stdout, stderr: piped.stderr });
+    expect(await starts()).toHaveLength(1);
+    expect(await plans()).toEqual([]);
+  });
+
   it("another command line has a plan of its own", async () => {
     await expectOk(run());
     await expectOk(run({}, '{"city": "Rome"}'));
@@ -266,7 +305,7 @@ describe("start plans", () => {
       "a server with variables of its own",
       () => ({ args: [fixtureServer("countedStarts.mjs")], env: { START_LOG: startLog } }),
     ],
-  ])("%s: no plan is written (it would keep the value in a file)", async (_, server) => {
+  ])("%s: the server is left out, so no plan is written (it would keep the value in a file)", async (_, server) => {
     await writeConfig({ weather: { command: process.execPath, ...server() } });
     await expectOk(run({ FORECAST_LOG: startLog, SKILLS_FORECAST_LOG: startLog }));
     expect(await starts()).toHaveLength(1);

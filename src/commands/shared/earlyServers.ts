@@ -9,9 +9,10 @@
  * servers it started. The next start of the same command line starts those servers before it loads the lead, when
  * every one of those files and variables is as it was (src/cli/startPlan.ts).
  */
+import { statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import { type PlannedServer, SETTING_VARIABLES, type StartChoice } from "../../contracts/startPlan.js";
+import { join, resolve } from "node:path";
+import { isSettingVariable, type PlannedServer, type StartChoice } from "../../contracts/startPlan.js";
 import { loadMcpConfig } from "../../mcp/config.js";
 import { closeEarlyTransports, startEarlyTransport } from "../../mcp/pool/earlyTransports.js";
 import { loadProjectConfig } from "../../store/config.js";
@@ -42,6 +43,10 @@ export function startChoice(): StartChoice | undefined {
 export async function startSkillServersEarly(options: EarlyServersOptions): Promise<() => Promise<void>> {
   choice = undefined;
   try {
+    // A --config that is no regular file (`--config /dev/stdin`, `<(...)`) can be read once: by the run, not here.
+    if (options.configPath !== undefined && !statSync(resolve(options.cwd, options.configPath)).isFile()) {
+      return closeEarlyTransports;
+    }
     // The skill and .mcp.json are read side by side; a config that cannot be read starts nothing either way.
     const { value, seen } = await observe(() =>
       Promise.all([
@@ -92,8 +97,7 @@ export async function startSkillServersEarly(options: EarlyServersOptions): Prom
 
 /** Whether a plan can check everything the choice went by, and keep it without a secret. */
 function repeatable(seen: Observations): boolean {
-  const settings: readonly string[] = SETTING_VARIABLES;
-  return seen.unrepeatable === undefined && [...seen.env.keys()].every((name) => settings.includes(name));
+  return seen.unrepeatable === undefined && [...seen.env.keys()].every(isSettingVariable);
 }
 
 const sameStrings = (a: readonly string[], b: readonly string[]): boolean =>

@@ -73,10 +73,13 @@ export function endUnaskedAdopted(): void {
   }
 }
 
+/** How long a process nobody asked for gets after its stdin closes, and after SIGTERM: it was never sent a thing. */
+const UNASKED_GRACE_MS = 100;
+
 function endQuietly(transport: ProcessStdioTransport): void {
   const done: Promise<void> = transport
     .start()
-    .then(() => transport.close())
+    .then(() => transport.close(UNASKED_GRACE_MS))
     .catch(() => undefined)
     .finally(() => closing.delete(done));
   closing.add(done);

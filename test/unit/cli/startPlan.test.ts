@@ -3,11 +3,12 @@
  * files in a temp folder; and that a plan's processes the lead did not take over are ended.
  */
 import { execFileSync } from "node:child_process";
+import { statSync } from "node:fs";
 import { link, mkdir, mkdtemp, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { currentPlan, planText, type StartPlan, startPlanned } from "../../../src/cli/startPlan.js";
+import { currentPlan, leadSignature, planText, type StartPlan, startPlanned } from "../../../src/cli/startPlan.js";
 import { liveProcessGroups } from "../../../src/mcp/pool/processRegistry.js";
 import {
   fileSignature,
@@ -163,7 +164,8 @@ describe("lookAgain", () => {
 
 describe("currentPlan", () => {
   const argv = ["run", "forecast", "--input", "{}"];
-  const lead = () => file;
+  /** The lead as loaded: its path, and what stat says of it now. */
+  const lead = () => ({ file, stats: statSync(file) });
   const choice = () => ({
     files: [[join(dir, "skills.config.json"), "-"]] as [string, string][],
     env: [["SKILLS_CACHE_DIR", process.env.SKILLS_CACHE_DIR ?? null]] as [string, string | null][],
@@ -174,9 +176,9 @@ describe("currentPlan", () => {
 
   it("is the plan when it is for this command line and folder and nothing it went by changed", () => {
     const plan = currentPlan(text(), argv, dir, file);
-    expect(plan).toMatchObject({ plan: 1, argv, cwd: dir, servers: choice().servers });
-    // The lead comes first among the files: a new build chooses anew.
-    expect(plan?.files[0]).toEqual([file, fileSignature(file)]);
+    expect(plan).toMatchObject({ plan: 2, argv, cwd: dir, servers: choice().servers });
+    // The lead that made it: a new build chooses anew.
+    expect(plan?.lead).toEqual([file, leadSignature(statSync(file))]);
   });
 
   it.each([
@@ -199,7 +201,7 @@ describe("currentPlan", () => {
       "a server without its folder",
       (plan: string) => currentPlan(plan.replace(/,"mkdir":"[^"]*"/, ""), argv, dir, file),
     ],
-    ["another version", (plan: string) => currentPlan(plan.replace('"plan":1', '"plan":2'), argv, dir, file)],
+    ["another version", (plan: string) => currentPlan(plan.replace('"plan":2', '"plan":1'), argv, dir, file)],
   ])("is undefined for %s", (_, check) => {
     expect(check(text())).toBeUndefined();
   });
@@ -209,15 +211,37 @@ describe("currentPlan", () => {
     await writeFile(file, "rebuilt: true\n");
     expect(currentPlan(planned, argv, dir, file)).toBeUndefined();
   });
+
+  it("is undefined when the lead was replaced while the command ran: it names the lead that chose", async () => {
+    const loaded = lead();
+    await writeFile(file, "replaced: yes\n");
+    // Made at the command's end, with what was loaded: the lead there now never made this choice.
+    expect(currentPlan(planText(choice(), argv, dir, loaded), argv, dir, file)).toBeUndefined();
+  });
+
+  it("is undefined for a lead rewritten in place with its size and time kept (its change time moved)", async () => {
+    await writeFile(file, "build: aaaa\n");
+    const planned = text();
+    const before = fileSignature(file);
+    execFileSync("cp", ["-p", file, `${file}.times`]);
+    await new Promise((done) => setTimeout(done, 20));
+    await writeFile(file, "build: bbbb\n");
+    execFileSync("touch", ["-r", `${file}.times`, file]);
+    // Same inode, size, mode and modification time: only the change time tells.
+    expect(fileSignature(file)).toBe(before);
+    expect(currentPlan(planned, argv, dir, file)).toBeUndefined();
+  });
 });
 
 describe("startPlanned", () => {
   const plan = (command: string, args: string[]): StartPlan => ({
-    plan: 1,
+    plan: 2,
     argv: [],
     cwd: dir,
+    lead: [file, ""],
     files: [],
     env: [],
+    present: [],
     servers: [{ command, args, cwd: dir, mkdir: join(dir, ".skills") }],
   });
 
