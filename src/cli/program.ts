@@ -36,7 +36,7 @@ import { Script } from "node:vm";
 import type { StartChoice } from "../contracts/startPlan.js";
 import type { StartedServer } from "../mcp/pool/earlyTransports.js";
 import { checkCodeCacheFolder, defaultCodeCacheDir, uid } from "../store/codeCacheFolder.js";
-import { currentPlan, type PlanStart, planText, startPlanned } from "./startPlan.js";
+import { currentPlan, type PlanStart, planArgv, planText, startPlanned } from "./startPlan.js";
 
 /** What became of the code cache: read and used, read and rejected, none to read, or not used at all. */
 export type CodeCacheState = "accepted" | "rejected" | "missing" | "off";
@@ -222,14 +222,15 @@ function readPlan(file: string, leadFile: string, argv: string[]): PlanFile | un
     return undefined;
   }
   const prefix = `${basename(file).replace(/\.cjs$/, "")}-plan-`;
-  const planFile = join(dir, `${prefix}${hex(JSON.stringify([argv.slice(2), cwd, leadFile]))}.json`);
+  const planFile = join(dir, `${prefix}${hex(JSON.stringify([planArgv(argv.slice(2)), cwd, leadFile]))}.json`);
   const bytes = readOwnFile(planFile, MAX_PLAN_BYTES);
   return { file: planFile, prefix, cwd, text: bytes ? bytes.toString("utf8") : undefined };
 }
 
 /** Starts what the plan in `text` names, when it is one for argv here and nothing it went by has changed. */
 function startFromPlan(plan: PlanFile, leadFile: string, argv: string[]): PlanStart | undefined {
-  const current = plan.text === undefined ? undefined : currentPlan(plan.text, argv.slice(2), plan.cwd, leadFile);
+  const current =
+    plan.text === undefined ? undefined : currentPlan(plan.text, planArgv(argv.slice(2)), plan.cwd, leadFile);
   return current === undefined ? undefined : startPlanned(current);
 }
 
@@ -238,7 +239,7 @@ function savePlan(plan: PlanFile, lead: LoadedProgram, argv: string[], made: { f
   let text: string | undefined;
   try {
     const choice = (lead.exports as Partial<Lead>).plan?.();
-    text = choice === undefined ? undefined : planText(choice, argv.slice(2), plan.cwd, made);
+    text = choice === undefined ? undefined : planText(choice, planArgv(argv.slice(2)), plan.cwd, made);
   } catch {
     text = undefined;
   }

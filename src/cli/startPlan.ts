@@ -3,11 +3,11 @@
  * needs ~10 ms to load the lead and choose them (read both config files, find the skill, read its manifest), and a
  * server's start is the longest part of a run. So the lead's choice is kept, with what it went by
  * (src/commands/shared/earlyServers.ts): the files it looked at (src/store/observedFiles.ts: for the files it read,
- * their text too), and the settings it read from the environment (SKILLS_RUN_LOG, SKILLS_CACHE_DIR).
- * The next start of the same command line in the same folder starts those servers first thing, when every one of
- * those files and variables is as it was, the lead file included (a new build chooses anew). The lead then makes its
- * choice as always and takes the processes over; one it does not choose (a change no signature shows) is ended at
- * once, and the plan is written again.
+ * their text too), the settings it read from the environment (SKILLS_RUN_LOG, SKILLS_CACHE_DIR), and whether each
+ * variable .mcp.json takes is set. The next start of the same command line (any --input of the same kind: planArgv)
+ * in the same folder starts those servers first thing, when all of that is as it was and the lead file is the one
+ * that chose (a new build chooses anew). The lead then makes its choice as always and takes the processes over; one
+ * it does not choose (a change no look shows) is ended at once, and the plan is written again.
  *
  * A plan names commands to run, so it is kept only where the code cache is, read only as the cache is read
  * (src/cli/program.ts), and never holds a value from the environment but the two settings: of a `${TOKEN}` in
@@ -45,6 +45,34 @@ export interface PlanStart {
   servers: StartedServer[];
   /** Ends the processes the lead did not take over (it did not load, or failed first). */
   endUntaken(): void;
+}
+
+/** What stands for an --input value in a plan's command line: the lead's choice is the same for any of the kind. */
+const INPUT_KINDS = { json: "\u0000json", file: "\u0000@file" } as const;
+
+/**
+ * The command line (without node and the script) as a plan is made for it: the value of its one `--input` stands for
+ * its kind, valid JSON text or an @file, since the lead's choice does not depend on the value (src/cli/early/run.ts
+ * only checks that the text parses). A run of a skill with another input then starts from the same plan. Anything
+ * else (a second --input, `--input=...`, a value that is neither, or one after `--`) keeps the command line as it is.
+ */
+export function planArgv(argv: readonly string[]): string[] {
+  const at = argv.indexOf("--input");
+  const end = argv.indexOf("--");
+  const value = argv[at + 1];
+  if (at < 0 || (end >= 0 && end < at) || value === undefined || value.startsWith("-")) return [...argv];
+  if (argv.some((token, index) => index !== at && token.startsWith("--input"))) return [...argv];
+  let kind: string | undefined;
+  if (value.startsWith("@")) kind = INPUT_KINDS.file;
+  else {
+    try {
+      JSON.parse(value);
+      kind = INPUT_KINDS.json;
+    } catch {
+      kind = undefined;
+    }
+  }
+  return kind === undefined ? [...argv] : argv.map((token, index) => (index === at + 1 ? kind : token));
 }
 
 /**

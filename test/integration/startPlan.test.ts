@@ -112,7 +112,8 @@ describe("start plans", () => {
     const { path, plan } = await thePlan();
     expect(plan).toMatchObject({
       plan: 2,
-      argv: ["run", "forecast", "--input", INPUT, "--json"],
+      // The input's value stands for its kind (planArgv): the plan serves every JSON input.
+      argv: ["run", "forecast", "--input", "\u0000json", "--json"],
       cwd: project.dir,
       servers: [{ command: "sh", args: weather().args, cwd: project.dir, mkdir: join(project.dir, ".skills") }],
     });
@@ -286,9 +287,20 @@ describe("start plans", () => {
     expect(await plans()).toEqual([]);
   });
 
-  it("another command line has a plan of its own", async () => {
+  it("a run with another input starts from the same plan; another command line has a plan of its own", async () => {
     await expectOk(run());
+    const { path } = await thePlan();
+    await makeStale(path);
+    await writeFile(startLog, "");
+    // The stale plan's server runs (and is ended), so the plan was used: the input's value is not part of it.
     await expectOk(run({}, '{"city": "Rome"}'));
+    expect(await starts()).toHaveLength(2);
+    expect(await plans()).toHaveLength(1);
+    const timed = skillsSync(["run", "forecast", "--input", INPUT, "--timeout", "20000", "--json"], {
+      cwd: project.dir,
+      env: { TMPDIR: temp },
+    });
+    await expectOk(timed);
     expect(await plans()).toHaveLength(2);
   });
 

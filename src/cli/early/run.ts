@@ -9,6 +9,8 @@ export const early: EarlyStart = async (ctx, [skill], options) => {
   let configPath: string | undefined;
   try {
     configPath = parseRunSettings(ctx, options).configPath;
+    // Only whether the input parses counts here: a start plan is shared by every input of a kind (planArgv in
+    // src/cli/startPlan.ts), so what starts may depend on nothing more of it.
     const input = lastString(options.input);
     if (input !== undefined && input !== "" && !input.startsWith("@")) JSON.parse(input);
   } catch {

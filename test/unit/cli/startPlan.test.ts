@@ -8,7 +8,14 @@ import { link, mkdir, mkdtemp, rm, stat, unlink, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { currentPlan, leadSignature, planText, type StartPlan, startPlanned } from "../../../src/cli/startPlan.js";
+import {
+  currentPlan,
+  leadSignature,
+  planArgv,
+  planText,
+  type StartPlan,
+  startPlanned,
+} from "../../../src/cli/startPlan.js";
 import { liveProcessGroups } from "../../../src/mcp/pool/processRegistry.js";
 import {
   fileSignature,
@@ -230,6 +237,58 @@ describe("currentPlan", () => {
     // Same inode, size, mode and modification time: only the change time tells.
     expect(fileSignature(file)).toBe(before);
     expect(currentPlan(planned, argv, dir, file)).toBeUndefined();
+  });
+});
+
+describe("planArgv", () => {
+  const run = ["run", "forecast"];
+  it.each([
+    [
+      [...run, "--input", '{"city": "Oslo"}'],
+      [...run, "--input", "\u0000json"],
+    ],
+    [
+      [...run, "--input", "[1, 2]", "--json"],
+      [...run, "--input", "\u0000json", "--json"],
+    ],
+    [
+      ["run", "--input", "@in.json", "forecast"],
+      ["run", "--input", "\u0000@file", "forecast"],
+    ],
+    // Kept as typed: not JSON, a flag, a second --input, the = form, after --.
+    [
+      [...run, "--input", "{city: Oslo}"],
+      [...run, "--input", "{city: Oslo}"],
+    ],
+    [
+      [...run, "--input", "-1"],
+      [...run, "--input", "-1"],
+    ],
+    [
+      [...run, "--input", "1", "--input", "2"],
+      [...run, "--input", "1", "--input", "2"],
+    ],
+    [
+      [...run, "--input=1", "--input", "2"],
+      [...run, "--input=1", "--input", "2"],
+    ],
+    [
+      [...run, "--", "--input", "1"],
+      [...run, "--", "--input", "1"],
+    ],
+    [
+      [...run, "--input"],
+      [...run, "--input"],
+    ],
+    [run, run],
+  ])("%j -> %j", (argv, planned) => {
+    expect(planArgv(argv)).toEqual(planned);
+  });
+
+  it("two inputs of a kind give one command line, and so one plan", () => {
+    expect(planArgv([...run, "--input", '{"city": "Oslo"}'])).toEqual(
+      planArgv([...run, "--input", '{"city": "Rome"}']),
+    );
   });
 });
 
