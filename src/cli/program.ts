@@ -162,7 +162,7 @@ export async function startProgram(file: string, argv: string[]): Promise<boolea
   let plan: PlanFile | undefined;
   if (existsSync(leadFile)) {
     plan = readPlan(file, leadFile, argv);
-    const started = plan === undefined ? undefined : startFromPlan(plan, leadFile, argv);
+    const started = plan === undefined ? undefined : startFromPlan(plan, leadFile);
     try {
       lead = loadProgram(leadFile);
       await (lead.exports as Partial<Lead>).lead?.(argv, started?.servers ?? []);
@@ -183,7 +183,7 @@ export async function startProgram(file: string, argv: string[]): Promise<boolea
       // what is still running ends with the process (src/mcp/pool/processRegistry.ts)
     }
   }
-  if (plan !== undefined && lead !== undefined) savePlan(plan, lead, argv, { file: leadFile, stats: lead.stats });
+  if (plan !== undefined && lead !== undefined) savePlan(plan, lead, { file: leadFile, stats: lead.stats });
   // A start that printed help or refused its arguments ran little of the command: its cache would hold little.
   const helpOnly = argv.slice(2).some((arg) => arg === "--help" || arg === "-h");
   if (code !== 2 && !helpOnly) {
@@ -201,7 +201,8 @@ const MAX_PLAN_BYTES = 256 * 1024;
 interface PlanFile {
   file: string;
   prefix: string;
-  /** The folder the command runs in, as the plan is keyed. */
+  /** The command line as the plan is keyed (planArgv), and the folder it runs in. */
+  argv: string[];
   cwd: string;
   text: string | undefined;
 }
@@ -211,6 +212,8 @@ interface PlanFile {
  * undefined when there is no cache folder to keep one in.
  */
 function readPlan(file: string, leadFile: string, argv: string[]): PlanFile | undefined {
+  const planned = planArgv(argv.slice(2));
+  if (planned === undefined) return undefined;
   const requested = defaultCodeCacheDir();
   const dir = requested === null ? null : trustedFolder(requested);
   if (dir === null) return undefined;
@@ -222,24 +225,23 @@ function readPlan(file: string, leadFile: string, argv: string[]): PlanFile | un
     return undefined;
   }
   const prefix = `${basename(file).replace(/\.cjs$/, "")}-plan-`;
-  const planFile = join(dir, `${prefix}${hex(JSON.stringify([planArgv(argv.slice(2)), cwd, leadFile]))}.json`);
+  const planFile = join(dir, `${prefix}${hex(JSON.stringify([planned, cwd, leadFile]))}.json`);
   const bytes = readOwnFile(planFile, MAX_PLAN_BYTES);
-  return { file: planFile, prefix, cwd, text: bytes ? bytes.toString("utf8") : undefined };
+  return { file: planFile, prefix, argv: planned, cwd, text: bytes ? bytes.toString("utf8") : undefined };
 }
 
 /** Starts what the plan in `text` names, when it is one for argv here and nothing it went by has changed. */
-function startFromPlan(plan: PlanFile, leadFile: string, argv: string[]): PlanStart | undefined {
-  const current =
-    plan.text === undefined ? undefined : currentPlan(plan.text, planArgv(argv.slice(2)), plan.cwd, leadFile);
+function startFromPlan(plan: PlanFile, leadFile: string): PlanStart | undefined {
+  const current = plan.text === undefined ? undefined : currentPlan(plan.text, plan.argv, plan.cwd, leadFile);
   return current === undefined ? undefined : startPlanned(current);
 }
 
 /** Keeps the lead's choice for the next start of the same command line: written when it changed, removed when none. */
-function savePlan(plan: PlanFile, lead: LoadedProgram, argv: string[], made: { file: string; stats: Stats }): void {
+function savePlan(plan: PlanFile, lead: LoadedProgram, made: { file: string; stats: Stats }): void {
   let text: string | undefined;
   try {
     const choice = (lead.exports as Partial<Lead>).plan?.();
-    text = choice === undefined ? undefined : planText(choice, planArgv(argv.slice(2)), plan.cwd, made);
+    text = choice === undefined ? undefined : planText(choice, plan.argv, plan.cwd, made);
   } catch {
     text = undefined;
   }

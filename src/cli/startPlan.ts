@@ -51,20 +51,22 @@ export interface PlanStart {
 const INPUT_KINDS = { json: "\u0000json", file: "\u0000@file" } as const;
 
 /**
- * The command line (without node and the script) as a plan is made for it: the value of its one `--input` stands for
- * its kind, valid JSON text or an @file, since the lead's choice does not depend on the value (src/cli/early/run.ts
- * only checks that the text parses). A run of a skill with another input then starts from the same plan. Anything
- * else (a second --input, `--input=...`, a value that is neither, or one after `--`) keeps the command line as it is.
+ * The command line (without node and the script) as a plan is made for it, or undefined when it has none. The value
+ * of its one `--input` stands for its kind, valid JSON text or an @file: the lead's choice does not depend on the
+ * value (src/cli/early/run.ts only checks that the text parses), so a run of a skill with another input starts from
+ * the same plan, and the plan never holds an input (it may be personal data). A command line with an input in any
+ * other form (two of them, `--input=...`, a value that is neither) has no plan.
  */
-export function planArgv(argv: readonly string[]): string[] {
+export function planArgv(argv: readonly string[]): string[] | undefined {
+  const inputs = argv.filter((token) => token.startsWith("--input"));
+  if (inputs.length === 0) return [...argv];
   const at = argv.indexOf("--input");
   const end = argv.indexOf("--");
   const value = argv[at + 1];
-  if (at < 0 || (end >= 0 && end < at) || value === undefined || value.startsWith("-")) return [...argv];
-  if (argv.some((token, index) => index !== at && token.startsWith("--input"))) return [...argv];
+  if (inputs.length > 1 || at < 0 || (end >= 0 && end < at) || value === undefined) return undefined;
   let kind: string | undefined;
   if (value.startsWith("@")) kind = INPUT_KINDS.file;
-  else {
+  else if (!value.startsWith("-")) {
     try {
       JSON.parse(value);
       kind = INPUT_KINDS.json;
@@ -72,7 +74,7 @@ export function planArgv(argv: readonly string[]): string[] {
       kind = undefined;
     }
   }
-  return kind === undefined ? [...argv] : argv.map((token, index) => (index === at + 1 ? kind : token));
+  return kind === undefined ? undefined : argv.map((token, index) => (index === at + 1 ? kind : token));
 }
 
 /**

@@ -302,6 +302,12 @@ describe("start plans", () => {
     });
     await expectOk(timed);
     expect(await plans()).toHaveLength(2);
+    // An input in another form would be kept as typed: no plan, and none is read.
+    await expectOk(
+      skillsSync(["run", "forecast", `--input=${INPUT}`, "--json"], { cwd: project.dir, env: { TMPDIR: temp } }),
+    );
+    expect(await plans()).toHaveLength(2);
+    for (const name of await plans()) expect(await readFile(join(cacheDir(), name), "utf8")).not.toContain("Oslo");
   });
 
   it.each([
