@@ -193,6 +193,13 @@ export async function startProgram(file: string, argv: string[]): Promise<boolea
   return true;
 }
 
+/**
+ * A plan file's name after its program: `<program>-plan2-<key>.json`. The first plans (`<program>-plan-`) were keyed by
+ * the exact command line and could hold an --input; they are removed when a plan is written.
+ */
+const PLAN_NAME = "plan2";
+const OLD_PLAN_NAME = "plan";
+
 /** Plans kept per program (one per command line and folder): the newest KEPT_PLANS. */
 const KEPT_PLANS = 16;
 const MAX_PLAN_BYTES = 256 * 1024;
@@ -224,7 +231,7 @@ function readPlan(file: string, leadFile: string, argv: string[]): PlanFile | un
     // the current folder was removed: the command says so, if it needs one
     return undefined;
   }
-  const prefix = `${basename(file).replace(/\.cjs$/, "")}-plan-`;
+  const prefix = `${basename(file).replace(/\.cjs$/, "")}-${PLAN_NAME}-`;
   const planFile = join(dir, `${prefix}${hex(JSON.stringify([planned, cwd, leadFile]))}.json`);
   const bytes = readOwnFile(planFile, MAX_PLAN_BYTES);
   return { file: planFile, prefix, argv: planned, cwd, text: bytes ? bytes.toString("utf8") : undefined };
@@ -254,8 +261,10 @@ function savePlan(plan: PlanFile, lead: LoadedProgram, made: { file: string; sta
     }
     return;
   }
-  if (writeOwnFile(plan.file, Buffer.from(text)))
+  if (writeOwnFile(plan.file, Buffer.from(text))) {
     prune(dirname(plan.file), plan.prefix, ".json", plan.file, KEPT_PLANS);
+    prune(dirname(plan.file), plan.prefix.replace(`-${PLAN_NAME}-`, `-${OLD_PLAN_NAME}-`), ".json", plan.file, 0);
+  }
 }
 
 /** Whether the program's first line says it needs its lead (a file that cannot be read will fail to load anyway). */

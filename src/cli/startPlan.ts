@@ -55,15 +55,16 @@ const INPUT_KINDS = { json: "\u0000json", file: "\u0000@file" } as const;
  * of its one `--input` stands for its kind, valid JSON text or an @file: the lead's choice does not depend on the
  * value (src/cli/early/run.ts only checks that the text parses), so a run of a skill with another input starts from
  * the same plan, and the plan never holds an input (it may be personal data). A command line with an input in any
- * other form (two of them, `--input=...`, a value that is neither) has no plan.
+ * other form (two of them, `--input=...`, a value that is neither), or with anything after `--` (the run ignores it,
+ * and it may be data too), has no plan.
  */
 export function planArgv(argv: readonly string[]): string[] | undefined {
+  if (argv.includes("--")) return undefined;
   const inputs = argv.filter((token) => token.startsWith("--input"));
   if (inputs.length === 0) return [...argv];
   const at = argv.indexOf("--input");
-  const end = argv.indexOf("--");
   const value = argv[at + 1];
-  if (inputs.length > 1 || at < 0 || (end >= 0 && end < at) || value === undefined) return undefined;
+  if (inputs.length > 1 || at < 0 || value === undefined) return undefined;
   let kind: string | undefined;
   if (value.startsWith("@")) kind = INPUT_KINDS.file;
   else if (!value.startsWith("-")) {

@@ -5,12 +5,27 @@
  * setting, or whether a variable .mcp.json takes is set, changed; it never holds a variable's value (a server that
  * takes one is left out); and it is read only from a private cache folder, as a private file.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { chmod, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import {
+  chmod,
+  copyFile,
+  link,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CLI, type CliResult, skillsSync } from "../helpers/cli.js";
+import { leadSignature } from "../../src/cli/startPlan.js";
+import { CLI, type CliResult, REPO, skillsSync } from "../helpers/cli.js";
+import { copyPackage } from "../helpers/packageCopy.js";
 import { survivors } from "../helpers/processes.js";
 import { type TempProject, tempProject } from "../helpers/project.js";
 import { fixtureServer } from "../helpers/testServers.js";
@@ -54,7 +69,7 @@ function run(env: Record<string, string | undefined> = {}, input = INPUT): CliRe
 }
 
 async function plans(): Promise<string[]> {
-  return (await readdir(cacheDir()).catch(() => [])).filter((name) => /^run-plan-[0-9a-f]+\.json$/.test(name));
+  return (await readdir(cacheDir()).catch(() => [])).filter((name) => /^run-plan2-[0-9a-f]+\.json$/.test(name));
 }
 
 /** The only plan's path and content. */
@@ -271,6 +286,57 @@ describe("start plans", () => {
     const result = run({ GH_TOKEN: undefined });
     expect(result.code).not.toBe(0);
     expect(await starts()).toEqual([]);
+  });
+
+  it("a plan from an older build, which could hold an input, is removed when a plan is written", async () => {
+    await mkdir(cacheDir(), { recursive: true, mode: 0o700 });
+    const old = join(cacheDir(), "run-plan-0123abcd.json");
+    await writeFile(old, JSON.stringify({ plan: 1, argv: ["run", "forecast", "--input", '{"ssn": "123"}'] }), {
+      mode: 0o600,
+    });
+    await expectOk(run());
+    expect(await plans()).toHaveLength(1);
+    expect(await readdir(cacheDir())).not.toContain("run-plan-0123abcd.json");
+  });
+
+  it("a lead rebuilt while a run goes on: the plan names the lead that chose, so the new lead chooses anew", async () => {
+    // An install of its own (bin/ and dist/ hard-linked), whose run.lead.cjs is a copy this test can touch.
+    const install = await mkdtemp(join(tmpdir(), "skills-plan-install-"));
+    try {
+      copyPackage(install, { link: true, modules: false });
+      await symlink(join(REPO, "node_modules"), join(install, "node_modules"));
+      const leadFile = join(install, "dist/bundle/programs/run.lead.cjs");
+      await rm(leadFile);
+      await copyFile(join(REPO, "dist/bundle/programs/run.lead.cjs"), leadFile);
+      await writeFile(
+        join(project.dir, "skills", "forecast", "main.py"),
+        "import time\nfrom servers.weather import get_forecast\n\ndef run(input):\n    time.sleep(1)\n" +
+          "    return get_forecast(city=input['city'])\n",
+      );
+      const loaded = leadSignature(await stat(leadFile));
+      const running = new Promise<CliResult>((done) =>
+        execFile(
+          process.execPath,
+          [join(install, "bin/skills.js"), "run", "forecast", "--input", INPUT, "--json"],
+          { cwd: project.dir, env: { ...process.env, NO_COLOR: "1", TMPDIR: temp } },
+          (error, stdout, stderr) => done({ code: error ? 1 : 0, stdout, stderr }),
+        ),
+      );
+      // The server starts after the lead has loaded and chosen: the build changes the lead now.
+      while ((await starts()).length === 0) await new Promise((done) => setTimeout(done, 20));
+      const later = new Date(Date.now() + 60_000);
+      await utimes(leadFile, later, later);
+      await expectOk(await running);
+      const { plan } = await thePlan();
+      expect(plan.lead).toEqual([leadFile, loaded]);
+      expect(loaded).not.toBe(leadSignature(await stat(leadFile)));
+    } finally {
+      await writeFile(
+        join(project.dir, "skills", "forecast", "main.py"),
+        "from servers.weather import get_forecast\n\ndef run(input):\n    return get_forecast(city=input['city'])\n",
+      );
+      await rm(install, { recursive: true, force: true });
+    }
   });
 
   it("a --config read from a pipe is left to the run (it can be read once), and no plan is written", async () => {

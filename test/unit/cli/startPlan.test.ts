@@ -262,7 +262,14 @@ describe("planArgv", () => {
     [[...run, "--input", "1", "--input", "2"], undefined],
     [[...run, "--input={}"], undefined],
     [[...run, "--", "--input", "1"], undefined],
+    [[...run, "--input", "{}", "--", "ghp_token"], undefined],
     [[...run, "--input"], undefined],
+    [[...run, "--input", "--json"], undefined],
+    [[...run, "--inputx", "{}"], undefined],
+    [
+      [...run, "--no-input"],
+      [...run, "--no-input"],
+    ],
   ])("%j -> %j", (argv, planned) => {
     expect(planArgv(argv)).toEqual(planned);
   });
