@@ -126,9 +126,9 @@ async function quickStart() {
     return { ms, callsMs: callsWallMs(JSON.parse(stdout).run.toolCalls, { withoutWaits: true }) };
   };
   const withoutPlan = () => {
-    rmSync(join(planlessCache, readdirSync(planlessCache).find((name) => name.startsWith("run-plan-")) ?? "none"), {
-      force: true,
-    });
+    for (const name of readdirSync(planlessCache)) {
+      if (/^run-plan\d*-/.test(name)) rmSync(join(planlessCache, name), { force: true });
+    }
     return once({ ...ENV, TMPDIR: planless });
   };
   once();
