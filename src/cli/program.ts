@@ -346,7 +346,10 @@ function trustedFolder(dir: string): string | null {
   return check.ok ? check.real : null;
 }
 
-/** Of the files `prefix`*`suffix` (one program's caches, or its plans), the newest `keep` stay; temp files of starts that died writing go. */
+/**
+ * Of the files `prefix`*`suffix` (one program's caches, or its plans), the newest `keep` stay; temp files of starts
+ * that died writing go.
+ */
 function prune(dir: string, prefix: string, suffix: string, kept: string, keep: number): void {
   const now = Date.now();
   const files: { path: string; mtime: number }[] = [];

@@ -190,10 +190,19 @@ export function startPlanned(plan: StartPlan): PlanStart {
       for (const entry of servers) {
         if (!entry.held) continue;
         const pid = entry.child.pid!;
-        entry.child.once("exit", () => {
+        const ended = () => {
+          // Stragglers of the group go with their leader.
           killGroup(pid, "SIGKILL");
           entry.release();
-        });
+        };
+        // One that has exited already (its 'exit' came while nobody listened) is let go of now.
+        if (entry.child.exitCode !== null || entry.child.signalCode !== null) {
+          ended();
+          continue;
+        }
+        entry.child.once("exit", ended);
+        // A pipe to a process that is going away may fail (EPIPE): nothing to report.
+        entry.child.stdin?.on("error", () => undefined);
         entry.child.stdin?.end();
         killGroup(pid, "SIGTERM");
       }

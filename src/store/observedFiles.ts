@@ -8,7 +8,8 @@
  * Each look is kept at the level the work went by, so that what it did not look at cannot stop a plan:
  *   - "e": something is there (pathExists: a root marker such as `.git`, whose own times change with every commit);
  *   - "f", "d", "o": a file, a folder, or something else is there (isFile, isDirectory: SKILL.md is a file);
- *   - "f:dev:ino:size:mode:mtime": what stat says of it (the lead file itself);
+ *   - "f:dev:ino:size:mode:mtime": what stat says of it (a file the work meant to read and did not: not a regular
+ *     file, or too large);
  *   - that, then "#" and a hash of the text: a file the work read (both config files, the manifest). The content
  *     counts: `cp -p` and unpacking an archive can give a changed file its old size and time. Not the change time:
  *     every run changes it, as the sandbox links the skill's files into its stage (src/sandbox/linkTree.ts);
@@ -128,7 +129,7 @@ export function lookAgain(path: string, found: string): string {
   return `${signature}#${hashText(readSame(path, signature) ?? "")}`;
 }
 
-/** The text of the regular file at `path` when it still has `signature` (opened without blocking: it may be a FIFO now). */
+/** The text of the file at `path` when it still has `signature` (opened without blocking: it may be a FIFO now). */
 function readSame(path: string, signature: string): string | undefined {
   let fd: number;
   try {

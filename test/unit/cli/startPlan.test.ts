@@ -312,6 +312,16 @@ describe("startPlanned", () => {
     expect(liveProcessGroups()).not.toContain(pid);
   });
 
+  it("a server that exited before anyone took it over is let go of at once (nobody heard its exit)", async () => {
+    const started = startPlanned(plan(process.execPath, ["-e", "0"]));
+    const [server] = started.servers;
+    const pid = server!.child.pid!;
+    await new Promise((done) => server!.child.once("exit", done));
+    expect(liveProcessGroups()).toContain(pid);
+    started.endUntaken();
+    expect(liveProcessGroups()).not.toContain(pid);
+  });
+
   it("a server whose command is gone is left to the lead, without an error of its own", async () => {
     const started = startPlanned(plan(join(dir, "no-such-server"), []));
     expect(started.servers).toEqual([]);
