@@ -1,8 +1,9 @@
 /**
  * The lead of `skills run` (src/cli/lead.ts): starts the skill's servers (early/run.ts) before the run's program
- * loads, taking over those a start plan started before the lead itself loaded. The program takes the modules below from this file instead of carrying its own copies (scripts/build.mjs
- * makes every `export *` here external to it): the registry of servers started early, the transport class the client
- * pool checks with instanceof, and the registry that ends every server group when the CLI exits or gets a signal.
+ * loads, taking over those a start plan started before the lead itself loaded (src/cli/startPlan.ts). The program
+ * takes the modules below from this file instead of carrying its own copies (scripts/build.mjs makes every
+ * `export *` here external to it): the registry of servers started early, the transport class the client pool checks
+ * with instanceof, and the registry that ends every server group when the CLI exits or gets a signal.
  */
 import { startChoice } from "../../commands/shared/earlyServers.js";
 import type { StartChoice } from "../../contracts/startPlan.js";
