@@ -74,22 +74,27 @@ const kindOf = (stats: Stats): string => (stats.isFile() ? "f" : stats.isDirecto
 
 /** Records that something is, or is not, at `path` (stats undefined: nothing there). */
 export function noteExists(path: string, stats: Stats | undefined): void {
-  note(path, stats === undefined ? "-" : "e");
+  if (current !== undefined) note(path, stats === undefined ? "-" : "e");
 }
 
 /** Records what kind of thing is at `path` (stats undefined: nothing there). */
 export function noteKind(path: string, stats: Stats | undefined): void {
-  note(path, stats === undefined ? "-" : kindOf(stats));
+  if (current !== undefined) note(path, stats === undefined ? "-" : kindOf(stats));
 }
 
 /** Records a look at `path` that failed (a missing path is "-"). */
 export function noteFailure(path: string, error: unknown): void {
-  note(path, failureSignature(error));
+  if (current !== undefined) note(path, failureSignature(error));
 }
 
-/** Records a file read: what stat said of it before the read, and the text read (undefined: not read). */
+/**
+ * Records a file read: what stat said of it before the read, and the text read (undefined: not read). Outside
+ * `observe` nothing is computed: validate reads thousands of files through readTextFileSync, and hashing each one's
+ * text would be work for nobody.
+ */
 export function noteRead(path: string, stats: Stats, text: string | undefined): void {
-  note(path, text === undefined ? signatureOf(stats) : `${signatureOf(stats)}#${hashText(text)}`);
+  if (current !== undefined)
+    note(path, text === undefined ? signatureOf(stats) : `${signatureOf(stats)}#${hashText(text)}`);
 }
 
 /** readFile(path, "utf8"), recorded when work is being observed. */
@@ -165,7 +170,7 @@ function levelOf(found: string): "exists" | "kind" | "stat" {
   return found === "e" ? "exists" : found.includes(":") ? "stat" : "kind";
 }
 
-/** Records what a look found, when work is being observed; one entry per path and level. */
+/** Records what a look found (the callers check that work is being observed); one entry per path and level. */
 function note(path: string, found: string): void {
   if (current === undefined) return;
   const key = `${levelOf(found)}\0${path}`;
