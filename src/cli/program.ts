@@ -290,10 +290,9 @@ function needsLead(file: string): boolean {
 function readCache(file: string): { data: Buffer | undefined } | undefined {
   const bytes = readOwnFile(file);
   if (bytes === undefined) return undefined;
-  const data = bytes?.subarray(PREFIX);
+  if (bytes === null) return { data: undefined };
+  const data = bytes.subarray(PREFIX);
   const intact =
-    bytes !== null &&
-    data !== undefined &&
     bytes.length > PREFIX &&
     bytes.subarray(0, MAGIC.length).equals(MAGIC) &&
     bytes.readUInt32LE(MAGIC.length) === crc32(data);
